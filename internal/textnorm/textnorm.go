@@ -1,0 +1,510 @@
+// Package textnorm turns a message body into forms suited to matching banned
+// terms whatever obfuscation the sender used, and maps every normalized byte
+// back to the original text so evidence shows what the sender wrote.
+//
+// Use it before any term matching (internal/terms does), and apply the very
+// same transform to the terms: matching is then a plain byte comparison.
+//
+// Two forms are produced from one pass:
+//
+//   - Words: compatibility-decomposed (NFKD), case-folded, format and
+//     zero-width characters removed, Arabic/Persian letters unified, tatweel
+//     and harakat removed, native digits made ASCII, accents stripped where
+//     marks are accents (Latin, Greek, Cyrillic, Armenian, Arabic, Hebrew;
+//     never Indic, Thai or other scripts whose marks are letters' vowels),
+//     letters of Latin-like scripts replaced by their UTS #39 Latin
+//     look-alikes, and every run of other characters (spaces, punctuation,
+//     symbols, emoji, invalid bytes) replaced by one space. Word boundaries
+//     are kept, so short words can be matched as whole words. Words is
+//     idempotent: String(String(x)) == String(x).
+//   - Joined: Words de-obfuscated further. Runs of three or more
+//     single-character tokens are joined (v.o.t.e, v o t e, v_o_t_e → vote),
+//     separators between letters of scripts written without spaces (Han, Kana,
+//     Thai, Lao, Khmer, Myanmar) are removed, and inside a token that holds a
+//     letter the leetspeak characters 0 1 3 4 5 7 @ $ become o i e a s t a s.
+//     Tokens without letters are left alone, so an OTP "1234" stays digits and
+//     never becomes a word. Because 1 stands for both i and l, Joined also
+//     writes every l as i; terms are transformed the same way, so "a1coho1"
+//     matches "alcohol". Joined is only worth scanning when Deobfuscated
+//     reports that it found something to undo.
+//
+// Invalid UTF-8 bytes count as separators; output is always valid UTF-8.
+package textnorm
+
+//go:generate go run gen.go -src ../../../shared/data/unicode-security/confusables.txt
+
+import (
+	"sort"
+	"unicode"
+	"unicode/utf8"
+
+	"golang.org/x/text/unicode/norm"
+)
+
+// Form selects one of the normalized forms of a Text.
+type Form int
+
+const (
+	// Words is the main normalized form, with word boundaries kept.
+	Words Form = iota
+	// Joined is Words with separators between single letters removed and
+	// leetspeak undone.
+	Joined
+)
+
+// confusable is one entry of the generated table.
+type confusable struct {
+	from rune
+	to   string
+}
+
+// unit kinds.
+const (
+	kindSep    uint8 = iota // separator: space, punctuation, symbol, invalid byte
+	kindLetter              // a letter (with its kept marks)
+	kindDigit               // an ASCII digit (native digits already mapped)
+	kindLeet                // $ or @: a separator unless a letter shares the token
+)
+
+// unit is one output character with the span of original text it came from.
+type unit struct {
+	kind    uint8
+	noSpace bool  // letter of a script written without spaces
+	b0, b1  int32 // bytes in Text.scratch
+	o0, o1  int32 // span in the original text
+}
+
+// Text is a normalized message body. Reset it to reuse its buffers: a Text
+// that is reset for every message allocates nothing once its buffers have
+// grown. The zero value is an empty text, ready for Reset.
+//
+// A Text is not safe for concurrent use; the slices it returns are valid
+// until the next Reset.
+type Text struct {
+	src          string
+	scratch      []byte
+	units        []unit
+	form         [2][]byte
+	spans        [2][]int32 // two entries per output byte: original start and end
+	toks         []token
+	deobfuscated bool
+}
+
+// Normalize returns the normalized forms of s.
+func Normalize(s string) *Text {
+	t := new(Text)
+	t.Reset(s)
+	return t
+}
+
+// String returns the Words form of s.
+func String(s string) string {
+	var t Text
+	t.Reset(s)
+	return string(t.form[Words])
+}
+
+// String returns the Words form.
+func (t *Text) String() string { return string(t.form[Words]) }
+
+// Source returns the original text.
+func (t *Text) Source() string { return t.src }
+
+// Bytes returns the normalized form f. The slice is owned by t.
+func (t *Text) Bytes(f Form) []byte {
+	if f != Joined {
+		f = Words
+	}
+	return t.form[f]
+}
+
+// Deobfuscated reports whether Joined undid something Words kept (joined
+// single letters or mapped leetspeak). When it is false, matching Joined
+// finds nothing that matching Words does not.
+func (t *Text) Deobfuscated() bool { return t.deobfuscated }
+
+// Span returns the span of the original text that produced bytes
+// [start, end) of form f. Out-of-range arguments are clamped; an empty range
+// gives an empty span.
+func (t *Text) Span(f Form, start, end int) (int, int) {
+	if f != Joined {
+		f = Words
+	}
+	n := len(t.form[f])
+	start = max(0, min(start, n))
+	end = max(start, min(end, n))
+	if start == end {
+		return 0, 0
+	}
+	sp := t.spans[f]
+	return int(sp[2*start]), int(sp[2*(end-1)+1])
+}
+
+// Original returns the original text that produced bytes [start, end) of
+// form f: the evidence of a match.
+func (t *Text) Original(f Form, start, end int) string {
+	s, e := t.Span(f, start, end)
+	return t.src[s:e]
+}
+
+// Reset normalizes s into t, reusing t's buffers.
+func (t *Text) Reset(s string) {
+	t.src = s
+	t.scratch = t.scratch[:0]
+	t.units = t.units[:0]
+	t.deobfuscated = false
+	if isASCII(s) {
+		t.unitsASCII(s)
+	} else {
+		t.unitsUnicode(s)
+	}
+	t.buildWords()
+	t.buildJoined()
+}
+
+func isASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= utf8.RuneSelf {
+			return false
+		}
+	}
+	return true
+}
+
+// unitsASCII is the fast path: no normalization, folding by table.
+func (t *Text) unitsASCII(s string) {
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		k := asciiKind[c]
+		if k == kindSep {
+			t.units = append(t.units, unit{kind: kindSep, o0: int32(i), o1: int32(i + 1)})
+			continue
+		}
+		if 'A' <= c && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		b := int32(len(t.scratch))
+		t.scratch = append(t.scratch, c)
+		t.units = append(t.units, unit{kind: k, b0: b, b1: b + 1, o0: int32(i), o1: int32(i + 1)})
+	}
+}
+
+var asciiKind = func() (k [128]uint8) {
+	for c := '0'; c <= '9'; c++ {
+		k[c] = kindDigit
+	}
+	for c := 'a'; c <= 'z'; c++ {
+		k[c] = kindLetter
+		k[c-'a'+'A'] = kindLetter
+	}
+	k['$'], k['@'] = kindLeet, kindLeet
+	return k
+}()
+
+// script context for combining marks.
+const (
+	ctxNone  = iota // no base: marks are dropped
+	ctxStrip        // base of a script whose marks are accents: strip them
+	ctxKeep         // base of a script whose marks are part of the letter
+)
+
+func (t *Text) unitsUnicode(s string) {
+	var it norm.Iter
+	it.InitString(norm.NFKD, s)
+	ctx := ctxNone
+	var buf [utf8.UTFMax]byte
+	for !it.Done() {
+		o0 := int32(it.Pos())
+		seg := it.Next()
+		o1 := int32(it.Pos())
+		for len(seg) > 0 {
+			r, size := utf8.DecodeRune(seg)
+			seg = seg[size:]
+			if r == utf8.RuneError && size <= 1 {
+				t.units = append(t.units, unit{kind: kindSep, o0: o0, o1: o1})
+				ctx = ctxNone
+				continue
+			}
+			if r < utf8.RuneSelf {
+				k := asciiKind[r]
+				if k == kindSep {
+					t.units = append(t.units, unit{kind: kindSep, o0: o0, o1: o1})
+					ctx = ctxNone
+					continue
+				}
+				if 'A' <= r && r <= 'Z' {
+					r += 'a' - 'A'
+				}
+				t.emit(k, false, o0, o1, byte(r))
+				ctx = ctxStrip
+				if k != kindLetter {
+					ctx = ctxNone
+				}
+				continue
+			}
+			if ignorable(r) {
+				continue
+			}
+			if unicode.IsMark(r) {
+				if ctx == ctxKeep && len(t.units) > 0 {
+					u := &t.units[len(t.units)-1]
+					t.scratch = utf8.AppendRune(t.scratch, r)
+					u.b1 = int32(len(t.scratch))
+					u.o1 = max(u.o1, o1)
+				}
+				continue
+			}
+			if unicode.IsDigit(r) {
+				if d, ok := digitValue(r); ok {
+					t.emit(kindDigit, false, o0, o1, '0'+d)
+				} else {
+					t.units = append(t.units, unit{kind: kindSep, o0: o0, o1: o1})
+				}
+				ctx = ctxNone
+				continue
+			}
+			if !unicode.IsLetter(r) {
+				t.units = append(t.units, unit{kind: kindSep, o0: o0, o1: o1})
+				ctx = ctxNone
+				continue
+			}
+			r = foldLetter(r)
+			ctx = ctxKeep
+			if stripsMarks(r) {
+				ctx = ctxStrip
+			}
+			if to, ok := lookupConfusable(r); ok {
+				b := int32(len(t.scratch))
+				t.scratch = append(t.scratch, to...)
+				t.units = append(t.units, unit{kind: kindLetter, b0: b, b1: int32(len(t.scratch)), o0: o0, o1: o1})
+				continue
+			}
+			n := utf8.EncodeRune(buf[:], r)
+			t.emit(kindLetter, noSpace(r), o0, o1, buf[:n]...)
+		}
+	}
+}
+
+func (t *Text) emit(kind uint8, noSpace bool, o0, o1 int32, b ...byte) {
+	b0 := int32(len(t.scratch))
+	t.scratch = append(t.scratch, b...)
+	t.units = append(t.units, unit{kind: kind, noSpace: noSpace, b0: b0, b1: int32(len(t.scratch)), o0: o0, o1: o1})
+}
+
+// ignorable reports characters that are removed without a trace: format
+// characters (ZWSP, ZWNJ, ZWJ, soft hyphen, word joiner, bidi controls, BOM),
+// variation selectors, other default-ignorables and the Arabic tatweel.
+func ignorable(r rune) bool {
+	return r == 0x0640 || unicode.Is(unicode.Cf, r) ||
+		unicode.Is(unicode.Variation_Selector, r) ||
+		unicode.Is(unicode.Other_Default_Ignorable_Code_Point, r)
+}
+
+// foldLetter lower-cases a letter and applies the letter unifications that
+// neither NFKD nor the confusable table make.
+func foldLetter(r rune) rune {
+	switch r {
+	case 'ı', 'İ': // Turkish dotless i; İ only when NFKD did not split it
+		return 'i'
+	case 'ς': // Greek final sigma
+		return 'σ'
+	case 'ß', 'ẞ':
+		return 's'
+	case 'đ', 'Đ':
+		return 'd'
+	case 'ł', 'Ł':
+		return 'l'
+	case 'ø', 'Ø':
+		return 'o'
+	case 'ħ', 'Ħ':
+		return 'h'
+	// Arabic and Persian letter forms.
+	case 'ی', 'ى', 'ې', 'ێ':
+		return 'ي'
+	case 'ک', 'ڪ':
+		return 'ك'
+	case 'ة', 'ە', 'ہ', 'ۀ', 'ھ':
+		return 'ه'
+	case 'ٱ':
+		return 'ا'
+	}
+	l := unicode.ToLower(r)
+	if l != r && l >= utf8.RuneSelf && !norm.NFKD.IsNormalString(string(l)) {
+		// Rare: a lower-case form that decomposes; keep its base letter.
+		for _, b := range norm.NFKD.String(string(l)) {
+			return b
+		}
+	}
+	return l
+}
+
+// stripsMarks reports whether the marks following r are accents (dropped)
+// rather than vowels or other parts of the letter (kept).
+func stripsMarks(r rune) bool {
+	return unicode.In(r, unicode.Latin, unicode.Greek, unicode.Cyrillic,
+		unicode.Armenian, unicode.Arabic, unicode.Hebrew, unicode.Syriac, unicode.Thaana)
+}
+
+// noSpace reports letters of scripts written without spaces between words.
+func noSpace(r rune) bool {
+	return unicode.In(r, unicode.Han, unicode.Hiragana, unicode.Katakana,
+		unicode.Thai, unicode.Lao, unicode.Khmer, unicode.Myanmar)
+}
+
+func lookupConfusable(r rune) (string, bool) {
+	if r < confusables[0].from || r > confusables[len(confusables)-1].from {
+		return "", false
+	}
+	i := sort.Search(len(confusables), func(i int) bool { return confusables[i].from >= r })
+	if i < len(confusables) && confusables[i].from == r {
+		return confusables[i].to, true
+	}
+	return "", false
+}
+
+// digitValue returns the value of a decimal digit (Nd) of any script. Nd
+// digits come in runs of ten starting at zero.
+func digitValue(r rune) (byte, bool) {
+	for _, rg := range unicode.Nd.R16 {
+		if r < rune(rg.Lo) {
+			return 0, false
+		}
+		if r <= rune(rg.Hi) {
+			return byte((r - rune(rg.Lo)) % 10), true
+		}
+	}
+	for _, rg := range unicode.Nd.R32 {
+		if r < rune(rg.Lo) {
+			return 0, false
+		}
+		if r <= rune(rg.Hi) {
+			return byte((r - rune(rg.Lo)) % 10), true
+		}
+	}
+	return 0, false
+}
+
+func (t *Text) appendOut(f Form, b []byte, o0, o1 int32) {
+	t.form[f] = append(t.form[f], b...)
+	for range b {
+		t.spans[f] = append(t.spans[f], o0, o1)
+	}
+}
+
+// buildWords writes the Words form: letters and digits, one space for every
+// run of anything else.
+func (t *Text) buildWords() {
+	t.form[Words] = t.form[Words][:0]
+	t.spans[Words] = t.spans[Words][:0]
+	space := false
+	for i := range t.units {
+		u := &t.units[i]
+		if u.kind == kindSep || u.kind == kindLeet {
+			space = len(t.form[Words]) > 0
+			continue
+		}
+		if space {
+			t.appendOut(Words, spaceByte, u.o0, u.o0)
+			space = false
+		}
+		t.appendOut(Words, t.scratch[u.b0:u.b1], u.o0, u.o1)
+	}
+}
+
+var spaceByte = []byte{' '}
+
+// token is a maximal run of non-separator units.
+type token struct {
+	u0, u1    int // units
+	hasLetter bool
+}
+
+// buildJoined writes the Joined form (see the package documentation).
+func (t *Text) buildJoined() {
+	t.form[Joined] = t.form[Joined][:0]
+	t.spans[Joined] = t.spans[Joined][:0]
+	units := t.units
+	toks := t.toks[:0]
+	for i := 0; i < len(units); {
+		if units[i].kind == kindSep {
+			i++
+			continue
+		}
+		tk := token{u0: i}
+		for ; i < len(units) && units[i].kind != kindSep; i++ {
+			tk.hasLetter = tk.hasLetter || units[i].kind == kindLetter
+		}
+		tk.u1 = i
+		toks = append(toks, tk)
+	}
+	t.toks = toks
+	single := func(k int) bool {
+		return toks[k].u1-toks[k].u0 == 1 && units[toks[k].u0].kind != kindLeet
+	}
+	for k := 0; k < len(toks); {
+		// The group [k, m) of tokens written without spaces between them.
+		run := 0
+		for j := k; j < len(toks) && single(j); j++ {
+			run++
+		}
+		m := k + 1
+		if run >= 3 {
+			m = k + run
+		} else {
+			for m < len(toks) && units[toks[m-1].u1-1].noSpace && units[toks[m].u0].noSpace {
+				m++
+			}
+		}
+		if m-k > 1 {
+			t.deobfuscated = true
+		}
+		hasLetter := false
+		for j := k; j < m; j++ {
+			hasLetter = hasLetter || toks[j].hasLetter
+		}
+		if len(t.form[Joined]) > 0 {
+			o := units[toks[k].u0].o0
+			t.appendOut(Joined, spaceByte, o, o)
+		}
+		space := false
+		for x := toks[k].u0; x < toks[m-1].u1; x++ {
+			u := &units[x]
+			if u.kind == kindSep {
+				continue
+			}
+			if u.kind == kindLeet && !hasLetter {
+				space = true
+				continue
+			}
+			if space {
+				t.appendOut(Joined, spaceByte, u.o0, u.o0)
+				space = false
+			}
+			if !hasLetter {
+				t.appendOut(Joined, t.scratch[u.b0:u.b1], u.o0, u.o1)
+				continue
+			}
+			for _, c := range t.scratch[u.b0:u.b1] {
+				l := leet[c]
+				if l != c && c != 'l' {
+					t.deobfuscated = true
+				}
+				t.form[Joined] = append(t.form[Joined], l)
+				t.spans[Joined] = append(t.spans[Joined], u.o0, u.o1)
+			}
+		}
+		k = m
+	}
+}
+
+// leet maps leetspeak characters to the letters they stand for, and l to i
+// because 1 stands for both.
+var leet = func() (m [256]byte) {
+	for i := range m {
+		m[i] = byte(i)
+	}
+	for _, p := range [...][2]byte{{'0', 'o'}, {'1', 'i'}, {'l', 'i'}, {'3', 'e'}, {'4', 'a'}, {'5', 's'}, {'7', 't'}, {'@', 'a'}, {'$', 's'}} {
+		m[p[0]] = p[1]
+	}
+	return m
+}()
