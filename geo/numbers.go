@@ -1,0 +1,129 @@
+package geo
+
+import "sync"
+
+// DefaultNumbersCapacity is the number of senders and, separately, of
+// recipients a zero Numbers remembers.
+const DefaultNumbersCapacity = 1 << 16
+
+// maxCachedLen bounds the key length: longer strings are never valid
+// numbers (at most "+" and 15 digits, plus white space), so caching them
+// would only let hostile input grow memory.
+const maxCachedLen = 32
+
+const numberShards = 32
+
+// Numbers caches ClassifySender and ParseRecipient results per input
+// string, because libphonenumber costs 10–35 µs a parse and gateways see
+// the same senders and recipients over and over.
+//
+// The cache is bounded: at most capacity senders and capacity recipients
+// (DefaultNumbersCapacity when zero), each key at most 32 bytes, so about
+// 150 bytes an entry — some 20 MB at the default. When a shard is full an
+// arbitrary entry is evicted. Alphanumeric senders are not cached (they are
+// classified without libphonenumber in well under a microsecond).
+//
+// The zero value is ready to use with the default capacity. A Numbers is
+// safe for concurrent use and must not be copied after first use.
+type Numbers struct {
+	capacity int
+	senders  [numberShards]shard[Sender]
+	recips   [numberShards]shard[recipResult]
+}
+
+type recipResult struct {
+	r   Recipient
+	err error
+}
+
+type shard[V any] struct {
+	mu sync.RWMutex
+	m  map[string]V
+}
+
+// NewNumbers returns a Numbers that keeps up to capacity senders and
+// capacity recipients; capacity <= 0 means DefaultNumbersCapacity.
+func NewNumbers(capacity int) *Numbers {
+	return &Numbers{capacity: capacity}
+}
+
+func (n *Numbers) perShard() int {
+	c := n.capacity
+	if c <= 0 {
+		c = DefaultNumbersCapacity
+	}
+	return max(1, c/numberShards)
+}
+
+// Sender returns ClassifySender(s), from the cache when possible.
+func (n *Numbers) Sender(s string) Sender {
+	if len(s) > maxCachedLen || hasLetter(s) {
+		return ClassifySender(s)
+	}
+	sh := &n.senders[fnv32(s)%numberShards]
+	if v, ok := sh.get(s); ok {
+		return v
+	}
+	v := ClassifySender(s)
+	sh.put(s, v, n.perShard())
+	return v
+}
+
+// Recipient returns ParseRecipient(s), from the cache when possible. A
+// malformed recipient is cached too, with its *NumberError.
+func (n *Numbers) Recipient(s string) (Recipient, error) {
+	if len(s) > maxCachedLen {
+		return ParseRecipient(s)
+	}
+	sh := &n.recips[fnv32(s)%numberShards]
+	if v, ok := sh.get(s); ok {
+		return v.r, v.err
+	}
+	r, err := ParseRecipient(s)
+	sh.put(s, recipResult{r, err}, n.perShard())
+	return r, err
+}
+
+func (sh *shard[V]) get(k string) (V, bool) {
+	sh.mu.RLock()
+	v, ok := sh.m[k]
+	sh.mu.RUnlock()
+	return v, ok
+}
+
+func (sh *shard[V]) put(k string, v V, limit int) {
+	sh.mu.Lock()
+	defer sh.mu.Unlock()
+	if sh.m == nil {
+		sh.m = make(map[string]V)
+	}
+	if _, ok := sh.m[k]; !ok && len(sh.m) >= limit {
+		for old := range sh.m { // Go randomises the start: an arbitrary victim
+			delete(sh.m, old)
+			break
+		}
+	}
+	sh.m[k] = v
+}
+
+func fnv32(s string) uint32 {
+	h := uint32(2166136261)
+	for i := 0; i < len(s); i++ {
+		h ^= uint32(s[i])
+		h *= 16777619
+	}
+	return h
+}
+
+// len reports the number of cached senders and recipients (for tests).
+func (n *Numbers) len() (senders, recipients int) {
+	for i := range n.senders {
+		n.senders[i].mu.RLock()
+		senders += len(n.senders[i].m)
+		n.senders[i].mu.RUnlock()
+		n.recips[i].mu.RLock()
+		recipients += len(n.recips[i].m)
+		n.recips[i].mu.RUnlock()
+	}
+	return senders, recipients
+}

@@ -1,0 +1,302 @@
+package geo
+
+import (
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/nyaruka/phonenumbers"
+)
+
+// SenderKind is the shape of a message's sender (its From).
+type SenderKind string
+
+// Sender kinds.
+const (
+	KindE164         SenderKind = "e164"         // "+" and 7–15 digits, or digits-only international form
+	KindShortCode    SenderKind = "short_code"   // 3–8 digits without "+"
+	KindAlphanumeric SenderKind = "alphanumeric" // a sender ID with at least one letter
+	KindInvalid      SenderKind = "invalid"      // none of the above
+)
+
+// NumberType is libphonenumber's classification of a valid E.164 number.
+type NumberType string
+
+// Number types, named after libphonenumber's PhoneNumberType.
+const (
+	TypeMobile            NumberType = "mobile"
+	TypeFixedLine         NumberType = "fixed_line"
+	TypeFixedLineOrMobile NumberType = "fixed_line_or_mobile"
+	TypeTollFree          NumberType = "toll_free"
+	TypePremiumRate       NumberType = "premium_rate"
+	TypeSharedCost        NumberType = "shared_cost"
+	TypeVoIP              NumberType = "voip"
+	TypePersonalNumber    NumberType = "personal_number"
+	TypePager             NumberType = "pager"
+	TypeUAN               NumberType = "uan"
+	TypeVoicemail         NumberType = "voicemail"
+	TypeUnknown           NumberType = "unknown"
+)
+
+// Sender is what the policies know about a sender. It is part of the
+// policy input document, so its JSON form is a contract: every field is
+// always present.
+//
+// Kind is the shape the sender has; Valid says whether it is acceptable in
+// that shape (an alphanumeric ID of 12 characters has Kind alphanumeric and
+// Valid false). Kind invalid always has Valid false. Country and NumberType
+// are set only for E.164 senders: Country is "" when the number belongs to
+// no single country (+800, +882...), NumberType is "" for other kinds.
+type Sender struct {
+	Raw        string     `json:"raw"`
+	Kind       SenderKind `json:"kind"`
+	Country    string     `json:"country"`
+	NumberType NumberType `json:"number_type"`
+	Valid      bool       `json:"valid"`
+	Reason     string     `json:"reason"`
+}
+
+// Limits of the sender shapes.
+//
+// E.164 numbers go down to 7 digits: Niue (+683), Tokelau (+690) and
+// Tristan da Cunha (+290 8) have 4-digit subscriber numbers, and
+// libphonenumber's own examples include them.
+const (
+	minE164Digits      = 7
+	maxE164Digits      = 15
+	minShortCodeDigits = 3
+	maxShortCodeDigits = 8
+	maxAlphanumeric    = 11
+)
+
+// ClassifySender classifies a sender string; surrounding white space is
+// ignored. It is pure and safe for concurrent use. Alphanumeric sender IDs
+// take a cheap path (tens of nanoseconds); numeric senders of 9 or more
+// digits are parsed with libphonenumber (10–35 µs), so hot paths should
+// use a Numbers cache.
+//
+// Alphanumeric sender IDs are 1–11 characters of ASCII letters, digits,
+// space and "-_.&#+" with at least one letter: those characters survive
+// every GSM 7-bit network and carrier sender-ID registry. Anything else
+// with a letter in it is an alphanumeric sender with Valid false.
+func ClassifySender(s string) Sender {
+	raw := s
+	s = strings.TrimSpace(s)
+	out := Sender{Raw: raw, Kind: KindInvalid}
+	switch {
+	case s == "":
+		out.Reason = "empty sender"
+	case hasLetter(s):
+		out.Kind = KindAlphanumeric
+		out.Reason = alphanumericProblem(s)
+		out.Valid = out.Reason == ""
+	case s[0] == '+':
+		out.Kind = KindE164
+		digits := s[1:]
+		if !allDigits(digits) {
+			out.Reason = "e164 sender has characters other than digits after +"
+			break
+		}
+		if n := len(digits); n < minE164Digits || n > maxE164Digits {
+			out.Reason = fmt.Sprintf("e164 sender has %d digits, want %d to %d", n, minE164Digits, maxE164Digits)
+			break
+		}
+		classifyE164(&out, s)
+	case !allDigits(s):
+		out.Reason = "sender has no letters and is not a number"
+	case len(s) < minShortCodeDigits:
+		out.Reason = fmt.Sprintf("numeric sender has %d digits, too short for a short code", len(s))
+	case len(s) <= maxShortCodeDigits:
+		out.Kind = KindShortCode
+		out.Valid = true
+	case len(s) > maxE164Digits:
+		out.Reason = fmt.Sprintf("numeric sender has %d digits, too long for a phone number", len(s))
+	default:
+		// 9–15 digits without "+": an international number written
+		// without its prefix, or a national number we cannot place.
+		var e Sender
+		classifyE164(&e, "+"+s)
+		if !e.Valid {
+			out.Reason = "numeric sender is neither a short code nor a valid international number"
+			break
+		}
+		out.Kind, out.Country, out.NumberType, out.Valid = KindE164, e.Country, e.NumberType, true
+	}
+	return out
+}
+
+// classifyE164 parses s ("+" and digits) and fills Kind, Country,
+// NumberType, Valid and Reason.
+func classifyE164(out *Sender, s string) {
+	out.Kind = KindE164
+	num, err := phonenumbers.Parse(s, "")
+	if err != nil {
+		out.Reason = "e164 sender does not parse: " + err.Error()
+		return
+	}
+	if !phonenumbers.IsValidNumber(num) {
+		out.Reason = "e164 sender is not a valid number in any numbering plan"
+		return
+	}
+	out.Country = isoRegion(phonenumbers.GetRegionCodeForNumber(num))
+	out.NumberType = numberType(phonenumbers.GetNumberType(num))
+	out.Valid = true
+}
+
+// isoRegion maps a libphonenumber region to an ISO 3166-1 alpha-2 code.
+// Ascension (AC) and Tristan da Cunha (TA) have their own calling-code
+// regions but are part of SH in ISO 3166-1; "001" (non-geographic) and
+// "ZZ" (unknown) have no country.
+func isoRegion(region string) string {
+	switch region {
+	case "AC", "TA":
+		return "SH"
+	case "001", "ZZ", "":
+		return ""
+	}
+	return region
+}
+
+func numberType(t phonenumbers.PhoneNumberType) NumberType {
+	switch t {
+	case phonenumbers.MOBILE:
+		return TypeMobile
+	case phonenumbers.FIXED_LINE:
+		return TypeFixedLine
+	case phonenumbers.FIXED_LINE_OR_MOBILE:
+		return TypeFixedLineOrMobile
+	case phonenumbers.TOLL_FREE:
+		return TypeTollFree
+	case phonenumbers.PREMIUM_RATE:
+		return TypePremiumRate
+	case phonenumbers.SHARED_COST:
+		return TypeSharedCost
+	case phonenumbers.VOIP:
+		return TypeVoIP
+	case phonenumbers.PERSONAL_NUMBER:
+		return TypePersonalNumber
+	case phonenumbers.PAGER:
+		return TypePager
+	case phonenumbers.UAN:
+		return TypeUAN
+	case phonenumbers.VOICEMAIL:
+		return TypeVoicemail
+	}
+	return TypeUnknown
+}
+
+// alphanumericProblem returns why s is not an acceptable alphanumeric
+// sender ID, or "".
+func alphanumericProblem(s string) string {
+	if n := utf8.RuneCountInString(s); n > maxAlphanumeric {
+		return fmt.Sprintf("alphanumeric sender has %d characters, want at most %d", n, maxAlphanumeric)
+	}
+	for _, r := range s {
+		if !senderIDRune(r) {
+			return fmt.Sprintf("alphanumeric sender has character %s outside A-Z a-z 0-9 space -_.&#+", strconv.QuoteRune(r))
+		}
+	}
+	return ""
+}
+
+func senderIDRune(r rune) bool {
+	switch {
+	case 'a' <= r && r <= 'z', 'A' <= r && r <= 'Z', '0' <= r && r <= '9':
+		return true
+	}
+	return strings.ContainsRune(" -_.&#+", r)
+}
+
+func hasLetter(s string) bool {
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' {
+			return true
+		}
+		if c >= utf8.RuneSelf {
+			for _, r := range s[i:] {
+				if unicode.IsLetter(r) {
+					return true
+				}
+			}
+			return false
+		}
+	}
+	return false
+}
+
+func allDigits(s string) bool {
+	if s == "" {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return false
+		}
+	}
+	return true
+}
+
+// ErrInvalidNumber is matched (errors.Is) by every *NumberError.
+var ErrInvalidNumber = errors.New("geo: invalid phone number")
+
+// NumberError reports a phone number that cannot be used: Field names the
+// message field ("recipient"), Value is the input and Reason says why.
+type NumberError struct {
+	Field  string
+	Value  string
+	Reason string
+}
+
+func (e *NumberError) Error() string {
+	return fmt.Sprintf("geo: %s %q: %s", e.Field, e.Value, e.Reason)
+}
+
+// Unwrap lets errors.Is(err, ErrInvalidNumber) match.
+func (e *NumberError) Unwrap() error { return ErrInvalidNumber }
+
+// Recipient is a parsed destination number. Country is "" for
+// non-geographic numbers (+800, +882...), whose destination the caller must
+// learn elsewhere.
+type Recipient struct {
+	E164       string     `json:"e164"`
+	Country    string     `json:"country"`
+	NumberType NumberType `json:"number_type"`
+}
+
+// ParseRecipient parses an E.164 recipient ("+" and 7–15 digits, no
+// separators) that libphonenumber considers valid. Otherwise it returns a
+// *NumberError with Field "recipient". It is pure and safe for concurrent
+// use, but costs 10–35 µs: hot paths should use Numbers.Recipient.
+func ParseRecipient(s string) (Recipient, error) {
+	fail := func(reason string) (Recipient, error) {
+		return Recipient{}, &NumberError{Field: "recipient", Value: s, Reason: reason}
+	}
+	switch {
+	case s == "":
+		return fail("empty")
+	case s[0] != '+':
+		return fail("must start with +")
+	case !allDigits(s[1:]):
+		return fail("must be + followed by digits only")
+	case len(s)-1 < minE164Digits || len(s)-1 > maxE164Digits:
+		return fail(fmt.Sprintf("has %d digits, want %d to %d", len(s)-1, minE164Digits, maxE164Digits))
+	}
+	var e Sender
+	classifyE164(&e, s)
+	if !e.Valid {
+		return fail("not a valid number in any numbering plan")
+	}
+	return Recipient{E164: s, Country: e.Country, NumberType: e.NumberType}, nil
+}
+
+// CountryFromRecipient returns the ISO 3166-1 alpha-2 country of an E.164
+// recipient, "" for a valid non-geographic number, or a *NumberError. It
+// is ParseRecipient without the cache; see Numbers.Recipient.
+func CountryFromRecipient(s string) (string, error) {
+	r, err := ParseRecipient(s)
+	return r.Country, err
+}
