@@ -1,0 +1,259 @@
+package terms
+
+import (
+	"cmp"
+	"encoding/json"
+	"fmt"
+	"slices"
+	"strings"
+	"sync"
+
+	"github.com/msgfilter/msgfilter/internal/textnorm"
+)
+
+// Matcher finds the terms of compiled lists in message bodies. It is
+// immutable and safe for concurrent use. The zero value matches nothing;
+// use Compile.
+type Matcher struct {
+	terms   []Term
+	forms   [2]*formMatcher // textnorm.Words, textnorm.Joined
+	scratch sync.Pool       // *scratch
+}
+
+// formMatcher matches the patterns of one normalized form.
+type formMatcher struct {
+	ac    *automaton
+	first []int32 // per pattern: index of its first term in refs; len(patterns)+1 entries
+	refs  []int32 // term indices
+}
+
+type hit struct {
+	term   int32
+	o0, o1 int32 // evidence span in the body
+}
+
+type scratch struct {
+	text textnorm.Text
+	hits []hit
+	seen []uint32 // per term: gen of the last call that found it
+	gen  uint32
+}
+
+// Result is what Match found: the categories with at least one term.
+// Its JSON form is the Categories object itself:
+//
+//	{"political": {"score": 3, "terms": ["election", "vote"], "evidence": ["ELECTION", "v.o.t.e"]}}
+type Result struct {
+	Categories map[string]Category // nil when nothing matched
+}
+
+// Category is the result for one category.
+type Category struct {
+	// Score is the sum of the weights of the distinct terms found.
+	Score int `json:"score"`
+	// Terms are the terms found, as written in their lists, sorted.
+	Terms []string `json:"terms"`
+	// Evidence[i] is the text of the body where Terms[i] was first found.
+	Evidence []string `json:"evidence"`
+}
+
+// MarshalJSON writes the categories as one object, {} when there are none.
+func (r Result) MarshalJSON() ([]byte, error) {
+	if r.Categories == nil {
+		return []byte("{}"), nil
+	}
+	return json.Marshal(r.Categories)
+}
+
+// UnmarshalJSON reads the form MarshalJSON writes.
+func (r *Result) UnmarshalJSON(b []byte) error {
+	var m map[string]Category
+	if err := json.Unmarshal(b, &m); err != nil {
+		return err
+	}
+	if len(m) == 0 {
+		m = nil
+	}
+	r.Categories = m
+	return nil
+}
+
+// Score returns the score of category c, 0 when it did not match.
+func (r Result) Score(c string) int { return r.Categories[c].Score }
+
+// Compile builds one matcher for terms. It validates every term as ParseList
+// does, and rejects a term whose text normalizes to nothing (only
+// punctuation or format characters). Terms that normalize to the same text
+// in the same category count as one: the first one's Text and Word are
+// kept, with the largest weight. Errors about one term are *EntryError with
+// its index in terms.
+func Compile(terms []Term) (*Matcher, error) {
+	type key struct{ norm, cat string }
+	index := make(map[key]int, len(terms))
+	m := &Matcher{}
+	var patterns [2][]string
+	var patTerms [2][][]int32
+	patIndex := [2]map[string]int{{}, {}}
+	add := func(f textnorm.Form, pat string, term int) {
+		if pat == "" {
+			return
+		}
+		p, ok := patIndex[f][pat]
+		if !ok {
+			p = len(patterns[f])
+			patIndex[f][pat] = p
+			patterns[f] = append(patterns[f], pat)
+			patTerms[f] = append(patTerms[f], nil)
+		}
+		patTerms[f][p] = append(patTerms[f][p], int32(term))
+	}
+	var text textnorm.Text
+	for i, t := range terms {
+		if err := t.validate(); err != nil {
+			return nil, &EntryError{Index: i, Text: t.Text, Err: err}
+		}
+		text.Reset(t.Text)
+		words := string(text.Bytes(textnorm.Words))
+		if words == "" {
+			return nil, &EntryError{Index: i, Text: t.Text, Err: ErrNothingToMatch}
+		}
+		k := key{words, t.Category}
+		if j, ok := index[k]; ok {
+			m.terms[j].Weight = max(m.terms[j].Weight, t.Weight)
+			continue
+		}
+		index[k] = len(m.terms)
+		id := len(m.terms)
+		m.terms = append(m.terms, t)
+		add(textnorm.Words, words, id)
+		// Obfuscated text is matched in the Joined form, against the term's
+		// Joined form and, for terms of several words, that form without
+		// spaces: "o.y v.e.r" joins to "oyver".
+		joined := string(text.Bytes(textnorm.Joined))
+		add(textnorm.Joined, joined, id)
+		if nospace := strings.ReplaceAll(joined, " ", ""); nospace != joined {
+			add(textnorm.Joined, nospace, id)
+		}
+	}
+	for f := range m.forms {
+		fm := &formMatcher{first: make([]int32, 0, len(patterns[f])+1)}
+		bs := make([][]byte, len(patterns[f]))
+		for p, pat := range patterns[f] {
+			bs[p] = []byte(pat)
+			fm.first = append(fm.first, int32(len(fm.refs)))
+			fm.refs = append(fm.refs, patTerms[f][p]...)
+		}
+		fm.first = append(fm.first, int32(len(fm.refs)))
+		fm.ac = buildAutomaton(bs)
+		m.forms[f] = fm
+	}
+	n := len(m.terms)
+	m.scratch.New = func() any { return &scratch{seen: make([]uint32, n)} }
+	return m, nil
+}
+
+// Len returns the number of distinct terms compiled.
+func (m *Matcher) Len() int { return len(m.terms) }
+
+// Match normalizes body and returns the categories of the terms it
+// contains. It does not allocate when nothing matches.
+func (m *Matcher) Match(body string) Result {
+	if m == nil || m.forms[0] == nil {
+		return Result{}
+	}
+	sc := m.scratch.Get().(*scratch)
+	sc.text.Reset(body)
+	r := m.match(sc, &sc.text)
+	m.scratch.Put(sc)
+	return r
+}
+
+// MatchText is Match for a body already normalized with textnorm, so that
+// several matchers can share one normalization.
+func (m *Matcher) MatchText(t *textnorm.Text) Result {
+	if m == nil || m.forms[0] == nil || t == nil {
+		return Result{}
+	}
+	sc := m.scratch.Get().(*scratch)
+	r := m.match(sc, t)
+	m.scratch.Put(sc)
+	return r
+}
+
+func (m *Matcher) match(sc *scratch, t *textnorm.Text) Result {
+	sc.hits = sc.hits[:0]
+	sc.gen++
+	if sc.gen == 0 { // wrapped: forget every mark
+		clear(sc.seen)
+		sc.gen = 1
+	}
+	m.scanForm(sc, t, textnorm.Words)
+	if t.Deobfuscated() {
+		m.scanForm(sc, t, textnorm.Joined)
+	}
+	if len(sc.hits) == 0 {
+		return Result{}
+	}
+	return m.result(sc.hits, t.Source())
+}
+
+func (m *Matcher) scanForm(sc *scratch, t *textnorm.Text, f textnorm.Form) {
+	fm := m.forms[f]
+	text := t.Bytes(f)
+	fm.ac.scan(text, func(p, start, end int) {
+		for _, id := range fm.refs[fm.first[p]:fm.first[p+1]] {
+			if sc.seen[id] == sc.gen {
+				continue
+			}
+			if m.terms[id].Word && !(boundaryBefore(text, start) && boundaryAfter(text, end)) {
+				continue
+			}
+			sc.seen[id] = sc.gen
+			o0, o1 := t.Span(f, start, end)
+			sc.hits = append(sc.hits, hit{term: id, o0: int32(o0), o1: int32(o1)})
+		}
+	})
+}
+
+// Normalized text separates words by one space; a change between ASCII and
+// other scripts ("bet中") is a boundary too.
+func boundaryBefore(text []byte, i int) bool {
+	return i == 0 || text[i-1] == ' ' || (text[i-1] < 0x80) != (text[i] < 0x80)
+}
+
+func boundaryAfter(text []byte, i int) bool {
+	return i == len(text) || text[i] == ' ' || (text[i-1] < 0x80) != (text[i] < 0x80)
+}
+
+func (m *Matcher) result(hits []hit, body string) Result {
+	slices.SortFunc(hits, func(a, b hit) int {
+		ta, tb := &m.terms[a.term], &m.terms[b.term]
+		return cmp.Or(cmp.Compare(ta.Category, tb.Category), cmp.Compare(ta.Text, tb.Text), cmp.Compare(a.term, b.term))
+	})
+	r := Result{Categories: make(map[string]Category, 1)}
+	for i := 0; i < len(hits); {
+		cat := m.terms[hits[i].term].Category
+		j := i
+		for j < len(hits) && m.terms[hits[j].term].Category == cat {
+			j++
+		}
+		c := Category{Terms: make([]string, 0, j-i), Evidence: make([]string, 0, j-i)}
+		for _, h := range hits[i:j] {
+			t := &m.terms[h.term]
+			c.Score += t.Weight
+			c.Terms = append(c.Terms, t.Text)
+			c.Evidence = append(c.Evidence, body[h.o0:h.o1])
+		}
+		r.Categories[cat] = c
+		i = j
+	}
+	return r
+}
+
+// String describes the matcher for logs.
+func (m *Matcher) String() string {
+	if m == nil || m.forms[0] == nil {
+		return "terms.Matcher(empty)"
+	}
+	return fmt.Sprintf("terms.Matcher(%d terms, %d states)", len(m.terms), len(m.forms[0].ac.out)+len(m.forms[1].ac.out))
+}

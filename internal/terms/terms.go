@@ -1,0 +1,127 @@
+// Package terms compiles banned-term lists into one matcher per pack and
+// finds, for a message body, which categories of terms it contains and how
+// strongly (the sum of the weights of the distinct terms found).
+//
+// Use it when a policy pack loads: parse each list with ParseList, Compile
+// them together once, then call Match for every message. Matching
+// normalizes the body with internal/textnorm, the transform the terms were
+// compiled with, so obfuscated text (v.o.t.e, c4sino, Cyrillic look-alikes,
+// zero-width characters, Arabic tatweel...) matches the plain term.
+//
+// A term matches anywhere in the normalized text (right for Thai, Chinese,
+// Japanese and suffix-rich languages such as Turkish, Arabic, Persian or
+// Armenian) unless its Word flag asks for word boundaries on both sides
+// (short Latin words: "bet" must not hit "alphabet").
+package terms
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+)
+
+// Term is one entry of a term list.
+type Term struct {
+	Text     string // as written in the list: any case, accents, native script
+	Category string // political, gambling, ... (any lower-case identifier)
+	Lang     string // the list's language
+	Weight   int    // ≥ 1; a category blocks at a score of 2
+	Word     bool   // match only on word boundaries
+}
+
+// DefaultWeight is the weight of a term whose entry has none.
+const DefaultWeight = 2
+
+// Errors callers can test with errors.Is.
+var (
+	ErrEmptyText       = errors.New("terms: empty text")
+	ErrBadCategory     = errors.New("terms: category is not a lower-case identifier")
+	ErrBadWeight       = errors.New("terms: weight below 1")
+	ErrNothingToMatch  = errors.New("terms: text normalizes to nothing")
+	ErrConflictingTerm = errors.New("terms: same normalized text with different weight or word flag")
+)
+
+// EntryError reports a bad entry of a term list.
+type EntryError struct {
+	Index int    // position in the list's "terms" array, from 0
+	Text  string // the entry's text
+	Err   error
+}
+
+func (e *EntryError) Error() string {
+	return fmt.Sprintf("terms: entry %d (%q): %v", e.Index, e.Text, e.Err)
+}
+
+func (e *EntryError) Unwrap() error { return e.Err }
+
+type listFile struct {
+	Lang  string      `json:"lang"`
+	Terms []listEntry `json:"terms"`
+}
+
+type listEntry struct {
+	Text     string `json:"text"`
+	Category string `json:"category"`
+	Weight   *int   `json:"weight"`
+	Word     bool   `json:"word"`
+}
+
+// ParseList reads a term list in its JSON format:
+//
+//	{"lang": "tr", "terms": [{"text": "seçim", "category": "political", "weight": 2, "word": false}]}
+//
+// weight defaults to DefaultWeight, word to false. Unknown fields are errors,
+// so that a misspelt "wrod" cannot silently turn a word match into a
+// substring match. Errors about one entry are *EntryError.
+func ParseList(r io.Reader) ([]Term, error) {
+	dec := json.NewDecoder(r)
+	dec.DisallowUnknownFields()
+	var f listFile
+	if err := dec.Decode(&f); err != nil {
+		return nil, fmt.Errorf("terms: parse list: %w", err)
+	}
+	if dec.More() {
+		return nil, errors.New("terms: parse list: data after the list object")
+	}
+	out := make([]Term, 0, len(f.Terms))
+	for i, e := range f.Terms {
+		t := Term{Text: e.Text, Category: e.Category, Lang: f.Lang, Weight: DefaultWeight, Word: e.Word}
+		if e.Weight != nil {
+			t.Weight = *e.Weight
+		}
+		if err := t.validate(); err != nil {
+			return nil, &EntryError{Index: i, Text: e.Text, Err: err}
+		}
+		out = append(out, t)
+	}
+	return out, nil
+}
+
+func (t Term) validate() error {
+	if len(bytes.TrimSpace([]byte(t.Text))) == 0 {
+		return ErrEmptyText
+	}
+	if !isIdent(t.Category) {
+		return ErrBadCategory
+	}
+	if t.Weight < 1 {
+		return ErrBadWeight
+	}
+	return nil
+}
+
+// isIdent reports a lower-case identifier: [a-z][a-z0-9_]*.
+func isIdent(s string) bool {
+	if s == "" || s[0] < 'a' || s[0] > 'z' {
+		return false
+	}
+	for i := 1; i < len(s); i++ {
+		c := s[i]
+		if !('a' <= c && c <= 'z' || '0' <= c && c <= '9' || c == '_') {
+			return false
+		}
+	}
+	return true
+}
