@@ -1,0 +1,210 @@
+package filter
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io/fs"
+	"strings"
+	"sync/atomic"
+	"time"
+
+	"github.com/msgfilter/msgfilter/geo"
+	"github.com/msgfilter/msgfilter/policies"
+	"github.com/msgfilter/msgfilter/rules"
+)
+
+// Engine decides whether messages may be sent. New does all the expensive
+// work (compiling policies, building matchers); Check only reads, and an
+// Engine is safe for concurrent use. The zero value is not usable: call New.
+type Engine struct {
+	opts    options
+	numbers *geo.Numbers
+	policy  atomic.Pointer[policy]
+}
+
+// policy is one loaded policy revision with everything derived from it. It is
+// swapped whole, so a check never sees half a reload.
+type policy struct {
+	set   *rules.Set
+	zones map[string]*time.Location // upper-case country → the pack's zone
+}
+
+func (p *policy) zone(country string) *time.Location {
+	if loc, ok := p.zones[country]; ok {
+		return loc
+	}
+	return time.UTC
+}
+
+// New compiles the policies and returns a ready Engine. A policy source that
+// fails to load is an error (a *rules.LoadError lists every problem).
+func New(opts ...Option) (*Engine, error) {
+	o := defaultOptions()
+	for _, opt := range opts {
+		opt(&o)
+	}
+	if o.policies == nil {
+		o.policies = policies.FS
+	}
+	e := &Engine{opts: o, numbers: geo.NewNumbers(0)}
+	p, err := loadPolicy(context.Background(), o.policies)
+	if err != nil {
+		return nil, err
+	}
+	e.policy.Store(p)
+	return e, nil
+}
+
+func loadPolicy(ctx context.Context, fsys fs.FS) (*policy, error) {
+	set, err := rules.Load(ctx, fsys)
+	if err != nil {
+		return nil, err
+	}
+	p := &policy{set: set, zones: map[string]*time.Location{}}
+	for _, pack := range set.Packs() {
+		if pack.Kind != rules.KindCountry || pack.Data == nil {
+			continue
+		}
+		cc := strings.ToUpper(pack.Code)
+		if !geo.IsCountry(cc) {
+			return nil, &rules.PolicyError{File: pack.Name, Msg: fmt.Sprintf("%q is not an ISO 3166-1 alpha-2 country code", pack.Code)}
+		}
+		name, ok := pack.Data["time_zone"].(string)
+		if !ok {
+			continue
+		}
+		loc, err := rules.LoadZone(name)
+		if err != nil {
+			return nil, &rules.PolicyError{File: pack.Name + "/data.json", Msg: err.Error()}
+		}
+		p.zones[cc] = loc
+	}
+	return p, nil
+}
+
+// Revision returns the revision of the policies in use.
+func (e *Engine) Revision() string { return e.policy.Load().set.Revision() }
+
+// Check decides on one message. A message the policies refuse is a Decision
+// with Action Block, Review or Defer and a nil error. A non-nil error means
+// the engine could not decide: a *ValidationError for bad input (the
+// Decision is then empty), or an evaluation failure, for which the Decision
+// follows the fail mode (see WithFailMode) and carries ENGINE_ERROR.
+// Check is safe for concurrent use.
+func (e *Engine) Check(ctx context.Context, m *Message) (Decision, error) {
+	d, _, err := e.check(ctx, m)
+	return d, err
+}
+
+// Explanation is a decision with what led to it.
+type Explanation struct {
+	Decision Decision `json:"decision"`
+	// Facts is the input document the policies evaluated.
+	Facts Facts `json:"facts"`
+	// Rules are the titles of the rules that fired, by rule id.
+	Rules map[string]string `json:"rules,omitempty"`
+}
+
+// Explain is Check that also returns the facts and the titles of the rules
+// that fired, for "why was this blocked?".
+func (e *Engine) Explain(ctx context.Context, m *Message) (Explanation, error) {
+	d, facts, err := e.check(ctx, m)
+	x := Explanation{Decision: d, Facts: facts}
+	p := e.policy.Load()
+	for _, r := range d.Reasons {
+		if c, ok := p.set.Citation(r.Rule); ok {
+			if x.Rules == nil {
+				x.Rules = map[string]string{}
+			}
+			x.Rules[r.Rule] = c.Title
+		}
+	}
+	return x, err
+}
+
+func (e *Engine) check(ctx context.Context, m *Message) (Decision, Facts, error) {
+	country, rcpt, err := e.validate(m)
+	if err != nil {
+		d := Decision{}
+		if m != nil {
+			d.ID = m.ID
+		}
+		return d, Facts{}, err
+	}
+	p := e.policy.Load()
+	now := m.Time
+	if now.IsZero() {
+		now = e.opts.clock()
+	}
+	facts := e.buildFacts(p, m, country, rcpt, now)
+	encoded, err := facts.encode()
+	if err != nil {
+		return e.failed(m, p, err), facts, err
+	}
+	input, err := factsValue(encoded)
+	if err != nil {
+		return e.failed(m, p, err), facts, err
+	}
+	findings, err := p.set.Eval(ctx, strings.ToLower(country), string(m.Channel), input, now)
+	if err != nil {
+		return e.failed(m, p, err), facts, err
+	}
+	d, err := decide(m.ID, p.set.Revision(), findings)
+	if err != nil {
+		return e.failed(m, p, err), facts, err
+	}
+	return d, facts, nil
+}
+
+// decide turns findings into a decision: the strongest action wins
+// (block > defer > review > allow) and every reason is reported.
+func decide(id, revision string, findings []rules.Finding) (Decision, error) {
+	d := Decision{ID: id, Action: Allow, Revision: revision, Reasons: []Reason{}}
+	for _, f := range findings {
+		code := Code(f.Code)
+		action := code.DefaultAction()
+		if f.Action != "" {
+			action = Action(f.Action)
+		}
+		if action.strength() > d.Action.strength() {
+			d.Action = action
+		}
+		if action == Defer {
+			until, err := time.Parse(time.RFC3339, f.Until)
+			if err != nil {
+				return Decision{}, fmt.Errorf("filter: rule %s deferred without a valid until %q", f.Rule, f.Until)
+			}
+			if until.After(d.Until) {
+				d.Until = until
+			}
+		}
+		r := Reason{Code: code, Rule: f.Rule, Evidence: f.Evidence, Citation: f.Citation.String()}
+		if pack, ok := strings.CutPrefix(f.Citation.Pack, rules.KindCountry+"/"); ok {
+			r.Country = strings.ToUpper(pack)
+		}
+		d.Reasons = append(d.Reasons, r)
+	}
+	if d.Action != Defer {
+		d.Until = time.Time{}
+	}
+	return d, nil
+}
+
+// failed is the decision when the engine could not decide.
+func (e *Engine) failed(m *Message, p *policy, err error) Decision {
+	action := Block
+	if e.opts.failMode == FailOpen {
+		action = Allow
+	}
+	evidence := err.Error()
+	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
+		evidence = "no decision before the deadline: " + evidence
+	}
+	return Decision{
+		ID:       m.ID,
+		Action:   action,
+		Revision: p.set.Revision(),
+		Reasons:  []Reason{{Code: EngineError, Rule: "engine", Evidence: evidence}},
+	}
+}

@@ -1,0 +1,69 @@
+package filter
+
+import (
+	"strconv"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/msgfilter/msgfilter/geo"
+)
+
+// validate checks m and returns the destination country (upper case) and
+// the parsed recipient.
+func (e *Engine) validate(m *Message) (string, geo.Recipient, error) {
+	if m == nil {
+		return "", geo.Recipient{}, invalid("message", "", "nil message")
+	}
+	switch m.Channel {
+	case SMS, Viber, WhatsApp, Messenger, RCS:
+	case "":
+		return "", geo.Recipient{}, invalid("channel", "", "missing")
+	default:
+		return "", geo.Recipient{}, invalid("channel", string(m.Channel), "want sms, viber, whatsapp, messenger or rcs")
+	}
+	switch m.Kind {
+	case Transactional, Promotional, OTP, Service:
+	case "":
+		return "", geo.Recipient{}, invalid("kind", "", "missing")
+	default:
+		return "", geo.Recipient{}, invalid("kind", string(m.Kind), "want transactional, promotional, otp or service")
+	}
+	for _, f := range [...]struct{ name, value string }{
+		{"id", m.ID}, {"sender", m.Sender}, {"recipient", m.Recipient}, {"source_ip", m.SourceIP},
+		{"tenant", m.Tenant}, {"country", m.Country}, {"body", m.Body},
+	} {
+		if !utf8.ValidString(f.value) {
+			return "", geo.Recipient{}, invalid(f.name, "", "invalid UTF-8")
+		}
+	}
+	if len(m.Body) > e.opts.maxBodyBytes {
+		return "", geo.Recipient{}, invalid("body", "", "longer than "+strconv.Itoa(e.opts.maxBodyBytes)+" bytes")
+	}
+	if strings.TrimSpace(m.Sender) == "" {
+		return "", geo.Recipient{}, invalid("sender", "", "missing")
+	}
+	if m.Recipient == "" {
+		return "", geo.Recipient{}, invalid("recipient", "", "missing")
+	}
+	rcpt, err := e.numbers.Recipient(m.Recipient)
+	if err != nil {
+		reason := err.Error()
+		if ne, ok := err.(*geo.NumberError); ok {
+			reason = ne.Reason
+		}
+		return "", geo.Recipient{}, invalid("recipient", m.Recipient, reason)
+	}
+	country := strings.ToUpper(m.Country)
+	switch {
+	case country == "" && rcpt.Country == "":
+		return "", geo.Recipient{}, invalid("country", "", "missing, and the recipient is a non-geographic number")
+	case country == "":
+		country = rcpt.Country
+	case !geo.IsCountry(country):
+		return "", geo.Recipient{}, invalid("country", m.Country, "not an ISO 3166-1 alpha-2 country code")
+	}
+	if !m.LastInboundAt.IsZero() && !m.Time.IsZero() && m.LastInboundAt.After(m.Time) {
+		return "", geo.Recipient{}, invalid("last_inbound_at", m.LastInboundAt.Format("2006-01-02T15:04:05Z07:00"), "after the message time")
+	}
+	return country, rcpt, nil
+}

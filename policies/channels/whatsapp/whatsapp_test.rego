@@ -1,0 +1,26 @@
+package msgfilter.channels.whatsapp_test
+
+import data.msgfilter.channels.whatsapp
+
+codes(rs) := {r.code | some r in rs}
+
+msg(kind, conversation) := {
+	"message": {"channel": "whatsapp", "kind": kind, "country": "BR", "tenant": "", "length": 20},
+	"conversation": conversation,
+}
+
+test_promotional_without_inbound_outside_window if {
+	"OUTSIDE_SESSION_WINDOW" in codes(whatsapp.reasons) with input as msg("promotional", {"has_inbound": false, "inbound_age_minutes": 0})
+}
+
+test_promotional_within_window_allowed if {
+	count(whatsapp.reasons) == 0 with input as msg("promotional", {"has_inbound": true, "inbound_age_minutes": 1439})
+}
+
+test_window_closes_at_24_hours if {
+	"OUTSIDE_SESSION_WINDOW" in codes(whatsapp.reasons) with input as msg("service", {"has_inbound": true, "inbound_age_minutes": 1440})
+}
+
+test_otp_without_inbound_allowed if {
+	count(whatsapp.reasons) == 0 with input as msg("otp", {"has_inbound": false, "inbound_age_minutes": 0})
+}

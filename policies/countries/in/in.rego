@@ -1,0 +1,48 @@
+# India: TRAI's Telecom Commercial Communications Customer Preference
+# Regulations (TCCCPR 2018) and the DLT header scheme.
+package msgfilter.countries["in"]
+
+# METADATA
+# title: No promotional messages to India from 21:00 to 09:00 local time
+# related_resources:
+#   - ref: https://developer.enablex.io/docs/quickstart/sms/international-sms-regulations/country/india/
+#     description: EnableX, India SMS regulations (promotional 09:00-21:00 IST)
+#   - ref: https://pibtracker.com/release/2026/mar/13/communications/trai-releases-draft-telecom-commercial-communication-preference-third-amendment-2239885
+#     description: TRAI TCCCPR 2018, in force February 2019
+# custom:
+#   id: in/promotional-quiet-hours
+#   effective: "2019-02-28"
+reasons contains r if {
+	input.message.kind == "promotional"
+	until := msgfilter.quiet_until(data.msgfilter.countries["in"].quiet_hours.promotional, input.time)
+	r := {"code": "QUIET_HOURS", "rule": "in/promotional-quiet-hours", "evidence": input.time.local, "until": until}
+}
+
+# METADATA
+# title: Promotional messages to India use a 6-digit numeric header whose first digit is the category
+# related_resources:
+#   - ref: https://sendshortly.com/trai-guidelines.html
+#     description: TRAI DLT headers, promotional headers are 6 digits, the first one the preference category
+# custom:
+#   id: in/promotional-numeric-header
+#   effective: "2020-06-01"
+reasons contains r if {
+	input.message.kind == "promotional"
+	not regex.match(`^([A-Za-z]{2}-)?[1-8][0-9]{5}$`, input.sender.raw)
+	r := {"code": "SENDER_ID_FORMAT", "rule": "in/promotional-numeric-header", "evidence": input.sender.raw}
+}
+
+# METADATA
+# title: Other messages to India use a 6-letter header, optionally behind an operator-circle prefix
+# related_resources:
+#   - ref: https://sendshortly.com/trai-guidelines.html
+#     description: TRAI DLT headers, transactional and service headers are 6 letters (e.g. VM-HDFCBK)
+# custom:
+#   id: in/alphanumeric-header
+#   effective: "2020-06-01"
+reasons contains r if {
+	input.message.kind != "promotional"
+	input.sender.kind == "alphanumeric"
+	not regex.match(`^([A-Za-z]{2}-)?[A-Za-z]{6}$`, input.sender.raw)
+	r := {"code": "SENDER_ID_FORMAT", "rule": "in/alphanumeric-header", "evidence": input.sender.raw}
+}

@@ -1,0 +1,408 @@
+package rules
+
+import (
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"io/fs"
+	"path"
+	"slices"
+	"sort"
+	"strings"
+
+	"github.com/open-policy-agent/opa/v1/ast"
+	"github.com/open-policy-agent/opa/v1/rego"
+	"github.com/open-policy-agent/opa/v1/storage"
+	"github.com/open-policy-agent/opa/v1/storage/inmem"
+)
+
+// Pack kinds.
+const (
+	KindGlobal  = "global"
+	KindCountry = "countries"
+	KindChannel = "channels"
+)
+
+// Pack is one loaded policy pack.
+type Pack struct {
+	Name string // "global", "countries/ae", "channels/viber"
+	Kind string // KindGlobal, KindCountry or KindChannel
+	Code string // "ae", "viber"; "" for global
+
+	// Data is the pack's data.json as decoded JSON (nil when absent). It is
+	// shared with the compiled policies: never modify it.
+	Data map[string]any
+
+	files map[string][]byte // other files, by path relative to the pack
+}
+
+// File returns the content of a non-Rego file of the pack (e.g.
+// "terms/en.json") and whether it exists.
+func (p *Pack) File(name string) ([]byte, bool) {
+	b, ok := p.files[name]
+	return b, ok
+}
+
+// Files returns the names of the pack's non-Rego files that match the
+// path.Match pattern, sorted.
+func (p *Pack) Files(pattern string) []string {
+	var names []string
+	for name := range p.files {
+		if ok, _ := path.Match(pattern, name); ok {
+			names = append(names, name)
+		}
+	}
+	sort.Strings(names)
+	return names
+}
+
+// Set is a compiled policy source: every pack, its citations, and one
+// prepared query per destination country and channel. A Set is immutable and
+// safe for concurrent use.
+type Set struct {
+	revision  string
+	packs     map[string]*Pack
+	citations map[string]Citation
+	queries   map[queryKey]*rego.PreparedEvalQuery
+	modules   map[string]*ast.Module // policy modules by file name
+	tests     map[string]*ast.Module // *_test.rego modules by file name
+	data      map[string]any         // the whole data document given to Rego
+}
+
+type queryKey struct{ country, channel string }
+
+// Revision identifies the policy source's content: a hash of every file's
+// name and bytes. Two Sets loaded from identical sources share a revision.
+func (s *Set) Revision() string { return s.revision }
+
+// Pack returns the pack with the given name ("global", "countries/ae",
+// "channels/viber"), or nil.
+func (s *Set) Pack(name string) *Pack { return s.packs[name] }
+
+// Packs returns every pack, sorted by name.
+func (s *Set) Packs() []*Pack {
+	packs := make([]*Pack, 0, len(s.packs))
+	for _, p := range s.packs {
+		packs = append(packs, p)
+	}
+	sort.Slice(packs, func(i, j int) bool { return packs[i].Name < packs[j].Name })
+	return packs
+}
+
+// HasCountry reports whether a pack exists for the lower-case country code.
+func (s *Set) HasCountry(cc string) bool {
+	_, ok := s.packs[KindCountry+"/"+cc]
+	return ok
+}
+
+// Citation returns the METADATA of the rule with the given id.
+func (s *Set) Citation(ruleID string) (Citation, bool) {
+	c, ok := s.citations[ruleID]
+	return c, ok
+}
+
+// Citations returns every rule's citation, by rule id.
+func (s *Set) Citations() map[string]Citation {
+	out := make(map[string]Citation, len(s.citations))
+	for k, v := range s.citations {
+		out[k] = v
+	}
+	return out
+}
+
+// Load reads every pack of fsys, compiles the policies once with OPA and
+// prepares the evaluation queries. All problems found are returned together
+// as a *LoadError. Load never changes fsys.
+func Load(ctx context.Context, fsys fs.FS) (*Set, error) {
+	l := loader{
+		set: &Set{
+			packs:     map[string]*Pack{},
+			citations: map[string]Citation{},
+			queries:   map[queryKey]*rego.PreparedEvalQuery{},
+			modules:   map[string]*ast.Module{},
+			tests:     map[string]*ast.Module{},
+		},
+		hash: sha256.New(),
+	}
+	if err := l.readPacks(fsys); err != nil {
+		return nil, err
+	}
+	if len(l.set.packs) == 0 {
+		return nil, ErrNoPolicies
+	}
+	if len(l.errs) > 0 {
+		return nil, &LoadError{Errs: l.errs}
+	}
+	compiler := newCompiler()
+	compiler.Compile(l.set.modules)
+	if compiler.Failed() {
+		return nil, compileError(compiler.Errors)
+	}
+	l.readCitations(compiler)
+	if len(l.errs) > 0 {
+		return nil, &LoadError{Errs: l.errs}
+	}
+	l.set.data = l.data
+	store := inmem.NewFromObjectWithOpts(l.data, inmem.OptRoundTripOnWrite(false))
+	if err := l.prepare(ctx, compiler, store); err != nil {
+		return nil, err
+	}
+	l.set.revision = hex.EncodeToString(l.hash.Sum(nil))[:16]
+	return l.set, nil
+}
+
+func newCompiler() *ast.Compiler {
+	return ast.NewCompiler().
+		WithCapabilities(capabilities()).
+		WithDefaultRegoVersion(ast.RegoV1).
+		WithEnablePrintStatements(false)
+}
+
+type loader struct {
+	set  *Set
+	data map[string]any
+	errs []*PolicyError
+	hash interface{ Write([]byte) (int, error); Sum([]byte) []byte }
+}
+
+func (l *loader) fail(file string, row int, format string, args ...any) {
+	l.errs = append(l.errs, &PolicyError{File: file, Row: row, Msg: fmt.Sprintf(format, args...)})
+}
+
+// readPacks walks the top level of fsys: global/, countries/*/, channels/*/.
+func (l *loader) readPacks(fsys fs.FS) error {
+	l.data = map[string]any{}
+	if _, err := fs.Stat(fsys, KindGlobal); err == nil {
+		if err := l.readPack(fsys, KindGlobal, KindGlobal, ""); err != nil {
+			return err
+		}
+	}
+	for _, kind := range []string{KindCountry, KindChannel} {
+		entries, err := fs.ReadDir(fsys, kind)
+		if err != nil {
+			continue // a source may have no country or channel packs
+		}
+		for _, e := range entries {
+			if !e.IsDir() {
+				continue
+			}
+			code := e.Name()
+			if code != strings.ToLower(code) {
+				l.fail(kind+"/"+code, 0, "pack directory names are lower case")
+				continue
+			}
+			if err := l.readPack(fsys, kind+"/"+code, kind, code); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+func (l *loader) readPack(fsys fs.FS, dir, kind, code string) error {
+	p := &Pack{Name: dir, Kind: kind, Code: code, files: map[string][]byte{}}
+	wantPkg := packageRef(kind, code)
+	err := fs.WalkDir(fsys, dir, func(name string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if d.IsDir() {
+			return nil
+		}
+		src, err := fs.ReadFile(fsys, name)
+		if err != nil {
+			return err
+		}
+		l.hash.Write([]byte(name))
+		l.hash.Write([]byte{0})
+		l.hash.Write(src)
+		l.hash.Write([]byte{0})
+		rel := strings.TrimPrefix(name, dir+"/")
+		switch {
+		case strings.HasSuffix(name, ".rego"):
+			mod, err := ast.ParseModuleWithOpts(name, string(src), ast.ParserOptions{
+				ProcessAnnotation: true,
+				RegoVersion:       ast.RegoV1,
+			})
+			if err != nil {
+				l.parseErrors(name, err)
+				return nil
+			}
+			isTest := strings.HasSuffix(name, "_test.rego")
+			if got := mod.Package.Path; !isTest && !got.Equal(wantPkg) {
+				l.fail(name, mod.Package.Location.Row, "package %s, want %s for this directory",
+					strings.TrimPrefix(got.String(), "data."), strings.TrimPrefix(wantPkg.String(), "data."))
+				return nil
+			}
+			if isTest {
+				l.set.tests[name] = mod
+			} else {
+				l.set.modules[name] = mod
+			}
+		case rel == "data.json":
+			var data map[string]any
+			dec := json.NewDecoder(bytes.NewReader(src))
+			dec.UseNumber()
+			if err := dec.Decode(&data); err != nil {
+				l.fail(name, 0, "data.json must be a JSON object: %v", err)
+				return nil
+			}
+			p.Data = data
+		default:
+			p.files[rel] = src
+		}
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("rules: reading %s: %w", dir, err)
+	}
+	l.set.packs[dir] = p
+	if p.Data != nil {
+		l.placeData(kind, code, p.Data)
+	}
+	return nil
+}
+
+// packageRef is the Rego package a pack must declare. Codes may be Rego
+// keywords ("in" for India): the ref quotes them as needed when printed.
+func packageRef(kind, code string) ast.Ref {
+	ref := ast.Ref{ast.DefaultRootDocument, ast.StringTerm("msgfilter"), ast.StringTerm(kind)}
+	if kind == KindGlobal {
+		return ref
+	}
+	return append(ref, ast.StringTerm(code))
+}
+
+// reasonsRef is the ref of a pack's reasons rule.
+func reasonsRef(kind, code string) ast.Ref {
+	return packageRef(kind, code).Append(ast.StringTerm(reasonsRule))
+}
+
+// placeData puts a pack's data.json at data.msgfilter.<kind>.<code>.
+func (l *loader) placeData(kind, code string, data map[string]any) {
+	root, _ := l.data["msgfilter"].(map[string]any)
+	if root == nil {
+		root = map[string]any{}
+		l.data["msgfilter"] = root
+	}
+	if kind == KindGlobal {
+		root[KindGlobal] = data
+		return
+	}
+	parent, _ := root[kind].(map[string]any)
+	if parent == nil {
+		parent = map[string]any{}
+		root[kind] = parent
+	}
+	parent[code] = data
+}
+
+func (l *loader) parseErrors(file string, err error) {
+	var errs ast.Errors
+	if e, ok := err.(ast.Errors); ok {
+		errs = e
+	}
+	if len(errs) == 0 {
+		l.fail(file, 0, "%v", err)
+		return
+	}
+	for _, e := range errs {
+		row := 0
+		if e.Location != nil {
+			row = e.Location.Row
+		}
+		l.fail(file, row, "%s", e.Message)
+	}
+}
+
+func compileError(errs ast.Errors) error {
+	le := &LoadError{}
+	for _, e := range errs {
+		pe := &PolicyError{Msg: e.Message}
+		if e.Location != nil {
+			pe.File, pe.Row = e.Location.File, e.Location.Row
+		}
+		for _, name := range forbiddenBuiltins {
+			if strings.Contains(e.Message, "undefined function "+name) {
+				pe.Msg = fmt.Sprintf("built-in %s is not allowed in policies: network, runtime and non-deterministic built-ins are excluded", name)
+			}
+		}
+		le.Errs = append(le.Errs, pe)
+	}
+	return le
+}
+
+// reasonsRule is the name of the partial set rule every deciding pack defines.
+const reasonsRule = "reasons"
+
+// prepare builds one query per (country pack or default, channel pack or
+// default).
+func (l *loader) prepare(ctx context.Context, compiler *ast.Compiler, store storage.Store) error {
+	has := func(kind, code string) bool {
+		return len(compiler.GetRulesExact(reasonsRef(kind, code))) > 0
+	}
+	countries := []string{""}
+	channels := []string{""}
+	for _, p := range l.set.packs {
+		switch {
+		case p.Kind == KindCountry && has(p.Kind, p.Code):
+			countries = append(countries, p.Code)
+		case p.Kind == KindChannel && has(p.Kind, p.Code):
+			channels = append(channels, p.Code)
+		}
+	}
+	for _, cc := range countries {
+		for _, ch := range channels {
+			var parts []string
+			if has(KindGlobal, "") {
+				parts = append(parts, reasonsRef(KindGlobal, "").String())
+			}
+			if cc != "" {
+				parts = append(parts, reasonsRef(KindCountry, cc).String())
+			}
+			if ch != "" {
+				parts = append(parts, reasonsRef(KindChannel, ch).String())
+			}
+			query := "reasons := set()"
+			if len(parts) > 0 {
+				query = "reasons := " + strings.Join(parts, " | ")
+			}
+			opts := append([]func(*rego.Rego){
+				rego.Compiler(compiler),
+				rego.Store(store),
+				rego.Query(query),
+				rego.StrictBuiltinErrors(true),
+			}, regoBuiltins()...)
+			pq, err := rego.New(opts...).PrepareForEval(ctx)
+			if err != nil {
+				return fmt.Errorf("rules: preparing query for country %q channel %q: %w", cc, ch, err)
+			}
+			l.set.queries[queryKey{cc, ch}] = &pq
+		}
+	}
+	return nil
+}
+
+// query returns the prepared query for a destination and channel, falling
+// back to the global and channel rules for a country without a pack.
+func (s *Set) query(country, channel string) *rego.PreparedEvalQuery {
+	for _, k := range [...]queryKey{{country, channel}, {country, ""}, {"", channel}, {"", ""}} {
+		if q, ok := s.queries[k]; ok {
+			return q
+		}
+	}
+	return nil // unreachable: prepare always makes the ("", "") query
+}
+
+// sortedKeys returns m's keys in order, for deterministic iteration.
+func sortedKeys[V any](m map[string]V) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	return keys
+}

@@ -1,0 +1,185 @@
+package rules
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+	"sync"
+	"time"
+	_ "time/tzdata" // quiet hours need every IANA zone on any machine
+)
+
+// QuietSpec describes when a destination does not accept a kind of message,
+// in the destination's local time.
+//
+// Windows are half-open local intervals [From, To): a window from 21:00 to
+// 07:00 makes 21:00 quiet and 07:00 allowed; To before From wraps past
+// midnight. ClosedWeekdays and Holidays are quiet all day.
+//
+// In a pack's data.json a spec is written as
+//
+//	{"windows": [{"from": "21:00", "to": "07:00"}],
+//	 "closed_weekdays": ["sunday"], "holidays": ["2026-12-25"]}
+type QuietSpec struct {
+	Windows        []Window
+	ClosedWeekdays []time.Weekday
+	Holidays       map[string]bool // local dates, YYYY-MM-DD
+}
+
+// Window is a half-open interval of local minutes of the day [From, To).
+type Window struct {
+	From, To int // minutes since local midnight, 0..1439
+}
+
+// Until reports whether local time now is quiet under s and, if it is, the
+// first allowed instant after it, skipping closed weekdays and holidays. now
+// must carry the destination's location. Seconds are ignored: windows start
+// and end on whole minutes.
+func (s QuietSpec) Until(now time.Time) (time.Time, bool) {
+	t := now.Truncate(time.Minute)
+	quiet := false
+	// Each step jumps to the end of a quiet span, so a year of holidays ends
+	// the loop long before the bound; the bound only guards a spec that is
+	// quiet forever (every weekday closed).
+	for range 800 {
+		next, ok := s.quietSpanEnd(t)
+		if !ok {
+			break
+		}
+		if !next.After(t) { // a DST gap can fold the end onto t
+			next = t.Add(time.Minute)
+		}
+		quiet, t = true, next
+	}
+	return t, quiet
+}
+
+// quietSpanEnd returns the end of the quiet span containing t, if t is quiet.
+func (s QuietSpec) quietSpanEnd(t time.Time) (time.Time, bool) {
+	y, m, d := t.Date()
+	loc := t.Location()
+	if s.closedDay(t) {
+		return time.Date(y, m, d+1, 0, 0, 0, 0, loc), true
+	}
+	minute := t.Hour()*60 + t.Minute()
+	for _, w := range s.Windows {
+		switch {
+		case w.From < w.To && minute >= w.From && minute < w.To:
+			return time.Date(y, m, d, 0, w.To, 0, 0, loc), true
+		case w.From > w.To && minute >= w.From:
+			return time.Date(y, m, d+1, 0, w.To, 0, 0, loc), true
+		case w.From > w.To && minute < w.To:
+			return time.Date(y, m, d, 0, w.To, 0, 0, loc), true
+		}
+	}
+	return time.Time{}, false
+}
+
+func (s QuietSpec) closedDay(t time.Time) bool {
+	for _, wd := range s.ClosedWeekdays {
+		if t.Weekday() == wd {
+			return true
+		}
+	}
+	return s.Holidays[t.Format(time.DateOnly)]
+}
+
+var weekdays = map[string]time.Weekday{
+	"sunday": time.Sunday, "monday": time.Monday, "tuesday": time.Tuesday,
+	"wednesday": time.Wednesday, "thursday": time.Thursday, "friday": time.Friday,
+	"saturday": time.Saturday,
+}
+
+// ParseQuietSpec reads a spec from its JSON form (as decoded by
+// encoding/json or OPA: maps, slices and strings).
+func ParseQuietSpec(v any) (QuietSpec, error) {
+	obj, ok := v.(map[string]any)
+	if !ok {
+		return QuietSpec{}, errors.New("quiet hours: spec must be an object")
+	}
+	var s QuietSpec
+	for k, val := range obj {
+		list, ok := val.([]any)
+		if !ok {
+			return QuietSpec{}, fmt.Errorf("quiet hours: %s must be a list", k)
+		}
+		switch k {
+		case "windows":
+			for _, item := range list {
+				w, err := parseWindow(item)
+				if err != nil {
+					return QuietSpec{}, err
+				}
+				s.Windows = append(s.Windows, w)
+			}
+		case "closed_weekdays":
+			for _, item := range list {
+				name, _ := item.(string)
+				wd, ok := weekdays[strings.ToLower(name)]
+				if !ok {
+					return QuietSpec{}, fmt.Errorf("quiet hours: unknown weekday %v", item)
+				}
+				s.ClosedWeekdays = append(s.ClosedWeekdays, wd)
+			}
+		case "holidays":
+			s.Holidays = make(map[string]bool, len(list))
+			for _, item := range list {
+				date, _ := item.(string)
+				if _, err := time.Parse(time.DateOnly, date); err != nil {
+					return QuietSpec{}, fmt.Errorf("quiet hours: holiday %v is not a YYYY-MM-DD date", item)
+				}
+				s.Holidays[date] = true
+			}
+		default:
+			return QuietSpec{}, fmt.Errorf("quiet hours: unknown field %q", k)
+		}
+	}
+	if len(s.ClosedWeekdays) == 7 {
+		return QuietSpec{}, errors.New("quiet hours: every weekday is closed")
+	}
+	return s, nil
+}
+
+func parseWindow(v any) (Window, error) {
+	obj, ok := v.(map[string]any)
+	if !ok {
+		return Window{}, errors.New("quiet hours: a window must be an object with from and to")
+	}
+	from, err := parseClock(obj["from"])
+	if err != nil {
+		return Window{}, err
+	}
+	to, err := parseClock(obj["to"])
+	if err != nil {
+		return Window{}, err
+	}
+	if from == to {
+		return Window{}, fmt.Errorf("quiet hours: window %v is empty", obj)
+	}
+	return Window{From: from, To: to}, nil
+}
+
+func parseClock(v any) (int, error) {
+	s, _ := v.(string)
+	t, err := time.Parse("15:04", s)
+	if err != nil {
+		return 0, fmt.Errorf("quiet hours: %v is not an HH:MM time", v)
+	}
+	return t.Hour()*60 + t.Minute(), nil
+}
+
+var zones sync.Map // name → *time.Location
+
+// LoadZone returns the IANA location for name, cached. The tz database is
+// embedded, so every zone loads on any machine.
+func LoadZone(name string) (*time.Location, error) {
+	if loc, ok := zones.Load(name); ok {
+		return loc.(*time.Location), nil
+	}
+	loc, err := time.LoadLocation(name)
+	if err != nil {
+		return nil, fmt.Errorf("rules: time zone %q: %w", name, err)
+	}
+	zones.Store(name, loc)
+	return loc, nil
+}
