@@ -1,0 +1,169 @@
+package links
+
+import (
+	"bufio"
+	_ "embed"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+
+	"golang.org/x/net/publicsuffix"
+)
+
+//go:embed data/shared_hosting.txt
+var builtinSharedHosting string
+
+var sharedHosting = func() map[string]struct{} {
+	m := map[string]struct{}{}
+	for _, d := range mustList(builtinSharedHosting) {
+		m[d] = struct{}{}
+	}
+	return m
+}()
+
+// Feed is a set of phishing domains and hosts. Entries that are ordinary
+// domains match their whole registrable domain ("login.evil.com" flags
+// evil.com and everything below it); entries on shared hosting (a private
+// suffix of the Public Suffix List such as github.io or pages.dev, or a
+// platform in data/shared_hosting.txt such as weebly.com) match their own host
+// and its subdomains only, so "x.github.io" never flags github.io.
+//
+// A Feed is immutable and safe for concurrent use; to reload, load a new Feed
+// and swap it in (Analyzer.WithFeed). The zero Feed and a nil *Feed match
+// nothing.
+type Feed struct {
+	set     map[string]struct{}
+	skipped int
+}
+
+// LoadFeed reads a feed: one domain, host, URL or IP address per line; '#'
+// starts a comment. Lines that hold no usable host, or name a shared-hosting
+// platform or public suffix itself, are skipped (see Skipped). The only
+// errors are read errors.
+func LoadFeed(r io.Reader) (*Feed, error) {
+	f := &Feed{set: map[string]struct{}{}}
+	sc := bufio.NewScanner(r)
+	sc.Buffer(make([]byte, 64*1024), 1024*1024)
+	for sc.Scan() {
+		line := strings.TrimSpace(stripComment(sc.Text()))
+		if line == "" {
+			continue
+		}
+		key, ok := feedKey(line)
+		if !ok {
+			f.skipped++
+			continue
+		}
+		f.set[key] = struct{}{}
+	}
+	if err := sc.Err(); err != nil {
+		return nil, fmt.Errorf("links: read feed: %w", err)
+	}
+	return f, nil
+}
+
+// feedKey returns the host or domain a feed line matches at.
+func feedKey(line string) (string, bool) {
+	host := line
+	if i := strings.Index(host, "://"); i >= 0 {
+		host = host[i+3:]
+	}
+	if i := strings.IndexAny(host, "/?#"); i >= 0 {
+		host = host[:i]
+	}
+	if i := strings.LastIndexByte(host, '@'); i >= 0 {
+		host = host[i+1:]
+	}
+	if !strings.HasPrefix(host, "[") {
+		if i := strings.LastIndexByte(host, ':'); i >= 0 && strings.Count(host, ":") == 1 {
+			host = host[:i]
+		}
+	}
+	h, _, err := normalizeLenient(host)
+	if err != nil {
+		return "", false
+	}
+	if _, ok := parseIP(h); ok {
+		return h, true
+	}
+	if _, ok := sharedHosting[h]; ok {
+		return "", false
+	}
+	for p := parent(h); p != ""; p = parent(p) {
+		if _, ok := sharedHosting[p]; ok {
+			return h, true
+		}
+	}
+	d, err := publicsuffix.EffectiveTLDPlusOne(h)
+	if err != nil {
+		return "", false // a public suffix itself, such as "github.io"
+	}
+	return d, true
+}
+
+// Contains reports whether host (ASCII, lower case, as in Link.Host) is on
+// the feed.
+func (f *Feed) Contains(host string) bool {
+	if f == nil || len(f.set) == 0 {
+		return false
+	}
+	for h := host; h != ""; h = parent(h) {
+		if _, ok := f.set[h]; ok {
+			return true
+		}
+	}
+	return false
+}
+
+// Len returns the number of distinct keys (domains and hosts) in the feed.
+func (f *Feed) Len() int {
+	if f == nil {
+		return 0
+	}
+	return len(f.set)
+}
+
+// Skipped returns how many feed lines held no usable entry.
+func (f *Feed) Skipped() int {
+	if f == nil {
+		return 0
+	}
+	return f.skipped
+}
+
+// ReadDomainList reads one domain per line, '#' starting a comment, and
+// returns the entries lower-cased, in file order. Use it for extra shortener
+// or brand lists.
+func ReadDomainList(r io.Reader) ([]string, error) {
+	var out []string
+	sc := bufio.NewScanner(r)
+	for sc.Scan() {
+		line := strings.ToLower(strings.TrimSpace(stripComment(sc.Text())))
+		if line != "" {
+			out = append(out, line)
+		}
+	}
+	if err := sc.Err(); err != nil {
+		return nil, fmt.Errorf("links: read domain list: %w", err)
+	}
+	return out, nil
+}
+
+// ReadDomainFile is ReadDomainList on the file at path, for loading extra
+// shortener domains at run time (Config.Shorteners).
+func ReadDomainFile(path string) ([]string, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, fmt.Errorf("links: %w", err)
+	}
+	defer f.Close()
+	return ReadDomainList(f)
+}
+
+func stripComment(s string) string {
+	if i := strings.IndexByte(s, '#'); i >= 0 {
+		return s[:i]
+	}
+	return s
+}

@@ -1,0 +1,199 @@
+package links
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	"golang.org/x/net/publicsuffix"
+	"golang.org/x/text/unicode/norm"
+)
+
+// minSubstring is the shortest brand label looked for inside a longer label
+// ("paypa1-secure"): shorter ones ("ups", "dhl", "scb") only match a whole
+// label, or they would hit inside ordinary words.
+const minSubstring = 5
+
+type brand struct {
+	domain    string // "paypal.com"
+	label     string // "paypal": the domain without its public suffix
+	labelSkel string // skeleton(label)
+}
+
+// brandIndex answers "which protected brand does this domain imitate?".
+type brandIndex struct {
+	domains    map[string]struct{}
+	bySkeleton map[string]string // skeleton(domain) → domain
+	list       []brand           // longest label first
+}
+
+func newBrandIndex(domains []string) (*brandIndex, error) {
+	b := &brandIndex{domains: map[string]struct{}{}, bySkeleton: map[string]string{}}
+	for _, d := range domains {
+		h, u, err := NormalizeHost(d)
+		if err != nil {
+			return nil, fmt.Errorf("%w: brand %q: %w", ErrBadDomain, d, err)
+		}
+		if r, err := publicsuffix.EffectiveTLDPlusOne(h); err != nil || r != h {
+			return nil, fmt.Errorf("%w: brand %q is not a registrable domain", ErrBadDomain, d)
+		}
+		if _, dup := b.domains[h]; dup {
+			continue
+		}
+		b.domains[h] = struct{}{}
+		if _, taken := b.bySkeleton[skeleton(u)]; !taken {
+			b.bySkeleton[skeleton(u)] = h
+		}
+		ps, _ := publicsuffix.PublicSuffix(h)
+		label := h[:len(h)-len(ps)-1]
+		b.list = append(b.list, brand{domain: h, label: label, labelSkel: skeleton(label)})
+	}
+	sort.SliceStable(b.list, func(i, j int) bool { return len(b.list[i].label) > len(b.list[j].label) })
+	return b, nil
+}
+
+// match returns the brand domain that the registrable domain imitates, or "".
+// A brand's own domain and its subdomains never match, and neither does a
+// domain that spells the brand literally ("applebees.com", "paypal-help.com"):
+// those are not homographs.
+func (b *brandIndex) match(host, domain string) string {
+	if _, own := b.domains[domain]; own || domain == "" {
+		return ""
+	}
+	udomain, err := profile.ToUnicode(domain)
+	if err != nil {
+		udomain = domain
+	}
+	if br, ok := b.bySkeleton[skeleton(udomain)]; ok {
+		return br
+	}
+	ps, _ := publicsuffix.PublicSuffix(domain)
+	if len(ps) >= len(domain) {
+		return ""
+	}
+	label := domain[:len(domain)-len(ps)-1]
+	ulabel, err := profile.ToUnicode(label)
+	if err != nil {
+		ulabel = label
+	}
+	skel := skeleton(ulabel)
+	for _, br := range b.list {
+		if strings.Contains(ulabel, br.label) {
+			continue // the brand spelled literally: not a homograph
+		}
+		if skel == br.labelSkel || (len(br.label) >= minSubstring && strings.Contains(skel, br.labelSkel)) {
+			return br.domain
+		}
+	}
+	return ""
+}
+
+// skeleton is the UTS #39 skeleton restricted to what domains need: NFD,
+// nonspacing marks removed (so "binānce" and "coinbạsẹ" meet their brands),
+// lower case, then each code point replaced by its prototype. Both sides of a
+// comparison go through it.
+func skeleton(s string) string {
+	var b strings.Builder
+	b.Grow(len(s))
+	for _, r := range norm.NFD.String(s) {
+		if unicode.Is(unicode.Mn, r) {
+			continue
+		}
+		r = unicode.ToLower(r)
+		if t, ok := confusables[r]; ok {
+			b.WriteString(t)
+			continue
+		}
+		b.WriteRune(r)
+	}
+	return b.String()
+}
+
+// mixedScript reports whether any label of a Unicode host mixes scripts, other
+// than Latin with the Han-based mixes UTS #39 calls highly restrictive
+// (Japanese, Chinese with Bopomofo, Korean).
+func mixedScript(host string) bool {
+	for _, label := range strings.Split(host, ".") {
+		if labelMixed(label) {
+			return true
+		}
+	}
+	return false
+}
+
+var scriptOrder = []string{"Latin", "Cyrillic", "Greek", "Armenian", "Georgian", "Arabic", "Hebrew",
+	"Thai", "Devanagari", "Bengali", "Tamil", "Han", "Hiragana", "Katakana", "Hangul", "Bopomofo", "Cherokee"}
+
+const (
+	bitLatin = 1 << iota
+	bitHan
+	bitHiragana
+	bitKatakana
+	bitHangul
+	bitBopomofo
+)
+
+func labelMixed(label string) bool {
+	ascii := true
+	for i := 0; i < len(label); i++ {
+		if label[i] >= utf8.RuneSelf {
+			ascii = false
+			break
+		}
+	}
+	if ascii {
+		return false
+	}
+	seen := map[string]struct{}{}
+	for _, r := range label {
+		if !unicode.IsLetter(r) {
+			continue
+		}
+		seen[scriptOf(r)] = struct{}{}
+	}
+	if len(seen) <= 1 {
+		return false
+	}
+	var bits int
+	for s := range seen {
+		switch s {
+		case "Latin":
+			bits |= bitLatin
+		case "Han":
+			bits |= bitHan
+		case "Hiragana":
+			bits |= bitHiragana
+		case "Katakana":
+			bits |= bitKatakana
+		case "Hangul":
+			bits |= bitHangul
+		case "Bopomofo":
+			bits |= bitBopomofo
+		default:
+			return true
+		}
+	}
+	switch {
+	case bits&^(bitLatin|bitHan|bitHiragana|bitKatakana) == 0,
+		bits&^(bitLatin|bitHan|bitBopomofo) == 0,
+		bits&^(bitLatin|bitHan|bitHangul) == 0:
+		return false
+	}
+	return true
+}
+
+func scriptOf(r rune) string {
+	for _, name := range scriptOrder {
+		if unicode.Is(unicode.Scripts[name], r) {
+			return name
+		}
+	}
+	for name, t := range unicode.Scripts {
+		if name != "Common" && name != "Inherited" && unicode.Is(t, r) {
+			return name
+		}
+	}
+	return "Common"
+}

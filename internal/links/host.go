@@ -1,0 +1,153 @@
+package links
+
+import (
+	"errors"
+	"fmt"
+	"net/netip"
+	"strings"
+	"unicode/utf8"
+
+	"golang.org/x/net/idna"
+	"golang.org/x/net/publicsuffix"
+)
+
+// ErrBadHost reports a host name that IDNA processing rejects.
+var ErrBadHost = errors.New("links: bad host")
+
+// profile is UTS #46 lookup processing (non-transitional, STD3 rules, Bidi and
+// ContextJ checks) without CheckHyphens: browsers do not check hyphens, so
+// real phishing hosts such as "www--bank--com--x.example" open on a phone and
+// must be described, not dropped.
+var profile = idna.New(
+	idna.MapForLookup(),
+	idna.BidiRule(),
+	idna.Transitional(false),
+	idna.CheckHyphens(false),
+)
+
+// NormalizeHost returns the lower-case IDNA ASCII form and the Unicode form of
+// a host name as written in a message: full-width letters and ideographic dots
+// are mapped, punycode labels are decoded for the Unicode form, and a trailing
+// dot is dropped. IP literals (with or without brackets) come back in their
+// canonical text form. NormalizeHost is safe for concurrent use.
+func NormalizeHost(s string) (ascii, unicode string, err error) {
+	s = strings.TrimSuffix(s, ".")
+	if s == "" {
+		return "", "", fmt.Errorf("%w: empty", ErrBadHost)
+	}
+	if ip, ok := parseIP(s); ok {
+		t := ip.String()
+		return t, t, nil
+	}
+	ascii, err = profile.ToASCII(s)
+	if err != nil {
+		return "", "", fmt.Errorf("%w: %q: %v", ErrBadHost, s, err)
+	}
+	ascii = strings.TrimSuffix(ascii, ".")
+	if ascii == "" || strings.HasPrefix(ascii, ".") || strings.Contains(ascii, "..") {
+		return "", "", fmt.Errorf("%w: %q: empty label", ErrBadHost, s)
+	}
+	unicode, err = profile.ToUnicode(ascii)
+	if err != nil {
+		return "", "", fmt.Errorf("%w: %q: %v", ErrBadHost, s, err)
+	}
+	return ascii, unicode, nil
+}
+
+// normalizeLenient is NormalizeHost, except that an ASCII host the STD3 rules
+// reject (an underscore in a label, as on some free-hosting subdomains) is
+// still returned lower-cased: the browser opens it, so policies must see it.
+func normalizeLenient(s string) (ascii, unicode string, err error) {
+	ascii, unicode, err = NormalizeHost(s)
+	if err == nil {
+		return ascii, unicode, nil
+	}
+	s = strings.TrimSuffix(s, ".")
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if !(isAlnum(c) || c == '-' || c == '_' || c == '.') {
+			return "", "", err
+		}
+	}
+	if s == "" || s[0] == '.' || strings.Contains(s, "..") {
+		return "", "", err
+	}
+	l := strings.ToLower(s)
+	return l, l, nil
+}
+
+// parseIP accepts IPv4, IPv6 and bracketed IPv6 literals.
+func parseIP(s string) (netip.Addr, bool) {
+	if len(s) > 2 && s[0] == '[' && s[len(s)-1] == ']' {
+		s = s[1 : len(s)-1]
+	}
+	if s == "" || !(isDigit(s[0]) || isHex(s[0]) || s[0] == ':') {
+		return netip.Addr{}, false
+	}
+	ip, err := netip.ParseAddr(s)
+	if err != nil || ip.Zone() != "" {
+		return netip.Addr{}, false
+	}
+	return ip, true
+}
+
+// RegistrableDomain returns the registrable domain (eTLD+1, using both the
+// ICANN and private sections of the Public Suffix List) of an ASCII host, or
+// the host itself when it is an IP literal or a public suffix. It returns ""
+// for an empty host.
+func RegistrableDomain(host string) string {
+	if host == "" {
+		return ""
+	}
+	if _, ok := parseIP(host); ok {
+		return host
+	}
+	d, err := publicsuffix.EffectiveTLDPlusOne(host)
+	if err != nil {
+		return host
+	}
+	return d
+}
+
+// isTLD reports whether label is an ICANN top-level domain. An ASCII label
+// must be all lower or all upper case: "Hello.World" is a typo, not a link.
+// It does not allocate.
+func isTLD(label string) bool {
+	if len(label) < 2 || len(label) > 63 {
+		return false
+	}
+	if label[0] < utf8.RuneSelf {
+		var buf [63]byte
+		lower, upper := true, true
+		for i := 0; i < len(label); i++ {
+			c := label[i]
+			switch {
+			case c >= 'a' && c <= 'z':
+				upper = false
+				buf[i] = c
+			case c >= 'A' && c <= 'Z':
+				lower = false
+				buf[i] = c + 'a' - 'A'
+			case isDigit(c) || c == '-':
+				if !strings.HasPrefix(label, "xn--") && !strings.HasPrefix(label, "XN--") {
+					return false
+				}
+				buf[i] = c
+			default:
+				return false
+			}
+		}
+		if !lower && !upper {
+			return false
+		}
+		_, ok := tlds[string(buf[:len(label)])]
+		return ok
+	}
+	_, ok := tlds[label]
+	return ok
+}
+
+func isDigit(c byte) bool { return c >= '0' && c <= '9' }
+func isAlpha(c byte) bool { return c|0x20 >= 'a' && c|0x20 <= 'z' }
+func isAlnum(c byte) bool { return isDigit(c) || isAlpha(c) }
+func isHex(c byte) bool   { return isDigit(c) || c|0x20 >= 'a' && c|0x20 <= 'f' }

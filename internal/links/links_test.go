@@ -1,0 +1,162 @@
+package links
+
+import (
+	"strings"
+	"testing"
+)
+
+func newTestAnalyzer(t testing.TB, feed string) *Analyzer {
+	t.Helper()
+	f, err := LoadFeed(strings.NewReader(feed))
+	if err != nil {
+		t.Fatalf("LoadFeed: %v", err)
+	}
+	a, err := New(Config{Feed: f})
+	if err != nil {
+		t.Fatalf("New: %v", err)
+	}
+	return a
+}
+
+func urls(ls []Link) []string {
+	var out []string
+	for _, l := range ls {
+		out = append(out, l.URL)
+	}
+	return out
+}
+
+func TestAnalyzeExtraction(t *testing.T) {
+	a := newTestAnalyzer(t, "")
+	tests := []struct {
+		name string
+		body string
+		want []string
+	}{
+		{"https", "Login at https://example.com/a?b=c now", []string{"https://example.com/a?b=c"}},
+		{"http upper scheme", "HTTP://EXAMPLE.COM/X", []string{"HTTP://EXAMPLE.COM/X"}},
+		{"www", "see www.example.co.uk.", []string{"www.example.co.uk"}},
+		{"bare with path", "Pay at x.ir/path today", []string{"x.ir/path"}},
+		{"telegram", "Join t.me/freegift", []string{"t.me/freegift"}},
+		{"shortener", "Claim: bit.ly/abc123!", []string{"bit.ly/abc123"}},
+		{"upper bare", "VISIT BANK.COM NOW", []string{"BANK.COM"}},
+		{"ipv4 with scheme", "go http://192.0.2.1/login", []string{"http://192.0.2.1/login"}},
+		{"ipv4 bare path", "go 192.0.2.1/login", []string{"192.0.2.1/login"}},
+		{"ipv4 bare port", "go 192.0.2.1:8080", []string{"192.0.2.1:8080"}},
+		{"ipv6 bracketed", "go [2001:db8::1]/x", []string{"[2001:db8::1]/x"}},
+		{"ipv6 with scheme", "go http://[2001:db8::1]:80/x", []string{"http://[2001:db8::1]:80/x"}},
+		{"decimal ip", "go http://3221225985/x", []string{"http://3221225985/x"}},
+		{"punycode", "go xn--pple-43d.com/login", []string{"xn--pple-43d.com/login"}},
+		{"idn", "go bücher.de/angebot", []string{"bücher.de/angebot"}},
+		{"cyrillic tld", "сайт пример.рф сегодня", []string{"пример.рф"}},
+		{"ideographic dot", "go example。com/x", []string{"example。com/x"}},
+		{"glued to chinese", "请访问example.com获取奖励", []string{"example.com"}},
+		{"glued to thai", "คลิกexample.com/xรับเงิน", []string{"example.com/x"}},
+		{"no space after sentence", "Go to example.com.Thanks", []string{"example.com"}},
+		{"parenthesised", "(see https://example.com/a_(b))", []string{"https://example.com/a_(b)"}},
+		{"closing paren", "(see example.com/x)", []string{"example.com/x"}},
+		{"userinfo", "https://paypal.com@evil.example/x", []string{"https://paypal.com@evil.example/x"}},
+		{"two links", "a.com and https://b.org/x", []string{"a.com", "https://b.org/x"}},
+		{"quoted", `"example.com/x"`, []string{"example.com/x"}},
+		{"hyphen hosts", "https://www--wellsfargo--com--le49.wsipv6.com", []string{"https://www--wellsfargo--com--le49.wsipv6.com"}},
+
+		// Ham twins: ordinary text that must not become a link.
+		{"capitalised word after dot", "Hello.World how are you", nil},
+		{"decimal", "It costs 3.5 now", nil},
+		{"amount", "Pay AED 1.500 today", nil},
+		{"eg", "fruit, e.g. apples", nil},
+		{"us", "made in the U.S. by us", nil},
+		{"version", "update to 1.2.3.4 today", nil},
+		{"date", "on 22.11.2026 at 10.30", nil},
+		{"email", "write to john.smith@example.com", nil},
+		{"unknown tld", "see file.docx or main.go2", nil},
+		{"mailto-like scheme", "javascript://example.com", nil},
+		{"plain", "Your code is 482913", nil},
+		{"empty", "", nil},
+		{"ellipsis", "wait... ok", nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got := urls(a.Analyze(tt.body))
+			if strings.Join(got, "|") != strings.Join(tt.want, "|") {
+				t.Errorf("Analyze(%q) = %q, want %q", tt.body, got, tt.want)
+			}
+		})
+	}
+}
+
+func TestAnalyzeFields(t *testing.T) {
+	a := newTestAnalyzer(t, "evil-login.com\nvictim.github.io\n")
+	tests := []struct {
+		name string
+		body string
+		want Link
+	}{
+		{"plain", "https://Support.Apple.com/x", Link{URL: "https://Support.Apple.com/x", Host: "support.apple.com", UnicodeHost: "support.apple.com", Domain: "apple.com"}},
+		{"userinfo", "https://paypal.com@evil.example/x", Link{URL: "https://paypal.com@evil.example/x", Host: "evil.example", UnicodeHost: "evil.example", Domain: "evil.example", Userinfo: true}},
+		{"ip", "http://192.0.2.1/login", Link{URL: "http://192.0.2.1/login", Host: "192.0.2.1", UnicodeHost: "192.0.2.1", Domain: "192.0.2.1", IPLiteral: true}},
+		{"ipv6", "[2001:DB8::1]", Link{URL: "[2001:DB8::1]", Host: "2001:db8::1", UnicodeHost: "2001:db8::1", Domain: "2001:db8::1", IPLiteral: true}},
+		{"shortener", "bit.ly/abc", Link{URL: "bit.ly/abc", Host: "bit.ly", UnicodeHost: "bit.ly", Domain: "bit.ly", Shortener: true}},
+		{"regional shortener", "tiny.jio.com/x", Link{URL: "tiny.jio.com/x", Host: "tiny.jio.com", UnicodeHost: "tiny.jio.com", Domain: "jio.com", Shortener: true}},
+		{"not a shortener", "www.jio.com/x", Link{URL: "www.jio.com/x", Host: "www.jio.com", UnicodeHost: "www.jio.com", Domain: "jio.com"}},
+		{"cyrillic a homograph", "https://аpple.com/id", Link{URL: "https://аpple.com/id", Host: "xn--pple-43d.com", UnicodeHost: "аpple.com", Domain: "xn--pple-43d.com", Punycode: true, MixedScript: true, HomographOf: "apple.com"}},
+		{"digit homograph", "paypa1-secure.com/login", Link{URL: "paypa1-secure.com/login", Host: "paypa1-secure.com", UnicodeHost: "paypa1-secure.com", Domain: "paypa1-secure.com", HomographOf: "paypal.com"}},
+		{"diacritic homograph", "xn--binnce-5za.com", Link{URL: "xn--binnce-5za.com", Host: "xn--binnce-5za.com", UnicodeHost: "binānce.com", Domain: "xn--binnce-5za.com", Punycode: true, HomographOf: "binance.com"}},
+		{"rn for m", "arnazon.com/x", Link{URL: "arnazon.com/x", Host: "arnazon.com", UnicodeHost: "arnazon.com", Domain: "arnazon.com", HomographOf: "amazon.com"}},
+		{"brand itself", "apple.com", Link{URL: "apple.com", Host: "apple.com", UnicodeHost: "apple.com", Domain: "apple.com"}},
+		{"brand in a longer word", "applebees.com", Link{URL: "applebees.com", Host: "applebees.com", UnicodeHost: "applebees.com", Domain: "applebees.com"}},
+		{"brand spelled literally", "paypal-secure.com", Link{URL: "paypal-secure.com", Host: "paypal-secure.com", UnicodeHost: "paypal-secure.com", Domain: "paypal-secure.com"}},
+		{"feed registrable", "https://login.evil-login.com/x", Link{URL: "https://login.evil-login.com/x", Host: "login.evil-login.com", UnicodeHost: "login.evil-login.com", Domain: "evil-login.com", Phishing: true}},
+		{"feed shared host", "https://victim.github.io/x", Link{URL: "https://victim.github.io/x", Host: "victim.github.io", UnicodeHost: "victim.github.io", Domain: "victim.github.io", Phishing: true}},
+		{"feed shared host twin", "https://someone.github.io/x", Link{URL: "https://someone.github.io/x", Host: "someone.github.io", UnicodeHost: "someone.github.io", Domain: "someone.github.io"}},
+		{"japanese mix is not mixed", "https://ドメイン名例.jp", Link{URL: "https://ドメイン名例.jp", Host: "xn--eckwd4c7cu47r2wf.jp", UnicodeHost: "ドメイン名例.jp", Domain: "xn--eckwd4c7cu47r2wf.jp", Punycode: true}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got := a.Analyze(tt.body)
+			if len(got) != 1 {
+				t.Fatalf("Analyze(%q) = %+v, want one link", tt.body, got)
+			}
+			if got[0] != tt.want {
+				t.Errorf("Analyze(%q) =\n %+v\nwant\n %+v", tt.body, got[0], tt.want)
+			}
+		})
+	}
+}
+
+func TestAnalyzeNoLinkAllocs(t *testing.T) {
+	a := newTestAnalyzer(t, "")
+	body := "Hello.World! Your OTP is 482913. Pay AED 1.500 by 22.11.2026, e.g. today. Thanks for banking with us, see you soon at the branch."
+	if got := a.Analyze(body); got != nil {
+		t.Fatalf("Analyze(%q) = %v, want nil", body, got)
+	}
+	if n := testing.AllocsPerRun(100, func() { a.Analyze(body) }); n != 0 {
+		t.Errorf("Analyze(no link) allocs = %v, want 0", n)
+	}
+}
+
+func TestZeroAnalyzer(t *testing.T) {
+	var a Analyzer
+	got := a.Analyze("bit.ly/x and аpple.com")
+	if len(got) != 2 || got[0].Shortener || got[1].HomographOf != "" {
+		t.Errorf("zero Analyzer.Analyze = %+v, want two plain links", got)
+	}
+}
+
+func TestNewRejectsBadEntries(t *testing.T) {
+	tests := []struct {
+		name string
+		cfg  Config
+	}{
+		{"shortener", Config{Shorteners: []string{"bad host!"}}},
+		{"brand not registrable", Config{Brands: []string{"co.uk"}}},
+		{"brand subdomain", Config{Brands: []string{"www.paypal.com"}}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if _, err := New(tt.cfg); err == nil {
+				t.Errorf("New(%+v) error = nil, want ErrBadDomain", tt.cfg)
+			}
+		})
+	}
+}

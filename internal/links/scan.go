@@ -1,0 +1,460 @@
+package links
+
+import (
+	"strings"
+	"unicode"
+	"unicode/utf8"
+)
+
+// span locates one link candidate in a body by byte offsets.
+type span struct {
+	start, end         int // the link as written: body[start:end]
+	hostStart, hostEnd int // the host as written, without brackets
+	userinfo           bool
+	numeric            bool // host given as numbers only: an IP literal
+}
+
+// next finds the first link candidate at or after byte i of s. It returns the
+// candidate, the offset to resume scanning from, and whether one was found.
+// It does not allocate: every test before a candidate is accepted reads s in
+// place, which is what keeps the no-link path cheap.
+func next(s string, i int) (span, int, bool) {
+	for ; i < len(s); i++ {
+		var (
+			sp  span
+			end int
+			ok  bool
+		)
+		switch c := s[i]; c {
+		case '.':
+			if i == 0 || i+1 >= len(s) || !hostByte(s[i-1]) || !hostByte(s[i+1]) {
+				continue
+			}
+			sp, end, ok = schemeless(s, i, 1)
+		case ':':
+			if !strings.HasPrefix(s[i:], "://") {
+				continue
+			}
+			sp, end, ok = withScheme(s, i)
+		case '[':
+			if i+1 >= len(s) || !(isHex(s[i+1]) || s[i+1] == ':') {
+				continue
+			}
+			sp, end, ok = bracketed(s, i)
+		case 0xE3, 0xEF:
+			n := idnDot(s, i)
+			if n == 0 || i == 0 || i+n >= len(s) || !hostByte(s[i-1]) || !hostByte(s[i+n]) {
+				continue
+			}
+			sp, end, ok = schemeless(s, i, n)
+		default:
+			continue
+		}
+		if ok {
+			return sp, end, true
+		}
+		if end > i {
+			i = end - 1
+		}
+	}
+	return span{}, len(s), false
+}
+
+// schemeless tries a link without a scheme around the label separator at
+// s[dot:dot+n]: "www.example.com", "bit.ly/x", "192.0.2.1/login".
+func schemeless(s string, dot, n int) (span, int, bool) {
+	start := hostLeft(s, dot)
+	end := hostRight(s, dot+n)
+	if start > 0 {
+		switch s[start-1] {
+		case '@', '/', '\\', '.', '-', '_':
+			// An e-mail address, a path or a run the scanner already refused.
+			return span{}, end, false
+		}
+	}
+	if end < len(s) && s[end] == '@' {
+		return span{}, end, false // the local part of an e-mail address
+	}
+	for start < end && (s[start] == '-' || s[start] == '_') {
+		start++
+	}
+	hostEnd, numeric, ok := trimToTLD(s, start, end, end < len(s) && (s[end] == '/' || s[end] == ':'))
+	if !ok {
+		return span{}, end, false
+	}
+	p := hostEnd
+	if p == end {
+		p = portAndPath(s, p)
+	}
+	urlEnd := trimTrailing(s, start, p)
+	if urlEnd < hostEnd {
+		urlEnd = hostEnd
+	}
+	return span{start: start, end: urlEnd, hostStart: start, hostEnd: hostEnd, numeric: numeric}, max(p, end), true
+}
+
+// trimToTLD finds the longest prefix of the host run s[start:end] whose last
+// label is a top-level domain, so that "example.com.Thanks" yields
+// "example.com". A run of four numbers is an IPv4 literal when followed by a
+// port or path (pathFollows), which keeps version numbers out.
+func trimToTLD(s string, start, end int, pathFollows bool) (hostEnd int, numeric, ok bool) {
+	h := s[start:end]
+	// Sentence punctuation and hyphens at the end are not part of the host.
+	for len(h) > 0 {
+		if h[len(h)-1] == '.' || h[len(h)-1] == '-' || h[len(h)-1] == '_' {
+			h = h[:len(h)-1]
+			pathFollows = false
+			continue
+		}
+		if n := idnDotBefore(h, len(h)); n > 0 {
+			h = h[:len(h)-n]
+			pathFollows = false
+			continue
+		}
+		break
+	}
+	if pathFollows && isIPv4(h) {
+		return start + len(h), true, true
+	}
+	for {
+		i, n := lastSep(h)
+		if i <= 0 {
+			return 0, false, false
+		}
+		if isTLD(h[i+n:]) && validLabels(h[:i]) {
+			return start + len(h), false, true
+		}
+		h = h[:i]
+	}
+}
+
+// validLabels reports whether every label of h is non-empty.
+func validLabels(h string) bool {
+	for h != "" {
+		i, n := lastSep(h)
+		if i < 0 {
+			return true
+		}
+		if i+n == len(h) {
+			return false
+		}
+		h = h[:i]
+	}
+	return false
+}
+
+// withScheme tries "scheme://authority/path" where s[colon:] starts "://".
+func withScheme(s string, colon int) (span, int, bool) {
+	start := colon
+	for start > 0 && isAlpha(s[start-1]) {
+		start--
+	}
+	a := colon + 3
+	if !knownScheme(s[start:colon]) {
+		return span{}, a, false
+	}
+	// The authority runs to the first '/', '?' or '#'.
+	p := a
+	for p < len(s) {
+		c := s[p]
+		if c < utf8.RuneSelf {
+			if c == '/' || c == '?' || c == '#' || !authorityByte(c) {
+				break
+			}
+			p++
+			continue
+		}
+		r, size := utf8.DecodeRuneInString(s[p:])
+		if !hostRune(r) || (p > a && s[p-1] < utf8.RuneSelf && noSpaceScript(r)) {
+			break
+		}
+		p += size
+	}
+	authEnd := trimTrailing(s, a, p)
+	end := authEnd
+	if authEnd == p {
+		end = trimTrailing(s, a, path(s, p))
+	}
+	auth := s[a:authEnd]
+	sp := span{start: start, end: end, hostStart: a}
+	if at := strings.LastIndexByte(auth, '@'); at >= 0 {
+		sp.userinfo = true
+		sp.hostStart = a + at + 1
+		auth = auth[at+1:]
+	}
+	if strings.HasPrefix(auth, "[") {
+		j := strings.IndexByte(auth, ']')
+		if j < 0 {
+			return span{}, max(end, a), false
+		}
+		sp.hostStart++
+		sp.hostEnd = sp.hostStart + j - 1
+	} else {
+		j := strings.IndexByte(auth, ':')
+		if j < 0 {
+			j = len(auth)
+		}
+		sp.hostEnd = sp.hostStart + j
+	}
+	if sp.hostEnd <= sp.hostStart {
+		return span{}, max(end, a), false
+	}
+	sp.numeric = numericHost(s[sp.hostStart:sp.hostEnd])
+	return sp, max(end, a), true
+}
+
+// bracketed tries a bare IPv6 literal such as "[2001:db8::1]/login".
+func bracketed(s string, open int) (span, int, bool) {
+	j := strings.IndexByte(s[open:min(len(s), open+48)], ']')
+	if j < 0 {
+		return span{}, open + 1, false
+	}
+	inner := s[open+1 : open+j]
+	if strings.IndexByte(inner, ':') < 0 {
+		return span{}, open + j + 1, false
+	}
+	if ip, ok := parseIP(inner); !ok || !ip.Is6() {
+		return span{}, open + j + 1, false
+	}
+	p := portAndPath(s, open+j+1)
+	end := trimTrailing(s, open, p)
+	if end < open+j+1 {
+		end = open + j + 1
+	}
+	return span{start: open, end: end, hostStart: open + 1, hostEnd: open + j, numeric: true}, p, true
+}
+
+func knownScheme(s string) bool {
+	switch strings.ToLower(s) {
+	case "http", "https", "ftp", "hxxp", "hxxps":
+		return true
+	}
+	return false
+}
+
+// portAndPath consumes an optional ":port" and an optional path, query or
+// fragment starting at p, returning where they end.
+func portAndPath(s string, p int) int {
+	if p < len(s) && s[p] == ':' {
+		q := p + 1
+		for q < len(s) && isDigit(s[q]) {
+			q++
+		}
+		if q == p+1 {
+			return p
+		}
+		p = q
+	}
+	return path(s, p)
+}
+
+// path consumes a path, query or fragment starting at p. It stops at the
+// first byte that cannot appear in a URL as typed, including any non-ASCII
+// byte: in running text a non-ASCII letter after a path is the next word.
+func path(s string, p int) int {
+	if p >= len(s) || (s[p] != '/' && s[p] != '?' && s[p] != '#') {
+		return p
+	}
+	for p < len(s) && pathByte(s[p]) {
+		p++
+	}
+	return p
+}
+
+// trimTrailing drops punctuation that ends a sentence or closes a bracket the
+// link did not open.
+func trimTrailing(s string, lo, hi int) int {
+	for hi > lo {
+		switch s[hi-1] {
+		case '.', ',', ';', ':', '!', '?', '\'', '"', '*':
+			hi--
+			continue
+		case ')':
+			if strings.Count(s[lo:hi], "(") < strings.Count(s[lo:hi], ")") {
+				hi--
+				continue
+			}
+		case ']':
+			if strings.Count(s[lo:hi], "[") < strings.Count(s[lo:hi], "]") {
+				hi--
+				continue
+			}
+		}
+		if n := idnDotBefore(s[lo:hi], hi-lo); n > 0 {
+			hi -= n
+			continue
+		}
+		break
+	}
+	return hi
+}
+
+// hostLeft returns where the host run ending before s[i] starts.
+func hostLeft(s string, i int) int {
+	for i > 0 {
+		c := s[i-1]
+		if c < utf8.RuneSelf {
+			if !hostASCII(c) {
+				break
+			}
+			if i < len(s) && s[i] >= utf8.RuneSelf {
+				if r, _ := utf8.DecodeRuneInString(s[i:]); noSpaceScript(r) {
+					break
+				}
+			}
+			i--
+			continue
+		}
+		r, size := utf8.DecodeLastRuneInString(s[:i])
+		if !hostRune(r) || (i < len(s) && s[i] < utf8.RuneSelf && s[i] != '.' && noSpaceScript(r)) {
+			break
+		}
+		i -= size
+	}
+	return i
+}
+
+// hostRight returns where the host run starting at s[i] ends. A script
+// written without spaces next to ASCII ends the run: "请访问example.com获取".
+func hostRight(s string, i int) int {
+	for i < len(s) {
+		c := s[i]
+		if c < utf8.RuneSelf {
+			if !hostASCII(c) {
+				break
+			}
+			i++
+			continue
+		}
+		r, size := utf8.DecodeRuneInString(s[i:])
+		if !hostRune(r) || (i > 0 && s[i-1] < utf8.RuneSelf && s[i-1] != '.' && noSpaceScript(r)) {
+			break
+		}
+		i += size
+	}
+	return i
+}
+
+// lastSep returns the index and width of the last label separator in h, or
+// -1: '.', or one of the dots UTS #46 maps to '.'.
+func lastSep(h string) (int, int) {
+	for i := len(h) - 1; i >= 0; i-- {
+		if h[i] == '.' {
+			return i, 1
+		}
+		if h[i] >= utf8.RuneSelf && utf8.RuneStart(h[i]) {
+			if n := idnDot(h, i); n > 0 {
+				return i, n
+			}
+		}
+	}
+	return -1, 0
+}
+
+// idnDot returns the width of an ideographic or full-width full stop at s[i].
+func idnDot(s string, i int) int {
+	if i+3 > len(s) {
+		return 0
+	}
+	switch s[i : i+3] {
+	case "\u3002", "\uff0e", "\uff61":
+		return 3
+	}
+	return 0
+}
+
+// idnDotBefore returns the width of an IDN dot ending at s[i], or 0.
+func idnDotBefore(s string, i int) int {
+	if i < 3 {
+		return 0
+	}
+	return idnDot(s, i-3)
+}
+
+func isIPv4(h string) bool {
+	parts := 0
+	for h != "" {
+		j := strings.IndexByte(h, '.')
+		if j < 0 {
+			j = len(h)
+		}
+		p := h[:j]
+		if len(p) == 0 || len(p) > 3 {
+			return false
+		}
+		v := 0
+		for k := 0; k < len(p); k++ {
+			if !isDigit(p[k]) {
+				return false
+			}
+			v = v*10 + int(p[k]-'0')
+		}
+		if v > 255 {
+			return false
+		}
+		parts++
+		if j == len(h) {
+			break
+		}
+		h = h[j+1:]
+	}
+	return parts == 4
+}
+
+// numericHost reports whether a browser would read the host as an IPv4
+// address: its last label is a number (decimal, octal or 0x hex), as in
+// "http://3221225985/" or "http://0xC0.0xA8.0.1/".
+func numericHost(h string) bool {
+	h = strings.TrimSuffix(h, ".")
+	last := h[strings.LastIndexByte(h, '.')+1:]
+	if last == "" {
+		return false
+	}
+	if len(last) > 2 && last[0] == '0' && last[1]|0x20 == 'x' {
+		last = last[2:]
+		for i := 0; i < len(last); i++ {
+			if !isHex(last[i]) {
+				return false
+			}
+		}
+		return true
+	}
+	for i := 0; i < len(last); i++ {
+		if !isDigit(last[i]) {
+			return false
+		}
+	}
+	return true
+}
+
+func hostByte(c byte) bool  { return isAlnum(c) || c >= utf8.RuneSelf }
+func hostASCII(c byte) bool { return isAlnum(c) || c == '-' || c == '_' || c == '.' }
+
+func authorityByte(c byte) bool {
+	if isAlnum(c) {
+		return true
+	}
+	return strings.IndexByte("-._~!$&'()*+,;=:@[]%", c) >= 0
+}
+
+func pathByte(c byte) bool {
+	if c <= ' ' || c >= 0x7f {
+		return false
+	}
+	return strings.IndexByte("<>\"`{}|\\^", c) < 0
+}
+
+// hostRune reports whether a non-ASCII rune can be part of a host as typed.
+func hostRune(r rune) bool {
+	if r == 0x3002 || r == 0xFF0E || r == 0xFF61 {
+		return true
+	}
+	return unicode.IsLetter(r) || unicode.IsDigit(r) || unicode.In(r, unicode.Mn, unicode.Mc)
+}
+
+// noSpaceScript reports whether r belongs to a script written without spaces
+// between words, where a link is often glued to the text around it.
+func noSpaceScript(r rune) bool {
+	return unicode.In(r, unicode.Han, unicode.Hiragana, unicode.Katakana, unicode.Hangul,
+		unicode.Thai, unicode.Lao, unicode.Khmer, unicode.Myanmar)
+}
