@@ -165,7 +165,10 @@ type loader struct {
 	set  *Set
 	data map[string]any
 	errs []*PolicyError
-	hash interface{ Write([]byte) (int, error); Sum([]byte) []byte }
+	hash interface {
+		Write([]byte) (int, error)
+		Sum([]byte) []byte
+	}
 }
 
 func (l *loader) fail(file string, row int, format string, args ...any) {
