@@ -1,0 +1,164 @@
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+
+	"github.com/msgfilter/msgfilter/filter"
+)
+
+// maxLineBytes bounds one input line: a 64 KiB body, JSON-escaped, fits
+// with room to spare. Longer lines are reported and skipped.
+const maxLineBytes = 1 << 20
+
+func runCheck(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
+	fs := flag.NewFlagSet("check", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	policyDir := fs.String("policies", "", "policy directory (default: the embedded packs)")
+	explain := fs.Bool("explain", false, "print the facts and the rules' titles with each decision")
+	if err := fs.Parse(args); err != nil {
+		return fmt.Errorf("%w: %v", errUsage, err)
+	}
+	if fs.NArg() > 1 {
+		return fmt.Errorf("%w: check takes one input file", errUsage)
+	}
+	var opts []filter.Option
+	if *policyDir != "" {
+		if _, err := os.Stat(*policyDir); err != nil {
+			return fmt.Errorf("policies: %w", err)
+		}
+		opts = append(opts, filter.WithPolicies(os.DirFS(*policyDir)))
+	}
+	in := stdin
+	if name := fs.Arg(0); name != "" && name != "-" {
+		f, err := os.Open(name)
+		if err != nil {
+			return err
+		}
+		defer f.Close()
+		in = f
+	}
+	engine, err := filter.New(opts...)
+	if err != nil {
+		return err
+	}
+	return check(ctx, engine, in, stdout, *explain)
+}
+
+// lineError is the output for an input line that got no decision.
+type lineError struct {
+	ID    string `json:"id"`
+	Line  int    `json:"line"`
+	Error string `json:"error"`
+}
+
+func check(ctx context.Context, engine *filter.Engine, in io.Reader, out io.Writer, explain bool) error {
+	w := bufio.NewWriter(out)
+	defer w.Flush()
+	enc := json.NewEncoder(w)
+	enc.SetEscapeHTML(false)
+	r := bufio.NewReaderSize(in, 64<<10)
+	for n := 1; ; n++ {
+		line, err := readLine(r)
+		if errors.Is(err, io.EOF) {
+			return w.Flush()
+		}
+		var result any
+		switch {
+		case errors.Is(err, errLineTooLong):
+			result = lineError{Line: n, Error: err.Error()}
+		case err != nil:
+			return err
+		default:
+			line = bytes.TrimSpace(line)
+			if len(line) == 0 {
+				continue
+			}
+			result = decide(ctx, engine, line, n, explain)
+		}
+		if err := enc.Encode(result); err != nil {
+			return err
+		}
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+	}
+}
+
+func decide(ctx context.Context, engine *filter.Engine, line []byte, n int, explain bool) any {
+	var m filter.Message
+	dec := json.NewDecoder(bytes.NewReader(line))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&m); err != nil {
+		return lineError{ID: idOf(line), Line: n, Error: "malformed message: " + err.Error()}
+	}
+	if dec.More() {
+		return lineError{ID: m.ID, Line: n, Error: "malformed message: more than one JSON value on the line"}
+	}
+	if explain {
+		x, err := engine.Explain(ctx, &m)
+		if err != nil {
+			return lineError{ID: m.ID, Line: n, Error: err.Error()}
+		}
+		return x
+	}
+	d, err := engine.Check(ctx, &m)
+	if err != nil {
+		return lineError{ID: m.ID, Line: n, Error: err.Error()}
+	}
+	return d
+}
+
+// idOf recovers the id of a line that did not decode as a message, so the
+// error can be matched to its message.
+func idOf(line []byte) string {
+	var v struct {
+		ID any `json:"id"`
+	}
+	if json.Unmarshal(line, &v) != nil || v.ID == nil {
+		return ""
+	}
+	if s, ok := v.ID.(string); ok {
+		return s
+	}
+	return fmt.Sprint(v.ID)
+}
+
+var errLineTooLong = fmt.Errorf("line longer than %d bytes", maxLineBytes)
+
+// readLine returns the next line without its newline. A line over
+// maxLineBytes is consumed and reported as errLineTooLong.
+func readLine(r *bufio.Reader) ([]byte, error) {
+	var line []byte
+	for {
+		chunk, err := r.ReadSlice('\n')
+		if len(line)+len(chunk) <= maxLineBytes {
+			line = append(line, chunk...)
+		} else {
+			line = line[:0]
+			for errors.Is(err, bufio.ErrBufferFull) {
+				_, err = r.ReadSlice('\n')
+			}
+			if err != nil && !errors.Is(err, io.EOF) {
+				return nil, err
+			}
+			return nil, errLineTooLong
+		}
+		switch {
+		case errors.Is(err, bufio.ErrBufferFull):
+			continue
+		case errors.Is(err, io.EOF) && len(line) > 0:
+			return line, nil
+		case err != nil:
+			return nil, err
+		}
+		return line, nil
+	}
+}
