@@ -1,0 +1,314 @@
+// Package bodyphones finds the phone numbers written in a message body, for
+// rules such as the UAE's PHONE_NUMBER_NOT_ALLOWED.
+//
+// Use Find in the extract step of the filter pipeline. A body with fewer than
+// seven digits is answered by one byte scan with no allocation. Otherwise
+// phone-shaped runs of digits and separators are cut out of the text, the
+// shapes that are not phone numbers (one-time codes, amounts, dates) are
+// dropped, and each remaining candidate must parse and validate against the
+// libphonenumber metadata (github.com/nyaruka/phonenumbers).
+//
+// Find is safe for concurrent use; it keeps no state.
+package bodyphones
+
+import (
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/nyaruka/phonenumbers"
+)
+
+// Number is a phone number found in a body.
+type Number struct {
+	// Text is the number as written (a substring of the body).
+	Text string `json:"text"`
+	// E164 is the number in E.164 form, "+971501234567".
+	E164 string `json:"e164"`
+	// Region is the ISO 3166-1 alpha-2 region the number belongs to ("AE"),
+	// or "001" for non-geographic numbers.
+	Region string `json:"region"`
+}
+
+const (
+	minDigits = 7  // the shortest national numbers in the metadata
+	maxDigits = 17 // E.164 allows 15; leave room for a written trunk or IDD prefix
+	maxTries  = 3  // parses per candidate: the whole run, then shorter prefixes
+)
+
+// Find returns the valid phone numbers written in body, in order. Numbers
+// without a country calling code are read as national numbers of
+// defaultRegion (ISO 3166-1 alpha-2, any case; "" accepts only numbers
+// written with "+" or an international prefix). It returns nil when there are
+// none.
+//
+// Not reported: runs of up to eight digits written without a separator or
+// "+" (one-time codes), amounts (a currency next to them, or cents), and
+// dates such as 2026-11-22 or 22/11/2026.
+func Find(body string, defaultRegion string) []Number {
+	if !enoughDigits(body) {
+		return nil
+	}
+	region := strings.ToUpper(defaultRegion)
+	if region == "" {
+		region = "ZZ"
+	}
+	var out []Number
+	for i := 0; i < len(body); {
+		start, end, ok := candidate(body, i)
+		if !ok {
+			break
+		}
+		i = end
+		if n, ok := check(body, start, end, region); ok {
+			out = append(out, n)
+		}
+	}
+	return out
+}
+
+// enoughDigits reports whether s holds at least minDigits decimal digits,
+// ASCII or not. It does not allocate.
+func enoughDigits(s string) bool {
+	n := 0
+	ascii := true
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c >= '0' && c <= '9' {
+			if n++; n >= minDigits {
+				return true
+			}
+		} else if c >= utf8.RuneSelf {
+			ascii = false
+		}
+	}
+	if ascii {
+		return false
+	}
+	n = 0
+	for _, r := range s {
+		if unicode.IsDigit(r) {
+			if n++; n >= minDigits {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// candidate finds the next phone-shaped run at or after i: an optional '+',
+// then digits, with up to three separators (space, '-', '.', '/', '(' and
+// ')') between digit groups.
+func candidate(s string, i int) (start, end int, ok bool) {
+	for i < len(s) {
+		r, size := utf8.DecodeRuneInString(s[i:])
+		startsHere := unicode.IsDigit(r) ||
+			((r == '+' || r == '(') && i+size < len(s) && startsDigit(s[i+size:]))
+		if !startsHere {
+			i += size
+			continue
+		}
+		// A digit glued to a letter or another number's tail is part of a
+		// word or code ("A123", "x2"), not the start of a phone number.
+		if i > 0 && unicode.IsDigit(r) {
+			p, _ := utf8.DecodeLastRuneInString(s[:i])
+			if unicode.IsLetter(p) || p == '_' || p == '/' || p == '.' || p == ',' {
+				i = skipDigits(s, i)
+				continue
+			}
+		}
+		start = i
+		end = i
+		seps := 0
+		for j := i; j < len(s); {
+			r, size := utf8.DecodeRuneInString(s[j:])
+			switch {
+			case unicode.IsDigit(r):
+				end = j + size
+				seps = 0
+			case j == start && (r == '+' || r == '('):
+			case r == ' ' || r == '-' || r == '.' || r == '/' || r == '(' || r == ')' || r == '\u00a0':
+				if seps++; seps > 3 {
+					return start, end, true
+				}
+			default:
+				return start, end, true
+			}
+			j += size
+		}
+		return start, end, true
+	}
+	return 0, len(s), false
+}
+
+func startsDigit(s string) bool {
+	r, _ := utf8.DecodeRuneInString(s)
+	return unicode.IsDigit(r)
+}
+
+func skipDigits(s string, i int) int {
+	for i < len(s) {
+		r, size := utf8.DecodeRuneInString(s[i:])
+		if !unicode.IsDigit(r) {
+			break
+		}
+		i += size
+	}
+	return i
+}
+
+// check decides whether body[start:end] is a phone number, trying shorter
+// prefixes (by digit group) when the whole run is not: "call 050 123 4567 2
+// times" still finds the number.
+func check(body string, start, end int, region string) (Number, bool) {
+	for try := 0; try < maxTries && end > start; try++ {
+		text := body[start:end]
+		digits, groups := shape(text)
+		if digits < minDigits {
+			return Number{}, false
+		}
+		if digits <= maxDigits && !otp(text, groups) && !amount(body, start, end) && !date(text) {
+			if n, ok := parse(text, region); ok {
+				return n, true
+			}
+		}
+		// Drop the last digit group and its separators.
+		j := strings.LastIndexFunc(text, func(r rune) bool { return !unicode.IsDigit(r) })
+		if j < 0 {
+			return Number{}, false
+		}
+		end = start + strings.LastIndexFunc(text[:j+1], unicode.IsDigit) + 1
+	}
+	return Number{}, false
+}
+
+func parse(text, region string) (Number, bool) {
+	num, err := phonenumbers.Parse(text, region)
+	if err != nil || !phonenumbers.IsValidNumber(num) {
+		return Number{}, false
+	}
+	return Number{
+		Text:   text,
+		E164:   phonenumbers.Format(num, phonenumbers.E164),
+		Region: phonenumbers.GetRegionCodeForNumber(num),
+	}, true
+}
+
+// shape counts the digits and the digit groups of a candidate.
+func shape(text string) (digits, groups int) {
+	in := false
+	for _, r := range text {
+		if unicode.IsDigit(r) {
+			digits++
+			if !in {
+				groups++
+				in = true
+			}
+		} else {
+			in = false
+		}
+	}
+	return digits, groups
+}
+
+// otp reports a bare run of at most eight digits: the shape of one-time
+// codes, order numbers and PINs. Real phone numbers that short are local
+// numbers written without an area code, which cannot be validated anyway.
+func otp(text string, groups int) bool {
+	if groups != 1 || strings.HasPrefix(text, "+") {
+		return false
+	}
+	n := 0
+	for _, r := range text {
+		if unicode.IsDigit(r) {
+			n++
+		}
+	}
+	return n <= 8
+}
+
+// currencies are the markers that make a number next to them an amount.
+var currencies = []string{
+	"aed", "dhs", "dh", "rs", "inr", "usd", "eur", "gbp", "sar", "qar", "kwd", "omr", "bhd",
+	"thb", "baht", "vnd", "idr", "rp", "myr", "rm", "php", "try", "tl", "amd", "irr", "rial",
+	"toman", "cny", "rmb", "hkd", "twd", "ntd", "ngn", "kes", "zar", "egp", "pkr", "lkr", "bdt",
+	"$", "€", "£", "₹", "¥", "฿", "₫", "₺", "₽", "₱", "₩", "﷼", "د.إ", "ر.س",
+}
+
+// amount reports a number with a currency marker just before or after it, or
+// one that ends in cents ("1 250.00").
+func amount(body string, start, end int) bool {
+	text := body[start:end]
+	if k := strings.LastIndexAny(text, ".,"); k >= 0 && len(text)-k-1 == 2 && !strings.HasPrefix(text, "+") {
+		return true
+	}
+	before := strings.ToLower(strings.TrimRight(body[max(0, start-8):start], " \u00a0"))
+	after := strings.ToLower(strings.TrimLeft(body[end:min(len(body), end+8)], " \u00a0"))
+	for _, c := range currencies {
+		if strings.HasSuffix(before, c) && wordEdgeBefore(before, c) {
+			return true
+		}
+		if strings.HasPrefix(after, c) && wordEdgeAfter(after, c) {
+			return true
+		}
+	}
+	return false
+}
+
+func wordEdgeBefore(s, c string) bool {
+	if len(s) == len(c) {
+		return true
+	}
+	r, _ := utf8.DecodeLastRuneInString(s[:len(s)-len(c)])
+	return !unicode.IsLetter(r)
+}
+
+func wordEdgeAfter(s, c string) bool {
+	if len(s) == len(c) {
+		return true
+	}
+	r, _ := utf8.DecodeRuneInString(s[len(c):])
+	return !unicode.IsLetter(r)
+}
+
+// date reports the shapes of written dates: YYYY-MM-DD, DD-MM-YYYY,
+// MM/DD/YYYY and the same with '.', '/' or '-'.
+func date(text string) bool {
+	var parts [4]int
+	var lens [4]int
+	n := 0
+	for i := 0; i < len(text); {
+		if !isDigit(text[i]) {
+			i++
+			continue
+		}
+		if n == 3 {
+			return false
+		}
+		j := i
+		v := 0
+		for j < len(text) && isDigit(text[j]) {
+			v = v*10 + int(text[j]-'0')
+			j++
+		}
+		if j-i > 4 {
+			return false
+		}
+		parts[n], lens[n] = v, j-i
+		n++
+		i = j
+	}
+	if n != 3 {
+		return false
+	}
+	switch {
+	case lens[0] == 4 && lens[1] <= 2 && lens[2] <= 2:
+		return parts[1] >= 1 && parts[1] <= 12 && parts[2] >= 1 && parts[2] <= 31
+	case lens[2] == 4 && lens[0] <= 2 && lens[1] <= 2:
+		a, b := parts[0], parts[1]
+		return a >= 1 && b >= 1 && (a <= 31 && b <= 12 || a <= 12 && b <= 31)
+	}
+	return false
+}
+
+func isDigit(c byte) bool { return c >= '0' && c <= '9' }
