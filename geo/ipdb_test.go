@@ -58,8 +58,8 @@ func geoip2Country(cc string) mmdbtype.Map {
 
 func countryDB(t testing.TB) []byte {
 	return buildDB(t, "GeoLite2-Country", map[string]mmdbtype.Map{
-		"5.10.0.0/16":   geoip2Country("AM"),
-		"2.56.8.0/22":   geoip2Country("AE"),
+		"5.10.0.0/16":    geoip2Country("AM"),
+		"2.56.8.0/22":    geoip2Country("AE"),
 		"2a00:1450::/32": geoip2Country("IE"),
 		// anycast: only a registered country
 		"1.1.1.0/24": {"registered_country": mmdbtype.Map{"iso_code": mmdbtype.String("AU")}},
