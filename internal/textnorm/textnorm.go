@@ -34,6 +34,7 @@ package textnorm
 //go:generate go run gen.go -src ../../../shared/data/unicode-security/confusables.txt
 
 import (
+	"slices"
 	"sort"
 	"unicode"
 	"unicode/utf8"
@@ -87,6 +88,9 @@ type Text struct {
 	form         [2][]byte
 	spans        [2][]int32 // two entries per output byte: original start and end
 	toks         []token
+	joinedBuilt  bool
+	iter         norm.Iter
+	runeBuf      [4 * utf8.UTFMax]byte
 	deobfuscated bool
 }
 
@@ -113,9 +117,10 @@ func (t *Text) Source() string { return t.src }
 // Bytes returns the normalized form f. The slice is owned by t.
 func (t *Text) Bytes(f Form) []byte {
 	if f != Joined {
-		f = Words
+		return t.form[Words]
 	}
-	return t.form[f]
+	t.ensureJoined()
+	return t.form[Joined]
 }
 
 // Deobfuscated reports whether Joined undid something Words kept (joined
@@ -129,6 +134,8 @@ func (t *Text) Deobfuscated() bool { return t.deobfuscated }
 func (t *Text) Span(f Form, start, end int) (int, int) {
 	if f != Joined {
 		f = Words
+	} else {
+		t.ensureJoined()
 	}
 	n := len(t.form[f])
 	start = max(0, min(start, n))
@@ -153,13 +160,83 @@ func (t *Text) Reset(s string) {
 	t.scratch = t.scratch[:0]
 	t.units = t.units[:0]
 	t.deobfuscated = false
+	t.joinedBuilt = false
 	if isASCII(s) {
-		t.unitsASCII(s)
-	} else {
-		t.unitsUnicode(s)
+		// Fast path: Words straight from the bytes; units and Joined only
+		// when there is something to undo or someone asks for Joined.
+		t.wordsASCII(s)
+		if t.deobfuscated {
+			t.ensureJoined()
+		}
+		return
 	}
+	t.unitsUnicode(s)
 	t.buildWords()
+	t.ensureJoined()
+}
+
+// ensureJoined builds the Joined form if Reset left it for later.
+func (t *Text) ensureJoined() {
+	if t.joinedBuilt {
+		return
+	}
+	t.joinedBuilt = true
+	if len(t.units) == 0 && len(t.src) > 0 && isASCII(t.src) {
+		t.unitsASCII(t.src)
+	}
 	t.buildJoined()
+}
+
+// wordsASCII writes the Words form of ASCII s and sets deobfuscated as
+// buildJoined would: a token (letters, digits, $ and @) that holds a letter
+// and a leetspeak character, or a run of three single-character tokens.
+func (t *Text) wordsASCII(s string) {
+	w := slices.Grow(t.form[Words][:0], len(s))[:len(s)]
+	sp := slices.Grow(t.spans[Words][:0], 2*len(s))[:2*len(s)]
+	n := 0
+	space := false
+	tokLen, singles := 0, 0
+	var tokLetter, tokLeet, tokSym bool
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		k := asciiKind[c]
+		if k == kindSep {
+			if tokLen > 0 {
+				t.endToken(tokLen, tokLetter, tokLeet, tokSym, &singles)
+				tokLen, tokLetter, tokLeet, tokSym = 0, false, false, false
+			}
+			space = n > 0
+			continue
+		}
+		tokLen++
+		switch k {
+		case kindLetter:
+			tokLetter = true
+		case kindDigit:
+			tokLeet = tokLeet || leet[c] != c
+		case kindLeet:
+			tokLeet, tokSym = true, true
+			space = n > 0
+			continue
+		}
+		if space {
+			w[n] = ' '
+			sp[2*n], sp[2*n+1] = int32(i), int32(i)
+			n++
+			space = false
+		}
+		if 'A' <= c && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		w[n] = c
+		sp[2*n], sp[2*n+1] = int32(i), int32(i+1)
+		n++
+	}
+	if tokLen > 0 {
+		t.endToken(tokLen, tokLetter, tokLeet, tokSym, &singles)
+	}
+	t.form[Words] = w[:n]
+	t.spans[Words] = sp[:2*n]
 }
 
 func isASCII(s string) bool {
@@ -169,6 +246,21 @@ func isASCII(s string) bool {
 		}
 	}
 	return true
+}
+
+// endToken records what one ASCII token means for the Joined form.
+func (t *Text) endToken(n int, letter, leet, sym bool, singles *int) {
+	if letter && leet {
+		t.deobfuscated = true
+	}
+	if n == 1 && !sym {
+		*singles++
+		if *singles >= 3 {
+			t.deobfuscated = true
+		}
+	} else {
+		*singles = 0
+	}
 }
 
 // unitsASCII is the fast path: no normalization, folding by table.
@@ -209,7 +301,7 @@ const (
 )
 
 func (t *Text) unitsUnicode(s string) {
-	var it norm.Iter
+	it := &t.iter
 	it.InitString(norm.NFKD, s)
 	ctx := ctxNone
 	var buf [utf8.UTFMax]byte
@@ -268,7 +360,7 @@ func (t *Text) unitsUnicode(s string) {
 				ctx = ctxNone
 				continue
 			}
-			r = foldLetter(r)
+			r = foldLetter(r, &t.runeBuf)
 			ctx = ctxKeep
 			if stripsMarks(r) {
 				ctx = ctxStrip
@@ -302,7 +394,8 @@ func ignorable(r rune) bool {
 
 // foldLetter lower-cases a letter and applies the letter unifications that
 // neither NFKD nor the confusable table make.
-func foldLetter(r rune) rune {
+// buf is scratch space that does not escape to the heap on each call.
+func foldLetter(r rune, buf *[4 * utf8.UTFMax]byte) rune {
 	switch r {
 	case 'ı', 'İ': // Turkish dotless i; İ only when NFKD did not split it
 		return 'i'
@@ -329,10 +422,14 @@ func foldLetter(r rune) rune {
 		return 'ا'
 	}
 	l := unicode.ToLower(r)
-	if l != r && l >= utf8.RuneSelf && !norm.NFKD.IsNormalString(string(l)) {
-		// Rare: a lower-case form that decomposes; keep its base letter.
-		for _, b := range norm.NFKD.String(string(l)) {
-			return b
+	if l != r && l >= utf8.RuneSelf {
+		n := utf8.EncodeRune(buf[:], l)
+		if !norm.NFKD.IsNormal(buf[:n]) {
+			// Rare: a lower-case form that decomposes; keep its base letter.
+			var s [utf8.UTFMax]byte
+			copy(s[:], buf[:n])
+			base, _ := utf8.DecodeRune(norm.NFKD.Append(buf[:0], s[:n]...))
+			return base
 		}
 	}
 	return l
@@ -462,18 +559,14 @@ func (t *Text) buildJoined() {
 		for j := k; j < m; j++ {
 			hasLetter = hasLetter || toks[j].hasLetter
 		}
-		if len(t.form[Joined]) > 0 {
-			o := units[toks[k].u0].o0
-			t.appendOut(Joined, spaceByte, o, o)
-		}
-		space := false
+		space := len(t.form[Joined]) > 0
 		for x := toks[k].u0; x < toks[m-1].u1; x++ {
 			u := &units[x]
 			if u.kind == kindSep {
 				continue
 			}
 			if u.kind == kindLeet && !hasLetter {
-				space = true
+				space = len(t.form[Joined]) > 0
 				continue
 			}
 			if space {
