@@ -33,10 +33,11 @@ type hit struct {
 }
 
 type scratch struct {
-	text textnorm.Text
-	hits []hit
-	seen []uint32 // per term: gen of the last call that found it
-	gen  uint32
+	text  textnorm.Text
+	hits  []hit
+	seen  []uint32 // per term: gen of the last call that found it
+	index []int32  // per term: its entry in hits when seen
+	gen   uint32
 }
 
 // Result is what Match found: the categories with at least one term.
@@ -53,7 +54,8 @@ type Category struct {
 	Score int `json:"score"`
 	// Terms are the terms found, as written in their lists, sorted.
 	Terms []string `json:"terms"`
-	// Evidence[i] is the text of the body where Terms[i] was first found.
+	// Evidence[i] is the text of the body where Terms[i] was found first
+	// (leftmost).
 	Evidence []string `json:"evidence"`
 }
 
@@ -148,7 +150,7 @@ func Compile(terms []Term) (*Matcher, error) {
 		m.forms[f] = fm
 	}
 	n := len(m.terms)
-	m.scratch.New = func() any { return &scratch{seen: make([]uint32, n)} }
+	m.scratch.New = func() any { return &scratch{seen: make([]uint32, n), index: make([]int32, n)} }
 	return m, nil
 }
 
@@ -202,15 +204,25 @@ func (m *Matcher) scanForm(sc *scratch, t *textnorm.Text, f textnorm.Form) {
 	text := t.Bytes(f)
 	fm.ac.scan(text, func(p, start, end int) {
 		for _, id := range fm.refs[fm.first[p]:fm.first[p+1]] {
-			if sc.seen[id] == sc.gen {
-				continue
+			seen := sc.seen[id] == sc.gen
+			if seen && f == textnorm.Words {
+				continue // Words is scanned first, in order: the first hit stays
 			}
 			if m.terms[id].Word && !(boundaryBefore(text, start) && boundaryAfter(text, end)) {
 				continue
 			}
-			sc.seen[id] = sc.gen
 			o0, o1 := t.Span(f, start, end)
-			sc.hits = append(sc.hits, hit{term: id, o0: int32(o0), o1: int32(o1)})
+			h := hit{term: id, o0: int32(o0), o1: int32(o1)}
+			if seen {
+				// Found again in Joined: keep the earlier evidence.
+				if prev := &sc.hits[sc.index[id]]; h.o0 < prev.o0 {
+					*prev = h
+				}
+				continue
+			}
+			sc.seen[id] = sc.gen
+			sc.index[id] = int32(len(sc.hits))
+			sc.hits = append(sc.hits, h)
 		}
 	})
 }
