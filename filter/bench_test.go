@@ -1,0 +1,44 @@
+package filter
+
+import (
+	"context"
+	"testing"
+	"time"
+)
+
+// BenchmarkCheck measures a whole uncached check, per decision kind.
+func BenchmarkCheck(b *testing.B) {
+	e := newEngine(b)
+	night := time.Date(2026, 11, 24, 18, 30, 0, 0, time.UTC)
+	cases := []struct {
+		name string
+		msg  Message
+		want Action
+	}{
+		{"ae/allow", Message{Channel: SMS, Kind: OTP, Sender: "ADCB", Recipient: "+971501234567", Body: "Your ADCB verification code is 482913. Do not share it with anyone.", Time: night}, Allow},
+		{"ae/block", Message{Channel: SMS, Kind: Promotional, Sender: "Noon", Recipient: "+971501234567", Body: "White Friday: up to 70% off electronics, today only.", Time: tuesday}, Block},
+		{"ae/defer", Message{Channel: SMS, Kind: Promotional, Sender: "AD-Noon", Recipient: "+971501234567", Body: "White Friday: up to 70% off electronics, today only.", Time: night}, Defer},
+		{"fr/defer", Message{Channel: SMS, Kind: Promotional, Sender: "Fnac", Recipient: "+33612345678", Body: "Black Friday chez Fnac : -20% sur les casques. STOP au 36111", Time: night.Add(3 * time.Hour)}, Defer},
+		{"none/allow", Message{Channel: SMS, Kind: Transactional, Sender: "DHL", Recipient: "+4915123456789", Body: "Ihr Paket 00340434161234567890 wird heute zugestellt.", Time: tuesday}, Allow},
+	}
+	for _, c := range cases {
+		b.Run(c.name, func(b *testing.B) {
+			d, err := e.Check(context.Background(), &c.msg)
+			if err != nil || d.Action != c.want {
+				b.Fatalf("Check = %v, %v; want %v", d.Action, err, c.want)
+			}
+			b.ReportAllocs()
+			b.SetBytes(int64(len(c.msg.Body)))
+			b.RunParallel(func(pb *testing.PB) {
+				ctx := context.Background()
+				for pb.Next() {
+					m := c.msg
+					if _, err := e.Check(ctx, &m); err != nil {
+						b.Error(err)
+						return
+					}
+				}
+			})
+		})
+	}
+}

@@ -1,0 +1,315 @@
+package filter
+
+import (
+	"context"
+	"errors"
+	"strings"
+	"testing"
+	"testing/fstest"
+	"time"
+)
+
+// tuesday is a fixed clock: 2026-11-24 10:00 UTC, a Tuesday.
+var tuesday = time.Date(2026, 11, 24, 10, 0, 0, 0, time.UTC)
+
+func newEngine(t testing.TB, opts ...Option) *Engine {
+	t.Helper()
+	e, err := New(append([]Option{WithClock(func() time.Time { return tuesday })}, opts...)...)
+	if err != nil {
+		t.Fatalf("New: %v", err)
+	}
+	return e
+}
+
+func codes(d Decision) []string {
+	var cs []string
+	for _, r := range d.Reasons {
+		cs = append(cs, string(r.Code))
+	}
+	return cs
+}
+
+func TestCheck(t *testing.T) {
+	e := newEngine(t)
+	at := func(s string) time.Time {
+		tm, err := time.Parse(time.RFC3339, s)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return tm
+	}
+	tests := []struct {
+		name      string
+		msg       Message
+		action    Action
+		codes     string
+		until     string
+		country   string // of the first reason
+		hasRuleID bool
+	}{
+		{
+			name:   "uae otp at night allowed",
+			msg:    Message{Channel: SMS, Kind: OTP, Sender: "ADCB", Recipient: "+971501234567", Body: "Code 482913", Time: at("2026-11-24T20:30:00Z")},
+			action: Allow,
+		},
+		{
+			name:    "uae promotional at night deferred to 07:00 Dubai",
+			msg:     Message{Channel: SMS, Kind: Promotional, Sender: "AD-Noon", Recipient: "+971501234567", Body: "Sale", Time: at("2026-11-24T18:30:00Z")},
+			action:  Defer,
+			codes:   "QUIET_HOURS",
+			until:   "2026-11-25T07:00:00+04:00",
+			country: "AE",
+		},
+		{
+			name:    "uae promotional without AD- blocked even when also quiet",
+			msg:     Message{Channel: SMS, Kind: Promotional, Sender: "Noon", Recipient: "+971501234567", Body: "Sale", Time: at("2026-11-24T18:30:00Z")},
+			action:  Block,
+			codes:   "SENDER_ID_FORMAT QUIET_HOURS",
+			country: "AE",
+		},
+		{
+			name:   "country is case-insensitive",
+			msg:    Message{Channel: SMS, Kind: Promotional, Country: "Tr", Sender: "Shop", Recipient: "+905321234567", Body: "İndirim"},
+			action: Block,
+			codes:  "PROMOTIONAL_NOT_ALLOWED",
+		},
+		{
+			name:   "country derived from the recipient",
+			msg:    Message{Channel: SMS, Kind: Promotional, Sender: "Shop", Recipient: "+905321234567", Body: "İndirim"},
+			action: Block,
+			codes:  "PROMOTIONAL_NOT_ALLOWED",
+		},
+		{
+			name:   "a country without a pack gets the global rules",
+			msg:    Message{Channel: SMS, Kind: Promotional, Country: "DE", Sender: "+449012345678", Recipient: "+4915123456789", Body: "Call back"},
+			action: Block,
+			codes:  "SENDER_PREMIUM_RATE",
+		},
+		{
+			name:   "a country without a pack allows an ordinary message",
+			msg:    Message{Channel: SMS, Kind: Promotional, Country: "DE", Sender: "Zalando", Recipient: "+4915123456789", Body: "Sale"},
+			action: Allow,
+		},
+		{
+			name:    "france promotional on a holiday deferred to the next working day",
+			msg:     Message{Channel: SMS, Kind: Promotional, Sender: "Fnac", Recipient: "+33612345678", Body: "Promo. STOP au 36111", Time: at("2026-12-25T10:00:00Z")},
+			action:  Defer,
+			codes:   "QUIET_HOURS",
+			until:   "2026-12-26T08:00:00+01:00",
+			country: "FR",
+		},
+		{
+			name:   "whatsapp promotional inside the window allowed",
+			msg:    Message{Channel: WhatsApp, Kind: Promotional, Sender: "+4915123456789", Recipient: "+4915223456789", Body: "Hi", LastInboundAt: tuesday.Add(-23*time.Hour - 59*time.Minute)},
+			action: Allow,
+		},
+		{
+			name:   "whatsapp promotional at 24 hours outside the window",
+			msg:    Message{Channel: WhatsApp, Kind: Promotional, Sender: "+4915123456789", Recipient: "+4915223456789", Body: "Hi", LastInboundAt: tuesday.Add(-24 * time.Hour)},
+			action: Block,
+			codes:  "OUTSIDE_SESSION_WINDOW",
+		},
+		{
+			name:   "viber body over 1000 characters",
+			msg:    Message{Channel: Viber, Kind: Transactional, Sender: "Bank", Recipient: "+380501234567", Body: strings.Repeat("я", 1001)},
+			action: Block,
+			codes:  "BODY_TOO_LONG",
+		},
+		{
+			name:   "viber body of 1000 multi-byte characters allowed",
+			msg:    Message{Channel: Viber, Kind: Transactional, Sender: "Bank", Recipient: "+380501234567", Body: strings.Repeat("я", 1000)},
+			action: Allow,
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			tt.msg.ID = tt.name
+			d, err := e.Check(context.Background(), &tt.msg)
+			if err != nil {
+				t.Fatalf("Check: %v", err)
+			}
+			if d.ID != tt.name || d.Revision != e.Revision() {
+				t.Errorf("Check id, revision = %q, %q; want %q, %q", d.ID, d.Revision, tt.name, e.Revision())
+			}
+			if d.Action != tt.action {
+				t.Errorf("Check action = %v, want %v (reasons %+v)", d.Action, tt.action, d.Reasons)
+			}
+			if got := strings.Join(codes(d), " "); got != tt.codes {
+				t.Errorf("Check codes = %q, want %q", got, tt.codes)
+			}
+			gotUntil := ""
+			if !d.Until.IsZero() {
+				gotUntil = d.Until.Format(time.RFC3339)
+			}
+			if gotUntil != tt.until {
+				t.Errorf("Check until = %q, want %q", gotUntil, tt.until)
+			}
+			for _, r := range d.Reasons {
+				if r.Rule == "" || r.Citation == "" {
+					t.Errorf("reason %+v lacks a rule id or citation", r)
+				}
+			}
+			if tt.country != "" && d.Reasons[0].Country != tt.country {
+				t.Errorf("reason country = %q, want %q", d.Reasons[0].Country, tt.country)
+			}
+		})
+	}
+}
+
+func TestCheckInvalid(t *testing.T) {
+	e := newEngine(t, WithMaxBodyBytes(100))
+	valid := Message{Channel: SMS, Kind: OTP, Sender: "Acme", Recipient: "+12025550123", Body: "Your code is 1234"}
+	tests := []struct {
+		name  string
+		edit  func(m *Message)
+		field string
+	}{
+		{"missing channel", func(m *Message) { m.Channel = "" }, "channel"},
+		{"unknown channel", func(m *Message) { m.Channel = "telegram" }, "channel"},
+		{"missing kind", func(m *Message) { m.Kind = "" }, "kind"},
+		{"unknown kind", func(m *Message) { m.Kind = "marketing" }, "kind"},
+		{"unknown country", func(m *Message) { m.Country = "XX" }, "country"},
+		{"three-letter country", func(m *Message) { m.Country = "USA" }, "country"},
+		{"missing recipient", func(m *Message) { m.Recipient = "" }, "recipient"},
+		{"recipient without plus", func(m *Message) { m.Recipient = "12025550123" }, "recipient"},
+		{"recipient not a number", func(m *Message) { m.Recipient = "+1202555012x" }, "recipient"},
+		{"missing sender", func(m *Message) { m.Sender = " " }, "sender"},
+		{"invalid utf-8 body", func(m *Message) { m.Body = "code \xff\xfe" }, "body"},
+		{"invalid utf-8 sender", func(m *Message) { m.Sender = "Ac\xc3" }, "sender"},
+		{"body over the cap", func(m *Message) { m.Body = strings.Repeat("a", 101) }, "body"},
+		{"inbound after the message", func(m *Message) {
+			m.Time = tuesday
+			m.LastInboundAt = tuesday.Add(time.Hour)
+		}, "last_inbound_at"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			m := valid
+			tt.edit(&m)
+			_, err := e.Check(context.Background(), &m)
+			var ve *ValidationError
+			if !errors.As(err, &ve) || !errors.Is(err, ErrInvalidMessage) {
+				t.Fatalf("Check error = %v, want a *ValidationError", err)
+			}
+			if ve.Field != tt.field {
+				t.Errorf("ValidationError.Field = %q, want %q (%v)", ve.Field, tt.field, err)
+			}
+		})
+	}
+	t.Run("nil message", func(t *testing.T) {
+		if _, err := e.Check(context.Background(), nil); !errors.Is(err, ErrInvalidMessage) {
+			t.Errorf("Check(nil) error = %v, want ErrInvalidMessage", err)
+		}
+	})
+	t.Run("body at the cap", func(t *testing.T) {
+		m := valid
+		m.Body = strings.Repeat("a", 100)
+		if _, err := e.Check(context.Background(), &m); err != nil {
+			t.Errorf("Check with a body at the cap: %v", err)
+		}
+	})
+}
+
+// brokenPolicies fail at evaluation time: the quiet-hours spec is malformed,
+// which only the built-in can tell.
+var brokenPolicies = fstest.MapFS{
+	"global/global.rego": {Data: []byte(`package msgfilter.global
+
+# METADATA
+# title: Broken quiet hours
+# related_resources:
+#   - ref: https://example.com/rule
+# custom:
+#   id: global/broken
+#   effective: "2026-01-01"
+reasons contains r if {
+	until := msgfilter.quiet_until({"windows": "never"}, input.time)
+	r := {"code": "QUIET_HOURS", "rule": "global/broken", "until": until}
+}
+`)},
+}
+
+func TestCheckFailMode(t *testing.T) {
+	m := Message{ID: "m1", Channel: SMS, Kind: OTP, Sender: "Acme", Recipient: "+12025550123", Body: "Your code is 1234"}
+	for _, tt := range []struct {
+		mode FailMode
+		want Action
+	}{{FailClosed, Block}, {FailOpen, Allow}} {
+		e := newEngine(t, WithPolicies(brokenPolicies), WithFailMode(tt.mode))
+		d, err := e.Check(context.Background(), &m)
+		if err == nil {
+			t.Fatalf("Check with a broken policy: no error")
+		}
+		if d.Action != tt.want || len(d.Reasons) != 1 || d.Reasons[0].Code != EngineError || d.ID != "m1" {
+			t.Errorf("fail mode %v: decision = %+v, want %v with ENGINE_ERROR", tt.mode, d, tt.want)
+		}
+	}
+}
+
+func TestCheckCancelledContext(t *testing.T) {
+	e := newEngine(t)
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	m := Message{Channel: SMS, Kind: OTP, Sender: "Acme", Recipient: "+12025550123", Body: "Your code is 1234"}
+	d, err := e.Check(ctx, &m)
+	if !errors.Is(err, context.Canceled) {
+		t.Fatalf("Check on a cancelled context: err = %v, want context.Canceled", err)
+	}
+	if d.Action != Block {
+		t.Errorf("Check on a cancelled context, fail closed: action = %v, want block", d.Action)
+	}
+}
+
+func TestNewRejectsBrokenPolicies(t *testing.T) {
+	_, err := New(WithPolicies(fstest.MapFS{
+		"countries/ae/ae.rego": {Data: []byte("package msgfilter.countries.ae\nreasons contains x if {")},
+	}))
+	if err == nil {
+		t.Fatal("New with a policy that does not parse: no error")
+	}
+}
+
+func TestOptOutText(t *testing.T) {
+	for body, want := range map[string]bool{
+		"Promo -20%. STOP au 36111":       true,
+		"promo. stop sms 36180":           true,
+		"Répondez STOP":                   true,
+		"STOP":                            true,
+		"Non-stop deals all weekend":      false,
+		"Bus stops near you":              false,
+		"Nonstop flights to Nice":         false,
+		"Arrêtez-vous au stand (STOPPER)": false,
+	} {
+		if got := hasOptOutText(body); got != want {
+			t.Errorf("hasOptOutText(%q) = %v, want %v", body, got, want)
+		}
+	}
+}
+
+func TestCheckConcurrent(t *testing.T) {
+	e := newEngine(t)
+	m := Message{Channel: SMS, Kind: Promotional, Sender: "Noon", Recipient: "+971501234567", Body: "Sale"}
+	want, err := e.Check(context.Background(), &m)
+	if err != nil {
+		t.Fatal(err)
+	}
+	errs := make(chan error, 8)
+	for range 8 {
+		go func() {
+			for range 50 {
+				m := m
+				d, err := e.Check(context.Background(), &m)
+				if err != nil || d.Action != want.Action || len(d.Reasons) != len(want.Reasons) {
+					errs <- errors.New("concurrent Check disagrees")
+					return
+				}
+			}
+			errs <- nil
+		}()
+	}
+	for range 8 {
+		if err := <-errs; err != nil {
+			t.Fatal(err)
+		}
+	}
+}
