@@ -14,20 +14,24 @@ import (
 //go:embed data/shared_hosting.txt
 var builtinSharedHosting string
 
+// sharedHosting holds the platforms and shorteners whose subdomains or paths
+// belong to unrelated users: a feed entry on one names that host or path only.
 var sharedHosting = func() map[string]struct{} {
 	m := map[string]struct{}{}
-	for _, d := range mustList(builtinSharedHosting) {
+	for _, d := range append(mustList(builtinSharedHosting), mustList(builtinShorteners)...) {
 		m[d] = struct{}{}
 	}
 	return m
 }()
 
-// Feed is a set of phishing domains and hosts. Entries that are ordinary
-// domains match their whole registrable domain ("login.evil.com" flags
-// evil.com and everything below it); entries on shared hosting (a private
-// suffix of the Public Suffix List such as github.io or pages.dev, or a
-// platform in data/shared_hosting.txt such as weebly.com) match their own host
-// and its subdomains only, so "x.github.io" never flags github.io.
+// Feed is a set of phishing domains and hosts. An entry that is a registrable
+// domain ("evil.com", "www.evil.com", "x.github.io" under the private suffix
+// github.io) matches that domain and everything below it. Any other entry
+// matches its own host and the hosts below it only: "x.weebly.com" (a
+// platform in data/shared_hosting.txt) never flags weebly.com, and
+// "login.mit.edu" never flags mit.edu. Entries that name a shortener or a
+// platform itself ("bit.ly/abc") are skipped: links are matched by host, and
+// the whole platform is not phishing.
 //
 // A Feed is immutable and safe for concurrent use; to reload, load a new Feed
 // and swap it in (Analyzer.WithFeed). The zero Feed and a nil *Feed match
@@ -88,7 +92,7 @@ func feedKey(line string) (string, bool) {
 		return h, true
 	}
 	if _, ok := sharedHosting[h]; ok {
-		return "", false
+		return "", false // a platform or shortener itself: the entry named a path on it
 	}
 	for p := parent(h); p != ""; p = parent(p) {
 		if _, ok := sharedHosting[p]; ok {
@@ -99,7 +103,14 @@ func feedKey(line string) (string, bool) {
 	if err != nil {
 		return "", false // a public suffix itself, such as "github.io"
 	}
-	return d, true
+	if _, icann := publicsuffix.PublicSuffix(h); !icann || h == d || h == "www."+d {
+		// A registrable domain (or one under a private suffix such as
+		// github.io, owned by one user): all of it is the phisher's.
+		return d, true
+	}
+	// A host below an ordinary domain: often a compromised or multi-tenant
+	// site (vk.com, zendesk.com, mit.edu...), so only that host matches.
+	return h, true
 }
 
 // Contains reports whether host (ASCII, lower case, as in Link.Host) is on

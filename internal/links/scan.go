@@ -67,9 +67,15 @@ func schemeless(s string, dot, n int) (span, int, bool) {
 	end := hostRight(s, dot+n)
 	if start > 0 {
 		switch s[start-1] {
-		case '@', '/', '\\', '.', '-', '_':
-			// An e-mail address, a path or a run the scanner already refused.
+		case '@', '\\', '.', '-', '_':
+			// An e-mail address or a run the scanner already refused.
 			return span{}, end, false
+		case '/':
+			// "and/or.com" is a path; "http:/x.com" and "http//x.com" are
+			// mistyped schemes in front of a real link.
+			if start < 2 || (s[start-2] != ':' && s[start-2] != '/') {
+				return span{}, end, false
+			}
 		}
 	}
 	if end < len(s) && s[end] == '@' {
@@ -85,6 +91,15 @@ func schemeless(s string, dot, n int) (span, int, bool) {
 	p := hostEnd
 	if p == end {
 		p = portAndPath(s, p)
+	}
+	if p == hostEnd && !numeric && !hasPrefixFold(s[start:hostEnd], "www.") {
+		// A bare "word.word" is most often a missing space after a full stop
+		// ("days.so", "home.love"): without a path or "www." the TLD must be
+		// one that links are really written with.
+		i, n := lastSep(s[start:hostEnd])
+		if !bareTLD(s[start+i+n : hostEnd]) {
+			return span{}, end, false
+		}
 	}
 	urlEnd := trimTrailing(s, start, p)
 	if urlEnd < hostEnd {
@@ -151,7 +166,15 @@ func withScheme(s string, colon int) (span, int, bool) {
 	}
 	a := colon + 3
 	if !knownScheme(s[start:colon]) {
-		return span{}, a, false
+		// A scheme glued to the word before it: "experiencehttp://x.com".
+		switch {
+		case colon-start > 5 && knownScheme(s[colon-5:colon]):
+			start = colon - 5
+		case colon-start > 4 && knownScheme(s[colon-4:colon]):
+			start = colon - 4
+		default:
+			return span{}, a, false
+		}
 	}
 	// The authority runs to the first '/', '?' or '#'.
 	p := a
@@ -457,4 +480,54 @@ func hostRune(r rune) bool {
 func noSpaceScript(r rune) bool {
 	return unicode.In(r, unicode.Han, unicode.Hiragana, unicode.Katakana, unicode.Hangul,
 		unicode.Thai, unicode.Lao, unicode.Khmer, unicode.Myanmar)
+}
+
+func hasPrefixFold(s, prefix string) bool {
+	return len(s) >= len(prefix) && strings.EqualFold(s[:len(prefix)], prefix)
+}
+
+// bareTLD reports whether a link may be written with this TLD and nothing
+// else, no scheme, "www." or path: the legacy generic TLDs, the country codes
+// that are not also common English words, and the new generic TLDs that
+// SMS links use most. It does not allocate.
+func bareTLD(tld string) bool {
+	var buf [24]byte
+	if len(tld) > len(buf) {
+		return false
+	}
+	for i := 0; i < len(tld); i++ {
+		c := tld[i]
+		if c >= 'A' && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		buf[i] = c
+	}
+	t := buf[:len(tld)]
+	if len(t) == 2 && t[0] < utf8.RuneSelf {
+		_, word := wordCCTLDs[string(t)]
+		return !word
+	}
+	if t[0] >= utf8.RuneSelf || strings.HasPrefix(string(t), "xn--") {
+		return true // an IDN TLD is never a typo of an English sentence
+	}
+	_, ok := commonGTLDs[string(t)]
+	return ok
+}
+
+// wordCCTLDs are country-code TLDs that are also English words, which a
+// missing space after a full stop produces: "call me at.so see you".
+var wordCCTLDs = map[string]struct{}{
+	"am": {}, "as": {}, "at": {}, "be": {}, "by": {}, "do": {}, "go": {}, "is": {}, "it": {},
+	"me": {}, "my": {}, "no": {}, "so": {}, "to": {}, "us": {},
+}
+
+var commonGTLDs = map[string]struct{}{
+	"com": {}, "net": {}, "org": {}, "info": {}, "biz": {}, "edu": {}, "gov": {}, "mil": {}, "int": {},
+	"name": {}, "pro": {}, "mobi": {}, "asia": {}, "tel": {}, "travel": {}, "jobs": {}, "aero": {},
+	"xyz": {}, "top": {}, "online": {}, "site": {}, "club": {}, "shop": {}, "store": {}, "app": {},
+	"dev": {}, "live": {}, "link": {}, "vip": {}, "icu": {}, "buzz": {}, "click": {}, "space": {},
+	"website": {}, "tech": {}, "cloud": {}, "host": {}, "digital": {}, "email": {}, "cyou": {},
+	"sbs": {}, "cfd": {}, "bond": {}, "rest": {}, "monster": {}, "quest": {}, "uno": {},
+	"services": {}, "support": {}, "agency": {}, "company": {}, "finance": {}, "bank": {}, "loan": {},
+	"casino": {}, "bet": {},
 }

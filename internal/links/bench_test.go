@@ -1,0 +1,55 @@
+package links
+
+import (
+	"strings"
+	"testing"
+)
+
+func BenchmarkAnalyze(b *testing.B) {
+	a := newTestAnalyzer(b, "evil-login.com\n")
+	cases := []struct{ name, body string }{
+		{"no-link", "Dear customer, your OTP is 482913. Pay AED 1.500 by 22.11.2026, e.g. today. Hello.World! Thanks for banking with us; see you soon at the branch."},
+		{"one-link", "Dear customer, your parcel is on hold. Pay the 1.99 fee at https://dhl-parcel-fee.example.com/track?id=88231 within 24 hours."},
+		{"idn", "Уважаемый клиент, подтвердите вход: https://аpple.com/verify или пример.рф/вход до конца дня, иначе аккаунт будет заблокирован."},
+		{"shortener", "Win a prize! Claim now at bit.ly/3xYz9Qa before midnight, reply STOP to opt out."},
+	}
+	for _, c := range cases {
+		b.Run(c.name, func(b *testing.B) {
+			b.ReportAllocs()
+			b.SetBytes(int64(len(c.body)))
+			for b.Loop() {
+				a.Analyze(c.body)
+			}
+		})
+	}
+}
+
+func BenchmarkNormalizeHost(b *testing.B) {
+	for _, h := range []string{"www.example.com", "аpple.com", "xn--binnce-5za.com"} {
+		b.Run(h, func(b *testing.B) {
+			b.ReportAllocs()
+			b.SetBytes(int64(len(h)))
+			for b.Loop() {
+				NormalizeHost(h)
+			}
+		})
+	}
+}
+
+func BenchmarkFeedContains(b *testing.B) {
+	var sb strings.Builder
+	for i := range 50000 {
+		sb.WriteString("phish")
+		sb.WriteString(strings.Repeat("x", i%7))
+		sb.WriteByte(byte('a' + i%26))
+		sb.WriteString(".example\n")
+	}
+	f, err := LoadFeed(strings.NewReader(sb.String()))
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		f.Contains("login.secure.account.example.com")
+	}
+}

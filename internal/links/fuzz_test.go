@@ -1,0 +1,75 @@
+package links
+
+import (
+	"strings"
+	"testing"
+	"unicode/utf8"
+)
+
+func FuzzAnalyze(f *testing.F) {
+	for _, s := range []string{
+		"", "Hello.World", "see https://paypal.com@evil.example/x", "go [2001:db8::1]/x",
+		"请访问example.com获取", "example。com", "http://", "a..com", "x.com.", "[::1", "https://[",
+		"xn--pple-43d.com/login", "1.2.3.4:", "http://@/", "((example.com))", ".com", "www.\u0301.com",
+	} {
+		f.Add(s)
+	}
+	a, err := New(Config{})
+	if err != nil {
+		f.Fatal(err)
+	}
+	f.Fuzz(func(t *testing.T, body string) {
+		ls := a.Analyze(body)
+		if len(ls) > len(body) {
+			t.Fatalf("Analyze(%q) found %d links in %d bytes", body, len(ls), len(body))
+		}
+		for _, l := range ls {
+			if l.URL == "" || !strings.Contains(body, l.URL) {
+				t.Errorf("Analyze(%q): url %q is not a substring of the body", body, l.URL)
+			}
+			if l.Host == "" {
+				t.Errorf("Analyze(%q): empty host for %q", body, l.URL)
+			}
+			for _, s := range []string{l.Host, l.UnicodeHost, l.Domain, l.HomographOf} {
+				if !utf8.ValidString(s) {
+					t.Errorf("Analyze(%q): invalid UTF-8 %q", body, s)
+				}
+			}
+			if l.Host != strings.ToLower(l.Host) {
+				t.Errorf("Analyze(%q): host %q is not lower case", body, l.Host)
+			}
+			if !l.IPLiteral && !strings.HasSuffix(l.Host, l.Domain) {
+				t.Errorf("Analyze(%q): domain %q is not a suffix of host %q", body, l.Domain, l.Host)
+			}
+		}
+		if again := a.Analyze(body); len(again) != len(ls) {
+			t.Errorf("Analyze(%q) is not deterministic: %d then %d links", body, len(ls), len(again))
+		}
+	})
+}
+
+func FuzzNormalizeHost(f *testing.F) {
+	for _, s := range []string{"example.com", "EXAMPLE.COM.", "аpple.com", "xn--binnce-5za.com", "[2001:db8::1]",
+		"bücher。de", "xn--", "a..b", "-a.com", "１２３.com", "\u200d.com"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		ascii, uni, err := NormalizeHost(s)
+		if err != nil {
+			return
+		}
+		if !utf8.ValidString(uni) {
+			t.Errorf("NormalizeHost(%q) unicode = %q, invalid UTF-8", s, uni)
+		}
+		for i := 0; i < len(ascii); i++ {
+			if ascii[i] >= utf8.RuneSelf || (ascii[i] >= 'A' && ascii[i] <= 'Z') {
+				t.Fatalf("NormalizeHost(%q) ascii = %q, want lower-case ASCII", s, ascii)
+			}
+		}
+		// Normalizing the result again must be a no-op.
+		a2, u2, err := NormalizeHost(ascii)
+		if err != nil || a2 != ascii || u2 != uni {
+			t.Errorf("NormalizeHost(%q) = %q, %q, %v; want %q, %q (idempotent)", ascii, a2, u2, err, ascii, uni)
+		}
+	})
+}
