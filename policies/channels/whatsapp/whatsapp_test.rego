@@ -24,3 +24,31 @@ test_window_closes_at_24_hours if {
 test_otp_without_inbound_allowed if {
 	count(whatsapp.reasons) == 0 with input as msg("otp", {"has_inbound": false, "inbound_age_minutes": 0})
 }
+
+test_promotional_without_inbound_reports_rule_and_evidence if {
+	whatsapp.reasons == {{
+		"code": "OUTSIDE_SESSION_WINDOW",
+		"rule": "whatsapp/customer-service-window",
+		"evidence": "no inbound message from the recipient",
+	}} with input as msg("promotional", {"has_inbound": false, "inbound_age_minutes": 0})
+}
+
+test_service_1439_minutes_after_inbound_allowed if {
+	count(whatsapp.reasons) == 0 with input as msg("service", {"has_inbound": true, "inbound_age_minutes": 1439})
+}
+
+test_service_1440_minutes_after_inbound_reports_age if {
+	whatsapp.reasons == {{
+		"code": "OUTSIDE_SESSION_WINDOW",
+		"rule": "whatsapp/customer-service-window",
+		"evidence": "last inbound 1440 minutes ago",
+	}} with input as msg("service", {"has_inbound": true, "inbound_age_minutes": 1440})
+}
+
+test_transactional_long_after_inbound_allowed if {
+	count(whatsapp.reasons) == 0 with input as msg("transactional", {"has_inbound": true, "inbound_age_minutes": 100000})
+}
+
+test_otp_1440_minutes_after_inbound_allowed if {
+	count(whatsapp.reasons) == 0 with input as msg("otp", {"has_inbound": true, "inbound_age_minutes": 1440})
+}
