@@ -139,7 +139,14 @@ func (a *automaton) step(s int32, c byte) int32 {
 func (a *automaton) scan(text []byte, hit func(p, start, end int)) {
 	s := int32(0)
 	for i, c := range text {
-		s = a.step(s, c)
+		if s == 0 {
+			s = a.root[c] // most bytes of ordinary text start from the root
+		} else {
+			s = a.step(s, c)
+		}
+		if a.out[s] < 0 && a.dict[s] < 0 {
+			continue
+		}
 		for o := s; o > 0; o = a.dict[o] {
 			if p := a.out[o]; p >= 0 {
 				hit(int(p), i+1-int(a.plen[p]), i+1)

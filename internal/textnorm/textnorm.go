@@ -36,6 +36,7 @@ package textnorm
 import (
 	"slices"
 	"sort"
+	"sync"
 	"unicode"
 	"unicode/utf8"
 
@@ -334,10 +335,11 @@ func (t *Text) unitsUnicode(s string) {
 				}
 				continue
 			}
-			if ignorable(r) {
+			p := propsOf(r)
+			if p&pIgnorable != 0 {
 				continue
 			}
-			if unicode.IsMark(r) {
+			if p&pMark != 0 {
 				if ctx == ctxKeep && len(t.units) > 0 {
 					u := &t.units[len(t.units)-1]
 					t.scratch = utf8.AppendRune(t.scratch, r)
@@ -346,7 +348,7 @@ func (t *Text) unitsUnicode(s string) {
 				}
 				continue
 			}
-			if unicode.IsDigit(r) {
+			if p&pDigit != 0 {
 				if d, ok := digitValue(r); ok {
 					t.emit(kindDigit, false, o0, o1, '0'+d)
 				} else {
@@ -355,14 +357,14 @@ func (t *Text) unitsUnicode(s string) {
 				ctx = ctxNone
 				continue
 			}
-			if !unicode.IsLetter(r) {
+			if p&pLetter == 0 {
 				t.units = append(t.units, unit{kind: kindSep, o0: o0, o1: o1})
 				ctx = ctxNone
 				continue
 			}
 			r = foldLetter(r, &t.runeBuf)
 			ctx = ctxKeep
-			if stripsMarks(r) {
+			if p&pStrip != 0 {
 				ctx = ctxStrip
 			}
 			if to, ok := lookupConfusable(r); ok {
@@ -372,7 +374,7 @@ func (t *Text) unitsUnicode(s string) {
 				continue
 			}
 			n := utf8.EncodeRune(buf[:], r)
-			t.emit(kindLetter, noSpace(r), o0, o1, buf[:n]...)
+			t.emit(kindLetter, p&pNoSpace != 0, o0, o1, buf[:n]...)
 		}
 	}
 }
@@ -381,6 +383,59 @@ func (t *Text) emit(kind uint8, noSpace bool, o0, o1 int32, b ...byte) {
 	b0 := int32(len(t.scratch))
 	t.scratch = append(t.scratch, b...)
 	t.units = append(t.units, unit{kind: kind, noSpace: noSpace, b0: b0, b1: int32(len(t.scratch)), o0: o0, o1: o1})
+}
+
+// props are the character properties the transform needs.
+type props uint8
+
+const (
+	pIgnorable props = 1 << iota
+	pMark
+	pDigit
+	pLetter
+	pStrip   // a letter whose marks are accents
+	pNoSpace // a letter of a script written without spaces
+)
+
+// propTable caches props below U+3000, where most scripts live, so that a
+// character costs one load instead of a dozen range-table searches.
+var propTable = sync.OnceValue(func() *[0x3000]props {
+	var t [0x3000]props
+	for r := range rune(len(t)) {
+		t[r] = lookupProps(r)
+	}
+	return &t
+})
+
+func propsOf(r rune) props {
+	switch {
+	case r < 0x3000:
+		return propTable()[r]
+	case 0x4E00 <= r && r <= 0x9FFF: // CJK unified ideographs
+		return pLetter | pNoSpace
+	}
+	return lookupProps(r)
+}
+
+func lookupProps(r rune) props {
+	var p props
+	switch {
+	case ignorable(r):
+		p = pIgnorable
+	case unicode.IsMark(r):
+		p = pMark
+	case unicode.IsDigit(r):
+		p = pDigit
+	case unicode.IsLetter(r):
+		p = pLetter
+		if stripsMarks(r) {
+			p |= pStrip
+		}
+		if noSpace(r) {
+			p |= pNoSpace
+		}
+	}
+	return p
 }
 
 // ignorable reports characters that are removed without a trace: format
