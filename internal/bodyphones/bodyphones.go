@@ -13,6 +13,7 @@ package bodyphones
 
 import (
 	"strings"
+	"sync"
 	"unicode"
 	"unicode/utf8"
 
@@ -46,6 +47,10 @@ const (
 // "+" (one-time codes), amounts (a currency next to them, or cents), and
 // dates such as 2026-11-22 or 22/11/2026.
 func Find(body string, defaultRegion string) []Number {
+	return find(body, defaultRegion, nil)
+}
+
+func find(body, defaultRegion string, c *Finder) []Number {
 	if !enoughDigits(body) {
 		return nil
 	}
@@ -60,7 +65,7 @@ func Find(body string, defaultRegion string) []Number {
 			break
 		}
 		i = end
-		if n, ok := check(body, start, end, region); ok {
+		if n, ok := check(body, start, end, region, c); ok {
 			out = append(out, n)
 		}
 	}
@@ -160,7 +165,7 @@ func skipDigits(s string, i int) int {
 // check decides whether body[start:end] is a phone number, trying shorter
 // prefixes (by digit group) when the whole run is not: "call 050 123 4567 2
 // times" still finds the number.
-func check(body string, start, end int, region string) (Number, bool) {
+func check(body string, start, end int, region string, c *Finder) (Number, bool) {
 	for try := 0; try < maxTries && end > start; try++ {
 		text := body[start:end]
 		digits, groups := shape(text)
@@ -168,7 +173,7 @@ func check(body string, start, end int, region string) (Number, bool) {
 			return Number{}, false
 		}
 		if digits <= maxDigits && !otp(text, groups) && !amount(body, start, end) && !date(text) {
-			if n, ok := parse(text, region); ok {
+			if n, ok := c.parse(text, region); ok {
 				return n, true
 			}
 		}
@@ -182,16 +187,73 @@ func check(body string, start, end int, region string) (Number, bool) {
 	return Number{}, false
 }
 
+// Finder is Find with a bounded cache of parse results, for gateways where
+// the same numbers recur across messages (campaigns, support lines):
+// libphonenumber parsing and validation costs 10–100 µs a candidate, a cache
+// hit about 100 ns. Only the context-free parse is cached; the OTP, amount
+// and date checks run on every body, so results equal Find's.
+//
+// A Finder is safe for concurrent use. When the cache is full it is emptied
+// and refilled. The zero Finder and a nil *Finder do not cache.
+type Finder struct {
+	mu    sync.RWMutex
+	cache map[cacheKey]cached
+	size  int
+}
+
+type cacheKey struct{ text, region string }
+
+type cached struct {
+	n  Number
+	ok bool
+}
+
+// NewFinder returns a Finder caching up to size candidates.
+func NewFinder(size int) *Finder {
+	return &Finder{cache: make(map[cacheKey]cached, size), size: size}
+}
+
+// Find is the package function Find, served from the cache when it can.
+func (f *Finder) Find(body string, defaultRegion string) []Number {
+	return find(body, defaultRegion, f)
+}
+
+func (f *Finder) parse(text, region string) (Number, bool) {
+	if f == nil || f.size <= 0 {
+		return parse(text, region)
+	}
+	k := cacheKey{text, region}
+	f.mu.RLock()
+	c, hit := f.cache[k]
+	f.mu.RUnlock()
+	if hit {
+		return c.n, c.ok
+	}
+	n, ok := parse(text, region)
+	k.text = strings.Clone(text) // do not pin the whole body in the cache
+	n.Text = k.text
+	f.mu.Lock()
+	if len(f.cache) >= f.size {
+		clear(f.cache)
+	}
+	f.cache[k] = cached{n, ok}
+	f.mu.Unlock()
+	return n, ok
+}
+
 func parse(text, region string) (Number, bool) {
 	num, err := phonenumbers.Parse(text, region)
-	if err != nil || !phonenumbers.IsValidNumber(num) {
+	if err != nil {
 		return Number{}, false
 	}
-	return Number{
-		Text:   text,
-		E164:   phonenumbers.Format(num, phonenumbers.E164),
-		Region: phonenumbers.GetRegionCodeForNumber(num),
-	}, true
+	// IsValidNumber is exactly this, but would look the region up a second
+	// time; for calling codes shared by several regions (+1, +7, +44) that
+	// lookup runs their patterns and is most of the cost.
+	r := phonenumbers.GetRegionCodeForNumber(num)
+	if r == "" || !phonenumbers.IsValidNumberForRegion(num, r) {
+		return Number{}, false
+	}
+	return Number{Text: text, E164: phonenumbers.Format(num, phonenumbers.E164), Region: r}, true
 }
 
 // shape counts the digits and the digit groups of a candidate.

@@ -67,3 +67,24 @@ func TestFindFewDigitsAllocs(t *testing.T) {
 		t.Errorf("Find(6 digits) allocs = %v, want 0", n)
 	}
 }
+
+func TestFinderMatchesFind(t *testing.T) {
+	f := NewFinder(2)
+	var zero Finder
+	bodies := []string{
+		"Call 050 123 4567 for offers", "WhatsApp +971 50 123 4567 now", "Your code is 482913",
+		"Call +44 20 7946 0958", "Pay AED 1,250.00 by 2026-11-22", "Call 050 123 4567 for offers",
+		"You won 050 123 4567 AED", // the same digits as an amount: context must still apply
+	}
+	for round := 0; round < 2; round++ {
+		for _, body := range bodies {
+			want := fmt.Sprint(Find(body, "AE"))
+			if got := fmt.Sprint(f.Find(body, "AE")); got != want {
+				t.Errorf("round %d: Finder.Find(%q) = %s, want %s", round, body, got, want)
+			}
+			if got := fmt.Sprint(zero.Find(body, "AE")); got != want {
+				t.Errorf("zero Finder.Find(%q) = %s, want %s", body, got, want)
+			}
+		}
+	}
+}

@@ -1,0 +1,33 @@
+package bodyphones
+
+import "testing"
+
+func BenchmarkFind(b *testing.B) {
+	cases := []struct{ name, body, region string }{
+		{"otp-under-7-digits", "Your OTP is 482913. Do not share it with anyone, including bank staff. It is valid for five minutes. Thank you for banking with us.", "AE"},
+		{"amount-and-date", "Dear customer, AED 1,250.00 was debited from your account on 2026-11-22 at 10:30. Available balance AED 12,345.67. Ref 88231.", "AE"},
+		{"one-number", "Dear customer, our new branch is open! Call us on 050 123 4567 or visit us in Dubai Mall, level 2, from 10am to 10pm daily.", "AE"},
+		{"international", "Win a prize! Call +44 20 7946 0958 now or WhatsApp +971 50 123 4567 before midnight to claim your reward.", "AE"},
+	}
+	for _, c := range cases {
+		b.Run(c.name, func(b *testing.B) {
+			b.ReportAllocs()
+			b.SetBytes(int64(len(c.body)))
+			for b.Loop() {
+				Find(c.body, c.region)
+			}
+		})
+	}
+}
+
+func BenchmarkFinderFind(b *testing.B) {
+	f := NewFinder(1024)
+	body := "Win a prize! Call +44 20 7946 0958 now or WhatsApp +971 50 123 4567 before midnight to claim your reward."
+	b.ReportAllocs()
+	b.SetBytes(int64(len(body)))
+	b.RunParallel(func(pb *testing.PB) {
+		for pb.Next() {
+			f.Find(body, "AE")
+		}
+	})
+}

@@ -1,0 +1,114 @@
+package bodyphones
+
+// Evaluations against the corpora in ../shared/data (outside the repository);
+// each skips when its file is absent. Run: go test -run Eval -v ./internal/bodyphones/
+
+import (
+	"bufio"
+	"encoding/csv"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/nyaruka/phonenumbers"
+)
+
+func dataFile(t *testing.T, rel string) string {
+	t.Helper()
+	dir := os.Getenv("MSGFILTER_DATA")
+	if dir == "" {
+		dir = filepath.Join("..", "..", "..", "shared", "data")
+	}
+	p := filepath.Join(dir, rel)
+	if _, err := os.Stat(p); err != nil {
+		t.Skipf("corpus %s not present: %v", p, err)
+	}
+	return p
+}
+
+// TestEvalExampleNumbers writes every libphonenumber example number into a
+// sentence, in international and in national format, and checks Find
+// returns it.
+func TestEvalExampleNumbers(t *testing.T) {
+	f, err := os.Open(dataFile(t, "libphonenumber/example_numbers.tsv"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	sc := bufio.NewScanner(f)
+	sc.Buffer(make([]byte, 1<<20), 1<<20)
+	sc.Scan() // header
+	var total, intl, national int
+	var missed []string
+	for sc.Scan() {
+		cols := strings.Split(sc.Text(), "\t")
+		if len(cols) < 4 {
+			continue
+		}
+		region, cc, nsn := cols[0], cols[1], cols[3]
+		want := "+" + cc + nsn
+		num, err := phonenumbers.Parse(want, "ZZ")
+		if err != nil || !phonenumbers.IsValidNumber(num) {
+			continue // not valid in the Go port's metadata version
+		}
+		total++
+		in := "Call us on " + phonenumbers.Format(num, phonenumbers.INTERNATIONAL) + " today."
+		if got := Find(in, ""); len(got) == 1 && got[0].E164 == want {
+			intl++
+		} else {
+			missed = append(missed, in)
+		}
+		if region == "001" {
+			national++ // non-geographic numbers have no national format
+			continue
+		}
+		nat := "Call us on " + phonenumbers.Format(num, phonenumbers.NATIONAL) + " today."
+		if got := Find(nat, region); len(got) == 1 && got[0].E164 == want {
+			national++
+		} else if len(missed) < 40 {
+			missed = append(missed, region+": "+nat)
+		}
+	}
+	t.Logf("example numbers: %d; found in international format %d (%.1f%%), national format %d (%.1f%%)",
+		total, intl, 100*float64(intl)/float64(total), national, 100*float64(national)/float64(total))
+	t.Logf("missed (first 40): %q", missed[:min(40, len(missed))])
+	if float64(intl) < 0.95*float64(total) {
+		t.Errorf("international format recall %d/%d, want at least 95%%", intl, total)
+	}
+}
+
+// TestEvalMendeleyPhones compares Find (default region GB, the set's main
+// origin) with the dataset's PHONE flag, which also counts short codes.
+func TestEvalMendeleyPhones(t *testing.T) {
+	f, err := os.Open(dataFile(t, "mendeley-smishing-5971/Dataset_5971.csv"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	rows, err := csv.NewReader(f).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var tp, fp, fn, tn int
+	var fps []string
+	for _, r := range rows[1:] {
+		flag := strings.EqualFold(r[4], "yes")
+		ns := Find(r[1], "GB")
+		got := len(ns) > 0
+		switch {
+		case got && flag:
+			tp++
+		case got && !flag:
+			fp++
+			fps = append(fps, ns[0].Text)
+		case !got && flag:
+			fn++
+		default:
+			tn++
+		}
+	}
+	t.Logf("Mendeley PHONE flag (region GB): tp %d fp %d fn %d tn %d; recall %.3f precision %.3f",
+		tp, fp, fn, tn, float64(tp)/float64(tp+fn), float64(tp)/float64(tp+fp))
+	t.Logf("found where the flag says no: %q", fps[:min(30, len(fps))])
+}
