@@ -6,6 +6,7 @@ import (
 	"io/fs"
 	"net/netip"
 	"strings"
+	"sync"
 
 	"github.com/oschwald/maxminddb-golang/v2"
 )
@@ -63,6 +64,25 @@ func (e *DBError) Unwrap() error { return e.Err }
 type IPDB struct {
 	readers []*maxminddb.Reader
 	types   []string
+	decoded []recordCache // per reader
+}
+
+// maxCachedRecords bounds each reader's decoded-record cache. A country
+// database has a few thousand distinct records, so it fits; a City
+// database keeps the first records seen and decodes the rest each time.
+const maxCachedRecords = 1 << 16
+
+// recordCache remembers decoded records by their offset in the data
+// section: records are immutable and shared by many networks, and
+// decoding one costs far more than a map lookup.
+type recordCache struct {
+	mu sync.RWMutex
+	m  map[uintptr]decoded
+}
+
+type decoded struct {
+	country string
+	asn     uint
 }
 
 // OpenIPDB opens MaxMind-format database files (memory-mapped) and checks
@@ -119,6 +139,7 @@ func (d *IPDB) add(r *maxminddb.Reader) error {
 	}
 	d.readers = append(d.readers, r)
 	d.types = append(d.types, r.Metadata.DatabaseType)
+	d.decoded = append(d.decoded, recordCache{m: map[uintptr]decoded{}})
 	return nil
 }
 
@@ -200,24 +221,48 @@ func (d *IPDB) Lookup(ip netip.Addr) IPInfo {
 	if d == nil {
 		return info
 	}
-	for _, r := range d.readers {
+	for i, r := range d.readers {
 		res := r.Lookup(ip)
 		if !res.Found() {
 			continue
 		}
-		var rec record
-		if res.Decode(&rec) != nil {
+		rec, ok := d.decoded[i].decode(res)
+		if !ok {
 			continue
 		}
 		info.Found = true
 		if info.Country == "" {
-			info.Country = firstCode(rec.Country.ISOCode, rec.RegisteredCountry.ISOCode, rec.CountryCode)
+			info.Country = rec.country
 		}
 		if info.ASN == 0 {
-			info.ASN = rec.ASN
+			info.ASN = rec.asn
 		}
 	}
 	return info
+}
+
+func (c *recordCache) decode(res maxminddb.Result) (decoded, bool) {
+	off := res.Offset()
+	c.mu.RLock()
+	v, ok := c.m[off]
+	c.mu.RUnlock()
+	if ok {
+		return v, true
+	}
+	var rec record
+	if res.Decode(&rec) != nil {
+		return decoded{}, false
+	}
+	v = decoded{
+		country: firstCode(rec.Country.ISOCode, rec.RegisteredCountry.ISOCode, rec.CountryCode),
+		asn:     rec.ASN,
+	}
+	c.mu.Lock()
+	if len(c.m) < maxCachedRecords {
+		c.m[off] = v
+	}
+	c.mu.Unlock()
+	return v, true
 }
 
 func firstCode(codes ...string) string {

@@ -9,6 +9,7 @@ import (
 	"net/netip"
 	"os"
 	"path/filepath"
+	"sync"
 	"testing"
 
 	"github.com/maxmind/mmdbwriter"
@@ -128,11 +129,28 @@ func TestIPDBLookup(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			ip := netip.MustParseAddr(tt.ip)
-			if got := tt.db.Lookup(ip); got != tt.want {
-				t.Errorf("Lookup(%s) = %+v, want %+v", tt.ip, got, tt.want)
+			for round := range 2 { // the second round reads decoded records from the cache
+				if got := tt.db.Lookup(ip); got != tt.want {
+					t.Errorf("round %d: Lookup(%s) = %+v, want %+v", round, tt.ip, got, tt.want)
+				}
 			}
 		})
 	}
+	var wg sync.WaitGroup
+	for g := range 4 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range 200 {
+				tt := tests[(i+g)%len(tests)]
+				if got := tt.db.Lookup(netip.MustParseAddr(tt.ip)); got != tt.want {
+					t.Errorf("concurrent Lookup(%s) = %+v, want %+v", tt.ip, got, tt.want)
+					return
+				}
+			}
+		}()
+	}
+	wg.Wait()
 	if got := country.Lookup(netip.Addr{}); got != (IPInfo{}) {
 		t.Errorf("Lookup(invalid) = %+v, want zero", got)
 	}

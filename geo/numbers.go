@@ -18,10 +18,11 @@ const numberShards = 32
 // the same senders and recipients over and over.
 //
 // The cache is bounded: at most capacity senders and capacity recipients
-// (DefaultNumbersCapacity when zero), each key at most 32 bytes, so about
-// 150 bytes an entry — some 20 MB at the default. When a shard is full an
-// arbitrary entry is evicted. Alphanumeric senders are not cached (they are
-// classified without libphonenumber in well under a microsecond).
+// (DefaultNumbersCapacity when zero), each key at most 32 bytes: roughly
+// 200 bytes an entry with map overhead, about 25 MB for both maps at the
+// default. When a shard is full an arbitrary entry is evicted.
+// Alphanumeric senders and strings of up to 7 bytes are not cached: they
+// are classified without libphonenumber, faster than a cache hit.
 //
 // The zero value is ready to use with the default capacity. A Numbers is
 // safe for concurrent use and must not be copied after first use.
@@ -57,7 +58,9 @@ func (n *Numbers) perShard() int {
 
 // Sender returns ClassifySender(s), from the cache when possible.
 func (n *Numbers) Sender(s string) Sender {
-	if len(s) > maxCachedLen || hasLetter(s) {
+	// Short strings and alphanumerics never reach libphonenumber, and
+	// classifying them is cheaper than a cache hit.
+	if len(s) > maxCachedLen || len(s) <= minE164Digits || hasLetter(s) {
 		return ClassifySender(s)
 	}
 	sh := &n.senders[fnv32(s)%numberShards]
