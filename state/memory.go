@@ -55,23 +55,32 @@ type Memory struct {
 	optOuts    atomic.Int64
 }
 
-type convKey struct{ tenant, sender, channel, recipient string }
+// The state of one (Tenant, Sender): everything a Consume touches hangs off
+// one record, found with one lookup of a short key.
+type senderKey struct{ tenant, sender string }
+
+type sender struct {
+	recipients map[string]*recipient
+	rates      []rate // one per window length in use; usually one
+	floods     map[string]*flood
+}
+
+// recipient holds the opt state (all channels) and one conversation per
+// channel.
+type recipient struct {
+	out   bool  // opted out: never evicted
+	optIn bool  // an opt-in record, kept to order late opt-outs; evictable
+	optAt int64 // time of the newest opt change, Unix milliseconds
+	convs []conv
+}
 
 type conv struct {
-	in int64 // last inbound, Unix milliseconds
-	sc int   // messages counted in the session opened at in
+	channel string
+	in      int64 // last inbound, Unix milliseconds
+	sc      int   // messages counted in the session opened at in
 }
 
-type optKey struct{ tenant, sender, recipient string }
-
-type rateKey struct {
-	tenant, sender string
-	window         int64 // milliseconds
-}
-
-type rate struct{ idx, n int64 }
-
-type floodKey struct{ tenant, sender, fingerprint string }
+type rate struct{ window, idx, n int64 }
 
 type flood struct {
 	window  int64            // milliseconds
@@ -80,14 +89,10 @@ type flood struct {
 }
 
 type shard struct {
-	mu     sync.Mutex
-	n      int // evictable entries: convs, opt-ins, rates, flood members
-	convs  map[convKey]conv
-	outs   map[optKey]int64 // opted out → time of that opt-out, Unix ms; never evicted
-	ins    map[optKey]int64 // opted back in → time of that opt-in; evictable
-	rates  map[rateKey]rate
-	floods map[floodKey]*flood
-	_      [40]byte // keep neighbouring locks off one cache line
+	mu      sync.Mutex
+	n       int // evictable entries: conversations, opt-ins, rate counters, flood members
+	senders map[senderKey]*sender
+	_       [40]byte // keep neighbouring locks off one cache line
 }
 
 // NewMemory returns an empty Memory store configured by cfg.
@@ -113,18 +118,13 @@ func NewMemory(cfg MemoryConfig) *Memory {
 		maxOptOuts: int64(cfg.MaxOptOuts),
 	}
 	for i := range m.shards {
-		s := &m.shards[i]
-		s.convs = make(map[convKey]conv)
-		s.outs = make(map[optKey]int64)
-		s.ins = make(map[optKey]int64)
-		s.rates = make(map[rateKey]rate)
-		s.floods = make(map[floodKey]*flood)
+		m.shards[i].senders = make(map[senderKey]*sender)
 	}
 	return m
 }
 
-// shardFor hashes (tenant, sender) with FNV-1a, the unit Redis keeps in one
-// hash slot too.
+// shardFor hashes (tenant, sender) with FNV-1a: a sender's state lives in
+// one shard, as it lives in one Redis Cluster slot.
 func (m *Memory) shardFor(tenant, sender string) *shard {
 	h := uint64(14695981039346656037)
 	for i := 0; i < len(tenant); i++ {
@@ -137,6 +137,26 @@ func (m *Memory) shardFor(tenant, sender string) *shard {
 	return &m.shards[h&m.mask]
 }
 
+// senderOf returns the record of k's sender, creating it when create is set.
+func (s *shard) senderOf(k Key, create bool) *sender {
+	sk := senderKey{k.Tenant, k.Sender}
+	sd := s.senders[sk]
+	if sd == nil && create {
+		sd = &sender{recipients: make(map[string]*recipient, 1)}
+		s.senders[sk] = sd
+	}
+	return sd
+}
+
+func (r *recipient) conv(channel string) *conv {
+	for i := range r.convs {
+		if r.convs[i].channel == channel {
+			return &r.convs[i]
+		}
+	}
+	return nil
+}
+
 // RecordInbound implements Store. A Memory never returns ErrUnavailable.
 func (m *Memory) RecordInbound(ctx context.Context, in Inbound) error {
 	if err := in.Validate(); err != nil {
@@ -146,47 +166,50 @@ func (m *Memory) RecordInbound(ctx context.Context, in Inbound) error {
 	s := m.shardFor(k.Tenant, k.Sender)
 	s.mu.Lock()
 	defer s.mu.Unlock()
-
 	m.makeRoom(s, 2) // before reading, so eviction cannot drop what we update
 
-	if in.OptOut || in.OptIn {
-		ok := optKey{k.Tenant, k.Sender, k.Recipient}
-		outAt, wasOut := s.outs[ok]
-		inAt, wasIn := s.ins[ok]
-		// The newest opt change wins, so a retried or late STOP cannot undo
-		// a newer START (or the reverse).
-		stale := (wasOut && outAt > at) || (wasIn && inAt > at)
-		switch {
-		case stale:
-		case in.OptOut:
-			if !wasOut && m.optOuts.Add(1) > m.maxOptOuts {
-				m.optOuts.Add(-1)
-				return fmt.Errorf("%w: %d opt-outs recorded", ErrFull, m.maxOptOuts)
-			}
-			if wasIn {
-				delete(s.ins, ok)
-				s.n--
-			}
-			s.outs[ok] = at
-		default:
-			if wasOut {
-				delete(s.outs, ok)
-				m.optOuts.Add(-1)
-			}
-			if !wasIn {
-				s.n++
-			}
-			s.ins[ok] = at
-		}
+	sd := s.senderOf(k, true)
+	r := sd.recipients[k.Recipient]
+	if r == nil {
+		r = &recipient{}
+		sd.recipients[k.Recipient] = r
 	}
 
-	ck := convKey{k.Tenant, k.Sender, k.Channel, k.Recipient}
-	c, found := s.convs[ck]
-	if !found {
-		s.n++
+	// The newest opt change wins, so a retried or late STOP cannot undo a
+	// newer START (or the reverse).
+	if (in.OptOut || in.OptIn) && (!(r.out || r.optIn) || r.optAt <= at) {
+		switch {
+		case in.OptOut:
+			if !r.out {
+				if m.optOuts.Add(1) > m.maxOptOuts {
+					m.optOuts.Add(-1)
+					if !r.optIn && len(r.convs) == 0 {
+						delete(sd.recipients, k.Recipient)
+					}
+					return fmt.Errorf("%w: %d opt-outs recorded", ErrFull, m.maxOptOuts)
+				}
+			}
+			if r.optIn {
+				s.n--
+			}
+			r.out, r.optIn = true, false
+		default:
+			if r.out {
+				m.optOuts.Add(-1)
+			}
+			if !r.optIn {
+				s.n++
+			}
+			r.out, r.optIn = false, true
+		}
+		r.optAt = at
 	}
-	if !found || c.in < at {
-		s.convs[ck] = conv{in: at}
+
+	if c := r.conv(k.Channel); c == nil {
+		r.convs = append(r.convs, conv{channel: k.Channel, in: at})
+		s.n++
+	} else if c.in < at {
+		c.in, c.sc = at, 0
 	}
 	return nil
 }
@@ -201,21 +224,30 @@ func (m *Memory) Snapshot(ctx context.Context, k Key, now time.Time) (Snapshot, 
 	}
 	s := m.shardFor(k.Tenant, k.Sender)
 	s.mu.Lock()
-	snap := m.snapshot(s, k, now.UnixMilli())
+	var snap Snapshot
+	if sd := s.senderOf(k, false); sd != nil {
+		snap, _ = m.snapshot(sd.recipients[k.Recipient], k.Channel, now.UnixMilli())
+	}
 	s.mu.Unlock()
 	return snap, nil
 }
 
-// snapshot reads k; s.mu is held.
-func (m *Memory) snapshot(s *shard, k Key, now int64) Snapshot {
+// snapshot reads r (which may be nil) and returns the live conversation on
+// channel, if any; the shard lock is held.
+func (m *Memory) snapshot(r *recipient, channel string, now int64) (Snapshot, *conv) {
 	var snap Snapshot
-	_, snap.OptedOut = s.outs[optKey{k.Tenant, k.Sender, k.Recipient}]
-	if c, ok := s.convs[convKey{k.Tenant, k.Sender, k.Channel, k.Recipient}]; ok && now < c.in+m.retention {
-		snap.HasInbound = true
-		snap.LastInbound = time.UnixMilli(c.in).UTC()
-		snap.SessionCount = c.sc
+	if r == nil {
+		return snap, nil
 	}
-	return snap
+	snap.OptedOut = r.out
+	c := r.conv(channel)
+	if c == nil || now >= c.in+m.retention {
+		return snap, nil
+	}
+	snap.HasInbound = true
+	snap.LastInbound = time.UnixMilli(c.in).UTC()
+	snap.SessionCount = c.sc
+	return snap, c
 }
 
 // Consume implements Store.
@@ -229,45 +261,53 @@ func (m *Memory) Consume(ctx context.Context, k Key, l Limits, fingerprint strin
 	defer s.mu.Unlock()
 	m.makeRoom(s, 2) // before reading, so eviction cannot drop what we update
 
-	out := Outcome{Snapshot: m.snapshot(s, k, ms)}
-	snap := &out.Snapshot
+	var out Outcome
+	var c *conv
+	sd := s.senderOf(k, false)
+	if sd != nil {
+		out.Snapshot, c = m.snapshot(sd.recipients[k.Recipient], k.Channel, ms)
+	}
 
-	inSession := l.Session > 0 && snap.HasInbound && ms < snap.LastInbound.UnixMilli()+l.SessionWindow.Milliseconds()
+	inSession := l.Session > 0 && c != nil && ms < c.in+l.SessionWindow.Milliseconds()
 	if inSession {
-		out.SessionCount = snap.SessionCount
-		if out.SessionCount+1 > l.Session {
+		out.SessionCount = c.sc
+		if c.sc+1 > l.Session {
 			out.Exceeded |= LimitSession
 		}
 	}
 
-	var rk rateKey
-	var r rate
+	var r *rate
+	var idx int64
 	if l.Rate > 0 {
 		w := l.RateWindow.Milliseconds()
-		rk = rateKey{k.Tenant, k.Sender, w}
-		idx := floorDiv(ms, w)
-		if cur, ok := s.rates[rk]; ok && cur.idx == idx {
-			r = cur
-		} else {
-			r = rate{idx: idx}
+		idx = floorDiv(ms, w)
+		if sd != nil {
+			for i := range sd.rates {
+				if sd.rates[i].window == w {
+					r = &sd.rates[i]
+				}
+			}
 		}
-		out.RateCount = int(r.n)
+		if r != nil && r.idx == idx {
+			out.RateCount = int(r.n)
+		}
 		out.RateReset = time.UnixMilli((idx + 1) * w).UTC()
-		if r.n+1 > int64(l.Rate) {
+		if out.RateCount+1 > l.Rate {
 			out.Exceeded |= LimitRate
 		}
 	}
 
-	var fk floodKey
 	var f *flood
 	member := false
-	if l.Flood > 0 && fingerprint != "" {
+	doFlood := l.Flood > 0 && fingerprint != ""
+	if doFlood {
 		w := l.FloodWindow.Milliseconds()
-		fk = floodKey{k.Tenant, k.Sender, fingerprint}
-		f = s.floods[fk]
+		if sd != nil {
+			f = sd.floods[fingerprint]
+		}
 		if f != nil {
 			if f.oldest <= ms-w {
-				m.pruneFlood(s, f, ms-w)
+				s.pruneFlood(f, ms-w)
 			}
 			_, member = f.members[k.Recipient]
 			out.FloodCount = len(f.members)
@@ -277,32 +317,39 @@ func (m *Memory) Consume(ctx context.Context, k Key, l Limits, fingerprint strin
 		}
 	}
 
-	if out.Exceeded != 0 || (l.DenyOptedOut && snap.OptedOut) {
+	if out.Exceeded != 0 || (l.DenyOptedOut && out.Snapshot.OptedOut) {
 		return out, nil
 	}
 	out.Allowed = true
 
 	if inSession {
-		out.SessionCount++
-		ck := convKey{k.Tenant, k.Sender, k.Channel, k.Recipient}
-		c := s.convs[ck]
-		c.sc = out.SessionCount
-		s.convs[ck] = c
+		c.sc++
+		out.SessionCount = c.sc
+	}
+	if l.Rate > 0 || doFlood {
+		sd = s.senderOf(k, true)
 	}
 	if l.Rate > 0 {
-		if _, ok := s.rates[rk]; !ok {
+		if r == nil {
+			sd.rates = append(sd.rates, rate{window: l.RateWindow.Milliseconds()})
+			r = &sd.rates[len(sd.rates)-1]
 			s.n++
 		}
+		if r.idx != idx {
+			r.idx, r.n = idx, 0
+		}
 		r.n++
-		s.rates[rk] = r
 		out.RateCount = int(r.n)
 	}
-	if l.Flood > 0 && fingerprint != "" {
-		if !member {
-			if f == nil {
-				f = &flood{members: make(map[string]int64, 1)}
-				s.floods[fk] = f
+	if doFlood {
+		if f == nil {
+			if sd.floods == nil {
+				sd.floods = make(map[string]*flood, 1)
 			}
+			f = &flood{members: make(map[string]int64, 1)}
+			sd.floods[fingerprint] = f
+		}
+		if !member {
 			s.n++
 			out.FloodCount++
 		}
@@ -315,12 +362,11 @@ func (m *Memory) Consume(ctx context.Context, k Key, l Limits, fingerprint strin
 	return out, nil
 }
 
-// pruneFlood drops members last sent at or before cutoff; s.mu is held. It
-// runs only when the lower bound f.oldest says something may have expired,
-// so a steady flood set is not rescanned on every message.
-func (m *Memory) pruneFlood(s *shard, f *flood, cutoff int64) {
-	oldest := int64(0)
-	first := true
+// pruneFlood drops members last sent at or before cutoff. It runs only when
+// the lower bound f.oldest says something may have expired, so a steady flood
+// set is not rescanned on every message.
+func (s *shard) pruneFlood(f *flood, cutoff int64) {
+	oldest, first := int64(0), true
 	for rcpt, t := range f.members {
 		if t <= cutoff {
 			delete(f.members, rcpt)
@@ -337,82 +383,88 @@ func (m *Memory) pruneFlood(s *shard, f *flood, cutoff int64) {
 // makeRoom evicts entries of s until need more fit; s.mu is held.
 func (m *Memory) makeRoom(s *shard, need int) {
 	for s.n+need > m.shardCap && s.n > 0 {
-		m.evictOne(s)
+		if !m.evictOne(s) {
+			s.n = 0 // the count drifted; never spin
+		}
 	}
 }
 
-// evictOne removes, among up to evictSample entries of each kind, the one
-// that expires first. Go's randomized map iteration makes the sample random.
-func (m *Memory) evictOne(s *shard) {
-	type victim struct {
-		kind int
-		ck   convKey
-		ok   optKey
-		rk   rateKey
-		fk   floodKey
-		rcpt string
-		exp  int64
-	}
-	best := victim{kind: -1}
-	consider := func(v victim) {
-		if best.kind < 0 || v.exp < best.exp {
-			best = v
+// evictOne removes, among a small sample of each kind of entry, the one that
+// expires first (expired ones first of all). Go's randomized map iteration
+// makes the sample random. Opt-outs are never candidates.
+func (m *Memory) evictOne(s *shard) bool {
+	var (
+		best     int64
+		found    bool
+		evict    func()
+		senders  int
+		consider = func(exp int64, f func()) {
+			if !found || exp < best {
+				best, found, evict = exp, true, f
+			}
 		}
-	}
-	i := 0
-	for k, c := range s.convs {
-		if i++; i > evictSample {
+	)
+	for sk, sd := range s.senders {
+		if senders++; senders > evictSample {
 			break
 		}
-		consider(victim{kind: 0, ck: k, exp: c.in + m.retention})
+		if len(sd.recipients) == 0 && len(sd.rates) == 0 && len(sd.floods) == 0 {
+			delete(s.senders, sk)
+			continue
+		}
+		i := 0
+		for name, r := range sd.recipients {
+			if i++; i > evictSample {
+				break
+			}
+			for j := range r.convs {
+				consider(r.convs[j].in+m.retention, func() {
+					r.convs = append(r.convs[:j], r.convs[j+1:]...)
+					if len(r.convs) == 0 && !r.out && !r.optIn {
+						delete(sd.recipients, name)
+					}
+				})
+			}
+			if r.optIn {
+				consider(r.optAt+m.retention, func() {
+					r.optIn = false
+					if len(r.convs) == 0 && !r.out {
+						delete(sd.recipients, name)
+					}
+				})
+			}
+		}
+		for j := range sd.rates {
+			consider((sd.rates[j].idx+1)*sd.rates[j].window, func() {
+				sd.rates = append(sd.rates[:j], sd.rates[j+1:]...)
+			})
+		}
+		i = 0
+		for fp, f := range sd.floods {
+			if i++; i > evictSample {
+				break
+			}
+			if len(f.members) == 0 {
+				delete(sd.floods, fp)
+				continue
+			}
+			for rcpt, t := range f.members {
+				consider(t+f.window, func() {
+					delete(f.members, rcpt)
+					if len(f.members) == 0 {
+						delete(sd.floods, fp)
+					}
+				})
+				break
+			}
+		}
 	}
-	i = 0
-	for k, at := range s.ins {
-		if i++; i > evictSample {
-			break
-		}
-		consider(victim{kind: 1, ok: k, exp: at + m.retention})
+	if !found {
+		return false
 	}
-	i = 0
-	for k, r := range s.rates {
-		if i++; i > evictSample {
-			break
-		}
-		consider(victim{kind: 2, rk: k, exp: (r.idx + 1) * k.window})
-	}
-	i = 0
-	for k, f := range s.floods {
-		if i++; i > evictSample {
-			break
-		}
-		for rcpt, t := range f.members {
-			consider(victim{kind: 3, fk: k, rcpt: rcpt, exp: t + f.window})
-			break
-		}
-		if len(f.members) == 0 {
-			delete(s.floods, k)
-		}
-	}
-	switch best.kind {
-	case 0:
-		delete(s.convs, best.ck)
-	case 1:
-		delete(s.ins, best.ok)
-	case 2:
-		delete(s.rates, best.rk)
-	case 3:
-		f := s.floods[best.fk]
-		delete(f.members, best.rcpt)
-		if len(f.members) == 0 {
-			delete(s.floods, best.fk)
-		}
-	default:
-		// Nothing evictable left; s.n counts only evictable entries, so
-		// this means the count drifted. Reset it rather than spin.
-		s.n = 0
-		return
-	}
+	evict()
 	s.n--
+	return true
 }
 
 // Len returns the number of evictable entries and of opt-outs held, for
