@@ -171,7 +171,8 @@ func (m *Matcher) Match(body string) Result {
 }
 
 // MatchText is Match for a body already normalized with textnorm, so that
-// several matchers can share one normalization.
+// several matchers can share one normalization. Like every use of a
+// textnorm.Text, calls sharing t must not run concurrently.
 func (m *Matcher) MatchText(t *textnorm.Text) Result {
 	if m == nil || m.forms[0] == nil || t == nil {
 		return Result{}

@@ -7,7 +7,8 @@
 //
 // Two forms are produced from one pass:
 //
-//   - Words: compatibility-decomposed (NFKD), case-folded, format and
+//   - Words: compatibility-decomposed (NFKD: NFKC without recomposition, so
+//     that accents are separate marks that can be dropped), case-folded, format and
 //     zero-width characters removed, Arabic/Persian letters unified, tatweel
 //     and harakat removed, native digits made ASCII, accents stripped where
 //     marks are accents (Latin, Greek, Cyrillic, Armenian, Arabic, Hebrew;
@@ -29,6 +30,10 @@
 //     reports that it found something to undo.
 //
 // Invalid UTF-8 bytes count as separators; output is always valid UTF-8.
+//
+// Cost: ASCII text takes a fast path without x/text (about 0.3 µs for 160
+// bytes); other text costs a few µs per 160 bytes. A Text reused with Reset
+// does not allocate.
 package textnorm
 
 //go:generate go run gen.go -src ../../../shared/data/unicode-security/confusables.txt
@@ -80,8 +85,9 @@ type unit struct {
 // that is reset for every message allocates nothing once its buffers have
 // grown. The zero value is an empty text, ready for Reset.
 //
-// A Text is not safe for concurrent use; the slices it returns are valid
-// until the next Reset.
+// A Text is not safe for concurrent use, not even its read methods: the
+// Joined form of ASCII text is built on first use. The slices it returns are
+// valid until the next Reset.
 type Text struct {
 	src          string
 	scratch      []byte
