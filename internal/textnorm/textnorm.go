@@ -368,6 +368,11 @@ func (t *Text) unitsUnicode(s string) {
 				ctx = ctxNone
 				continue
 			}
+			if r == 'ß' || r == 'ẞ' { // full case folding: Straße = strasse
+				t.emit(kindLetter, false, o0, o1, 's', 's')
+				ctx = ctxStrip
+				continue
+			}
 			r = foldLetter(r, &t.runeBuf)
 			ctx = ctxKeep
 			if p&pStrip != 0 {
@@ -403,10 +408,10 @@ const (
 	pNoSpace // a letter of a script written without spaces
 )
 
-// propTable caches props below U+3000, where most scripts live, so that a
+// propTable caches props below U+3100 (most scripts, and kana), so that a
 // character costs one load instead of a dozen range-table searches.
-var propTable = sync.OnceValue(func() *[0x3000]props {
-	var t [0x3000]props
+var propTable = sync.OnceValue(func() *[0x3100]props {
+	var t [0x3100]props
 	for r := range rune(len(t)) {
 		t[r] = lookupProps(r)
 	}
@@ -415,7 +420,7 @@ var propTable = sync.OnceValue(func() *[0x3000]props {
 
 func propsOf(r rune) props {
 	switch {
-	case r < 0x3000:
+	case r < 0x3100:
 		return propTable()[r]
 	case 0x4E00 <= r && r <= 0x9FFF: // CJK unified ideographs
 		return pLetter | pNoSpace
@@ -462,8 +467,6 @@ func foldLetter(r rune, buf *[4 * utf8.UTFMax]byte) rune {
 		return 'i'
 	case 'ς': // Greek final sigma
 		return 'σ'
-	case 'ß', 'ẞ':
-		return 's'
 	case 'đ', 'Đ':
 		return 'd'
 	case 'ł', 'Ł':

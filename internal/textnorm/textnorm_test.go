@@ -46,6 +46,9 @@ func TestWords(t *testing.T) {
 		{"invalid utf8 is a separator", "ab\xffcd", "ab cd"},
 		{"leet kept in words", "c4sino $ex", "c4sino ex"},
 		{"ligature", "ﬁnance", "finance"},
+		{"sharp s folds to ss", "STRAẞE Straße", "strasse strasse"},
+		{"katakana decomposed like its halfwidth form", "カジノ", "カシ\u3099ノ"},
+		{"halfwidth katakana", "ｶｼﾞﾉ", "カシ\u3099ノ"},
 		{"empty", "", ""},
 		{"only separators", " .,;!? ", ""},
 	}
