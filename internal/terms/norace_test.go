@@ -1,0 +1,5 @@
+//go:build !race
+
+package terms
+
+const raceEnabled = false
