@@ -26,10 +26,13 @@ type server struct {
 	bin  string
 	dir  string
 	port int
+	args []string
 	cmd  *exec.Cmd
 }
 
-func startPrivateServer(tb testing.TB) *server {
+// startPrivateServer starts redis-server on a free loopback port with
+// fsync-always persistence and the extra args.
+func startPrivateServer(tb testing.TB, args ...string) *server {
 	tb.Helper()
 	bin, err := exec.LookPath("redis-server")
 	if err != nil {
@@ -45,7 +48,7 @@ func startPrivateServer(tb testing.TB) *server {
 	}
 	port := ln.Addr().(*net.TCPAddr).Port
 	ln.Close()
-	s := &server{tb: tb, bin: bin, dir: tb.TempDir(), port: port}
+	s := &server{tb: tb, bin: bin, dir: tb.TempDir(), port: port, args: args}
 	s.start()
 	tb.Cleanup(s.kill)
 	return s
@@ -55,8 +58,9 @@ func (s *server) addr() string { return "127.0.0.1:" + strconv.Itoa(s.port) }
 
 func (s *server) start() {
 	s.tb.Helper()
-	s.cmd = exec.Command(s.bin, "--port", strconv.Itoa(s.port), "--bind", "127.0.0.1",
-		"--dir", s.dir, "--appendonly", "yes", "--appendfsync", "always", "--save", "")
+	args := append([]string{"--port", strconv.Itoa(s.port), "--bind", "127.0.0.1",
+		"--dir", s.dir, "--appendonly", "yes", "--appendfsync", "always", "--save", ""}, s.args...)
+	s.cmd = exec.Command(s.bin, args...)
 	if err := s.cmd.Start(); err != nil {
 		s.tb.Fatalf("start redis-server: %v", err)
 	}
