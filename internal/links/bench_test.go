@@ -8,7 +8,10 @@ import (
 func BenchmarkAnalyze(b *testing.B) {
 	a := newTestAnalyzer(b, "evil-login.com\n")
 	cases := []struct{ name, body string }{
-		{"no-link", "Dear customer, your OTP is 482913. Pay AED 1.500 by 22.11.2026, e.g. today. Hello.World! Thanks for banking with us; see you soon at the branch."},
+		// 160 bytes of ordinary text: the path most messages take.
+		{"no-link", "Dear customer, your salary of AED 12,500.00 has been credited to your account. Do not share your OTP 482913 with anyone. Thank you for banking with us today!!!"},
+		// Text full of dots that look like links until the TLD test.
+		{"no-link-tricky", "Dear customer, your OTP is 482913. Pay AED 1.500 by 22.11.2026, e.g. today. Hello.World! Thanks for banking with us; see you soon at the branch.ok?"},
 		{"one-link", "Dear customer, your parcel is on hold. Pay the 1.99 fee at https://dhl-parcel-fee.example.com/track?id=88231 within 24 hours."},
 		{"idn", "Уважаемый клиент, подтвердите вход: https://аpple.com/verify или пример.рф/вход до конца дня, иначе аккаунт будет заблокирован."},
 		{"shortener", "Win a prize! Claim now at bit.ly/3xYz9Qa before midnight, reply STOP to opt out."},

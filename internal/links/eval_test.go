@@ -194,12 +194,23 @@ func itoa(v int) string {
 // TestEvalPSL runs the Public Suffix List test vectors through NormalizeHost
 // and the registrable-domain code.
 func TestEvalPSL(t *testing.T) {
-	lines := readLines(t, dataFile(t, "public-suffix-list/tests.txt"))
+	for _, name := range []string{"tests.txt", "test_psl.txt"} {
+		t.Run(name, func(t *testing.T) { evalPSL(t, name) })
+	}
+}
+
+func evalPSL(t *testing.T, name string) {
+	lines := readLines(t, dataFile(t, "public-suffix-list/"+name))
 	var total, pass int
 	var fails []string
 	for _, l := range lines {
 		if strings.HasPrefix(l, "//") {
 			continue
+		}
+		if rest, ok := strings.CutPrefix(l, "checkPublicSuffix("); ok {
+			// test_psl.txt: checkPublicSuffix('in', 'want'); or null.
+			rest = strings.TrimSuffix(rest, ");")
+			l = strings.NewReplacer("'", "", ",", " ").Replace(rest)
 		}
 		f := strings.Fields(l)
 		if len(f) != 2 {
@@ -226,7 +237,7 @@ func TestEvalPSL(t *testing.T) {
 			fails = append(fails, in+": got "+got+" want "+want)
 		}
 	}
-	t.Logf("PSL tests.txt: %d/%d pass; failures: %v", pass, total, fails)
+	t.Logf("PSL %s: %d/%d pass; failures: %v", name, pass, total, fails)
 	if pass != total {
 		t.Errorf("PSL vectors: %d of %d fail", total-pass, total)
 	}

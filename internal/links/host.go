@@ -44,7 +44,7 @@ func NormalizeHost(s string) (ascii, unicode string, err error) {
 		return "", "", fmt.Errorf("%w: %q: %v", ErrBadHost, s, err)
 	}
 	ascii = strings.TrimSuffix(ascii, ".")
-	if ascii == "" || strings.HasPrefix(ascii, ".") || strings.Contains(ascii, "..") {
+	if ascii == "" || strings.HasPrefix(ascii, ".") || strings.HasSuffix(ascii, ".") || strings.Contains(ascii, "..") {
 		return "", "", fmt.Errorf("%w: %q: empty label", ErrBadHost, s)
 	}
 	unicode, err = profile.ToUnicode(ascii)

@@ -20,12 +20,16 @@ type span struct {
 // place, which is what keeps the no-link path cheap.
 func next(s string, i int) (span, int, bool) {
 	for ; i < len(s); i++ {
+		c := s[i]
+		if !trigger[c] {
+			continue
+		}
 		var (
 			sp  span
 			end int
 			ok  bool
 		)
-		switch c := s[i]; c {
+		switch c {
 		case '.':
 			if i == 0 || i+1 >= len(s) || !hostByte(s[i-1]) || !hostByte(s[i+1]) {
 				continue
@@ -59,6 +63,11 @@ func next(s string, i int) (span, int, bool) {
 	}
 	return span{}, len(s), false
 }
+
+// trigger marks the bytes where a link can show itself: a label dot, the
+// ':' of "://", the '[' of an IPv6 literal, and the lead bytes of the
+// ideographic and full-width full stops.
+var trigger = [256]bool{'.': true, ':': true, '[': true, 0xE3: true, 0xEF: true}
 
 // schemeless tries a link without a scheme around the label separator at
 // s[dot:dot+n]: "www.example.com", "bit.ly/x", "192.0.2.1/login".
@@ -114,6 +123,9 @@ func schemeless(s string, dot, n int) (span, int, bool) {
 // port or path (pathFollows), which keeps version numbers out.
 func trimToTLD(s string, start, end int, pathFollows bool) (hostEnd int, numeric, ok bool) {
 	h := s[start:end]
+	if len(h) > 253+3 {
+		return 0, false, false // longer than any DNS name: not a host, and keeps this loop linear
+	}
 	// Sentence punctuation and hyphens at the end are not part of the host.
 	for len(h) > 0 {
 		if h[len(h)-1] == '.' || h[len(h)-1] == '-' || h[len(h)-1] == '_' {

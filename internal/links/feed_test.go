@@ -1,0 +1,120 @@
+package links
+
+import (
+	"strings"
+	"testing"
+	"time"
+
+	"golang.org/x/net/publicsuffix"
+)
+
+func TestFeedContains(t *testing.T) {
+	feed := `# comment
+evil.com
+www.phish-bank.net   # trailing comment
+https://login.hacked-site.org/wp/login.php
+victim.weebly.com
+user.github.io
+http://bit.ly/abc
+github.io
+203.0.113.7
+http://198.51.100.9:8080/x
+`
+	f, err := LoadFeed(strings.NewReader(feed))
+	if err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		host string
+		want bool
+	}{
+		{"evil.com", true},
+		{"a.b.evil.com", true},
+		{"notevil.com", false},
+		{"phish-bank.net", true},
+		{"secure.phish-bank.net", true},
+		{"login.hacked-site.org", true},
+		{"hacked-site.org", false}, // a subdomain entry does not condemn its parent
+		{"victim.weebly.com", true},
+		{"other.weebly.com", false},
+		{"weebly.com", false},
+		{"user.github.io", true},
+		{"x.user.github.io", true},
+		{"other.github.io", false},
+		{"github.io", false},
+		{"bit.ly", false}, // a path on a shortener: never the whole shortener
+		{"203.0.113.7", true},
+		{"198.51.100.9", true},
+		{"203.0.113.8", false},
+	}
+	for _, tt := range tests {
+		if got := f.Contains(tt.host); got != tt.want {
+			t.Errorf("Feed.Contains(%q) = %v, want %v", tt.host, got, tt.want)
+		}
+	}
+	if got, want := f.Skipped(), 2; got != want {
+		t.Errorf("Feed.Skipped() = %d, want %d (bit.ly/abc and github.io)", got, want)
+	}
+	var nilFeed *Feed
+	if nilFeed.Contains("evil.com") || (&Feed{}).Contains("evil.com") || nilFeed.Len() != 0 {
+		t.Errorf("nil or zero Feed matched something")
+	}
+}
+
+func TestReadDomainList(t *testing.T) {
+	got, err := ReadDomainList(strings.NewReader("# head\n\nBit.LY\n tinyurl.com # x\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if strings.Join(got, ",") != "bit.ly,tinyurl.com" {
+		t.Errorf("ReadDomainList = %q, want [bit.ly tinyurl.com]", got)
+	}
+	if _, err := ReadDomainFile("testdata/does-not-exist.txt"); err == nil {
+		t.Errorf("ReadDomainFile(missing) error = nil, want an error")
+	}
+}
+
+// The generated TLD table must agree with x/net's Public Suffix List copy.
+func TestTLDTableMatchesPublicSuffix(t *testing.T) {
+	var disagree []string
+	for tld := range tlds {
+		if strings.IndexFunc(tld, func(r rune) bool { return r >= 0x80 }) >= 0 {
+			continue
+		}
+		if ps, icann := publicsuffix.PublicSuffix(tld); ps != tld || !icann {
+			disagree = append(disagree, tld)
+		}
+	}
+	// Wildcard-only TLDs ("*.np", "*.ck") are not suffixes by themselves for
+	// x/net, and its copy of the list may be older than the generator's.
+	if len(disagree) > len(tlds)/100 {
+		t.Errorf("%d TLDs in the table are not ICANN suffixes for x/net: %v", len(disagree), sample(disagree, 20))
+	}
+	for _, w := range []string{"com", "ir", "xn--p1ai", "рф"} {
+		if !isTLD(w) {
+			t.Errorf("isTLD(%q) = false, want true", w)
+		}
+	}
+	for _, w := range []string{"World", "docx", "g", "", "c0m"} {
+		if isTLD(w) {
+			t.Errorf("isTLD(%q) = true, want false", w)
+		}
+	}
+}
+
+// Adversarial bodies must be handled in linear time.
+func TestAnalyzeLongBodies(t *testing.T) {
+	a := newTestAnalyzer(t, "")
+	for _, body := range []string{
+		strings.Repeat("a.", 200000),
+		strings.Repeat("http://", 100000),
+		strings.Repeat("[1:", 100000),
+		strings.Repeat("x.com", 50000),
+	} {
+		start := time.Now()
+		a.Analyze(body)
+		if d := time.Since(start); d > 5*time.Second {
+			t.Errorf("Analyze(%q...) took %v", body[:20], d)
+		}
+	}
+}
