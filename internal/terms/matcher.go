@@ -130,7 +130,12 @@ func Compile(terms []Term) (*Matcher, error) {
 		add(textnorm.Words, words, id)
 		// Obfuscated text is matched in the Joined form, against the term's
 		// Joined form and, for terms of several words, that form without
-		// spaces: "o.y v.e.r" joins to "oyver".
+		// spaces: "o.y v.e.r" joins to "oyver". A term written with digits
+		// ("4D" lottery) is matched in Words only: read as leetspeak it would
+		// become another word ("ad").
+		if strings.ContainsAny(words, "0123456789") {
+			continue
+		}
 		joined := string(text.Bytes(textnorm.Joined))
 		add(textnorm.Joined, joined, id)
 		if nospace := strings.ReplaceAll(joined, " ", ""); nospace != joined {

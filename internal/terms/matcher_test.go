@@ -83,6 +83,8 @@ var matchTests = []struct {
 	{"turkish leet", "s3çim", "political:2"},
 	{"leet with l", "a1coho1 delivery", "alcohol:2"},
 	{"ham: digits only", "Call 0800 123 457", ""},
+	{"term written with digits", "4D results today", "gambling:2"},
+	{"ham: not leetspeak for that term", "HOPE U AD A NICE W3EKEND", ""},
 	// separators between letters
 	{"dots between letters", "v.o.t.e and join the party", "political:2"},
 	{"ham: weak words only", "vote for your favourite flavour", "political:1"},
