@@ -1,17 +1,3 @@
-// Package terms compiles banned-term lists into one matcher per pack and
-// finds, for a message body, which categories of terms it contains and how
-// strongly (the sum of the weights of the distinct terms found).
-//
-// Use it when a policy pack loads: parse each list with ParseList, Compile
-// them together once, then call Match for every message. Matching
-// normalizes the body with internal/textnorm, the transform the terms were
-// compiled with, so obfuscated text (v.o.t.e, c4sino, Cyrillic look-alikes,
-// zero-width characters, Arabic tatweel...) matches the plain term.
-//
-// A term matches anywhere in the normalized text (right for Thai, Chinese,
-// Japanese and suffix-rich languages such as Turkish, Arabic, Persian or
-// Armenian) unless its Word flag asks for word boundaries on both sides
-// (short Latin words: "bet" must not hit "alphabet").
 package terms
 
 import (
