@@ -3,6 +3,7 @@ package rules
 import (
 	"errors"
 	"slices"
+	"sync"
 	"time"
 
 	"github.com/open-policy-agent/opa/v1/ast"
@@ -34,17 +35,13 @@ var quietUntil = &rego.Function{
 }
 
 func quietUntilImpl(_ rego.BuiltinContext, specTerm, timeTerm *ast.Term) (*ast.Term, error) {
-	specJSON, err := ast.JSON(specTerm.Value)
-	if err != nil {
-		return nil, err
-	}
-	spec, err := ParseQuietSpec(specJSON)
+	spec, err := parsedSpec(specTerm.Value)
 	if err != nil {
 		return nil, err
 	}
 	obj, ok := timeTerm.Value.(ast.Object)
 	if !ok {
-		return nil, errors.New("quiet hours: time must be the facts' time object")
+		return nil, errors.New("rules: quiet hours: time must be the facts' time object")
 	}
 	local, _ := stringField(obj, "local")
 	zone, _ := stringField(obj, "zone")
@@ -54,13 +51,47 @@ func quietUntilImpl(_ rego.BuiltinContext, specTerm, timeTerm *ast.Term) (*ast.T
 	}
 	now, err := time.ParseInLocation(localLayout, local, loc)
 	if err != nil {
-		return nil, errors.New("quiet hours: time.local must be YYYY-MM-DDTHH:MM")
+		return nil, errors.New("rules: quiet hours: time.local must be YYYY-MM-DDTHH:MM")
 	}
 	until, quiet := spec.Until(now)
 	if !quiet {
 		return nil, nil // undefined: not quiet
 	}
 	return ast.StringTerm(until.Format(time.RFC3339)), nil
+}
+
+// specCache holds parsed quiet-hours specs by the hash of their Rego value:
+// a pack's spec is parsed once, not on every evaluation (France's holiday
+// list made parsing the larger part of an evaluation). Specs live in pack
+// data, so the cache is as small as the policies.
+var specCache sync.Map // uint64 → []specEntry
+
+type specEntry struct {
+	value ast.Value
+	spec  QuietSpec
+}
+
+func parsedSpec(v ast.Value) (QuietSpec, error) {
+	h := uint64(v.Hash())
+	entries, _ := specCache.Load(h)
+	list, _ := entries.([]specEntry)
+	for _, e := range list {
+		if e.value.Compare(v) == 0 {
+			return e.spec, nil
+		}
+	}
+	specJSON, err := ast.JSON(v)
+	if err != nil {
+		return QuietSpec{}, err
+	}
+	spec, err := ParseQuietSpec(specJSON)
+	if err != nil {
+		return QuietSpec{}, err
+	}
+	if len(list) < 8 { // bound the chain under a hash collision storm
+		specCache.Store(h, append(slices.Clip(list), specEntry{v, spec}))
+	}
+	return spec, nil
 }
 
 // localLayout is the layout of the facts' time.local field.

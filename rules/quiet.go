@@ -57,22 +57,46 @@ func (s QuietSpec) Until(now time.Time) (time.Time, bool) {
 // quietSpanEnd returns the end of the quiet span containing t, if t is quiet.
 func (s QuietSpec) quietSpanEnd(t time.Time) (time.Time, bool) {
 	y, m, d := t.Date()
-	loc := t.Location()
 	if s.closedDay(t) {
-		return time.Date(y, m, d+1, 0, 0, 0, 0, loc), true
+		return wallClock(t, y, m, d+1, 0), true
 	}
 	minute := t.Hour()*60 + t.Minute()
 	for _, w := range s.Windows {
 		switch {
 		case w.From < w.To && minute >= w.From && minute < w.To:
-			return time.Date(y, m, d, 0, w.To, 0, 0, loc), true
+			return wallClock(t, y, m, d, w.To), true
 		case w.From > w.To && minute >= w.From:
-			return time.Date(y, m, d+1, 0, w.To, 0, 0, loc), true
+			return wallClock(t, y, m, d+1, w.To), true
 		case w.From > w.To && minute < w.To:
-			return time.Date(y, m, d, 0, w.To, 0, 0, loc), true
+			return wallClock(t, y, m, d, w.To), true
 		}
 	}
 	return time.Time{}, false
+}
+
+// wallClock is the first instant after `after` whose local wall clock reads
+// the given date and minute of the day, in after's location. Around a
+// daylight-saving change the wall clock is ambiguous: a minute the clocks
+// skip has no instant, so the first instant after the gap is taken (the
+// clocks already read later than the minute); a minute the clocks repeat has
+// two, and the earlier one after `after` is taken.
+func wallClock(after time.Time, y int, m time.Month, d, minute int) time.Time {
+	loc := after.Location()
+	t := time.Date(y, m, d, 0, minute, 0, 0, loc)
+	want := time.Date(y, m, d, 0, minute, 0, 0, time.UTC) // the wall clock, normalized
+	if got := time.Date(t.Year(), t.Month(), t.Day(), t.Hour(), t.Minute(), 0, 0, time.UTC); !got.Equal(want) {
+		// Skipped: t lies past the gap; the gap ends where t's zone period starts.
+		if start, _ := t.ZoneBounds(); !start.IsZero() && start.After(after) {
+			return start
+		}
+		return t
+	}
+	// Repeated: an hour earlier may read the same wall clock.
+	if earlier := t.Add(-time.Hour); earlier.After(after) &&
+		earlier.Hour() == t.Hour() && earlier.Minute() == t.Minute() && earlier.Day() == t.Day() {
+		return earlier
+	}
+	return t
 }
 
 func (s QuietSpec) closedDay(t time.Time) bool {
@@ -95,13 +119,13 @@ var weekdays = map[string]time.Weekday{
 func ParseQuietSpec(v any) (QuietSpec, error) {
 	obj, ok := v.(map[string]any)
 	if !ok {
-		return QuietSpec{}, errors.New("quiet hours: spec must be an object")
+		return QuietSpec{}, errors.New("rules: quiet hours: spec must be an object")
 	}
 	var s QuietSpec
 	for k, val := range obj {
 		list, ok := val.([]any)
 		if !ok {
-			return QuietSpec{}, fmt.Errorf("quiet hours: %s must be a list", k)
+			return QuietSpec{}, fmt.Errorf("rules: quiet hours: %s must be a list", k)
 		}
 		switch k {
 		case "windows":
@@ -117,7 +141,7 @@ func ParseQuietSpec(v any) (QuietSpec, error) {
 				name, _ := item.(string)
 				wd, ok := weekdays[strings.ToLower(name)]
 				if !ok {
-					return QuietSpec{}, fmt.Errorf("quiet hours: unknown weekday %v", item)
+					return QuietSpec{}, fmt.Errorf("rules: quiet hours: unknown weekday %v", item)
 				}
 				s.ClosedWeekdays = append(s.ClosedWeekdays, wd)
 			}
@@ -126,16 +150,16 @@ func ParseQuietSpec(v any) (QuietSpec, error) {
 			for _, item := range list {
 				date, _ := item.(string)
 				if _, err := time.Parse(time.DateOnly, date); err != nil {
-					return QuietSpec{}, fmt.Errorf("quiet hours: holiday %v is not a YYYY-MM-DD date", item)
+					return QuietSpec{}, fmt.Errorf("rules: quiet hours: holiday %v is not a YYYY-MM-DD date", item)
 				}
 				s.Holidays[date] = true
 			}
 		default:
-			return QuietSpec{}, fmt.Errorf("quiet hours: unknown field %q", k)
+			return QuietSpec{}, fmt.Errorf("rules: quiet hours: unknown field %q", k)
 		}
 	}
 	if len(s.ClosedWeekdays) == 7 {
-		return QuietSpec{}, errors.New("quiet hours: every weekday is closed")
+		return QuietSpec{}, errors.New("rules: quiet hours: every weekday is closed")
 	}
 	return s, nil
 }
@@ -143,7 +167,7 @@ func ParseQuietSpec(v any) (QuietSpec, error) {
 func parseWindow(v any) (Window, error) {
 	obj, ok := v.(map[string]any)
 	if !ok {
-		return Window{}, errors.New("quiet hours: a window must be an object with from and to")
+		return Window{}, errors.New("rules: quiet hours: a window must be an object with from and to")
 	}
 	from, err := parseClock(obj["from"])
 	if err != nil {
@@ -154,7 +178,7 @@ func parseWindow(v any) (Window, error) {
 		return Window{}, err
 	}
 	if from == to {
-		return Window{}, fmt.Errorf("quiet hours: window %v is empty", obj)
+		return Window{}, fmt.Errorf("rules: quiet hours: window %v is empty", obj)
 	}
 	return Window{From: from, To: to}, nil
 }
@@ -163,7 +187,7 @@ func parseClock(v any) (int, error) {
 	s, _ := v.(string)
 	t, err := time.Parse("15:04", s)
 	if err != nil {
-		return 0, fmt.Errorf("quiet hours: %v is not an HH:MM time", v)
+		return 0, fmt.Errorf("rules: quiet hours: %v is not an HH:MM time", v)
 	}
 	return t.Hour()*60 + t.Minute(), nil
 }

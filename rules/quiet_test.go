@@ -162,12 +162,12 @@ func TestQuietSpecUntil(t *testing.T) {
 		{
 			"window ending inside the spring-forward gap", lateNight, "Europe/Paris", "2026-03-29 01:00:00",
 			true, "2026-03-29T03:00:00+02:00",
-			"02:30 does not exist that night; time.Date normalizes it to 03:30 CEST, but 03:00 CEST is already allowed",
+			"",
 		},
 		{
 			"window ending inside the repeated fall-back hour", lateNight, "Europe/Paris", "2026-10-25 01:00:00",
 			true, "2026-10-25T02:30:00+02:00",
-			"02:30 happens twice that night; time.Date picks the later one (CET), an hour after the first allowed instant",
+			"",
 		},
 	}
 	for _, tc := range tests {
