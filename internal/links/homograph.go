@@ -62,10 +62,7 @@ func (b *brandIndex) match(host, domain string) string {
 	if _, own := b.domains[domain]; own || domain == "" {
 		return ""
 	}
-	udomain, err := profile.ToUnicode(domain)
-	if err != nil {
-		udomain = domain
-	}
+	udomain := toUnicode(domain)
 	if br, ok := b.bySkeleton[skeleton(udomain)]; ok {
 		return br
 	}
@@ -74,10 +71,7 @@ func (b *brandIndex) match(host, domain string) string {
 		return ""
 	}
 	label := domain[:len(domain)-len(ps)-1]
-	ulabel, err := profile.ToUnicode(label)
-	if err != nil {
-		ulabel = label
-	}
+	ulabel := toUnicode(label)
 	skel := skeleton(ulabel)
 	for _, br := range b.list {
 		if strings.Contains(ulabel, br.label) {
@@ -90,11 +84,27 @@ func (b *brandIndex) match(host, domain string) string {
 	return ""
 }
 
+// toUnicode decodes the punycode labels of an ASCII host; hosts without any
+// skip the IDNA machinery.
+func toUnicode(h string) string {
+	if !strings.HasPrefix(h, "xn--") && !strings.Contains(h, ".xn--") {
+		return h
+	}
+	u, err := profile.ToUnicode(h)
+	if err != nil {
+		return h
+	}
+	return u
+}
+
 // skeleton is the UTS #39 skeleton restricted to what domains need: NFD,
 // nonspacing marks removed (so "binānce" and "coinbạsẹ" meet their brands),
 // lower case, then each code point replaced by its prototype. Both sides of a
 // comparison go through it.
 func skeleton(s string) string {
+	if ascii := asciiSkeleton(s); ascii != "" {
+		return ascii
+	}
 	var b strings.Builder
 	b.Grow(len(s))
 	for _, r := range norm.NFD.String(s) {
@@ -196,4 +206,20 @@ func scriptOf(r rune) string {
 		}
 	}
 	return "Common"
+}
+
+// asciiSkeleton is skeleton for lower-case ASCII without any character the
+// confusable table maps, the common case, returned without copying; it
+// returns "" when the general path is needed.
+func asciiSkeleton(s string) string {
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c >= utf8.RuneSelf || (c >= 'A' && c <= 'Z') {
+			return ""
+		}
+		if _, mapped := confusables[rune(c)]; mapped {
+			return ""
+		}
+	}
+	return s
 }

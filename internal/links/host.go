@@ -81,8 +81,14 @@ func parseIP(s string) (netip.Addr, bool) {
 	if len(s) > 2 && s[0] == '[' && s[len(s)-1] == ']' {
 		s = s[1 : len(s)-1]
 	}
-	if s == "" || !(isDigit(s[0]) || isHex(s[0]) || s[0] == ':') {
+	if s == "" {
 		return netip.Addr{}, false
+	}
+	for i := 0; i < len(s); i++ {
+		// Rule out host names before netip builds an error for them.
+		if c := s[i]; !isHex(c) && c != ':' && c != '.' {
+			return netip.Addr{}, false
+		}
 	}
 	ip, err := netip.ParseAddr(s)
 	if err != nil || ip.Zone() != "" {
