@@ -73,3 +73,25 @@ func BenchmarkMemory(b *testing.B) {
 		})
 	})
 }
+
+// BenchmarkMemoryFull measures a store at its bound, where every new
+// conversation evicts one.
+func BenchmarkMemoryFull(b *testing.B) {
+	ctx := context.Background()
+	m := state.NewMemory(state.MemoryConfig{MaxEntries: 1 << 14})
+	keys := make([]state.Key, 1<<16)
+	for i := range keys {
+		keys[i] = state.Key{Tenant: "t", Sender: fmt.Sprintf("SENDER%03d", i%256), Recipient: fmt.Sprintf("+1555%07d", i), Channel: "sms"}
+	}
+	for i := range 1 << 15 { // fill it
+		m.RecordInbound(ctx, state.Inbound{Key: keys[i%len(keys)], At: storetest.T0.Add(time.Duration(i) * time.Millisecond)})
+	}
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := range b.N {
+		at := storetest.T0.Add(time.Duration(1<<15+i) * time.Millisecond)
+		if err := m.RecordInbound(ctx, state.Inbound{Key: keys[i%len(keys)], At: at}); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

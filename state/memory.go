@@ -389,59 +389,66 @@ func (m *Memory) makeRoom(s *shard, need int) {
 	}
 }
 
-// evictOne removes, among a small sample of each kind of entry, the one that
-// expires first (expired ones first of all). Go's randomized map iteration
+// victim is an eviction candidate.
+type victim struct {
+	kind  uint8 // victimConv, victimOptIn, victimRate, victimFlood
+	exp   int64
+	sk    senderKey
+	sd    *sender
+	name  string // recipient, or fingerprint for floods
+	r     *recipient
+	j     int // index into r.convs or sd.rates
+	f     *flood
+	rcpt  string
+	found bool
+}
+
+const (
+	victimConv = iota
+	victimOptIn
+	victimRate
+	victimFlood
+)
+
+func (v *victim) consider(c victim) {
+	if !v.found || c.exp < v.exp {
+		*v = c
+		v.found = true
+	}
+}
+
+// evictOne removes, among a small random sample, the entry that expires
+// first (so expired ones go first of all). Go's randomized map iteration
 // makes the sample random. Opt-outs are never candidates.
 func (m *Memory) evictOne(s *shard) bool {
-	var (
-		best     int64
-		found    bool
-		evict    func()
-		senders  int
-		consider = func(exp int64, f func()) {
-			if !found || exp < best {
-				best, found, evict = exp, true, f
-			}
-		}
-	)
+	var v victim
+	senders := 0
 	for sk, sd := range s.senders {
-		if senders++; senders > evictSample {
-			break
-		}
 		if len(sd.recipients) == 0 && len(sd.rates) == 0 && len(sd.floods) == 0 {
 			delete(s.senders, sk)
 			continue
 		}
+		if senders++; senders > evictSample/2 {
+			break
+		}
 		i := 0
 		for name, r := range sd.recipients {
-			if i++; i > evictSample {
+			if i++; i > evictSample/2 {
 				break
 			}
 			for j := range r.convs {
-				consider(r.convs[j].in+m.retention, func() {
-					r.convs = append(r.convs[:j], r.convs[j+1:]...)
-					if len(r.convs) == 0 && !r.out && !r.optIn {
-						delete(sd.recipients, name)
-					}
-				})
+				v.consider(victim{kind: victimConv, exp: r.convs[j].in + m.retention, sk: sk, sd: sd, name: name, r: r, j: j})
 			}
 			if r.optIn {
-				consider(r.optAt+m.retention, func() {
-					r.optIn = false
-					if len(r.convs) == 0 && !r.out {
-						delete(sd.recipients, name)
-					}
-				})
+				v.consider(victim{kind: victimOptIn, exp: r.optAt + m.retention, sk: sk, sd: sd, name: name, r: r})
 			}
 		}
-		for j := range sd.rates {
-			consider((sd.rates[j].idx+1)*sd.rates[j].window, func() {
-				sd.rates = append(sd.rates[:j], sd.rates[j+1:]...)
-			})
+		for j, rt := range sd.rates {
+			v.consider(victim{kind: victimRate, exp: (rt.idx + 1) * rt.window, sk: sk, sd: sd, j: j})
 		}
 		i = 0
 		for fp, f := range sd.floods {
-			if i++; i > evictSample {
+			if i++; i > evictSample/2 {
 				break
 			}
 			if len(f.members) == 0 {
@@ -449,20 +456,34 @@ func (m *Memory) evictOne(s *shard) bool {
 				continue
 			}
 			for rcpt, t := range f.members {
-				consider(t+f.window, func() {
-					delete(f.members, rcpt)
-					if len(f.members) == 0 {
-						delete(sd.floods, fp)
-					}
-				})
+				v.consider(victim{kind: victimFlood, exp: t + f.window, sk: sk, sd: sd, name: fp, f: f, rcpt: rcpt})
 				break
 			}
 		}
 	}
-	if !found {
+	if !v.found {
 		return false
 	}
-	evict()
+	sd, r := v.sd, v.r
+	switch v.kind {
+	case victimConv:
+		r.convs = append(r.convs[:v.j], r.convs[v.j+1:]...)
+	case victimOptIn:
+		r.optIn = false
+	case victimRate:
+		sd.rates = append(sd.rates[:v.j], sd.rates[v.j+1:]...)
+	case victimFlood:
+		delete(v.f.members, v.rcpt)
+		if len(v.f.members) == 0 {
+			delete(sd.floods, v.name)
+		}
+	}
+	if r != nil && len(r.convs) == 0 && !r.out && !r.optIn {
+		delete(sd.recipients, v.name)
+	}
+	if len(sd.recipients) == 0 && len(sd.rates) == 0 && len(sd.floods) == 0 {
+		delete(s.senders, v.sk)
+	}
 	s.n--
 	return true
 }
