@@ -44,8 +44,9 @@ const evictSample = 8
 // gateway node; state is lost when the process exits, and nodes do not share
 // it (use state/redisstore for that).
 //
-// A Memory is safe for concurrent use. Its zero value is not usable; create
-// one with NewMemory.
+// A Memory is safe for concurrent use; its methods never block beyond one
+// shard lock, so they ignore ctx. Its zero value is not usable; create one
+// with NewMemory.
 type Memory struct {
 	shards     []shard
 	mask       uint64
