@@ -386,9 +386,16 @@ func TestEvalMendeleyURLs(t *testing.T) {
 	}
 	var tp, fp, fn, tn int
 	var fps, fns []string
+	homographs := map[string][]string{}
 	for _, r := range rows[1:] {
 		text, flag := r[1], strings.EqualFold(r[2], "yes")
 		ls := a.Analyze(text)
+		for _, l := range ls {
+			if l.HomographOf != "" {
+				label := strings.ToLower(r[0])
+				homographs[label] = append(homographs[label], l.URL+"→"+l.HomographOf)
+			}
+		}
 		got := len(ls) > 0
 		switch {
 		case got && flag:
@@ -407,6 +414,7 @@ func TestEvalMendeleyURLs(t *testing.T) {
 		tp, fp, fn, tn, float64(tp)/float64(tp+fn), float64(tp)/float64(tp+fp))
 	t.Logf("extracted where the flag says no: %q", fps)
 	t.Logf("missed (first 10): %q", sample(fns, 10))
+	t.Logf("homograph_of set, by label: %q", homographs)
 }
 
 // TestEvalPhishingLinks checks that each real phishing URL is extracted whole.

@@ -54,28 +54,52 @@ func newBrandIndex(domains []string) (*brandIndex, error) {
 	return b, nil
 }
 
-// match returns the brand domain that the registrable domain imitates, or "".
-// A brand's own domain and its subdomains never match, and neither does a
-// domain that spells the brand literally ("applebees.com", "paypal-help.com"):
-// those are not homographs.
+// match returns the brand domain that host imitates, or "". It looks at the
+// whole registrable domain ("аpple.com" vs "apple.com") and then at every
+// label left of the public suffix, so a look-alike brand in a subdomain
+// ("cūenta-nētflix.tāblerō.com") counts too. A brand's own domain and its
+// subdomains never match, and neither does a label that spells the brand
+// literally ("applebees.com", "paypal-help.com", "paypal.evil.com"): those
+// are not homographs.
 func (b *brandIndex) match(host, domain string) string {
 	if _, own := b.domains[domain]; own || domain == "" {
 		return ""
 	}
-	udomain := toUnicode(domain)
-	if br, ok := b.bySkeleton[skeleton(udomain)]; ok {
+	if br, ok := b.bySkeleton[skeleton(toUnicode(domain))]; ok {
 		return br
 	}
-	ps, _ := publicsuffix.PublicSuffix(domain)
-	if len(ps) >= len(domain) {
+	ps, _ := publicsuffix.PublicSuffix(host)
+	if len(ps) >= len(host) || !strings.HasSuffix(host, domain) {
 		return ""
 	}
-	label := domain[:len(domain)-len(ps)-1]
+	// The registrable label first, then the subdomain labels.
+	rest := host[:len(host)-len(ps)-1]
+	regLabel := rest[strings.LastIndexByte(rest, '.')+1:]
+	if br := b.matchLabel(regLabel); br != "" {
+		return br
+	}
+	for rest != regLabel {
+		i := strings.IndexByte(rest, '.')
+		if br := b.matchLabel(rest[:i]); br != "" {
+			return br
+		}
+		rest = rest[i+1:]
+	}
+	return ""
+}
+
+// matchLabel returns the brand whose label one ASCII host label imitates.
+func (b *brandIndex) matchLabel(label string) string {
 	ulabel := toUnicode(label)
 	skel := skeleton(ulabel)
+	if skel == ulabel && !strings.Contains(skel, "rn") && !strings.Contains(skel, "vv") {
+		// Nothing was substituted, so only a literal spelling could match,
+		// and a literal spelling is not a homograph.
+		return ""
+	}
 	for _, br := range b.list {
 		if strings.Contains(ulabel, br.label) {
-			continue // the brand spelled literally: not a homograph
+			continue
 		}
 		if skel == br.labelSkel || (len(br.label) >= minSubstring && strings.Contains(skel, br.labelSkel)) {
 			return br.domain
@@ -112,6 +136,9 @@ func skeleton(s string) string {
 			continue
 		}
 		r = unicode.ToLower(r)
+		if t, ok := strokes[r]; ok {
+			r = t
+		}
 		if t, ok := confusables[r]; ok {
 			b.WriteString(t)
 			continue
@@ -222,4 +249,16 @@ func asciiSkeleton(s string) string {
 		}
 	}
 	return s
+}
+
+// strokes maps the Latin letters with a stroke or hook, which have no
+// decomposition to strip, to the letter they are read as: "goógłe",
+// "dofus-reŧro". UTS #39 maps them to sequences with a combining overlay,
+// which would never meet an ASCII brand.
+var strokes = map[rune]rune{
+	'ł': 'l', 'ƚ': 'l', 'ɫ': 'l', 'ø': 'o', 'ɵ': 'o', 'đ': 'd', 'ɗ': 'd', 'ħ': 'h', 'ŧ': 't',
+	'ƀ': 'b', 'ɓ': 'b', 'ɨ': 'i', 'ƶ': 'z', 'ǥ': 'g', 'ɇ': 'e', 'ɍ': 'r', 'ƈ': 'c', 'ƙ': 'k',
+	'ƥ': 'p', 'ɏ': 'y', 'ƴ': 'y', 'ȼ': 'c', 'ꞓ': 'c', 'ʙ': 'b', 'ɪ': 'i', 'ʟ': 'l', 'ɴ': 'n',
+	'ʀ': 'r', 'ʏ': 'y', 'ᴀ': 'a', 'ᴄ': 'c', 'ᴅ': 'd', 'ᴇ': 'e', 'ᴊ': 'j', 'ᴋ': 'k', 'ᴍ': 'm',
+	'ᴏ': 'o', 'ᴘ': 'p', 'ᴛ': 't', 'ᴜ': 'u', 'ᴠ': 'v', 'ᴡ': 'w', 'ᴢ': 'z', 'ɩ': 'i',
 }

@@ -132,6 +132,35 @@ func TestAnalyzeFields(t *testing.T) {
 	}
 }
 
+func TestHomographOf(t *testing.T) {
+	a := newTestAnalyzer(t, "")
+	tests := []struct{ body, want string }{
+		{"https://xn--cenla-6ua.com", ""}, // "cūenta"-like, no brand
+		{"https://cūenta-nētflix.tāblerō.com/x", "netflix.com"},
+		{"https://netflix.account-check.com/x", ""}, // brand spelled literally in a subdomain
+		{"https://goógłe.com", "google.com"},
+		{"https://g00gle.com", "google.com"},
+		{"https://google.com.evil.com", ""},
+		{"https://faceb00kphoto.filesusr.com", "facebook.com"},
+		{"https://rnicrosoft-support.com", "microsoft.com"},
+		{"https://support.microsoft.com", ""},
+		{"https://ups-tracking.com", ""},
+		{"https://groups.io", ""},
+		{"https://0ups.com", ""}, // short brands only match a whole label
+		{"https://dh1.com", "dhl.com"},
+		{"https://scb.co.th", ""},
+	}
+	for _, tt := range tests {
+		ls := a.Analyze(tt.body)
+		if len(ls) != 1 {
+			t.Fatalf("Analyze(%q) = %+v, want one link", tt.body, ls)
+		}
+		if got := ls[0].HomographOf; got != tt.want {
+			t.Errorf("Analyze(%q).HomographOf = %q, want %q", tt.body, got, tt.want)
+		}
+	}
+}
+
 func TestAnalyzeNoLinkAllocs(t *testing.T) {
 	a := newTestAnalyzer(t, "")
 	body := "Hello.World! Your OTP is 482913. Pay AED 1.500 by 22.11.2026, e.g. today. Thanks for banking with us, see you soon at the branch."
