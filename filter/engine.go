@@ -1,15 +1,20 @@
 package filter
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
 	"io/fs"
+	"os"
+	"slices"
 	"strings"
 	"sync/atomic"
 	"time"
 
 	"github.com/msgfilter/msgfilter/geo"
+	"github.com/msgfilter/msgfilter/internal/links"
+	"github.com/msgfilter/msgfilter/internal/terms"
 	"github.com/msgfilter/msgfilter/policies"
 	"github.com/msgfilter/msgfilter/rules"
 )
@@ -20,14 +25,27 @@ import (
 type Engine struct {
 	opts    options
 	numbers *geo.Numbers
+	ipdb    *geo.IPDB // nil without WithGeoIP
 	policy  atomic.Pointer[policy]
 }
 
 // policy is one loaded policy revision with everything derived from it. It is
 // swapped whole, so a check never sees half a reload.
 type policy struct {
-	set   *rules.Set
-	zones map[string]*time.Location // upper-case country → the pack's zone
+	set      *rules.Set
+	zones    map[string]*time.Location // upper-case country → the pack's zone
+	content  map[string]*terms.Matcher // upper-case country → global + country terms; "" → global
+	keywords *terms.Matcher            // opt-out and opt-in keywords, for inbound messages
+	links    *links.Analyzer
+	lookups  map[string]packLookups // "" → the global pack; upper-case country → its pack
+}
+
+// matcher returns the content matcher for a destination.
+func (p *policy) matcher(country string) *terms.Matcher {
+	if m, ok := p.content[country]; ok {
+		return m
+	}
+	return p.content[""]
 }
 
 func (p *policy) zone(country string) *time.Location {
@@ -48,39 +66,133 @@ func New(opts ...Option) (*Engine, error) {
 		o.policies = policies.FS
 	}
 	e := &Engine{opts: o, numbers: geo.NewNumbers(0)}
-	p, err := loadPolicy(context.Background(), o.policies)
+	if len(o.geoIPPaths) > 0 {
+		db, err := geo.OpenIPDB(o.geoIPPaths[0], o.geoIPPaths[1:]...)
+		if err != nil {
+			return nil, fmt.Errorf("filter: geoip: %w", err)
+		}
+		e.ipdb = db
+	}
+	p, err := e.loadPolicy(context.Background(), o.policies)
 	if err != nil {
+		e.Close()
 		return nil, err
 	}
 	e.policy.Store(p)
 	return e, nil
 }
 
-func loadPolicy(ctx context.Context, fsys fs.FS) (*policy, error) {
+// Close releases the GeoIP databases. Checks must not run during or after
+// Close.
+func (e *Engine) Close() error {
+	if e.ipdb != nil {
+		return e.ipdb.Close()
+	}
+	return nil
+}
+
+// loadPolicy compiles a policy source and everything Go derives from it.
+func (e *Engine) loadPolicy(ctx context.Context, fsys fs.FS) (*policy, error) {
 	set, err := rules.Load(ctx, fsys)
 	if err != nil {
 		return nil, err
 	}
-	p := &policy{set: set, zones: map[string]*time.Location{}}
-	for _, pack := range set.Packs() {
-		if pack.Kind != rules.KindCountry || pack.Data == nil {
-			continue
-		}
-		cc := strings.ToUpper(pack.Code)
-		if !geo.IsCountry(cc) {
-			return nil, &rules.PolicyError{File: pack.Name, Msg: fmt.Sprintf("%q is not an ISO 3166-1 alpha-2 country code", pack.Code)}
-		}
-		name, ok := pack.Data["time_zone"].(string)
-		if !ok {
-			continue
-		}
-		loc, err := rules.LoadZone(name)
+	p := &policy{
+		set:     set,
+		zones:   map[string]*time.Location{},
+		content: map[string]*terms.Matcher{},
+		lookups: map[string]packLookups{},
+	}
+	var globalTerms []terms.Term
+	if g := set.Pack(rules.KindGlobal); g != nil {
+		all, err := readTerms(g)
 		if err != nil {
-			return nil, &rules.PolicyError{File: pack.Name + "/data.json", Msg: err.Error()}
+			return nil, err
 		}
-		p.zones[cc] = loc
+		content, keywords := splitKeywords(all)
+		globalTerms = content
+		if p.keywords, err = terms.Compile(keywords); err != nil {
+			return nil, &rules.PolicyError{File: g.Name + "/terms", Msg: err.Error()}
+		}
+	}
+	if p.content[""], err = terms.Compile(globalTerms); err != nil {
+		return nil, &rules.PolicyError{File: "global/terms", Msg: err.Error()}
+	}
+	linkCfg, err := e.linkConfig(set)
+	if err != nil {
+		return nil, err
+	}
+	if p.links, err = links.New(linkCfg); err != nil {
+		return nil, fmt.Errorf("filter: links: %w", err)
+	}
+	for _, pack := range set.Packs() {
+		key := ""
+		switch pack.Kind {
+		case rules.KindCountry:
+			key = strings.ToUpper(pack.Code)
+			if !geo.IsCountry(key) {
+				return nil, &rules.PolicyError{File: pack.Name, Msg: fmt.Sprintf("%q is not an ISO 3166-1 alpha-2 country code", pack.Code)}
+			}
+		case rules.KindChannel:
+			continue
+		}
+		if p.lookups[key], err = readPackLookups(pack); err != nil {
+			return nil, err
+		}
+		if pack.Kind != rules.KindCountry {
+			continue
+		}
+		own, err := readTerms(pack)
+		if err != nil {
+			return nil, err
+		}
+		if len(own) > 0 {
+			content, _ := splitKeywords(own)
+			if p.content[key], err = terms.Compile(append(slices.Clip(globalTerms), content...)); err != nil {
+				return nil, &rules.PolicyError{File: pack.Name + "/terms", Msg: err.Error()}
+			}
+		}
+		if name, ok := pack.Data["time_zone"].(string); ok {
+			loc, err := rules.LoadZone(name)
+			if err != nil {
+				return nil, &rules.PolicyError{File: pack.Name + "/data.json", Msg: err.Error()}
+			}
+			p.zones[key] = loc
+		}
 	}
 	return p, nil
+}
+
+// linkConfig gathers the shortener lists and the phishing feed.
+func (e *Engine) linkConfig(set *rules.Set) (links.Config, error) {
+	var cfg links.Config
+	if g := set.Pack(rules.KindGlobal); g != nil {
+		if b, ok := g.File(shortenersTxt); ok {
+			list, err := links.ReadDomainList(bytes.NewReader(b))
+			if err != nil {
+				return cfg, &rules.PolicyError{File: g.Name + "/" + shortenersTxt, Msg: err.Error()}
+			}
+			cfg.Shorteners = append(cfg.Shorteners, list...)
+		}
+	}
+	for _, path := range e.opts.shortenerFiles {
+		list, err := links.ReadDomainFile(path)
+		if err != nil {
+			return cfg, fmt.Errorf("filter: shortener list: %w", err)
+		}
+		cfg.Shorteners = append(cfg.Shorteners, list...)
+	}
+	if e.opts.phishingFeed != "" {
+		f, err := os.Open(e.opts.phishingFeed)
+		if err != nil {
+			return cfg, fmt.Errorf("filter: phishing feed: %w", err)
+		}
+		defer f.Close()
+		if cfg.Feed, err = links.LoadFeed(f); err != nil {
+			return cfg, fmt.Errorf("filter: phishing feed %s: %w", e.opts.phishingFeed, err)
+		}
+	}
+	return cfg, nil
 }
 
 // Revision returns the revision of the policies in use.
@@ -124,7 +236,7 @@ func (e *Engine) Explain(ctx context.Context, m *Message) (Explanation, error) {
 }
 
 func (e *Engine) check(ctx context.Context, m *Message) (Decision, Facts, error) {
-	country, rcpt, err := e.validate(m)
+	country, rcpt, srcIP, err := e.validate(m)
 	if err != nil {
 		d := Decision{}
 		if m != nil {
@@ -133,11 +245,14 @@ func (e *Engine) check(ctx context.Context, m *Message) (Decision, Facts, error)
 		return d, Facts{}, err
 	}
 	p := e.policy.Load()
+	if err := ctx.Err(); err != nil { // OPA notices cancellation only in long evaluations
+		return e.failed(m, p, err), Facts{}, err
+	}
 	now := m.Time
 	if now.IsZero() {
 		now = e.opts.clock()
 	}
-	facts := e.buildFacts(p, m, country, rcpt, now)
+	facts := e.buildFacts(p, m, country, rcpt, srcIP, now)
 	encoded, err := facts.encode()
 	if err != nil {
 		return e.failed(m, p, err), facts, err

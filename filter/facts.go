@@ -3,6 +3,7 @@ package filter
 import (
 	"bytes"
 	"encoding/json"
+	"net/netip"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -10,6 +11,9 @@ import (
 	"github.com/open-policy-agent/opa/v1/ast"
 
 	"github.com/msgfilter/msgfilter/geo"
+	"github.com/msgfilter/msgfilter/internal/bodyphones"
+	"github.com/msgfilter/msgfilter/internal/links"
+	"github.com/msgfilter/msgfilter/internal/terms"
 )
 
 // FactsSchema is the version of the facts document. It changes when a field
@@ -23,10 +27,46 @@ type Facts struct {
 	Schema       int               `json:"schema"`
 	Message      MessageFacts      `json:"message"`
 	Time         TimeFacts         `json:"time"`
-	Sender       geo.Sender        `json:"sender"`
+	Sender       SenderFacts       `json:"sender"`
 	Recipient    geo.Recipient     `json:"recipient"`
+	Source       SourceFacts       `json:"source"`
 	Content      ContentFacts      `json:"content"`
+	Links        []LinkFacts       `json:"links"`
 	Conversation ConversationFacts `json:"conversation"`
+}
+
+// SenderFacts classify the sender (see geo.Sender).
+type SenderFacts struct {
+	geo.Sender
+	// Registered is set when a sender registry applies (the destination
+	// pack's senders.txt or the tenant's Senders): whether the sender is in
+	// it. Absent without a registry. E.164 senders are never checked
+	// against a registry: their origin and number type are.
+	Registered *bool `json:"registered,omitempty"`
+}
+
+// SourceFacts describe the address the message was submitted from.
+type SourceFacts struct {
+	Present bool `json:"present"` // the message had a source_ip
+	geo.IPInfo
+	// Blocked is true when the address is on the global pack's, the
+	// destination pack's or the tenant's blocked_networks list.
+	Blocked bool `json:"blocked"`
+	// IP is the address, given only when Blocked, as evidence: other
+	// addresses stay out of the facts so that the fact cache can work.
+	IP string `json:"ip,omitempty"`
+}
+
+// LinkFacts describe one link of the body (see links.Link).
+type LinkFacts struct {
+	links.Link
+	// Blocked is true when the link's domain, or a parent of its host, is
+	// on the global, destination or tenant blocked_domains list.
+	Blocked bool `json:"blocked"`
+	// SenderRegistered is set when the destination pack has a
+	// sender_domains registry: whether the link's domain is registered for
+	// this sender. Absent without a registry.
+	SenderRegistered *bool `json:"sender_registered,omitempty"`
 }
 
 // MessageFacts are the message's own fields that rules may branch on.
@@ -54,6 +94,13 @@ type ContentFacts struct {
 	// OptOutText is true when the body tells the recipient how to opt out
 	// (a STOP keyword).
 	OptOutText bool `json:"opt_out_text"`
+	// Categories are the term categories found in the body with the
+	// destination's term lists (global + country), each with its score
+	// (the sum of the weights of the distinct terms found; 2 or more is a
+	// signal on its own), the terms and the evidence as written.
+	Categories terms.Result `json:"categories"`
+	// PhoneNumbers are the valid phone numbers written in the body.
+	PhoneNumbers []bodyphones.Number `json:"phone_numbers"`
 }
 
 // ConversationFacts describe the recipient's side of the conversation.
@@ -67,7 +114,10 @@ type ConversationFacts struct {
 }
 
 // buildFacts derives the facts of a validated message.
-func (e *Engine) buildFacts(p *policy, m *Message, country string, rcpt geo.Recipient, now time.Time) Facts {
+func (e *Engine) buildFacts(p *policy, m *Message, country string, rcpt geo.Recipient, src netip.Addr, now time.Time) Facts {
+	tn := e.opts.tenants[m.Tenant]
+	dest := p.lookups[country]
+	global := p.lookups[""]
 	f := Facts{
 		Schema: FactsSchema,
 		Message: MessageFacts{
@@ -78,9 +128,35 @@ func (e *Engine) buildFacts(p *policy, m *Message, country string, rcpt geo.Reci
 			Length:  utf8.RuneCountInString(m.Body),
 		},
 		Time:      timeFacts(now, p.zone(country)),
-		Sender:    e.numbers.Sender(m.Sender),
+		Sender:    SenderFacts{Sender: e.numbers.Sender(m.Sender)},
 		Recipient: rcpt,
-		Content:   ContentFacts{OptOutText: hasOptOutText(m.Body)},
+		Content: ContentFacts{
+			OptOutText:   hasOptOutText(m.Body),
+			Categories:   p.matcher(country).Match(m.Body),
+			PhoneNumbers: bodyphones.Find(m.Body, country),
+		},
+		Links: []LinkFacts{}, // [] rather than null: rules iterate it
+	}
+	if f.Content.PhoneNumbers == nil {
+		f.Content.PhoneNumbers = []bodyphones.Number{}
+	}
+	f.Sender.Registered = registered(f.Sender.Sender, dest.senders, tn)
+	if src.IsValid() {
+		f.Source = SourceFacts{Present: true, IPInfo: e.ipdb.Lookup(src)}
+		if global.blockedNetworks.Contains(src) || dest.blockedNetworks.Contains(src) ||
+			tn != nil && tn.blockedNetworks.Contains(src) {
+			f.Source.Blocked, f.Source.IP = true, src.String()
+		}
+	}
+	for _, l := range p.links.Analyze(m.Body) {
+		lf := LinkFacts{Link: l}
+		lf.Blocked = domainListed(l.Host, global.blockedDomains) || domainListed(l.Host, dest.blockedDomains) ||
+			tn != nil && domainListed(l.Host, tn.blockedDomains)
+		if dest.senderDomains != nil {
+			ok := domainListed(l.Host, dest.senderDomains[senderHeader(m.Sender)])
+			lf.SenderRegistered = &ok
+		}
+		f.Links = append(f.Links, lf)
 	}
 	if !m.LastInboundAt.IsZero() {
 		age := max(now.Sub(m.LastInboundAt), 0)
@@ -109,6 +185,51 @@ func (f *Facts) encode() ([]byte, error) {
 // value converts encoded facts into the input value OPA evaluates.
 func factsValue(encoded []byte) (ast.Value, error) {
 	return ast.ValueFromReader(bytes.NewReader(encoded))
+}
+
+// registered reports whether an alphanumeric or short-code sender is in the
+// destination's or the tenant's registry; nil when neither has one.
+func registered(s geo.Sender, packRegistry map[string]bool, tn *tenant) *bool {
+	if s.Kind != geo.KindAlphanumeric && s.Kind != geo.KindShortCode {
+		return nil
+	}
+	var tenantRegistry map[string]bool
+	if tn != nil {
+		tenantRegistry = tn.senders
+	}
+	if packRegistry == nil && tenantRegistry == nil {
+		return nil
+	}
+	id := strings.ToUpper(s.Raw)
+	ok := packRegistry[id] || tenantRegistry[id]
+	return &ok
+}
+
+// senderHeader is the sender ID a registry knows: upper case, without an
+// Indian operator-circle prefix ("VM-HDFCBK" → "HDFCBK").
+func senderHeader(sender string) string {
+	s := strings.ToUpper(strings.TrimSpace(sender))
+	if len(s) > 3 && s[2] == '-' {
+		s = s[3:]
+	}
+	return s
+}
+
+// domainListed reports whether host or one of its parent domains is in set.
+func domainListed(host string, set map[string]bool) bool {
+	if len(set) == 0 {
+		return false
+	}
+	for {
+		if set[host] {
+			return true
+		}
+		_, parent, ok := strings.Cut(host, ".")
+		if !ok || !strings.Contains(parent, ".") {
+			return false
+		}
+		host = parent
+	}
 }
 
 // hasOptOutText reports whether body contains the word STOP in any case, the

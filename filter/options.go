@@ -24,10 +24,14 @@ const DefaultMaxBodyBytes = 64 << 10
 type Option func(*options)
 
 type options struct {
-	policies     fs.FS
-	clock        func() time.Time
-	failMode     FailMode
-	maxBodyBytes int
+	policies       fs.FS
+	clock          func() time.Time
+	failMode       FailMode
+	maxBodyBytes   int
+	geoIPPaths     []string
+	phishingFeed   string
+	shortenerFiles []string
+	tenants        map[string]*tenant
 }
 
 func defaultOptions() options {
@@ -63,5 +67,36 @@ func WithMaxBodyBytes(n int) Option {
 		if n > 0 {
 			o.maxBodyBytes = n
 		}
+	}
+}
+
+// WithGeoIP opens MaxMind-format databases (GeoIP2/GeoLite2 Country or
+// City, GeoLite2-ASN, ip-location-db, or one built by "msgfilter geoip
+// build") to find the source IP's country and network. A missing or corrupt
+// file makes New fail. Without a database the source country is unknown:
+// source.found is false and country rules on it never fire.
+func WithGeoIP(paths ...string) Option {
+	return func(o *options) { o.geoIPPaths = append(o.geoIPPaths, paths...) }
+}
+
+// WithPhishingFeed loads a phishing feed (one domain or URL per line, '#'
+// comments): links on it are PHISHING_DOMAIN. A missing file makes New fail.
+func WithPhishingFeed(path string) Option {
+	return func(o *options) { o.phishingFeed = path }
+}
+
+// WithShortenerList adds the URL shortener domains of a file (one per line)
+// to the built-in list and the global pack's shorteners.txt.
+func WithShortenerList(path string) Option {
+	return func(o *options) { o.shortenerFiles = append(o.shortenerFiles, path) }
+}
+
+// WithTenant configures the tenant of that name; see Tenant.
+func WithTenant(name string, t Tenant) Option {
+	return func(o *options) {
+		if o.tenants == nil {
+			o.tenants = map[string]*tenant{}
+		}
+		o.tenants[name] = t.compile()
 	}
 }

@@ -23,6 +23,8 @@ func runCheck(ctx context.Context, args []string, stdin io.Reader, stdout, stder
 	fs.SetOutput(stderr)
 	policyDir := fs.String("policies", "", "policy directory (default: the embedded packs)")
 	explain := fs.Bool("explain", false, "print the facts and the rules' titles with each decision")
+	geoip := fs.String("geoip", "", "MaxMind-format database for source IP countries (optional)")
+	feed := fs.String("phishing-feed", "", "phishing feed, one domain or URL per line (optional)")
 	if err := fs.Parse(args); err != nil {
 		return fmt.Errorf("%w: %v", errUsage, err)
 	}
@@ -35,6 +37,12 @@ func runCheck(ctx context.Context, args []string, stdin io.Reader, stdout, stder
 			return fmt.Errorf("policies: %w", err)
 		}
 		opts = append(opts, filter.WithPolicies(os.DirFS(*policyDir)))
+	}
+	if *geoip != "" {
+		opts = append(opts, filter.WithGeoIP(*geoip))
+	}
+	if *feed != "" {
+		opts = append(opts, filter.WithPhishingFeed(*feed))
 	}
 	in := stdin
 	if name := fs.Arg(0); name != "" && name != "-" {

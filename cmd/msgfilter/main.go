@@ -3,8 +3,10 @@
 //
 // Usage:
 //
-//	msgfilter check [-policies DIR] [-explain] [FILE|-]
-//	msgfilter test [DIR]
+//	msgfilter check [-policies DIR] [-geoip FILE] [-phishing-feed FILE] [-explain] [FILE|-]
+//	msgfilter test [-v] [DIR]
+//	msgfilter eval [-data DIR]
+//	msgfilter geoip build [-o FILE]
 //
 // check reads messages as JSON lines and writes one decision per input line,
 // in order; a line it cannot read gives {"id": ..., "error": ...} and the run
@@ -33,8 +35,11 @@ func main() {
 var errUsage = errors.New("usage")
 
 const usage = `usage:
-  msgfilter check [-policies DIR] [-explain] [FILE|-]   decide on messages (JSON lines)
-  msgfilter test [DIR]                                  run a policy directory's Rego tests
+  msgfilter check [-policies DIR] [-geoip FILE] [-phishing-feed FILE] [-explain] [FILE|-]
+                                   decide on messages (JSON lines in, decisions out)
+  msgfilter test [-v] [DIR]        run a policy directory's Rego tests
+  msgfilter eval [-data DIR]       flag rates over the public corpora in ../shared/data
+  msgfilter geoip build [-o FILE]  build a GeoIP database from Debian's tor-geoipdb
 `
 
 // run is main without the process: it returns the exit status.
@@ -53,6 +58,10 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		if err == nil && failed {
 			return 1
 		}
+	case "eval":
+		err = runEval(ctx, args[1:], stdout, stderr)
+	case "geoip":
+		err = runGeoIP(ctx, args[1:], stdout, stderr)
 	case "help", "-h", "-help", "--help":
 		fmt.Fprint(stdout, usage)
 		return 0
