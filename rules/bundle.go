@@ -1,0 +1,251 @@
+package rules
+
+import (
+	"archive/tar"
+	"bytes"
+	"compress/gzip"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"path"
+	"slices"
+	"strings"
+	"testing/fstest"
+	"time"
+
+	"github.com/open-policy-agent/opa/v1/bundle"
+	"github.com/open-policy-agent/opa/v1/util"
+)
+
+// Bundle errors, wrapped by ReadBundle's errors.
+var (
+	// ErrBundleUnsigned means verification is configured but the bundle
+	// has no .signatures.json.
+	ErrBundleUnsigned = errors.New("rules: bundle is not signed")
+	// ErrBundleSignature means the signature or a file's digest did not
+	// verify: the bundle was forged or tampered with.
+	ErrBundleSignature = errors.New("rules: bundle signature does not verify")
+	// ErrBundleTooLarge means the bundle exceeds BundleOptions' limits.
+	ErrBundleTooLarge = errors.New("rules: bundle too large")
+	// ErrBundleFormat means the bundle is not a readable tar.gz of regular
+	// files with clean relative names.
+	ErrBundleFormat = errors.New("rules: malformed bundle")
+)
+
+// Default bundle limits: far above the shipped packs (about 1 MB), far below
+// what would hurt a gateway.
+const (
+	DefaultMaxBundleBytes = 64 << 20
+	DefaultMaxBundleFiles = 10000
+)
+
+// signaturesFile is OPA's name for a bundle's signatures.
+const signaturesFile = ".signatures.json"
+
+// BundleOptions configures ReadBundle. The zero value reads an unverified
+// bundle with the default limits.
+type BundleOptions struct {
+	// Verification holds the public keys (OPA's bundle verification
+	// config, as OPA's own "bundles.<name>.signing" settings). When set,
+	// every bundle must carry a .signatures.json whose JWT verifies with
+	// one of the keys and lists every file with its digest; Exclude
+	// patterns name files left out of the signature. When nil, signatures
+	// are ignored.
+	Verification *bundle.VerificationConfig
+	// MaxBytes caps the uncompressed size; 0 means DefaultMaxBundleBytes.
+	MaxBytes int64
+	// MaxFiles caps the number of files; 0 means DefaultMaxBundleFiles.
+	MaxFiles int
+}
+
+// ReadBundle reads a policy bundle: a gzip-compressed tar of a policy source
+// in the pack layout (global/, countries/<cc>/, channels/<name>/), optionally
+// signed the way OPA signs bundles (a .signatures.json at the top whose JWT
+// lists each file's digest; see WriteBundle and "opa sign"). It returns the
+// source for Load. With verification configured, an unsigned bundle fails with
+// ErrBundleUnsigned, and a bad signature, a file missing from the signature,
+// a changed file or a signed file that is absent fail with ErrBundleSignature.
+// ".manifest" is accepted and ignored (but verified when signed).
+func ReadBundle(r io.Reader, opts BundleOptions) (fs.FS, error) {
+	if opts.MaxBytes <= 0 {
+		opts.MaxBytes = DefaultMaxBundleBytes
+	}
+	if opts.MaxFiles <= 0 {
+		opts.MaxFiles = DefaultMaxBundleFiles
+	}
+	zr, err := gzip.NewReader(io.LimitReader(r, opts.MaxBytes+1))
+	if err != nil {
+		return nil, fmt.Errorf("%w: %w", ErrBundleFormat, err)
+	}
+	defer zr.Close()
+	files := map[string][]byte{}
+	var total int64
+	tr := tar.NewReader(zr)
+	for {
+		h, err := tr.Next()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			return nil, fmt.Errorf("%w: %w", ErrBundleFormat, err)
+		}
+		name := strings.TrimPrefix(path.Clean("/"+h.Name), "/")
+		switch h.Typeflag {
+		case tar.TypeDir:
+			continue
+		case tar.TypeReg:
+		default:
+			return nil, fmt.Errorf("%w: %s is not a regular file", ErrBundleFormat, h.Name)
+		}
+		if name == "" || name != strings.TrimPrefix(strings.TrimPrefix(h.Name, "./"), "/") || !fs.ValidPath(name) {
+			return nil, fmt.Errorf("%w: file name %q is not clean", ErrBundleFormat, h.Name)
+		}
+		if _, dup := files[name]; dup {
+			return nil, fmt.Errorf("%w: %s appears twice", ErrBundleFormat, name)
+		}
+		if len(files) >= opts.MaxFiles {
+			return nil, fmt.Errorf("%w: more than %d files", ErrBundleTooLarge, opts.MaxFiles)
+		}
+		b, err := io.ReadAll(io.LimitReader(tr, opts.MaxBytes-total+1))
+		if err != nil {
+			return nil, fmt.Errorf("%w: %s: %w", ErrBundleFormat, name, err)
+		}
+		total += int64(len(b))
+		if total > opts.MaxBytes {
+			return nil, fmt.Errorf("%w: more than %d bytes uncompressed", ErrBundleTooLarge, opts.MaxBytes)
+		}
+		files[name] = b
+	}
+	if vc := opts.Verification; vc != nil {
+		if err := verifyBundle(files, vc); err != nil {
+			return nil, err
+		}
+	}
+	fsys := fstest.MapFS{}
+	for name, b := range files {
+		if name == signaturesFile || name == ".manifest" {
+			continue
+		}
+		fsys[name] = &fstest.MapFile{Data: b, Mode: 0o444}
+	}
+	return fsys, nil
+}
+
+// verifyBundle checks the JWT with OPA's verifier, then every file against
+// the digests it lists, in both directions.
+func verifyBundle(files map[string][]byte, vc *bundle.VerificationConfig) error {
+	raw, ok := files[signaturesFile]
+	if !ok {
+		return ErrBundleUnsigned
+	}
+	var sc bundle.SignaturesConfig
+	if err := json.Unmarshal(raw, &sc); err != nil {
+		return fmt.Errorf("%w: %s: %w", ErrBundleSignature, signaturesFile, err)
+	}
+	signed, err := bundle.VerifyBundleSignature(sc, vc)
+	if err != nil {
+		return fmt.Errorf("%w: %w", ErrBundleSignature, err)
+	}
+	for _, name := range sortedKeys(files) {
+		if name == signaturesFile || excluded(name, vc.Exclude) {
+			delete(signed, name)
+			continue
+		}
+		if err := bundle.VerifyBundleFile(name, *bytes.NewBuffer(files[name]), signed); err != nil {
+			return fmt.Errorf("%w: %w", ErrBundleSignature, err)
+		}
+	}
+	if len(signed) > 0 {
+		return fmt.Errorf("%w: signed files missing from the bundle: %s", ErrBundleSignature, strings.Join(sortedKeys(signed), ", "))
+	}
+	return nil
+}
+
+func excluded(name string, patterns []string) bool {
+	for _, p := range patterns {
+		if ok, _ := path.Match(p, name); ok {
+			return true
+		}
+	}
+	return false
+}
+
+// WriteBundle writes the files of fsys as a bundle ReadBundle reads: a
+// tar.gz with the files in name order. With sc non-nil, it signs the bundle
+// with OPA's signer (SHA-256 digests; JSON files hashed by value, as OPA
+// does) and keyID as the token's "keyid" claim ("" leaves it out).
+func WriteBundle(w io.Writer, fsys fs.FS, sc *bundle.SigningConfig, keyID string) error {
+	files := map[string][]byte{}
+	err := fs.WalkDir(fsys, ".", func(name string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		b, err := fs.ReadFile(fsys, name)
+		files[name] = b
+		return err
+	})
+	if err != nil {
+		return fmt.Errorf("rules: writing bundle: %w", err)
+	}
+	if sc != nil {
+		delete(files, signaturesFile)
+		token, err := signBundle(files, sc, keyID)
+		if err != nil {
+			return err
+		}
+		if files[signaturesFile], err = json.Marshal(bundle.SignaturesConfig{Signatures: []string{token}}); err != nil {
+			return fmt.Errorf("rules: signing bundle: %w", err)
+		}
+	}
+	zw := gzip.NewWriter(w)
+	tw := tar.NewWriter(zw)
+	names := sortedKeys(files)
+	if i := slices.Index(names, signaturesFile); i > 0 { // first, as OPA writes it
+		names = append([]string{signaturesFile}, slices.Delete(names, i, i+1)...)
+	}
+	for _, name := range names {
+		h := &tar.Header{Name: name, Mode: 0o644, Size: int64(len(files[name])), Typeflag: tar.TypeReg, ModTime: time.Unix(0, 0)}
+		if err := tw.WriteHeader(h); err != nil {
+			return fmt.Errorf("rules: writing bundle: %w", err)
+		}
+		if _, err := tw.Write(files[name]); err != nil {
+			return fmt.Errorf("rules: writing bundle: %w", err)
+		}
+	}
+	if err := tw.Close(); err != nil {
+		return fmt.Errorf("rules: writing bundle: %w", err)
+	}
+	if err := zw.Close(); err != nil {
+		return fmt.Errorf("rules: writing bundle: %w", err)
+	}
+	return nil
+}
+
+func signBundle(files map[string][]byte, sc *bundle.SigningConfig, keyID string) (string, error) {
+	h, err := bundle.NewSignatureHasher(bundle.SHA256)
+	if err != nil {
+		return "", fmt.Errorf("rules: signing bundle: %w", err)
+	}
+	var infos []bundle.FileInfo
+	for _, name := range sortedKeys(files) {
+		var v any = files[name]
+		if bundle.IsStructuredDoc(name) {
+			if err := util.Unmarshal(files[name], &v); err != nil {
+				return "", fmt.Errorf("rules: signing bundle: %s: %w", name, err)
+			}
+		}
+		sum, err := h.HashFile(v)
+		if err != nil {
+			return "", fmt.Errorf("rules: signing bundle: %s: %w", name, err)
+		}
+		infos = append(infos, bundle.NewFile(name, hex.EncodeToString(sum), bundle.SHA256.String()))
+	}
+	token, err := bundle.GenerateSignedToken(infos, sc, keyID)
+	if err != nil {
+		return "", fmt.Errorf("rules: signing bundle: %w", err)
+	}
+	return token, nil
+}
