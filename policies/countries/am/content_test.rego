@@ -1,0 +1,80 @@
+package msgfilter.countries.am_content_test
+
+import data.msgfilter.countries.am
+
+# A transactional SMS to Armenia; content tests add categories to it.
+base := {
+	"schema": 1,
+	"message": {"channel": "sms", "kind": "transactional", "country": "AM", "tenant": "", "length": 60},
+	"time": {"local": "2026-03-10T12:00", "date": "2026-03-10", "weekday": "tuesday", "minute": 720, "zone": "UTC"},
+	"sender": {"raw": "+15005550006", "kind": "e164", "country": "", "number_type": "mobile", "valid": true, "reason": ""},
+	"recipient": {"e164": "", "country": "AM", "number_type": "mobile"},
+	"content": {"opt_out_text": false, "categories": {}},
+	"links": [],
+	"conversation": {"has_inbound": false, "inbound_age_minutes": 0},
+}
+
+# found is the facts of a message in which the matcher found one category.
+found(kind, category, score, evidence) := object.union(base, {
+	"message": {"kind": kind},
+	"content": {"categories": {category: {"score": score, "terms": evidence, "evidence": evidence}}},
+})
+
+content_reasons(rs) := {r | some r in rs; endswith(r.rule, "-content")}
+
+test_no_categories_allowed if {
+	count(content_reasons(am.reasons)) == 0 with input as base
+}
+
+# am/political-content
+
+test_political_strong_term_blocked if {
+	content_reasons(am.reasons) == {{"code": "POLITICAL_CONTENT", "rule": "am/political-content", "evidence": "X"}} with input as found("transactional", "political", 2, ["X"])
+}
+
+test_political_two_weak_terms_blocked_with_both_as_evidence if {
+	content_reasons(am.reasons) == {{"code": "POLITICAL_CONTENT", "rule": "am/political-content", "evidence": "a, b"}} with input as found("transactional", "political", 2, ["a", "b"])
+}
+
+# The ham twin: one ambiguous term alone is not enough.
+test_political_one_weak_term_allowed if {
+	count(content_reasons(am.reasons)) == 0 with input as found("transactional", "political", 1, ["a"])
+}
+
+# am/gambling-content
+
+test_gambling_strong_term_blocked if {
+	content_reasons(am.reasons) == {{"code": "GAMBLING_CONTENT", "rule": "am/gambling-content", "evidence": "X"}} with input as found("promotional", "gambling", 2, ["X"])
+}
+
+test_gambling_two_weak_terms_blocked_with_both_as_evidence if {
+	content_reasons(am.reasons) == {{"code": "GAMBLING_CONTENT", "rule": "am/gambling-content", "evidence": "a, b"}} with input as found("promotional", "gambling", 2, ["a", "b"])
+}
+
+# The ham twin: one ambiguous term alone is not enough.
+test_gambling_one_weak_term_allowed if {
+	count(content_reasons(am.reasons)) == 0 with input as found("promotional", "gambling", 1, ["a"])
+}
+
+# Gambling content is allowed in transactional messages (a bookmaker's receipt),
+# but not in OTP or service messages.
+test_gambling_transactional_allowed if {
+	count(content_reasons(am.reasons)) == 0 with input as found("transactional", "gambling", 4, ["casino", "bet"])
+}
+
+test_gambling_otp_blocked if {
+	some r in am.reasons with input as found("otp", "gambling", 2, ["casino"])
+	r.rule == "am/gambling-content"
+}
+
+# religious is not a category this pack forbids.
+test_religious_not_forbidden_allowed if {
+	count(content_reasons(am.reasons)) == 0 with input as found("transactional", "religious", 6, ["x", "y", "z"])
+}
+
+# Every category of the pack reports, each with its own evidence.
+test_all_categories_reported if {
+	cats := {"political": {"score": 3, "terms": ["political"], "evidence": ["political"]}, "gambling": {"score": 3, "terms": ["gambling"], "evidence": ["gambling"]}}
+	rs := content_reasons(am.reasons) with input as object.union(base, {"message": {"kind": "promotional"}, "content": {"categories": cats}})
+	{r.evidence | some r in rs} == {"political", "gambling"}
+}
