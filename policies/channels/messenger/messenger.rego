@@ -15,7 +15,10 @@ reasons contains r if {
 	r := {"code": "OUTSIDE_SESSION_WINDOW", "rule": "messenger/standard-window", "evidence": window_evidence}
 }
 
+# Meta counts a link as promotional content whatever the message's kind.
 promotional if input.message.kind == "promotional"
+
+promotional if count(input.links) > 0
 
 in_window if {
 	input.conversation.has_inbound

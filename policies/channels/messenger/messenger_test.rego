@@ -54,3 +54,26 @@ test_promotional_zero_age_with_inbound_allowed if {
 test_transactional_without_inbound_allowed if {
 	count(messenger.reasons) == 0 with input as object.union(base, {"message": {"kind": "transactional"}})
 }
+
+# Any link makes a message promotional (DESIGN.md channels row).
+
+with_link(conversation) := object.union(base, {
+	"conversation": conversation,
+	"links": [{"url": "https://acme.example/offer", "host": "acme.example", "domain": "acme.example"}],
+})
+
+test_service_message_with_link_outside_window if {
+	messenger.reasons == {{
+		"code": "OUTSIDE_SESSION_WINDOW",
+		"rule": "messenger/standard-window",
+		"evidence": "no inbound message from the recipient",
+	}} with input as with_link({"has_inbound": false, "inbound_age_minutes": 0})
+}
+
+test_service_message_without_link_allowed if {
+	count(messenger.reasons) == 0 with input as object.union(base, {"links": []})
+}
+
+test_service_message_with_link_in_window_allowed if {
+	count(messenger.reasons) == 0 with input as with_link({"has_inbound": true, "inbound_age_minutes": 30})
+}
