@@ -1,0 +1,485 @@
+package filter
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"io/fs"
+	"net"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+	"testing/fstest"
+
+	"github.com/maxmind/mmdbwriter"
+	"github.com/maxmind/mmdbwriter/mmdbtype"
+
+	"github.com/msgfilter/msgfilter/geo"
+	"github.com/msgfilter/msgfilter/policies"
+)
+
+// countryMMDB writes a small GeoIP2-Country database: each CIDR maps to
+// its country.
+func countryMMDB(t testing.TB, networks map[string]string) string {
+	t.Helper()
+	tree, err := mmdbwriter.New(mmdbwriter.Options{DatabaseType: "GeoIP2-Country", IncludeReservedNetworks: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for cidr, cc := range networks {
+		_, n, err := net.ParseCIDR(cidr)
+		if err != nil {
+			t.Fatal(err)
+		}
+		rec := mmdbtype.Map{"country": mmdbtype.Map{"iso_code": mmdbtype.String(cc)}}
+		if err := tree.Insert(n, rec); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var buf bytes.Buffer
+	if _, err := tree.WriteTo(&buf); err != nil {
+		t.Fatal(err)
+	}
+	return writeTestFile(t, "country.mmdb", buf.Bytes())
+}
+
+func writeTestFile(t testing.TB, name string, data []byte) string {
+	t.Helper()
+	p := filepath.Join(t.TempDir(), name)
+	if err := os.WriteFile(p, data, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+// policiesWith is the embedded policies with some files replaced.
+func policiesWith(t testing.TB, files map[string]string) fs.FS {
+	t.Helper()
+	m := fstest.MapFS{}
+	err := fs.WalkDir(policies.FS, ".", func(name string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		b, err := fs.ReadFile(policies.FS, name)
+		m[name] = &fstest.MapFile{Data: b}
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for name, text := range files {
+		m[name] = &fstest.MapFile{Data: []byte(text)}
+	}
+	return m
+}
+
+// linkEngine is an Engine with every link, IP and sender input configured:
+// a GeoIP database, a phishing feed, a tenant with its own lists, and a
+// global pack that blocks traffic submitted from North Korea.
+func linkEngine(t testing.TB) *Engine {
+	t.Helper()
+	db := countryMMDB(t, map[string]string{
+		"175.45.176.0/22": "KP",
+		"5.10.0.0/16":     "AM",
+		"2a00:1450::/32":  "IE",
+	})
+	feed := writeTestFile(t, "feed.txt", []byte("# test feed\nparcel-fee-pay.example\nhttp://kyc-update.example/login\n"))
+	blocked, err := geo.NewCIDRSet("5.10.0.0/24")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return newEngine(t,
+		WithPolicies(policiesWith(t, map[string]string{
+			"global/data.json": `{"blocked_source_countries": {"KP": true}}`,
+		})),
+		WithGeoIP(db),
+		WithPhishingFeed(feed),
+		WithTenant("acme", Tenant{
+			BlockedNetworks: blocked,
+			BlockedDomains:  []string{"rival.example"},
+			Senders:         []string{"ACME", "AcmeShop"},
+		}),
+	)
+}
+
+func sortedCodes(d Decision) string {
+	cs := codes(d)
+	slices.Sort(cs)
+	return strings.Join(slices.Compact(cs), " ")
+}
+
+// TestCheckLinksAndSources runs every link, IP and sender rule end to end:
+// each positive case has a ham twin just after it.
+func TestCheckLinksAndSources(t *testing.T) {
+	e := linkEngine(t)
+	const (
+		de = "+4915123456789"
+		ae = "+971501234567"
+		us = "+12025550123"
+	)
+	tests := []struct {
+		name     string
+		msg      Message
+		action   Action
+		codes    string // sorted, space-separated
+		evidence string // of the first reason, when set
+	}{
+		{
+			name:     "phishing feed domain",
+			msg:      Message{Channel: SMS, Kind: Transactional, Sender: "ACME", Recipient: de, Body: "Your order: http://secure.parcel-fee-pay.example/x"},
+			action:   Block,
+			codes:    "PHISHING_DOMAIN",
+			evidence: "http://secure.parcel-fee-pay.example/x",
+		},
+		{
+			name:   "domain not on the feed",
+			msg:    Message{Channel: SMS, Kind: Transactional, Sender: "ACME", Recipient: de, Body: "Your order: https://www.paypal.com/signin"},
+			action: Allow,
+		},
+		{
+			name:   "feed URL entry blocks its host",
+			msg:    Message{Channel: SMS, Kind: Transactional, Sender: "ACME", Recipient: de, Body: "See http://kyc-update.example/other"},
+			action: Block,
+			codes:  "PHISHING_DOMAIN",
+		},
+		{
+			name:     "cyrillic homograph of paypal.com",
+			msg:      Message{Channel: SMS, Kind: Transactional, Sender: "ACME", Recipient: de, Body: "Your order: https://www.pаypal.com/signin"},
+			action:   Block,
+			codes:    "IDN_HOMOGRAPH",
+			evidence: "https://www.pаypal.com/signin",
+		},
+		{
+			name:   "genuine German IDN",
+			msg:    Message{Channel: SMS, Kind: Transactional, Sender: "ACME", Recipient: de, Body: "Ihre Bestellung: https://www.bücher.de/konto"},
+			action: Allow,
+		},
+		{
+			name:     "IP literal link held for review",
+			msg:      Message{Channel: SMS, Kind: Transactional, Sender: "ACME", Recipient: de, Body: "Track it at http://203.0.113.9/track"},
+			action:   Review,
+			codes:    "IP_LITERAL_URL",
+			evidence: "http://203.0.113.9/track",
+		},
+		{
+			name:   "digits in a host name",
+			msg:    Message{Channel: SMS, Kind: Transactional, Sender: "ACME", Recipient: de, Body: "Track it at https://203-0-113-9.example.com/track"},
+			action: Allow,
+		},
+		{
+			name:     "tenant blocked domain",
+			msg:      Message{Channel: SMS, Kind: Transactional, Tenant: "acme", Sender: "ACME", Recipient: de, Body: "Compare: https://deals.rival.example/tv"},
+			action:   Block,
+			codes:    "DOMAIN_BLOCKED",
+			evidence: "https://deals.rival.example/tv",
+		},
+		{
+			name:   "another tenant may link there",
+			msg:    Message{Channel: SMS, Kind: Transactional, Tenant: "globex", Sender: "GLOBEX", Recipient: de, Body: "Compare: https://deals.rival.example/tv"},
+			action: Allow,
+		},
+		{
+			name:   "tenant unregistered sender",
+			msg:    Message{Channel: SMS, Kind: Transactional, Tenant: "acme", Sender: "ACMEDEALS", Recipient: de, Body: "Your order shipped."},
+			action: Block,
+			codes:  "SENDER_NOT_REGISTERED",
+		},
+		{
+			name:   "tenant registered sender in another case",
+			msg:    Message{Channel: SMS, Kind: Transactional, Tenant: "acme", Sender: "acmeshop", Recipient: de, Body: "Your order shipped."},
+			action: Allow,
+		},
+		{
+			name:     "tenant blocked network",
+			msg:      Message{Channel: SMS, Kind: Transactional, Tenant: "acme", Sender: "ACME", Recipient: de, SourceIP: "5.10.0.7", Body: "Your order shipped."},
+			action:   Block,
+			codes:    "SOURCE_IP_BLOCKED",
+			evidence: "5.10.0.7",
+		},
+		{
+			name:   "address outside the tenant blocked network",
+			msg:    Message{Channel: SMS, Kind: Transactional, Tenant: "acme", Sender: "ACME", Recipient: de, SourceIP: "5.10.1.7", Body: "Your order shipped."},
+			action: Allow,
+		},
+		{
+			name:     "blocked source country",
+			msg:      Message{Channel: SMS, Kind: Transactional, Sender: "ACME", Recipient: de, SourceIP: "175.45.176.10", Body: "Your order shipped."},
+			action:   Block,
+			codes:    "SOURCE_COUNTRY_BLOCKED",
+			evidence: "KP",
+		},
+		{
+			name:   "allowed source country over IPv6",
+			msg:    Message{Channel: SMS, Kind: Transactional, Sender: "ACME", Recipient: de, SourceIP: "2a00:1450:4001::1", Body: "Your order shipped."},
+			action: Allow,
+		},
+		{
+			name:   "reserved source address",
+			msg:    Message{Channel: SMS, Kind: Transactional, Sender: "ACME", Recipient: de, SourceIP: "10.1.2.3", Body: "Your order shipped."},
+			action: Allow,
+		},
+		{
+			name:     "uae link",
+			msg:      Message{Channel: SMS, Kind: Transactional, Sender: "ADCB", Recipient: ae, Body: "Statement ready: https://www.adcb.com/statements"},
+			action:   Block,
+			codes:    "URL_NOT_ALLOWED",
+			evidence: "https://www.adcb.com/statements",
+		},
+		{
+			name:   "uae without link",
+			msg:    Message{Channel: SMS, Kind: Transactional, Sender: "ADCB", Recipient: ae, Body: "Your statement is ready in the app."},
+			action: Allow,
+		},
+		{
+			name:     "uae phone number in the body",
+			msg:      Message{Channel: SMS, Kind: Transactional, Sender: "ADCB", Recipient: ae, Body: "Questions? Call +971 50 123 4567."},
+			action:   Block,
+			codes:    "PHONE_NUMBER_NOT_ALLOWED",
+			evidence: "+971 50 123 4567",
+		},
+		{
+			name:   "uae one-time code is no phone number",
+			msg:    Message{Channel: SMS, Kind: OTP, Sender: "ADCB", Recipient: ae, Body: "Your code is 48291375."},
+			action: Allow,
+		},
+		{
+			name:   "iran link",
+			msg:    Message{Channel: SMS, Kind: OTP, Sender: "Google", Recipient: "+989121234567", Body: "G-482913 is your code. g.co/help"},
+			action: Block,
+			codes:  "URL_NOT_ALLOWED",
+		},
+		{
+			name:   "iran without link",
+			msg:    Message{Channel: SMS, Kind: OTP, Sender: "Google", Recipient: "+989121234567", Body: "G-482913 is your code."},
+			action: Allow,
+		},
+		{
+			name:   "china link",
+			msg:    Message{Channel: SMS, Kind: OTP, Sender: "Apple", Recipient: "+8613812345678", Body: "Code 482913 apple.com/support"},
+			action: Block,
+			codes:  "URL_NOT_ALLOWED",
+		},
+		{
+			name:   "china without link",
+			msg:    Message{Channel: SMS, Kind: OTP, Sender: "Apple", Recipient: "+8613812345678", Body: "Code 482913"},
+			action: Allow,
+		},
+		{
+			name:     "taiwan shortener",
+			msg:      Message{Channel: SMS, Kind: Transactional, Sender: "Momo", Recipient: "+886912345678", Body: "Order shipped: https://bit.ly/3xYz"},
+			action:   Block,
+			codes:    "URL_SHORTENER",
+			evidence: "https://bit.ly/3xYz",
+		},
+		{
+			name:   "taiwan full link",
+			msg:    Message{Channel: SMS, Kind: Transactional, Sender: "Momo", Recipient: "+886912345678", Body: "Order shipped: https://www.momoshop.com.tw/order/42"},
+			action: Allow,
+		},
+		{
+			name:   "united states shortener",
+			msg:    Message{Channel: SMS, Kind: Transactional, Sender: "88022", Recipient: us, Body: "Your order: tinyurl.com/abc123"},
+			action: Block,
+			codes:  "URL_SHORTENER",
+		},
+		{
+			name:   "united states full link",
+			msg:    Message{Channel: SMS, Kind: Transactional, Sender: "88022", Recipient: us, Body: "Your order: https://www.example.com/orders/42"},
+			action: Allow,
+		},
+		{
+			name:   "india link to the sender's registered domain",
+			msg:    Message{Channel: SMS, Kind: Transactional, Sender: "VM-HDFCBK", Recipient: "+919812345678", Body: "Statement: https://www.hdfcbank.com/personal"},
+			action: Allow,
+		},
+		{
+			name:     "india link to an unregistered domain",
+			msg:      Message{Channel: SMS, Kind: Transactional, Sender: "VM-HDFCBK", Recipient: "+919812345678", Body: "Update KYC: https://hdfc-kyc.example/login"},
+			action:   Block,
+			codes:    "URL_NOT_WHITELISTED",
+			evidence: "https://hdfc-kyc.example/login",
+		},
+		{
+			name:   "india link registered for another sender",
+			msg:    Message{Channel: SMS, Kind: Transactional, Sender: "AX-ICICIB", Recipient: "+919812345678", Body: "Statement: https://www.hdfcbank.com/personal"},
+			action: Block,
+			codes:  "URL_NOT_WHITELISTED",
+		},
+		{
+			name:     "thailand foreign number sender",
+			msg:      Message{Channel: SMS, Kind: Transactional, Sender: "+6591234567", Recipient: "+66812345678", Body: "Your parcel arrives today."},
+			action:   Block,
+			codes:    "SENDER_ORIGIN_MISMATCH",
+			evidence: "+6591234567",
+		},
+		{
+			name:   "thailand domestic number sender",
+			msg:    Message{Channel: SMS, Kind: Transactional, Sender: "+66812345679", Recipient: "+66812345678", Body: "Your parcel arrives today."},
+			action: Allow,
+		},
+		{
+			name:     "armenia unregistered sender ID",
+			msg:      Message{Channel: SMS, Kind: Transactional, Sender: "FastLoanAM", Recipient: "+37477123456", Body: "Your account is ready."},
+			action:   Block,
+			codes:    "SENDER_NOT_REGISTERED",
+			evidence: "FastLoanAM",
+		},
+		{
+			name:   "armenia registered sender ID",
+			msg:    Message{Channel: SMS, Kind: Transactional, Sender: "Ameriabank", Recipient: "+37477123456", Body: "Your account is ready."},
+			action: Allow,
+		},
+		{
+			name:   "messenger link makes a service message promotional",
+			msg:    Message{Channel: Messenger, Kind: Service, Sender: "ACMEPAGE", Recipient: us, Body: "New arrivals: https://www.example.com/new"},
+			action: Block,
+			codes:  "OUTSIDE_SESSION_WINDOW",
+		},
+		{
+			name:   "messenger service message without link",
+			msg:    Message{Channel: Messenger, Kind: Service, Sender: "ACMEPAGE", Recipient: us, Body: "Your ticket was updated."},
+			action: Allow,
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			d, err := e.Check(context.Background(), &tt.msg)
+			if err != nil {
+				t.Fatalf("Check: %v", err)
+			}
+			if d.Action != tt.action || sortedCodes(d) != tt.codes {
+				t.Errorf("Check(%q) = %v %q, want %v %q (reasons %+v)", tt.msg.Body, d.Action, sortedCodes(d), tt.action, tt.codes, d.Reasons)
+			}
+			if tt.evidence != "" && (len(d.Reasons) == 0 || d.Reasons[0].Evidence != tt.evidence) {
+				t.Errorf("Check(%q) reasons %+v, want evidence %q", tt.msg.Body, d.Reasons, tt.evidence)
+			}
+			for _, r := range d.Reasons {
+				if r.Citation == "" {
+					t.Errorf("reason %s (%s) has no citation", r.Code, r.Rule)
+				}
+			}
+		})
+	}
+}
+
+// TestSourceFacts checks what the policies see of the source address, with
+// and without a GeoIP database.
+func TestSourceFacts(t *testing.T) {
+	withDB := linkEngine(t)
+	without := newEngine(t)
+	tests := []struct {
+		name string
+		e    *Engine
+		ip   string
+		want SourceFacts
+	}{
+		{"no source ip", withDB, "", SourceFacts{}},
+		{"found", withDB, "5.10.1.7", SourceFacts{Present: true, IPInfo: geo.IPInfo{Country: "AM", Found: true}}},
+		{"mapped ipv4 found", withDB, "::ffff:5.10.1.7", SourceFacts{Present: true, IPInfo: geo.IPInfo{Country: "AM", Found: true}}},
+		{"not in the database", withDB, "8.8.8.8", SourceFacts{Present: true}},
+		{"reserved", withDB, "10.1.2.3", SourceFacts{Present: true, IPInfo: geo.IPInfo{Reserved: true}}},
+		{"reserved ipv6", withDB, "fe80::1%eth0", SourceFacts{Present: true, IPInfo: geo.IPInfo{Reserved: true}}},
+		{"without a database the country is unknown", without, "175.45.176.10", SourceFacts{Present: true}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			m := Message{Channel: SMS, Kind: Transactional, Sender: "ACME", Recipient: "+4915123456789", SourceIP: tt.ip, Body: "Hello"}
+			x, err := tt.e.Explain(context.Background(), &m)
+			if err != nil {
+				t.Fatalf("Explain: %v", err)
+			}
+			if x.Facts.Source != tt.want {
+				t.Errorf("source facts for %q = %+v, want %+v", tt.ip, x.Facts.Source, tt.want)
+			}
+			if x.Decision.Action != Allow {
+				t.Errorf("Check(source %q) = %v %v, want allow", tt.ip, x.Decision.Action, codes(x.Decision))
+			}
+		})
+	}
+}
+
+func TestMalformedSourceIPIsValidationError(t *testing.T) {
+	e := newEngine(t)
+	for _, ip := range []string{"999.1.1.1", "5.10.0.0/24", "example.com", " 5.10.0.1", "::ffff::1"} {
+		m := Message{Channel: SMS, Kind: Transactional, Sender: "ACME", Recipient: "+4915123456789", SourceIP: ip, Body: "Hello"}
+		_, err := e.Check(context.Background(), &m)
+		var ve *ValidationError
+		if !errors.As(err, &ve) || ve.Field != "source_ip" || !errors.Is(err, ErrInvalidMessage) {
+			t.Errorf("Check(source_ip %q) error = %v, want a *ValidationError for source_ip", ip, err)
+		}
+	}
+}
+
+func TestNewGeoIPErrors(t *testing.T) {
+	missing := filepath.Join(t.TempDir(), "GeoLite2-Country.mmdb")
+	corrupt := writeTestFile(t, "corrupt.mmdb", []byte("this is not a maxmind database"))
+	good := countryMMDB(t, map[string]string{"5.10.0.0/16": "AM"})
+	tests := []struct {
+		name  string
+		paths []string
+		is    error
+	}{
+		{"missing file", []string{missing}, fs.ErrNotExist},
+		{"corrupt file", []string{corrupt}, geo.ErrCorruptDB},
+		{"good then corrupt", []string{good, corrupt}, geo.ErrCorruptDB},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			e, err := New(WithGeoIP(tt.paths...))
+			if err == nil {
+				e.Close()
+				t.Fatalf("New(WithGeoIP(%v)) succeeded, want an error", tt.paths)
+			}
+			var dbErr *geo.DBError
+			if !errors.Is(err, tt.is) || !errors.As(err, &dbErr) || !strings.Contains(err.Error(), filepath.Base(dbErr.Path)) {
+				t.Errorf("New(WithGeoIP(%v)) = %v, want a *geo.DBError naming the file and matching %v", tt.paths, err, tt.is)
+			}
+		})
+	}
+}
+
+func TestNewPhishingFeedMissing(t *testing.T) {
+	missing := filepath.Join(t.TempDir(), "feed.txt")
+	if _, err := New(WithPhishingFeed(missing)); !errors.Is(err, fs.ErrNotExist) {
+		t.Errorf("New(WithPhishingFeed(missing)) = %v, want fs.ErrNotExist", err)
+	}
+}
+
+// BenchmarkCheckLink measures uncached checks of messages with links, with
+// a GeoIP database and a phishing feed loaded.
+func BenchmarkCheckLink(b *testing.B) {
+	e := linkEngine(b)
+	cases := []struct {
+		name string
+		msg  Message
+		want Action
+	}{
+		{"none/one-link", Message{Channel: SMS, Kind: Transactional, Sender: "ACME", Recipient: "+4915123456789", SourceIP: "5.10.1.7", Body: "Your parcel is on its way: https://www.dhl.de/track?id=00340434161234567890"}, Allow},
+		{"none/phishing", Message{Channel: SMS, Kind: Transactional, Sender: "ACME", Recipient: "+4915123456789", SourceIP: "5.10.1.7", Body: "Your parcel is held: http://secure.parcel-fee-pay.example/pay"}, Block},
+		{"in/registered-link", Message{Channel: SMS, Kind: Transactional, Sender: "VM-HDFCBK", Recipient: "+919812345678", Body: "Statement ready: https://www.hdfcbank.com/personal"}, Allow},
+		{"ae/link-and-phone", Message{Channel: SMS, Kind: Transactional, Sender: "ADCB", Recipient: "+971501234567", Body: "Call +971 50 123 4567 or see https://www.adcb.com"}, Block},
+	}
+	for _, c := range cases {
+		b.Run(c.name, func(b *testing.B) {
+			d, err := e.Check(context.Background(), &c.msg)
+			if err != nil || d.Action != c.want {
+				b.Fatalf("Check = %v %v, %v; want %v", d.Action, codes(d), err, c.want)
+			}
+			b.ReportAllocs()
+			b.SetBytes(int64(len(c.msg.Body)))
+			b.ResetTimer()
+			b.RunParallel(func(pb *testing.PB) {
+				ctx := context.Background()
+				for pb.Next() {
+					m := c.msg
+					if _, err := e.Check(ctx, &m); err != nil {
+						b.Error(err)
+						return
+					}
+				}
+			})
+		})
+	}
+}
