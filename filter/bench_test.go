@@ -2,6 +2,8 @@ package filter
 
 import (
 	"context"
+	"strconv"
+	"sync/atomic"
 	"testing"
 	"time"
 )
@@ -33,6 +35,62 @@ func BenchmarkCheck(b *testing.B) {
 				ctx := context.Background()
 				for pb.Next() {
 					m := c.msg
+					if _, err := e.Check(ctx, &m); err != nil {
+						b.Error(err)
+						return
+					}
+				}
+			})
+		})
+	}
+}
+
+// BenchmarkCheckCached measures the two cache levels: the same message again
+// (exact) and a new message whose facts were seen (facts: a templated OTP
+// with a fresh code).
+func BenchmarkCheckCached(b *testing.B) {
+	e := newEngine(b)
+	ctx := context.Background()
+	otp := Message{Channel: SMS, Kind: OTP, Sender: "ADCB", Recipient: "+971501234567",
+		Body: "Your ADCB verification code is 482913. It expires in 10 minutes. Do not share it with anyone, ADCB never asks for it.", Time: tuesday}
+	promo := Message{Channel: SMS, Kind: Promotional, Sender: "Noon", Recipient: "+971501234567",
+		Body: "White Friday at Noon: up to 70% off electronics, fashion and home, today only. Shop in the app before midnight!", Time: tuesday}
+	for _, c := range []struct {
+		name string
+		msg  Message
+	}{{"allow", otp}, {"block", promo}} {
+		b.Run("exact/"+c.name, func(b *testing.B) {
+			if _, err := e.Check(ctx, &c.msg); err != nil {
+				b.Fatal(err)
+			}
+			b.ReportAllocs()
+			b.SetBytes(int64(len(c.msg.Body)))
+			b.RunParallel(func(pb *testing.PB) {
+				m := c.msg
+				for pb.Next() {
+					if d, err := e.Check(ctx, &m); err != nil || d.Cache != CacheExact {
+						b.Errorf("Check = %v, %v; want an exact-cache hit", d.Cache, err)
+						return
+					}
+				}
+			})
+		})
+		b.Run("facts/"+c.name, func(b *testing.B) {
+			if _, err := e.Check(ctx, &c.msg); err != nil {
+				b.Fatal(err)
+			}
+			// Vary a digit so the exact key misses but the facts repeat.
+			bodies := make([]string, 1000)
+			for i := range bodies {
+				bodies[i] = c.msg.Body + " ref " + strconv.Itoa(100000+i) // same length, same facts
+			}
+			b.ReportAllocs()
+			b.SetBytes(int64(len(c.msg.Body)))
+			var i atomic.Int64
+			b.RunParallel(func(pb *testing.PB) {
+				m := c.msg
+				for pb.Next() {
+					m.Body = bodies[i.Add(1)%int64(len(bodies))]
 					if _, err := e.Check(ctx, &m); err != nil {
 						b.Error(err)
 						return

@@ -67,3 +67,21 @@ func (c Code) DefaultAction() Action {
 	}
 	return Block
 }
+
+// knownCodes indexes the vocabulary, for interning decoded codes.
+var knownCodes = func() map[string]Code {
+	m := map[string]Code{}
+	for _, c := range []Code{
+		PoliticalContent, ReligiousContent, GamblingContent, AdultContent, AlcoholContent,
+		TobaccoContent, FirearmsContent, DrugsContent, HateContent, LoanContent, CryptoContent,
+		FraudLure, PromotionalNotAllowed, MissingOptOutText, PhoneNumberNotAllowed,
+		URLNotAllowed, URLNotWhitelisted, URLShortener, PhishingDomain, DomainBlocked,
+		IDNHomograph, IPLiteralURL, SourceIPBlocked, SourceCountryBlocked,
+		SenderInvalid, SenderOriginMismatch, SenderPremiumRate, SenderIDFormat, SenderNotRegistered,
+		QuietHours, OutsideSessionWindow, SessionLimit, OptedOut, RateLimit, DuplicateFlood,
+		BodyTooLong, EngineError,
+	} {
+		m[string(c)] = c
+	}
+	return m
+}()

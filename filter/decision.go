@@ -40,6 +40,10 @@ type Decision struct {
 	Revision string `json:"revision"`
 	// Cached is true when a cache answered instead of the policies.
 	Cached bool `json:"cached"`
+	// Cache names the level that answered: CacheExact (the same message
+	// was decided in the same minute) or CacheFacts (a message with the
+	// same facts was); empty when the policies decided.
+	Cache string `json:"cache,omitempty"`
 }
 
 // Reason is one rule that fired. Code is from the stable vocabulary in

@@ -1,0 +1,341 @@
+package filter
+
+import (
+	"encoding/binary"
+	"hash/maphash"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/coocood/freecache"
+)
+
+// Decision caches (DESIGN.md pipeline steps 2 and 7).
+//
+// The exact cache is keyed by a 128-bit hash of every message field a policy
+// can see, the minute the message is checked in, the age of the last inbound
+// message in minutes, and the policy generation (a new one at every load or
+// reload, so stale entries are never served). The fact cache is keyed by a
+// hash of the encoded facts document and the generation: a new message whose
+// facts were seen before skips OPA. Both hold decisions without their id, in
+// a compact binary form inside freecache, so they put no pressure on the GC
+// and their memory is bounded by their configured size.
+//
+// A cached decision equals the uncached one for the same message, clock and
+// policy revision: everything a decision depends on is in the key.
+
+// Default cache sizes.
+const (
+	DefaultExactCacheBytes = 16 << 20
+	DefaultFactCacheBytes  = 32 << 20
+	minCacheBytes          = 512 << 10 // freecache's floor
+)
+
+// cacheTTL bounds how long an entry lives. Keys already change every minute
+// (they hold the minute), so older entries can only take space.
+const cacheTTL = 120 // seconds
+
+// Cache levels, as in Decision.Cache.
+const (
+	CacheExact = "exact"
+	CacheFacts = "facts"
+)
+
+// WithCacheSizes sets the exact-message and fact cache sizes in bytes. 0
+// keeps a default; a negative size turns that cache off. Sizes below 512 KiB
+// are raised to it.
+func WithCacheSizes(exactBytes, factBytes int) Option {
+	return func(o *options) {
+		o.exactCacheBytes, o.factCacheBytes = exactBytes, factBytes
+	}
+}
+
+// decisionCache is one cache level. A nil *decisionCache caches nothing.
+type decisionCache struct {
+	c *freecache.Cache
+}
+
+func newDecisionCache(size, def int) *decisionCache {
+	switch {
+	case size < 0:
+		return nil
+	case size == 0:
+		size = def
+	case size < minCacheBytes:
+		size = minCacheBytes
+	}
+	return &decisionCache{c: freecache.NewCache(size)}
+}
+
+type cacheKey [16]byte
+
+var (
+	keySeed1 = maphash.MakeSeed()
+	keySeed2 = maphash.MakeSeed()
+)
+
+// keyHasher builds a 128-bit key from length-prefixed fields, so that no two
+// different field lists hash the same input.
+type keyHasher struct {
+	h1, h2 maphash.Hash
+}
+
+func (k *keyHasher) reset() {
+	k.h1.SetSeed(keySeed1)
+	k.h2.SetSeed(keySeed2)
+}
+
+func (k *keyHasher) str(s string) {
+	k.u64(uint64(len(s)))
+	k.h1.WriteString(s)
+	k.h2.WriteString(s)
+}
+
+func (k *keyHasher) bytes(b []byte) {
+	k.u64(uint64(len(b)))
+	k.h1.Write(b)
+	k.h2.Write(b)
+}
+
+func (k *keyHasher) u64(v uint64) {
+	var b [8]byte
+	binary.LittleEndian.PutUint64(b[:], v)
+	k.h1.Write(b[:])
+	k.h2.Write(b[:])
+}
+
+func (k *keyHasher) sum() cacheKey {
+	var key cacheKey
+	binary.LittleEndian.PutUint64(key[:8], k.h1.Sum64())
+	binary.LittleEndian.PutUint64(key[8:], k.h2.Sum64())
+	return key
+}
+
+var hasherPool = sync.Pool{New: func() any { return new(keyHasher) }}
+
+// exactKey hashes what a policy can see of a message: its fields, the minute
+// it is checked in (time facts have minute resolution) and the conversation
+// facts (from the message and the state store).
+func exactKey(p *policy, m *Message, country string, now time.Time, conv *ConversationFacts) cacheKey {
+	k := hasherPool.Get().(*keyHasher)
+	k.reset()
+	k.u64(p.generation)
+	k.str(string(m.Channel))
+	k.str(string(m.Kind))
+	k.str(country)
+	k.str(m.Sender)
+	k.str(m.Recipient)
+	k.str(m.SourceIP)
+	k.str(m.Tenant)
+	k.str(m.Body)
+	k.u64(uint64(now.Unix() / 60))
+	var flags uint64
+	if conv.HasInbound {
+		flags |= 1
+	}
+	if conv.OptedOut {
+		flags |= 2
+	}
+	k.u64(flags)
+	k.u64(uint64(conv.InboundAgeMinutes))
+	k.u64(uint64(conv.SessionMessages))
+	key := k.sum()
+	hasherPool.Put(k)
+	return key
+}
+
+// factKey hashes an encoded facts document.
+func factKey(p *policy, encoded []byte) cacheKey {
+	k := hasherPool.Get().(*keyHasher)
+	k.reset()
+	k.u64(p.generation)
+	k.bytes(encoded)
+	key := k.sum()
+	hasherPool.Put(k)
+	return key
+}
+
+var bufPool = sync.Pool{New: func() any { b := make([]byte, 0, 512); return &b }}
+
+// get returns the cached decision for key, if any.
+func (c *decisionCache) get(p *policy, key cacheKey) (Decision, bool) {
+	if c == nil {
+		return Decision{}, false
+	}
+	bp := bufPool.Get().(*[]byte)
+	defer bufPool.Put(bp)
+	val, err := c.c.GetWithBuf(key[:], (*bp)[:cap(*bp)])
+	if err != nil {
+		return Decision{}, false
+	}
+	if cap(val) > cap(*bp) {
+		*bp = val[:0] // keep the larger buffer
+	}
+	return p.decodeDecision(val)
+}
+
+// put caches d under key. Decisions too large for the cache are not cached.
+func (c *decisionCache) put(key cacheKey, d *Decision) {
+	if c == nil {
+		return
+	}
+	bp := bufPool.Get().(*[]byte)
+	b := encodeDecision((*bp)[:0], d)
+	_ = c.c.Set(key[:], b, cacheTTL) // too large: not cached, decided again next time
+	*bp = b[:0]
+	bufPool.Put(bp)
+}
+
+// stats returns hits and lookups.
+func (c *decisionCache) stats() (hits, lookups int64) {
+	if c == nil {
+		return 0, 0
+	}
+	return c.c.HitCount(), c.c.LookupCount()
+}
+
+// CacheStats reports the decision caches' counters since the engine started.
+type CacheStats struct {
+	ExactHits, ExactLookups int64
+	FactHits, FactLookups   int64
+	ExactEntries            int64
+	FactEntries             int64
+}
+
+// CacheStats returns the caches' counters. It is safe for concurrent use.
+func (e *Engine) CacheStats() CacheStats {
+	var s CacheStats
+	s.ExactHits, s.ExactLookups = e.exact.stats()
+	s.FactHits, s.FactLookups = e.facts.stats()
+	if e.exact != nil {
+		s.ExactEntries = e.exact.c.EntryCount()
+	}
+	if e.facts != nil {
+		s.FactEntries = e.facts.c.EntryCount()
+	}
+	return s
+}
+
+// The encoding: version, action, until (unix seconds, zone offset in
+// seconds), then each reason's code, rule and evidence. Country and citation
+// come back from the policy's rule table, so entries stay small.
+const encodingVersion = 1
+
+var actionBytes = map[Action]byte{Allow: 0, Review: 1, Defer: 2, Block: 3}
+var byteActions = [...]Action{Allow, Review, Defer, Block}
+
+func encodeDecision(b []byte, d *Decision) []byte {
+	b = append(b, encodingVersion, actionBytes[d.Action])
+	if d.Until.IsZero() {
+		b = append(b, 0)
+	} else {
+		b = append(b, 1)
+		_, off := d.Until.Zone()
+		b = binary.AppendVarint(b, d.Until.Unix())
+		b = binary.AppendVarint(b, int64(off))
+	}
+	b = binary.AppendUvarint(b, uint64(len(d.Reasons)))
+	for _, r := range d.Reasons {
+		b = appendString(b, string(r.Code))
+		b = appendString(b, r.Rule)
+		b = appendString(b, r.Evidence)
+	}
+	return b
+}
+
+func appendString(b []byte, s string) []byte {
+	b = binary.AppendUvarint(b, uint64(len(s)))
+	return append(b, s...)
+}
+
+// decodeDecision reverses encodeDecision; a malformed entry is a miss.
+func (p *policy) decodeDecision(b []byte) (Decision, bool) {
+	if len(b) < 3 || b[0] != encodingVersion || int(b[1]) >= len(byteActions) {
+		return Decision{}, false
+	}
+	d := Decision{Action: byteActions[b[1]], Revision: p.set.Revision(), Reasons: []Reason{}}
+	b = b[2:]
+	hasUntil := b[0] == 1
+	b = b[1:]
+	if hasUntil {
+		unix, n := binary.Varint(b)
+		if n <= 0 {
+			return Decision{}, false
+		}
+		off, m := binary.Varint(b[n:])
+		if m <= 0 {
+			return Decision{}, false
+		}
+		b = b[n+m:]
+		d.Until = time.Unix(unix, 0).In(fixedZone(int(off)))
+	}
+	count, n := binary.Uvarint(b)
+	if n <= 0 || count > uint64(len(b)) {
+		return Decision{}, false
+	}
+	b = b[n:]
+	if count > 0 {
+		d.Reasons = make([]Reason, count)
+	}
+	for i := range d.Reasons {
+		var code, rule, evidence []byte
+		var ok bool
+		if code, b, ok = readString(b); !ok {
+			return Decision{}, false
+		}
+		if rule, b, ok = readString(b); !ok {
+			return Decision{}, false
+		}
+		if evidence, b, ok = readString(b); !ok {
+			return Decision{}, false
+		}
+		info, known := p.ruleInfo[string(rule)] // no allocation for the lookup
+		if !known {
+			return Decision{}, false
+		}
+		d.Reasons[i] = Reason{
+			Code:     internCode(code),
+			Rule:     info.rule,
+			Country:  info.country,
+			Evidence: string(evidence),
+			Citation: info.citation,
+		}
+	}
+	return d, true
+}
+
+func readString(b []byte) (s, rest []byte, ok bool) {
+	n, k := binary.Uvarint(b)
+	if k <= 0 || n > uint64(len(b)-k) {
+		return nil, nil, false
+	}
+	return b[k : k+int(n)], b[k+int(n):], true
+}
+
+// ruleInfo is what a reason takes from its rule, precomputed per policy so
+// that decisions (cached or not) share the strings.
+type ruleInfo struct {
+	rule, country, citation string
+}
+
+// internCode returns the vocabulary's Code for b without allocating.
+func internCode(b []byte) Code {
+	if c, ok := knownCodes[string(b)]; ok {
+		return c
+	}
+	return Code(b)
+}
+
+var zones sync.Map // offset seconds → *time.Location
+
+func fixedZone(off int) *time.Location {
+	if loc, ok := zones.Load(off); ok {
+		return loc.(*time.Location)
+	}
+	loc := time.FixedZone("", off)
+	zones.Store(off, loc)
+	return loc
+}
+
+// generations numbers loaded policies, for cache keys.
+var generations atomic.Uint64

@@ -1,0 +1,185 @@
+package filter
+
+import (
+	"bufio"
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"reflect"
+	"strings"
+	"testing"
+	"time"
+)
+
+// corpusMessages returns a generated mix of messages across countries,
+// channels, kinds, senders and times, plus, when ../shared/data is present,
+// real bodies from the UCI and Thai corpora.
+func corpusMessages(t testing.TB) []Message {
+	t.Helper()
+	bodies := []string{
+		"Your verification code is 482913. Do not share it.",
+		"Your verification code is 771204. Do not share it.",
+		"Black Friday: -20% sur les casques. STOP au 36111",
+		"White Friday: up to 70% off electronics, today only.",
+		"Vote for the opposition candidate in the presidential election!",
+		"Vote for your favourite flavour and win a free scoop",
+		"Your parcel is held at customs. Pay the fee: http://dhl-parcel.example/track",
+		"Ihr Paket wird heute zugestellt: https://www.dhl.de/de/privatkunden.html",
+		"Casino jackpot tonight, bet now at bit.ly/abc123",
+		"Call us on +971 4 123 4567 for the offer",
+		"انتخابات مجلس در راه است، رأی دهید",
+		"บาคาร่า ฝาก-ถอน ไม่มีขั้นต่ำ",
+		"Trendyol'da Efsane Kasım indirimleri başladı!",
+		"PChome 雙11 限時優惠，全館免運！",
+		strings.Repeat("long message ", 90),
+	}
+	dests := []struct{ country, recipient string }{
+		{"AE", "+971501234567"}, {"IN", "+919876543210"}, {"FR", "+33612345678"}, {"TR", "+905321234567"},
+		{"TH", "+66812345678"}, {"TW", "+886912345678"}, {"HK", "+85251234567"}, {"IR", "+989121234567"},
+		{"US", "+12025550123"}, {"DE", "+4915123456789"}, {"CN", "+8613812345678"}, {"AM", "+37477123456"},
+	}
+	senders := []string{"AD-Noon", "Noon", "VM-512345", "VM-HDFCBK", "#HSBC", "+449012345678", "+66812345679", "22395", "TESTBANK"}
+	channels := []Channel{SMS, Viber, WhatsApp, Messenger}
+	kinds := []Kind{Promotional, Transactional, OTP, Service}
+	base := time.Date(2026, 11, 24, 0, 0, 0, 0, time.UTC)
+	var msgs []Message
+	i := 0
+	for _, body := range bodies {
+		for _, d := range dests {
+			i++
+			m := Message{
+				ID:        fmt.Sprint("gen-", i),
+				Channel:   channels[i%len(channels)],
+				Kind:      kinds[i%len(kinds)],
+				Country:   d.country,
+				Sender:    senders[i%len(senders)],
+				Recipient: d.recipient,
+				Body:      body,
+				Time:      base.Add(time.Duration(i*37) * time.Minute),
+				Tenant:    "acme",
+			}
+			if i%3 == 0 {
+				m.LastInboundAt = m.Time.Add(-time.Duration(i*13) * time.Minute)
+			}
+			if i%5 == 0 {
+				m.SourceIP = fmt.Sprintf("198.51.100.%d", i%250)
+			}
+			msgs = append(msgs, m)
+		}
+	}
+	msgs = append(msgs, sharedCorpus(t, 600)...)
+	return msgs
+}
+
+// sharedCorpus reads up to n bodies from the shared corpora when present.
+func sharedCorpus(t testing.TB, n int) []Message {
+	dir := filepath.Join("..", "..", "shared", "data")
+	var msgs []Message
+	f, err := os.Open(filepath.Join(dir, "uci-sms-spam-collection", "SMSSpamCollection"))
+	if err != nil {
+		t.Logf("shared corpora absent (%v): generated messages only", err)
+		return nil
+	}
+	defer f.Close()
+	sc := bufio.NewScanner(f)
+	dests := []string{"+971501234567", "+33612345678", "+12025550123", "+66812345678"}
+	for sc.Scan() && len(msgs) < n {
+		_, body, ok := strings.Cut(sc.Text(), "\t")
+		if !ok {
+			continue
+		}
+		k := len(msgs)
+		msgs = append(msgs, Message{
+			ID: fmt.Sprint("uci-", k), Channel: SMS, Kind: []Kind{Promotional, Transactional}[k%2],
+			Sender: "Shop", Recipient: dests[k%len(dests)], Body: body,
+			Time: time.Date(2026, 11, 24, k%24, k%60, 0, 0, time.UTC),
+		})
+	}
+	return msgs
+}
+
+// TestCachedEqualsUncached is the caches' correctness property: with caches
+// on, every decision equals the one an engine without caches makes, whether
+// the policies, the fact cache or the exact cache answered.
+func TestCachedEqualsUncached(t *testing.T) {
+	cached := newEngine(t)
+	uncached := newEngine(t, WithCacheSizes(-1, -1))
+	msgs := corpusMessages(t)
+	levels := map[string]int{}
+	ctx := context.Background()
+	for round := range 2 { // the second round hits the exact cache
+		for i := range msgs {
+			m := msgs[i]
+			want, wantErr := uncached.Check(ctx, &m)
+			got, gotErr := cached.Check(ctx, &m)
+			if (wantErr == nil) != (gotErr == nil) {
+				t.Fatalf("round %d, %s: errors differ: cached %v, uncached %v", round, m.ID, gotErr, wantErr)
+			}
+			levels[got.Cache]++
+			if got.Cached != (got.Cache != "") {
+				t.Errorf("%s: Cached = %v with Cache %q", m.ID, got.Cached, got.Cache)
+			}
+			got.Cached, got.Cache, got.Revision = false, "", ""
+			want.Revision = ""
+			if !reflect.DeepEqual(got, want) || !got.Until.Equal(want.Until) || got.Until.String() != want.Until.String() {
+				t.Fatalf("round %d, %s: cached decision\n%+v\nwant\n%+v", round, m.ID, got, want)
+			}
+		}
+	}
+	t.Logf("%d messages, answered by: policies %d, fact cache %d, exact cache %d",
+		len(msgs), levels[""], levels[CacheFacts], levels[CacheExact])
+	if levels[CacheExact] < len(msgs)/2 || levels[CacheFacts] == 0 {
+		t.Errorf("the caches were hardly used: %v", levels)
+	}
+}
+
+func TestCacheLevels(t *testing.T) {
+	e := newEngine(t)
+	ctx := context.Background()
+	m := Message{ID: "a", Channel: SMS, Kind: OTP, Sender: "ADCB", Recipient: "+971501234567", Body: "Your code is 482913", Time: tuesday}
+	first, _ := e.Check(ctx, &m)
+	again, _ := e.Check(ctx, &m)
+	m2 := m
+	m2.ID, m2.Body = "b", "Your code is 771204" // other body, same facts
+	other, _ := e.Check(ctx, &m2)
+	later := m
+	later.Time = tuesday.Add(time.Minute) // new minute: new time facts
+	next, _ := e.Check(ctx, &later)
+	for _, c := range []struct {
+		name string
+		d    Decision
+		want string
+	}{{"first", first, ""}, {"same message", again, CacheExact}, {"same facts", other, CacheFacts}, {"next minute", next, ""}} {
+		if c.d.Cache != c.want {
+			t.Errorf("%s: Cache = %q, want %q", c.name, c.d.Cache, c.want)
+		}
+	}
+	if other.ID != "b" || again.ID != "a" {
+		t.Errorf("cached decisions carry ids %q, %q; want the asking message's", again.ID, other.ID)
+	}
+	if s := e.CacheStats(); s.ExactHits != 1 || s.FactHits != 1 {
+		t.Errorf("CacheStats = %+v, want one hit at each level", s)
+	}
+}
+
+func TestDecisionEncodingRoundTrip(t *testing.T) {
+	e := newEngine(t)
+	p := e.policy.Load()
+	until := time.Date(2026, 11, 25, 7, 0, 0, 0, time.FixedZone("", 4*3600))
+	d := Decision{Action: Defer, Until: until, Revision: p.set.Revision(), Reasons: []Reason{
+		{Code: QuietHours, Rule: "ae/promotional-quiet-hours", Evidence: "2026-11-24T22:30"},
+	}}
+	d.Reasons[0].Country = p.ruleInfo["ae/promotional-quiet-hours"].country
+	d.Reasons[0].Citation = p.ruleInfo["ae/promotional-quiet-hours"].citation
+	got, ok := p.decodeDecision(encodeDecision(nil, &d))
+	if !ok || !reflect.DeepEqual(got.Reasons, d.Reasons) || got.Action != d.Action || !got.Until.Equal(until) ||
+		got.Until.Format(time.RFC3339) != "2026-11-25T07:00:00+04:00" {
+		t.Fatalf("decode(encode(d)) = %+v, %v; want %+v", got, ok, d)
+	}
+	for _, bad := range [][]byte{nil, {9, 0, 0, 0}, {1, 7, 0, 0}, {1, 0, 0, 5, 1}, encodeDecision(nil, &d)[:8]} {
+		if _, ok := p.decodeDecision(bad); ok {
+			t.Errorf("decodeDecision(%v) accepted a malformed entry", bad)
+		}
+	}
+}
