@@ -542,7 +542,9 @@ func linkCodes(t *testing.T, e *Engine, body string) map[Code]bool {
 	return got
 }
 
-func pct(n, of int) string { return fmt.Sprintf("%d/%d (%.1f%%)", n, of, 100*float64(n)/float64(max(of, 1))) }
+func pct(n, of int) string {
+	return fmt.Sprintf("%d/%d (%.1f%%)", n, of, 100*float64(n)/float64(max(of, 1)))
+}
 
 // TestEvalPunycodeThroughEngine measures, through the Engine and the global
 // pack, the share of real punycode phishing domains that a check flags
