@@ -9,6 +9,7 @@ import (
 	"os"
 	"slices"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -23,10 +24,12 @@ import (
 // work (compiling policies, building matchers); Check only reads, and an
 // Engine is safe for concurrent use. The zero value is not usable: call New.
 type Engine struct {
-	opts    options
-	numbers *geo.Numbers
-	ipdb    *geo.IPDB // nil without WithGeoIP
-	policy  atomic.Pointer[policy]
+	opts     options
+	numbers  *geo.Numbers
+	obs      *observer              // metrics and decision log (observe.go)
+	reloadMu sync.Mutex             // serializes reloads (reload.go)
+	prev     atomic.Pointer[policy] // the revision replaced last, for Rollback
+	policy   atomic.Pointer[policy]
 }
 
 // policy is one loaded policy revision with everything derived from it. It is
@@ -38,6 +41,7 @@ type policy struct {
 	keywords *terms.Matcher            // opt-out and opt-in keywords, for inbound messages
 	links    *links.Analyzer
 	lookups  map[string]packLookups // "" → the global pack; upper-case country → its pack
+	ipdb     *geo.IPDB              // nil without WithGeoIP; per revision, so a reload re-opens it
 }
 
 // matcher returns the content matcher for a destination.
@@ -66,30 +70,23 @@ func New(opts ...Option) (*Engine, error) {
 		o.policies = policies.FS
 	}
 	e := &Engine{opts: o, numbers: geo.NewNumbers(0)}
-	if len(o.geoIPPaths) > 0 {
-		db, err := geo.OpenIPDB(o.geoIPPaths[0], o.geoIPPaths[1:]...)
-		if err != nil {
-			return nil, fmt.Errorf("filter: geoip: %w", err)
-		}
-		e.ipdb = db
+	var err error
+	if e.obs, err = newObserver(o.life); err != nil {
+		return nil, err
 	}
-	p, err := e.loadPolicy(context.Background(), o.policies)
+	p, err := e.loadRevision(context.Background(), o.policies, false)
 	if err != nil {
-		e.Close()
 		return nil, err
 	}
 	e.policy.Store(p)
+	e.obs.loaded(p.set.Revision())
 	return e, nil
 }
 
-// Close releases the GeoIP databases. Checks must not run during or after
-// Close.
-func (e *Engine) Close() error {
-	if e.ipdb != nil {
-		return e.ipdb.Close()
-	}
-	return nil
-}
+// Close exists for symmetry with resources an Engine may hold in the
+// future; revisions (GeoIP databases included) are held in memory and freed
+// by the garbage collector once no check uses them. It always returns nil.
+func (e *Engine) Close() error { return nil }
 
 // loadPolicy compiles a policy source and everything Go derives from it.
 func (e *Engine) loadPolicy(ctx context.Context, fsys fs.FS) (*policy, error) {
@@ -204,8 +201,11 @@ func (e *Engine) Revision() string { return e.policy.Load().set.Revision() }
 // Decision is then empty), or an evaluation failure, for which the Decision
 // follows the fail mode (see WithFailMode) and carries ENGINE_ERROR.
 // Check is safe for concurrent use.
-func (e *Engine) Check(ctx context.Context, m *Message) (Decision, error) {
-	d, _, err := e.check(ctx, m)
+func (e *Engine) Check(ctx context.Context, m *Message) (d Decision, err error) {
+	start := time.Now()
+	ctx, cancel := e.begin(ctx)
+	defer func() { e.finish(m, &d, &err, start, recover()); cancel() }()
+	d, _, err = e.check(ctx, m)
 	return d, err
 }
 
@@ -220,9 +220,12 @@ type Explanation struct {
 
 // Explain is Check that also returns the facts and the titles of the rules
 // that fired, for "why was this blocked?".
-func (e *Engine) Explain(ctx context.Context, m *Message) (Explanation, error) {
+func (e *Engine) Explain(ctx context.Context, m *Message) (x Explanation, err error) {
+	start := time.Now()
+	ctx, cancel := e.begin(ctx)
+	defer func() { e.finish(m, &x.Decision, &err, start, recover()); cancel() }()
 	d, facts, err := e.check(ctx, m)
-	x := Explanation{Decision: d, Facts: facts}
+	x = Explanation{Decision: d, Facts: facts}
 	p := e.policy.Load()
 	for _, r := range d.Reasons {
 		if c, ok := p.set.Citation(r.Rule); ok {

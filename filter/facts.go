@@ -142,7 +142,7 @@ func (e *Engine) buildFacts(p *policy, m *Message, country string, rcpt geo.Reci
 	}
 	f.Sender.Registered = registered(f.Sender.Sender, dest.senders, tn)
 	if src.IsValid() {
-		f.Source = SourceFacts{Present: true, IPInfo: e.ipdb.Lookup(src)}
+		f.Source = SourceFacts{Present: true, IPInfo: p.ipdb.Lookup(src)}
 		if global.blockedNetworks.Contains(src) || dest.blockedNetworks.Contains(src) ||
 			tn != nil && tn.blockedNetworks.Contains(src) {
 			f.Source.Blocked, f.Source.IP = true, src.String()

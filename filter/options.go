@@ -1,8 +1,13 @@
 package filter
 
 import (
+	"io"
 	"io/fs"
+	"log/slog"
 	"time"
+
+	"github.com/open-policy-agent/opa/v1/bundle"
+	"github.com/prometheus/client_golang/prometheus"
 )
 
 // FailMode says what Check's Decision is when the engine cannot decide (a
@@ -32,6 +37,8 @@ type options struct {
 	phishingFeed   string
 	shortenerFiles []string
 	tenants        map[string]*tenant
+
+	life lifecycleOptions // reloads and observability (observe.go)
 }
 
 func defaultOptions() options {
@@ -99,4 +106,68 @@ func WithTenant(name string, t Tenant) Option {
 		}
 		o.tenants[name] = t.compile()
 	}
+}
+
+// WithBundleVerification makes ReloadBundle and PollBundle accept only
+// bundles signed with one of the keys of vc (OPA's bundle verification
+// config); an unsigned or tampered bundle is refused and the running
+// revision stays.
+func WithBundleVerification(vc *bundle.VerificationConfig) Option {
+	return func(o *options) { o.life.verification = vc }
+}
+
+// WithReloadTests sets whether Reload runs the packs' Rego tests and refuses
+// a revision whose tests fail (the default: true). New never runs them.
+func WithReloadTests(run bool) Option {
+	return func(o *options) { o.life.skipTests = !run }
+}
+
+// WithReloadDebounce sets how long Watch waits after the last change to a
+// policy file before reloading, so that an editor's or a deploy's burst of
+// writes makes one reload. d <= 0 keeps the default (DefaultDebounce).
+func WithReloadDebounce(d time.Duration) Option {
+	return func(o *options) {
+		if d > 0 {
+			o.life.debounce = d
+		}
+	}
+}
+
+// WithCheckBudget sets the deadline of a check whose context has none
+// (default DefaultCheckBudget); d < 0 leaves such checks without one. A
+// check past its deadline returns the context's error and a Decision that
+// follows the fail mode with the reason ENGINE_TIMEOUT.
+func WithCheckBudget(d time.Duration) Option {
+	return func(o *options) { o.life.budget = d }
+}
+
+// WithReloadHook calls hook after every Reload, ReloadBundle, Rollback and
+// watched or polled reload, successful or not, from the reloading
+// goroutine. A panicking hook is ignored.
+func WithReloadHook(hook func(ReloadEvent)) Option {
+	return func(o *options) { o.life.hook = hook }
+}
+
+// WithLogger logs reloads (info), refused reloads (error) and checks that
+// could not decide (warn) to l. Without it the Engine logs nothing.
+func WithLogger(l *slog.Logger) Option {
+	return func(o *options) { o.life.logger = l }
+}
+
+// WithMetrics registers the Engine's Prometheus metrics with r (names under
+// msgfilter_: checks_total{action,country}, check_duration_seconds,
+// cache_hits_total, check_errors_total{kind}, reloads_total{result},
+// policy_revision{revision}, policy_loaded_timestamp_seconds). New fails if
+// they are already registered there.
+func WithMetrics(r prometheus.Registerer) Option {
+	return func(o *options) { o.life.registerer = r }
+}
+
+// WithDecisionLog writes one JSON line per Check and Explain to w: the time,
+// the message's id, channel, kind, country, tenant, sender and recipient,
+// the decision, the latency and any error. The body is never written, and
+// phone numbers and OTP-like codes are masked (see MaskText) unless masked
+// is false. Writes are serialized; a failing writer does not fail checks.
+func WithDecisionLog(w io.Writer, masked bool) Option {
+	return func(o *options) { o.life.decisionLog, o.life.unmasked = w, !masked }
 }

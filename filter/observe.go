@@ -1,0 +1,359 @@
+package filter
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"runtime/debug"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/open-policy-agent/opa/v1/bundle"
+	"github.com/prometheus/client_golang/prometheus"
+)
+
+// EngineTimeout marks the decision the fail mode made when no decision was
+// reached before the check's deadline (the caller's, or the default budget
+// of WithCheckBudget). Check also returns the context's error.
+const EngineTimeout Code = "ENGINE_TIMEOUT"
+
+// ErrPanic is matched (errors.Is) by the error Check returns when a stage
+// panicked: the panic is recovered, the decision follows the fail mode and
+// carries ENGINE_ERROR.
+var ErrPanic = errors.New("filter: panic during check")
+
+// DefaultCheckBudget is the deadline given to a check whose context has
+// none. It is generous (a check takes 0.1-1 ms; a body at the 64 KiB cap
+// takes tens of milliseconds); gateways should pass their own deadline.
+const DefaultCheckBudget = time.Second
+
+// ReloadEvent reports one Reload, ReloadBundle or Rollback to the hook of
+// WithReloadHook, the log and the metrics.
+type ReloadEvent struct {
+	Source   string        // "fs", "bundle", "watch", "poll" or "rollback"
+	Revision string        // the revision now deciding; "" when Err is set
+	Previous string        // the revision that decided before
+	Err      error         // why the reload was refused; the previous revision stays
+	Duration time.Duration // to build and test the revision
+}
+
+// lifecycleOptions are the options of reloads and observability.
+type lifecycleOptions struct {
+	verification *bundle.VerificationConfig
+	skipTests    bool
+	debounce     time.Duration
+	budget       time.Duration
+	hook         func(ReloadEvent)
+	logger       *slog.Logger
+	registerer   prometheus.Registerer
+	decisionLog  io.Writer
+	unmasked     bool
+}
+
+// observer holds what Check reports to. Its zero value reports nothing.
+type observer struct {
+	checks    *prometheus.CounterVec // action, country
+	latency   prometheus.Histogram   // seconds
+	cacheHits *prometheus.CounterVec // level
+	errors    *prometheus.CounterVec // kind
+	reloads   *prometheus.CounterVec // result
+	revision  *prometheus.GaugeVec   // revision; 1 for the one deciding
+	lastLoad  prometheus.Gauge       // unix seconds of the last successful reload
+	logMu     sync.Mutex             // one decision-log line per Write
+	logW      io.Writer
+	logBuf    []byte
+}
+
+// newObserver registers the metrics; a nil Registerer registers none.
+func newObserver(o lifecycleOptions) (*observer, error) {
+	ob := &observer{logW: o.decisionLog}
+	if o.registerer == nil {
+		return ob, nil
+	}
+	ob.checks = prometheus.NewCounterVec(prometheus.CounterOpts{
+		Namespace: "msgfilter", Name: "checks_total",
+		Help: "Checks decided, by action and destination country (errors included, with the fail mode's action).",
+	}, []string{"action", "country"})
+	ob.latency = prometheus.NewHistogram(prometheus.HistogramOpts{
+		Namespace: "msgfilter", Name: "check_duration_seconds",
+		Help:    "Time to decide one message.",
+		Buckets: prometheus.ExponentialBuckets(5e-6, 2.5, 12), // 5 µs .. ~300 ms
+	})
+	ob.cacheHits = prometheus.NewCounterVec(prometheus.CounterOpts{
+		Namespace: "msgfilter", Name: "cache_hits_total",
+		Help: "Checks answered from a decision cache.",
+	}, []string{"level"})
+	ob.errors = prometheus.NewCounterVec(prometheus.CounterOpts{
+		Namespace: "msgfilter", Name: "check_errors_total",
+		Help: "Checks that could not decide, by kind: invalid, timeout, panic, engine.",
+	}, []string{"kind"})
+	ob.reloads = prometheus.NewCounterVec(prometheus.CounterOpts{
+		Namespace: "msgfilter", Name: "reloads_total",
+		Help: "Policy reloads and rollbacks, by result: ok or failed.",
+	}, []string{"result"})
+	ob.revision = prometheus.NewGaugeVec(prometheus.GaugeOpts{
+		Namespace: "msgfilter", Name: "policy_revision",
+		Help: "1 for the policy revision deciding.",
+	}, []string{"revision"})
+	ob.lastLoad = prometheus.NewGauge(prometheus.GaugeOpts{
+		Namespace: "msgfilter", Name: "policy_loaded_timestamp_seconds",
+		Help: "When the deciding revision was loaded.",
+	})
+	for _, c := range []prometheus.Collector{ob.checks, ob.latency, ob.cacheHits, ob.errors, ob.reloads, ob.revision, ob.lastLoad} {
+		if err := o.registerer.Register(c); err != nil {
+			return nil, fmt.Errorf("filter: metrics: %w", err)
+		}
+	}
+	return ob, nil
+}
+
+// loaded records the revision now deciding.
+func (ob *observer) loaded(rev string) {
+	if ob.revision == nil {
+		return
+	}
+	ob.revision.Reset()
+	ob.revision.WithLabelValues(rev).Set(1)
+	ob.lastLoad.SetToCurrentTime()
+}
+
+// reported tells the hook, the log and the metrics about a reload.
+func (e *Engine) reported(ev ReloadEvent) {
+	ob := e.obs
+	result := "ok"
+	if ev.Err != nil {
+		result = "failed"
+	}
+	if ob.reloads != nil {
+		ob.reloads.WithLabelValues(result).Inc()
+	}
+	if ev.Err == nil {
+		ob.loaded(ev.Revision)
+	}
+	if l := e.opts.life.logger; l != nil {
+		if ev.Err != nil {
+			l.Error("policy reload refused; the running revision stays", "source", ev.Source,
+				"revision", ev.Previous, "error", ev.Err, "duration", ev.Duration)
+		} else {
+			l.Info("policy revision loaded", "source", ev.Source, "revision", ev.Revision,
+				"previous", ev.Previous, "duration", ev.Duration)
+		}
+	}
+	if h := e.opts.life.hook; h != nil {
+		func() {
+			defer func() { _ = recover() }() // a faulty hook must not take the reloader down
+			h(ev)
+		}()
+	}
+}
+
+// begin applies the default budget to a context without a deadline.
+func (e *Engine) begin(ctx context.Context) (context.Context, context.CancelFunc) {
+	if ctx == nil {
+		ctx = context.Background()
+	}
+	if _, ok := ctx.Deadline(); ok || e.opts.life.budget < 0 {
+		return ctx, func() {}
+	}
+	budget := e.opts.life.budget
+	if budget == 0 {
+		budget = DefaultCheckBudget
+	}
+	return context.WithTimeout(ctx, budget)
+}
+
+// finish turns a recovered panic into an error, marks timeouts, and reports
+// the check to the metrics, the log and the decision log. It must not
+// panic: it runs in Check's deferred function.
+func (e *Engine) finish(m *Message, d *Decision, err *error, start time.Time, recovered any) {
+	if recovered != nil {
+		*err = fmt.Errorf("%w: %v", ErrPanic, recovered)
+		*d = e.panicked(m, *err)
+		if l := e.opts.life.logger; l != nil {
+			l.Error("check panicked", "error", *err, "stack", string(debug.Stack()))
+		}
+	}
+	kind := ""
+	switch {
+	case *err == nil:
+	case errors.Is(*err, ErrInvalidMessage):
+		kind = "invalid"
+	case errors.Is(*err, context.DeadlineExceeded) || errors.Is(*err, context.Canceled):
+		kind = "timeout"
+		for i := range d.Reasons {
+			if d.Reasons[i].Code == EngineError {
+				d.Reasons[i].Code = EngineTimeout
+			}
+		}
+	case errors.Is(*err, ErrPanic):
+		kind = "panic"
+	default:
+		kind = "engine"
+	}
+	elapsed := time.Since(start)
+	ob := e.obs
+	if ob == nil {
+		return
+	}
+	country := ""
+	if m != nil && ob.checks != nil {
+		country = strings.ToUpper(m.Country)
+		if country == "" && e.numbers != nil {
+			if r, err := e.numbers.Recipient(m.Recipient); err == nil {
+				country = r.Country
+			}
+		}
+	}
+	if ob.checks != nil {
+		ob.latency.Observe(elapsed.Seconds())
+		if kind != "" {
+			ob.errors.WithLabelValues(kind).Inc()
+		}
+		if d.Action != "" {
+			ob.checks.WithLabelValues(string(d.Action), country).Inc()
+		}
+		if d.Cached {
+			ob.cacheHits.WithLabelValues("any").Inc()
+		}
+	}
+	if l := e.opts.life.logger; l != nil && kind != "" && kind != "invalid" {
+		l.Warn("check could not decide", "id", d.ID, "kind", kind, "action", d.Action, "error", *err)
+	}
+	if ob.logW != nil {
+		e.logDecision(m, d, *err, elapsed)
+	}
+}
+
+// panicked is the fail mode's decision after a recovered panic. It reads
+// only what cannot be the cause of the panic.
+func (e *Engine) panicked(m *Message, err error) Decision {
+	d := Decision{Action: Block, Reasons: []Reason{{Code: EngineError, Rule: "engine", Evidence: err.Error()}}}
+	if e.opts.failMode == FailOpen {
+		d.Action = Allow
+	}
+	if m != nil {
+		d.ID = m.ID
+	}
+	if p := e.policy.Load(); p != nil && p.set != nil {
+		d.Revision = p.set.Revision()
+	}
+	return d
+}
+
+// decisionRecord is one line of the decision log.
+type decisionRecord struct {
+	Time      time.Time `json:"time"`
+	ID        string    `json:"id"`
+	Channel   Channel   `json:"channel,omitempty"`
+	Kind      Kind      `json:"kind,omitempty"`
+	Country   string    `json:"country,omitempty"`
+	Tenant    string    `json:"tenant,omitempty"`
+	Sender    string    `json:"sender,omitempty"`
+	Recipient string    `json:"recipient,omitempty"`
+	Action    Action    `json:"action,omitempty"`
+	Reasons   []Reason  `json:"reasons,omitempty"`
+	Until     time.Time `json:"until,omitzero"`
+	Revision  string    `json:"revision,omitempty"`
+	Cached    bool      `json:"cached,omitempty"`
+	Micros    int64     `json:"micros"`
+	Error     string    `json:"error,omitempty"`
+}
+
+// logDecision writes one JSON line. The body is never logged; phone numbers
+// and OTP-like codes in the sender, recipient, evidence and error are masked
+// unless WithDecisionLog was asked not to.
+func (e *Engine) logDecision(m *Message, d *Decision, err error, elapsed time.Duration) {
+	r := decisionRecord{
+		Time: time.Now().UTC(), ID: d.ID, Action: d.Action, Until: d.Until,
+		Revision: d.Revision, Cached: d.Cached, Micros: elapsed.Microseconds(),
+	}
+	if m != nil {
+		r.Channel, r.Kind, r.Country, r.Tenant, r.Sender, r.Recipient = m.Channel, m.Kind, strings.ToUpper(m.Country), m.Tenant, m.Sender, m.Recipient
+	}
+	if len(d.Reasons) > 0 {
+		r.Reasons = make([]Reason, len(d.Reasons))
+		copy(r.Reasons, d.Reasons)
+	}
+	if err != nil {
+		r.Error = err.Error()
+	}
+	if !e.opts.life.unmasked {
+		r.Sender, r.Recipient, r.Error = MaskText(r.Sender), MaskText(r.Recipient), MaskText(r.Error)
+		for i := range r.Reasons {
+			r.Reasons[i].Evidence = MaskText(r.Reasons[i].Evidence)
+		}
+	}
+	ob := e.obs
+	ob.logMu.Lock()
+	defer ob.logMu.Unlock()
+	defer func() { _ = recover() }() // a panicking writer must not fail checks
+	buf := ob.logBuf[:0]
+	line, jerr := json.Marshal(r)
+	if jerr != nil {
+		return
+	}
+	buf = append(append(buf, line...), '\n')
+	ob.logW.Write(buf) // a decision log that fails must not fail checks
+	ob.logBuf = buf
+}
+
+// MaskText hides what the decision log must not keep: every run of four or
+// more digits (an OTP, a PIN, a phone or card number, allowing the
+// separators " -.()" inside phone numbers) keeps its first two and last two
+// digits when it has at least eight, and nothing otherwise
+// ("+971501234567" → "+97*********67", "code 482913" → "code ******").
+// Everything else is kept. MaskText is safe for concurrent use.
+func MaskText(s string) string {
+	var out []byte
+	copied := 0 // s[:copied] is in out
+	for i := 0; i < len(s); {
+		if !isDigit(s[i]) {
+			i++
+			continue
+		}
+		// A run of digits with separators between them.
+		digits, end := 0, i
+		for j := i; j < len(s); j++ {
+			if isDigit(s[j]) {
+				digits++
+				end = j + 1
+			} else if strings.IndexByte(" -.()", s[j]) < 0 {
+				break
+			}
+		}
+		if digits < 4 {
+			i = end
+			continue
+		}
+		if out == nil {
+			out = make([]byte, 0, len(s))
+		}
+		out = append(out, s[copied:i]...)
+		keep := 0
+		if digits >= 8 {
+			keep = 2
+		}
+		seen := 0
+		for k := i; k < end; k++ {
+			c := s[k]
+			if isDigit(c) {
+				seen++
+				if seen > keep && seen <= digits-keep {
+					c = '*'
+				}
+			}
+			out = append(out, c)
+		}
+		i, copied = end, end
+	}
+	if out == nil {
+		return s
+	}
+	return string(append(out, s[copied:]...))
+}
+
+func isDigit(c byte) bool { return '0' <= c && c <= '9' }

@@ -1,0 +1,240 @@
+package filter
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/fsnotify/fsnotify"
+
+	"github.com/msgfilter/msgfilter/rules"
+)
+
+// DefaultDebounce is how long Watch waits after the last change before it
+// reloads.
+const DefaultDebounce = 200 * time.Millisecond
+
+// Watch reloads the policies from dir whenever a file under it changes, and
+// whenever the GeoIP databases or the phishing feed the Engine was configured
+// with change. Changes are debounced (WithReloadDebounce): a burst of writes
+// makes one reload once it has been quiet for that long. A reload that fails
+// (a half-written file, a failing Rego test, a vanished feed) is reported
+// through WithReloadHook, WithLogger and WithMetrics, and the running
+// revision stays; the next change tries again. Watch blocks until ctx is
+// done (then it returns nil) or the watcher itself fails.
+func (e *Engine) Watch(ctx context.Context, dir string) error {
+	w, err := fsnotify.NewWatcher()
+	if err != nil {
+		return fmt.Errorf("filter: watch: %w", err)
+	}
+	defer w.Close()
+	if err := watchTree(w, dir); err != nil {
+		return err
+	}
+	// Files outside the policy tree: watch their directories (editors and
+	// deploys replace files by rename, which a watch on the file misses)
+	// and keep only their events.
+	extra := map[string]bool{}
+	for _, f := range append(append([]string{}, e.opts.geoIPPaths...), e.opts.phishingFeed) {
+		if f == "" {
+			continue
+		}
+		abs, err := filepath.Abs(f)
+		if err != nil {
+			return fmt.Errorf("filter: watch: %w", err)
+		}
+		extra[abs] = true
+		if err := w.Add(filepath.Dir(abs)); err != nil {
+			return fmt.Errorf("filter: watch %s: %w", filepath.Dir(abs), err)
+		}
+	}
+	absDir, err := filepath.Abs(dir)
+	if err != nil {
+		return fmt.Errorf("filter: watch: %w", err)
+	}
+	debounce := e.opts.life.debounce
+	if debounce <= 0 {
+		debounce = DefaultDebounce
+	}
+	timer := time.NewTimer(time.Hour)
+	timer.Stop()
+	defer timer.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return nil
+		case ev, ok := <-w.Events:
+			if !ok {
+				return nil
+			}
+			name, _ := filepath.Abs(ev.Name)
+			inTree := name == absDir || strings.HasPrefix(name, absDir+string(filepath.Separator))
+			if !inTree && !extra[name] {
+				continue
+			}
+			if inTree && ev.Op.Has(fsnotify.Create) {
+				if fi, err := os.Stat(ev.Name); err == nil && fi.IsDir() {
+					_ = watchTree(w, ev.Name) // a new pack directory
+				}
+			}
+			timer.Reset(debounce)
+		case err, ok := <-w.Errors:
+			if !ok {
+				return nil
+			}
+			e.reported(ReloadEvent{Source: "watch", Previous: e.Revision(), Err: fmt.Errorf("filter: watch: %w", err)})
+		case <-timer.C:
+			_ = e.reload(ctx, os.DirFS(dir), "watch") // reported inside
+		}
+	}
+}
+
+// watchTree adds dir and every directory under it: fsnotify is not
+// recursive.
+func watchTree(w *fsnotify.Watcher, dir string) error {
+	return filepath.WalkDir(dir, func(path string, d os.DirEntry, err error) error {
+		if err != nil {
+			return fmt.Errorf("filter: watch: %w", err)
+		}
+		if d.IsDir() {
+			if err := w.Add(path); err != nil {
+				return fmt.Errorf("filter: watch %s: %w", path, err)
+			}
+		}
+		return nil
+	})
+}
+
+// PollBundle reloads the policies from a bundle (see rules.ReadBundle) at
+// src every interval, starting now. src is a local path, reloaded when its
+// size or modification time changes, or an http:// or https:// URL fetched
+// with If-None-Match, so an unchanged bundle costs a 304. A bundle that
+// fails to download, verify (WithBundleVerification), compile or pass its
+// tests is reported like any failed reload and not retried until it
+// changes. PollBundle blocks until ctx is done, then returns nil. client
+// nil means http.DefaultClient.
+func (e *Engine) PollBundle(ctx context.Context, src string, every time.Duration, client *http.Client) error {
+	if every <= 0 {
+		return errors.New("filter: poll interval must be positive")
+	}
+	if client == nil {
+		client = http.DefaultClient
+	}
+	remote := strings.HasPrefix(src, "http://") || strings.HasPrefix(src, "https://")
+	var seen string // ETag, or size and mtime of a local file
+	tick := time.NewTicker(every)
+	defer tick.Stop()
+	for {
+		var (
+			body []byte
+			tag  string
+			err  error
+		)
+		if remote {
+			body, tag, err = fetchBundle(ctx, client, src, seen)
+		} else {
+			body, tag, err = readBundleFile(src, seen)
+		}
+		switch {
+		case ctx.Err() != nil:
+			return nil
+		case err != nil:
+			e.reported(ReloadEvent{Source: "poll", Previous: e.Revision(), Err: err})
+		case body != nil:
+			seen = tag
+			_ = e.reloadBundle(ctx, bytes.NewReader(body), "poll")
+		}
+		select {
+		case <-ctx.Done():
+			return nil
+		case <-tick.C:
+		}
+	}
+}
+
+// reloadBundle is ReloadBundle with the source named for reports.
+func (e *Engine) reloadBundle(ctx context.Context, r io.Reader, source string) error {
+	fsys, err := rules.ReadBundle(r, rules.BundleOptions{Verification: e.opts.life.verification})
+	if err != nil {
+		e.reported(ReloadEvent{Source: source, Previous: e.Revision(), Err: err})
+		return err
+	}
+	return e.reload(ctx, fsys, source)
+}
+
+// fetchBundle returns the bundle at url and its ETag, or a nil body when the
+// server says it has not changed since etag.
+func fetchBundle(ctx context.Context, client *http.Client, url, etag string) ([]byte, string, error) {
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
+	if err != nil {
+		return nil, "", fmt.Errorf("filter: bundle: %w", err)
+	}
+	if etag != "" {
+		req.Header.Set("If-None-Match", etag)
+	}
+	resp, err := client.Do(req)
+	if err != nil {
+		return nil, "", fmt.Errorf("filter: bundle: %w", err)
+	}
+	defer resp.Body.Close()
+	switch resp.StatusCode {
+	case http.StatusNotModified:
+		return nil, etag, nil
+	case http.StatusOK:
+	default:
+		return nil, "", fmt.Errorf("filter: bundle %s: http status %s", url, resp.Status)
+	}
+	body, err := io.ReadAll(io.LimitReader(resp.Body, rules.DefaultMaxBundleBytes+1))
+	if err != nil {
+		return nil, "", fmt.Errorf("filter: bundle %s: %w", url, err)
+	}
+	if len(body) > rules.DefaultMaxBundleBytes {
+		return nil, "", fmt.Errorf("filter: bundle %s: %w", url, rules.ErrBundleTooLarge)
+	}
+	tag := resp.Header.Get("ETag")
+	if tag != "" && tag == etag {
+		return nil, etag, nil // a server that ignores If-None-Match
+	}
+	if tag == "" { // no ETag: compare contents
+		tag = fmt.Sprintf("len=%d,crc=%x", len(body), crc(body))
+		if tag == etag {
+			return nil, etag, nil
+		}
+	}
+	return body, tag, nil
+}
+
+// readBundleFile returns the bundle at path, or a nil body when its size
+// and modification time are those in seen.
+func readBundleFile(path, seen string) ([]byte, string, error) {
+	fi, err := os.Stat(path)
+	if err != nil {
+		return nil, "", fmt.Errorf("filter: bundle: %w", err)
+	}
+	tag := fmt.Sprintf("%d@%d", fi.Size(), fi.ModTime().UnixNano())
+	if tag == seen {
+		return nil, seen, nil
+	}
+	body, err := os.ReadFile(path)
+	if err != nil {
+		return nil, "", fmt.Errorf("filter: bundle: %w", err)
+	}
+	return body, tag, nil
+}
+
+// crc is FNV-1a 64, enough to notice a changed body without an ETag.
+func crc(b []byte) uint64 {
+	h := uint64(14695981039346656037)
+	for _, c := range b {
+		h ^= uint64(c)
+		h *= 1099511628211
+	}
+	return h
+}
