@@ -1,0 +1,251 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"os"
+	"runtime"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"syscall"
+	"time"
+
+	"github.com/msgfilter/msgfilter/filter"
+)
+
+// checkFunc decides on one message; the engine and the baseline both fit.
+// It must be safe for concurrent use.
+type checkFunc func(ctx context.Context, m *filter.Message) (action filter.Action, cache string, err error)
+
+// runConfig says how long to replay a mix and on how many goroutines.
+type runConfig struct {
+	goroutines int
+	duration   time.Duration // stop after this long; with repeat 0
+	repeat     int           // or replay the mix exactly this many times
+	// nextDay moves each replay of the mix one day later, so that a replayed
+	// message is a new message (new minute, new date) for the caches, as
+	// tomorrow's traffic is. Without it a replay repeats the same messages.
+	nextDay bool
+}
+
+// result is one run's measurements.
+type result struct {
+	Name            string           `json:"name"`
+	Goroutines      int              `json:"goroutines"`
+	Procs           int              `json:"procs"` // GOMAXPROCS used: min(goroutines, GOMAXPROCS)
+	Seconds         float64          `json:"seconds"`
+	Checks          int64            `json:"checks"`
+	Errors          int64            `json:"errors"`
+	FirstError      string           `json:"first_error,omitempty"`
+	ChecksPerSec    float64          `json:"checks_per_sec"`
+	ChecksPerCore   float64          `json:"checks_per_core"`    // ChecksPerSec / Procs
+	ChecksPerCPUSec float64          `json:"checks_per_cpu_sec"` // checks per second of process CPU time (GC included)
+	P50             time.Duration    `json:"p50_ns"`
+	P99             time.Duration    `json:"p99_ns"`
+	P999            time.Duration    `json:"p999_ns"`
+	Max             time.Duration    `json:"max_ns"`
+	AllocsPerCheck  float64          `json:"allocs_per_check"`
+	BytesPerCheck   float64          `json:"bytes_per_check"`
+	Actions         map[string]int64 `json:"actions"`
+	// Answered counts checks by the cache level that answered ("exact",
+	// "facts") or "policy" when OPA decided.
+	Answered map[string]int64 `json:"answered,omitempty"`
+	Cache    *cacheReport     `json:"cache,omitempty"`
+	// RSSBefore is the resident set before the run; PeakRSS the most it
+	// reached during it (VmHWM, reset before the run where the kernel
+	// allows). Both include the mix and the loaded policies.
+	RSSBefore int64  `json:"rss_before_bytes"`
+	PeakRSS   int64  `json:"peak_rss_bytes"`
+	HeapInuse uint64 `json:"heap_inuse_bytes"` // after the run
+	NumGC     uint32 `json:"num_gc"`
+}
+
+// cacheReport is the engine's cache counters over the run.
+type cacheReport struct {
+	ExactHitRatio float64 `json:"exact_hit_ratio"` // hits / lookups of the exact cache
+	FactHitRatio  float64 `json:"fact_hit_ratio"`  // hits / lookups of the fact cache
+	ExactEntries  int64   `json:"exact_entries"`
+	FactEntries   int64   `json:"fact_entries"`
+}
+
+// worker state, padded apart so that workers do not share cache lines.
+type worker struct {
+	hist     histogram
+	checks   int64
+	errors   int64
+	firstErr error
+	actions  [4]int64 // by rank
+	answered [3]int64 // policy, exact, facts
+	_        [64]byte
+}
+
+const chunk = 64 // messages a worker claims at a time
+
+// run replays msgs through check on cfg.goroutines goroutines and measures.
+func run(ctx context.Context, name string, msgs []filter.Message, check checkFunc, cfg runConfig) result {
+	g := max(cfg.goroutines, 1)
+	n := int64(len(msgs))
+	var total int64 = -1 // unbounded: until the deadline
+	if cfg.repeat > 0 {
+		total = int64(cfg.repeat) * n
+	}
+	workers := make([]worker, g)
+	var next atomic.Int64
+	var stop atomic.Bool
+
+	runtime.GC()
+	resetPeakRSS()
+	rssBefore := readStatus("VmRSS")
+	var ms0, ms1 runtime.MemStats
+	runtime.ReadMemStats(&ms0)
+	cpu0 := cpuTime()
+	start := time.Now()
+	deadline := start.Add(cfg.duration)
+
+	var wg sync.WaitGroup
+	for w := range workers {
+		wg.Add(1)
+		go func(wk *worker) {
+			defer wg.Done()
+			for !stop.Load() {
+				first := next.Add(chunk) - chunk
+				if total >= 0 && first >= total {
+					return
+				}
+				last := first + chunk
+				if total >= 0 {
+					last = min(last, total)
+				}
+				for k := first; k < last; k++ {
+					m := msgs[k%n] // a copy: the worker may move its time
+					if cfg.nextDay {
+						if pass := k / n; pass > 0 {
+							d := time.Duration(pass) * 24 * time.Hour
+							m.Time = m.Time.Add(d)
+							if !m.LastInboundAt.IsZero() {
+								m.LastInboundAt = m.LastInboundAt.Add(d)
+							}
+						}
+					}
+					t0 := time.Now()
+					action, cache, err := check(ctx, &m)
+					t1 := time.Now()
+					wk.hist.record(t1.Sub(t0))
+					wk.checks++
+					if total < 0 && t1.After(deadline) {
+						stop.Store(true)
+					}
+					if err != nil {
+						if wk.errors == 0 {
+							wk.firstErr = err
+						}
+						wk.errors++
+						continue
+					}
+					wk.actions[rank(action)]++
+					switch cache {
+					case filter.CacheExact:
+						wk.answered[1]++
+					case filter.CacheFacts:
+						wk.answered[2]++
+					default:
+						wk.answered[0]++
+					}
+				}
+			}
+		}(&workers[w])
+	}
+	wg.Wait()
+	elapsed := time.Since(start)
+	cpu := cpuTime() - cpu0
+	runtime.ReadMemStats(&ms1)
+
+	res := result{
+		Name:       name,
+		Goroutines: g,
+		Procs:      min(g, runtime.GOMAXPROCS(0)),
+		Seconds:    elapsed.Seconds(),
+		Actions:    map[string]int64{},
+		Answered:   map[string]int64{},
+		RSSBefore:  rssBefore,
+		PeakRSS:    readStatus("VmHWM"),
+		HeapInuse:  ms1.HeapInuse,
+		NumGC:      ms1.NumGC - ms0.NumGC,
+	}
+	var h histogram
+	for i := range workers {
+		wk := &workers[i]
+		h.merge(&wk.hist)
+		res.Checks += wk.checks
+		res.Errors += wk.errors
+		if wk.firstErr != nil && res.FirstError == "" {
+			res.FirstError = wk.firstErr.Error()
+		}
+		for r, c := range wk.actions {
+			if c > 0 {
+				res.Actions[string([]filter.Action{filter.Allow, filter.Review, filter.Defer, filter.Block}[r])] += c
+			}
+		}
+		for l, c := range wk.answered {
+			if c > 0 {
+				res.Answered[[]string{"policy", filter.CacheExact, filter.CacheFacts}[l]] += c
+			}
+		}
+	}
+	if res.Checks > 0 {
+		res.ChecksPerSec = float64(res.Checks) / elapsed.Seconds()
+		res.ChecksPerCore = res.ChecksPerSec / float64(res.Procs)
+		if cpu > 0 {
+			res.ChecksPerCPUSec = float64(res.Checks) / cpu.Seconds()
+		}
+		res.AllocsPerCheck = float64(ms1.Mallocs-ms0.Mallocs) / float64(res.Checks)
+		res.BytesPerCheck = float64(ms1.TotalAlloc-ms0.TotalAlloc) / float64(res.Checks)
+	}
+	res.P50, res.P99, res.P999, res.Max = h.quantile(0.50), h.quantile(0.99), h.quantile(0.999), time.Duration(h.max)
+	return res
+}
+
+// cpuTime is the process's user and system CPU time so far.
+func cpuTime() time.Duration {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		return 0
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+}
+
+// readStatus returns a kB field of /proc/self/status in bytes; 0 where
+// there is no /proc.
+func readStatus(field string) int64 {
+	f, err := os.Open("/proc/self/status")
+	if err != nil {
+		return 0
+	}
+	defer f.Close()
+	s := bufio.NewScanner(f)
+	for s.Scan() {
+		name, rest, ok := strings.Cut(s.Text(), ":")
+		if !ok || name != field {
+			continue
+		}
+		kb, err := strconv.ParseInt(strings.TrimSuffix(strings.TrimSpace(rest), " kB"), 10, 64)
+		if err != nil {
+			return 0
+		}
+		return kb << 10
+	}
+	return 0
+}
+
+// resetPeakRSS makes VmHWM start again from the current RSS (Linux 4.0+),
+// so that each run reports its own peak. Elsewhere it does nothing and the
+// peak is the process's.
+func resetPeakRSS() {
+	_ = os.WriteFile("/proc/self/clear_refs", []byte("5"), 0)
+}
+
+// errNoChecks means a run finished without deciding anything.
+var errNoChecks = errors.New("bench: no checks ran")
