@@ -246,6 +246,9 @@ func TestContentAmbiguousWords(t *testing.T) {
 		{"fraud/security-alert-bank/ham", "GB", "", "Security alert: a new device signed in. If this was you, ignore this message", ""},
 		{"fraud/prize/review", "TH", "", "Congratulations, you have won a prize! claim your prize", "FRAUD_LURE"},
 		{"fraud/congratulations/ham", "TH", "", "Congratulations on your new home", ""},
+		{"fraud/awarded-prize/review", "GB", "", "URGENT! You are awarded a guaranteed cash prize. Call now", "FRAUD_LURE"},
+		{"fraud/awarded-points/ham", "GB", "", "You have been awarded 500 loyalty points for your last order", ""},
+		{"fraud/delivery-guaranteed/ham", "GB", "", "Next-day delivery guaranteed. Your parcel is awaiting collection at the counter", ""},
 	})
 }
 
