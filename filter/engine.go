@@ -30,6 +30,7 @@ type Engine struct {
 	reloadMu sync.Mutex             // serializes reloads (reload.go)
 	prev     atomic.Pointer[policy] // the revision replaced last, for Rollback
 	policy   atomic.Pointer[policy]
+	conv     *conversations // conversation state (state.go); nil without a store
 }
 
 // policy is one loaded policy revision with everything derived from it. It is
@@ -70,6 +71,7 @@ func New(opts ...Option) (*Engine, error) {
 		o.policies = policies.FS
 	}
 	e := &Engine{opts: o, numbers: geo.NewNumbers(0)}
+	e.conv = newConversations(o)
 	var err error
 	if e.obs, err = newObserver(o.life); err != nil {
 		return nil, err
@@ -205,8 +207,9 @@ func (e *Engine) Check(ctx context.Context, m *Message) (d Decision, err error) 
 	start := time.Now()
 	ctx, cancel := e.begin(ctx)
 	defer func() { e.finish(m, &d, &err, start, recover()); cancel() }()
-	d, _, err = e.check(ctx, m)
-	return d, err
+	var facts Facts
+	d, facts, err = e.check(ctx, m)
+	return e.consume(ctx, m, &facts, d, err)
 }
 
 // Explanation is a decision with what led to it.
@@ -225,6 +228,7 @@ func (e *Engine) Explain(ctx context.Context, m *Message) (x Explanation, err er
 	ctx, cancel := e.begin(ctx)
 	defer func() { e.finish(m, &x.Decision, &err, start, recover()); cancel() }()
 	d, facts, err := e.check(ctx, m)
+	d, err = e.consume(ctx, m, &facts, d, err)
 	x = Explanation{Decision: d, Facts: facts}
 	p := e.policy.Load()
 	for _, r := range d.Reasons {
@@ -256,6 +260,9 @@ func (e *Engine) check(ctx context.Context, m *Message) (Decision, Facts, error)
 		now = e.opts.clock()
 	}
 	facts := e.buildFacts(p, m, country, rcpt, srcIP, now)
+	if err := e.conv.apply(ctx, m, &facts, now); err != nil {
+		return e.failed(m, p, err), facts, err
+	}
 	encoded, err := facts.encode()
 	if err != nil {
 		return e.failed(m, p, err), facts, err

@@ -111,6 +111,16 @@ type ConversationFacts struct {
 	// InboundAgeMinutes is the whole minutes since that message (0 without
 	// one). A 24-hour window is open while it is below 1440.
 	InboundAgeMinutes int `json:"inbound_age_minutes"`
+	// OptedOut is true when the recipient's newest STOP/START to this
+	// tenant's sender (any channel) was a STOP. From the state store.
+	OptedOut bool `json:"opted_out"`
+	// SessionMessages is how many messages the sender sent in the session
+	// the recipient's last inbound message opened. From the state store.
+	SessionMessages int `json:"session_messages"`
+	// OverLimits names the limits ("session", "rate", "flood") the store's
+	// atomic count refused after the policies let the message through; empty
+	// otherwise. See filter/state.go.
+	OverLimits []string `json:"over_limits,omitempty"`
 }
 
 // buildFacts derives the facts of a validated message.

@@ -8,6 +8,8 @@ import (
 
 	"github.com/open-policy-agent/opa/v1/bundle"
 	"github.com/prometheus/client_golang/prometheus"
+
+	"github.com/msgfilter/msgfilter/state"
 )
 
 // FailMode says what Check's Decision is when the engine cannot decide (a
@@ -37,6 +39,8 @@ type options struct {
 	phishingFeed   string
 	shortenerFiles []string
 	tenants        map[string]*tenant
+	store          state.Store // nil: a bounded state.Memory (see WithStore)
+	storeSet       bool
 
 	life lifecycleOptions // reloads and observability (observe.go)
 }
@@ -170,4 +174,15 @@ func WithMetrics(r prometheus.Registerer) Option {
 // is false. Writes are serialized; a failing writer does not fail checks.
 func WithDecisionLog(w io.Writer, masked bool) Option {
 	return func(o *options) { o.life.decisionLog, o.life.unmasked = w, !masked }
+}
+
+// WithStore keeps conversation state (opt-outs, windows, session, rate and
+// flood counters) in s, which Inbound writes and Check reads and counts.
+// The default is a bounded state.Memory for one node; a fleet of gateway
+// nodes shares a state/redisstore Store so that every node sees the same
+// opt-outs and counters. WithStore(nil) turns state off: no OPTED_OUT,
+// SESSION_LIMIT, RATE_LIMIT or DUPLICATE_FLOOD, windows only from
+// Message.LastInboundAt, and Inbound fails with ErrNoStore.
+func WithStore(s state.Store) Option {
+	return func(o *options) { o.store, o.storeSet = s, true }
 }

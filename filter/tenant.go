@@ -2,6 +2,7 @@ package filter
 
 import (
 	"strings"
+	"time"
 
 	"github.com/msgfilter/msgfilter/geo"
 )
@@ -19,6 +20,16 @@ type Tenant struct {
 	// Senders, when non-empty, is the tenant's sender registry: an
 	// alphanumeric sender ID or short code not in it is SENDER_NOT_REGISTERED.
 	Senders []string
+
+	// RateLimit, when above zero, caps the messages of one sender of this
+	// tenant per RateWindow (RATE_LIMIT), overriding the packs' rate_limit.
+	RateLimit  int
+	RateWindow time.Duration
+	// FloodRecipients, when above zero, caps the distinct recipients of one
+	// message template from one sender within FloodWindow
+	// (DUPLICATE_FLOOD), overriding the packs' duplicate_flood.
+	FloodRecipients int
+	FloodWindow     time.Duration
 }
 
 // tenant is a Tenant prepared for lookups.
@@ -26,10 +37,12 @@ type tenant struct {
 	blockedNetworks *geo.CIDRSet
 	blockedDomains  map[string]bool
 	senders         map[string]bool
+	limits          Tenant // only the limit fields are read
 }
 
 func (t Tenant) compile() *tenant {
 	c := &tenant{blockedNetworks: t.BlockedNetworks}
+	c.limits = Tenant{RateLimit: t.RateLimit, RateWindow: t.RateWindow, FloodRecipients: t.FloodRecipients, FloodWindow: t.FloodWindow}
 	if len(t.BlockedDomains) > 0 {
 		c.blockedDomains = setOf(t.BlockedDomains, strings.ToLower)
 	}
