@@ -6,7 +6,7 @@
 //	msgfilter check [-policies DIR] [-geoip FILE] [-phishing-feed FILE] [-explain] [FILE|-]
 //	msgfilter test [-v] [DIR]
 //	msgfilter eval [-data DIR]
-//	msgfilter geoip build [-o FILE]
+//	msgfilter geoip build [-v4 FILE] [-v6 FILE] -o FILE
 //
 // check reads messages as JSON lines and writes one decision per input line,
 // in order; a line it cannot read gives {"id": ..., "error": ...} and the run
@@ -39,7 +39,8 @@ const usage = `usage:
                                    decide on messages (JSON lines in, decisions out)
   msgfilter test [-v] [DIR]        run a policy directory's Rego tests
   msgfilter eval [-data DIR]       flag rates over the public corpora in ../shared/data
-  msgfilter geoip build [-o FILE]  build a GeoIP database from Debian's tor-geoipdb
+  msgfilter geoip build [-v4 FILE] [-v6 FILE] -o FILE
+                                   build a GeoIP database from Debian's tor-geoipdb
 `
 
 // run is main without the process: it returns the exit status.
