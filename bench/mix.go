@@ -33,6 +33,9 @@ type mixConfig struct {
 	// traffic is per minute: n/minutes messages share each one, as a
 	// gateway's stream does within a minute.
 	minutes int
+	// recipients is how many recipients each country has; 0 gives every
+	// message a new one, as a gateway's traffic mostly does.
+	recipients int
 }
 
 // mixStats describes a built mix.
@@ -368,6 +371,22 @@ func buildMix(cfg mixConfig) ([]filter.Message, mixStats, error) {
 	for i := range ips {
 		ips[i] = fmt.Sprintf("%d.%d.%d.%d", 80+r.IntN(100), r.IntN(256), r.IntN(256), 1+r.IntN(254))
 	}
+	var pools map[string][]string
+	if cfg.recipients > 0 {
+		pools = map[string][]string{}
+		for i := range countries {
+			for range cfg.recipients {
+				pools[countries[i].code] = append(pools[countries[i].code], countries[i].mobile(r))
+			}
+		}
+	}
+	recipient := func(c *country) string {
+		if pools == nil {
+			return c.mobile(r)
+		}
+		p := pools[c.code]
+		return p[r.IntN(len(p))]
+	}
 	msgs := make([]filter.Message, cfg.n)
 	bodies := map[string]struct{}{}
 	seen := map[string]bool{}
@@ -376,7 +395,7 @@ func buildMix(cfg mixConfig) ([]filter.Message, mixStats, error) {
 		m := &msgs[i]
 		m.ID = "m-" + strconv.Itoa(i)
 		m.Channel = filter.SMS
-		m.Recipient = c.mobile(r)
+		m.Recipient = recipient(c)
 		m.Tenant = "acme"
 		m.Time = day.Add(time.Duration(slots[r.IntN(len(slots))])*time.Minute + time.Duration(r.IntN(60))*time.Second)
 		if r.IntN(4) == 0 {
@@ -425,7 +444,7 @@ func buildMix(cfg mixConfig) ([]filter.Message, mixStats, error) {
 				for j := range countries {
 					if countries[j].code == s.country {
 						c = &countries[j]
-						m.Recipient = c.mobile(r)
+						m.Recipient = recipient(c)
 						break
 					}
 				}

@@ -50,9 +50,9 @@ reasons contains {"code": code, "action": action, "evidence": category} if {
 	action := category_action(category)
 }
 
-category_action(c) := "review" if c in review_categories[cc]
-
-category_action(c) := "block" if not c in review_categories[cc]
+category_action(c) := "review" if {
+	c in object.get(review_categories, cc, set())
+} else := "block"
 
 exempt("gambling") if {
 	cc == "am"

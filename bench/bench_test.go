@@ -1,0 +1,364 @@
+package main
+
+import (
+	"context"
+	"io"
+	"os"
+	"path/filepath"
+	"reflect"
+	"slices"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/msgfilter/msgfilter/filter"
+	"github.com/msgfilter/msgfilter/policies"
+)
+
+// sharedData is the corpora directory seen from this package; tests that
+// want it skip when it is absent (a user's clone has no ../shared).
+const sharedData = "../../shared/data"
+
+func TestBuildMixDeterministic(t *testing.T) {
+	for _, kind := range []string{mixTemplated, mixRealistic} {
+		t.Run(kind, func(t *testing.T) {
+			cfg := mixConfig{kind: kind, n: 500, seed: 7, minutes: 48}
+			a, sa, err := buildMix(cfg)
+			if err != nil {
+				t.Fatal(err)
+			}
+			b, sb, err := buildMix(cfg)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !reflect.DeepEqual(a, b) || !reflect.DeepEqual(sa, sb) {
+				t.Errorf("buildMix(%+v) twice gave different mixes", cfg)
+			}
+			cfg.seed = 8
+			c, _, err := buildMix(cfg)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if reflect.DeepEqual(a, c) {
+				t.Errorf("buildMix with seeds 7 and 8 gave the same mix")
+			}
+		})
+	}
+}
+
+func TestBuildMixShape(t *testing.T) {
+	msgs, st, err := buildMix(mixConfig{kind: mixRealistic, n: 4000, seed: 1, minutes: 24})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := st.Countries; got != len(countries) {
+		t.Errorf("countries = %d, want %d", got, len(countries))
+	}
+	for class, lo := range map[string]int{"templated": 2600, "marketing": 450, "spam": 450} {
+		if got := st.ByClass[class]; got < lo {
+			t.Errorf("%s messages = %d, want at least %d of 4000", class, got, lo)
+		}
+	}
+	minutes := map[int]bool{}
+	for _, m := range msgs {
+		minutes[m.Time.Hour()*60+m.Time.Minute()] = true
+	}
+	if got := len(minutes); got != 24 {
+		t.Errorf("distinct minutes = %d, want 24", got)
+	}
+	if _, _, err := buildMix(mixConfig{kind: "nope", n: 1}); err == nil {
+		t.Errorf("buildMix(kind nope) = nil error, want one")
+	}
+	if _, _, err := buildMix(mixConfig{kind: mixTemplated, n: 0}); err == nil {
+		t.Errorf("buildMix(n 0) = nil error, want one")
+	}
+}
+
+func TestBuildMixRecipientPool(t *testing.T) {
+	msgs, _, err := buildMix(mixConfig{kind: mixTemplated, n: 2000, seed: 1, minutes: 48, recipients: 3})
+	if err != nil {
+		t.Fatal(err)
+	}
+	seen := map[string]bool{}
+	for _, m := range msgs {
+		seen[m.Recipient] = true
+	}
+	if got, want := len(seen), 3*len(countries); got > want {
+		t.Errorf("distinct recipients = %d, want at most %d", got, want)
+	}
+}
+
+func TestLoadSpamCorpora(t *testing.T) {
+	if _, err := os.Stat(filepath.Join(sharedData, "uci-sms-spam-collection")); err != nil {
+		t.Skipf("corpora not found at %s", sharedData)
+	}
+	spam, files, err := loadSpam(sharedData)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(files) != 3 || len(spam) < 1500 {
+		t.Errorf("loadSpam = %d bodies from %v, want 1500+ from 3 files", len(spam), files)
+	}
+}
+
+// newTestEngine is an engine on the embedded packs with a fixed clock.
+func newTestEngine(t testing.TB) *filter.Engine {
+	t.Helper()
+	// No check budget: under -race an uncached check can take longer than
+	// the default second, and the tests are about the mix, not the budget.
+	e, err := filter.New(filter.WithClock(func() time.Time { return day }), filter.WithCheckBudget(-1))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { e.Close() })
+	return e
+}
+
+// Every message of the mix must be one the engine can decide: a mix
+// message the engine rejects measures validation, not filtering.
+func TestMixMessagesValidate(t *testing.T) {
+	e := newTestEngine(t)
+	dir := ""
+	if _, err := os.Stat(sharedData); err == nil {
+		dir = sharedData
+	}
+	msgs, _, err := buildMix(mixConfig{kind: mixRealistic, n: 600, seed: 3, minutes: 48, dataDir: dir})
+	if err != nil {
+		t.Fatal(err)
+	}
+	actions := map[filter.Action]int{}
+	for i := range msgs {
+		d, err := e.Check(context.Background(), &msgs[i])
+		if err != nil {
+			t.Fatalf("Check(%q to %s from %s) = %v", msgs[i].Body, msgs[i].Recipient, msgs[i].Sender, err)
+		}
+		actions[d.Action]++
+	}
+	for _, a := range []filter.Action{filter.Allow, filter.Block, filter.Defer} {
+		if actions[a] == 0 {
+			t.Errorf("no %s decision in 600 mixed messages (%v), want some", a, actions)
+		}
+	}
+}
+
+func TestNaive(t *testing.T) {
+	nv, err := newNaive(context.Background(), policies.FS)
+	if err != nil {
+		t.Fatal(err)
+	}
+	noon := time.Date(2026, 11, 24, 9, 0, 0, 0, time.UTC)   // 13:00 in Dubai, 10:00 in Paris
+	night := time.Date(2026, 11, 24, 19, 0, 0, 0, time.UTC) // 23:00 in Dubai, 20:00 in Paris
+	msg := func(kind filter.Kind, sender, rcpt, body string, at time.Time) filter.Message {
+		return filter.Message{Channel: filter.SMS, Kind: kind, Sender: sender, Recipient: rcpt, Body: body, Time: at}
+	}
+	const ae, fr, ir, hk = "+971501234567", "+33612345678", "+989121234567", "+85251234567"
+	// Each spam case is followed by its ham twin.
+	cases := []struct {
+		name string
+		msg  filter.Message
+		want filter.Action
+	}{
+		{"ae/political", msg(filter.Transactional, "ADCB", ae, "Vote in the parliament elections this Friday", noon), filter.Block},
+		{"ae/political-ham", msg(filter.Transactional, "ADCB", ae, "Your ADCB card statement is ready", noon), filter.Allow},
+		{"ae/promo-night", msg(filter.Promotional, "AD-Noon", ae, "White Friday: 70% off today", night), filter.Defer},
+		{"ae/promo-day", msg(filter.Promotional, "AD-Noon", ae, "White Friday: 70% off today", noon), filter.Allow},
+		{"ae/promo-no-prefix", msg(filter.Promotional, "Noon", ae, "White Friday: 70% off today", noon), filter.Block},
+		{"ir/link", msg(filter.OTP, "Snapp", ir, "Your code is 1234 https://snapp.ir/a", noon), filter.Block},
+		{"ir/no-link", msg(filter.OTP, "Snapp", ir, "Your code is 1234", noon), filter.Allow},
+		{"fr/no-stop", msg(filter.Promotional, "Fnac", fr, "Soldes Fnac : -20% sur tout", noon), filter.Block},
+		{"fr/stop", msg(filter.Promotional, "Fnac", fr, "Soldes Fnac : -20% sur tout. STOP au 36111", noon), filter.Allow},
+		{"hk/no-hash", msg(filter.Transactional, "HSBC", hk, "Your card was used for HKD 320", noon), filter.Block},
+		{"hk/hash", msg(filter.Transactional, "#HSBC", hk, "Your card was used for HKD 320", noon), filter.Allow},
+		{"global/lure", msg(filter.Service, "INFO12", fr, "Claim your prize today", noon), filter.Review},
+		{"global/lure-ham", msg(filter.Service, "INFO12", fr, "Your prize draw ticket is 12", noon), filter.Allow},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			got, err := nv.check(context.Background(), &c.msg)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got != c.want {
+				t.Errorf("naive check(%q from %s) = %s, want %s", c.msg.Body, c.msg.Sender, got, c.want)
+			}
+		})
+	}
+}
+
+// TestBench runs both checkers on a small mix for a fraction of a second
+// and checks that the report is sane.
+func TestBench(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs the engine and the baseline for a second")
+	}
+	o := options{mix: mixRealistic, n: 2000, seed: 1, minutes: 48, goroutines: 2,
+		duration: 300 * time.Millisecond, baseline: true, baseDur: 300 * time.Millisecond, agreeN: 50}
+	rep, err := bench(context.Background(), o, io.Discard)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range []*result{&rep.Engine, rep.Baseline} {
+		if r == nil {
+			t.Fatal("no baseline result with baseline on")
+		}
+		if r.Checks == 0 || r.Errors != 0 {
+			t.Errorf("%s: %d checks, %d errors (%s); want some checks and no errors", r.Name, r.Checks, r.Errors, r.FirstError)
+		}
+		if !(0 < r.P50 && r.P50 <= r.P99 && r.P99 <= r.P999 && r.P999 <= r.Max) {
+			t.Errorf("%s: latencies p50 %v p99 %v p99.9 %v max %v, want 0 < p50 <= p99 <= p99.9 <= max", r.Name, r.P50, r.P99, r.P999, r.Max)
+		}
+		if r.ChecksPerCore <= 0 || r.AllocsPerCheck <= 0 || r.Seconds < 0.3 {
+			t.Errorf("%s: %.0f checks/core, %.1f allocs/check in %.2fs; want positive rates over at least 0.3s", r.Name, r.ChecksPerCore, r.AllocsPerCheck, r.Seconds)
+		}
+		var sum int64
+		for _, n := range r.Actions {
+			sum += n
+		}
+		if sum != r.Checks-r.Errors {
+			t.Errorf("%s: actions add up to %d, want %d", r.Name, sum, r.Checks-r.Errors)
+		}
+	}
+	if c := rep.Engine.Cache; c == nil || c.ExactHitRatio < 0 || c.ExactHitRatio > 1 || c.FactHitRatio < 0 || c.FactHitRatio > 1 {
+		t.Errorf("engine cache report %+v, want ratios in [0, 1]", rep.Engine.Cache)
+	}
+	if rep.Speedup <= 0 || rep.Agreement <= 0.5 {
+		t.Errorf("speed-up %.2f, agreement %.2f; want a positive speed-up and agreement above half", rep.Speedup, rep.Agreement)
+	}
+	if _, err := os.Stat("/proc/self/status"); err == nil && rep.Engine.PeakRSS < rep.Engine.RSSBefore/2 {
+		t.Errorf("peak RSS %d below RSS before %d", rep.Engine.PeakRSS, rep.Engine.RSSBefore)
+	}
+}
+
+// A templated mix replayed as it is answers from the exact cache the
+// second time; replayed as the next day, it does not.
+func TestReplayCaching(t *testing.T) {
+	msgs, _, err := buildMix(mixConfig{kind: mixTemplated, n: 500, seed: 2, minutes: 48})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct {
+		name      string
+		nextDay   bool
+		wantExact bool
+	}{{"same", false, true}, {"nextday", true, false}} {
+		t.Run(c.name, func(t *testing.T) {
+			e := newTestEngine(t) // empty caches
+			check := func(ctx context.Context, m *filter.Message) (filter.Action, string, error) {
+				d, err := e.Check(ctx, m)
+				return d.Action, d.Cache, err
+			}
+			r := run(context.Background(), c.name, msgs, check, runConfig{goroutines: 2, repeat: 2, nextDay: c.nextDay})
+			if r.Checks != 1000 || r.Errors != 0 {
+				t.Fatalf("%d checks, %d errors (%s); want 1000 and none", r.Checks, r.Errors, r.FirstError)
+			}
+			got := r.Answered[filter.CacheExact]
+			if c.wantExact && got < 475 {
+				t.Errorf("exact-cache answers = %d, want at least 475 (95%% of the second pass)", got)
+			}
+			if !c.wantExact && got > 50 {
+				t.Errorf("exact-cache answers = %d, want (almost) none for new days", got)
+			}
+		})
+	}
+}
+
+func TestHistogramQuantiles(t *testing.T) {
+	var h histogram
+	var sample []time.Duration
+	for i := range 10000 {
+		d := time.Duration(i*i%99991) * time.Nanosecond * 37
+		h.record(d)
+		sample = append(sample, d)
+	}
+	slices.Sort(sample)
+	for _, q := range []float64{0.5, 0.9, 0.99, 0.999, 1} {
+		want := sample[max(int(q*float64(len(sample)))-1, 0)]
+		got := h.quantile(q)
+		if got < want || float64(got) > float64(want)*(1+1.0/64)+1 {
+			t.Errorf("quantile(%v) = %v, want %v within +1.6%%", q, got, want)
+		}
+	}
+	var empty histogram
+	if got := empty.quantile(0.5); got != 0 {
+		t.Errorf("empty quantile = %v, want 0", got)
+	}
+}
+
+// FuzzHistogram: a quantile is never below the true one nor more than one
+// bucket (1/64) above it, and buckets are ordered.
+func FuzzHistogram(f *testing.F) {
+	f.Add(uint64(0), uint64(1), uint64(127), uint64(128))
+	f.Add(uint64(1<<40), uint64(255), uint64(1<<63), uint64(50_000))
+	f.Fuzz(func(t *testing.T, a, b, c, d uint64) {
+		vals := []uint64{a >> 1, b >> 1, c >> 1, d >> 1} // time.Duration is signed
+		var h histogram
+		for _, v := range vals {
+			if i := bucketOf(v); i < 0 || i >= histBuckets || bucketHigh(i) < v || (i > 0 && bucketHigh(i-1) >= v) {
+				t.Fatalf("bucketOf(%d) = %d, with high %d", v, i, bucketHigh(i))
+			}
+			h.record(time.Duration(v))
+		}
+		slices.Sort(vals)
+		for k := 1; k <= len(vals); k++ {
+			want := vals[k-1]
+			got := uint64(h.quantile(float64(k) / float64(len(vals))))
+			if got < want || float64(got) > float64(want)*(1+1.0/64)+1 {
+				t.Fatalf("quantile(%d/4) = %d, want %d within 1/64", k, got, want)
+			}
+		}
+	})
+}
+
+// BenchmarkCheckMix measures the engine on each mix, as the command does
+// but under the testing harness: go test -bench CheckMix ./bench.
+func BenchmarkCheckMix(b *testing.B) {
+	for _, kind := range []string{mixTemplated, mixRealistic} {
+		b.Run(kind, func(b *testing.B) {
+			e := newTestEngine(b)
+			msgs, st, err := buildMix(mixConfig{kind: kind, n: 20000, seed: 1, minutes: 48})
+			if err != nil {
+				b.Fatal(err)
+			}
+			b.ReportAllocs()
+			b.SetBytes(st.BodyBytes / int64(st.Messages))
+			var next atomic.Int64
+			b.ResetTimer()
+			b.RunParallel(func(pb *testing.PB) {
+				ctx := context.Background()
+				for pb.Next() {
+					m := msgs[next.Add(1)%int64(len(msgs))]
+					if _, err := e.Check(ctx, &m); err != nil {
+						b.Error(err)
+						return
+					}
+				}
+			})
+		})
+	}
+}
+
+// BenchmarkNaive measures the baseline on the realistic mix.
+func BenchmarkNaive(b *testing.B) {
+	nv, err := newNaive(context.Background(), policies.FS)
+	if err != nil {
+		b.Fatal(err)
+	}
+	msgs, st, err := buildMix(mixConfig{kind: mixRealistic, n: 2000, seed: 1, minutes: 48})
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.ReportAllocs()
+	b.SetBytes(st.BodyBytes / int64(st.Messages))
+	var next atomic.Int64
+	b.ResetTimer()
+	b.RunParallel(func(pb *testing.PB) {
+		ctx := context.Background()
+		for pb.Next() {
+			m := msgs[next.Add(1)%int64(len(msgs))]
+			if _, err := nv.check(ctx, &m); err != nil {
+				b.Error(err)
+				return
+			}
+		}
+	})
+}
