@@ -71,7 +71,7 @@ func New(opts ...Option) (*Engine, error) {
 		o.policies = policies.FS
 	}
 	e := &Engine{opts: o, numbers: geo.NewNumbers(0)}
-	e.conv = newConversations(o)
+	e.conv = newConversations(o, &e.policy)
 	var err error
 	if e.obs, err = newObserver(o.life); err != nil {
 		return nil, err

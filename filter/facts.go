@@ -115,7 +115,9 @@ type ConversationFacts struct {
 	// tenant's sender (any channel) was a STOP. From the state store.
 	OptedOut bool `json:"opted_out"`
 	// SessionMessages is how many messages the sender sent in the session
-	// the recipient's last inbound message opened. From the state store.
+	// the recipient's last inbound message opened, from the state store,
+	// once it reached the channel's session_max_messages; 0 below it, so
+	// that a conversation's facts repeat and the caches work.
 	SessionMessages int `json:"session_messages"`
 	// OverLimits names the limits ("session", "rate", "flood") the store's
 	// atomic count refused after the policies let the message through; empty

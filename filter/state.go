@@ -167,17 +167,18 @@ func detectOpt(kw *terms.Matcher, body string) (optOut, optIn bool, keyword stri
 // store, and its methods then do nothing.
 type conversations struct {
 	store  state.Store
+	policy *atomic.Pointer[policy]    // the engine's policy in use
 	limits atomic.Pointer[limitTable] // for the policy in use, built on first use
 }
 
-func newConversations(o options) *conversations {
+func newConversations(o options, p *atomic.Pointer[policy]) *conversations {
 	switch {
 	case !o.storeSet:
-		return &conversations{store: state.NewMemory(state.MemoryConfig{})}
+		return &conversations{store: state.NewMemory(state.MemoryConfig{}), policy: p}
 	case o.store == nil:
 		return nil
 	default:
-		return &conversations{store: o.store}
+		return &conversations{store: o.store, policy: p}
 	}
 }
 
@@ -206,7 +207,8 @@ func senderStateID(s string) string {
 }
 
 // apply puts the stored state of m's conversation into the facts: opted_out,
-// session_messages and, when m has no LastInboundAt, the window. A store
+// session_messages (once it reaches the channel's cap) and, when m has no
+// LastInboundAt, the window. A store
 // error is returned for the fail mode.
 func (c *conversations) apply(ctx context.Context, m *Message, f *Facts, now time.Time) error {
 	if c == nil {
@@ -221,7 +223,14 @@ func (c *conversations) apply(ctx context.Context, m *Message, f *Facts, now tim
 	}
 	conv := &f.Conversation
 	conv.OptedOut = snap.OptedOut
-	conv.SessionMessages = snap.SessionCount
+	// The count only matters once it reaches the channel's cap; below it
+	// the fact stays 0, so that the facts of a conversation repeat from
+	// message to message and the caches keep working.
+	if snap.SessionCount > 0 {
+		if p := c.policy.Load(); p != nil && snap.SessionCount >= c.limitsFor(p, "", m.Channel, nil).Session {
+			conv.SessionMessages = snap.SessionCount
+		}
+	}
 	if m.LastInboundAt.IsZero() && snap.HasInbound {
 		conv.HasInbound = true
 		conv.InboundAgeMinutes = int(max(now.Sub(snap.LastInbound), 0) / time.Minute)
