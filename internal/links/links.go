@@ -126,7 +126,7 @@ func (a *Analyzer) WithFeed(f *Feed) *Analyzer {
 // allocation. Analyze never panics, whatever the input.
 func (a *Analyzer) Analyze(body string) []Link {
 	var out []Link
-	for i := 0; i < len(body); {
+	for i := 0; i < len(body) && len(out) < MaxLinks; {
 		sp, end, ok := next(body, i)
 		if !ok {
 			break
@@ -141,6 +141,13 @@ func (a *Analyzer) Analyze(body string) []Link {
 	}
 	return out
 }
+
+// MaxLinks bounds the links Analyze reports for one body: describing a link
+// costs microseconds, and a 64 KiB body of nothing but links would otherwise
+// cost tens of milliseconds. Rules need a link's presence and its worst
+// flags; a body with more links than this is unusual enough to judge on the
+// first ones.
+const MaxLinks = 64
 
 func (a *Analyzer) describe(body string, sp span) (Link, bool) {
 	ascii, uni, err := normalizeLenient(body[sp.hostStart:sp.hostEnd])
