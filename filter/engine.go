@@ -29,6 +29,8 @@ type Engine struct {
 	obs      *observer              // metrics and decision log (observe.go)
 	reloadMu sync.Mutex             // serializes reloads (reload.go)
 	prev     atomic.Pointer[policy] // the revision replaced last, for Rollback
+	exact    *decisionCache         // nil when turned off
+	facts    *decisionCache         // nil when turned off
 	policy   atomic.Pointer[policy]
 	conv     *conversations // conversation state (state.go); nil without a store
 }
@@ -43,6 +45,9 @@ type policy struct {
 	links    *links.Analyzer
 	lookups  map[string]packLookups // "" → the global pack; upper-case country → its pack
 	ipdb     *geo.IPDB              // nil without WithGeoIP; per revision, so a reload re-opens it
+
+	generation uint64               // unique per load: part of every cache key
+	ruleInfo   map[string]*ruleInfo // rule id → what its reasons carry
 }
 
 // matcher returns the content matcher for a destination.
@@ -70,7 +75,12 @@ func New(opts ...Option) (*Engine, error) {
 	if o.policies == nil {
 		o.policies = policies.FS
 	}
-	e := &Engine{opts: o, numbers: geo.NewNumbers(0)}
+	e := &Engine{
+		opts:    o,
+		numbers: geo.NewNumbers(0),
+		exact:   newDecisionCache(o.exactCacheBytes, DefaultExactCacheBytes),
+		facts:   newDecisionCache(o.factCacheBytes, DefaultFactCacheBytes),
+	}
 	e.conv = newConversations(o, &e.policy)
 	var err error
 	if e.obs, err = newObserver(o.life); err != nil {
@@ -97,10 +107,19 @@ func (e *Engine) loadPolicy(ctx context.Context, fsys fs.FS) (*policy, error) {
 		return nil, err
 	}
 	p := &policy{
-		set:     set,
-		zones:   map[string]*time.Location{},
-		content: map[string]*terms.Matcher{},
-		lookups: map[string]packLookups{},
+		set:        set,
+		zones:      map[string]*time.Location{},
+		content:    map[string]*terms.Matcher{},
+		lookups:    map[string]packLookups{},
+		generation: generations.Add(1),
+		ruleInfo:   map[string]*ruleInfo{},
+	}
+	for id, c := range set.Citations() {
+		ri := &ruleInfo{rule: id, citation: c.String()}
+		if cc, ok := strings.CutPrefix(c.Pack, rules.KindCountry+"/"); ok {
+			ri.country = strings.ToUpper(cc)
+		}
+		p.ruleInfo[id] = ri
 	}
 	var globalTerms []terms.Term
 	if g := set.Pack(rules.KindGlobal); g != nil {
@@ -208,7 +227,7 @@ func (e *Engine) Check(ctx context.Context, m *Message) (d Decision, err error) 
 	ctx, cancel := e.begin(ctx)
 	defer func() { e.finish(m, &d, &err, start, recover()); cancel() }()
 	var facts Facts
-	d, facts, err = e.check(ctx, m)
+	d, facts, err = e.check(ctx, m, false)
 	return e.consume(ctx, m, &facts, d, err)
 }
 
@@ -227,7 +246,7 @@ func (e *Engine) Explain(ctx context.Context, m *Message) (x Explanation, err er
 	start := time.Now()
 	ctx, cancel := e.begin(ctx)
 	defer func() { e.finish(m, &x.Decision, &err, start, recover()); cancel() }()
-	d, facts, err := e.check(ctx, m)
+	d, facts, err := e.check(ctx, m, true)
 	d, err = e.consume(ctx, m, &facts, d, err)
 	x = Explanation{Decision: d, Facts: facts}
 	p := e.policy.Load()
@@ -242,7 +261,7 @@ func (e *Engine) Explain(ctx context.Context, m *Message) (x Explanation, err er
 	return x, err
 }
 
-func (e *Engine) check(ctx context.Context, m *Message) (Decision, Facts, error) {
+func (e *Engine) check(ctx context.Context, m *Message, explain bool) (Decision, Facts, error) {
 	country, rcpt, srcIP, err := e.validate(m)
 	if err != nil {
 		d := Decision{}
@@ -259,13 +278,34 @@ func (e *Engine) check(ctx context.Context, m *Message) (Decision, Facts, error)
 	if now.IsZero() {
 		now = e.opts.clock()
 	}
-	facts := e.buildFacts(p, m, country, rcpt, srcIP, now)
-	if err := e.conv.apply(ctx, m, &facts, now); err != nil {
-		return e.failed(m, p, err), facts, err
+	// The conversation comes first: it is part of what the exact cache
+	// must key on (an opt-out changes the decision for the same message).
+	cf := Facts{Recipient: rcpt, Conversation: messageConversation(m, now)}
+	if err := e.conv.apply(ctx, m, &cf, now); err != nil {
+		return e.failed(m, p, err), cf, err
 	}
+	var ek cacheKey
+	useExact := e.exact != nil && !explain
+	if useExact {
+		ek = exactKey(p, m, country, now, &cf.Conversation)
+		if d, ok := e.exact.get(p, ek); ok {
+			d.ID, d.Cached, d.Cache = m.ID, true, CacheExact
+			return d, Facts{}, nil
+		}
+	}
+	facts := e.buildFacts(p, m, country, rcpt, srcIP, now)
+	facts.Conversation = cf.Conversation
 	encoded, err := facts.encode()
 	if err != nil {
 		return e.failed(m, p, err), facts, err
+	}
+	fk := factKey(p, encoded)
+	if d, ok := e.facts.get(p, fk); ok {
+		if useExact {
+			e.exact.put(ek, &d)
+		}
+		d.ID, d.Cached, d.Cache = m.ID, true, CacheFacts
+		return d, facts, nil
 	}
 	input, err := factsValue(encoded)
 	if err != nil {
@@ -275,17 +315,26 @@ func (e *Engine) check(ctx context.Context, m *Message) (Decision, Facts, error)
 	if err != nil {
 		return e.failed(m, p, err), facts, err
 	}
-	d, err := decide(m.ID, p.set.Revision(), findings)
+	d, err := p.decide(findings)
 	if err != nil {
 		return e.failed(m, p, err), facts, err
 	}
+	e.facts.put(fk, &d)
+	if useExact {
+		e.exact.put(ek, &d)
+	}
+	d.ID = m.ID
 	return d, facts, nil
 }
 
 // decide turns findings into a decision: the strongest action wins
-// (block > defer > review > allow) and every reason is reported.
-func decide(id, revision string, findings []rules.Finding) (Decision, error) {
-	d := Decision{ID: id, Action: Allow, Revision: revision, Reasons: []Reason{}}
+// (block > defer > review > allow) and every reason is reported. The
+// decision has no id: it may be cached for other messages.
+func (p *policy) decide(findings []rules.Finding) (Decision, error) {
+	d := Decision{Action: Allow, Revision: p.set.Revision(), Reasons: []Reason{}}
+	if len(findings) > 0 {
+		d.Reasons = make([]Reason, 0, len(findings))
+	}
 	for _, f := range findings {
 		code := Code(f.Code)
 		action := code.DefaultAction()
@@ -304,9 +353,9 @@ func decide(id, revision string, findings []rules.Finding) (Decision, error) {
 				d.Until = until
 			}
 		}
-		r := Reason{Code: code, Rule: f.Rule, Evidence: f.Evidence, Citation: f.Citation.String()}
-		if pack, ok := strings.CutPrefix(f.Citation.Pack, rules.KindCountry+"/"); ok {
-			r.Country = strings.ToUpper(pack)
+		r := Reason{Code: code, Rule: f.Rule, Evidence: f.Evidence}
+		if ri, ok := p.ruleInfo[f.Rule]; ok {
+			r.Rule, r.Country, r.Citation = ri.rule, ri.country, ri.citation
 		}
 		d.Reasons = append(d.Reasons, r)
 	}

@@ -125,7 +125,18 @@ type ConversationFacts struct {
 	OverLimits []string `json:"over_limits,omitempty"`
 }
 
-// buildFacts derives the facts of a validated message.
+// messageConversation is the conversation as the message itself tells it
+// (its last_inbound_at); the state store may add to it.
+func messageConversation(m *Message, now time.Time) ConversationFacts {
+	if m.LastInboundAt.IsZero() {
+		return ConversationFacts{}
+	}
+	age := max(now.Sub(m.LastInboundAt), 0)
+	return ConversationFacts{HasInbound: true, InboundAgeMinutes: int(age / time.Minute)}
+}
+
+// buildFacts derives the facts of a validated message, but for the
+// conversation (see messageConversation and the state store).
 func (e *Engine) buildFacts(p *policy, m *Message, country string, rcpt geo.Recipient, src netip.Addr, now time.Time) Facts {
 	tn := e.opts.tenants[m.Tenant]
 	dest := p.lookups[country]
@@ -169,10 +180,6 @@ func (e *Engine) buildFacts(p *policy, m *Message, country string, rcpt geo.Reci
 			lf.SenderRegistered = &ok
 		}
 		f.Links = append(f.Links, lf)
-	}
-	if !m.LastInboundAt.IsZero() {
-		age := max(now.Sub(m.LastInboundAt), 0)
-		f.Conversation = ConversationFacts{HasInbound: true, InboundAgeMinutes: int(age / time.Minute)}
 	}
 	return f
 }

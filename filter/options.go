@@ -42,6 +42,8 @@ type options struct {
 	store          state.Store // nil: a bounded state.Memory (see WithStore)
 	storeSet       bool
 
+	exactCacheBytes, factCacheBytes int
+
 	life lifecycleOptions // reloads and observability (observe.go)
 }
 
@@ -112,6 +114,17 @@ func WithTenant(name string, t Tenant) Option {
 	}
 }
 
+// WithStore keeps conversation state (opt-outs, windows, session, rate and
+// flood counters) in s, which Inbound writes and Check reads and counts.
+// The default is a bounded state.Memory for one node; a fleet of gateway
+// nodes shares a state/redisstore Store so that every node sees the same
+// opt-outs and counters. WithStore(nil) turns state off: no OPTED_OUT,
+// SESSION_LIMIT, RATE_LIMIT or DUPLICATE_FLOOD, windows only from
+// Message.LastInboundAt, and Inbound fails with ErrNoStore.
+func WithStore(s state.Store) Option {
+	return func(o *options) { o.store, o.storeSet = s, true }
+}
+
 // WithBundleVerification makes ReloadBundle and PollBundle accept only
 // bundles signed with one of the keys of vc (OPA's bundle verification
 // config); an unsigned or tampered bundle is refused and the running
@@ -174,15 +187,4 @@ func WithMetrics(r prometheus.Registerer) Option {
 // is false. Writes are serialized; a failing writer does not fail checks.
 func WithDecisionLog(w io.Writer, masked bool) Option {
 	return func(o *options) { o.life.decisionLog, o.life.unmasked = w, !masked }
-}
-
-// WithStore keeps conversation state (opt-outs, windows, session, rate and
-// flood counters) in s, which Inbound writes and Check reads and counts.
-// The default is a bounded state.Memory for one node; a fleet of gateway
-// nodes shares a state/redisstore Store so that every node sees the same
-// opt-outs and counters. WithStore(nil) turns state off: no OPTED_OUT,
-// SESSION_LIMIT, RATE_LIMIT or DUPLICATE_FLOOD, windows only from
-// Message.LastInboundAt, and Inbound fails with ErrNoStore.
-func WithStore(s state.Store) Option {
-	return func(o *options) { o.store, o.storeSet = s, true }
 }

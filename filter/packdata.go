@@ -16,12 +16,12 @@ import (
 // Files a pack may carry beside its Rego, which Go turns into lookups when
 // the pack loads (policies/README.md documents them).
 const (
-	termsGlob          = "terms/*.json"          // term lists, one per language
-	blockedNetworksTxt = "blocked_networks.txt"  // CIDRs or IPs: SOURCE_IP_BLOCKED
-	blockedDomainsTxt  = "blocked_domains.txt"   // domains: DOMAIN_BLOCKED
-	shortenersTxt      = "shorteners.txt"        // extra URL shortener domains (global pack)
-	sendersTxt         = "senders.txt"           // registered sender IDs: SENDER_NOT_REGISTERED
-	senderDomainsJSON  = "sender_domains.json"   // sender → registered link domains: URL_NOT_WHITELISTED
+	termsGlob          = "terms/*.json"         // term lists, one per language
+	blockedNetworksTxt = "blocked_networks.txt" // CIDRs or IPs: SOURCE_IP_BLOCKED
+	blockedDomainsTxt  = "blocked_domains.txt"  // domains: DOMAIN_BLOCKED
+	shortenersTxt      = "shorteners.txt"       // extra URL shortener domains (global pack)
+	sendersTxt         = "senders.txt"          // registered sender IDs: SENDER_NOT_REGISTERED
+	senderDomainsJSON  = "sender_domains.json"  // sender → registered link domains: URL_NOT_WHITELISTED
 )
 
 // keywordCategories are matched on inbound messages, not on outgoing content.
