@@ -280,7 +280,7 @@ func (e *Engine) check(ctx context.Context, m *Message, explain bool) (Decision,
 	}
 	// The conversation comes first: it is part of what the exact cache
 	// must key on (an opt-out changes the decision for the same message).
-	cf := Facts{Recipient: rcpt, Conversation: messageConversation(m, now)}
+	cf := Facts{Recipient: recipientFacts(rcpt), Conversation: messageConversation(m, now)}
 	if err := e.conv.apply(ctx, m, &cf, now); err != nil {
 		return e.failed(m, p, err), cf, err
 	}

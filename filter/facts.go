@@ -28,11 +28,24 @@ type Facts struct {
 	Message      MessageFacts      `json:"message"`
 	Time         TimeFacts         `json:"time"`
 	Sender       SenderFacts       `json:"sender"`
-	Recipient    geo.Recipient     `json:"recipient"`
+	Recipient    RecipientFacts    `json:"recipient"`
 	Source       SourceFacts       `json:"source"`
 	Content      ContentFacts      `json:"content"`
 	Links        []LinkFacts       `json:"links"`
 	Conversation ConversationFacts `json:"conversation"`
+}
+
+// RecipientFacts describe the destination number. The number itself stays
+// out of the policies' input: no rule needs it, and it would make every
+// message's facts unique, defeating the fact cache.
+type RecipientFacts struct {
+	E164       string         `json:"-"` // for the state store
+	Country    string         `json:"country"`
+	NumberType geo.NumberType `json:"number_type"`
+}
+
+func recipientFacts(r geo.Recipient) RecipientFacts {
+	return RecipientFacts{E164: r.E164, Country: r.Country, NumberType: r.NumberType}
 }
 
 // SenderFacts classify the sender (see geo.Sender).
@@ -152,7 +165,7 @@ func (e *Engine) buildFacts(p *policy, m *Message, country string, rcpt geo.Reci
 		},
 		Time:      timeFacts(now, p.zone(country)),
 		Sender:    SenderFacts{Sender: e.numbers.Sender(m.Sender)},
-		Recipient: rcpt,
+		Recipient: recipientFacts(rcpt),
 		Content: ContentFacts{
 			OptOutText:   hasOptOutText(m.Body),
 			Categories:   p.matcher(country).Match(m.Body),

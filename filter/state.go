@@ -251,10 +251,11 @@ func (e *Engine) consume(ctx context.Context, m *Message, f *Facts, d Decision, 
 	p := e.policy.Load()
 	rcpt, country := f.Recipient, f.Message.Country
 	if f.Schema == 0 { // a decision cached by message: the facts were not built
-		var rerr error
-		if rcpt, rerr = e.numbers.Recipient(m.Recipient); rerr != nil {
+		r, rerr := e.numbers.Recipient(m.Recipient)
+		if rerr != nil {
 			return d, nil // unreachable: Check validated the recipient
 		}
+		rcpt = recipientFacts(r)
 		if country = strings.ToUpper(m.Country); country == "" {
 			country = rcpt.Country
 		}
