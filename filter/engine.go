@@ -307,11 +307,7 @@ func (e *Engine) check(ctx context.Context, m *Message, explain bool) (Decision,
 		d.ID, d.Cached, d.Cache = m.ID, true, CacheFacts
 		return d, facts, nil
 	}
-	input, err := factsValue(encoded)
-	if err != nil {
-		return e.failed(m, p, err), facts, err
-	}
-	findings, err := p.set.Eval(ctx, strings.ToLower(country), string(m.Channel), input, now)
+	findings, err := p.set.Eval(ctx, strings.ToLower(country), string(m.Channel), facts.value(), now)
 	if err != nil {
 		return e.failed(m, p, err), facts, err
 	}

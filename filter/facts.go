@@ -1,14 +1,11 @@
 package filter
 
 import (
-	"bytes"
 	"encoding/json"
 	"net/netip"
 	"strings"
 	"time"
 	"unicode/utf8"
-
-	"github.com/open-policy-agent/opa/v1/ast"
 
 	"github.com/msgfilter/msgfilter/geo"
 	"github.com/msgfilter/msgfilter/internal/bodyphones"
@@ -212,11 +209,6 @@ func timeFacts(now time.Time, loc *time.Location) TimeFacts {
 // order, map keys sorted): equal facts give equal bytes.
 func (f *Facts) encode() ([]byte, error) {
 	return json.Marshal(f)
-}
-
-// value converts encoded facts into the input value OPA evaluates.
-func factsValue(encoded []byte) (ast.Value, error) {
-	return ast.ValueFromReader(bytes.NewReader(encoded))
 }
 
 // registered reports whether an alphanumeric or short-code sender is in the

@@ -1,0 +1,52 @@
+package filter
+
+import (
+	"bytes"
+	"context"
+	"testing"
+
+	"github.com/open-policy-agent/opa/v1/ast"
+
+	"github.com/msgfilter/msgfilter/internal/bodyphones"
+)
+
+// TestFactsValueMatchesJSON holds Facts.value to what decoding the facts'
+// JSON gives, for every message of the test corpus: rules must see the
+// document policies/README.md documents.
+func TestFactsValueMatchesJSON(t *testing.T) {
+	e := newEngine(t, WithCacheSizes(-1, -1))
+	registered, unregistered := true, false
+	extra := Facts{Schema: FactsSchema}
+	extra.Sender.Registered = &registered
+	extra.Source = SourceFacts{Present: true, Blocked: true, IP: "203.0.113.9"}
+	extra.Links = []LinkFacts{{SenderRegistered: &unregistered}}
+	extra.Conversation.OverLimits = []string{"session"}
+	extra.Content.PhoneNumbers = []bodyphones.Number{{Text: "04 123 4567", E164: "+97141234567", Region: "AE"}}
+	checked := 0
+	facts := []Facts{extra}
+	for _, m := range corpusMessages(t) {
+		x, err := e.Explain(context.Background(), &m)
+		if err != nil {
+			continue
+		}
+		facts = append(facts, x.Facts)
+	}
+	for i := range facts {
+		f := &facts[i]
+		encoded, err := f.encode()
+		if err != nil {
+			t.Fatal(err)
+		}
+		want, err := ast.ValueFromReader(bytes.NewReader(encoded))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := f.value(); got.Compare(want) != 0 {
+			t.Fatalf("facts value\n%v\nwant (from JSON)\n%v", got, want)
+		}
+		checked++
+	}
+	if checked < 100 {
+		t.Fatalf("only %d facts documents compared", checked)
+	}
+}
