@@ -223,9 +223,8 @@ func (e *Engine) Revision() string { return e.policy.Load().set.Revision() }
 // follows the fail mode (see WithFailMode) and carries ENGINE_ERROR.
 // Check is safe for concurrent use.
 func (e *Engine) Check(ctx context.Context, m *Message) (d Decision, err error) {
-	start := time.Now()
-	ctx, cancel := e.begin(ctx)
-	defer func() { e.finish(m, &d, &err, start, recover()); cancel() }()
+	ctx, start := e.begin(ctx)
+	defer func() { e.finish(m, &d, &err, start, recover()) }()
 	var facts Facts
 	d, facts, err = e.check(ctx, m, false)
 	return e.consume(ctx, m, &facts, d, err)
@@ -243,9 +242,8 @@ type Explanation struct {
 // Explain is Check that also returns the facts and the titles of the rules
 // that fired, for "why was this blocked?".
 func (e *Engine) Explain(ctx context.Context, m *Message) (x Explanation, err error) {
-	start := time.Now()
-	ctx, cancel := e.begin(ctx)
-	defer func() { e.finish(m, &x.Decision, &err, start, recover()); cancel() }()
+	ctx, start := e.begin(ctx)
+	defer func() { e.finish(m, &x.Decision, &err, start, recover()) }()
 	d, facts, err := e.check(ctx, m, true)
 	d, err = e.consume(ctx, m, &facts, d, err)
 	x = Explanation{Decision: d, Facts: facts}
@@ -307,7 +305,12 @@ func (e *Engine) check(ctx context.Context, m *Message, explain bool) (Decision,
 		d.ID, d.Cached, d.Cache = m.ID, true, CacheFacts
 		return d, facts, nil
 	}
-	findings, err := p.set.Eval(ctx, strings.ToLower(country), string(m.Channel), facts.value(), now)
+	evalCtx, cancel := e.budgeted(ctx)
+	findings, err := p.set.Eval(evalCtx, strings.ToLower(country), string(m.Channel), facts.value(), now)
+	if err == nil {
+		err = evalCtx.Err() // OPA notices a deadline only in long evaluations
+	}
+	cancel()
 	if err != nil {
 		return e.failed(m, p, err), facts, err
 	}

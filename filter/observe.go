@@ -152,10 +152,22 @@ func (e *Engine) reported(ev ReloadEvent) {
 }
 
 // begin applies the default budget to a context without a deadline.
-func (e *Engine) begin(ctx context.Context) (context.Context, context.CancelFunc) {
+func (e *Engine) begin(ctx context.Context) (context.Context, time.Time) {
 	if ctx == nil {
 		ctx = context.Background()
 	}
+	var start time.Time
+	if ob := e.obs; ob != nil && (ob.checks != nil || ob.logW != nil) {
+		start = time.Now() // only the metrics and the decision log need it
+	}
+	return ctx, start
+}
+
+// budgeted applies the check budget to ctx when it has no deadline of its
+// own. Only the policy evaluation, the one stage whose cost depends on the
+// policies, takes it: a timer per check would cost a cache hit more than
+// the hit itself.
+func (e *Engine) budgeted(ctx context.Context) (context.Context, context.CancelFunc) {
 	if _, ok := ctx.Deadline(); ok || e.opts.life.budget < 0 {
 		return ctx, func() {}
 	}
@@ -194,7 +206,10 @@ func (e *Engine) finish(m *Message, d *Decision, err *error, start time.Time, re
 	default:
 		kind = "engine"
 	}
-	elapsed := time.Since(start)
+	var elapsed time.Duration
+	if !start.IsZero() {
+		elapsed = time.Since(start)
+	}
 	ob := e.obs
 	if ob == nil {
 		return
@@ -217,7 +232,7 @@ func (e *Engine) finish(m *Message, d *Decision, err *error, start time.Time, re
 			ob.checks.WithLabelValues(string(d.Action), country).Inc()
 		}
 		if d.Cached {
-			ob.cacheHits.WithLabelValues("any").Inc()
+			ob.cacheHits.WithLabelValues(d.Cache).Inc()
 		}
 	}
 	if l := e.opts.life.logger; l != nil && kind != "" && kind != "invalid" {
