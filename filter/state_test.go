@@ -6,11 +6,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
-	"net"
-	"os"
-	"os/exec"
 	"slices"
-	"strconv"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -20,6 +16,7 @@ import (
 
 	"github.com/msgfilter/msgfilter/state"
 	"github.com/msgfilter/msgfilter/state/redisstore"
+	"github.com/msgfilter/msgfilter/state/redisstore/redistest"
 )
 
 func TestDetectOpt(t *testing.T) {
@@ -392,33 +389,11 @@ func TestInboundInvalid(t *testing.T) {
 	}
 }
 
-// redisTestAddr returns the shared test Redis. Without one the test skips,
-// unless CI is set: there a missing server is a failure.
-func redisTestAddr(tb testing.TB) string {
-	tb.Helper()
-	addr := os.Getenv("MSGFILTER_REDIS_ADDR")
-	if addr == "" {
-		addr = "127.0.0.1:6379"
-	}
-	c := redis.NewClient(&redis.Options{Addr: addr, DialTimeout: time.Second, MaxRetries: -1})
-	defer c.Close()
-	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
-	defer cancel()
-	if err := c.Ping(ctx).Err(); err != nil {
-		msg := "no Redis at " + addr + " (" + err.Error() + "); set MSGFILTER_REDIS_ADDR or run: eval \"$(bash .ci/redis.sh start)\""
-		if os.Getenv("CI") != "" {
-			tb.Fatal(msg)
-		}
-		tb.Skip(msg)
-	}
-	return addr
-}
-
 // redisEngines returns n engines, each with its own client, sharing one
 // Redis under a key prefix no other test uses (its keys are deleted after).
 func redisEngines(tb testing.TB, n int, opts ...Option) []*Engine {
 	tb.Helper()
-	addr := redisTestAddr(tb)
+	addr := redistest.Addr(tb)
 	var b [8]byte
 	rand.Read(b[:])
 	prefix := "msgfilter-test:" + hex.EncodeToString(b[:]) + ":"
@@ -516,75 +491,13 @@ func TestTwoEnginesShareRateLimit(t *testing.T) {
 	}
 }
 
-// privateRedis starts redis-server with fsync-always persistence on a free
-// loopback port; stop kills it, start restarts it on the same data.
-type privateRedis struct {
-	tb   testing.TB
-	bin  string
-	dir  string
-	port int
-	cmd  *exec.Cmd
-}
-
-func startPrivateRedis(tb testing.TB) *privateRedis {
-	tb.Helper()
-	bin, err := exec.LookPath("redis-server")
-	if err != nil {
-		msg := "redis-server not on PATH; install it (apt-get install redis-server) or run .ci/redis.sh start"
-		if os.Getenv("CI") != "" {
-			tb.Fatal(msg)
-		}
-		tb.Skip(msg)
-	}
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		tb.Fatal(err)
-	}
-	port := ln.Addr().(*net.TCPAddr).Port
-	ln.Close()
-	s := &privateRedis{tb: tb, bin: bin, dir: tb.TempDir(), port: port}
-	s.start()
-	tb.Cleanup(s.stop)
-	return s
-}
-
-func (s *privateRedis) addr() string { return "127.0.0.1:" + strconv.Itoa(s.port) }
-
-func (s *privateRedis) start() {
-	s.tb.Helper()
-	s.cmd = exec.Command(s.bin, "--port", strconv.Itoa(s.port), "--bind", "127.0.0.1", "--dir", s.dir,
-		"--appendonly", "yes", "--appendfsync", "always", "--save", "")
-	if err := s.cmd.Start(); err != nil {
-		s.tb.Fatalf("start redis-server: %v", err)
-	}
-	c := redis.NewClient(&redis.Options{Addr: s.addr(), MaxRetries: -1})
-	defer c.Close()
-	for range 100 {
-		if c.Ping(context.Background()).Err() == nil {
-			return
-		}
-		time.Sleep(50 * time.Millisecond)
-	}
-	s.tb.Fatalf("redis-server on %s did not answer", s.addr())
-}
-
-// stop kills the server (SIGKILL): only what it fsynced survives.
-func (s *privateRedis) stop() {
-	if s.cmd == nil || s.cmd.Process == nil {
-		return
-	}
-	s.cmd.Process.Kill()
-	s.cmd.Wait()
-	s.cmd = nil
-}
-
 // TestRedisOutage stops Redis mid-run: Inbound reports the error for the
 // caller to retry, Check follows the fail mode, and the opt-out Inbound
 // acknowledged before the outage is still there after the restart.
 func TestRedisOutage(t *testing.T) {
-	srv := startPrivateRedis(t)
+	srv := redistest.Start(t)
 	c := redis.NewClient(&redis.Options{
-		Addr: srv.addr(), MaxRetries: -1,
+		Addr: srv.Addr(), MaxRetries: -1,
 		DialTimeout: 200 * time.Millisecond, ReadTimeout: time.Second, WriteTimeout: time.Second,
 	})
 	defer c.Close()
@@ -602,7 +515,7 @@ func TestRedisOutage(t *testing.T) {
 	wantDecision(t, "before the outage, promotional", stateCheck(t, closed, stateMsg(SMS, Promotional, tuesday.Add(time.Second))), Block, OptedOut)
 	wantDecision(t, "before the outage, transactional", stateCheck(t, closed, stateMsg(SMS, Transactional, tuesday.Add(time.Second))), Allow, "")
 
-	srv.stop()
+	srv.Kill()
 	other := stateInbound(SMS, "STOP", tuesday.Add(time.Minute))
 	other.Recipient = "+4915123456700"
 	if _, err := closed.Inbound(ctx, other); !errors.Is(err, state.ErrUnavailable) {
@@ -621,7 +534,7 @@ func TestRedisOutage(t *testing.T) {
 		t.Errorf("fail-open Check during the outage = %s %v, %v; want allow ENGINE_ERROR and state.ErrUnavailable", d.Action, codes(d), err)
 	}
 
-	srv.start()
+	srv.Start()
 	wantDecision(t, "after the restart, promotional to the opted-out recipient", stateCheck(t, closed, stateMsg(SMS, Promotional, tuesday.Add(2*time.Minute))), Block, OptedOut)
 	// The caller retries the refused Inbound; now it holds.
 	if _, err := closed.Inbound(ctx, other); err != nil {

@@ -8,6 +8,7 @@ import (
 
 	"github.com/msgfilter/msgfilter/state"
 	"github.com/msgfilter/msgfilter/state/redisstore"
+	"github.com/msgfilter/msgfilter/state/redisstore/redistest"
 	"github.com/msgfilter/msgfilter/state/storetest"
 )
 
@@ -19,7 +20,7 @@ var benchLimits = state.Limits{
 
 func benchStore(b *testing.B) (*redisstore.Store, []state.Key) {
 	b.Helper()
-	addr := redisAddr(b)
+	addr := redistest.Addr(b)
 	c := newClient(b, addr)
 	s := newStore(b, c, testPrefix(b, c))
 	keys := make([]state.Key, 1024)

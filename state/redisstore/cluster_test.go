@@ -10,6 +10,7 @@ import (
 	"github.com/redis/go-redis/v9"
 
 	"github.com/msgfilter/msgfilter/state"
+	"github.com/msgfilter/msgfilter/state/redisstore/redistest"
 	"github.com/msgfilter/msgfilter/state/storetest"
 )
 
@@ -19,8 +20,8 @@ func startCluster(t *testing.T) []string {
 	t.Helper()
 	var addrs []string
 	for range 3 {
-		srv := startPrivateServer(t, "--cluster-enabled", "yes", "--appendonly", "no")
-		addrs = append(addrs, srv.addr())
+		srv := redistest.Start(t, "--cluster-enabled", "yes", "--appendonly", "no")
+		addrs = append(addrs, srv.Addr())
 	}
 	ctx := context.Background()
 	nodes := make([]*redis.Client, len(addrs))

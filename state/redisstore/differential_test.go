@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/msgfilter/msgfilter/state"
+	"github.com/msgfilter/msgfilter/state/redisstore/redistest"
 	"github.com/msgfilter/msgfilter/state/storetest"
 )
 
@@ -15,7 +16,7 @@ import (
 // store and requires identical answers: the conformance table pins chosen
 // behaviours, this catches the ones nobody thought to list.
 func TestMatchesMemory(t *testing.T) {
-	addr := redisAddr(t)
+	addr := redistest.Addr(t)
 	c := newClient(t, addr)
 	rs := newStore(t, c, testPrefix(t, c))
 	ms := state.NewMemory(state.MemoryConfig{})

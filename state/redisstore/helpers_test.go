@@ -4,37 +4,13 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
-	"os"
 	"testing"
-	"time"
 
 	"github.com/redis/go-redis/v9"
 
 	"github.com/msgfilter/msgfilter/state"
 	"github.com/msgfilter/msgfilter/state/redisstore"
 )
-
-// redisAddr returns the address of the shared test server. Without one the
-// test skips, unless CI is set: there a missing server is a failure.
-func redisAddr(tb testing.TB) string {
-	tb.Helper()
-	addr := os.Getenv("MSGFILTER_REDIS_ADDR")
-	if addr == "" {
-		addr = "127.0.0.1:6379"
-	}
-	c := redis.NewClient(&redis.Options{Addr: addr, DialTimeout: time.Second, MaxRetries: -1})
-	defer c.Close()
-	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
-	defer cancel()
-	if err := c.Ping(ctx).Err(); err != nil {
-		msg := "no Redis at " + addr + " (" + err.Error() + "); set MSGFILTER_REDIS_ADDR or run: eval \"$(bash .ci/redis.sh start)\""
-		if os.Getenv("CI") != "" {
-			tb.Fatal(msg)
-		}
-		tb.Skip(msg)
-	}
-	return addr
-}
 
 // newClient connects to the test server and closes the client after the test.
 func newClient(tb testing.TB, addr string) *redis.Client {

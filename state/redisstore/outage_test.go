@@ -4,10 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"net"
-	"os"
-	"os/exec"
-	"strconv"
 	"sync"
 	"testing"
 	"time"
@@ -16,83 +12,18 @@ import (
 
 	"github.com/msgfilter/msgfilter/state"
 	"github.com/msgfilter/msgfilter/state/redisstore"
+	"github.com/msgfilter/msgfilter/state/redisstore/redistest"
 	"github.com/msgfilter/msgfilter/state/storetest"
 )
-
-// server is a private redis-server with fsync-always persistence in a
-// temporary directory, which the test may kill and restart.
-type server struct {
-	tb   testing.TB
-	bin  string
-	dir  string
-	port int
-	args []string
-	cmd  *exec.Cmd
-}
-
-// startPrivateServer starts redis-server on a free loopback port with
-// fsync-always persistence and the extra args.
-func startPrivateServer(tb testing.TB, args ...string) *server {
-	tb.Helper()
-	bin, err := exec.LookPath("redis-server")
-	if err != nil {
-		msg := "redis-server not on PATH; install it (apt-get install redis-server) or run .ci/redis.sh start"
-		if os.Getenv("CI") != "" {
-			tb.Fatal(msg)
-		}
-		tb.Skip(msg)
-	}
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		tb.Fatal(err)
-	}
-	port := ln.Addr().(*net.TCPAddr).Port
-	ln.Close()
-	s := &server{tb: tb, bin: bin, dir: tb.TempDir(), port: port, args: args}
-	s.start()
-	tb.Cleanup(s.kill)
-	return s
-}
-
-func (s *server) addr() string { return "127.0.0.1:" + strconv.Itoa(s.port) }
-
-func (s *server) start() {
-	s.tb.Helper()
-	args := append([]string{"--port", strconv.Itoa(s.port), "--bind", "127.0.0.1",
-		"--dir", s.dir, "--appendonly", "yes", "--appendfsync", "always", "--save", ""}, s.args...)
-	s.cmd = exec.Command(s.bin, args...)
-	if err := s.cmd.Start(); err != nil {
-		s.tb.Fatalf("start redis-server: %v", err)
-	}
-	c := redis.NewClient(&redis.Options{Addr: s.addr(), MaxRetries: -1})
-	defer c.Close()
-	for range 100 {
-		if c.Ping(context.Background()).Err() == nil {
-			return
-		}
-		time.Sleep(50 * time.Millisecond)
-	}
-	s.tb.Fatalf("redis-server on %s did not answer", s.addr())
-}
-
-// kill stops the server the hard way (SIGKILL): only what it fsynced survives.
-func (s *server) kill() {
-	if s.cmd == nil || s.cmd.Process == nil {
-		return
-	}
-	s.cmd.Process.Kill()
-	s.cmd.Wait()
-	s.cmd = nil
-}
 
 // TestOutageLosesNoAcknowledgedOptOut writes opt-outs while the server is
 // killed mid-run. Every write that returned nil must be there after a
 // restart; every write that failed must say ErrUnavailable and succeed when
 // retried.
 func TestOutageLosesNoAcknowledgedOptOut(t *testing.T) {
-	srv := startPrivateServer(t)
+	srv := redistest.Start(t)
 	c := redis.NewClient(&redis.Options{
-		Addr: srv.addr(), MaxRetries: -1,
+		Addr: srv.Addr(), MaxRetries: -1,
 		DialTimeout: 200 * time.Millisecond, ReadTimeout: time.Second, WriteTimeout: time.Second,
 	})
 	defer c.Close()
@@ -148,7 +79,7 @@ func TestOutageLosesNoAcknowledgedOptOut(t *testing.T) {
 		t.Fatalf("timed out waiting for %s", what)
 	}
 	waitFor("100 acknowledged opt-outs", func() bool { return len(acked) >= 100 })
-	srv.kill()
+	srv.Kill()
 	waitFor("failed writes after the kill", func() bool { return len(failed) >= 3 })
 	close(stop)
 	<-done
@@ -167,7 +98,7 @@ func TestOutageLosesNoAcknowledgedOptOut(t *testing.T) {
 		t.Errorf("Consume during outage = %v, want state.ErrUnavailable", err)
 	}
 
-	srv.start()
+	srv.Start()
 	for _, i := range acked {
 		snap, err := s.Snapshot(ctx, key(i), storetest.T0.Add(time.Minute))
 		if err != nil || !snap.OptedOut {

@@ -14,11 +14,12 @@ import (
 
 	"github.com/msgfilter/msgfilter/state"
 	"github.com/msgfilter/msgfilter/state/redisstore"
+	"github.com/msgfilter/msgfilter/state/redisstore/redistest"
 	"github.com/msgfilter/msgfilter/state/storetest"
 )
 
 func TestConformance(t *testing.T) {
-	addr := redisAddr(t)
+	addr := redistest.Addr(t)
 	c := newClient(t, addr)
 	storetest.Run(t, func(t *testing.T) state.Store {
 		return newStore(t, c, testPrefix(t, c))
@@ -29,7 +30,7 @@ func TestConformance(t *testing.T) {
 // pools) sharing one Redis under concurrent load: together they let exactly
 // the limit through, for every kind of limit.
 func TestTwoStoresAgree(t *testing.T) {
-	addr := redisAddr(t)
+	addr := redistest.Addr(t)
 	a, b := newClient(t, addr), newClient(t, addr)
 	prefix := testPrefix(t, a)
 	stores := []state.Store{newStore(t, a, prefix), newStore(t, b, prefix)}
@@ -72,7 +73,7 @@ func TestTwoStoresAgree(t *testing.T) {
 }
 
 func TestConsumeManyMatchesConsume(t *testing.T) {
-	addr := redisAddr(t)
+	addr := redistest.Addr(t)
 	c := newClient(t, addr)
 	s := newStore(t, c, testPrefix(t, c))
 	ctx := context.Background()
