@@ -87,12 +87,22 @@ func check(ctx context.Context, engine *filter.Engine, in io.Reader, out io.Writ
 		default:
 			line = bytes.TrimSpace(line)
 			if len(line) == 0 {
-				continue
+				// Every input line gets its output line, so a gateway can
+				// pair them by position.
+				result = lineError{Line: n, Error: "empty line"}
+				break
 			}
 			result = decide(ctx, engine, line, n, explain)
 		}
 		if err := enc.Encode(result); err != nil {
 			return err
+		}
+		if r.Buffered() == 0 {
+			// Nothing more is waiting: a gateway writing one message at a
+			// time needs its decision now, not at the end of the input.
+			if err := w.Flush(); err != nil {
+				return err
+			}
 		}
 		if err := ctx.Err(); err != nil {
 			return err
