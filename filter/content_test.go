@@ -220,6 +220,8 @@ func TestContentAmbiguousWords(t *testing.T) {
 		{"vote/flavour/ham", "AE", "", "Vote for your favourite flavour and win a free cone", ""},
 		{"party/political/spam", "MY", "", "Sertai parti politik kami", "POLITICAL_CONTENT"},
 		{"party/birthday/ham", "MY", "", "Your birthday party booking is confirmed", ""},
+		{"parliament/election/spam", "AE", "", "Vote in the parliament election tomorrow", "POLITICAL_CONTENT"},
+		{"parliament/landmark/ham", "AE", "", "Your Parliament Hill tour booking is confirmed", ""},
 		{"bet/casino/spam", "AE", "", "Place your bet at the casino", "GAMBLING_CONTENT"},
 		{"bet/i-bet/ham", "AE", "", "I bet you will love our new menu", ""},
 		{"jackpot/slots/spam", "AE", "", "Hit the jackpot on our slots", "GAMBLING_CONTENT"},

@@ -78,6 +78,15 @@ func policiesWith(t testing.TB, files map[string]string) fs.FS {
 	return m
 }
 
+func exampleFile(t testing.TB, name string) string {
+	t.Helper()
+	b, err := fs.ReadFile(policies.FS, name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(b)
+}
+
 // linkEngine is an Engine with every link, IP and sender input configured:
 // a GeoIP database, a phishing feed, a tenant with its own lists, and a
 // global pack that blocks traffic submitted from North Korea.
@@ -96,6 +105,10 @@ func linkEngine(t testing.TB) *Engine {
 	return newEngine(t,
 		WithPolicies(policiesWith(t, map[string]string{
 			"global/data.json": `{"blocked_source_countries": {"KP": true}}`,
+			// The packs ship their registries as examples; an operator
+			// activates them by giving them their real names.
+			"countries/am/senders.txt":        exampleFile(t, "countries/am/senders.txt.example"),
+			"countries/in/sender_domains.json": exampleFile(t, "countries/in/sender_domains.json.example"),
 		})),
 		WithGeoIP(db),
 		WithPhishingFeed(feed),

@@ -7,8 +7,8 @@ package msgfilter.countries["in"]
 # related_resources:
 #   - ref: https://developer.enablex.io/docs/quickstart/sms/international-sms-regulations/country/india/
 #     description: EnableX, India SMS regulations (promotional 09:00-21:00 IST)
-#   - ref: https://pibtracker.com/release/2026/mar/13/communications/trai-releases-draft-telecom-commercial-communication-preference-third-amendment-2239885
-#     description: TRAI TCCCPR 2018, in force February 2019
+#   - ref: https://trai.gov.in/tcccpr
+#     description: TRAI Telecom Commercial Communications Customer Preference Regulations 2018, in force February 2019
 # custom:
 #   id: in/promotional-quiet-hours
 #   effective: "2019-02-28"

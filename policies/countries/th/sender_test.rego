@@ -44,7 +44,7 @@ test_foreign_number_origin_mismatch if {
 
 # Sender IDs have no origin to compare: not this rule's business.
 test_alphanumeric_sender_allowed if {
-	count(th.reasons) == 0 with input as with_sender({"raw": "KBANK", "kind": "alphanumeric", "country": "", "number_type": ""})
+	count(th.reasons) == 0 with input as with_sender({"raw": "KBANK", "kind": "alphanumeric", "country": "US", "number_type": ""})
 }
 
 # The pack's data switches the rule: without domestic_numeric_senders it is silent.
