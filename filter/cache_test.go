@@ -48,12 +48,14 @@ func corpusMessages(t testing.TB) []Message {
 	for _, body := range bodies {
 		for _, d := range dests {
 			i++
+			// Kind, channel and sender vary independently of the
+			// destination, and times cover day and night everywhere.
 			m := Message{
 				ID:        fmt.Sprint("gen-", i),
-				Channel:   channels[i%len(channels)],
-				Kind:      kinds[i%len(kinds)],
+				Channel:   channels[(i/3)%len(channels)],
+				Kind:      kinds[(i/2+i/7)%len(kinds)],
 				Country:   d.country,
-				Sender:    senders[i%len(senders)],
+				Sender:    senders[(i*5+i/11)%len(senders)],
 				Recipient: d.recipient,
 				Body:      body,
 				Time:      base.Add(time.Duration(i*37) * time.Minute),
@@ -107,7 +109,28 @@ func TestCachedEqualsUncached(t *testing.T) {
 	uncached := newEngine(t, WithCacheSizes(-1, -1))
 	msgs := corpusMessages(t)
 	levels := map[string]int{}
+	seen := map[Code]bool{}
 	ctx := context.Background()
+	// Stored state changes decisions for the same message: some recipients
+	// opt out of some senders, and others open conversation windows.
+	for i, m := range msgs[:200] {
+		body := "hello"
+		if i%4 == 0 {
+			body = "STOP"
+		}
+		in := &InboundMessage{Channel: m.Channel, Tenant: m.Tenant, Sender: m.Sender, Recipient: m.Recipient, Body: body, Time: m.Time.Add(-time.Hour)}
+		for _, e := range []*Engine{cached, uncached} {
+			if _, err := e.Inbound(ctx, in); err != nil {
+				t.Fatalf("Inbound: %v", err)
+			}
+		}
+	}
+	// Templated messages that share facts within a minute: the fact cache.
+	otp := Message{Channel: SMS, Kind: OTP, Sender: "ADCB", Recipient: "+971501234567", Time: time.Date(2026, 11, 24, 19, 0, 0, 0, time.UTC)}
+	for code := 100000; code < 100040; code++ {
+		otp.ID, otp.Body = fmt.Sprint("otp-", code), fmt.Sprintf("Your ADCB code is %d. Do not share it.", code)
+		msgs = append(msgs, otp)
+	}
 	for round := range 2 { // the second round hits the exact cache
 		for i := range msgs {
 			m := msgs[i]
@@ -117,6 +140,9 @@ func TestCachedEqualsUncached(t *testing.T) {
 				t.Fatalf("round %d, %s: errors differ: cached %v, uncached %v", round, m.ID, gotErr, wantErr)
 			}
 			levels[got.Cache]++
+			for _, r := range want.Reasons {
+				seen[r.Code] = true
+			}
 			if got.Cached != (got.Cache != "") {
 				t.Errorf("%s: Cached = %v with Cache %q", m.ID, got.Cached, got.Cache)
 			}
@@ -129,7 +155,12 @@ func TestCachedEqualsUncached(t *testing.T) {
 	}
 	t.Logf("%d messages, answered by: policies %d, fact cache %d, exact cache %d",
 		len(msgs), levels[""], levels[CacheFacts], levels[CacheExact])
-	if levels[CacheExact] < len(msgs)/2 || levels[CacheFacts] == 0 {
+	for _, c := range []Code{QuietHours, OptedOut, OutsideSessionWindow, SenderIDFormat, PoliticalContent} {
+		if !seen[c] {
+			t.Errorf("no decision had %s: the corpus does not exercise it", c)
+		}
+	}
+	if levels[CacheExact] < len(msgs)/2 || levels[CacheFacts] < 40 {
 		t.Errorf("the caches were hardly used: %v", levels)
 	}
 }

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"net/netip"
 	"os"
 	"slices"
 	"strings"
@@ -21,8 +22,11 @@ import (
 )
 
 // Engine decides whether messages may be sent. New does all the expensive
-// work (compiling policies, building matchers); Check only reads, and an
-// Engine is safe for concurrent use. The zero value is not usable: call New.
+// work (compiling policies, building matchers); Check reads them, and writes
+// only the decision caches and, for a message it lets through, the
+// conversation counters (session, rate, flood): checking the same message
+// twice counts it twice. An Engine is safe for concurrent use. The zero
+// value is not usable: call New.
 type Engine struct {
 	opts     options
 	numbers  *geo.Numbers
@@ -66,7 +70,10 @@ func (p *policy) zone(country string) *time.Location {
 }
 
 // New compiles the policies and returns a ready Engine. A policy source that
-// fails to load is an error (a *rules.LoadError lists every problem).
+// fails to load is an error: a *rules.LoadError listing every problem in the
+// Rego and data.json files, or a *rules.PolicyError for the first problem in
+// a file Go reads (term lists, lookup files, time zones); a missing or
+// corrupt GeoIP database or phishing feed is an error too.
 func New(opts ...Option) (*Engine, error) {
 	o := defaultOptions()
 	for _, opt := range opts {
@@ -81,7 +88,7 @@ func New(opts ...Option) (*Engine, error) {
 		exact:   newDecisionCache(o.exactCacheBytes, DefaultExactCacheBytes),
 		facts:   newDecisionCache(o.factCacheBytes, DefaultFactCacheBytes),
 	}
-	e.conv = newConversations(o, &e.policy)
+	e.conv = newConversations(o)
 	var err error
 	if e.obs, err = newObserver(o.life); err != nil {
 		return nil, err
@@ -225,9 +232,8 @@ func (e *Engine) Revision() string { return e.policy.Load().set.Revision() }
 func (e *Engine) Check(ctx context.Context, m *Message) (d Decision, err error) {
 	ctx, start := e.begin(ctx)
 	defer func() { e.finish(m, &d, &err, start, recover()) }()
-	var facts Facts
-	d, facts, err = e.check(ctx, m, false)
-	return e.consume(ctx, m, &facts, d, err)
+	d, _, _, err = e.check(ctx, m, false)
+	return d, err
 }
 
 // Explanation is a decision with what led to it.
@@ -244,12 +250,10 @@ type Explanation struct {
 func (e *Engine) Explain(ctx context.Context, m *Message) (x Explanation, err error) {
 	ctx, start := e.begin(ctx)
 	defer func() { e.finish(m, &x.Decision, &err, start, recover()) }()
-	d, facts, err := e.check(ctx, m, true)
-	d, err = e.consume(ctx, m, &facts, d, err)
+	d, facts, p, err := e.check(ctx, m, true)
 	x = Explanation{Decision: d, Facts: facts}
-	p := e.policy.Load()
 	for _, r := range d.Reasons {
-		if c, ok := p.set.Citation(r.Rule); ok {
+		if c, ok := p.set.Citation(r.Rule); p != nil && ok {
 			if x.Rules == nil {
 				x.Rules = map[string]string{}
 			}
@@ -259,27 +263,50 @@ func (e *Engine) Explain(ctx context.Context, m *Message) (x Explanation, err er
 	return x, err
 }
 
-func (e *Engine) check(ctx context.Context, m *Message, explain bool) (Decision, Facts, error) {
+// check validates m, decides on it with one policy revision (returned, nil
+// for an invalid message) and counts it against the conversation limits.
+func (e *Engine) check(ctx context.Context, m *Message, explain bool) (Decision, Facts, *policy, error) {
 	country, rcpt, srcIP, err := e.validate(m)
 	if err != nil {
 		d := Decision{}
 		if m != nil {
 			d.ID = m.ID
 		}
-		return d, Facts{}, err
+		return d, Facts{}, nil, err
 	}
 	p := e.policy.Load()
 	if err := ctx.Err(); err != nil { // OPA notices cancellation only in long evaluations
-		return e.failed(m, p, err), Facts{}, err
+		return e.failed(m, p, err), Facts{}, p, err
 	}
 	now := m.Time
 	if now.IsZero() {
 		now = e.opts.clock()
 	}
+	// Store calls take the check budget too, unless the store is in memory
+	// (a timer would cost more than the call).
+	sctx := ctx
+	if e.conv != nil && !e.conv.local {
+		var cancel context.CancelFunc
+		sctx, cancel = e.budgeted(ctx)
+		defer cancel()
+	}
+	r := recipientFacts(rcpt)
+	d, facts, err := e.decideMessage(ctx, sctx, p, m, country, r, srcIP, now, explain)
+	if err != nil {
+		return d, facts, p, err
+	}
+	d, err = e.consume(sctx, p, m, country, r, &facts, d, now)
+	return d, facts, p, err
+}
+
+// decideMessage answers from the exact cache, the fact cache or the
+// policies, in that order.
+func (e *Engine) decideMessage(ctx, sctx context.Context, p *policy, m *Message, country string, rcpt RecipientFacts,
+	srcIP netip.Addr, now time.Time, explain bool) (Decision, Facts, error) {
 	// The conversation comes first: it is part of what the exact cache
 	// must key on (an opt-out changes the decision for the same message).
-	cf := Facts{Recipient: recipientFacts(rcpt), Conversation: messageConversation(m, now)}
-	if err := e.conv.apply(ctx, m, &cf, now); err != nil {
+	cf := Facts{Recipient: rcpt, Conversation: messageConversation(m, now)}
+	if err := e.conv.apply(sctx, p, m, &cf, now); err != nil {
 		return e.failed(m, p, err), cf, err
 	}
 	var ek cacheKey
@@ -288,25 +315,28 @@ func (e *Engine) check(ctx context.Context, m *Message, explain bool) (Decision,
 		ek = exactKey(p, m, country, now, &cf.Conversation)
 		if d, ok := e.exact.get(p, ek); ok {
 			d.ID, d.Cached, d.Cache = m.ID, true, CacheExact
-			return d, Facts{}, nil
+			return d, cf, nil
 		}
 	}
 	facts := e.buildFacts(p, m, country, rcpt, srcIP, now)
 	facts.Conversation = cf.Conversation
-	encoded, err := facts.encode()
-	if err != nil {
-		return e.failed(m, p, err), facts, err
-	}
-	fk := factKey(p, encoded)
-	if d, ok := e.facts.get(p, fk); ok {
-		if useExact {
-			e.exact.put(ek, &d)
+	var fk cacheKey
+	if e.facts != nil {
+		encoded, err := facts.encode()
+		if err != nil {
+			return e.failed(m, p, err), facts, err
 		}
-		d.ID, d.Cached, d.Cache = m.ID, true, CacheFacts
-		return d, facts, nil
+		fk = factKey(p, encoded)
+		if d, ok := e.facts.get(p, fk); ok {
+			if useExact {
+				e.exact.put(ek, &d)
+			}
+			d.ID, d.Cached, d.Cache = m.ID, true, CacheFacts
+			return d, facts, nil
+		}
 	}
 	evalCtx, cancel := e.budgeted(ctx)
-	findings, err := p.set.Eval(evalCtx, strings.ToLower(country), string(m.Channel), facts.value(), now)
+	findings, err := p.set.Eval(evalCtx, strings.ToLower(country), string(m.Channel), facts.value(), now.Truncate(time.Minute))
 	if err == nil {
 		err = evalCtx.Err() // OPA notices a deadline only in long evaluations
 	}
@@ -318,7 +348,9 @@ func (e *Engine) check(ctx context.Context, m *Message, explain bool) (Decision,
 	if err != nil {
 		return e.failed(m, p, err), facts, err
 	}
-	e.facts.put(fk, &d)
+	if e.facts != nil {
+		e.facts.put(fk, &d)
+	}
 	if useExact {
 		e.exact.put(ek, &d)
 	}
@@ -348,6 +380,10 @@ func (p *policy) decide(findings []rules.Finding) (Decision, error) {
 			if err != nil {
 				return Decision{}, fmt.Errorf("filter: rule %s deferred without a valid until %q", f.Rule, f.Until)
 			}
+			// One representation whatever the host's zone, so that a
+			// decision from a cache equals one from the policies.
+			_, off := until.Zone()
+			until = time.Unix(until.Unix(), 0).In(fixedZone(off))
 			if until.After(d.Until) {
 				d.Until = until
 			}

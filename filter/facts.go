@@ -147,7 +147,7 @@ func messageConversation(m *Message, now time.Time) ConversationFacts {
 
 // buildFacts derives the facts of a validated message, but for the
 // conversation (see messageConversation and the state store).
-func (e *Engine) buildFacts(p *policy, m *Message, country string, rcpt geo.Recipient, src netip.Addr, now time.Time) Facts {
+func (e *Engine) buildFacts(p *policy, m *Message, country string, rcpt RecipientFacts, src netip.Addr, now time.Time) Facts {
 	tn := e.opts.tenants[m.Tenant]
 	dest := p.lookups[country]
 	global := p.lookups[""]
@@ -162,7 +162,7 @@ func (e *Engine) buildFacts(p *policy, m *Message, country string, rcpt geo.Reci
 		},
 		Time:      timeFacts(now, p.zone(country)),
 		Sender:    SenderFacts{Sender: e.numbers.Sender(m.Sender)},
-		Recipient: recipientFacts(rcpt),
+		Recipient: rcpt,
 		Content: ContentFacts{
 			OptOutText:   hasOptOutText(m.Body),
 			Categories:   p.matcher(country).Match(m.Body),

@@ -164,21 +164,22 @@ func detectOpt(kw *terms.Matcher, body string) (optOut, optIn bool, keyword stri
 
 // conversations is the engine's state store with the limits the packs
 // configure. It is safe for concurrent use; a nil *conversations means no
-// store, and its methods then do nothing.
+// store: apply then does nothing and consume is not reached.
 type conversations struct {
 	store  state.Store
-	policy *atomic.Pointer[policy]    // the engine's policy in use
+	local  bool                       // an in-memory store: calls need no deadline
 	limits atomic.Pointer[limitTable] // for the policy in use, built on first use
 }
 
-func newConversations(o options, p *atomic.Pointer[policy]) *conversations {
+func newConversations(o options) *conversations {
 	switch {
 	case !o.storeSet:
-		return &conversations{store: state.NewMemory(state.MemoryConfig{}), policy: p}
+		return &conversations{store: state.NewMemory(state.MemoryConfig{}), local: true}
 	case o.store == nil:
 		return nil
 	default:
-		return &conversations{store: o.store, policy: p}
+		_, local := o.store.(*state.Memory)
+		return &conversations{store: o.store, local: local}
 	}
 }
 
@@ -210,7 +211,7 @@ func senderStateID(s string) string {
 // session_messages (once it reaches the channel's cap) and, when m has no
 // LastInboundAt, the window. A store
 // error is returned for the fail mode.
-func (c *conversations) apply(ctx context.Context, m *Message, f *Facts, now time.Time) error {
+func (c *conversations) apply(ctx context.Context, p *policy, m *Message, f *Facts, now time.Time) error {
 	if c == nil {
 		return nil
 	}
@@ -227,7 +228,7 @@ func (c *conversations) apply(ctx context.Context, m *Message, f *Facts, now tim
 	// the fact stays 0, so that the facts of a conversation repeat from
 	// message to message and the caches keep working.
 	if snap.SessionCount > 0 {
-		if p := c.policy.Load(); p != nil && snap.SessionCount >= c.limitsFor(p, "", m.Channel, nil).Session {
+		if snap.SessionCount >= c.limitsFor(p, "", m.Channel, nil).Session {
 			conv.SessionMessages = snap.SessionCount
 		}
 	}
@@ -243,30 +244,15 @@ func (c *conversations) apply(ctx context.Context, m *Message, f *Facts, now tim
 // decision becomes a block with the matching rules' reasons and the facts
 // name the limits in over_limits. Decisions that already block or defer
 // count against nothing: they are not sent now.
-func (e *Engine) consume(ctx context.Context, m *Message, f *Facts, d Decision, err error) (Decision, error) {
+func (e *Engine) consume(ctx context.Context, p *policy, m *Message, country string, rcpt RecipientFacts,
+	f *Facts, d Decision, now time.Time) (Decision, error) {
 	c := e.conv
-	if err != nil || c == nil || d.Action != Allow && d.Action != Review {
-		return d, err
-	}
-	p := e.policy.Load()
-	rcpt, country := f.Recipient, f.Message.Country
-	if f.Schema == 0 { // a decision cached by message: the facts were not built
-		r, rerr := e.numbers.Recipient(m.Recipient)
-		if rerr != nil {
-			return d, nil // unreachable: Check validated the recipient
-		}
-		rcpt = recipientFacts(r)
-		if country = strings.ToUpper(m.Country); country == "" {
-			country = rcpt.Country
-		}
+	if c == nil || d.Action != Allow && d.Action != Review {
+		return d, nil
 	}
 	l := c.limitsFor(p, country, m.Channel, e.opts.tenants[m.Tenant])
 	if l == (state.Limits{}) {
 		return d, nil
-	}
-	now := m.Time
-	if now.IsZero() {
-		now = e.opts.clock()
 	}
 	fp := ""
 	if l.Flood > 0 {
@@ -283,7 +269,7 @@ func (e *Engine) consume(ctx context.Context, m *Message, f *Facts, d Decision, 
 	if out.Allowed {
 		return d, nil
 	}
-	d.Reasons = slices.Clip(d.Reasons) // the slice may be shared with a cache entry
+	d.Reasons = slices.Clip(d.Reasons) // appending must not write into a caller's backing array
 	d.Action, d.Until = Block, time.Time{}
 	add := func(limit string, code Code, rule, evidence string) {
 		f.Conversation.OverLimits = append(f.Conversation.OverLimits, limit)

@@ -7,6 +7,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/msgfilter/msgfilter/geo"
+	"github.com/msgfilter/msgfilter/state"
 )
 
 // validate checks m and returns the destination country (upper case), the
@@ -39,6 +40,13 @@ func (e *Engine) validate(m *Message) (string, geo.Recipient, netip.Addr, error)
 	}
 	if len(m.Body) > e.opts.maxBodyBytes {
 		return "", geo.Recipient{}, netip.Addr{}, invalid("body", "", "longer than "+strconv.Itoa(e.opts.maxBodyBytes)+" bytes")
+	}
+	for _, f := range [...]struct{ name, value string }{{"sender", m.Sender}, {"recipient", m.Recipient}, {"tenant", m.Tenant}} {
+		// Conversation state is keyed by these: a longer value could hold
+		// no opt-out or limit, so it is refused rather than let through.
+		if len(f.value) > state.MaxFieldLen {
+			return "", geo.Recipient{}, netip.Addr{}, invalid(f.name, "", "longer than "+strconv.Itoa(state.MaxFieldLen)+" bytes")
+		}
 	}
 	if strings.TrimSpace(m.Sender) == "" {
 		return "", geo.Recipient{}, netip.Addr{}, invalid("sender", "", "missing")

@@ -32,11 +32,12 @@
 // takes the facts as a pre-built [ast.Value] and the message time, so policies
 // never read the wall clock.
 //
-// Policies run with restricted capabilities: network, runtime and random
-// built-ins (http.send, net.lookup_ip_addr, opa.runtime, rand.intn,
-// uuid.rfc4122) are not available, so a policy can never make the hot path wait
-// on the network. The custom built-in msgfilter.quiet_until computes quiet
-// hours (see [QuietUntil]).
+// Policies run with restricted capabilities: network, runtime, random and
+// wall-clock built-ins (http.send, net.lookup_ip_addr, opa.runtime,
+// rand.intn, uuid.rfc4122, time.now_ns, crypto.x509.parse_and_verify_*) are
+// not available, so a policy can never make the hot path wait on the network
+// and a decision depends only on its input and the message time. The custom
+// built-in msgfilter.quiet_until computes quiet hours (see [QuietSpec.Until]).
 //
 // A [Set] is immutable and safe for concurrent use. Reloading means loading a
 // new Set and swapping it.

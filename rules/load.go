@@ -264,9 +264,29 @@ func (l *loader) readPack(fsys fs.FS, dir, kind, code string) error {
 	}
 	l.set.packs[dir] = p
 	if p.Data != nil {
+		l.checkQuietHours(dir, p.Data)
 		l.placeData(kind, code, p.Data)
 	}
 	return nil
+}
+
+// checkQuietHours parses every spec under data.json's quiet_hours, so that a
+// malformed one fails the load instead of every evaluation that reaches it.
+func (l *loader) checkQuietHours(dir string, data map[string]any) {
+	specs, ok := data["quiet_hours"]
+	if !ok {
+		return
+	}
+	obj, ok := specs.(map[string]any)
+	if !ok {
+		l.fail(dir+"/data.json", 0, "quiet_hours must be an object of specs")
+		return
+	}
+	for _, name := range sortedKeys(obj) {
+		if _, err := ParseQuietSpec(obj[name]); err != nil {
+			l.fail(dir+"/data.json", 0, "quiet_hours.%s: %v", name, err)
+		}
+	}
 }
 
 // packageRef is the Rego package a pack must declare. Codes may be Rego

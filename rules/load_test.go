@@ -573,3 +573,22 @@ func BenchmarkEval(b *testing.B) {
 		})
 	}
 }
+
+func TestLoadRefusesBadQuietHours(t *testing.T) {
+	for name, spec := range map[string]string{
+		"whole day":     `{"windows": [{"from": "00:00", "to": "12:00"}, {"from": "12:00", "to": "00:00"}]}`,
+		"bad clock":     `{"windows": [{"from": "21:00", "to": "25:00"}]}`,
+		"unknown field": `{"window": []}`,
+		"not an object": `"21:00-07:00"`,
+	} {
+		t.Run(name, func(t *testing.T) {
+			_, err := rules.Load(context.Background(), fstest.MapFS{
+				"countries/ae/data.json": {Data: []byte(`{"quiet_hours": {"promotional": ` + spec + `}}`)},
+			})
+			var pe *rules.PolicyError
+			if !errors.As(err, &pe) || pe.File != "countries/ae/data.json" || !strings.Contains(pe.Msg, "quiet_hours.promotional") {
+				t.Fatalf("Load with quiet hours %s: err = %v, want a PolicyError on countries/ae/data.json", spec, err)
+			}
+		})
+	}
+}

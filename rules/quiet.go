@@ -39,8 +39,9 @@ func (s QuietSpec) Until(now time.Time) (time.Time, bool) {
 	t := now.Truncate(time.Minute)
 	quiet := false
 	// Each step jumps to the end of a quiet span, so a year of holidays ends
-	// the loop long before the bound; the bound only guards a spec that is
-	// quiet forever (every weekday closed).
+	// the loop long before the bound. ParseQuietSpec refuses specs that are
+	// quiet forever (every weekday closed, windows covering the day); the
+	// bound guards a spec built by hand.
 	for range 800 {
 		next, ok := s.quietSpanEnd(t)
 		if !ok {
@@ -161,7 +162,26 @@ func ParseQuietSpec(v any) (QuietSpec, error) {
 	if len(s.ClosedWeekdays) == 7 {
 		return QuietSpec{}, errors.New("rules: quiet hours: every weekday is closed")
 	}
+	if !s.opensDaily() {
+		return QuietSpec{}, errors.New("rules: quiet hours: the windows cover the whole day: nothing could ever be sent")
+	}
 	return s, nil
+}
+
+// opensDaily reports whether some minute of the day is outside every window.
+func (s QuietSpec) opensDaily() bool {
+	var quiet [24 * 60]bool
+	for _, w := range s.Windows {
+		for m := w.From; m != w.To; m = (m + 1) % len(quiet) {
+			quiet[m] = true
+		}
+	}
+	for _, q := range quiet {
+		if !q {
+			return true
+		}
+	}
+	return false
 }
 
 func parseWindow(v any) (Window, error) {
