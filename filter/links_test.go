@@ -107,7 +107,7 @@ func linkEngine(t testing.TB) *Engine {
 			"global/data.json": `{"blocked_source_countries": {"KP": true}}`,
 			// The packs ship their registries as examples; an operator
 			// activates them by giving them their real names.
-			"countries/am/senders.txt":        exampleFile(t, "countries/am/senders.txt.example"),
+			"countries/am/senders.txt":         exampleFile(t, "countries/am/senders.txt.example"),
 			"countries/in/sender_domains.json": exampleFile(t, "countries/in/sender_domains.json.example"),
 		})),
 		WithGeoIP(db),
