@@ -52,6 +52,7 @@ type policy struct {
 
 	generation uint64               // unique per load: part of every cache key
 	ruleInfo   map[string]*ruleInfo // rule id → what its reasons carry
+	limits     *limitTable          // the packs' session, rate and flood limits
 }
 
 // matcher returns the content matcher for a destination.
@@ -120,6 +121,9 @@ func (e *Engine) loadPolicy(ctx context.Context, fsys fs.FS) (*policy, error) {
 		lookups:    map[string]packLookups{},
 		generation: generations.Add(1),
 		ruleInfo:   map[string]*ruleInfo{},
+	}
+	if p.limits, err = newLimitTable(set); err != nil {
+		return nil, err
 	}
 	for id, c := range set.Citations() {
 		ri := &ruleInfo{rule: id, citation: c.String()}

@@ -9,6 +9,8 @@ import (
 	"testing"
 	"testing/fstest"
 	"time"
+
+	"github.com/msgfilter/msgfilter/rules"
 )
 
 // tuesday is a fixed clock: 2026-11-24 10:00 UTC, a Tuesday.
@@ -317,6 +319,22 @@ func TestCheckConcurrent(t *testing.T) {
 	for range 8 {
 		if err := <-errs; err != nil {
 			t.Fatal(err)
+		}
+	}
+}
+
+// TestNewRejectsMalformedLimits: a limit read as 0 would silently turn it
+// off, so a malformed one fails the load.
+func TestNewRejectsMalformedLimits(t *testing.T) {
+	for file, data := range map[string]string{
+		"channels/viber/data.json": `{"max_length": 1000, "session_minutes": 1440, "session_max_messages": "sixty"}`,
+		"global/data.json":         `{"rate_limit": {"messages": 10}}`,
+		"countries/ae/data.json":   `{"time_zone": "Asia/Dubai", "duplicate_flood": {"recipients": -1, "window_minutes": 60}}`,
+	} {
+		_, err := New(WithPolicies(policiesWith(t, map[string]string{file: data})))
+		var pe *rules.PolicyError
+		if !errors.As(err, &pe) || pe.File != file {
+			t.Errorf("New with %s = %s: err = %v, want a PolicyError on that file", file, data, err)
 		}
 	}
 }

@@ -16,7 +16,6 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"sync/atomic"
 	"time"
 	"unicode"
 	"unicode/utf8"
@@ -166,9 +165,8 @@ func detectOpt(kw *terms.Matcher, body string) (optOut, optIn bool, keyword stri
 // configure. It is safe for concurrent use; a nil *conversations means no
 // store: apply then does nothing and consume is not reached.
 type conversations struct {
-	store  state.Store
-	local  bool                       // an in-memory store: calls need no deadline
-	limits atomic.Pointer[limitTable] // for the policy in use, built on first use
+	store state.Store
+	local bool // an in-memory store: calls need no deadline
 }
 
 func newConversations(o options) *conversations {
@@ -297,7 +295,6 @@ func (e *Engine) consume(ctx context.Context, p *policy, m *Message, country str
 
 // limitTable holds the limits the packs of one policy revision configure.
 type limitTable struct {
-	p         *policy
 	global    packLimits
 	countries map[string]packLimits // upper-case country
 	channels  map[string]packLimits
@@ -320,11 +317,7 @@ type rateLimit struct {
 // channel pack; rate and flood from the tenant, else the destination pack,
 // else the channel pack, else the global pack.
 func (c *conversations) limitsFor(p *policy, country string, ch Channel, tn *tenant) state.Limits {
-	t := c.limits.Load()
-	if t == nil || t.p != p {
-		t = newLimitTable(p)
-		c.limits.Store(t)
-	}
+	t := p.limits
 	cl, chl := t.countries[country], t.channels[string(ch)]
 	l := state.Limits{Session: chl.session, SessionWindow: chl.sessionWindow}
 	pick := func(get func(packLimits) *rateLimit) rateLimit {
@@ -355,12 +348,22 @@ func (c *conversations) limitsFor(p *policy, country string, ch Channel, tn *ten
 	return l
 }
 
-func newLimitTable(p *policy) *limitTable {
-	t := &limitTable{p: p, countries: map[string]packLimits{}, channels: map[string]packLimits{}}
-	for _, pack := range p.set.Packs() {
-		pl := packLimits{
-			rate:  readRate(pack.Data["rate_limit"], "messages", "window_seconds", time.Second),
-			flood: readRate(pack.Data["duplicate_flood"], "recipients", "window_minutes", time.Minute),
+// newLimitTable reads the limit keys of every pack when a policy loads. A
+// malformed limit is a load error: read as 0 it would silently turn a limit
+// off everywhere.
+func newLimitTable(set *rules.Set) (*limitTable, error) {
+	t := &limitTable{countries: map[string]packLimits{}, channels: map[string]packLimits{}}
+	for _, pack := range set.Packs() {
+		fail := func(key string, err error) (*limitTable, error) {
+			return nil, &rules.PolicyError{File: pack.Name + "/data.json", Msg: key + ": " + err.Error()}
+		}
+		var pl packLimits
+		var err error
+		if pl.rate, err = readRate(pack.Data["rate_limit"], "messages", "window_seconds", time.Second); err != nil {
+			return fail("rate_limit", err)
+		}
+		if pl.flood, err = readRate(pack.Data["duplicate_flood"], "recipients", "window_minutes", time.Minute); err != nil {
+			return fail("duplicate_flood", err)
 		}
 		switch pack.Kind {
 		case rules.KindGlobal:
@@ -368,40 +371,67 @@ func newLimitTable(p *policy) *limitTable {
 		case rules.KindCountry:
 			t.countries[strings.ToUpper(pack.Code)] = pl
 		case rules.KindChannel:
-			pl.session = dataInt(pack.Data["session_max_messages"])
-			pl.sessionWindow = time.Duration(dataInt(pack.Data["session_minutes"])) * time.Minute
+			var minutes int
+			if pl.session, err = dataInt(pack.Data["session_max_messages"]); err != nil {
+				return fail("session_max_messages", err)
+			}
+			if minutes, err = dataInt(pack.Data["session_minutes"]); err != nil {
+				return fail("session_minutes", err)
+			}
+			pl.sessionWindow = time.Duration(minutes) * time.Minute
 			t.channels[pack.Code] = pl
 		}
 	}
-	return t
+	return t, nil
 }
 
 // readRate reads {"<count>": n, "<window>": w} from a pack's data; nil when
 // the pack does not set it. A count of 0 sets "no limit".
-func readRate(v any, count, window string, unit time.Duration) *rateLimit {
+func readRate(v any, count, window string, unit time.Duration) (*rateLimit, error) {
+	if v == nil {
+		return nil, nil
+	}
 	obj, ok := v.(map[string]any)
 	if !ok {
-		return nil
+		return nil, fmt.Errorf("want an object with %s and %s", count, window)
 	}
-	return &rateLimit{n: dataInt(obj[count]), window: time.Duration(dataInt(obj[window])) * unit}
+	n, err := dataInt(obj[count])
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", count, err)
+	}
+	w, err := dataInt(obj[window])
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", window, err)
+	}
+	if n > 0 && w == 0 {
+		return nil, fmt.Errorf("%s must be set with %s", window, count)
+	}
+	return &rateLimit{n: n, window: time.Duration(w) * unit}, nil
 }
 
 // dataInt reads a non-negative integer of a pack's data.json (decoded with
-// json.Number), 0 when absent or not one.
-func dataInt(v any) int {
+// json.Number); absent is 0.
+func dataInt(v any) (int, error) {
 	var n int64
 	switch v := v.(type) {
+	case nil:
+		return 0, nil
 	case interface{ Int64() (int64, error) }: // json.Number
-		n, _ = v.Int64()
+		var err error
+		if n, err = v.Int64(); err != nil {
+			return 0, fmt.Errorf("%v is not an integer", v)
+		}
 	case float64:
 		n = int64(v)
 	case int:
 		n = int64(v)
+	default:
+		return 0, fmt.Errorf("%v is not an integer", v)
 	}
 	if n < 0 || n > 1<<31 {
-		return 0
+		return 0, fmt.Errorf("%d is out of range", n)
 	}
-	return int(n)
+	return int(n), nil
 }
 
 // fingerprint identifies a message's template, for DUPLICATE_FLOOD: the
