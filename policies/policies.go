@@ -7,7 +7,8 @@ package policies
 
 import "embed"
 
-// FS holds global/, countries/<cc>/ and channels/<name>/.
+// FS holds global/, countries/<cc>/ and channels/<name>/, and the golden
+// message cases under cases/ that "msgfilter test" runs.
 //
-//go:embed global countries channels
+//go:embed global countries channels cases
 var FS embed.FS
