@@ -128,7 +128,7 @@ func exactKey(p *policy, m *Message, country string, now time.Time, conv *Conver
 	k.str(m.SourceIP)
 	k.str(m.Tenant)
 	k.str(m.Body)
-	k.u64(uint64(now.Unix() / 60))
+	k.u64(uint64(now.Truncate(time.Minute).Unix())) // floors before 1970 too
 	var flags uint64
 	if conv.HasInbound {
 		flags |= 1
@@ -253,7 +253,7 @@ func (p *policy) decodeDecision(b []byte) (Decision, bool) {
 	if len(b) < 3 || b[0] != encodingVersion || int(b[1]) >= len(byteActions) {
 		return Decision{}, false
 	}
-	d := Decision{Action: byteActions[b[1]], Revision: p.set.Revision(), Reasons: []Reason{}}
+	d := Decision{Action: byteActions[b[1]], Revision: p.revision, Reasons: []Reason{}}
 	b = b[2:]
 	hasUntil := b[0] == 1
 	b = b[1:]

@@ -3,8 +3,11 @@ package filter
 import (
 	"bytes"
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"fmt"
+	"hash"
 	"io/fs"
 	"net/netip"
 	"os"
@@ -53,6 +56,12 @@ type policy struct {
 	generation uint64               // unique per load: part of every cache key
 	ruleInfo   map[string]*ruleInfo // rule id → what its reasons carry
 	limits     *limitTable          // the packs' session, rate and flood limits
+
+	// revision names what decides: the rules' revision, plus a digest of
+	// the files read beside them (phishing feed, shortener lists, GeoIP
+	// databases) when there are any, so that Decision.Revision changes when
+	// a reload only brings a new feed.
+	revision string
 }
 
 // matcher returns the content matcher for a destination.
@@ -99,7 +108,7 @@ func New(opts ...Option) (*Engine, error) {
 		return nil, err
 	}
 	e.policy.Store(p)
-	e.obs.loaded(p.set.Revision())
+	e.obs.loaded(p.revision)
 	return e, nil
 }
 
@@ -114,6 +123,7 @@ func (e *Engine) loadPolicy(ctx context.Context, fsys fs.FS) (*policy, error) {
 	if err != nil {
 		return nil, err
 	}
+	inputs := sha256.New()
 	p := &policy{
 		set:        set,
 		zones:      map[string]*time.Location{},
@@ -147,7 +157,7 @@ func (e *Engine) loadPolicy(ctx context.Context, fsys fs.FS) (*policy, error) {
 	if p.content[""], err = terms.Compile(globalTerms); err != nil {
 		return nil, &rules.PolicyError{File: "global/terms", Msg: err.Error()}
 	}
-	linkCfg, err := e.linkConfig(set)
+	linkCfg, err := e.linkConfig(set, inputs)
 	if err != nil {
 		return nil, err
 	}
@@ -189,11 +199,18 @@ func (e *Engine) loadPolicy(ctx context.Context, fsys fs.FS) (*policy, error) {
 			p.zones[key] = loc
 		}
 	}
+	if p.ipdb, err = openGeoIP(e.opts.geoIPPaths, inputs); err != nil {
+		return nil, err
+	}
+	p.revision = set.Revision()
+	if e.opts.phishingFeed != "" || len(e.opts.shortenerFiles) > 0 || len(e.opts.geoIPPaths) > 0 {
+		p.revision += "+" + hex.EncodeToString(inputs.Sum(nil))[:8]
+	}
 	return p, nil
 }
 
 // linkConfig gathers the shortener lists and the phishing feed.
-func (e *Engine) linkConfig(set *rules.Set) (links.Config, error) {
+func (e *Engine) linkConfig(set *rules.Set, inputs hash.Hash) (links.Config, error) {
 	var cfg links.Config
 	if g := set.Pack(rules.KindGlobal); g != nil {
 		if b, ok := g.File(shortenersTxt); ok {
@@ -205,19 +222,24 @@ func (e *Engine) linkConfig(set *rules.Set) (links.Config, error) {
 		}
 	}
 	for _, path := range e.opts.shortenerFiles {
-		list, err := links.ReadDomainFile(path)
+		b, err := os.ReadFile(path)
 		if err != nil {
 			return cfg, fmt.Errorf("filter: shortener list: %w", err)
+		}
+		inputs.Write(b)
+		list, err := links.ReadDomainList(bytes.NewReader(b))
+		if err != nil {
+			return cfg, fmt.Errorf("filter: shortener list %s: %w", path, err)
 		}
 		cfg.Shorteners = append(cfg.Shorteners, list...)
 	}
 	if e.opts.phishingFeed != "" {
-		f, err := os.Open(e.opts.phishingFeed)
+		b, err := os.ReadFile(e.opts.phishingFeed)
 		if err != nil {
 			return cfg, fmt.Errorf("filter: phishing feed: %w", err)
 		}
-		defer f.Close()
-		if cfg.Feed, err = links.LoadFeed(f); err != nil {
+		inputs.Write(b)
+		if cfg.Feed, err = links.LoadFeed(bytes.NewReader(b)); err != nil {
 			return cfg, fmt.Errorf("filter: phishing feed %s: %w", e.opts.phishingFeed, err)
 		}
 	}
@@ -225,7 +247,7 @@ func (e *Engine) linkConfig(set *rules.Set) (links.Config, error) {
 }
 
 // Revision returns the revision of the policies in use.
-func (e *Engine) Revision() string { return e.policy.Load().set.Revision() }
+func (e *Engine) Revision() string { return e.policy.Load().revision }
 
 // Check decides on one message. A message the policies refuse is a Decision
 // with Action Block, Review or Defer and a nil error. A non-nil error means
@@ -366,7 +388,7 @@ func (e *Engine) decideMessage(ctx, sctx context.Context, p *policy, m *Message,
 // (block > defer > review > allow) and every reason is reported. The
 // decision has no id: it may be cached for other messages.
 func (p *policy) decide(findings []rules.Finding) (Decision, error) {
-	d := Decision{Action: Allow, Revision: p.set.Revision(), Reasons: []Reason{}}
+	d := Decision{Action: Allow, Revision: p.revision, Reasons: []Reason{}}
 	if len(findings) > 0 {
 		d.Reasons = make([]Reason, 0, len(findings))
 	}
@@ -417,7 +439,7 @@ func (e *Engine) failed(m *Message, p *policy, err error) Decision {
 	return Decision{
 		ID:       m.ID,
 		Action:   action,
-		Revision: p.set.Revision(),
+		Revision: p.revision,
 		Reasons:  []Reason{{Code: EngineError, Rule: "engine", Evidence: evidence}},
 	}
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"os"
 	"reflect"
 	"strings"
 	"testing"
@@ -336,5 +337,36 @@ func TestNewRejectsMalformedLimits(t *testing.T) {
 		if !errors.As(err, &pe) || pe.File != file {
 			t.Errorf("New with %s = %s: err = %v, want a PolicyError on that file", file, data, err)
 		}
+	}
+}
+
+// TestRevisionCoversFeed: a reload that only brings a new phishing feed
+// changes the revision decisions carry, and the same inputs give the same one.
+func TestRevisionCoversFeed(t *testing.T) {
+	feed := writeTestFile(t, "feed.txt", []byte("evil.example\n"))
+	e := newEngine(t, WithPhishingFeed(feed))
+	plain := newEngine(t)
+	first := e.Revision()
+	if first == plain.Revision() || !strings.HasPrefix(first, plain.Revision()+"+") {
+		t.Fatalf("revision with a feed = %q, without = %q: want the rules' revision plus a digest", first, plain.Revision())
+	}
+	if err := os.WriteFile(feed, []byte("evil.example\nworse.example\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := e.Reload(context.Background(), nil); err != nil {
+		t.Fatal(err)
+	}
+	second := e.Revision()
+	if second == first {
+		t.Errorf("revision after a new feed = %q, unchanged", second)
+	}
+	if err := os.WriteFile(feed, []byte("evil.example\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := e.Reload(context.Background(), nil); err != nil {
+		t.Fatal(err)
+	}
+	if third := e.Revision(); third != first {
+		t.Errorf("revision after restoring the feed = %q, want %q again", third, first)
 	}
 }

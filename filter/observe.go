@@ -254,7 +254,7 @@ func (e *Engine) panicked(m *Message, err error) Decision {
 		d.ID = m.ID
 	}
 	if p := e.policy.Load(); p != nil && p.set != nil {
-		d.Revision = p.set.Revision()
+		d.Revision = p.revision
 	}
 	return d
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"hash"
 	"io"
 	"io/fs"
 	"os"
@@ -86,7 +87,7 @@ func (e *Engine) reload(ctx context.Context, fsys fs.FS, source string) error {
 	}
 	start := time.Now()
 	cur := e.policy.Load()
-	ev := ReloadEvent{Source: source, Previous: cur.set.Revision()}
+	ev := ReloadEvent{Source: source, Previous: cur.revision}
 	p, err := e.loadRevision(ctx, fsys, !e.opts.life.skipTests)
 	ev.Duration = time.Since(start)
 	if err != nil {
@@ -95,7 +96,7 @@ func (e *Engine) reload(ctx context.Context, fsys fs.FS, source string) error {
 		return err
 	}
 	e.prev.Store(e.policy.Swap(p))
-	ev.Revision = p.set.Revision()
+	ev.Revision = p.revision
 	e.reported(ev)
 	return nil
 }
@@ -112,7 +113,7 @@ func (e *Engine) Rollback() error {
 	}
 	cur := e.policy.Swap(prev)
 	e.prev.Store(cur)
-	e.reported(ReloadEvent{Source: "rollback", Revision: prev.set.Revision(), Previous: cur.set.Revision()})
+	e.reported(ReloadEvent{Source: "rollback", Revision: prev.revision, Previous: cur.revision})
 	return nil
 }
 
@@ -122,9 +123,6 @@ func (e *Engine) Rollback() error {
 func (e *Engine) loadRevision(ctx context.Context, fsys fs.FS, test bool) (*policy, error) {
 	p, err := e.loadPolicy(ctx, fsys)
 	if err != nil {
-		return nil, err
-	}
-	if p.ipdb, err = openGeoIP(e.opts.geoIPPaths); err != nil {
 		return nil, err
 	}
 	if !test {
@@ -148,7 +146,7 @@ func (e *Engine) loadRevision(ctx context.Context, fsys fs.FS, test bool) (*poli
 
 // openGeoIP reads the databases into memory and opens them; nil paths give
 // a nil *IPDB, which finds nothing.
-func openGeoIP(paths []string) (*geo.IPDB, error) {
+func openGeoIP(paths []string, inputs hash.Hash) (*geo.IPDB, error) {
 	if len(paths) == 0 {
 		return nil, nil
 	}
@@ -159,6 +157,7 @@ func openGeoIP(paths []string) (*geo.IPDB, error) {
 			return nil, fmt.Errorf("filter: geoip: %w", &geo.DBError{Path: path, Err: err})
 		}
 		data[i] = b
+		inputs.Write(b)
 	}
 	db, err := geo.OpenIPDBBytes(data[0], data[1:]...)
 	if err != nil {

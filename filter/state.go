@@ -272,8 +272,8 @@ func (e *Engine) consume(ctx context.Context, p *policy, m *Message, country str
 	add := func(limit string, code Code, rule, evidence string) {
 		f.Conversation.OverLimits = append(f.Conversation.OverLimits, limit)
 		r := Reason{Code: code, Rule: rule, Evidence: evidence}
-		if cit, ok := p.set.Citation(rule); ok {
-			r.Citation = cit.String()
+		if ri, ok := p.ruleInfo[rule]; ok {
+			r.Country, r.Citation = ri.country, ri.citation
 		}
 		d.Reasons = append(d.Reasons, r)
 	}
