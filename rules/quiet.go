@@ -19,11 +19,18 @@ import (
 // In a pack's data.json a spec is written as
 //
 //	{"windows": [{"from": "21:00", "to": "07:00"}],
-//	 "closed_weekdays": ["sunday"], "holidays": ["2026-12-25"]}
+//	 "closed_weekdays": ["sunday"], "holidays": ["2026-12-25"],
+//	 "holiday_calendars": ["FR"]}
+//
+// holiday_calendars names computed calendars (FR: Code du travail L3133-1),
+// which never run out of years; holidays lists single dates.
 type QuietSpec struct {
 	Windows        []Window
 	ClosedWeekdays []time.Weekday
 	Holidays       map[string]bool // local dates, YYYY-MM-DD
+	// Calendars name computed public-holiday calendars ("FR"), for
+	// holidays of any year.
+	Calendars []string
 }
 
 // Window is a half-open interval of local minutes of the day [From, To).
@@ -106,7 +113,16 @@ func (s QuietSpec) closedDay(t time.Time) bool {
 			return true
 		}
 	}
-	return s.Holidays[t.Format(time.DateOnly)]
+	if s.Holidays[t.Format(time.DateOnly)] {
+		return true
+	}
+	y, m, d := t.Date()
+	for _, c := range s.Calendars {
+		if holidayCalendars[c](y, m, d) {
+			return true
+		}
+	}
+	return false
 }
 
 var weekdays = map[string]time.Weekday{
@@ -145,6 +161,14 @@ func ParseQuietSpec(v any) (QuietSpec, error) {
 					return QuietSpec{}, fmt.Errorf("rules: quiet hours: unknown weekday %v", item)
 				}
 				s.ClosedWeekdays = append(s.ClosedWeekdays, wd)
+			}
+		case "holiday_calendars":
+			for _, item := range list {
+				name, _ := item.(string)
+				if holidayCalendars[name] == nil {
+					return QuietSpec{}, fmt.Errorf("rules: quiet hours: unknown holiday calendar %v", item)
+				}
+				s.Calendars = append(s.Calendars, name)
 			}
 		case "holidays":
 			s.Holidays = make(map[string]bool, len(list))

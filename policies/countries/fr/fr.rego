@@ -23,7 +23,8 @@ reasons contains r if {
 # description: >-
 #   Stricter than the 2026 af2m charter (08:00-21:30, Sundays tolerated) on
 #   purpose: the hours most French operators and aggregators still enforce.
-#   Public holidays are those of Code du travail L3133-1 (data.json).
+#   Public holidays are those of Code du travail L3133-1, computed for any
+#   year (data.json: holiday_calendars FR).
 # related_resources:
 #   - ref: http://www.smsenvoi.com/blog/comment-stop-sms-publicitaire/
 #     description: SMSEnvoi, SMS publicitaires interdits de 20h à 8h, le dimanche et les jours fériés
