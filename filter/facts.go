@@ -230,11 +230,15 @@ func registered(s geo.Sender, packRegistry map[string]bool, tn *tenant) *bool {
 }
 
 // senderHeader is the sender ID a registry knows: upper case, without an
-// Indian operator-circle prefix ("VM-HDFCBK" → "HDFCBK").
+// Indian operator-circle prefix or message-type suffix ("VM-HDFCBK-S" →
+// "HDFCBK").
 func senderHeader(sender string) string {
 	s := strings.ToUpper(strings.TrimSpace(sender))
 	if len(s) > 3 && s[2] == '-' {
 		s = s[3:]
+	}
+	if n := len(s); n > 2 && s[n-2] == '-' && strings.IndexByte("PSTG", s[n-1]) >= 0 {
+		s = s[:n-2]
 	}
 	return s
 }

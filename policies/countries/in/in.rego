@@ -28,21 +28,27 @@ reasons contains r if {
 #   effective: "2020-06-01"
 reasons contains r if {
 	input.message.kind == "promotional"
-	not regex.match(`^([A-Za-z]{2}-)?[1-8][0-9]{5}$`, input.sender.raw)
+	not regex.match(`^([A-Za-z]{2}-)?[1-8][0-9]{5}(-[Pp])?$`, input.sender.raw)
 	r := {"code": "SENDER_ID_FORMAT", "rule": "in/promotional-numeric-header", "evidence": input.sender.raw}
 }
 
 # METADATA
 # title: Other messages to India use a 6-letter header, optionally behind an operator-circle prefix
+# description: >-
+#   Since 6 May 2025 operators append the message type to the header
+#   (-S service, -T transactional, -G government; -P promotional), so a
+#   gateway may see "VM-HDFCBK-S"; the suffix must match the kind's family.
 # related_resources:
 #   - ref: https://sendshortly.com/trai-guidelines.html
 #     description: TRAI DLT headers, transactional and service headers are 6 letters (e.g. VM-HDFCBK)
+#   - ref: https://crm.smsgatewayhub.com/knowledge-base/article/trai-new-update-introduction-of-an-identifier-all-a2p-sms-messages-will-include-a-new-identifier-suffix
+#     description: TRAI TCCCPR 2025 amendment, header suffixes -P, -S, -T, -G from 6 May 2025
 # custom:
 #   id: in/alphanumeric-header
 #   effective: "2020-06-01"
 reasons contains r if {
 	input.message.kind != "promotional"
 	input.sender.kind == "alphanumeric"
-	not regex.match(`^([A-Za-z]{2}-)?[A-Za-z]{6}$`, input.sender.raw)
+	not regex.match(`^([A-Za-z]{2}-)?[A-Za-z]{6}(-[SsTtGg])?$`, input.sender.raw)
 	r := {"code": "SENDER_ID_FORMAT", "rule": "in/alphanumeric-header", "evidence": input.sender.raw}
 }

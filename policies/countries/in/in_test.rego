@@ -92,6 +92,14 @@ test_promotional_numeric_header_seven_digits_format if {
 	india.reasons == format("in/promotional-numeric-header", "1234567") with input as facts({"sender": {"raw": "1234567"}})
 }
 
+test_promotional_numeric_header_with_type_suffix_allowed if {
+	count(india.reasons) == 0 with input as facts({"sender": alphanumeric("VM-823456-P")})
+}
+
+test_promotional_numeric_header_with_service_suffix_format if {
+	india.reasons == format("in/promotional-numeric-header", "VM-823456-S") with input as facts({"sender": alphanumeric("VM-823456-S")})
+}
+
 test_promotional_letter_header_format if {
 	india.reasons == format("in/promotional-numeric-header", "VM-HDFCBK") with input as facts({"sender": alphanumeric("VM-HDFCBK")})
 }
@@ -108,6 +116,14 @@ test_transactional_header_without_prefix_allowed if {
 
 test_otp_lower_case_header_allowed if {
 	count(india.reasons) == 0 with input as facts({"message": {"kind": "otp"}, "sender": alphanumeric("ad-hdfcbk")})
+}
+
+test_service_header_with_type_suffix_allowed if {
+	count(india.reasons) == 0 with input as facts({"message": {"kind": "service"}, "sender": alphanumeric("VM-HDFCBK-S")})
+}
+
+test_transactional_header_with_promotional_suffix_format if {
+	india.reasons == format("in/alphanumeric-header", "VM-HDFCBK-P") with input as facts({"message": {"kind": "transactional"}, "sender": alphanumeric("VM-HDFCBK-P")})
 }
 
 test_transactional_eight_letter_header_format if {
