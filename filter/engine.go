@@ -18,6 +18,7 @@ import (
 	"time"
 
 	"github.com/msgfilter/msgfilter/geo"
+	"github.com/msgfilter/msgfilter/internal/bodyphones"
 	"github.com/msgfilter/msgfilter/internal/links"
 	"github.com/msgfilter/msgfilter/internal/terms"
 	"github.com/msgfilter/msgfilter/policies"
@@ -50,6 +51,7 @@ type policy struct {
 	content  map[string]*terms.Matcher // upper-case country → global + country terms; "" → global
 	keywords *terms.Matcher            // opt-out and opt-in keywords, for inbound messages
 	links    *links.Analyzer
+	phones   *bodyphones.Finder // caches number parses across messages
 	lookups  map[string]packLookups // "" → the global pack; upper-case country → its pack
 	ipdb     *geo.IPDB              // nil without WithGeoIP; per revision, so a reload re-opens it
 
@@ -63,6 +65,10 @@ type policy struct {
 	// a reload only brings a new feed.
 	revision string
 }
+
+// phoneCacheSize bounds the phone numbers a policy remembers parsing:
+// templated messages repeat the same call-back numbers.
+const phoneCacheSize = 1 << 14
 
 // matcher returns the content matcher for a destination.
 func (p *policy) matcher(country string) *terms.Matcher {
@@ -129,6 +135,7 @@ func (e *Engine) loadPolicy(ctx context.Context, fsys fs.FS) (*policy, error) {
 		zones:      map[string]*time.Location{},
 		content:    map[string]*terms.Matcher{},
 		lookups:    map[string]packLookups{},
+		phones:     bodyphones.NewFinder(phoneCacheSize),
 		generation: generations.Add(1),
 		ruleInfo:   map[string]*ruleInfo{},
 	}

@@ -166,7 +166,7 @@ func (e *Engine) buildFacts(p *policy, m *Message, country string, rcpt Recipien
 		Content: ContentFacts{
 			OptOutText:   hasOptOutText(m.Body),
 			Categories:   p.matcher(country).Match(m.Body),
-			PhoneNumbers: bodyphones.Find(m.Body, country),
+			PhoneNumbers: p.phones.Find(m.Body, country),
 		},
 		Links: []LinkFacts{}, // [] rather than null: rules iterate it
 	}
