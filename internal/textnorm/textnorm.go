@@ -379,6 +379,12 @@ func (t *Text) unitsUnicode(s string) {
 				ctx = ctxStrip
 			}
 			if to, ok := lookupConfusable(r); ok {
+				// The marks that follow are judged by the letter written
+				// out, as a second pass would judge them: a Coptic shima
+				// mapped to "o" takes Latin's rule (found by FuzzNormalize).
+				if last, _ := utf8.DecodeLastRuneInString(to); last < utf8.RuneSelf || stripsMarks(last) {
+					ctx = ctxStrip
+				}
 				b := int32(len(t.scratch))
 				t.scratch = append(t.scratch, to...)
 				t.units = append(t.units, unit{kind: kindLetter, b0: b, b1: int32(len(t.scratch)), o0: o0, o1: o1})
