@@ -51,7 +51,7 @@ type policy struct {
 	content  map[string]*terms.Matcher // upper-case country → global + country terms; "" → global
 	keywords *terms.Matcher            // opt-out and opt-in keywords, for inbound messages
 	links    *links.Analyzer
-	phones   *bodyphones.Finder // caches number parses across messages
+	phones   *bodyphones.Finder     // caches number parses across messages
 	lookups  map[string]packLookups // "" → the global pack; upper-case country → its pack
 	ipdb     *geo.IPDB              // nil without WithGeoIP; per revision, so a reload re-opens it
 
