@@ -3,6 +3,7 @@ package filter
 import (
 	"bytes"
 	"context"
+	"crypto/sha256"
 	"errors"
 	"fmt"
 	"io"
@@ -203,7 +204,7 @@ func fetchBundle(ctx context.Context, client *http.Client, url, etag string) ([]
 		return nil, etag, nil // a server that ignores If-None-Match
 	}
 	if tag == "" { // no ETag: compare contents
-		tag = fmt.Sprintf("len=%d,crc=%x", len(body), crc(body))
+		tag = fmt.Sprintf("sha256=%x", sha256.Sum256(body))
 		if tag == etag {
 			return nil, etag, nil
 		}
@@ -227,14 +228,4 @@ func readBundleFile(path, seen string) ([]byte, string, error) {
 		return nil, "", fmt.Errorf("filter: bundle: %w", err)
 	}
 	return body, tag, nil
-}
-
-// crc is FNV-1a 64, enough to notice a changed body without an ETag.
-func crc(b []byte) uint64 {
-	h := uint64(14695981039346656037)
-	for _, c := range b {
-		h ^= uint64(c)
-		h *= 1099511628211
-	}
-	return h
 }
