@@ -319,19 +319,9 @@ func BenchmarkCheckMix(b *testing.B) {
 			if err != nil {
 				b.Fatal(err)
 			}
-			b.ReportAllocs()
-			b.SetBytes(st.BodyBytes / int64(st.Messages))
-			var next atomic.Int64
-			b.ResetTimer()
-			b.RunParallel(func(pb *testing.PB) {
-				ctx := context.Background()
-				for pb.Next() {
-					m := msgs[next.Add(1)%int64(len(msgs))]
-					if _, err := e.Check(ctx, &m); err != nil {
-						b.Error(err)
-						return
-					}
-				}
+			replay(b, msgs, st, func(ctx context.Context, m *filter.Message) error {
+				_, err := e.Check(ctx, m)
+				return err
 			})
 		})
 	}
@@ -347,6 +337,14 @@ func BenchmarkNaive(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
+	replay(b, msgs, st, func(ctx context.Context, m *filter.Message) error {
+		_, err := nv.check(ctx, m)
+		return err
+	})
+}
+
+// replay runs check over msgs round-robin on RunParallel's goroutines.
+func replay(b *testing.B, msgs []filter.Message, st mixStats, check func(context.Context, *filter.Message) error) {
 	b.ReportAllocs()
 	b.SetBytes(st.BodyBytes / int64(st.Messages))
 	var next atomic.Int64
@@ -355,7 +353,7 @@ func BenchmarkNaive(b *testing.B) {
 		ctx := context.Background()
 		for pb.Next() {
 			m := msgs[next.Add(1)%int64(len(msgs))]
-			if _, err := nv.check(ctx, &m); err != nil {
+			if err := check(ctx, &m); err != nil {
 				b.Error(err)
 				return
 			}
