@@ -55,9 +55,12 @@ type BundleOptions struct {
 	// patterns name files left out of the signature. When nil, signatures
 	// are ignored.
 	Verification *bundle.VerificationConfig
-	// MaxBytes caps the uncompressed size; 0 means DefaultMaxBundleBytes.
+	// MaxBytes caps the size of the files' contents, compressed and
+	// uncompressed; the tar stream, headers and PAX records included, may
+	// add at most 2 KiB per entry to it. 0 means DefaultMaxBundleBytes.
 	MaxBytes int64
-	// MaxFiles caps the number of files; 0 means DefaultMaxBundleFiles.
+	// MaxFiles caps the number of tar entries, directories included; 0
+	// means DefaultMaxBundleFiles.
 	MaxFiles int
 }
 
@@ -81,16 +84,32 @@ func ReadBundle(r io.Reader, opts BundleOptions) (fs.FS, error) {
 		return nil, fmt.Errorf("%w: %w", ErrBundleFormat, err)
 	}
 	defer zr.Close()
+	// Every byte of the tar stream counts, not only file contents: headers,
+	// PAX records (up to 1 MiB each in archive/tar) and directory entries
+	// cost CPU and memory before any signature is checked, so a bundle of
+	// thousands of empty entries with huge headers is refused as soon as it
+	// is too large, not after decompressing gigabytes.
+	stream := &boundedReader{r: zr, left: opts.MaxBytes + tarOverhead(opts.MaxFiles)}
+	tooLarge := func() error {
+		return fmt.Errorf("%w: more than %d bytes uncompressed (headers included)", ErrBundleTooLarge, opts.MaxBytes)
+	}
 	files := map[string][]byte{}
 	var total int64
-	tr := tar.NewReader(zr)
+	entries := 0
+	tr := tar.NewReader(stream)
 	for {
 		h, err := tr.Next()
 		if err == io.EOF {
 			break
 		}
+		if stream.exceeded {
+			return nil, tooLarge()
+		}
 		if err != nil {
 			return nil, fmt.Errorf("%w: %w", ErrBundleFormat, err)
+		}
+		if entries++; entries > opts.MaxFiles {
+			return nil, fmt.Errorf("%w: more than %d entries", ErrBundleTooLarge, opts.MaxFiles)
 		}
 		name := strings.TrimPrefix(path.Clean("/"+h.Name), "/")
 		switch h.Typeflag {
@@ -106,16 +125,19 @@ func ReadBundle(r io.Reader, opts BundleOptions) (fs.FS, error) {
 		if _, dup := files[name]; dup {
 			return nil, fmt.Errorf("%w: %s appears twice", ErrBundleFormat, name)
 		}
-		if len(files) >= opts.MaxFiles {
-			return nil, fmt.Errorf("%w: more than %d files", ErrBundleTooLarge, opts.MaxFiles)
+		if h.Size > opts.MaxBytes-total {
+			return nil, tooLarge()
 		}
 		b, err := io.ReadAll(io.LimitReader(tr, opts.MaxBytes-total+1))
+		if stream.exceeded {
+			return nil, tooLarge()
+		}
 		if err != nil {
 			return nil, fmt.Errorf("%w: %s: %w", ErrBundleFormat, name, err)
 		}
 		total += int64(len(b))
 		if total > opts.MaxBytes {
-			return nil, fmt.Errorf("%w: more than %d bytes uncompressed", ErrBundleTooLarge, opts.MaxBytes)
+			return nil, tooLarge()
 		}
 		files[name] = b
 	}
@@ -132,6 +154,35 @@ func ReadBundle(r io.Reader, opts BundleOptions) (fs.FS, error) {
 		fsys[name] = &fstest.MapFile{Data: b, Mode: 0o444}
 	}
 	return fsys, nil
+}
+
+// tarOverhead is what a tar stream of n entries may add to its contents: a
+// 512-byte header and up to 511 bytes of padding per entry, a PAX header
+// entry of the same size before it, and the two zero blocks at the end.
+// Bigger headers count against the contents' bound.
+func tarOverhead(n int) int64 { return int64(n)*4*512 + 2*512 }
+
+// boundedReader reads at most left bytes from r, then fails: it bounds what
+// archive/tar may consume, headers included.
+type boundedReader struct {
+	r        io.Reader
+	left     int64
+	exceeded bool
+}
+
+var errBoundReached = errors.New("rules: bundle stream bound reached")
+
+func (b *boundedReader) Read(p []byte) (int, error) {
+	if b.left <= 0 {
+		b.exceeded = true
+		return 0, errBoundReached
+	}
+	if int64(len(p)) > b.left {
+		p = p[:b.left]
+	}
+	n, err := b.r.Read(p)
+	b.left -= int64(n)
+	return n, err
 }
 
 // verifyBundle checks the JWT with OPA's verifier, then every file against
