@@ -4,6 +4,7 @@ import (
 	"archive/tar"
 	"bytes"
 	"compress/gzip"
+	"encoding/base64"
 	"encoding/hex"
 	"encoding/json"
 	"errors"
@@ -42,8 +43,11 @@ const (
 	DefaultMaxBundleFiles = 10000
 )
 
-// signaturesFile is OPA's name for a bundle's signatures.
-const signaturesFile = ".signatures.json"
+// OPA's names for a bundle's signatures and manifest.
+const (
+	signaturesFile = ".signatures.json"
+	manifestFile   = ".manifest"
+)
 
 // BundleOptions configures ReadBundle. The zero value reads an unverified
 // bundle with the default limits.
@@ -64,15 +68,35 @@ type BundleOptions struct {
 	MaxFiles int
 }
 
-// ReadBundle reads a policy bundle: a gzip-compressed tar of a policy source
+// ReadBundle is OpenBundle for callers that do not track bundle versions:
+// it returns the bundle's files only.
+func ReadBundle(r io.Reader, opts BundleOptions) (fs.FS, error) {
+	b, err := OpenBundle(r, opts)
+	if err != nil {
+		return nil, err
+	}
+	return b.FS, nil
+}
+
+// Bundle is a read and, where configured, verified policy bundle.
+type Bundle struct {
+	// FS holds the policy source for Load (.manifest and
+	// .signatures.json left out).
+	FS fs.FS
+	// Version is what the bundle says about its age, for CheckUpgrade.
+	Version BundleVersion
+}
+
+// OpenBundle reads a policy bundle: a gzip-compressed tar of a policy source
 // in the pack layout (global/, countries/<cc>/, channels/<name>/), optionally
 // signed the way OPA signs bundles (a .signatures.json at the top whose JWT
 // lists each file's digest; see WriteBundle and "opa sign"). It returns the
 // source for Load. With verification configured, an unsigned bundle fails with
 // ErrBundleUnsigned, and a bad signature, a file missing from the signature,
 // a changed file or a signed file that is absent fail with ErrBundleSignature.
-// ".manifest" is accepted and ignored (but verified when signed).
-func ReadBundle(r io.Reader, opts BundleOptions) (fs.FS, error) {
+// ".manifest" is verified when signed and gives Version.Revision; with
+// verification configured the signature's "iat" claim gives Version.Issued.
+func OpenBundle(r io.Reader, opts BundleOptions) (*Bundle, error) {
 	if opts.MaxBytes <= 0 {
 		opts.MaxBytes = DefaultMaxBundleBytes
 	}
@@ -141,19 +165,29 @@ func ReadBundle(r io.Reader, opts BundleOptions) (fs.FS, error) {
 		}
 		files[name] = b
 	}
+	var v BundleVersion
 	if vc := opts.Verification; vc != nil {
-		if err := verifyBundle(files, vc); err != nil {
+		if v.Issued, err = verifyBundle(files, vc); err != nil {
 			return nil, err
 		}
 	}
+	if raw, ok := files[manifestFile]; ok {
+		var m struct {
+			Revision string `json:"revision"`
+		}
+		if err := json.Unmarshal(raw, &m); err != nil {
+			return nil, fmt.Errorf("%w: %s: %w", ErrBundleFormat, manifestFile, err)
+		}
+		v.Revision = m.Revision
+	}
 	fsys := fstest.MapFS{}
 	for name, b := range files {
-		if name == signaturesFile || name == ".manifest" {
+		if name == signaturesFile || name == manifestFile {
 			continue
 		}
 		fsys[name] = &fstest.MapFile{Data: b, Mode: 0o444}
 	}
-	return fsys, nil
+	return &Bundle{FS: fsys, Version: v}, nil
 }
 
 // tarOverhead is what a tar stream of n entries may add to its contents: a
@@ -186,19 +220,26 @@ func (b *boundedReader) Read(p []byte) (int, error) {
 }
 
 // verifyBundle checks the JWT with OPA's verifier, then every file against
-// the digests it lists, in both directions.
-func verifyBundle(files map[string][]byte, vc *bundle.VerificationConfig) error {
+// the digests it lists, in both directions. It returns the token's "iat"
+// claim (zero when absent).
+func verifyBundle(files map[string][]byte, vc *bundle.VerificationConfig) (time.Time, error) {
 	raw, ok := files[signaturesFile]
 	if !ok {
-		return ErrBundleUnsigned
+		return time.Time{}, ErrBundleUnsigned
 	}
 	var sc bundle.SignaturesConfig
 	if err := json.Unmarshal(raw, &sc); err != nil {
-		return fmt.Errorf("%w: %s: %w", ErrBundleSignature, signaturesFile, err)
+		return time.Time{}, fmt.Errorf("%w: %s: %w", ErrBundleSignature, signaturesFile, err)
 	}
 	signed, err := bundle.VerifyBundleSignature(sc, vc)
 	if err != nil {
-		return fmt.Errorf("%w: %w", ErrBundleSignature, err)
+		return time.Time{}, fmt.Errorf("%w: %w", ErrBundleSignature, err)
+	}
+	// OPA verified the token, so its payload is trusted; it returns only
+	// the file list, so read the issue time here.
+	issued, err := issuedAt(sc.Signatures[0])
+	if err != nil {
+		return time.Time{}, fmt.Errorf("%w: %w", ErrBundleSignature, err)
 	}
 	for _, name := range sortedKeys(files) {
 		if name == signaturesFile || excluded(name, vc.Exclude) {
@@ -206,13 +247,40 @@ func verifyBundle(files map[string][]byte, vc *bundle.VerificationConfig) error 
 			continue
 		}
 		if err := bundle.VerifyBundleFile(name, *bytes.NewBuffer(files[name]), signed); err != nil {
-			return fmt.Errorf("%w: %w", ErrBundleSignature, err)
+			return time.Time{}, fmt.Errorf("%w: %w", ErrBundleSignature, err)
 		}
 	}
 	if len(signed) > 0 {
-		return fmt.Errorf("%w: signed files missing from the bundle: %s", ErrBundleSignature, strings.Join(sortedKeys(signed), ", "))
+		return time.Time{}, fmt.Errorf("%w: signed files missing from the bundle: %s", ErrBundleSignature, strings.Join(sortedKeys(signed), ", "))
 	}
-	return nil
+	return issued, nil
+}
+
+// issuedAt returns the "iat" claim of a compact JWT whose signature was
+// verified, or zero when it has none.
+func issuedAt(token string) (time.Time, error) {
+	parts := strings.Split(token, ".")
+	if len(parts) != 3 {
+		return time.Time{}, errors.New("signature is not a compact JWT")
+	}
+	payload, err := base64.RawURLEncoding.DecodeString(strings.TrimRight(parts[1], "="))
+	if err != nil {
+		return time.Time{}, fmt.Errorf("signature payload: %w", err)
+	}
+	var claims struct {
+		IssuedAt *json.Number `json:"iat"`
+	}
+	if err := json.Unmarshal(payload, &claims); err != nil {
+		return time.Time{}, fmt.Errorf("signature payload: %w", err)
+	}
+	if claims.IssuedAt == nil {
+		return time.Time{}, nil
+	}
+	sec, err := claims.IssuedAt.Float64()
+	if err != nil || sec <= 0 || sec > 1<<40 {
+		return time.Time{}, fmt.Errorf("signature iat %q is not a time", claims.IssuedAt.String())
+	}
+	return time.Unix(0, int64(sec*1e9)).UTC(), nil
 }
 
 func excluded(name string, patterns []string) bool {
