@@ -197,7 +197,10 @@ func Load(ctx context.Context, fsys fs.FS, opts ...LoadOption) (*Set, error) {
 		return nil, &LoadError{Errs: l.errs}
 	}
 	l.set.data = l.data
-	store := inmem.NewFromObjectWithOpts(l.data, inmem.OptRoundTripOnWrite(false))
+	// Keep data as Rego values: read as Go values, a big document would be
+	// converted on every evaluation that touches it, in one step that does
+	// not notice the deadline.
+	store := inmem.NewFromObjectWithOpts(l.data, inmem.OptRoundTripOnWrite(false), inmem.OptReturnASTValuesOnRead(true))
 	if err := l.prepare(ctx, compiler, store); err != nil {
 		return nil, err
 	}
