@@ -139,6 +139,7 @@ func TestLoadRefusesSymlinksOutOfTree(t *testing.T) {
 		{"relative link climbing out", "countries/ae/terms/en.json", "../../../../" + filepath.Base(outside) + "/passwd", "leaves the policy tree"},
 		{"data.json linked out", "countries/ae/data.json", secret, "leaves the policy tree"},
 		{"linked pack directory", "countries/qa", outside, "symbolic links"},
+		{"link through a linked directory", "countries/ae/terms/ar.json", "../../../outside/passwd", "linked or missing directory"},
 		{"ham twin: link inside the tree", "countries/ae/terms/ar.json", "en.json", ""},
 	}
 	for _, tt := range tests {
@@ -153,10 +154,14 @@ func TestLoadRefusesSymlinksOutOfTree(t *testing.T) {
 					t.Fatal(err)
 				}
 			}
+			// A linked directory at the top of the tree, outside every pack.
+			if err := os.Symlink(outside, filepath.Join(root, "outside")); err != nil {
+				t.Fatal(err)
+			}
 			link := filepath.Join(root, filepath.FromSlash(tt.link))
 			os.Remove(link)
 			target := tt.target
-			if strings.HasPrefix(target, "../") {
+			if strings.HasPrefix(target, "../../../../") {
 				// climb from the link's directory to the temp root that
 				// holds both trees
 				rel, err := filepath.Rel(filepath.Dir(link), secret)

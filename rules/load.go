@@ -412,6 +412,13 @@ func inTree(fsys fs.FS, name string) error {
 		if !fs.ValidPath(name) {
 			return fmt.Errorf("symbolic link to %s leaves the policy tree", target)
 		}
+		// A linked directory on the way would take the path out of the
+		// tree again, unseen by the checks above.
+		for dir := path.Dir(name); dir != "."; dir = path.Dir(dir) {
+			if info, err := fs.Lstat(fsys, dir); err != nil || info.Mode()&fs.ModeSymlink != 0 {
+				return fmt.Errorf("symbolic link to %s passes through a linked or missing directory %s", target, dir)
+			}
+		}
 		info, err := fs.Lstat(fsys, name)
 		if err != nil {
 			return fmt.Errorf("symbolic link: %w", err)
