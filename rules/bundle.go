@@ -302,6 +302,13 @@ func WriteBundle(w io.Writer, fsys fs.FS, sc *bundle.SigningConfig, keyID string
 		if err != nil || d.IsDir() {
 			return err
 		}
+		if d.Type()&fs.ModeSymlink != 0 {
+			// As Load does: a bundle must not carry a file from outside
+			// the tree it was built from.
+			if err := inTree(fsys, name); err != nil {
+				return fmt.Errorf("%s: %w", name, err)
+			}
+		}
 		b, err := fs.ReadFile(fsys, name)
 		files[name] = b
 		return err

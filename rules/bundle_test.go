@@ -13,6 +13,8 @@ import (
 	"io"
 	"io/fs"
 	"maps"
+	"os"
+	"path/filepath"
 	"testing"
 	"testing/fstest"
 
@@ -340,5 +342,36 @@ func BenchmarkReadBundleEntryBomb(b *testing.B) {
 		if _, err := rules.ReadBundle(bytes.NewReader(bomb), rules.BundleOptions{}); !errors.Is(err, rules.ErrBundleTooLarge) {
 			b.Fatal(err)
 		}
+	}
+}
+
+func TestWriteBundleRefusesSymlinksOutOfTree(t *testing.T) {
+	outside := filepath.Join(t.TempDir(), "passwd")
+	if err := os.WriteFile(outside, []byte("root:x:0:0"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for _, tt := range []struct {
+		name, target string
+		ok           bool
+	}{
+		{"link out of the tree", outside, false},
+		{"ham twin: link inside the tree", "global.rego", true},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			root := t.TempDir()
+			if err := os.MkdirAll(filepath.Join(root, "global"), 0o755); err != nil {
+				t.Fatal(err)
+			}
+			if err := os.WriteFile(filepath.Join(root, "global", "global.rego"), []byte("package msgfilter.global\n"), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			if err := os.Symlink(tt.target, filepath.Join(root, "global", "data.txt")); err != nil {
+				t.Fatal(err)
+			}
+			err := rules.WriteBundle(io.Discard, os.DirFS(root), nil, "")
+			if (err == nil) != tt.ok {
+				t.Errorf("WriteBundle = %v, want ok=%v", err, tt.ok)
+			}
+		})
 	}
 }
