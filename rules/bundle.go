@@ -114,6 +114,7 @@ func OpenBundle(r io.Reader, opts BundleOptions) (*Bundle, error) {
 	// thousands of empty entries with huge headers is refused as soon as it
 	// is too large, not after decompressing gigabytes.
 	stream := &boundedReader{r: zr, left: opts.MaxBytes + tarOverhead(opts.MaxFiles)}
+	var data int64 // bytes of entry data and padding before the current header
 	tooLarge := func() error {
 		return fmt.Errorf("%w: more than %d bytes uncompressed (headers included)", ErrBundleTooLarge, opts.MaxBytes)
 	}
@@ -135,6 +136,13 @@ func OpenBundle(r io.Reader, opts BundleOptions) (*Bundle, error) {
 		if entries++; entries > opts.MaxFiles {
 			return nil, fmt.Errorf("%w: more than %d entries", ErrBundleTooLarge, opts.MaxFiles)
 		}
+		// Whatever the stream held besides entry data was headers: a few
+		// hundred bytes per entry in a real bundle, up to 1 MiB of PAX
+		// records each in a hostile one. Stop at the second such header.
+		if headers := stream.read - data; headers > maxHeaderBytes(entries) {
+			return nil, fmt.Errorf("%w: %d bytes of tar headers for %d entries", ErrBundleTooLarge, headers, entries)
+		}
+		data += (max(h.Size, 0) + 511) &^ 511
 		name := strings.TrimPrefix(path.Clean("/"+h.Name), "/")
 		switch h.Typeflag {
 		case tar.TypeDir:
@@ -190,6 +198,10 @@ func OpenBundle(r io.Reader, opts BundleOptions) (*Bundle, error) {
 	return &Bundle{FS: fsys, Version: v}, nil
 }
 
+// maxHeaderBytes bounds the tar header bytes, PAX records included, of the
+// first n entries: 1 MiB (one maximal PAX header) plus 2 KiB per entry.
+func maxHeaderBytes(n int) int64 { return 1<<20 + int64(n)*2048 }
+
 // tarOverhead is what a tar stream of n entries may add to its contents: a
 // 512-byte header and up to 511 bytes of padding per entry, a PAX header
 // entry of the same size before it, and the two zero blocks at the end.
@@ -201,6 +213,7 @@ func tarOverhead(n int) int64 { return int64(n)*4*512 + 2*512 }
 type boundedReader struct {
 	r        io.Reader
 	left     int64
+	read     int64
 	exceeded bool
 }
 
@@ -216,6 +229,7 @@ func (b *boundedReader) Read(p []byte) (int, error) {
 	}
 	n, err := b.r.Read(p)
 	b.left -= int64(n)
+	b.read += int64(n)
 	return n, err
 }
 
