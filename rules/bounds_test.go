@@ -2,6 +2,7 @@ package rules_test
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"os"
@@ -90,34 +91,60 @@ reasons contains r if {
 	r := {"code": "GAMBLING_CONTENT", "rule": "ae/walk", "evidence": sprintf("%d", [n])}
 }
 `
-	set := mustLoad(t, with(source(), map[string]string{
-		"countries/ae/ae.rego":      walker,
-		"countries/ae/ae_test.rego": "",
-		"countries/ae/data.json":    bigData(rules.DefaultMaxFileBytes - 100),
-	}))
+	load := func(data string) *rules.Set {
+		return mustLoad(t, with(source(), map[string]string{
+			"countries/ae/ae.rego":      walker,
+			"countries/ae/ae_test.rego": "",
+			"countries/ae/data.json":    data,
+		}))
+	}
+	big := bigData(rules.DefaultMaxFileBytes - 100)
+	set := load(big)
 	input, err := ast.InterfaceToValue(map[string]any{"threshold": 1})
 	if err != nil {
 		t.Fatal(err)
 	}
-	const budget = 50 * time.Millisecond
-	ctx, cancel := context.WithTimeout(context.Background(), budget)
-	defer cancel()
-	start := time.Now()
-	_, err = set.Eval(ctx, "ae", "", input, time.Now())
-	took := time.Since(start)
-	if !errors.Is(err, context.DeadlineExceeded) {
-		t.Fatalf("Eval = %v, want an error wrapping context.DeadlineExceeded", err)
+	// What converting the document to Rego values costs on this machine
+	// now: evaluation must not spend that after the deadline.
+	var doc any
+	dec := json.NewDecoder(strings.NewReader(big))
+	dec.UseNumber()
+	if err := dec.Decode(&doc); err != nil {
+		t.Fatal(err)
 	}
 	// The whole walk takes seconds. Data read as Go values was converted to
-	// Rego values in one step OPA cannot interrupt (0.7 s for this document
-	// here); data kept as Rego values stops within milliseconds of the
-	// deadline. The margin is for a busy machine.
-	if took > budget+400*time.Millisecond {
-		t.Errorf("Eval took %v with a %v budget", took, budget)
+	// Rego values on every evaluation, in one step OPA cannot interrupt
+	// (about 0.7 s for this document on a quiet machine); data kept as
+	// Rego values stops within milliseconds of the deadline. Each attempt
+	// measures the conversion first, so the bound follows the machine's
+	// load (inside OPA the conversion takes about half as long as measured
+	// here); a load spike gets another attempt, a conversion never passes.
+	const budget = 50 * time.Millisecond
+	var took, conversion time.Duration
+	for range 3 {
+		convStart := time.Now()
+		if _, err := ast.InterfaceToValue(doc); err != nil {
+			t.Fatal(err)
+		}
+		conversion = time.Since(convStart)
+		ctx, cancel := context.WithTimeout(context.Background(), budget)
+		start := time.Now()
+		_, err = set.Eval(ctx, "ae", "", input, time.Now())
+		took = time.Since(start)
+		cancel()
+		if !errors.Is(err, context.DeadlineExceeded) {
+			t.Fatalf("Eval = %v, want an error wrapping context.DeadlineExceeded", err)
+		}
+		if took <= budget+conversion/4 {
+			break
+		}
+	}
+	if took > budget+conversion/4 {
+		t.Errorf("Eval took %v with a %v budget (converting the document takes %v)", took, budget, conversion)
 	}
 
 	// Ham twin: with time to finish, the same rule decides.
-	findings, err := set.Eval(context.Background(), "ae", "", input, time.Now())
+	findings, err := load(bigData(10<<10)).Eval(context.Background(), "ae", "", input, time.Now())
 	if err != nil || len(findings) != 1 {
 		t.Fatalf("Eval without deadline = %v, %v; want one finding", findings, err)
 	}
