@@ -31,9 +31,6 @@ func main() {
 	os.Exit(run(ctx, os.Args[1:], os.Stdin, os.Stdout, os.Stderr))
 }
 
-// errUsage marks errors in the command line: they print the usage.
-var errUsage = errors.New("usage")
-
 const usage = `usage:
   msgfilter check [-policies DIR] [-geoip FILE] [-phishing-feed FILE] [-explain] [FILE|-]
                                    decide on messages (JSON lines in, decisions out)
@@ -67,13 +64,18 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		fmt.Fprint(stdout, usage)
 		return 0
 	default:
-		err = fmt.Errorf("%w: unknown command %q", errUsage, args[0])
+		err = &usageError{msg: fmt.Sprintf("unknown command %q", args[0])}
 	}
+	var ue *usageError
 	switch {
-	case err == nil:
+	case err == nil, errors.Is(err, errHelp):
 		return 0
-	case errors.Is(err, errUsage):
-		fmt.Fprintf(stderr, "msgfilter: %v\n%s", err, usage)
+	case errors.As(err, &ue):
+		u := ue.usage
+		if u == "" {
+			u = usage
+		}
+		fmt.Fprintf(stderr, "msgfilter: %v\n%s", err, u)
 		return 2
 	default:
 		fmt.Fprintf(stderr, "msgfilter: %v\n", err)
