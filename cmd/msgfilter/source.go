@@ -1,14 +1,12 @@
 package main
 
 import (
-	"errors"
 	"fmt"
 	"io"
 	"io/fs"
 	"os"
 
 	"github.com/msgfilter/msgfilter/policies"
-	"github.com/msgfilter/msgfilter/rules"
 	"github.com/open-policy-agent/opa/v1/bundle"
 )
 
@@ -24,19 +22,7 @@ func openPolicies(path string, vc *bundle.VerificationConfig) (fs.FS, error) {
 	if st.IsDir() {
 		return os.DirFS(path), nil
 	}
-	f, err := os.Open(path)
-	if err != nil {
-		return nil, fmt.Errorf("policies: %w", err)
-	}
-	defer f.Close()
-	src, err := rules.ReadBundle(f, rules.BundleOptions{Verification: vc})
-	if errors.Is(err, rules.ErrBundleFormat) {
-		return nil, fmt.Errorf("policies: %s is neither a directory nor a bundle: %w", path, err)
-	}
-	if err != nil {
-		return nil, fmt.Errorf("policies: %s: %w", path, err)
-	}
-	return src, nil
+	return readBundleFile(path, vc)
 }
 
 // localPolicies is where a rule author's packs are, relative to the

@@ -33,6 +33,10 @@ func runTest(ctx context.Context, args []string, stdout, stderr io.Writer) (fail
 	if err != nil {
 		return false, err
 	}
+	run, err := regexp.Compile(*runRE)
+	if err != nil {
+		return false, flags.usageErr("-run: %v", err)
+	}
 	var src fs.FS
 	switch len(rest) {
 	case 0:
@@ -48,10 +52,6 @@ func runTest(ctx context.Context, args []string, stdout, stderr io.Writer) (fail
 	set, err := rules.Load(ctx, src)
 	if err != nil {
 		return false, err
-	}
-	run, err := regexp.Compile(*runRE)
-	if err != nil {
-		return false, flags.usageErr("-run: %v", err)
 	}
 	opts := []rules.TestOption{rules.TestRun(*runRE), rules.TestTrace()}
 	var report cover.Report
@@ -87,6 +87,10 @@ func runTest(ctx context.Context, args []string, stdout, stderr io.Writer) (fail
 	fmt.Fprintf(stdout, "cases: %d passed, %d failed\n", cpass, cfail)
 	pass, fail = pass+cpass, fail+cfail
 	fmt.Fprintf(stdout, "total: %d passed, %d failed\n", pass, fail)
+	if pass+fail == 0 && *runRE != "" {
+		fmt.Fprintf(stdout, "no test matches -run %q\n", *runRE)
+		return true, nil
+	}
 	if pass+fail == 0 {
 		fmt.Fprintln(stdout, "no tests found: write *_test.rego files beside the packs or cases/*.jsonl")
 		return true, nil
@@ -132,7 +136,7 @@ func writeFailure(w io.Writer, trace []*topdown.Event) {
 			return
 		}
 		for line := range strings.Lines(b.String()) {
-			fmt.Fprintf(w, "      %s", line)
+			fmt.Fprintf(w, "      %s", strings.TrimPrefix(line, "\t"))
 		}
 		fmt.Fprintln(w)
 		return
@@ -145,13 +149,21 @@ func writeCoverage(w io.Writer, r cover.Report) {
 	fmt.Fprintf(w, "coverage: %.1f%% (%d of %d lines)\n", r.Coverage, r.CoveredLines, r.CoveredLines+r.NotCoveredLines)
 	for _, name := range slices.Sorted(maps.Keys(r.Files)) {
 		f := r.Files[name]
-		var missed []string
+		rows := map[int]bool{}
 		for _, rg := range f.NotCovered {
-			if rg.Start.Row == rg.End.Row {
-				missed = append(missed, strconv.Itoa(rg.Start.Row))
-			} else {
-				missed = append(missed, fmt.Sprintf("%d-%d", rg.Start.Row, rg.End.Row))
+			for row := rg.Start.Row; row <= rg.End.Row; row++ {
+				rows[row] = true
 			}
+		}
+		var missed []string
+		for _, row := range slices.Sorted(maps.Keys(rows)) {
+			if n := len(missed); n > 0 && rows[row-1] {
+				// extend the run "a" or "a-b" that ends at row-1
+				first, _, _ := strings.Cut(missed[n-1], "-")
+				missed[n-1] = first + "-" + strconv.Itoa(row)
+				continue
+			}
+			missed = append(missed, strconv.Itoa(row))
 		}
 		fmt.Fprintf(w, "  %-40s %5.1f%%", name, f.Coverage)
 		if len(missed) > 0 {
