@@ -62,7 +62,7 @@ func runCheck(ctx context.Context, args []string, stdin io.Reader, stdout, stder
 	if err != nil {
 		return err
 	}
-	t := newTally(*summary, stderr, size)
+	t := newTally(*summary, stderr, size, isTerminal(stderr))
 	err = check(ctx, engine, t.reader(in), stdout, *explain, t)
 	t.finish()
 	return err

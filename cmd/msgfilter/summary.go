@@ -67,9 +67,9 @@ type tally struct {
 
 // newTally returns nil when there is nothing to count or show: no summary
 // asked for, and no progress line (input of unknown size, or stderr not a
-// terminal).
-func newTally(summary bool, stderr io.Writer, size int64) *tally {
-	progress := size > 0 && isTerminal(stderr)
+// terminal, as isTerminal tells).
+func newTally(summary bool, stderr io.Writer, size int64, terminal bool) *tally {
+	progress := size > 0 && terminal
 	if !summary && !progress {
 		return nil
 	}
