@@ -49,6 +49,10 @@ func digits(s string) string {
 	var out []byte
 	copied := 0 // s[:copied] is in out (when out != nil)
 	for i := 0; i < len(s); {
+		if c := s[i]; c < utf8.RuneSelf && (c < '0' || c > '9') {
+			i++ // the common case: ASCII, not a digit
+			continue
+		}
 		r, size := decode(s, i)
 		if !unicode.IsDigit(r) {
 			i += size
