@@ -3,8 +3,12 @@
 // platforms under TRAI's Telecom Commercial Communications Customer
 // Preference Regulations, 2018 (TCCCPR). Operators deliver a commercial
 // SMS only when its body fits one of the templates registered for its
-// header; a template is fixed text with {#var#} placeholders, each
-// standing for at most 30 characters.
+// header; a template is fixed text with placeholders, each standing for at
+// most 30 characters: the generic {#var#}, or since TRAI's 2026 variable
+// tagging a typed one that admits only its kind of value ({#numeric#},
+// {#alphanumeric#}, {#url#}, {#urlott#}, {#cbn#} for a call-back number,
+// {#email#}). Placeholders are written in lower case, as the DLT portals
+// require.
 //
 // Use it where a template registry is configured: Compile the registry once
 // when the policies load, then call Registry.Match for every message to
@@ -25,14 +29,67 @@ import (
 	"io"
 	"slices"
 	"strings"
+	"unicode"
 	"unicode/utf8"
 )
 
-// Placeholder is the variable part of a template's text.
+// Placeholder is the generic variable part of a template's text.
 const Placeholder = "{#var#}"
 
 // MaxVarLen is the longest value, in characters, a placeholder stands for.
 const MaxVarLen = 30
+
+// varKind is a placeholder's type: which characters its value may hold
+// and what the whole value must look like.
+type varKind uint8
+
+const (
+	kindVar varKind = iota
+	kindNumeric
+	kindAlphanumeric
+	kindURL
+	kindURLOTT
+	kindCBN
+	kindEmail
+)
+
+var varKinds = map[string]varKind{
+	"var": kindVar, "numeric": kindNumeric, "alphanumeric": kindAlphanumeric,
+	"url": kindURL, "urlott": kindURLOTT, "cbn": kindCBN, "email": kindEmail,
+}
+
+// allows reports whether r may appear in a value of kind k. Numbers keep
+// their separators (amounts "1,500.00"), reference ids their dashes and
+// slashes; links, call-back numbers and e-mail addresses never hold white
+// space.
+func (k varKind) allows(r rune) bool {
+	switch k {
+	case kindVar:
+		return true
+	case kindNumeric:
+		return r >= '0' && r <= '9' || r == ',' || r == '.'
+	case kindAlphanumeric:
+		return unicode.IsLetter(r) || unicode.IsDigit(r) || r == '-' || r == '/' || r == '_' || r == '.'
+	case kindCBN:
+		return r >= '0' && r <= '9' || r == '+' || r == '-'
+	}
+	return !unicode.IsSpace(r) // url, urlott, email
+}
+
+// fits reports whether a whole value suits kind k: typed values are never
+// empty, links hold a dot, e-mail addresses an @ with a dot after it.
+func (k varKind) fits(v string) bool {
+	switch k {
+	case kindVar:
+		return true
+	case kindURL, kindURLOTT:
+		return strings.Contains(v, ".")
+	case kindEmail:
+		at := strings.IndexByte(v, '@')
+		return at > 0 && strings.Contains(v[at:], ".")
+	}
+	return v != ""
+}
 
 // Template categories as the DLT platforms name them.
 const (
@@ -57,7 +114,7 @@ var (
 	ErrDuplicateID = errors.New("dlt: template id repeated for the header")
 	ErrCategory    = errors.New("dlt: unknown template category")
 	ErrEmpty       = errors.New("dlt: template has no fixed text")
-	ErrPlaceholder = errors.New("dlt: malformed placeholder (only {#var#} is known)")
+	ErrPlaceholder = errors.New("dlt: malformed or unknown placeholder")
 )
 
 // TemplateError locates a bad template in a registry.
@@ -168,16 +225,14 @@ func (r *Registry) Match(header, body string) (Template, bool) {
 	return tr.match(collapse(body))
 }
 
-// segment is a run of fixed text followed by maxVar characters of variable
-// text (0: the template ends there or the fixed text continues).
+// segment is a run of fixed text, then a placeholder when hasVar.
 type segment struct {
 	text   string
-	maxVar int
+	hasVar bool
+	kind   varKind
 }
 
-// split turns a template's text into segments: white space collapsed,
-// adjacent placeholders merged (two placeholders side by side stand for up
-// to 60 characters).
+// split turns a template's text into segments, white space collapsed.
 func split(text string) ([]segment, error) {
 	text = collapse(text)
 	var segs []segment
@@ -187,18 +242,18 @@ func split(text string) ([]segment, error) {
 		if i < 0 {
 			break
 		}
-		lit := text[:i]
-		rest := text[i:]
-		if !strings.HasPrefix(strings.ToLower(rest), Placeholder) {
+		end := strings.Index(text[i:], "#}")
+		if end < 0 {
 			return nil, ErrPlaceholder
 		}
-		fixed += len(strings.TrimSpace(lit))
-		if lit == "" && len(segs) > 0 && segs[len(segs)-1].maxVar > 0 {
-			segs[len(segs)-1].maxVar += MaxVarLen
-		} else {
-			segs = append(segs, segment{text: lit, maxVar: MaxVarLen})
+		kind, ok := varKinds[text[i+2:i+end]]
+		if !ok {
+			return nil, ErrPlaceholder
 		}
-		text = rest[len(Placeholder):]
+		lit := text[:i]
+		fixed += len(strings.TrimSpace(lit))
+		segs = append(segs, segment{text: lit, hasVar: true, kind: kind})
+		text = text[i+end+2:]
 	}
 	if strings.Contains(text, "#}") {
 		return nil, ErrPlaceholder
@@ -241,13 +296,13 @@ type trie struct {
 type node struct {
 	labels   []byte    // sorted; labels[i] leads to kids[i]
 	kids     []int32   //
-	vars     []varEdge // placeholder edges, by bound
+	vars     []varEdge // placeholder edges, one per kind
 	template int32     // ≥ 0: index of the template that ends here
 }
 
 type varEdge struct {
-	max int // characters
-	kid int32
+	kind varKind
+	kid  int32
 }
 
 func newTrie() *trie { return &trie{nodes: []node{{template: -1}}} }
@@ -258,8 +313,8 @@ func (t *trie) add(segs []segment, tmpl Template) {
 		for i := 0; i < len(s.text); i++ {
 			cur = t.child(cur, s.text[i])
 		}
-		if s.maxVar > 0 {
-			cur = t.varChild(cur, s.maxVar)
+		if s.hasVar {
+			cur = t.varChild(cur, s.kind)
 		}
 	}
 	if t.nodes[cur].template < 0 { // an identical earlier template keeps its place
@@ -282,15 +337,15 @@ func (t *trie) child(n int32, b byte) int32 {
 	return kid
 }
 
-func (t *trie) varChild(n int32, max int) int32 {
+func (t *trie) varChild(n int32, kind varKind) int32 {
 	for _, v := range t.nodes[n].vars {
-		if v.max == max {
+		if v.kind == kind {
 			return v.kid
 		}
 	}
 	kid := int32(len(t.nodes))
 	t.nodes = append(t.nodes, node{template: -1})
-	t.nodes[n].vars = append(t.nodes[n].vars, varEdge{max: max, kid: kid})
+	t.nodes[n].vars = append(t.nodes[n].vars, varEdge{kind: kind, kid: kid})
 	return kid
 }
 
@@ -337,7 +392,10 @@ func (w *walker) walk(n int32, pos int) int32 {
 			}
 			// Only empty placeholders can still finish a template.
 			for _, v := range nd.vars {
-				if r := w.walk(v.kid, pos); r != -1 {
+				if !v.kind.fits("") {
+					continue
+				}
+				if r := w.after(v.kid, pos); r != -1 {
 					return r
 				}
 			}
@@ -353,7 +411,7 @@ func (w *walker) walk(n int32, pos int) int32 {
 		n, pos = nd.kids[i], pos+1
 	}
 	// A node with placeholders: fixed text first, then each placeholder
-	// taking 0 to max characters.
+	// taking 0 to MaxVarLen characters of its kind.
 	nd := &w.t.nodes[n]
 	if i, ok := slices.BinarySearch(nd.labels, w.s[pos]); ok {
 		if r := w.walk(nd.kids[i], pos+1); r != -1 {
@@ -363,13 +421,18 @@ func (w *walker) walk(n int32, pos int) int32 {
 	for _, v := range nd.vars {
 		p := pos
 		for c := 0; ; c++ {
-			if r := w.after(v.kid, p); r != -1 {
-				return r
+			if v.kind.fits(w.s[pos:p]) {
+				if r := w.after(v.kid, p); r != -1 {
+					return r
+				}
 			}
-			if c == v.max || p == len(w.s) {
+			if c == MaxVarLen || p == len(w.s) {
 				break
 			}
-			_, size := utf8.DecodeRuneInString(w.s[p:])
+			r, size := utf8.DecodeRuneInString(w.s[p:])
+			if !v.kind.allows(r) {
+				break
+			}
 			p += size
 		}
 	}

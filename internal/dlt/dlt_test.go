@@ -179,3 +179,45 @@ func FuzzMatch(f *testing.F) {
 		}
 	})
 }
+
+// TRAI's variable tagging (Airtel DLT, from 15 January 2026): a typed
+// placeholder admits only its kind of value.
+func TestMatchTypedPlaceholders(t *testing.T) {
+	r := registry(t,
+		Template{Header: "HDFCBK", ID: "otp", Category: CategoryServiceImplicit, Text: "{#numeric#} is your OTP for Rs {#numeric#} - HDFC Bank"},
+		Template{Header: "HDFCBK", ID: "track", Category: CategoryServiceExplicit, Text: "Ticket {#alphanumeric#} updated. Track at {#url#} or call {#cbn#} - HDFC Bank"},
+		Template{Header: "HDFCBK", ID: "mail", Category: CategoryTransactional, Text: "Statement sent to {#email#} - HDFC Bank"},
+	)
+	tests := []struct {
+		name, body, want string
+	}{
+		{"numeric values", "482913 is your OTP for Rs 1,500.00 - HDFC Bank", "otp"},
+		{"words in a numeric placeholder", "482913 is your OTP for Rs FREE GIFT - HDFC Bank", ""},
+		{"empty numeric placeholder", " is your OTP for Rs 10 - HDFC Bank", ""},
+		{"typed values", "Ticket CR-2026/0042 updated. Track at https://hdfc.bank.in/t/42 or call +91-22-61606161 - HDFC Bank", "track"},
+		{"a sentence in an alphanumeric placeholder", "Ticket 42 click here updated. Track at https://hdfc.bank.in/t/42 or call 1800 - HDFC Bank", ""},
+		{"a link placeholder without a link", "Ticket 42 updated. Track at nowhere or call 1800 - HDFC Bank", ""},
+		{"a call-back number with letters", "Ticket 42 updated. Track at https://hdfc.bank.in/t/42 or call WINNER - HDFC Bank", ""},
+		{"email", "Statement sent to a.sharma@example.in - HDFC Bank", "mail"},
+		{"not an email", "Statement sent to a.sharma - HDFC Bank", ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got, ok := r.Match("HDFCBK", tt.body)
+			if !ok {
+				got.ID = ""
+			}
+			if got.ID != tt.want {
+				t.Errorf("Match(%q) = %q, want %q", tt.body, got.ID, tt.want)
+			}
+		})
+	}
+}
+
+// The DLT portals write placeholders in lower case: {#VAR#} is not one.
+func TestCompileUpperCasePlaceholder(t *testing.T) {
+	_, err := Compile([]Template{{Header: "SHOPCO", ID: "1", Category: CategoryPromotional, Text: "Hi {#VAR#}"}})
+	if !errors.Is(err, ErrPlaceholder) {
+		t.Errorf("Compile({#VAR#}) = %v, want ErrPlaceholder", err)
+	}
+}
