@@ -3,6 +3,7 @@ package dlt
 import (
 	"errors"
 	"fmt"
+	"os"
 	"strings"
 	"testing"
 )
@@ -219,5 +220,30 @@ func TestCompileUpperCasePlaceholder(t *testing.T) {
 	_, err := Compile([]Template{{Header: "SHOPCO", ID: "1", Category: CategoryPromotional, Text: "Hi {#VAR#}"}})
 	if !errors.Is(err, ErrPlaceholder) {
 		t.Errorf("Compile({#VAR#}) = %v, want ErrPlaceholder", err)
+	}
+}
+
+// The example registry shipped with the India pack compiles and decides the
+// pending golden cases as they expect.
+func TestShippedExampleRegistry(t *testing.T) {
+	f, err := os.Open("../../policies/countries/in/dlt_templates.json.example")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	ts, err := Parse(f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := registry(t, ts...)
+	for body, want := range map[string]bool{
+		"Rs 1,500.00 debited from a/c XX1234 on 10-03-26. Not you? Call 18002586161 - HDFC Bank":                 true,
+		"Rs 1,500.00 debited from a/c XX1234 on 10-03-26. Not you? Call 18002586161 - HDFC Bank http://bit.ly/x": false,
+		"482913 is your OTP for txn of Rs FREE GIFT. Valid for 5 mins. Do not share it with anyone - HDFC Bank":  false,
+		"482913 is your OTP for txn of Rs 2,000. Valid for 5 mins. Do not share it with anyone - HDFC Bank":      true,
+	} {
+		if _, ok := r.Match(Header("VM-HDFCBK-T"), body); ok != want {
+			t.Errorf("Match(HDFCBK, %q) = %v, want %v", body, ok, want)
+		}
 	}
 }
