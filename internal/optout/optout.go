@@ -125,3 +125,15 @@ func (d *Detector) Detect(body string) Result {
 	}
 	return Result{}
 }
+
+// Instructs reports whether an outgoing body tells the recipient how to
+// refuse further messages ("Reply STOP to opt out", "STOP au 36111",
+// "Abmelden unter shop.de/ab", "unsubscribe at ..."): opt_out terms scoring
+// 2 or more. It is the content.opt_out_instruction fact that the GB and DE
+// packs read, broader than the STOP-only content.opt_out_text.
+func (d *Detector) Instructs(body string) bool {
+	if d == nil || d.m == nil {
+		return false
+	}
+	return d.m.Match(body).Categories[CategoryOut].Score >= 2
+}

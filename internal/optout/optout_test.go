@@ -152,3 +152,28 @@ func FuzzDetect(f *testing.F) {
 		}
 	})
 }
+
+func TestInstructs(t *testing.T) {
+	d := shipped(t)
+	tests := []struct {
+		body string
+		want bool
+	}{
+		{"Spring sale: 20% off everything. Reply STOP to opt out", true},
+		{"Promo -20% ! STOP au 36111", true},
+		{"Sommerschlussverkauf: 30% auf alles. Abmelden unter shop.de/ab", true},
+		{"Summer sale today. To unsubscribe visit shop.co.uk/u", true},
+		{"Summer sale today, 30% off everything!", false},
+		{"Non-stop deals all weekend at our store", false},
+		{"Sommerschlussverkauf: 30% auf alles!", false},
+	}
+	for _, tt := range tests {
+		if got := d.Instructs(tt.body); got != tt.want {
+			t.Errorf("Instructs(%q) = %v, want %v", tt.body, got, tt.want)
+		}
+	}
+	var zero Detector
+	if zero.Instructs("Reply STOP to opt out") {
+		t.Error("zero Detector instructs")
+	}
+}
