@@ -421,7 +421,7 @@ func (w *walker) walk(n int32, pos int) int32 {
 	for _, v := range nd.vars {
 		p := pos
 		for c := 0; ; c++ {
-			if v.kind.fits(w.s[pos:p]) {
+			if w.mayContinue(v.kid, p) && v.kind.fits(w.s[pos:p]) {
 				if r := w.after(v.kid, p); r != -1 {
 					return r
 				}
@@ -437,6 +437,20 @@ func (w *walker) walk(n int32, pos int) int32 {
 		}
 	}
 	return -1
+}
+
+// mayContinue is a cheap test before descending into node n at pos: the
+// body ends where a template may end, or its next byte starts an edge.
+func (w *walker) mayContinue(n int32, pos int) bool {
+	nd := &w.t.nodes[n]
+	if len(nd.vars) > 0 {
+		return true
+	}
+	if pos == len(w.s) {
+		return nd.template >= 0
+	}
+	_, ok := slices.BinarySearch(nd.labels, w.s[pos])
+	return ok
 }
 
 // after is walk at the node a placeholder leads to, through the memo once
