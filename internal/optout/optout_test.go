@@ -84,6 +84,18 @@ func TestDetect(t *testing.T) {
 		{"turkish", "Lütfen mesaj atmayın", OptOut},
 		{"arabic", "لا ترسلوا لي رسائل", OptOut},
 		{"french", "Ne m'envoyez plus de SMS", OptOut},
+		{"thai", "ไม่ต้องส่งมาอีกนะคะ", OptOut},
+		{"thai ordinary", "ส่งของมาอีกชิ้นได้ไหมคะ", None},
+		{"vietnamese", "Đừng nhắn tin nữa", OptOut},
+		{"vietnamese ordinary", "Nhắn tin cho tôi khi hàng tới nhé", None},
+		{"chinese", "别再发了", OptOut},
+		{"chinese ordinary", "再发一次验证码", None},
+		{"swahili", "Acha kunitumia ujumbe", OptOut},
+		{"swahili ordinary", "Nitumie ujumbe bei ikishuka", None},
+		{"bengali", "আর মেসেজ পাঠাবেন না", OptOut},
+		{"bengali ordinary", "মেসেজ পাঠিয়ে জানাবেন", None},
+		{"malay", "Jangan hantar lagi", OptOut},
+		{"tagalog", "Tigilan na ninyo ako", OptOut},
 
 		// Opt-in gives consent back.
 		{"start", "START", OptIn},
