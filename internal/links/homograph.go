@@ -22,35 +22,55 @@ type brand struct {
 	labelSkel string // skeleton(label)
 }
 
-// brandIndex answers "which protected brand does this domain imitate?".
-type brandIndex struct {
-	domains    map[string]struct{}
-	bySkeleton map[string]string // skeleton(domain) → domain
-	list       []brand           // longest label first
+// token is a brand name looked for in other domains.
+type token struct {
+	name  string // "paypal"
+	brand string // the brand's primary domain
 }
 
-func newBrandIndex(domains []string) (*brandIndex, error) {
-	b := &brandIndex{domains: map[string]struct{}{}, bySkeleton: map[string]string{}}
-	for _, d := range domains {
-		h, u, err := NormalizeHost(d)
-		if err != nil {
-			return nil, fmt.Errorf("%w: brand %q: %w", ErrBadDomain, d, err)
+// brandIndex answers "which protected brand does this domain imitate?".
+// It is immutable once built.
+type brandIndex struct {
+	domains    map[string]string // every owned domain → the brand's primary domain
+	bySkeleton map[string]string // skeleton(domain) → domain
+	list       []brand           // longest label first
+	tokens     map[string]string // token → primary domain
+	typo       []token           // tokens long enough for edit-distance matching, by length
+}
+
+func newBrandIndex(brands []Brand) (*brandIndex, error) {
+	b := &brandIndex{domains: map[string]string{}, bySkeleton: map[string]string{}, tokens: map[string]string{}}
+	for i := range brands {
+		br := brands[i]
+		br.Domains = append([]string(nil), br.Domains...)
+		if err := checkBrand(&br); err != nil {
+			return nil, fmt.Errorf("brand %q: %w", br.Name, err)
 		}
-		if r, err := publicsuffix.EffectiveTLDPlusOne(h); err != nil || r != h {
-			return nil, fmt.Errorf("%w: brand %q is not a registrable domain", ErrBadDomain, d)
+		primary := br.Domains[0]
+		for _, h := range br.Domains {
+			if _, dup := b.domains[h]; dup {
+				continue
+			}
+			b.domains[h] = primary
+			u := toUnicode(h)
+			if _, taken := b.bySkeleton[skeleton(u)]; !taken {
+				b.bySkeleton[skeleton(u)] = h
+			}
+			l := label(h)
+			b.list = append(b.list, brand{domain: h, label: l, labelSkel: skeleton(l)})
 		}
-		if _, dup := b.domains[h]; dup {
-			continue
+		for _, t := range br.tokens() {
+			if _, dup := b.tokens[t]; dup {
+				continue
+			}
+			b.tokens[t] = primary
+			if len(t) >= minTypo {
+				b.typo = append(b.typo, token{name: t, brand: primary})
+			}
 		}
-		b.domains[h] = struct{}{}
-		if _, taken := b.bySkeleton[skeleton(u)]; !taken {
-			b.bySkeleton[skeleton(u)] = h
-		}
-		ps, _ := publicsuffix.PublicSuffix(h)
-		label := h[:len(h)-len(ps)-1]
-		b.list = append(b.list, brand{domain: h, label: label, labelSkel: skeleton(label)})
 	}
 	sort.SliceStable(b.list, func(i, j int) bool { return len(b.list[i].label) > len(b.list[j].label) })
+	sort.SliceStable(b.typo, func(i, j int) bool { return len(b.typo[i].name) < len(b.typo[j].name) })
 	return b, nil
 }
 
