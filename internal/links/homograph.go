@@ -56,9 +56,11 @@ func newBrandIndex(brands []Brand) (*brandIndex, error) {
 			if _, taken := b.bySkeleton[skeleton(u)]; !taken {
 				b.bySkeleton[skeleton(u)] = h
 			}
-			l := label(h)
-			b.list = append(b.list, brand{domain: h, label: l, labelSkel: skeleton(l)})
 		}
+		// Substring look-alikes are searched for the primary domain only:
+		// the brand's other domains mark ownership.
+		l := label(primary)
+		b.list = append(b.list, brand{domain: primary, label: l, labelSkel: skeleton(l)})
 		for _, t := range br.tokens() {
 			if _, dup := b.tokens[t]; dup {
 				continue

@@ -91,7 +91,10 @@ func (a *Analyzer) risk(l *Link, rawHost, rest string) {
 			l.Risk.FreeHosting = true
 		}
 	}
-	reg := label(domain)
+	if !strings.HasSuffix(domain, ps) || len(domain) <= len(ps) {
+		return
+	}
+	reg := domain[:len(domain)-len(ps)-1]
 	l.Risk.RandomLabel = randomLabel(reg)
 	// Shape is read on the Unicode form: punycode adds digits and hyphens
 	// of its own.
@@ -127,7 +130,7 @@ func (a *Analyzer) risk(l *Link, rawHost, rest string) {
 		}
 	}
 	// The registrable label: look-alike, typo- or combo-squat.
-	if br, kind := b.squat(reg, rawLabel(rawHost, host, domain), toUnicode(domain)); br != "" && l.HomographOf == "" {
+	if br, kind := b.squat(reg, rawLabel(rawHost, host, domain, reg), toUnicode(domain)); br != "" && l.HomographOf == "" {
 		// A look-alike is reported as a homograph (IDN_HOMOGRAPH), the
 		// squats as brand signals.
 		switch kind {
@@ -363,8 +366,7 @@ var visualReplacer = strings.NewReplacer("rn", "m", "vv", "w", "cl", "d", "0", "
 
 // rawLabel returns the registrable label as written, when the host was
 // written in ASCII with capitals; otherwise the lower-case label.
-func rawLabel(rawHost, host, domain string) string {
-	reg := label(domain)
+func rawLabel(rawHost, host, domain, reg string) string {
 	if len(rawHost) != len(host) || !strings.EqualFold(rawHost, host) || rawHost == host {
 		return reg
 	}
@@ -375,18 +377,10 @@ func rawLabel(rawHost, host, domain string) string {
 // inPath returns the brand a path names as one of its words (four
 // characters or more), or "".
 func (b *brandIndex) inPath(p string) string {
-	var br string
-	eachWord(p, func(w string) bool {
-		if len(w) < 4 {
-			return false
-		}
-		if d, ok := b.tokens[w]; ok {
-			br = d
-			return true
-		}
-		return false
-	})
-	return br
+	if w, ok := findWord(p, 4, b.tokens); ok {
+		return b.tokens[w]
+	}
+	return ""
 }
 
 // pathOf returns the path, query and fragment of rest (which may start with
@@ -400,52 +394,39 @@ func pathOf(rest string) string {
 
 // anyWord reports whether a word of p (split at every non-alphanumeric
 // byte, lower-cased) is in set.
-func anyWord(p string, set map[string]struct{}) bool {
-	found := false
-	eachWord(p, func(w string) bool {
-		_, found = set[w]
-		return found
-	})
-	return found
+func anyWord[V any](p string, set map[string]V) bool {
+	_, ok := findWord(p, 1, set)
+	return ok
 }
 
-// eachWord calls f with each alphanumeric word of p, lower-cased, until f
-// returns true. Words longer than 32 bytes are skipped. It does not allocate:
-// the map lookups in f convert the buffer without copying.
-func eachWord(p string, f func(string) bool) {
+// findWord returns the first alphanumeric word of p, lower-cased, of at
+// least minLen bytes, that is a key of set. Words longer than 32 bytes are
+// skipped. Only a hit allocates: the lookups convert the buffer in place.
+func findWord[V any](p string, minLen int, set map[string]V) (string, bool) {
 	var buf [32]byte
 	n, long := 0, false
-	flush := func() bool {
-		stop := false
-		if n > 0 && !long {
-			stop = f(string(buf[:n]))
+	for i := 0; i <= len(p); i++ {
+		if i < len(p) && isAlnum(p[i]) {
+			if n == len(buf) {
+				long = true
+				continue
+			}
+			c := p[i]
+			if c >= 'A' && c <= 'Z' {
+				c += 'a' - 'A'
+			}
+			buf[n] = c
+			n++
+			continue
+		}
+		if n >= minLen && !long {
+			if _, ok := set[string(buf[:n])]; ok {
+				return string(buf[:n]), true
+			}
 		}
 		n, long = 0, false
-		return stop
 	}
-	for i := 0; i < len(p); i++ {
-		c := p[i]
-		if !isAlnum(c) {
-			if flush() {
-				return
-			}
-			continue
-		}
-		if n == len(buf) {
-			long = true
-			continue
-		}
-		buf[n] = c | 0x20*byte(b2i(c >= 'A' && c <= 'Z'))
-		n++
-	}
-	flush()
-}
-
-func b2i(b bool) int {
-	if b {
-		return 1
-	}
-	return 0
+	return "", false
 }
 
 func allDigits(s string) bool {
