@@ -224,6 +224,12 @@ type Risk struct {
 	// DynamicDNS: the host is below a dynamic DNS or tunnelling service
 	// (data/dynamic_dns.txt).
 	DynamicDNS bool `json:"dynamic_dns"`
+	// ASCIILookalike: the registrable label is written outside ASCII but
+	// reads as plain ASCII letters: Cyrillic or Greek look-alikes ("арр",
+	// "сатрту"), or Latin letters with diacritics under a generic TLD
+	// ("binānce.com", "coinbạsẹ.com"). Diacritics under a country-code TLD
+	// ("münchen.de") are how the country writes, and do not count.
+	ASCIILookalike bool `json:"ascii_lookalike"`
 	// RandomLabel: the registrable label looks machine-made.
 	RandomLabel bool `json:"random_label"`
 	// DigitHeavy: four or more digits in the registrable label.

@@ -3,6 +3,8 @@ package links
 import (
 	_ "embed"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 
 	"golang.org/x/net/publicsuffix"
 )
@@ -101,6 +103,9 @@ func (a *Analyzer) risk(l *Link, rawHost, rest string) {
 	ureg := reg
 	if l.Punycode {
 		ureg = label(toUnicode(domain))
+	}
+	if l.Punycode && ureg != reg {
+		l.Risk.ASCIILookalike = asciiLookalike(ureg, len(tld) == 2)
 	}
 	digits := 0
 	for i := 0; i < len(ureg); i++ {
@@ -528,4 +533,27 @@ func randomLabel(l string) bool {
 		return true
 	}
 	return false
+}
+
+// asciiLookalike reports whether a non-ASCII label's skeleton is plain ASCII
+// (a-z, 0-9, '-'): it reads as an ASCII name. Latin letters with diacritics
+// count only outside a country-code TLD (ccTLD false).
+func asciiLookalike(ulabel string, ccTLD bool) bool {
+	skel := skeleton(ulabel)
+	if skel == ulabel {
+		return false
+	}
+	for i := 0; i < len(skel); i++ {
+		if c := skel[i]; !(c >= 'a' && c <= 'z' || isDigit(c) || c == '-') {
+			return false
+		}
+	}
+	latin := true
+	for _, r := range ulabel {
+		if r >= utf8.RuneSelf && unicode.IsLetter(r) && !unicode.Is(unicode.Latin, r) {
+			latin = false
+			break
+		}
+	}
+	return !latin || !ccTLD
 }

@@ -78,7 +78,12 @@ func TestSquats(t *testing.T) {
 		{"brand in path on free hosting", "https://x8k2.weebly.com/paypal/login", true, func(l Link) bool { return l.Risk.BrandInPath && l.Risk.FreeHosting && l.Risk.CredentialPath }},
 		{"dynamic dns", "http://usps-track.duckdns.org/pay", true, func(l Link) bool { return l.Risk.DynamicDNS && l.Risk.Combosquat }},
 
+		{"cyrillic look-alike of no brand", "https://арр.space/x", true, func(l Link) bool { return l.Risk.ASCIILookalike }},
+		{"latin diacritics under a gTLD", "https://ṁyetherwallet.com/", true, func(l Link) bool { return l.Risk.ASCIILookalike }},
+
 		// Ham twins.
+		{"cyrillic name", "https://пример.рф/", false, func(l Link) bool { return !l.Risk.ASCIILookalike }},
+		{"german umlaut under .de", "https://bücher.de/", false, func(l Link) bool { return !l.Risk.ASCIILookalike }},
 		{"real paypal", "https://www.paypal.com/signin", false, func(l Link) bool { return l.Risk.BrandOf == "" }},
 		{"real paypal.me", "https://paypal.me/alice", false, func(l Link) bool { return l.Risk.BrandOf == "" }},
 		{"real apple", "https://apple.com/", false, func(l Link) bool { return l.HomographOf == "" }},
