@@ -39,6 +39,7 @@ func TestEvasions(t *testing.T) {
 		{"line break after a space", "Play \ncasual games", "", "piaycasuai"},
 		{"entity-like text", "Tom & Jerry; R&D", "jerry", ""},
 		{"ampersand entity", "Tom &amp; Jerry", "tom", ""},
+		{"broken references", "one &; two &#; three &#x; four &#99999999; five &#0; six", "six", ""},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

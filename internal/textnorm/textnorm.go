@@ -422,8 +422,8 @@ func entity(s string) (rune, int) {
 		return 0, 0
 	}
 	end := strings.IndexByte(s[:min(len(s), 12)], ';')
-	if end < 0 {
-		return 0, 0
+	if end < 2 {
+		return 0, 0 // no ';', or "&;"
 	}
 	body := s[1:end]
 	if body[0] != '#' {
