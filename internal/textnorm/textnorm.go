@@ -47,7 +47,7 @@
 // does not allocate.
 package textnorm
 
-//go:generate go run gen.go -src ../../../shared/data/unicode-security/confusables.txt
+//go:generate go run gen.go -src data/confusables.txt
 
 import (
 	"io"
