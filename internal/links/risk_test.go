@@ -31,6 +31,23 @@ func loadLinkRisk(t testing.TB) linkRisk {
 	return d.LinkRisk
 }
 
+// fields returns the link's boolean facts by JSON name.
+func (r linkRisk) fields(l Link) map[string]bool {
+	b, _ := json.Marshal(struct {
+		Link
+		Risk
+	}{l, l.Risk})
+	var m map[string]any
+	_ = json.Unmarshal(b, &m)
+	out := map[string]bool{}
+	for k, v := range m {
+		if v == true {
+			out[k] = true
+		}
+	}
+	return out
+}
+
 // score adds the weights of the link's true fields, as the Rego rule does
 // (without first_seen, which Analyze never sets).
 func (r linkRisk) score(t testing.TB, l Link) int {

@@ -94,11 +94,18 @@ test_brand_in_subdomain_reviewed if {
 	})
 }
 
-# Weak signals alone stay below review: a shortener, an abused TLD.
+# Weak signals alone stay below review: a shortener, an abused TLD, a
+# machine-made label.
 test_one_weak_signal_allowed if {
 	count(suspicious(global.reasons)) == 0 with input as with_link({"shortener": true})
 	count(suspicious(global.reasons)) == 0 with input as with_link({"abused_tld": true})
-	count(suspicious(global.reasons)) == 0 with input as with_link({"free_hosting": true})
+	count(suspicious(global.reasons)) == 0 with input as with_link({"random_label": true})
+}
+
+# A user's site on a free hosting platform is held for review on its own:
+# businesses send their own domains.
+test_free_hosting_reviewed if {
+	action(global.reasons) == "review" with input as with_link({"free_hosting": true})
 }
 
 # Throw-away infrastructure: dynamic DNS with a credential path.
