@@ -230,6 +230,9 @@ type Risk struct {
 	// ("binānce.com", "coinbạsẹ.com"). Diacritics under a country-code TLD
 	// ("münchen.de") are how the country writes, and do not count.
 	ASCIILookalike bool `json:"ascii_lookalike"`
+	// LureWords: the registrable label is made of lure words only, two at
+	// least ("secure-account-verify", "parcel-redelivery").
+	LureWords bool `json:"lure_words"`
 	// RandomLabel: the registrable label looks machine-made.
 	RandomLabel bool `json:"random_label"`
 	// DigitHeavy: four or more digits in the registrable label.

@@ -18,6 +18,9 @@ const (
 	// minTypo is the shortest brand token matched by edit distance: shorter
 	// ones ("ups", "dhl", "visa") are one edit away from ordinary words.
 	minTypo = 5
+	// minGlue is the shortest brand token looked for glued to lure words
+	// ("uspsdelivery").
+	minGlue = 4
 	// longTypo is the token length from which two edits still count.
 	longTypo = 10
 )
@@ -65,6 +68,8 @@ var lureWords = setOf([]string{
 	"recovery", "redelivery", "refund", "renew", "reset", "reward", "secure", "security", "service",
 	"services", "signin", "signon", "support", "suspend", "suspended", "tax", "team", "toll", "track",
 	"tracking", "unlock", "update", "user", "verification", "verify", "wallet", "web", "webscr",
+	"shipping", "shipment", "courier", "address", "penalty", "airdrop", "invoice", "unpaid", "overdue",
+	"pending", "reschedule", "refunds", "rewards", "bonuses", "prizes", "claims", "fines", "tolls",
 })
 
 // credentialWords are path words that ask for credentials or payment.
@@ -117,6 +122,7 @@ func (a *Analyzer) risk(l *Link, rawHost, rest string) {
 	l.Risk.HyphenHeavy = strings.Count(ureg, "-") >= 2 || strings.Count(l.UnicodeHost, "-") >= 3
 	p := pathOf(rest)
 	l.Risk.CredentialPath = anyWord(p, credentialWords)
+	l.Risk.LureWords = !l.Punycode && lureLabel(reg)
 
 	b := a.brands
 	if b == nil {
@@ -179,32 +185,76 @@ func (b *brandIndex) namedIn(lab string) string {
 	return ""
 }
 
-// glued returns the brand when part is a token of minTypo characters or more
-// with a lure word or digits glued before or after it ("paypallogin",
-// "secureapple", "amazon24").
+// glued returns the brand when part is a token of four characters or more
+// with lure words or digits glued before or after it ("paypallogin",
+// "secureapple", "uspsdeliverycare", "amazon24").
 func (b *brandIndex) glued(part string) string {
-	for _, t := range b.typo {
-		if len(t.name) >= len(part) {
-			if len(t.name) > len(part) {
-				break
+	if len(part) <= minGlue {
+		return ""
+	}
+	// Tokens are indexed by their first and last minGlue bytes, so only
+	// the few that can start or end part are compared.
+	for _, t := range b.gluePrefix[part[:minGlue]] {
+		if len(t.name) < len(part) && strings.HasPrefix(part, t.name) {
+			if rest := part[len(t.name):]; allDigits(rest) || lureRun(rest, 3) > 0 {
+				return t.brand
 			}
-			continue
 		}
-		var rest string
-		switch {
-		case strings.HasPrefix(part, t.name):
-			rest = part[len(t.name):]
-		case strings.HasSuffix(part, t.name):
-			rest = part[:len(part)-len(t.name)]
-		default:
-			continue
-		}
-		if _, lure := lureWords[rest]; lure || allDigits(rest) {
-			return t.brand
+	}
+	for _, t := range b.glueSuffix[part[len(part)-minGlue:]] {
+		if len(t.name) < len(part) && strings.HasSuffix(part, t.name) {
+			if rest := part[:len(part)-len(t.name)]; allDigits(rest) || lureRun(rest, 3) > 0 {
+				return t.brand
+			}
 		}
 	}
 	return ""
 }
+
+// lureRun returns how many lure words s is made of, written together
+// ("deliverycare" → 2), trying at most max words; 0 when s is not made of
+// them.
+func lureRun(s string, max int) int {
+	if s == "" || max == 0 {
+		return 0
+	}
+	if _, ok := lureWords[s]; ok {
+		return 1
+	}
+	for i := len(s) - 1; i >= 2; i-- {
+		if _, ok := lureWords[s[:i]]; ok {
+			if n := lureRun(s[i:], max-1); n > 0 {
+				return n + 1
+			}
+		}
+	}
+	return 0
+}
+
+// lureLabel reports whether a registrable label is made of lure words and
+// nothing else, two at least, not counting the weak ones ("my", "online"):
+// "secure-account-verify", "parcel-redelivery", "trackparcel".
+func lureLabel(reg string) bool {
+	strong := 0
+	for _, part := range strings.Split(reg, "-") {
+		if _, ok := lureWords[part]; ok {
+			if _, weak := weakLure[part]; !weak {
+				strong++
+			}
+			continue
+		}
+		n := lureRun(part, 3)
+		if n == 0 {
+			return false
+		}
+		strong += n
+	}
+	return strong >= 2
+}
+
+// weakLure are lure words that ordinary names use too.
+var weakLure = setOf([]string{"my", "online", "mobile", "web", "id", "service", "services", "center",
+	"centre", "team", "user", "member", "help", "care", "customer", "official", "portal", "pay"})
 
 type squatKind int
 

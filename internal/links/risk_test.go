@@ -95,6 +95,8 @@ func TestSquats(t *testing.T) {
 		{"brand in path on free hosting", "https://x8k2.weebly.com/paypal/login", true, func(l Link) bool { return l.Risk.BrandInPath && l.Risk.FreeHosting && l.Risk.CredentialPath }},
 		{"dynamic dns", "http://usps-track.duckdns.org/pay", true, func(l Link) bool { return l.Risk.DynamicDNS && l.Risk.Combosquat }},
 
+		{"brand glued to two lure words", "https://uspsdeliverycare.com/", true, func(l Link) bool { return l.Risk.Combosquat && l.Risk.BrandOf == "usps.com" }},
+		{"lure words only", "https://secure-account-verify.top/", true, func(l Link) bool { return l.Risk.LureWords && l.Risk.AbusedTLD }},
 		{"cyrillic look-alike of no brand", "https://арр.space/x", true, func(l Link) bool { return l.Risk.ASCIILookalike }},
 		{"latin diacritics under a gTLD", "https://ṁyetherwallet.com/", true, func(l Link) bool { return l.Risk.ASCIILookalike }},
 
@@ -113,6 +115,9 @@ func TestSquats(t *testing.T) {
 		{"brand's other domain", "https://apple-dns.net/", false, func(l Link) bool { return l.Risk.BrandOf == "" }},
 		{"brand word in a news path", "https://www.bbc.co.uk/news/paypal-results", false, func(l Link) bool { return l.Risk.BrandInPath }},
 		{"ordinary shop", "https://corner-bakery.com/menu", false, func(l Link) bool { return l.Risk.BrandOf == "" }},
+		{"weak lure words", "https://my-online-help.com/", false, func(l Link) bool { return !l.Risk.LureWords }},
+		{"one lure word", "https://parcelshop.com/", false, func(l Link) bool { return !l.Risk.LureWords }},
+		{"brand word with a name", "https://uspstamps-collectors.org/", false, func(l Link) bool { return !l.Risk.Combosquat }},
 		{"word brand in subdomain", "https://live.bbc.co.uk/", false, func(l Link) bool { return !l.Risk.BrandInSubdomain }},
 		{"platform home page", "https://www.weebly.com/", false, func(l Link) bool { return !l.Risk.FreeHosting }},
 		{"brand's own service", "https://mail.google.com/", false, func(l Link) bool { return !l.Risk.FreeHosting }},

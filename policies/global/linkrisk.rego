@@ -11,7 +11,8 @@ package msgfilter.global
 # description: >-
 #   Adds the link_risk weights of the link's true signals: a protected brand
 #   named in a subdomain or path of another domain, typo- and combo-squats of a
-#   brand, a non-ASCII name that reads as ASCII, mixed scripts, user info
+#   brand, a non-ASCII name that reads as ASCII, a name made of lure words
+#   ("secure-account-verify"), mixed scripts, user info
 #   before the host, dynamic DNS, free hosting, a machine-made label, an
 #   abused TLD, a shortener, punycode, many digits or hyphens, a credential
 #   path. A domain the fleet first saw less than fresh_minutes ago adds

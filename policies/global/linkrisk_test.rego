@@ -41,6 +41,7 @@ quiet := object.union(plain, {
 	"free_hosting": false,
 	"dynamic_dns": false,
 	"ascii_lookalike": false,
+	"lure_words": false,
 	"random_label": false,
 	"digit_heavy": false,
 	"hyphen_heavy": false,
