@@ -282,9 +282,10 @@ func (b *brandIndex) squat(reg, raw, udomain string) (string, squatKind) {
 		}
 		return "", squatNone
 	}
-	if raw != reg {
-		// Written with capitals: a capital I where a brand has an l
-		// ("paypaI") looks the same in most fonts.
+	if raw != reg && strings.ContainsAny(raw, "abcdefghijklmnopqrstuvwxyz") {
+		// Written in mixed case: a capital I where a brand has an l
+		// ("paypaI") looks the same in most fonts. In capitals only
+		// ("PAYPAI") it does not.
 		if br, ok := b.tokens[strings.ReplaceAll(strings.ToLower(strings.ReplaceAll(raw, "I", "l")), "-", "")]; ok {
 			return br, squatLookalike
 		}

@@ -112,6 +112,7 @@ func TestSquats(t *testing.T) {
 		{"real wa.me", "https://wa.me/971501234567", false, func(l Link) bool { return l.Risk.BrandOf == "" }},
 		{"real emirates nbd", "https://www.emiratesnbd.com/en", false, func(l Link) bool { return l.Risk.BrandOf == "" }},
 		{"capitals on the real brand", "https://PayPal.com/", false, func(l Link) bool { return l.HomographOf == "" }},
+		{"capital I in capitals is no look-alike", "https://PAYPAI.com/", true, func(l Link) bool { return l.HomographOf == "" && l.Risk.Typosquat }},
 		{"brand's other domain", "https://apple-dns.net/", false, func(l Link) bool { return l.Risk.BrandOf == "" }},
 		{"brand word in a news path", "https://www.bbc.co.uk/news/paypal-results", false, func(l Link) bool { return l.Risk.BrandInPath }},
 		{"ordinary shop", "https://corner-bakery.com/menu", false, func(l Link) bool { return l.Risk.BrandOf == "" }},
