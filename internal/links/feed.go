@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
 	"strings"
 
 	"golang.org/x/net/publicsuffix"
@@ -237,21 +236,6 @@ func checkDomain(s string) error {
 		return err
 	}
 	return nil
-}
-
-// ReadDomainFile is ReadDomainList on the file at path, for loading extra
-// shortener domains at run time (Config.Shorteners).
-func ReadDomainFile(path string) ([]string, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return nil, fmt.Errorf("links: %w", err)
-	}
-	defer f.Close()
-	l, err := ReadDomainList(f)
-	if err != nil {
-		return nil, fmt.Errorf("%s: %w", path, err)
-	}
-	return l, nil
 }
 
 func stripComment(s string) string {
