@@ -1,0 +1,185 @@
+package model_test
+
+// Evaluations against the corpora in ../shared/data (outside the
+// repository); each skips when they are absent. Run:
+//
+//	go test -run Eval -v ./internal/model/
+//
+// Thresholds are chosen on the train split (TestEvalThresholds, out-of-fold
+// scores); the eval split is only reported on.
+
+import (
+	"bufio"
+	"context"
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+	"slices"
+	"sort"
+	"strings"
+	"testing"
+
+	"github.com/msgfilter/msgfilter/internal/corpus"
+	"github.com/msgfilter/msgfilter/internal/model"
+	"github.com/msgfilter/msgfilter/internal/textnorm"
+)
+
+func dataDir(t *testing.T) string {
+	t.Helper()
+	dir := os.Getenv("MSGFILTER_DATA")
+	if dir == "" {
+		dir = filepath.Join("..", "..", "..", "shared", "data")
+	}
+	if _, err := os.Stat(filepath.Join(dir, "uci-sms-spam-collection")); err != nil {
+		t.Skipf("corpora not present in %s: %v", dir, err)
+	}
+	return dir
+}
+
+func readLabelled(t *testing.T, dir string, split corpus.Split, names ...string) []corpus.Labelled {
+	t.Helper()
+	ls, err := corpus.ReadLabelled(os.DirFS(dir), split, names...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return ls
+}
+
+func syntheticHam(t *testing.T) []model.Example {
+	t.Helper()
+	f, err := os.Open(filepath.Join("synthetic", "business-ham.jsonl"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	var out []model.Example
+	sc := bufio.NewScanner(f)
+	for sc.Scan() {
+		var l struct{ Body, Label string }
+		if err := json.Unmarshal(sc.Bytes(), &l); err != nil {
+			t.Fatal(err)
+		}
+		c, err := model.ParseClass(l.Label)
+		if err != nil {
+			t.Fatal(err)
+		}
+		out = append(out, model.Example{Text: l.Body, Class: c})
+	}
+	return out
+}
+
+func examples(t *testing.T, ls []corpus.Labelled) []model.Example {
+	t.Helper()
+	out := make([]model.Example, 0, len(ls))
+	for _, l := range ls {
+		c, err := model.ParseClass(l.Class)
+		if err != nil {
+			t.Fatal(err)
+		}
+		out = append(out, model.Example{Text: l.Text, Class: c})
+	}
+	return out
+}
+
+// thresholds mirror the global pack's data (policies/global/data.json).
+type thresholds struct{ unwanted, fraud float64 }
+
+func flagged(s model.Scores, th thresholds) bool {
+	return s.Fraud >= th.fraud || s.Spam+s.Fraud >= th.unwanted
+}
+
+type scored struct {
+	corpus.Labelled
+	s model.Scores
+}
+
+func scoreAll(m *model.Model, ls []corpus.Labelled) []scored {
+	var (
+		t   textnorm.Text
+		f   model.Features
+		out = make([]scored, len(ls))
+	)
+	for i, l := range ls {
+		t.Reset(l.Text)
+		f.Extract(&t)
+		out[i] = scored{l, m.Score(&f)}
+	}
+	return out
+}
+
+func report(t *testing.T, ss []scored, th thresholds) {
+	t.Helper()
+	type key struct{ corpus, label string }
+	n, fl := map[key]int{}, map[key]int{}
+	var keys []key
+	for _, s := range ss {
+		k := key{s.Corpus, s.Label}
+		if n[k] == 0 {
+			keys = append(keys, k)
+		}
+		n[k]++
+		if flagged(s.s, th) {
+			fl[k]++
+		}
+	}
+	var b strings.Builder
+	fmt.Fprintf(&b, "thresholds: unwanted (spam+fraud) >= %.3f, fraud >= %.3f\n", th.unwanted, th.fraud)
+	fmt.Fprintf(&b, "%-11s %-9s %6s %8s\n", "corpus", "label", "n", "flagged")
+	for _, k := range keys {
+		fmt.Fprintf(&b, "%-11s %-9s %6d %7.2f%%\n", k.corpus, k.label, n[k], 100*float64(fl[k])/float64(n[k]))
+	}
+	t.Log("\n" + b.String())
+}
+
+// thresholdTable prints, for a range of thresholds on spam+fraud, the share
+// of unwanted messages caught and of ham flagged.
+func thresholdTable(t *testing.T, ss []scored) {
+	t.Helper()
+	var b strings.Builder
+	fmt.Fprintf(&b, "%-9s %8s %8s\n", "threshold", "caught", "ham")
+	for _, th := range []float64{0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 0.95} {
+		var pos, caught, neg, fp int
+		for _, s := range ss {
+			u := s.s.Spam + s.s.Fraud
+			if s.Class == "ham" {
+				neg++
+				if u >= th {
+					fp++
+				}
+			} else {
+				pos++
+				if u >= th {
+					caught++
+				}
+			}
+		}
+		fmt.Fprintf(&b, "%-9.2f %7.2f%% %7.2f%%\n", th, pct(caught, pos), pct(fp, neg))
+	}
+	t.Log("\n" + b.String())
+}
+
+func pct(a, b int) float64 {
+	if b == 0 {
+		return 0
+	}
+	return 100 * float64(a) / float64(b)
+}
+
+var defaultThresholds = thresholds{unwanted: 0.5, fraud: 0.5}
+
+func TestEvalDefaultCorpora(t *testing.T) {
+	dir := dataDir(t)
+	train := append(examples(t, readLabelled(t, dir, corpus.Train, corpus.ModelCorpora...)), syntheticHam(t)...)
+	m, err := model.Train(context.Background(), train)
+	if err != nil {
+		t.Fatal(err)
+	}
+	eval := scoreAll(m, readLabelled(t, dir, corpus.Eval, corpus.ModelCorpora...))
+	report(t, eval, defaultThresholds)
+	thresholdTable(t, eval)
+	st := scoreAll(m, readLabelled(t, dir, corpus.All, "smishtank"))
+	report(t, st, defaultThresholds)
+	_ = sort.Ints
+	_ = slices.Sort[[]int]
+}

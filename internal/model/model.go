@@ -1,0 +1,195 @@
+package model
+
+import (
+	"fmt"
+	"math"
+	"strings"
+
+	"github.com/msgfilter/msgfilter/internal/textnorm"
+)
+
+// Class is what a message is: ham (legitimate), spam (unsolicited
+// marketing) or fraud (phishing, smishing, scams).
+type Class uint8
+
+// Classes.
+const (
+	Ham Class = iota
+	Spam
+	Fraud
+	numClasses
+)
+
+func (c Class) String() string {
+	switch c {
+	case Ham:
+		return "ham"
+	case Spam:
+		return "spam"
+	case Fraud:
+		return "fraud"
+	}
+	return fmt.Sprintf("class(%d)", uint8(c))
+}
+
+// ParseClass returns the class named "ham", "spam" or "fraud".
+func ParseClass(s string) (Class, error) {
+	switch s {
+	case "ham":
+		return Ham, nil
+	case "spam":
+		return Spam, nil
+	case "fraud":
+		return Fraud, nil
+	}
+	return 0, fmt.Errorf("%w: %q", ErrClass, s)
+}
+
+// Model is a multinomial logistic regression over hashed features: for each
+// bucket a spam and a fraud weight (logits relative to ham). It is read-only
+// once built, so it is safe for concurrent use. The zero value is not
+// usable: get one from Default, Parse, Load or Train.
+type Model struct {
+	bits uint8
+	mask uint32
+	w    []float32 // bucket*2: spam, fraud
+	bias [2]float32
+	info string
+}
+
+// Info returns the description recorded when the model was trained.
+func (m *Model) Info() string { return m.info }
+
+// Buckets returns the size of the hashed weight table.
+func (m *Model) Buckets() int { return 1 << m.bits }
+
+// Bucket returns the bucket of a feature hash in m's table: the key of the
+// online layer's counts.
+func (m *Model) bucket(h uint32) uint32 { return h & m.mask }
+
+// TopN is the number of features Scores keeps per class as evidence.
+const TopN = 3
+
+// Scores are a model's verdict on one body. The zero value means "no
+// verdict" (both probabilities zero).
+type Scores struct {
+	Spam, Fraud float64 // probabilities; Ham is 1 - Spam - Fraud
+	logit       [2]float64
+	top         [2][TopN]contribution // per class, largest first
+}
+
+type contribution struct {
+	f      feature
+	weight float32
+}
+
+// Score scores the features f. It does not allocate and is safe for
+// concurrent use with distinct Features.
+func (m *Model) Score(f *Features) Scores {
+	var s Scores
+	var scale [3]float64
+	for g, n := range f.n[:3] {
+		if n > 0 {
+			scale[g] = 1 / math.Sqrt(float64(n))
+		}
+	}
+	s.logit = [2]float64{float64(m.bias[0]), float64(m.bias[1])}
+	for i := range f.feats {
+		ft := &f.feats[i]
+		b := m.bucket(ft.hash) * 2
+		sc := scale[groupOf(ft.kind)]
+		for k := range 2 {
+			c := float64(m.w[b+uint32(k)]) * sc
+			s.logit[k] += c
+			top := &s.top[k]
+			if c > float64(top[TopN-1].weight) && !hasHash(top, ft.hash) {
+				j := TopN - 1
+				for j > 0 && c > float64(top[j-1].weight) {
+					top[j] = top[j-1]
+					j--
+				}
+				top[j] = contribution{*ft, float32(c)}
+			}
+		}
+	}
+	s.settle()
+	return s
+}
+
+// hasHash reports whether the feature hash is already among the top: a feature
+// that occurs twice is named once.
+func hasHash(t *[TopN]contribution, h uint32) bool {
+	for i := range t {
+		if t[i].f.kind != 0 && t[i].f.hash == h {
+			return true
+		}
+	}
+	return false
+}
+
+// settle turns the logits into probabilities (softmax with ham at 0).
+func (s *Scores) settle() {
+	mx := max(0, s.logit[0], s.logit[1])
+	h := math.Exp(-mx)
+	sp := math.Exp(s.logit[0] - mx)
+	fr := math.Exp(s.logit[1] - mx)
+	sum := h + sp + fr
+	s.Spam, s.Fraud = sp/sum, fr/sum
+}
+
+// Evidence is one feature that weighed towards a class.
+type Evidence struct {
+	Feature string  // human-readable: `word "verify"`, `link shortener`
+	Weight  float64 // its contribution to the class's logit
+}
+
+// Top returns the features that weighed most towards class c (Spam or
+// Fraud), largest first, named from f, which must be the Features s was
+// scored from. Only positive contributions are listed. Top allocates: call
+// it for evidence and explanations, not on every message.
+func (s *Scores) Top(c Class, f *Features) []Evidence {
+	if c != Spam && c != Fraud {
+		return nil
+	}
+	var out []Evidence
+	for _, t := range s.top[c-1] {
+		if t.f.kind == 0 || t.weight <= 0 {
+			break
+		}
+		out = append(out, Evidence{f.name(t.f), float64(t.weight)})
+	}
+	return out
+}
+
+// name recomputes a feature's readable name from the text it came from.
+func (f *Features) name(ft feature) string {
+	t := f.t
+	switch ft.kind {
+	case KindWord:
+		return fmt.Sprintf("word %q", maskedToken(t.Bytes(textnorm.Words)[ft.start:ft.end]))
+	case KindBigram:
+		w := t.Bytes(textnorm.Words)[ft.start:ft.end]
+		return fmt.Sprintf("words %q", maskedToken(w))
+	case KindChars:
+		j := t.Bytes(textnorm.Joined)
+		return fmt.Sprintf("characters %q in %q", maskString(string(j[ft.start:ft.end])), strings.TrimSpace(t.Original(textnorm.Joined, int(ft.start), int(ft.end))))
+	case KindShape:
+		if ft.shape == shapeTLD {
+			return fmt.Sprintf("link TLD %q", "."+strings.ToLower(t.Source()[ft.start:ft.end]))
+		}
+		if int(ft.shape) < len(shapeNames) {
+			return shapeNames[ft.shape]
+		}
+	}
+	return "unknown feature"
+}
+
+func maskString(s string) string {
+	b := []byte(s)
+	for i, c := range b {
+		if isDigit(c) {
+			b[i] = '0'
+		}
+	}
+	return string(b)
+}
