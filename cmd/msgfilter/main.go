@@ -61,6 +61,8 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		}
 	case "eval":
 		err = runEval(ctx, args[1:], stdout, stderr)
+	case "train":
+		err = runTrain(ctx, args[1:], stdout, stderr)
 	case "geoip":
 		err = runGeoIP(ctx, args[1:], stdout, stderr)
 	case "help", "-h", "-help", "--help":

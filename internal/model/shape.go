@@ -11,18 +11,18 @@ import (
 type shape uint8
 
 const (
-	shapeLink       shape = iota + 1 // a URL or a bare domain
-	shapeLinkScheme                  // written with http(s):// or www.
-	shapeShortener                   // a public link shortener
-	shapeIPLink                      // a link to an IP address
-	shapeTLD                         // the link's top-level domain (span: the TLD)
-	shapeEmail                       // an e-mail address
-	shapeMoney                       // a currency sign or code
-	shapeMoneyAmount                 // a currency next to an amount
-	shapePhone                       // a run of 9 or more digits (separators allowed)
-	shapeCode                        // a standalone run of 4 to 8 digits
-	shapeUSSD                        // a USSD code: *123*4#
-	shapeCapsNone                    // share of capitals among >= 10 ASCII letters
+	shapeLink        shape = iota + 1 // a URL or a bare domain
+	shapeLinkScheme                   // written with http(s):// or www.
+	shapeShortener                    // a public link shortener
+	shapeIPLink                       // a link to an IP address
+	shapeTLD                          // the link's top-level domain (span: the TLD)
+	shapeEmail                        // an e-mail address
+	shapeMoney                        // a currency sign or code
+	shapeMoneyAmount                  // a currency next to an amount
+	shapePhone                        // a run of 9 or more digits (separators allowed)
+	shapeCode                         // a standalone run of 4 to 8 digits
+	shapeUSSD                         // a USSD code: *123*4#
+	shapeCapsNone                     // share of capitals among >= 10 ASCII letters
 	shapeCapsSome
 	shapeCapsMany
 	shapeCapsMost

@@ -1,0 +1,173 @@
+package model_test
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"strings"
+	"testing"
+
+	"github.com/msgfilter/msgfilter/internal/model"
+	"github.com/msgfilter/msgfilter/internal/textnorm"
+)
+
+// fixture is a tiny hand-written training set: every spam and fraud line
+// has a ham twin on the same topic.
+var fixture = []model.Example{
+	{Text: "Your parcel is held. Pay the fee now at http://parcel-fee.top/x7 to release it", Class: model.Fraud},
+	{Text: "Your parcel 7H23 will be delivered tomorrow between 9 and 13", Class: model.Ham},
+	{Text: "URGENT your bank account is suspended, verify at bit.ly/3xYz now", Class: model.Fraud},
+	{Text: "Your bank statement for March is ready in the app", Class: model.Ham},
+	{Text: "WIN a FREE iPhone! Text WIN to 80082 now, £1.50/msg", Class: model.Spam},
+	{Text: "Your phone bill of £21.50 is due on 3 May", Class: model.Ham},
+	{Text: "Huge SALE 70% off everything this weekend only, reply STOP to opt out", Class: model.Spam},
+	{Text: "Your order is confirmed, we will text you when it ships", Class: model.Ham},
+}
+
+func train(t testing.TB) *model.Model {
+	t.Helper()
+	m, err := model.Train(context.Background(), fixture, model.WithBits(12), model.WithEpochs(30))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return m
+}
+
+func score(m *model.Model, s string) (model.Scores, *model.Features) {
+	var f model.Features
+	f.Extract(textnorm.Normalize(s))
+	return m.Score(&f), &f
+}
+
+func TestTrainIsDeterministic(t *testing.T) {
+	a, _ := train(t).MarshalBinary()
+	rev := make([]model.Example, len(fixture))
+	for i, e := range fixture {
+		rev[len(fixture)-1-i] = e
+	}
+	m, err := model.Train(context.Background(), rev, model.WithBits(12), model.WithEpochs(30))
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, _ := m.MarshalBinary()
+	if !bytes.Equal(a, b) {
+		t.Fatal("same examples in another order gave a different model")
+	}
+}
+
+func TestTrainNeedsBothSides(t *testing.T) {
+	_, err := model.Train(context.Background(), fixture[1:2])
+	if !errors.Is(err, model.ErrNoExamples) {
+		t.Fatalf("Train(ham only) error = %v, want ErrNoExamples", err)
+	}
+}
+
+func TestScoreSeparatesTwins(t *testing.T) {
+	m := train(t)
+	for _, tc := range []struct {
+		name, body string
+		fraud      bool
+	}{
+		{"fraud parcel fee", "Your parcel is on hold, pay the fee at http://parcel-fee.top/k2", true},
+		{"ham parcel", "Your parcel will be delivered tomorrow", false},
+		{"fraud obfuscated", "Your p@rcel is on h0ld, p a y the fee at http://parcel-fee.top/k2", true},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			s, _ := score(m, tc.body)
+			if got := s.Fraud > 0.5; got != tc.fraud {
+				t.Errorf("Score(%q).Fraud = %.3f, want fraud=%v", tc.body, s.Fraud, tc.fraud)
+			}
+		})
+	}
+}
+
+func TestTopNamesFeatures(t *testing.T) {
+	m := train(t)
+	s, f := score(m, "Your parcel is held, pay the fee at http://parcel-fee.top/k2")
+	top := s.Top(model.Fraud, f)
+	if len(top) == 0 {
+		t.Fatal("Top(Fraud) is empty for a fraud body")
+	}
+	for i, e := range top {
+		if e.Feature == "" || e.Feature == "unknown feature" || e.Weight <= 0 {
+			t.Errorf("Top[%d] = %+v, want a named positive feature", i, e)
+		}
+		if i > 0 && e.Weight > top[i-1].Weight {
+			t.Errorf("Top not sorted: %+v", top)
+		}
+	}
+	if s.Top(model.Ham, f) != nil {
+		t.Error("Top(Ham) should be nil")
+	}
+}
+
+func TestParseRejects(t *testing.T) {
+	good, _ := train(t).MarshalBinary()
+	flip := bytes.Clone(good)
+	flip[len(flip)/2] ^= 1
+	version := bytes.Clone(good)
+	version[8] = 9
+	for _, tc := range []struct {
+		name string
+		b    []byte
+		want error
+	}{
+		{"empty", nil, model.ErrCorrupt},
+		{"not a model", []byte(strings.Repeat("x", 100)), model.ErrCorrupt},
+		{"truncated", good[:len(good)-10], model.ErrCorrupt},
+		{"bit flipped", flip, model.ErrCorrupt},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			if _, err := model.Parse(tc.b); !errors.Is(err, tc.want) {
+				t.Errorf("Parse = %v, want %v", err, tc.want)
+			}
+		})
+	}
+	var ve *model.VersionError
+	if _, err := model.Parse(version); !errors.As(err, &ve) || ve.Format != 9 {
+		t.Errorf("Parse(version 9) = %v, want *VersionError", err)
+	}
+	m, err := model.Load(bytes.NewReader(good))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if again, _ := m.MarshalBinary(); !bytes.Equal(again, good) {
+		t.Error("Load then MarshalBinary changed the file")
+	}
+}
+
+func TestDefaultLoads(t *testing.T) {
+	m, err := model.Default()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(m.Info(), "train split") {
+		t.Errorf("Default().Info() = %q, want the training recipe", m.Info())
+	}
+}
+
+func TestScoreDoesNotAllocate(t *testing.T) {
+	m, err := model.Default()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, body := range []string{
+		"Your Acme verification code is 482913. Do not share it with anyone. Call 0800 123 456 if this was not you, or visit https://acme.example/help",
+		"รหัส OTP ของคุณคือ 482913 (Ref: KXQP) ห้ามบอกรหัสนี้กับผู้อื่น ยอดเงิน 5,000 บาท",
+	} {
+		var (
+			tx textnorm.Text
+			f  model.Features
+		)
+		tx.Reset(body)
+		f.Extract(&tx)
+		allocs := testing.AllocsPerRun(100, func() {
+			tx.Reset(body)
+			f.Extract(&tx)
+			_ = m.Score(&f)
+		})
+		if allocs != 0 {
+			t.Errorf("Extract+Score(%q) allocates %.1f times, want 0", body, allocs)
+		}
+	}
+}
