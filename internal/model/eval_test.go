@@ -14,6 +14,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -200,7 +201,7 @@ func TestEvalThresholds(t *testing.T) {
 				train = append(train, examples(t, []corpus.Labelled{l})...)
 			}
 		}
-		m, err := model.Train(context.Background(), append(train, syn...))
+		m, err := model.Train(context.Background(), append(train, syn...), trainOptions()...)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -216,4 +217,20 @@ func TestEvalThresholds(t *testing.T) {
 			}
 		}
 	}
+}
+
+// trainOptions lets an experiment override the defaults (MODEL_EPOCHS,
+// MODEL_L2, MODEL_BITS) without editing code; the shipped model uses none.
+func trainOptions() []model.Option {
+	var opts []model.Option
+	if v, err := strconv.Atoi(os.Getenv("MODEL_EPOCHS")); err == nil {
+		opts = append(opts, model.WithEpochs(v))
+	}
+	if v, err := strconv.ParseFloat(os.Getenv("MODEL_L2"), 64); err == nil {
+		opts = append(opts, model.WithL2(v))
+	}
+	if v, err := strconv.Atoi(os.Getenv("MODEL_BITS")); err == nil {
+		opts = append(opts, model.WithBits(v))
+	}
+	return opts
 }

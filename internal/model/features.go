@@ -45,6 +45,8 @@ type Features struct {
 	t     *textnorm.Text
 	feats []feature
 	n     [4]int // occurrences per group: words+bigrams, chars, shape, unused
+
+	moneyWords int // currency codes among the words, for the shape features
 }
 
 // groups scale features so that a long message does not outweigh a short one
@@ -69,10 +71,17 @@ func groupOf(k Kind) int {
 // f is in use.
 func (f *Features) Extract(t *textnorm.Text) {
 	f.t = t
+	w, j := t.Bytes(textnorm.Words), t.Bytes(textnorm.Joined)
+	// At most two features a word byte, one a joined rune plus the pads,
+	// and the shapes: grow once so that add never has to.
+	if need := 2*len(w) + len(j) + 2 + 3*int(numShapes) + len(t.Source())/2; cap(f.feats) < need {
+		f.feats = make([]feature, 0, need)
+	}
 	f.feats = f.feats[:0]
 	f.n = [4]int{}
-	f.words(t.Bytes(textnorm.Words))
-	f.chars(t.Bytes(textnorm.Joined))
+	f.moneyWords = 0
+	f.words(w)
+	f.chars(j)
 	f.shapes(t.Source())
 }
 
@@ -80,7 +89,12 @@ func (f *Features) Extract(t *textnorm.Text) {
 func (f *Features) Len() int { return len(f.feats) }
 
 func (f *Features) add(ft feature) {
-	f.feats = append(f.feats, ft)
+	if len(f.feats) < cap(f.feats) {
+		f.feats = f.feats[:len(f.feats)+1]
+		f.feats[len(f.feats)-1] = ft
+	} else {
+		f.feats = append(f.feats, ft)
+	}
 	f.n[groupOf(ft.kind)]++
 }
 
@@ -179,6 +193,9 @@ func (f *Features) words(w []byte) {
 			j++
 		}
 		tok := w[i:j]
+		if isMoneyWord(tok) {
+			f.moneyWords++
+		}
 		if len(tok) > maxTokenBytes {
 			havePrev = false
 			i = j
@@ -195,51 +212,38 @@ func (f *Features) words(w []byte) {
 }
 
 // chars adds the charN-rune windows of the Joined form, padded with a space
-// at both ends so that word starts and ends are features too.
+// at both ends so that word starts and ends are features too. A window's
+// hash is a polynomial of its runes (digits masked as '0'): one multiply a
+// rune instead of one a byte.
 func (f *Features) chars(j []byte) {
 	if len(j) == 0 {
 		return
 	}
-	// starts holds the byte offsets of the last charN runes; -1 is the
-	// leading pad.
-	var starts [charN]int
-	n := 0
-	push := func(off int) {
-		copy(starts[:], starts[1:])
-		starts[charN-1] = off
-		n++
-	}
-	emit := func(end int) {
-		if n < charN {
-			return
-		}
-		h := uint32(2166136261)
-		s := starts[0]
-		from := s
-		if s < 0 {
-			h = fnvByte(h, ' ')
-			from = 0
-		}
-		e := min(end, len(j))
-		for k := from; k < e; k++ {
-			b := j[k]
-			if isDigit(b) {
-				b = '0'
+	const k = 0x01000193
+	var (
+		runes = [charN]uint32{' ', ' ', ' ', ' '}
+		start = [charN]int32{0, 0, 0, 0} // byte offset of each rune in the window
+		n     = 1                        // runes in the window, the leading pad included
+	)
+	for i := 0; i <= len(j); {
+		size, r := 1, rune(' ')
+		if i < len(j) {
+			r = rune(j[i])
+			if r >= utf8.RuneSelf {
+				r, size = utf8.DecodeRune(j[i:])
+			} else if r >= '0' && r <= '9' {
+				r = '0'
 			}
-			h = fnvByte(h, b)
 		}
-		if end > len(j) {
-			h = fnvByte(h, ' ')
+		runes[0], runes[1], runes[2], runes[3] = runes[1], runes[2], runes[3], uint32(r)
+		start[0], start[1], start[2], start[3] = start[1], start[2], start[3], int32(i)
+		n++
+		if n >= charN {
+			h := ((runes[0]*k+runes[1])*k+runes[2])*k + runes[3]
+			f.feats = append(f.feats, feature{hash: mix(h ^ seedChars), kind: KindChars,
+				start: start[0], end: int32(min(i+size, len(j)))})
+			f.n[groupChars]++
 		}
-		f.add(feature{hash: mix(h ^ seedChars), kind: KindChars, start: int32(from), end: int32(e)})
-	}
-	push(-1)
-	for i := 0; i < len(j); {
-		_, size := utf8.DecodeRune(j[i:])
-		push(i)
-		emit(i + size)
 		i += size
 	}
-	push(len(j))
-	emit(len(j) + 1)
 }

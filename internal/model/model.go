@@ -75,7 +75,6 @@ const TopN = 3
 type Scores struct {
 	Spam, Fraud float64 // probabilities; Ham is 1 - Spam - Fraud
 	logit       [2]float64
-	top         [2][TopN]contribution // per class, largest first
 }
 
 type contribution struct {
@@ -87,44 +86,21 @@ type contribution struct {
 // concurrent use with distinct Features.
 func (m *Model) Score(f *Features) Scores {
 	var s Scores
-	var scale [3]float64
-	for g, n := range f.n[:3] {
-		if n > 0 {
-			scale[g] = 1 / math.Sqrt(float64(n))
-		}
-	}
-	s.logit = [2]float64{float64(m.bias[0]), float64(m.bias[1])}
+	scale := f.scale()
+	var sum [3][2]float64 // per group
 	for i := range f.feats {
 		ft := &f.feats[i]
 		b := m.bucket(ft.hash) * 2
-		sc := scale[groupOf(ft.kind)]
-		for k := range 2 {
-			c := float64(m.w[b+uint32(k)]) * sc
-			s.logit[k] += c
-			top := &s.top[k]
-			if c > float64(top[TopN-1].weight) && !hasHash(top, ft.hash) {
-				j := TopN - 1
-				for j > 0 && c > float64(top[j-1].weight) {
-					top[j] = top[j-1]
-					j--
-				}
-				top[j] = contribution{*ft, float32(c)}
-			}
-		}
+		w := m.w[b : b+2 : b+2]
+		g := &sum[groupOf(ft.kind)]
+		g[0] += float64(w[0])
+		g[1] += float64(w[1])
+	}
+	for k := range 2 {
+		s.logit[k] = float64(m.bias[k]) + sum[0][k]*scale[0] + sum[1][k]*scale[1] + sum[2][k]*scale[2]
 	}
 	s.settle()
 	return s
-}
-
-// hasHash reports whether the feature hash is already among the top: a feature
-// that occurs twice is named once.
-func hasHash(t *[TopN]contribution, h uint32) bool {
-	for i := range t {
-		if t[i].f.kind != 0 && t[i].f.hash == h {
-			return true
-		}
-	}
-	return false
 }
 
 // settle turns the logits into probabilities (softmax with ham at 0).
@@ -143,22 +119,59 @@ type Evidence struct {
 	Weight  float64 // its contribution to the class's logit
 }
 
-// Top returns the features that weighed most towards class c (Spam or
-// Fraud), largest first, named from f, which must be the Features s was
-// scored from. Only positive contributions are listed. Top allocates: call
-// it for evidence and explanations, not on every message.
-func (s *Scores) Top(c Class, f *Features) []Evidence {
+// Top returns the features of f that weighed most towards class c (Spam
+// or Fraud) in m, largest first, at most TopN, each named once. Only
+// positive contributions are listed, and the online layer's are not. Top
+// allocates: call it for evidence and explanations, not on every message.
+func (m *Model) Top(c Class, f *Features) []Evidence {
 	if c != Spam && c != Fraud {
 		return nil
 	}
+	scale := f.scale()
+	var top [TopN]contribution
+	for i := range f.feats {
+		ft := f.feats[i]
+		w := float64(m.w[m.bucket(ft.hash)*2+uint32(c-1)]) * scale[groupOf(ft.kind)]
+		if w <= float64(top[TopN-1].weight) || hasHash(&top, ft.hash) {
+			continue
+		}
+		j := TopN - 1
+		for j > 0 && w > float64(top[j-1].weight) {
+			top[j] = top[j-1]
+			j--
+		}
+		top[j] = contribution{ft, float32(w)}
+	}
 	var out []Evidence
-	for _, t := range s.top[c-1] {
-		if t.f.kind == 0 || t.weight <= 0 {
+	for _, t := range top {
+		if t.f.kind == 0 {
 			break
 		}
 		out = append(out, Evidence{f.name(t.f), float64(t.weight)})
 	}
 	return out
+}
+
+// hasHash reports whether the feature hash is already among the top: a
+// feature that occurs twice is named once.
+func hasHash(t *[TopN]contribution, h uint32) bool {
+	for i := range t {
+		if t[i].f.kind != 0 && t[i].f.hash == h {
+			return true
+		}
+	}
+	return false
+}
+
+// scale returns each group's feature value: 1/sqrt(its occurrences).
+func (f *Features) scale() [3]float64 {
+	var scale [3]float64
+	for g, n := range f.n[:3] {
+		if n > 0 {
+			scale[g] = 1 / math.Sqrt(float64(n))
+		}
+	}
+	return scale
 }
 
 // name recomputes a feature's readable name from the text it came from.

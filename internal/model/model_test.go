@@ -83,8 +83,8 @@ func TestScoreSeparatesTwins(t *testing.T) {
 
 func TestTopNamesFeatures(t *testing.T) {
 	m := train(t)
-	s, f := score(m, "Your parcel is held, pay the fee at http://parcel-fee.top/k2")
-	top := s.Top(model.Fraud, f)
+	_, f := score(m, "Your parcel is held, pay the fee at http://parcel-fee.top/k2")
+	top := m.Top(model.Fraud, f)
 	if len(top) == 0 {
 		t.Fatal("Top(Fraud) is empty for a fraud body")
 	}
@@ -96,7 +96,7 @@ func TestTopNamesFeatures(t *testing.T) {
 			t.Errorf("Top not sorted: %+v", top)
 		}
 	}
-	if s.Top(model.Ham, f) != nil {
+	if m.Top(model.Ham, f) != nil {
 		t.Error("Top(Ham) should be nil")
 	}
 }

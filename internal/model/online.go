@@ -7,19 +7,20 @@ import (
 	"sync"
 )
 
-// Counts is where the online layer keeps reports: per bucket of the hashed
-// feature table, how many reported messages of each class had the feature.
-// A state store implements it (Memory here; Redis with one hash per class,
-// HINCRBY to add and HMGET to read). Implementations must be safe for
-// concurrent use.
+// Counts is where the online layer keeps reports: per feature (its 32-bit
+// hash, independent of the model's table size, so that a new model keeps
+// the fleet's reports as long as FeatureVersion is the same), how many
+// reported messages of each class had it. A state store implements it
+// (Memory here; Redis with one hash per class, HINCRBY to add and HMGET to
+// read). Implementations must be safe for concurrent use.
 type Counts interface {
-	// AddCounts adds delta (1 to report, -1 to undo a report) to the counts
-	// of class for each of the buckets, which are distinct.
-	AddCounts(ctx context.Context, buckets []uint32, class Class, delta int64) error
-	// ReadCounts fills dst[i] with the counts of buckets[i] per class
-	// (indexed by Class); a bucket never reported reads as zeros, and a
+	// AddFeatureCounts adds delta (1 to report, -1 to undo a report) to the
+	// counts of class for each of the features, which are distinct.
+	AddFeatureCounts(ctx context.Context, features []uint32, class Class, delta int64) error
+	// FeatureCounts fills dst[i] with the counts of features[i] per class
+	// (indexed by Class); a feature never reported reads as zeros, and a
 	// count below zero (more undos than reports) as zero.
-	ReadCounts(ctx context.Context, buckets []uint32, dst [][3]int64) error
+	FeatureCounts(ctx context.Context, features []uint32, dst [][3]int64) error
 }
 
 // Online is the layer that learns from reports: it adds to the base model's
@@ -32,7 +33,6 @@ type Counts interface {
 // An Online is safe for concurrent use if its Counts is. The zero value has
 // no Counts: use NewOnline.
 type Online struct {
-	m      *Model
 	counts Counts
 	bound  float64
 }
@@ -46,31 +46,32 @@ const DefaultBound = 3.0
 // feature reported a thousand times does not weigh as a thousand.
 const perFeatureCap = 2.0
 
-// NewOnline returns the online layer of m over counts, with the total
-// contribution to a logit capped at bound (DefaultBound if bound <= 0).
-func NewOnline(m *Model, counts Counts, bound float64) *Online {
+// NewOnline returns the online layer over counts, with the total
+// contribution to a logit capped at bound (DefaultBound if bound <= 0). It
+// works with any model of this FeatureVersion.
+func NewOnline(counts Counts, bound float64) *Online {
 	if bound <= 0 {
 		bound = DefaultBound
 	}
-	return &Online{m: m, counts: counts, bound: bound}
+	return &Online{counts: counts, bound: bound}
 }
 
 // Scratch holds the buffers of one goroutine's online scoring; the zero
 // value is ready, and it allocates nothing once grown.
 type Scratch struct {
-	buckets []uint32
+	features []uint32
 	counts  [][3]int64
 }
 
-// distinct fills sc.buckets with the distinct buckets of f.
+// distinct fills sc.features with the distinct feature hashes of f.
 func (o *Online) distinct(f *Features, sc *Scratch) []uint32 {
-	sc.buckets = sc.buckets[:0]
+	sc.features = sc.features[:0]
 	for i := range f.feats {
-		sc.buckets = append(sc.buckets, o.m.bucket(f.feats[i].hash))
+		sc.features = append(sc.features, f.feats[i].hash)
 	}
-	slices.Sort(sc.buckets)
-	sc.buckets = slices.Compact(sc.buckets)
-	return sc.buckets
+	slices.Sort(sc.features)
+	sc.features = slices.Compact(sc.features)
+	return sc.features
 }
 
 // Report records that the body f was extracted from is of class c (a ham
@@ -78,17 +79,17 @@ func (o *Online) distinct(f *Features, sc *Scratch) []uint32 {
 // counted once per report.
 func (o *Online) Report(ctx context.Context, f *Features, c Class) error {
 	var sc Scratch
-	return o.counts.AddCounts(ctx, o.distinct(f, &sc), c, 1)
+	return o.counts.AddFeatureCounts(ctx, o.distinct(f, &sc), c, 1)
 }
 
 // Undo withdraws an earlier Report of the same body as class c.
 func (o *Online) Undo(ctx context.Context, f *Features, c Class) error {
 	var sc Scratch
-	return o.counts.AddCounts(ctx, o.distinct(f, &sc), c, -1)
+	return o.counts.AddFeatureCounts(ctx, o.distinct(f, &sc), c, -1)
 }
 
-// Adjust adds the online evidence for f to s, which must be m's Scores of
-// f. On error s is left as it was (the base model's verdict stands).
+// Adjust adds the online evidence for f to s, a model's Scores of f. It
+// does not allocate once sc has grown (with Memory counts). On error s is left as it was (the base model's verdict stands).
 func (o *Online) Adjust(ctx context.Context, f *Features, s *Scores, sc *Scratch) error {
 	bs := o.distinct(f, sc)
 	if cap(sc.counts) < len(bs) {
@@ -96,7 +97,7 @@ func (o *Online) Adjust(ctx context.Context, f *Features, s *Scores, sc *Scratch
 	}
 	sc.counts = sc.counts[:len(bs)]
 	clear(sc.counts)
-	if err := o.counts.ReadCounts(ctx, bs, sc.counts); err != nil {
+	if err := o.counts.FeatureCounts(ctx, bs, sc.counts); err != nil {
 		return err
 	}
 	var sum [2]float64
@@ -132,8 +133,8 @@ type Memory struct {
 	m  map[uint32][3]int64
 }
 
-// AddCounts implements Counts.
-func (m *Memory) AddCounts(ctx context.Context, buckets []uint32, class Class, delta int64) error {
+// AddFeatureCounts implements Counts.
+func (m *Memory) AddFeatureCounts(ctx context.Context, features []uint32, class Class, delta int64) error {
 	if class >= numClasses {
 		return ErrClass
 	}
@@ -142,7 +143,7 @@ func (m *Memory) AddCounts(ctx context.Context, buckets []uint32, class Class, d
 	if m.m == nil {
 		m.m = make(map[uint32][3]int64)
 	}
-	for _, b := range buckets {
+	for _, b := range features {
 		c := m.m[b]
 		c[class] += delta
 		if c == [3]int64{} {
@@ -154,11 +155,11 @@ func (m *Memory) AddCounts(ctx context.Context, buckets []uint32, class Class, d
 	return nil
 }
 
-// ReadCounts implements Counts.
-func (m *Memory) ReadCounts(ctx context.Context, buckets []uint32, dst [][3]int64) error {
+// FeatureCounts implements Counts.
+func (m *Memory) FeatureCounts(ctx context.Context, features []uint32, dst [][3]int64) error {
 	m.mu.RLock()
 	defer m.mu.RUnlock()
-	for i, b := range buckets {
+	for i, b := range features {
 		c := m.m[b]
 		for k := range c {
 			c[k] = max(c[k], 0)

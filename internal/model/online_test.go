@@ -12,7 +12,7 @@ func TestOnlineReportAndUndo(t *testing.T) {
 	ctx := context.Background()
 	m := train(t)
 	var mem model.Memory
-	o := model.NewOnline(m, &mem, 0)
+	o := model.NewOnline(&mem, 0)
 	campaign := "Congratulations, your number was drawn for a holiday voucher, reply YES to claim"
 	twin := "Your holiday booking is confirmed, reply YES to add insurance"
 	base, f := score(m, campaign)
@@ -60,7 +60,7 @@ func TestOnlineFloodIsBounded(t *testing.T) {
 		t.Fatal(err)
 	}
 	var mem model.Memory
-	o := model.NewOnline(m, &mem, 0)
+	o := model.NewOnline(&mem, 0)
 	otp := "Your Acme verification code is 482913. Do not share it with anyone."
 	// A flood: the OTP template itself reported as fraud a thousand times.
 	var f model.Features
@@ -84,7 +84,7 @@ func TestOnlineHamReportCountersFraud(t *testing.T) {
 	ctx := context.Background()
 	m := train(t)
 	var mem model.Memory
-	o := model.NewOnline(m, &mem, 0)
+	o := model.NewOnline(&mem, 0)
 	base, f := score(m, "Your parcel fee is due, see http://parcel-fee.top/k2")
 	if err := o.Report(ctx, f, model.Ham); err != nil {
 		t.Fatal(err)

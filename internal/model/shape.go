@@ -210,9 +210,7 @@ func (f *Features) shapes(src string) {
 			}
 		}
 	}
-	if money == 0 {
-		money = wordMoney(b)
-	}
+	money += f.moneyWords
 	if links > 0 {
 		f.addShape(shapeLink)
 		if money > 0 {
@@ -274,25 +272,20 @@ func (f *Features) shapes(src string) {
 	}
 }
 
-// wordMoney counts currency codes written as words (Rs, INR, USD, GBP, EUR,
-// baht in Thai) where no sign was found.
-func wordMoney(b string) int {
-	n := 0
-	for i := 0; i < len(b); i++ {
-		if i > 0 && isAlnum(b[i-1]) {
-			continue
-		}
-		for _, w := range [...]string{"rs", "inr", "usd", "gbp", "eur", "rm", "php", "idr", "rp"} {
-			if hasPrefixFold(b[i:], w) && (i+len(w) == len(b) || !isAlnum(b[i+len(w)]) || isDigit(b[i+len(w)])) {
-				n++
-			}
-		}
-		// บาท
-		if len(b)-i >= 9 && b[i:i+9] == "\u0e1a\u0e32\u0e17" {
-			n++
+// moneyWords are currency codes written as words, matched as whole tokens
+// of the Words form where no sign was found.
+var moneyWords = [...]string{"rs", "inr", "usd", "gbp", "eur", "rm", "php", "idr", "rp", "aed", "thb", "sgd", "myr"}
+
+func isMoneyWord(tok []byte) bool {
+	if len(tok) < 2 || len(tok) > 3 {
+		return false
+	}
+	for _, w := range moneyWords {
+		if string(tok) == w {
+			return true
 		}
 	}
-	return n
+	return false
 }
 
 // link looks at the dot at b[dot] and, when it belongs to a link, adds the

@@ -112,12 +112,7 @@ func Train(ctx context.Context, examples []Example, opts ...Option) (*Model, err
 	for _, e := range ex {
 		t.Reset(e.Text)
 		f.Extract(&t)
-		var scale [3]float64
-		for g, n := range f.n[:3] {
-			if n > 0 {
-				scale[g] = 1 / math.Sqrt(float64(n))
-			}
-		}
+		scale := f.scale()
 		for _, ft := range f.feats {
 			buckets = append(buckets, ft.hash&mask)
 			values = append(values, float32(scale[groupOf(ft.kind)]))
