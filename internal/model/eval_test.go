@@ -122,28 +122,46 @@ func report(t *testing.T, ss []scored, th thresholds) {
 }
 
 // thresholdTable prints, for a range of thresholds on spam+fraud, the share
-// of unwanted messages caught and of ham flagged.
+// of unwanted messages caught and of ham flagged, per corpus and in all.
 func thresholdTable(t *testing.T, ss []scored) {
 	t.Helper()
+	var corpora []string
+	for _, s := range ss {
+		if !slices.Contains(corpora, s.Corpus) {
+			corpora = append(corpora, s.Corpus)
+		}
+	}
+	corpora = append(corpora, "all")
 	var b strings.Builder
-	fmt.Fprintf(&b, "%-9s %8s %8s\n", "threshold", "caught", "ham")
+	fmt.Fprintf(&b, "%-9s", "threshold")
+	for _, c := range corpora {
+		fmt.Fprintf(&b, " %22s", c+" caught / ham")
+	}
+	b.WriteString("\n")
 	for _, th := range []float64{0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 0.95} {
-		var pos, caught, neg, fp int
-		for _, s := range ss {
-			u := s.s.Spam + s.s.Fraud
-			if s.Class == "ham" {
-				neg++
-				if u >= th {
-					fp++
+		fmt.Fprintf(&b, "%-9.2f", th)
+		for _, c := range corpora {
+			var pos, caught, neg, fp int
+			for _, s := range ss {
+				if c != "all" && s.Corpus != c {
+					continue
 				}
-			} else {
-				pos++
-				if u >= th {
-					caught++
+				u := s.s.Spam + s.s.Fraud
+				if s.Class == "ham" {
+					neg++
+					if u >= th {
+						fp++
+					}
+				} else {
+					pos++
+					if u >= th {
+						caught++
+					}
 				}
 			}
+			fmt.Fprintf(&b, " %10.2f%% / %6.2f%%", pct(caught, pos), pct(fp, neg))
 		}
-		fmt.Fprintf(&b, "%-9.2f %7.2f%% %7.2f%%\n", th, pct(caught, pos), pct(fp, neg))
+		b.WriteString("\n")
 	}
 	t.Log("\n" + b.String())
 }

@@ -232,6 +232,12 @@ func (f *Features) chars(j []byte) {
 			if r >= utf8.RuneSelf {
 				r, size = utf8.DecodeRune(j[i:])
 			} else if r >= '0' && r <= '9' {
+				// A run of digits is one '0': codes and amounts vary, and
+				// their length is the word features' business.
+				if runes[charN-1] == '0' && i > 0 && isDigit(j[i-1]) {
+					i++
+					continue
+				}
 				r = '0'
 			}
 		}

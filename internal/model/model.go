@@ -187,6 +187,15 @@ func (f *Features) name(ft feature) string {
 		j := t.Bytes(textnorm.Joined)
 		return fmt.Sprintf("characters %q in %q", maskString(string(j[ft.start:ft.end])), strings.TrimSpace(t.Original(textnorm.Joined, int(ft.start), int(ft.end))))
 	case KindShape:
+		if ft.shape == shapePhonePrefix {
+			var d []byte
+			for _, c := range []byte(t.Source()[ft.start:ft.end]) {
+				if isDigit(c) {
+					d = append(d, c)
+				}
+			}
+			return fmt.Sprintf("phone number starting %q", d)
+		}
 		if ft.shape == shapeTLD {
 			return fmt.Sprintf("link TLD %q", "."+strings.ToLower(t.Source()[ft.start:ft.end]))
 		}

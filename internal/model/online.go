@@ -60,7 +60,7 @@ func NewOnline(counts Counts, bound float64) *Online {
 // value is ready, and it allocates nothing once grown.
 type Scratch struct {
 	features []uint32
-	counts  [][3]int64
+	counts   [][3]int64
 }
 
 // distinct fills sc.features with the distinct feature hashes of f.

@@ -1,9 +1,5 @@
 package model
 
-import (
-	"unicode/utf8"
-)
-
 // shape is a property of the original text that words do not show: the
 // structure of a lure (a link, a shortener, money, a number to call) rather
 // than its vocabulary, which is what carries over to regions and languages
@@ -22,18 +18,12 @@ const (
 	shapePhone                        // a run of 9 or more digits (separators allowed)
 	shapeCode                         // a standalone run of 4 to 8 digits
 	shapeUSSD                         // a USSD code: *123*4#
-	shapeCapsNone                     // share of capitals among >= 10 ASCII letters
-	shapeCapsSome
-	shapeCapsMany
+	shapeCapsMany                     // share of capitals among >= 10 letters: 30-59 %, 60 % or more
 	shapeCapsMost
 	shapeBang0 // exclamation marks: none, one, several
 	shapeBang1
 	shapeBangMany
-	shapeLen40 // length in characters: < 40, < 80, < 160, < 320, more
-	shapeLen80
-	shapeLen160
-	shapeLen320
-	shapeLenMore
+	shapePhonePrefix  // the first three digits of a phone number (span: up to the third digit)
 	shapeLinkAndMoney // a link in a message that also speaks of money
 	shapeLinkAndPhone // a link and a phone number
 	shapeLinkEarly    // the first link is in the first 40 bytes
@@ -52,18 +42,12 @@ var shapeNames = [numShapes]string{
 	shapePhone:        "phone number",
 	shapeCode:         "4-8 digit code",
 	shapeUSSD:         "USSD code",
-	shapeCapsNone:     "no capitals",
-	shapeCapsSome:     "some capitals",
 	shapeCapsMany:     "many capitals",
 	shapeCapsMost:     "mostly capitals",
 	shapeBang0:        "no exclamation mark",
 	shapeBang1:        "one exclamation mark",
 	shapeBangMany:     "several exclamation marks",
-	shapeLen40:        "length < 40",
-	shapeLen80:        "length 40-79",
-	shapeLen160:       "length 80-159",
-	shapeLen320:       "length 160-319",
-	shapeLenMore:      "length >= 320",
+	shapePhonePrefix:  "phone number prefix",
 	shapeLinkAndMoney: "link and money",
 	shapeLinkAndPhone: "link and phone number",
 	shapeLinkEarly:    "link at the start",
@@ -131,7 +115,10 @@ func (f *Features) shapes(src string) {
 		case c >= 'A' && c <= 'Z':
 			upper++
 			letters++
-		case c >= 'a' && c <= 'z':
+		case c >= 'a' && c <= 'z', c >= 0xC0:
+			// a lower-case ASCII letter or the first byte of a non-ASCII
+			// character (most are letters without case): capitals are a
+			// share of all the letters
 			letters++
 		}
 		switch c {
@@ -202,6 +189,7 @@ func (f *Features) shapes(src string) {
 			switch {
 			case n >= 9 && alone:
 				phone++
+				f.phonePrefix(b, i)
 			case n >= 4 && n <= 8 && alone:
 				code++
 			}
@@ -238,16 +226,15 @@ func (f *Features) shapes(src string) {
 	if email > 0 {
 		f.addShape(shapeEmail)
 	}
+	// Only shouting counts: the share of capitals below that, like the
+	// length, separates the corpora's personal chat from everything else
+	// rather than spam from business messages.
 	if letters >= 10 {
 		switch r := upper * 100 / letters; {
-		case r < 10:
-			f.addShape(shapeCapsNone)
-		case r < 30:
-			f.addShape(shapeCapsSome)
-		case r < 60:
-			f.addShape(shapeCapsMany)
-		default:
+		case r >= 60:
 			f.addShape(shapeCapsMost)
+		case r >= 30:
+			f.addShape(shapeCapsMany)
 		}
 	}
 	switch {
@@ -257,18 +244,6 @@ func (f *Features) shapes(src string) {
 		f.addShape(shapeBang1)
 	default:
 		f.addShape(shapeBangMany)
-	}
-	switch n := utf8.RuneCountInString(b); {
-	case n < 40:
-		f.addShape(shapeLen40)
-	case n < 80:
-		f.addShape(shapeLen80)
-	case n < 160:
-		f.addShape(shapeLen160)
-	case n < 320:
-		f.addShape(shapeLen320)
-	default:
-		f.addShape(shapeLenMore)
 	}
 }
 
@@ -286,6 +261,22 @@ func isMoneyWord(tok []byte) bool {
 		}
 	}
 	return false
+}
+
+// phonePrefix adds the first three digits of the number at b[i:]: toll-free
+// (0800, 1800), premium-rate (09...) and mobile prefixes say more about a
+// number than its presence.
+func (f *Features) phonePrefix(b string, i int) {
+	h := uint32(2166136261)
+	n, k := 0, i
+	for ; k < len(b) && n < 3; k++ {
+		if isDigit(b[k]) {
+			h = fnvByte(h, b[k])
+			n++
+		}
+	}
+	f.add(feature{hash: mix(h ^ seedShape ^ uint32(shapePhonePrefix)<<8), kind: KindShape, shape: shapePhonePrefix,
+		start: int32(i), end: int32(k)})
 }
 
 // link looks at the dot at b[dot] and, when it belongs to a link, adds the

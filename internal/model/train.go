@@ -72,8 +72,10 @@ var ErrNoExamples = errors.New("model: training needs examples of ham and of spa
 // and every sum runs in one order on one goroutine, so the same examples and
 // options give a byte-identical model on a given architecture (explicit
 // float64 conversions keep the compiler from fusing multiply-adds).
-// Classes are weighted by the inverse square root of their frequency, so a
-// rare class is not drowned. Train checks ctx between passes.
+// Classes are not reweighted: the model keeps the training data's prior,
+// which favours ham, so text unlike anything it was trained on (another
+// script, another language) scores as ham rather than as a coin toss.
+// Train checks ctx between passes.
 func Train(ctx context.Context, examples []Example, opts ...Option) (*Model, error) {
 	o := getOptions(opts)
 	if o.bits < minBits || o.bits > maxBits {
@@ -93,13 +95,6 @@ func Train(ctx context.Context, examples []Example, opts ...Option) (*Model, err
 	if count[Ham] == 0 || count[Spam]+count[Fraud] == 0 {
 		return nil, ErrNoExamples
 	}
-	var classWeight [numClasses]float64
-	for c, n := range count {
-		if n > 0 {
-			classWeight[c] = math.Sqrt(float64(len(ex)) / (float64(numClasses) * float64(n)))
-		}
-	}
-
 	// Extract once: buckets and values of every example, flat.
 	mask := uint32(1)<<o.bits - 1
 	var (
@@ -142,7 +137,6 @@ func Train(ctx context.Context, examples []Example, opts ...Option) (*Model, err
 			if ew == 0 {
 				ew = 1
 			}
-			ew *= classWeight[e.Class]
 			bs, vs := buckets[offs[i]:offs[i+1]], values[offs[i]:offs[i+1]]
 			z := bias
 			for k, b := range bs {
