@@ -16,9 +16,9 @@ type Kind uint8
 
 // Feature kinds.
 const (
-	KindWord   Kind = iota + 1 // a token of the Words form, digit runs masked
-	KindBigram                 // two adjacent tokens of the Words form
-	KindChars                  // charN runes of the Joined form (spaces and masked digits included)
+	KindWord   Kind = iota + 1 // a token of the Joined form, digit runs masked
+	KindBigram                 // two adjacent tokens of the Joined form
+	KindChars                  // charN runes of the Joined form with a non-ASCII one (spaces and masked digits included)
 	KindShape                  // a property of the original text (links, currency, caps, length...)
 )
 
@@ -33,7 +33,7 @@ type feature struct {
 	hash       uint32
 	kind       Kind
 	shape      shape // for KindShape
-	start, end int32 // bytes of the Words (word, bigram) or Joined (chars) form
+	start, end int32 // bytes of the Joined form (words, chars) or of the source (shapes)
 }
 
 // Features are the hashed features of one body. Reuse one per goroutine with
@@ -47,6 +47,18 @@ type Features struct {
 	n     [4]int // occurrences per group: words+bigrams, chars, shape, unused
 
 	moneyWords int // currency codes among the words, for the shape features
+
+	form textnorm.Form // the form words and chars were read from
+	mapL bool          // hash l as i (form is Words standing in for Joined)
+}
+
+func isASCII(b []byte) bool {
+	for _, c := range b {
+		if c >= utf8.RuneSelf {
+			return false
+		}
+	}
+	return true
 }
 
 // groups scale features so that a long message does not outweigh a short one
@@ -71,17 +83,30 @@ func groupOf(k Kind) int {
 // f is in use.
 func (f *Features) Extract(t *textnorm.Text) {
 	f.t = t
-	w, j := t.Bytes(textnorm.Words), t.Bytes(textnorm.Joined)
-	// At most two features a word byte, one a joined rune plus the pads,
-	// and the shapes: grow once so that add never has to.
-	if need := 2*len(w) + len(j) + 2 + 3*int(numShapes) + len(t.Source())/2; cap(f.feats) < need {
+	// Words come from the Joined form: Words with leetspeak and spaced-out
+	// letters undone, so "p@yp4l" and "p a y p a l" are the word the model
+	// learnt. When there was nothing to undo, Joined is Words with every l
+	// written i, and on ASCII text textnorm builds it only on demand (a
+	// microsecond): hash Words with l as i instead (TestWordsAsJoined).
+	w := t.Bytes(textnorm.Words)
+	ascii := isASCII(w)
+	f.form, f.mapL = textnorm.Words, true
+	if !ascii || t.Deobfuscated() {
+		f.form, f.mapL = textnorm.Joined, false
+	}
+	form := t.Bytes(f.form)
+	// At most two features a byte for words, one a rune plus the pads for
+	// characters, and the shapes: grow once so that add never has to.
+	if need := 3*len(form) + 2 + 3*int(numShapes) + len(t.Source())/2; cap(f.feats) < need {
 		f.feats = make([]feature, 0, need)
 	}
 	f.feats = f.feats[:0]
 	f.n = [4]int{}
 	f.moneyWords = 0
-	f.words(w)
-	f.chars(j)
+	f.words(form)
+	if !ascii {
+		f.chars(form)
+	}
 	f.shapes(t.Source())
 }
 
@@ -138,8 +163,9 @@ func digitClass(n int) byte {
 
 func isDigit(b byte) bool { return b >= '0' && b <= '9' }
 
-// hashToken hashes a token with its digit runs masked.
-func hashToken(h uint32, tok []byte) uint32 {
+// hashToken hashes a token with its digit runs masked, and every l as i
+// when mapL is set.
+func hashToken(h uint32, tok []byte, mapL bool) uint32 {
 	for i := 0; i < len(tok); {
 		if isDigit(tok[i]) {
 			j := i
@@ -150,7 +176,11 @@ func hashToken(h uint32, tok []byte) uint32 {
 			i = j
 			continue
 		}
-		h = fnvByte(h, tok[i])
+		c := tok[i]
+		if mapL && c == 'l' {
+			c = 'i'
+		}
+		h = fnvByte(h, c)
 		i++
 	}
 	return h
@@ -201,7 +231,7 @@ func (f *Features) words(w []byte) {
 			i = j
 			continue
 		}
-		h := hashToken(2166136261, tok)
+		h := hashToken(2166136261, tok, f.mapL)
 		f.add(feature{hash: mix(h ^ seedWord), kind: KindWord, start: int32(i), end: int32(j)})
 		if havePrev {
 			f.add(feature{hash: mix((prev*fnvPrime)^h^seedBigram) ^ seedBigram, kind: KindBigram, start: int32(prevStart), end: int32(j)})
@@ -211,15 +241,19 @@ func (f *Features) words(w []byte) {
 	}
 }
 
-// chars adds the charN-rune windows of the Joined form, padded with a space
-// at both ends so that word starts and ends are features too. A window's
+// chars adds the charN-rune windows of the Joined form that hold a
+// non-ASCII character, padded with a space at both ends so that word starts
+// and ends are features too. They carry scripts written without spaces
+// (Thai, Chinese), where a "word" is a whole phrase; on Latin text the
+// words and bigrams do as well at a third of the cost (cross-validated on
+// the train split, MODEL.md). A window's
 // hash is a polynomial of its runes (digits masked as '0'): one multiply a
 // rune instead of one a byte.
 func (f *Features) chars(j []byte) {
-	if len(j) == 0 {
-		return
-	}
 	const k = 0x01000193
+	// A local slice with room for every window (Extract grew it): the loop
+	// then writes no slice header through f.
+	feats := f.feats
 	var (
 		runes = [charN]uint32{' ', ' ', ' ', ' '}
 		start = [charN]int32{0, 0, 0, 0} // byte offset of each rune in the window
@@ -244,12 +278,13 @@ func (f *Features) chars(j []byte) {
 		runes[0], runes[1], runes[2], runes[3] = runes[1], runes[2], runes[3], uint32(r)
 		start[0], start[1], start[2], start[3] = start[1], start[2], start[3], int32(i)
 		n++
-		if n >= charN {
+		if n >= charN && (runes[0]|runes[1]|runes[2]|runes[3]) >= utf8.RuneSelf {
 			h := ((runes[0]*k+runes[1])*k+runes[2])*k + runes[3]
-			f.feats = append(f.feats, feature{hash: mix(h ^ seedChars), kind: KindChars,
+			feats = append(feats, feature{hash: mix(h ^ seedChars), kind: KindChars,
 				start: start[0], end: int32(min(i+size, len(j)))})
-			f.n[groupChars]++
 		}
 		i += size
 	}
+	f.n[groupChars] += len(feats) - len(f.feats)
+	f.feats = feats
 }

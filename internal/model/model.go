@@ -179,9 +179,9 @@ func (f *Features) name(ft feature) string {
 	t := f.t
 	switch ft.kind {
 	case KindWord:
-		return fmt.Sprintf("word %q", maskedToken(t.Bytes(textnorm.Words)[ft.start:ft.end]))
+		return fmt.Sprintf("word %q", maskedToken(t.Bytes(f.form)[ft.start:ft.end]))
 	case KindBigram:
-		w := t.Bytes(textnorm.Words)[ft.start:ft.end]
+		w := t.Bytes(f.form)[ft.start:ft.end]
 		return fmt.Sprintf("words %q", maskedToken(w))
 	case KindChars:
 		j := t.Bytes(textnorm.Joined)

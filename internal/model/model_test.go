@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"math"
 	"strings"
 	"testing"
 
@@ -168,6 +169,48 @@ func TestScoreDoesNotAllocate(t *testing.T) {
 		})
 		if allocs != 0 {
 			t.Errorf("Extract+Score(%q) allocates %.1f times, want 0", body, allocs)
+		}
+	}
+}
+
+// TestWordsAsJoined checks what Extract relies on to avoid building the
+// Joined form of clean ASCII text: with nothing deobfuscated, Joined is
+// Words with every l written i. If textnorm changes that, the features of
+// a clean and of an obfuscated body part ways, and this fails.
+func TestWordsAsJoined(t *testing.T) {
+	bodies := []string{
+		"Your parcel will be delivered tomorrow, call 0800 123 4567",
+		"Hello! Click http://bit.ly/x to claim your £1000 prize.",
+		"Meeting at 10:30, bring the slides; all the best",
+		"OK lol, see you at 7 then",
+	}
+	for _, e := range fixture {
+		bodies = append(bodies, e.Text)
+	}
+	for _, b := range bodies {
+		tx := textnorm.Normalize(b)
+		if tx.Deobfuscated() {
+			continue
+		}
+		want := strings.ReplaceAll(string(tx.Bytes(textnorm.Words)), "l", "i")
+		if got := string(tx.Bytes(textnorm.Joined)); got != want {
+			t.Errorf("Joined(%q) = %q, want Words with l as i %q", b, got, want)
+		}
+	}
+}
+
+// TestObfuscatedKeepsWords: a leetspeak or spaced-out body yields the words
+// of its clean twin.
+func TestObfuscatedKeepsWords(t *testing.T) {
+	m := train(t)
+	clean, _ := score(m, "Your parcel is on hold, pay the fee now")
+	for _, body := range []string{
+		"Y0ur p@rce1 is 0n h0ld, p4y the fee n0w",
+		"Your p a r c e l is on hold, p.a.y the fee now",
+	} {
+		got, _ := score(m, body)
+		if math.Abs(got.Fraud-clean.Fraud) > 0.2 {
+			t.Errorf("Score(%q).Fraud = %.3f, clean twin %.3f", body, got.Fraud, clean.Fraud)
 		}
 	}
 }
