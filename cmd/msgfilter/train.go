@@ -13,15 +13,16 @@ import (
 )
 
 // runTrain trains a content model and writes it to -o. With -data, the
-// train split of the permissively licensed corpora found there (UCI,
-// Mendeley, Thai; never Smishtank or the Indonesian set) is included; each
-// argument is a file of labelled lines. The same inputs give a
+// default training set is included: the train split of the permissively
+// licensed corpora found there (UCI, Mendeley, Thai; never Smishtank or the
+// Indonesian set) and the synthetic business ham the model package embeds.
+// Each argument is a file of labelled lines. The same inputs give a
 // byte-identical model.
 func runTrain(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	flags := flag.NewFlagSet("train", flag.ContinueOnError)
 	flags.SetOutput(stderr)
 	out := flags.String("o", "", "model file to write (required)")
-	data := flags.String("data", "", "directory holding the default corpora; their train split is included")
+	data := flags.String("data", "", "directory holding the default corpora: include the default training set (their train split and the synthetic business ham)")
 	if err := flags.Parse(args); err != nil {
 		return fmt.Errorf("%w: %v", errUsage, err)
 	}
@@ -44,7 +45,9 @@ func runTrain(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 			}
 			ex = append(ex, model.Example{Text: l.Text, Class: c})
 		}
-		sources = append(sources, "train split of "+strings.Join(corpus.ModelCorpora, ", "))
+		ham := model.BusinessHam()
+		ex = append(ex, ham...)
+		sources = append(sources, "train split of "+strings.Join(corpus.ModelCorpora, ", "), fmt.Sprintf("%d synthetic business ham", len(ham)))
 	}
 	for _, name := range flags.Args() {
 		f, err := os.Open(name)

@@ -45,20 +45,6 @@ func readLabelled(t *testing.T, dir string, split corpus.Split, names ...string)
 	return ls
 }
 
-func syntheticHam(t *testing.T) []model.Example {
-	t.Helper()
-	f, err := os.Open(filepath.Join("synthetic", "business-ham.jsonl"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	ex, err := model.ReadExamples(f)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return ex
-}
-
 func examples(t *testing.T, ls []corpus.Labelled) []model.Example {
 	t.Helper()
 	out := make([]model.Example, 0, len(ls))
@@ -186,7 +172,7 @@ func shipped(t *testing.T) thresholds {
 // the permissive corpora and the synthetic business ham.
 func defaultExamples(t *testing.T, dir string) []model.Example {
 	t.Helper()
-	return append(examples(t, readLabelled(t, dir, corpus.Train, corpus.ModelCorpora...)), syntheticHam(t)...)
+	return append(examples(t, readLabelled(t, dir, corpus.Train, corpus.ModelCorpora...)), model.BusinessHam()...)
 }
 
 // TestEvalDefaultIsReproducible retrains the shipped model from its recipe
@@ -262,7 +248,7 @@ func fold(text string, k int) int {
 func TestEvalThresholds(t *testing.T) {
 	dir := dataDir(t)
 	ls := readLabelled(t, dir, corpus.Train, corpus.ModelCorpora...)
-	syn := syntheticHam(t)
+	syn := model.BusinessHam()
 	const k = 5
 	var oof []scored
 	for i := range k {

@@ -214,3 +214,15 @@ func TestObfuscatedKeepsWords(t *testing.T) {
 		}
 	}
 }
+
+func TestBusinessHamParses(t *testing.T) {
+	ex := model.BusinessHam()
+	if len(ex) < 100 {
+		t.Fatalf("BusinessHam() has %d examples, want the embedded set", len(ex))
+	}
+	for _, e := range ex {
+		if e.Class != model.Ham || e.Text == "" {
+			t.Errorf("BusinessHam() holds %+v, want non-empty ham", e)
+		}
+	}
+}
