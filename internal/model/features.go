@@ -2,6 +2,7 @@ package model
 
 import (
 	"unicode/utf8"
+	"unsafe"
 
 	"github.com/msgfilter/msgfilter/internal/textnorm"
 )
@@ -47,6 +48,9 @@ type Features struct {
 	n     [4]int // occurrences per group: words+bigrams, chars, shape, unused
 
 	moneyWords int // currency codes among the words, for the shape features
+
+	shapeSrc string // the text the shapes were read from (spans refer to it)
+	clean    []byte // buffer of shapeSrc when it differs from the source
 
 	form textnorm.Form // the form words and chars were read from
 	mapL bool          // hash l as i (form is Words standing in for Joined)
@@ -107,7 +111,49 @@ func (f *Features) Extract(t *textnorm.Text) {
 	if !ascii {
 		f.chars(form)
 	}
-	f.shapes(t.Source())
+	f.shapeSrc = f.visible(t.Source())
+	f.shapes(f.shapeSrc)
+}
+
+// hasInvisible reports whether s holds a character visible drops, in one
+// byte scan (their encodings start with 0xC2, 0xE2 or 0xEF).
+func hasInvisible(s string) bool {
+	for i := 0; i+1 < len(s); i++ {
+		switch s[i] {
+		case 0xC2:
+			if s[i+1] == 0xAD {
+				return true
+			}
+		case 0xE2:
+			if i+2 < len(s) && (s[i+1] == 0x80 && s[i+2] >= 0x8B && s[i+2] <= 0x8D || s[i+1] == 0x81 && s[i+2] == 0xA0) {
+				return true
+			}
+		case 0xEF:
+			if i+2 < len(s) && s[i+1] == 0xBB && s[i+2] == 0xBF {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// visible returns src without zero-width and format characters (U+200B–
+// U+200D, U+2060, U+FEFF, U+00AD), which would otherwise split a link or a
+// phone number in two for the shape scan. The copy, made only when there is
+// one to remove, lives in f's buffer until the next Extract.
+func (f *Features) visible(src string) string {
+	if !hasInvisible(src) {
+		return src
+	}
+	f.clean = f.clean[:0]
+	for _, r := range src {
+		switch r {
+		case '\u200b', '\u200c', '\u200d', '\u2060', '\ufeff', '\u00ad':
+			continue
+		}
+		f.clean = utf8.AppendRune(f.clean, r)
+	}
+	return unsafe.String(unsafe.SliceData(f.clean), len(f.clean))
 }
 
 // Len returns the number of feature occurrences.

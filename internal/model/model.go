@@ -189,7 +189,7 @@ func (f *Features) name(ft feature) string {
 	case KindShape:
 		if ft.shape == shapePhonePrefix {
 			var d []byte
-			for _, c := range []byte(t.Source()[ft.start:ft.end]) {
+			for _, c := range []byte(f.shapeSrc[ft.start:ft.end]) {
 				if isDigit(c) {
 					d = append(d, c)
 				}
@@ -197,7 +197,7 @@ func (f *Features) name(ft feature) string {
 			return fmt.Sprintf("phone number starting %q", d)
 		}
 		if ft.shape == shapeTLD {
-			return fmt.Sprintf("link TLD %q", "."+strings.ToLower(t.Source()[ft.start:ft.end]))
+			return fmt.Sprintf("link TLD %q", "."+strings.ToLower(f.shapeSrc[ft.start:ft.end]))
 		}
 		if int(ft.shape) < len(shapeNames) {
 			return shapeNames[ft.shape]
