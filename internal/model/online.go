@@ -159,6 +159,10 @@ func (m *Memory) AddFeatureCounts(ctx context.Context, features []uint32, class 
 func (m *Memory) FeatureCounts(ctx context.Context, features []uint32, dst [][3]int64) error {
 	m.mu.RLock()
 	defer m.mu.RUnlock()
+	if len(m.m) == 0 {
+		clear(dst) // nothing reported: the common case costs no lookups
+		return nil
+	}
 	for i, b := range features {
 		c := m.m[b]
 		for k := range c {

@@ -98,3 +98,60 @@ func TestOnlineHamReportCountersFraud(t *testing.T) {
 		t.Errorf("after a ham report, Fraud = %.3f, want below %.3f", s.Fraud, base.Fraud)
 	}
 }
+
+func TestOnlineAdjustDoesNotAllocate(t *testing.T) {
+	ctx := context.Background()
+	m, err := model.Default()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var mem model.Memory
+	o := model.NewOnline(&mem, 0)
+	var (
+		tx textnorm.Text
+		f  model.Features
+		sc model.Scratch
+	)
+	body := "Your loyalty points expire tonight, redeem them at points-club.example/r now"
+	tx.Reset(body)
+	f.Extract(&tx)
+	if err := o.Report(ctx, &f, model.Fraud); err != nil {
+		t.Fatal(err)
+	}
+	s := m.Score(&f)
+	o.Adjust(ctx, &f, &s, &sc)
+	allocs := testing.AllocsPerRun(100, func() {
+		s := m.Score(&f)
+		if err := o.Adjust(ctx, &f, &s, &sc); err != nil {
+			t.Fatal(err)
+		}
+	})
+	if allocs != 0 {
+		t.Errorf("Score+Adjust allocates %.1f times, want 0", allocs)
+	}
+}
+
+func BenchmarkOnlineAdjust(b *testing.B) {
+	ctx := context.Background()
+	m, err := model.Default()
+	if err != nil {
+		b.Fatal(err)
+	}
+	var mem model.Memory
+	o := model.NewOnline(&mem, 0)
+	var (
+		f  model.Features
+		sc model.Scratch
+	)
+	f.Extract(textnorm.Normalize(benchBodies[0].body))
+	if err := o.Report(ctx, &f, model.Fraud); err != nil {
+		b.Fatal(err)
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		s := m.Score(&f)
+		if err := o.Adjust(ctx, &f, &s, &sc); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
