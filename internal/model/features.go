@@ -12,15 +12,15 @@ import (
 // its weights would sit in the wrong buckets.
 const FeatureVersion = 1
 
-// Kind is the family of a feature.
-type Kind uint8
+// kind is the family of a feature.
+type kind uint8
 
 // Feature kinds.
 const (
-	KindWord   Kind = iota + 1 // a token of the Joined form, digit runs masked
-	KindBigram                 // two adjacent tokens of the Joined form
-	KindChars                  // charN runes of the Joined form with a non-ASCII one (spaces and masked digits included)
-	KindShape                  // a property of the original text (links, currency, caps, length...)
+	kindWord   kind = iota + 1 // a token of the Joined form, digit runs masked
+	kindBigram                 // two adjacent tokens of the Joined form
+	kindChars                  // charN runes of the Joined form with a non-ASCII one (spaces and masked digits included)
+	kindShape                  // a property of the original text (links, currency, caps, length...)
 )
 
 // charN is the length of character n-grams in runes: long enough to hold a
@@ -32,8 +32,8 @@ const charN = 4
 // dictionary.
 type feature struct {
 	hash       uint32
-	kind       Kind
-	shape      shape // for KindShape
+	kind       kind
+	shape      shape // for kindShape
 	start, end int32 // bytes of the Joined form (words, chars) or of the source (shapes)
 }
 
@@ -45,7 +45,7 @@ type feature struct {
 type Features struct {
 	t     *textnorm.Text
 	feats []feature
-	n     [4]int // occurrences per group: words+bigrams, chars, shape, unused
+	n     [3]int // occurrences per group: words and bigrams, chars, shapes
 
 	moneyWords int // currency codes among the words, for the shape features
 
@@ -73,11 +73,11 @@ const (
 	groupShape
 )
 
-func groupOf(k Kind) int {
+func groupOf(k kind) int {
 	switch k {
-	case KindWord, KindBigram:
+	case kindWord, kindBigram:
 		return groupWords
-	case KindChars:
+	case kindChars:
 		return groupChars
 	}
 	return groupShape
@@ -105,7 +105,7 @@ func (f *Features) Extract(t *textnorm.Text) {
 		f.feats = make([]feature, 0, need)
 	}
 	f.feats = f.feats[:0]
-	f.n = [4]int{}
+	f.n = [3]int{}
 	f.moneyWords = 0
 	f.words(form)
 	if !ascii {
@@ -278,9 +278,9 @@ func (f *Features) words(w []byte) {
 			continue
 		}
 		h := hashToken(2166136261, tok, f.mapL)
-		f.add(feature{hash: mix(h ^ seedWord), kind: KindWord, start: int32(i), end: int32(j)})
+		f.add(feature{hash: mix(h ^ seedWord), kind: kindWord, start: int32(i), end: int32(j)})
 		if havePrev {
-			f.add(feature{hash: mix((prev*fnvPrime)^h^seedBigram) ^ seedBigram, kind: KindBigram, start: int32(prevStart), end: int32(j)})
+			f.add(feature{hash: mix((prev*fnvPrime)^h^seedBigram) ^ seedBigram, kind: kindBigram, start: int32(prevStart), end: int32(j)})
 		}
 		prev, havePrev, prevStart = h, true, i
 		i = j
@@ -326,7 +326,7 @@ func (f *Features) chars(j []byte) {
 		n++
 		if n >= charN && (runes[0]|runes[1]|runes[2]|runes[3]) >= utf8.RuneSelf {
 			h := ((runes[0]*k+runes[1])*k+runes[2])*k + runes[3]
-			feats = append(feats, feature{hash: mix(h ^ seedChars), kind: KindChars,
+			feats = append(feats, feature{hash: mix(h ^ seedChars), kind: kindChars,
 				start: start[0], end: int32(min(i+size, len(j)))})
 		}
 		i += size

@@ -63,8 +63,7 @@ func (m *Model) Info() string { return m.info }
 // Buckets returns the size of the hashed weight table.
 func (m *Model) Buckets() int { return 1 << m.bits }
 
-// Bucket returns the bucket of a feature hash in m's table: the key of the
-// online layer's counts.
+// bucket returns the bucket of a feature hash in m's table.
 func (m *Model) bucket(h uint32) uint32 { return h & m.mask }
 
 // TopN is the number of features Scores keeps per class as evidence.
@@ -166,7 +165,7 @@ func hasHash(t *[TopN]contribution, h uint32) bool {
 // scale returns each group's feature value: 1/sqrt(its occurrences).
 func (f *Features) scale() [3]float64 {
 	var scale [3]float64
-	for g, n := range f.n[:3] {
+	for g, n := range f.n {
 		if n > 0 {
 			scale[g] = 1 / math.Sqrt(float64(n))
 		}
@@ -178,15 +177,15 @@ func (f *Features) scale() [3]float64 {
 func (f *Features) name(ft feature) string {
 	t := f.t
 	switch ft.kind {
-	case KindWord:
+	case kindWord:
 		return fmt.Sprintf("word %q", maskedToken(t.Bytes(f.form)[ft.start:ft.end]))
-	case KindBigram:
+	case kindBigram:
 		w := t.Bytes(f.form)[ft.start:ft.end]
 		return fmt.Sprintf("words %q", maskedToken(w))
-	case KindChars:
+	case kindChars:
 		j := t.Bytes(textnorm.Joined)
 		return fmt.Sprintf("characters %q in %q", maskString(string(j[ft.start:ft.end])), strings.TrimSpace(t.Original(textnorm.Joined, int(ft.start), int(ft.end))))
-	case KindShape:
+	case kindShape:
 		if ft.shape == shapePhonePrefix {
 			var d []byte
 			for _, c := range []byte(f.shapeSrc[ft.start:ft.end]) {

@@ -99,7 +99,7 @@ func equalFold(b, s string) bool {
 func hasPrefixFold(b, s string) bool { return len(b) >= len(s) && equalFold(b[:len(s)], s) }
 
 func (f *Features) addShape(s shape) {
-	f.add(feature{hash: mix(seedShape ^ uint32(s)*fnvPrime), kind: KindShape, shape: s})
+	f.add(feature{hash: mix(seedShape ^ uint32(s)*fnvPrime), kind: kindShape, shape: s})
 }
 
 // shapes scans the original text once, byte by byte.
@@ -275,7 +275,7 @@ func (f *Features) phonePrefix(b string, i int) {
 			n++
 		}
 	}
-	f.add(feature{hash: mix(h ^ seedShape ^ uint32(shapePhonePrefix)<<8), kind: KindShape, shape: shapePhonePrefix,
+	f.add(feature{hash: mix(h ^ seedShape ^ uint32(shapePhonePrefix)<<8), kind: kindShape, shape: shapePhonePrefix,
 		start: int32(i), end: int32(k)})
 }
 
@@ -341,7 +341,7 @@ func (f *Features) link(b string, dot int) (end int, ok bool) {
 		for k := 0; k < len(tld); k++ {
 			h = fnvByte(h, lower(tld[k]))
 		}
-		f.add(feature{hash: mix(h ^ seedShape ^ uint32(shapeTLD)), kind: KindShape, shape: shapeTLD,
+		f.add(feature{hash: mix(h ^ seedShape ^ uint32(shapeTLD)), kind: kindShape, shape: shapeTLD,
 			start: int32(start + lastDot + 1), end: int32(hostEnd)})
 		bare := host
 		if hasPrefixFold(bare, "www.") {
