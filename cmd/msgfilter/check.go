@@ -6,7 +6,6 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -19,24 +18,26 @@ import (
 const maxLineBytes = 1 << 20
 
 func runCheck(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
-	fs := flag.NewFlagSet("check", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	policyDir := fs.String("policies", "", "policy directory (default: the embedded packs)")
+	fs := newVerb("check", "check [flags] [FILE|-]", checkSummary)
+	policyDir := fs.String("policies", "", "policy directory or bundle file (default: the embedded packs)")
 	explain := fs.Bool("explain", false, "print the facts and the rules' titles with each decision")
 	geoip := fs.String("geoip", "", "MaxMind-format database for source IP countries (optional)")
 	feed := fs.String("phishing-feed", "", "phishing feed, one domain or URL per line (optional)")
-	if err := fs.Parse(args); err != nil {
-		return fmt.Errorf("%w: %v", errUsage, err)
+	summary := fs.Bool("summary", false, "print totals by action, code, country and tenant on stderr at the end")
+	rest, err := fs.parse(args, stdout)
+	if err != nil {
+		return err
 	}
-	if fs.NArg() > 1 {
-		return fmt.Errorf("%w: check takes one input file", errUsage)
+	if len(rest) > 1 {
+		return fs.usageErr("check takes one input file")
 	}
 	var opts []filter.Option
 	if *policyDir != "" {
-		if _, err := os.Stat(*policyDir); err != nil {
-			return fmt.Errorf("policies: %w", err)
+		src, err := openPolicies(*policyDir, nil)
+		if err != nil {
+			return err
 		}
-		opts = append(opts, filter.WithPolicies(os.DirFS(*policyDir)))
+		opts = append(opts, filter.WithPolicies(src))
 	}
 	if *geoip != "" {
 		opts = append(opts, filter.WithGeoIP(*geoip))
@@ -45,19 +46,26 @@ func runCheck(ctx context.Context, args []string, stdin io.Reader, stdout, stder
 		opts = append(opts, filter.WithPhishingFeed(*feed))
 	}
 	in := stdin
-	if name := fs.Arg(0); name != "" && name != "-" {
-		f, err := os.Open(name)
+	var size int64 // of an input file, for the progress line
+	if len(rest) == 1 && rest[0] != "-" {
+		f, err := os.Open(rest[0])
 		if err != nil {
 			return err
 		}
 		defer f.Close()
 		in = f
+		if st, err := f.Stat(); err == nil && st.Mode().IsRegular() {
+			size = st.Size()
+		}
 	}
 	engine, err := filter.New(opts...)
 	if err != nil {
 		return err
 	}
-	return check(ctx, engine, in, stdout, *explain)
+	t := newTally(*summary, stderr, size, isTerminal(stderr))
+	err = check(ctx, engine, t.reader(in), stdout, *explain, t)
+	t.finish()
+	return err
 }
 
 // lineError is the output for an input line that got no decision.
@@ -67,7 +75,8 @@ type lineError struct {
 	Error string `json:"error"`
 }
 
-func check(ctx context.Context, engine *filter.Engine, in io.Reader, out io.Writer, explain bool) error {
+// check writes one output line per input line; t (nil for none) sees each.
+func check(ctx context.Context, engine *filter.Engine, in io.Reader, out io.Writer, explain bool, t *tally) error {
 	w := bufio.NewWriter(out)
 	defer w.Flush()
 	enc := json.NewEncoder(w)
@@ -94,7 +103,8 @@ func check(ctx context.Context, engine *filter.Engine, in io.Reader, out io.Writ
 			}
 			result = decide(ctx, engine, line, n, explain)
 		}
-		if err := enc.Encode(result); err != nil {
+		t.add(line, result)
+		if err := enc.Encode(envelope(result)); err != nil {
 			return err
 		}
 		if r.Buffered() == 0 {
