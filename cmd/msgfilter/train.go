@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -18,16 +17,17 @@ import (
 // Indonesian set) and the synthetic business ham the model package embeds.
 // Each argument is a file of labelled lines. The same inputs give a
 // byte-identical model.
-func runTrain(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	flags := flag.NewFlagSet("train", flag.ContinueOnError)
-	flags.SetOutput(stderr)
+func runTrain(ctx context.Context, args []string, stdout, _ io.Writer) error {
+	flags := newVerb("train", "train -o MODEL [-data DIR] [LABELLED.jsonl ...]",
+		"Trains a content model on labelled lines ({\"body\": ..., \"label\": \"ham|spam|fraud\"}),\nwith -data the default training set too, and writes it to MODEL.\nThe same inputs give the same bytes.")
 	out := flags.String("o", "", "model file to write (required)")
 	data := flags.String("data", "", "directory holding the default corpora: include the default training set (their train split and the synthetic business ham)")
-	if err := flags.Parse(args); err != nil {
-		return fmt.Errorf("%w: %v", errUsage, err)
+	files, err := flags.parse(args, stdout)
+	if err != nil {
+		return err
 	}
 	if *out == "" {
-		return fmt.Errorf("%w: train needs -o MODEL", errUsage)
+		return flags.usageErr("train needs -o MODEL")
 	}
 	var (
 		ex      []model.Example
@@ -49,7 +49,7 @@ func runTrain(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		ex = append(ex, ham...)
 		sources = append(sources, "train split of "+strings.Join(corpus.ModelCorpora, ", "), fmt.Sprintf("%d synthetic business ham", len(ham)))
 	}
-	for _, name := range flags.Args() {
+	for _, name := range files {
 		f, err := os.Open(name)
 		if err != nil {
 			return err
@@ -63,7 +63,7 @@ func runTrain(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		sources = append(sources, fmt.Sprintf("%d labelled lines", len(more)))
 	}
 	if len(ex) == 0 {
-		return fmt.Errorf("%w: nothing to train on (give -data DIR or labelled files)", errUsage)
+		return flags.usageErr("nothing to train on (give -data DIR or labelled files)")
 	}
 	info := fmt.Sprintf("msgfilter train: %d examples (%s)", len(ex), strings.Join(sources, "; "))
 	m, err := model.Train(ctx, ex, model.WithInfo(info))

@@ -51,6 +51,13 @@ func TestTrainWritesALoadableDeterministicModel(t *testing.T) {
 	}
 }
 
+func TestTrainHelp(t *testing.T) {
+	var stdout, stderr bytes.Buffer
+	if code := run(context.Background(), []string{"train", "-h"}, nil, &stdout, &stderr); code != 0 || !strings.Contains(stdout.String(), "usage: msgfilter train") {
+		t.Errorf("train -h = exit %d, stdout %q; want 0 and the usage", code, stdout.String())
+	}
+}
+
 func TestTrainRejects(t *testing.T) {
 	for _, tc := range []struct {
 		name    string
@@ -59,6 +66,7 @@ func TestTrainRejects(t *testing.T) {
 		errPart string
 	}{
 		{"no output", []string{"train", writeFile(t, "l.jsonl", labelled)}, 2, "-o MODEL"},
+		{"flag after the file", []string{"train", writeFile(t, "l.jsonl", labelled), "-nope"}, 2, "usage: msgfilter train"},
 		{"nothing to train on", []string{"train", "-o", filepath.Join(t.TempDir(), "m")}, 2, "nothing to train on"},
 		{"unknown label", []string{"train", "-o", filepath.Join(t.TempDir(), "m"),
 			writeFile(t, "l.jsonl", `{"body":"x","label":"phishing"}`+"\n")}, 1, "line 1"},
