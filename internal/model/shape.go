@@ -27,6 +27,10 @@ const (
 	shapeLinkAndMoney // a link in a message that also speaks of money
 	shapeLinkAndPhone // a link and a phone number
 	shapeLinkEarly    // the first link is in the first 40 bytes
+	shapeHostHyphen   // the link's host has a hyphen (brand-secure-login.com)
+	shapeHostDigit    // the link's host has a digit
+	shapeHostDeep     // the link's host has three labels or more besides www
+	shapeLinkPath     // the link has a path
 	numShapes
 )
 
@@ -51,6 +55,10 @@ var shapeNames = [numShapes]string{
 	shapeLinkAndMoney: "link and money",
 	shapeLinkAndPhone: "link and phone number",
 	shapeLinkEarly:    "link at the start",
+	shapeHostHyphen:   "hyphen in the link's host",
+	shapeHostDigit:    "digit in the link's host",
+	shapeHostDeep:     "link host with subdomains",
+	shapeLinkPath:     "link with a path",
 }
 
 // shorteners are well-known public link shorteners (written from common
@@ -333,6 +341,34 @@ func (f *Features) link(b string, dot int) (end int, ok bool) {
 	}
 	if scheme {
 		f.addShape(shapeLinkScheme)
+	}
+	if path {
+		f.addShape(shapeLinkPath)
+	}
+	if !ip {
+		labels, hyphen, digit := 1, false, false
+		for k := 0; k < len(host); k++ {
+			switch c := host[k]; {
+			case c == '.':
+				labels++
+			case c == '-':
+				hyphen = true
+			case isDigit(c):
+				digit = true
+			}
+		}
+		if hasPrefixFold(host, "www.") {
+			labels--
+		}
+		if hyphen {
+			f.addShape(shapeHostHyphen)
+		}
+		if digit {
+			f.addShape(shapeHostDigit)
+		}
+		if labels >= 3 {
+			f.addShape(shapeHostDeep)
+		}
 	}
 	if ip {
 		f.addShape(shapeIPLink)
