@@ -7,11 +7,14 @@
 // internal/textnorm has normalized the body:
 //
 //   - Features are hashed from the textnorm forms: word unigrams and bigrams
-//     of the Words form (digit runs masked by length), character 4-grams of
-//     the Joined form (so scripts without spaces work and de-obfuscation
-//     already applies), and shape features of the original text (links,
-//     their TLD, shorteners, money, phone numbers and their prefix, codes,
-//     USSD codes, shouting, exclamation marks).
+//     of the Joined form (leetspeak and spaced-out letters undone; digit runs
+//     masked by length), character 4-grams of the Joined form where a script
+//     needs them (windows with a non-ASCII character: Thai, Chinese...), and
+//     shape features of the original text (links, their TLD and host shape,
+//     shorteners, money, phone numbers and their prefix, codes, USSD codes,
+//     shouting, exclamation marks). Nothing measures length or the share of
+//     small capitals: those separate the corpora's personal chat from
+//     business messages, not spam from ham.
 //   - A Model is a multinomial logistic regression over a table of 1<<bits
 //     hashed buckets. Score allocates nothing and reads the model only, so
 //     one Model serves every goroutine; each goroutine reuses its own
