@@ -232,7 +232,8 @@ func hashToken(h uint32, tok []byte, mapL bool) uint32 {
 	return h
 }
 
-// maskedToken writes tok with its digit runs masked, as hashToken sees it.
+// maskedToken writes tok for people, with its digit runs masked as
+// hashToken sees them: "call 09061701461" → "call <10+ digits>".
 func maskedToken(tok []byte) string {
 	var out []byte
 	for i := 0; i < len(tok); {
@@ -241,7 +242,7 @@ func maskedToken(tok []byte) string {
 			for j < len(tok) && isDigit(tok[j]) {
 				j++
 			}
-			out = append(out, '#', digitClass(j-i))
+			out = append(out, digitClassNames[digitClass(j-i)-'a']...)
 			i = j
 			continue
 		}
@@ -250,6 +251,8 @@ func maskedToken(tok []byte) string {
 	}
 	return string(out)
 }
+
+var digitClassNames = [...]string{"<1-3 digits>", "<4-6 digits>", "<7-9 digits>", "<10+ digits>"}
 
 // maxTokenBytes caps the bytes of a token that are hashed: a Thai or Chinese
 // sentence is one token in the Words form, and its n-grams carry it instead.

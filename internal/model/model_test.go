@@ -227,3 +227,29 @@ func TestBusinessHamParses(t *testing.T) {
 		}
 	}
 }
+
+func TestTopShowsMaskedDigits(t *testing.T) {
+	// A short code in every spam line and in no ham line: its masked word is
+	// the strongest spam feature.
+	ex := []model.Example{
+		{Text: "text 80082", Class: model.Spam}, {Text: "send 69911", Class: model.Spam},
+		{Text: "reply 87121", Class: model.Spam}, {Text: "text me later", Class: model.Ham},
+		{Text: "send the file", Class: model.Ham}, {Text: "reply when free", Class: model.Ham},
+	}
+	m, err := model.Train(context.Background(), ex, model.WithBits(12), model.WithEpochs(30))
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, f := score(m, "call 55123")
+	top := m.Top(model.Spam, f)
+	found := false
+	for _, e := range top {
+		found = found || e.Feature == `word "<4-6 digits>"`
+		if strings.Contains(e.Feature, "55123") {
+			t.Errorf("Top(Spam) shows the digits themselves: %q", e.Feature)
+		}
+	}
+	if !found {
+		t.Errorf("Top(Spam) of a short code = %+v, want word \"<4-6 digits>\" among them", top)
+	}
+}
