@@ -48,6 +48,8 @@ const usage = `usage:
   msgfilter bundle build|sign|verify|inspect ...
                                    build, sign and check policy bundles
   msgfilter eval [-data DIR]       flag rates over the public corpora in ../shared/data
+  msgfilter train -o MODEL [-data DIR] [LABELLED.jsonl ...]
+                                   train a content model (deterministic)
   msgfilter geoip build [-v4 FILE] [-v6 FILE] -o FILE
                                    build a GeoIP database from Debian's tor-geoipdb
 `
@@ -70,6 +72,8 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		}
 	case "eval":
 		err = runEval(ctx, args[1:], stdout, stderr)
+	case "train":
+		err = runTrain(ctx, args[1:], stdout, stderr)
 	case "geoip":
 		err = runGeoIP(ctx, args[1:], stdout, stderr)
 	case "bundle":
