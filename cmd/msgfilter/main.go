@@ -7,6 +7,8 @@
 //	msgfilter test [-v] [DIR]
 //	msgfilter eval [-data DIR]
 //	msgfilter geoip build [-v4 FILE] [-v6 FILE] -o FILE
+//	msgfilter serve [-config FILE] [-addr HOST:PORT] [-print-config] [flags]
+//	msgfilter version
 //
 // check reads messages as JSON lines and writes one decision per input line,
 // in order; a line it cannot read gives {"id": ..., "error": ...} and the run
@@ -35,12 +37,16 @@ func main() {
 var errUsage = errors.New("usage")
 
 const usage = `usage:
-  msgfilter check [-policies DIR] [-geoip FILE] [-phishing-feed FILE] [-explain] [FILE|-]
-                                   decide on messages (JSON lines in, decisions out)
+  msgfilter check [-policies DIR] [-geoip FILE] [-phishing-feed FILE] [-tenants FILE] [-explain] [FILE|-]
+                                   decide on messages (JSON lines in, decisions out);
+                                   {"direction":"inbound",...} lines record replies and STOPs
   msgfilter test [-v] [DIR]        run a policy directory's Rego tests
   msgfilter eval [-data DIR]       flag rates over the public corpora in ../shared/data
   msgfilter geoip build [-v4 FILE] [-v6 FILE] -o FILE
                                    build a GeoIP database from Debian's tor-geoipdb
+  msgfilter serve [-config FILE] [-addr HOST:PORT] [-print-config] [flags]
+                                   the engine as an HTTP service (serve -h lists the flags)
+  msgfilter version                module, Go and embedded policy versions
 `
 
 // run is main without the process: it returns the exit status.
@@ -63,6 +69,10 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		err = runEval(ctx, args[1:], stdout, stderr)
 	case "geoip":
 		err = runGeoIP(ctx, args[1:], stdout, stderr)
+	case "serve":
+		err = runServe(ctx, args[1:], stdout, stderr)
+	case "version":
+		err = runVersion(stdout)
 	case "help", "-h", "-help", "--help":
 		fmt.Fprint(stdout, usage)
 		return 0

@@ -69,7 +69,17 @@ type Config struct {
 	// (see server.Mapping).
 	ProtocolMapping map[string]server.Status `yaml:"protocol_mapping,omitempty"`
 
-	lines map[string]int // key path → line, for errors found after parsing
+	lines map[string]int    // key path → line, for errors found after parsing
+	flags map[string]string // key path → the flag that set it
+}
+
+// SetByFlag records that a command-line flag set key (e.g. "addr" by
+// "-addr"), so that its errors name the flag instead of a line of the file.
+func (c *Config) SetByFlag(key, flag string) {
+	if c.flags == nil {
+		c.flags = map[string]string{}
+	}
+	c.flags[key] = flag
 }
 
 // Policies names where the policies come from: at most one of Dir, Bundle
@@ -249,7 +259,13 @@ func index(n *yaml.Node, path string, lines map[string]int) {
 func (c *Config) Validate(name string) error {
 	var errs []error
 	bad := func(key, format string, args ...any) {
-		errs = append(errs, &Error{File: name, Key: key, Line: c.line(key), Msg: fmt.Sprintf(format, args...)})
+		e := &Error{File: name, Key: key, Line: c.line(key), Msg: fmt.Sprintf(format, args...)}
+		for k, f := range c.flags {
+			if key == k || strings.HasPrefix(key, k+".") || strings.HasPrefix(key, k+"[") {
+				e.File, e.Line = f, 0
+			}
+		}
+		errs = append(errs, e)
 	}
 	if c.Addr != "" {
 		if _, _, err := net.SplitHostPort(c.Addr); err != nil {
