@@ -4,7 +4,18 @@ import (
 	"bufio"
 	"bytes"
 	"context"
+	"crypto/rand"
+	"crypto/rsa"
+	"crypto/x509"
+	"encoding/pem"
+	"net/http/httptest"
+	"sync/atomic"
+
+	"github.com/open-policy-agent/opa/v1/bundle"
+
 	"encoding/json"
+	"github.com/msgfilter/msgfilter/policies"
+	"github.com/msgfilter/msgfilter/rules"
 	"io"
 	"net/http"
 	"os"
@@ -45,22 +56,12 @@ func TestServeConfigErrors(t *testing.T) {
 	}
 }
 
-func writeFile(t *testing.T, name, content string) string {
+// startServe runs "msgfilter serve -config cfgPath" until cancel and
+// returns its base URL; done gets the exit status.
+func startServe(t *testing.T, cfgPath string) (string, context.CancelFunc, chan int) {
 	t.Helper()
-	p := filepath.Join(t.TempDir(), name)
-	if err := os.WriteFile(p, []byte(content), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	return p
-}
-
-// TestServeReloadsTenants runs the command: a tenant added to the file
-// serves after SIGHUP, a broken file is refused by /v1/reload while the
-// running configuration keeps serving, and cancelling (what SIGTERM does)
-// stops it cleanly.
-func TestServeReloadsTenants(t *testing.T) {
-	cfgPath := writeFile(t, "svc.yaml", "addr: 127.0.0.1:0\ntenants:\n  acme: {}\n")
 	ctx, cancel := context.WithCancel(context.Background())
+	t.Cleanup(cancel)
 	pr, pw := io.Pipe()
 	done := make(chan int, 1)
 	go func() {
@@ -77,15 +78,85 @@ func TestServeReloadsTenants(t *testing.T) {
 			}
 		}
 	}()
-	var base string
 	select {
 	case a := <-addr:
-		base = "http://" + a
+		return "http://" + a, cancel, done
 	case code := <-done:
 		t.Fatalf("serve exited with %d", code)
 	case <-time.After(20 * time.Second):
 		t.Fatal("serve did not start")
 	}
+	return "", nil, nil
+}
+
+// TestServeSignedBundleURL: policies from a URL load only when signed
+// with the configured key.
+func TestServeSignedBundleURL(t *testing.T) {
+	k, err := rsa.GenerateKey(rand.Reader, 2048)
+	if err != nil {
+		t.Fatal(err)
+	}
+	pub, _ := x509.MarshalPKIXPublicKey(&k.PublicKey)
+	keyFile := writeFile(t, "pub.pem", string(pem.EncodeToMemory(&pem.Block{Type: "PUBLIC KEY", Bytes: pub})))
+	priv := pem.EncodeToMemory(&pem.Block{Type: "RSA PRIVATE KEY", Bytes: x509.MarshalPKCS1PrivateKey(k)})
+	var signed, unsigned bytes.Buffer
+	if err := rules.WriteBundle(&signed, policies.FS, bundle.NewSigningConfig(string(priv), "RS256", ""), "default"); err != nil {
+		t.Fatal(err)
+	}
+	if err := rules.WriteBundle(&unsigned, policies.FS, nil, ""); err != nil {
+		t.Fatal(err)
+	}
+	var body atomic.Pointer[[]byte]
+	b := signed.Bytes()
+	body.Store(&b)
+	cdn := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { w.Write(*body.Load()) }))
+	defer cdn.Close()
+	cfgPath := writeFile(t, "svc.yaml", "addr: 127.0.0.1:0\npolicies:\n  url: "+cdn.URL+"/b.tar.gz\n  verification_key: "+keyFile+"\n  poll: 1h\n")
+
+	base, cancel, done := startServe(t, cfgPath)
+	resp, err := http.Post(base+"/v1/check", "application/json", strings.NewReader(`{"id":"x","channel":"sms","kind":"promotional","sender":"Shop","recipient":"+905321234567","body":"İndirim"}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != 403 {
+		t.Errorf("check with the signed bundle's policies = %d, want 403", resp.StatusCode)
+	}
+	b = unsigned.Bytes()
+	body.Store(&b)
+	resp, err = http.Post(base+"/v1/reload", "", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != 500 {
+		t.Errorf("reload of an unsigned bundle = %d, want 500", resp.StatusCode)
+	}
+	cancel()
+	<-done
+
+	var out, errOut bytes.Buffer
+	if code := run(context.Background(), []string{"serve", "-config", cfgPath}, nil, &out, &errOut); code != 1 || !strings.Contains(errOut.String(), "not signed") {
+		t.Errorf("serve from an unsigned bundle = %d %q, want 1 and a not-signed error", code, errOut.String())
+	}
+}
+
+func writeFile(t *testing.T, name, content string) string {
+	t.Helper()
+	p := filepath.Join(t.TempDir(), name)
+	if err := os.WriteFile(p, []byte(content), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+// TestServeReloadsTenants runs the command: a tenant added to the file
+// serves after SIGHUP, a broken file is refused by /v1/reload while the
+// running configuration keeps serving, and cancelling (what SIGTERM does)
+// stops it cleanly.
+func TestServeReloadsTenants(t *testing.T) {
+	cfgPath := writeFile(t, "svc.yaml", "addr: 127.0.0.1:0\ntenants:\n  acme: {}\n")
+	base, cancel, done := startServe(t, cfgPath)
 	msg := func(tenant string) string {
 		return `{"id":"x","channel":"sms","kind":"otp","tenant":"` + tenant + `","sender":"Acme","recipient":"+12025550123","body":"Your code is 4821"}`
 	}
