@@ -6,7 +6,6 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -20,25 +19,27 @@ import (
 const maxLineBytes = 1 << 20
 
 func runCheck(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
-	fs := flag.NewFlagSet("check", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	policyDir := fs.String("policies", "", "policy directory (default: the embedded packs)")
+	fs := newVerb("check", "check [flags] [FILE|-]", checkSummary)
+	policyDir := fs.String("policies", "", "policy directory or bundle file (default: the embedded packs)")
 	explain := fs.Bool("explain", false, "print the facts and the rules' titles with each decision")
 	geoip := fs.String("geoip", "", "MaxMind-format database for source IP countries (optional)")
 	feed := fs.String("phishing-feed", "", "phishing feed, one domain or URL per line (optional)")
+	summary := fs.Bool("summary", false, "print totals by action, code, country and tenant on stderr at the end")
 	tenantFile := fs.String("tenants", "", "YAML file whose tenants: section configures tenants, as for serve (optional)")
-	if err := fs.Parse(args); err != nil {
-		return fmt.Errorf("%w: %v", errUsage, err)
+	rest, err := fs.parse(args, stdout)
+	if err != nil {
+		return err
 	}
-	if fs.NArg() > 1 {
-		return fmt.Errorf("%w: check takes one input file", errUsage)
+	if len(rest) > 1 {
+		return fs.usageErr("check takes one input file")
 	}
 	var opts []filter.Option
 	if *policyDir != "" {
-		if _, err := os.Stat(*policyDir); err != nil {
-			return fmt.Errorf("policies: %w", err)
+		src, err := openPolicies(*policyDir, nil)
+		if err != nil {
+			return err
 		}
-		opts = append(opts, filter.WithPolicies(os.DirFS(*policyDir)))
+		opts = append(opts, filter.WithPolicies(src))
 	}
 	if *geoip != "" {
 		opts = append(opts, filter.WithGeoIP(*geoip))
@@ -56,19 +57,26 @@ func runCheck(ctx context.Context, args []string, stdin io.Reader, stdout, stder
 		opts = append(opts, c.TenantOptions()...)
 	}
 	in := stdin
-	if name := fs.Arg(0); name != "" && name != "-" {
-		f, err := os.Open(name)
+	var size int64 // of an input file, for the progress line
+	if len(rest) == 1 && rest[0] != "-" {
+		f, err := os.Open(rest[0])
 		if err != nil {
 			return err
 		}
 		defer f.Close()
 		in = f
+		if st, err := f.Stat(); err == nil && st.Mode().IsRegular() {
+			size = st.Size()
+		}
 	}
 	engine, err := filter.New(opts...)
 	if err != nil {
 		return err
 	}
-	return check(ctx, &checker{engine: engine, explain: *explain, tenants: tenants}, in, stdout)
+	t := newTally(*summary, stderr, size, isTerminal(stderr))
+	err = check(ctx, &checker{engine: engine, explain: *explain, tenants: tenants}, t.reader(in), stdout, t)
+	t.finish()
+	return err
 }
 
 // checker answers the lines of a check run.
@@ -85,7 +93,8 @@ type lineError struct {
 	Error string `json:"error"`
 }
 
-func check(ctx context.Context, c *checker, in io.Reader, out io.Writer) error {
+// check writes one output line per input line; t (nil for none) sees each.
+func check(ctx context.Context, c *checker, in io.Reader, out io.Writer, t *tally) error {
 	w := bufio.NewWriter(out)
 	defer w.Flush()
 	enc := json.NewEncoder(w)
@@ -112,7 +121,8 @@ func check(ctx context.Context, c *checker, in io.Reader, out io.Writer) error {
 			}
 			result = c.line(ctx, line, n)
 		}
-		if err := enc.Encode(result); err != nil {
+		t.add(line, result)
+		if err := enc.Encode(envelope(result)); err != nil {
 			return err
 		}
 		if r.Buffered() == 0 {
@@ -137,6 +147,7 @@ type inboundLine struct {
 
 // inboundAnswer is the output line of an inbound line.
 type inboundAnswer struct {
+	V         int    `json:"v"`
 	Direction string `json:"direction"`
 	filter.InboundResult
 }
@@ -162,7 +173,7 @@ func (c *checker) line(ctx context.Context, line []byte, n int) any {
 			if err != nil {
 				return lineError{ID: in.ID, Line: n, Error: err.Error()}
 			}
-			return inboundAnswer{Direction: "inbound", InboundResult: res}
+			return inboundAnswer{V: outputVersion, Direction: "inbound", InboundResult: res}
 		case "outbound":
 			var out struct {
 				Direction string `json:"direction"`

@@ -42,14 +42,19 @@ type override struct {
 
 // serveFlags are the flags of serve that override the configuration file.
 type serveFlags struct {
-	fs          *flag.FlagSet
+	fs          *verb
 	configPath  string
 	printConfig bool
 }
 
-func newServeFlags(stderr io.Writer) (*serveFlags, map[string]override) {
-	f := &serveFlags{fs: flag.NewFlagSet("serve", flag.ContinueOnError)}
-	f.fs.SetOutput(stderr)
+const serveSummary = `Runs the engine as an HTTP service (package server): POST /v1/check, /v1/inbound,
+/v1/explain, /v1/reload, /v1/report; GET /healthz, /readyz, /metrics. The
+configuration file (YAML, documented in internal/config/example.yaml) is
+validated whole at start; the flags below override its keys. SIGHUP reloads
+the file and the policies; SIGTERM drains the requests in flight and exits.`
+
+func newServeFlags() (*serveFlags, map[string]override) {
+	f := &serveFlags{fs: newVerb("serve", "serve [-config FILE] [flags]", serveSummary)}
 	f.fs.StringVar(&f.configPath, "config", "", "YAML configuration file (see internal/config/example.yaml)")
 	f.fs.BoolVar(&f.printConfig, "print-config", false, "print the effective configuration (secrets redacted) and exit")
 	// Each override flag sets one key; it is applied only when given, so
@@ -127,7 +132,7 @@ func loadServeConfig(f *serveFlags, overrides map[string]override) (*config.Conf
 		}
 	})
 	if ferr != nil {
-		return nil, fmt.Errorf("%w: %v", errUsage, ferr)
+		return nil, f.fs.usageErr("%v", ferr)
 	}
 	if err := c.Validate(name); err != nil {
 		return nil, err
@@ -136,12 +141,13 @@ func loadServeConfig(f *serveFlags, overrides map[string]override) (*config.Conf
 }
 
 func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	f, overrides := newServeFlags(stderr)
-	if err := f.fs.Parse(args); err != nil {
-		return fmt.Errorf("%w: %v", errUsage, err)
+	f, overrides := newServeFlags()
+	rest, err := f.fs.parse(args, stdout)
+	if err != nil {
+		return err
 	}
-	if f.fs.NArg() > 0 {
-		return fmt.Errorf("%w: serve takes no arguments", errUsage)
+	if len(rest) > 0 {
+		return f.fs.usageErr("serve takes no arguments")
 	}
 	cfg, err := loadServeConfig(f, overrides)
 	if err != nil {

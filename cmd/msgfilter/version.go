@@ -12,7 +12,15 @@ import (
 // runVersion prints the module version, the Go version and the revision of
 // the embedded policies (what decisions carry in "revision" when no other
 // policies are given).
-func runVersion(stdout io.Writer) error {
+func runVersion(args []string, stdout io.Writer) error {
+	fs := newVerb("version", "version", "Prints the module version, the Go version and the embedded policies' revision.")
+	rest, err := fs.parse(args, stdout)
+	if err != nil {
+		return err
+	}
+	if len(rest) > 0 {
+		return fs.usageErr("version takes no arguments")
+	}
 	version := "(devel)"
 	if bi, ok := debug.ReadBuildInfo(); ok && bi.Main.Version != "" {
 		version = bi.Main.Version
