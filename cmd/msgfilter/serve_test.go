@@ -8,14 +8,19 @@ import (
 	"crypto/rsa"
 	"crypto/x509"
 	"encoding/pem"
+	"fmt"
 	"net/http/httptest"
 	"sync/atomic"
 
 	"github.com/open-policy-agent/opa/v1/bundle"
+	"github.com/prometheus/common/expfmt"
+	"github.com/prometheus/common/model"
+	"github.com/redis/go-redis/v9"
 
 	"encoding/json"
 	"github.com/msgfilter/msgfilter/policies"
 	"github.com/msgfilter/msgfilter/rules"
+	"github.com/msgfilter/msgfilter/state/redisstore/redistest"
 	"io"
 	"net/http"
 	"os"
@@ -200,5 +205,84 @@ func TestServeReloadsTenants(t *testing.T) {
 		}
 	case <-time.After(20 * time.Second):
 		t.Fatal("serve did not stop")
+	}
+}
+
+// TestServeConfigWiring checks that the file's keys reach the service: the
+// bearer token file, the metrics namespace, the decision log (masked) and
+// a Redis store that /readyz pings.
+func TestServeConfigWiring(t *testing.T) {
+	redisAddr := redistest.Addr(t)
+	token := writeFile(t, "token", "s3cret\n")
+	logPath := filepath.Join(t.TempDir(), "decisions.jsonl")
+	var b [6]byte
+	rand.Read(b[:])
+	prefix := fmt.Sprintf("msgfilter-serve-test-%x:", b)
+	admin := redis.NewClient(&redis.Options{Addr: redisAddr})
+	t.Cleanup(func() {
+		ctx := context.Background()
+		iter := admin.Scan(ctx, 0, prefix+"*", 1000).Iterator()
+		for iter.Next(ctx) {
+			admin.Del(ctx, iter.Val())
+		}
+		admin.Close()
+	})
+	cfgPath := writeFile(t, "svc.yaml", fmt.Sprintf(`addr: 127.0.0.1:0
+bearer_token_file: %s
+store:
+  type: redis
+  addrs: [%s]
+  prefix: %q
+decision_log:
+  path: %s
+metrics:
+  namespace: gw
+`, token, redisAddr, prefix, logPath))
+	base, cancel, done := startServe(t, cfgPath)
+	defer func() { cancel(); <-done }()
+	get := func(path, auth string) (int, []byte) {
+		t.Helper()
+		req, _ := http.NewRequest("GET", base+path, nil)
+		if auth != "" {
+			req.Header.Set("Authorization", "Bearer "+auth)
+		}
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		body, _ := io.ReadAll(resp.Body)
+		return resp.StatusCode, body
+	}
+	if code, body := get("/readyz", ""); code != 200 {
+		t.Errorf("readyz with Redis up = %d %s", code, body)
+	}
+	req, _ := http.NewRequest("POST", base+"/v1/check", strings.NewReader(`{"id":"m1","channel":"sms","kind":"otp","sender":"Acme","recipient":"+12025550123","body":"Your code is 4821"}`))
+	req.Header.Set("Authorization", "Bearer s3cret")
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != 200 {
+		t.Errorf("check with the token from the file = %d", resp.StatusCode)
+	}
+	if code, _ := get("/metrics", ""); code != 401 {
+		t.Errorf("metrics without the token = %d, want 401", code)
+	}
+	code, body := get("/metrics", "s3cret")
+	parser := expfmt.NewTextParser(model.UTF8Validation)
+	families, err := parser.TextToMetricFamilies(bytes.NewReader(body))
+	if code != 200 || err != nil {
+		t.Fatalf("metrics = %d, %v", code, err)
+	}
+	for _, name := range []string{"gw_msgfilter_checks_total", "gw_http_requests_total", "gw_go_goroutines"} {
+		if families[name] == nil {
+			t.Errorf("metrics lack %s", name)
+		}
+	}
+	log, err := os.ReadFile(logPath)
+	if err != nil || !bytes.Contains(log, []byte(`"m1"`)) || bytes.Contains(log, []byte("2025550123")) {
+		t.Errorf("decision log = %q, %v; want the decision with the recipient masked", log, err)
 	}
 }
