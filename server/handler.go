@@ -332,10 +332,20 @@ func (h *Handler) explain(w http.ResponseWriter, r *http.Request) {
 }
 
 func (h *Handler) inbound(w http.ResponseWriter, r *http.Request) {
-	var in filter.InboundMessage
-	if !h.readOne(w, r, &in) {
+	// "direction" is allowed so that the lines of a conversation log
+	// ("msgfilter check" reads them) can be posted as they are.
+	var line struct {
+		Direction string `json:"direction"`
+		filter.InboundMessage
+	}
+	if !h.readOne(w, r, &line) {
 		return
 	}
+	if line.Direction != "" && line.Direction != "inbound" {
+		writeError(w, http.StatusBadRequest, "direction must be inbound here, not "+strconv.Quote(line.Direction), "direction")
+		return
+	}
+	in := line.InboundMessage
 	if eb := h.tenantKnown(in.Tenant); eb != nil {
 		writeError(w, http.StatusBadRequest, eb.Error, eb.Field)
 		return

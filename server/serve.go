@@ -90,6 +90,9 @@ func Serve(ctx context.Context, srv *http.Server, ln net.Listener, drain time.Du
 	sctx, cancel := context.WithTimeout(context.Background(), drain)
 	defer cancel()
 	err := srv.Shutdown(sctx)
+	if err != nil {
+		srv.Close() // the drain ran out: cut the connections still open
+	}
 	if serr := <-served; !errors.Is(serr, http.ErrServerClosed) && err == nil {
 		err = serr
 	}

@@ -283,6 +283,7 @@ func TestBadRequests(t *testing.T) {
 		{"explain batch", "/v1/explain", "[" + otpMsg + "]", 400, "", "malformed JSON"},
 		{"inbound invalid", "/v1/inbound", `{"id":"x","channel":"fax","sender":"A","recipient":"+12025550123","body":"STOP"}`, 400, "channel", "invalid channel"},
 		{"inbound unknown field", "/v1/inbound", `{"id":"x","chanel":"sms"}`, 400, "chanel", "unknown field"},
+		{"inbound outbound direction", "/v1/inbound", `{"direction":"outbound","id":"x","channel":"sms","sender":"A","recipient":"+12025550123","body":"STOP"}`, 400, "direction", "must be inbound"},
 		{"report", "/v1/report", `{"id":"x","label":"spam"}`, 501, "", "not supported yet"},
 	}
 	for _, tc := range tests {
@@ -336,7 +337,7 @@ func TestInboundThenOptedOut(t *testing.T) {
 	if r := do(t, "POST", s.url+"/v1/check", before); r.code != 200 {
 		t.Fatalf("promotion before STOP = %d %s, want 200", r.code, r.body)
 	}
-	r := do(t, "POST", s.url+"/v1/inbound", usStop)
+	r := do(t, "POST", s.url+"/v1/inbound", strings.Replace(usStop, "{", `{"direction":"inbound",`, 1))
 	var in filter.InboundResult
 	r.decode(t, &in)
 	if r.code != 200 || !in.OptOut || in.ID != "in-1" {
