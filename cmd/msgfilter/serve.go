@@ -259,6 +259,11 @@ func newService(ctx context.Context, cfg *config.Config, reread func() (*config.
 			return nil, fmt.Errorf("bearer_token_file: %w", err)
 		}
 		token = strings.TrimSpace(string(b))
+		if token == "" {
+			// An empty file must not turn the guard off unnoticed.
+			s.close()
+			return nil, fmt.Errorf("bearer_token_file: %s is empty", cfg.BearerTokenFile)
+		}
 	}
 	opts := []server.Option{
 		server.WithBearerToken(token),

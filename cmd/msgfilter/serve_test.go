@@ -59,6 +59,11 @@ func TestServeConfigErrors(t *testing.T) {
 			t.Errorf("errors lack %q:\n%s", want, errOut.String())
 		}
 	}
+	empty := writeFile(t, "token", "\n")
+	errOut.Reset()
+	if code := run(context.Background(), []string{"serve", "-token-file", empty, "-addr", "127.0.0.1:0"}, nil, &out, &errOut); code != 1 || !strings.Contains(errOut.String(), "is empty") {
+		t.Errorf("serve with an empty token file = %d %q, want 1: an empty token must not turn the guard off", code, errOut.String())
+	}
 }
 
 // startServe runs "msgfilter serve -config cfgPath" until cancel and
