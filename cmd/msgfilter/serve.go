@@ -196,6 +196,9 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	}
 	srv := server.NewServer(addr, svc.handler, cfg.Timeouts)
 	srv.ErrorLog = slog.NewLogLogger(logger.Handler(), slog.LevelWarn)
+	if tcp, ok := ln.Addr().(*net.TCPAddr); ok && !tcp.IP.IsLoopback() && cfg.BearerToken == "" && cfg.BearerTokenFile == "" {
+		logger.Warn("serving beyond loopback without a bearer token: anyone who reaches the port can check, report inbound messages and reload")
+	}
 	logger.Info("serving", "addr", ln.Addr().String(), "revision", svc.handler.Engine().Revision(), "store", storeType(cfg))
 	err = server.Serve(ctx, srv, ln, cfg.Timeouts.Shutdown)
 	logger.Info("stopped", "err", err)
