@@ -5,6 +5,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"io"
 	"strings"
 	"sync"
@@ -90,6 +91,31 @@ func TestCheckStreams(t *testing.T) {
 	}
 }
 
+// TestCheckInboundLines: a replayed conversation log records the STOP, so
+// the promotion after it is OPTED_OUT; the one before it goes out.
+func TestCheckInboundLines(t *testing.T) {
+	input := strings.Join([]string{
+		`{"id":"before","channel":"sms","kind":"promotional","sender":"+12025550100","recipient":"+12025550199","body":"Sale this weekend, reply STOP to opt out","time":"2026-11-24T16:00:00Z"}`,
+		`{"direction":"inbound","id":"in-1","channel":"sms","sender":"+12025550100","recipient":"+12025550199","body":"STOP","time":"2026-11-24T17:00:00Z"}`,
+		`{"direction":"outbound","id":"after","channel":"sms","kind":"promotional","sender":"+12025550100","recipient":"+12025550199","body":"Sale this weekend, reply STOP to opt out","time":"2026-11-24T18:00:00Z"}`,
+		`{"direction":"sideways","id":"odd"}`,
+	}, "\n") + "\n"
+	var out, errOut bytes.Buffer
+	if code := run(context.Background(), []string{"check"}, strings.NewReader(input), &out, &errOut); code != 0 {
+		t.Fatalf("check = %d: %s", code, errOut.String())
+	}
+	want := []string{`"id":"before","action":"allow"`, `"direction":"inbound","id":"in-1","opt_out":true`, `"id":"after","action":"block","reasons":[{"code":"OPTED_OUT"`, `unknown direction`}
+	lines := strings.Split(strings.TrimSpace(out.String()), "\n")
+	if len(lines) != len(want) {
+		t.Fatalf("check wrote %d lines, want %d:\n%s", len(lines), len(want), out.String())
+	}
+	for i, w := range want {
+		if !strings.Contains(lines[i], w) {
+			t.Errorf("line %d = %s, want it to contain %s", i+1, lines[i], w)
+		}
+	}
+}
+
 // TestCheckEnvelope checks that every output line, decision, explanation or
 // error, carries "v": 1 beside the decision fields where they always were.
 func TestCheckEnvelope(t *testing.T) {
@@ -114,6 +140,27 @@ func TestCheckEnvelope(t *testing.T) {
 			if got.Action == "" && got.Decision.Action == "" && got.Error == "" {
 				t.Errorf("%v: line %d has neither action nor error: %s", args, i+1, line)
 			}
+		}
+	}
+}
+
+func TestCheckTenants(t *testing.T) {
+	tenants := writeFile(t, "tenants.yaml", "tenants:\n  acme:\n    blocked_domains: [example.net]\n  other: {}\n")
+	link := `{"id":"%s","channel":"sms","kind":"transactional","tenant":"%s","sender":"Acme","recipient":"+12025550123","body":"Your order: https://shop.example.net/o/1","time":"2026-11-24T15:00:00Z"}`
+	input := strings.Join([]string{
+		fmt.Sprintf(link, "acme", "acme"),
+		fmt.Sprintf(link, "other", "other"),
+		fmt.Sprintf(link, "nobody", "nobody"),
+	}, "\n") + "\n"
+	var out, errOut bytes.Buffer
+	if code := run(context.Background(), []string{"check", "-tenants", tenants}, strings.NewReader(input), &out, &errOut); code != 0 {
+		t.Fatalf("check -tenants = %d: %s", code, errOut.String())
+	}
+	want := []string{`"id":"acme","action":"block","reasons":[{"code":"DOMAIN_BLOCKED"`, `"id":"other","action":"allow"`, `unknown tenant \"nobody\"`}
+	lines := strings.Split(strings.TrimSpace(out.String()), "\n")
+	for i, w := range want {
+		if i >= len(lines) || !strings.Contains(lines[i], w) {
+			t.Errorf("line %d = %v, want it to contain %s", i+1, lines, w)
 		}
 	}
 }

@@ -11,7 +11,7 @@ func TestHelpExitsZero(t *testing.T) {
 	for _, args := range [][]string{
 		{"-h"}, {"help"},
 		{"check", "-h"}, {"check", "--help"}, {"test", "-h"}, {"eval", "-h"},
-		{"diff", "-h"}, {"capabilities", "-h"},
+		{"diff", "-h"}, {"capabilities", "-h"}, {"serve", "-h"}, {"version", "-h"},
 		{"geoip", "-h"}, {"geoip", "build", "-h"},
 		{"bundle", "-h"}, {"bundle", "build", "-h"}, {"bundle", "sign", "-h"},
 		{"bundle", "verify", "-h"}, {"bundle", "inspect", "-h"},

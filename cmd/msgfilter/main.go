@@ -9,6 +9,8 @@
 //	msgfilter bundle build|sign|verify|inspect ...
 //	msgfilter eval [-data DIR]
 //	msgfilter geoip build [-v4 FILE] [-v6 FILE] -o FILE
+//	msgfilter serve [-config FILE] [-addr HOST:PORT] [-print-config] [flags]
+//	msgfilter version
 //
 // check reads messages as JSON lines and writes one decision per input line,
 // in order; a line it cannot read gives {"id": ..., "error": ...} and the run
@@ -39,8 +41,9 @@ func main() {
 }
 
 const usage = `usage:
-  msgfilter check [-policies DIR|BUNDLE] [-geoip FILE] [-phishing-feed FILE] [-explain] [-summary] [FILE|-]
-                                   decide on messages (JSON lines in, decisions out)
+  msgfilter check [-policies DIR|BUNDLE] [-geoip FILE] [-phishing-feed FILE] [-tenants FILE] [-explain] [-summary] [FILE|-]
+                                   decide on messages (JSON lines in, decisions out);
+                                   {"direction":"inbound",...} lines record replies and STOPs
   msgfilter test [-v] [-run REGEX] [-coverage] [DIR|BUNDLE]
                                    run a policy directory's Rego tests and golden cases
   msgfilter diff -old DIR|BUNDLE -new DIR|BUNDLE [-json] [FILE|-]
@@ -52,6 +55,9 @@ const usage = `usage:
                                    train a content model (deterministic)
   msgfilter geoip build [-v4 FILE] [-v6 FILE] -o FILE
                                    build a GeoIP database from Debian's tor-geoipdb
+  msgfilter serve [-config FILE] [-addr HOST:PORT] [-print-config] [flags]
+                                   the engine as an HTTP service (serve -h lists the flags)
+  msgfilter version                module, Go and embedded policy versions
 `
 
 // run is main without the process: it returns the exit status.
@@ -76,6 +82,10 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		err = runTrain(ctx, args[1:], stdout, stderr)
 	case "geoip":
 		err = runGeoIP(ctx, args[1:], stdout, stderr)
+	case "serve":
+		err = runServe(ctx, args[1:], stdout, stderr)
+	case "version":
+		err = runVersion(args[1:], stdout)
 	case "bundle":
 		err = runBundle(ctx, args[1:], stdout, stderr)
 	case "diff":

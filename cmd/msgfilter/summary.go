@@ -156,6 +156,9 @@ func (t *tally) add(line []byte, result any) {
 		d = r
 	case filter.Explanation:
 		d = r.Decision
+	case inboundAnswer:
+		t.count("action", "inbound")
+		return
 	default:
 		t.count("action", "error")
 		return
