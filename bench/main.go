@@ -74,6 +74,9 @@ type report struct {
 }
 
 func main() {
+	if len(os.Args) > 1 && os.Args[1] == "serve" {
+		os.Exit(serveMain(os.Args[2:])) // bench/serve.go
+	}
 	var o options
 	flag.StringVar(&o.mix, "mix", mixRealistic, "message mix: templated (hit-heavy OTPs and notifications) or realistic")
 	flag.IntVar(&o.n, "n", 0, "messages in the mix (default 20000 templated, 200000 realistic)")
