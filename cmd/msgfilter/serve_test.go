@@ -151,15 +151,6 @@ func TestServeSignedBundleURL(t *testing.T) {
 	}
 }
 
-func writeFile(t *testing.T, name, content string) string {
-	t.Helper()
-	p := filepath.Join(t.TempDir(), name)
-	if err := os.WriteFile(p, []byte(content), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	return p
-}
-
 // TestServeReloadsTenants runs the command: a tenant added to the file
 // serves after SIGHUP, a broken file is refused by /v1/reload while the
 // running configuration keeps serving, and cancelling (what SIGTERM does)
