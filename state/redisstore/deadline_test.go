@@ -11,6 +11,7 @@ import (
 
 	"github.com/redis/go-redis/v9"
 
+	"github.com/msgfilter/msgfilter/internal/model"
 	"github.com/msgfilter/msgfilter/state"
 	"github.com/msgfilter/msgfilter/state/redisstore"
 	"github.com/msgfilter/msgfilter/state/redisstore/redistest"
@@ -61,6 +62,8 @@ func TestStalledServerHonoursDeadline(t *testing.T) {
 					return err
 				}},
 				{"CheckPersistence", func(ctx context.Context) error { _, err := s.CheckPersistence(ctx); return err }},
+				{"AddFeatureCounts", func(ctx context.Context) error { return s.AddFeatureCounts(ctx, []uint32{1, 2}, model.Spam, 1) }},
+				{"FeatureCounts", func(ctx context.Context) error { return s.FeatureCounts(ctx, []uint32{1, 2}, make([][3]int64, 2)) }},
 			}
 			for _, cl := range calls {
 				ctx, cancel := context.WithTimeout(context.Background(), budget)
