@@ -484,12 +484,14 @@ func (s *service) openStore(c config.Store) (state.Store, func(context.Context) 
 	}
 	var client redis.UniversalClient
 	if c.Type == "redis-cluster" {
-		client = redis.NewClusterClient(&redis.ClusterOptions{Addrs: c.Addrs, Username: c.Username, Password: password, TLSConfig: tc})
+		client = redis.NewClusterClient(&redis.ClusterOptions{Addrs: c.Addrs, Username: c.Username, Password: password, TLSConfig: tc,
+			ContextTimeoutEnabled: true}) // store calls end at the check's deadline
 	} else {
-		client = redis.NewClient(&redis.Options{Addr: c.Addrs[0], Username: c.Username, Password: password, DB: c.DB, TLSConfig: tc})
+		client = redis.NewClient(&redis.Options{Addr: c.Addrs[0], Username: c.Username, Password: password, DB: c.DB, TLSConfig: tc,
+			ContextTimeoutEnabled: true})
 	}
 	s.closers = append(s.closers, client.Close)
-	st, err := redisstore.New(client, redisstore.Config{Prefix: c.Prefix, Retention: c.Retention})
+	st, err := redisstore.New(client, redisstore.Config{Prefix: c.Prefix, Retention: c.Retention, Logger: s.logger})
 	if err != nil {
 		return nil, nil, fmt.Errorf("store: %w", err)
 	}
@@ -500,6 +502,8 @@ func (s *service) openStore(c config.Store) (state.Store, func(context.Context) 
 		// Start anyway: /readyz says not ready until Redis answers, and
 		// checks follow the fail mode meanwhile.
 		s.logger.Warn("the store does not answer yet", "addrs", c.Addrs, "err", err)
+	} else {
+		_, _ = st.CheckPersistence(pctx) // warns when opt-outs would not survive a restart
 	}
 	return st, ping, nil
 }

@@ -38,13 +38,15 @@ func (s *Store) AddFeatureCounts(ctx context.Context, features []uint32, class m
 		return nil
 	}
 	key := s.modelKey(class)
-	_, err := s.c.TxPipelined(ctx, func(p redis.Pipeliner) error {
-		for _, f := range features {
-			p.HIncrBy(ctx, key, featureField(f), delta)
-		}
-		return nil
+	_, err := do(ctx, s, func(ctx context.Context) ([]redis.Cmder, error) {
+		return s.c.TxPipelined(ctx, func(p redis.Pipeliner) error {
+			for _, f := range features {
+				p.HIncrBy(ctx, key, featureField(f), delta)
+			}
+			return nil
+		})
 	})
-	return wrap("add feature counts", err)
+	return wrap(ctx, "add feature counts", err)
 }
 
 // FeatureCounts implements model.Counts.
@@ -56,15 +58,20 @@ func (s *Store) FeatureCounts(ctx context.Context, features []uint32, dst [][3]i
 	for i, f := range features {
 		fields[i] = featureField(f)
 	}
-	var cmds [3]*redis.SliceCmd
-	_, err := s.c.Pipelined(ctx, func(p redis.Pipeliner) error {
-		for c := model.Ham; c <= model.Fraud; c++ {
-			cmds[c] = p.HMGet(ctx, s.modelKey(c), fields...)
-		}
-		return nil
+	// The commands travel back through do, so an abandoned call shares
+	// nothing with its caller.
+	cmds, err := do(ctx, s, func(ctx context.Context) ([3]*redis.SliceCmd, error) {
+		var cmds [3]*redis.SliceCmd
+		_, err := s.c.Pipelined(ctx, func(p redis.Pipeliner) error {
+			for c := model.Ham; c <= model.Fraud; c++ {
+				cmds[c] = p.HMGet(ctx, s.modelKey(c), fields...)
+			}
+			return nil
+		})
+		return cmds, err
 	})
 	if err != nil {
-		return wrap("read feature counts", err)
+		return wrap(ctx, "read feature counts", err)
 	}
 	for c, cmd := range cmds {
 		for i, v := range cmd.Val() {
