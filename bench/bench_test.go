@@ -247,7 +247,7 @@ func TestReplayCaching(t *testing.T) {
 				d, err := e.Check(ctx, m)
 				return d.Action, d.Cache, err
 			}
-			r := run(context.Background(), c.name, msgs, check, runConfig{goroutines: 2, repeat: 2, nextDay: c.nextDay})
+			r := run(context.Background(), c.name, poolSource(msgs, c.nextDay), check, runConfig{goroutines: 2, checks: 1000})
 			if r.Checks != 1000 || r.Errors != 0 {
 				t.Fatalf("%d checks, %d errors (%s); want 1000 and none", r.Checks, r.Errors, r.FirstError)
 			}
