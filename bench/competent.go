@@ -9,6 +9,7 @@ import (
 	"strings"
 	"time"
 	"unicode"
+	"unicode/utf8"
 
 	"github.com/open-policy-agent/opa/v1/ast"
 	"github.com/open-policy-agent/opa/v1/rego"
@@ -231,7 +232,7 @@ func (c *competent) input(m *filter.Message) ast.Value {
 		ast.Item(ast.StringTerm("hosts"), ast.NewTerm(hosts)),
 		ast.Item(ast.StringTerm("domains"), ast.NewTerm(domains)),
 		ast.Item(ast.StringTerm("phones"), ast.IntNumberTerm(phoneRuns(m.Body))),
-		ast.Item(ast.StringTerm("length"), ast.IntNumberTerm(len([]rune(m.Body)))),
+		ast.Item(ast.StringTerm("length"), ast.IntNumberTerm(utf8.RuneCountInString(m.Body))),
 		ast.Item(ast.StringTerm("minute"), ast.IntNumberTerm(local.Hour()*60+local.Minute())),
 		ast.Item(ast.StringTerm("weekday"), ast.StringTerm(strings.ToLower(local.Weekday().String()))),
 		ast.Item(ast.StringTerm("inbound_age"), ast.IntNumberTerm(int(inbound))),
