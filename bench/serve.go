@@ -162,7 +162,7 @@ func benchBatches(ctx context.Context, o serveOptions, msgs []filter.Message, ba
 		d, err := e.Check(ctx, m)
 		return d.Action, d.Cache, err
 	}
-	r := run(ctx, "in-process", msgs, check, runConfig{goroutines: o.goroutines, repeat: 1})
+	r := run(ctx, "in-process", poolSource(msgs, false), check, runConfig{goroutines: o.goroutines, checks: int64(len(msgs))})
 	fmt.Fprintf(out, "in process: %d messages, %d goroutines: %.0f msg/s, %.0f msg per CPU second\n",
 		r.Checks, r.Goroutines, r.ChecksPerSec, r.ChecksPerCPUSec)
 	fmt.Fprintf(out, "http / in process, per CPU second: %.0f %%\n", 100*float64(len(msgs))/httpCPU/r.ChecksPerCPUSec)
