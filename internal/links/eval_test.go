@@ -444,7 +444,12 @@ func TestEvalPhishingLinks(t *testing.T) {
 // that list as extra shorteners the way a deployment would.
 func TestEvalShortenerList(t *testing.T) {
 	path := dataFile(t, "url-shorteners/list.txt")
-	extra, err := ReadDomainFile(path)
+	f, err := os.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	extra, err := ReadDomainList(f)
 	if err != nil {
 		t.Fatal(err)
 	}

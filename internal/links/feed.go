@@ -1,14 +1,14 @@
 package links
 
 import (
-	"bufio"
 	_ "embed"
 	"fmt"
 	"io"
-	"os"
 	"strings"
 
 	"golang.org/x/net/publicsuffix"
+
+	"github.com/msgfilter/msgfilter/internal/lines"
 )
 
 //go:embed data/shared_hosting.txt
@@ -47,21 +47,15 @@ type Feed struct {
 // errors are read errors.
 func LoadFeed(r io.Reader) (*Feed, error) {
 	f := &Feed{set: map[string]struct{}{}}
-	sc := bufio.NewScanner(r)
-	sc.Buffer(make([]byte, 64*1024), 1024*1024)
-	for sc.Scan() {
-		line := strings.TrimSpace(stripComment(sc.Text()))
-		if line == "" {
-			continue
-		}
-		key, ok := feedKey(line)
-		if !ok {
+	err := lines.Each(r, func(_ int, line, _ string) error {
+		if key, ok := feedKey(line); ok {
+			f.set[key] = struct{}{}
+		} else {
 			f.skipped++
-			continue
 		}
-		f.set[key] = struct{}{}
-	}
-	if err := sc.Err(); err != nil {
+		return nil
+	})
+	if err != nil {
 		return nil, fmt.Errorf("links: read feed: %w", err)
 	}
 	return f, nil
@@ -148,33 +142,12 @@ func (f *Feed) Skipped() int {
 // or brand lists.
 func ReadDomainList(r io.Reader) ([]string, error) {
 	var out []string
-	sc := bufio.NewScanner(r)
-	for sc.Scan() {
-		line := strings.ToLower(strings.TrimSpace(stripComment(sc.Text())))
-		if line != "" {
-			out = append(out, line)
-		}
-	}
-	if err := sc.Err(); err != nil {
+	err := lines.Each(r, func(_ int, entry, _ string) error {
+		out = append(out, strings.ToLower(entry))
+		return nil
+	})
+	if err != nil {
 		return nil, fmt.Errorf("links: read domain list: %w", err)
 	}
 	return out, nil
-}
-
-// ReadDomainFile is ReadDomainList on the file at path, for loading extra
-// shortener domains at run time (Config.Shorteners).
-func ReadDomainFile(path string) ([]string, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return nil, fmt.Errorf("links: %w", err)
-	}
-	defer f.Close()
-	return ReadDomainList(f)
-}
-
-func stripComment(s string) string {
-	if i := strings.IndexByte(s, '#'); i >= 0 {
-		return s[:i]
-	}
-	return s
 }

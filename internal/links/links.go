@@ -45,7 +45,7 @@ var ErrBadDomain = errors.New("links: bad domain")
 // Config holds the data an Analyzer is built from. The zero Config gives the
 // built-in shortener and brand lists and no phishing feed.
 type Config struct {
-	// Shorteners are added to the built-in list (see ReadDomainFile to load
+	// Shorteners are added to the built-in list (see ReadDomainList to load
 	// them from a file): a host matches when it is an entry or below one.
 	Shorteners []string
 	// NoBuiltinShorteners drops the built-in shortener list.
