@@ -20,6 +20,7 @@ import (
 	dto "github.com/prometheus/client_model/go"
 
 	"github.com/msgfilter/msgfilter/geo"
+	"github.com/msgfilter/msgfilter/geo/countrydb"
 	"github.com/msgfilter/msgfilter/rules"
 )
 
@@ -174,7 +175,7 @@ func TestReloadRefusesBrokenSets(t *testing.T) {
 func writeGeoDB(t *testing.T, path, cc string) {
 	t.Helper()
 	var buf bytes.Buffer
-	if _, err := geo.BuildFromCSV(&buf, strings.NewReader("8.8.8.0,8.8.8.255,"+cc+"\n")); err != nil {
+	if _, err := countrydb.FromCSV(&buf, strings.NewReader("8.8.8.0,8.8.8.255,"+cc+"\n")); err != nil {
 		t.Fatal(err)
 	}
 	if err := os.WriteFile(path, buf.Bytes(), 0o644); err != nil {
