@@ -443,9 +443,8 @@ func TestNewGeoIPErrors(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			e, err := New(WithGeoIP(tt.paths...))
+			_, err := New(WithGeoIP(tt.paths...))
 			if err == nil {
-				e.Close()
 				t.Fatalf("New(WithGeoIP(%v)) succeeded, want an error", tt.paths)
 			}
 			var dbErr *geo.DBError

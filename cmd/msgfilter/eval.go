@@ -45,7 +45,6 @@ func runEval(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	if err != nil {
 		return err
 	}
-	defer engine.Close()
 	start := time.Now()
 	rep, err := corpus.Evaluate(ctx, engine, os.DirFS(*data), split)
 	if errors.Is(err, corpus.ErrNoData) {

@@ -154,7 +154,6 @@ func newEngine(t testing.TB) *filter.Engine {
 	if err != nil {
 		t.Fatalf("filter.New: %v", err)
 	}
-	t.Cleanup(func() { e.Close() })
 	return e
 }
 
