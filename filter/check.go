@@ -11,8 +11,6 @@ import (
 	"time"
 	"unicode/utf8"
 
-	"github.com/open-policy-agent/opa/v1/ast"
-
 	"github.com/msgfilter/msgfilter/geo"
 	"github.com/msgfilter/msgfilter/internal/textnorm"
 	"github.com/msgfilter/msgfilter/rules"
@@ -49,8 +47,7 @@ type check struct {
 	exactKey cacheKey
 	text     *textnorm.Text // normalize; back to its pool in release
 	facts    Facts          // built by state, extract and enrich
-	input    ast.Value      // facts, as OPA's input
-	factKey  cacheKey       // from the same walk as input
+	factKey  cacheKey       // from the walk that builds OPA's input
 	findings []rules.Finding
 	d        Decision
 }
@@ -126,18 +123,48 @@ func (c *check) bounded() (context.Context, error) {
 	return c.timed, nil
 }
 
-// store runs one call to the state store under the check's deadline. An
-// in-memory store answers at once. Any other store is waited for only until
-// the deadline: a client configured with long socket timeouts (go-redis
-// ignores context deadlines on reads by default) must not hold a check past
-// its budget. An abandoned call finishes on its own goroutine.
-func (c *check) store(call func(context.Context) error) error {
+// snapshot reads the conversation of key from the store under the check's
+// deadline (see remote).
+func (c *check) snapshot(key state.Key) (state.Snapshot, error) {
+	store, now := c.e.conv.store, c.now
+	if c.e.conv.local { // answers at once, and without a closure on the heap
+		if err := c.alive(); err != nil {
+			return state.Snapshot{}, err
+		}
+		return store.Snapshot(c.ctx, key, now)
+	}
+	var snap state.Snapshot
+	err := c.remote(func(ctx context.Context) (err error) {
+		snap, err = store.Snapshot(ctx, key, now)
+		return err
+	})
+	return snap, err
+}
+
+// consume counts a message in the store under the check's deadline (see
+// remote).
+func (c *check) consume(key state.Key, l state.Limits, fingerprint string) (state.Outcome, error) {
+	store, now := c.e.conv.store, c.now
 	if c.e.conv.local {
 		if err := c.alive(); err != nil {
-			return err
+			return state.Outcome{}, err
 		}
-		return call(c.ctx)
+		return store.Consume(c.ctx, key, l, fingerprint, now)
 	}
+	var out state.Outcome
+	err := c.remote(func(ctx context.Context) (err error) {
+		out, err = store.Consume(ctx, key, l, fingerprint, now)
+		return err
+	})
+	return out, err
+}
+
+// remote runs one call to a store that is not in memory, waiting for it
+// only until the check's deadline: a client configured with long socket
+// timeouts (go-redis ignores context deadlines on reads by default) must
+// not hold a check past its budget. An abandoned call finishes on its own
+// goroutine. The call must not capture c.
+func (c *check) remote(call func(context.Context) error) error {
 	ctx, err := c.bounded()
 	if err != nil {
 		return err
@@ -259,12 +286,7 @@ func (c *check) state() error {
 	if c.e.conv == nil {
 		return nil
 	}
-	var snap state.Snapshot
-	key := stateKey(m.Tenant, m.Sender, c.rcpt.E164, m.Channel)
-	err := c.store(func(ctx context.Context) (err error) {
-		snap, err = c.e.conv.store.Snapshot(ctx, key, c.now)
-		return err
-	})
+	snap, err := c.snapshot(stateKey(m.Tenant, m.Sender, c.rcpt.E164, m.Channel))
 	if errors.Is(err, state.ErrInvalid) {
 		return nil // a key no store holds (a sender over 256 bytes): nothing was ever recorded for it
 	}
@@ -359,20 +381,18 @@ func (c *check) enrich() {
 	}
 }
 
-// buildFacts (stage 8) turns the facts into OPA's input value and, in the
-// same walk, the fact cache's key.
+// buildFacts (stage 8) completes the facts document and hashes it, with the
+// walk that builds OPA's input in evaluate, into the fact cache's key.
 func (c *check) buildFacts() {
-	var k *keyHasher
-	if c.e.facts != nil {
-		k = hasherPool.Get().(*keyHasher)
-		k.reset()
-		k.u64(c.p.generation)
+	if c.e.facts == nil {
+		return
 	}
-	c.input = c.facts.walk(k)
-	if k != nil {
-		c.factKey = k.sum()
-		hasherPool.Put(k)
-	}
+	k := hasherPool.Get().(*keyHasher)
+	k.reset()
+	k.u64(c.p.generation)
+	c.facts.walk(walker{k: k})
+	c.factKey = k.sum()
+	hasherPool.Put(k)
 }
 
 // factCache (stage 9) answers a message whose facts were decided before.
@@ -391,7 +411,8 @@ func (c *check) evaluate() error {
 	if err != nil {
 		return err
 	}
-	c.findings, err = c.p.set.Eval(ctx, strings.ToLower(c.dest), string(c.m.Channel), c.input, c.now.Truncate(time.Minute))
+	input := c.facts.walk(walker{build: true})
+	c.findings, err = c.p.set.Eval(ctx, strings.ToLower(c.dest), string(c.m.Channel), input, c.now.Truncate(time.Minute))
 	if err != nil {
 		return err
 	}

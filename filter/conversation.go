@@ -230,12 +230,7 @@ func (c *check) count() error {
 	if l.Flood > 0 {
 		fp = fingerprint(m.Body)
 	}
-	key := stateKey(m.Tenant, m.Sender, c.rcpt.E164, m.Channel)
-	var out state.Outcome
-	err := c.store(func(ctx context.Context) (err error) {
-		out, err = conv.store.Consume(ctx, key, l, fp, c.now)
-		return err
-	})
+	out, err := c.consume(stateKey(m.Tenant, m.Sender, c.rcpt.E164, m.Channel), l, fp)
 	if errors.Is(err, state.ErrInvalid) {
 		return nil
 	}

@@ -6,19 +6,20 @@ import (
 	"github.com/open-policy-agent/opa/v1/ast"
 )
 
-// walk builds the facts as OPA's input value directly and, when k is not
-// nil, hashes every field it writes into k: the fact cache's key comes from
-// the same walk as the value it keys, so nothing the policies see can be
-// missing from it. The value is what decoding the facts' JSON gives
-// (TestFactsValueMatchesJSON holds the two together), without a JSON round
-// trip.
+// walk visits every field the policies see, in one place: with w.k set it
+// hashes each into w.k (the fact cache's key), with w.build it builds OPA's
+// input value (nil otherwise). Because the key and the value come from the
+// same walk, nothing the policies see can be missing from the key. A check
+// walks once to hash and, only when the fact cache misses, again to build:
+// a hit allocates nothing here. The value is what decoding the facts' JSON
+// gives (TestFactsValueMatchesJSON holds the two together), without a JSON
+// round trip.
 //
 // The hash is a postfix encoding: each leaf writes its kind, name and value,
 // each object or array its kind, name and length after its members, so two
 // different documents never hash the same input.
-func (f *Facts) walk(k *keyHasher) ast.Value {
-	w := walker{k: k}
-	return ast.NewObject(
+func (f *Facts) walk(w walker) ast.Value {
+	return w.root(
 		w.num("schema", f.Schema),
 		w.obj("message",
 			w.str("channel", string(f.Message.Channel)),
@@ -51,9 +52,18 @@ func (f *Facts) walk(k *keyHasher) ast.Value {
 	)
 }
 
-// walker writes items and hashes them. A nil k hashes nothing.
+// walker hashes the fields it visits into k (unless nil) and, with build,
+// returns them as OPA items; without build its items are empty.
 type walker struct {
-	k *keyHasher
+	k     *keyHasher
+	build bool
+}
+
+func (w walker) root(items ...[2]*ast.Term) ast.Value {
+	if !w.build {
+		return nil
+	}
+	return ast.NewObject(items...)
 }
 
 // Kinds of the hash's entries.
@@ -77,6 +87,9 @@ func (w walker) str(key, v string) [2]*ast.Term {
 	if w.k != nil {
 		w.k.str(v)
 	}
+	if !w.build {
+		return [2]*ast.Term{}
+	}
 	return item(key, ast.InternedTerm(v))
 }
 
@@ -84,6 +97,9 @@ func (w walker) num(key string, v int) [2]*ast.Term {
 	w.mark(kindNumber, key)
 	if w.k != nil {
 		w.k.u64(uint64(v))
+	}
+	if !w.build {
+		return [2]*ast.Term{}
 	}
 	return item(key, ast.InternedTerm(v))
 }
@@ -97,6 +113,9 @@ func (w walker) boolean(key string, v bool) [2]*ast.Term {
 		}
 		w.k.u64(b)
 	}
+	if !w.build {
+		return [2]*ast.Term{}
+	}
 	return item(key, ast.InternedTerm(v))
 }
 
@@ -106,25 +125,42 @@ func (w walker) obj(key string, items ...[2]*ast.Term) [2]*ast.Term {
 	if w.k != nil {
 		w.k.u64(uint64(len(items)))
 	}
+	if !w.build {
+		return [2]*ast.Term{}
+	}
 	return item(key, ast.NewTerm(ast.NewObject(items...)))
 }
 
-// arr closes an array whose elements were written already. Elements are
-// objects or strings closed with the key "".
-func (w walker) arr(key string, elems []*ast.Term) [2]*ast.Term {
+// arr closes an array of n elements written already (objects or strings
+// closed with the key ""); elems is nil without build.
+func (w walker) arr(key string, n int, elems []*ast.Term) [2]*ast.Term {
 	w.mark(kindArray, key)
 	if w.k != nil {
-		w.k.u64(uint64(len(elems)))
+		w.k.u64(uint64(n))
+	}
+	if !w.build {
+		return [2]*ast.Term{}
 	}
 	return item(key, ast.ArrayTerm(elems...))
 }
 
-func (w walker) strings(key string, ss []string) [2]*ast.Term {
-	elems := make([]*ast.Term, len(ss))
-	for i, s := range ss {
-		elems[i] = w.str("", s)[1]
+// terms returns n empty slots for an array's elements with build, nil
+// without.
+func (w walker) terms(n int) []*ast.Term {
+	if !w.build {
+		return nil
 	}
-	return w.arr(key, elems)
+	return make([]*ast.Term, n)
+}
+
+func (w walker) strings(key string, ss []string) [2]*ast.Term {
+	elems := w.terms(len(ss))
+	for i, s := range ss {
+		if t := w.str("", s)[1]; elems != nil {
+			elems[i] = t
+		}
+	}
+	return w.arr(key, len(ss), elems)
 }
 
 func item(key string, v *ast.Term) [2]*ast.Term { return ast.Item(ast.InternedTerm(key), v) }
@@ -175,23 +211,26 @@ func (w walker) content(c *ContentFacts) [2]*ast.Term {
 			w.strings("evidence", cat.Evidence),
 		)
 	}
-	phones := make([]*ast.Term, len(c.PhoneNumbers))
+	phones := w.terms(len(c.PhoneNumbers))
 	for i, n := range c.PhoneNumbers {
-		phones[i] = w.obj("",
+		t := w.obj("",
 			w.str("text", n.Text),
 			w.str("e164", n.E164),
 			w.str("region", n.Region),
 		)[1]
+		if phones != nil {
+			phones[i] = t
+		}
 	}
 	return w.obj("content",
 		w.boolean("opt_out_text", c.OptOutText),
 		w.obj("categories", cats...),
-		w.arr("phone_numbers", phones),
+		w.arr("phone_numbers", len(c.PhoneNumbers), phones),
 	)
 }
 
 func (w walker) links(ls []LinkFacts) [2]*ast.Term {
-	out := make([]*ast.Term, len(ls))
+	out := w.terms(len(ls))
 	for i := range ls {
 		l := &ls[i]
 		items := [][2]*ast.Term{
@@ -211,7 +250,9 @@ func (w walker) links(ls []LinkFacts) [2]*ast.Term {
 		if l.SenderRegistered != nil {
 			items = append(items, w.boolean("sender_registered", *l.SenderRegistered))
 		}
-		out[i] = w.obj("", items...)[1]
+		if t := w.obj("", items...)[1]; out != nil {
+			out[i] = t
+		}
 	}
-	return w.arr("links", out)
+	return w.arr("links", len(ls), out)
 }
