@@ -406,3 +406,23 @@ func TestNewRejectsUncitedLimit(t *testing.T) {
 		t.Errorf("New with rate_limit 0 = %v", err)
 	}
 }
+
+// TestCheckUnknownCodeAtEvaluation: a code the load could not see (built at
+// evaluation) is not reported as a decision: the engine could not decide.
+func TestCheckUnknownCodeAtEvaluation(t *testing.T) {
+	src := tinyPolicy("promotional", "promotional")
+	rego := strings.Replace(string(src["global/global.rego"].Data), `"code": "PROMOTIONAL_NOT_ALLOWED"`, `"code": concat("_", ["PROMO", "FORBIDDEN"])`, 1)
+	src["global/global.rego"] = &fstest.MapFile{Data: []byte(rego)}
+	delete(src, "global/global_test.rego")
+	e := newEngine(t, WithPolicies(src))
+	d, err := e.Check(context.Background(), promo())
+	if err == nil || !strings.Contains(err.Error(), "PROMO_FORBIDDEN") || d.Action != Block || !hasCode(d, EngineError) {
+		t.Errorf("Check with a rule reporting PROMO_FORBIDDEN = %s %v, %v; want block ENGINE_ERROR and an error naming it", d.Action, codes(d), err)
+	}
+	// Ham twin: a message the rule does not fire on is decided.
+	m := promo()
+	m.Kind = Transactional
+	if d := mustCheck(t, e, m); d.Action != Allow {
+		t.Errorf("Check(transactional) = %s %v, want allow", d.Action, codes(d))
+	}
+}
