@@ -64,11 +64,11 @@ type packConfig struct {
 // packData is the part of a pack's data.json that Go reads; the rest is for
 // the Rego rules alone.
 type packData struct {
-	TimeZone           string       `json:"time_zone"`
-	RateLimit          *dataRate    `json:"rate_limit"`
-	DuplicateFlood     *dataFlood   `json:"duplicate_flood"`
-	SessionMaxMessages *nonNegative `json:"session_max_messages"`
-	SessionMinutes     *nonNegative `json:"session_minutes"`
+	TimeZone           string       // time_zone
+	RateLimit          *dataRate    // rate_limit
+	DuplicateFlood     *dataFlood   // duplicate_flood
+	SessionMaxMessages *nonNegative // session_max_messages
+	SessionMinutes     *nonNegative // session_minutes
 }
 
 // Files a pack may carry beside its Rego, which Go turns into lookups when
@@ -214,13 +214,21 @@ func readPackConfig(pack *rules.Pack) (pc *packConfig, keywords []terms.Term, er
 		return nil, nil, &rules.PolicyError{File: pack.Name + "/" + file, Msg: err.Error()}
 	}
 	var data packData
-	if pack.Data != nil {
-		b, err := json.Marshal(pack.Data)
-		if err != nil {
-			return fail("data.json", err)
+	for key, dst := range map[string]any{
+		"time_zone": &data.TimeZone, "rate_limit": &data.RateLimit, "duplicate_flood": &data.DuplicateFlood,
+		"session_max_messages": &data.SessionMaxMessages, "session_minutes": &data.SessionMinutes,
+	} {
+		v, ok := pack.Data[key]
+		if !ok {
+			continue
 		}
-		if err := json.Unmarshal(b, &data); err != nil {
-			return fail("data.json", err)
+		// One key at a time, so that the error names it.
+		b, err := json.Marshal(v)
+		if err == nil {
+			err = json.Unmarshal(b, dst)
+		}
+		if err != nil {
+			return fail("data.json", fmt.Errorf("%s: %w", key, err))
 		}
 	}
 	if data.TimeZone != "" {
@@ -229,13 +237,13 @@ func readPackConfig(pack *rules.Pack) (pc *packConfig, keywords []terms.Term, er
 		}
 	}
 	if r := data.RateLimit; r != nil {
-		if pc.limits.rate, err = limit(r.N, r.Window, time.Second, "rate_limit: messages and window_seconds"); err != nil {
-			return fail("data.json", err)
+		if pc.limits.rate, err = limit(r.N, r.Window, time.Second, "messages and window_seconds"); err != nil {
+			return fail("data.json", fmt.Errorf("rate_limit: %w", err))
 		}
 	}
 	if f := data.DuplicateFlood; f != nil {
-		if pc.limits.flood, err = limit(f.N, f.Window, time.Minute, "duplicate_flood: recipients and window_minutes"); err != nil {
-			return fail("data.json", err)
+		if pc.limits.flood, err = limit(f.N, f.Window, time.Minute, "recipients and window_minutes"); err != nil {
+			return fail("data.json", fmt.Errorf("duplicate_flood: %w", err))
 		}
 	}
 	if pack.Kind == rules.KindChannel {
