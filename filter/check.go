@@ -133,12 +133,9 @@ func (c *check) snapshot(key state.Key) (state.Snapshot, error) {
 		}
 		return store.Snapshot(c.ctx, key, now)
 	}
-	var snap state.Snapshot
-	err := c.remote(func(ctx context.Context) (err error) {
-		snap, err = store.Snapshot(ctx, key, now)
-		return err
+	return remote(c, func(ctx context.Context) (state.Snapshot, error) {
+		return store.Snapshot(ctx, key, now)
 	})
-	return snap, err
 }
 
 // consume counts a message in the store under the check's deadline (see
@@ -151,25 +148,25 @@ func (c *check) consume(key state.Key, l state.Limits, fingerprint string) (stat
 		}
 		return store.Consume(c.ctx, key, l, fingerprint, now)
 	}
-	var out state.Outcome
-	err := c.remote(func(ctx context.Context) (err error) {
-		out, err = store.Consume(ctx, key, l, fingerprint, now)
-		return err
+	return remote(c, func(ctx context.Context) (state.Outcome, error) {
+		return store.Consume(ctx, key, l, fingerprint, now)
 	})
-	return out, err
 }
 
 // remote runs one call to a store that is not in memory, waiting for it
 // only until the check's deadline: a client configured with long socket
 // timeouts (go-redis ignores context deadlines on reads by default) must
 // not hold a check past its budget. An abandoned call finishes on its own
-// goroutine. The call must not capture c.
-func (c *check) remote(call func(context.Context) error) error {
+// goroutine, and its result, sent on a channel nobody reads, is dropped.
+// The call must not capture c (it would move every check to the heap).
+func remote[T any](c *check, call func(context.Context) (T, error)) (T, error) {
+	var zero T
 	ctx, err := c.bounded()
 	if err != nil {
-		return err
+		return zero, err
 	}
 	type result struct {
+		v         T
 		err       error
 		recovered any
 	}
@@ -180,16 +177,17 @@ func (c *check) remote(call func(context.Context) error) error {
 				done <- result{recovered: r}
 			}
 		}()
-		done <- result{err: call(ctx)}
+		v, err := call(ctx)
+		done <- result{v: v, err: err}
 	}()
 	select {
 	case r := <-done:
 		if r.recovered != nil {
 			panic(r.recovered) // on the check's goroutine, where settle recovers it
 		}
-		return r.err
+		return r.v, r.err
 	case <-ctx.Done():
-		return ctx.Err()
+		return zero, ctx.Err()
 	}
 }
 
