@@ -23,9 +23,12 @@ import (
 // the stages before it left and writes its own fields, so data flows down
 // only.
 type check struct {
-	e       *Engine
-	p       *policy // nil for a zero Engine
-	m       *Message
+	e *Engine
+	p *policy // nil for a zero Engine
+	// msg is a copy of the message: a pointer to the caller's would move
+	// every message to the heap (the observers retain what the check holds).
+	msg     Message
+	nilMsg  bool // Check(ctx, nil)
 	explain bool // Explain: the exact cache is skipped, the facts are kept
 
 	// The check's one deadline: the caller's, else now + the budget; zero
@@ -85,7 +88,12 @@ func (e *Engine) newCheck(ctx context.Context, m *Message, explain bool) check {
 	if ctx == nil {
 		ctx = context.Background()
 	}
-	c := check{e: e, p: e.policy.Load(), m: m, explain: explain, ctx: ctx, start: time.Now()}
+	c := check{e: e, p: e.policy.Load(), explain: explain, ctx: ctx, start: time.Now()}
+	if m != nil {
+		c.msg = *m
+	} else {
+		c.nilMsg = true
+	}
 	if dl, ok := ctx.Deadline(); ok {
 		c.deadline = dl
 	} else if e.opts.budget > 0 {
@@ -165,6 +173,9 @@ func remote[T any](c *check, call func(context.Context) (T, error)) (T, error) {
 	if err != nil {
 		return zero, err
 	}
+	if ctx.Done() == nil { // no deadline and no cancellation: nothing to wait for
+		return call(ctx)
+	}
 	type result struct {
 		v         T
 		err       error
@@ -195,8 +206,8 @@ func remote[T any](c *check, call func(context.Context) (T, error)) (T, error) {
 // recipient's country, or the message's country), recipient, source address,
 // time and tenant.
 func (c *check) validate() error {
-	m, e := c.m, c.e
-	if m == nil {
+	m, e := &c.msg, c.e
+	if c.nilMsg {
 		return invalid("message", "", "nil message")
 	}
 	switch m.Channel {
@@ -276,7 +287,7 @@ func (c *check) validate() error {
 // state (stage 2) reads the conversation: the message's last_inbound_at,
 // then the store's opt-out, session count and last inbound message.
 func (c *check) state() error {
-	m, conv := c.m, &c.facts.Conversation
+	m, conv := &c.msg, &c.facts.Conversation
 	if !m.LastInboundAt.IsZero() {
 		conv.HasInbound = true
 		conv.InboundAgeMinutes = int(max(c.now.Sub(m.LastInboundAt), 0) / time.Minute)
@@ -313,7 +324,7 @@ func (c *check) exactCache() bool {
 	if c.e.exact == nil || c.explain {
 		return false
 	}
-	c.exactKey = exactKey(c.p, c.m, c.dest, c.now, &c.facts.Conversation)
+	c.exactKey = exactKey(c.p, &c.msg, c.dest, c.now, &c.facts.Conversation)
 	d, ok := c.e.exact.get(c.p, c.exactKey)
 	if ok {
 		c.d, c.d.Cache = d, CacheExact
@@ -327,13 +338,13 @@ var textPool = sync.Pool{New: func() any { return new(textnorm.Text) }}
 // matcher (textnorm: NFKC, case fold, confusables, de-obfuscation).
 func (c *check) normalize() {
 	c.text = textPool.Get().(*textnorm.Text)
-	c.text.Reset(c.m.Body)
+	c.text.Reset(c.msg.Body)
 }
 
 // extract (stage 5) finds what the body contains: the destination's terms,
 // the links and the phone numbers, with the lists they are on.
 func (c *check) extract() {
-	p, m, f := c.p, c.m, &c.facts
+	p, m, f := c.p, &c.msg, &c.facts
 	f.Content = ContentFacts{
 		OptOutText:   hasOptOutText(m.Body),
 		Categories:   categoryFacts(p.matcher(c.dest).MatchText(c.text)),
@@ -357,7 +368,7 @@ func (c *check) extract() {
 // kind, country and registration, the recipient, the source address and
 // the local time at the destination.
 func (c *check) enrich() {
-	p, m, f := c.p, c.m, &c.facts
+	p, m, f := c.p, &c.msg, &c.facts
 	f.Schema = FactsSchema
 	f.Message = MessageFacts{
 		Channel: m.Channel,
@@ -410,7 +421,7 @@ func (c *check) evaluate() error {
 		return err
 	}
 	input := c.facts.walk(walker{build: true})
-	c.findings, err = c.p.set.Eval(ctx, strings.ToLower(c.dest), string(c.m.Channel), input, c.now.Truncate(time.Minute))
+	c.findings, err = c.p.set.Eval(ctx, strings.ToLower(c.dest), string(c.msg.Channel), input, c.now.Truncate(time.Minute))
 	if err != nil {
 		return err
 	}
@@ -502,8 +513,8 @@ func (c *check) settle(err error, recovered any) (Decision, error) {
 		err = fmt.Errorf("%w: %v", ErrPanic, recovered)
 	}
 	d := c.d
-	if c.m != nil {
-		d.ID = c.m.ID
+	if !c.nilMsg {
+		d.ID = c.msg.ID
 	}
 	if err == nil {
 		return d, nil

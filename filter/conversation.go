@@ -218,7 +218,7 @@ func senderStateID(s string) string {
 // with the matching limits' reasons. Decisions that already block or defer
 // count against nothing: they are not sent now.
 func (c *check) count() error {
-	conv, m := c.e.conv, c.m
+	conv, m := c.e.conv, &c.msg
 	if conv == nil || c.d.Action != Allow && c.d.Action != Review {
 		return nil
 	}

@@ -77,7 +77,7 @@ func (e *Engine) Revision() string {
 // check's deadline passed. Check is safe for concurrent use.
 func (e *Engine) Check(ctx context.Context, m *Message) (d Decision, err error) {
 	c := e.newCheck(ctx, m, false)
-	defer func() { d, err = c.finish(err, recover()) }()
+	defer func() { d, err = c.finish(m, err, recover()) }()
 	return Decision{}, c.run()
 }
 
@@ -96,7 +96,7 @@ type Explanation struct {
 func (e *Engine) Explain(ctx context.Context, m *Message) (x Explanation, err error) {
 	c := e.newCheck(ctx, m, true)
 	defer func() {
-		x.Decision, err = c.finish(err, recover())
+		x.Decision, err = c.finish(m, err, recover())
 		x.Facts = c.facts
 		for _, r := range x.Decision.Reasons {
 			if cit, ok := c.p.citation(r.Rule); ok {
@@ -110,14 +110,14 @@ func (e *Engine) Explain(ctx context.Context, m *Message) (x Explanation, err er
 	return Explanation{}, c.run()
 }
 
-// finish settles the check, reports it to the observers and releases what
-// it borrowed. It runs in Check's deferred function and must not panic.
-func (c *check) finish(err error, recovered any) (Decision, error) {
+// finish settles the check of m, reports it to the observers and releases
+// what it borrowed. It runs in Check's deferred function and must not panic.
+func (c *check) finish(m *Message, err error, recovered any) (Decision, error) {
 	d, err := c.settle(err, recovered)
 	if recovered != nil {
 		c.e.obs.panicked(c.e.opts.logger, err)
 	}
-	c.e.obs.checked(c, &d, err)
+	c.e.obs.checked(m, c.dest, c.start, &d, err)
 	c.release()
 	return d, err
 }

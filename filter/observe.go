@@ -139,9 +139,9 @@ func (ob *observer) panicked(l *slog.Logger, err error) {
 	}
 }
 
-// checked reports a settled check to the metrics, the log and the decision
-// log.
-func (ob *observer) checked(c *check, d *Decision, err error) {
+// checked reports a settled check of m (to dest, "" when invalid) to the
+// metrics, the log and the decision log.
+func (ob *observer) checked(m *Message, dest string, start time.Time, d *Decision, err error) {
 	if ob == nil {
 		return
 	}
@@ -160,11 +160,11 @@ func (ob *observer) checked(c *check, d *Decision, err error) {
 	if ob.checks == nil && ob.logW == nil && (ob.logger == nil || kind == "" || kind == "invalid") {
 		return
 	}
-	elapsed := time.Since(c.start)
+	elapsed := time.Since(start)
 	if ob.checks != nil {
-		country := c.dest
-		if country == "" && c.m != nil {
-			country = strings.ToUpper(c.m.Country)
+		country := dest
+		if country == "" && m != nil {
+			country = strings.ToUpper(m.Country)
 		}
 		ob.latency.Observe(elapsed.Seconds())
 		if kind != "" {
@@ -181,7 +181,7 @@ func (ob *observer) checked(c *check, d *Decision, err error) {
 		ob.logger.Warn("check could not decide", "id", d.ID, "kind", kind, "action", d.Action, "error", err)
 	}
 	if ob.logW != nil {
-		ob.logDecision(c.m, d, err, elapsed)
+		ob.logDecision(m, d, err, elapsed)
 	}
 }
 
