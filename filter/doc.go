@@ -47,8 +47,9 @@
 //     the session, rate and flood limits, atomically in the store: a
 //     refusal blocks it (conversation.go).
 //
-// The check has one deadline (the context's, or WithCheckBudget's), and
-// every stage, state store calls included, runs under it. Whatever the
+// The check has one deadline (the context's, or WithCheckBudget's from the
+// first stage that waits), and every stage that waits, state store calls
+// included, runs under it. Whatever the
 // stages end with is settled in one place (check.settle): a decision, or,
 // when they could not decide (an error, a panic, the deadline), the fail
 // mode's. Metrics and the decision log only observe.

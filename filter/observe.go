@@ -132,6 +132,11 @@ func (e *Engine) reported(ev ReloadEvent) {
 	}
 }
 
+// timed reports whether the observer needs each check's latency.
+func (ob *observer) timed() bool {
+	return ob != nil && (ob.checks != nil || ob.logW != nil)
+}
+
 // panicked logs a recovered panic with its stack.
 func (ob *observer) panicked(l *slog.Logger, err error) {
 	if l != nil {
@@ -160,7 +165,10 @@ func (ob *observer) checked(m *Message, dest string, start time.Time, d *Decisio
 	if ob.checks == nil && ob.logW == nil && (ob.logger == nil || kind == "" || kind == "invalid") {
 		return
 	}
-	elapsed := time.Since(start)
+	var elapsed time.Duration
+	if !start.IsZero() {
+		elapsed = time.Since(start)
+	}
 	if ob.checks != nil {
 		country := dest
 		if country == "" && m != nil {

@@ -209,10 +209,12 @@ func WithCacheSizes(exactBytes, factBytes int) Option {
 }
 
 // WithCheckBudget sets the deadline of a check whose context has none
-// (0: DefaultCheckBudget; Off: no deadline). The deadline covers the whole
-// check, state store calls included. A check past its deadline returns an
-// error matching context.DeadlineExceeded and a Decision that follows the
-// fail mode with the reason ENGINE_TIMEOUT.
+// (0: DefaultCheckBudget; Off: no deadline), counted from the first stage
+// that waits (the state store or the policies; the stages before it take
+// microseconds). Every stage that waits, state store calls included, runs
+// under it: a store that does not answer in time is not waited for. A check
+// past its deadline returns an error matching context.DeadlineExceeded and
+// a Decision that follows the fail mode with the reason ENGINE_TIMEOUT.
 func WithCheckBudget(d time.Duration) Option {
 	return func(o *options) { o.budget = d }
 }
