@@ -110,7 +110,6 @@ func newTestEngine(t testing.TB) *filter.Engine {
 	if err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(func() { e.Close() })
 	return e
 }
 

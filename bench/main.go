@@ -176,7 +176,6 @@ func bench(ctx context.Context, o options, log io.Writer) (*report, error) {
 	if err != nil {
 		return nil, err
 	}
-	defer engine.Close()
 	check := func(ctx context.Context, m *filter.Message) (filter.Action, string, error) {
 		d, err := engine.Check(ctx, m)
 		return d.Action, d.Cache, err

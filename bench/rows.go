@@ -244,7 +244,6 @@ func table(ctx context.Context, o options, log io.Writer) (*tableReport, error) 
 		if engine, err = filter.New(filter.WithPolicies(fsys)); err != nil {
 			return nil, err
 		}
-		defer engine.Close()
 		check := func(ctx context.Context, m *filter.Message) (filter.Action, string, error) {
 			d, err := engine.Check(ctx, m)
 			return d.Action, d.Cache, err

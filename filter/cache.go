@@ -10,26 +10,20 @@ import (
 	"github.com/coocood/freecache"
 )
 
-// Decision caches (DESIGN.md pipeline steps 2 and 7).
+// Decision caches (stages exact cache and fact cache, doc.go).
 //
 // The exact cache is keyed by a 128-bit hash of every message field a policy
 // can see, the minute the message is checked in, the age of the last inbound
 // message in minutes, and the policy generation (a new one at every load or
 // reload, so stale entries are never served). The fact cache is keyed by a
-// hash of the encoded facts document and the generation: a new message whose
+// hash of the facts, taken in the walk that builds OPA's input
+// (facts_value.go), and the generation: a new message whose
 // facts were seen before skips OPA. Both hold decisions without their id, in
 // a compact binary form inside freecache, so they put no pressure on the GC
 // and their memory is bounded by their configured size.
 //
 // A cached decision equals the uncached one for the same message, clock and
 // policy revision: everything a decision depends on is in the key.
-
-// Default cache sizes.
-const (
-	DefaultExactCacheBytes = 16 << 20
-	DefaultFactCacheBytes  = 32 << 20
-	minCacheBytes          = 512 << 10 // freecache's floor
-)
 
 // cacheTTL bounds how long an entry lives. Keys already change every minute
 // (they hold the minute), so older entries can only take space.
@@ -41,28 +35,15 @@ const (
 	CacheFacts = "facts"
 )
 
-// WithCacheSizes sets the exact-message and fact cache sizes in bytes. 0
-// keeps a default; a negative size turns that cache off. Sizes below 512 KiB
-// are raised to it.
-func WithCacheSizes(exactBytes, factBytes int) Option {
-	return func(o *options) {
-		o.exactCacheBytes, o.factCacheBytes = exactBytes, factBytes
-	}
-}
-
 // decisionCache is one cache level. A nil *decisionCache caches nothing.
 type decisionCache struct {
 	c *freecache.Cache
 }
 
-func newDecisionCache(size, def int) *decisionCache {
-	switch {
-	case size < 0:
+// newDecisionCache returns a cache of size bytes; nil (off) for 0.
+func newDecisionCache(size int) *decisionCache {
+	if size <= 0 {
 		return nil
-	case size == 0:
-		size = def
-	case size < minCacheBytes:
-		size = minCacheBytes
 	}
 	return &decisionCache{c: freecache.NewCache(size)}
 }
@@ -89,12 +70,6 @@ func (k *keyHasher) str(s string) {
 	k.u64(uint64(len(s)))
 	k.h1.WriteString(s)
 	k.h2.WriteString(s)
-}
-
-func (k *keyHasher) bytes(b []byte) {
-	k.u64(uint64(len(b)))
-	k.h1.Write(b)
-	k.h2.Write(b)
 }
 
 func (k *keyHasher) u64(v uint64) {
@@ -139,17 +114,6 @@ func exactKey(p *policy, m *Message, country string, now time.Time, conv *Conver
 	k.u64(flags)
 	k.u64(uint64(conv.InboundAgeMinutes))
 	k.u64(uint64(conv.SessionMessages))
-	key := k.sum()
-	hasherPool.Put(k)
-	return key
-}
-
-// factKey hashes an encoded facts document.
-func factKey(p *policy, encoded []byte) cacheKey {
-	k := hasherPool.Get().(*keyHasher)
-	k.reset()
-	k.u64(p.generation)
-	k.bytes(encoded)
 	key := k.sum()
 	hasherPool.Put(k)
 	return key

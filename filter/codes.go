@@ -1,7 +1,9 @@
 package filter
 
-// Code is a reason code. The vocabulary is stable: codes are added, never
-// renamed.
+// Code is a reason code. The vocabulary (DESIGN.md) lives here and is
+// stable: codes are added, never renamed. A pack whose rules name a code
+// outside it fails to load, and a reason with an unknown code found at
+// evaluation is an engine error.
 type Code string
 
 // Reason codes (DESIGN.md).
@@ -18,10 +20,18 @@ const (
 	HateContent           Code = "HATE_CONTENT"
 	LoanContent           Code = "LOAN_CONTENT"
 	CryptoContent         Code = "CRYPTO_CONTENT"
+	InvestmentContent     Code = "INVESTMENT_CONTENT"
 	FraudLure             Code = "FRAUD_LURE"
 	PromotionalNotAllowed Code = "PROMOTIONAL_NOT_ALLOWED"
 	MissingOptOutText     Code = "MISSING_OPT_OUT_TEXT"
 	PhoneNumberNotAllowed Code = "PHONE_NUMBER_NOT_ALLOWED"
+	TemplateNotRegistered Code = "TEMPLATE_NOT_REGISTERED"
+
+	// Model and campaigns.
+	SpamSuspected   Code = "SPAM_SUSPECTED"
+	FraudSuspected  Code = "FRAUD_SUSPECTED"
+	ReportedContent Code = "REPORTED_CONTENT"
+	DuplicateFlood  Code = "DUPLICATE_FLOOD"
 
 	// Links and IPs.
 	URLNotAllowed        Code = "URL_NOT_ALLOWED"
@@ -30,6 +40,7 @@ const (
 	PhishingDomain       Code = "PHISHING_DOMAIN"
 	DomainBlocked        Code = "DOMAIN_BLOCKED"
 	IDNHomograph         Code = "IDN_HOMOGRAPH"
+	SuspiciousLink       Code = "SUSPICIOUS_LINK"
 	IPLiteralURL         Code = "IP_LITERAL_URL"
 	SourceIPBlocked      Code = "SOURCE_IP_BLOCKED"
 	SourceCountryBlocked Code = "SOURCE_COUNTRY_BLOCKED"
@@ -47,12 +58,13 @@ const (
 	SessionLimit         Code = "SESSION_LIMIT"
 	OptedOut             Code = "OPTED_OUT"
 	RateLimit            Code = "RATE_LIMIT"
-	DuplicateFlood       Code = "DUPLICATE_FLOOD"
 	BodyTooLong          Code = "BODY_TOO_LONG"
 
-	// EngineError marks the decision the fail mode made when the engine
-	// could not decide (Check also returns the error).
-	EngineError Code = "ENGINE_ERROR"
+	// Engine. EngineError marks the decision the fail mode made when the
+	// engine could not decide (Check also returns the error); EngineTimeout
+	// when it could not decide before the check's deadline.
+	EngineError   Code = "ENGINE_ERROR"
+	EngineTimeout Code = "ENGINE_TIMEOUT"
 )
 
 // DefaultAction is the action a code takes unless its rule says otherwise:
@@ -60,7 +72,7 @@ const (
 // for the rest.
 func (c Code) DefaultAction() Action {
 	switch c {
-	case FraudLure, IPLiteralURL:
+	case FraudLure, IPLiteralURL, SpamSuspected:
 		return Review
 	case QuietHours:
 		return Defer
@@ -74,12 +86,13 @@ var knownCodes = func() map[string]Code {
 	for _, c := range []Code{
 		PoliticalContent, ReligiousContent, GamblingContent, AdultContent, AlcoholContent,
 		TobaccoContent, FirearmsContent, DrugsContent, HateContent, LoanContent, CryptoContent,
-		FraudLure, PromotionalNotAllowed, MissingOptOutText, PhoneNumberNotAllowed,
+		InvestmentContent, FraudLure, PromotionalNotAllowed, MissingOptOutText, PhoneNumberNotAllowed,
+		TemplateNotRegistered, SpamSuspected, FraudSuspected, ReportedContent, DuplicateFlood,
 		URLNotAllowed, URLNotWhitelisted, URLShortener, PhishingDomain, DomainBlocked,
-		IDNHomograph, IPLiteralURL, SourceIPBlocked, SourceCountryBlocked,
+		IDNHomograph, SuspiciousLink, IPLiteralURL, SourceIPBlocked, SourceCountryBlocked,
 		SenderInvalid, SenderOriginMismatch, SenderPremiumRate, SenderIDFormat, SenderNotRegistered,
-		QuietHours, OutsideSessionWindow, SessionLimit, OptedOut, RateLimit, DuplicateFlood,
-		BodyTooLong, EngineError,
+		QuietHours, OutsideSessionWindow, SessionLimit, OptedOut, RateLimit,
+		BodyTooLong, EngineError, EngineTimeout,
 	} {
 		m[string(c)] = c
 	}

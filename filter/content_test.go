@@ -61,7 +61,6 @@ func newContentEngine(t testing.TB) *filter.Engine {
 	if err != nil {
 		t.Fatalf("filter.New: %v", err)
 	}
-	t.Cleanup(func() { e.Close() })
 	return e
 }
 
@@ -84,7 +83,7 @@ func runContentCases(t *testing.T, cases []contentCase) {
 			}
 			if got := contentCodes(x.Decision); got != c.want {
 				t.Errorf("Check(%q to %s) content codes = %q, want %q; categories %+v",
-					c.body, c.country, got, c.want, x.Facts.Content.Categories.Categories)
+					c.body, c.country, got, c.want, x.Facts.Content.Categories)
 			}
 		})
 	}

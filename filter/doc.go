@@ -19,32 +19,53 @@
 //
 // # The pipeline
 //
-// Check runs one way through these steps:
+// Check runs one way through these stages (check.go; one method each, called
+// in this order by check.run):
 //
 //  1. validate: a malformed message is a *ValidationError naming the field;
-//  2. conversation: the message's last_inbound_at and the state store's
-//     snapshot (opt-out, window, session count);
+//     the destination is the recipient's country (or the message's);
+//  2. state: the conversation, from the message's last_inbound_at and the
+//     state store (opt-out, window, session count). It comes before the
+//     exact cache because it is part of what that cache must key on;
 //  3. exact cache: the same message, minute and conversation seen before;
-//  4. facts: the body normalized and matched against the destination's
-//     term lists, links and phone numbers extracted, the sender and the
-//     source IP classified — the input document the policies read
-//     (policies/README.md documents it);
-//  5. fact cache: the same facts seen before;
-//  6. evaluate: one prepared OPA query for the destination and channel
+//  4. normalize: the body's normalized forms, shared by every matcher;
+//  5. extract: the destination's terms, the links and the phone numbers in
+//     the body, and the lists they are on;
+//  6. classify: the place for classifiers over the normalized body (none
+//     yet);
+//  7. enrich: the sender's kind, country and registration, the recipient,
+//     the source address, the local time at the destination;
+//  8. facts: the input document the policies read (policies/README.md
+//     documents it), built as OPA's input value in one walk that also
+//     hashes it for the fact cache;
+//  9. fact cache: the same facts seen before;
+//  10. evaluate: one prepared OPA query for the destination and channel
 //     (global + country + channel rules) with the message time;
-//  7. decide: the strongest action of the reasons (block > defer > review >
-//     allow), every reason with its rule id and citation;
-//  8. count: a message let through counts against the session, rate and
-//     flood limits, atomically in the store; a refusal blocks it.
+//  11. decide: the strongest action of the reasons (block > defer > review >
+//     allow), every reason with its rule id and citation; the decision is
+//     cached at both levels, and a message let through is counted against
+//     the session, rate and flood limits, atomically in the store: a
+//     refusal blocks it (conversation.go).
+//
+// The check has one deadline (the context's, or WithCheckBudget's from the
+// first stage that waits), and every stage that waits, state store calls
+// included, runs under it. Whatever the
+// stages end with is settled in one place (check.settle): a decision, or,
+// when they could not decide (an error, a panic, the deadline), the fail
+// mode's. Metrics and the decision log only observe.
 //
 // A cached decision always equals the one the policies would make for the
-// same message, clock and revision: every input of a decision is in the
-// cache keys, and a new policy revision (Reload, Watch, PollBundle) starts new
-// keys.
+// same message, clock, stored state and revision: every input of a decision
+// is in the cache keys, and a new policy revision (Reload, Watch,
+// PollBundle) starts new keys.
+//
+// Building a revision (packs, matchers, link analyzer, limits, zones) is in
+// revision.go; swapping revisions in reload.go and watch.go.
 //
 // # Concurrency and zero values
 //
-// An Engine is safe for concurrent use; its zero value is not usable (call
-// New). Message, Decision and Reason are plain values. Options apply in
-// order at New; see With* for each.
+// An Engine is safe for concurrent use; its zero value decides nothing
+// (its methods return ErrZeroEngine): call New. Message, Decision and Reason
+// are plain values. Options apply in order at New; see With* for each (all
+// in options.go): zero means the default, Off turns a size or duration off.
 package filter

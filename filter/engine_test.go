@@ -370,3 +370,59 @@ func TestRevisionCoversFeed(t *testing.T) {
 		t.Errorf("revision after restoring the feed = %q, want %q again", third, first)
 	}
 }
+
+// TestNewRejectsUnknownCode: the reason codes are a closed vocabulary, so a
+// pack whose rules name another code does not load.
+func TestNewRejectsUnknownCode(t *testing.T) {
+	src := tinyPolicy("promotional", "promotional")
+	rego := strings.Replace(string(src["global/global.rego"].Data), `"PROMOTIONAL_NOT_ALLOWED"`, `"PROMO_FORBIDDEN"`, 1)
+	src["global/global.rego"] = &fstest.MapFile{Data: []byte(rego)}
+	delete(src, "global/global_test.rego")
+	_, err := New(WithPolicies(src))
+	var pe *rules.PolicyError
+	if !errors.As(err, &pe) || !strings.Contains(err.Error(), "PROMO_FORBIDDEN") {
+		t.Errorf("New with a rule reporting PROMO_FORBIDDEN = %v, want a PolicyError naming it", err)
+	}
+	// Ham twin: the same pack with a code of the vocabulary loads.
+	if _, err := New(WithPolicies(tinyPolicy("promotional", "promotional"))); err != nil {
+		t.Errorf("New with a known code = %v", err)
+	}
+}
+
+// TestNewRejectsUncitedLimit: Go reports RATE_LIMIT with the METADATA of
+// the global pack's limits rule, so a pack that sets a rate limit without
+// that rule does not load.
+func TestNewRejectsUncitedLimit(t *testing.T) {
+	src := tinyPolicy("promotional", "promotional")
+	src["global/data.json"] = &fstest.MapFile{Data: []byte(`{"refused_kinds": ["promotional"], "rate_limit": {"messages": 10, "window_seconds": 60}}`)}
+	_, err := New(WithPolicies(src))
+	var pe *rules.PolicyError
+	if !errors.As(err, &pe) || pe.File != "global/data.json" || !strings.Contains(pe.Msg, "global/rate-limit") {
+		t.Errorf("New with an uncited rate_limit = %v, want a PolicyError on global/data.json naming global/rate-limit", err)
+	}
+	// Ham twin: a rate limit of 0 (none) needs no rule.
+	src["global/data.json"] = &fstest.MapFile{Data: []byte(`{"refused_kinds": ["promotional"], "rate_limit": {"messages": 0, "window_seconds": 60}}`)}
+	if _, err := New(WithPolicies(src)); err != nil {
+		t.Errorf("New with rate_limit 0 = %v", err)
+	}
+}
+
+// TestCheckUnknownCodeAtEvaluation: a code the load could not see (built at
+// evaluation) is not reported as a decision: the engine could not decide.
+func TestCheckUnknownCodeAtEvaluation(t *testing.T) {
+	src := tinyPolicy("promotional", "promotional")
+	rego := strings.Replace(string(src["global/global.rego"].Data), `"code": "PROMOTIONAL_NOT_ALLOWED"`, `"code": concat("_", ["PROMO", "FORBIDDEN"])`, 1)
+	src["global/global.rego"] = &fstest.MapFile{Data: []byte(rego)}
+	delete(src, "global/global_test.rego")
+	e := newEngine(t, WithPolicies(src))
+	d, err := e.Check(context.Background(), promo())
+	if err == nil || !strings.Contains(err.Error(), "PROMO_FORBIDDEN") || d.Action != Block || !hasCode(d, EngineError) {
+		t.Errorf("Check with a rule reporting PROMO_FORBIDDEN = %s %v, %v; want block ENGINE_ERROR and an error naming it", d.Action, codes(d), err)
+	}
+	// Ham twin: a message the rule does not fire on is decided.
+	m := promo()
+	m.Kind = Transactional
+	if d := mustCheck(t, e, m); d.Action != Allow {
+		t.Errorf("Check(transactional) = %s %v, want allow", d.Action, codes(d))
+	}
+}

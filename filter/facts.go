@@ -2,10 +2,8 @@ package filter
 
 import (
 	"encoding/json"
-	"net/netip"
 	"strings"
 	"time"
-	"unicode/utf8"
 
 	"github.com/msgfilter/msgfilter/geo"
 	"github.com/msgfilter/msgfilter/internal/bodyphones"
@@ -36,13 +34,8 @@ type Facts struct {
 // out of the policies' input: no rule needs it, and it would make every
 // message's facts unique, defeating the fact cache.
 type RecipientFacts struct {
-	E164       string         `json:"-"` // for the state store
 	Country    string         `json:"country"`
 	NumberType geo.NumberType `json:"number_type"`
-}
-
-func recipientFacts(r geo.Recipient) RecipientFacts {
-	return RecipientFacts{E164: r.E164, Country: r.Country, NumberType: r.NumberType}
 }
 
 // SenderFacts classify the sender (see geo.Sender).
@@ -67,9 +60,34 @@ type SourceFacts struct {
 	IP string `json:"ip,omitempty"`
 }
 
-// LinkFacts describe one link of the body (see links.Link).
+// LinkFacts describe one link of the body.
 type LinkFacts struct {
-	links.Link
+	// URL is the link exactly as written in the body.
+	URL string `json:"url"`
+	// Host is the IDNA ASCII form, lower case; IP literals in canonical form.
+	Host string `json:"host"`
+	// UnicodeHost is Host with punycode labels decoded.
+	UnicodeHost string `json:"unicode_host"`
+	// Domain is the registrable domain (eTLD+1, ASCII) or, for an IP literal
+	// or a bare public suffix, the host itself.
+	Domain string `json:"domain"`
+	// IPLiteral is set when the host is an IPv4 or IPv6 address, including
+	// the numeric forms browsers read as IPv4 ("http://3221225985/").
+	IPLiteral bool `json:"ip_literal"`
+	// Shortener is set when the host is, or is below, a URL shortener.
+	Shortener bool `json:"shortener"`
+	// Punycode is set when any label of Host starts with "xn--".
+	Punycode bool `json:"punycode"`
+	// MixedScript is set when one label mixes scripts, such as Latin and
+	// Cyrillic, other than the mixes Japanese, Chinese and Korean use.
+	MixedScript bool `json:"mixed_script"`
+	// Userinfo is set when the link carries a user name before '@', as in
+	// "https://paypal.com@evil.example"; Host is then the real host.
+	Userinfo bool `json:"userinfo"`
+	// HomographOf is the protected brand domain the link imitates, or "".
+	HomographOf string `json:"homograph_of"`
+	// Phishing is set when the host is on the phishing feed.
+	Phishing bool `json:"phishing"`
 	// Blocked is true when the link's domain, or a parent of its host, is
 	// on the global, destination or tenant blocked_domains list.
 	Blocked bool `json:"blocked"`
@@ -77,6 +95,14 @@ type LinkFacts struct {
 	// sender_domains registry: whether the link's domain is registered for
 	// this sender. Absent without a registry.
 	SenderRegistered *bool `json:"sender_registered,omitempty"`
+}
+
+func linkFacts(l links.Link) LinkFacts {
+	return LinkFacts{
+		URL: l.URL, Host: l.Host, UnicodeHost: l.UnicodeHost, Domain: l.Domain,
+		IPLiteral: l.IPLiteral, Shortener: l.Shortener, Punycode: l.Punycode, MixedScript: l.MixedScript,
+		Userinfo: l.Userinfo, HomographOf: l.HomographOf, Phishing: l.Phishing,
+	}
 }
 
 // MessageFacts are the message's own fields that rules may branch on.
@@ -105,12 +131,63 @@ type ContentFacts struct {
 	// (a STOP keyword).
 	OptOutText bool `json:"opt_out_text"`
 	// Categories are the term categories found in the body with the
-	// destination's term lists (global + country), each with its score
-	// (the sum of the weights of the distinct terms found; 2 or more is a
-	// signal on its own), the terms and the evidence as written.
-	Categories terms.Result `json:"categories"`
+	// destination's term lists (global + country).
+	Categories Categories `json:"categories"`
 	// PhoneNumbers are the valid phone numbers written in the body.
-	PhoneNumbers []bodyphones.Number `json:"phone_numbers"`
+	PhoneNumbers []PhoneNumberFacts `json:"phone_numbers"`
+}
+
+// Categories are term categories by name. Its JSON form is an object, {}
+// when there are none.
+type Categories map[string]CategoryFacts
+
+// MarshalJSON writes {} for no categories.
+func (c Categories) MarshalJSON() ([]byte, error) {
+	if c == nil {
+		return []byte("{}"), nil
+	}
+	return json.Marshal(map[string]CategoryFacts(c))
+}
+
+// CategoryFacts is one term category found in the body.
+type CategoryFacts struct {
+	// Score is the sum of the weights of the distinct terms found; 2 or
+	// more is a signal on its own.
+	Score int `json:"score"`
+	// Terms are the terms found, as written in their lists, sorted.
+	Terms []string `json:"terms"`
+	// Evidence[i] is the text of the body where Terms[i] was found first.
+	Evidence []string `json:"evidence"`
+}
+
+func categoryFacts(r terms.Result) Categories {
+	if len(r.Categories) == 0 {
+		return nil
+	}
+	out := make(Categories, len(r.Categories))
+	for name, c := range r.Categories {
+		out[name] = CategoryFacts(c)
+	}
+	return out
+}
+
+// PhoneNumberFacts is a phone number written in the body.
+type PhoneNumberFacts struct {
+	// Text is the number as written.
+	Text string `json:"text"`
+	// E164 is the number in E.164 form, "+971501234567".
+	E164 string `json:"e164"`
+	// Region is the ISO 3166-1 alpha-2 region of the number ("AE"), or
+	// "001" for non-geographic numbers.
+	Region string `json:"region"`
+}
+
+func phoneFacts(ns []bodyphones.Number) []PhoneNumberFacts {
+	out := make([]PhoneNumberFacts, len(ns)) // [] rather than null: rules iterate it
+	for i, n := range ns {
+		out[i] = PhoneNumberFacts{Text: n.Text, E164: n.E164, Region: n.Region}
+	}
+	return out
 }
 
 // ConversationFacts describe the recipient's side of the conversation.
@@ -129,69 +206,6 @@ type ConversationFacts struct {
 	// once it reached the channel's session_max_messages; 0 below it, so
 	// that a conversation's facts repeat and the caches work.
 	SessionMessages int `json:"session_messages"`
-	// OverLimits names the limits ("session", "rate", "flood") the store's
-	// atomic count refused after the policies let the message through; empty
-	// otherwise. See filter/state.go.
-	OverLimits []string `json:"over_limits,omitempty"`
-}
-
-// messageConversation is the conversation as the message itself tells it
-// (its last_inbound_at); the state store may add to it.
-func messageConversation(m *Message, now time.Time) ConversationFacts {
-	if m.LastInboundAt.IsZero() {
-		return ConversationFacts{}
-	}
-	age := max(now.Sub(m.LastInboundAt), 0)
-	return ConversationFacts{HasInbound: true, InboundAgeMinutes: int(age / time.Minute)}
-}
-
-// buildFacts derives the facts of a validated message, but for the
-// conversation (see messageConversation and the state store).
-func (e *Engine) buildFacts(p *policy, m *Message, country string, rcpt RecipientFacts, src netip.Addr, now time.Time) Facts {
-	tn := e.opts.tenants[m.Tenant]
-	dest := p.lookups[country]
-	global := p.lookups[""]
-	f := Facts{
-		Schema: FactsSchema,
-		Message: MessageFacts{
-			Channel: m.Channel,
-			Kind:    m.Kind,
-			Country: country,
-			Tenant:  m.Tenant,
-			Length:  utf8.RuneCountInString(m.Body),
-		},
-		Time:      timeFacts(now, p.zone(country)),
-		Sender:    SenderFacts{Sender: e.numbers.Sender(m.Sender)},
-		Recipient: rcpt,
-		Content: ContentFacts{
-			OptOutText:   hasOptOutText(m.Body),
-			Categories:   p.matcher(country).Match(m.Body),
-			PhoneNumbers: p.phones.Find(m.Body, country),
-		},
-		Links: []LinkFacts{}, // [] rather than null: rules iterate it
-	}
-	if f.Content.PhoneNumbers == nil {
-		f.Content.PhoneNumbers = []bodyphones.Number{}
-	}
-	f.Sender.Registered = registered(f.Sender.Sender, dest.senders, tn)
-	if src.IsValid() {
-		f.Source = SourceFacts{Present: true, IPInfo: p.ipdb.Lookup(src)}
-		if global.blockedNetworks.Contains(src) || dest.blockedNetworks.Contains(src) ||
-			tn != nil && tn.blockedNetworks.Contains(src) {
-			f.Source.Blocked, f.Source.IP = true, src.String()
-		}
-	}
-	for _, l := range p.links.Analyze(m.Body) {
-		lf := LinkFacts{Link: l}
-		lf.Blocked = domainListed(l.Host, global.blockedDomains) || domainListed(l.Host, dest.blockedDomains) ||
-			tn != nil && domainListed(l.Host, tn.blockedDomains)
-		if dest.senderDomains != nil {
-			ok := domainListed(l.Host, dest.senderDomains[senderHeader(m.Sender)])
-			lf.SenderRegistered = &ok
-		}
-		f.Links = append(f.Links, lf)
-	}
-	return f
 }
 
 func timeFacts(now time.Time, loc *time.Location) TimeFacts {
@@ -203,12 +217,6 @@ func timeFacts(now time.Time, loc *time.Location) TimeFacts {
 		Minute:  t.Hour()*60 + t.Minute(),
 		Zone:    loc.String(),
 	}
-}
-
-// encode returns the facts as canonical JSON (struct fields in declaration
-// order, map keys sorted): equal facts give equal bytes.
-func (f *Facts) encode() ([]byte, error) {
-	return json.Marshal(f)
 }
 
 // registered reports whether an alphanumeric or short-code sender is in the

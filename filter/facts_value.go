@@ -1,148 +1,258 @@
 package filter
 
 import (
+	"slices"
+
 	"github.com/open-policy-agent/opa/v1/ast"
 )
 
-// value builds the facts as the OPA input value directly. It is what
-// decoding the facts' JSON gives (TestFactsValueMatchesJSON holds the two
-// together), without the JSON round trip, which cost a sixth of an uncached
-// check.
-func (f *Facts) value() ast.Value {
-	return ast.NewObject(
-		item("schema", ast.InternedTerm(f.Schema)),
-		item("message", ast.NewTerm(ast.NewObject(
-			item("channel", str(string(f.Message.Channel))),
-			item("kind", str(string(f.Message.Kind))),
-			item("country", str(f.Message.Country)),
-			item("tenant", str(f.Message.Tenant)),
-			item("length", ast.InternedTerm(f.Message.Length)),
-		))),
-		item("time", ast.NewTerm(ast.NewObject(
-			item("local", str(f.Time.Local)),
-			item("date", str(f.Time.Date)),
-			item("weekday", str(f.Time.Weekday)),
-			item("minute", ast.InternedTerm(f.Time.Minute)),
-			item("zone", str(f.Time.Zone)),
-		))),
-		item("sender", f.senderTerm()),
-		item("recipient", ast.NewTerm(ast.NewObject(
-			item("country", str(f.Recipient.Country)),
-			item("number_type", str(string(f.Recipient.NumberType))),
-		))),
-		item("source", f.sourceTerm()),
-		item("content", f.contentTerm()),
-		item("links", f.linksTerm()),
-		item("conversation", f.conversationTerm()),
+// walk visits every field the policies see, in one place: with w.k set it
+// hashes each into w.k (the fact cache's key), with w.build it builds OPA's
+// input value (nil otherwise). Because the key and the value come from the
+// same walk, nothing the policies see can be missing from the key. A check
+// walks once to hash and, only when the fact cache misses, again to build:
+// a hit allocates nothing here. The value is what decoding the facts' JSON
+// gives (TestFactsValueMatchesJSON holds the two together), without a JSON
+// round trip.
+//
+// The hash is a postfix encoding: each leaf writes its kind, name and value,
+// each object or array its kind, name and length after its members, so two
+// different documents never hash the same input.
+func (f *Facts) walk(w walker) ast.Value {
+	return w.root(
+		w.num("schema", f.Schema),
+		w.obj("message",
+			w.str("channel", string(f.Message.Channel)),
+			w.str("kind", string(f.Message.Kind)),
+			w.str("country", f.Message.Country),
+			w.str("tenant", f.Message.Tenant),
+			w.num("length", f.Message.Length),
+		),
+		w.obj("time",
+			w.str("local", f.Time.Local),
+			w.str("date", f.Time.Date),
+			w.str("weekday", f.Time.Weekday),
+			w.num("minute", f.Time.Minute),
+			w.str("zone", f.Time.Zone),
+		),
+		w.sender(&f.Sender),
+		w.obj("recipient",
+			w.str("country", f.Recipient.Country),
+			w.str("number_type", string(f.Recipient.NumberType)),
+		),
+		w.source(&f.Source),
+		w.content(&f.Content),
+		w.links(f.Links),
+		w.obj("conversation",
+			w.boolean("has_inbound", f.Conversation.HasInbound),
+			w.num("inbound_age_minutes", f.Conversation.InboundAgeMinutes),
+			w.boolean("opted_out", f.Conversation.OptedOut),
+			w.num("session_messages", f.Conversation.SessionMessages),
+		),
 	)
+}
+
+// walker hashes the fields it visits into k (unless nil) and, with build,
+// returns them as OPA items; without build its items are empty.
+type walker struct {
+	k     *keyHasher
+	build bool
+}
+
+func (w walker) root(items ...[2]*ast.Term) ast.Value {
+	if !w.build {
+		return nil
+	}
+	return ast.NewObject(items...)
+}
+
+// Kinds of the hash's entries.
+const (
+	kindString = iota + 1
+	kindNumber
+	kindBool
+	kindObject
+	kindArray
+)
+
+func (w walker) mark(kind uint64, key string) {
+	if w.k != nil {
+		w.k.u64(kind)
+		w.k.str(key)
+	}
+}
+
+func (w walker) str(key, v string) [2]*ast.Term {
+	w.mark(kindString, key)
+	if w.k != nil {
+		w.k.str(v)
+	}
+	if !w.build {
+		return [2]*ast.Term{}
+	}
+	return item(key, ast.InternedTerm(v))
+}
+
+func (w walker) num(key string, v int) [2]*ast.Term {
+	w.mark(kindNumber, key)
+	if w.k != nil {
+		w.k.u64(uint64(v))
+	}
+	if !w.build {
+		return [2]*ast.Term{}
+	}
+	return item(key, ast.InternedTerm(v))
+}
+
+func (w walker) boolean(key string, v bool) [2]*ast.Term {
+	w.mark(kindBool, key)
+	if w.k != nil {
+		b := uint64(0)
+		if v {
+			b = 1
+		}
+		w.k.u64(b)
+	}
+	if !w.build {
+		return [2]*ast.Term{}
+	}
+	return item(key, ast.InternedTerm(v))
+}
+
+// obj closes an object whose items were written (and hashed) already.
+func (w walker) obj(key string, items ...[2]*ast.Term) [2]*ast.Term {
+	w.mark(kindObject, key)
+	if w.k != nil {
+		w.k.u64(uint64(len(items)))
+	}
+	if !w.build {
+		return [2]*ast.Term{}
+	}
+	return item(key, ast.NewTerm(ast.NewObject(items...)))
+}
+
+// arr closes an array of n elements written already (objects or strings
+// closed with the key ""); elems is nil without build.
+func (w walker) arr(key string, n int, elems []*ast.Term) [2]*ast.Term {
+	w.mark(kindArray, key)
+	if w.k != nil {
+		w.k.u64(uint64(n))
+	}
+	if !w.build {
+		return [2]*ast.Term{}
+	}
+	return item(key, ast.ArrayTerm(elems...))
+}
+
+// terms returns n empty slots for an array's elements with build, nil
+// without.
+func (w walker) terms(n int) []*ast.Term {
+	if !w.build {
+		return nil
+	}
+	return make([]*ast.Term, n)
+}
+
+func (w walker) strings(key string, ss []string) [2]*ast.Term {
+	elems := w.terms(len(ss))
+	for i, s := range ss {
+		if t := w.str("", s)[1]; elems != nil {
+			elems[i] = t
+		}
+	}
+	return w.arr(key, len(ss), elems)
 }
 
 func item(key string, v *ast.Term) [2]*ast.Term { return ast.Item(ast.InternedTerm(key), v) }
 
-func str(s string) *ast.Term { return ast.InternedTerm(s) }
-
-func boolean(b bool) *ast.Term { return ast.InternedTerm(b) }
-
-func stringArray(ss []string) *ast.Term {
-	terms := make([]*ast.Term, len(ss))
-	for i, s := range ss {
-		terms[i] = str(s)
-	}
-	return ast.ArrayTerm(terms...)
-}
-
-func (f *Facts) senderTerm() *ast.Term {
-	s := f.Sender
+func (w walker) sender(s *SenderFacts) [2]*ast.Term {
 	items := [][2]*ast.Term{
-		item("raw", str(s.Raw)),
-		item("kind", str(string(s.Kind))),
-		item("country", str(s.Country)),
-		item("number_type", str(string(s.NumberType))),
-		item("valid", boolean(s.Valid)),
-		item("reason", str(s.Reason)),
+		w.str("raw", s.Raw),
+		w.str("kind", string(s.Kind)),
+		w.str("country", s.Country),
+		w.str("number_type", string(s.NumberType)),
+		w.boolean("valid", s.Valid),
+		w.str("reason", s.Reason),
 	}
 	if s.Registered != nil {
-		items = append(items, item("registered", boolean(*s.Registered)))
+		items = append(items, w.boolean("registered", *s.Registered))
 	}
-	return ast.NewTerm(ast.NewObject(items...))
+	return w.obj("sender", items...)
 }
 
-func (f *Facts) sourceTerm() *ast.Term {
-	s := f.Source
+func (w walker) source(s *SourceFacts) [2]*ast.Term {
 	items := [][2]*ast.Term{
-		item("present", boolean(s.Present)),
-		item("country", str(s.Country)),
-		item("asn", ast.InternedTerm(int(s.ASN))),
-		item("reserved", boolean(s.Reserved)),
-		item("found", boolean(s.Found)),
-		item("blocked", boolean(s.Blocked)),
+		w.boolean("present", s.Present),
+		w.str("country", s.Country),
+		w.num("asn", int(s.ASN)),
+		w.boolean("reserved", s.Reserved),
+		w.boolean("found", s.Found),
+		w.boolean("blocked", s.Blocked),
 	}
 	if s.IP != "" {
-		items = append(items, item("ip", str(s.IP)))
+		items = append(items, w.str("ip", s.IP))
 	}
-	return ast.NewTerm(ast.NewObject(items...))
+	return w.obj("source", items...)
 }
 
-func (f *Facts) contentTerm() *ast.Term {
-	c := f.Content
-	cats := make([][2]*ast.Term, 0, len(c.Categories.Categories))
-	for name, cat := range c.Categories.Categories {
-		cats = append(cats, item(name, ast.NewTerm(ast.NewObject(
-			item("score", ast.InternedTerm(cat.Score)),
-			item("terms", stringArray(cat.Terms)),
-			item("evidence", stringArray(cat.Evidence)),
-		))))
+func (w walker) content(c *ContentFacts) [2]*ast.Term {
+	// Categories in name order: the hash must not depend on map order.
+	names := make([]string, 0, len(c.Categories))
+	for name := range c.Categories {
+		names = append(names, name)
 	}
-	phones := make([]*ast.Term, len(c.PhoneNumbers))
+	slices.Sort(names)
+	cats := make([][2]*ast.Term, len(names))
+	for i, name := range names {
+		cat := c.Categories[name]
+		cats[i] = w.obj(name,
+			w.num("score", cat.Score),
+			w.strings("terms", cat.Terms),
+			w.strings("evidence", cat.Evidence),
+		)
+	}
+	phones := w.terms(len(c.PhoneNumbers))
 	for i, n := range c.PhoneNumbers {
-		phones[i] = ast.NewTerm(ast.NewObject(
-			item("text", str(n.Text)),
-			item("e164", str(n.E164)),
-			item("region", str(n.Region)),
-		))
+		t := w.obj("",
+			w.str("text", n.Text),
+			w.str("e164", n.E164),
+			w.str("region", n.Region),
+		)[1]
+		if phones != nil {
+			phones[i] = t
+		}
 	}
-	return ast.NewTerm(ast.NewObject(
-		item("opt_out_text", boolean(c.OptOutText)),
-		item("categories", ast.NewTerm(ast.NewObject(cats...))),
-		item("phone_numbers", ast.ArrayTerm(phones...)),
-	))
+	return w.obj("content",
+		w.boolean("opt_out_text", c.OptOutText),
+		w.obj("categories", cats...),
+		w.arr("phone_numbers", len(c.PhoneNumbers), phones),
+	)
 }
 
-func (f *Facts) linksTerm() *ast.Term {
-	out := make([]*ast.Term, len(f.Links))
-	for i, l := range f.Links {
+func (w walker) links(ls []LinkFacts) [2]*ast.Term {
+	out := w.terms(len(ls))
+	for i := range ls {
+		l := &ls[i]
 		items := [][2]*ast.Term{
-			item("url", str(l.URL)),
-			item("host", str(l.Host)),
-			item("unicode_host", str(l.UnicodeHost)),
-			item("domain", str(l.Domain)),
-			item("ip_literal", boolean(l.IPLiteral)),
-			item("shortener", boolean(l.Shortener)),
-			item("punycode", boolean(l.Punycode)),
-			item("mixed_script", boolean(l.MixedScript)),
-			item("userinfo", boolean(l.Userinfo)),
-			item("homograph_of", str(l.HomographOf)),
-			item("phishing", boolean(l.Phishing)),
-			item("blocked", boolean(l.Blocked)),
+			w.str("url", l.URL),
+			w.str("host", l.Host),
+			w.str("unicode_host", l.UnicodeHost),
+			w.str("domain", l.Domain),
+			w.boolean("ip_literal", l.IPLiteral),
+			w.boolean("shortener", l.Shortener),
+			w.boolean("punycode", l.Punycode),
+			w.boolean("mixed_script", l.MixedScript),
+			w.boolean("userinfo", l.Userinfo),
+			w.str("homograph_of", l.HomographOf),
+			w.boolean("phishing", l.Phishing),
+			w.boolean("blocked", l.Blocked),
 		}
 		if l.SenderRegistered != nil {
-			items = append(items, item("sender_registered", boolean(*l.SenderRegistered)))
+			items = append(items, w.boolean("sender_registered", *l.SenderRegistered))
 		}
-		out[i] = ast.NewTerm(ast.NewObject(items...))
+		if t := w.obj("", items...)[1]; out != nil {
+			out[i] = t
+		}
 	}
-	return ast.ArrayTerm(out...)
-}
-
-func (f *Facts) conversationTerm() *ast.Term {
-	c := f.Conversation
-	items := [][2]*ast.Term{
-		item("has_inbound", boolean(c.HasInbound)),
-		item("inbound_age_minutes", ast.InternedTerm(c.InboundAgeMinutes)),
-		item("opted_out", boolean(c.OptedOut)),
-		item("session_messages", ast.InternedTerm(c.SessionMessages)),
-	}
-	if len(c.OverLimits) > 0 {
-		items = append(items, item("over_limits", stringArray(c.OverLimits)))
-	}
-	return ast.NewTerm(ast.NewObject(items...))
+	return w.arr("links", len(ls), out)
 }

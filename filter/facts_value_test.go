@@ -3,14 +3,13 @@ package filter
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"testing"
 
 	"github.com/open-policy-agent/opa/v1/ast"
-
-	"github.com/msgfilter/msgfilter/internal/bodyphones"
 )
 
-// TestFactsValueMatchesJSON holds Facts.value to what decoding the facts'
+// TestFactsValueMatchesJSON holds Facts.walk to what decoding the facts'
 // JSON gives, for every message of the test corpus: rules must see the
 // document policies/README.md documents.
 func TestFactsValueMatchesJSON(t *testing.T) {
@@ -20,8 +19,7 @@ func TestFactsValueMatchesJSON(t *testing.T) {
 	extra.Sender.Registered = &registered
 	extra.Source = SourceFacts{Present: true, Blocked: true, IP: "203.0.113.9"}
 	extra.Links = []LinkFacts{{SenderRegistered: &unregistered}}
-	extra.Conversation.OverLimits = []string{"session"}
-	extra.Content.PhoneNumbers = []bodyphones.Number{{Text: "04 123 4567", E164: "+97141234567", Region: "AE"}}
+	extra.Content.PhoneNumbers = []PhoneNumberFacts{{Text: "04 123 4567", E164: "+97141234567", Region: "AE"}}
 	checked := 0
 	facts := []Facts{extra}
 	for _, m := range corpusMessages(t) {
@@ -33,7 +31,7 @@ func TestFactsValueMatchesJSON(t *testing.T) {
 	}
 	for i := range facts {
 		f := &facts[i]
-		encoded, err := f.encode()
+		encoded, err := json.Marshal(f)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -41,12 +39,48 @@ func TestFactsValueMatchesJSON(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if got := f.value(); got.Compare(want) != 0 {
+		if got := f.walk(walker{build: true}); got.Compare(want) != 0 {
 			t.Fatalf("facts value\n%v\nwant (from JSON)\n%v", got, want)
 		}
 		checked++
 	}
 	if checked < 100 {
 		t.Fatalf("only %d facts documents compared", checked)
+	}
+}
+
+// TestFactKeyFollowsValue: the fact cache's key, hashed by the walk that
+// builds OPA's input, is equal for equal inputs and differs for different
+// ones, over every facts document of the test corpus.
+func TestFactKeyFollowsValue(t *testing.T) {
+	e := newEngine(t, WithCacheSizes(Off, Off))
+	byKey := map[cacheKey]ast.Value{}
+	key := func(f *Facts) cacheKey {
+		var k keyHasher
+		k.reset()
+		f.walk(walker{k: &k})
+		return k.sum()
+	}
+	for _, m := range corpusMessages(t) {
+		x, err := e.Explain(context.Background(), &m)
+		if err != nil {
+			continue
+		}
+		v := x.Facts.walk(walker{build: true})
+		k := key(&x.Facts)
+		if prev, ok := byKey[k]; ok && prev.Compare(v) != 0 {
+			t.Fatalf("%s: two different facts documents share a key:\n%v\n%v", m.ID, prev, v)
+		}
+		byKey[k] = v
+	}
+	seen := map[string]cacheKey{}
+	for k, v := range byKey {
+		if other, ok := seen[v.String()]; ok && other != k {
+			t.Fatalf("equal facts documents have two keys: %v", v)
+		}
+		seen[v.String()] = k
+	}
+	if len(byKey) < 100 {
+		t.Fatalf("only %d distinct facts documents", len(byKey))
 	}
 }

@@ -20,7 +20,9 @@ import (
 	dto "github.com/prometheus/client_model/go"
 
 	"github.com/msgfilter/msgfilter/geo"
+	"github.com/msgfilter/msgfilter/geo/countrydb"
 	"github.com/msgfilter/msgfilter/rules"
+	"github.com/msgfilter/msgfilter/state"
 )
 
 // tinyPolicy is a one-rule policy source that refuses one message kind, with
@@ -174,7 +176,7 @@ func TestReloadRefusesBrokenSets(t *testing.T) {
 func writeGeoDB(t *testing.T, path, cc string) {
 	t.Helper()
 	var buf bytes.Buffer
-	if _, err := geo.BuildFromCSV(&buf, strings.NewReader("8.8.8.0,8.8.8.255,"+cc+"\n")); err != nil {
+	if _, err := countrydb.FromCSV(&buf, strings.NewReader("8.8.8.0,8.8.8.255,"+cc+"\n")); err != nil {
 		t.Fatal(err)
 	}
 	if err := os.WriteFile(path, buf.Bytes(), 0o644); err != nil {
@@ -279,19 +281,45 @@ type panicWriter struct{}
 
 func (panicWriter) Write([]byte) (int, error) { panic("disk on fire") }
 
+// panicStore is a state store whose reads panic, as a faulty custom store
+// might.
+type panicStore struct{ state.Store }
+
+func (panicStore) Snapshot(context.Context, state.Key, time.Time) (state.Snapshot, error) {
+	panic("store on fire")
+}
+
+func TestZeroEngine(t *testing.T) {
+	var zero Engine // not made by New
+	d, err := zero.Check(context.Background(), promo())
+	if !errors.Is(err, ErrZeroEngine) || d.Action != Block || d.ID != "p1" || len(d.Reasons) != 1 || d.Reasons[0].Code != EngineError {
+		t.Errorf("zero Engine Check = %+v, %v; want block with ENGINE_ERROR and ErrZeroEngine", d, err)
+	}
+	x, err := zero.Explain(context.Background(), promo())
+	if !errors.Is(err, ErrZeroEngine) || x.Decision.Action != Block {
+		t.Errorf("zero Engine Explain = %+v, %v; want block and ErrZeroEngine", x.Decision, err)
+	}
+	if _, err := zero.Inbound(context.Background(), stateInbound(SMS, "STOP", tuesday)); !errors.Is(err, ErrZeroEngine) {
+		t.Errorf("zero Engine Inbound = %v, want ErrZeroEngine", err)
+	}
+	if err := zero.Reload(context.Background(), policyA); !errors.Is(err, ErrZeroEngine) {
+		t.Errorf("zero Engine Reload = %v, want ErrZeroEngine", err)
+	}
+	if err := zero.Rollback(); !errors.Is(err, ErrZeroEngine) {
+		t.Errorf("zero Engine Rollback = %v, want ErrZeroEngine", err)
+	}
+}
+
 func TestCheckRecoversPanics(t *testing.T) {
-	var zero Engine // not made by New: every stage dereferences nil
-	empty := promo()
-	empty.Body = "" // the zero Engine's body cap is 0 bytes
-	d, err := zero.Check(context.Background(), empty)
-	if !errors.Is(err, ErrPanic) || d.Action != Block || d.ID != "p1" || len(d.Reasons) != 1 || d.Reasons[0].Code != EngineError {
-		t.Errorf("zero Engine Check = %+v, %v; want block with ENGINE_ERROR and ErrPanic", d, err)
+	for _, mode := range []FailMode{FailClosed, FailOpen} {
+		e := newEngine(t, WithPolicies(policyA), WithStore(panicStore{}), WithFailMode(mode))
+		d, err := e.Check(context.Background(), promo())
+		want := map[FailMode]Action{FailClosed: Block, FailOpen: Allow}[mode]
+		if !errors.Is(err, ErrPanic) || d.Action != want || d.ID != "p1" || len(d.Reasons) != 1 || d.Reasons[0].Code != EngineError {
+			t.Errorf("Check with a panicking store, fail mode %v = %+v, %v; want %s with ENGINE_ERROR and ErrPanic", mode, d, err, want)
+		}
 	}
-	x, err := zero.Explain(context.Background(), empty)
-	if !errors.Is(err, ErrPanic) || x.Decision.Action != Block {
-		t.Errorf("zero Engine Explain = %+v, %v; want block and ErrPanic", x.Decision, err)
-	}
-	e := newEngine(t, WithPolicies(policyA), WithDecisionLog(panicWriter{}, true))
+	e := newEngine(t, WithPolicies(policyA), WithDecisionLog(panicWriter{}))
 	if d := mustCheck(t, e, promo()); d.Action != Block {
 		t.Errorf("with a panicking decision log Check = %s, want block", d.Action)
 	}
@@ -391,7 +419,7 @@ func TestConcurrentChecksDuringReloads(t *testing.T) {
 func TestMetricsAndDecisionLog(t *testing.T) {
 	reg := prometheus.NewRegistry()
 	var masked, plain bytes.Buffer
-	e := newEngine(t, WithPolicies(policyA), WithMetrics(reg), WithDecisionLog(&masked, true))
+	e := newEngine(t, WithPolicies(policyA), WithMetrics(reg), WithDecisionLog(&masked))
 	m := &Message{ID: "otp-1", Channel: SMS, Kind: OTP, Sender: "+37410123456", Recipient: "+37491123456", Body: "Your code is 482913", Time: tuesday}
 	mustCheck(t, e, m)
 	mustCheck(t, e, promo())
@@ -430,7 +458,7 @@ func TestMetricsAndDecisionLog(t *testing.T) {
 	if !strings.Contains(lines[0], `"id":"otp-1"`) || !strings.Contains(lines[0], `"recipient":"+37*******56"`) {
 		t.Errorf("decision log line = %s, want the id and a masked recipient", lines[0])
 	}
-	u := newEngine(t, WithPolicies(policyA), WithDecisionLog(&plain, false))
+	u := newEngine(t, WithPolicies(policyA), WithDecisionLog(&plain), WithDecisionLogMasking(MaskOff))
 	mustCheck(t, u, m)
 	if !strings.Contains(plain.String(), "+37491123456") {
 		t.Errorf("unmasked decision log = %s, want the recipient", plain.String())

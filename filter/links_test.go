@@ -1,7 +1,6 @@
 package filter
 
 import (
-	"bufio"
 	"bytes"
 	"context"
 	"errors"
@@ -19,6 +18,7 @@ import (
 	"github.com/maxmind/mmdbwriter/mmdbtype"
 
 	"github.com/msgfilter/msgfilter/geo"
+	"github.com/msgfilter/msgfilter/internal/corpus"
 	"github.com/msgfilter/msgfilter/internal/links"
 	"github.com/msgfilter/msgfilter/policies"
 )
@@ -443,9 +443,8 @@ func TestNewGeoIPErrors(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			e, err := New(WithGeoIP(tt.paths...))
+			_, err := New(WithGeoIP(tt.paths...))
 			if err == nil {
-				e.Close()
 				t.Fatalf("New(WithGeoIP(%v)) succeeded, want an error", tt.paths)
 			}
 			var dbErr *geo.DBError
@@ -500,28 +499,15 @@ func BenchmarkCheckLink(b *testing.B) {
 	}
 }
 
-// corpusLines reads a file of the shared corpora ($MSGFILTER_DATA, or the
-// workspace's ../shared/data), skipping the test when it is absent.
+// corpusLines reads a list file of the shared corpora, skipping the test
+// when it is absent.
 func corpusLines(t *testing.T, rel string) []string {
 	t.Helper()
-	dir := os.Getenv("MSGFILTER_DATA")
-	if dir == "" {
-		dir = filepath.Join("..", "..", "shared", "data")
-	}
-	f, err := os.Open(filepath.Join(dir, rel))
-	if err != nil {
+	out, err := corpus.Lines(rel)
+	if errors.Is(err, fs.ErrNotExist) {
 		t.Skipf("corpus %s not present: %v", rel, err)
 	}
-	defer f.Close()
-	var out []string
-	sc := bufio.NewScanner(f)
-	sc.Buffer(make([]byte, 64<<10), 1<<20)
-	for sc.Scan() {
-		if l := strings.TrimSpace(sc.Text()); l != "" && !strings.HasPrefix(l, "#") {
-			out = append(out, l)
-		}
-	}
-	if err := sc.Err(); err != nil {
+	if err != nil {
 		t.Fatal(err)
 	}
 	return out

@@ -12,24 +12,13 @@ import (
 	"sync"
 	"time"
 
-	"github.com/open-policy-agent/opa/v1/bundle"
 	"github.com/prometheus/client_golang/prometheus"
 )
-
-// EngineTimeout marks the decision the fail mode made when no decision was
-// reached before the check's deadline (the caller's, or the default budget
-// of WithCheckBudget). Check also returns the context's error.
-const EngineTimeout Code = "ENGINE_TIMEOUT"
 
 // ErrPanic is matched (errors.Is) by the error Check returns when a stage
 // panicked: the panic is recovered, the decision follows the fail mode and
 // carries ENGINE_ERROR.
 var ErrPanic = errors.New("filter: panic during check")
-
-// DefaultCheckBudget is the deadline given to a check whose context has
-// none. It is generous (a check takes 0.1-1 ms; a body at the 64 KiB cap
-// takes tens of milliseconds); gateways should pass their own deadline.
-const DefaultCheckBudget = time.Second
 
 // ReloadEvent reports one Reload, ReloadBundle or Rollback to the hook of
 // WithReloadHook, the log and the metrics.
@@ -41,20 +30,9 @@ type ReloadEvent struct {
 	Duration time.Duration // to build and test the revision
 }
 
-// lifecycleOptions are the options of reloads and observability.
-type lifecycleOptions struct {
-	verification *bundle.VerificationConfig
-	skipTests    bool
-	debounce     time.Duration
-	budget       time.Duration
-	hook         func(ReloadEvent)
-	logger       *slog.Logger
-	registerer   prometheus.Registerer
-	decisionLog  io.Writer
-	unmasked     bool
-}
-
-// observer holds what Check reports to. Its zero value reports nothing.
+// observer holds what checks and reloads report to: metrics, the log and the
+// decision log. It only observes: it never changes a decision. A nil or zero
+// observer reports nothing.
 type observer struct {
 	checks    *prometheus.CounterVec // action, country
 	latency   prometheus.Histogram   // seconds
@@ -63,44 +41,47 @@ type observer struct {
 	reloads   *prometheus.CounterVec // result
 	revision  *prometheus.GaugeVec   // revision; 1 for the one deciding
 	lastLoad  prometheus.Gauge       // unix seconds of the last successful reload
-	logMu     sync.Mutex             // one decision-log line per Write
+	logger    *slog.Logger
+	logMu     sync.Mutex // one decision-log line per Write
 	logW      io.Writer
 	logBuf    []byte
+	masked    bool // MaskText the decision log
 }
 
 // newObserver registers the metrics; a nil Registerer registers none.
-func newObserver(o lifecycleOptions) (*observer, error) {
-	ob := &observer{logW: o.decisionLog}
+func newObserver(o options) (*observer, error) {
+	ob := &observer{logW: o.decisionLog, logger: o.logger, masked: o.masking == MaskNumbers}
 	if o.registerer == nil {
 		return ob, nil
 	}
+	ns := o.namespace
 	ob.checks = prometheus.NewCounterVec(prometheus.CounterOpts{
-		Namespace: "msgfilter", Name: "checks_total",
+		Namespace: ns, Name: "checks_total",
 		Help: "Checks decided, by action and destination country (errors included, with the fail mode's action).",
 	}, []string{"action", "country"})
 	ob.latency = prometheus.NewHistogram(prometheus.HistogramOpts{
-		Namespace: "msgfilter", Name: "check_duration_seconds",
+		Namespace: ns, Name: "check_duration_seconds",
 		Help:    "Time to decide one message.",
 		Buckets: prometheus.ExponentialBuckets(5e-6, 2.5, 12), // 5 µs .. ~300 ms
 	})
 	ob.cacheHits = prometheus.NewCounterVec(prometheus.CounterOpts{
-		Namespace: "msgfilter", Name: "cache_hits_total",
+		Namespace: ns, Name: "cache_hits_total",
 		Help: "Checks answered from a decision cache.",
 	}, []string{"level"})
 	ob.errors = prometheus.NewCounterVec(prometheus.CounterOpts{
-		Namespace: "msgfilter", Name: "check_errors_total",
+		Namespace: ns, Name: "check_errors_total",
 		Help: "Checks that could not decide, by kind: invalid, timeout, panic, engine.",
 	}, []string{"kind"})
 	ob.reloads = prometheus.NewCounterVec(prometheus.CounterOpts{
-		Namespace: "msgfilter", Name: "reloads_total",
+		Namespace: ns, Name: "reloads_total",
 		Help: "Policy reloads and rollbacks, by result: ok or failed.",
 	}, []string{"result"})
 	ob.revision = prometheus.NewGaugeVec(prometheus.GaugeOpts{
-		Namespace: "msgfilter", Name: "policy_revision",
+		Namespace: ns, Name: "policy_revision",
 		Help: "1 for the policy revision deciding.",
 	}, []string{"revision"})
 	ob.lastLoad = prometheus.NewGauge(prometheus.GaugeOpts{
-		Namespace: "msgfilter", Name: "policy_loaded_timestamp_seconds",
+		Namespace: ns, Name: "policy_loaded_timestamp_seconds",
 		Help: "When the deciding revision was loaded.",
 	})
 	for _, c := range []prometheus.Collector{ob.checks, ob.latency, ob.cacheHits, ob.errors, ob.reloads, ob.revision, ob.lastLoad} {
@@ -113,7 +94,7 @@ func newObserver(o lifecycleOptions) (*observer, error) {
 
 // loaded records the revision now deciding.
 func (ob *observer) loaded(rev string) {
-	if ob.revision == nil {
+	if ob == nil || ob.revision == nil {
 		return
 	}
 	ob.revision.Reset()
@@ -128,13 +109,13 @@ func (e *Engine) reported(ev ReloadEvent) {
 	if ev.Err != nil {
 		result = "failed"
 	}
-	if ob.reloads != nil {
+	if ob != nil && ob.reloads != nil {
 		ob.reloads.WithLabelValues(result).Inc()
 	}
 	if ev.Err == nil {
 		ob.loaded(ev.Revision)
 	}
-	if l := e.opts.life.logger; l != nil {
+	if l := e.opts.logger; l != nil {
 		if ev.Err != nil {
 			l.Error("policy reload refused; the running revision stays", "source", ev.Source,
 				"revision", ev.Previous, "error", ev.Err, "duration", ev.Duration)
@@ -143,7 +124,7 @@ func (e *Engine) reported(ev ReloadEvent) {
 				"previous", ev.Previous, "duration", ev.Duration)
 		}
 	}
-	if h := e.opts.life.hook; h != nil {
+	if h := e.opts.hook; h != nil {
 		func() {
 			defer func() { _ = recover() }() // a faulty hook must not take the reloader down
 			h(ev)
@@ -151,79 +132,48 @@ func (e *Engine) reported(ev ReloadEvent) {
 	}
 }
 
-// begin applies the default budget to a context without a deadline.
-func (e *Engine) begin(ctx context.Context) (context.Context, time.Time) {
-	if ctx == nil {
-		ctx = context.Background()
-	}
-	var start time.Time
-	if ob := e.obs; ob != nil && (ob.checks != nil || ob.logW != nil) {
-		start = time.Now() // only the metrics and the decision log need it
-	}
-	return ctx, start
+// timed reports whether the observer needs each check's latency.
+func (ob *observer) timed() bool {
+	return ob != nil && (ob.checks != nil || ob.logW != nil)
 }
 
-// budgeted applies the check budget to ctx when it has no deadline of its
-// own. Only the policy evaluation, the one stage whose cost depends on the
-// policies, takes it: a timer per check would cost a cache hit more than
-// the hit itself.
-func (e *Engine) budgeted(ctx context.Context) (context.Context, context.CancelFunc) {
-	if _, ok := ctx.Deadline(); ok || e.opts.life.budget < 0 {
-		return ctx, func() {}
+// panicked logs a recovered panic with its stack.
+func (ob *observer) panicked(l *slog.Logger, err error) {
+	if l != nil {
+		l.Error("check panicked", "error", err, "stack", string(debug.Stack()))
 	}
-	budget := e.opts.life.budget
-	if budget == 0 {
-		budget = DefaultCheckBudget
-	}
-	return context.WithTimeout(ctx, budget)
 }
 
-// finish turns a recovered panic into an error, marks timeouts, and reports
-// the check to the metrics, the log and the decision log. It must not
-// panic: it runs in Check's deferred function.
-func (e *Engine) finish(m *Message, d *Decision, err *error, start time.Time, recovered any) {
-	if recovered != nil {
-		*err = fmt.Errorf("%w: %v", ErrPanic, recovered)
-		*d = e.panicked(m, *err)
-		if l := e.opts.life.logger; l != nil {
-			l.Error("check panicked", "error", *err, "stack", string(debug.Stack()))
-		}
+// checked reports a settled check of m (to dest, "" when invalid) to the
+// metrics, the log and the decision log.
+func (ob *observer) checked(m *Message, dest string, start time.Time, d *Decision, err error) {
+	if ob == nil {
+		return
 	}
 	kind := ""
 	switch {
-	case *err == nil:
-	case errors.Is(*err, ErrInvalidMessage):
+	case err == nil:
+	case errors.Is(err, ErrInvalidMessage):
 		kind = "invalid"
-	case errors.Is(*err, context.DeadlineExceeded) || errors.Is(*err, context.Canceled):
-		kind = "timeout"
-		for i := range d.Reasons {
-			if d.Reasons[i].Code == EngineError {
-				d.Reasons[i].Code = EngineTimeout
-			}
-		}
-	case errors.Is(*err, ErrPanic):
+	case errors.Is(err, ErrPanic):
 		kind = "panic"
+	case errors.Is(err, context.DeadlineExceeded) || errors.Is(err, context.Canceled):
+		kind = "timeout"
 	default:
 		kind = "engine"
+	}
+	if ob.checks == nil && ob.logW == nil && (ob.logger == nil || kind == "" || kind == "invalid") {
+		return
 	}
 	var elapsed time.Duration
 	if !start.IsZero() {
 		elapsed = time.Since(start)
 	}
-	ob := e.obs
-	if ob == nil {
-		return
-	}
-	country := ""
-	if m != nil && ob.checks != nil {
-		country = strings.ToUpper(m.Country)
-		if country == "" && e.numbers != nil {
-			if r, err := e.numbers.Recipient(m.Recipient); err == nil {
-				country = r.Country
-			}
-		}
-	}
 	if ob.checks != nil {
+		country := dest
+		if country == "" && m != nil {
+			country = strings.ToUpper(m.Country)
+		}
 		ob.latency.Observe(elapsed.Seconds())
 		if kind != "" {
 			ob.errors.WithLabelValues(kind).Inc()
@@ -231,32 +181,16 @@ func (e *Engine) finish(m *Message, d *Decision, err *error, start time.Time, re
 		if d.Action != "" {
 			ob.checks.WithLabelValues(string(d.Action), country).Inc()
 		}
-		if d.Cached {
+		if d.Cache != "" {
 			ob.cacheHits.WithLabelValues(d.Cache).Inc()
 		}
 	}
-	if l := e.opts.life.logger; l != nil && kind != "" && kind != "invalid" {
-		l.Warn("check could not decide", "id", d.ID, "kind", kind, "action", d.Action, "error", *err)
+	if ob.logger != nil && kind != "" && kind != "invalid" {
+		ob.logger.Warn("check could not decide", "id", d.ID, "kind", kind, "action", d.Action, "error", err)
 	}
 	if ob.logW != nil {
-		e.logDecision(m, d, *err, elapsed)
+		ob.logDecision(m, d, err, elapsed)
 	}
-}
-
-// panicked is the fail mode's decision after a recovered panic. It reads
-// only what cannot be the cause of the panic.
-func (e *Engine) panicked(m *Message, err error) Decision {
-	d := Decision{Action: Block, Reasons: []Reason{{Code: EngineError, Rule: "engine", Evidence: err.Error()}}}
-	if e.opts.failMode == FailOpen {
-		d.Action = Allow
-	}
-	if m != nil {
-		d.ID = m.ID
-	}
-	if p := e.policy.Load(); p != nil && p.set != nil {
-		d.Revision = p.revision
-	}
-	return d
 }
 
 // decisionRecord is one line of the decision log.
@@ -280,11 +214,11 @@ type decisionRecord struct {
 
 // logDecision writes one JSON line. The body is never logged; phone numbers
 // and OTP-like codes in the sender, recipient, evidence and error are masked
-// unless WithDecisionLog was asked not to.
-func (e *Engine) logDecision(m *Message, d *Decision, err error, elapsed time.Duration) {
+// unless WithDecisionLogMasking says MaskOff.
+func (ob *observer) logDecision(m *Message, d *Decision, err error, elapsed time.Duration) {
 	r := decisionRecord{
 		Time: time.Now().UTC(), ID: d.ID, Action: d.Action, Until: d.Until,
-		Revision: d.Revision, Cached: d.Cached, Micros: elapsed.Microseconds(),
+		Revision: d.Revision, Cached: d.Cache != "", Micros: elapsed.Microseconds(),
 	}
 	if m != nil {
 		r.Channel, r.Kind, r.Country, r.Tenant, r.Sender, r.Recipient = m.Channel, m.Kind, strings.ToUpper(m.Country), m.Tenant, m.Sender, m.Recipient
@@ -296,13 +230,12 @@ func (e *Engine) logDecision(m *Message, d *Decision, err error, elapsed time.Du
 	if err != nil {
 		r.Error = err.Error()
 	}
-	if !e.opts.life.unmasked {
+	if ob.masked {
 		r.Sender, r.Recipient, r.Error = MaskText(r.Sender), MaskText(r.Recipient), MaskText(r.Error)
 		for i := range r.Reasons {
 			r.Reasons[i].Evidence = MaskText(r.Reasons[i].Evidence)
 		}
 	}
-	ob := e.obs
 	ob.logMu.Lock()
 	defer ob.logMu.Unlock()
 	defer func() { _ = recover() }() // a panicking writer must not fail checks

@@ -9,12 +9,23 @@ import (
 	"github.com/open-policy-agent/opa/v1/bundle"
 	"github.com/prometheus/client_golang/prometheus"
 
+	"github.com/msgfilter/msgfilter/policies"
 	"github.com/msgfilter/msgfilter/state"
 )
 
+// Option configures an Engine. Options apply in order at New; for every
+// option, the zero value of its argument means the default, and Off turns
+// off an option that takes a size or a duration.
+type Option func(*options)
+
+// Off turns off an option that takes a size or a duration: a decision cache
+// (WithCacheSizes) or the check budget (WithCheckBudget).
+const Off = -1
+
 // FailMode says what Check's Decision is when the engine cannot decide (a
-// policy evaluation error, a cancelled context). Check returns the error in
-// both modes; the Decision carries the ENGINE_ERROR reason.
+// policy evaluation error, a store outage, a check past its deadline).
+// Check returns the error in both modes; the Decision carries ENGINE_ERROR,
+// or ENGINE_TIMEOUT when the deadline passed.
 type FailMode int
 
 const (
@@ -24,11 +35,32 @@ const (
 	FailOpen
 )
 
-// DefaultMaxBodyBytes is the default cap on a message body.
-const DefaultMaxBodyBytes = 64 << 10
+// Masking says what the decision log hides (see WithDecisionLog).
+type Masking int
 
-// Option configures an Engine.
-type Option func(*options)
+const (
+	// MaskNumbers masks phone numbers and OTP-like codes with MaskText. The
+	// default.
+	MaskNumbers Masking = iota
+	// MaskOff writes sender, recipient, evidence and errors as they are.
+	MaskOff
+)
+
+// Defaults.
+const (
+	DefaultMaxBodyBytes     = 64 << 10
+	DefaultExactCacheBytes  = 16 << 20
+	DefaultFactCacheBytes   = 32 << 20
+	DefaultMetricsNamespace = "msgfilter"
+	// DefaultCheckBudget is the deadline given to a check whose context has
+	// none. It is generous (a check takes 0.1-1 ms; a body at the 64 KiB
+	// cap takes tens of milliseconds); gateways should pass their own
+	// deadline.
+	DefaultCheckBudget = time.Second
+)
+
+// minCacheBytes is freecache's floor.
+const minCacheBytes = 512 << 10
 
 type options struct {
 	policies       fs.FS
@@ -39,20 +71,68 @@ type options struct {
 	phishingFeed   string
 	shortenerFiles []string
 	tenants        map[string]*tenant
-	store          state.Store // nil: a bounded state.Memory (see WithStore)
+	store          state.Store // nil after resolve: no state (WithStore(nil))
 	storeSet       bool
 
-	exactCacheBytes, factCacheBytes int
+	exactCacheBytes, factCacheBytes int // 0 after resolve: off
 
-	life lifecycleOptions // reloads and observability (observe.go)
+	verification *bundle.VerificationConfig
+	reloadTests  bool
+	debounce     time.Duration
+	budget       time.Duration // 0 after resolve: no budget
+	hook         func(ReloadEvent)
+	logger       *slog.Logger
+	registerer   prometheus.Registerer
+	namespace    string
+	decisionLog  io.Writer
+	masking      Masking
 }
 
-func defaultOptions() options {
-	return options{
-		clock:        time.Now,
-		failMode:     FailClosed,
-		maxBodyBytes: DefaultMaxBodyBytes,
+// resolveOptions applies opts over the zero options and then fills in every
+// default, in this one place: zero means the default, Off (any negative
+// size or duration) means off.
+func resolveOptions(opts []Option) options {
+	o := options{reloadTests: true}
+	for _, opt := range opts {
+		opt(&o)
 	}
+	if o.policies == nil {
+		o.policies = policies.FS
+	}
+	if o.clock == nil {
+		o.clock = time.Now
+	}
+	if o.maxBodyBytes <= 0 {
+		o.maxBodyBytes = DefaultMaxBodyBytes
+	}
+	if !o.storeSet {
+		o.store = state.NewMemory(state.MemoryConfig{})
+	}
+	o.exactCacheBytes = cacheSize(o.exactCacheBytes, DefaultExactCacheBytes)
+	o.factCacheBytes = cacheSize(o.factCacheBytes, DefaultFactCacheBytes)
+	if o.debounce <= 0 {
+		o.debounce = DefaultDebounce
+	}
+	switch {
+	case o.budget == 0:
+		o.budget = DefaultCheckBudget
+	case o.budget < 0:
+		o.budget = 0
+	}
+	if o.namespace == "" {
+		o.namespace = DefaultMetricsNamespace
+	}
+	return o
+}
+
+func cacheSize(n, def int) int {
+	switch {
+	case n < 0:
+		return 0
+	case n == 0:
+		return def
+	}
+	return max(n, minCacheBytes)
 }
 
 // WithPolicies loads the policy packs from fsys instead of the embedded
@@ -76,11 +156,7 @@ func WithFailMode(m FailMode) Option {
 // WithMaxBodyBytes caps message bodies; a longer body is a validation error.
 // n <= 0 keeps the default (DefaultMaxBodyBytes).
 func WithMaxBodyBytes(n int) Option {
-	return func(o *options) {
-		if n > 0 {
-			o.maxBodyBytes = n
-		}
-	}
+	return func(o *options) { o.maxBodyBytes = n }
 }
 
 // WithGeoIP opens MaxMind-format databases (GeoIP2/GeoLite2 Country or
@@ -125,66 +201,85 @@ func WithStore(s state.Store) Option {
 	return func(o *options) { o.store, o.storeSet = s, true }
 }
 
+// WithCacheSizes sets the exact-message and fact cache sizes in bytes. 0
+// keeps a default (DefaultExactCacheBytes, DefaultFactCacheBytes); Off turns
+// that cache off. Sizes below 512 KiB are raised to it.
+func WithCacheSizes(exactBytes, factBytes int) Option {
+	return func(o *options) { o.exactCacheBytes, o.factCacheBytes = exactBytes, factBytes }
+}
+
+// WithCheckBudget sets the deadline of a check whose context has none
+// (0: DefaultCheckBudget; Off: no deadline), counted from the first stage
+// that waits (the state store or the policies; the stages before it take
+// microseconds). Every stage that waits, state store calls included, runs
+// under it: a store that does not answer in time is not waited for. A check
+// past its deadline returns an error matching context.DeadlineExceeded and
+// a Decision that follows the fail mode with the reason ENGINE_TIMEOUT.
+func WithCheckBudget(d time.Duration) Option {
+	return func(o *options) { o.budget = d }
+}
+
 // WithBundleVerification makes ReloadBundle and PollBundle accept only
 // bundles signed with one of the keys of vc (OPA's bundle verification
 // config); an unsigned or tampered bundle is refused and the running
 // revision stays.
 func WithBundleVerification(vc *bundle.VerificationConfig) Option {
-	return func(o *options) { o.life.verification = vc }
+	return func(o *options) { o.verification = vc }
 }
 
 // WithReloadTests sets whether Reload runs the packs' Rego tests and refuses
 // a revision whose tests fail (the default: true). New never runs them.
 func WithReloadTests(run bool) Option {
-	return func(o *options) { o.life.skipTests = !run }
+	return func(o *options) { o.reloadTests = run }
 }
 
 // WithReloadDebounce sets how long Watch waits after the last change to a
 // policy file before reloading, so that an editor's or a deploy's burst of
 // writes makes one reload. d <= 0 keeps the default (DefaultDebounce).
 func WithReloadDebounce(d time.Duration) Option {
-	return func(o *options) {
-		if d > 0 {
-			o.life.debounce = d
-		}
-	}
-}
-
-// WithCheckBudget sets the deadline of a check whose context has none
-// (default DefaultCheckBudget); d < 0 leaves such checks without one. A
-// check past its deadline returns the context's error and a Decision that
-// follows the fail mode with the reason ENGINE_TIMEOUT.
-func WithCheckBudget(d time.Duration) Option {
-	return func(o *options) { o.life.budget = d }
+	return func(o *options) { o.debounce = d }
 }
 
 // WithReloadHook calls hook after every Reload, ReloadBundle, Rollback and
 // watched or polled reload, successful or not, from the reloading
 // goroutine. A panicking hook is ignored.
 func WithReloadHook(hook func(ReloadEvent)) Option {
-	return func(o *options) { o.life.hook = hook }
+	return func(o *options) { o.hook = hook }
 }
 
 // WithLogger logs reloads (info), refused reloads (error) and checks that
 // could not decide (warn) to l. Without it the Engine logs nothing.
 func WithLogger(l *slog.Logger) Option {
-	return func(o *options) { o.life.logger = l }
+	return func(o *options) { o.logger = l }
 }
 
-// WithMetrics registers the Engine's Prometheus metrics with r (names under
-// msgfilter_: checks_total{action,country}, check_duration_seconds,
-// cache_hits_total, check_errors_total{kind}, reloads_total{result},
-// policy_revision{revision}, policy_loaded_timestamp_seconds). New fails if
-// they are already registered there.
+// WithMetrics registers the Engine's Prometheus metrics with r, named under
+// the namespace of WithMetricsNamespace (msgfilter_ by default):
+// checks_total{action,country}, check_duration_seconds, cache_hits_total,
+// check_errors_total{kind}, reloads_total{result}, policy_revision{revision},
+// policy_loaded_timestamp_seconds. New fails if they are already registered
+// there: give a second engine on the same registry its own namespace.
 func WithMetrics(r prometheus.Registerer) Option {
-	return func(o *options) { o.life.registerer = r }
+	return func(o *options) { o.registerer = r }
+}
+
+// WithMetricsNamespace sets the prefix of the metrics' names ("" keeps
+// DefaultMetricsNamespace), so that two engines can share a registry.
+func WithMetricsNamespace(ns string) Option {
+	return func(o *options) { o.namespace = ns }
 }
 
 // WithDecisionLog writes one JSON line per Check and Explain to w: the time,
 // the message's id, channel, kind, country, tenant, sender and recipient,
 // the decision, the latency and any error. The body is never written, and
-// phone numbers and OTP-like codes are masked (see MaskText) unless masked
-// is false. Writes are serialized; a failing writer does not fail checks.
-func WithDecisionLog(w io.Writer, masked bool) Option {
-	return func(o *options) { o.life.decisionLog, o.life.unmasked = w, !masked }
+// phone numbers and OTP-like codes are masked (see WithDecisionLogMasking).
+// Writes are serialized; a failing writer does not fail checks.
+func WithDecisionLog(w io.Writer) Option {
+	return func(o *options) { o.decisionLog = w }
+}
+
+// WithDecisionLogMasking sets what the decision log hides (the default:
+// MaskNumbers).
+func WithDecisionLogMasking(m Masking) Option {
+	return func(o *options) { o.masking = m }
 }

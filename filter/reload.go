@@ -4,14 +4,11 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"hash"
 	"io"
 	"io/fs"
-	"os"
 	"strings"
 	"time"
 
-	"github.com/msgfilter/msgfilter/geo"
 	"github.com/msgfilter/msgfilter/rules"
 )
 
@@ -80,6 +77,9 @@ func (e *Engine) ReloadBundle(ctx context.Context, r io.Reader) error {
 }
 
 func (e *Engine) reload(ctx context.Context, fsys fs.FS, source string) error {
+	if e.policy.Load() == nil {
+		return ErrZeroEngine
+	}
 	e.reloadMu.Lock()
 	defer e.reloadMu.Unlock()
 	if fsys == nil {
@@ -88,7 +88,7 @@ func (e *Engine) reload(ctx context.Context, fsys fs.FS, source string) error {
 	start := time.Now()
 	cur := e.policy.Load()
 	ev := ReloadEvent{Source: source, Previous: cur.revision}
-	p, err := e.loadRevision(ctx, fsys, !e.opts.life.skipTests)
+	p, err := e.loadRevision(ctx, fsys, e.opts.reloadTests)
 	ev.Duration = time.Since(start)
 	if err != nil {
 		ev.Err = err
@@ -105,6 +105,9 @@ func (e *Engine) reload(ctx context.Context, fsys fs.FS, source string) error {
 // Rollback) decide again; a second Rollback undoes the first. It returns
 // ErrNoPrevious before any successful Reload.
 func (e *Engine) Rollback() error {
+	if e.policy.Load() == nil {
+		return ErrZeroEngine
+	}
 	e.reloadMu.Lock()
 	defer e.reloadMu.Unlock()
 	prev := e.prev.Load()
@@ -142,26 +145,4 @@ func (e *Engine) loadRevision(ctx context.Context, fsys fs.FS, test bool) (*poli
 		return nil, &TestFailure{Failed: failed}
 	}
 	return p, nil
-}
-
-// openGeoIP reads the databases into memory and opens them; nil paths give
-// a nil *IPDB, which finds nothing.
-func openGeoIP(paths []string, inputs hash.Hash) (*geo.IPDB, error) {
-	if len(paths) == 0 {
-		return nil, nil
-	}
-	data := make([][]byte, len(paths))
-	for i, path := range paths {
-		b, err := os.ReadFile(path)
-		if err != nil {
-			return nil, fmt.Errorf("filter: geoip: %w", &geo.DBError{Path: path, Err: err})
-		}
-		data[i] = b
-		inputs.Write(b)
-	}
-	db, err := geo.OpenIPDBBytes(data[0], data[1:]...)
-	if err != nil {
-		return nil, fmt.Errorf("filter: geoip %s: %w", strings.Join(paths, ", "), err)
-	}
-	return db, nil
 }

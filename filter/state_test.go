@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"net"
 	"slices"
 	"sync"
 	"sync/atomic"
@@ -488,6 +489,61 @@ func TestTwoEnginesShareRateLimit(t *testing.T) {
 	wg.Wait()
 	if got := allowed.Load(); got != 25 {
 		t.Errorf("two engines allowed %d messages under a limit of 25", got)
+	}
+}
+
+// TestStalledStoreKeepsBudget: a Redis that accepts connections and never
+// answers, behind a client with long socket timeouts, must not hold a check
+// past its budget: the check reports ENGINE_TIMEOUT and follows the fail
+// mode.
+func TestStalledStoreKeepsBudget(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	var conns []net.Conn
+	var mu sync.Mutex
+	go func() {
+		for {
+			c, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			mu.Lock()
+			conns = append(conns, c) // read nothing, answer nothing
+			mu.Unlock()
+		}
+	}()
+	defer func() {
+		mu.Lock()
+		defer mu.Unlock()
+		for _, c := range conns {
+			c.Close()
+		}
+	}()
+	c := redis.NewClient(&redis.Options{Addr: ln.Addr().String(), MaxRetries: -1, ReadTimeout: 5 * time.Second, WriteTimeout: 5 * time.Second})
+	defer c.Close()
+	s, err := redisstore.New(c, redisstore.Config{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	const budget = 100 * time.Millisecond
+	for _, tt := range []struct {
+		mode FailMode
+		want Action
+	}{{FailClosed, Block}, {FailOpen, Allow}} {
+		e := newEngine(t, WithStore(s), WithCheckBudget(budget), WithFailMode(tt.mode))
+		start := time.Now()
+		d, err := e.Check(context.Background(), stateMsg(SMS, Transactional, tuesday))
+		took := time.Since(start)
+		if !errors.Is(err, context.DeadlineExceeded) || d.Action != tt.want || !hasCode(d, EngineTimeout) {
+			t.Errorf("fail mode %v: Check with a stalled store = %s %v, %v; want %s ENGINE_TIMEOUT and DeadlineExceeded", tt.mode, d.Action, codes(d), err, tt.want)
+		}
+		t.Logf("fail mode %v: %v", tt.mode, took)
+		if took > 20*budget {
+			t.Errorf("fail mode %v: Check with a stalled store took %v, budget %v", tt.mode, took, budget)
+		}
 	}
 }
 

@@ -62,7 +62,7 @@ func (e *Engine) Watch(ctx context.Context, dir string) error {
 	if err != nil {
 		return fmt.Errorf("filter: watch: %w", err)
 	}
-	debounce := e.opts.life.debounce
+	debounce := e.opts.debounce
 	if debounce <= 0 {
 		debounce = DefaultDebounce
 	}
@@ -221,7 +221,7 @@ type validators struct{ etag, modified string }
 
 // reloadBundle is ReloadBundle with the source named for reports.
 func (e *Engine) reloadBundle(ctx context.Context, r io.Reader, source string) error {
-	fsys, err := rules.ReadBundle(r, rules.BundleOptions{Verification: e.opts.life.verification})
+	fsys, err := rules.ReadBundle(r, rules.BundleOptions{Verification: e.opts.verification})
 	if err != nil {
 		e.reported(ReloadEvent{Source: source, Previous: e.Revision(), Err: err})
 		return err

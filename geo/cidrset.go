@@ -1,14 +1,16 @@
 package geo
 
 import (
-	"bufio"
 	"cmp"
 	"encoding/binary"
+	"errors"
 	"fmt"
 	"io"
 	"net/netip"
 	"slices"
 	"strings"
+
+	"github.com/msgfilter/msgfilter/internal/lines"
 )
 
 // LineError reports a bad line in a text input (a CIDR list, a tor-geoipdb
@@ -65,25 +67,17 @@ func (a u128) next() (u128, bool) {
 // in errors, which are *LineError for the first bad line.
 func ParseCIDRSet(name string, r io.Reader) (*CIDRSet, error) {
 	var b cidrBuilder
-	sc := bufio.NewScanner(r)
-	sc.Buffer(make([]byte, 0, 4096), 1<<20)
-	line := 0
-	for sc.Scan() {
-		line++
-		text := sc.Text()
-		entry := text
-		if i := strings.IndexByte(entry, '#'); i >= 0 {
-			entry = entry[:i]
-		}
-		entry = strings.TrimSpace(entry)
-		if entry == "" {
-			continue
-		}
+	err := lines.Each(r, func(n int, entry, text string) error {
 		if err := b.add(entry); err != nil {
-			return nil, &LineError{Source: name, Line: line, Text: text, Reason: err.Error()}
+			return &LineError{Source: name, Line: n, Text: text, Reason: err.Error()}
 		}
+		return nil
+	})
+	var le *LineError
+	if errors.As(err, &le) {
+		return nil, err
 	}
-	if err := sc.Err(); err != nil {
+	if err != nil {
 		return nil, fmt.Errorf("geo: read %s: %w", name, err)
 	}
 	return b.build(), nil

@@ -10,8 +10,8 @@
 // at start-up, then share them: every type here is safe for concurrent use
 // once built.
 //
-// BuildFromTorGeoIP and BuildFromCSV turn free IP-to-country ranges (the
-// Debian tor-geoipdb package, sapics/ip-location-db CSV files) into a
-// MaxMind DB that OpenIPDB reads, for deployments without a MaxMind
-// licence.
+// Package geo/countrydb turns free IP-to-country ranges (the Debian
+// tor-geoipdb package, sapics/ip-location-db CSV files) into a MaxMind DB
+// that OpenIPDB reads, for deployments without a MaxMind licence; it is
+// tooling, kept apart so that a gateway does not compile its writer.
 package geo

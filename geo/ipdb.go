@@ -55,7 +55,7 @@ func (e *DBError) Unwrap() error { return e.Err }
 // IPDB maps IP addresses to countries and autonomous systems with one or
 // more MaxMind-format databases: GeoIP2/GeoLite2 Country, City and
 // Enterprise, GeoLite2-ASN and GeoIP2-ISP, DB-IP, and the flat
-// {"country_code": "AE"} records of ip-location-db or BuildFromCSV. When
+// {"country_code": "AE"} records of ip-location-db or geo/countrydb. When
 // several databases are opened together (a country DB and an ASN DB), the
 // first one with a country and the first one with an ASN win.
 //

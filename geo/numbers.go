@@ -1,6 +1,10 @@
 package geo
 
-import "sync"
+import (
+	"sync"
+
+	"github.com/msgfilter/msgfilter/internal/fnv1a"
+)
 
 // DefaultNumbersCapacity is the number of senders and, separately, of
 // recipients a zero Numbers remembers.
@@ -63,7 +67,7 @@ func (n *Numbers) Sender(s string) Sender {
 	if len(s) > maxCachedLen || len(s) <= minE164Digits || hasLetter(s) {
 		return ClassifySender(s)
 	}
-	sh := &n.senders[fnv32(s)%numberShards]
+	sh := &n.senders[fnv1a.String32(s)%numberShards]
 	if v, ok := sh.get(s); ok {
 		return v
 	}
@@ -78,7 +82,7 @@ func (n *Numbers) Recipient(s string) (Recipient, error) {
 	if len(s) > maxCachedLen {
 		return ParseRecipient(s)
 	}
-	sh := &n.recips[fnv32(s)%numberShards]
+	sh := &n.recips[fnv1a.String32(s)%numberShards]
 	if v, ok := sh.get(s); ok {
 		return v.r, v.err
 	}
@@ -107,15 +111,6 @@ func (sh *shard[V]) put(k string, v V, limit int) {
 		}
 	}
 	sh.m[k] = v
-}
-
-func fnv32(s string) uint32 {
-	h := uint32(2166136261)
-	for i := 0; i < len(s); i++ {
-		h ^= uint32(s[i])
-		h *= 16777619
-	}
-	return h
 }
 
 // len reports the number of cached senders and recipients (for tests).

@@ -340,11 +340,3 @@ func ParseRecipient(s string) (Recipient, error) {
 	}
 	return Recipient{E164: s, Country: e.Country, NumberType: e.NumberType}, nil
 }
-
-// CountryFromRecipient returns the ISO 3166-1 alpha-2 country of an E.164
-// recipient, "" for a valid non-geographic number, or a *NumberError. It
-// is ParseRecipient without the cache; see Numbers.Recipient.
-func CountryFromRecipient(s string) (string, error) {
-	r, err := ParseRecipient(s)
-	return r.Country, err
-}

@@ -112,11 +112,11 @@ func TestParseRecipient(t *testing.T) {
 }
 
 func TestCountryFromRecipient(t *testing.T) {
-	if got, err := CountryFromRecipient("+989123456789"); got != "IR" || err != nil {
-		t.Errorf("CountryFromRecipient(+989123456789) = %q, %v, want IR, nil", got, err)
+	if got, err := ParseRecipient("+989123456789"); got.Country != "IR" || err != nil {
+		t.Errorf("ParseRecipient(+989123456789).Country = %q, %v, want IR, nil", got.Country, err)
 	}
-	if got, err := CountryFromRecipient("989123456789"); got != "" || err == nil {
-		t.Errorf("CountryFromRecipient(989123456789) = %q, %v, want \"\", error", got, err)
+	if got, err := ParseRecipient("989123456789"); got.Country != "" || err == nil {
+		t.Errorf("ParseRecipient(989123456789).Country = %q, %v, want \"\", error", got.Country, err)
 	}
 }
 

@@ -9,6 +9,8 @@ import (
 	"time"
 
 	"github.com/nyaruka/phonenumbers"
+
+	"github.com/msgfilter/msgfilter/internal/fnv1a"
 )
 
 // ErrZoneMissing is wrapped by the errors of ZoneOf and Zones.Lookup when
@@ -166,7 +168,7 @@ func (c *Zones) Lookup(e164 string) (Zone, error) {
 	if len(e164) > maxCachedLen {
 		return ZoneOf(e164)
 	}
-	sh := &c.shards[fnv32(e164)%numberShards]
+	sh := &c.shards[fnv1a.String32(e164)%numberShards]
 	if v, ok := sh.get(e164); ok {
 		return v.z, v.err
 	}

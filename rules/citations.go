@@ -15,6 +15,10 @@ type Citation struct {
 	Title     string
 	Sources   []Source // related_resources
 	Effective string   // YYYY-MM-DD, or YYYY when the source gives only the year (custom.effective)
+	// Codes are the reason codes the rule's text names (upper-case
+	// constants with an underscore, such as "OPTED_OUT"), for the engine
+	// to check against its vocabulary when the pack loads.
+	Codes []string
 }
 
 // Source is one related resource of a rule.
@@ -44,15 +48,18 @@ func (c Citation) String() string {
 	return b.String()
 }
 
-// readCitations checks that every body of every reasons rule carries complete
-// METADATA whose id appears in the rule, and records the citations.
+// readCitations checks that every body of every reasons rule, and every
+// limits rule, carries complete METADATA whose id appears in the rule, and
+// records the citations. A limits rule declares a limit the engine enforces
+// from the state store's count after evaluation (rate, flood): it decides
+// nothing in Rego, and its METADATA is the citation of the engine's reason.
 func (l *loader) readCitations(compiler *ast.Compiler) {
 	annotations := compiler.GetAnnotationSet()
 	for _, file := range sortedKeys(compiler.Modules) {
 		mod := compiler.Modules[file]
 		pack := packName(mod.Package.Path)
 		for _, rule := range mod.Rules {
-			if rule.Head.Name.String() != reasonsRule && rule.Head.Ref().String() != reasonsRule {
+			if name := rule.Head.Ref().String(); name != reasonsRule && name != limitsRule {
 				continue
 			}
 			row := rule.Location.Row
@@ -84,7 +91,10 @@ func (l *loader) readCitations(compiler *ast.Compiler) {
 					l.fail(file, row, "rule id %q is used by two rules with different titles", id)
 					continue
 				}
-				c := Citation{Rule: id, Pack: pack, Title: a.Title, Effective: effective}
+				c := Citation{Rule: id, Pack: pack, Title: a.Title, Effective: effective, Codes: codesIn(rule)}
+				if prev, dup := l.set.citations[id]; dup {
+					c.Codes = append(c.Codes, prev.Codes...)
+				}
 				for _, r := range a.RelatedResources {
 					c.Sources = append(c.Sources, Source{URL: r.Ref.String(), Description: r.Description})
 				}
@@ -101,6 +111,37 @@ func validDate(s string) bool {
 	}
 	_, err := time.Parse("2006", s)
 	return err == nil
+}
+
+// limitsRule is the name of the rules that declare the limits the engine
+// counts in the state store.
+const limitsRule = "limits"
+
+// codesIn returns the string constants of a rule shaped like reason codes.
+func codesIn(rule *ast.Rule) []string {
+	var codes []string
+	ast.WalkTerms(rule, func(t *ast.Term) bool {
+		if s, ok := t.Value.(ast.String); ok && codeShaped(string(s)) {
+			codes = append(codes, string(s))
+		}
+		return false
+	})
+	return codes
+}
+
+// codeShaped reports "A_B" shapes: upper-case letters and digits in two or
+// more parts joined by underscores.
+func codeShaped(s string) bool {
+	if s == "" || !strings.Contains(s, "_") || s[0] == '_' || s[len(s)-1] == '_' {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if !('A' <= c && c <= 'Z' || '0' <= c && c <= '9' || c == '_') || c == '_' && s[i-1] == '_' {
+			return false
+		}
+	}
+	return true
 }
 
 func bodyMentions(rule *ast.Rule, id string) bool {

@@ -94,12 +94,6 @@ func (s *Set) Packs() []*Pack {
 	return packs
 }
 
-// HasCountry reports whether a pack exists for the lower-case country code.
-func (s *Set) HasCountry(cc string) bool {
-	_, ok := s.packs[KindCountry+"/"+cc]
-	return ok
-}
-
 // Citation returns the METADATA of the rule with the given id.
 func (s *Set) Citation(ruleID string) (Citation, bool) {
 	c, ok := s.citations[ruleID]

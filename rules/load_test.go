@@ -149,8 +149,8 @@ func mustLoad(t testing.TB, fsys fstest.MapFS) *rules.Set {
 
 func TestLoadValidSource(t *testing.T) {
 	set := mustLoad(t, source())
-	if !set.HasCountry("ae") || set.HasCountry("fr") {
-		t.Errorf("HasCountry(ae), HasCountry(fr) = %v, %v, want true, false", set.HasCountry("ae"), set.HasCountry("fr"))
+	if set.Pack("countries/ae") == nil || set.Pack("countries/fr") != nil {
+		t.Errorf("Pack(countries/ae), Pack(countries/fr) = %v, %v, want the pack, nil", set.Pack("countries/ae"), set.Pack("countries/fr"))
 	}
 	var names []string
 	for _, p := range set.Packs() {

@@ -6,7 +6,6 @@ import (
 	"strings"
 	"sync"
 	"time"
-	_ "time/tzdata" // quiet hours need every IANA zone on any machine
 )
 
 // QuietSpec describes when a destination does not accept a kind of message,
@@ -238,15 +237,18 @@ func parseClock(v any) (int, error) {
 
 var zones sync.Map // name → *time.Location
 
-// LoadZone returns the IANA location for name, cached. The tz database is
-// embedded, so every zone loads on any machine.
+// LoadZone returns the IANA location for name, cached. It reads the host's
+// tz database; a program that must run where there is none (a scratch
+// container) imports time/tzdata in its main package, as cmd/msgfilter does.
+// A zone that cannot be loaded is an error naming it, so a pack that needs
+// it fails to load rather than deciding in UTC.
 func LoadZone(name string) (*time.Location, error) {
 	if loc, ok := zones.Load(name); ok {
 		return loc.(*time.Location), nil
 	}
 	loc, err := time.LoadLocation(name)
 	if err != nil {
-		return nil, fmt.Errorf("rules: time zone %q: %w", name, err)
+		return nil, fmt.Errorf("rules: time zone %q (no tz database? import time/tzdata in main): %w", name, err)
 	}
 	zones.Store(name, loc)
 	return loc, nil

@@ -7,6 +7,8 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+
+	"github.com/msgfilter/msgfilter/internal/fnv1a"
 )
 
 // MemoryConfig sizes a Memory store. The zero value gives the documented
@@ -141,15 +143,11 @@ func NewMemory(cfg MemoryConfig) *Memory {
 // shardFor hashes (tenant, sender) with FNV-1a: a sender's state lives in
 // one shard, as it lives in one Redis Cluster slot.
 func (m *Memory) shardFor(tenant, sender string) *shard {
-	h := uint64(14695981039346656037)
-	for i := 0; i < len(tenant); i++ {
-		h = (h ^ uint64(tenant[i])) * 1099511628211
-	}
-	h = (h ^ 0xff) * 1099511628211
-	for i := 0; i < len(sender); i++ {
-		h = (h ^ uint64(sender[i])) * 1099511628211
-	}
-	return &m.shards[h&m.mask]
+	h := fnv1a.New64()
+	h.AddString(tenant)
+	h.AddByte(0xff)
+	h.AddString(sender)
+	return &m.shards[uint64(h)&m.mask]
 }
 
 // senderOf returns the record of k's sender, creating it when create is set.

@@ -71,7 +71,6 @@ func runDiff(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 		if err != nil {
 			return fmt.Errorf("%s: %w", path, err)
 		}
-		defer engines[i].Close()
 	}
 	rep, err := diffTraffic(ctx, engines[0], engines[1], in, *examples)
 	if err != nil {

@@ -53,9 +53,8 @@ func runEval(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	if err != nil {
 		return err
 	}
-	defer engine.Close()
 	start := time.Now()
-	rep, err := corpus.Evaluate(ctx, engine, os.DirFS(*data), split)
+	rep, err := corpus.Evaluate(ctx, engineDecide(engine), os.DirFS(*data), split)
 	if errors.Is(err, corpus.ErrNoData) {
 		fmt.Fprintf(stderr, "msgfilter eval: no corpus in %s; skipping\n", *data)
 		rep.Write(stderr)
@@ -69,4 +68,22 @@ func runEval(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	}
 	fmt.Fprintf(stderr, "msgfilter eval: %s split of %s in %v\n", split, *data, time.Since(start).Round(time.Millisecond))
 	return nil
+}
+
+// engineDecide checks corpus samples as SMS through e.
+func engineDecide(e *filter.Engine) corpus.Decide {
+	return func(ctx context.Context, s corpus.Sample) (string, []string, error) {
+		d, err := e.Check(ctx, &filter.Message{
+			ID: s.ID, Channel: filter.SMS, Kind: filter.Kind(s.Kind), Country: s.Country,
+			Sender: s.Sender, Recipient: s.Recipient, Body: s.Body, Time: s.Time,
+		})
+		if err != nil {
+			return "", nil, err
+		}
+		codes := make([]string, len(d.Reasons))
+		for i, r := range d.Reasons {
+			codes[i] = string(r.Code)
+		}
+		return string(d.Action), codes, nil
+	}
 }

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/msgfilter/msgfilter/geo"
+	"github.com/msgfilter/msgfilter/geo/countrydb"
 )
 
 // Where Debian's tor-geoipdb package installs its ranges.
@@ -81,7 +82,7 @@ func runGeoIPBuild(ctx context.Context, args []string, stdout, stderr io.Writer)
 		return fmt.Errorf("geoip: %w", err)
 	}
 	defer os.Remove(tmp.Name()) // after a successful rename this finds nothing
-	stats, err := geo.BuildFromTorGeoIP(inputs[0], inputs[1], tmp)
+	stats, err := countrydb.FromTorGeoIP(inputs[0], inputs[1], tmp)
 	if cerr := tmp.Close(); err == nil && cerr != nil {
 		err = cerr
 	}

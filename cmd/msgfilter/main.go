@@ -32,6 +32,7 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	_ "time/tzdata" // the packs' zones on any host, containers without a tz database included
 )
 
 func main() {

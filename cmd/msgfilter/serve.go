@@ -365,7 +365,10 @@ func (s *service) buildEngine(ctx context.Context, cfg *config.Config) (*filter.
 		opts = append(opts, filter.WithMaxBodyBytes(cfg.MaxMessageBodyBytes))
 	}
 	if s.logW != nil {
-		opts = append(opts, filter.WithDecisionLog(s.logW, cfg.DecisionLog.Masked()))
+		opts = append(opts, filter.WithDecisionLog(s.logW))
+		if !cfg.DecisionLog.Masked() {
+			opts = append(opts, filter.WithDecisionLogMasking(filter.MaskOff))
+		}
 	}
 	e, err := filter.New(opts...)
 	if err != nil {

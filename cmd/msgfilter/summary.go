@@ -185,7 +185,8 @@ func routeOf(line []byte) (country, tenant string) {
 	_ = json.Unmarshal(line, &m) // an unreadable line is counted as unknown
 	country = strings.ToUpper(m.Country)
 	if country == "" {
-		country, _ = geo.CountryFromRecipient(m.Recipient)
+		r, _ := geo.ParseRecipient(m.Recipient)
+		country = r.Country
 	}
 	return cmp.Or(country, "-"), cmp.Or(m.Tenant, "-")
 }

@@ -7,22 +7,19 @@ import (
 	"bufio"
 	"encoding/csv"
 	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/nyaruka/phonenumbers"
+
+	"github.com/msgfilter/msgfilter/internal/corpus"
 )
 
 func dataFile(t *testing.T, rel string) string {
 	t.Helper()
-	dir := os.Getenv("MSGFILTER_DATA")
-	if dir == "" {
-		dir = filepath.Join("..", "..", "..", "shared", "data")
-	}
-	p := filepath.Join(dir, rel)
-	if _, err := os.Stat(p); err != nil {
-		t.Skipf("corpus %s not present: %v", p, err)
+	p, err := corpus.Path(rel)
+	if err != nil {
+		t.Skipf("corpus %s not present: %v", rel, err)
 	}
 	return p
 }

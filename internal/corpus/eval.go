@@ -11,17 +11,15 @@ import (
 	"strings"
 	"text/tabwriter"
 	"time"
-
-	"github.com/msgfilter/msgfilter/filter"
 )
 
 // Source is one corpus of the data directory and how to evaluate it: the
 // destinations its messages are checked for and the kind they are sent as.
 type Source struct {
-	Name      string   // short name in reports: uci, thai, persian, indonesian, mendeley
-	Dir       string   // its folder in the data directory
-	Countries []string // destinations, ISO 3166-1 alpha-2
-	Kind      filter.Kind
+	Name      string                         // short name in reports: uci, thai, persian, indonesian, mendeley
+	Dir       string                         // its folder in the data directory
+	Countries []string                       // destinations, ISO 3166-1 alpha-2
+	Kind      string                         // the message kind they are sent as ("transactional")
 	read      func(fs.FS) ([]Message, error) // fsys is the corpus folder
 }
 
@@ -52,11 +50,11 @@ func fileReader(name string, read func(io.Reader) ([]Message, error)) func(fs.FS
 // the SHAFT categories, AE the strictest list of categories.
 func Sources() []Source {
 	return []Source{
-		{"uci", "uci-sms-spam-collection", []string{"GB", "US", "AE"}, filter.Transactional, fileReader("SMSSpamCollection", ReadUCI)},
-		{"thai", "thai-sms-spam", []string{"TH"}, filter.Transactional, ReadThai},
-		{"mendeley", "mendeley-smishing-5971", []string{"US"}, filter.Transactional, fileReader("Dataset_5971.csv", ReadMendeley)},
-		{"indonesian", "indonesian-sms-spam", []string{"ID"}, filter.Transactional, fileReader("dataset_sms_spam_v1.csv", ReadIndonesian)},
-		{"persian", "persian-sms-semnan", []string{"IR"}, filter.Transactional, fileReader("sms_data.utf8.txt", ReadPersian)},
+		{"uci", "uci-sms-spam-collection", []string{"GB", "US", "AE"}, "transactional", fileReader("SMSSpamCollection", ReadUCI)},
+		{"thai", "thai-sms-spam", []string{"TH"}, "transactional", ReadThai},
+		{"mendeley", "mendeley-smishing-5971", []string{"US"}, "transactional", fileReader("Dataset_5971.csv", ReadMendeley)},
+		{"indonesian", "indonesian-sms-spam", []string{"ID"}, "transactional", fileReader("dataset_sms_spam_v1.csv", ReadIndonesian)},
+		{"persian", "persian-sms-semnan", []string{"IR"}, "transactional", fileReader("sms_data.utf8.txt", ReadPersian)},
 	}
 }
 
@@ -86,11 +84,11 @@ var ErrNoData = errors.New("corpus: no corpus found in the data directory")
 // Row is the result for one corpus, destination and label.
 type Row struct {
 	Corpus, Country, Label string
-	Messages               int // checked (in the split)
-	Flagged                int // decided other than allow
-	Content                int // with a content code (*_CONTENT or FRAUD_LURE)
-	Errors                 int // Check failed (counted in neither Flagged nor Codes)
-	Codes                  map[filter.Code]int
+	Messages               int            // checked (in the split)
+	Flagged                int            // decided other than allow
+	Content                int            // with a content code (*_CONTENT or FRAUD_LURE)
+	Errors                 int            // Check failed (counted in neither Flagged nor Codes)
+	Codes                  map[string]int // reason code → messages with it
 }
 
 // Share is n as a percentage of the row's messages.
@@ -120,16 +118,31 @@ func (r *Report) Row(corpus, country, label string) (Row, bool) {
 
 // IsContent reports whether c is about what the body says: a *_CONTENT
 // code or FRAUD_LURE.
-func IsContent(c filter.Code) bool {
-	return strings.HasSuffix(string(c), "_CONTENT") || c == filter.FraudLure
+func IsContent(code string) bool {
+	return strings.HasSuffix(code, "_CONTENT") || code == "FRAUD_LURE"
 }
 
-// Evaluate checks every message of the split of every corpus present in
-// data through e, once per destination of its Source, and tallies the
-// decisions. Absent corpora are listed in Report.Missing; when all are
-// absent the error is ErrNoData. Messages are checked one after another;
-// e must be safe for concurrent use only if the caller shares it.
-func Evaluate(ctx context.Context, e *filter.Engine, data fs.FS, split Split) (*Report, error) {
+// Sample is one corpus message as Evaluate sends it.
+type Sample struct {
+	ID        string
+	Kind      string // the Source's Kind
+	Country   string // destination, ISO 3166-1 alpha-2
+	Sender    string // an alphanumeric sender ID every destination accepts
+	Recipient string // a valid mobile number of Country
+	Body      string
+	Time      time.Time // At
+}
+
+// Decide is how Evaluate asks for a decision (a filter.Engine's Check, in
+// "msgfilter eval"): the action ("allow", "block", ...) and the reason codes.
+// An error counts the message in Row.Errors.
+type Decide func(ctx context.Context, s Sample) (action string, codes []string, err error)
+
+// Evaluate decides on every message of the split of every corpus present in
+// data, once per destination of its Source, and tallies the decisions.
+// Absent corpora are listed in Report.Missing; when all are absent the error
+// is ErrNoData. decide is called for one message at a time.
+func Evaluate(ctx context.Context, decide Decide, data fs.FS, split Split) (*Report, error) {
 	rep := &Report{Split: split}
 	for _, src := range Sources() {
 		ms, err := src.Read(data)
@@ -148,12 +161,12 @@ func Evaluate(ctx context.Context, e *filter.Engine, data fs.FS, split Split) (*
 				}
 				row := rows[m.Label]
 				if row == nil {
-					row = &Row{Corpus: src.Name, Country: country, Label: m.Label, Codes: map[filter.Code]int{}}
+					row = &Row{Corpus: src.Name, Country: country, Label: m.Label, Codes: map[string]int{}}
 					rows[m.Label] = row
 				}
 				row.Messages++
-				d, err := e.Check(ctx, &filter.Message{
-					ID: fmt.Sprintf("%s-%d", src.Name, i), Channel: filter.SMS, Kind: src.Kind,
+				action, codes, err := decide(ctx, Sample{
+					ID: fmt.Sprintf("%s-%d", src.Name, i), Kind: src.Kind,
 					Country: country, Sender: sender, Recipient: recipients[country], Body: m.Text, Time: At,
 				})
 				if err != nil {
@@ -163,7 +176,7 @@ func Evaluate(ctx context.Context, e *filter.Engine, data fs.FS, split Split) (*
 					row.Errors++
 					continue
 				}
-				tally(row, d)
+				tally(row, action, codes)
 			}
 			for _, row := range rows {
 				rep.Rows = append(rep.Rows, *row)
@@ -184,19 +197,19 @@ func sourceIndex(name string) int {
 	return slices.IndexFunc(Sources(), func(s Source) bool { return s.Name == name })
 }
 
-func tally(row *Row, d filter.Decision) {
-	if d.Action != filter.Allow {
+func tally(row *Row, action string, codes []string) {
+	if action != "allow" {
 		row.Flagged++
 	}
 	content := false
-	seen := map[filter.Code]bool{}
-	for _, r := range d.Reasons {
-		if seen[r.Code] {
+	seen := map[string]bool{}
+	for _, c := range codes {
+		if seen[c] {
 			continue
 		}
-		seen[r.Code] = true
-		row.Codes[r.Code]++
-		content = content || IsContent(r.Code)
+		seen[c] = true
+		row.Codes[c]++
+		content = content || IsContent(c)
 	}
 	if content {
 		row.Content++
@@ -210,11 +223,11 @@ func (r *Report) Write(w io.Writer) error {
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
 	fmt.Fprintf(tw, "corpus\tto\tlabel\tmsgs\tflagged\tcontent\terrors\t codes (share of msgs, %s split)\n", r.Split)
 	for _, row := range r.Rows {
-		codes := make([]filter.Code, 0, len(row.Codes))
+		codes := make([]string, 0, len(row.Codes))
 		for c := range row.Codes {
 			codes = append(codes, c)
 		}
-		slices.SortFunc(codes, func(a, b filter.Code) int {
+		slices.SortFunc(codes, func(a, b string) int {
 			return cmp.Or(cmp.Compare(row.Codes[b], row.Codes[a]), cmp.Compare(a, b))
 		})
 		parts := make([]string, len(codes))

@@ -1,8 +1,10 @@
 // Package corpus reads the public SMS corpora kept outside the repository
-// (../shared/data: UCI SMS Spam Collection, Thai SMS, Persian SMS,
-// Indonesian SMS, Mendeley smishing) as labelled messages, splits them by
-// hash, and evaluates a filter.Engine on them: the share of each corpus and
-// label that the policies flag, per reason code.
+// (../shared/data, or $MSGFILTER_DATA: UCI SMS Spam Collection, Thai SMS,
+// Persian SMS, Indonesian SMS, Mendeley smishing, and the list files of the
+// link and phone evaluations) as labelled messages or entries, splits them
+// by hash, and evaluates a decision function on them (Evaluate): the share
+// of each corpus and label flagged, per reason code. It does not import
+// filter: "msgfilter eval" passes the engine's Check as a Decide.
 //
 // Use it for evaluations and regression checks of the term lists, never for
 // unit tests (a user's clone has no ../shared), and never copy corpus text
@@ -55,6 +57,18 @@ func (d *dedup) add(label, text string) {
 // ReadUCI reads the UCI SMS Spam Collection: one "label<TAB>text" per line,
 // labels ham and spam.
 func ReadUCI(r io.Reader) ([]Message, error) {
+	return readTSV(r, "uci", "ham", "spam")
+}
+
+// ReadTSV reads "label<TAB>text" lines with any labels, such as the Thai
+// corpus's thai_sms_dedup.tsv.
+func ReadTSV(r io.Reader) ([]Message, error) {
+	return readTSV(r, "tsv")
+}
+
+// readTSV reads "label<TAB>text" lines; with labels, any other label is an
+// error.
+func readTSV(r io.Reader, name string, labels ...string) ([]Message, error) {
 	var d dedup
 	sc := bufio.NewScanner(r)
 	sc.Buffer(make([]byte, 0, 64<<10), 1<<20)
@@ -64,8 +78,8 @@ func ReadUCI(r io.Reader) ([]Message, error) {
 			continue
 		}
 		label, text, ok := strings.Cut(line, "\t")
-		if !ok || label != "ham" && label != "spam" {
-			return nil, fmt.Errorf("%w: uci line %d: want ham or spam, a tab, then the text", ErrFormat, n)
+		if !ok || len(labels) > 0 && !slices.Contains(labels, label) {
+			return nil, fmt.Errorf("%w: %s line %d: want a label (%s), a tab, then the text", ErrFormat, name, n, strings.Join(labels, ", "))
 		}
 		d.add(label, text)
 	}

@@ -2,7 +2,8 @@ package corpus
 
 import (
 	"errors"
-	"hash/fnv"
+
+	"github.com/msgfilter/msgfilter/internal/fnv1a"
 )
 
 // Split selects messages by the FNV-1a 32-bit hash of their exact text: the
@@ -55,7 +56,5 @@ func (s Split) Contains(text string) bool {
 // InEval reports whether text is in the eval split: its FNV-1a 32-bit hash
 // is divisible by 5.
 func InEval(text string) bool {
-	h := fnv.New32a()
-	h.Write([]byte(text))
-	return h.Sum32()%5 == 0
+	return fnv1a.String32(text)%5 == 0
 }

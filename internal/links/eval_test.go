@@ -5,7 +5,6 @@ package links
 // run them with: go test -run Eval -v ./internal/links/
 
 import (
-	"bufio"
 	"encoding/csv"
 	"os"
 	"path/filepath"
@@ -14,22 +13,16 @@ import (
 	"testing"
 
 	"golang.org/x/net/publicsuffix"
-)
 
-// dataDir is where the shared corpora live: $MSGFILTER_DATA, or the
-// workspace's ../shared/data seen from this package.
-func dataDir() string {
-	if d := os.Getenv("MSGFILTER_DATA"); d != "" {
-		return d
-	}
-	return filepath.Join("..", "..", "..", "shared", "data")
-}
+	"github.com/msgfilter/msgfilter/internal/corpus"
+	"github.com/msgfilter/msgfilter/internal/lines"
+)
 
 func dataFile(t *testing.T, rel string) string {
 	t.Helper()
-	p := filepath.Join(dataDir(), rel)
-	if _, err := os.Stat(p); err != nil {
-		t.Skipf("corpus %s not present: %v", p, err)
+	p, err := corpus.Path(rel)
+	if err != nil {
+		t.Skipf("corpus %s not present: %v", rel, err)
 	}
 	return p
 }
@@ -42,14 +35,10 @@ func readLines(t *testing.T, path string) []string {
 	}
 	defer f.Close()
 	var out []string
-	sc := bufio.NewScanner(f)
-	sc.Buffer(make([]byte, 1<<20), 1<<20)
-	for sc.Scan() {
-		if l := strings.TrimSpace(sc.Text()); l != "" && !strings.HasPrefix(l, "#") {
-			out = append(out, l)
-		}
-	}
-	if err := sc.Err(); err != nil {
+	if err := lines.Each(f, func(_ int, entry, _ string) error {
+		out = append(out, entry)
+		return nil
+	}); err != nil {
 		t.Fatal(err)
 	}
 	return out

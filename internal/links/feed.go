@@ -1,7 +1,6 @@
 package links
 
 import (
-	"bufio"
 	_ "embed"
 	"errors"
 	"fmt"
@@ -9,6 +8,8 @@ import (
 	"strings"
 
 	"golang.org/x/net/publicsuffix"
+
+	"github.com/msgfilter/msgfilter/internal/lines"
 )
 
 //go:embed data/shared_hosting.txt
@@ -68,17 +69,11 @@ type Feed struct {
 // skipped, since it would block every user of the platform (see Skipped).
 func LoadFeed(r io.Reader) (*Feed, error) {
 	f := &Feed{set: map[string]struct{}{}, prefixes: map[string][]string{}}
-	sc := bufio.NewScanner(r)
-	sc.Buffer(make([]byte, 64*1024), 1024*1024)
-	for n := 1; sc.Scan(); n++ {
-		line := strings.TrimSpace(stripComment(sc.Text()))
-		if line == "" {
-			continue
-		}
+	err := lines.Each(r, func(n int, line, _ string) error {
 		key, prefix, err := feedKey(line)
 		switch {
 		case err != nil:
-			return nil, &LineError{Line: n, Text: line, Err: fmt.Errorf("%w: %w", ErrNotDomain, err)}
+			return &LineError{Line: n, Text: line, Err: fmt.Errorf("%w: %w", ErrNotDomain, err)}
 		case key == "":
 			f.skipped++
 		case prefix != "":
@@ -86,8 +81,12 @@ func LoadFeed(r io.Reader) (*Feed, error) {
 		default:
 			f.set[key] = struct{}{}
 		}
+		return nil
+	})
+	if le := (*LineError)(nil); errors.As(err, &le) {
+		return nil, le
 	}
-	if err := sc.Err(); err != nil {
+	if err != nil {
 		return nil, fmt.Errorf("links: read feed: %w", err)
 	}
 	return f, nil
@@ -209,18 +208,18 @@ func (f *Feed) Skipped() int {
 // blocked-domain lists.
 func ReadDomainList(r io.Reader) ([]string, error) {
 	var out []string
-	sc := bufio.NewScanner(r)
-	for n := 1; sc.Scan(); n++ {
-		line := strings.ToLower(strings.TrimSpace(stripComment(sc.Text())))
-		if line == "" {
-			continue
-		}
+	err := lines.Each(r, func(n int, entry, _ string) error {
+		line := strings.ToLower(entry)
 		if err := checkDomain(line); err != nil {
-			return nil, &LineError{Line: n, Text: line, Err: fmt.Errorf("%w: %w", ErrNotDomain, err)}
+			return &LineError{Line: n, Text: line, Err: fmt.Errorf("%w: %w", ErrNotDomain, err)}
 		}
 		out = append(out, line)
+		return nil
+	})
+	if le := (*LineError)(nil); errors.As(err, &le) {
+		return nil, le
 	}
-	if err := sc.Err(); err != nil {
+	if err != nil {
 		return nil, fmt.Errorf("links: read domain list: %w", err)
 	}
 	return out, nil
@@ -236,11 +235,4 @@ func checkDomain(s string) error {
 		return err
 	}
 	return nil
-}
-
-func stripComment(s string) string {
-	if i := strings.IndexByte(s, '#'); i >= 0 {
-		return s[:i]
-	}
-	return s
 }

@@ -1,41 +1,36 @@
 package terms
 
 import (
-	"bufio"
 	"os"
-	"path/filepath"
-	"strings"
+	"slices"
 	"testing"
+
+	"github.com/msgfilter/msgfilter/internal/corpus"
 )
 
-// corpusDir holds the shared corpora; a clone without them skips these tests.
-var corpusDir = filepath.Join("..", "..", "..", "shared", "data")
-
-// readLabelled reads "label<sep>text" lines and returns the texts whose label
-// is one of labels.
-func readLabelled(t *testing.T, path, sep string, labels ...string) []string {
+// readLabelled reads a "label<TAB>text" file of the shared corpora and
+// returns the distinct texts whose label is one of labels. A clone without
+// the corpora skips the test.
+func readLabelled(t *testing.T, rel string, labels ...string) []string {
 	t.Helper()
-	f, err := os.Open(path)
+	path, err := corpus.Path(rel)
 	if err != nil {
 		t.Skipf("corpus not available: %v", err)
 	}
-	defer f.Close()
-	var out []string
-	sc := bufio.NewScanner(f)
-	sc.Buffer(make([]byte, 1<<20), 1<<20)
-	for sc.Scan() {
-		label, text, ok := strings.Cut(sc.Text(), sep)
-		if !ok {
-			continue
-		}
-		for _, l := range labels {
-			if label == l {
-				out = append(out, text)
-			}
-		}
-	}
-	if err := sc.Err(); err != nil {
+	f, err := os.Open(path)
+	if err != nil {
 		t.Fatal(err)
+	}
+	defer f.Close()
+	ms, err := corpus.ReadTSV(f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out []string
+	for _, m := range ms {
+		if slices.Contains(labels, m.Label) {
+			out = append(out, m.Text)
+		}
 	}
 	return out
 }
@@ -49,16 +44,15 @@ func TestHamCorpora(t *testing.T) {
 	tests := []struct {
 		name    string
 		path    string
-		sep     string
 		labels  []string
 		maxRate float64
 	}{
-		{"uci ham", filepath.Join(corpusDir, "uci-sms-spam-collection", "SMSSpamCollection"), "\t", []string{"ham"}, 0.005},
-		{"thai ok and otp", filepath.Join(corpusDir, "thai-sms-spam", "thai_sms_dedup.tsv"), "\t", []string{"OK", "OTP"}, 0.005},
+		{"uci ham", "uci-sms-spam-collection/SMSSpamCollection", []string{"ham"}, 0.005},
+		{"thai ok and otp", "thai-sms-spam/thai_sms_dedup.tsv", []string{"OK", "OTP"}, 0.005},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			msgs := readLabelled(t, tt.path, tt.sep, tt.labels...)
+			msgs := readLabelled(t, tt.path, tt.labels...)
 			if len(msgs) == 0 {
 				t.Fatalf("no %v messages in %s", tt.labels, tt.path)
 			}

@@ -1,8 +1,10 @@
 # Rules on conversation state: opt-outs and the limits the state store
 # counts. Go reads the store into input.conversation before evaluation
-# (opted_out); over_limits is set only when the store's atomic count refused
-# a message the other rules let through (filter/state.go), and Go then reports
-# these rules' reasons with their citations.
+# (opted_out), and these rules decide on it. The rate and flood limits are
+# counted atomically by the store after the policies let a message through,
+# so Go decides them from the store's answer (filter/conversation.go): their
+# limits rules below decide nothing here, they carry the METADATA Go cites in
+# the RATE_LIMIT and DUPLICATE_FLOOD reasons.
 package msgfilter.global
 
 # METADATA
@@ -42,10 +44,7 @@ reasons contains r if {
 # custom:
 #   id: global/rate-limit
 #   effective: "2019-07-01"
-reasons contains r if {
-	"rate" in input.conversation.over_limits
-	r := {"code": "RATE_LIMIT", "rule": "global/rate-limit", "evidence": "over the sender's rate limit"}
-}
+limits contains {"code": "RATE_LIMIT", "rule": "global/rate-limit"}
 
 # METADATA
 # title: One template may not flood many recipients from one sender
@@ -53,7 +52,7 @@ reasons contains r if {
 #   The same message template sent by one sender to more recipients than
 #   duplicate_flood allows within its window is a spam or smishing run
 #   (snowshoeing and volumetric abuse); the template fingerprint masks codes,
-#   amounts, links and names (filter/state.go).
+#   amounts, links and names (filter/conversation.go).
 # related_resources:
 #   - ref: https://docslib.org/download/1501839/messaging-principles-and-best-practices-july-2019
 #     description: CTIA Messaging Principles and Best Practices, unwanted messages and snowshoeing
@@ -62,7 +61,4 @@ reasons contains r if {
 # custom:
 #   id: global/duplicate-flood
 #   effective: "2020-09-01"
-reasons contains r if {
-	"flood" in input.conversation.over_limits
-	r := {"code": "DUPLICATE_FLOOD", "rule": "global/duplicate-flood", "evidence": "one template to too many recipients"}
-}
+limits contains {"code": "DUPLICATE_FLOOD", "rule": "global/duplicate-flood"}

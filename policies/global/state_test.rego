@@ -53,35 +53,12 @@ test_facts_without_state_allowed if {
 	count(global.reasons) == 0 with input as object.union(base, {"message": {"kind": "promotional"}})
 }
 
-# global/rate-limit
+# global/rate-limit and global/duplicate-flood: Go decides them from the
+# store's count; the policies declare them for their METADATA.
 
-test_rate_over_limit_blocked if {
-	global.reasons == {{
-		"code": "RATE_LIMIT",
-		"rule": "global/rate-limit",
-		"evidence": "over the sender's rate limit",
-	}} with input as with_state("transactional", {"over_limits": ["rate"]})
-}
-
-test_rate_under_limit_allowed if {
-	state_codes("transactional", {"over_limits": []}) == set()
-}
-
-# global/duplicate-flood
-
-test_flood_over_limit_blocked if {
-	state_codes("promotional", {"over_limits": ["flood"]}) == {"DUPLICATE_FLOOD"}
-}
-
-test_flood_under_limit_allowed if {
-	state_codes("promotional", {}) == set()
-}
-
-test_rate_and_flood_both_reported if {
-	state_codes("promotional", {"over_limits": ["rate", "flood"]}) == {"RATE_LIMIT", "DUPLICATE_FLOOD"}
-}
-
-# A session refusal is the channel's business, not a global reason.
-test_session_over_limit_not_global if {
-	state_codes("service", {"over_limits": ["session"]}) == set()
+test_limits_declared if {
+	global.limits == {
+		{"code": "RATE_LIMIT", "rule": "global/rate-limit"},
+		{"code": "DUPLICATE_FLOOD", "rule": "global/duplicate-flood"},
+	}
 }

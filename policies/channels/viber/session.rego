@@ -7,8 +7,9 @@ package msgfilter.channels.viber
 #   A session (24 hours from the user's message) carries at most
 #   session_max_messages business messages; the user's next message opens a
 #   new one. session_messages is read from the state store before the
-#   policies run; "session" in over_limits means the store's atomic count
-#   refused the message (another node sent the last one first).
+#   policies run. When the store's atomic count refuses a message these
+#   rules let through (another node sent the last one first), Go reports
+#   this rule's reason itself (filter/conversation.go).
 # related_resources:
 #   - ref: https://www.alibabacloud.com/help/zh/chatapp/user-guide/viber-message-type
 #     description: Alibaba Cloud, Viber message types (at most 60 messages per session)
@@ -18,13 +19,7 @@ package msgfilter.channels.viber
 #   id: viber/session-limit
 #   effective: "2023"
 reasons contains r if {
-	session_full
-	r := {"code": "SESSION_LIMIT", "rule": "viber/session-limit", "evidence": sprintf("%d messages in this session, at most %d", [input.conversation.session_messages, data.msgfilter.channels.viber.session_max_messages])}
-}
-
-session_full if {
 	in_session
 	input.conversation.session_messages >= data.msgfilter.channels.viber.session_max_messages
+	r := {"code": "SESSION_LIMIT", "rule": "viber/session-limit", "evidence": sprintf("%d messages in this session, at most %d", [input.conversation.session_messages, data.msgfilter.channels.viber.session_max_messages])}
 }
-
-session_full if "session" in input.conversation.over_limits

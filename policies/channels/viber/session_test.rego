@@ -36,21 +36,6 @@ test_expired_session_count_no_limit if {
 	codes == set()
 }
 
-test_store_refused_session_limit if {
-	codes := {r.code | some r in viber.reasons} with input as facts({
-		"message": {"kind": "service"},
-		"conversation": {"has_inbound": true, "inbound_age_minutes": 10, "session_messages": 59, "over_limits": ["session"]},
-	})
-	codes == {"SESSION_LIMIT"}
-}
-
-test_store_refused_rate_not_session if {
-	count(viber.reasons) == 0 with input as facts({
-		"message": {"kind": "service"},
-		"conversation": {"has_inbound": true, "inbound_age_minutes": 10, "session_messages": 59, "over_limits": ["rate"]},
-	})
-}
-
 test_session_cap_from_data if {
 	codes := {r.code | some r in viber.reasons} with input as in_session_with(5)
 		with data.msgfilter.channels.viber.session_max_messages as 5

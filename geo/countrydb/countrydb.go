@@ -1,8 +1,13 @@
-package geo
+// Package countrydb writes MaxMind-format country databases from IP range
+// lists (Debian's tor-geoipdb files, or "from,to,country" CSV), for
+// "msgfilter geoip build" and for tests that need a small database. It is
+// tooling: a gateway reads databases with package geo and never imports
+// this package (nor, through it, mmdbwriter).
+package countrydb
 
 import (
-	"bufio"
 	"encoding/binary"
+	"errors"
 	"fmt"
 	"io"
 	"net"
@@ -12,13 +17,16 @@ import (
 
 	"github.com/maxmind/mmdbwriter"
 	"github.com/maxmind/mmdbwriter/mmdbtype"
+
+	"github.com/msgfilter/msgfilter/geo"
+	"github.com/msgfilter/msgfilter/internal/lines"
 )
 
-// BuiltDatabaseType is the metadata database type of the files
-// BuildFromTorGeoIP and BuildFromCSV write. Their records have the
+// DatabaseType is the metadata database type of the files
+// FromTorGeoIP and FromCSV write. Their records have the
 // GeoIP2-Country shape {"country": {"iso_code": "AE"}}, so other MaxMind
 // readers understand them too.
-const BuiltDatabaseType = "msgfilter-Country"
+const DatabaseType = "msgfilter-Country"
 
 // Stats describes a database build.
 type Stats struct {
@@ -30,16 +38,16 @@ type Stats struct {
 	Bytes     int64 // size of the written database
 }
 
-// BuildFromTorGeoIP converts Debian's tor-geoipdb files into a MaxMind DB
+// FromTorGeoIP converts Debian's tor-geoipdb files into a MaxMind DB
 // that OpenIPDB reads. v4 has lines "FROM,TO,CC" with inclusive integer
 // IPv4 bounds (/usr/share/tor/geoip), v6 has "FROM_IPV6,TO_IPV6,CC"
 // (/usr/share/tor/geoip6); "#" starts a comment and "??" marks an unknown
 // country, which is skipped, as are codes IsCountry rejects (tor's data
 // has EU, AP, SU...; UK becomes GB). Either reader may be nil. Bad lines are
-// *LineError. The whole database is built in memory (about 1 GB peak and
+// *geo.LineError. The whole database is built in memory (about 1 GB peak and
 // tens of seconds for the full tor files; see the package tests) before it
 // is written to w.
-func BuildFromTorGeoIP(v4, v6 io.Reader, w io.Writer) (Stats, error) {
+func FromTorGeoIP(v4, v6 io.Reader, w io.Writer) (Stats, error) {
 	b, err := newBuilder("tor-geoipdb ranges converted by msgfilter")
 	if err != nil {
 		return Stats{}, err
@@ -65,12 +73,12 @@ func BuildFromTorGeoIP(v4, v6 io.Reader, w io.Writer) (Stats, error) {
 	return b.write(w)
 }
 
-// BuildFromCSV converts ip-location-db style CSV files (lines
+// FromCSV converts ip-location-db style CSV files (lines
 // "START,END,CC" with inclusive textual IPv4 or IPv6 bounds, no header,
 // e.g. geo-whois-asn-country-ipv4.csv) into a MaxMind DB that OpenIPDB
 // reads. Pass the IPv4 and IPv6 files as separate inputs (decompressed).
-// Bad lines are *LineError.
-func BuildFromCSV(w io.Writer, inputs ...io.Reader) (Stats, error) {
+// Bad lines are *geo.LineError.
+func FromCSV(w io.Writer, inputs ...io.Reader) (Stats, error) {
 	b, err := newBuilder("ip-location-db country ranges converted by msgfilter")
 	if err != nil {
 		return Stats{}, err
@@ -92,13 +100,13 @@ type builder struct {
 
 func newBuilder(desc string) (*builder, error) {
 	tree, err := mmdbwriter.New(mmdbwriter.Options{
-		DatabaseType:            BuiltDatabaseType,
+		DatabaseType:            DatabaseType,
 		Description:             map[string]string{"en": desc},
 		IncludeReservedNetworks: true,
 		IPVersion:               6,
 	})
 	if err != nil {
-		return nil, fmt.Errorf("geo: new mmdb tree: %w", err)
+		return nil, fmt.Errorf("countrydb: new mmdb tree: %w", err)
 	}
 	return &builder{tree: tree, values: map[string]mmdbtype.Map{}, countries: map[string]bool{}}, nil
 }
@@ -132,7 +140,7 @@ func (b *builder) add(lo, hi netip.Addr, cc string) error {
 	if cc == "UK" { // reserved by ISO for the United Kingdom; some sources use it
 		cc = "GB"
 	}
-	if !IsCountry(cc) {
+	if !geo.IsCountry(cc) {
 		// Regions (EU, AP), deleted codes (SU, CS, AN) and private ones
 		// would reach policies as countries that do not exist.
 		b.stats.NonISO++
@@ -210,7 +218,7 @@ func (b *builder) write(w io.Writer) (Stats, error) {
 	n, err := b.tree.WriteTo(w)
 	b.stats.Bytes = n
 	if err != nil {
-		return b.stats, fmt.Errorf("geo: write mmdb: %w", err)
+		return b.stats, fmt.Errorf("countrydb: write mmdb: %w", err)
 	}
 	return b.stats, nil
 }
@@ -221,19 +229,11 @@ func u32Addr(x uint32) netip.Addr {
 	return netip.AddrFrom4(a)
 }
 
-// eachLine calls fn with the three comma-separated fields of every line
-// that is not blank or a "#" comment, wrapping errors as *LineError.
+// eachLine calls fn with the three comma-separated fields of every entry
+// (see package lines), wrapping errors as *geo.LineError.
 func eachLine(source string, r io.Reader, fn func([]string) error) error {
-	sc := bufio.NewScanner(r)
-	line := 0
-	for sc.Scan() {
-		line++
-		text := sc.Text()
-		t := strings.TrimSpace(text)
-		if t == "" || t[0] == '#' {
-			continue
-		}
-		f := strings.Split(t, ",")
+	err := lines.Each(r, func(n int, entry, text string) error {
+		f := strings.Split(entry, ",")
 		var err error
 		if len(f) != 3 {
 			err = fmt.Errorf("want 3 comma-separated fields, got %d", len(f))
@@ -244,11 +244,13 @@ func eachLine(source string, r io.Reader, fn func([]string) error) error {
 			err = fn(f)
 		}
 		if err != nil {
-			return &LineError{Source: source, Line: line, Text: text, Reason: err.Error()}
+			return &geo.LineError{Source: source, Line: n, Text: text, Reason: err.Error()}
 		}
+		return nil
+	})
+	var le *geo.LineError
+	if err != nil && !errors.As(err, &le) {
+		return fmt.Errorf("countrydb: read %s: %w", source, err)
 	}
-	if err := sc.Err(); err != nil {
-		return fmt.Errorf("geo: read %s: %w", source, err)
-	}
-	return nil
+	return err
 }

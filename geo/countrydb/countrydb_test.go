@@ -1,4 +1,4 @@
-package geo
+package countrydb
 
 import (
 	"bytes"
@@ -10,6 +10,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/msgfilter/msgfilter/geo"
 )
 
 func TestBuildFromTorGeoIP(t *testing.T) {
@@ -29,7 +31,7 @@ func TestBuildFromTorGeoIP(t *testing.T) {
 2000:ffff::,2001:0:ffff:ffff:ffff:ffff:ffff:ffff,NL
 `
 	var buf bytes.Buffer
-	stats, err := BuildFromTorGeoIP(strings.NewReader(v4), strings.NewReader(v6), &buf)
+	stats, err := FromTorGeoIP(strings.NewReader(v4), strings.NewReader(v6), &buf)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -37,33 +39,33 @@ func TestBuildFromTorGeoIP(t *testing.T) {
 	if want := (Stats{Ranges: 6, Unknown: 2, NonISO: 1, Aliased: 2, Countries: 6, Bytes: int64(buf.Len())}); stats != want {
 		t.Errorf("stats = %+v, want %+v", stats, want)
 	}
-	db, err := OpenIPDBBytes(buf.Bytes())
+	db, err := geo.OpenIPDBBytes(buf.Bytes())
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer db.Close()
-	if got := db.DatabaseTypes(); len(got) != 1 || got[0] != BuiltDatabaseType {
-		t.Errorf("DatabaseTypes() = %v, want [%s]", got, BuiltDatabaseType)
+	if got := db.DatabaseTypes(); len(got) != 1 || got[0] != DatabaseType {
+		t.Errorf("DatabaseTypes() = %v, want [%s]", got, DatabaseType)
 	}
 	tests := []struct {
 		ip   string
-		want IPInfo
+		want geo.IPInfo
 	}{
-		{"1.0.0.1", IPInfo{Country: "AU", Found: true}},
-		{"1.0.1.0", IPInfo{}},
-		{"224.0.0.1", IPInfo{Reserved: true}},
-		{"::ffff:224.0.0.2", IPInfo{Reserved: true}},
-		{"5.11.0.3", IPInfo{Country: "GB", Found: true}}, // UK row
-		{"5.10.0.0", IPInfo{Country: "AM", Found: true}},
-		{"5.10.255.255", IPInfo{Country: "AM", Found: true}},
-		{"5.11.0.0", IPInfo{}}, // EU row skipped
-		{"2a00:1450:4001::1", IPInfo{Country: "IE", Found: true}},
-		{"2001:200::1", IPInfo{Country: "JP", Found: true}},
-		{"2c0f:f000::1", IPInfo{}},
-		{"2000:ffff::1", IPInfo{Country: "NL", Found: true}},
-		{"2001:0:1::1", IPInfo{}},                               // Teredo alias of 0.1.0.0: not NL
-		{"2001:0:50a:1::1", IPInfo{Country: "AM", Found: true}}, // Teredo server 5.10.0.1 answers with the IPv4 country
-		{"2002:50a:1::", IPInfo{Country: "AM", Found: true}},    // 6to4 of 5.10.0.1 likewise
+		{"1.0.0.1", geo.IPInfo{Country: "AU", Found: true}},
+		{"1.0.1.0", geo.IPInfo{}},
+		{"224.0.0.1", geo.IPInfo{Reserved: true}},
+		{"::ffff:224.0.0.2", geo.IPInfo{Reserved: true}},
+		{"5.11.0.3", geo.IPInfo{Country: "GB", Found: true}}, // UK row
+		{"5.10.0.0", geo.IPInfo{Country: "AM", Found: true}},
+		{"5.10.255.255", geo.IPInfo{Country: "AM", Found: true}},
+		{"5.11.0.0", geo.IPInfo{}}, // EU row skipped
+		{"2a00:1450:4001::1", geo.IPInfo{Country: "IE", Found: true}},
+		{"2001:200::1", geo.IPInfo{Country: "JP", Found: true}},
+		{"2c0f:f000::1", geo.IPInfo{}},
+		{"2000:ffff::1", geo.IPInfo{Country: "NL", Found: true}},
+		{"2001:0:1::1", geo.IPInfo{}},                               // Teredo alias of 0.1.0.0: not NL
+		{"2001:0:50a:1::1", geo.IPInfo{Country: "AM", Found: true}}, // Teredo server 5.10.0.1 answers with the IPv4 country
+		{"2002:50a:1::", geo.IPInfo{Country: "AM", Found: true}},    // 6to4 of 5.10.0.1 likewise
 	}
 	for _, tt := range tests {
 		if got := db.Lookup(netip.MustParseAddr(tt.ip)); got != tt.want {
@@ -88,16 +90,16 @@ func TestBuildErrors(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			_, err := BuildFromTorGeoIP(strings.NewReader(tt.v4), strings.NewReader(tt.v6), io.Discard)
-			var le *LineError
+			_, err := FromTorGeoIP(strings.NewReader(tt.v4), strings.NewReader(tt.v6), io.Discard)
+			var le *geo.LineError
 			if !errors.As(err, &le) || le.Line != tt.wantLine || le.Source != tt.wantSource {
-				t.Errorf("BuildFromTorGeoIP(%s) error = %v, want *LineError %s line %d", tt.name, err, tt.wantSource, tt.wantLine)
+				t.Errorf("FromTorGeoIP(%s) error = %v, want *geo.LineError %s line %d", tt.name, err, tt.wantSource, tt.wantLine)
 			}
 		})
 	}
 	// The good twin of the bad rows builds.
-	if _, err := BuildFromTorGeoIP(strings.NewReader("10,20,AU\n"), nil, io.Discard); err != nil {
-		t.Errorf("BuildFromTorGeoIP(good row) = %v, want nil", err)
+	if _, err := FromTorGeoIP(strings.NewReader("10,20,AU\n"), nil, io.Discard); err != nil {
+		t.Errorf("FromTorGeoIP(good row) = %v, want nil", err)
 	}
 }
 
@@ -105,14 +107,14 @@ func TestBuildFromCSV(t *testing.T) {
 	const v4 = "1.0.0.0,1.0.0.255,AU\n5.10.0.0,5.10.255.255,am\n"
 	const v6 = "2001:200::,2001:200:ffff:ffff:ffff:ffff:ffff:ffff,JP\n"
 	var buf bytes.Buffer
-	stats, err := BuildFromCSV(&buf, strings.NewReader(v4), strings.NewReader(v6))
+	stats, err := FromCSV(&buf, strings.NewReader(v4), strings.NewReader(v6))
 	if err != nil {
 		t.Fatal(err)
 	}
 	if stats.Ranges != 3 || stats.Countries != 3 {
 		t.Errorf("stats = %+v, want 3 ranges and 3 countries", stats)
 	}
-	db, err := OpenIPDBBytes(buf.Bytes())
+	db, err := geo.OpenIPDBBytes(buf.Bytes())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -122,10 +124,10 @@ func TestBuildFromCSV(t *testing.T) {
 			t.Errorf("Lookup(%s).Country = %q, want %q", ip, got, want)
 		}
 	}
-	_, err = BuildFromCSV(io.Discard, strings.NewReader("1.0.0.0,1.0.0.255,AU\n1.0.0.0;1.0.0.255;AU\n"))
-	var le *LineError
+	_, err = FromCSV(io.Discard, strings.NewReader("1.0.0.0,1.0.0.255,AU\n1.0.0.0;1.0.0.255;AU\n"))
+	var le *geo.LineError
 	if !errors.As(err, &le) || le.Line != 2 || le.Source != "csv input 1" {
-		t.Errorf("BuildFromCSV(semicolons) error = %v, want *LineError csv input 1 line 2", err)
+		t.Errorf("FromCSV(semicolons) error = %v, want *geo.LineError csv input 1 line 2", err)
 	}
 }
 
@@ -147,7 +149,7 @@ func TestBuildFromRealTorGeoIP(t *testing.T) {
 	defer v6.Close()
 	var buf bytes.Buffer
 	start := time.Now()
-	stats, err := BuildFromTorGeoIP(v4, v6, &buf)
+	stats, err := FromTorGeoIP(v4, v6, &buf)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -178,7 +180,7 @@ func TestBuildFromRealCSV(t *testing.T) {
 	}
 	var buf bytes.Buffer
 	start := time.Now()
-	stats, err := BuildFromCSV(&buf, v4, v6)
+	stats, err := FromCSV(&buf, v4, v6)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -192,7 +194,7 @@ func TestBuildFromRealCSV(t *testing.T) {
 // these blocks decades ago and they have not moved country.
 func checkRealDB(t *testing.T, data []byte, v6 bool) {
 	t.Helper()
-	db, err := OpenIPDBBytes(data)
+	db, err := geo.OpenIPDBBytes(data)
 	if err != nil {
 		t.Fatal(err)
 	}

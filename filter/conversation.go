@@ -2,12 +2,19 @@ package filter
 
 // Conversation state in the pipeline. Inbound records what recipients send
 // (STOP, START, any reply). Check reads the state into the facts before the
-// policies run (opted_out, session_messages, and the window when the message
-// carries no last_inbound_at), so OPTED_OUT, OUTSIDE_SESSION_WINDOW and
-// SESSION_LIMIT are decided in Rego with their citations. After the policies
-// allow (or send to review) a message, Check counts it with Store.Consume,
-// the atomic guard of the session, rate and flood limits; when Consume
-// refuses, the message is blocked with the reason of the matching rule.
+// policies run (stage state: opted_out, session_messages, and the window
+// when the message carries no last_inbound_at), so OPTED_OUT,
+// OUTSIDE_SESSION_WINDOW and SESSION_LIMIT are decided in Rego with their
+// citations.
+//
+// The limits the store counts have one owner: Go. After the policies allow
+// (or send to review) a message, Check counts it with Store.Consume, the
+// atomic guard of the session, rate and flood limits; when Consume refuses,
+// Go blocks the message with RATE_LIMIT, DUPLICATE_FLOOD or SESSION_LIMIT,
+// citing the METADATA of the packs' limits rules (global/rate-limit,
+// global/duplicate-flood) or the channel's session-limit rule. The count
+// cannot be known before evaluation without counting messages the
+// policies then refuse, so no Rego rule waits on it.
 
 import (
 	"context"
@@ -20,6 +27,7 @@ import (
 	"unicode"
 	"unicode/utf8"
 
+	"github.com/msgfilter/msgfilter/internal/fnv1a"
 	"github.com/msgfilter/msgfilter/internal/terms"
 	"github.com/msgfilter/msgfilter/internal/textnorm"
 	"github.com/msgfilter/msgfilter/rules"
@@ -30,7 +38,7 @@ import (
 // (WithStore(nil)).
 var ErrNoStore = errors.New("filter: no state store")
 
-// Rule ids of the limits Consume enforces; the policies carry their METADATA.
+// Rule ids of the limits Consume enforces; the packs carry their METADATA.
 const (
 	ruleRateLimit      = "global/rate-limit"
 	ruleDuplicateFlood = "global/duplicate-flood"
@@ -81,6 +89,10 @@ type InboundResult struct {
 // many opt-outs as it may, ErrNoStore without a store, and a
 // *ValidationError for bad input. Inbound is safe for concurrent use.
 func (e *Engine) Inbound(ctx context.Context, in *InboundMessage) (InboundResult, error) {
+	p := e.policy.Load()
+	if p == nil {
+		return InboundResult{}, ErrZeroEngine
+	}
 	if in == nil {
 		return InboundResult{}, invalid("message", "", "nil message")
 	}
@@ -116,7 +128,7 @@ func (e *Engine) Inbound(ctx context.Context, in *InboundMessage) (InboundResult
 	if at.IsZero() {
 		at = e.opts.clock()
 	}
-	res.OptOut, res.OptIn, res.Keyword = detectOpt(e.policy.Load().keywords, in.Body)
+	res.OptOut, res.OptIn, res.Keyword = detectOpt(p.keywords, in.Body)
 	rec := state.Inbound{
 		Key:    stateKey(in.Tenant, in.Sender, rcpt.E164, in.Channel),
 		At:     at,
@@ -161,24 +173,19 @@ func detectOpt(kw *terms.Matcher, body string) (optOut, optIn bool, keyword stri
 	return false, false, ""
 }
 
-// conversations is the engine's state store with the limits the packs
-// configure. It is safe for concurrent use; a nil *conversations means no
-// store: apply then does nothing and consume is not reached.
+// conversations is the engine's state store. A nil *conversations means no
+// store: stage state reads nothing and count counts nothing.
 type conversations struct {
 	store state.Store
-	local bool // an in-memory store: calls need no deadline
+	local bool // an in-memory store: calls need no deadline of their own
 }
 
-func newConversations(o options) *conversations {
-	switch {
-	case !o.storeSet:
-		return &conversations{store: state.NewMemory(state.MemoryConfig{}), local: true}
-	case o.store == nil:
+func newConversations(s state.Store) *conversations {
+	if s == nil {
 		return nil
-	default:
-		_, local := o.store.(*state.Memory)
-		return &conversations{store: o.store, local: local}
 	}
+	_, local := s.(*state.Memory)
+	return &conversations{store: s, local: local}
 }
 
 // stateKey names a conversation. Numeric senders keep only '+' and digits
@@ -205,107 +212,59 @@ func senderStateID(s string) string {
 	}, s)
 }
 
-// apply puts the stored state of m's conversation into the facts: opted_out,
-// session_messages (once it reaches the channel's cap) and, when m has no
-// LastInboundAt, the window. A store
-// error is returned for the fail mode.
-func (c *conversations) apply(ctx context.Context, p *policy, m *Message, f *Facts, now time.Time) error {
-	if c == nil {
+// count (part of stage decide) counts an allowed (or reviewed) message
+// against the session, rate and flood limits, atomically in the store, under
+// the check's deadline. When the store refuses, the decision becomes a block
+// with the matching limits' reasons. Decisions that already block or defer
+// count against nothing: they are not sent now.
+func (c *check) count() error {
+	conv, m := c.e.conv, &c.msg
+	if conv == nil || c.d.Action != Allow && c.d.Action != Review {
 		return nil
 	}
-	snap, err := c.store.Snapshot(ctx, stateKey(m.Tenant, m.Sender, f.Recipient.E164, m.Channel), now)
-	if errors.Is(err, state.ErrInvalid) {
-		return nil // a key no store holds (a sender over 256 bytes): nothing was ever recorded for it
-	}
-	if err != nil {
-		return fmt.Errorf("filter: reading conversation state: %w", err)
-	}
-	conv := &f.Conversation
-	conv.OptedOut = snap.OptedOut
-	// The count only matters once it reaches the channel's cap; below it
-	// the fact stays 0, so that the facts of a conversation repeat from
-	// message to message and the caches keep working.
-	if snap.SessionCount > 0 {
-		if snap.SessionCount >= c.limitsFor(p, "", m.Channel, nil).Session {
-			conv.SessionMessages = snap.SessionCount
-		}
-	}
-	if m.LastInboundAt.IsZero() && snap.HasInbound {
-		conv.HasInbound = true
-		conv.InboundAgeMinutes = int(max(now.Sub(snap.LastInbound), 0) / time.Minute)
-	}
-	return nil
-}
-
-// consume counts an allowed (or reviewed) message against the session, rate
-// and flood limits, atomically in the store. When the store refuses, the
-// decision becomes a block with the matching rules' reasons and the facts
-// name the limits in over_limits. Decisions that already block or defer
-// count against nothing: they are not sent now.
-func (e *Engine) consume(ctx context.Context, p *policy, m *Message, country string, rcpt RecipientFacts,
-	f *Facts, d Decision, now time.Time) (Decision, error) {
-	c := e.conv
-	if c == nil || d.Action != Allow && d.Action != Review {
-		return d, nil
-	}
-	l := c.limitsFor(p, country, m.Channel, e.opts.tenants[m.Tenant])
+	l := c.p.limitsFor(c.dest, m.Channel, c.tenant)
 	if l == (state.Limits{}) {
-		return d, nil
+		return nil
 	}
 	fp := ""
 	if l.Flood > 0 {
 		fp = fingerprint(m.Body)
 	}
-	out, serr := c.store.Consume(ctx, stateKey(m.Tenant, m.Sender, rcpt.E164, m.Channel), l, fp, now)
-	if errors.Is(serr, state.ErrInvalid) {
-		return d, nil
+	out, err := c.consume(stateKey(m.Tenant, m.Sender, c.rcpt.E164, m.Channel), l, fp)
+	if errors.Is(err, state.ErrInvalid) {
+		return nil
 	}
-	if serr != nil {
-		err := fmt.Errorf("filter: counting message against limits: %w", serr)
-		return e.failed(m, p, err), err
+	if err != nil {
+		return fmt.Errorf("filter: counting message against limits: %w", err)
 	}
 	if out.Allowed {
-		return d, nil
+		return nil
 	}
-	d.Reasons = slices.Clip(d.Reasons) // appending must not write into a caller's backing array
+	d := &c.d
+	d.Reasons = slices.Clip(d.Reasons) // appending must not write into a cached decision's array
 	d.Action, d.Until = Block, time.Time{}
-	add := func(limit string, code Code, rule, evidence string) {
-		f.Conversation.OverLimits = append(f.Conversation.OverLimits, limit)
-		r := Reason{Code: code, Rule: rule, Evidence: evidence}
-		if ri, ok := p.ruleInfo[rule]; ok {
-			r.Country, r.Citation = ri.country, ri.citation
-		}
-		d.Reasons = append(d.Reasons, r)
-	}
 	if out.Exceeded&state.LimitSession != 0 {
-		add("session", SessionLimit, string(m.Channel)+ruleSessionSuffix,
-			fmt.Sprintf("%d messages in this session, at most %d", out.SessionCount, l.Session))
+		d.Reasons = append(d.Reasons, c.p.reason(SessionLimit, string(m.Channel)+ruleSessionSuffix,
+			fmt.Sprintf("%d messages in this session, at most %d", out.SessionCount, l.Session)))
 	}
 	if out.Exceeded&state.LimitRate != 0 {
-		add("rate", RateLimit, ruleRateLimit,
+		d.Reasons = append(d.Reasons, c.p.reason(RateLimit, ruleRateLimit,
 			fmt.Sprintf("%d messages from this sender in %s, at most %d; retry after %s",
-				out.RateCount, l.RateWindow, l.Rate, out.RateReset.UTC().Format(time.RFC3339)))
+				out.RateCount, l.RateWindow, l.Rate, out.RateReset.UTC().Format(time.RFC3339))))
 	}
 	if out.Exceeded&state.LimitFlood != 0 {
-		add("flood", DuplicateFlood, ruleDuplicateFlood,
-			fmt.Sprintf("%d recipients of this template within %s, at most %d", out.FloodCount, l.FloodWindow, l.Flood))
+		d.Reasons = append(d.Reasons, c.p.reason(DuplicateFlood, ruleDuplicateFlood,
+			fmt.Sprintf("%d recipients of this template within %s, at most %d", out.FloodCount, l.FloodWindow, l.Flood)))
 	}
-	return d, nil
-}
-
-// limitTable holds the limits the packs of one policy revision configure.
-type limitTable struct {
-	global    packLimits
-	countries map[string]packLimits // upper-case country
-	channels  map[string]packLimits
+	return nil
 }
 
 // packLimits are the limit keys of one pack's data.json.
 type packLimits struct {
 	session       int // session_max_messages (channel packs)
 	sessionWindow time.Duration
-	rate          *rateLimit // rate_limit: {"messages", "window_seconds"}
-	flood         *rateLimit // duplicate_flood: {"recipients", "window_minutes"}
+	rate          *rateLimit // rate_limit; nil when the pack does not set it
+	flood         *rateLimit // duplicate_flood; nil when the pack does not set it
 }
 
 type rateLimit struct {
@@ -316,12 +275,14 @@ type rateLimit struct {
 // limitsFor resolves the limits of one message: the session cap from the
 // channel pack; rate and flood from the tenant, else the destination pack,
 // else the channel pack, else the global pack.
-func (c *conversations) limitsFor(p *policy, country string, ch Channel, tn *tenant) state.Limits {
-	t := p.limits
-	cl, chl := t.countries[country], t.channels[string(ch)]
+func (p *policy) limitsFor(country string, ch Channel, tn *tenant) state.Limits {
+	cl, chl := p.pack(country).limits, packLimits{}
+	if pc, ok := p.channels[string(ch)]; ok {
+		chl = pc.limits
+	}
 	l := state.Limits{Session: chl.session, SessionWindow: chl.sessionWindow}
 	pick := func(get func(packLimits) *rateLimit) rateLimit {
-		for _, pl := range [...]packLimits{cl, chl, t.global} {
+		for _, pl := range [...]packLimits{cl, chl, p.global.limits} {
 			if r := get(pl); r != nil {
 				return *r
 			}
@@ -348,90 +309,45 @@ func (c *conversations) limitsFor(p *policy, country string, ch Channel, tn *ten
 	return l
 }
 
-// newLimitTable reads the limit keys of every pack when a policy loads. A
-// malformed limit is a load error: read as 0 it would silently turn a limit
-// off everywhere.
-func newLimitTable(set *rules.Set) (*limitTable, error) {
-	t := &limitTable{countries: map[string]packLimits{}, channels: map[string]packLimits{}}
-	for _, pack := range set.Packs() {
-		fail := func(key string, err error) (*limitTable, error) {
-			return nil, &rules.PolicyError{File: pack.Name + "/data.json", Msg: key + ": " + err.Error()}
+// checkLimitRules refuses a revision whose packs set a limit that no rule
+// cites: Go would report its reason without a citation.
+func (p *policy) checkLimitRules() error {
+	need := func(pack, key, rule string) error {
+		if _, ok := p.ruleInfo[rule]; ok {
+			return nil
 		}
-		var pl packLimits
-		var err error
-		if pl.rate, err = readRate(pack.Data["rate_limit"], "messages", "window_seconds", time.Second); err != nil {
-			return fail("rate_limit", err)
-		}
-		if pl.flood, err = readRate(pack.Data["duplicate_flood"], "recipients", "window_minutes", time.Minute); err != nil {
-			return fail("duplicate_flood", err)
-		}
-		switch pack.Kind {
-		case rules.KindGlobal:
-			t.global = pl
-		case rules.KindCountry:
-			t.countries[strings.ToUpper(pack.Code)] = pl
-		case rules.KindChannel:
-			var minutes int
-			if pl.session, err = dataInt(pack.Data["session_max_messages"]); err != nil {
-				return fail("session_max_messages", err)
+		return &rules.PolicyError{File: pack + "/data.json", Msg: fmt.Sprintf("%s is set, but no rule carries the METADATA of %s", key, rule)}
+	}
+	check := func(pack string, l packLimits) error {
+		if l.rate != nil && l.rate.n > 0 {
+			if err := need(pack, "rate_limit", ruleRateLimit); err != nil {
+				return err
 			}
-			if minutes, err = dataInt(pack.Data["session_minutes"]); err != nil {
-				return fail("session_minutes", err)
+		}
+		if l.flood != nil && l.flood.n > 0 {
+			return need(pack, "duplicate_flood", ruleDuplicateFlood)
+		}
+		return nil
+	}
+	if err := check(rules.KindGlobal, p.global.limits); err != nil {
+		return err
+	}
+	for cc, pc := range p.countries {
+		if err := check(rules.KindCountry+"/"+strings.ToLower(cc), pc.limits); err != nil {
+			return err
+		}
+	}
+	for ch, pc := range p.channels {
+		if err := check(rules.KindChannel+"/"+ch, pc.limits); err != nil {
+			return err
+		}
+		if pc.limits.session > 0 {
+			if err := need(rules.KindChannel+"/"+ch, "session_max_messages", ch+ruleSessionSuffix); err != nil {
+				return err
 			}
-			pl.sessionWindow = time.Duration(minutes) * time.Minute
-			t.channels[pack.Code] = pl
 		}
 	}
-	return t, nil
-}
-
-// readRate reads {"<count>": n, "<window>": w} from a pack's data; nil when
-// the pack does not set it. A count of 0 sets "no limit".
-func readRate(v any, count, window string, unit time.Duration) (*rateLimit, error) {
-	if v == nil {
-		return nil, nil
-	}
-	obj, ok := v.(map[string]any)
-	if !ok {
-		return nil, fmt.Errorf("want an object with %s and %s", count, window)
-	}
-	n, err := dataInt(obj[count])
-	if err != nil {
-		return nil, fmt.Errorf("%s: %w", count, err)
-	}
-	w, err := dataInt(obj[window])
-	if err != nil {
-		return nil, fmt.Errorf("%s: %w", window, err)
-	}
-	if n > 0 && w == 0 {
-		return nil, fmt.Errorf("%s must be set with %s", window, count)
-	}
-	return &rateLimit{n: n, window: time.Duration(w) * unit}, nil
-}
-
-// dataInt reads a non-negative integer of a pack's data.json (decoded with
-// json.Number); absent is 0.
-func dataInt(v any) (int, error) {
-	var n int64
-	switch v := v.(type) {
-	case nil:
-		return 0, nil
-	case interface{ Int64() (int64, error) }: // json.Number
-		var err error
-		if n, err = v.Int64(); err != nil {
-			return 0, fmt.Errorf("%v is not an integer", v)
-		}
-	case float64:
-		n = int64(v)
-	case int:
-		n = int64(v)
-	default:
-		return 0, fmt.Errorf("%v is not an integer", v)
-	}
-	if n < 0 || n > 1<<31 {
-		return 0, fmt.Errorf("%d is out of range", n)
-	}
-	return int(n), nil
+	return nil
 }
 
 // fingerprint identifies a message's template, for DUPLICATE_FLOOD: the
@@ -452,9 +368,8 @@ func dataInt(v any) (int, error) {
 // fingerprint. It costs one pass over the body and no allocation beyond the
 // 16-byte result.
 func fingerprint(body string) string {
-	const prime64 = 1099511628211
-	h := uint64(14695981039346656037) // FNV-1a offset basis
-	write := func(b byte) { h = (h ^ uint64(b)) * prime64 }
+	h := fnv1a.New64()
+	write := h.AddByte
 	space, words := false, 0
 	for i := 0; i < len(body); {
 		r, size := utf8.DecodeRuneInString(body[i:])
@@ -510,9 +425,10 @@ func fingerprint(body string) string {
 	}
 	const hexDigits = "0123456789abcdef"
 	var out [16]byte
+	sum := uint64(h)
 	for k := 15; k >= 0; k-- {
-		out[k] = hexDigits[h&0xf]
-		h >>= 4
+		out[k] = hexDigits[sum&0xf]
+		sum >>= 4
 	}
 	return string(out[:])
 }

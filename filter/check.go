@@ -1,0 +1,562 @@
+package filter
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/netip"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+	"unicode/utf8"
+
+	"github.com/msgfilter/msgfilter/geo"
+	"github.com/msgfilter/msgfilter/internal/textnorm"
+	"github.com/msgfilter/msgfilter/rules"
+	"github.com/msgfilter/msgfilter/state"
+)
+
+// check is one message on its way through the pipeline of doc.go. It lives
+// for one Check or Explain call on one goroutine and reads one policy
+// revision from start to end. Its methods are the stages; each reads what
+// the stages before it left and writes its own fields, so data flows down
+// only.
+type check struct {
+	e *Engine
+	p *policy // nil for a zero Engine
+	// msg is a copy of the message: a pointer to the caller's would move
+	// every message to the heap (the observers retain what the check holds).
+	msg     Message
+	nilMsg  bool // Check(ctx, nil)
+	explain bool // Explain: the exact cache is skipped, the facts are kept
+
+	// The check's one deadline: the caller's, else the budget from the
+	// first stage that waits (the state store or the policies; the stages
+	// before take microseconds, and reading the clock for every check would
+	// cost a cache hit a quarter of its time); zero for none. ctx is the
+	// caller's context; timed is ctx bounded by the deadline, made by the
+	// first stage that waits.
+	ctx      context.Context
+	start    time.Time // for the observers; zero when they need no latency
+	deadline time.Time
+	timed    context.Context
+	cancel   context.CancelFunc
+
+	// validate
+	dest   string // destination, upper-case ISO 3166-1 alpha-2
+	rcpt   geo.Recipient
+	src    netip.Addr // invalid without a source_ip
+	now    time.Time  // the message time
+	tenant *tenant
+
+	exactKey cacheKey
+	text     *textnorm.Text // normalize; back to its pool in release
+	facts    Facts          // built by state, extract and enrich
+	factKey  cacheKey       // from the walk that builds OPA's input
+	findings []rules.Finding
+	d        Decision
+}
+
+// run calls the stages in the order doc.go lists them. A stage's error ends
+// the check; settle then decides by the fail mode.
+func (c *check) run() error {
+	if c.p == nil {
+		return ErrZeroEngine
+	}
+	if err := c.validate(); err != nil {
+		return err
+	}
+	if err := c.state(); err != nil {
+		return err
+	}
+	if !c.exactCache() {
+		c.normalize()
+		c.extract()
+		// classify (stage 6) goes here: each classifier is one method
+		// reading c.text and c.facts and writing its own facts.
+		c.enrich()
+		c.buildFacts()
+		if !c.factCache() {
+			if err := c.evaluate(); err != nil {
+				return err
+			}
+		}
+	}
+	return c.decide()
+}
+
+// newCheck starts a check of m on the revision deciding now.
+func (e *Engine) newCheck(ctx context.Context, m *Message, explain bool) check {
+	if ctx == nil {
+		ctx = context.Background()
+	}
+	c := check{e: e, p: e.policy.Load(), explain: explain, ctx: ctx}
+	if m != nil {
+		c.msg = *m
+	} else {
+		c.nilMsg = true
+	}
+	if e.obs.timed() {
+		c.start = time.Now()
+	}
+	c.deadline, _ = ctx.Deadline()
+	return c
+}
+
+// alive returns what ends the check before a stage that waits: the caller's
+// context done, or the deadline passed. The first call starts the budget.
+func (c *check) alive() error {
+	if c.deadline.IsZero() && c.e.opts.budget > 0 {
+		c.deadline = time.Now().Add(c.e.opts.budget)
+	}
+	if err := c.ctx.Err(); err != nil {
+		return err
+	}
+	if !c.deadline.IsZero() && !time.Now().Before(c.deadline) {
+		return context.DeadlineExceeded
+	}
+	return nil
+}
+
+// bounded returns the context for a stage that may block: the caller's,
+// bounded by the check's deadline. The timer is made once, by the first
+// such stage, so checks answered by a cache never pay for it.
+func (c *check) bounded() (context.Context, error) {
+	if err := c.alive(); err != nil {
+		return nil, err
+	}
+	if c.timed == nil {
+		if c.deadline.IsZero() {
+			c.timed = c.ctx
+		} else {
+			c.timed, c.cancel = context.WithDeadline(c.ctx, c.deadline)
+		}
+	}
+	return c.timed, nil
+}
+
+// snapshot reads the conversation of key from the store under the check's
+// deadline (see remote).
+func (c *check) snapshot(key state.Key) (state.Snapshot, error) {
+	store, now := c.e.conv.store, c.now
+	if c.e.conv.local { // answers at once, and without a closure on the heap
+		if err := c.ctx.Err(); err != nil {
+			return state.Snapshot{}, err
+		}
+		return store.Snapshot(c.ctx, key, now)
+	}
+	return remote(c, func(ctx context.Context) (state.Snapshot, error) {
+		return store.Snapshot(ctx, key, now)
+	})
+}
+
+// consume counts a message in the store under the check's deadline (see
+// remote).
+func (c *check) consume(key state.Key, l state.Limits, fingerprint string) (state.Outcome, error) {
+	store, now := c.e.conv.store, c.now
+	if c.e.conv.local {
+		if err := c.ctx.Err(); err != nil {
+			return state.Outcome{}, err
+		}
+		return store.Consume(c.ctx, key, l, fingerprint, now)
+	}
+	return remote(c, func(ctx context.Context) (state.Outcome, error) {
+		return store.Consume(ctx, key, l, fingerprint, now)
+	})
+}
+
+// remote runs one call to a store that is not in memory, waiting for it
+// only until the check's deadline: a client configured with long socket
+// timeouts (go-redis ignores context deadlines on reads by default) must
+// not hold a check past its budget. An abandoned call finishes on its own
+// goroutine, and its result, sent on a channel nobody reads, is dropped.
+// The call must not capture c (it would move every check to the heap).
+func remote[T any](c *check, call func(context.Context) (T, error)) (T, error) {
+	var zero T
+	ctx, err := c.bounded()
+	if err != nil {
+		return zero, err
+	}
+	if ctx.Done() == nil { // no deadline and no cancellation: nothing to wait for
+		return call(ctx)
+	}
+	type result struct {
+		v         T
+		err       error
+		recovered any
+	}
+	done := make(chan result, 1)
+	go func() {
+		defer func() {
+			if r := recover(); r != nil {
+				done <- result{recovered: r}
+			}
+		}()
+		v, err := call(ctx)
+		done <- result{v: v, err: err}
+	}()
+	select {
+	case r := <-done:
+		if r.recovered != nil {
+			panic(r.recovered) // on the check's goroutine, where settle recovers it
+		}
+		return r.v, r.err
+	case <-ctx.Done():
+		return zero, ctx.Err()
+	}
+}
+
+// validate (stage 1) checks the message and resolves its destination (the
+// recipient's country, or the message's country), recipient, source address,
+// time and tenant.
+func (c *check) validate() error {
+	m, e := &c.msg, c.e
+	if c.nilMsg {
+		return invalid("message", "", "nil message")
+	}
+	switch m.Channel {
+	case SMS, Viber, WhatsApp, Messenger, RCS:
+	case "":
+		return invalid("channel", "", "missing")
+	default:
+		return invalid("channel", string(m.Channel), "want sms, viber, whatsapp, messenger or rcs")
+	}
+	switch m.Kind {
+	case Transactional, Promotional, OTP, Service:
+	case "":
+		return invalid("kind", "", "missing")
+	default:
+		return invalid("kind", string(m.Kind), "want transactional, promotional, otp or service")
+	}
+	for _, f := range [...]struct{ name, value string }{
+		{"id", m.ID}, {"sender", m.Sender}, {"recipient", m.Recipient}, {"source_ip", m.SourceIP},
+		{"tenant", m.Tenant}, {"country", m.Country}, {"body", m.Body},
+	} {
+		if !utf8.ValidString(f.value) {
+			return invalid(f.name, "", "invalid UTF-8")
+		}
+	}
+	if len(m.Body) > e.opts.maxBodyBytes {
+		return invalid("body", "", "longer than "+strconv.Itoa(e.opts.maxBodyBytes)+" bytes")
+	}
+	for _, f := range [...]struct{ name, value string }{{"sender", m.Sender}, {"recipient", m.Recipient}, {"tenant", m.Tenant}} {
+		// Conversation state is keyed by these: a longer value could hold
+		// no opt-out or limit, so it is refused rather than let through.
+		if len(f.value) > state.MaxFieldLen {
+			return invalid(f.name, "", "longer than "+strconv.Itoa(state.MaxFieldLen)+" bytes")
+		}
+	}
+	if strings.TrimSpace(m.Sender) == "" {
+		return invalid("sender", "", "missing")
+	}
+	if m.Recipient == "" {
+		return invalid("recipient", "", "missing")
+	}
+	rcpt, err := e.numbers.Recipient(m.Recipient)
+	if err != nil {
+		reason := err.Error()
+		if ne, ok := err.(*geo.NumberError); ok {
+			reason = ne.Reason
+		}
+		return invalid("recipient", m.Recipient, reason)
+	}
+	country := strings.ToUpper(m.Country)
+	switch {
+	case country == "" && rcpt.Country == "":
+		return invalid("country", "", "missing, and the recipient is a non-geographic number")
+	case country == "":
+		country = rcpt.Country
+	case !geo.IsCountry(country):
+		return invalid("country", m.Country, "not an ISO 3166-1 alpha-2 country code")
+	}
+	if !m.LastInboundAt.IsZero() && !m.Time.IsZero() && m.LastInboundAt.After(m.Time) {
+		return invalid("last_inbound_at", m.LastInboundAt.Format(time.RFC3339), "after the message time")
+	}
+	if m.SourceIP != "" {
+		src, err := netip.ParseAddr(m.SourceIP)
+		if err != nil {
+			return invalid("source_ip", m.SourceIP, "not an IP address")
+		}
+		c.src = src.Unmap().WithZone("")
+	}
+	c.dest, c.rcpt = country, rcpt
+	c.now = m.Time
+	if c.now.IsZero() {
+		c.now = e.opts.clock()
+	}
+	c.tenant = e.opts.tenants[m.Tenant]
+	return nil
+}
+
+// state (stage 2) reads the conversation: the message's last_inbound_at,
+// then the store's opt-out, session count and last inbound message.
+func (c *check) state() error {
+	m, conv := &c.msg, &c.facts.Conversation
+	if !m.LastInboundAt.IsZero() {
+		conv.HasInbound = true
+		conv.InboundAgeMinutes = int(max(c.now.Sub(m.LastInboundAt), 0) / time.Minute)
+	}
+	if c.e.conv == nil {
+		return nil
+	}
+	snap, err := c.snapshot(stateKey(m.Tenant, m.Sender, c.rcpt.E164, m.Channel))
+	if errors.Is(err, state.ErrInvalid) {
+		return nil // a key no store holds (a sender over 256 bytes): nothing was ever recorded for it
+	}
+	if err != nil {
+		return fmt.Errorf("filter: reading conversation state: %w", err)
+	}
+	conv.OptedOut = snap.OptedOut
+	// The count only matters once it reaches the channel's cap; below it
+	// the fact stays 0, so that the facts of a conversation repeat from
+	// message to message and the caches keep working.
+	if snap.SessionCount > 0 && snap.SessionCount >= c.p.limitsFor("", m.Channel, nil).Session {
+		conv.SessionMessages = snap.SessionCount
+	}
+	if m.LastInboundAt.IsZero() && snap.HasInbound {
+		conv.HasInbound = true
+		conv.InboundAgeMinutes = int(max(c.now.Sub(snap.LastInbound), 0) / time.Minute)
+	}
+	return nil
+}
+
+// exactCache (stage 3) answers a message seen before in the same minute with
+// the same conversation. The conversation is read first (stage 2) because it
+// is part of what the key must cover: an opt-out changes the decision for
+// the same message.
+func (c *check) exactCache() bool {
+	if c.e.exact == nil || c.explain {
+		return false
+	}
+	c.exactKey = exactKey(c.p, &c.msg, c.dest, c.now, &c.facts.Conversation)
+	d, ok := c.e.exact.get(c.p, c.exactKey)
+	if ok {
+		c.d = d
+		c.d.answeredBy(CacheExact)
+	}
+	return ok
+}
+
+var textPool = sync.Pool{New: func() any { return new(textnorm.Text) }}
+
+// normalize (stage 4) computes the body's normalized forms once for every
+// matcher (textnorm: NFKC, case fold, confusables, de-obfuscation).
+func (c *check) normalize() {
+	c.text = textPool.Get().(*textnorm.Text)
+	c.text.Reset(c.msg.Body)
+}
+
+// extract (stage 5) finds what the body contains: the destination's terms,
+// the links and the phone numbers, with the lists they are on.
+func (c *check) extract() {
+	p, m, f := c.p, &c.msg, &c.facts
+	f.Content = ContentFacts{
+		OptOutText:   hasOptOutText(m.Body),
+		Categories:   categoryFacts(p.matcher(c.dest).MatchText(c.text)),
+		PhoneNumbers: phoneFacts(p.phones.Find(m.Body, c.dest)),
+	}
+	dest, global := p.pack(c.dest), &p.global
+	f.Links = []LinkFacts{} // [] rather than null: rules iterate it
+	for _, l := range p.links.Analyze(m.Body) {
+		lf := linkFacts(l)
+		lf.Blocked = domainListed(l.Host, global.blockedDomains) || domainListed(l.Host, dest.blockedDomains) ||
+			c.tenant != nil && domainListed(l.Host, c.tenant.blockedDomains)
+		if dest.senderDomains != nil {
+			ok := domainListed(l.Host, dest.senderDomains[senderHeader(m.Sender)])
+			lf.SenderRegistered = &ok
+		}
+		f.Links = append(f.Links, lf)
+	}
+}
+
+// enrich (stage 7) describes the message's parties and time: the sender's
+// kind, country and registration, the recipient, the source address and
+// the local time at the destination.
+func (c *check) enrich() {
+	p, m, f := c.p, &c.msg, &c.facts
+	f.Schema = FactsSchema
+	f.Message = MessageFacts{
+		Channel: m.Channel,
+		Kind:    m.Kind,
+		Country: c.dest,
+		Tenant:  m.Tenant,
+		Length:  utf8.RuneCountInString(m.Body),
+	}
+	f.Time = timeFacts(c.now, p.zone(c.dest))
+	f.Sender = SenderFacts{Sender: c.e.numbers.Sender(m.Sender)}
+	f.Sender.Registered = registered(f.Sender.Sender, p.pack(c.dest).senders, c.tenant)
+	f.Recipient = RecipientFacts{Country: c.rcpt.Country, NumberType: c.rcpt.NumberType}
+	if c.src.IsValid() {
+		f.Source = SourceFacts{Present: true, IPInfo: p.ipdb.Lookup(c.src)}
+		if p.global.blockedNetworks.Contains(c.src) || p.pack(c.dest).blockedNetworks.Contains(c.src) ||
+			c.tenant != nil && c.tenant.blockedNetworks.Contains(c.src) {
+			f.Source.Blocked, f.Source.IP = true, c.src.String()
+		}
+	}
+}
+
+// buildFacts (stage 8) completes the facts document and hashes it, with the
+// walk that builds OPA's input in evaluate, into the fact cache's key.
+func (c *check) buildFacts() {
+	if c.e.facts == nil {
+		return
+	}
+	k := hasherPool.Get().(*keyHasher)
+	k.reset()
+	k.u64(c.p.generation)
+	c.facts.walk(walker{k: k})
+	c.factKey = k.sum()
+	hasherPool.Put(k)
+}
+
+// factCache (stage 9) answers a message whose facts were decided before.
+func (c *check) factCache() bool {
+	d, ok := c.e.facts.get(c.p, c.factKey)
+	if ok {
+		c.d = d
+		c.d.answeredBy(CacheFacts)
+	}
+	return ok
+}
+
+// evaluate (stage 10) runs the destination's prepared query (global +
+// country + channel rules) on the facts, with the message time.
+func (c *check) evaluate() error {
+	ctx, err := c.bounded()
+	if err != nil {
+		return err
+	}
+	input := c.facts.walk(walker{build: true})
+	c.findings, err = c.p.set.Eval(ctx, strings.ToLower(c.dest), string(c.msg.Channel), input, c.now.Truncate(time.Minute))
+	if err != nil {
+		return err
+	}
+	return c.alive() // OPA notices a deadline only in long evaluations
+}
+
+// decide (stage 11) settles the policies' decision, caches it at both
+// levels, and counts a message let through against the conversation's
+// limits (count, conversation.go).
+func (c *check) decide() error {
+	useExact := c.e.exact != nil && !c.explain
+	switch c.d.Cache {
+	case CacheExact:
+	case CacheFacts:
+		if useExact {
+			c.e.exact.put(c.exactKey, &c.d)
+		}
+	default:
+		d, err := c.p.decide(c.findings)
+		if err != nil {
+			return err
+		}
+		c.d = d
+		c.e.facts.put(c.factKey, &c.d)
+		if useExact {
+			c.e.exact.put(c.exactKey, &c.d)
+		}
+	}
+	return c.count()
+}
+
+// decide turns findings into a decision: the strongest action wins
+// (block > defer > review > allow) and every reason is reported. The
+// decision has no id: it may be cached for other messages.
+func (p *policy) decide(findings []rules.Finding) (Decision, error) {
+	d := Decision{Action: Allow, Revision: p.revision, Reasons: []Reason{}}
+	if len(findings) > 0 {
+		d.Reasons = make([]Reason, 0, len(findings))
+	}
+	for _, f := range findings {
+		code, known := knownCodes[f.Code]
+		if !known {
+			return Decision{}, fmt.Errorf("filter: rule %s reported %q, which is not a reason code", f.Rule, f.Code)
+		}
+		action := code.DefaultAction()
+		if f.Action != "" {
+			action = Action(f.Action)
+		}
+		if action.strength() > d.Action.strength() {
+			d.Action = action
+		}
+		if action == Defer {
+			until, err := time.Parse(time.RFC3339, f.Until)
+			if err != nil {
+				return Decision{}, fmt.Errorf("filter: rule %s deferred without a valid until %q", f.Rule, f.Until)
+			}
+			// One representation whatever the host's zone, so that a
+			// decision from a cache equals one from the policies.
+			_, off := until.Zone()
+			until = time.Unix(until.Unix(), 0).In(fixedZone(off))
+			if until.After(d.Until) {
+				d.Until = until
+			}
+		}
+		d.Reasons = append(d.Reasons, p.reason(code, f.Rule, f.Evidence))
+	}
+	if d.Action != Defer {
+		d.Until = time.Time{}
+	}
+	return d, nil
+}
+
+// reason is a reason of the rule with the given id, with what the rule's
+// METADATA gives it.
+func (p *policy) reason(code Code, rule, evidence string) Reason {
+	r := Reason{Code: code, Rule: rule, Evidence: evidence}
+	if ri, ok := p.ruleInfo[rule]; ok {
+		r.Rule, r.Country, r.Citation = ri.rule, ri.country, ri.citation
+	}
+	return r
+}
+
+// settle is the one place a check's outcome becomes its Decision: the
+// stages' decision, or, when they could not decide (an error, a panic, the
+// deadline), the fail mode's with ENGINE_ERROR or ENGINE_TIMEOUT. An invalid
+// message gets an empty Decision with its id.
+func (c *check) settle(err error, recovered any) (Decision, error) {
+	if recovered != nil {
+		err = fmt.Errorf("%w: %v", ErrPanic, recovered)
+	}
+	d := c.d
+	if !c.nilMsg {
+		d.ID = c.msg.ID
+	}
+	if err == nil {
+		return d, nil
+	}
+	if errors.Is(err, ErrInvalidMessage) {
+		return Decision{ID: d.ID}, err
+	}
+	code, evidence := EngineError, err.Error()
+	timedOut := errors.Is(err, context.DeadlineExceeded) || errors.Is(err, context.Canceled)
+	if !timedOut && !c.deadline.IsZero() && !time.Now().Before(c.deadline) {
+		// A store or evaluation error at the deadline (a socket timeout,
+		// say) is the deadline's doing.
+		err = fmt.Errorf("%w (%w)", err, context.DeadlineExceeded)
+		timedOut = true
+	}
+	if timedOut {
+		code, evidence = EngineTimeout, "no decision before the deadline: "+evidence
+	}
+	d = Decision{ID: d.ID, Action: Block, Reasons: []Reason{{Code: code, Rule: "engine", Evidence: evidence}}}
+	if c.e.opts.failMode == FailOpen {
+		d.Action = Allow
+	}
+	if c.p != nil {
+		d.Revision = c.p.revision
+	}
+	return d, err
+}
+
+// release returns what the check borrowed.
+func (c *check) release() {
+	if c.cancel != nil {
+		c.cancel()
+	}
+	if c.text != nil {
+		textPool.Put(c.text)
+		c.text = nil
+	}
+}
