@@ -28,6 +28,23 @@ type Facts struct {
 	Content      ContentFacts      `json:"content"`
 	Links        []LinkFacts       `json:"links"`
 	Conversation ConversationFacts `json:"conversation"`
+	DLT          DLTFacts          `json:"dlt"`
+}
+
+// DLTFacts are the result of matching the body against the sender's
+// registered DLT content templates (India; internal/dlt). Checked is false
+// where no registry applies: another destination or channel, or no
+// registry configured (the pack's dlt_templates.json, the tenant's
+// DLTTemplates).
+type DLTFacts struct {
+	Checked bool `json:"checked"`
+	// Header is the sender's header without operator-circle prefix or type
+	// suffix ("VM-HDFCBK-S" → "HDFCBK"); "" when not checked.
+	Header string `json:"header"`
+	// Matched is whether the body fits a template registered for Header.
+	Matched bool `json:"matched"`
+	// TemplateID is the DLT id of the template it fits, "" for none.
+	TemplateID string `json:"template_id"`
 }
 
 // RecipientFacts describe the destination number. The number itself stays
@@ -112,6 +129,14 @@ type MessageFacts struct {
 	Country string  `json:"country"` // destination, ISO 3166-1 alpha-2, upper case
 	Tenant  string  `json:"tenant"`
 	Length  int     `json:"length"` // body length in characters (code points)
+	// Template, TemplateCategory and Tag are as in the message ("" none).
+	Template         string `json:"template"`
+	TemplateCategory string `json:"template_category"`
+	Tag              string `json:"tag"`
+	// Encoding ("gsm7" or "ucs2") and Segments are how the body travels as
+	// an SMS (internal/smsenc), whatever the channel.
+	Encoding string `json:"encoding"`
+	Segments int    `json:"segments"`
 }
 
 // TimeFacts is the message time in the destination's zone, to the minute:
@@ -130,6 +155,10 @@ type ContentFacts struct {
 	// OptOutText is true when the body tells the recipient how to opt out
 	// (a STOP keyword).
 	OptOutText bool `json:"opt_out_text"`
+	// OptOutInstruction is true when the body tells the recipient how to
+	// refuse further messages in any words of the global opt_out lists
+	// ("To unsubscribe visit ...", "Abmelden unter ...") or with STOP.
+	OptOutInstruction bool `json:"opt_out_instruction"`
 	// Categories are the term categories found in the body with the
 	// destination's term lists (global + country).
 	Categories Categories `json:"categories"`
