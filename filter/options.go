@@ -72,7 +72,7 @@ type options struct {
 	shortenerFiles []string
 	tenants        map[string]*tenant // by tenantID
 	tenantErr      error              // the first tenant that did not compile: New fails with it
-	store          state.Store // nil after resolve: no state (WithStore(nil))
+	store          state.Store        // nil after resolve: no state (WithStore(nil))
 	storeSet       bool
 
 	exactCacheBytes, factCacheBytes int // 0 after resolve: off
