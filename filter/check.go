@@ -12,6 +12,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/msgfilter/msgfilter/geo"
+	"github.com/msgfilter/msgfilter/internal/dlt"
 	"github.com/msgfilter/msgfilter/internal/textnorm"
 	"github.com/msgfilter/msgfilter/rules"
 	"github.com/msgfilter/msgfilter/state"
@@ -366,7 +367,7 @@ func (c *check) extract() {
 		lf.Blocked = domainListed(l.Host, global.blockedDomains) || domainListed(l.Host, dest.blockedDomains) ||
 			c.tenant != nil && domainListed(l.Host, c.tenant.blockedDomains)
 		if dest.senderDomains != nil {
-			ok := domainListed(l.Host, dest.senderDomains[senderHeader(m.Sender)])
+			ok := domainListed(l.Host, dest.senderDomains[dlt.Header(m.Sender)])
 			lf.SenderRegistered = &ok
 		}
 		f.Links = append(f.Links, lf)

@@ -67,21 +67,29 @@ type InboundResult struct {
 	// gateway may confirm it to the recipient.
 	OptOut bool `json:"opt_out,omitempty"`
 	OptIn  bool `json:"opt_in,omitempty"`
-	// Keyword is the opt-out or opt-in keyword as written in the body.
+	// Keyword is the words that made the opt-out or opt-in, as written in
+	// the body ("STOP", "stop texting").
 	Keyword string `json:"keyword,omitempty"`
 }
 
 // Inbound records a message from a recipient: it opens or refreshes the
 // conversation window of (Tenant, Sender, Recipient, Channel), and records
-// an opt-out or opt-in for (Tenant, Sender, Recipient) on every channel
-// when the body is one.
+// an opt-out or opt-in on every channel when the body is one: for the
+// tenant's whole brand (every sender of the tenant; the default, see
+// OptOutScope), or for (Tenant, Sender, Recipient) when the message has no
+// tenant or its tenant is configured with OptOutSender. Senders and tenants
+// are compared by their canonical identities (a sender's spellings, such as
+// "VM-123456-P" and "123456" or "14155550100" and "+14155550100", are one
+// sender; tenant names ignore case).
 //
-// A body that is only an opt-out or opt-in keyword of the global term lists
-// ("STOP", "Stop.", "stop all", "إلغاء", "退订", "START"), ignoring case,
-// punctuation and spacing, counts whatever its weight. A longer body counts
-// when the category scores 2 or more ("please unsubscribe me"), so "don't
-// stop the deals" is no opt-out. When a body scores for both, the opt-out
-// wins: regulators require honouring any reasonable opt-out request.
+// Opt-outs and opt-ins are found by internal/optout with the opt_out,
+// opt_in and opt_keep terms of the global lists: a body that is only a
+// keyword ("STOP", "Stop.", "ՍՏՈՊ", "ABMELDEN", "退订", "START"), ignoring
+// case, punctuation and spacing, counts whatever its weight; a longer body
+// counts when its opt_out terms outweigh its opt_keep terms by 2 or more
+// ("please stop texting me"), so "don't stop the deals" is no opt-out.
+// When a body scores for both, the opt-out wins: regulators require
+// honouring any reasonable opt-out request.
 //
 // A nil error means the store acknowledged the change. Otherwise nothing is
 // acknowledged and the caller retries: errors wrap state.ErrUnavailable when

@@ -227,8 +227,9 @@ type ConversationFacts struct {
 	// InboundAgeMinutes is the whole minutes since that message (0 without
 	// one). A 24-hour window is open while it is below 1440.
 	InboundAgeMinutes int `json:"inbound_age_minutes"`
-	// OptedOut is true when the recipient's newest STOP/START to this
-	// tenant's sender (any channel) was a STOP. From the state store.
+	// OptedOut is true when the recipient's newest opt-out or opt-in (any
+	// channel) to the tenant's brand, or to this sender where opt-outs are
+	// per sender (see OptOutScope), was an opt-out. From the state store.
 	OptedOut bool `json:"opted_out"`
 	// SessionMessages is how many messages the sender sent in the session
 	// the recipient's last inbound message opened, from the state store,
@@ -264,20 +265,6 @@ func registered(s geo.Sender, packRegistry map[string]bool, tn *tenant) *bool {
 	id := strings.ToUpper(s.Raw)
 	ok := packRegistry[id] || tenantRegistry[id]
 	return &ok
-}
-
-// senderHeader is the sender ID a registry knows: upper case, without an
-// Indian operator-circle prefix or message-type suffix ("VM-HDFCBK-S" →
-// "HDFCBK").
-func senderHeader(sender string) string {
-	s := strings.ToUpper(strings.TrimSpace(sender))
-	if len(s) > 3 && s[2] == '-' {
-		s = s[3:]
-	}
-	if n := len(s); n > 2 && s[n-2] == '-' && strings.IndexByte("PSTG", s[n-1]) >= 0 {
-		s = s[:n-2]
-	}
-	return s
 }
 
 // domainListed reports whether host or one of its parent domains is in set.
