@@ -44,7 +44,7 @@ const maxNameBytes = 512
 // instruction and matches it against the sender's DLT templates.
 func (c *check) extractCompliance() {
 	p, m, f := c.p, &c.msg, &c.facts
-	f.Content.OptOutInstruction = f.Content.OptOutText || p.optOuts.Instructs(m.Body)
+	f.Content.OptOutInstruction = f.Content.OptOutText || p.optOuts.InstructsText(c.text)
 	f.DLT = DLTFacts{}
 	packReg := p.pack(c.dest).dlt
 	var tenantReg *dlt.Registry
