@@ -246,7 +246,7 @@ func TestReplayCaching(t *testing.T) {
 				d, err := e.Check(ctx, m)
 				return d.Action, d.Cache, err
 			}
-			r := run(context.Background(), c.name, msgs, check, runConfig{goroutines: 2, repeat: 2, nextDay: c.nextDay})
+			r := run(context.Background(), c.name, poolSource(msgs, c.nextDay), check, runConfig{goroutines: 2, checks: 1000})
 			if r.Checks != 1000 || r.Errors != 0 {
 				t.Fatalf("%d checks, %d errors (%s); want 1000 and none", r.Checks, r.Errors, r.FirstError)
 			}
@@ -318,10 +318,7 @@ func BenchmarkCheckMix(b *testing.B) {
 			if err != nil {
 				b.Fatal(err)
 			}
-			replay(b, msgs, st, func(ctx context.Context, m *filter.Message) error {
-				_, err := e.Check(ctx, m)
-				return err
-			})
+			replay(b, poolSource(msgs, false), st.BodyBytes/int64(st.Messages), nil, engineCheck(e))
 		})
 	}
 }
@@ -336,26 +333,256 @@ func BenchmarkNaive(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	replay(b, msgs, st, func(ctx context.Context, m *filter.Message) error {
+	replay(b, poolSource(msgs, false), st.BodyBytes/int64(st.Messages), nil, func(ctx context.Context, m *filter.Message) error {
 		_, err := nv.check(ctx, m)
 		return err
 	})
 }
 
-// replay runs check over msgs round-robin on RunParallel's goroutines.
-func replay(b *testing.B, msgs []filter.Message, st mixStats, check func(context.Context, *filter.Message) error) {
+// BenchmarkMix measures issue 13's rows, as go run ./bench -table does:
+// the engine (default caches) on the exact, templated and realistic rows,
+// and the naive and competent OPA baselines on the realistic row. Run it
+// with -cpu 1,2 for one core and two, and -count 10 for benchstat:
+//
+//	go test -run '^$' -bench 'BenchmarkMix' -cpu 1,2 -count 10 ./bench
+func BenchmarkMix(b *testing.B) {
+	corpus := testCorpus()
+	for _, row := range []string{rowExact, rowTemplated, rowRealistic, "naive", "competent"} {
+		b.Run(row, func(b *testing.B) {
+			var check func(context.Context, *filter.Message) error
+			switch row {
+			case "naive":
+				nv, err := newNaive(context.Background(), policies.FS)
+				if err != nil {
+					b.Fatal(err)
+				}
+				check = func(ctx context.Context, m *filter.Message) error { _, err := nv.check(ctx, m); return err }
+			case "competent":
+				cp, err := newCompetent(context.Background(), policies.FS)
+				if err != nil {
+					b.Fatal(err)
+				}
+				check = func(ctx context.Context, m *filter.Message) error { _, err := cp.check(ctx, m); return err }
+			default:
+				check = engineCheck(mixEngine(b, row))
+			}
+			name := row
+			if row == "naive" || row == "competent" {
+				name = rowRealistic
+			}
+			src, err := rowSource(name, corpus)
+			if err != nil {
+				b.Fatal(err)
+			}
+			replay(b, src, 0, mixNext(row), check)
+		})
+	}
+}
+
+// BenchmarkMix keeps one engine and one message counter per row across
+// its rounds and -count runs: loading the packs costs seconds, a row's
+// caches stay warm as at a gateway, and no round repeats an earlier one's
+// messages. Benchmarks run one at a time, so the maps need no lock.
+var (
+	mixEngines = map[string]*filter.Engine{}
+	mixNexts   = map[string]*atomic.Int64{}
+)
+
+func mixEngine(b *testing.B, row string) *filter.Engine {
+	b.Helper()
+	if e, ok := mixEngines[row]; ok {
+		return e
+	}
+	e, err := filter.New()
+	if err != nil {
+		b.Fatal(err)
+	}
+	mixEngines[row] = e
+	return e
+}
+
+func mixNext(row string) *atomic.Int64 {
+	if mixNexts[row] == nil {
+		mixNexts[row] = new(atomic.Int64)
+	}
+	return mixNexts[row]
+}
+
+func engineCheck(e *filter.Engine) func(context.Context, *filter.Message) error {
+	return func(ctx context.Context, m *filter.Message) error {
+		_, err := e.Check(ctx, m)
+		return err
+	}
+}
+
+// testCorpus is the realistic row's texts: the corpora when ../shared is
+// there, the built-in set otherwise.
+func testCorpus() []spamBody {
+	spam, _, err := loadSpam(sharedData)
+	if err != nil || len(spam) == 0 {
+		spam = builtinSpam
+	}
+	return distinctCorpus(spam)
+}
+
+// replay runs check over the stream on RunParallel's goroutines. next,
+// when not nil, numbers the messages across calls (benchmark rounds), so
+// that a later round does not repeat an earlier one's messages.
+func replay(b *testing.B, src source, bytesPerMsg int64, next *atomic.Int64, check func(context.Context, *filter.Message) error) {
+	if next == nil {
+		next = new(atomic.Int64)
+	}
 	b.ReportAllocs()
-	b.SetBytes(st.BodyBytes / int64(st.Messages))
-	var next atomic.Int64
+	b.SetBytes(bytesPerMsg)
 	b.ResetTimer()
 	b.RunParallel(func(pb *testing.PB) {
 		ctx := context.Background()
+		var m filter.Message
 		for pb.Next() {
-			m := msgs[next.Add(1)%int64(len(msgs))]
+			src(next.Add(1), &m)
 			if err := check(ctx, &m); err != nil {
 				b.Error(err)
 				return
 			}
 		}
 	})
+}
+
+func TestCompetent(t *testing.T) {
+	cp, err := newCompetent(context.Background(), policies.FS)
+	if err != nil {
+		t.Fatal(err)
+	}
+	noon := time.Date(2026, 11, 24, 9, 0, 0, 0, time.UTC)   // 13:00 in Dubai, 10:00 in Paris
+	night := time.Date(2026, 11, 24, 19, 0, 0, 0, time.UTC) // 23:00 in Dubai, 20:00 in Paris
+	msg := func(ch filter.Channel, kind filter.Kind, sender, rcpt, body string, at time.Time) filter.Message {
+		return filter.Message{Channel: ch, Kind: kind, Sender: sender, Recipient: rcpt, Body: body, Time: at}
+	}
+	const ae, fr, ir, hk, tw, th = "+971501234567", "+33612345678", "+989121234567", "+85251234567", "+886912345678", "+66812345678"
+	// Each spam case is followed by its ham twin.
+	cases := []struct {
+		name string
+		msg  filter.Message
+		want filter.Action
+	}{
+		{"ae/political", msg(filter.SMS, filter.Transactional, "ADCB", ae, "Vote in the parliament elections this Friday", noon), filter.Block},
+		{"ae/political-ham", msg(filter.SMS, filter.Transactional, "ADCB", ae, "Your ADCB card statement is ready", noon), filter.Allow},
+		{"ae/phone", msg(filter.SMS, filter.Transactional, "ADCB", ae, "Call us on 04 223 2100 to activate", noon), filter.Block},
+		{"ae/phone-ham", msg(filter.SMS, filter.Transactional, "ADCB", ae, "Your code is 4821", noon), filter.Allow},
+		{"ae/promo-night", msg(filter.SMS, filter.Promotional, "AD-Noon", ae, "White Friday: 70% off today", night), filter.Defer},
+		{"ae/promo-day", msg(filter.SMS, filter.Promotional, "AD-Noon", ae, "White Friday: 70% off today", noon), filter.Allow},
+		{"ae/promo-no-prefix", msg(filter.SMS, filter.Promotional, "Noon", ae, "White Friday: 70% off today", noon), filter.Block},
+		{"ir/link", msg(filter.SMS, filter.OTP, "Snapp", ir, "Your code is 1234 https://snapp.ir/a", noon), filter.Block},
+		{"ir/no-link", msg(filter.SMS, filter.OTP, "Snapp", ir, "Your code is 1234", noon), filter.Allow},
+		{"tw/shortener", msg(filter.SMS, filter.Transactional, "PChome", tw, "Track it at bit.ly/3xAbc", noon), filter.Block},
+		{"tw/own-link", msg(filter.SMS, filter.Transactional, "PChome", tw, "Track it at https://pchome.com.tw/t/3xAbc", noon), filter.Allow},
+		{"th/foreign-number", msg(filter.SMS, filter.Transactional, "+447400123456", th, "Your parcel is here", noon), filter.Block},
+		{"th/local-number", msg(filter.SMS, filter.Transactional, "+66812345679", th, "Your parcel is here", noon), filter.Allow},
+		{"fr/no-stop", msg(filter.SMS, filter.Promotional, "Fnac", fr, "Soldes Fnac : -20% sur tout", noon), filter.Block},
+		{"fr/stop", msg(filter.SMS, filter.Promotional, "Fnac", fr, "Soldes Fnac : -20% sur tout. STOP au 36111", noon), filter.Allow},
+		{"hk/no-hash", msg(filter.SMS, filter.Transactional, "HSBC", hk, "Your card was used for HKD 320", noon), filter.Block},
+		{"hk/hash", msg(filter.SMS, filter.Transactional, "#HSBC", hk, "Your card was used for HKD 320", noon), filter.Allow},
+		{"whatsapp/outside-window", msg(filter.WhatsApp, filter.Promotional, "Fnac", fr, "Soldes Fnac. STOP au 36111", noon), filter.Block},
+		{"whatsapp/otp", msg(filter.WhatsApp, filter.OTP, "Fnac", fr, "Votre code est 123456", noon), filter.Allow},
+		{"global/lure", msg(filter.SMS, filter.Service, "INFO12", fr, "Claim your prize today", noon), filter.Review},
+		{"global/lure-ham", msg(filter.SMS, filter.Service, "INFO12", fr, "Your prize draw ticket is 12", noon), filter.Allow},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			got, err := cp.check(context.Background(), &c.msg)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got != c.want {
+				t.Errorf("competent check(%q from %s) = %s, want %s", c.msg.Body, c.msg.Sender, got, c.want)
+			}
+		})
+	}
+}
+
+func TestLinkHostsAndPhones(t *testing.T) {
+	for _, c := range []struct {
+		body   string
+		hosts  []string
+		phones int
+	}{
+		{"Go to https://Secure-Login.example.com/acc now.", []string{"secure-login.example.com"}, 0},
+		{"see www.fnac.fr or bit.ly/x, call 800 2232 1234", []string{"www.fnac.fr", "bit.ly"}, 1},
+		{"Version 2.0 is out. Total 12.50", nil, 0},
+		{"Your code is 482913", nil, 0},
+		{"Call +971 50 123 4567 or 0501234567", nil, 2},
+	} {
+		if got := linkHosts(c.body); !slices.Equal(got, c.hosts) {
+			t.Errorf("linkHosts(%q) = %q, want %q", c.body, got, c.hosts)
+		}
+		if got := phoneRuns(c.body); got != c.phones {
+			t.Errorf("phoneRuns(%q) = %d, want %d", c.body, got, c.phones)
+		}
+	}
+}
+
+// The rows' streams: the exact row repeats one message; every templated
+// message is new, from 7 templates in 7 countries; the realistic row is
+// 60% templated and 40% promotional corpus texts.
+func TestRowSources(t *testing.T) {
+	corpus := distinctCorpus(builtinSpam)
+	const n = 7000
+	for _, row := range []string{rowExact, rowTemplated, rowRealistic} {
+		t.Run(row, func(t *testing.T) {
+			src, err := rowSource(row, corpus)
+			if err != nil {
+				t.Fatal(err)
+			}
+			bodies, senders, promo := map[string]bool{}, map[string]bool{}, 0
+			var m filter.Message
+			for k := range int64(n) {
+				src(k, &m)
+				bodies[m.Body] = true
+				senders[m.Sender] = true
+				if m.Kind == filter.Promotional {
+					promo++
+				}
+			}
+			switch row {
+			case rowExact:
+				if len(bodies) != 1 {
+					t.Errorf("%d distinct bodies, want 1", len(bodies))
+				}
+			case rowTemplated:
+				if len(bodies) != n || len(senders) != len(a2pPicks) || promo != 0 {
+					t.Errorf("%d distinct bodies, %d senders, %d promotional; want %d, %d, 0", len(bodies), len(senders), promo, n, len(a2pPicks))
+				}
+			case rowRealistic:
+				if promo != n*2/5 {
+					t.Errorf("%d promotional messages, want %d", promo, n*2/5)
+				}
+			}
+		})
+	}
+	if _, err := rowSource("nope", corpus); err == nil {
+		t.Errorf("rowSource(nope) = nil error, want one")
+	}
+}
+
+// TestTable runs -table briefly and checks that every row decided.
+func TestTable(t *testing.T) {
+	if testing.Short() {
+		t.Skip("loads the packs three times and runs five rows")
+	}
+	o := options{duration: 100 * time.Millisecond, agreeN: 50}
+	rep, err := table(context.Background(), o, io.Discard)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(rep.Rows) != 5 {
+		t.Fatalf("%d rows, want 5", len(rep.Rows))
+	}
+	for _, r := range rep.Rows {
+		if r.One.Checks == 0 || r.Two.Checks == 0 || r.NsOp <= 0 || r.VsComp <= 0 {
+			t.Errorf("row %s: %d and %d checks, %.0f ns/op, competent ratio %.2f; want positive", r.Name, r.One.Checks, r.Two.Checks, r.NsOp, r.VsComp)
+		}
+	}
+	if rep.Agreement.Competent < 0.8 || rep.Agreement.Naive < 0.8 {
+		t.Errorf("agreement naive %.2f, competent %.2f; want above 0.8", rep.Agreement.Naive, rep.Agreement.Competent)
+	}
 }

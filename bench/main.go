@@ -3,13 +3,19 @@
 // reports checks per second per core, latency quantiles, allocations per
 // check, cache hit ratios and peak RSS. With -baseline it replays the same
 // mix through a naive OPA policy (naive.rego: term lists as Rego data, the
-// raw message as input, no caches) and prints the engine's speed-up.
+// raw message as input, no caches) and prints the engine's speed-up. With
+// -table it measures issue 13's rows instead (rows.go): the engine on one
+// message repeated, on 7 A2P templates with a fresh code in each message
+// and on a realistic stream, then the naive and a competent OPA baseline
+// (competent.rego: Go tokenizes, Rego looks tokens up in term sets), each
+// on one goroutine and on two.
 //
 // Use it to size a gateway node and to see what a change does to the hot
 // path end to end; per-package costs are in each package's benchmarks.
 //
 //	go run ./bench -mix templated -duration 10s
 //	go run ./bench -mix realistic -duration 10s -baseline -cpuprofile cpu.out
+//	go run ./bench -table -duration 3s
 //
 // See the Benchmarks section of README.md for what the mixes hold.
 package main
@@ -50,6 +56,7 @@ type options struct {
 	cpuProfile string
 	memProfile string
 	jsonOut    bool
+	table      bool
 	agreeN     int // messages compared between the engine and the baseline
 	recipients int
 }
@@ -74,6 +81,9 @@ type report struct {
 }
 
 func main() {
+	if len(os.Args) > 1 && os.Args[1] == "serve" {
+		os.Exit(serveMain(os.Args[2:])) // bench/serve.go
+	}
 	var o options
 	flag.StringVar(&o.mix, "mix", mixRealistic, "message mix: templated (hit-heavy OTPs and notifications) or realistic")
 	flag.IntVar(&o.n, "n", 0, "messages in the mix (default 20000 templated, 200000 realistic)")
@@ -94,10 +104,17 @@ func main() {
 	flag.StringVar(&o.cpuProfile, "cpuprofile", "", "write a CPU profile of the engine run to this file")
 	flag.StringVar(&o.memProfile, "memprofile", "", "write a heap profile after the engine run to this file")
 	flag.BoolVar(&o.jsonOut, "json", false, "print the report as JSON")
+	flag.BoolVar(&o.table, "table", false, "measure issue 13's rows (exact, templated, realistic, both OPA baselines) on one and two goroutines, for -duration each")
 	flag.IntVar(&o.agreeN, "agree", 2000, "messages on which to compare the engine's and the baseline's actions")
 	flag.Parse()
 
-	rep, err := bench(context.Background(), o, os.Stderr)
+	var rep any
+	var err error
+	if o.table {
+		rep, err = table(context.Background(), o, os.Stderr)
+	} else {
+		rep, err = bench(context.Background(), o, os.Stderr)
+	}
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "bench:", err)
 		os.Exit(1)
@@ -111,7 +128,20 @@ func main() {
 		}
 		return
 	}
-	printReport(os.Stdout, rep)
+	switch r := rep.(type) {
+	case *tableReport:
+		printTable(os.Stdout, r)
+	case *report:
+		printReport(os.Stdout, r)
+	}
+}
+
+// policyFS is the policies the engine and the baselines load.
+func policyFS(o options) fs.FS {
+	if o.policyDir != "" {
+		return os.DirFS(o.policyDir)
+	}
+	return policies.FS
 }
 
 // bench builds the mix and the engine, runs them (and the baseline) and
@@ -136,10 +166,7 @@ func bench(ctx context.Context, o options, log io.Writer) (*report, error) {
 	if err != nil {
 		return nil, err
 	}
-	var fsys fs.FS = policies.FS
-	if o.policyDir != "" {
-		fsys = os.DirFS(o.policyDir)
-	}
+	fsys := policyFS(o)
 	opts := []filter.Option{filter.WithPolicies(fsys), filter.WithCacheSizes(o.exactBytes, o.factBytes)}
 	if o.noState {
 		opts = append(opts, filter.WithStore(nil))
@@ -153,7 +180,8 @@ func bench(ctx context.Context, o options, log io.Writer) (*report, error) {
 		d, err := engine.Check(ctx, m)
 		return d.Action, d.Cache, err
 	}
-	cfg := runConfig{goroutines: o.goroutines, duration: o.duration, repeat: o.repeat, nextDay: o.replay == "nextday"}
+	cfg := runConfig{goroutines: o.goroutines, duration: o.duration, checks: int64(o.repeat) * int64(len(msgs))}
+	src := poolSource(msgs, o.replay == "nextday")
 
 	rep := &report{Mix: o.mix, Replay: o.replay, Seed: o.seed, Go: runtime.Version(), CPUs: runtime.NumCPU(), Stats: st}
 	fmt.Fprintf(log, "engine: %d goroutines, GOMAXPROCS %d...\n", cfg.goroutines, runtime.GOMAXPROCS(0))
@@ -169,7 +197,7 @@ func bench(ctx context.Context, o options, log io.Writer) (*report, error) {
 		defer f.Close()
 	}
 	c0 := engine.CacheStats()
-	rep.Engine = run(ctx, "engine", msgs, check, cfg)
+	rep.Engine = run(ctx, "engine", src, check, cfg)
 	c1 := engine.CacheStats()
 	if o.cpuProfile != "" {
 		pprof.StopCPUProfile()
@@ -211,25 +239,26 @@ func bench(ctx context.Context, o options, log io.Writer) (*report, error) {
 	if o.baseDur > 0 {
 		cfg.duration = o.baseDur
 	}
-	b := run(ctx, "naive", msgs, naiveCheck, cfg)
+	b := run(ctx, "naive", src, naiveCheck, cfg)
 	if b.Checks == 0 {
 		return nil, errNoChecks
 	}
 	rep.Baseline = &b
 	rep.Speedup = rep.Engine.ChecksPerCore / b.ChecksPerCore
-	rep.Agreement = agreement(ctx, msgs, check, naiveCheck, o.agreeN)
 	rep.AgreementN = min(o.agreeN, len(msgs))
+	rep.Agreement = agreement(ctx, src, check, naiveCheck, rep.AgreementN)
 	return rep, nil
 }
 
-// agreement is the share of the first n messages on which both checkers
-// give the same action.
-func agreement(ctx context.Context, msgs []filter.Message, a, b checkFunc, n int) float64 {
-	n = min(n, len(msgs))
+// agreement is the share of the stream's first n messages on which both
+// checkers give the same action.
+func agreement(ctx context.Context, src source, a, b checkFunc, n int) float64 {
 	same := 0
+	var m filter.Message
 	for i := range n {
-		x, _, err1 := a(ctx, &msgs[i])
-		y, _, err2 := b(ctx, &msgs[i])
+		src(int64(i), &m)
+		x, _, err1 := a(ctx, &m)
+		y, _, err2 := b(ctx, &m)
 		if err1 == nil && err2 == nil && x == y {
 			same++
 		}

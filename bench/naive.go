@@ -46,7 +46,7 @@ var categoryCodes = map[string]string{
 	"political": "POLITICAL_CONTENT", "religious": "RELIGIOUS_CONTENT", "gambling": "GAMBLING_CONTENT",
 	"adult": "ADULT_CONTENT", "alcohol": "ALCOHOL_CONTENT", "tobacco": "TOBACCO_CONTENT",
 	"firearms": "FIREARMS_CONTENT", "drugs": "DRUGS_CONTENT", "hate": "HATE_CONTENT",
-	"loan": "LOAN_CONTENT", "crypto": "CRYPTO_CONTENT",
+	"loan": "LOAN_CONTENT", "crypto": "CRYPTO_CONTENT", "investment": "INVESTMENT_CONTENT",
 }
 
 // naiveShorteners are the public shorteners the baseline knows.

@@ -20,15 +20,35 @@ import (
 // It must be safe for concurrent use.
 type checkFunc func(ctx context.Context, m *filter.Message) (action filter.Action, cache string, err error)
 
-// runConfig says how long to replay a mix and on how many goroutines.
+// source writes the k-th message of an endless stream into m. It must be
+// safe for concurrent use and cheap next to a check: its cost is measured
+// with the check's.
+type source func(k int64, m *filter.Message)
+
+// poolSource replays msgs round-robin. With nextDay each replay of the pool
+// is one day later, so that a replayed message is a new message (new
+// minute, new date) for the caches, as tomorrow's traffic is; without it a
+// replay repeats the same messages.
+func poolSource(msgs []filter.Message, nextDay bool) source {
+	n := int64(len(msgs))
+	return func(k int64, m *filter.Message) {
+		*m = msgs[k%n]
+		if pass := k / n; nextDay && pass > 0 {
+			d := time.Duration(pass) * 24 * time.Hour
+			m.Time = m.Time.Add(d)
+			if !m.LastInboundAt.IsZero() {
+				m.LastInboundAt = m.LastInboundAt.Add(d)
+			}
+		}
+	}
+}
+
+// runConfig says how long to run a stream and on how many goroutines.
 type runConfig struct {
 	goroutines int
-	duration   time.Duration // stop after this long; with repeat 0
-	repeat     int           // or replay the mix exactly this many times
-	// nextDay moves each replay of the mix one day later, so that a replayed
-	// message is a new message (new minute, new date) for the caches, as
-	// tomorrow's traffic is. Without it a replay repeats the same messages.
-	nextDay bool
+	duration   time.Duration // stop after this long; with checks 0
+	checks     int64         // or run exactly this many checks
+	start      int64         // the stream's first message: later runs go on with new messages
 }
 
 // result is one run's measurements.
@@ -84,13 +104,13 @@ type worker struct {
 
 const chunk = 64 // messages a worker claims at a time
 
-// run replays msgs through check on cfg.goroutines goroutines and measures.
-func run(ctx context.Context, name string, msgs []filter.Message, check checkFunc, cfg runConfig) result {
+// run sends the stream's messages through check on cfg.goroutines
+// goroutines and measures.
+func run(ctx context.Context, name string, src source, check checkFunc, cfg runConfig) result {
 	g := max(cfg.goroutines, 1)
-	n := int64(len(msgs))
 	var total int64 = -1 // unbounded: until the deadline
-	if cfg.repeat > 0 {
-		total = int64(cfg.repeat) * n
+	if cfg.checks > 0 {
+		total = cfg.checks
 	}
 	workers := make([]worker, g)
 	var next atomic.Int64
@@ -119,17 +139,9 @@ func run(ctx context.Context, name string, msgs []filter.Message, check checkFun
 				if total >= 0 {
 					last = min(last, total)
 				}
+				var m filter.Message
 				for k := first; k < last; k++ {
-					m := msgs[k%n] // a copy: the worker may move its time
-					if cfg.nextDay {
-						if pass := k / n; pass > 0 {
-							d := time.Duration(pass) * 24 * time.Hour
-							m.Time = m.Time.Add(d)
-							if !m.LastInboundAt.IsZero() {
-								m.LastInboundAt = m.LastInboundAt.Add(d)
-							}
-						}
-					}
+					src(cfg.start+k, &m)
 					t0 := time.Now()
 					action, cache, err := check(ctx, &m)
 					t1 := time.Now()

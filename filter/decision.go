@@ -1,7 +1,6 @@
 package filter
 
 import (
-	"encoding/json"
 	"time"
 )
 
@@ -39,22 +38,13 @@ type Decision struct {
 	Until time.Time `json:"until,omitzero"`
 	// Revision identifies the policy set that decided.
 	Revision string `json:"revision"`
+	// Cached is true when a cache answered instead of the policies: Cache
+	// is not empty. Check sets it from Cache when it settles a decision.
+	Cached bool `json:"cached"`
 	// Cache names the level that answered: CacheExact (the same message
 	// was decided in the same minute) or CacheFacts (a message with the
 	// same facts was); empty when the policies decided.
 	Cache string `json:"cache,omitempty"`
-}
-
-// Cached reports whether a cache answered instead of the policies.
-func (d Decision) Cached() bool { return d.Cache != "" }
-
-// MarshalJSON writes the decision with "cached" (Cached).
-func (d Decision) MarshalJSON() ([]byte, error) {
-	type plain Decision // without the method
-	return json.Marshal(struct {
-		plain
-		Cached bool `json:"cached"`
-	}{plain(d), d.Cached()})
 }
 
 // Reason is one rule that fired. Code is from the stable vocabulary in

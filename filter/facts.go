@@ -185,7 +185,7 @@ type PhoneNumberFacts struct {
 func phoneFacts(ns []bodyphones.Number) []PhoneNumberFacts {
 	out := make([]PhoneNumberFacts, len(ns)) // [] rather than null: rules iterate it
 	for i, n := range ns {
-		out[i] = PhoneNumberFacts(n)
+		out[i] = PhoneNumberFacts{Text: n.Text, E164: n.E164, Region: n.Region}
 	}
 	return out
 }

@@ -7,6 +7,8 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math"
+	"net"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -116,49 +118,106 @@ func watchTree(w *fsnotify.Watcher, dir string) error {
 // PollBundle reloads the policies from a bundle (see rules.ReadBundle) at
 // src every interval, starting now. src is a local path, reloaded when its
 // size or modification time changes, or an http:// or https:// URL fetched
-// with If-None-Match, so an unchanged bundle costs a 304. A bundle that
-// fails to download, verify (WithBundleVerification), compile or pass its
-// tests is reported like any failed reload and not retried until it
-// changes. PollBundle blocks until ctx is done, then returns nil. client
-// nil means http.DefaultClient.
+// with If-None-Match and If-Modified-Since, so an unchanged bundle costs a
+// 304. A bundle that fails to download, verify (WithBundleVerification),
+// compile or pass its tests is reported like any failed reload and not
+// fetched again until its ETag or Last-Modified changes; one refused for
+// its size (a Content-Length over rules.DefaultMaxBundleBytes) is refused
+// before its body is read. After each failure in a row the wait doubles,
+// up to 64 intervals; an unchanged or accepted bundle resets it.
+//
+// Every fetch must finish within one interval (at least
+// MinBundleFetchTimeout): a server that trickles bytes is abandoned and
+// the next poll tries again. client nil means a client with timeouts on
+// each phase (dial 10 s, TLS handshake 10 s, response headers 30 s); a
+// caller's client keeps its own and gets the same fetch deadline.
+// PollBundle blocks until ctx is done, then returns nil.
 func (e *Engine) PollBundle(ctx context.Context, src string, every time.Duration, client *http.Client) error {
 	if every <= 0 {
 		return errors.New("filter: poll interval must be positive")
 	}
 	if client == nil {
-		client = http.DefaultClient
+		client = newBundleClient()
 	}
 	remote := strings.HasPrefix(src, "http://") || strings.HasPrefix(src, "https://")
-	var seen string // ETag, or size and mtime of a local file
-	tick := time.NewTicker(every)
-	defer tick.Stop()
+	var seen validators // of the last bundle fetched, accepted or not
+	fails := 0
+	timer := time.NewTimer(0)
+	defer timer.Stop()
 	for {
+		select {
+		case <-ctx.Done():
+			return nil
+		case <-timer.C:
+		}
 		var (
 			body []byte
-			tag  string
+			v    validators
 			err  error
 		)
 		if remote {
-			body, tag, err = fetchBundle(ctx, client, src, seen)
+			fctx, cancel := context.WithTimeout(ctx, max(every, MinBundleFetchTimeout))
+			body, v, err = fetchBundle(fctx, client, src, seen)
+			cancel()
 		} else {
-			body, tag, err = readBundleFile(src, seen)
+			body, v.etag, err = readBundleFile(src, seen.etag)
+		}
+		if v != (validators{}) {
+			seen = v
 		}
 		switch {
 		case ctx.Err() != nil:
 			return nil
 		case err != nil:
+			fails++
 			e.reported(ReloadEvent{Source: "poll", Previous: e.Revision(), Err: err})
-		case body != nil:
-			seen = tag
-			_ = e.reloadBundle(ctx, bytes.NewReader(body), "poll")
+		case body == nil:
+			fails = 0
+		case e.reloadBundle(ctx, bytes.NewReader(body), "poll") != nil: // reported inside
+			fails++
+		default:
+			fails = 0
 		}
-		select {
-		case <-ctx.Done():
-			return nil
-		case <-tick.C:
-		}
+		timer.Reset(pollDelay(every, fails))
 	}
 }
+
+// MinBundleFetchTimeout is the least time PollBundle gives one fetch,
+// however short the poll interval.
+const MinBundleFetchTimeout = time.Second
+
+// pollDelay is the wait before the next poll after fails failures in a
+// row: every, doubled per failure up to 64 intervals (and without
+// overflowing for huge intervals).
+func pollDelay(every time.Duration, fails int) time.Duration {
+	d := every
+	for range min(fails, 6) {
+		if d > math.MaxInt64/2 {
+			break
+		}
+		d *= 2
+	}
+	return d
+}
+
+// newBundleClient returns PollBundle's default client: http.DefaultClient
+// has no timeout at all, so a server that accepts and stalls would hold
+// the poller forever.
+func newBundleClient() *http.Client {
+	return &http.Client{Transport: &http.Transport{
+		Proxy:                 http.ProxyFromEnvironment,
+		DialContext:           (&net.Dialer{Timeout: 10 * time.Second, KeepAlive: 30 * time.Second}).DialContext,
+		TLSHandshakeTimeout:   10 * time.Second,
+		ResponseHeaderTimeout: 30 * time.Second,
+		IdleConnTimeout:       90 * time.Second,
+		ForceAttemptHTTP2:     true,
+	}}
+}
+
+// validators identify a fetched bundle so the next poll can ask whether it
+// changed: an HTTP ETag and Last-Modified, or for a file or a server that
+// sends neither, a tag of its own (size and mtime, or SHA-256).
+type validators struct{ etag, modified string }
 
 // reloadBundle is ReloadBundle with the source named for reports.
 func (e *Engine) reloadBundle(ctx context.Context, r io.Reader, source string) error {
@@ -170,46 +229,53 @@ func (e *Engine) reloadBundle(ctx context.Context, r io.Reader, source string) e
 	return e.reload(ctx, fsys, source)
 }
 
-// fetchBundle returns the bundle at url and its ETag, or a nil body when the
-// server says it has not changed since etag.
-func fetchBundle(ctx context.Context, client *http.Client, url, etag string) ([]byte, string, error) {
+// fetchBundle returns the bundle at url and its validators, or a nil body
+// when the server says it has not changed since prev. A refused response
+// still returns its validators, so it is not downloaded again unchanged.
+func fetchBundle(ctx context.Context, client *http.Client, url string, prev validators) ([]byte, validators, error) {
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
 	if err != nil {
-		return nil, "", fmt.Errorf("filter: bundle: %w", err)
+		return nil, validators{}, fmt.Errorf("filter: bundle: %w", err)
 	}
-	if etag != "" {
-		req.Header.Set("If-None-Match", etag)
+	if prev.etag != "" && !strings.HasPrefix(prev.etag, "sha256=") {
+		req.Header.Set("If-None-Match", prev.etag)
+	}
+	if prev.modified != "" {
+		req.Header.Set("If-Modified-Since", prev.modified)
 	}
 	resp, err := client.Do(req)
 	if err != nil {
-		return nil, "", fmt.Errorf("filter: bundle: %w", err)
+		return nil, validators{}, fmt.Errorf("filter: bundle: %w", err)
 	}
 	defer resp.Body.Close()
 	switch resp.StatusCode {
 	case http.StatusNotModified:
-		return nil, etag, nil
+		return nil, prev, nil
 	case http.StatusOK:
 	default:
-		return nil, "", fmt.Errorf("filter: bundle %s: http status %s", url, resp.Status)
+		return nil, validators{}, fmt.Errorf("filter: bundle %s: http status %s", url, resp.Status)
+	}
+	v := validators{etag: resp.Header.Get("ETag"), modified: resp.Header.Get("Last-Modified")}
+	if v.etag != "" && v.etag == prev.etag {
+		return nil, prev, nil // a server that ignores If-None-Match
+	}
+	if resp.ContentLength > rules.DefaultMaxBundleBytes {
+		return nil, v, fmt.Errorf("filter: bundle %s: %d bytes: %w", url, resp.ContentLength, rules.ErrBundleTooLarge)
 	}
 	body, err := io.ReadAll(io.LimitReader(resp.Body, rules.DefaultMaxBundleBytes+1))
 	if err != nil {
-		return nil, "", fmt.Errorf("filter: bundle %s: %w", url, err)
+		return nil, validators{}, fmt.Errorf("filter: bundle %s: %w", url, err)
 	}
 	if len(body) > rules.DefaultMaxBundleBytes {
-		return nil, "", fmt.Errorf("filter: bundle %s: %w", url, rules.ErrBundleTooLarge)
+		return nil, v, fmt.Errorf("filter: bundle %s: %w", url, rules.ErrBundleTooLarge)
 	}
-	tag := resp.Header.Get("ETag")
-	if tag != "" && tag == etag {
-		return nil, etag, nil // a server that ignores If-None-Match
-	}
-	if tag == "" { // no ETag: compare contents
-		tag = fmt.Sprintf("sha256=%x", sha256.Sum256(body))
-		if tag == etag {
-			return nil, etag, nil
+	if v.etag == "" { // no ETag: compare contents
+		v.etag = fmt.Sprintf("sha256=%x", sha256.Sum256(body))
+		if v.etag == prev.etag {
+			return nil, prev, nil
 		}
 	}
-	return body, tag, nil
+	return body, v, nil
 }
 
 // readBundleFile returns the bundle at path, or a nil body when its size

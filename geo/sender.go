@@ -204,6 +204,10 @@ func isoRegion(region string) string {
 	return region
 }
 
+// NumberTypeOf names libphonenumber's number type in this package's
+// vocabulary, for other parsers of numbers (body phone numbers).
+func NumberTypeOf(t phonenumbers.PhoneNumberType) NumberType { return numberType(t) }
+
 func numberType(t phonenumbers.PhoneNumberType) NumberType {
 	switch t {
 	case phonenumbers.MOBILE:

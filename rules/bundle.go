@@ -4,6 +4,7 @@ import (
 	"archive/tar"
 	"bytes"
 	"compress/gzip"
+	"encoding/base64"
 	"encoding/hex"
 	"encoding/json"
 	"errors"
@@ -42,8 +43,11 @@ const (
 	DefaultMaxBundleFiles = 10000
 )
 
-// signaturesFile is OPA's name for a bundle's signatures.
-const signaturesFile = ".signatures.json"
+// OPA's names for a bundle's signatures and manifest.
+const (
+	signaturesFile = ".signatures.json"
+	manifestFile   = ".manifest"
+)
 
 // BundleOptions configures ReadBundle. The zero value reads an unverified
 // bundle with the default limits.
@@ -55,21 +59,44 @@ type BundleOptions struct {
 	// patterns name files left out of the signature. When nil, signatures
 	// are ignored.
 	Verification *bundle.VerificationConfig
-	// MaxBytes caps the uncompressed size; 0 means DefaultMaxBundleBytes.
+	// MaxBytes caps the size of the files' contents, compressed and
+	// uncompressed; the tar stream, headers and PAX records included, may
+	// add at most 2 KiB per entry to it. 0 means DefaultMaxBundleBytes.
 	MaxBytes int64
-	// MaxFiles caps the number of files; 0 means DefaultMaxBundleFiles.
+	// MaxFiles caps the number of tar entries, directories included; 0
+	// means DefaultMaxBundleFiles.
 	MaxFiles int
 }
 
-// ReadBundle reads a policy bundle: a gzip-compressed tar of a policy source
+// ReadBundle is OpenBundle for callers that do not track bundle versions:
+// it returns the bundle's files only.
+func ReadBundle(r io.Reader, opts BundleOptions) (fs.FS, error) {
+	b, err := OpenBundle(r, opts)
+	if err != nil {
+		return nil, err
+	}
+	return b.FS, nil
+}
+
+// Bundle is a read and, where configured, verified policy bundle.
+type Bundle struct {
+	// FS holds the policy source for Load (.manifest and
+	// .signatures.json left out).
+	FS fs.FS
+	// Version is what the bundle says about its age, for CheckUpgrade.
+	Version BundleVersion
+}
+
+// OpenBundle reads a policy bundle: a gzip-compressed tar of a policy source
 // in the pack layout (global/, countries/<cc>/, channels/<name>/), optionally
 // signed the way OPA signs bundles (a .signatures.json at the top whose JWT
 // lists each file's digest; see WriteBundle and "opa sign"). It returns the
 // source for Load. With verification configured, an unsigned bundle fails with
 // ErrBundleUnsigned, and a bad signature, a file missing from the signature,
 // a changed file or a signed file that is absent fail with ErrBundleSignature.
-// ".manifest" is accepted and ignored (but verified when signed).
-func ReadBundle(r io.Reader, opts BundleOptions) (fs.FS, error) {
+// ".manifest" is verified when signed and gives Version.Revision; with
+// verification configured the signature's "iat" claim gives Version.Issued.
+func OpenBundle(r io.Reader, opts BundleOptions) (*Bundle, error) {
 	if opts.MaxBytes <= 0 {
 		opts.MaxBytes = DefaultMaxBundleBytes
 	}
@@ -81,17 +108,41 @@ func ReadBundle(r io.Reader, opts BundleOptions) (fs.FS, error) {
 		return nil, fmt.Errorf("%w: %w", ErrBundleFormat, err)
 	}
 	defer zr.Close()
+	// Every byte of the tar stream counts, not only file contents: headers,
+	// PAX records (up to 1 MiB each in archive/tar) and directory entries
+	// cost CPU and memory before any signature is checked, so a bundle of
+	// thousands of empty entries with huge headers is refused as soon as it
+	// is too large, not after decompressing gigabytes.
+	stream := &boundedReader{r: zr, left: opts.MaxBytes + tarOverhead(opts.MaxFiles)}
+	var data int64 // bytes of entry data and padding before the current header
+	tooLarge := func() error {
+		return fmt.Errorf("%w: more than %d bytes uncompressed (headers included)", ErrBundleTooLarge, opts.MaxBytes)
+	}
 	files := map[string][]byte{}
 	var total int64
-	tr := tar.NewReader(zr)
+	entries := 0
+	tr := tar.NewReader(stream)
 	for {
 		h, err := tr.Next()
 		if err == io.EOF {
 			break
 		}
+		if stream.exceeded {
+			return nil, tooLarge()
+		}
 		if err != nil {
 			return nil, fmt.Errorf("%w: %w", ErrBundleFormat, err)
 		}
+		if entries++; entries > opts.MaxFiles {
+			return nil, fmt.Errorf("%w: more than %d entries", ErrBundleTooLarge, opts.MaxFiles)
+		}
+		// Whatever the stream held besides entry data was headers: a few
+		// hundred bytes per entry in a real bundle, up to 1 MiB of PAX
+		// records each in a hostile one. Stop at the second such header.
+		if headers := stream.read - data; headers > maxHeaderBytes(entries) {
+			return nil, fmt.Errorf("%w: %d bytes of tar headers for %d entries", ErrBundleTooLarge, headers, entries)
+		}
+		data += (max(h.Size, 0) + 511) &^ 511
 		name := strings.TrimPrefix(path.Clean("/"+h.Name), "/")
 		switch h.Typeflag {
 		case tar.TypeDir:
@@ -106,48 +157,103 @@ func ReadBundle(r io.Reader, opts BundleOptions) (fs.FS, error) {
 		if _, dup := files[name]; dup {
 			return nil, fmt.Errorf("%w: %s appears twice", ErrBundleFormat, name)
 		}
-		if len(files) >= opts.MaxFiles {
-			return nil, fmt.Errorf("%w: more than %d files", ErrBundleTooLarge, opts.MaxFiles)
+		if h.Size > opts.MaxBytes-total {
+			return nil, tooLarge()
 		}
 		b, err := io.ReadAll(io.LimitReader(tr, opts.MaxBytes-total+1))
+		if stream.exceeded {
+			return nil, tooLarge()
+		}
 		if err != nil {
 			return nil, fmt.Errorf("%w: %s: %w", ErrBundleFormat, name, err)
 		}
 		total += int64(len(b))
 		if total > opts.MaxBytes {
-			return nil, fmt.Errorf("%w: more than %d bytes uncompressed", ErrBundleTooLarge, opts.MaxBytes)
+			return nil, tooLarge()
 		}
 		files[name] = b
 	}
+	var v BundleVersion
 	if vc := opts.Verification; vc != nil {
-		if err := verifyBundle(files, vc); err != nil {
+		if v.Issued, err = verifyBundle(files, vc); err != nil {
 			return nil, err
 		}
 	}
+	if raw, ok := files[manifestFile]; ok {
+		var m struct {
+			Revision string `json:"revision"`
+		}
+		if err := json.Unmarshal(raw, &m); err != nil {
+			return nil, fmt.Errorf("%w: %s: %w", ErrBundleFormat, manifestFile, err)
+		}
+		v.Revision = m.Revision
+	}
 	fsys := fstest.MapFS{}
 	for name, b := range files {
-		if name == signaturesFile || name == ".manifest" {
+		if name == signaturesFile || name == manifestFile {
 			continue
 		}
 		fsys[name] = &fstest.MapFile{Data: b, Mode: 0o444}
 	}
-	return fsys, nil
+	return &Bundle{FS: fsys, Version: v}, nil
+}
+
+// maxHeaderBytes bounds the tar header bytes, PAX records included, of the
+// first n entries: 1 MiB (one maximal PAX header) plus 2 KiB per entry.
+func maxHeaderBytes(n int) int64 { return 1<<20 + int64(n)*2048 }
+
+// tarOverhead is what a tar stream of n entries may add to its contents: a
+// 512-byte header and up to 511 bytes of padding per entry, a PAX header
+// entry of the same size before it, and the two zero blocks at the end.
+// Bigger headers count against the contents' bound.
+func tarOverhead(n int) int64 { return int64(n)*4*512 + 2*512 }
+
+// boundedReader reads at most left bytes from r, then fails: it bounds what
+// archive/tar may consume, headers included.
+type boundedReader struct {
+	r        io.Reader
+	left     int64
+	read     int64
+	exceeded bool
+}
+
+var errBoundReached = errors.New("rules: bundle stream bound reached")
+
+func (b *boundedReader) Read(p []byte) (int, error) {
+	if b.left <= 0 {
+		b.exceeded = true
+		return 0, errBoundReached
+	}
+	if int64(len(p)) > b.left {
+		p = p[:b.left]
+	}
+	n, err := b.r.Read(p)
+	b.left -= int64(n)
+	b.read += int64(n)
+	return n, err
 }
 
 // verifyBundle checks the JWT with OPA's verifier, then every file against
-// the digests it lists, in both directions.
-func verifyBundle(files map[string][]byte, vc *bundle.VerificationConfig) error {
+// the digests it lists, in both directions. It returns the token's "iat"
+// claim (zero when absent).
+func verifyBundle(files map[string][]byte, vc *bundle.VerificationConfig) (time.Time, error) {
 	raw, ok := files[signaturesFile]
 	if !ok {
-		return ErrBundleUnsigned
+		return time.Time{}, ErrBundleUnsigned
 	}
 	var sc bundle.SignaturesConfig
 	if err := json.Unmarshal(raw, &sc); err != nil {
-		return fmt.Errorf("%w: %s: %w", ErrBundleSignature, signaturesFile, err)
+		return time.Time{}, fmt.Errorf("%w: %s: %w", ErrBundleSignature, signaturesFile, err)
 	}
 	signed, err := bundle.VerifyBundleSignature(sc, vc)
 	if err != nil {
-		return fmt.Errorf("%w: %w", ErrBundleSignature, err)
+		return time.Time{}, fmt.Errorf("%w: %w", ErrBundleSignature, err)
+	}
+	// OPA verified the token, so its payload is trusted; it returns only
+	// the file list, so read the issue time here.
+	issued, err := issuedAt(sc.Signatures[0])
+	if err != nil {
+		return time.Time{}, fmt.Errorf("%w: %w", ErrBundleSignature, err)
 	}
 	for _, name := range sortedKeys(files) {
 		if name == signaturesFile || excluded(name, vc.Exclude) {
@@ -155,13 +261,40 @@ func verifyBundle(files map[string][]byte, vc *bundle.VerificationConfig) error 
 			continue
 		}
 		if err := bundle.VerifyBundleFile(name, *bytes.NewBuffer(files[name]), signed); err != nil {
-			return fmt.Errorf("%w: %w", ErrBundleSignature, err)
+			return time.Time{}, fmt.Errorf("%w: %w", ErrBundleSignature, err)
 		}
 	}
 	if len(signed) > 0 {
-		return fmt.Errorf("%w: signed files missing from the bundle: %s", ErrBundleSignature, strings.Join(sortedKeys(signed), ", "))
+		return time.Time{}, fmt.Errorf("%w: signed files missing from the bundle: %s", ErrBundleSignature, strings.Join(sortedKeys(signed), ", "))
 	}
-	return nil
+	return issued, nil
+}
+
+// issuedAt returns the "iat" claim of a compact JWT whose signature was
+// verified, or zero when it has none.
+func issuedAt(token string) (time.Time, error) {
+	parts := strings.Split(token, ".")
+	if len(parts) != 3 {
+		return time.Time{}, errors.New("signature is not a compact JWT")
+	}
+	payload, err := base64.RawURLEncoding.DecodeString(strings.TrimRight(parts[1], "="))
+	if err != nil {
+		return time.Time{}, fmt.Errorf("signature payload: %w", err)
+	}
+	var claims struct {
+		IssuedAt *json.Number `json:"iat"`
+	}
+	if err := json.Unmarshal(payload, &claims); err != nil {
+		return time.Time{}, fmt.Errorf("signature payload: %w", err)
+	}
+	if claims.IssuedAt == nil {
+		return time.Time{}, nil
+	}
+	sec, err := claims.IssuedAt.Float64()
+	if err != nil || sec <= 0 || sec > 1<<40 {
+		return time.Time{}, fmt.Errorf("signature iat %q is not a time", claims.IssuedAt.String())
+	}
+	return time.Unix(0, int64(sec*1e9)).UTC(), nil
 }
 
 func excluded(name string, patterns []string) bool {
@@ -182,6 +315,13 @@ func WriteBundle(w io.Writer, fsys fs.FS, sc *bundle.SigningConfig, keyID string
 	err := fs.WalkDir(fsys, ".", func(name string, d fs.DirEntry, err error) error {
 		if err != nil || d.IsDir() {
 			return err
+		}
+		if d.Type()&fs.ModeSymlink != 0 {
+			// As Load does: a bundle must not carry a file from outside
+			// the tree it was built from.
+			if err := inTree(fsys, name); err != nil {
+				return fmt.Errorf("%s: %w", name, err)
+			}
 		}
 		b, err := fs.ReadFile(fsys, name)
 		files[name] = b

@@ -13,6 +13,8 @@ import (
 	"io"
 	"io/fs"
 	"maps"
+	"os"
+	"path/filepath"
 	"testing"
 	"testing/fstest"
 
@@ -234,4 +236,142 @@ func FuzzReadBundle(f *testing.F) {
 			t.Errorf("unsigned fuzz input verified with a fresh key")
 		}
 	})
+}
+
+// countingReader counts the bytes a reader consumed.
+type countingReader struct {
+	r io.Reader
+	n int64
+}
+
+func (c *countingReader) Read(p []byte) (int, error) {
+	n, err := c.r.Read(p)
+	c.n += int64(n)
+	return n, err
+}
+
+// entryBomb returns a tar.gz of n directory entries, each behind a PAX
+// header of paxBytes, then one small file. The entry is compressed once and
+// repeated as concatenated gzip members (which gzip readers accept as one
+// stream), so building 8,000 entries of 1 MiB costs milliseconds.
+func entryBomb(t testing.TB, n, paxBytes int) []byte {
+	t.Helper()
+	member := func(write func(tw *tar.Writer) error, end bool) []byte {
+		var tb bytes.Buffer
+		tw := tar.NewWriter(&tb)
+		if err := write(tw); err != nil {
+			t.Fatal(err)
+		}
+		raw := tb.Bytes()
+		if end {
+			if err := tw.Close(); err != nil {
+				t.Fatal(err)
+			}
+			raw = tb.Bytes()
+		} else if err := tw.Flush(); err != nil {
+			t.Fatal(err)
+		}
+		var zb bytes.Buffer
+		zw, _ := gzip.NewWriterLevel(&zb, gzip.BestCompression)
+		zw.Write(raw)
+		zw.Close()
+		return zb.Bytes()
+	}
+	dir := member(func(tw *tar.Writer) error {
+		return tw.WriteHeader(&tar.Header{Typeflag: tar.TypeDir, Name: "global/", Mode: 0o755, Format: tar.FormatPAX,
+			PAXRecords: map[string]string{"comment": string(bytes.Repeat([]byte("x"), paxBytes))}})
+	}, false)
+	last := member(func(tw *tar.Writer) error {
+		body := []byte("package msgfilter.global\n")
+		if err := tw.WriteHeader(&tar.Header{Typeflag: tar.TypeReg, Name: "global/g.rego", Mode: 0o644, Size: int64(len(body))}); err != nil {
+			return err
+		}
+		_, err := tw.Write(body)
+		return err
+	}, true)
+	out := bytes.Repeat(dir, n)
+	return append(out, last...)
+}
+
+// TestReadBundleBoundsEveryEntry: directories and PAX headers count toward
+// the bounds, and the reader stops as soon as one is passed, long before the
+// end of the stream (and before any signature check).
+func TestReadBundleBoundsEveryEntry(t *testing.T) {
+	tests := []struct {
+		name          string
+		entries, pax  int
+		wantErr       error // nil = reads
+		maxInputBytes int64 // compressed bytes ReadBundle may consume; 0 = no bound
+	}{
+		{"8000 directories with 1 MiB PAX headers", 8000, 1<<20 - 64, rules.ErrBundleTooLarge, 256 << 10},
+		{"20000 empty directories", 20000, 0, rules.ErrBundleTooLarge, 0},
+		{"ham twin: a few directories with small PAX headers", 10, 100, nil, 0},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			b := entryBomb(t, tt.entries, tt.pax)
+			cr := &countingReader{r: bytes.NewReader(b)}
+			fsys, err := rules.ReadBundle(cr, rules.BundleOptions{})
+			if tt.wantErr == nil {
+				if err != nil {
+					t.Fatalf("ReadBundle = %v, want success", err)
+				}
+				if _, err := fs.Stat(fsys, "global/g.rego"); err != nil {
+					t.Errorf("file after the directories: %v", err)
+				}
+				return
+			}
+			if !errors.Is(err, tt.wantErr) {
+				t.Fatalf("ReadBundle = %v, want %v", err, tt.wantErr)
+			}
+			if tt.maxInputBytes > 0 && cr.n > tt.maxInputBytes {
+				t.Errorf("ReadBundle consumed %d of %d compressed bytes before refusing, want at most %d",
+					cr.n, len(b), tt.maxInputBytes)
+			}
+		})
+	}
+}
+
+// BenchmarkReadBundleEntryBomb measures what refusing the 8,000-entry,
+// 1 MiB-PAX-header bundle costs.
+func BenchmarkReadBundleEntryBomb(b *testing.B) {
+	bomb := entryBomb(b, 8000, 1<<20-64)
+	b.ReportAllocs()
+	b.SetBytes(int64(len(bomb)))
+	for b.Loop() {
+		if _, err := rules.ReadBundle(bytes.NewReader(bomb), rules.BundleOptions{}); !errors.Is(err, rules.ErrBundleTooLarge) {
+			b.Fatal(err)
+		}
+	}
+}
+
+func TestWriteBundleRefusesSymlinksOutOfTree(t *testing.T) {
+	outside := filepath.Join(t.TempDir(), "passwd")
+	if err := os.WriteFile(outside, []byte("root:x:0:0"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for _, tt := range []struct {
+		name, target string
+		ok           bool
+	}{
+		{"link out of the tree", outside, false},
+		{"ham twin: link inside the tree", "global.rego", true},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			root := t.TempDir()
+			if err := os.MkdirAll(filepath.Join(root, "global"), 0o755); err != nil {
+				t.Fatal(err)
+			}
+			if err := os.WriteFile(filepath.Join(root, "global", "global.rego"), []byte("package msgfilter.global\n"), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			if err := os.Symlink(tt.target, filepath.Join(root, "global", "data.txt")); err != nil {
+				t.Fatal(err)
+			}
+			err := rules.WriteBundle(io.Discard, os.DirFS(root), nil, "")
+			if (err == nil) != tt.ok {
+				t.Errorf("WriteBundle = %v, want ok=%v", err, tt.ok)
+			}
+		})
+	}
 }

@@ -15,7 +15,12 @@ type PolicyError struct {
 	File string
 	Row  int
 	Msg  string
+
+	err error // a sentinel callers branch on, such as ErrPolicyTooLarge
 }
+
+// Unwrap returns the sentinel behind the error, if any.
+func (e *PolicyError) Unwrap() error { return e.err }
 
 func (e *PolicyError) Error() string {
 	if e.Row > 0 {

@@ -25,6 +25,11 @@ type Finding struct {
 // when it has none) and the channel's pack. input is the facts document; now
 // is the message time that time built-ins see. Findings come back sorted by
 // rule id then evidence, so equal inputs give equal results.
+//
+// Evaluation stops when ctx is done (OPA checks for cancellation between
+// evaluation steps, and its error wraps ctx.Err()): errors.Is(err,
+// context.DeadlineExceeded) tells a rule that ran out of budget from a
+// broken one. A check's deadline holds only if the caller passes it here.
 func (s *Set) Eval(ctx context.Context, country, channel string, input ast.Value, now time.Time) ([]Finding, error) {
 	q := s.query(country, channel)
 	rs, err := q.Eval(ctx, rego.EvalParsedInput(input), rego.EvalTime(now))

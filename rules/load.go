@@ -6,7 +6,9 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
+	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"path"
 	"slices"
@@ -107,11 +109,60 @@ func (s *Set) Citations() map[string]Citation {
 	return out
 }
 
+// Default size bounds of Load: far above the shipped packs (about 1 MB in
+// all, the largest file about 200 KB), far below what would hurt a gateway.
+// A policy source is trusted less than the binary: a bundle from a server or
+// a mounted directory must not be able to make a node allocate gigabytes.
+const (
+	DefaultMaxFileBytes   = 8 << 20
+	DefaultMaxSourceBytes = 64 << 20
+)
+
+// ErrPolicyTooLarge means a policy file or the whole source exceeds Load's
+// size bounds; the *PolicyError that wraps it names the file.
+var ErrPolicyTooLarge = errors.New("rules: policy source too large")
+
+// LoadOption configures Load.
+type LoadOption func(*loadOptions)
+
+type loadOptions struct {
+	maxFileBytes, maxSourceBytes int64
+}
+
+// WithMaxFileBytes bounds each file of the source (Rego, data.json, term
+// lists...); n <= 0 means DefaultMaxFileBytes.
+func WithMaxFileBytes(n int64) LoadOption {
+	return func(o *loadOptions) { o.maxFileBytes = n }
+}
+
+// WithMaxSourceBytes bounds the sum of all files of the source; n <= 0 means
+// DefaultMaxSourceBytes.
+func WithMaxSourceBytes(n int64) LoadOption {
+	return func(o *loadOptions) { o.maxSourceBytes = n }
+}
+
 // Load reads every pack of fsys, compiles the policies once with OPA and
 // prepares the evaluation queries. All problems found are returned together
 // as a *LoadError. Load never changes fsys.
-func Load(ctx context.Context, fsys fs.FS) (*Set, error) {
+//
+// Every file is bounded (WithMaxFileBytes, WithMaxSourceBytes): a file over
+// a bound fails the load with a *PolicyError wrapping ErrPolicyTooLarge,
+// before it is read whole. A symbolic link is followed only when it resolves
+// inside fsys (when fsys implements fs.ReadLinkFS, as os.DirFS does); one
+// that leaves the tree, or that cannot be resolved, is a *PolicyError.
+func Load(ctx context.Context, fsys fs.FS, opts ...LoadOption) (*Set, error) {
+	o := loadOptions{}
+	for _, opt := range opts {
+		opt(&o)
+	}
+	if o.maxFileBytes <= 0 {
+		o.maxFileBytes = DefaultMaxFileBytes
+	}
+	if o.maxSourceBytes <= 0 {
+		o.maxSourceBytes = DefaultMaxSourceBytes
+	}
 	l := loader{
+		opts: o,
 		set: &Set{
 			packs:     map[string]*Pack{},
 			citations: map[string]Citation{},
@@ -140,7 +191,10 @@ func Load(ctx context.Context, fsys fs.FS) (*Set, error) {
 		return nil, &LoadError{Errs: l.errs}
 	}
 	l.set.data = l.data
-	store := inmem.NewFromObjectWithOpts(l.data, inmem.OptRoundTripOnWrite(false))
+	// Keep data as Rego values: read as Go values, a big document would be
+	// converted on every evaluation that touches it, in one step that does
+	// not notice the deadline.
+	store := inmem.NewFromObjectWithOpts(l.data, inmem.OptRoundTripOnWrite(false), inmem.OptReturnASTValuesOnRead(true))
 	if err := l.prepare(ctx, compiler, store); err != nil {
 		return nil, err
 	}
@@ -156,10 +210,12 @@ func newCompiler() *ast.Compiler {
 }
 
 type loader struct {
-	set  *Set
-	data map[string]any
-	errs []*PolicyError
-	hash interface {
+	opts  loadOptions
+	total int64 // bytes read so far, against opts.maxSourceBytes
+	set   *Set
+	data  map[string]any
+	errs  []*PolicyError
+	hash  interface {
 		Write([]byte) (int, error)
 		Sum([]byte) []byte
 	}
@@ -172,6 +228,14 @@ func (l *loader) fail(file string, row int, format string, args ...any) {
 // readPacks walks the top level of fsys: global/, countries/*/, channels/*/.
 func (l *loader) readPacks(fsys fs.FS) error {
 	l.data = map[string]any{}
+	for _, dir := range [...]string{KindGlobal, KindCountry, KindChannel} {
+		// A linked pack directory would make every file under it look
+		// in-tree to the walk: refuse it rather than follow or skip it.
+		if info, err := fs.Lstat(fsys, dir); err == nil && info.Mode()&fs.ModeSymlink != 0 {
+			l.fail(dir, 0, "pack directories must not be symbolic links")
+			return nil
+		}
+	}
 	if _, err := fs.Stat(fsys, KindGlobal); err == nil {
 		if err := l.readPack(fsys, KindGlobal, KindGlobal, ""); err != nil {
 			return err
@@ -183,6 +247,10 @@ func (l *loader) readPacks(fsys fs.FS) error {
 			continue // a source may have no country or channel packs
 		}
 		for _, e := range entries {
+			if e.Type()&fs.ModeSymlink != 0 {
+				l.fail(kind+"/"+e.Name(), 0, "pack directories must not be symbolic links")
+				continue
+			}
 			if !e.IsDir() {
 				continue
 			}
@@ -209,8 +277,16 @@ func (l *loader) readPack(fsys fs.FS, dir, kind, code string) error {
 		if d.IsDir() {
 			return nil
 		}
-		src, err := fs.ReadFile(fsys, name)
+		src, err := l.readFile(fsys, name, d)
 		if err != nil {
+			var pe *PolicyError
+			if errors.As(err, &pe) {
+				l.errs = append(l.errs, pe)
+				if errors.Is(err, ErrPolicyTooLarge) {
+					return fs.SkipAll // fail fast: reading on would only cost more
+				}
+				return nil
+			}
 			return err
 		}
 		l.hash.Write([]byte(name))
@@ -262,6 +338,90 @@ func (l *loader) readPack(fsys fs.FS, dir, kind, code string) error {
 		l.placeData(kind, code, p.Data)
 	}
 	return nil
+}
+
+// readFile reads one file of a pack within the size bounds, refusing a
+// symbolic link that leaves fsys and anything that is not a regular file.
+func (l *loader) readFile(fsys fs.FS, name string, d fs.DirEntry) ([]byte, error) {
+	if d.Type()&fs.ModeSymlink != 0 {
+		if err := inTree(fsys, name); err != nil {
+			return nil, &PolicyError{File: name, Msg: err.Error()}
+		}
+	}
+	info, err := fs.Stat(fsys, name)
+	if err != nil {
+		return nil, err
+	}
+	if !info.Mode().IsRegular() {
+		return nil, &PolicyError{File: name, Msg: "not a regular file"}
+	}
+	left := min(l.opts.maxFileBytes, l.opts.maxSourceBytes-l.total)
+	if info.Size() > left {
+		return nil, l.tooLarge(name)
+	}
+	f, err := fsys.Open(name)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	// The size Stat reported may change or lie (a FIFO, a growing file):
+	// the limit holds whatever it said.
+	src, err := io.ReadAll(io.LimitReader(f, left+1))
+	if err != nil {
+		return nil, err
+	}
+	if int64(len(src)) > left {
+		return nil, l.tooLarge(name)
+	}
+	l.total += int64(len(src))
+	return src, nil
+}
+
+func (l *loader) tooLarge(name string) error {
+	return &PolicyError{File: name, Msg: fmt.Sprintf("policy file over the size bound (%d bytes per file, %d in all)",
+		l.opts.maxFileBytes, l.opts.maxSourceBytes), err: ErrPolicyTooLarge}
+}
+
+// maxLinkHops bounds how many symbolic links inTree follows in a chain.
+const maxLinkHops = 8
+
+// inTree reports an error unless the symbolic link name resolves, through
+// at most maxLinkHops links, to a file inside fsys. Policy files are read
+// by a privileged process: a link to /etc/passwd or ../../secrets must not
+// turn into policy data.
+func inTree(fsys fs.FS, name string) error {
+	rl, ok := fsys.(fs.ReadLinkFS)
+	if !ok {
+		return errors.New("symbolic link in a source that cannot resolve it")
+	}
+	for range maxLinkHops {
+		target, err := rl.ReadLink(name)
+		if err != nil {
+			return fmt.Errorf("symbolic link: %w", err)
+		}
+		if path.IsAbs(target) || strings.HasPrefix(target, "/") {
+			return fmt.Errorf("symbolic link to %s leaves the policy tree", target)
+		}
+		name = path.Join(path.Dir(name), target)
+		if !fs.ValidPath(name) {
+			return fmt.Errorf("symbolic link to %s leaves the policy tree", target)
+		}
+		// A linked directory on the way would take the path out of the
+		// tree again, unseen by the checks above.
+		for dir := path.Dir(name); dir != "."; dir = path.Dir(dir) {
+			if info, err := fs.Lstat(fsys, dir); err != nil || info.Mode()&fs.ModeSymlink != 0 {
+				return fmt.Errorf("symbolic link to %s passes through a linked or missing directory %s", target, dir)
+			}
+		}
+		info, err := fs.Lstat(fsys, name)
+		if err != nil {
+			return fmt.Errorf("symbolic link: %w", err)
+		}
+		if info.Mode()&fs.ModeSymlink == 0 {
+			return nil
+		}
+	}
+	return fmt.Errorf("more than %d symbolic links in a chain", maxLinkHops)
 }
 
 // checkQuietHours parses every spec under data.json's quiet_hours, so that a

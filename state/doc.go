@@ -45,6 +45,12 @@
 //     per (tenant, sender), a recipient counting while its last message with
 //     that fingerprint is younger than FloodWindow.
 //
+// A bounded store fails closed: it never forgets a live limit counter (a
+// rate window not yet over, a flood member still counted) or an opt-out to
+// make room. When Memory has no room left for a new counter, Consume
+// refuses the message as over that limit; a conversation it cannot keep is
+// an ErrFull, and the recipient stays outside any window.
+//
 // A denied message counts against nothing; Outcome.Exceeded lists every
 // limit it would exceed. All time comes from arguments (Inbound.At, now): a
 // store never reads the wall clock to decide, so tests and replays are

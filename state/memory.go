@@ -15,9 +15,14 @@ import (
 // defaults.
 type MemoryConfig struct {
 	// MaxEntries bounds conversations, rate counters, flood-set members and
-	// opt-in records together (default 1<<20). When a shard is full the
-	// entry expiring soonest among a small random sample is evicted, expired
-	// ones first, like Redis's volatile-ttl policy.
+	// opt-in records together (default 1<<20). When a shard is full, an
+	// entry is evicted from a small random sample: an expired one first,
+	// then the conversation or opt-in record expiring soonest. Live rate
+	// counters and flood members are never evicted, since forgetting one
+	// would let a limited sender through: when a shard holds nothing else,
+	// Consume fails closed (the limit it cannot track is reported
+	// exceeded) and RecordInbound returns ErrFull for a conversation it
+	// cannot keep (the recipient stays outside any window).
 	MaxEntries int
 	// MaxOptOuts bounds opt-out records (default 1<<20). They are never
 	// evicted: past the bound RecordInbound returns ErrFull.
@@ -39,8 +44,17 @@ const (
 	DefaultShards     = 64
 )
 
-// evictSample is how many entries eviction inspects to pick a victim.
-const evictSample = 8
+// evictSample is how many entries eviction inspects to pick a victim,
+// evictTries how many samples it draws before concluding that a shard holds
+// only live limit counters, and evictScan how many recipients of one sender
+// a sample may walk past. Sampling can miss an evictable entry when a shard
+// holds few among many live counters and opt-outs: the store then fails
+// closed, as when it holds none.
+const (
+	evictSample = 8
+	evictTries  = 4
+	evictScan   = 64
+)
 
 // Memory is the in-process Store: bounded, TTL'd, sharded. It suits a single
 // gateway node; state is lost when the process exits, and nodes do not share
@@ -165,13 +179,17 @@ func (m *Memory) RecordInbound(ctx context.Context, in Inbound) error {
 	s := m.shardFor(k.Tenant, k.Sender)
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	m.makeRoom(s, 2) // before reading, so eviction cannot drop what we update
+	m.makeRoom(s, 2, at) // before reading, so eviction cannot drop what we update
 
 	sd := s.senderOf(k, true)
 	r := sd.recipients[k.Recipient]
 	if r == nil {
 		r = &recipient{}
 		sd.recipients[k.Recipient] = r
+	}
+	full := func(what string) error {
+		s.dropEmpty(k, sd, r)
+		return fmt.Errorf("%w: %s not recorded: the shard holds %d live entries", ErrFull, what, s.n)
 	}
 
 	// The newest opt change wins, so a retried or late STOP cannot undo a
@@ -193,6 +211,11 @@ func (m *Memory) RecordInbound(ctx context.Context, in Inbound) error {
 			}
 			r.out, r.optIn = true, false
 		default:
+			if !r.optIn && s.n >= m.shardCap {
+				// Keep the opt-out rather than forget the opt-in's order:
+				// the recipient stays opted out, which is the safe side.
+				return full("opt-in")
+			}
 			if r.out {
 				m.optOuts.Add(-1)
 			}
@@ -205,6 +228,9 @@ func (m *Memory) RecordInbound(ctx context.Context, in Inbound) error {
 	}
 
 	if c := r.conv(k.Channel); c == nil {
+		if s.n >= m.shardCap {
+			return full("conversation") // any opt change above is kept
+		}
 		r.convs = append(r.convs, conv{channel: k.Channel, in: at})
 		s.n++
 	} else if c.in < at {
@@ -258,7 +284,7 @@ func (m *Memory) Consume(ctx context.Context, k Key, l Limits, fingerprint strin
 	s := m.shardFor(k.Tenant, k.Sender)
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	m.makeRoom(s, 2) // before reading, so eviction cannot drop what we update
+	m.makeRoom(s, 2, ms) // before reading, so eviction cannot drop what we update
 
 	var out Outcome
 	var c *conv
@@ -317,6 +343,20 @@ func (m *Memory) Consume(ctx context.Context, k Key, l Limits, fingerprint strin
 	}
 
 	if out.Exceeded != 0 || (l.DenyOptedOut && out.Snapshot.OptedOut) {
+		return out, nil
+	}
+	// Fail closed: a counter the store cannot hold is a limit it cannot
+	// enforce, so the message is refused as if over that limit.
+	var untracked Limit
+	need := 0
+	if l.Rate > 0 && r == nil {
+		untracked, need = untracked|LimitRate, need+1
+	}
+	if doFlood && !member {
+		untracked, need = untracked|LimitFlood, need+1
+	}
+	if need > 0 && s.n+need > m.shardCap {
+		out.Exceeded = untracked
 		return out, nil
 	}
 	out.Allowed = true
@@ -379,18 +419,30 @@ func (s *shard) pruneFlood(f *flood, cutoff int64) {
 	f.oldest = oldest
 }
 
-// makeRoom evicts entries of s until need more fit; s.mu is held.
-func (m *Memory) makeRoom(s *shard, need int) {
+// makeRoom evicts entries of s until need more fit or only live limit
+// counters are left; s.mu is held. Callers check s.n before adding.
+func (m *Memory) makeRoom(s *shard, need int, now int64) {
 	for s.n+need > m.shardCap && s.n > 0 {
-		if !m.evictOne(s) {
-			s.n = 0 // the count drifted; never spin
+		if !m.evictOne(s, now) {
+			return
 		}
+	}
+}
+
+// dropEmpty removes the records of k that hold nothing; s.mu is held.
+func (s *shard) dropEmpty(k Key, sd *sender, r *recipient) {
+	if len(r.convs) == 0 && !r.out && !r.optIn {
+		delete(sd.recipients, k.Recipient)
+	}
+	if len(sd.recipients) == 0 && len(sd.rates) == 0 && len(sd.floods) == 0 {
+		delete(s.senders, senderKey{k.Tenant, k.Sender})
 	}
 }
 
 // victim is an eviction candidate.
 type victim struct {
 	kind  uint8 // victimConv, victimOptIn, victimRate, victimFlood
+	live  bool  // not expired: ranks after every expired candidate
 	exp   int64
 	sk    senderKey
 	sd    *sender
@@ -409,17 +461,33 @@ const (
 	victimFlood
 )
 
-func (v *victim) consider(c victim) {
-	if !v.found || c.exp < v.exp {
+// consider makes c the victim if it ranks before v. Live rate counters and
+// flood members are no candidates: evicting one would reset a limit.
+func (v *victim) consider(c victim, now int64) {
+	c.live = c.exp > now
+	if c.live && (c.kind == victimRate || c.kind == victimFlood) {
+		return
+	}
+	if !v.found || c.live != v.live && !c.live || c.live == v.live && c.exp < v.exp {
 		*v = c
 		v.found = true
 	}
 }
 
-// evictOne removes, among a small random sample, the entry that expires
-// first (so expired ones go first of all). Go's randomized map iteration
-// makes the sample random. Opt-outs are never candidates.
-func (m *Memory) evictOne(s *shard) bool {
+// evictOne removes, among a small random sample (Go's randomized map
+// iteration makes it random), an expired entry, or else the conversation or
+// opt-in record that expires first. Opt-outs and live limit counters are
+// never candidates; it reports false when evictTries samples found none.
+func (m *Memory) evictOne(s *shard, now int64) bool {
+	for range evictTries {
+		if m.evictSampled(s, now) {
+			return true
+		}
+	}
+	return false
+}
+
+func (m *Memory) evictSampled(s *shard, now int64) bool {
 	var v victim
 	senders := 0
 	for sk, sd := range s.senders {
@@ -430,22 +498,28 @@ func (m *Memory) evictOne(s *shard) bool {
 		if senders++; senders > evictSample/2 {
 			break
 		}
-		i := 0
+		// Recipients that are only opted out offer nothing to evict: skip
+		// them without counting toward the sample, up to evictScan.
+		picked, scanned := 0, 0
 		for name, r := range sd.recipients {
-			if i++; i > evictSample/2 {
+			if picked >= evictSample/2 || scanned >= evictScan {
 				break
 			}
+			scanned++
+			if len(r.convs) > 0 || r.optIn {
+				picked++
+			}
 			for j := range r.convs {
-				v.consider(victim{kind: victimConv, exp: r.convs[j].in + m.retention, sk: sk, sd: sd, name: name, r: r, j: j})
+				v.consider(victim{kind: victimConv, exp: r.convs[j].in + m.retention, sk: sk, sd: sd, name: name, r: r, j: j}, now)
 			}
 			if r.optIn {
-				v.consider(victim{kind: victimOptIn, exp: r.optAt + m.retention, sk: sk, sd: sd, name: name, r: r})
+				v.consider(victim{kind: victimOptIn, exp: r.optAt + m.retention, sk: sk, sd: sd, name: name, r: r}, now)
 			}
 		}
 		for j, rt := range sd.rates {
-			v.consider(victim{kind: victimRate, exp: (rt.idx + 1) * rt.window, sk: sk, sd: sd, j: j})
+			v.consider(victim{kind: victimRate, exp: (rt.idx + 1) * rt.window, sk: sk, sd: sd, j: j}, now)
 		}
-		i = 0
+		i := 0
 		for fp, f := range sd.floods {
 			if i++; i > evictSample/2 {
 				break
@@ -455,7 +529,7 @@ func (m *Memory) evictOne(s *shard) bool {
 				continue
 			}
 			for rcpt, t := range f.members {
-				v.consider(victim{kind: victimFlood, exp: t + f.window, sk: sk, sd: sd, name: fp, f: f, rcpt: rcpt})
+				v.consider(victim{kind: victimFlood, exp: t + f.window, sk: sk, sd: sd, name: fp, f: f, rcpt: rcpt}, now)
 				break
 			}
 		}

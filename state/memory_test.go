@@ -32,7 +32,9 @@ func TestMemoryStaysBounded(t *testing.T) {
 	ctx := context.Background()
 	m := state.NewMemory(state.MemoryConfig{MaxEntries: 64, Shards: 4})
 	t0 := storetest.T0
-	l := state.Limits{Rate: 1 << 30, RateWindow: time.Second, Flood: 1 << 30, FloodWindow: time.Hour}
+	// Flood members live 1ms, so each is expired by the next step: live ones
+	// are never evicted (TestMemoryEvictionKeepsLiveLimits).
+	l := state.Limits{Rate: 1 << 30, RateWindow: time.Second, Flood: 1 << 30, FloodWindow: time.Millisecond}
 	for i := range 10_000 {
 		now := t0.Add(time.Duration(i) * time.Millisecond)
 		if err := m.RecordInbound(ctx, state.Inbound{Key: key(i), At: now}); err != nil {
@@ -87,6 +89,97 @@ func TestMemoryNeverEvictsOptOuts(t *testing.T) {
 	}
 	if err := m.RecordInbound(ctx, state.Inbound{Key: key(100), At: t0, OptOut: true}); err != nil {
 		t.Errorf("RecordInbound(opt-out after an opt-in freed room) = %v, want nil", err)
+	}
+}
+
+// TestMemoryEvictionKeepsLiveLimits reproduces, at a scale that runs in
+// milliseconds, the attack that filled a store with 1.1M conversations of
+// other senders: eviction took the victim sender's rate counter first (it
+// expires within the hour, conversations in a day), and a sender limited to
+// 3 messages an hour got most of 1,000 through.
+func TestMemoryEvictionKeepsLiveLimits(t *testing.T) {
+	ctx := context.Background()
+	const maxEntries = 4096
+	m := state.NewMemory(state.MemoryConfig{MaxEntries: maxEntries, Shards: 4})
+	t0 := storetest.T0
+	limited := state.Limits{Rate: 3, RateWindow: time.Hour, Flood: 2, FloodWindow: time.Hour}
+	allowed, floodAllowed := 0, 0
+	attack := 0
+	for i := range 1000 {
+		now := t0.Add(time.Duration(i) * time.Second)
+		// 50 conversations of other senders per message: 12 times the bound
+		// over the run, as 1.1M was for the default bound.
+		for range 50 {
+			k := state.Key{Tenant: "t", Sender: fmt.Sprintf("A%06d", attack), Recipient: "+15550000000", Channel: "sms"}
+			attack++
+			if err := m.RecordInbound(ctx, state.Inbound{Key: k, At: now}); err != nil {
+				t.Fatalf("RecordInbound(attacker %d) = %v", attack, err)
+			}
+		}
+		out, err := m.Consume(ctx, state.Key{Tenant: "t", Sender: "V", Recipient: fmt.Sprintf("+1555%07d", i), Channel: "sms"},
+			state.Limits{Rate: limited.Rate, RateWindow: limited.RateWindow}, "", now)
+		if err != nil {
+			t.Fatalf("Consume(%d) = %v", i, err)
+		}
+		if out.Allowed {
+			allowed++
+		}
+		out, err = m.Consume(ctx, state.Key{Tenant: "t", Sender: "F", Recipient: fmt.Sprintf("+1555%07d", i), Channel: "sms"},
+			state.Limits{Flood: limited.Flood, FloodWindow: limited.FloodWindow}, "campaign", now)
+		if err != nil {
+			t.Fatalf("Consume(flood %d) = %v", i, err)
+		}
+		if out.Allowed {
+			floodAllowed++
+		}
+	}
+	if allowed != limited.Rate {
+		t.Errorf("rate-limited sender got %d of 1000 messages through under eviction pressure, want %d", allowed, limited.Rate)
+	}
+	if floodAllowed != limited.Flood {
+		t.Errorf("flood-limited sender reached %d recipients under eviction pressure, want %d", floodAllowed, limited.Flood)
+	}
+	if got, _ := m.Len(); got > maxEntries {
+		t.Errorf("Len() = %d, want <= %d", got, maxEntries)
+	}
+}
+
+// TestMemoryFullOfLiveLimitsFailsClosed: when a shard holds only live limit
+// counters, a counter that does not fit is a limit the store cannot
+// enforce, so the message is refused; once the windows pass, room returns.
+func TestMemoryFullOfLiveLimitsFailsClosed(t *testing.T) {
+	ctx := context.Background()
+	m := state.NewMemory(state.MemoryConfig{MaxEntries: 8, Shards: 1})
+	t0 := storetest.T0
+	l := state.Limits{Rate: 10, RateWindow: time.Minute}
+	sender := func(i int) state.Key {
+		return state.Key{Tenant: "t", Sender: fmt.Sprintf("S%d", i), Recipient: "+15550000001", Channel: "sms"}
+	}
+	for i := range 8 {
+		if out, err := m.Consume(ctx, sender(i), l, "", t0); err != nil || !out.Allowed {
+			t.Fatalf("Consume(sender %d) = %+v, %v; want allowed", i, out, err)
+		}
+	}
+	out, err := m.Consume(ctx, sender(8), l, "", t0)
+	if err != nil || out.Allowed || out.Exceeded != state.LimitRate {
+		t.Errorf("Consume(9th sender, store full of live counters) = %+v, %v; want refused with Exceeded=rate", out, err)
+	}
+	// A sender already counted is still served: its counter exists.
+	if out, err := m.Consume(ctx, sender(3), l, "", t0); err != nil || !out.Allowed {
+		t.Errorf("Consume(counted sender) = %+v, %v; want allowed", out, err)
+	}
+	// A conversation cannot be kept either: ErrFull, but an opt-out is.
+	err = m.RecordInbound(ctx, state.Inbound{Key: sender(9), At: t0, OptOut: true})
+	if !errors.Is(err, state.ErrFull) {
+		t.Errorf("RecordInbound(store full of live counters) = %v, want state.ErrFull", err)
+	}
+	if snap, _ := m.Snapshot(ctx, sender(9), t0); !snap.OptedOut || snap.HasInbound {
+		t.Errorf("Snapshot after refused conversation = %+v, want opted out without inbound", snap)
+	}
+	// Ham twin: after the window the counters are expired and evictable.
+	later := t0.Add(time.Minute)
+	if out, err := m.Consume(ctx, sender(8), l, "", later); err != nil || !out.Allowed {
+		t.Errorf("Consume(9th sender, next window) = %+v, %v; want allowed", out, err)
 	}
 }
 

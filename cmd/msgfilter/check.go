@@ -6,12 +6,12 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"os"
 
 	"github.com/msgfilter/msgfilter/filter"
+	"github.com/msgfilter/msgfilter/internal/config"
 )
 
 // maxLineBytes bounds one input line: a 64 KiB body, JSON-escaped, fits
@@ -19,24 +19,27 @@ import (
 const maxLineBytes = 1 << 20
 
 func runCheck(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
-	fs := flag.NewFlagSet("check", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	policyDir := fs.String("policies", "", "policy directory (default: the embedded packs)")
+	fs := newVerb("check", "check [flags] [FILE|-]", checkSummary)
+	policyDir := fs.String("policies", "", "policy directory or bundle file (default: the embedded packs)")
 	explain := fs.Bool("explain", false, "print the facts and the rules' titles with each decision")
 	geoip := fs.String("geoip", "", "MaxMind-format database for source IP countries (optional)")
 	feed := fs.String("phishing-feed", "", "phishing feed, one domain or URL per line (optional)")
-	if err := fs.Parse(args); err != nil {
-		return fmt.Errorf("%w: %v", errUsage, err)
+	summary := fs.Bool("summary", false, "print totals by action, code, country and tenant on stderr at the end")
+	tenantFile := fs.String("tenants", "", "YAML file whose tenants: section configures tenants, as for serve (optional)")
+	rest, err := fs.parse(args, stdout)
+	if err != nil {
+		return err
 	}
-	if fs.NArg() > 1 {
-		return fmt.Errorf("%w: check takes one input file", errUsage)
+	if len(rest) > 1 {
+		return fs.usageErr("check takes one input file")
 	}
 	var opts []filter.Option
 	if *policyDir != "" {
-		if _, err := os.Stat(*policyDir); err != nil {
-			return fmt.Errorf("policies: %w", err)
+		src, err := openPolicies(*policyDir, nil)
+		if err != nil {
+			return err
 		}
-		opts = append(opts, filter.WithPolicies(os.DirFS(*policyDir)))
+		opts = append(opts, filter.WithPolicies(src))
 	}
 	if *geoip != "" {
 		opts = append(opts, filter.WithGeoIP(*geoip))
@@ -44,20 +47,43 @@ func runCheck(ctx context.Context, args []string, stdin io.Reader, stdout, stder
 	if *feed != "" {
 		opts = append(opts, filter.WithPhishingFeed(*feed))
 	}
+	var tenants map[string]config.Tenant
+	if *tenantFile != "" {
+		c, err := config.Load(*tenantFile)
+		if err != nil {
+			return err
+		}
+		tenants = c.Tenants
+		opts = append(opts, c.TenantOptions()...)
+	}
 	in := stdin
-	if name := fs.Arg(0); name != "" && name != "-" {
-		f, err := os.Open(name)
+	var size int64 // of an input file, for the progress line
+	if len(rest) == 1 && rest[0] != "-" {
+		f, err := os.Open(rest[0])
 		if err != nil {
 			return err
 		}
 		defer f.Close()
 		in = f
+		if st, err := f.Stat(); err == nil && st.Mode().IsRegular() {
+			size = st.Size()
+		}
 	}
 	engine, err := filter.New(opts...)
 	if err != nil {
 		return err
 	}
-	return check(ctx, engine, in, stdout, *explain)
+	t := newTally(*summary, stderr, size, isTerminal(stderr))
+	err = check(ctx, &checker{engine: engine, explain: *explain, tenants: tenants}, t.reader(in), stdout, t)
+	t.finish()
+	return err
+}
+
+// checker answers the lines of a check run.
+type checker struct {
+	engine  *filter.Engine
+	explain bool
+	tenants map[string]config.Tenant // nil: any tenant name is accepted
 }
 
 // lineError is the output for an input line that got no decision.
@@ -67,7 +93,8 @@ type lineError struct {
 	Error string `json:"error"`
 }
 
-func check(ctx context.Context, engine *filter.Engine, in io.Reader, out io.Writer, explain bool) error {
+// check writes one output line per input line; t (nil for none) sees each.
+func check(ctx context.Context, c *checker, in io.Reader, out io.Writer, t *tally) error {
 	w := bufio.NewWriter(out)
 	defer w.Flush()
 	enc := json.NewEncoder(w)
@@ -92,9 +119,10 @@ func check(ctx context.Context, engine *filter.Engine, in io.Reader, out io.Writ
 				result = lineError{Line: n, Error: "empty line"}
 				break
 			}
-			result = decide(ctx, engine, line, n, explain)
+			result = c.line(ctx, line, n)
 		}
-		if err := enc.Encode(result); err != nil {
+		t.add(line, result)
+		if err := enc.Encode(envelope(result)); err != nil {
 			return err
 		}
 		if r.Buffered() == 0 {
@@ -110,28 +138,104 @@ func check(ctx context.Context, engine *filter.Engine, in io.Reader, out io.Writ
 	}
 }
 
-func decide(ctx context.Context, engine *filter.Engine, line []byte, n int, explain bool) any {
+// inboundLine is a line with "direction": "inbound": a message a recipient
+// sent, recorded as the service's /v1/inbound records it.
+type inboundLine struct {
+	Direction string `json:"direction"`
+	filter.InboundMessage
+}
+
+// inboundAnswer is the output line of an inbound line.
+type inboundAnswer struct {
+	V         int    `json:"v"`
+	Direction string `json:"direction"`
+	filter.InboundResult
+}
+
+// line answers one input line: a message (no direction, or "outbound")
+// gets its decision, an inbound message what was recorded.
+func (c *checker) line(ctx context.Context, line []byte, n int) any {
+	if bytes.Contains(line, []byte(`"direction"`)) {
+		var probe struct {
+			Direction string `json:"direction"`
+		}
+		_ = json.Unmarshal(line, &probe) // a malformed line is reported below
+		switch probe.Direction {
+		case "inbound":
+			var in inboundLine
+			if err := decodeLine(line, &in); err != nil {
+				return lineError{ID: idOf(line), Line: n, Error: "malformed inbound message: " + err.Error()}
+			}
+			if err := c.knownTenant(in.Tenant); err != nil {
+				return lineError{ID: in.ID, Line: n, Error: err.Error()}
+			}
+			res, err := c.engine.Inbound(ctx, &in.InboundMessage)
+			if err != nil {
+				return lineError{ID: in.ID, Line: n, Error: err.Error()}
+			}
+			return inboundAnswer{V: outputVersion, Direction: "inbound", InboundResult: res}
+		case "outbound":
+			var out struct {
+				Direction string `json:"direction"`
+				filter.Message
+			}
+			if err := decodeLine(line, &out); err != nil {
+				return lineError{ID: idOf(line), Line: n, Error: "malformed message: " + err.Error()}
+			}
+			return c.decide(ctx, &out.Message, n)
+		default:
+			return lineError{ID: idOf(line), Line: n, Error: fmt.Sprintf("unknown direction %q: want inbound or outbound", probe.Direction)}
+		}
+	}
 	var m filter.Message
-	dec := json.NewDecoder(bytes.NewReader(line))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(&m); err != nil {
+	if err := decodeLine(line, &m); err != nil {
 		return lineError{ID: idOf(line), Line: n, Error: "malformed message: " + err.Error()}
 	}
-	if dec.More() {
-		return lineError{ID: m.ID, Line: n, Error: "malformed message: more than one JSON value on the line"}
+	return c.decide(ctx, &m, n)
+}
+
+func (c *checker) decide(ctx context.Context, m *filter.Message, n int) any {
+	if err := c.knownTenant(m.Tenant); err != nil {
+		return lineError{ID: m.ID, Line: n, Error: err.Error()}
 	}
-	if explain {
-		x, err := engine.Explain(ctx, &m)
+	if c.explain {
+		x, err := c.engine.Explain(ctx, m)
 		if err != nil {
 			return lineError{ID: m.ID, Line: n, Error: err.Error()}
 		}
 		return x
 	}
-	d, err := engine.Check(ctx, &m)
+	d, err := c.engine.Check(ctx, m)
 	if err != nil {
 		return lineError{ID: m.ID, Line: n, Error: err.Error()}
 	}
 	return d
+}
+
+// decodeLine decodes one JSON object, refusing unknown fields (a misspelt
+// "recipent" must not pass as a message without a recipient).
+func decodeLine(line []byte, v any) error {
+	dec := json.NewDecoder(bytes.NewReader(line))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(v); err != nil {
+		return err
+	}
+	if dec.More() {
+		return errors.New("more than one JSON value on the line")
+	}
+	return nil
+}
+
+// knownTenant refuses a tenant the -tenants file does not configure, as
+// the service does.
+func (c *checker) knownTenant(name string) error {
+	if name == "" || c.tenants == nil {
+		return nil
+	}
+	if _, ok := c.tenants[name]; !ok {
+		return fmt.Errorf("unknown tenant %q", name)
+	}
+	return nil
 }
 
 // idOf recovers the id of a line that did not decode as a message, so the

@@ -5,8 +5,10 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"io"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 )
@@ -87,4 +89,143 @@ func TestCheckStreams(t *testing.T) {
 	if code := <-done; code != 0 {
 		t.Errorf("check exit = %d, want 0", code)
 	}
+}
+
+// TestCheckInboundLines: a replayed conversation log records the STOP, so
+// the promotion after it is OPTED_OUT; the one before it goes out.
+func TestCheckInboundLines(t *testing.T) {
+	input := strings.Join([]string{
+		`{"id":"before","channel":"sms","kind":"promotional","sender":"+12025550100","recipient":"+12025550199","body":"Sale this weekend, reply STOP to opt out","time":"2026-11-24T16:00:00Z"}`,
+		`{"direction":"inbound","id":"in-1","channel":"sms","sender":"+12025550100","recipient":"+12025550199","body":"STOP","time":"2026-11-24T17:00:00Z"}`,
+		`{"direction":"outbound","id":"after","channel":"sms","kind":"promotional","sender":"+12025550100","recipient":"+12025550199","body":"Sale this weekend, reply STOP to opt out","time":"2026-11-24T18:00:00Z"}`,
+		`{"direction":"sideways","id":"odd"}`,
+	}, "\n") + "\n"
+	var out, errOut bytes.Buffer
+	if code := run(context.Background(), []string{"check"}, strings.NewReader(input), &out, &errOut); code != 0 {
+		t.Fatalf("check = %d: %s", code, errOut.String())
+	}
+	want := []string{`"id":"before","action":"allow"`, `"direction":"inbound","id":"in-1","opt_out":true`, `"id":"after","action":"block","reasons":[{"code":"OPTED_OUT"`, `unknown direction`}
+	lines := strings.Split(strings.TrimSpace(out.String()), "\n")
+	if len(lines) != len(want) {
+		t.Fatalf("check wrote %d lines, want %d:\n%s", len(lines), len(want), out.String())
+	}
+	for i, w := range want {
+		if !strings.Contains(lines[i], w) {
+			t.Errorf("line %d = %s, want it to contain %s", i+1, lines[i], w)
+		}
+	}
+}
+
+// TestCheckEnvelope checks that every output line, decision, explanation or
+// error, carries "v": 1 beside the decision fields where they always were.
+func TestCheckEnvelope(t *testing.T) {
+	for _, args := range [][]string{{"check", examplesFile}, {"check", "-explain", examplesFile}} {
+		code, out, errOut := runCLI(t, "", args...)
+		if code != 0 {
+			t.Fatalf("%v: exit %d, %s", args, code, errOut)
+		}
+		for i, line := range strings.Split(strings.TrimSuffix(out, "\n"), "\n") {
+			var got struct {
+				V        *int
+				Action   string
+				Error    string
+				Decision struct{ Action string }
+			}
+			if err := json.Unmarshal([]byte(line), &got); err != nil {
+				t.Fatalf("%v: line %d is not JSON: %v", args, i+1, err)
+			}
+			if got.V == nil || *got.V != 1 {
+				t.Errorf("%v: line %d has no \"v\":1: %s", args, i+1, line)
+			}
+			if got.Action == "" && got.Decision.Action == "" && got.Error == "" {
+				t.Errorf("%v: line %d has neither action nor error: %s", args, i+1, line)
+			}
+		}
+	}
+}
+
+func TestCheckTenants(t *testing.T) {
+	tenants := writeFile(t, "tenants.yaml", "tenants:\n  acme:\n    blocked_domains: [example.net]\n  other: {}\n")
+	link := `{"id":"%s","channel":"sms","kind":"transactional","tenant":"%s","sender":"Acme","recipient":"+12025550123","body":"Your order: https://shop.example.net/o/1","time":"2026-11-24T15:00:00Z"}`
+	input := strings.Join([]string{
+		fmt.Sprintf(link, "acme", "acme"),
+		fmt.Sprintf(link, "other", "other"),
+		fmt.Sprintf(link, "nobody", "nobody"),
+	}, "\n") + "\n"
+	var out, errOut bytes.Buffer
+	if code := run(context.Background(), []string{"check", "-tenants", tenants}, strings.NewReader(input), &out, &errOut); code != 0 {
+		t.Fatalf("check -tenants = %d: %s", code, errOut.String())
+	}
+	want := []string{`"id":"acme","action":"block","reasons":[{"code":"DOMAIN_BLOCKED"`, `"id":"other","action":"allow"`, `unknown tenant \"nobody\"`}
+	lines := strings.Split(strings.TrimSpace(out.String()), "\n")
+	for i, w := range want {
+		if i >= len(lines) || !strings.Contains(lines[i], w) {
+			t.Errorf("line %d = %v, want it to contain %s", i+1, lines, w)
+		}
+	}
+}
+
+// TestCheckSummary checks -summary's totals on the examples: 23 lines, of
+// which 9 blocked and 2 errors; Turkey's promotional ban once.
+func TestCheckSummary(t *testing.T) {
+	code, out, errOut := runCLI(t, "", "check", examplesFile, "-summary")
+	if code != 0 || strings.Count(out, "\n") != 23 {
+		t.Fatalf("check -summary: exit %d, %d output lines, stderr %q", code, strings.Count(out, "\n"), errOut)
+	}
+	for _, want := range []string{
+		"summary: 23 lines",
+		"  by action:\n    block                        9\n    allow                        7\n    defer                        5\n    error                        2\n",
+		"    PROMOTIONAL_NOT_ALLOWED      1\n",
+		"    QUIET_HOURS                  5\n",
+		"  by country:\n    AE                           3\n",
+		"  by tenant:\n    acme                         21\n    -                            2\n",
+	} {
+		if !strings.Contains(errOut, want) {
+			t.Errorf("summary lacks %q:\n%s", want, errOut)
+		}
+	}
+	if _, _, errOut := runCLI(t, "", "check", examplesFile); errOut != "" {
+		t.Errorf("check without -summary wrote %q on stderr", errOut)
+	}
+}
+
+// TestCheckProgress checks the progress line shown on a terminal for a
+// file input, and that it is erased at the end.
+func TestCheckProgress(t *testing.T) {
+	var stderr syncBuffer
+	tl := newTally(false, &stderr, 100, true)
+	r := tl.reader(strings.NewReader(strings.Repeat("x", 50)))
+	if _, err := io.ReadAll(r); err != nil {
+		t.Fatal(err)
+	}
+	deadline := time.Now().Add(10 * time.Second)
+	for !strings.Contains(stderr.String(), " 50% (50 B of 100 B)") && time.Now().Before(deadline) {
+		time.Sleep(10 * time.Millisecond)
+	}
+	tl.finish()
+	got := stderr.String()
+	if !strings.Contains(got, " 50% (50 B of 100 B)") || !strings.HasSuffix(got, "\r\033[K") {
+		t.Errorf("progress output %q, want a 50%% line then the line erased", got)
+	}
+	if newTally(false, &stderr, 100, false) != nil || newTally(false, &stderr, 0, true) != nil {
+		t.Error("a tally without summary, terminal or input size should be nil")
+	}
+}
+
+// syncBuffer is a bytes.Buffer safe for the progress goroutine and the test.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
 }

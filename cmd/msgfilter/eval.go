@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -18,28 +17,37 @@ import (
 // messages flagged per reason code. Report figures on the eval split (the
 // default); tune term lists on the train split only.
 func runEval(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	flags := flag.NewFlagSet("eval", flag.ContinueOnError)
-	flags.SetOutput(stderr)
+	flags := newVerb("eval", "eval [-data DIR] [-split eval|train|all] [-policies DIR|BUNDLE]",
+		"Prints the share of the public corpora's messages flagged, per corpus, destination,\nlabel and reason code.")
 	data := flags.String("data", "../shared/data", "directory holding the corpora (each folder with its SOURCE.md)")
 	splitName := flags.String("split", "eval", "messages to check: eval (FNV-1a hash of the text divisible by 5), train or all")
-	policyDir := flags.String("policies", "", "policy directory (default: the embedded packs)")
-	if err := flags.Parse(args); err != nil {
-		return fmt.Errorf("%w: %v", errUsage, err)
+	policyDir := flags.String("policies", "", "policy directory or bundle (default: the embedded packs)")
+	rest, err := flags.parse(args, stdout)
+	if err != nil {
+		return err
 	}
-	if flags.NArg() != 0 {
-		return fmt.Errorf("%w: eval takes no arguments", errUsage)
+	if len(rest) != 0 {
+		return flags.usageErr("eval takes no arguments")
 	}
 	split, err := corpus.ParseSplit(*splitName)
 	if err != nil {
-		return fmt.Errorf("%w: %v", errUsage, err)
+		return flags.usageErr("%v", err)
 	}
 	if st, err := os.Stat(*data); err != nil || !st.IsDir() {
+		if flags.isSet("data") {
+			// A directory the user named must exist: a typo is not "no data".
+			return fmt.Errorf("eval: -data %s is not a directory", *data)
+		}
 		fmt.Fprintf(stderr, "msgfilter eval: no data directory %s; skipping (give one with -data)\n", *data)
 		return nil
 	}
 	opts := []filter.Option{filter.WithClock(func() time.Time { return corpus.At })}
 	if *policyDir != "" {
-		opts = append(opts, filter.WithPolicies(os.DirFS(*policyDir)))
+		src, err := openPolicies(*policyDir, nil)
+		if err != nil {
+			return err
+		}
+		opts = append(opts, filter.WithPolicies(src))
 	}
 	engine, err := filter.New(opts...)
 	if err != nil {

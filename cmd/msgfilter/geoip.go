@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"io/fs"
@@ -24,10 +23,16 @@ const (
 // errNoTorGeoIP is wrapped when a tor-geoipdb input file is missing.
 var errNoTorGeoIP = errors.New("geoip: tor-geoipdb file missing (install them with: apt-get install tor-geoipdb)")
 
+const geoipUsage = "usage: msgfilter geoip build [-v4 FILE] [-v6 FILE] -o FILE\n"
+
 // runGeoIP dispatches "geoip <verb>"; build is the only verb.
 func runGeoIP(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if len(args) == 0 || args[0] != "build" {
-		return fmt.Errorf("%w: geoip takes the verb build", errUsage)
+		if len(args) > 0 && isHelp(args[0]) {
+			fmt.Fprint(stdout, geoipUsage)
+			return errHelp
+		}
+		return &usageError{msg: "geoip takes the verb build", usage: geoipUsage}
 	}
 	return runGeoIPBuild(ctx, args[1:], stdout, stderr)
 }
@@ -37,19 +42,20 @@ func runGeoIP(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 // final name and renamed into place once it is complete and opens, so a
 // gateway reading the old file never sees a half-written one.
 func runGeoIPBuild(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	flags := flag.NewFlagSet("geoip build", flag.ContinueOnError)
-	flags.SetOutput(stderr)
+	flags := newVerb("geoip build", "geoip build [-v4 FILE] [-v6 FILE] -o FILE",
+		"Converts Debian's tor-geoipdb ranges into a MaxMind-format database for check -geoip.")
 	v4 := flags.String("v4", torGeoIPv4, "tor IPv4 ranges (FROM,TO,CC with integer bounds)")
 	v6 := flags.String("v6", torGeoIPv6, `tor IPv6 ranges (FROM,TO,CC); "" to leave IPv6 out`)
 	out := flags.String("o", "", "database to write (required)")
-	if err := flags.Parse(args); err != nil {
-		return fmt.Errorf("%w: %v", errUsage, err)
+	rest, err := flags.parse(args, stdout)
+	if err != nil {
+		return err
 	}
-	if *out == "" || flags.NArg() > 0 {
-		return fmt.Errorf("%w: geoip build needs -o FILE and no other argument", errUsage)
+	if *out == "" || len(rest) > 0 {
+		return flags.usageErr("geoip build needs -o FILE and no other argument")
 	}
 	if *v4 == "" && *v6 == "" {
-		return fmt.Errorf("%w: geoip build needs -v4 or -v6", errUsage)
+		return flags.usageErr("geoip build needs -v4 or -v6")
 	}
 	var inputs [2]io.Reader
 	for i, path := range []string{*v4, *v6} {

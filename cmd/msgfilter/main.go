@@ -3,17 +3,26 @@
 //
 // Usage:
 //
-//	msgfilter check [-policies DIR] [-geoip FILE] [-phishing-feed FILE] [-explain] [FILE|-]
-//	msgfilter test [-v] [DIR]
+//	msgfilter check [-policies DIR|BUNDLE] [-geoip FILE] [-phishing-feed FILE] [-explain] [-summary] [FILE|-]
+//	msgfilter test [-v] [-run REGEX] [-coverage] [DIR|BUNDLE]
+//	msgfilter diff -old DIR|BUNDLE -new DIR|BUNDLE [-json] [FILE|-]
+//	msgfilter bundle build|sign|verify|inspect ...
 //	msgfilter eval [-data DIR]
 //	msgfilter geoip build [-v4 FILE] [-v6 FILE] -o FILE
+//	msgfilter serve [-config FILE] [-addr HOST:PORT] [-print-config] [flags]
+//	msgfilter version
 //
 // check reads messages as JSON lines and writes one decision per input line,
 // in order; a line it cannot read gives {"id": ..., "error": ...} and the run
 // goes on. The exit status is 0 unless the tool itself failed.
 //
-// test runs the Rego unit tests of a policy directory (the embedded default
-// packs when DIR is omitted) and exits 1 when any fails.
+// test runs the Rego unit tests and golden cases of a policy directory
+// (./policies, or the embedded packs when there is none, when DIR is omitted)
+// and exits 1 when any fails.
+//
+// Every verb prints its usage with -h (exit 0) and takes its flags before or
+// after its file arguments. A verb's mistakes in the command line exit 2; a
+// failure of the tool (a missing file, a policy that does not load) exits 1.
 package main
 
 import (
@@ -32,16 +41,24 @@ func main() {
 	os.Exit(run(ctx, os.Args[1:], os.Stdin, os.Stdout, os.Stderr))
 }
 
-// errUsage marks errors in the command line: they print the usage.
-var errUsage = errors.New("usage")
-
 const usage = `usage:
-  msgfilter check [-policies DIR] [-geoip FILE] [-phishing-feed FILE] [-explain] [FILE|-]
-                                   decide on messages (JSON lines in, decisions out)
-  msgfilter test [-v] [DIR]        run a policy directory's Rego tests
+  msgfilter check [-policies DIR|BUNDLE] [-geoip FILE] [-phishing-feed FILE] [-tenants FILE] [-explain] [-summary] [FILE|-]
+                                   decide on messages (JSON lines in, decisions out);
+                                   {"direction":"inbound",...} lines record replies and STOPs
+  msgfilter test [-v] [-run REGEX] [-coverage] [DIR|BUNDLE]
+                                   run a policy directory's Rego tests and golden cases
+  msgfilter diff -old DIR|BUNDLE -new DIR|BUNDLE [-json] [FILE|-]
+                                   what a policy change would change on recorded traffic
+  msgfilter bundle build|sign|verify|inspect ...
+                                   build, sign and check policy bundles
   msgfilter eval [-data DIR]       flag rates over the public corpora in ../shared/data
+  msgfilter train -o MODEL [-data DIR] [LABELLED.jsonl ...]
+                                   train a content model (deterministic)
   msgfilter geoip build [-v4 FILE] [-v6 FILE] -o FILE
                                    build a GeoIP database from Debian's tor-geoipdb
+  msgfilter serve [-config FILE] [-addr HOST:PORT] [-print-config] [flags]
+                                   the engine as an HTTP service (serve -h lists the flags)
+  msgfilter version                module, Go and embedded policy versions
 `
 
 // run is main without the process: it returns the exit status.
@@ -62,19 +79,36 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		}
 	case "eval":
 		err = runEval(ctx, args[1:], stdout, stderr)
+	case "train":
+		err = runTrain(ctx, args[1:], stdout, stderr)
 	case "geoip":
 		err = runGeoIP(ctx, args[1:], stdout, stderr)
+	case "serve":
+		err = runServe(ctx, args[1:], stdout, stderr)
+	case "version":
+		err = runVersion(args[1:], stdout)
+	case "bundle":
+		err = runBundle(ctx, args[1:], stdout, stderr)
+	case "diff":
+		err = runDiff(ctx, args[1:], stdin, stdout, stderr)
+	case "capabilities":
+		err = runCapabilities(ctx, args[1:], stdout)
 	case "help", "-h", "-help", "--help":
 		fmt.Fprint(stdout, usage)
 		return 0
 	default:
-		err = fmt.Errorf("%w: unknown command %q", errUsage, args[0])
+		err = &usageError{msg: fmt.Sprintf("unknown command %q", args[0])}
 	}
+	var ue *usageError
 	switch {
-	case err == nil:
+	case err == nil, errors.Is(err, errHelp):
 		return 0
-	case errors.Is(err, errUsage):
-		fmt.Fprintf(stderr, "msgfilter: %v\n%s", err, usage)
+	case errors.As(err, &ue):
+		u := ue.usage
+		if u == "" {
+			u = usage
+		}
+		fmt.Fprintf(stderr, "msgfilter: %v\n%s", err, u)
 		return 2
 	default:
 		fmt.Fprintf(stderr, "msgfilter: %v\n", err)

@@ -17,6 +17,7 @@ import (
 	"unicode"
 	"unicode/utf8"
 
+	"github.com/msgfilter/msgfilter/geo"
 	"github.com/nyaruka/phonenumbers"
 )
 
@@ -29,6 +30,11 @@ type Number struct {
 	// Region is the ISO 3166-1 alpha-2 region the number belongs to ("AE"),
 	// or "001" for non-geographic numbers.
 	Region string `json:"region"`
+	// Type is the number's type from the libphonenumber metadata (mobile,
+	// toll_free, premium_rate...), so that a premium-rate number written in
+	// a promotional body can be a SENDER_PREMIUM_RATE signal. It is not in
+	// the JSON form: the engine maps it into its own facts.
+	Type geo.NumberType `json:"-"`
 }
 
 const (
@@ -262,7 +268,12 @@ func parse(text, region string) (Number, bool) {
 	if r == "" || !phonenumbers.IsValidNumberForRegion(num, r) {
 		return Number{}, false
 	}
-	return Number{Text: text, E164: phonenumbers.Format(num, phonenumbers.E164), Region: r}, true
+	return Number{
+		Text:   text,
+		E164:   phonenumbers.Format(num, phonenumbers.E164),
+		Region: r,
+		Type:   geo.NumberTypeOf(phonenumbers.GetNumberType(num)),
+	}, true
 }
 
 // shape counts the digits and the digit groups of a candidate.

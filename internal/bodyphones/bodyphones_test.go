@@ -3,6 +3,8 @@ package bodyphones
 import (
 	"fmt"
 	"testing"
+
+	"github.com/msgfilter/msgfilter/geo"
 )
 
 func TestFind(t *testing.T) {
@@ -55,7 +57,7 @@ func TestFind(t *testing.T) {
 func TestFindFields(t *testing.T) {
 	body := "Call +971 50 123 4567."
 	got := Find(body, "AE")
-	want := Number{Text: "+971 50 123 4567", E164: "+971501234567", Region: "AE"}
+	want := Number{Text: "+971 50 123 4567", E164: "+971501234567", Region: "AE", Type: geo.TypeMobile}
 	if len(got) != 1 || got[0] != want {
 		t.Errorf("Find(%q) = %+v, want [%+v]", body, got, want)
 	}
@@ -86,5 +88,28 @@ func TestFinderMatchesFind(t *testing.T) {
 				t.Errorf("zero Finder.Find(%q) = %s, want %s", body, got, want)
 			}
 		}
+	}
+}
+
+// A premium-rate number in a body carries its type, so policies can treat it
+// as SENDER_PREMIUM_RATE; its ham twins are ordinary and toll-free numbers.
+func TestNumberType(t *testing.T) {
+	tests := []struct {
+		name, body, region string
+		want               geo.NumberType
+	}{
+		{"uk premium rate", "Call 0909 879 0000 to claim your prize", "GB", geo.TypePremiumRate},
+		{"us premium rate", "Call +1 900 555 0123 now", "US", geo.TypePremiumRate},
+		{"uk mobile", "Text 07400 123456", "GB", geo.TypeMobile},
+		{"uk toll free", "Freephone 0800 123 4567", "GB", geo.TypeTollFree},
+		{"uae mobile", "Call 050 123 4567", "AE", geo.TypeMobile},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got := Find(tt.body, tt.region)
+			if len(got) != 1 || got[0].Type != tt.want {
+				t.Errorf("Find(%q, %q) = %+v, want one number of type %s", tt.body, tt.region, got, tt.want)
+			}
+		})
 	}
 }

@@ -14,6 +14,6 @@ func ExampleFind() {
 		fmt.Println(bodyphones.Find(body, "AE"))
 	}
 	// Output:
-	// [{050 123 4567 +971501234567 AE} {+44 20 7946 0958 +442079460958 GB}]
+	// [{050 123 4567 +971501234567 AE mobile} {+44 20 7946 0958 +442079460958 GB fixed_line}]
 	// []
 }

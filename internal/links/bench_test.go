@@ -56,3 +56,41 @@ func BenchmarkFeedContains(b *testing.B) {
 		f.Contains("login.secure.account.example.com")
 	}
 }
+
+// BenchmarkAnalyzeRisk times links that go through every link-risk test:
+// the squats of the brand list and a long path.
+func BenchmarkAnalyzeRisk(b *testing.B) {
+	a := newTestAnalyzer(b, "")
+	for _, c := range []struct{ name, body string }{
+		{"combosquat", "Your account is locked: https://paypal-secure-login.com/signin/verify?id=88231"},
+		{"subdomain", "Pay the toll: http://login.paypal.com.secure-verify.co.uk/x/y"},
+		{"typo", "Claim at vvhatsapp.com/gift now"},
+		{"plain-long", "Read https://www.example-newspaper.com/2026/11/29/world/some-long-article-title-here?utm_source=sms"},
+	} {
+		b.Run(c.name, func(b *testing.B) {
+			b.ReportAllocs()
+			b.SetBytes(int64(len(c.body)))
+			for b.Loop() {
+				a.Analyze(c.body)
+			}
+		})
+	}
+}
+
+// BenchmarkAnalyzeManyLinks is the worst case without a link cap: 64 KiB of
+// distinct links, every one described.
+func BenchmarkAnalyzeManyLinks(b *testing.B) {
+	a := newTestAnalyzer(b, "")
+	var sb strings.Builder
+	for i := 0; sb.Len() < 64<<10; i++ {
+		sb.WriteString("https://s")
+		sb.WriteString(strings.Repeat("x", i%9))
+		sb.WriteString(".example.com/a ")
+	}
+	body := sb.String()
+	b.ReportAllocs()
+	b.SetBytes(int64(len(body)))
+	for b.Loop() {
+		a.Analyze(body)
+	}
+}

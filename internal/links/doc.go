@@ -1,7 +1,12 @@
 // Package links finds the links written in a message body and describes each
 // one with the facts a policy needs: the normalized host, the registrable
 // domain, whether the host is an IP literal, a URL shortener, punycode, mixed
-// script, an IDN homograph of a protected brand, or on a phishing feed.
+// script, a look-alike of a protected brand (IDN homographs, and the ASCII
+// tricks the skeleton misses: "paypaI", "appıe"), or on a phishing feed (by
+// domain, host or URL prefix); and its link risk (Risk): a brand named in a
+// subdomain or path of another domain, typo- and combo-squats, abused TLDs,
+// free hosting, dynamic DNS and the shape of the URL. Every link of the body
+// is described: there is no cap that a harmful link could hide behind.
 //
 // Use it in the extract step of the filter pipeline, once per message, with an
 // Analyzer built at load time. It never touches the network.
@@ -20,10 +25,13 @@
 //		fmt.Println(l.Host, l.Domain, l.Shortener, l.HomographOf)
 //	}
 //
-// The built-in shortener, brand and shared-hosting lists live in data/ and are
-// written for this project. The confusable table is generated from the
-// Unicode UTS #39 data by gen_confusables.go; the TLD table from the Public
-// Suffix List by gen_tlds.go.
+// Protected brands are data (Brand, ParseBrands): the built-in list is
+// data/brands.json, and policy packs and tenants add theirs in the same
+// format. The shortener, shared-hosting, abused-TLD and dynamic-DNS lists
+// live in data/ with their sources (data/README.md). The confusable table is
+// generated from the Unicode UTS #39 data by gen_confusables.go; the TLD
+// table from the Public Suffix List by gen_tlds.go; both inputs are in the
+// repository.
 package links
 
 //go:generate go run gen_confusables.go

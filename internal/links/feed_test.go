@@ -1,6 +1,7 @@
 package links
 
 import (
+	"errors"
 	"strings"
 	"testing"
 	"time"
@@ -52,12 +53,73 @@ http://198.51.100.9:8080/x
 			t.Errorf("Feed.Contains(%q) = %v, want %v", tt.host, got, tt.want)
 		}
 	}
-	if got, want := f.Skipped(), 2; got != want {
-		t.Errorf("Feed.Skipped() = %d, want %d (bit.ly/abc and github.io)", got, want)
+	if got, want := f.Skipped(), 1; got != want {
+		t.Errorf("Feed.Skipped() = %d, want %d (github.io)", got, want)
 	}
 	var nilFeed *Feed
 	if nilFeed.Contains("evil.com") || (&Feed{}).Contains("evil.com") || nilFeed.Len() != 0 {
 		t.Errorf("nil or zero Feed matched something")
+	}
+}
+
+func TestFeedURLPrefix(t *testing.T) {
+	a := newTestAnalyzer(t, "bit.ly/abc\nhttps://sites.google.com/view/x/\nweebly.com\n")
+	tests := []struct {
+		body string
+		want bool
+	}{
+		{"bit.ly/abc", true},
+		{"https://bit.ly/abc?utm=1", true},
+		{"https://BIT.LY/abc/", true},
+		{"bit.ly/abcd", false}, // another short code
+		{"bit.ly/ABC", false},  // short codes are case-sensitive
+		{"bit.ly/xyz", false},  // the rest of the shortener
+		{"https://sites.google.com/view/x", true},
+		{"https://sites.google.com/view/x/home", true},
+		{"https://sites.google.com/view/xy", false},
+		{"https://sites.google.com/view/other", false},
+		{"https://docs.google.com/view/x", false},
+		{"https://mysite.weebly.com/", false}, // the platform line was skipped
+	}
+	for _, tt := range tests {
+		ls := a.Analyze(tt.body)
+		if len(ls) != 1 || ls[0].Phishing != tt.want {
+			t.Errorf("Analyze(%q) = %+v, want one link with Phishing %v", tt.body, ls, tt.want)
+		}
+	}
+}
+
+func TestLoadFeedRefusesBadLines(t *testing.T) {
+	for _, tt := range []struct {
+		name, feed string
+		line       int
+	}{
+		{"spaces", "evil.com\nnot a domain\n", 2},
+		{"no dot", "evil.com\n\nlocalhost\n", 3},
+		{"bad host", "http://exa mple.com/x\n", 1},
+		{"punctuation", "evil.com\n\"quoted\".com\n", 2},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := LoadFeed(strings.NewReader(tt.feed))
+			var le *LineError
+			if !errors.As(err, &le) || le.Line != tt.line || !errors.Is(err, ErrNotDomain) {
+				t.Fatalf("LoadFeed(%q) error = %v, want a *LineError on line %d", tt.feed, err, tt.line)
+			}
+		})
+	}
+	// Ham twin: every kind of valid line loads.
+	if _, err := LoadFeed(strings.NewReader("evil.com\nhttps://x.evil.net/a?b\n203.0.113.7\n[2001:db8::1]\nbücher-bank.de\n")); err != nil {
+		t.Errorf("LoadFeed(valid lines) = %v", err)
+	}
+}
+
+func TestReadDomainListRefusesBadLines(t *testing.T) {
+	for _, in := range []string{"bit.ly\nhttps://x.com/a\n", "ok.com\nfoo bar\n", "x.com/path\n"} {
+		_, err := ReadDomainList(strings.NewReader(in))
+		var le *LineError
+		if !errors.As(err, &le) {
+			t.Errorf("ReadDomainList(%q) error = %v, want a *LineError", in, err)
+		}
 	}
 }
 

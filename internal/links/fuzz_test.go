@@ -11,6 +11,7 @@ func FuzzAnalyze(f *testing.F) {
 		"", "Hello.World", "see https://paypal.com@evil.example/x", "go [2001:db8::1]/x",
 		"请访问example.com获取", "example。com", "http://", "a..com", "x.com.", "[::1", "https://[",
 		"xn--pple-43d.com/login", "1.2.3.4:", "http://@/", "((example.com))", ".com", "www.\u0301.com",
+		"paypaI.com", "appıe.com", "login.paypal.com.secure-verify.co.uk/x", "vvhatsapp.com", "a-b-c-d.duckdns.org/login",
 	} {
 		f.Add(s)
 	}
@@ -71,5 +72,21 @@ func FuzzNormalizeHost(f *testing.F) {
 		if err != nil || a2 != ascii || u2 != uni {
 			t.Errorf("NormalizeHost(%q) = %q, %q, %v; want %q, %q (idempotent)", ascii, a2, u2, err, ascii, uni)
 		}
+	})
+}
+
+// FuzzLoadFeed: any input loads or gives an error, never a panic, and a
+// loaded feed answers for any host and path.
+func FuzzLoadFeed(f *testing.F) {
+	for _, s := range []string{"evil.com\nbit.ly/abc\n", "sites.google.com/view/x/\n203.0.113.7\n", "not a domain", "&;\n[::1]\n", "github.io"} {
+		f.Add(s, "bit.ly", "/abc")
+	}
+	f.Fuzz(func(t *testing.T, feed, host, path string) {
+		fd, err := LoadFeed(strings.NewReader(feed))
+		if err != nil {
+			return
+		}
+		fd.match(host, path)
+		fd.Contains(host)
 	})
 }

@@ -8,7 +8,7 @@
 //
 // Usage (from this directory):
 //
-//	go run gen_confusables.go -in ../../../shared/data/unicode-security/confusables.txt
+//	go run gen_confusables.go -in ../textnorm/data/confusables.txt
 package main
 
 import (
@@ -25,7 +25,7 @@ import (
 )
 
 func main() {
-	in := flag.String("in", "../../../shared/data/unicode-security/confusables.txt", "UTS #39 confusables.txt")
+	in := flag.String("in", "../textnorm/data/confusables.txt", "UTS #39 confusables.txt")
 	out := flag.String("out", "confusables_table.go", "output Go file")
 	flag.Parse()
 

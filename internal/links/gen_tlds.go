@@ -7,7 +7,7 @@
 //
 // Usage (from this directory):
 //
-//	go run gen_tlds.go -in ../../../shared/data/public-suffix-list/public_suffix_list.dat
+//	go run gen_tlds.go -in data/public_suffix_list.dat
 package main
 
 import (
@@ -25,7 +25,7 @@ import (
 )
 
 func main() {
-	in := flag.String("in", "../../../shared/data/public-suffix-list/public_suffix_list.dat", "public_suffix_list.dat")
+	in := flag.String("in", "data/public_suffix_list.dat", "public_suffix_list.dat")
 	out := flag.String("out", "tlds_table.go", "output Go file")
 	flag.Parse()
 

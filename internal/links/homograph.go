@@ -22,35 +22,83 @@ type brand struct {
 	labelSkel string // skeleton(label)
 }
 
-// brandIndex answers "which protected brand does this domain imitate?".
-type brandIndex struct {
-	domains    map[string]struct{}
-	bySkeleton map[string]string // skeleton(domain) → domain
-	list       []brand           // longest label first
+// token is a brand name looked for in other domains.
+type token struct {
+	name  string // "paypal"
+	brand string // the brand's primary domain
 }
 
-func newBrandIndex(domains []string) (*brandIndex, error) {
-	b := &brandIndex{domains: map[string]struct{}{}, bySkeleton: map[string]string{}}
-	for _, d := range domains {
-		h, u, err := NormalizeHost(d)
-		if err != nil {
-			return nil, fmt.Errorf("%w: brand %q: %w", ErrBadDomain, d, err)
+// brandIndex answers "which protected brand does this domain imitate?".
+// It is immutable once built.
+type brandIndex struct {
+	domains    map[string]string  // every owned domain → the brand's primary domain
+	bySkeleton map[string]string  // skeleton(domain) → domain
+	list       []brand            // longest label first
+	tokens     map[string]string  // token → primary domain
+	typo       []token            // tokens long enough for edit-distance matching, by length
+	gluePrefix map[string][]token // tokens of minGlue or more by their first minGlue bytes, shortest first
+	glueSuffix map[string][]token // the same by their last minGlue bytes
+
+	// Indexes of list for matchLabel: by whole label skeleton, and by the
+	// first three bytes of the skeletons of labels of minSubstring or more.
+	byLabelSkel  map[string][]int
+	bySkelPrefix map[string][]int
+}
+
+func newBrandIndex(brands []Brand) (*brandIndex, error) {
+	b := &brandIndex{domains: map[string]string{}, bySkeleton: map[string]string{}, tokens: map[string]string{},
+		gluePrefix: map[string][]token{}, glueSuffix: map[string][]token{}}
+	for i := range brands {
+		br := brands[i]
+		br.Domains = append([]string(nil), br.Domains...)
+		if err := checkBrand(&br); err != nil {
+			return nil, fmt.Errorf("brand %q: %w", br.Name, err)
 		}
-		if r, err := publicsuffix.EffectiveTLDPlusOne(h); err != nil || r != h {
-			return nil, fmt.Errorf("%w: brand %q is not a registrable domain", ErrBadDomain, d)
+		primary := br.Domains[0]
+		for _, h := range br.Domains {
+			if _, dup := b.domains[h]; dup {
+				continue
+			}
+			b.domains[h] = primary
+			u := toUnicode(h)
+			if _, taken := b.bySkeleton[skeleton(u)]; !taken {
+				b.bySkeleton[skeleton(u)] = h
+			}
 		}
-		if _, dup := b.domains[h]; dup {
-			continue
+		// Substring look-alikes are searched for the primary domain only:
+		// the brand's other domains mark ownership.
+		l := label(primary)
+		b.list = append(b.list, brand{domain: primary, label: l, labelSkel: skeleton(l)})
+		for _, t := range br.tokens() {
+			if _, dup := b.tokens[t]; dup {
+				continue
+			}
+			b.tokens[t] = primary
+			if len(t) >= minTypo {
+				b.typo = append(b.typo, token{name: t, brand: primary})
+			}
+			if len(t) >= minGlue {
+				tk := token{name: t, brand: primary}
+				b.gluePrefix[t[:minGlue]] = append(b.gluePrefix[t[:minGlue]], tk)
+				b.glueSuffix[t[len(t)-minGlue:]] = append(b.glueSuffix[t[len(t)-minGlue:]], tk)
+			}
 		}
-		b.domains[h] = struct{}{}
-		if _, taken := b.bySkeleton[skeleton(u)]; !taken {
-			b.bySkeleton[skeleton(u)] = h
-		}
-		ps, _ := publicsuffix.PublicSuffix(h)
-		label := h[:len(h)-len(ps)-1]
-		b.list = append(b.list, brand{domain: h, label: label, labelSkel: skeleton(label)})
 	}
 	sort.SliceStable(b.list, func(i, j int) bool { return len(b.list[i].label) > len(b.list[j].label) })
+	b.byLabelSkel, b.bySkelPrefix = map[string][]int{}, map[string][]int{}
+	for k, br := range b.list {
+		b.byLabelSkel[br.labelSkel] = append(b.byLabelSkel[br.labelSkel], k)
+		if len(br.label) >= minSubstring && len(br.labelSkel) >= 3 {
+			p := br.labelSkel[:3]
+			b.bySkelPrefix[p] = append(b.bySkelPrefix[p], k)
+		}
+	}
+	sort.SliceStable(b.typo, func(i, j int) bool { return len(b.typo[i].name) < len(b.typo[j].name) })
+	for _, m := range []map[string][]token{b.gluePrefix, b.glueSuffix} {
+		for _, l := range m {
+			sort.SliceStable(l, func(i, j int) bool { return len(l[i].name) < len(l[j].name) })
+		}
+	}
 	return b, nil
 }
 
@@ -97,13 +145,27 @@ func (b *brandIndex) matchLabel(label string) string {
 		// and a literal spelling is not a homograph.
 		return ""
 	}
-	for _, br := range b.list {
-		if strings.Contains(ulabel, br.label) {
-			continue
+	// The first brand of the list (the longest label) whose skeleton is
+	// the label's, or, for labels of minSubstring or more, inside it; a
+	// brand spelled literally in the label does not count.
+	best := len(b.list)
+	try := func(k int) {
+		if k < best && !strings.Contains(ulabel, b.list[k].label) {
+			best = k
 		}
-		if skel == br.labelSkel || (len(br.label) >= minSubstring && strings.Contains(skel, br.labelSkel)) {
-			return br.domain
+	}
+	for _, k := range b.byLabelSkel[skel] {
+		try(k)
+	}
+	for i := 0; i+3 <= len(skel); i++ {
+		for _, k := range b.bySkelPrefix[skel[i:i+3]] {
+			if strings.HasPrefix(skel[i:], b.list[k].labelSkel) {
+				try(k)
+			}
 		}
+	}
+	if best < len(b.list) {
+		return b.list[best].domain
 	}
 	return ""
 }

@@ -34,12 +34,17 @@ type Link struct {
 	Userinfo bool `json:"userinfo"`
 	// HomographOf is the protected brand domain the link imitates, or "".
 	HomographOf string `json:"homograph_of"`
-	// Phishing is set when the host is on the configured phishing feed.
+	// Phishing is set when the link is on the configured phishing feed (by
+	// domain, host or URL prefix).
 	Phishing bool `json:"phishing"`
+
+	// Risk holds the link-risk signals (risk.go). It is not part of this
+	// JSON form: the engine maps it into its own facts.
+	Risk Risk `json:"-"`
 }
 
-// ErrBadDomain reports an entry of a shortener or brand list that is not a
-// usable domain name.
+// ErrBadDomain reports an entry of a shortener, domain or brand list that is
+// not a usable domain name.
 var ErrBadDomain = errors.New("links: bad domain")
 
 // Config holds the data an Analyzer is built from. The zero Config gives the
@@ -50,9 +55,11 @@ type Config struct {
 	Shorteners []string
 	// NoBuiltinShorteners drops the built-in shortener list.
 	NoBuiltinShorteners bool
-	// Brands replaces the built-in protected brand list when non-nil. Each
-	// entry must be a registrable domain ("paypal.com", "scb.co.th").
-	Brands []string
+	// Brands are added to the built-in protected brand list (BuiltinBrands):
+	// a pack's or tenant's brands.json (ParseBrands).
+	Brands []Brand
+	// NoBuiltinBrands drops the built-in brand list.
+	NoBuiltinBrands bool
 	// Feed is the phishing feed; nil flags nothing.
 	Feed *Feed
 }
@@ -60,14 +67,8 @@ type Config struct {
 //go:embed data/shorteners.txt
 var builtinShorteners string
 
-//go:embed data/brands.txt
-var builtinBrands string
-
 // BuiltinShorteners returns a copy of the built-in shortener list.
 func BuiltinShorteners() []string { return mustList(builtinShorteners) }
-
-// BuiltinBrands returns a copy of the built-in protected brand list.
-func BuiltinBrands() []string { return mustList(builtinBrands) }
 
 func mustList(s string) []string {
 	l, err := ReadDomainList(strings.NewReader(s))
@@ -101,11 +102,11 @@ func New(cfg Config) (*Analyzer, error) {
 		}
 		a.shorteners[h] = struct{}{}
 	}
-	brands := cfg.Brands
-	if brands == nil {
+	var brands []Brand
+	if !cfg.NoBuiltinBrands {
 		brands = BuiltinBrands()
 	}
-	b, err := newBrandIndex(brands)
+	b, err := newBrandIndex(append(brands, cfg.Brands...))
 	if err != nil {
 		return nil, err
 	}
@@ -121,12 +122,15 @@ func (a *Analyzer) WithFeed(f *Feed) *Analyzer {
 	return &c
 }
 
-// Analyze returns the links in body in order of appearance, or nil when there
-// are none. A body without a link candidate costs one byte scan and no
-// allocation. Analyze never panics, whatever the input.
+// Analyze returns every link in body in order of appearance, or nil when
+// there are none: there is no cap on the number of links, so a harmful link
+// cannot hide behind many harmless ones, and the cost stays linear in the
+// body (bounded by the engine's body cap). A body without a link candidate
+// costs one byte scan and no allocation. Analyze never panics, whatever the
+// input.
 func (a *Analyzer) Analyze(body string) []Link {
 	var out []Link
-	for i := 0; i < len(body) && len(out) < MaxLinks; {
+	for i := 0; i < len(body); {
 		sp, end, ok := next(body, i)
 		if !ok {
 			break
@@ -141,13 +145,6 @@ func (a *Analyzer) Analyze(body string) []Link {
 	}
 	return out
 }
-
-// MaxLinks bounds the links Analyze reports for one body: describing a link
-// costs microseconds, and a 64 KiB body of nothing but links would otherwise
-// cost tens of milliseconds. Rules need a link's presence and its worst
-// flags; a body with more links than this is unusual enough to judge on the
-// first ones.
-const MaxLinks = 64
 
 func (a *Analyzer) describe(body string, sp span) (Link, bool) {
 	ascii, uni, err := normalizeLenient(body[sp.hostStart:sp.hostEnd])
@@ -171,8 +168,9 @@ func (a *Analyzer) describe(body string, sp span) (Link, bool) {
 		if a.brands != nil {
 			l.HomographOf = a.brands.match(ascii, l.Domain)
 		}
+		a.risk(&l, body[sp.hostStart:sp.hostEnd], body[sp.hostEnd:sp.end])
 	}
-	l.Phishing = a.feed.Contains(ascii)
+	l.Phishing = a.feed.match(ascii, pathOf(body[sp.hostEnd:sp.end]))
 	return l, true
 }
 
@@ -195,4 +193,57 @@ func parent(h string) string {
 		return ""
 	}
 	return h[i+1:]
+}
+
+// Risk is what a link's host and path say about it: weak signals that
+// policies weigh together (policies/global/linkrisk.rego, weights in the
+// global pack's link_risk data). The JSON names are the proposed fact names.
+// The zero Risk has no signal.
+type Risk struct {
+	// BrandOf is the primary domain of the protected brand the link names
+	// or imitates without being on one of its domains, or "".
+	BrandOf string `json:"brand_of"`
+	// BrandInSubdomain: a subdomain label names a brand
+	// ("login.paypal.com.secure-verify.co.uk").
+	BrandInSubdomain bool `json:"brand_in_subdomain"`
+	// BrandInPath: a word of the path names a brand ("evil.example/paypal/").
+	BrandInPath bool `json:"brand_in_path"`
+	// Typosquat: the registrable label is one or two edits from a brand, or
+	// reads as it at a glance ("paypall", "vvhatsapp", "rnicrosoft").
+	Typosquat bool `json:"typosquat"`
+	// Combosquat: the registrable label is a brand with a lure word or
+	// hyphens ("paypal-secure-login", "emirates-nbd").
+	Combosquat bool `json:"combosquat"`
+	// AbusedTLD: the TLD is one phishing uses out of proportion
+	// (data/abused_tlds.txt).
+	AbusedTLD bool `json:"abused_tld"`
+	// FreeHosting: the host is a user's site on a free hosting or
+	// site-builder platform (data/shared_hosting.txt, the private section
+	// of the Public Suffix List).
+	FreeHosting bool `json:"free_hosting"`
+	// DynamicDNS: the host is below a dynamic DNS or tunnelling service
+	// (data/dynamic_dns.txt).
+	DynamicDNS bool `json:"dynamic_dns"`
+	// ASCIILookalike: the registrable label is written outside ASCII but
+	// reads as plain ASCII letters: Cyrillic or Greek look-alikes ("арр",
+	// "сатрту"), or Latin letters with diacritics under a generic TLD
+	// ("binānce.com", "coinbạsẹ.com"). Diacritics under a country-code TLD
+	// ("münchen.de") are how the country writes, and do not count.
+	ASCIILookalike bool `json:"ascii_lookalike"`
+	// LureWords: the registrable label is made of lure words only, two at
+	// least ("secure-account-verify", "parcel-redelivery").
+	LureWords bool `json:"lure_words"`
+	// RandomLabel: the registrable label looks machine-made.
+	RandomLabel bool `json:"random_label"`
+	// DigitHeavy: four or more digits in the registrable label.
+	DigitHeavy bool `json:"digit_heavy"`
+	// HyphenHeavy: two or more hyphens in the registrable label, or three
+	// in the host.
+	HyphenHeavy bool `json:"hyphen_heavy"`
+	// CredentialPath: the path asks for credentials or payment ("/login",
+	// "/verify", "/wallet").
+	CredentialPath bool `json:"credential_path"`
+	// FirstSeen is how long the fleet has known the registrable domain;
+	// nil until the engine looks it up. Analyze never sets it.
+	FirstSeen *FirstSeen `json:"first_seen,omitempty"`
 }

@@ -107,16 +107,16 @@ func TestAnalyzeFields(t *testing.T) {
 		{"shortener", "bit.ly/abc", Link{URL: "bit.ly/abc", Host: "bit.ly", UnicodeHost: "bit.ly", Domain: "bit.ly", Shortener: true}},
 		{"regional shortener", "tiny.jio.com/x", Link{URL: "tiny.jio.com/x", Host: "tiny.jio.com", UnicodeHost: "tiny.jio.com", Domain: "jio.com", Shortener: true}},
 		{"not a shortener", "www.jio.com/x", Link{URL: "www.jio.com/x", Host: "www.jio.com", UnicodeHost: "www.jio.com", Domain: "jio.com"}},
-		{"cyrillic a homograph", "https://аpple.com/id", Link{URL: "https://аpple.com/id", Host: "xn--pple-43d.com", UnicodeHost: "аpple.com", Domain: "xn--pple-43d.com", Punycode: true, MixedScript: true, HomographOf: "apple.com"}},
-		{"digit homograph", "paypa1-secure.com/login", Link{URL: "paypa1-secure.com/login", Host: "paypa1-secure.com", UnicodeHost: "paypa1-secure.com", Domain: "paypa1-secure.com", HomographOf: "paypal.com"}},
-		{"diacritic homograph", "xn--binnce-5za.com", Link{URL: "xn--binnce-5za.com", Host: "xn--binnce-5za.com", UnicodeHost: "binānce.com", Domain: "xn--binnce-5za.com", Punycode: true, HomographOf: "binance.com"}},
+		{"cyrillic a homograph", "https://аpple.com/id", Link{URL: "https://аpple.com/id", Host: "xn--pple-43d.com", UnicodeHost: "аpple.com", Domain: "xn--pple-43d.com", Punycode: true, MixedScript: true, HomographOf: "apple.com", Risk: Risk{ASCIILookalike: true}}},
+		{"digit homograph", "paypa1-secure.com/login", Link{URL: "paypa1-secure.com/login", Host: "paypa1-secure.com", UnicodeHost: "paypa1-secure.com", Domain: "paypa1-secure.com", HomographOf: "paypal.com", Risk: Risk{CredentialPath: true}}},
+		{"diacritic homograph", "xn--binnce-5za.com", Link{URL: "xn--binnce-5za.com", Host: "xn--binnce-5za.com", UnicodeHost: "binānce.com", Domain: "xn--binnce-5za.com", Punycode: true, HomographOf: "binance.com", Risk: Risk{ASCIILookalike: true}}},
 		{"rn for m", "arnazon.com/x", Link{URL: "arnazon.com/x", Host: "arnazon.com", UnicodeHost: "arnazon.com", Domain: "arnazon.com", HomographOf: "amazon.com"}},
 		{"brand itself", "apple.com", Link{URL: "apple.com", Host: "apple.com", UnicodeHost: "apple.com", Domain: "apple.com"}},
 		{"brand in a longer word", "applebees.com", Link{URL: "applebees.com", Host: "applebees.com", UnicodeHost: "applebees.com", Domain: "applebees.com"}},
-		{"brand spelled literally", "paypal-secure.com", Link{URL: "paypal-secure.com", Host: "paypal-secure.com", UnicodeHost: "paypal-secure.com", Domain: "paypal-secure.com"}},
+		{"brand with a lure word", "paypal-secure.com", Link{URL: "paypal-secure.com", Host: "paypal-secure.com", UnicodeHost: "paypal-secure.com", Domain: "paypal-secure.com", Risk: Risk{BrandOf: "paypal.com", Combosquat: true}}},
 		{"feed registrable", "https://login.evil-login.com/x", Link{URL: "https://login.evil-login.com/x", Host: "login.evil-login.com", UnicodeHost: "login.evil-login.com", Domain: "evil-login.com", Phishing: true}},
-		{"feed shared host", "https://victim.github.io/x", Link{URL: "https://victim.github.io/x", Host: "victim.github.io", UnicodeHost: "victim.github.io", Domain: "victim.github.io", Phishing: true}},
-		{"feed shared host twin", "https://someone.github.io/x", Link{URL: "https://someone.github.io/x", Host: "someone.github.io", UnicodeHost: "someone.github.io", Domain: "someone.github.io"}},
+		{"feed shared host", "https://victim.github.io/x", Link{URL: "https://victim.github.io/x", Host: "victim.github.io", UnicodeHost: "victim.github.io", Domain: "victim.github.io", Phishing: true, Risk: Risk{FreeHosting: true}}},
+		{"feed shared host twin", "https://someone.github.io/x", Link{URL: "https://someone.github.io/x", Host: "someone.github.io", UnicodeHost: "someone.github.io", Domain: "someone.github.io", Risk: Risk{FreeHosting: true}}},
 		{"japanese mix is not mixed", "https://ドメイン名例.jp", Link{URL: "https://ドメイン名例.jp", Host: "xn--eckwd4c7cu47r2wf.jp", UnicodeHost: "ドメイン名例.jp", Domain: "xn--eckwd4c7cu47r2wf.jp", Punycode: true}},
 	}
 	for _, tt := range tests {
@@ -186,8 +186,10 @@ func TestNewRejectsBadEntries(t *testing.T) {
 		cfg  Config
 	}{
 		{"shortener", Config{Shorteners: []string{"bad host!"}}},
-		{"brand not registrable", Config{Brands: []string{"co.uk"}}},
-		{"brand subdomain", Config{Brands: []string{"www.paypal.com"}}},
+		{"brand not registrable", Config{Brands: []Brand{{Name: "X", Domains: []string{"co.uk"}}}}},
+		{"brand subdomain", Config{Brands: []Brand{{Name: "PayPal", Domains: []string{"www.paypal.com"}}}}},
+		{"brand without domain", Config{Brands: []Brand{{Name: "PayPal"}}}},
+		{"brand bad token", Config{Brands: []Brand{{Name: "PayPal", Domains: []string{"paypal.com"}, Tokens: []string{"Pay Pal"}}}}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

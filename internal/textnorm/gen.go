@@ -5,7 +5,7 @@
 //
 // Run it with go generate (see textnorm.go) or:
 //
-//	go run gen.go -src ../../../shared/data/unicode-security/confusables.txt
+//	go run gen.go -src data/confusables.txt
 package main
 
 import (
@@ -33,7 +33,7 @@ var scripts = []*unicode.RangeTable{
 }
 
 func main() {
-	src := flag.String("src", "../../../shared/data/unicode-security/confusables.txt", "confusables.txt (Unicode 17)")
+	src := flag.String("src", "data/confusables.txt", "confusables.txt (Unicode 17)")
 	out := flag.String("out", "tables.go", "output file")
 	flag.Parse()
 

@@ -26,8 +26,19 @@
 //     Tokens without letters are left alone, so an OTP "1234" stays digits and
 //     never becomes a word. Because 1 stands for both i and l, Joined also
 //     writes every l as i; terms are transformed the same way, so "a1coho1"
-//     matches "alcohol". Joined is only worth scanning when Deobfuscated
-//     reports that it found something to undo.
+//     matches "alcohol". Digits that lead or trail a word's letters in runs
+//     of two or more are a number, not leetspeak, and are set apart
+//     ("b3t365" → "bet 365"). Between two letters, '!' and '|' read as i and
+//     l ("cas!no", "cas|no"), and a line break inside a word is removed. A
+//     letter written three or more times in a row inside a word is written
+//     once ("caaasssino" → "casino"). Text under a bidi override (U+202D,
+//     U+202E, up to U+202C or the end of the line) is written in the order
+//     it is displayed, so a reversed "onisac" reads "casino". Joined is only
+//     worth scanning when Deobfuscated reports that it found something to
+//     undo.
+//
+// HTML character references (&#115; &#x73; and &amp; &lt; &gt; &quot;
+// &apos; &nbsp;) are decoded in both forms, so "ca&#115;ino" is "casino".
 //
 // Invalid UTF-8 bytes count as separators; output is always valid UTF-8.
 //
@@ -36,11 +47,13 @@
 // does not allocate.
 package textnorm
 
-//go:generate go run gen.go -src ../../../shared/data/unicode-security/confusables.txt
+//go:generate go run gen.go -src data/confusables.txt
 
 import (
+	"io"
 	"slices"
 	"sort"
+	"strings"
 	"sync"
 	"unicode"
 	"unicode/utf8"
@@ -70,7 +83,8 @@ const (
 	kindSep    uint8 = iota // separator: space, punctuation, symbol, invalid byte
 	kindLetter              // a letter (with its kept marks)
 	kindDigit               // an ASCII digit (native digits already mapped)
-	kindLeet                // $ or @: a separator unless a letter shares the token
+	kindLeet                // $ @, or ! | between letters: a separator unless a letter shares the token
+	kindBreak               // a line break between two letters: a separator in Words, nothing in Joined
 )
 
 // unit is one output character with the span of original text it came from.
@@ -99,6 +113,7 @@ type Text struct {
 	iter         norm.Iter
 	runeBuf      [4 * utf8.UTFMax]byte
 	deobfuscated bool
+	overrides    [][2]int32 // unit ranges under a bidi override, in display order for Joined
 }
 
 // Normalize returns the normalized forms of s.
@@ -151,7 +166,16 @@ func (t *Text) Span(f Form, start, end int) (int, int) {
 		return 0, 0
 	}
 	sp := t.spans[f]
-	return int(sp[2*start]), int(sp[2*(end-1)+1])
+	s, e := sp[2*start], sp[2*(end-1)+1]
+	if s > e || f == Joined && len(t.overrides) > 0 {
+		// Joined writes overridden text in display order, so its spans
+		// are not monotonic there: take the extent of the range.
+		s, e = sp[2*start], sp[2*start+1]
+		for i := start; i < end; i++ {
+			s, e = min(s, sp[2*i]), max(e, sp[2*i+1])
+		}
+	}
+	return int(s), int(e)
 }
 
 // Original returns the original text that produced bytes [start, end) of
@@ -168,7 +192,8 @@ func (t *Text) Reset(s string) {
 	t.units = t.units[:0]
 	t.deobfuscated = false
 	t.joinedBuilt = false
-	if isASCII(s) {
+	t.overrides = t.overrides[:0]
+	if isASCII(s) && strings.IndexByte(s, '&') < 0 {
 		// Fast path: Words straight from the bytes; units and Joined only
 		// when there is something to undo or someone asks for Joined.
 		t.wordsASCII(s)
@@ -188,7 +213,7 @@ func (t *Text) ensureJoined() {
 		return
 	}
 	t.joinedBuilt = true
-	if len(t.units) == 0 && len(t.src) > 0 && isASCII(t.src) {
+	if len(t.units) == 0 && len(t.src) > 0 && isASCII(t.src) && strings.IndexByte(t.src, '&') < 0 {
 		t.unitsASCII(t.src)
 	}
 	t.buildJoined()
@@ -202,27 +227,45 @@ func (t *Text) wordsASCII(s string) {
 	sp := slices.Grow(t.spans[Words][:0], 2*len(s))[:2*len(s)]
 	n := 0
 	space := false
-	tokLen, singles := 0, 0
-	var tokLetter, tokLeet, tokSym bool
+	singles := 0
+	var tk asciiToken
 	for i := 0; i < len(s); i++ {
 		c := s[i]
 		k := asciiKind[c]
-		if k == kindSep {
-			if tokLen > 0 {
-				t.endToken(tokLen, tokLetter, tokLeet, tokSym, &singles)
-				tokLen, tokLetter, tokLeet, tokSym = 0, false, false, false
+		if k == kindSep && contextual[c] {
+			k = kindAt(s, i)
+		}
+		switch k {
+		case kindBreak:
+			t.deobfuscated = true
+			fallthrough
+		case kindSep:
+			if tk.n > 0 {
+				t.endToken(s[i-tk.n:i], &tk, &singles)
+				tk = asciiToken{}
 			}
 			space = n > 0
 			continue
-		}
-		tokLen++
-		switch k {
 		case kindLetter:
-			tokLetter = true
+			if c|0x20 == tk.prev {
+				tk.run++
+				tk.tripled = tk.tripled || tk.run >= 3
+			} else {
+				tk.run = 1
+			}
+			tk.letter, tk.trail, tk.prev = true, 0, c|0x20
 		case kindDigit:
-			tokLeet = tokLeet || leet[c] != c
+			tk.leet = tk.leet || leet[c] != c
+			tk.trail++
+			if !tk.letter && !tk.sym {
+				tk.lead++
+			}
+			tk.prev = 0
 		case kindLeet:
-			tokLeet, tokSym = true, true
+			tk.leet, tk.sym, tk.trail, tk.prev = true, true, 0, 0
+		}
+		tk.n++
+		if k == kindLeet {
 			space = n > 0
 			continue
 		}
@@ -239,11 +282,22 @@ func (t *Text) wordsASCII(s string) {
 		sp[2*n], sp[2*n+1] = int32(i), int32(i+1)
 		n++
 	}
-	if tokLen > 0 {
-		t.endToken(tokLen, tokLetter, tokLeet, tokSym, &singles)
+	if tk.n > 0 {
+		t.endToken(s[len(s)-tk.n:], &tk, &singles)
 	}
 	t.form[Words] = w[:n]
 	t.spans[Words] = sp[:2*n]
+}
+
+// asciiToken is what the fast path learns of one token (a run of letters,
+// digits and leetspeak symbols) to tell whether Joined will differ.
+type asciiToken struct {
+	n                 int  // bytes
+	letter, leet, sym bool // a letter; a leetspeak character; a symbol ($ @ ! |)
+	lead, trail       int  // digits before the first letter or symbol; after the last
+	prev              byte // the previous letter, lower case, or 0
+	run               int  // copies in a row of prev
+	tripled           bool // a letter three times in a row
 }
 
 func isASCII(s string) bool {
@@ -255,12 +309,13 @@ func isASCII(s string) bool {
 	return true
 }
 
-// endToken records what one ASCII token means for the Joined form.
-func (t *Text) endToken(n int, letter, leet, sym bool, singles *int) {
-	if letter && leet {
+// endToken records what one ASCII token, tok, means for the Joined form,
+// as buildJoined decides it.
+func (t *Text) endToken(tok string, tk *asciiToken, singles *int) {
+	if tk.letter && (tk.leet || tk.lead >= 2 || tk.trail >= 2 || tk.tripled && variedASCII(tok)) {
 		t.deobfuscated = true
 	}
-	if n == 1 && !sym {
+	if tk.n == 1 && !tk.sym {
 		*singles++
 		if *singles >= 3 {
 			t.deobfuscated = true
@@ -270,13 +325,30 @@ func (t *Text) endToken(n int, letter, leet, sym bool, singles *int) {
 	}
 }
 
+// variedASCII reports whether tok holds two different letters.
+func variedASCII(tok string) bool {
+	var first byte
+	for i := 0; i < len(tok); i++ {
+		if asciiKind[tok[i]] != kindLetter {
+			continue
+		}
+		c := tok[i] | 0x20
+		if first == 0 {
+			first = c
+		} else if c != first {
+			return true
+		}
+	}
+	return false
+}
+
 // unitsASCII is the fast path: no normalization, folding by table.
 func (t *Text) unitsASCII(s string) {
 	for i := 0; i < len(s); i++ {
 		c := s[i]
-		k := asciiKind[c]
-		if k == kindSep {
-			t.units = append(t.units, unit{kind: kindSep, o0: int32(i), o1: int32(i + 1)})
+		k := kindAt(s, i)
+		if k == kindSep || k == kindBreak {
+			t.units = append(t.units, unit{kind: k, o0: int32(i), o1: int32(i + 1)})
 			continue
 		}
 		if 'A' <= c && c <= 'Z' {
@@ -300,6 +372,107 @@ var asciiKind = func() (k [128]uint8) {
 	return k
 }()
 
+// contextual marks the separators whose kind depends on their neighbours.
+var contextual = [256]bool{'!': true, '|': true, '\n': true, '\r': true}
+
+// kindAt is the kind of the ASCII byte s[i] in its context: '!' and '|'
+// between two letters stand for i and l, and a line break between two
+// letters ("\n" or "\r\n") splits a word rather than ending it.
+func kindAt(s string, i int) uint8 {
+	c := s[i]
+	k := asciiKind[c]
+	if k != kindSep {
+		return k
+	}
+	switch c {
+	case '!', '|':
+		if letterBefore(s, i) && letterAfter(s, i+1) {
+			return kindLeet
+		}
+	case '\n':
+		if letterAfter(s, i+1) && (letterBefore(s, i) || i > 0 && s[i-1] == '\r' && letterBefore(s, i-1)) {
+			return kindBreak
+		}
+	case '\r':
+		if i+1 < len(s) && s[i+1] == '\n' && letterBefore(s, i) && letterAfter(s, i+2) {
+			return kindBreak
+		}
+	}
+	return kindSep
+}
+
+func letterBefore(s string, i int) bool {
+	r, _ := utf8.DecodeLastRuneInString(s[:i])
+	return unicode.IsLetter(r)
+}
+
+func letterAfter(s string, i int) bool {
+	if i >= len(s) {
+		return false
+	}
+	r, _ := utf8.DecodeRuneInString(s[i:])
+	return unicode.IsLetter(r)
+}
+
+// entity decodes the HTML character reference at the start of s: numeric
+// (&#115; &#x73;) or one of the few named ones plain-text bodies carry. It
+// returns the character and the reference's length, or 0.
+func entity(s string) (rune, int) {
+	if len(s) < 4 || s[0] != '&' {
+		return 0, 0
+	}
+	end := strings.IndexByte(s[:min(len(s), 12)], ';')
+	if end < 2 {
+		return 0, 0 // no ';', or "&;"
+	}
+	body := s[1:end]
+	if body[0] != '#' {
+		switch body {
+		case "amp":
+			return '&', end + 1
+		case "lt":
+			return '<', end + 1
+		case "gt":
+			return '>', end + 1
+		case "quot":
+			return '"', end + 1
+		case "apos":
+			return '\'', end + 1
+		case "nbsp":
+			return 0xA0, end + 1
+		}
+		return 0, 0
+	}
+	digits, base := body[1:], 10
+	if len(digits) > 0 && digits[0]|0x20 == 'x' {
+		digits, base = digits[1:], 16
+	}
+	if digits == "" {
+		return 0, 0
+	}
+	var v rune
+	for i := 0; i < len(digits); i++ {
+		c := digits[i]
+		var d rune
+		switch {
+		case c >= '0' && c <= '9':
+			d = rune(c - '0')
+		case base == 16 && c|0x20 >= 'a' && c|0x20 <= 'f':
+			d = rune(c|0x20-'a') + 10
+		default:
+			return 0, 0
+		}
+		v = v*rune(base) + d
+		if v > unicode.MaxRune {
+			return 0, 0
+		}
+	}
+	if v == 0 || !utf8.ValidRune(v) {
+		return 0, 0
+	}
+	return v, end + 1
+}
+
 // script context for combining marks.
 const (
 	ctxNone  = iota // no base: marks are dropped
@@ -311,9 +484,26 @@ func (t *Text) unitsUnicode(s string) {
 	it := &t.iter
 	it.InitString(norm.NFKD, s)
 	ctx := ctxNone
-	var buf [utf8.UTFMax]byte
+	ov := int32(-1) // first unit under a bidi override, or -1
 	for !it.Done() {
 		o0 := int32(it.Pos())
+		if s[o0] == '&' {
+			if r, n := entity(s[o0:]); n > 0 {
+				// A character reference stands for its character, with
+				// the reference as its span.
+				var enc [utf8.UTFMax]byte
+				d := norm.NFKD.Append(nil, enc[:utf8.EncodeRune(enc[:], r)]...) // rare: allocates
+				for len(d) > 0 {
+					r, size := utf8.DecodeRune(d)
+					d = d[size:]
+					t.addRune(s, r, o0, o0+int32(n), &ctx, &ov)
+				}
+				if _, err := it.Seek(int64(o0)+int64(n), io.SeekStart); err != nil {
+					break // cannot happen: the offset is a character boundary
+				}
+				continue
+			}
+		}
 		seg := it.Next()
 		o1 := int32(it.Pos())
 		for len(seg) > 0 {
@@ -324,76 +514,108 @@ func (t *Text) unitsUnicode(s string) {
 				ctx = ctxNone
 				continue
 			}
-			if r < utf8.RuneSelf {
-				k := asciiKind[r]
-				if k == kindSep {
-					t.units = append(t.units, unit{kind: kindSep, o0: o0, o1: o1})
-					ctx = ctxNone
-					continue
-				}
-				if 'A' <= r && r <= 'Z' {
-					r += 'a' - 'A'
-				}
-				t.emit(k, false, o0, o1, byte(r))
-				ctx = ctxStrip
-				if k != kindLetter {
-					ctx = ctxNone
-				}
-				continue
-			}
-			p := propsOf(r)
-			if p&pIgnorable != 0 {
-				continue
-			}
-			if p&pMark != 0 {
-				if ctx == ctxKeep && len(t.units) > 0 {
-					u := &t.units[len(t.units)-1]
-					t.scratch = utf8.AppendRune(t.scratch, r)
-					u.b1 = int32(len(t.scratch))
-					u.o1 = max(u.o1, o1)
-				}
-				continue
-			}
-			if p&pDigit != 0 {
-				if d, ok := digitValue(r); ok {
-					t.emit(kindDigit, false, o0, o1, '0'+d)
-				} else {
-					t.units = append(t.units, unit{kind: kindSep, o0: o0, o1: o1})
-				}
-				ctx = ctxNone
-				continue
-			}
-			if p&pLetter == 0 {
-				t.units = append(t.units, unit{kind: kindSep, o0: o0, o1: o1})
-				ctx = ctxNone
-				continue
-			}
-			if r == 'ß' || r == 'ẞ' { // full case folding: Straße = strasse
-				t.emit(kindLetter, false, o0, o1, 's', 's')
-				ctx = ctxStrip
-				continue
-			}
-			r = foldLetter(r, &t.runeBuf)
-			ctx = ctxKeep
-			if p&pStrip != 0 {
-				ctx = ctxStrip
-			}
-			if to, ok := lookupConfusable(r); ok {
-				// The marks that follow are judged by the letter written
-				// out, as a second pass would judge them: a Coptic shima
-				// mapped to "o" takes Latin's rule (found by FuzzNormalize).
-				if last, _ := utf8.DecodeLastRuneInString(to); last < utf8.RuneSelf || stripsMarks(last) {
-					ctx = ctxStrip
-				}
-				b := int32(len(t.scratch))
-				t.scratch = append(t.scratch, to...)
-				t.units = append(t.units, unit{kind: kindLetter, b0: b, b1: int32(len(t.scratch)), o0: o0, o1: o1})
-				continue
-			}
-			n := utf8.EncodeRune(buf[:], r)
-			t.emit(kindLetter, p&pNoSpace != 0, o0, o1, buf[:n]...)
+			t.addRune(s, r, o0, o1, &ctx, &ov)
 		}
 	}
+	t.endOverride(&ov)
+}
+
+// endOverride closes the bidi override run that started at unit *ov.
+func (t *Text) endOverride(ov *int32) {
+	if *ov >= 0 && int(*ov)+1 < len(t.units) {
+		t.overrides = append(t.overrides, [2]int32{*ov, int32(len(t.units))})
+	}
+	*ov = -1
+}
+
+// addRune appends the units of one decomposed rune r that came from
+// s[o0:o1].
+func (t *Text) addRune(s string, r rune, o0, o1 int32, ctx *int, ov *int32) {
+	if r < utf8.RuneSelf {
+		k := asciiKind[r]
+		if o1-o0 == 1 && s[o0] == byte(r) {
+			k = kindAt(s, int(o0))
+		}
+		if r == '\n' && *ov >= 0 {
+			t.endOverride(ov)
+			k = kindSep // the line ends the reversed run: no word goes on across it
+		}
+		if k == kindSep || k == kindBreak {
+			t.units = append(t.units, unit{kind: k, o0: o0, o1: o1})
+			*ctx = ctxNone
+			return
+		}
+		if 'A' <= r && r <= 'Z' {
+			r += 'a' - 'A'
+		}
+		t.emit(k, false, o0, o1, byte(r))
+		*ctx = ctxStrip
+		if k != kindLetter {
+			*ctx = ctxNone
+		}
+		return
+	}
+	switch r {
+	case 0x202D, 0x202E: // LRO, RLO: what follows is displayed reversed
+		if *ov < 0 {
+			*ov = int32(len(t.units))
+		}
+		return
+	case 0x202C, 0x2029: // PDF, paragraph separator
+		t.endOverride(ov)
+	}
+	p := propsOf(r)
+	if p&pIgnorable != 0 {
+		return
+	}
+	if p&pMark != 0 {
+		if *ctx == ctxKeep && len(t.units) > 0 {
+			u := &t.units[len(t.units)-1]
+			t.scratch = utf8.AppendRune(t.scratch, r)
+			u.b1 = int32(len(t.scratch))
+			u.o1 = max(u.o1, o1)
+		}
+		return
+	}
+	if p&pDigit != 0 {
+		if d, ok := digitValue(r); ok {
+			t.emit(kindDigit, false, o0, o1, '0'+d)
+		} else {
+			t.units = append(t.units, unit{kind: kindSep, o0: o0, o1: o1})
+		}
+		*ctx = ctxNone
+		return
+	}
+	if p&pLetter == 0 {
+		t.units = append(t.units, unit{kind: kindSep, o0: o0, o1: o1})
+		*ctx = ctxNone
+		return
+	}
+	if r == 'ß' || r == 'ẞ' { // full case folding: Straße = strasse
+		t.emit(kindLetter, false, o0, o1, 's', 's')
+		*ctx = ctxStrip
+		return
+	}
+	r = foldLetter(r, &t.runeBuf)
+	*ctx = ctxKeep
+	if p&pStrip != 0 {
+		*ctx = ctxStrip
+	}
+	if to, ok := lookupConfusable(r); ok {
+		// The marks that follow are judged by the letter written
+		// out, as a second pass would judge them: a Coptic shima
+		// mapped to "o" takes Latin's rule (found by FuzzNormalize).
+		if last, _ := utf8.DecodeLastRuneInString(to); last < utf8.RuneSelf || stripsMarks(last) {
+			*ctx = ctxStrip
+		}
+		b := int32(len(t.scratch))
+		t.scratch = append(t.scratch, to...)
+		t.units = append(t.units, unit{kind: kindLetter, b0: b, b1: int32(len(t.scratch)), o0: o0, o1: o1})
+		return
+	}
+	var buf [utf8.UTFMax]byte
+	n := utf8.EncodeRune(buf[:], r)
+	t.emit(kindLetter, p&pNoSpace != 0, o0, o1, buf[:n]...)
 }
 
 func (t *Text) emit(kind uint8, noSpace bool, o0, o1 int32, b ...byte) {
@@ -566,7 +788,7 @@ func (t *Text) buildWords() {
 	space := false
 	for i := range t.units {
 		u := &t.units[i]
-		if u.kind == kindSep || u.kind == kindLeet {
+		if u.kind == kindSep || u.kind == kindLeet || u.kind == kindBreak {
 			space = len(t.form[Words]) > 0
 			continue
 		}
@@ -591,6 +813,10 @@ func (t *Text) buildJoined() {
 	t.form[Joined] = t.form[Joined][:0]
 	t.spans[Joined] = t.spans[Joined][:0]
 	units := t.units
+	for _, o := range t.overrides {
+		slices.Reverse(units[o[0]:o[1]]) // display order; Words is built already
+		t.deobfuscated = true
+	}
 	toks := t.toks[:0]
 	for i := 0; i < len(units); {
 		if units[i].kind == kindSep {
@@ -600,6 +826,9 @@ func (t *Text) buildJoined() {
 		tk := token{u0: i}
 		for ; i < len(units) && units[i].kind != kindSep; i++ {
 			tk.hasLetter = tk.hasLetter || units[i].kind == kindLetter
+			if units[i].kind == kindBreak {
+				t.deobfuscated = true
+			}
 		}
 		tk.u1 = i
 		toks = append(toks, tk)
@@ -630,34 +859,123 @@ func (t *Text) buildJoined() {
 			hasLetter = hasLetter || toks[j].hasLetter
 		}
 		space := len(t.form[Joined]) > 0
-		for x := toks[k].u0; x < toks[m-1].u1; x++ {
-			u := &units[x]
-			if u.kind == kindSep {
-				continue
-			}
-			if u.kind == kindLeet && !hasLetter {
-				space = len(t.form[Joined]) > 0
-				continue
-			}
-			if space {
-				t.appendOut(Joined, spaceByte, u.o0, u.o0)
-				space = false
-			}
-			if !hasLetter {
-				t.appendOut(Joined, t.scratch[u.b0:u.b1], u.o0, u.o1)
-				continue
-			}
-			for _, c := range t.scratch[u.b0:u.b1] {
-				l := leet[c]
-				if l != c && c != 'l' {
+		for j := k; j < m; j++ {
+			first, last := letterBounds(units, toks[j], m-k == 1)
+			// Letters written three or more times in a row inside a word
+			// are written once ("caaasssino"): nobody writes a letter
+			// three times except to dodge a filter.
+			varied := hasLetter && variedLetters(units, t.scratch, toks[j])
+			runStart, runEnd := 0, 0
+			for x := toks[j].u0; x < toks[j].u1; x++ {
+				u := &units[x]
+				if u.kind == kindSep || u.kind == kindBreak {
+					continue
+				}
+				if u.kind == kindLeet && !hasLetter {
+					space = len(t.form[Joined]) > 0
+					continue
+				}
+				number := x < first || x > last // digits before or after the letters
+				if number && x == last+1 {
+					space = len(t.form[Joined]) > 0 // "b3t365" → "bet 365"
 					t.deobfuscated = true
 				}
-				t.form[Joined] = append(t.form[Joined], l)
-				t.spans[Joined] = append(t.spans[Joined], u.o0, u.o1)
+				if space {
+					t.appendOut(Joined, spaceByte, u.o0, u.o0)
+					space = false
+				}
+				if !hasLetter || number {
+					t.appendOut(Joined, t.scratch[u.b0:u.b1], u.o0, u.o1)
+					if x == first-1 { // "365bet" → "365 bet"
+						space, t.deobfuscated = true, true
+					}
+					continue
+				}
+				if varied && u.kind == kindLetter {
+					if x >= runEnd {
+						runStart, runEnd = x, x+1
+						for runEnd < toks[j].u1 && sameLetter(units, t.scratch, x, runEnd) {
+							runEnd++
+						}
+					}
+					if runEnd-runStart >= 3 && x > runStart {
+						t.deobfuscated = true
+						continue
+					}
+				}
+				for _, c := range t.scratch[u.b0:u.b1] {
+					l := leet[c]
+					if l != c && c != 'l' {
+						t.deobfuscated = true
+					}
+					t.form[Joined] = append(t.form[Joined], l)
+					t.spans[Joined] = append(t.spans[Joined], u.o0, u.o1)
+				}
 			}
 		}
 		k = m
 	}
+}
+
+// letterBounds returns the first and last letter units of tk when digits
+// lead or trail its letters in a run of two or more ("365bet", "b3t365"),
+// which are then a number rather than leetspeak; otherwise it returns bounds
+// that hold the whole token. Only a token that stands alone (whole) counts.
+func letterBounds(units []unit, tk token, whole bool) (first, last int) {
+	first, last = tk.u0, tk.u1-1
+	if !whole || !tk.hasLetter {
+		return first, last
+	}
+	f, l := -1, -1
+	for x := tk.u0; x < tk.u1; x++ {
+		if units[x].kind == kindLetter {
+			if f < 0 {
+				f = x
+			}
+			l = x
+		}
+	}
+	digitRun := func(a, b int) bool { // units [a, b) are all digits, two or more
+		if b-a < 2 {
+			return false
+		}
+		for x := a; x < b; x++ {
+			if units[x].kind != kindDigit {
+				return false
+			}
+		}
+		return true
+	}
+	if digitRun(tk.u0, f) {
+		first = f
+	}
+	if digitRun(l+1, tk.u1) {
+		last = l
+	}
+	return first, last
+}
+
+// sameLetter reports whether units a and b are the same letter.
+func sameLetter(units []unit, scratch []byte, a, b int) bool {
+	ua, ub := &units[a], &units[b]
+	return ua.kind == kindLetter && ub.kind == kindLetter && string(scratch[ua.b0:ua.b1]) == string(scratch[ub.b0:ub.b1])
+}
+
+// variedLetters reports whether tk holds two different letters: only then
+// are repeated letters folded ("xxx" alone stays).
+func variedLetters(units []unit, scratch []byte, tk token) bool {
+	first := -1
+	for y := tk.u0; y < tk.u1; y++ {
+		if units[y].kind != kindLetter {
+			continue
+		}
+		if first < 0 {
+			first = y
+		} else if !sameLetter(units, scratch, first, y) {
+			return true
+		}
+	}
+	return false
 }
 
 // leet maps leetspeak characters to the letters they stand for, and l to i
@@ -666,7 +984,7 @@ var leet = func() (m [256]byte) {
 	for i := range m {
 		m[i] = byte(i)
 	}
-	for _, p := range [...][2]byte{{'0', 'o'}, {'1', 'i'}, {'l', 'i'}, {'3', 'e'}, {'4', 'a'}, {'5', 's'}, {'7', 't'}, {'@', 'a'}, {'$', 's'}} {
+	for _, p := range [...][2]byte{{'0', 'o'}, {'1', 'i'}, {'l', 'i'}, {'3', 'e'}, {'4', 'a'}, {'5', 's'}, {'7', 't'}, {'@', 'a'}, {'$', 's'}, {'!', 'i'}, {'|', 'i'}} {
 		m[p[0]] = p[1]
 	}
 	return m

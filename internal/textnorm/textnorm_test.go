@@ -167,8 +167,9 @@ func checkProperties(t *testing.T, s string) {
 		}
 		_ = n.Original(f, 0, len(b))
 	}
-	if isASCII(s) {
-		// The ASCII fast path must agree with the general path.
+	if isASCII(s) && !strings.Contains(s, "&") {
+		// The ASCII fast path (taken without a possible character
+		// reference) must agree with the general path.
 		var slow Text
 		slow.src = s
 		slow.unitsASCII(s)

@@ -21,16 +21,25 @@
 // Durability: RecordInbound returns nil once Redis has applied the change.
 // It survives a Redis restart only as far as the server persists it: run it
 // with appendonly yes and appendfsync always for opt-outs that are never
-// lost (the outage test does exactly that). When Redis cannot be reached
-// every method returns an error wrapping state.ErrUnavailable; the caller
-// retries RecordInbound and applies its fail-open or fail-closed option to
-// checks.
+// lost (the outage test does exactly that). CheckPersistence reads the
+// server's settings at start, warns when AOF is off, and gives the value a
+// readiness check reports. When Redis cannot be reached every method
+// returns an error wrapping state.ErrUnavailable; the caller retries
+// RecordInbound and applies its fail-open or fail-closed option to checks.
+//
+// Deadlines: every method returns by the deadline of its ctx. Build the
+// client with ContextTimeoutEnabled: true, so that go-redis itself stops
+// waiting at the deadline; without it go-redis waits its own ReadTimeout
+// and retries (seconds against a stalled server), and the Store runs each
+// call on a goroutine that it abandons at the deadline, at most
+// MaxDetached at a time.
 package redisstore
 
 import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"strconv"
 	"strings"
 	"time"
@@ -48,7 +57,15 @@ type Config struct {
 	// Retention is how long a conversation is remembered after its last
 	// inbound message (default state.DefaultRetention, 24h).
 	Retention time.Duration
+	// Logger receives CheckPersistence's warnings (default slog.Default()).
+	Logger *slog.Logger
 }
+
+// MaxDetached bounds the calls a Store runs on abandoned goroutines for a
+// client without ContextTimeoutEnabled (see the package documentation):
+// past it, a call fails at once with state.ErrUnavailable rather than pile
+// up goroutines behind a stalled server.
+const MaxDetached = 1024
 
 // DefaultPrefix is the key prefix used when Config.Prefix is empty.
 const DefaultPrefix = "msgfilter:"
@@ -64,13 +81,19 @@ type Store struct {
 	c         redis.UniversalClient
 	prefix    string
 	retention int64 // milliseconds
+	log       *slog.Logger
+	// detached is nil when the client honours ctx deadlines itself;
+	// otherwise a semaphore of calls running on goroutines.
+	detached chan struct{}
 }
 
 var _ state.Store = (*Store)(nil)
 
 // New returns a Store that keeps its state through c, a *redis.Client,
 // *redis.ClusterClient or anything else satisfying redis.UniversalClient.
-// New does no I/O; the caller owns c and closes it.
+// New does no I/O; the caller owns c and closes it. A client built without
+// ContextTimeoutEnabled (or of a type New cannot inspect) still has every
+// call return by its ctx deadline, at the cost of a goroutine per call.
 func New(c redis.UniversalClient, cfg Config) (*Store, error) {
 	if c == nil {
 		return nil, fmt.Errorf("%w: nil client", ErrConfig)
@@ -87,8 +110,66 @@ func New(c redis.UniversalClient, cfg Config) (*Store, error) {
 	if cfg.Retention < time.Millisecond {
 		return nil, fmt.Errorf("%w: retention %v below 1ms", ErrConfig, cfg.Retention)
 	}
-	return &Store{c: c, prefix: cfg.Prefix, retention: cfg.Retention.Milliseconds()}, nil
+	if cfg.Logger == nil {
+		cfg.Logger = slog.Default()
+	}
+	s := &Store{c: c, prefix: cfg.Prefix, retention: cfg.Retention.Milliseconds(), log: cfg.Logger}
+	if !honoursDeadlines(c) {
+		s.detached = make(chan struct{}, MaxDetached)
+	}
+	return s, nil
 }
+
+// honoursDeadlines reports whether go-redis stops waiting at a ctx
+// deadline with c: only when its options enable context timeouts.
+func honoursDeadlines(c redis.UniversalClient) bool {
+	switch c := c.(type) {
+	case *redis.Client:
+		return c.Options().ContextTimeoutEnabled
+	case *redis.ClusterClient:
+		return c.Options().ContextTimeoutEnabled
+	case *redis.Ring:
+		return c.Options().ContextTimeoutEnabled
+	}
+	return false
+}
+
+// do runs f within ctx's deadline. With a client that honours deadlines
+// that is just f(ctx); otherwise f runs on a goroutine that is abandoned
+// when ctx is done (its command may still reach Redis later: every script
+// is safe to apply late, and a late count errs on the blocking side).
+// The result travels on a channel, so an abandoned goroutine shares no
+// variable with its caller.
+func do[T any](ctx context.Context, s *Store, f func(ctx context.Context) (T, error)) (T, error) {
+	if s.detached == nil || ctx.Done() == nil {
+		return f(ctx)
+	}
+	var zero T
+	select {
+	case s.detached <- struct{}{}:
+	default:
+		return zero, fmt.Errorf("%d calls already waiting on the server: %w", MaxDetached, errStalled)
+	}
+	type result struct {
+		v   T
+		err error
+	}
+	done := make(chan result, 1)
+	go func() {
+		defer func() { <-s.detached }()
+		v, err := f(ctx)
+		done <- result{v, err}
+	}()
+	select {
+	case r := <-done:
+		return r.v, r.err
+	case <-ctx.Done():
+		return zero, ctx.Err()
+	}
+}
+
+// errStalled is a transport failure of its own: too many calls in flight.
+var errStalled = errors.New("redisstore: server stalled")
 
 // RecordInbound implements state.Store.
 func (s *Store) RecordInbound(ctx context.Context, in state.Inbound) error {
@@ -97,9 +178,11 @@ func (s *Store) RecordInbound(ctx context.Context, in state.Inbound) error {
 	}
 	tag := s.tag(in.Key)
 	keys := []string{s.convKey(tag, in.Key), s.optKey(tag, in.Key)}
-	err := inboundScript.Run(ctx, s.c, keys,
-		in.At.UnixMilli(), s.retention, flag(in.OptOut), flag(in.OptIn)).Err()
-	return wrap("record inbound", err)
+	_, err := do(ctx, s, func(ctx context.Context) (struct{}, error) {
+		return struct{}{}, inboundScript.Run(ctx, s.c, keys,
+			in.At.UnixMilli(), s.retention, flag(in.OptOut), flag(in.OptIn)).Err()
+	})
+	return wrap(ctx, "record inbound", err)
 }
 
 // Snapshot implements state.Store.
@@ -111,10 +194,12 @@ func (s *Store) Snapshot(ctx context.Context, k state.Key, now time.Time) (state
 		return state.Snapshot{}, fmt.Errorf("%w: zero time", state.ErrInvalid)
 	}
 	tag := s.tag(k)
-	r, err := snapshotScript.Run(ctx, s.c, []string{s.convKey(tag, k), s.optKey(tag, k)},
-		now.UnixMilli(), s.retention).Int64Slice()
+	r, err := do(ctx, s, func(ctx context.Context) ([]int64, error) {
+		return snapshotScript.Run(ctx, s.c, []string{s.convKey(tag, k), s.optKey(tag, k)},
+			now.UnixMilli(), s.retention).Int64Slice()
+	})
 	if err != nil {
-		return state.Snapshot{}, wrap("snapshot", err)
+		return state.Snapshot{}, wrap(ctx, "snapshot", err)
 	}
 	if len(r) != 4 {
 		return state.Snapshot{}, fmt.Errorf("redisstore: snapshot: script returned %d values, want 4", len(r))
@@ -128,9 +213,11 @@ func (s *Store) Consume(ctx context.Context, k state.Key, l state.Limits, finger
 		return state.Outcome{}, err
 	}
 	keys, args := s.consumeArgs(k, l, fingerprint, now)
-	r, err := consumeScript.Run(ctx, s.c, keys, args...).Int64Slice()
+	r, err := do(ctx, s, func(ctx context.Context) ([]int64, error) {
+		return consumeScript.Run(ctx, s.c, keys, args...).Int64Slice()
+	})
 	if err != nil {
-		return state.Outcome{}, wrap("consume", err)
+		return state.Outcome{}, wrap(ctx, "consume", err)
 	}
 	return outcomeOf(r, l)
 }
@@ -154,7 +241,7 @@ func (s *Store) ConsumeMany(ctx context.Context, reqs []Request) (outcomes []sta
 			return nil, fmt.Errorf("request %d: %w", i, err)
 		}
 	}
-	run := func() ([]*redis.Cmd, error) {
+	run := func(ctx context.Context) ([]*redis.Cmd, error) {
 		pipe := s.c.Pipeline()
 		cmds := make([]*redis.Cmd, len(reqs))
 		for i, r := range reqs {
@@ -164,25 +251,28 @@ func (s *Store) ConsumeMany(ctx context.Context, reqs []Request) (outcomes []sta
 		_, err := pipe.Exec(ctx)
 		return cmds, err
 	}
-	cmds, err := run()
-	if err != nil && redis.HasErrorPrefix(err, "NOSCRIPT") {
-		// Nothing ran: a script that is not cached fails before it starts.
-		if err := consumeScript.Load(ctx, s.c).Err(); err != nil {
-			return nil, wrap("consume many: load script", err)
+	outcomes, err = do(ctx, s, func(ctx context.Context) ([]state.Outcome, error) {
+		cmds, err := run(ctx)
+		if err != nil && redis.HasErrorPrefix(err, "NOSCRIPT") {
+			// Nothing ran: a script that is not cached fails before it starts.
+			if err := consumeScript.Load(ctx, s.c).Err(); err != nil {
+				return nil, fmt.Errorf("load script: %w", err)
+			}
+			cmds, err = run(ctx)
 		}
-		cmds, err = run()
-	}
-	outcomes = make([]state.Outcome, len(reqs))
-	for i, cmd := range cmds {
-		r, cerr := cmd.Int64Slice()
-		if cerr == nil {
-			outcomes[i], cerr = outcomeOf(r, reqs[i].Limits)
+		outcomes := make([]state.Outcome, len(reqs))
+		for i, cmd := range cmds {
+			r, cerr := cmd.Int64Slice()
+			if cerr == nil {
+				outcomes[i], cerr = outcomeOf(r, reqs[i].Limits)
+			}
+			if cerr != nil && err == nil {
+				err = cerr
+			}
 		}
-		if cerr != nil && err == nil {
-			err = cerr
-		}
-	}
-	return outcomes, wrap("consume many", err)
+		return outcomes, err
+	})
+	return outcomes, wrap(ctx, "consume many", err)
 }
 
 func (s *Store) consumeArgs(k state.Key, l state.Limits, fingerprint string, now time.Time) (keys []string, args []any) {
@@ -260,10 +350,16 @@ func flag(b bool) int {
 }
 
 // wrap adds the operation and, when the failure means "Redis cannot answer
-// now" rather than a bug, state.ErrUnavailable.
-func wrap(op string, err error) error {
+// now" rather than a bug, state.ErrUnavailable. When ctx is done it also
+// wraps ctx.Err(): go-redis reports a deadline met on the socket as an I/O
+// timeout, and callers tell a spent budget (context.DeadlineExceeded) from
+// a broken store.
+func wrap(ctx context.Context, op string, err error) error {
 	if err == nil {
 		return nil
+	}
+	if cerr := ctx.Err(); cerr != nil && !errors.Is(err, cerr) {
+		err = fmt.Errorf("%w: %w", cerr, err)
 	}
 	if unavailable(err) {
 		return fmt.Errorf("redisstore: %s: %w: %w", op, state.ErrUnavailable, err)

@@ -77,3 +77,42 @@ test_service_message_without_link_allowed if {
 test_service_message_with_link_in_window_allowed if {
 	count(messenger.reasons) == 0 with input as with_link({"has_inbound": true, "inbound_age_minutes": 30})
 }
+
+# messenger/message-tag (proposed fact input.message.tag)
+
+tagged(kind, tag, conversation) := object.union(base, {"message": {"kind": kind, "tag": tag}, "conversation": conversation})
+
+never := {"has_inbound": false, "inbound_age_minutes": 0}
+
+test_post_purchase_update_outside_window_allowed if {
+	count(messenger.reasons) == 0 with input as tagged("service", "POST_PURCHASE_UPDATE", never)
+}
+
+test_no_tag_outside_window_blocked if {
+	messenger.reasons == {{"code": "OUTSIDE_SESSION_WINDOW", "rule": "messenger/message-tag", "evidence": "no message tag"}} with input as tagged("service", "", never)
+}
+
+test_no_tag_inside_window_allowed if {
+	count(messenger.reasons) == 0 with input as tagged("service", "", {"has_inbound": true, "inbound_age_minutes": 30})
+}
+
+test_deprecated_tag_blocked if {
+	messenger.reasons == {{"code": "OUTSIDE_SESSION_WINDOW", "rule": "messenger/message-tag", "evidence": "ISSUE_RESOLUTION is not a supported message tag"}} with input as tagged("service", "ISSUE_RESOLUTION", never)
+}
+
+test_human_agent_within_seven_days_allowed if {
+	count(messenger.reasons) == 0 with input as tagged("service", "HUMAN_AGENT", {"has_inbound": true, "inbound_age_minutes": 10079})
+}
+
+test_human_agent_after_seven_days_blocked if {
+	messenger.reasons == {{"code": "OUTSIDE_SESSION_WINDOW", "rule": "messenger/message-tag", "evidence": "HUMAN_AGENT only within 10080 minutes of the user's last message"}} with input as tagged("service", "HUMAN_AGENT", {"has_inbound": true, "inbound_age_minutes": 10080})
+}
+
+# A tag never carries promotion: the standard-window rule still blocks it.
+test_promotion_under_a_tag_blocked if {
+	{r.rule | some r in messenger.reasons} == {"messenger/standard-window"} with input as tagged("promotional", "ACCOUNT_UPDATE", never)
+}
+
+test_without_tag_fact_service_outside_window_allowed if {
+	count(messenger.reasons) == 0 with input as base
+}

@@ -2,10 +2,14 @@
 package msgfilter.channels.whatsapp
 
 # METADATA
-# title: Outside the 24-hour customer service window WhatsApp takes only transactional and OTP messages
+# title: Outside the 24-hour customer service window WhatsApp takes only approved templates, transactional and OTP messages
 # description: >-
-#   Stricter than Meta, which also allows approved marketing templates outside
-#   the window: template approval is not visible here.
+#   Meta delivers an approved template (marketing, utility or authentication)
+#   at any time; free-form messages only inside the window. The template is
+#   the proposed fact input.message.template (the approved template's name,
+#   "" for free-form); without it only transactional and OTP kinds pass, as
+#   before. A marketing template still obeys the destination's promotional
+#   rules, which read the message's kind.
 # related_resources:
 #   - ref: https://developers.facebook.com/documentation/business-messaging/whatsapp/messages/send-messages
 #     description: Meta, WhatsApp Cloud API, customer service windows and template messages
@@ -15,7 +19,14 @@ package msgfilter.channels.whatsapp
 reasons contains r if {
 	not input.message.kind in {"transactional", "otp"}
 	not in_window
+	not approved_template
 	r := {"code": "OUTSIDE_SESSION_WINDOW", "rule": "whatsapp/customer-service-window", "evidence": window_evidence}
+}
+
+# approved_template: the message names the approved template it uses.
+approved_template if {
+	is_string(input.message.template)
+	input.message.template != ""
 }
 
 in_window if {

@@ -52,3 +52,23 @@ test_transactional_long_after_inbound_allowed if {
 test_otp_1440_minutes_after_inbound_allowed if {
 	count(whatsapp.reasons) == 0 with input as msg("otp", {"has_inbound": true, "inbound_age_minutes": 1440})
 }
+
+# Approved templates (proposed fact input.message.template).
+
+tmsg(kind, template, category) := object.union(msg(kind, {"has_inbound": false, "inbound_age_minutes": 0}), {"message": {"template": template, "template_category": category}})
+
+test_marketing_template_outside_window_allowed if {
+	count(whatsapp.reasons) == 0 with input as tmsg("promotional", "spring_sale_2026", "marketing")
+}
+
+test_utility_template_outside_window_allowed if {
+	count(whatsapp.reasons) == 0 with input as tmsg("service", "order_shipped", "utility")
+}
+
+test_free_form_promotional_outside_window_blocked if {
+	"OUTSIDE_SESSION_WINDOW" in codes(whatsapp.reasons) with input as tmsg("promotional", "", "")
+}
+
+test_template_not_a_string_outside_window_blocked if {
+	"OUTSIDE_SESSION_WINDOW" in codes(whatsapp.reasons) with input as tmsg("promotional", true, "marketing")
+}

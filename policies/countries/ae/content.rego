@@ -110,3 +110,31 @@ reasons contains r if {
 reasons contains r if {
 	r := category_reason("alcohol", "ALCOHOL_CONTENT", "ae/alcohol-content")
 }
+
+# METADATA
+# title: No cryptocurrency content to the UAE
+# related_resources:
+#   - ref: https://help.clicksend.com/article/0oom471yu5-united-arab-emirates-uae-dubai
+#     description: ClickSend, United Arab Emirates (banned - cryptocurrency, drugs/cannabis/vapes)
+#   - ref: https://turtl.tamimi.com/story/law-update-issue-348-tmt/page/13
+#     description: Al Tamimi on the TDRA Mobile Spam Policy v1.0
+# custom:
+#   id: ae/crypto-content
+#   effective: "2020-03-29"
+reasons contains r if {
+	r := category_reason("crypto", "CRYPTO_CONTENT", "ae/crypto-content")
+}
+
+# METADATA
+# title: No tobacco or vape content to the UAE
+# related_resources:
+#   - ref: https://help.clicksend.com/article/0oom471yu5-united-arab-emirates-uae-dubai
+#     description: ClickSend, United Arab Emirates (banned - cryptocurrency, drugs/cannabis/vapes)
+#   - ref: https://turtl.tamimi.com/story/law-update-issue-348-tmt/page/13
+#     description: Al Tamimi on the TDRA Mobile Spam Policy v1.0
+# custom:
+#   id: ae/tobacco-content
+#   effective: "2020-03-29"
+reasons contains r if {
+	r := category_reason("tobacco", "TOBACCO_CONTENT", "ae/tobacco-content")
+}

@@ -131,9 +131,9 @@ test_alcohol_one_weak_term_allowed if {
 	count(content_reasons(ae.reasons)) == 0 with input as found("transactional", "alcohol", 1, ["a"])
 }
 
-# tobacco is not a category this pack forbids.
-test_tobacco_not_forbidden_allowed if {
-	count(content_reasons(ae.reasons)) == 0 with input as found("transactional", "tobacco", 6, ["x", "y", "z"])
+# firearms is not a category this pack forbids.
+test_firearms_not_forbidden_allowed if {
+	count(content_reasons(ae.reasons)) == 0 with input as found("transactional", "firearms", 6, ["x", "y", "z"])
 }
 
 # Every category of the pack reports, each with its own evidence.
@@ -141,4 +141,34 @@ test_all_categories_reported if {
 	cats := {"political": {"score": 3, "terms": ["political"], "evidence": ["political"]}, "religious": {"score": 3, "terms": ["religious"], "evidence": ["religious"]}, "gambling": {"score": 3, "terms": ["gambling"], "evidence": ["gambling"]}, "adult": {"score": 3, "terms": ["adult"], "evidence": ["adult"]}, "loan": {"score": 3, "terms": ["loan"], "evidence": ["loan"]}, "drugs": {"score": 3, "terms": ["drugs"], "evidence": ["drugs"]}, "alcohol": {"score": 3, "terms": ["alcohol"], "evidence": ["alcohol"]}}
 	rs := content_reasons(ae.reasons) with input as object.union(base, {"message": {"kind": "promotional"}, "content": {"categories": cats}})
 	{r.evidence | some r in rs} == {"political", "religious", "gambling", "adult", "loan", "drugs", "alcohol"}
+}
+
+# ae/crypto-content
+
+test_crypto_strong_term_blocked if {
+	content_reasons(ae.reasons) == {{"code": "CRYPTO_CONTENT", "rule": "ae/crypto-content", "evidence": "bitcoin"}} with input as found("transactional", "crypto", 2, ["bitcoin"])
+}
+
+test_crypto_two_weak_terms_blocked_with_both_as_evidence if {
+	content_reasons(ae.reasons) == {{"code": "CRYPTO_CONTENT", "rule": "ae/crypto-content", "evidence": "binance, x"}} with input as found("promotional", "crypto", 2, ["binance", "x"])
+}
+
+# The ham twin: one ambiguous term alone is not enough.
+test_crypto_one_weak_term_allowed if {
+	count(content_reasons(ae.reasons)) == 0 with input as found("transactional", "crypto", 1, ["binance"])
+}
+
+# ae/tobacco-content
+
+test_tobacco_strong_term_blocked if {
+	content_reasons(ae.reasons) == {{"code": "TOBACCO_CONTENT", "rule": "ae/tobacco-content", "evidence": "vape"}} with input as found("transactional", "tobacco", 2, ["vape"])
+}
+
+test_tobacco_two_weak_terms_blocked_with_both_as_evidence if {
+	content_reasons(ae.reasons) == {{"code": "TOBACCO_CONTENT", "rule": "ae/tobacco-content", "evidence": "nicotine, x"}} with input as found("promotional", "tobacco", 2, ["nicotine", "x"])
+}
+
+# The ham twin: one ambiguous term alone is not enough.
+test_tobacco_one_weak_term_allowed if {
+	count(content_reasons(ae.reasons)) == 0 with input as found("transactional", "tobacco", 1, ["nicotine"])
 }

@@ -54,3 +54,17 @@ reasons contains r if {
 reasons contains r if {
 	r := category_reason("gambling", "GAMBLING_CONTENT", "my/gambling-content")
 }
+
+# METADATA
+# title: No adult content to Malaysia
+# related_resources:
+#   - ref: https://help.clicksend.com/article/97cskdj6x3-malaysia
+#     description: ClickSend, Malaysia (forbidden - adult, political, gambling, religion)
+#   - ref: https://kb.b3networks.com/article/dkqf2xiyvr-malaysian-regulatory-requirement-for-sending-sms-to-malaysia
+#     description: b3networks, Malaysian regulatory requirement (sexual content not delivered)
+# custom:
+#   id: my/adult-content
+#   effective: "2025"
+reasons contains r if {
+	r := category_reason("adult", "ADULT_CONTENT", "my/adult-content")
+}

@@ -71,9 +71,9 @@ test_gambling_one_weak_term_allowed if {
 	count(content_reasons(my.reasons)) == 0 with input as found("transactional", "gambling", 1, ["a"])
 }
 
-# adult is not a category this pack forbids.
-test_adult_not_forbidden_allowed if {
-	count(content_reasons(my.reasons)) == 0 with input as found("transactional", "adult", 6, ["x", "y", "z"])
+# alcohol is not a category this pack forbids.
+test_alcohol_not_forbidden_allowed if {
+	count(content_reasons(my.reasons)) == 0 with input as found("transactional", "alcohol", 6, ["x", "y", "z"])
 }
 
 # Every category of the pack reports, each with its own evidence.
@@ -81,4 +81,19 @@ test_all_categories_reported if {
 	cats := {"political": {"score": 3, "terms": ["political"], "evidence": ["political"]}, "religious": {"score": 3, "terms": ["religious"], "evidence": ["religious"]}, "gambling": {"score": 3, "terms": ["gambling"], "evidence": ["gambling"]}}
 	rs := content_reasons(my.reasons) with input as object.union(base, {"message": {"kind": "promotional"}, "content": {"categories": cats}})
 	{r.evidence | some r in rs} == {"political", "religious", "gambling"}
+}
+
+# my/adult-content
+
+test_adult_strong_term_blocked if {
+	content_reasons(my.reasons) == {{"code": "ADULT_CONTENT", "rule": "my/adult-content", "evidence": "lucah"}} with input as found("transactional", "adult", 2, ["lucah"])
+}
+
+test_adult_two_weak_terms_blocked_with_both_as_evidence if {
+	content_reasons(my.reasons) == {{"code": "ADULT_CONTENT", "rule": "my/adult-content", "evidence": "seks, x"}} with input as found("promotional", "adult", 2, ["seks", "x"])
+}
+
+# The ham twin: one ambiguous term alone is not enough.
+test_adult_one_weak_term_allowed if {
+	count(content_reasons(my.reasons)) == 0 with input as found("transactional", "adult", 1, ["seks"])
 }

@@ -124,3 +124,19 @@ reasons contains r if {
 reasons contains r if {
 	r := category_reason("alcohol", "ALCOHOL_CONTENT", "th/alcohol-content")
 }
+
+# METADATA
+# title: No tobacco or e-cigarette content to Thailand
+# related_resources:
+#   - ref: https://tobaccocontrollaws.org/legislation/thailand/advertising-promotion-sponsorship/action-required-for-advertising-promotion-and-sponsorships-not-banned
+#     description: Tobacco Control Laws (Campaign for Tobacco-Free Kids), Thailand - Tobacco Products Control Act B.E. 2560 (2017) intends a comprehensive ban on tobacco advertising and promotion
+#   - ref: https://lawplusltd.com/2017/06/brand-restriction-thailand-2017
+#     description: LawPlus, TPCA 2017 s. 30 bans any advertising or marketing communication of tobacco products; in force 5 July 2017
+#   - ref: https://globaltobaccocontrol.org/vi/e-cigarette/thailand
+#     description: Global Tobacco Control (Johns Hopkins), Thailand - import and sale of e-cigarettes banned (Ministry of Commerce notification, Consumer Protection Board order)
+# custom:
+#   id: th/tobacco-content
+#   effective: "2017-07-05"
+reasons contains r if {
+	r := category_reason("tobacco", "TOBACCO_CONTENT", "th/tobacco-content")
+}

@@ -146,9 +146,9 @@ test_alcohol_one_weak_term_allowed if {
 	count(content_reasons(th.reasons)) == 0 with input as found("transactional", "alcohol", 1, ["a"])
 }
 
-# tobacco is not a category this pack forbids.
-test_tobacco_not_forbidden_allowed if {
-	count(content_reasons(th.reasons)) == 0 with input as found("transactional", "tobacco", 6, ["x", "y", "z"])
+# crypto is not a category this pack forbids.
+test_crypto_not_forbidden_allowed if {
+	count(content_reasons(th.reasons)) == 0 with input as found("transactional", "crypto", 6, ["x", "y", "z"])
 }
 
 # Every category of the pack reports, each with its own evidence.
@@ -156,4 +156,19 @@ test_all_categories_reported if {
 	cats := {"political": {"score": 3, "terms": ["political"], "evidence": ["political"]}, "religious": {"score": 3, "terms": ["religious"], "evidence": ["religious"]}, "gambling": {"score": 3, "terms": ["gambling"], "evidence": ["gambling"]}, "adult": {"score": 3, "terms": ["adult"], "evidence": ["adult"]}, "loan": {"score": 3, "terms": ["loan"], "evidence": ["loan"]}, "firearms": {"score": 3, "terms": ["firearms"], "evidence": ["firearms"]}, "drugs": {"score": 3, "terms": ["drugs"], "evidence": ["drugs"]}, "alcohol": {"score": 3, "terms": ["alcohol"], "evidence": ["alcohol"]}}
 	rs := content_reasons(th.reasons) with input as object.union(base, {"message": {"kind": "promotional"}, "content": {"categories": cats}})
 	{r.evidence | some r in rs} == {"political", "religious", "gambling", "adult", "loan", "firearms", "drugs", "alcohol"}
+}
+
+# th/tobacco-content
+
+test_tobacco_strong_term_blocked if {
+	content_reasons(th.reasons) == {{"code": "TOBACCO_CONTENT", "rule": "th/tobacco-content", "evidence": "บุหรี่ไฟฟ้า"}} with input as found("transactional", "tobacco", 2, ["บุหรี่ไฟฟ้า"])
+}
+
+test_tobacco_two_weak_terms_blocked_with_both_as_evidence if {
+	content_reasons(th.reasons) == {{"code": "TOBACCO_CONTENT", "rule": "th/tobacco-content", "evidence": "บุหรี่, x"}} with input as found("promotional", "tobacco", 2, ["บุหรี่", "x"])
+}
+
+# The ham twin: one ambiguous term alone is not enough.
+test_tobacco_one_weak_term_allowed if {
+	count(content_reasons(th.reasons)) == 0 with input as found("transactional", "tobacco", 1, ["บุหรี่"])
 }

@@ -82,3 +82,47 @@ reasons contains r if {
 reasons contains r if {
 	r := object.union(category_reason("firearms", "FIREARMS_CONTENT", "us/firearms-content"), {"action": "review"})
 }
+
+# METADATA
+# title: No cannabis, CBD or illegal drug content to the United States
+# related_resources:
+#   - ref: https://api.ctia.org/wp-content/uploads/2023/05/230523-CTIA-Messaging-Principles-and-Best-Practices-FINAL.pdf
+#     description: CTIA Messaging Principles and Best Practices (May 2023), 5.3 content that is unlawful, including cannabis under federal law
+#   - ref: https://support.twilio.com/hc/en-us/articles/360045004974-Forbidden-message-categories-for-SMS-and-MMS-in-the-US-and-Canada
+#     description: Twilio, forbidden message categories for SMS and MMS in the US and Canada (cannabis, CBD, kratom, illegal substances)
+# custom:
+#   id: us/drugs-content
+#   effective: "2023-05-23"
+reasons contains r if {
+	r := category_reason("drugs", "DRUGS_CONTENT", "us/drugs-content")
+}
+
+# METADATA
+# title: High-risk loan and debt-relief offers to the United States are held for review
+# related_resources:
+#   - ref: https://support.twilio.com/hc/en-us/articles/360045004974-Forbidden-message-categories-for-SMS-and-MMS-in-the-US-and-Canada
+#     description: Twilio, forbidden message categories in the US and Canada (high-risk financial services - payday and third-party loans; debt collection and forgiveness)
+#   - ref: https://api.ctia.org/wp-content/uploads/2023/05/230523-CTIA-Messaging-Principles-and-Best-Practices-FINAL.pdf
+#     description: CTIA Messaging Principles and Best Practices (May 2023)
+# custom:
+#   id: us/loan-content
+#   effective: "2023-05-23"
+reasons contains r if {
+	input.message.kind != "otp"
+	r := object.union(category_reason("loan", "LOAN_CONTENT", "us/loan-content"), {"action": "review"})
+}
+
+# METADATA
+# title: Crypto giveaways and token sales to the United States are held for review
+# related_resources:
+#   - ref: https://support.twilio.com/hc/en-us/articles/360045004974-Forbidden-message-categories-for-SMS-and-MMS-in-the-US-and-Canada
+#     description: Twilio, forbidden message categories in the US and Canada (high-risk financial services - cryptocurrency)
+#   - ref: https://api.ctia.org/wp-content/uploads/2023/05/230523-CTIA-Messaging-Principles-and-Best-Practices-FINAL.pdf
+#     description: CTIA Messaging Principles and Best Practices (May 2023)
+# custom:
+#   id: us/crypto-content
+#   effective: "2023-05-23"
+reasons contains r if {
+	input.message.kind != "otp"
+	r := object.union(category_reason("crypto", "CRYPTO_CONTENT", "us/crypto-content"), {"action": "review"})
+}

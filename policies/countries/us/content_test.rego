@@ -112,3 +112,31 @@ test_all_categories_reported if {
 	rs := content_reasons(us.reasons) with input as object.union(base, {"message": {"kind": "promotional"}, "content": {"categories": cats}})
 	{r.evidence | some r in rs} == {"adult", "tobacco", "hate", "alcohol", "firearms"}
 }
+
+# us/drugs-content (cannabis)
+
+test_cannabis_blocked if {
+	content_reasons(us.reasons) == {{"code": "DRUGS_CONTENT", "rule": "us/drugs-content", "evidence": "THC"}} with input as found("promotional", "drugs", 2, ["THC"])
+}
+
+test_one_weak_drug_term_allowed if {
+	count(content_reasons(us.reasons)) == 0 with input as found("promotional", "drugs", 1, ["weed"])
+}
+
+# us/loan-content, us/crypto-content: review, never on OTPs
+
+test_payday_loan_reviewed if {
+	content_reasons(us.reasons) == {{"code": "LOAN_CONTENT", "rule": "us/loan-content", "evidence": "payday loan", "action": "review"}} with input as found("promotional", "loan", 2, ["payday loan"])
+}
+
+test_one_weak_loan_term_allowed if {
+	count(content_reasons(us.reasons)) == 0 with input as found("transactional", "loan", 1, ["loan"])
+}
+
+test_crypto_giveaway_reviewed if {
+	content_reasons(us.reasons) == {{"code": "CRYPTO_CONTENT", "rule": "us/crypto-content", "evidence": "free bitcoin", "action": "review"}} with input as found("promotional", "crypto", 2, ["free bitcoin"])
+}
+
+test_crypto_otp_allowed if {
+	count(content_reasons(us.reasons)) == 0 with input as found("otp", "crypto", 2, ["crypto", "bitcoin"])
+}

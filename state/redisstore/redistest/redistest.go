@@ -9,6 +9,7 @@ import (
 	"os"
 	"os/exec"
 	"strconv"
+	"syscall"
 	"testing"
 	"time"
 
@@ -98,6 +99,24 @@ func (s *Server) Start() {
 		time.Sleep(50 * time.Millisecond)
 	}
 	s.tb.Fatalf("redis-server on %s did not answer", s.Addr())
+}
+
+// Freeze stops the server process (SIGSTOP): it keeps its connections and
+// the kernel still accepts new ones, but nothing answers, as when a server
+// stalls. Thaw resumes it; the test's cleanup thaws before killing.
+func (s *Server) Freeze() {
+	s.tb.Helper()
+	if err := s.cmd.Process.Signal(syscall.SIGSTOP); err != nil {
+		s.tb.Fatalf("freeze redis-server: %v", err)
+	}
+	s.tb.Cleanup(s.Thaw)
+}
+
+// Thaw resumes a frozen server (SIGCONT); it does nothing to a running one.
+func (s *Server) Thaw() {
+	if s.cmd != nil && s.cmd.Process != nil {
+		s.cmd.Process.Signal(syscall.SIGCONT)
+	}
 }
 
 // Kill stops the server the hard way (SIGKILL): only what it fsynced

@@ -1,0 +1,60 @@
+package main
+
+import (
+	"encoding/json"
+	"os"
+	"testing"
+
+	"github.com/msgfilter/msgfilter/filter"
+	"github.com/msgfilter/msgfilter/internal/model"
+	"github.com/msgfilter/msgfilter/internal/textnorm"
+)
+
+// TestModelPassesTemplatedTraffic: no OTP or notification of the templated
+// mix may reach the shipped thresholds of the content model
+// (policies/global/data.json) for FRAUD_SUSPECTED or SPAM_SUSPECTED, and no
+// promotional message may reach FRAUD_SUSPECTED's.
+func TestModelPassesTemplatedTraffic(t *testing.T) {
+	b, err := os.ReadFile("../policies/global/data.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var data struct {
+		Model struct {
+			FraudReview float64 `json:"fraud_review"`
+			SpamReview  float64 `json:"spam_review"`
+		} `json:"model"`
+	}
+	if err := json.Unmarshal(b, &data); err != nil || data.Model.FraudReview == 0 || data.Model.SpamReview == 0 {
+		t.Fatalf("policies/global/data.json has no model thresholds: %v", err)
+	}
+	m, err := model.Default()
+	if err != nil {
+		t.Fatal(err)
+	}
+	msgs, _, err := buildMix(mixConfig{kind: mixTemplated, n: 5000, seed: 1, minutes: 48})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var (
+		tx   textnorm.Text
+		f    model.Features
+		seen = map[string]bool{}
+	)
+	for _, msg := range msgs {
+		if seen[msg.Body] {
+			continue
+		}
+		seen[msg.Body] = true
+		tx.Reset(msg.Body)
+		f.Extract(&tx)
+		s := m.Score(&f)
+		if s.Fraud >= data.Model.FraudReview {
+			t.Errorf("FRAUD_SUSPECTED %.2f on %s %q: %v", s.Fraud, msg.Kind, msg.Body, m.Top(model.Fraud, &f))
+		}
+		if msg.Kind != filter.Promotional && s.Spam+s.Fraud >= data.Model.SpamReview {
+			t.Errorf("SPAM_SUSPECTED %.2f on %s %q: %v", s.Spam+s.Fraud, msg.Kind, msg.Body, m.Top(model.Spam, &f))
+		}
+	}
+	t.Logf("%d distinct templated bodies checked", len(seen))
+}

@@ -1,0 +1,115 @@
+package geo
+
+import (
+	"errors"
+	"slices"
+	"testing"
+)
+
+func TestZoneOf(t *testing.T) {
+	tests := []struct {
+		name, number    string
+		country, region string
+		def             string
+		all             []string
+	}{
+		{"san francisco", "+14155550100", "US", "US-CA", "America/Los_Angeles", []string{"America/Los_Angeles"}},
+		{"miami", "+13055550100", "US", "US-FL", "America/New_York", []string{"America/New_York"}},
+		{"new york", "+12125550100", "US", "US-NY", "America/New_York", []string{"America/New_York"}},
+		{"oklahoma city", "+14055550100", "US", "US-OK", "America/Chicago", []string{"America/Chicago"}},
+		{"maryland", "+13015550100", "US", "US-MD", "America/New_York", []string{"America/New_York"}},
+		{"seattle", "+12065550100", "US", "US-WA", "America/Los_Angeles", []string{"America/Los_Angeles"}},
+		{"canada has no US state", "+12505550100", "CA", "", "America/Vancouver", []string{"America/Vancouver"}},
+		{"russian mobile", "+79161234567", "RU", "", "Europe/Moscow", []string{"Europe/Moscow"}},
+		{"kazakh mobile spans zones", "+77011234567", "KZ", "", "Asia/Aqtobe", []string{"Asia/Almaty", "Asia/Aqtobe"}},
+		{"saudi mobile", "+966501234567", "SA", "", "Asia/Riyadh", []string{"Asia/Riyadh"}},
+		{"india", "+919812345678", "IN", "", "Asia/Calcutta", []string{"Asia/Calcutta"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			z, err := ZoneOf(tt.number)
+			if err != nil {
+				t.Fatalf("ZoneOf(%q): %v", tt.number, err)
+			}
+			if z.Country != tt.country || z.Region != tt.region || z.Default.String() != tt.def || !slices.Equal(z.Names(), tt.all) {
+				t.Errorf("ZoneOf(%q) = {%s %s %s %v}, want {%s %s %s %v}", tt.number,
+					z.Country, z.Region, z.Default, z.Names(), tt.country, tt.region, tt.def, tt.all)
+			}
+		})
+	}
+}
+
+// A +1 toll-free number may ring anywhere in the NANP: every zone is listed,
+// and the default is the country's own (New York), not the first by name.
+func TestZoneOfTollFreeListsEveryZone(t *testing.T) {
+	z, err := ZoneOf("+18005550100")
+	if err != nil {
+		t.Fatal(err)
+	}
+	names := z.Names()
+	for _, want := range []string{"America/New_York", "America/Los_Angeles", "Pacific/Honolulu", "America/Anchorage"} {
+		if !slices.Contains(names, want) {
+			t.Errorf("ZoneOf(+1 800).All = %v, missing %s", names, want)
+		}
+	}
+	if z.Default.String() != "America/New_York" || z.Region != "" {
+		t.Errorf("ZoneOf(+1 800) default %s region %q, want America/New_York and no state", z.Default, z.Region)
+	}
+}
+
+func TestZoneOfInvalid(t *testing.T) {
+	for _, s := range []string{"", "14155550100", "+1415", "+999999999999"} {
+		_, err := ZoneOf(s)
+		var ne *NumberError
+		if !errors.As(err, &ne) {
+			t.Errorf("ZoneOf(%q) error = %v, want *NumberError", s, err)
+		}
+	}
+}
+
+func TestLoadZoneMissing(t *testing.T) {
+	_, err := loadZone("Mars/Olympus_Mons")
+	if !errors.Is(err, ErrZoneMissing) {
+		t.Errorf("loadZone(Mars/Olympus_Mons) = %v, want ErrZoneMissing", err)
+	}
+}
+
+func TestZonesCachesResultsAndErrors(t *testing.T) {
+	var c Zones
+	a, err := c.Lookup("+14155550100")
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, _ := c.Lookup("+14155550100")
+	if a.Default != b.Default || &a.All[0] != &b.All[0] {
+		t.Error("second Lookup did not come from the cache")
+	}
+	if _, err := c.Lookup("+1415"); err == nil {
+		t.Error("Lookup(+1415) = nil error, want one")
+	}
+	if _, err := c.Lookup("+1415"); err == nil {
+		t.Error("cached Lookup(+1415) = nil error, want one")
+	}
+}
+
+func TestUSState(t *testing.T) {
+	for place, want := range map[string]string{
+		"San Francisco, CA": "CA", "Florida": "FL", "Washington State": "WA",
+		"United States": "", "Paris, FR": "", "": "",
+	} {
+		if got := usState(place); got != want {
+			t.Errorf("usState(%q) = %q, want %q", place, got, want)
+		}
+	}
+}
+
+func BenchmarkZonesLookup(b *testing.B) {
+	var c Zones
+	if _, err := c.Lookup("+14155550100"); err != nil {
+		b.Fatal(err)
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		c.Lookup("+14155550100")
+	}
+}

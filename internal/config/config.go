@@ -1,0 +1,601 @@
+// Package config reads the YAML configuration file of "msgfilter serve"
+// (and the tenants of "msgfilter check -tenants"): one documented file,
+// validated as a whole at start, where every error names its key and line.
+// example.yaml beside this file documents every key.
+//
+// A Config is plain data; its zero value is the service's defaults.
+package config
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"os"
+	"regexp"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"go.yaml.in/yaml/v3"
+
+	"github.com/msgfilter/msgfilter/filter"
+	"github.com/msgfilter/msgfilter/geo"
+	"github.com/msgfilter/msgfilter/server"
+)
+
+// DefaultAddr is where the service listens unless told otherwise.
+const DefaultAddr = "127.0.0.1:8686"
+
+// Config is the service configuration. Zero fields take the defaults
+// documented in example.yaml.
+type Config struct {
+	// Addr is the listen address, HOST:PORT.
+	Addr string `yaml:"addr,omitempty"`
+	// BearerToken, when set, guards every endpoint but /healthz and
+	// /readyz; BearerTokenFile reads it from a file instead (preferred:
+	// the token stays out of the file and of -print-config).
+	BearerToken     string `yaml:"bearer_token,omitempty"`
+	BearerTokenFile string `yaml:"bearer_token_file,omitempty"`
+	// MaxRequestBytes caps a request body (server.DefaultMaxBodyBytes).
+	MaxRequestBytes int64           `yaml:"max_request_bytes,omitempty"`
+	Timeouts        server.Timeouts `yaml:"timeouts,omitempty"`
+
+	Policies Policies `yaml:"policies,omitempty"`
+	Store    Store    `yaml:"store,omitempty"`
+	// GeoIP are MaxMind-format databases (filter.WithGeoIP).
+	GeoIP []string `yaml:"geoip,omitempty"`
+	// PhishingFeeds are phishing feed files (filter.WithPhishingFeed); the
+	// engine takes one today, so more than one is refused.
+	PhishingFeeds  []string `yaml:"phishing_feeds,omitempty"`
+	ShortenerLists []string `yaml:"shortener_lists,omitempty"`
+	// Model is a content model file. Not supported yet: setting it is an
+	// error rather than a model silently not used.
+	Model   string            `yaml:"model,omitempty"`
+	Tenants map[string]Tenant `yaml:"tenants,omitempty"`
+
+	// FailMode is "closed" (the default: hold what cannot be decided) or
+	// "open".
+	FailMode    string        `yaml:"fail_mode,omitempty"`
+	CheckBudget time.Duration `yaml:"check_budget,omitempty"`
+	// MaxMessageBodyBytes caps one message's body (filter.WithMaxBodyBytes).
+	MaxMessageBodyBytes int `yaml:"max_message_body_bytes,omitempty"`
+
+	DecisionLog DecisionLog `yaml:"decision_log,omitempty"`
+	Metrics     Metrics     `yaml:"metrics,omitempty"`
+	// ProtocolMapping overrides the SMPP and HTTP statuses of reason codes
+	// (see server.Mapping).
+	ProtocolMapping map[string]server.Status `yaml:"protocol_mapping,omitempty"`
+
+	lines map[string]int    // key path → line, for errors found after parsing
+	flags map[string]string // key path → the flag that set it
+}
+
+// SetByFlag records that a command-line flag set key (e.g. "addr" by
+// "-addr"), so that its errors name the flag instead of a line of the file.
+func (c *Config) SetByFlag(key, flag string) {
+	if c.flags == nil {
+		c.flags = map[string]string{}
+	}
+	c.flags[key] = flag
+}
+
+// Policies names where the policies come from: at most one of Dir, Bundle
+// and URL; none means the embedded packs.
+type Policies struct {
+	Dir string `yaml:"dir,omitempty"`
+	// Watch reloads Dir when a file under it changes.
+	Watch  bool   `yaml:"watch,omitempty"`
+	Bundle string `yaml:"bundle,omitempty"`
+	URL    string `yaml:"url,omitempty"`
+	// VerificationKey is a PEM public key file; with it, only bundles
+	// signed with that key load.
+	VerificationKey string `yaml:"verification_key,omitempty"`
+	// VerificationKeyID and VerificationAlgorithm default to "default"
+	// and "RS256".
+	VerificationKeyID     string `yaml:"verification_key_id,omitempty"`
+	VerificationAlgorithm string `yaml:"verification_algorithm,omitempty"`
+	// Poll is how often Bundle or URL is checked for a new revision
+	// (default 1m; a URL answers 304 when unchanged).
+	Poll time.Duration `yaml:"poll,omitempty"`
+}
+
+// Store is the conversation state store.
+type Store struct {
+	// Type is "memory" (the default, one node), "redis", "redis-cluster"
+	// or "none" (no opt-outs, sessions or counters).
+	Type         string        `yaml:"type,omitempty"`
+	Addrs        []string      `yaml:"addrs,omitempty"`
+	Username     string        `yaml:"username,omitempty"`
+	Password     string        `yaml:"password,omitempty"`
+	PasswordFile string        `yaml:"password_file,omitempty"`
+	DB           int           `yaml:"db,omitempty"`
+	Prefix       string        `yaml:"prefix,omitempty"`
+	Retention    time.Duration `yaml:"retention,omitempty"`
+	TLS          TLS           `yaml:"tls,omitempty"`
+}
+
+// TLS configures the connection to Redis.
+type TLS struct {
+	Enabled    bool   `yaml:"enabled,omitempty"`
+	CAFile     string `yaml:"ca_file,omitempty"`
+	CertFile   string `yaml:"cert_file,omitempty"`
+	KeyFile    string `yaml:"key_file,omitempty"`
+	ServerName string `yaml:"server_name,omitempty"`
+}
+
+// Tenant is filter.Tenant in YAML.
+type Tenant struct {
+	BlockedNetworks []string      `yaml:"blocked_networks,omitempty"`
+	BlockedDomains  []string      `yaml:"blocked_domains,omitempty"`
+	Senders         []string      `yaml:"senders,omitempty"`
+	RateLimit       int           `yaml:"rate_limit,omitempty"`
+	RateWindow      time.Duration `yaml:"rate_window,omitempty"`
+	FloodRecipients int           `yaml:"flood_recipients,omitempty"`
+	FloodWindow     time.Duration `yaml:"flood_window,omitempty"`
+}
+
+// DecisionLog is where one JSON line per decision goes.
+type DecisionLog struct {
+	// Path is a file (appended to), "stdout" or "stderr"; empty: no log.
+	Path string `yaml:"path,omitempty"`
+	// Mask masks phone numbers and codes (default true).
+	Mask *bool `yaml:"mask,omitempty"`
+}
+
+// Metrics configures /metrics.
+type Metrics struct {
+	// Namespace prefixes every metric name ("gw" → gw_msgfilter_checks_total).
+	Namespace string `yaml:"namespace,omitempty"`
+}
+
+// Error is one problem in the configuration.
+type Error struct {
+	File string
+	Key  string // dotted path: "store.addrs[1]", "tenants.acme.rate_window"
+	Line int    // 0 when the key is not in the file (a flag set it)
+	Msg  string
+}
+
+func (e *Error) Error() string {
+	switch {
+	case e.Line > 0 && e.Key != "":
+		return fmt.Sprintf("%s:%d: %s: %s", e.File, e.Line, e.Key, e.Msg)
+	case e.Line > 0:
+		return fmt.Sprintf("%s:%d: %s", e.File, e.Line, e.Msg)
+	case e.Key != "":
+		return fmt.Sprintf("%s: %s: %s", e.File, e.Key, e.Msg)
+	}
+	return e.File + ": " + e.Msg
+}
+
+// Load reads and validates the file at path.
+func Load(path string) (*Config, error) {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("config: %w", err)
+	}
+	return Parse(path, b)
+}
+
+var lineRE = regexp.MustCompile(`line (\d+): `)
+
+// Parse reads and validates a configuration; name is used in errors. All
+// problems are reported at once, joined, each an *Error.
+func Parse(name string, b []byte) (*Config, error) {
+	c := &Config{lines: map[string]int{}}
+	var root yaml.Node
+	if err := yaml.Unmarshal(b, &root); err != nil {
+		return nil, yamlErrors(name, err, nil)
+	}
+	if len(root.Content) > 0 {
+		index(root.Content[0], "", c.lines)
+	}
+	dec := yaml.NewDecoder(bytes.NewReader(b))
+	dec.KnownFields(true)
+	if err := dec.Decode(c); err != nil && !errors.Is(err, io.EOF) { // io.EOF: an empty file
+		return nil, yamlErrors(name, err, c.lines)
+	}
+	if err := c.Validate(name); err != nil {
+		return nil, err
+	}
+	return c, nil
+}
+
+// yamlErrors turns the YAML library's errors into *Errors naming the key
+// of their line.
+func yamlErrors(name string, err error, lines map[string]int) error {
+	var msgs []string
+	var te *yaml.TypeError
+	if errors.As(err, &te) {
+		msgs = te.Errors
+	} else {
+		msgs = []string{strings.TrimPrefix(err.Error(), "yaml: ")}
+	}
+	byLine := map[int]string{}
+	for k, l := range lines {
+		if cur, ok := byLine[l]; !ok || len(k) < len(cur) { // "adrs: [a:1]" names adrs, not adrs[0]
+			byLine[l] = k
+		}
+	}
+	var errs []error
+	for _, m := range msgs {
+		e := &Error{File: name, Msg: m}
+		if loc := lineRE.FindStringSubmatchIndex(m); loc != nil {
+			e.Line, _ = strconv.Atoi(m[loc[2]:loc[3]])
+			e.Msg = m[:loc[0]] + m[loc[1]:]
+			e.Key = byLine[e.Line]
+		}
+		errs = append(errs, e)
+	}
+	return errors.Join(errs...)
+}
+
+// index records the line of every key and sequence item under n.
+func index(n *yaml.Node, path string, lines map[string]int) {
+	switch n.Kind {
+	case yaml.MappingNode:
+		for i := 0; i+1 < len(n.Content); i += 2 {
+			k := n.Content[i].Value
+			if path != "" {
+				k = path + "." + k
+			}
+			lines[k] = n.Content[i].Line
+			index(n.Content[i+1], k, lines)
+		}
+	case yaml.SequenceNode:
+		for i, item := range n.Content {
+			k := fmt.Sprintf("%s[%d]", path, i)
+			lines[k] = item.Line
+			index(item, k, lines)
+		}
+	}
+}
+
+// Validate checks the whole configuration (after flags changed it) and
+// returns every problem, joined, each an *Error; name is used in errors.
+func (c *Config) Validate(name string) error {
+	var errs []error
+	bad := func(key, format string, args ...any) {
+		e := &Error{File: name, Key: key, Line: c.line(key), Msg: fmt.Sprintf(format, args...)}
+		for k, f := range c.flags {
+			if key == k || strings.HasPrefix(key, k+".") || strings.HasPrefix(key, k+"[") {
+				e.File, e.Line = f, 0
+			}
+		}
+		errs = append(errs, e)
+	}
+	if c.Addr != "" {
+		if _, _, err := net.SplitHostPort(c.Addr); err != nil {
+			bad("addr", "want HOST:PORT: %v", err)
+		}
+	}
+	if c.BearerToken != "" && c.BearerTokenFile != "" {
+		bad("bearer_token_file", "set bearer_token or bearer_token_file, not both")
+	}
+	if c.MaxRequestBytes < 0 {
+		bad("max_request_bytes", "must not be negative")
+	}
+	for key, d := range map[string]time.Duration{
+		"timeouts.read_header": c.Timeouts.ReadHeader, "timeouts.read": c.Timeouts.Read,
+		"timeouts.write": c.Timeouts.Write, "timeouts.idle": c.Timeouts.Idle, "timeouts.shutdown": c.Timeouts.Shutdown,
+	} {
+		if d < 0 {
+			bad(key, "must not be negative")
+		}
+	}
+
+	p := c.Policies
+	sources := 0
+	for _, s := range []string{p.Dir, p.Bundle, p.URL} {
+		if s != "" {
+			sources++
+		}
+	}
+	if sources > 1 {
+		bad("policies", "set one of dir, bundle and url")
+	}
+	if p.Dir != "" {
+		if fi, err := os.Stat(p.Dir); err != nil || !fi.IsDir() {
+			bad("policies.dir", "%q is not a directory", p.Dir)
+		}
+	}
+	if p.Watch && p.Dir == "" {
+		bad("policies.watch", "only a policies.dir can be watched (bundles and URLs are polled)")
+	}
+	if p.Bundle != "" {
+		mustFile(bad, "policies.bundle", p.Bundle)
+	}
+	if p.URL != "" && !strings.HasPrefix(p.URL, "https://") && !strings.HasPrefix(p.URL, "http://") {
+		bad("policies.url", "want an http:// or https:// URL")
+	}
+	if p.VerificationKey != "" {
+		mustFile(bad, "policies.verification_key", p.VerificationKey)
+		if p.Dir != "" {
+			bad("policies.verification_key", "a directory is not signed: use a bundle or url")
+		}
+	}
+	if p.URL != "" && p.VerificationKey == "" {
+		bad("policies.verification_key", "required with policies.url: policies fetched over the network must be signed")
+	}
+	switch p.VerificationAlgorithm {
+	case "", "RS256", "RS384", "RS512", "PS256", "PS384", "PS512", "ES256", "ES384", "ES512":
+	default:
+		bad("policies.verification_algorithm", "unknown algorithm %q", p.VerificationAlgorithm)
+	}
+	if p.Poll < 0 {
+		bad("policies.poll", "must not be negative")
+	}
+
+	s := c.Store
+	switch s.Type {
+	case "", "memory", "none":
+		if len(s.Addrs) > 0 {
+			bad("store.addrs", "only for store type redis or redis-cluster")
+		}
+	case "redis", "redis-cluster":
+		if len(s.Addrs) == 0 {
+			bad("store.addrs", "at least one HOST:PORT is required for %s", s.Type)
+		}
+		if s.Type == "redis" && len(s.Addrs) > 1 {
+			bad("store.addrs", "one address for redis; several are a redis-cluster")
+		}
+		for i, a := range s.Addrs {
+			if _, _, err := net.SplitHostPort(a); err != nil {
+				bad(fmt.Sprintf("store.addrs[%d]", i), "want HOST:PORT: %v", err)
+			}
+		}
+		if s.Password != "" && s.PasswordFile != "" {
+			bad("store.password_file", "set password or password_file, not both")
+		}
+		if s.PasswordFile != "" {
+			mustFile(bad, "store.password_file", s.PasswordFile)
+		}
+		if s.Type == "redis-cluster" && s.DB != 0 {
+			bad("store.db", "Redis Cluster has only database 0")
+		}
+		if strings.ContainsAny(s.Prefix, "{}") {
+			bad("store.prefix", "must not contain { or }")
+		}
+		for key, f := range map[string]string{"store.tls.ca_file": s.TLS.CAFile, "store.tls.cert_file": s.TLS.CertFile, "store.tls.key_file": s.TLS.KeyFile} {
+			if f != "" {
+				mustFile(bad, key, f)
+				if !s.TLS.Enabled {
+					bad(key, "set store.tls.enabled: true to use it")
+				}
+			}
+		}
+		if (s.TLS.CertFile == "") != (s.TLS.KeyFile == "") {
+			bad("store.tls.cert_file", "cert_file and key_file go together")
+		}
+	default:
+		bad("store.type", "want memory, redis, redis-cluster or none, not %q", s.Type)
+	}
+	if s.Retention < 0 {
+		bad("store.retention", "must not be negative")
+	}
+
+	for i, f := range c.GeoIP {
+		mustFile(bad, fmt.Sprintf("geoip[%d]", i), f)
+	}
+	if len(c.PhishingFeeds) > 1 {
+		bad("phishing_feeds[1]", "one phishing feed is supported today; merge the feeds into one file")
+	}
+	for i, f := range c.PhishingFeeds {
+		mustFile(bad, fmt.Sprintf("phishing_feeds[%d]", i), f)
+	}
+	for i, f := range c.ShortenerLists {
+		mustFile(bad, fmt.Sprintf("shortener_lists[%d]", i), f)
+	}
+	if c.Model != "" {
+		bad("model", "not supported yet: this version of msgfilter has no content model to load; remove the key")
+	}
+	for _, name := range sortedKeys(c.Tenants) {
+		if _, err := c.Tenants[name].filter(); err != nil {
+			var te *tenantError
+			if errors.As(err, &te) {
+				bad("tenants."+name+"."+te.key, "%s", te.msg)
+			}
+		}
+	}
+	switch c.FailMode {
+	case "", "closed", "open":
+	default:
+		bad("fail_mode", "want closed or open, not %q", c.FailMode)
+	}
+	if c.CheckBudget < 0 {
+		bad("check_budget", "must not be negative")
+	}
+	if c.MaxMessageBodyBytes < 0 {
+		bad("max_message_body_bytes", "must not be negative")
+	}
+	if ns := c.Metrics.Namespace; ns != "" && !metricName.MatchString(ns) {
+		bad("metrics.namespace", "%q is not a Prometheus name ([a-zA-Z_][a-zA-Z0-9_]*)", ns)
+	}
+	for _, code := range sortedKeys(c.ProtocolMapping) {
+		st := c.ProtocolMapping[code]
+		key := "protocol_mapping." + code
+		if !codeName.MatchString(code) {
+			bad(key, "%q is not a reason code (upper case, like RATE_LIMIT)", code)
+		}
+		if st.HTTP < 100 || st.HTTP > 599 {
+			bad(key+".http", "want an HTTP status, 100 to 599, not %d", st.HTTP)
+		}
+	}
+	slices.SortStableFunc(errs, func(a, b error) int { return a.(*Error).Line - b.(*Error).Line })
+	return errors.Join(errs...)
+}
+
+// line returns the line of key or, for a key that is not in the file (a
+// required one missing), of the nearest enclosing key that is.
+func (c *Config) line(key string) int {
+	for key != "" {
+		if l, ok := c.lines[key]; ok {
+			return l
+		}
+		i := strings.LastIndexAny(key, ".[")
+		if i < 0 {
+			break
+		}
+		key = key[:i]
+	}
+	return 0
+}
+
+var (
+	metricName = regexp.MustCompile(`^[a-zA-Z_][a-zA-Z0-9_]*$`)
+	codeName   = regexp.MustCompile(`^[A-Z][A-Z0-9_]*$`)
+)
+
+func mustFile(bad func(key, format string, args ...any), key, path string) {
+	if fi, err := os.Stat(path); err != nil {
+		bad(key, "%v", err)
+	} else if fi.IsDir() {
+		bad(key, "%s is a directory, want a file", path)
+	}
+}
+
+func sortedKeys[V any](m map[string]V) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	return keys
+}
+
+type tenantError struct{ key, msg string }
+
+func (e *tenantError) Error() string { return e.key + ": " + e.msg }
+
+// filter converts t into the engine's Tenant.
+func (t Tenant) filter() (filter.Tenant, error) {
+	ft := filter.Tenant{
+		BlockedDomains: t.BlockedDomains, Senders: t.Senders,
+		RateLimit: t.RateLimit, RateWindow: t.RateWindow,
+		FloodRecipients: t.FloodRecipients, FloodWindow: t.FloodWindow,
+	}
+	if len(t.BlockedNetworks) > 0 {
+		set, err := geo.NewCIDRSet(t.BlockedNetworks...)
+		if err != nil {
+			var le *geo.LineError
+			if errors.As(err, &le) {
+				return ft, &tenantError{fmt.Sprintf("blocked_networks[%d]", le.Line-1), le.Reason}
+			}
+			return ft, &tenantError{"blocked_networks", err.Error()}
+		}
+		ft.BlockedNetworks = set
+	}
+	switch {
+	case t.RateLimit < 0:
+		return ft, &tenantError{"rate_limit", "must not be negative"}
+	case t.RateLimit > 0 && t.RateWindow <= 0:
+		return ft, &tenantError{"rate_window", "required with rate_limit"}
+	case t.FloodRecipients < 0:
+		return ft, &tenantError{"flood_recipients", "must not be negative"}
+	case t.FloodRecipients > 0 && t.FloodWindow <= 0:
+		return ft, &tenantError{"flood_window", "required with flood_recipients"}
+	}
+	return ft, nil
+}
+
+// TenantOptions returns one filter.WithTenant per tenant. The
+// configuration must have been validated.
+func (c *Config) TenantOptions() []filter.Option {
+	var opts []filter.Option
+	for _, name := range sortedKeys(c.Tenants) {
+		t, err := c.Tenants[name].filter()
+		if err != nil {
+			continue // Validate reported it
+		}
+		opts = append(opts, filter.WithTenant(name, t))
+	}
+	return opts
+}
+
+// Mapping returns the protocol mapping with the configured overrides.
+func (c *Config) Mapping() server.Mapping {
+	if len(c.ProtocolMapping) == 0 {
+		return server.Mapping{}
+	}
+	m := server.Mapping{Overrides: map[filter.Code]server.Status{}}
+	for code, st := range c.ProtocolMapping {
+		m.Overrides[filter.Code(code)] = st
+	}
+	return m
+}
+
+// Masked reports whether the decision log masks numbers (default true).
+func (d DecisionLog) Masked() bool { return d.Mask == nil || *d.Mask }
+
+// Redacted returns a copy safe to print: secrets are replaced by "***".
+func (c *Config) Redacted() *Config {
+	r := *c
+	if r.BearerToken != "" {
+		r.BearerToken = "***"
+	}
+	if r.Store.Password != "" {
+		r.Store.Password = "***"
+	}
+	return &r
+}
+
+// Marshal returns the configuration as YAML, with the defaults filled in
+// and secrets redacted: what -print-config prints.
+func (c *Config) Marshal() ([]byte, error) {
+	r := c.Redacted().withDefaults()
+	return yaml.Marshal(r)
+}
+
+// withDefaults fills in the defaults, for printing.
+func (c *Config) withDefaults() *Config {
+	r := *c
+	if r.Addr == "" {
+		r.Addr = DefaultAddr
+	}
+	if r.MaxRequestBytes == 0 {
+		r.MaxRequestBytes = server.DefaultMaxBodyBytes
+	}
+	t := server.DefaultTimeouts
+	for _, f := range []struct{ v, def *time.Duration }{
+		{&r.Timeouts.ReadHeader, &t.ReadHeader}, {&r.Timeouts.Read, &t.Read}, {&r.Timeouts.Write, &t.Write},
+		{&r.Timeouts.Idle, &t.Idle}, {&r.Timeouts.Shutdown, &t.Shutdown},
+	} {
+		if *f.v == 0 {
+			*f.v = *f.def
+		}
+	}
+	if r.Store.Type == "" {
+		r.Store.Type = "memory"
+	}
+	if r.FailMode == "" {
+		r.FailMode = "closed"
+	}
+	if r.CheckBudget == 0 {
+		r.CheckBudget = filter.DefaultCheckBudget
+	}
+	if r.MaxMessageBodyBytes == 0 {
+		r.MaxMessageBodyBytes = filter.DefaultMaxBodyBytes
+	}
+	if (r.Policies.Bundle != "" || r.Policies.URL != "") && r.Policies.Poll == 0 {
+		r.Policies.Poll = DefaultPoll
+	}
+	if r.DecisionLog.Path != "" && r.DecisionLog.Mask == nil {
+		on := true
+		r.DecisionLog.Mask = &on
+	}
+	return &r
+}
+
+// DefaultPoll is how often a bundle file or URL is checked.
+const DefaultPoll = time.Minute
+
+// PollEvery returns the polling interval with its default.
+func (p Policies) PollEvery() time.Duration {
+	if p.Poll > 0 {
+		return p.Poll
+	}
+	return DefaultPoll
+}

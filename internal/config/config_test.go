@@ -1,0 +1,110 @@
+package config
+
+import (
+	"errors"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+)
+
+func TestExampleIsValid(t *testing.T) {
+	c, err := Load("example.yaml")
+	if err != nil {
+		t.Fatalf("example.yaml: %v", err)
+	}
+	if got := c.Tenants["acme"]; got.RateLimit != 100 || got.RateWindow != time.Minute || len(got.BlockedNetworks) != 1 {
+		t.Errorf("example.yaml tenant acme = %+v", got)
+	}
+	if len(c.TenantOptions()) != 1 {
+		t.Errorf("TenantOptions() has %d options, want 1", len(c.TenantOptions()))
+	}
+}
+
+func TestEmptyIsDefaults(t *testing.T) {
+	c, err := Parse("empty.yaml", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	out, err := c.Marshal()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"addr: 127.0.0.1:8686", "type: memory", "fail_mode: closed", "read_header: 5s"} {
+		if !strings.Contains(string(out), want) {
+			t.Errorf("printed defaults lack %q:\n%s", want, out)
+		}
+	}
+}
+
+// TestErrorsNameKeyAndLine: every problem is reported, each with the key
+// and the line it is on.
+func TestErrorsNameKeyAndLine(t *testing.T) {
+	dir := t.TempDir()
+	tests := []struct {
+		name string
+		yaml string
+		want []string // "line: key" of each expected error
+	}{
+		{"unknown key", "addr: 127.0.0.1:1\nstroe:\n  type: redis\n", []string{"2: stroe"}},
+		{"nested unknown key", "store:\n  type: redis\n  adrs: [a:1]\n", []string{"3: store.adrs"}},
+		{"bad duration", "timeouts:\n  read: soon\n", []string{"2: timeouts.read"}},
+		{"wrong type", "tenants:\n  acme:\n    rate_limit: lots\n", []string{"3: tenants.acme.rate_limit"}},
+		{"several", "addr: nowhere\nfail_mode: maybe\nstore:\n  type: redis\nmodel: m.bin\n", []string{"1: addr", "2: fail_mode", "3: store.addrs", "5: model"}},
+		{"bad cidr", "tenants:\n  acme:\n    blocked_networks:\n      - 10.0.0.0/8\n      - 300.1.1.1\n", []string{"5: tenants.acme.blocked_networks[1]"}},
+		{"rate without window", "tenants:\n  acme:\n    rate_limit: 5\n", []string{"2: tenants.acme.rate_window"}},
+		{"missing file", "geoip:\n  - /nonexistent/geo.mmdb\n", []string{"2: geoip[0]"}},
+		{"url unsigned", "policies:\n  url: https://example.com/b.tar.gz\n", []string{"1: policies.verification_key"}},
+		{"two sources", "policies:\n  dir: " + dir + "\n  url: https://example.com/b.tar.gz\n", []string{"1: policies", "1: policies.verification_key"}},
+		{"bad mapping", "protocol_mapping:\n  quiet_hours: {smpp: 100, http: 42}\n", []string{"2: protocol_mapping.quiet_hours", "2: protocol_mapping.quiet_hours.http"}},
+		{"cluster db", "store:\n  type: redis-cluster\n  addrs: [a:1, b:2]\n  db: 3\n", []string{"4: store.db"}},
+		{"syntax", "addr: [\n", []string{"1:"}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			_, err := Parse("svc.yaml", []byte(tc.yaml))
+			if err == nil {
+				t.Fatalf("Parse(%q) = nil error, want %v", tc.yaml, tc.want)
+			}
+			var got []string
+			for _, e := range unjoin(err) {
+				var ce *Error
+				if !errors.As(e, &ce) {
+					t.Fatalf("error %v is not a *config.Error", e)
+				}
+				if ce.File != "svc.yaml" {
+					t.Errorf("error %v names file %q", ce, ce.File)
+				}
+				got = append(got, strings.TrimSpace(strings.Join([]string{strconv.Itoa(ce.Line) + ":", ce.Key}, " ")))
+			}
+			if strings.Join(got, "|") != strings.Join(tc.want, "|") {
+				t.Errorf("Parse(%q) errors at %q, want %q\n%v", tc.yaml, got, tc.want, err)
+			}
+		})
+	}
+}
+
+func unjoin(err error) []error {
+	if j, ok := err.(interface{ Unwrap() []error }); ok {
+		return j.Unwrap()
+	}
+	return []error{err}
+}
+
+func TestRedactedSecrets(t *testing.T) {
+	pw := filepath.Join(t.TempDir(), "pw")
+	os.WriteFile(pw, []byte("x"), 0o600)
+	c, err := Parse("s.yaml", []byte("bearer_token: tok-123\nstore:\n  type: redis\n  addrs: [127.0.0.1:6379]\n  password: hunter2\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	out, _ := c.Marshal()
+	if strings.Contains(string(out), "hunter2") || strings.Contains(string(out), "tok-123") {
+		t.Errorf("printed config shows a secret:\n%s", out)
+	}
+	if c.Store.Password != "hunter2" {
+		t.Errorf("Redacted changed the config itself")
+	}
+}

@@ -1,0 +1,610 @@
+package links
+
+import (
+	_ "embed"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	"golang.org/x/net/publicsuffix"
+)
+
+// Link risk: what a link's host and path say about it, as plain booleans that
+// policies weigh (policies/global/linkrisk.rego). Every signal here is
+// computed from the link alone, with no network and no state; how long the
+// fleet has known the domain (FirstSeen) is filled in by the engine.
+
+const (
+	// minTypo is the shortest brand token matched by edit distance: shorter
+	// ones ("ups", "dhl", "visa") are one edit away from ordinary words.
+	minTypo = 5
+	// minGlue is the shortest brand token looked for glued to lure words
+	// ("uspsdelivery").
+	minGlue = 4
+	// longTypo is the token length from which two edits still count.
+	longTypo = 10
+)
+
+// FirstSeen is how long ago this fleet's traffic first carried a link's
+// registrable domain, read from the state store by the engine. A store with
+// no history of the domain reports Known false ("unknown"), which is not the
+// same as fresh; and freshness alone never flags a link: policies add it only
+// to other signals.
+type FirstSeen struct {
+	// Known is false when the store has no record of the domain.
+	Known bool `json:"known"`
+	// AgeMinutes is the time since the domain was first seen, when Known.
+	AgeMinutes int64 `json:"age_minutes"`
+}
+
+//go:embed data/abused_tlds.txt
+var builtinAbusedTLDs string
+
+//go:embed data/dynamic_dns.txt
+var builtinDynamicDNS string
+
+var (
+	abusedTLDs = setOf(mustList(builtinAbusedTLDs))
+	dynamicDNS = setOf(mustList(builtinDynamicDNS))
+	freeHosts  = setOf(mustList(builtinSharedHosting))
+)
+
+func setOf(l []string) map[string]struct{} {
+	m := make(map[string]struct{}, len(l))
+	for _, s := range l {
+		m[s] = struct{}{}
+	}
+	return m
+}
+
+// lureWords are the words phishing kits glue to a brand name in a domain
+// ("paypal-secure-login", "appleid-verify", "usps-redelivery") and write in
+// credential-harvesting paths ("/signin/verify").
+var lureWords = setOf([]string{
+	"account", "accounts", "alert", "auth", "bill", "billing", "bonus", "care", "center", "centre",
+	"check", "claim", "confirm", "confirmation", "customer", "delivery", "fee", "fine", "gift",
+	"help", "helpdesk", "id", "kyc", "locked", "login", "logon", "member", "mobile", "my", "notice",
+	"official", "online", "package", "parcel", "pay", "payment", "portal", "prize", "rebate",
+	"recovery", "redelivery", "refund", "renew", "reset", "reward", "secure", "security", "service",
+	"services", "signin", "signon", "support", "suspend", "suspended", "tax", "team", "toll", "track",
+	"tracking", "unlock", "update", "user", "verification", "verify", "wallet", "web", "webscr",
+	"shipping", "shipment", "courier", "address", "penalty", "airdrop", "invoice", "unpaid", "overdue",
+	"pending", "reschedule", "refunds", "rewards", "bonuses", "prizes", "claims", "fines", "tolls",
+})
+
+// credentialWords are path words that ask for credentials or payment.
+var credentialWords = setOf([]string{
+	"account", "auth", "billing", "confirm", "kyc", "login", "logon", "otp", "password", "passwd",
+	"pay", "payment", "recovery", "reset", "secure", "signin", "signon", "suspend", "unlock",
+	"update", "validate", "verify", "verification", "wallet", "webscr", "wp-login",
+})
+
+// risk fills the link-risk fields of l, a link on a host name (not an IP
+// literal). rawHost is the host as written, before lower-casing; rest is
+// everything after the host (port, path, query, fragment).
+func (a *Analyzer) risk(l *Link, rawHost, rest string) {
+	host, domain := l.Host, l.Domain
+	ps, icann := publicsuffix.PublicSuffix(host)
+	if len(ps) >= len(host) {
+		return // a public suffix itself
+	}
+	tld := ps[strings.LastIndexByte(ps, '.')+1:]
+	_, l.Risk.AbusedTLD = abusedTLDs[tld]
+	if !l.Shortener {
+		switch {
+		case hasParentIn(host, dynamicDNS):
+			l.Risk.DynamicDNS = true
+		case a.freeHosted(host, ps, icann):
+			l.Risk.FreeHosting = true
+		}
+	}
+	if !strings.HasSuffix(domain, ps) || len(domain) <= len(ps) {
+		return
+	}
+	reg := domain[:len(domain)-len(ps)-1]
+	l.Risk.RandomLabel = randomLabel(reg)
+	// Shape is read on the Unicode form: punycode adds digits and hyphens
+	// of its own.
+	ureg := reg
+	if l.Punycode {
+		ureg = label(toUnicode(domain))
+	}
+	if l.Punycode && ureg != reg {
+		l.Risk.ASCIILookalike = asciiLookalike(ureg, len(tld) == 2)
+	}
+	digits := 0
+	for i := 0; i < len(ureg); i++ {
+		if isDigit(ureg[i]) {
+			digits++
+		}
+	}
+	l.Risk.DigitHeavy = digits >= 4
+	l.Risk.HyphenHeavy = strings.Count(ureg, "-") >= 2 || strings.Count(l.UnicodeHost, "-") >= 3
+	p := pathOf(rest)
+	l.Risk.CredentialPath = anyWord(p, credentialWords)
+	l.Risk.LureWords = !l.Punycode && lureLabel(reg)
+
+	b := a.brands
+	if b == nil {
+		return
+	}
+	if _, own := b.domains[domain]; own {
+		return
+	}
+	// The brand named in a subdomain: "login.paypal.com.secure-verify.co.uk".
+	if sub := host[:len(host)-len(domain)]; sub != "" {
+		for _, lab := range strings.Split(strings.TrimSuffix(sub, "."), ".") {
+			if br := b.namedIn(lab); br != "" {
+				l.Risk.BrandOf, l.Risk.BrandInSubdomain = br, true
+				break
+			}
+		}
+	}
+	// The registrable label: look-alike, typo- or combo-squat.
+	if br, kind := b.squat(reg, rawLabel(rawHost, host, domain, reg), toUnicode(domain)); br != "" && l.HomographOf == "" {
+		// A look-alike is reported as a homograph (IDN_HOMOGRAPH), the
+		// squats as brand signals.
+		switch kind {
+		case squatLookalike:
+			l.HomographOf = br
+		case squatTypo:
+			l.Risk.Typosquat = true
+		case squatCombo:
+			l.Risk.Combosquat = true
+		}
+		if kind != squatLookalike && l.Risk.BrandOf == "" {
+			l.Risk.BrandOf = br
+		}
+	}
+	if br := b.inPath(p); br != "" {
+		l.Risk.BrandInPath = true
+		if l.Risk.BrandOf == "" {
+			l.Risk.BrandOf = br
+		}
+	}
+}
+
+// namedIn returns the brand one subdomain label names: the label, or one of
+// its hyphen-separated parts, is a brand token of four characters or more
+// ("paypal", "paypal-login"), or a token glued to a lure word ("appleid").
+func (b *brandIndex) namedIn(lab string) string {
+	for lab != "" {
+		part := lab
+		if i := strings.IndexByte(lab, '-'); i >= 0 {
+			part, lab = lab[:i], lab[i+1:]
+		} else {
+			lab = ""
+		}
+		if br, ok := b.tokens[part]; ok && len(part) >= 4 {
+			return br
+		}
+		if br := b.glued(part); br != "" {
+			return br
+		}
+	}
+	return ""
+}
+
+// glued returns the brand when part is a token of four characters or more
+// with lure words or digits glued before or after it ("paypallogin",
+// "secureapple", "uspsdeliverycare", "amazon24").
+func (b *brandIndex) glued(part string) string {
+	if len(part) <= minGlue {
+		return ""
+	}
+	// Tokens are indexed by their first and last minGlue bytes, so only
+	// the few that can start or end part are compared.
+	for _, t := range b.gluePrefix[part[:minGlue]] {
+		if len(t.name) < len(part) && strings.HasPrefix(part, t.name) {
+			if rest := part[len(t.name):]; allDigits(rest) || lureRun(rest, 3) > 0 {
+				return t.brand
+			}
+		}
+	}
+	for _, t := range b.glueSuffix[part[len(part)-minGlue:]] {
+		if len(t.name) < len(part) && strings.HasSuffix(part, t.name) {
+			if rest := part[:len(part)-len(t.name)]; allDigits(rest) || lureRun(rest, 3) > 0 {
+				return t.brand
+			}
+		}
+	}
+	return ""
+}
+
+// lureRun returns how many lure words s is made of, written together
+// ("deliverycare" → 2), trying at most max words; 0 when s is not made of
+// them.
+func lureRun(s string, max int) int {
+	if s == "" || max == 0 {
+		return 0
+	}
+	if _, ok := lureWords[s]; ok {
+		return 1
+	}
+	for i := len(s) - 1; i >= 2; i-- {
+		if _, ok := lureWords[s[:i]]; ok {
+			if n := lureRun(s[i:], max-1); n > 0 {
+				return n + 1
+			}
+		}
+	}
+	return 0
+}
+
+// lureLabel reports whether a registrable label is made of lure words and
+// nothing else, two at least, not counting the weak ones ("my", "online"):
+// "secure-account-verify", "parcel-redelivery", "trackparcel".
+func lureLabel(reg string) bool {
+	strong := 0
+	for _, part := range strings.Split(reg, "-") {
+		if _, ok := lureWords[part]; ok {
+			if _, weak := weakLure[part]; !weak {
+				strong++
+			}
+			continue
+		}
+		n := lureRun(part, 3)
+		if n == 0 {
+			return false
+		}
+		strong += n
+	}
+	return strong >= 2
+}
+
+// weakLure are lure words that ordinary names use too.
+var weakLure = setOf([]string{"my", "online", "mobile", "web", "id", "service", "services", "center",
+	"centre", "team", "user", "member", "help", "care", "customer", "official", "portal", "pay"})
+
+type squatKind int
+
+const (
+	squatNone squatKind = iota
+	squatLookalike
+	squatTypo
+	squatCombo
+)
+
+// squat decides whether a registrable label imitates a brand. reg is the
+// ASCII label ("xn--appe-..." for an IDN), raw the label as written (for a
+// capital I read as l), udomain the Unicode form of the domain.
+func (b *brandIndex) squat(reg, raw, udomain string) (string, squatKind) {
+	if strings.HasPrefix(reg, "xn--") {
+		// A non-ASCII label: its skeleton one edit from a brand token
+		// ("appıe" → "appie" ~ "apple") is a look-alike the skeleton
+		// table alone misses.
+		skel := skeleton(label(udomain))
+		if br, ok := b.tokens[skel]; ok {
+			return br, squatLookalike
+		}
+		if br := b.near(skel, 1); br != "" {
+			return br, squatLookalike
+		}
+		return "", squatNone
+	}
+	if raw != reg && strings.ContainsAny(raw, "abcdefghijklmnopqrstuvwxyz") {
+		// Written in mixed case: a capital I where a brand has an l
+		// ("paypaI") looks the same in most fonts. In capitals only
+		// ("PAYPAI") it does not.
+		if br, ok := b.tokens[strings.ReplaceAll(strings.ToLower(strings.ReplaceAll(raw, "I", "l")), "-", "")]; ok {
+			return br, squatLookalike
+		}
+	}
+	flat := strings.ReplaceAll(reg, "-", "")
+	if br, ok := b.tokens[flat]; ok {
+		if flat != reg {
+			return br, squatCombo // "emirates-nbd" for emiratesnbd.com
+		}
+		return "", squatNone // the brand's name on a TLD it does not list
+	}
+	if v := visualFold(flat); v != flat {
+		if br, ok := b.tokens[v]; ok {
+			return br, squatTypo // "vvhatsapp", "rnicrosoft", "paypa1"
+		}
+	}
+	// Hyphen parts: a brand with a lure word ("paypal-secure-login",
+	// "secure-paypal"), or a typo of one.
+	if strings.IndexByte(reg, '-') >= 0 {
+		hasLure, brand, typo := false, "", false
+		for _, part := range strings.Split(reg, "-") {
+			if _, ok := lureWords[part]; ok {
+				hasLure = true
+				continue
+			}
+			if br, ok := b.tokens[part]; ok && brand == "" {
+				brand = br
+				continue
+			}
+			if br := b.glued(part); br != "" && brand == "" {
+				brand = br
+				continue
+			}
+			if len(part) >= minTypo && brand == "" {
+				if br := b.near(visualFold(part), maxEdits(len(part))); br != "" {
+					brand, typo = br, true
+				}
+			}
+		}
+		switch {
+		case brand != "" && typo:
+			return brand, squatTypo
+		case brand != "" && hasLure:
+			return brand, squatCombo
+		}
+		return "", squatNone
+	}
+	if br := b.glued(flat); br != "" {
+		return br, squatCombo
+	}
+	if len(flat) >= minTypo {
+		if br := b.near(visualFold(flat), maxEdits(len(flat))); br != "" {
+			return br, squatTypo
+		}
+	}
+	return "", squatNone
+}
+
+func maxEdits(n int) int {
+	if n >= longTypo {
+		return 2
+	}
+	return 1
+}
+
+// near returns the brand whose token is within k edits of s (restricted
+// Damerau-Levenshtein: insertions, deletions, substitutions and adjacent
+// transpositions), or "". Tokens under minTypo are never considered, and the
+// token's own length decides whether two edits are allowed.
+func (b *brandIndex) near(s string, k int) string {
+	if len(s) < minTypo-1 || len(s) > 64 {
+		return ""
+	}
+	for _, t := range b.typo {
+		kt := min(k, maxEdits(len(t.name)))
+		if len(t.name) > len(s)+kt {
+			break
+		}
+		if len(t.name) < len(s)-kt || t.name == s {
+			continue
+		}
+		if s[0] != t.name[0] && s[len(s)-1] != t.name[len(t.name)-1] {
+			continue // both ends changed: not how squats are made
+		}
+		if editDistance(s, t.name, kt) <= kt {
+			return t.brand
+		}
+	}
+	return ""
+}
+
+// editDistance is the optimal string alignment distance between a and b,
+// giving up with k+1 once every cell of a row exceeds k. Both are at most 64
+// bytes; it does not allocate.
+func editDistance(a, b string, k int) int {
+	var rows [3][65]int
+	prev2, prev, cur := &rows[0], &rows[1], &rows[2]
+	for j := 0; j <= len(b); j++ {
+		prev[j] = j
+	}
+	for i := 1; i <= len(a); i++ {
+		cur[0] = i
+		best := i
+		for j := 1; j <= len(b); j++ {
+			cost := 1
+			if a[i-1] == b[j-1] {
+				cost = 0
+			}
+			v := min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+			if i > 1 && j > 1 && a[i-1] == b[j-2] && a[i-2] == b[j-1] {
+				v = min(v, prev2[j-2]+1)
+			}
+			cur[j] = v
+			best = min(best, v)
+		}
+		if best > k {
+			return k + 1
+		}
+		prev2, prev, cur = prev, cur, prev2
+	}
+	return prev[len(b)]
+}
+
+// visualFold replaces the ASCII sequences that read as another letter at a
+// glance: "rn"→"m", "vv"→"w", "cl"→"d", "0"→"o", "1"→"l", "3"→"e", "5"→"s".
+func visualFold(s string) string {
+	if !strings.ContainsAny(s, "rvc01235") {
+		return s
+	}
+	return visualReplacer.Replace(s)
+}
+
+var visualReplacer = strings.NewReplacer("rn", "m", "vv", "w", "cl", "d", "0", "o", "1", "l", "3", "e", "5", "s")
+
+// rawLabel returns the registrable label as written, when the host was
+// written in ASCII with capitals; otherwise the lower-case label.
+func rawLabel(rawHost, host, domain, reg string) string {
+	if len(rawHost) != len(host) || !strings.EqualFold(rawHost, host) || rawHost == host {
+		return reg
+	}
+	end := len(host) - (len(domain) - len(reg))
+	return rawHost[end-len(reg) : end]
+}
+
+// inPath returns the brand a path names as one of its words (four
+// characters or more), or "".
+func (b *brandIndex) inPath(p string) string {
+	if w, ok := findWord(p, 4, b.tokens); ok {
+		return b.tokens[w]
+	}
+	return ""
+}
+
+// pathOf returns the path, query and fragment of rest (which may start with
+// a port).
+func pathOf(rest string) string {
+	if i := strings.IndexAny(rest, "/?#"); i >= 0 {
+		return rest[i:]
+	}
+	return ""
+}
+
+// anyWord reports whether a word of p (split at every non-alphanumeric
+// byte, lower-cased) is in set.
+func anyWord[V any](p string, set map[string]V) bool {
+	_, ok := findWord(p, 1, set)
+	return ok
+}
+
+// findWord returns the first alphanumeric word of p, lower-cased, of at
+// least minLen bytes, that is a key of set. Words longer than 32 bytes are
+// skipped. Only a hit allocates: the lookups convert the buffer in place.
+func findWord[V any](p string, minLen int, set map[string]V) (string, bool) {
+	var buf [32]byte
+	n, long := 0, false
+	for i := 0; i <= len(p); i++ {
+		if i < len(p) && isAlnum(p[i]) {
+			if n == len(buf) {
+				long = true
+				continue
+			}
+			c := p[i]
+			if c >= 'A' && c <= 'Z' {
+				c += 'a' - 'A'
+			}
+			buf[n] = c
+			n++
+			continue
+		}
+		if n >= minLen && !long {
+			if _, ok := set[string(buf[:n])]; ok {
+				return string(buf[:n]), true
+			}
+		}
+		n, long = 0, false
+	}
+	return "", false
+}
+
+func allDigits(s string) bool {
+	if s == "" {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		if !isDigit(s[i]) {
+			return false
+		}
+	}
+	return true
+}
+
+// freeHosted reports whether host is a user's site on a hosting platform: a
+// host under a private suffix of the Public Suffix List ("x.pages.dev"), or
+// below a platform of data/shared_hosting.txt. A platform's own home page is
+// not, and neither is a brand's own service ("mail.google.com"), except
+// where the list names the service host itself because users publish under
+// its path ("sites.google.com/view/x").
+func (a *Analyzer) freeHosted(host, ps string, icann bool) bool {
+	if !icann && strings.IndexByte(ps, '.') > 0 && host != ps {
+		return true
+	}
+	for h := host; h != ""; h = parent(h) {
+		if _, ok := freeHosts[h]; !ok {
+			continue
+		}
+		if h == host {
+			return strings.Count(h, ".") >= 2
+		}
+		if host == "www."+h {
+			return false
+		}
+		if a.brands != nil {
+			if _, own := a.brands.domains[h]; own {
+				return false
+			}
+		}
+		return true
+	}
+	return false
+}
+
+func hasParentIn(host string, set map[string]struct{}) bool {
+	for h := parent(host); h != ""; h = parent(h) {
+		if _, ok := set[h]; ok {
+			return true
+		}
+	}
+	return false
+}
+
+// randomLabel reports whether a registrable label looks machine-made rather
+// than chosen by people: a long run of consonants ("xkqzrtw"), few vowels in
+// a long label, or letters and digits interleaved ("a8x3k9"). Labels
+// shorter than seven characters are never random: short names and acronyms
+// are what companies register.
+func randomLabel(l string) bool {
+	if len(l) < 7 || strings.HasPrefix(l, "xn--") {
+		return false
+	}
+	var letters, vowels, run, maxRun, switches int
+	prevDigit := false
+	for i := 0; i < len(l); i++ {
+		c := l[i]
+		switch {
+		case isDigit(c):
+			if i > 0 && !prevDigit && l[i-1] != '-' {
+				switches++
+			}
+			prevDigit = true
+			run = 0
+			continue
+		case c == '-':
+			prevDigit = false
+			run = 0
+			continue
+		}
+		if i > 0 && prevDigit {
+			switches++
+		}
+		prevDigit = false
+		letters++
+		if strings.IndexByte("aeiouy", c) >= 0 {
+			vowels++
+			run = 0
+			continue
+		}
+		run++
+		maxRun = max(maxRun, run)
+	}
+	switch {
+	case maxRun >= 5:
+		return true
+	case switches >= 3:
+		return true
+	case letters >= 8 && vowels*6 < letters:
+		return true
+	}
+	return false
+}
+
+// asciiLookalike reports whether a non-ASCII label's skeleton is plain ASCII
+// (a-z, 0-9, '-'): it reads as an ASCII name. Latin letters with diacritics
+// count only outside a country-code TLD (ccTLD false).
+func asciiLookalike(ulabel string, ccTLD bool) bool {
+	skel := skeleton(ulabel)
+	if skel == ulabel {
+		return false
+	}
+	for i := 0; i < len(skel); i++ {
+		if c := skel[i]; !(c >= 'a' && c <= 'z' || isDigit(c) || c == '-') {
+			return false
+		}
+	}
+	latin := true
+	for _, r := range ulabel {
+		if r >= utf8.RuneSelf && unicode.IsLetter(r) && !unicode.Is(unicode.Latin, r) {
+			latin = false
+			break
+		}
+	}
+	return !latin || !ccTLD
+}

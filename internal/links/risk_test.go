@@ -1,0 +1,189 @@
+package links
+
+import (
+	"bytes"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"testing"
+)
+
+// linkRisk is the global pack's link_risk data (policies/global/data.json):
+// the weights policies/global/linkrisk.rego adds up and its thresholds.
+type linkRisk struct {
+	Weights map[string]int `json:"weights"`
+	Review  int            `json:"review"`
+	Block   int            `json:"block"`
+}
+
+func loadLinkRisk(t testing.TB) linkRisk {
+	t.Helper()
+	b, err := os.ReadFile(filepath.Join("..", "..", "policies", "global", "data.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var d struct {
+		LinkRisk linkRisk `json:"link_risk"`
+	}
+	if err := json.Unmarshal(b, &d); err != nil || d.LinkRisk.Review == 0 {
+		t.Fatalf("policies/global/data.json link_risk: %v %+v", err, d.LinkRisk)
+	}
+	return d.LinkRisk
+}
+
+// fields returns the link's boolean facts by JSON name.
+func (r linkRisk) fields(l Link) map[string]bool {
+	b, _ := json.Marshal(struct {
+		Link
+		Risk
+	}{l, l.Risk})
+	var m map[string]any
+	_ = json.Unmarshal(b, &m)
+	out := map[string]bool{}
+	for k, v := range m {
+		if v == true {
+			out[k] = true
+		}
+	}
+	return out
+}
+
+// score adds the weights of the link's true fields, as the Rego rule does
+// (without first_seen, which Analyze never sets).
+func (r linkRisk) score(t testing.TB, l Link) int {
+	t.Helper()
+	b, _ := json.Marshal(struct {
+		Link
+		Risk
+	}{l, l.Risk})
+	var m map[string]any
+	if err := json.Unmarshal(b, &m); err != nil {
+		t.Fatal(err)
+	}
+	s := 0
+	for k, w := range r.Weights {
+		if m[k] == true {
+			s += w
+		}
+	}
+	return s
+}
+
+// flagged reports whether a global rule fires on the link by link facts
+// alone: IDN_HOMOGRAPH, IP_LITERAL_URL or SUSPICIOUS_LINK at review or above.
+func (r linkRisk) flagged(t testing.TB, l Link) bool {
+	return l.HomographOf != "" || l.IPLiteral || r.score(t, l) >= r.Review
+}
+
+func TestSquats(t *testing.T) {
+	a := newTestAnalyzer(t, "")
+	r := loadLinkRisk(t)
+	tests := []struct {
+		name, body string
+		flagged    bool
+		check      func(Link) bool
+	}{
+		{"typo doubled letter", "https://paypall.com/", true, func(l Link) bool { return l.Risk.Typosquat && l.Risk.BrandOf == "paypal.com" }},
+		{"combo brand lure lure", "https://paypal-secure-login.com", true, func(l Link) bool { return l.Risk.Combosquat && l.Risk.BrandOf == "paypal.com" }},
+		{"brand in subdomain", "http://login.paypal.com.secure-verify.co.uk/x", true, func(l Link) bool { return l.Risk.BrandInSubdomain && l.Domain == "secure-verify.co.uk" }},
+		{"dotless i", "https://appıe.com/", true, func(l Link) bool { return l.HomographOf == "apple.com" }},
+		{"capital I for l", "https://paypaI.com/signin", true, func(l Link) bool { return l.HomographOf == "paypal.com" }},
+		{"vv for w", "vvhatsapp.com/join", true, func(l Link) bool { return l.Risk.Typosquat && l.Risk.BrandOf == "whatsapp.com" }},
+		{"hyphenated brand", "https://emirates-nbd.com/", true, func(l Link) bool { return l.Risk.Combosquat && l.Risk.BrandOf == "emiratesnbd.com" }},
+		{"glued lure", "https://appleid-verify.top/", true, func(l Link) bool { return l.Risk.Combosquat && l.Risk.BrandOf == "apple.com" }},
+		{"transposition", "https://paypla.com/", true, func(l Link) bool { return l.Risk.Typosquat }},
+		{"brand in path on free hosting", "https://x8k2.weebly.com/paypal/login", true, func(l Link) bool { return l.Risk.BrandInPath && l.Risk.FreeHosting && l.Risk.CredentialPath }},
+		{"dynamic dns", "http://usps-track.duckdns.org/pay", true, func(l Link) bool { return l.Risk.DynamicDNS && l.Risk.Combosquat }},
+
+		{"brand glued to two lure words", "https://uspsdeliverycare.com/", true, func(l Link) bool { return l.Risk.Combosquat && l.Risk.BrandOf == "usps.com" }},
+		{"lure words only", "https://secure-account-verify.top/", true, func(l Link) bool { return l.Risk.LureWords && l.Risk.AbusedTLD }},
+		{"cyrillic look-alike of no brand", "https://арр.space/x", true, func(l Link) bool { return l.Risk.ASCIILookalike }},
+		{"latin diacritics under a gTLD", "https://ṁyetherwallet.com/", true, func(l Link) bool { return l.Risk.ASCIILookalike }},
+
+		// Ham twins.
+		{"cyrillic name", "https://пример.рф/", false, func(l Link) bool { return !l.Risk.ASCIILookalike }},
+		{"german umlaut under .de", "https://bücher.de/", false, func(l Link) bool { return !l.Risk.ASCIILookalike }},
+		{"real paypal", "https://www.paypal.com/signin", false, func(l Link) bool { return l.Risk.BrandOf == "" }},
+		{"real paypal.me", "https://paypal.me/alice", false, func(l Link) bool { return l.Risk.BrandOf == "" }},
+		{"real apple", "https://apple.com/", false, func(l Link) bool { return l.HomographOf == "" }},
+		{"applebees", "https://applebees.com/", false, func(l Link) bool { return l.Risk.BrandOf == "" && l.HomographOf == "" }},
+		{"munich idn", "https://münchen.de/rathaus", false, func(l Link) bool { return l.HomographOf == "" && l.Risk.BrandOf == "" }},
+		{"real whatsapp", "https://whatsapp.com/", false, func(l Link) bool { return l.Risk.BrandOf == "" }},
+		{"real wa.me", "https://wa.me/971501234567", false, func(l Link) bool { return l.Risk.BrandOf == "" }},
+		{"real emirates nbd", "https://www.emiratesnbd.com/en", false, func(l Link) bool { return l.Risk.BrandOf == "" }},
+		{"capitals on the real brand", "https://PayPal.com/", false, func(l Link) bool { return l.HomographOf == "" }},
+		{"capital I in capitals is no look-alike", "https://PAYPAI.com/", true, func(l Link) bool { return l.HomographOf == "" && l.Risk.Typosquat }},
+		{"brand's other domain", "https://apple-dns.net/", false, func(l Link) bool { return l.Risk.BrandOf == "" }},
+		{"brand word in a news path", "https://www.bbc.co.uk/news/paypal-results", false, func(l Link) bool { return l.Risk.BrandInPath }},
+		{"ordinary shop", "https://corner-bakery.com/menu", false, func(l Link) bool { return l.Risk.BrandOf == "" }},
+		{"weak lure words", "https://my-online-help.com/", false, func(l Link) bool { return !l.Risk.LureWords }},
+		{"one lure word", "https://parcelshop.com/", false, func(l Link) bool { return !l.Risk.LureWords }},
+		{"brand word with a name", "https://uspstamps-collectors.org/", false, func(l Link) bool { return !l.Risk.Combosquat }},
+		{"word brand in subdomain", "https://live.bbc.co.uk/", false, func(l Link) bool { return !l.Risk.BrandInSubdomain }},
+		{"platform home page", "https://www.weebly.com/", false, func(l Link) bool { return !l.Risk.FreeHosting }},
+		{"brand's own service", "https://mail.google.com/", false, func(l Link) bool { return !l.Risk.FreeHosting }},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			ls := a.Analyze(tt.body)
+			if len(ls) != 1 {
+				t.Fatalf("Analyze(%q) = %+v, want one link", tt.body, ls)
+			}
+			l := ls[0]
+			if got := r.flagged(t, l); got != tt.flagged || !tt.check(l) {
+				t.Errorf("Analyze(%q) = %+v (score %d), flagged %v, want flagged %v and the case's fields", tt.body, l, r.score(t, l), got, tt.flagged)
+			}
+		})
+	}
+}
+
+func TestEditDistance(t *testing.T) {
+	for _, tt := range []struct {
+		a, b string
+		want int
+	}{
+		{"paypal", "paypal", 0}, {"paypall", "paypal", 1}, {"paypla", "paypal", 1}, {"pypal", "paypal", 1},
+		{"paypa", "paypal", 1}, {"applebees", "apple", 2}, {"microsfot", "microsoft", 1}, {"abc", "xyz", 2},
+	} {
+		if got := editDistance(tt.a, tt.b, 1); min(got, 2) != min(tt.want, 2) {
+			t.Errorf("editDistance(%q, %q, 1) = %d, want %d", tt.a, tt.b, got, tt.want)
+		}
+	}
+}
+
+func TestRandomLabel(t *testing.T) {
+	for _, tt := range []struct {
+		label string
+		want  bool
+	}{
+		{"xkqzrtwp", true}, {"a8x3k9q2", true}, {"bcdfghjkl", true},
+		{"wikipedia", false}, {"microsoft", false}, {"stackoverflow", false}, {"ups", false},
+		{"schwarzkopf", false}, {"emiratesnbd", false},
+	} {
+		if got := randomLabel(tt.label); got != tt.want {
+			t.Errorf("randomLabel(%q) = %v, want %v", tt.label, got, tt.want)
+		}
+	}
+}
+
+func TestParseBrands(t *testing.T) {
+	b, err := os.ReadFile(filepath.Join("..", "..", "policies", "global", "brands.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := New(Config{Brands: mustBrands(t, b)}); err != nil {
+		t.Errorf("New with policies/global/brands.json: %v", err)
+	}
+	if len(BuiltinBrands()) < 100 {
+		t.Errorf("BuiltinBrands() has %d brands, want the embedded list", len(BuiltinBrands()))
+	}
+}
+
+func mustBrands(t testing.TB, b []byte) []Brand {
+	t.Helper()
+	l, err := ParseBrands(bytes.NewReader(b))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return l
+}

@@ -1,0 +1,68 @@
+package model_test
+
+import (
+	"bufio"
+	"encoding/json"
+	"os"
+	"testing"
+
+	"github.com/msgfilter/msgfilter/internal/model"
+	"github.com/msgfilter/msgfilter/internal/textnorm"
+)
+
+// shippedThresholds reads the global pack's model thresholds, the single
+// owner of those numbers.
+func shippedThresholds(t *testing.T) (fraudReview, spamReview float64) {
+	t.Helper()
+	b, err := os.ReadFile("../../policies/global/data.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var data struct {
+		Model struct {
+			FraudReview float64 `json:"fraud_review"`
+			SpamReview  float64 `json:"spam_review"`
+		} `json:"model"`
+	}
+	if err := json.Unmarshal(b, &data); err != nil || data.Model.FraudReview == 0 || data.Model.SpamReview == 0 {
+		t.Fatalf("policies/global/data.json has no model thresholds: %v", err)
+	}
+	return data.Model.FraudReview, data.Model.SpamReview
+}
+
+// TestExamplesNotFlagged: the messages of examples/ are legitimate business
+// traffic; none may reach FRAUD_SUSPECTED, and none declared
+// transactional, otp or service may reach SPAM_SUSPECTED.
+func TestExamplesNotFlagged(t *testing.T) {
+	fraudReview, spamReview := shippedThresholds(t)
+	m, err := model.Default()
+	if err != nil {
+		t.Fatal(err)
+	}
+	file, err := os.Open("../../examples/messages.jsonl")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer file.Close()
+	sc := bufio.NewScanner(file)
+	n := 0
+	for sc.Scan() {
+		var msg struct{ ID, Kind, Body string }
+		if json.Unmarshal(sc.Bytes(), &msg) != nil || msg.Body == "" {
+			continue // the examples include deliberately malformed lines
+		}
+		n++
+		var f model.Features
+		f.Extract(textnorm.Normalize(msg.Body))
+		s := m.Score(&f)
+		if s.Fraud >= fraudReview {
+			t.Errorf("%s: Fraud = %.2f on %q (%v)", msg.ID, s.Fraud, msg.Body, m.Top(model.Fraud, &f))
+		}
+		if msg.Kind != "promotional" && s.Spam+s.Fraud >= spamReview {
+			t.Errorf("%s (%s): spam+fraud = %.2f on %q (%v)", msg.ID, msg.Kind, s.Spam+s.Fraud, msg.Body, m.Top(model.Spam, &f))
+		}
+	}
+	if n < 10 {
+		t.Fatalf("read %d example messages, want the examples file", n)
+	}
+}

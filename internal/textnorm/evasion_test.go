@@ -1,0 +1,96 @@
+package textnorm
+
+import (
+	"strings"
+	"testing"
+)
+
+// The evasions of issue 12 and issue 17 item 7, each with a ham twin: the
+// Joined form must read the hidden word, and ordinary text around the same
+// characters must not turn into it.
+func TestEvasions(t *testing.T) {
+	tests := []struct {
+		name, in string
+		word     string // must appear in Joined as a whole word
+		absent   string // must not appear in Joined (ham twins)
+	}{
+		{"bang between letters", "Play cas!no tonight", "casino", ""},
+		{"bar between letters", "Play cas|no tonight", "casino", ""},
+		{"leet with a number", "Bet on b3t365 now", "bet", ""},
+		{"number before letters", "join 365bet today", "bet", ""},
+		{"repeated letters", "Best caaasssino in town", "casino", ""},
+		{"right-to-left override", "Play \u202eonisac\u202c tonight", "casino", ""},
+		{"override to the end of the line", "Play \u202eonisac\nnow", "casino", ""},
+		{"left-to-right override on arabic", "\u202dوبز\u202c", "زبو", ""},
+		{"line break inside a word", "Play cas\nino tonight", "casino", ""},
+		{"crlf inside a word", "Play cas\r\nino tonight", "casino", ""},
+		{"decimal entity", "Play ca&#115;ino tonight", "casino", ""},
+		{"hex entity", "Play ca&#x73;ino tonight", "casino", ""},
+		{"entity for an accented letter", "Play cas&#237;no", "casino", ""},
+
+		// Ham twins.
+		{"bang after a word", "Win! No way", "", "winno"},
+		{"bar between words", "red | blue", "", "redibiue"},
+		{"otp stays digits", "Your code is 365123", "365123", ""},
+		{"year after a word", "Covid19 update", "", "covidi9"},
+		{"double letters kept", "coffee and cookies", "coffee", ""},
+		{"xxx alone is left alone", "call xxx now", "xxx", ""},
+		{"line break between sentences", "Thanks.\nSee you", "", "thankssee"},
+		{"line break after a space", "Play \ncasual games", "", "piaycasuai"},
+		{"entity-like text", "Tom & Jerry; R&D", "jerry", ""},
+		{"ampersand entity", "Tom &amp; Jerry", "tom", ""},
+		{"broken references", "one &; two &#; three &#x; four &#99999999; five &#0; six", "six", ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			n := Normalize(tt.in)
+			joined := " " + string(n.Bytes(Joined)) + " "
+			want := strings.Map(func(r rune) rune {
+				if r == 'l' {
+					return 'i'
+				}
+				return r
+			}, tt.word)
+			if tt.word != "" && !strings.Contains(joined, " "+want+" ") {
+				t.Errorf("Normalize(%q).Bytes(Joined) = %q, want the word %q", tt.in, joined, want)
+			}
+			if tt.word != "" && !n.Deobfuscated() && !strings.Contains(" "+n.String()+" ", " "+tt.word+" ") {
+				t.Errorf("Normalize(%q).Deobfuscated() = false, want true", tt.in)
+			}
+			if tt.absent != "" && strings.Contains(joined, tt.absent) {
+				t.Errorf("Normalize(%q).Bytes(Joined) = %q, must not hold %q", tt.in, joined, tt.absent)
+			}
+		})
+	}
+}
+
+// Evidence from a reversed run must be the text as written.
+func TestOverrideEvidence(t *testing.T) {
+	in := "Play \u202eonisac\u202c now"
+	n := Normalize(in)
+	j := string(n.Bytes(Joined))
+	i := strings.Index(j, "casino")
+	if i < 0 {
+		t.Fatalf("Joined = %q, want casino", j)
+	}
+	if got := n.Original(Joined, i, i+len("casino")); got != "onisac" {
+		t.Errorf("Original(Joined, casino) = %q, want %q", got, "onisac")
+	}
+	// Words keeps the logical order.
+	if got := n.String(); got != "play onisac now" {
+		t.Errorf("String() = %q, want %q", got, "play onisac now")
+	}
+}
+
+func TestEntityEvidence(t *testing.T) {
+	in := "Play ca&#115;ino now"
+	n := Normalize(in)
+	w := n.String()
+	i := strings.Index(w, "casino")
+	if i < 0 {
+		t.Fatalf("String() = %q, want casino", w)
+	}
+	if got := n.Original(Words, i, i+len("casino")); got != "ca&#115;ino" {
+		t.Errorf("Original(Words, casino) = %q, want %q", got, "ca&#115;ino")
+	}
+}

@@ -1,0 +1,41 @@
+package msgfilter.countries.pk_test
+
+import data.msgfilter.countries.pk
+
+# A transactional SMS to Pakistan at noon; tests add categories to it.
+base := {
+	"schema": 1,
+	"message": {"channel": "sms", "kind": "transactional", "country": "PK", "tenant": "", "length": 60},
+	"time": {"local": "2026-03-10T12:00", "date": "2026-03-10", "weekday": "tuesday", "minute": 720, "zone": "Asia/Karachi"},
+	"sender": {"raw": "SHOPCO", "kind": "alphanumeric", "country": "", "number_type": "", "valid": true, "reason": ""},
+	"recipient": {"e164": "", "country": "PK", "number_type": "mobile"},
+	"content": {"opt_out_text": false, "categories": {}},
+	"links": [],
+	"conversation": {"has_inbound": false, "inbound_age_minutes": 0},
+}
+
+found(kind, category, score, evidence) := object.union(base, {
+	"message": {"kind": kind},
+	"content": {"categories": {category: {"score": score, "terms": evidence, "evidence": evidence}}},
+})
+
+content_reasons(rs) := {r | some r in rs; endswith(r.rule, "-content")}
+
+test_base_allowed if {
+	count(pk.reasons) == 0 with input as base
+}
+
+# pk/adult-content
+
+test_adult_strong_term_blocked if {
+	content_reasons(pk.reasons) == {{"code": "ADULT_CONTENT", "rule": "pk/adult-content", "evidence": "porn"}} with input as found("transactional", "adult", 2, ["porn"])
+}
+
+test_adult_two_weak_terms_blocked if {
+	content_reasons(pk.reasons) == {{"code": "ADULT_CONTENT", "rule": "pk/adult-content", "evidence": "sexy, x"}} with input as found("promotional", "adult", 2, ["sexy", "x"])
+}
+
+# The ham twin: one ambiguous term alone is not enough.
+test_adult_one_weak_term_allowed if {
+	count(content_reasons(pk.reasons)) == 0 with input as found("transactional", "adult", 1, ["sexy"])
+}

@@ -1,0 +1,178 @@
+package msgfilter.global_linkrisk_test
+
+import data.msgfilter.global
+
+base := {
+	"schema": 1,
+	"message": {"channel": "sms", "kind": "transactional", "country": "DE", "tenant": "", "length": 60},
+	"time": {"local": "2026-03-10T12:00", "date": "2026-03-10", "weekday": "tuesday", "minute": 720, "zone": "UTC"},
+	"sender": {"raw": "SHOP", "kind": "alphanumeric", "country": "", "number_type": "", "valid": true, "reason": ""},
+	"recipient": {"e164": "+4915123456789", "country": "DE", "number_type": "mobile"},
+	"source": {"present": false, "country": "", "asn": 0, "reserved": false, "found": false, "blocked": false},
+	"content": {"opt_out_text": false, "categories": {}, "phone_numbers": []},
+	"links": [],
+	"conversation": {"has_inbound": false, "inbound_age_minutes": 0},
+}
+
+# A link as the engine describes it today, without the link-risk fields.
+plain := {
+	"url": "https://www.example-shop.com/order/123",
+	"host": "www.example-shop.com",
+	"unicode_host": "www.example-shop.com",
+	"domain": "example-shop.com",
+	"ip_literal": false,
+	"shortener": false,
+	"punycode": false,
+	"mixed_script": false,
+	"userinfo": false,
+	"homograph_of": "",
+	"phishing": false,
+	"blocked": false,
+}
+
+# The same link with every link-risk field present and false.
+quiet := object.union(plain, {
+	"brand_of": "",
+	"brand_in_subdomain": false,
+	"brand_in_path": false,
+	"typosquat": false,
+	"combosquat": false,
+	"abused_tld": false,
+	"free_hosting": false,
+	"dynamic_dns": false,
+	"ascii_lookalike": false,
+	"lure_words": false,
+	"random_label": false,
+	"digit_heavy": false,
+	"hyphen_heavy": false,
+	"credential_path": false,
+})
+
+with_link(fields) := object.union(base, {"links": [object.union(quiet, fields)]})
+
+suspicious(rs) := {r | some r in rs; r.code == "SUSPICIOUS_LINK"}
+
+action(rs) := a if {
+	some r in suspicious(rs)
+	a := object.get(r, "action", "block")
+}
+
+# The engine does not fill the fields yet: nothing fires.
+test_fields_absent_allowed if {
+	count(suspicious(global.reasons)) == 0 with input as object.union(base, {"links": [plain]})
+}
+
+test_fields_false_allowed if {
+	count(suspicious(global.reasons)) == 0 with input as with_link({})
+}
+
+# paypal-secure-login.com/signin: a combo-squat (4) with a credential path (1).
+test_combosquat_reviewed if {
+	action(global.reasons) == "review" with input as with_link({
+		"url": "https://paypal-secure-login.com/signin",
+		"brand_of": "paypal.com", "combosquat": true, "credential_path": true,
+	})
+}
+
+# Ham twin: the real brand's link has no signal.
+test_real_brand_allowed if {
+	count(suspicious(global.reasons)) == 0 with input as with_link({"url": "https://www.paypal.com/signin", "brand_of": ""})
+}
+
+# A typo-squat on an abused TLD with a credential path: 4 + 1 + 1 = block.
+test_typosquat_abused_tld_blocked if {
+	action(global.reasons) == "block" with input as with_link({
+		"url": "https://paypall.top/login",
+		"brand_of": "paypal.com", "typosquat": true, "abused_tld": true, "credential_path": true,
+	})
+}
+
+# A brand in the subdomain of another domain.
+test_brand_in_subdomain_reviewed if {
+	action(global.reasons) == "review" with input as with_link({
+		"url": "http://login.paypal.com.secure-verify.co.uk/x",
+		"brand_of": "paypal.com", "brand_in_subdomain": true,
+	})
+}
+
+# Weak signals alone stay below review: a shortener, an abused TLD, a
+# machine-made label.
+test_one_weak_signal_allowed if {
+	count(suspicious(global.reasons)) == 0 with input as with_link({"shortener": true})
+	count(suspicious(global.reasons)) == 0 with input as with_link({"abused_tld": true})
+	count(suspicious(global.reasons)) == 0 with input as with_link({"random_label": true})
+}
+
+# A user's site on a free hosting platform is held for review on its own:
+# businesses send their own domains.
+test_free_hosting_reviewed if {
+	action(global.reasons) == "review" with input as with_link({"free_hosting": true})
+}
+
+# Throw-away infrastructure: dynamic DNS with a credential path.
+test_dynamic_dns_credentials_reviewed if {
+	action(global.reasons) == "review" with input as with_link({"dynamic_dns": true, "credential_path": true})
+}
+
+# Freshness adds to other signals...
+test_fresh_domain_adds if {
+	action(global.reasons) == "review" with input as with_link({
+		"random_label": true,
+		"first_seen": {"known": true, "age_minutes": 30},
+	})
+}
+
+# ... but never flags alone,
+test_fresh_alone_allowed if {
+	count(suspicious(global.reasons)) == 0 with input as with_link({"first_seen": {"known": true, "age_minutes": 1}})
+}
+
+# ... an unknown domain is not a fresh one,
+test_unknown_domain_not_fresh if {
+	count(suspicious(global.reasons)) == 0 with input as with_link({
+		"random_label": true,
+		"first_seen": {"known": false, "age_minutes": 0},
+	})
+}
+
+# ... and an old domain adds nothing.
+test_old_domain_adds_nothing if {
+	count(suspicious(global.reasons)) == 0 with input as with_link({
+		"random_label": true,
+		"first_seen": {"known": true, "age_minutes": 525600},
+	})
+}
+
+# A destination pack may tighten the thresholds, never loosen them.
+test_pack_tightens if {
+	action(global.reasons) == "review" with input as object.union(with_link({"abused_tld": true, "random_label": true}), {"message": object.union(base.message, {"country": "AE"})})
+		with data.msgfilter.countries.ae.link_risk as {"review": 2}
+}
+
+test_pack_cannot_loosen if {
+	action(global.reasons) == "review" with input as object.union(with_link({"combosquat": true}), {"message": object.union(base.message, {"country": "AE"})})
+		with data.msgfilter.countries.ae.link_risk as {"review": 50, "block": 90}
+}
+
+# The new look-alikes Go reports as homograph_of (appıe.com, paypaI.com)
+# fire IDN_HOMOGRAPH; ham twin münchen.de does not.
+test_dotless_i_homograph_blocked if {
+	{r.code | some r in global.reasons} == {"IDN_HOMOGRAPH"} with input as with_link({
+		"url": "https://appıe.com/", "host": "xn--appe-wqa.com", "unicode_host": "appıe.com",
+		"domain": "xn--appe-wqa.com", "punycode": true, "homograph_of": "apple.com",
+	})
+}
+
+test_capital_i_homograph_blocked if {
+	{r.code | some r in global.reasons} == {"IDN_HOMOGRAPH"} with input as with_link({
+		"url": "https://paypaI.com/", "host": "paypai.com", "unicode_host": "paypai.com",
+		"domain": "paypai.com", "homograph_of": "paypal.com",
+	})
+}
+
+test_idn_city_allowed if {
+	count(global.reasons) == 0 with input as with_link({
+		"url": "https://münchen.de/", "host": "xn--mnchen-3ya.de", "unicode_host": "münchen.de",
+		"domain": "xn--mnchen-3ya.de", "punycode": true,
+	})
+}

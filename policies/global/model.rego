@@ -1,0 +1,97 @@
+# Rules on the content model's scores (internal/model): Go scores the body
+# and puts the probabilities in input.content.model; these rules compare
+# them with the thresholds of the global pack's data ("model"), which a
+# country pack (its data's "model") or a tenant
+# (data.msgfilter.tenants[tenant].model) may only make stricter. With no
+# model facts, nothing here fires.
+package msgfilter.global
+
+# model_threshold(name) is the strictest (lowest) threshold set for name by
+# the global pack, the destination's pack and the tenant.
+model_threshold(name) := min(ts) if {
+	ts := ({t | t := data.msgfilter.global.model[name]; is_number(t)} | {t |
+		t := data.msgfilter.countries[lower(input.message.country)].model[name]
+		is_number(t)
+	}) | {t | t := data.msgfilter.tenants[input.message.tenant].model[name]; is_number(t)}
+	count(ts) > 0
+}
+
+# model_evidence(p, class) names the score and the features that weighed most.
+model_evidence(p, class) := sprintf("%s %.2f: %s", [class, p, concat(", ", object.get(input.content.model, ["features", class], []))])
+
+fraud_block if input.content.model.fraud >= model_threshold("fraud_block")
+
+fraud_suspected if fraud_block
+
+fraud_suspected if input.content.model.fraud >= model_threshold("fraud_review")
+
+fraud_action := "block" if fraud_block
+
+else := "review"
+
+# METADATA
+# title: A body the content model scores as fraud is blocked, or held for review below the block threshold
+# description: >-
+#   The shipped model is a logistic regression over hashed word, character
+#   and shape features of the normalized body, trained on the train split of
+#   the UCI SMS Spam Collection, the Mendeley SMS phishing dataset and the
+#   Thai SMS corpus (internal/model/MODEL.md). At or above the pack's block
+#   threshold the message is blocked; at or above its review threshold it
+#   is held for review. Applies to every kind.
+# related_resources:
+#   - ref: https://archive.ics.uci.edu/dataset/228/sms+spam+collection
+#     description: Almeida, Gómez Hidalgo, Yamakami, SMS Spam Collection (DocEng 2011), CC BY 4.0
+#   - ref: https://doi.org/10.17632/f45bkkt8pr.1
+#     description: Mishra, Soni, SMS Phishing Dataset (Mendeley Data 2022), CC BY 4.0
+#   - ref: https://github.com/ssivakorn/Thai-SMS-spam-filter
+#     description: Sivakorn, Thai SMS spam/scam corpus, MIT
+#   - ref: http://www.gsma.com/publicpolicy/mobile-spam-code-of-practice
+#     description: GSMA Mobile Spam Code of Practice (operators act against fraudulent SMS)
+# custom:
+#   id: global/fraud-suspected
+#   effective: "2026-11-29"
+reasons contains r if {
+	fraud_suspected
+	p := input.content.model.fraud
+	r := {"code": "FRAUD_SUSPECTED", "rule": "global/fraud-suspected", "evidence": model_evidence(p, "fraud"), "action": fraud_action}
+}
+
+# Kinds that declare a message not to be marketing: spam content on them is
+# a misdeclaration.
+non_marketing_kinds := {"transactional", "otp", "service"}
+
+# unwanted is the model's belief that the body is not legitimate: a fraud
+# lure declared transactional is misdeclared too.
+unwanted := input.content.model.spam + input.content.model.fraud
+
+spam_block if unwanted >= model_threshold("spam_block")
+
+# METADATA
+# title: Marketing or spam content may not be sent as a transactional, OTP or service message
+# description: >-
+#   Carriers and regulators penalize promotional content sent on a
+#   transactional route or outside a registered campaign's use case. Held
+#   for review by default; blocked where a pack or tenant sets spam_block.
+#   Promotional messages are expected to market and are never flagged for
+#   it. Not reported when FRAUD_SUSPECTED already is.
+# related_resources:
+#   - ref: https://www.trai.gov.in/sites/default/files/RegulationUcc19072018.pdf
+#     description: TRAI Telecom Commercial Communications Customer Preference Regulations, 2018 (promotional content only on promotional headers)
+#   - ref: https://www.ctia.org/the-wireless-industry/industry-commitments/messaging-interoperability-sms-mms
+#     description: CTIA Messaging Principles and Best Practices (content must match the registered use case)
+#   - ref: https://archive.ics.uci.edu/dataset/228/sms+spam+collection
+#     description: Model training data, SMS Spam Collection (CC BY 4.0); also Mendeley SMS Phishing (CC BY 4.0) and Thai SMS (MIT), see internal/model/MODEL.md
+# custom:
+#   id: global/spam-suspected
+#   effective: "2018-07-19"
+reasons contains r if {
+	input.message.kind in non_marketing_kinds
+	not fraud_suspected
+	unwanted >= model_threshold("spam_review")
+	action := spam_action
+	r := {"code": "SPAM_SUSPECTED", "rule": "global/spam-suspected", "evidence": model_evidence(input.content.model.spam, "spam"), "action": action}
+}
+
+spam_action := "block" if spam_block
+
+else := "review"
