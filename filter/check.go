@@ -292,7 +292,8 @@ func (c *check) exactCache() bool {
 	c.exactKey = exactKey(c.p, &c.msg, c.dest, c.now, &c.facts.Conversation)
 	d, ok := c.e.exact.get(c.p, c.exactKey)
 	if ok {
-		c.d, c.d.Cache = d, CacheExact
+		c.d = d
+		c.d.answeredBy(CacheExact)
 	}
 	return ok
 }
@@ -373,7 +374,8 @@ func (c *check) buildFacts() {
 func (c *check) factCache() bool {
 	d, ok := c.e.facts.get(c.p, c.factKey)
 	if ok {
-		c.d, c.d.Cache = d, CacheFacts
+		c.d = d
+		c.d.answeredBy(CacheFacts)
 	}
 	return ok
 }
@@ -482,7 +484,6 @@ func (c *check) settle(err error, recovered any) (Decision, error) {
 		d.ID = c.msg.ID
 	}
 	if err == nil {
-		d.Cached = d.Cache != ""
 		return d, nil
 	}
 	if errors.Is(err, ErrInvalidMessage) {

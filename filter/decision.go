@@ -1,8 +1,6 @@
 package filter
 
-import (
-	"time"
-)
+import "time"
 
 // Action is what the gateway should do with a message.
 type Action string
@@ -38,13 +36,19 @@ type Decision struct {
 	Until time.Time `json:"until,omitzero"`
 	// Revision identifies the policy set that decided.
 	Revision string `json:"revision"`
-	// Cached is true when a cache answered instead of the policies: Cache
-	// is not empty. Check sets it from Cache when it settles a decision.
-	Cached bool `json:"cached"`
 	// Cache names the level that answered: CacheExact (the same message
 	// was decided in the same minute) or CacheFacts (a message with the
 	// same facts was); empty when the policies decided.
 	Cache string `json:"cache,omitempty"`
+	// Cached reports whether a cache answered instead of the policies:
+	// Cache != "". Both are set by answeredBy.
+	Cached bool `json:"cached"`
+}
+
+// answeredBy records the cache level that answered (CacheExact or
+// CacheFacts).
+func (d *Decision) answeredBy(level string) {
+	d.Cache, d.Cached = level, level != ""
 }
 
 // Reason is one rule that fired. Code is from the stable vocabulary in

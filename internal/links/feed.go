@@ -83,9 +83,8 @@ func LoadFeed(r io.Reader) (*Feed, error) {
 		}
 		return nil
 	})
-	var le *LineError
-	if errors.As(err, &le) {
-		return nil, err
+	if le := (*LineError)(nil); errors.As(err, &le) {
+		return nil, le
 	}
 	if err != nil {
 		return nil, fmt.Errorf("links: read feed: %w", err)
@@ -217,9 +216,8 @@ func ReadDomainList(r io.Reader) ([]string, error) {
 		out = append(out, line)
 		return nil
 	})
-	var le *LineError
-	if errors.As(err, &le) {
-		return nil, err
+	if le := (*LineError)(nil); errors.As(err, &le) {
+		return nil, le
 	}
 	if err != nil {
 		return nil, fmt.Errorf("links: read domain list: %w", err)
