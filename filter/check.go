@@ -12,6 +12,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/msgfilter/msgfilter/geo"
+	"github.com/msgfilter/msgfilter/internal/dlt"
 	"github.com/msgfilter/msgfilter/internal/textnorm"
 	"github.com/msgfilter/msgfilter/rules"
 	"github.com/msgfilter/msgfilter/state"
@@ -245,8 +246,8 @@ func (c *check) validate() error {
 	if c.now.IsZero() {
 		c.now = e.opts.clock()
 	}
-	c.tenant = e.opts.tenants[m.Tenant]
-	return nil
+	c.tenant = e.opts.tenants[tenantID(m.Tenant)]
+	return c.validateTemplate()
 }
 
 // state (stage 2) reads the conversation: the message's last_inbound_at,
@@ -268,6 +269,9 @@ func (c *check) state() error {
 		return fmt.Errorf("filter: reading conversation state: %w", err)
 	}
 	conv.OptedOut = snap.OptedOut
+	if err := c.brandOptOut(); err != nil {
+		return err
+	}
 	// The count only matters once it reaches the channel's cap; below it
 	// the fact stays 0, so that the facts of a conversation repeat from
 	// message to message and the caches keep working.
@@ -323,11 +327,12 @@ func (c *check) extract() {
 		lf.Blocked = domainListed(l.Host, global.blockedDomains) || domainListed(l.Host, dest.blockedDomains) ||
 			c.tenant != nil && domainListed(l.Host, c.tenant.blockedDomains)
 		if dest.senderDomains != nil {
-			ok := domainListed(l.Host, dest.senderDomains[senderHeader(m.Sender)])
+			ok := domainListed(l.Host, dest.senderDomains[dlt.Header(m.Sender)])
 			lf.SenderRegistered = &ok
 		}
 		f.Links = append(f.Links, lf)
 	}
+	c.extractCompliance()
 }
 
 // enrich (stage 7) describes the message's parties and time: the sender's
@@ -340,9 +345,10 @@ func (c *check) enrich() {
 		Channel: m.Channel,
 		Kind:    m.Kind,
 		Country: c.dest,
-		Tenant:  m.Tenant,
+		Tenant:  tenantID(m.Tenant),
 		Length:  utf8.RuneCountInString(m.Body),
 	}
+	c.enrichMessage()
 	f.Time = timeFacts(c.now, p.zone(c.dest))
 	f.Sender = SenderFacts{Sender: c.e.numbers.Sender(m.Sender)}
 	f.Sender.Registered = registered(f.Sender.Sender, p.pack(c.dest).senders, c.tenant)

@@ -25,7 +25,8 @@
 //  1. validate: a malformed message is a *ValidationError naming the field;
 //     the destination is the recipient's country (or the message's);
 //  2. state: the conversation, from the message's last_inbound_at and the
-//     state store (opt-out, window, session count). It comes before the
+//     state store (opt-out of the tenant's brand or the sender, see
+//     OptOutScope; window; session count). It comes before the
 //     exact cache because it is part of what that cache must key on;
 //  3. exact cache: the same message, minute and conversation seen before;
 //  4. normalize: the body's normalized forms, shared by every matcher;

@@ -39,6 +39,9 @@ type Engine struct {
 // too.
 func New(opts ...Option) (*Engine, error) {
 	o := resolveOptions(opts)
+	if o.tenantErr != nil {
+		return nil, o.tenantErr
+	}
 	e := &Engine{
 		opts:    o,
 		numbers: geo.NewNumbers(0),

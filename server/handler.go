@@ -82,8 +82,11 @@ func WithReadiness(ready func(ctx context.Context) error) Option {
 }
 
 // WithTenants makes messages whose tenant is not empty and not known
-// invalid (400, field "tenant"), so that a typo cannot escape a tenant's
-// rules. Without it any tenant name is accepted.
+// invalid (400, field "tenant", on /v1/check, /v1/explain and /v1/inbound
+// alike), so that a typo cannot escape a tenant's rules. known must compare
+// names as the engine does, case-insensitively ("ACME" is tenant "acme",
+// see filter.Tenant; config.KnownTenant does). Without it any tenant name
+// is accepted.
 func WithTenants(known func(name string) bool) Option {
 	return func(o *options) { o.tenants = known }
 }

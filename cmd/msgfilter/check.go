@@ -229,10 +229,7 @@ func decodeLine(line []byte, v any) error {
 // knownTenant refuses a tenant the -tenants file does not configure, as
 // the service does.
 func (c *checker) knownTenant(name string) error {
-	if name == "" || c.tenants == nil {
-		return nil
-	}
-	if _, ok := c.tenants[name]; !ok {
+	if !config.KnownTenant(c.tenants, name) {
 		return fmt.Errorf("unknown tenant %q", name)
 	}
 	return nil
