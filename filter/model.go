@@ -1,0 +1,205 @@
+package filter
+
+// The content model in the pipeline (stage classify) and learning from
+// reports (Report). The model (internal/model) scores the normalized body
+// as spam and fraud; the online layer adds what reports taught the fleet.
+// The probabilities go into the facts, rounded, so the fact cache keys on
+// them; the rules (policies/global/model.rego) compare them with the packs'
+// thresholds. A report changes the scores of later messages, so the exact
+// cache, which answers before the model runs, keys on the engine's report
+// generation (see reports).
+
+import (
+	"context"
+	"fmt"
+	"math"
+	"os"
+	"strconv"
+	"sync"
+	"sync/atomic"
+	"unicode/utf8"
+
+	"github.com/msgfilter/msgfilter/internal/model"
+	"github.com/msgfilter/msgfilter/internal/textnorm"
+)
+
+// ModelError reports a model file New could not load (WithModel): missing,
+// unreadable, corrupt or of another format version.
+type ModelError struct {
+	Path string
+	Err  error
+}
+
+func (e *ModelError) Error() string { return fmt.Sprintf("filter: model %s: %v", e.Path, e.Err) }
+
+func (e *ModelError) Unwrap() error { return e.Err }
+
+// loadModel returns the model of path, or the shipped one for "".
+func loadModel(path string) (*model.Model, error) {
+	if path == "" {
+		m, err := model.Default()
+		if err != nil {
+			return nil, &ModelError{Path: "(embedded)", Err: err}
+		}
+		return m, nil
+	}
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, &ModelError{Path: path, Err: err}
+	}
+	defer f.Close()
+	m, err := model.Load(f)
+	if err != nil {
+		return nil, &ModelError{Path: path, Err: err}
+	}
+	return m, nil
+}
+
+// reports is the engine's online layer: the counts of reported messages'
+// features, in the state store when it keeps them (a Redis store: the whole
+// fleet learns at once) or in memory, and a generation for the exact cache.
+type reports struct {
+	online *model.Online
+	// shared is set when the counts live outside this process: another
+	// node's report changes the next score here, and no local counter can
+	// know it, so the exact cache is not consulted (the fact cache, keyed
+	// on the scores, still is).
+	shared bool
+	// generation counts this engine's reports; with local counts it is
+	// part of the exact cache's key.
+	generation atomic.Uint64
+}
+
+func newReports(store any) *reports {
+	if c, ok := store.(model.Counts); ok {
+		return &reports{online: model.NewOnline(c, 0), shared: true}
+	}
+	return &reports{online: model.NewOnline(new(model.Memory), 0)}
+}
+
+// scratch is one goroutine's buffers for the model; checks borrow one from
+// scratchPool, so scoring allocates nothing once they have grown.
+type scratch struct {
+	f  model.Features
+	sc model.Scratch
+}
+
+var scratchPool = sync.Pool{New: func() any { return new(scratch) }}
+
+// classify (stage 6) scores the normalized body with the content model and
+// the online layer. The names of the features that weighed most are
+// computed only when a model rule could fire (the scores reach the lowest
+// threshold of the global or destination pack), since naming allocates.
+func (c *check) classify() error {
+	e := c.e
+	c.scratch = scratchPool.Get().(*scratch)
+	f := &c.scratch.f
+	f.Extract(c.text)
+	s := e.model.Score(f)
+	if err := c.adjust(f, &s); err != nil {
+		return fmt.Errorf("filter: reading model reports: %w", err)
+	}
+	mf := &c.facts.Content.Model
+	mf.Spam, mf.Fraud = round2(s.Spam), round2(s.Fraud)
+	mf.Features = ModelFeatures{Spam: []string{}, Fraud: []string{}}
+	if mf.Spam+mf.Fraud >= min(c.p.global.floor(), c.p.pack(c.dest).floor()) {
+		mf.Features.Spam = evidenceNames(e.model.Top(model.Spam, f))
+		mf.Features.Fraud = evidenceNames(e.model.Top(model.Fraud, f))
+	}
+	return nil
+}
+
+// adjust adds the online layer's evidence to s, under the check's
+// deadline when the counts are in a remote store.
+func (c *check) adjust(f *model.Features, s *model.Scores) error {
+	r := c.e.reports
+	if !r.shared {
+		return r.online.Adjust(c.ctx, f, s, &c.scratch.sc)
+	}
+	ctx, err := c.bounded()
+	if err != nil {
+		return err
+	}
+	return r.online.Adjust(ctx, f, s, &c.scratch.sc)
+}
+
+func evidenceNames(ev []model.Evidence) []string {
+	out := make([]string, len(ev))
+	for i, e := range ev {
+		out[i] = e.Feature
+	}
+	return out
+}
+
+// round2 rounds a probability to two decimals: finer differences change no
+// decision, and coarser facts repeat, which the fact cache needs.
+func round2(p float64) float64 { return math.Round(p*100) / 100 }
+
+// Label is what a reported message is: ReportHam, ReportSpam or
+// ReportFraud.
+type Label string
+
+// Labels of Report.
+const (
+	// ReportHam says a message is legitimate: it counts against the spam
+	// and fraud evidence of its features, undoing a mistaken report.
+	ReportHam Label = "ham"
+	// ReportSpam says a message is unsolicited marketing.
+	ReportSpam Label = "spam"
+	// ReportFraud says a message is phishing, smishing or a scam.
+	ReportFraud Label = "fraud"
+)
+
+// Report records that msg is of the given label, so that the model's
+// online layer scores later messages that share its features accordingly:
+// the counts go to the state store when it keeps them (a state/redisstore
+// Store: every engine sharing it learns at once), else to memory (this
+// engine only, forgotten on exit). Only the body is read; it must be valid
+// UTF-8 and within WithMaxBodyBytes (else a *ValidationError). A report
+// applies from the next Check on: decisions cached before it are not
+// served for messages it changes. Report is safe for concurrent use.
+func (e *Engine) Report(ctx context.Context, msg *Message, label Label) error {
+	if e.policy.Load() == nil {
+		return ErrZeroEngine
+	}
+	if ctx == nil {
+		ctx = context.Background()
+	}
+	if msg == nil {
+		return invalid("message", "", "nil message")
+	}
+	var class model.Class
+	switch label {
+	case ReportHam:
+		class = model.Ham
+	case ReportSpam:
+		class = model.Spam
+	case ReportFraud:
+		class = model.Fraud
+	default:
+		return invalid("label", string(label), "want ham, spam or fraud")
+	}
+	switch {
+	case !utf8.ValidString(msg.Body):
+		return invalid("body", "", "invalid UTF-8")
+	case len(msg.Body) > e.opts.maxBodyBytes:
+		return invalid("body", "", "longer than "+strconv.Itoa(e.opts.maxBodyBytes)+" bytes")
+	case msg.Body == "":
+		return invalid("body", "", "missing")
+	}
+	t := textPool.Get().(*textnorm.Text)
+	defer textPool.Put(t)
+	t.Reset(msg.Body)
+	var f model.Features
+	f.Extract(t)
+	// The generation moves before and after the counts: a check that read
+	// the old counts cannot cache its decision under the new generation.
+	e.reports.generation.Add(1)
+	defer e.reports.generation.Add(1)
+	if err := e.reports.online.Report(ctx, &f, class); err != nil {
+		return fmt.Errorf("filter: recording report: %w", err)
+	}
+	// Campaign marking (REPORTED_CONTENT) is added here:
+	// e.reportCampaign(ctx, c, label)
+	return nil
+}
