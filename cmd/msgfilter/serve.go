@@ -354,6 +354,7 @@ func (s *service) buildEngine(ctx context.Context, cfg *config.Config) (*filter.
 	for _, f := range cfg.ShortenerLists {
 		opts = append(opts, filter.WithShortenerList(f))
 	}
+	opts = append(opts, filter.WithModel(cfg.Model))
 	opts = append(opts, cfg.TenantOptions()...)
 	if cfg.FailMode == "open" {
 		opts = append(opts, filter.WithFailMode(filter.FailOpen))
