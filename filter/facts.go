@@ -141,7 +141,7 @@ type ContentFacts struct {
 
 // ModelFacts are the content model's probabilities that the body is spam
 // (unsolicited marketing) or fraud (phishing, smishing, scams), reports
-// included (Engine.Report), rounded to two decimals, with the features that
+// included (Engine.Report), truncated to two decimals, with the features that
 // weighed most.
 type ModelFacts struct {
 	Spam     float64       `json:"spam"`

@@ -3,7 +3,7 @@ package filter
 // The content model in the pipeline (stage classify) and learning from
 // reports (Report). The model (internal/model) scores the normalized body
 // as spam and fraud; the online layer adds what reports taught the fleet.
-// The probabilities go into the facts, rounded, so the fact cache keys on
+// The probabilities go into the facts, truncated, so the fact cache keys on
 // them; the rules (policies/global/model.rego) compare them with the packs'
 // thresholds. A report changes the scores of later messages, so the exact
 // cache, which answers before the model runs, keys on the engine's report
@@ -100,7 +100,7 @@ func (c *check) classify() error {
 		return fmt.Errorf("filter: reading model reports: %w", err)
 	}
 	mf := &c.facts.Content.Model
-	mf.Spam, mf.Fraud = round2(s.Spam), round2(s.Fraud)
+	mf.Spam, mf.Fraud = trunc2(s.Spam), trunc2(s.Fraud)
 	mf.Features = ModelFeatures{Spam: []string{}, Fraud: []string{}}
 	if mf.Spam+mf.Fraud >= min(c.p.global.floor(), c.p.pack(c.dest).floor()) {
 		mf.Features.Spam = evidenceNames(e.model.Top(model.Spam, f))
@@ -131,9 +131,11 @@ func evidenceNames(ev []model.Evidence) []string {
 	return out
 }
 
-// round2 rounds a probability to two decimals: finer differences change no
-// decision, and coarser facts repeat, which the fact cache needs.
-func round2(p float64) float64 { return math.Round(p*100) / 100 }
+// trunc2 truncates a probability to two decimals: coarser facts repeat,
+// which the fact cache needs, and a threshold of two decimals (the packs'
+// are) compares with the truncated score as with the exact one, where
+// rounding would lift 0.495 over 0.5.
+func trunc2(p float64) float64 { return math.Floor(p*100+1e-9) / 100 }
 
 // Label is what a reported message is: ReportHam, ReportSpam or
 // ReportFraud.
