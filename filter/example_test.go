@@ -168,7 +168,7 @@ func ExampleWithTenant() {
 	// Output:
 	// m-0 allow []
 	// m-1 block [RATE_LIMIT]
-	// m-2 block [DOMAIN_BLOCKED SPAM_SUSPECTED]
+	// m-2 block [DOMAIN_BLOCKED]
 }
 
 func codesOf(d filter.Decision) []filter.Code {
