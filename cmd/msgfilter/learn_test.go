@@ -114,3 +114,21 @@ func TestCheckModelFlag(t *testing.T) {
 		t.Errorf("check -model (corrupt) = %d %s, want 1 naming the corruption", code, errOut.String())
 	}
 }
+
+// TestExamplesNotFlaggedByModel: the business messages of examples/,
+// checked as a user would, get none of the content model's codes.
+func TestExamplesNotFlaggedByModel(t *testing.T) {
+	var out, errOut bytes.Buffer
+	if code := run(context.Background(), []string{"check", "../../examples/messages.jsonl"}, nil, &out, &errOut); code != 0 {
+		t.Fatalf("check examples = %d: %s", code, errOut.String())
+	}
+	lines := strings.Split(strings.TrimSpace(out.String()), "\n")
+	if len(lines) < 10 {
+		t.Fatalf("only %d decisions for examples/messages.jsonl", len(lines))
+	}
+	for _, l := range lines {
+		if strings.Contains(l, "FRAUD_SUSPECTED") || strings.Contains(l, "SPAM_SUSPECTED") {
+			t.Errorf("flagged by the model: %s", l)
+		}
+	}
+}
