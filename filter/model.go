@@ -114,6 +114,9 @@ func (c *check) classify() error {
 func (c *check) adjust(f *model.Features, s *model.Scores) error {
 	r := c.e.reports
 	if !r.shared {
+		if r.generation.Load() == 0 {
+			return nil // nothing was ever reported here: spare the sort of the features
+		}
 		return r.online.Adjust(c.ctx, f, s, &c.scratch.sc)
 	}
 	ctx, err := c.bounded()

@@ -217,9 +217,11 @@ func TestWithModelFile(t *testing.T) {
 }
 
 // TestClassifyDoesNotAllocate: scoring a body that no model rule is near
-// (the common case) allocates nothing once the scratch has grown.
+// (the common case) allocates nothing once the scratch has grown, with
+// reports in the memory counts too.
 func TestClassifyDoesNotAllocate(t *testing.T) {
 	e := newEngine(t)
+	reportN(t, e, campaign, ReportFraud, 1)
 	for _, body := range []string{
 		"Your ACME verification code is 482913. Do not share it with anyone. It expires in 10 minutes, ACME never asks.",
 		"รหัส OTP ของคุณคือ 482913 ห้ามบอกรหัสนี้กับผู้อื่น",
@@ -246,5 +248,36 @@ func TestClassifyDoesNotAllocate(t *testing.T) {
 			t.Errorf("classify(%q) named features %+v: the body is not near a threshold", body, f.Features)
 		}
 		c.release()
+	}
+}
+
+// BenchmarkClassify measures stage classify alone (features, score, the
+// online layer over the memory counts) on a normalized body: what the model
+// adds to a check that misses the exact cache.
+func BenchmarkClassify(b *testing.B) {
+	e := newEngine(b)
+	for _, c := range []struct{ name, body string }{
+		{"ascii160", "Your ACME verification code is 482913. It expires in 10 minutes. Do not share it with anyone; ACME staff will never ask you for it by phone, SMS or e-mail."},
+		{"thai", "รหัส OTP ของคุณคือ 482913 ห้ามบอกรหัสนี้กับผู้อื่น รหัสจะหมดอายุใน 10 นาที"},
+	} {
+		b.Run(c.name, func(b *testing.B) {
+			m := twin
+			m.Body = c.body
+			ck := e.newCheck(context.Background(), &m, false)
+			if err := ck.validate(); err != nil {
+				b.Fatal(err)
+			}
+			ck.normalize()
+			defer ck.release()
+			b.SetBytes(int64(len(c.body)))
+			b.ReportAllocs()
+			for b.Loop() {
+				if err := ck.classify(); err != nil {
+					b.Fatal(err)
+				}
+				scratchPool.Put(ck.scratch)
+				ck.scratch = nil
+			}
+		})
 	}
 }
