@@ -598,6 +598,6 @@ func restartKey(a, b *config.Config) string {
 
 // engineParts is what a new Engine is needed for.
 func engineParts(c *config.Config) any {
-	return []any{c.Policies, c.GeoIP, c.PhishingFeeds, c.ShortenerLists, c.Tenants, c.FailMode,
+	return []any{c.Policies, c.GeoIP, c.PhishingFeeds, c.ShortenerLists, c.Model, c.Tenants, c.FailMode,
 		c.CheckBudget, c.MaxMessageBodyBytes, c.DecisionLog.Masked()}
 }
