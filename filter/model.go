@@ -204,7 +204,8 @@ func (e *Engine) Report(ctx context.Context, msg *Message, label Label) error {
 	if err := e.reports.online.Report(ctx, &f, class); err != nil {
 		return fmt.Errorf("filter: recording report: %w", err)
 	}
-	// Campaign marking (REPORTED_CONTENT) is added here:
-	// e.reportCampaign(ctx, c, label)
+	// REPORTED_CONTENT call site (campaign fingerprints, wired by the
+	// lead): mark the message's campaign as reported here, with the
+	// normalized body t at hand, e.g. e.reportCampaign(ctx, t, label).
 	return nil
 }
