@@ -333,7 +333,7 @@ func (c *check) exactCache() bool {
 	if c.e.exact == nil || c.explain || c.e.reports.shared {
 		return false
 	}
-	c.exactKey = exactKey(c.p, &c.msg, c.dest, c.now, &c.facts.Conversation, c.e.reports.generation.Load())
+	c.exactKey = exactKey(c.p, &c.msg, c.dest, c.now, &c.facts.Conversation, c.e.reports.generation())
 	d, ok := c.e.exact.get(c.p, c.exactKey)
 	if ok {
 		c.d = d

@@ -21,6 +21,7 @@ import (
 
 	"github.com/msgfilter/msgfilter/internal/model"
 	"github.com/msgfilter/msgfilter/internal/textnorm"
+	"github.com/msgfilter/msgfilter/state"
 )
 
 // ModelError reports a model file New could not load (WithModel): missing,
@@ -56,26 +57,58 @@ func loadModel(path string) (*model.Model, error) {
 }
 
 // reports is the engine's online layer: the counts of reported messages'
-// features, in the state store when it keeps them (a Redis store: the whole
-// fleet learns at once) or in memory, and a generation for the exact cache.
+// features in the state store (a state.Memory for this process, a Redis
+// store for the fleet) or, without a store, in memory of its own.
 type reports struct {
 	online *model.Online
-	// shared is set when the counts live outside this process: another
-	// node's report changes the next score here, and no local counter can
-	// know it, so the exact cache is not consulted (the fact cache, keyed
-	// on the scores, still is).
+	// local counts answer at once and say when they change: their
+	// generation is part of the exact cache's key. Counts in a remote
+	// store (shared is set) change whenever another node reports, which
+	// no local number can know, so the exact cache is not consulted with
+	// them (the fact cache, keyed on the scores, still is).
+	local  localCounts
 	shared bool
-	// generation counts this engine's reports; with local counts it is
-	// part of the exact cache's key.
-	generation atomic.Uint64
 }
 
-func newReports(store any) *reports {
-	if c, ok := store.(model.Counts); ok {
+// localCounts are model counts in this process with a generation that
+// changes with every report (state.Memory, memoryCounts).
+type localCounts interface {
+	model.Counts
+	ReportGeneration() uint64
+}
+
+func newReports(store state.Store) *reports {
+	switch c := store.(type) {
+	case localCounts:
+		return &reports{online: model.NewOnline(c, 0), local: c}
+	case model.Counts:
 		return &reports{online: model.NewOnline(c, 0), shared: true}
 	}
-	return &reports{online: model.NewOnline(new(model.Memory), 0)}
+	c := new(memoryCounts)
+	return &reports{online: model.NewOnline(c, 0), local: c}
 }
+
+// generation is the local counts' generation (0 with shared counts).
+func (r *reports) generation() uint64 {
+	if r.local == nil {
+		return 0
+	}
+	return r.local.ReportGeneration()
+}
+
+// memoryCounts keep reports for an engine without a state store.
+type memoryCounts struct {
+	model.Memory
+	gen atomic.Uint64
+}
+
+func (m *memoryCounts) AddFeatureCounts(ctx context.Context, features []uint32, class model.Class, delta int64) error {
+	m.gen.Add(1) // before and after: see state.Memory's
+	defer m.gen.Add(1)
+	return m.Memory.AddFeatureCounts(ctx, features, class, delta)
+}
+
+func (m *memoryCounts) ReportGeneration() uint64 { return m.gen.Load() }
 
 // scratch is one goroutine's buffers for the model; checks borrow one from
 // scratchPool, so scoring allocates nothing once they have grown.
@@ -114,7 +147,7 @@ func (c *check) classify() error {
 func (c *check) adjust(f *model.Features, s *model.Scores) error {
 	r := c.e.reports
 	if !r.shared {
-		if r.generation.Load() == 0 {
+		if r.generation() == 0 {
 			return nil // nothing was ever reported here: spare the sort of the features
 		}
 		return r.online.Adjust(c.ctx, f, s, &c.scratch.sc)
@@ -156,10 +189,11 @@ const (
 )
 
 // Report records that msg is of the given label, so that the model's
-// online layer scores later messages that share its features accordingly:
-// the counts go to the state store when it keeps them (a state/redisstore
-// Store: every engine sharing it learns at once), else to memory (this
-// engine only, forgotten on exit). Only the body is read; it must be valid
+// online layer scores later messages that share its features accordingly.
+// The counts go to the state store: a state/redisstore Store (every engine
+// sharing it learns at once) or a state.Memory (the engines of this process
+// that share it; gone on exit); with WithStore(nil), to the engine's own
+// memory. Only the body is read; it must be valid
 // UTF-8 and within WithMaxBodyBytes (else a *ValidationError). A report
 // applies from the next Check on: decisions cached before it are not
 // served for messages it changes. Report is safe for concurrent use.
@@ -197,10 +231,6 @@ func (e *Engine) Report(ctx context.Context, msg *Message, label Label) error {
 	t.Reset(msg.Body)
 	var f model.Features
 	f.Extract(t)
-	// The generation moves before and after the counts: a check that read
-	// the old counts cannot cache its decision under the new generation.
-	e.reports.generation.Add(1)
-	defer e.reports.generation.Add(1)
 	if err := e.reports.online.Report(ctx, &f, class); err != nil {
 		return fmt.Errorf("filter: recording report: %w", err)
 	}

@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/msgfilter/msgfilter/internal/model"
+	"github.com/msgfilter/msgfilter/state"
 )
 
 func checkMsg(t *testing.T, e *Engine, m Message) Decision {
@@ -279,5 +280,26 @@ func BenchmarkClassify(b *testing.B) {
 				ck.scratch = nil
 			}
 		})
+	}
+}
+
+// TestReportSharedMemoryStore: engines sharing one state.Memory (a service
+// rebuilding its engine on a configuration reload) share what reports
+// taught, and the exact cache of the one that did not see the report
+// still answers with the new scores.
+func TestReportSharedMemoryStore(t *testing.T) {
+	store := state.NewMemory(state.MemoryConfig{})
+	a, b := newEngine(t, WithStore(store)), newEngine(t, WithStore(store))
+	for range 2 {
+		if d := checkMsg(t, b, campaign); d.Action != Allow {
+			t.Fatalf("before reports: %v %v, want allow", d.Action, d.Reasons)
+		}
+	}
+	reportN(t, a, campaign, ReportFraud, 3)
+	if d := checkMsg(t, b, campaign); d.Action == Allow {
+		t.Errorf("engine b after reports on engine a: allow (cache %q), want FRAUD_SUSPECTED", d.Cache)
+	}
+	if d := checkMsg(t, b, twin); d.Action != Allow {
+		t.Errorf("the twin: %v %v, want allow", d.Action, d.Reasons)
 	}
 }
