@@ -350,6 +350,7 @@ func (s *service) buildEngine(ctx context.Context, cfg *config.Config) (*filter.
 	for _, f := range cfg.ShortenerLists {
 		opts = append(opts, filter.WithShortenerList(f))
 	}
+	opts = append(opts, filter.WithModel(cfg.Model))
 	opts = append(opts, cfg.TenantOptions()...)
 	if cfg.FailMode == "open" {
 		opts = append(opts, filter.WithFailMode(filter.FailOpen))
@@ -593,6 +594,6 @@ func restartKey(a, b *config.Config) string {
 
 // engineParts is what a new Engine is needed for.
 func engineParts(c *config.Config) any {
-	return []any{c.Policies, c.GeoIP, c.PhishingFeeds, c.ShortenerLists, c.Tenants, c.FailMode,
+	return []any{c.Policies, c.GeoIP, c.PhishingFeeds, c.ShortenerLists, c.Model, c.Tenants, c.FailMode,
 		c.CheckBudget, c.MaxMessageBodyBytes, c.DecisionLog.Masked()}
 }
