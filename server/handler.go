@@ -291,7 +291,7 @@ func (h *Handler) decide(ctx context.Context, e *filter.Engine, m *filter.Messag
 	if errors.As(err, &ve) {
 		return invalidResult(m.ID, ve.Error(), ve.Field)
 	}
-	st := h.opts.mapping.Status(&d)
+	st := h.opts.mapping.status(&d, e.ProtocolMapping())
 	res := Result{Decision: &d, ID: d.ID, SMPPStatus: st.SMPP, HTTPStatus: st.HTTP, RetryAfter: retryAfter(&d, h.opts.clock())}
 	if err != nil {
 		res.Error = err.Error()
@@ -319,13 +319,14 @@ func (h *Handler) explain(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusBadRequest, eb.Error, eb.Field)
 		return
 	}
-	x, err := h.Engine().Explain(r.Context(), &m)
+	e := h.Engine()
+	x, err := e.Explain(r.Context(), &m)
 	var ve *filter.ValidationError
 	if errors.As(err, &ve) {
 		writeError(w, http.StatusBadRequest, ve.Error(), ve.Field)
 		return
 	}
-	st := h.opts.mapping.Status(&x.Decision)
+	st := h.opts.mapping.status(&x.Decision, e.ProtocolMapping())
 	writeJSON(w, http.StatusOK, struct {
 		filter.Explanation
 		SMPPStatus uint32 `json:"smpp_status"`
