@@ -13,6 +13,7 @@ import (
 	"hash"
 	"io/fs"
 	"os"
+	"path"
 	"slices"
 	"strings"
 	"time"
@@ -53,7 +54,7 @@ type policy struct {
 type packConfig struct {
 	zone   *time.Location // time_zone; nil without one
 	limits packLimits     // rate_limit, duplicate_flood, session_max_messages, session_minutes
-	terms  []terms.Term   // terms/*.json, content categories only
+	terms  []terms.Term   // terms/*.jsonl, content categories only
 
 	blockedNetworks *geo.CIDRSet               // blocked_networks.txt
 	blockedDomains  map[string]bool            // blocked_domains.txt
@@ -74,7 +75,7 @@ type packData struct {
 // Files a pack may carry beside its Rego, which Go turns into lookups when
 // the pack loads (policies/README.md documents them).
 const (
-	termsGlob          = "terms/*.json"         // term lists, one per language
+	termsGlob          = "terms/*.jsonl"        // term lists, one per language
 	blockedNetworksTxt = "blocked_networks.txt" // CIDRs or IPs: SOURCE_IP_BLOCKED
 	blockedDomainsTxt  = "blocked_domains.txt"  // domains: DOMAIN_BLOCKED
 	shortenersTxt      = "shorteners.txt"       // extra URL shortener domains (global pack)
@@ -252,7 +253,7 @@ func readPackConfig(pack *rules.Pack) (pc *packConfig, keywords []terms.Term, er
 	}
 	for _, name := range pack.Files(termsGlob) {
 		b, _ := pack.File(name)
-		list, err := terms.ParseList(bytes.NewReader(b))
+		list, err := terms.ParseList(bytes.NewReader(b), strings.TrimSuffix(path.Base(name), ".jsonl"))
 		if err != nil {
 			return fail(name, err)
 		}

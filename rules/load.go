@@ -42,7 +42,7 @@ type Pack struct {
 }
 
 // File returns the content of a non-Rego file of the pack (e.g.
-// "terms/en.json") and whether it exists.
+// "terms/en.jsonl") and whether it exists.
 func (p *Pack) File(name string) ([]byte, bool) {
 	b, ok := p.files[name]
 	return b, ok

@@ -97,7 +97,7 @@ func source() fstest.MapFS {
 		"global/global.rego":         {Data: []byte(globalRego)},
 		"countries/ae/ae.rego":       {Data: []byte(aeRego)},
 		"countries/ae/data.json":     {Data: []byte(`{"quiet": {"windows": [{"from": "21:00", "to": "07:00"}]}}`)},
-		"countries/ae/terms/en.json": {Data: []byte(`["casino"]`)},
+		"countries/ae/terms/en.jsonl": {Data: []byte(`["casino"]`)},
 		"channels/viber/viber.rego":  {Data: []byte(viberRego)},
 		"channels/viber/data.json":   {Data: []byte(`{"max_length": 10}`)},
 		"channels/viber/README.md":   {Data: []byte("Viber rules.\n")},
@@ -163,14 +163,14 @@ func TestLoadValidSource(t *testing.T) {
 	if ae == nil || ae.Kind != rules.KindCountry || ae.Code != "ae" {
 		t.Fatalf("Pack(countries/ae) = %+v, want kind %s code ae", ae, rules.KindCountry)
 	}
-	if b, ok := ae.File("terms/en.json"); !ok || string(b) != `["casino"]` {
-		t.Errorf("File(terms/en.json) = %q, %v, want the term list", b, ok)
+	if b, ok := ae.File("terms/en.jsonl"); !ok || string(b) != `["casino"]` {
+		t.Errorf("File(terms/en.jsonl) = %q, %v, want the term list", b, ok)
 	}
 	if _, ok := ae.File("ae.rego"); ok {
 		t.Errorf("File(ae.rego) found, want Rego modules kept out of the pack's files")
 	}
-	if got := ae.Files("terms/*.json"); len(got) != 1 || got[0] != "terms/en.json" {
-		t.Errorf("Files(terms/*.json) = %v, want [terms/en.json]", got)
+	if got := ae.Files("terms/*.jsonl"); len(got) != 1 || got[0] != "terms/en.jsonl" {
+		t.Errorf("Files(terms/*.jsonl) = %v, want [terms/en.jsonl]", got)
 	}
 	c, ok := set.Citation("viber/length")
 	want := rules.Citation{
@@ -363,7 +363,7 @@ func TestRevision(t *testing.T) {
 	changes := map[string]map[string]string{
 		"one byte of data":     {"channels/viber/data.json": `{"max_length": 11}`},
 		"one byte of a module": {"global/global.rego": strings.Replace(globalRego, `"evidence": input.sender.raw`, `"evidence": input.sender.rax`, 1)},
-		"a term list":          {"countries/ae/terms/en.json": `["casinO"]`},
+		"a term list":          {"countries/ae/terms/en.jsonl": `["casinO"]`},
 		"a test":               {"countries/ae/ae_test.rego": passingTest + "\n"},
 		"a file renamed":       {"channels/viber/README.md": "", "channels/viber/README.txt": "Viber rules.\n"},
 	}
