@@ -86,7 +86,7 @@ func TestEvalStopsAtDeadline(t *testing.T) {
 #   id: ae/walk
 #   effective: "2021"
 reasons contains r if {
-	n := count([p | walk(data.msgfilter.countries.ae.feed, [p, _])])
+	n := count([p | walk(data.countries.ae.feed, [p, _])])
 	n > input.threshold
 	r := {"code": "GAMBLING_CONTENT", "rule": "ae/walk", "evidence": sprintf("%d", [n])}
 }

@@ -14,9 +14,12 @@
 //	channels/<name>/      package msgfilter.channels.<name> (sms, viber, whatsapp, messenger, rcs)
 //
 // Each pack directory holds .rego modules, *_test.rego unit tests, an optional
-// data.json that becomes data.msgfilter.<pack path> for the rules, and any other
-// files (term lists under terms/, registries...) that Go code reads through
-// [Pack.File] to build matchers: Rego never loops over big lists.
+// data.json and any other files (term lists under terms/, registries...) that
+// Go code reads through [Pack.File] to build matchers: Rego never loops over
+// big lists. JSON files are mounted where OPA's loader mounts them, at their
+// directory (countries/ae/data.json is data.countries.ae), so that stock
+// "opa test" and "opa eval -d" see the data the engine sees; YAML data is
+// refused.
 //
 // Every pack that decides defines a partial set rule named reasons. Each of its
 // bodies carries a METADATA annotation with a title, related_resources (the

@@ -324,8 +324,25 @@ func (l *loader) readPack(fsys fs.FS, dir, kind, code string) error {
 				return nil
 			}
 			p.Data = data
+			l.mount(name, data)
+		case strings.HasSuffix(name, ".yaml") || strings.HasSuffix(name, ".yml"):
+			// OPA's loader would mount it, the engine would not: refused,
+			// so that stock opa and the engine see the same data.
+			l.fail(name, 0, "YAML data is not supported: write JSON")
 		default:
 			p.files[rel] = src
+			if strings.HasSuffix(name, ".json") {
+				// OPA's loader mounts every .json file (brands.json, a
+				// registry) at its directory: so does the engine.
+				var doc any
+				dec := json.NewDecoder(bytes.NewReader(src))
+				dec.UseNumber()
+				if err := dec.Decode(&doc); err != nil {
+					l.fail(name, 0, "invalid JSON: %v", err)
+					return nil
+				}
+				l.mount(name, doc)
+			}
 		}
 		return nil
 	})
@@ -335,7 +352,6 @@ func (l *loader) readPack(fsys fs.FS, dir, kind, code string) error {
 	l.set.packs[dir] = p
 	if p.Data != nil {
 		l.checkQuietHours(dir, p.Data)
-		l.placeData(kind, code, p.Data)
 	}
 	return nil
 }
@@ -458,23 +474,73 @@ func reasonsRef(kind, code string) ast.Ref {
 	return packageRef(kind, code).Append(ast.StringTerm(reasonsRule))
 }
 
-// placeData puts a pack's data.json at data.msgfilter.<kind>.<code>.
-func (l *loader) placeData(kind, code string, data map[string]any) {
-	root, _ := l.data["msgfilter"].(map[string]any)
-	if root == nil {
-		root = map[string]any{}
-		l.data["msgfilter"] = root
+// mount puts the document of the JSON file name into the data tree at the
+// file's directory, as OPA's loader does (countries/ae/data.json becomes
+// data.countries.ae), merging objects and failing on conflicting values, so
+// that the engine, "opa test" and "opa eval -d" read the same data.
+func (l *loader) mount(name string, doc any) {
+	dirs := strings.Split(path.Dir(name), "/")
+	node := l.data
+	for _, d := range dirs[:len(dirs)-1] {
+		child, ok := node[d].(map[string]any)
+		if !ok {
+			if _, taken := node[d]; taken {
+				l.fail(name, 0, "merge error: conflicting values at data.%s", strings.Join(dirs, "."))
+				return
+			}
+			child = map[string]any{}
+			node[d] = child
+		}
+		node = child
 	}
-	if kind == KindGlobal {
-		root[KindGlobal] = data
+	last := dirs[len(dirs)-1]
+	if obj, ok := doc.(map[string]any); ok {
+		existing, ok := node[last].(map[string]any)
+		if !ok && node[last] == nil {
+			existing = map[string]any{}
+			node[last] = existing
+		}
+		if existing != nil {
+			if at := mergeData(existing, obj, "data."+strings.Join(dirs, ".")); at != "" {
+				l.fail(name, 0, "merge error: conflicting values at %s", at)
+			}
+			return
+		}
+	}
+	if _, taken := node[last]; taken {
+		l.fail(name, 0, "merge error: conflicting values at data.%s", strings.Join(dirs, "."))
 		return
 	}
-	parent, _ := root[kind].(map[string]any)
-	if parent == nil {
-		parent = map[string]any{}
-		root[kind] = parent
+	node[last] = doc
+}
+
+// mergeData merges src into dst, objects recursively, and returns the path
+// of the first conflicting value ("" when none), as OPA's loader refuses
+// them. The objects of dst are the tree's own (src's are copied), so that a
+// merge never changes a pack's Data.
+func mergeData(dst, src map[string]any, at string) string {
+	for _, k := range sortedKeys(src) {
+		v := src[k]
+		cur, ok := dst[k]
+		if !ok {
+			if obj, isObj := v.(map[string]any); isObj {
+				cp := map[string]any{}
+				mergeData(cp, obj, at+"."+k)
+				v = cp
+			}
+			dst[k] = v
+			continue
+		}
+		a, aok := cur.(map[string]any)
+		b, bok := v.(map[string]any)
+		if !aok || !bok {
+			return at + "." + k
+		}
+		if c := mergeData(a, b, at+"."+k); c != "" {
+			return c
+		}
 	}
-	parent[code] = data
+	return ""
 }
 
 func (l *loader) parseErrors(file string, err error) {

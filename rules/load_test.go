@@ -69,7 +69,7 @@ reasons contains r if {
 #   id: ae/quiet
 #   effective: "2020-03-29"
 reasons contains r if {
-	until := msgfilter.quiet_until(data.msgfilter.countries.ae.quiet, input.time)
+	until := msgfilter.quiet_until(data.countries.ae.quiet, input.time)
 	r := {"code": "QUIET_HOURS", "rule": "ae/quiet", "action": "defer", "evidence": input.time.local, "until": until}
 }
 `
@@ -85,7 +85,7 @@ const viberRego = `package msgfilter.channels.viber
 #   id: viber/length
 #   effective: "2023-05-06"
 reasons contains r if {
-	input.length > data.msgfilter.channels.viber.max_length
+	input.length > data.channels.viber.max_length
 	r := {"code": "BODY_TOO_LONG", "rule": "viber/length", "evidence": sprintf("%d", [input.length])}
 }
 `
@@ -94,14 +94,14 @@ reasons contains r if {
 // Viber pack, each with data.
 func source() fstest.MapFS {
 	return fstest.MapFS{
-		"global/global.rego":         {Data: []byte(globalRego)},
-		"countries/ae/ae.rego":       {Data: []byte(aeRego)},
-		"countries/ae/data.json":     {Data: []byte(`{"quiet": {"windows": [{"from": "21:00", "to": "07:00"}]}}`)},
+		"global/global.rego":          {Data: []byte(globalRego)},
+		"countries/ae/ae.rego":        {Data: []byte(aeRego)},
+		"countries/ae/data.json":      {Data: []byte(`{"quiet": {"windows": [{"from": "21:00", "to": "07:00"}]}}`)},
 		"countries/ae/terms/en.jsonl": {Data: []byte(`["casino"]`)},
-		"channels/viber/viber.rego":  {Data: []byte(viberRego)},
-		"channels/viber/data.json":   {Data: []byte(`{"max_length": 10}`)},
-		"channels/viber/README.md":   {Data: []byte("Viber rules.\n")},
-		"countries/ae/ae_test.rego":  {Data: []byte(passingTest)},
+		"channels/viber/viber.rego":   {Data: []byte(viberRego)},
+		"channels/viber/data.json":    {Data: []byte(`{"max_length": 10}`)},
+		"channels/viber/README.md":    {Data: []byte("Viber rules.\n")},
+		"countries/ae/ae_test.rego":   {Data: []byte(passingTest)},
 		"channels/viber/viber_test.rego": {Data: []byte(`package msgfilter.channels.viber_test
 
 import data.msgfilter.channels.viber
@@ -290,6 +290,18 @@ func TestLoadErrors(t *testing.T) {
 			"parse error",
 			map[string]string{"global/global.rego": "package msgfilter.global\n\nimport rego.v1\n\nreasons contains r if {\n\tr := {\"code\": \n}\n"},
 			"global/global.rego", 7, "",
+		},
+		{
+			// OPA's loader mounts every .json file at its directory:
+			// x.json's max_length collides with data.json's.
+			"two JSON files with one key",
+			map[string]string{"channels/viber/x.json": `{"max_length": 20}`},
+			"channels/viber/x.json", 0, "conflicting values at data.channels.viber.max_length",
+		},
+		{
+			"YAML data",
+			map[string]string{"countries/ae/data.yaml": "quiet: {}\n"},
+			"countries/ae/data.yaml", 0, "YAML data is not supported",
 		},
 		{
 			"upper-case pack directory",

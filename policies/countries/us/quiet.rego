@@ -32,7 +32,7 @@ recipient_local := concat(", ", [sprintf("%s %s", [t.local, t.zone]) | some t in
 state_quiet(region) := until if {
 	input.message.kind == "promotional"
 	input.recipient.region == region
-	until := recipient_quiet_until(data.msgfilter.countries.us.quiet_hours[concat("_", ["promotional", region])])
+	until := recipient_quiet_until(data.countries.us.quiet_hours[concat("_", ["promotional", region])])
 }
 
 # METADATA
@@ -45,7 +45,7 @@ state_quiet(region) := until if {
 #   effective: "1992-12-20"
 reasons contains r if {
 	input.message.kind == "promotional"
-	until := recipient_quiet_until(data.msgfilter.countries.us.quiet_hours.promotional)
+	until := recipient_quiet_until(data.countries.us.quiet_hours.promotional)
 	r := {"code": "QUIET_HOURS", "rule": "us/promotional-quiet-hours", "evidence": recipient_local, "until": until}
 }
 
@@ -117,7 +117,7 @@ reasons contains r if {
 #   effective: "2021-07-01"
 reasons contains r if {
 	input.message.kind == "promotional"
-	limit := data.msgfilter.countries.us.same_subject_limit[input.recipient.region]
+	limit := data.countries.us.same_subject_limit[input.recipient.region]
 	sent := input.conversation.same_subject_24h
 	sent.count >= limit
 	r := {
