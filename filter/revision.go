@@ -53,6 +53,7 @@ type policy struct {
 // keys of its data.json that Go acts on, and its lookup files.
 type packConfig struct {
 	zone   *time.Location // time_zone; nil without one
+	quiet  []namedSpec    // quiet_hours, by name (localtime.go)
 	limits packLimits     // rate_limit, duplicate_flood, session_max_messages, session_minutes
 	terms  []terms.Term   // terms/*.jsonl, content categories only
 
@@ -106,13 +107,6 @@ func (p *policy) matcher(country string) *terms.Matcher {
 		return m
 	}
 	return p.content[""]
-}
-
-func (p *policy) zone(country string) *time.Location {
-	if loc := p.pack(country).zone; loc != nil {
-		return loc
-	}
-	return time.UTC
 }
 
 // citation returns the METADATA of a rule; none for a zero Engine's nil
@@ -210,7 +204,7 @@ func (e *Engine) loadPolicy(ctx context.Context, fsys fs.FS) (*policy, error) {
 // off everywhere), its term lists and its lookup files. keywords are the
 // pack's opt-out and opt-in terms.
 func readPackConfig(pack *rules.Pack) (pc *packConfig, keywords []terms.Term, err error) {
-	pc = &packConfig{}
+	pc = &packConfig{quiet: quietSpecs(pack.QuietHours())}
 	fail := func(file string, err error) (*packConfig, []terms.Term, error) {
 		return nil, nil, &rules.PolicyError{File: pack.Name + "/" + file, Msg: err.Error()}
 	}

@@ -39,8 +39,10 @@
 // wall-clock built-ins (http.send, net.lookup_ip_addr, opa.runtime,
 // rand.intn, uuid.rfc4122, time.now_ns, crypto.x509.parse_and_verify_*) are
 // not available, so a policy can never make the hot path wait on the network
-// and a decision depends only on its input and the message time. The custom
-// built-in msgfilter.quiet_until computes quiet hours (see [QuietSpec.Until]).
+// and a decision depends only on its input and the message time. msgfilter
+// adds no built-in, so stock opa runs the packs as they are: quiet hours
+// (data.json's quiet_hours, see [QuietSpec]) are parsed at load
+// ([Pack.QuietHours]) and computed by the caller into the facts.
 //
 // A [Set] is immutable and safe for concurrent use. Reloading means loading a
 // new Set and swapping it.

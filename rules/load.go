@@ -39,7 +39,13 @@ type Pack struct {
 	Data map[string]any
 
 	files map[string][]byte // other files, by path relative to the pack
+	quiet map[string]QuietSpec
 }
+
+// QuietHours returns the pack's quiet-hours specs, data.json's quiet_hours,
+// by name, parsed when the pack loaded (nil without any). The map is shared:
+// never modify it.
+func (p *Pack) QuietHours() map[string]QuietSpec { return p.quiet }
 
 // File returns the content of a non-Rego file of the pack (e.g.
 // "terms/en.jsonl") and whether it exists.
@@ -178,6 +184,7 @@ func Load(ctx context.Context, fsys fs.FS, opts ...LoadOption) (*Set, error) {
 	if len(l.set.packs) == 0 {
 		return nil, ErrNoPolicies
 	}
+	l.checkQuietNames()
 	if len(l.errs) > 0 {
 		return nil, &LoadError{Errs: l.errs}
 	}
@@ -351,7 +358,7 @@ func (l *loader) readPack(fsys fs.FS, dir, kind, code string) error {
 	}
 	l.set.packs[dir] = p
 	if p.Data != nil {
-		l.checkQuietHours(dir, p.Data)
+		p.quiet = l.readQuietHours(dir, p.Data)
 	}
 	return nil
 }
@@ -440,21 +447,50 @@ func inTree(fsys fs.FS, name string) error {
 	return fmt.Errorf("more than %d symbolic links in a chain", maxLinkHops)
 }
 
-// checkQuietHours parses every spec under data.json's quiet_hours, so that a
-// malformed one fails the load instead of every evaluation that reaches it.
-func (l *loader) checkQuietHours(dir string, data map[string]any) {
+// readQuietHours parses every spec under data.json's quiet_hours, so that a
+// malformed one fails the load instead of every check that reaches it.
+func (l *loader) readQuietHours(dir string, data map[string]any) map[string]QuietSpec {
 	specs, ok := data["quiet_hours"]
 	if !ok {
-		return
+		return nil
 	}
 	obj, ok := specs.(map[string]any)
 	if !ok {
 		l.fail(dir+"/data.json", 0, "quiet_hours must be an object of specs")
-		return
+		return nil
 	}
+	out := make(map[string]QuietSpec, len(obj))
 	for _, name := range sortedKeys(obj) {
-		if _, err := ParseQuietSpec(obj[name]); err != nil {
+		spec, err := ParseQuietSpec(obj[name])
+		if err != nil {
 			l.fail(dir+"/data.json", 0, "quiet_hours.%s: %v", name, err)
+			continue
+		}
+		out[name] = spec
+	}
+	return out
+}
+
+// checkQuietNames fails the load when a quiet-hours spec of the global or a
+// channel pack has the name of another pack's: the facts carry the specs of
+// the global, destination and channel packs under one name each
+// (time.quiet_until.<name>), whichever destination and channel meet.
+func (l *loader) checkQuietNames() {
+	owner := map[string]string{} // spec name → the first pack that has it
+	for _, p := range l.set.Packs() {
+		for _, name := range sortedKeys(p.quiet) {
+			first, seen := owner[name]
+			if !seen {
+				owner[name] = p.Name
+				continue
+			}
+			this, other := p.Name, first
+			if p.Kind == KindCountry { // blame the global or channel pack
+				this, other = other, this
+			}
+			if l.set.packs[this].Kind != KindCountry {
+				l.fail(this+"/data.json", 0, "quiet_hours.%s: %s has a spec of that name too; a global or channel pack's spec needs a name of its own", name, other)
+			}
 		}
 	}
 }
@@ -613,13 +649,12 @@ func (l *loader) prepare(ctx context.Context, compiler *ast.Compiler, store stor
 			if len(parts) > 0 {
 				query = "reasons := " + strings.Join(parts, " | ")
 			}
-			opts := append([]func(*rego.Rego){
+			pq, err := rego.New(
 				rego.Compiler(compiler),
 				rego.Store(store),
 				rego.Query(query),
 				rego.StrictBuiltinErrors(true),
-			}, regoBuiltins()...)
-			pq, err := rego.New(opts...).PrepareForEval(ctx)
+			).PrepareForEval(ctx)
 			if err != nil {
 				return fmt.Errorf("rules: preparing query for country %q channel %q: %w", cc, ch, err)
 			}

@@ -69,7 +69,7 @@ reasons contains r if {
 #   id: ae/quiet
 #   effective: "2020-03-29"
 reasons contains r if {
-	until := msgfilter.quiet_until(data.countries.ae.quiet, input.time)
+	until := input.time.quiet_until.quiet
 	r := {"code": "QUIET_HOURS", "rule": "ae/quiet", "action": "defer", "evidence": input.time.local, "until": until}
 }
 `
@@ -96,7 +96,7 @@ func source() fstest.MapFS {
 	return fstest.MapFS{
 		"global/global.rego":          {Data: []byte(globalRego)},
 		"countries/ae/ae.rego":        {Data: []byte(aeRego)},
-		"countries/ae/data.json":      {Data: []byte(`{"quiet": {"windows": [{"from": "21:00", "to": "07:00"}]}}`)},
+		"countries/ae/data.json":      {Data: []byte(`{"quiet_hours": {"quiet": {"windows": [{"from": "21:00", "to": "07:00"}]}}}`)},
 		"countries/ae/terms/en.jsonl": {Data: []byte(`["casino"]`)},
 		"channels/viber/viber.rego":   {Data: []byte(viberRego)},
 		"channels/viber/data.json":    {Data: []byte(`{"max_length": 10}`)},
@@ -118,8 +118,8 @@ const passingTest = `package msgfilter.countries.ae_test
 
 import data.msgfilter.countries.ae
 
-test_quiet_until_available_to_tests if {
-	some r in ae.reasons with input as {"words": [], "time": {"local": "2026-03-10T22:00", "zone": "Asia/Dubai"}}
+test_quiet_until_read_from_the_facts if {
+	some r in ae.reasons with input as {"words": [], "time": {"local": "2026-03-10T22:00", "zone": "Asia/Dubai", "quiet_until": {"quiet": "2026-03-11T07:00:00+04:00"}}}
 	r.until == "2026-03-11T07:00:00+04:00"
 }
 `
@@ -165,6 +165,12 @@ func TestLoadValidSource(t *testing.T) {
 	}
 	if b, ok := ae.File("terms/en.jsonl"); !ok || string(b) != `["casino"]` {
 		t.Errorf("File(terms/en.jsonl) = %q, %v, want the term list", b, ok)
+	}
+	if q := ae.QuietHours()["quiet"]; len(q.Windows) != 1 || q.Windows[0] != (rules.Window{From: 21 * 60, To: 7 * 60}) {
+		t.Errorf("QuietHours()[quiet] = %+v, want the window [21:00, 07:00)", q)
+	}
+	if q := set.Pack("channels/viber").QuietHours(); q != nil {
+		t.Errorf("viber QuietHours() = %v, want nil: its data.json has none", q)
 	}
 	if _, ok := ae.File("ae.rego"); ok {
 		t.Errorf("File(ae.rego) found, want Rego modules kept out of the pack's files")
@@ -299,6 +305,12 @@ func TestLoadErrors(t *testing.T) {
 			"channels/viber/x.json", 0, "conflicting values at data.channels.viber.max_length",
 		},
 		{
+			// Both would be time.quiet_until.quiet for a viber message to the UAE.
+			"channel quiet-hours spec named like a country's",
+			map[string]string{"channels/viber/data.json": `{"max_length": 10, "quiet_hours": {"quiet": {"windows": [{"from": "22:00", "to": "06:00"}]}}}`},
+			"channels/viber/data.json", 0, "quiet_hours.quiet: countries/ae has a spec of that name too",
+		},
+		{
 			"YAML data",
 			map[string]string{"countries/ae/data.yaml": "quiet: {}\n"},
 			"countries/ae/data.yaml", 0, "YAML data is not supported",
@@ -403,7 +415,7 @@ func TestEval(t *testing.T) {
 	now := time.Date(2026, 3, 10, 18, 0, 0, 0, time.UTC)
 	const (
 		noon  = `"time": {"local": "2026-03-10T12:00", "zone": "Asia/Dubai"}`
-		night = `"time": {"local": "2026-03-10T22:00", "zone": "Asia/Dubai"}`
+		night = `"time": {"local": "2026-03-10T22:00", "zone": "Asia/Dubai", "quiet_until": {"quiet": "2026-03-11T07:00:00+04:00"}}`
 	)
 	tests := []struct {
 		name             string
@@ -465,7 +477,7 @@ func TestEval(t *testing.T) {
 
 func TestEvalFindingFields(t *testing.T) {
 	set := mustLoad(t, source())
-	input := facts(t, `{"sender": {"valid": true}, "words": [], "length": 1, "time": {"local": "2026-03-10T22:00", "zone": "Asia/Dubai"}}`)
+	input := facts(t, `{"sender": {"valid": true}, "words": [], "length": 1, "time": {"local": "2026-03-10T22:00", "zone": "Asia/Dubai", "quiet_until": {"quiet": "2026-03-11T07:00:00+04:00"}}}`)
 	findings, err := set.Eval(context.Background(), "ae", "", input, time.Now())
 	if err != nil {
 		t.Fatal(err)
@@ -526,7 +538,7 @@ test_short_body_wrongly_expected_too_long if {
 	want := map[string]bool{
 		"test_long_body_too_long":                   true,
 		"test_short_body_wrongly_expected_too_long": false,
-		"test_quiet_until_available_to_tests":       true,
+		"test_quiet_until_read_from_the_facts":      true,
 	}
 	if !maps.Equal(got, want) {
 		t.Errorf("Test() passes = %v, want %v", got, want)
