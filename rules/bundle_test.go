@@ -132,7 +132,7 @@ func TestReadBundleVerification(t *testing.T) {
 	src := fstest.MapFS{
 		"global/global.rego":    {Data: []byte("package msgfilter.global\n")},
 		"global/data.json":      {Data: []byte(`{"a": 1}`)},
-		"global/terms/en.jsonl":  {Data: []byte(`[{"term": "casino"}]`)},
+		"global/terms/en.jsonl": {Data: []byte(`[{"term": "casino"}]`)},
 		"global/shorteners.txt": {Data: []byte("bit.ly\n")},
 	}
 	signed := untar(t, writeBundle(t, src, keys.signing()))
