@@ -3,6 +3,7 @@ package filter
 import (
 	"encoding/json"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/msgfilter/msgfilter/rules"
@@ -24,15 +25,7 @@ func quietSpecs(specs map[string]rules.QuietSpec) []namedSpec {
 	for name, s := range specs {
 		out = append(out, namedSpec{name, s})
 	}
-	slices.SortFunc(out, func(a, b namedSpec) int {
-		if a.name < b.name {
-			return -1
-		}
-		if a.name > b.name {
-			return 1
-		}
-		return 0
-	})
+	slices.SortFunc(out, func(a, b namedSpec) int { return strings.Compare(a.name, b.name) })
 	return out
 }
 
