@@ -7,7 +7,8 @@ Every ROOT/**/terms/<lang>.json becomes terms/<lang>.jsonl, one term object per
 line with its keys in their original order; the list's language is the file's
 name from then on, so a "lang" that disagrees with it stops the conversion.
 OPA does not load .jsonl, so the lists leave OPA's data tree. Idempotent: a
-tree with no terms/*.json left is unchanged. A plain FILE.json argument is
+tree with no terms/*.json left is unchanged; where both <lang>.json and
+<lang>.jsonl exist (a merge), the .json wins. A plain FILE.json argument is
 converted too (test fixtures), its lang then taken from the file's name.
 """
 import json
@@ -25,7 +26,8 @@ def convert(path):
         sys.exit(f"{path}: lang {doc['lang']!r} is not the file's name {lang!r}")
     out = os.path.splitext(path)[0] + ".jsonl"
     if os.path.exists(out):
-        sys.exit(f"{out} exists already")
+        # After a merge, the .json is the list someone still edited.
+        print(f"{out} exists: replaced by {path}")
     with open(out, "w", encoding="utf-8") as f:
         for term in doc["terms"]:
             f.write(json.dumps(term, ensure_ascii=False, separators=(", ", ": ")) + "\n")
