@@ -352,6 +352,35 @@ func TestLoadErrors(t *testing.T) {
 }
 
 // Every problem of a source comes back at once.
+// TestLoadMountsDataLikeOPA checks that JSON files are mounted where OPA's
+// loader mounts them: a second file of a pack merges into its directory's
+// object, and term lists (JSON Lines) stay out of the data.
+func TestLoadMountsDataLikeOPA(t *testing.T) {
+	set := mustLoad(t, with(source(), map[string]string{
+		"channels/viber/limits.json": `{"max_segments": 3}`,
+		"global/global_test.rego": `package msgfilter.global_test
+
+test_data_mounted_at_the_pack_directory if {
+	data.channels.viber.max_length == 10
+	data.channels.viber.max_segments == 3
+	data.countries.ae.quiet_hours.quiet.windows[0].from == "21:00"
+	not data.countries.ae.terms
+	not data.msgfilter.channels.viber.max_length
+}
+`,
+	}))
+	results, err := set.Test(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range results {
+		if r.Name == "test_data_mounted_at_the_pack_directory" && r.Pass {
+			return
+		}
+	}
+	t.Errorf("test_data_mounted_at_the_pack_directory did not pass: %+v", results)
+}
+
 func TestLoadReportsEveryError(t *testing.T) {
 	_, err := rules.Load(context.Background(), with(source(), map[string]string{
 		"channels/viber/data.json": `{`,
