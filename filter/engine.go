@@ -52,6 +52,7 @@ func New(opts ...Option) (*Engine, error) {
 	if e.obs, err = newObserver(o); err != nil {
 		return nil, err
 	}
+	e.zones.Warm() // the first US recipient would otherwise load libphonenumber's geocoding data
 	p, err := e.loadRevision(context.Background(), o.policies, false)
 	if err != nil {
 		return nil, err
