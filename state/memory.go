@@ -70,6 +70,7 @@ type Memory struct {
 	retention  int64 // milliseconds
 	maxOptOuts int64
 	optOuts    atomic.Int64
+	fleet      fleet // Fleet state (memory_fleet.go)
 }
 
 // The state of one (Tenant, Sender): everything a Consume touches hangs off

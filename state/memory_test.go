@@ -198,3 +198,9 @@ func TestLimitString(t *testing.T) {
 		}
 	}
 }
+
+func TestFleetConformance(t *testing.T) {
+	storetest.RunFleet(t, func(t *testing.T) state.Fleet {
+		return state.NewMemory(state.MemoryConfig{})
+	})
+}

@@ -161,3 +161,11 @@ func TestNewRejectsBadConfig(t *testing.T) {
 		}
 	}
 }
+
+func TestFleetConformance(t *testing.T) {
+	addr := redistest.Addr(t)
+	c := newClient(t, addr)
+	storetest.RunFleet(t, func(t *testing.T) state.Fleet {
+		return newStore(t, c, testPrefix(t, c))
+	})
+}
