@@ -12,6 +12,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/msgfilter/msgfilter/geo"
+	"github.com/msgfilter/msgfilter/internal/campaign"
 	"github.com/msgfilter/msgfilter/internal/textnorm"
 	"github.com/msgfilter/msgfilter/rules"
 	"github.com/msgfilter/msgfilter/state"
@@ -51,9 +52,11 @@ type check struct {
 	tenant *tenant
 
 	exactKey cacheKey
-	text     *textnorm.Text // normalize; back to its pool in release
-	facts    Facts          // built by state, extract and enrich
-	factKey  cacheKey       // from the walk that builds OPA's input
+	text     *textnorm.Text         // normalize; back to its pool in release
+	facts    Facts                  // built by state, extract and enrich
+	bands    [campaign.Bands]uint64 // classify: the campaign's band keys, with a fleet store
+	hasBands bool
+	factKey  cacheKey // from the walk that builds OPA's input
 	findings []rules.Finding
 	d        Decision
 }
@@ -75,6 +78,9 @@ func (c *check) run() error {
 		c.extract()
 		// classify (stage 6) goes here: each classifier is one method
 		// reading c.text and c.facts and writing its own facts.
+		if err := c.campaign(); err != nil {
+			return err
+		}
 		c.enrich()
 		c.buildFacts()
 		if !c.factCache() {
@@ -358,7 +364,7 @@ func (c *check) extract() {
 	}
 	dest, global := p.pack(c.dest), &p.global
 	f.Links = []LinkFacts{} // [] rather than null: rules iterate it
-	for _, l := range p.links.Analyze(m.Body) {
+	for _, l := range uniqueLinks(p.links.Analyze(m.Body)) {
 		lf := linkFacts(l)
 		lf.Blocked = domainListed(l.Host, global.blockedDomains) || domainListed(l.Host, dest.blockedDomains) ||
 			c.tenant != nil && domainListed(l.Host, c.tenant.blockedDomains)
@@ -456,6 +462,9 @@ func (c *check) decide() error {
 		if useExact {
 			c.e.exact.put(c.exactKey, &c.d)
 		}
+	}
+	if err := c.countCampaign(); err != nil {
+		return err
 	}
 	return c.count()
 }

@@ -59,6 +59,7 @@ type packConfig struct {
 	blockedDomains  map[string]bool            // blocked_domains.txt
 	senders         map[string]bool            // senders.txt, upper case; nil: no registry
 	senderDomains   map[string]map[string]bool // sender_domains.json, upper-case sender → domains; nil: no registry
+	campaign        *campaignLimit             // campaign_flood; nil when the pack does not set it
 }
 
 // packData is the part of a pack's data.json that Go reads; the rest is for
@@ -80,6 +81,7 @@ const (
 	shortenersTxt      = "shorteners.txt"       // extra URL shortener domains (global pack)
 	sendersTxt         = "senders.txt"          // registered sender IDs: SENDER_NOT_REGISTERED
 	senderDomainsJSON  = "sender_domains.json"  // sender → registered link domains: URL_NOT_WHITELISTED
+	brandsJSON         = "brands.json"          // protected brands: IDN_HOMOGRAPH, SUSPICIOUS_LINK
 )
 
 // keywordCategories are matched on inbound messages, not on outgoing content.
@@ -173,6 +175,9 @@ func (e *Engine) loadPolicy(ctx context.Context, fsys fs.FS) (*policy, error) {
 	if err := p.checkLimitRules(); err != nil {
 		return nil, err
 	}
+	if err := p.checkCampaignRule(); err != nil {
+		return nil, err
+	}
 	if p.keywords, err = terms.Compile(keywords); err != nil {
 		return nil, &rules.PolicyError{File: "global/terms", Msg: err.Error()}
 	}
@@ -245,6 +250,9 @@ func readPackConfig(pack *rules.Pack) (pc *packConfig, keywords []terms.Term, er
 		if pc.limits.flood, err = limit(f.N, f.Window, time.Minute, "recipients and window_minutes"); err != nil {
 			return fail("data.json", fmt.Errorf("duplicate_flood: %w", err))
 		}
+	}
+	if pc.campaign, err = readCampaignLimit(pack); err != nil {
+		return fail("data.json", err)
 	}
 	if pack.Kind == rules.KindChannel {
 		pc.limits.session = int(data.SessionMaxMessages.value())
@@ -347,9 +355,21 @@ func limit(n, window *nonNegative, unit time.Duration, names string) (*rateLimit
 	return &rateLimit{n: int(n.value()), window: time.Duration(window.value()) * unit}, nil
 }
 
-// linkConfig gathers the shortener lists and the phishing feed.
+// linkConfig gathers the shortener lists, the packs' protected brands and
+// the phishing feed.
 func (e *Engine) linkConfig(set *rules.Set, inputs hash.Hash) (links.Config, error) {
 	var cfg links.Config
+	for _, pack := range set.Packs() {
+		// Every pack's brands protect every destination: a look-alike of
+		// a Thai bank is as suspicious in a message to France.
+		if b, ok := pack.File(brandsJSON); ok {
+			brands, err := links.ParseBrands(bytes.NewReader(b))
+			if err != nil {
+				return cfg, &rules.PolicyError{File: pack.Name + "/" + brandsJSON, Msg: err.Error()}
+			}
+			cfg.Brands = append(cfg.Brands, brands...)
+		}
+	}
 	if g := set.Pack(rules.KindGlobal); g != nil {
 		if b, ok := g.File(shortenersTxt); ok {
 			list, err := links.ReadDomainList(bytes.NewReader(b))
