@@ -25,11 +25,13 @@ type Fleet interface {
 	// before, of an age nobody knows.
 	Observe(ctx context.Context, domains []string, bands []uint64, now time.Time, firstSeen []time.Time) (Observation, error)
 
-	// CountCampaign counts recipient in the campaign of every band, as
-	// Consume counts a flood: a band's count is its distinct recipients
-	// whose last message is younger than window. When a band the recipient
-	// is not in already has limit recipients, nothing is counted and the
-	// outcome is not Allowed. A zero limit counts nothing and allows.
+	// CountCampaign counts recipient in the campaign of bands, as Consume
+	// counts a flood: the campaign's recipients are the distinct
+	// recipients of any of its bands whose last message is younger than
+	// window (near-duplicates share some bands, rarely all). When a new
+	// recipient would make them more than limit, nothing is counted and
+	// the outcome is not Allowed. A zero limit counts nothing and allows.
+	// It costs up to len(bands) × limit steps for a large campaign.
 	CountCampaign(ctx context.Context, bands []uint64, recipient string, limit int, window time.Duration, now time.Time) (CampaignOutcome, error)
 
 	// MarkReported marks bands as reported (until ReportTTL after now), or
@@ -50,7 +52,8 @@ type Observation struct {
 type CampaignOutcome struct {
 	// Allowed reports whether the recipient was counted.
 	Allowed bool
-	// Count is the largest band count after this call.
+	// Count is the campaign's recipients after this call (up to limit
+	// when refused).
 	Count int
 }
 

@@ -12,9 +12,10 @@ type fleet struct {
 	mu      sync.Mutex
 	since   int64 // Unix milliseconds of the first Observe; 0 before
 	domains map[string]sighting
-	bands   map[uint64]*flood // campaign band → recipients
-	members int               // across bands
-	marks   map[uint64]int64  // reported band → expiry, Unix milliseconds
+	bands   map[uint64]*flood   // campaign band → recipients
+	members int                 // across bands
+	marks   map[uint64]int64    // reported band → expiry, Unix milliseconds
+	union   map[string]struct{} // CountCampaign's scratch set
 }
 
 type sighting struct{ first, last int64 }
@@ -86,8 +87,13 @@ func (m *Memory) CountCampaign(ctx context.Context, bands []uint64, recipient st
 	f := &m.fleet
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	var out CampaignOutcome
-	exceeded, need := false, 0
+	// The campaign's recipients are the union of its bands' recipients,
+	// counted until the bound is reached.
+	if f.union == nil {
+		f.union = make(map[string]struct{})
+	}
+	clear(f.union)
+	member, need := false, 0
 	for _, b := range bands {
 		fl := f.bands[b]
 		if fl == nil {
@@ -99,13 +105,21 @@ func (m *Memory) CountCampaign(ctx context.Context, bands []uint64, recipient st
 			pruneMembers(fl, ms-w)
 			f.members += len(fl.members)
 		}
-		if _, member := fl.members[recipient]; !member {
+		if _, ok := fl.members[recipient]; ok {
+			member = true
+		} else {
 			need++
-			if len(fl.members)+1 > limit {
-				exceeded = true
-			}
 		}
-		out.Count = max(out.Count, len(fl.members))
+		for r := range fl.members {
+			if len(f.union) >= limit {
+				break
+			}
+			f.union[r] = struct{}{}
+		}
+	}
+	out := CampaignOutcome{Count: len(f.union)}
+	if !member && out.Count+1 > limit {
+		return out, nil
 	}
 	if f.bands == nil {
 		f.bands = make(map[uint64]*flood)
@@ -113,8 +127,8 @@ func (m *Memory) CountCampaign(ctx context.Context, bands []uint64, recipient st
 	if need > 0 && len(f.bands)+len(bands) > m.fleetCap() {
 		f.sweep(ms)
 	}
-	if exceeded || f.members+need > m.fleetCap() || len(f.bands)+len(bands) > m.fleetCap() {
-		return out, nil
+	if f.members+need > m.fleetCap() || len(f.bands)+len(bands) > m.fleetCap() {
+		return out, nil // fail closed: a count the store cannot keep
 	}
 	out.Allowed = true
 	for _, b := range bands {
@@ -123,7 +137,7 @@ func (m *Memory) CountCampaign(ctx context.Context, bands []uint64, recipient st
 			fl = &flood{members: make(map[string]int64, 1)}
 			f.bands[b] = fl
 		}
-		if _, member := fl.members[recipient]; !member {
+		if _, ok := fl.members[recipient]; !ok {
 			f.members++
 		}
 		if len(fl.members) == 0 || ms < fl.oldest {
@@ -131,7 +145,9 @@ func (m *Memory) CountCampaign(ctx context.Context, bands []uint64, recipient st
 		}
 		fl.members[recipient] = ms
 		fl.window = w
-		out.Count = max(out.Count, len(fl.members))
+	}
+	if !member {
+		out.Count++
 	}
 	return out, nil
 }

@@ -18,6 +18,7 @@ import (
 //	<prefix>{fleet}:d:<domain>      string  first sighting; TTL state.FirstSeenTTL, refreshed when seen
 //	<prefix>{fleet}:b:<band hex>    zset    campaign band: recipient → last send; TTL the window
 //	<prefix>{fleet}:m:<band hex>    string  reported mark; TTL state.ReportTTL
+//	<prefix>{fleet}:u               zset    CountCampaign's scratch union, deleted in the script
 //
 // The price of one slot is that the fleet's keys sit on one cluster node.
 
@@ -56,24 +57,26 @@ out[#out + 1] = reported
 return out
 `)
 
-// campaignScript: KEYS bands...; ARGV now, window, limit, recipient.
-// Returns {allowed, count}.
+// campaignScript: KEYS union scratch, bands...; ARGV now, window, limit,
+// recipient. Returns {allowed, count}: the campaign's recipients are the
+// union of its bands' recipients.
 var campaignScript = redis.NewScript(`
 local now, w, limit, rcpt = tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[3]), ARGV[4]
-local exceeded, count = false, 0
-for i = 1, #KEYS do
+local member = false
+for i = 2, #KEYS do
   redis.call('ZREMRANGEBYSCORE', KEYS[i], '-inf', now - w)
-  local c = redis.call('ZCARD', KEYS[i])
-  if c > count then count = c end
-  if redis.call('ZSCORE', KEYS[i], rcpt) == false and c + 1 > limit then exceeded = true end
+  if redis.call('ZSCORE', KEYS[i], rcpt) then member = true end
 end
-if exceeded then return {0, count} end
-for i = 1, #KEYS do
+local n = #KEYS - 1
+redis.call('ZUNIONSTORE', KEYS[1], n, unpack(KEYS, 2))
+local count = redis.call('ZCARD', KEYS[1])
+redis.call('DEL', KEYS[1])
+if (not member) and count + 1 > limit then return {0, count} end
+for i = 2, #KEYS do
   redis.call('ZADD', KEYS[i], now, rcpt)
   redis.call('PEXPIRE', KEYS[i], w)
-  local c = redis.call('ZCARD', KEYS[i])
-  if c > count then count = c end
 end
+if not member then count = count + 1 end
 return {1, count}
 `)
 
@@ -131,9 +134,10 @@ func (s *Store) CountCampaign(ctx context.Context, bands []uint64, recipient str
 	if limit == 0 || len(bands) == 0 {
 		return state.CampaignOutcome{Allowed: true}, nil
 	}
-	keys := make([]string, len(bands))
+	keys := make([]string, 1+len(bands))
+	keys[0] = s.prefix + "{fleet}:u"
 	for i, b := range bands {
-		keys[i] = s.fleetKey("b", bandName(b))
+		keys[1+i] = s.fleetKey("b", bandName(b))
 	}
 	r, err := do(ctx, s, func(ctx context.Context) ([]int64, error) {
 		return campaignScript.Run(ctx, s.c, keys, now.UnixMilli(), window.Milliseconds(), limit, recipient).Int64Slice()
