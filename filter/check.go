@@ -445,7 +445,9 @@ func (c *check) evaluate() error {
 // levels, and counts a message let through against the conversation's
 // limits (count, conversation.go).
 func (c *check) decide() error {
-	useExact := c.e.exact != nil && !c.explain
+	// A reported campaign's decisions stay out of the exact cache, whose
+	// key does not cover the mark: a ham report elsewhere lifts it at once.
+	useExact := c.e.exact != nil && !c.explain && !c.facts.Campaign.Reported
 	switch c.d.Cache {
 	case CacheExact:
 	case CacheFacts:
