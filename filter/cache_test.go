@@ -134,8 +134,33 @@ func TestCachedEqualsUncached(t *testing.T) {
 		otp.ID, otp.Body = fmt.Sprint("otp-", code), fmt.Sprintf("Your ADCB code is %d. Do not share it.", code)
 		msgs = append(msgs, otp)
 	}
+	// Links whose domains the store first sees while its history is young
+	// (unknown) and two days on (known, fresh): first_seen facts.
+	for i, body := range []string{
+		"Your order has shipped: https://www.shop-example.de/account/login",
+		"Account locked: https://paypal-secure-login.com/verify now",
+		"Track it: https://www.neu-shop-example.de/account/login",
+	} {
+		for j, at := range []time.Time{tuesday, tuesday.Add(48 * time.Hour), tuesday.Add(48*time.Hour + 30*time.Minute)} {
+			msgs = append(msgs, Message{ID: fmt.Sprint("link-", i, "-", j), Channel: SMS, Kind: Transactional, Sender: "SHOP",
+				Recipient: "+4915123456001", Body: body, Time: at})
+		}
+	}
+	// A campaign, reported between the rounds: campaign.reported.
+	// The report clears the exact cache, so it comes late in the second
+	// round, after the corpus's exact hits.
+	firstCampaign := len(msgs)
+	msgs = append(msgs, campaignMessages()[:10]...)
 	for round := range 2 { // the second round hits the exact cache
 		for i := range msgs {
+			if round == 1 && i == firstCampaign {
+				reported := campaignMessages()[0]
+				for _, e := range []*Engine{cached, uncached} {
+					if err := e.reportCampaign(ctx, &reported, "fraud"); err != nil {
+						t.Fatalf("reportCampaign: %v", err)
+					}
+				}
+			}
 			m := msgs[i]
 			want, wantErr := uncached.Check(ctx, &m)
 			got, gotErr := cached.Check(ctx, &m)
@@ -155,7 +180,7 @@ func TestCachedEqualsUncached(t *testing.T) {
 	}
 	t.Logf("%d messages, answered by: policies %d, fact cache %d, exact cache %d",
 		len(msgs), levels[""], levels[CacheFacts], levels[CacheExact])
-	for _, c := range []Code{QuietHours, OptedOut, OutsideSessionWindow, SenderIDFormat, PoliticalContent} {
+	for _, c := range []Code{QuietHours, OptedOut, OutsideSessionWindow, SenderIDFormat, PoliticalContent, SuspiciousLink, ReportedContent} {
 		if !seen[c] {
 			t.Errorf("no decision had %s: the corpus does not exercise it", c)
 		}
