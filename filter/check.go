@@ -143,74 +143,34 @@ func (c *check) bounded() (context.Context, error) {
 }
 
 // snapshot reads the conversation of key from the store under the check's
-// deadline (see remote).
+// deadline (see storeCtx).
 func (c *check) snapshot(key state.Key) (state.Snapshot, error) {
-	store, now := c.e.conv.store, c.now
-	if c.e.conv.local { // answers at once, and without a closure on the heap
-		if err := c.ctx.Err(); err != nil {
-			return state.Snapshot{}, err
-		}
-		return store.Snapshot(c.ctx, key, now)
+	ctx, err := c.storeCtx()
+	if err != nil {
+		return state.Snapshot{}, err
 	}
-	return remote(c, func(ctx context.Context) (state.Snapshot, error) {
-		return store.Snapshot(ctx, key, now)
-	})
+	return c.e.conv.store.Snapshot(ctx, key, c.now)
 }
 
 // consume counts a message in the store under the check's deadline (see
-// remote).
+// storeCtx).
 func (c *check) consume(key state.Key, l state.Limits, fingerprint string) (state.Outcome, error) {
-	store, now := c.e.conv.store, c.now
-	if c.e.conv.local {
-		if err := c.ctx.Err(); err != nil {
-			return state.Outcome{}, err
-		}
-		return store.Consume(c.ctx, key, l, fingerprint, now)
+	ctx, err := c.storeCtx()
+	if err != nil {
+		return state.Outcome{}, err
 	}
-	return remote(c, func(ctx context.Context) (state.Outcome, error) {
-		return store.Consume(ctx, key, l, fingerprint, now)
-	})
+	return c.e.conv.store.Consume(ctx, key, l, fingerprint, c.now)
 }
 
-// remote runs one call to a store that is not in memory, waiting for it
-// only until the check's deadline: a client configured with long socket
-// timeouts (go-redis ignores context deadlines on reads by default) must
-// not hold a check past its budget. An abandoned call finishes on its own
-// goroutine, and its result, sent on a channel nobody reads, is dropped.
-// The call must not capture c (it would move every check to the heap).
-func remote[T any](c *check, call func(context.Context) (T, error)) (T, error) {
-	var zero T
-	ctx, err := c.bounded()
-	if err != nil {
-		return zero, err
+// storeCtx is the context of a state store call. An in-memory store answers
+// at once and needs no timer. Any other store gets the check's deadline,
+// and returning by it is the store's part (state.Store; redisstore abandons
+// a call its client would not end in time).
+func (c *check) storeCtx() (context.Context, error) {
+	if c.e.conv.local {
+		return c.ctx, c.ctx.Err()
 	}
-	if ctx.Done() == nil { // no deadline and no cancellation: nothing to wait for
-		return call(ctx)
-	}
-	type result struct {
-		v         T
-		err       error
-		recovered any
-	}
-	done := make(chan result, 1)
-	go func() {
-		defer func() {
-			if r := recover(); r != nil {
-				done <- result{recovered: r}
-			}
-		}()
-		v, err := call(ctx)
-		done <- result{v: v, err: err}
-	}()
-	select {
-	case r := <-done:
-		if r.recovered != nil {
-			panic(r.recovered) // on the check's goroutine, where settle recovers it
-		}
-		return r.v, r.err
-	case <-ctx.Done():
-		return zero, ctx.Err()
-	}
+	return c.bounded()
 }
 
 // validate (stage 1) checks the message and resolves its destination (the

@@ -218,7 +218,7 @@ type decisionRecord struct {
 func (ob *observer) logDecision(m *Message, d *Decision, err error, elapsed time.Duration) {
 	r := decisionRecord{
 		Time: time.Now().UTC(), ID: d.ID, Action: d.Action, Until: d.Until,
-		Revision: d.Revision, Cached: d.Cache != "", Micros: elapsed.Microseconds(),
+		Revision: d.Revision, Cached: d.Cached, Micros: elapsed.Microseconds(),
 	}
 	if m != nil {
 		r.Channel, r.Kind, r.Country, r.Tenant, r.Sender, r.Recipient = m.Channel, m.Kind, strings.ToUpper(m.Country), m.Tenant, m.Sender, m.Recipient

@@ -212,7 +212,8 @@ func WithCacheSizes(exactBytes, factBytes int) Option {
 // (0: DefaultCheckBudget; Off: no deadline), counted from the first stage
 // that waits (the state store or the policies; the stages before it take
 // microseconds). Every stage that waits, state store calls included, runs
-// under it: a store that does not answer in time is not waited for. A check
+// under it (state/redisstore returns by it whatever its client's socket
+// timeouts; a Store of your own must honour the context too). A check
 // past its deadline returns an error matching context.DeadlineExceeded and
 // a Decision that follows the fail mode with the reason ENGINE_TIMEOUT.
 func WithCheckBudget(d time.Duration) Option {

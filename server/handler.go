@@ -218,39 +218,6 @@ type Result struct {
 	Field string `json:"field,omitempty"`
 }
 
-// resultFields are the fields a Result adds to its decision's.
-type resultFields struct {
-	SMPPStatus uint32 `json:"smpp_status"`
-	HTTPStatus int    `json:"http_status"`
-	RetryAfter int    `json:"retry_after,omitempty"`
-	Error      string `json:"error,omitempty"`
-	Field      string `json:"field,omitempty"`
-}
-
-// MarshalJSON writes the decision's fields and the result's in one object.
-// Without it, filter.Decision's MarshalJSON would be promoted through the
-// embedded pointer and write the decision alone.
-func (r Result) MarshalJSON() ([]byte, error) {
-	tail, err := json.Marshal(resultFields{r.SMPPStatus, r.HTTPStatus, r.RetryAfter, r.Error, r.Field})
-	if err != nil {
-		return nil, err
-	}
-	var head []byte
-	if r.Decision != nil {
-		d := *r.Decision
-		d.ID = r.ID
-		head, err = json.Marshal(d)
-	} else {
-		head, err = json.Marshal(struct {
-			ID string `json:"id"`
-		}{r.ID})
-	}
-	if err != nil {
-		return nil, err
-	}
-	return append(append(head[:len(head)-1], ','), tail[1:]...), nil
-}
-
 // errorBody is the body of every error answer.
 type errorBody struct {
 	Error string `json:"error"`
