@@ -104,18 +104,14 @@ func (c *check) campaign() error {
 	return nil
 }
 
-// observe reads the fleet's history under the check's deadline (see remote).
+// observe reads the fleet's history under the check's deadline (see
+// storeCtx).
 func (c *check) observe(fl state.Fleet, domains []string, bands []uint64, seen []time.Time) (state.Observation, error) {
-	now := c.now
-	if c.e.conv.local {
-		if err := c.ctx.Err(); err != nil {
-			return state.Observation{}, err
-		}
-		return fl.Observe(c.ctx, domains, bands, now, seen)
+	ctx, err := c.storeCtx()
+	if err != nil {
+		return state.Observation{}, err
 	}
-	return remote(c, func(ctx context.Context) (state.Observation, error) {
-		return fl.Observe(ctx, domains, bands, now, seen)
-	})
+	return fl.Observe(ctx, domains, bands, c.now, seen)
 }
 
 // firstSeenFacts turns a first sighting into facts: ages in whole minutes
@@ -187,18 +183,11 @@ func (c *check) countCampaign() error {
 			return nil
 		}
 	}
-	bands, rcpt, now := c.bands, c.rcpt.E164, c.now
-	var out state.CampaignOutcome
-	var err error
-	if c.e.conv.local {
-		if err = c.ctx.Err(); err == nil {
-			out, err = fl.CountCampaign(c.ctx, bands[:], rcpt, l.n, l.window, now)
-		}
-	} else {
-		out, err = remote(c, func(ctx context.Context) (state.CampaignOutcome, error) {
-			return fl.CountCampaign(ctx, bands[:], rcpt, l.n, l.window, now)
-		})
+	ctx, err := c.storeCtx()
+	if err != nil {
+		return err
 	}
+	out, err := fl.CountCampaign(ctx, c.bands[:], c.rcpt.E164, l.n, l.window, c.now)
 	if errors.Is(err, state.ErrInvalid) {
 		return nil // a recipient no store holds
 	}
