@@ -4,6 +4,9 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strconv"
+	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -99,4 +102,36 @@ func RunFleet(t *testing.T, open func(t *testing.T) state.Fleet) {
 			}
 		}
 	})
+}
+
+// ConcurrentCampaign sends calls messages of one campaign to distinct
+// recipients at once through the fleets (several stores sharing one backend,
+// or one store) and checks that exactly limit are counted.
+func ConcurrentCampaign(t *testing.T, ctx context.Context, fleets []state.Fleet, calls, limit int) {
+	t.Helper()
+	var wg sync.WaitGroup
+	var allowed atomic.Int64
+	errs := make(chan error, calls)
+	for i := range calls {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			out, err := fleets[i%len(fleets)].CountCampaign(ctx, []uint64{7, 8, uint64(100 + i)}, "+3749100"+strconv.Itoa(1000+i), limit, time.Hour, T0)
+			if err != nil {
+				errs <- err
+				return
+			}
+			if out.Allowed {
+				allowed.Add(1)
+			}
+		}()
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		t.Fatalf("CountCampaign: %v", err)
+	}
+	if got := allowed.Load(); got != int64(limit) {
+		t.Errorf("%d concurrent recipients of one campaign with a bound of %d: %d counted, want %d", calls, limit, got, limit)
+	}
 }
