@@ -73,9 +73,12 @@ func (c *check) campaign() error {
 		return nil
 	}
 	c.bands, c.hasBands = c.campaignBands()
+	// A copy: a slice of c.bands given to an interface would move the
+	// whole check to the heap.
+	local := c.bands
 	var bands []uint64
 	if c.hasBands {
-		bands = c.bands[:]
+		bands = local[:]
 	}
 	var domains []string
 	for i := range c.facts.Links {
@@ -187,7 +190,8 @@ func (c *check) countCampaign() error {
 	if err != nil {
 		return err
 	}
-	out, err := fl.CountCampaign(ctx, c.bands[:], c.rcpt.E164, l.n, l.window, c.now)
+	bands := c.bands // a copy: see campaign
+	out, err := fl.CountCampaign(ctx, bands[:], c.rcpt.E164, l.n, l.window, c.now)
 	if errors.Is(err, state.ErrInvalid) {
 		return nil // a recipient no store holds
 	}
