@@ -80,9 +80,29 @@ func (c *check) campaign() error {
 	if c.hasBands {
 		bands = local[:]
 	}
+	// The distinct domains, found by a scan or, past a few links, a map: a
+	// 64 KiB body can carry a thousand.
 	var domains []string
+	var index map[string]int
+	if len(c.facts.Links) > 8 {
+		index = make(map[string]int, len(c.facts.Links))
+	}
+	find := func(d string) int {
+		if index != nil {
+			if j, ok := index[d]; ok {
+				return j
+			}
+			return -1
+		}
+		return slices.Index(domains, d)
+	}
 	for i := range c.facts.Links {
-		if l := &c.facts.Links[i]; !l.IPLiteral && !slices.Contains(domains, l.Domain) {
+		// A domain no store holds (over 256 bytes, longer than DNS allows)
+		// stays unknown rather than cost the campaign its reported mark.
+		if l := &c.facts.Links[i]; !l.IPLiteral && len(l.Domain) <= state.MaxFieldLen && find(l.Domain) < 0 {
+			if index != nil {
+				index[l.Domain] = len(domains)
+			}
 			domains = append(domains, l.Domain)
 		}
 	}
@@ -91,16 +111,13 @@ func (c *check) campaign() error {
 	}
 	seen := make([]time.Time, len(domains))
 	obs, err := c.observe(fl, domains, bands, seen)
-	if errors.Is(err, state.ErrInvalid) {
-		return nil // a domain no store holds (over 256 bytes): unknown
-	}
 	if err != nil {
 		return fmt.Errorf("filter: reading campaign and link history: %w", err)
 	}
 	c.facts.Campaign.Reported = obs.Reported
 	for i := range c.facts.Links {
 		l := &c.facts.Links[i]
-		if j := slices.Index(domains, l.Domain); j >= 0 && !l.IPLiteral {
+		if j := find(l.Domain); j >= 0 && j < len(domains) && !l.IPLiteral {
 			l.FirstSeen = firstSeenFacts(seen[j], obs.Since, c.now)
 		}
 	}

@@ -340,3 +340,31 @@ func TestBodyPremiumRate(t *testing.T) {
 		}
 	}
 }
+
+// TestFirstSeenManyDomains: past a few links the domains are indexed by a
+// map; every link still gets its domain's first sighting.
+func TestFirstSeenManyDomains(t *testing.T) {
+	e := newEngine(t)
+	var b strings.Builder
+	for i := range 20 {
+		fmt.Fprintf(&b, "https://shop%d-example.de/a https://shop%d-example.de/b ", i, i)
+	}
+	ctx := context.Background()
+	m := Message{ID: "m", Channel: SMS, Kind: Transactional, Sender: "SHOP", Recipient: "+4915123456001", Body: "warm up", Time: tuesday}
+	if _, err := e.Explain(ctx, &Message{ID: "w", Channel: SMS, Kind: Transactional, Sender: "SHOP", Recipient: "+4915123456001", Body: "See https://warm-example.de/", Time: tuesday}); err != nil {
+		t.Fatal(err)
+	}
+	m.Body, m.Time = b.String(), tuesday.Add(48*time.Hour)
+	x, err := e.Explain(ctx, &m)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(x.Facts.Links) != 40 {
+		t.Fatalf("%d link facts, want 40", len(x.Facts.Links))
+	}
+	for _, l := range x.Facts.Links {
+		if !l.FirstSeen.Known || l.FirstSeen.AgeMinutes != 0 {
+			t.Errorf("%s: first_seen %+v, want known, age 0 (new to a warm store)", l.URL, l.FirstSeen)
+		}
+	}
+}
