@@ -33,8 +33,10 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/msgfilter/msgfilter/internal/campaign"
 	"github.com/msgfilter/msgfilter/internal/links"
@@ -238,6 +240,12 @@ func (e *Engine) reportCampaign(ctx context.Context, m *Message, label string) e
 	}
 	if m == nil {
 		return invalid("message", "", "nil message")
+	}
+	if !utf8.ValidString(m.Body) {
+		return invalid("body", "", "invalid UTF-8")
+	}
+	if len(m.Body) > e.opts.maxBodyBytes {
+		return invalid("body", "", "longer than "+strconv.Itoa(e.opts.maxBodyBytes)+" bytes")
 	}
 	var reported bool
 	switch label {

@@ -209,6 +209,8 @@ func TestReportCampaignInvalid(t *testing.T) {
 	}{
 		{"bad label", e, &m, "phishy", ErrInvalidMessage},
 		{"nil message", e, nil, "spam", ErrInvalidMessage},
+		{"invalid UTF-8", e, &Message{Body: "caf\xe9"}, "spam", ErrInvalidMessage},
+		{"body over the cap", e, &Message{Body: strings.Repeat("x", 1<<20)}, "spam", ErrInvalidMessage},
 		{"no store", newEngine(t, WithStore(nil)), &m, "spam", ErrNoStore},
 		{"zero engine", &Engine{}, &m, "spam", ErrZeroEngine},
 	} {
