@@ -370,3 +370,29 @@ func TestFirstSeenManyDomains(t *testing.T) {
 		}
 	}
 }
+
+// TestTenantBrands: a tenant's own brand is protected in the tenant's
+// messages; other tenants' messages and the brand's own domain are not
+// flagged.
+func TestTenantBrands(t *testing.T) {
+	e := newEngine(t, WithStore(nil), WithTenant("acme", Tenant{Brands: []Brand{{Name: "Acme Bank", Country: "DE", Domains: []string{"acmebank.de"}}}}))
+	for _, c := range []struct {
+		name, tenant, body string
+		want               bool
+	}{
+		{"combo-squat of the tenant's brand", "acme", "Konto gesperrt: https://acmebank-login.com/verify", true},
+		{"same link, another tenant", "other", "Konto gesperrt: https://acmebank-login.com/verify", false},
+		{"the brand's own domain", "acme", "Ihr Konto: https://www.acmebank.de/login", false},
+	} {
+		d, err := e.Check(context.Background(), &Message{ID: "m", Channel: SMS, Kind: Transactional, Tenant: c.tenant, Sender: "ACME", Recipient: "+4915123456001", Body: c.body, Time: tuesday})
+		if err != nil {
+			t.Fatalf("%s: Check = %v", c.name, err)
+		}
+		if got := hasCode(d, SuspiciousLink); got != c.want {
+			t.Errorf("%s: %v, want SUSPICIOUS_LINK %v", c.name, codes(d), c.want)
+		}
+	}
+	if _, err := New(WithTenant("bad", Tenant{Brands: []Brand{{Name: "No domain"}}})); err == nil {
+		t.Error("New with a brand without a domain: nil error, want one")
+	}
+}

@@ -324,7 +324,7 @@ func (c *check) extract() {
 	}
 	dest, global := p.pack(c.dest), &p.global
 	f.Links = []LinkFacts{} // [] rather than null: rules iterate it
-	for _, l := range uniqueLinks(p.links.Analyze(m.Body)) {
+	for _, l := range uniqueLinks(p.analyzer(m.Tenant).Analyze(m.Body)) {
 		lf := linkFacts(l)
 		lf.Blocked = domainListed(l.Host, global.blockedDomains) || domainListed(l.Host, dest.blockedDomains) ||
 			c.tenant != nil && domainListed(l.Host, c.tenant.blockedDomains)

@@ -35,8 +35,10 @@ type policy struct {
 	content   map[string]*terms.Matcher
 	keywords  *terms.Matcher // opt-out and opt-in keywords, for inbound messages
 	links     *links.Analyzer
-	phones    *bodyphones.Finder // caches number parses across messages
-	ipdb      *geo.IPDB          // nil without WithGeoIP; per revision, so a reload re-opens it
+	// tenantLinks are the analyzers of tenants with brands of their own.
+	tenantLinks map[string]*links.Analyzer
+	phones      *bodyphones.Finder // caches number parses across messages
+	ipdb        *geo.IPDB          // nil without WithGeoIP; per revision, so a reload re-opens it
 
 	generation uint64               // unique per load: part of every cache key
 	ruleInfo   map[string]*ruleInfo // rule id → what its reasons carry
@@ -100,6 +102,15 @@ func (p *policy) pack(country string) *packConfig {
 }
 
 var noPack packConfig
+
+// analyzer returns the link analyzer for a tenant: the packs' brands, and
+// the tenant's own when it has some.
+func (p *policy) analyzer(tenant string) *links.Analyzer {
+	if a, ok := p.tenantLinks[tenant]; ok {
+		return a
+	}
+	return p.links
+}
 
 // matcher returns the content matcher for a destination.
 func (p *policy) matcher(country string) *terms.Matcher {
@@ -198,6 +209,21 @@ func (e *Engine) loadPolicy(ctx context.Context, fsys fs.FS) (*policy, error) {
 	}
 	if p.links, err = links.New(linkCfg); err != nil {
 		return nil, fmt.Errorf("filter: links: %w", err)
+	}
+	for name, tn := range e.opts.tenants {
+		if len(tn.brands) == 0 {
+			continue
+		}
+		cfg := linkCfg
+		cfg.Brands = append(slices.Clip(linkCfg.Brands), tn.brands...)
+		a, err := links.New(cfg)
+		if err != nil {
+			return nil, fmt.Errorf("filter: tenant %q: %w", name, err)
+		}
+		if p.tenantLinks == nil {
+			p.tenantLinks = map[string]*links.Analyzer{}
+		}
+		p.tenantLinks[name] = a
 	}
 	if p.ipdb, err = openGeoIP(e.opts.geoIPPaths, inputs); err != nil {
 		return nil, err
