@@ -2,6 +2,7 @@ package filter
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"os"
 	"reflect"
@@ -134,6 +135,21 @@ func TestCachedEqualsUncached(t *testing.T) {
 		otp.ID, otp.Body = fmt.Sprint("otp-", code), fmt.Sprintf("Your ADCB code is %d. Do not share it.", code)
 		msgs = append(msgs, otp)
 	}
+	// The same messages with an approved template or a Messenger tag: the
+	// channel rules decide differently, so both cache keys must see them.
+	for _, m := range msgs[:min(300, len(msgs))] {
+		switch m.Channel {
+		case WhatsApp:
+			m.ID, m.Template, m.TemplateCategory = m.ID+"-template", "winter_sale", Marketing
+			msgs = append(msgs, m)
+		case Messenger:
+			m.ID, m.Tag = m.ID+"-tag", "ACCOUNT_UPDATE"
+			msgs = append(msgs, m)
+		}
+	}
+	// Reports change the model's scores for the same message: some before
+	// the first round, more between the rounds, when the exact cache holds
+	// the first round's decisions.
 	// Links whose domains the store first sees while its history is young
 	// (unknown) and two days on (known, fresh): first_seen facts.
 	for i, body := range []string{
@@ -146,21 +162,30 @@ func TestCachedEqualsUncached(t *testing.T) {
 				Recipient: "+4915123456001", Body: body, Time: at})
 		}
 	}
-	// A campaign, reported between the rounds: campaign.reported.
-	// The report clears the exact cache, so it comes late in the second
-	// round, after the corpus's exact hits.
-	firstCampaign := len(msgs)
+	// A campaign, some of whose messages are reported below (Report marks
+	// the campaign: campaign.reported).
 	msgs = append(msgs, campaignMessages()[:10]...)
-	for round := range 2 { // the second round hits the exact cache
-		for i := range msgs {
-			if round == 1 && i == firstCampaign {
-				reported := campaignMessages()[0]
-				for _, e := range []*Engine{cached, uncached} {
-					if err := e.reportCampaign(ctx, &reported, "fraud"); err != nil {
-						t.Fatalf("reportCampaign: %v", err)
-					}
+	msgs = append(msgs, campaign)
+	report := func(from, step int) {
+		for i := from; i < len(msgs); i += step {
+			label := []Label{ReportFraud, ReportSpam, ReportHam}[i%3]
+			for _, e := range []*Engine{cached, uncached} {
+				if err := e.Report(ctx, &msgs[i], label); err != nil && !errors.Is(err, ErrInvalidMessage) {
+					t.Fatalf("Report: %v", err)
 				}
 			}
+		}
+	}
+	report(0, 7)
+	// The second round would hit the exact cache but for the reports just
+	// made; the third hits it.
+	for round := range 3 {
+		if round == 1 {
+			report(3, 5)
+			reportN(t, cached, campaign, ReportFraud, 3)
+			reportN(t, uncached, campaign, ReportFraud, 3)
+		}
+		for i := range msgs {
 			m := msgs[i]
 			want, wantErr := uncached.Check(ctx, &m)
 			got, gotErr := cached.Check(ctx, &m)
@@ -180,7 +205,7 @@ func TestCachedEqualsUncached(t *testing.T) {
 	}
 	t.Logf("%d messages, answered by: policies %d, fact cache %d, exact cache %d",
 		len(msgs), levels[""], levels[CacheFacts], levels[CacheExact])
-	for _, c := range []Code{QuietHours, OptedOut, OutsideSessionWindow, SenderIDFormat, PoliticalContent, SuspiciousLink, ReportedContent} {
+	for _, c := range []Code{QuietHours, OptedOut, OutsideSessionWindow, SenderIDFormat, PoliticalContent, FraudSuspected, SpamSuspected, SuspiciousLink, ReportedContent} {
 		if !seen[c] {
 			t.Errorf("no decision had %s: the corpus does not exercise it", c)
 		}

@@ -23,9 +23,10 @@ package filter
 // caches correct: the fact cache keys on them (the walk), and within one
 // minute (the exact cache's resolution) they do not change for one message:
 // ages are counted in whole minutes of the clock and bucketed. A report
-// clears this engine's exact cache; a report made through another engine
-// reaches this engine's exact cache at the next minute (its keys hold the
-// minute), and its other checks at once.
+// (Engine.Report) changes the exact cache's key with a local store, and
+// with a shared one the exact cache is not consulted (model.go); a
+// reported campaign's decisions are never put in it, so a ham report lifts
+// the mark at once.
 
 import (
 	"context"
@@ -38,7 +39,7 @@ import (
 	"time"
 	"unicode/utf8"
 
-	"github.com/msgfilter/msgfilter/internal/campaign"
+	campaigns "github.com/msgfilter/msgfilter/internal/campaign" // "campaign" names a test message
 	"github.com/msgfilter/msgfilter/internal/links"
 	"github.com/msgfilter/msgfilter/internal/textnorm"
 	"github.com/msgfilter/msgfilter/rules"
@@ -156,7 +157,7 @@ func firstSeenFacts(first, since, now time.Time) FirstSeenFacts {
 // campaignBands fingerprints the body's normalized words with its links
 // cut out, so that rotating a link changes nothing. ok is false for a body
 // without words.
-func (c *check) campaignBands() (bands [campaign.Bands]uint64, ok bool) {
+func (c *check) campaignBands() (bands [campaigns.Bands]uint64, ok bool) {
 	body := c.msg.Body
 	var urls []string
 	if c.text != nil {
@@ -168,16 +169,16 @@ func (c *check) campaignBands() (bands [campaign.Bands]uint64, ok bool) {
 			urls = append(urls, l.URL)
 		}
 	}
-	var fp campaign.Fingerprint
+	var fp campaigns.Fingerprint
 	if len(urls) == 0 && c.text != nil {
-		fp = campaign.Of(c.text.String())
+		fp = campaigns.Of(c.text.String())
 	} else {
 		for _, u := range urls {
 			body = strings.ReplaceAll(body, u, " ")
 		}
 		t := textPool.Get().(*textnorm.Text)
 		t.Reset(body)
-		fp = campaign.Of(t.String())
+		fp = campaigns.Of(t.String())
 		textPool.Put(t)
 	}
 	if fp.Empty() {
@@ -231,8 +232,10 @@ func (c *check) countCampaign() error {
 // reportCampaign records a report on m's campaign: fraud or spam marks the
 // campaign's band keys reported, so its near-duplicates get
 // campaign.reported (REPORTED_CONTENT); ham clears the marks. It is the
-// campaign half of a report (Engine.Report calls it). It clears this
-// engine's exact cache, whose keys do not cover the marks.
+// campaign half of a report (Engine.Report calls it, after the model's
+// half, whose report generation keeps the exact cache from serving
+// decisions made before: a local store's generation is in the exact key,
+// and with a shared store the exact cache is not consulted).
 func (e *Engine) reportCampaign(ctx context.Context, m *Message, label string) error {
 	p := e.policy.Load()
 	if p == nil {
@@ -270,9 +273,6 @@ func (e *Engine) reportCampaign(ctx context.Context, m *Message, label string) e
 	}
 	if err := fl.MarkReported(ctx, bands[:], reported, now); err != nil {
 		return fmt.Errorf("filter: marking campaign: %w", err)
-	}
-	if e.exact != nil {
-		e.exact.c.Clear()
 	}
 	return nil
 }

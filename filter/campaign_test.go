@@ -39,7 +39,8 @@ func campaignBody(i int) string {
 	words := strings.Fields("Dear customer your parcel could not be delivered because the street address was incomplete please confirm your details today to avoid it being returned")
 	swaps := []string{"kindly", "valued", "package", "shipment", "cannot", "was", "sent", "as", "delivery", "house", "number", "missing", "now", "verify", "info", "tonight", "and", "stop", "this", "getting"}
 	words[i%len(swaps)] = swaps[(i/len(swaps)+i)%len(swaps)]
-	return strings.Join(words, " ")
+	// Germany's pack wants an opt-out instruction in promotional messages.
+	return strings.Join(words, " ") + ". Reply STOP to opt out"
 }
 
 func recipientDE(i int) string { return fmt.Sprintf("+4915123456%03d", i) }
@@ -79,7 +80,7 @@ func hamTwins() []Message {
 	items := []string{"shoes", "jackets", "lamps", "sofas", "bikes", "tents", "watches", "books", "plates", "rugs"}
 	verbs := []string{"Spring sale on", "New arrivals in", "Members save on", "Last chance for", "Weekend offer on"}
 	for i := range 50 {
-		body := fmt.Sprintf("%s %s at Nordhaus: %s our %s stores near %s, open late on %s.",
+		body := fmt.Sprintf("%s %s at Nordhaus: %s our %s stores near %s, open late on %s. Reply STOP to opt out",
 			verbs[i%5], items[i/5], []string{"visit", "see", "try", "browse", "find"}[i%5],
 			[]string{"city", "garden", "outlet", "harbour", "market"}[(i/5)%5],
 			[]string{"Berlin", "Hamburg", "Munich", "Cologne", "Leipzig", "Bremen", "Dresden"}[i%7],

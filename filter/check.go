@@ -12,7 +12,8 @@ import (
 	"unicode/utf8"
 
 	"github.com/msgfilter/msgfilter/geo"
-	"github.com/msgfilter/msgfilter/internal/campaign"
+	campaigns "github.com/msgfilter/msgfilter/internal/campaign" // "campaign" names a test message
+	"github.com/msgfilter/msgfilter/internal/dlt"
 	"github.com/msgfilter/msgfilter/internal/textnorm"
 	"github.com/msgfilter/msgfilter/rules"
 	"github.com/msgfilter/msgfilter/state"
@@ -52,9 +53,10 @@ type check struct {
 	tenant *tenant
 
 	exactKey cacheKey
-	text     *textnorm.Text         // normalize; back to its pool in release
-	facts    Facts                  // built by state, extract and enrich
-	bands    [campaign.Bands]uint64 // classify: the campaign's band keys, with a fleet store
+	text     *textnorm.Text          // normalize; back to its pool in release
+	scratch  *scratch                // classify; back to its pool in release
+	facts    Facts                   // built by state, extract and enrich
+	bands    [campaigns.Bands]uint64 // classify: the campaign's band keys, with a fleet store
 	hasBands bool
 	factKey  cacheKey // from the walk that builds OPA's input
 	findings []rules.Finding
@@ -76,8 +78,11 @@ func (c *check) run() error {
 	if !c.exactCache() {
 		c.normalize()
 		c.extract()
-		// classify (stage 6) goes here: each classifier is one method
-		// reading c.text and c.facts and writing its own facts.
+		// classify (stage 6): each classifier is one method reading c.text
+		// and c.facts and writing its own facts.
+		if err := c.classify(); err != nil {
+			return err
+		}
 		if err := c.campaign(); err != nil {
 			return err
 		}
@@ -251,8 +256,8 @@ func (c *check) validate() error {
 	if c.now.IsZero() {
 		c.now = e.opts.clock()
 	}
-	c.tenant = e.opts.tenants[m.Tenant]
-	return nil
+	c.tenant = e.opts.tenants[tenantID(m.Tenant)]
+	return c.validateTemplate()
 }
 
 // state (stage 2) reads the conversation: the message's last_inbound_at,
@@ -274,6 +279,9 @@ func (c *check) state() error {
 		return fmt.Errorf("filter: reading conversation state: %w", err)
 	}
 	conv.OptedOut = snap.OptedOut
+	if err := c.brandOptOut(); err != nil {
+		return err
+	}
 	// The count only matters once it reaches the channel's cap; below it
 	// the fact stays 0, so that the facts of a conversation repeat from
 	// message to message and the caches keep working.
@@ -292,10 +300,10 @@ func (c *check) state() error {
 // is part of what the key must cover: an opt-out changes the decision for
 // the same message.
 func (c *check) exactCache() bool {
-	if c.e.exact == nil || c.explain {
+	if c.e.exact == nil || c.explain || c.e.reports.shared {
 		return false
 	}
-	c.exactKey = exactKey(c.p, &c.msg, c.dest, c.now, &c.facts.Conversation)
+	c.exactKey = exactKey(c.p, &c.msg, c.dest, c.now, &c.facts.Conversation, c.e.reports.generation())
 	d, ok := c.e.exact.get(c.p, c.exactKey)
 	if ok {
 		c.d = d
@@ -329,11 +337,12 @@ func (c *check) extract() {
 		lf.Blocked = domainListed(l.Host, global.blockedDomains) || domainListed(l.Host, dest.blockedDomains) ||
 			c.tenant != nil && domainListed(l.Host, c.tenant.blockedDomains)
 		if dest.senderDomains != nil {
-			ok := domainListed(l.Host, dest.senderDomains[senderHeader(m.Sender)])
+			ok := domainListed(l.Host, dest.senderDomains[dlt.Header(m.Sender)])
 			lf.SenderRegistered = &ok
 		}
 		f.Links = append(f.Links, lf)
 	}
+	c.extractCompliance()
 }
 
 // enrich (stage 7) describes the message's parties and time: the sender's
@@ -346,9 +355,10 @@ func (c *check) enrich() {
 		Channel: m.Channel,
 		Kind:    m.Kind,
 		Country: c.dest,
-		Tenant:  m.Tenant,
+		Tenant:  tenantID(m.Tenant),
 		Length:  utf8.RuneCountInString(m.Body),
 	}
+	c.enrichMessage()
 	f.Time = timeFacts(c.now, p.zone(c.dest))
 	f.Sender = SenderFacts{Sender: c.e.numbers.Sender(m.Sender)}
 	f.Sender.Registered = registered(f.Sender.Sender, p.pack(c.dest).senders, c.tenant)
@@ -407,7 +417,7 @@ func (c *check) evaluate() error {
 func (c *check) decide() error {
 	// A reported campaign's decisions stay out of the exact cache, whose
 	// key does not cover the mark: a ham report elsewhere lifts it at once.
-	useExact := c.e.exact != nil && !c.explain && !c.facts.Campaign.Reported
+	useExact := c.e.exact != nil && !c.explain && !c.e.reports.shared && !c.facts.Campaign.Reported
 	switch c.d.Cache {
 	case CacheExact:
 	case CacheFacts:
@@ -529,5 +539,9 @@ func (c *check) release() {
 	if c.text != nil {
 		textPool.Put(c.text)
 		c.text = nil
+	}
+	if c.scratch != nil {
+		scratchPool.Put(c.scratch)
+		c.scratch = nil
 	}
 }

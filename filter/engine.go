@@ -7,6 +7,7 @@ import (
 	"sync/atomic"
 
 	"github.com/msgfilter/msgfilter/geo"
+	"github.com/msgfilter/msgfilter/internal/model"
 )
 
 // ErrZeroEngine is returned by the methods of an Engine not made by New.
@@ -29,6 +30,8 @@ type Engine struct {
 	facts    *decisionCache         // nil when turned off
 	policy   atomic.Pointer[policy] // the revision deciding (revision.go)
 	conv     *conversations         // conversation state (conversation.go); nil without a store
+	model    *model.Model           // the content model (model.go)
+	reports  *reports               // its online layer, from Report
 }
 
 // New compiles the policies and returns a ready Engine. A policy source that
@@ -36,17 +39,24 @@ type Engine struct {
 // Rego and data.json files, or a *rules.PolicyError for the first problem in
 // a file Go reads (term lists, lookup files, time zones, limits, reason
 // codes); a missing or corrupt GeoIP database or phishing feed is an error
-// too.
+// too, and so is a model file that cannot be loaded (*ModelError).
 func New(opts ...Option) (*Engine, error) {
 	o := resolveOptions(opts)
+	if o.tenantErr != nil {
+		return nil, o.tenantErr
+	}
 	e := &Engine{
 		opts:    o,
 		numbers: geo.NewNumbers(0),
 		exact:   newDecisionCache(o.exactCacheBytes),
 		facts:   newDecisionCache(o.factCacheBytes),
 		conv:    newConversations(o.store),
+		reports: newReports(o.store),
 	}
 	var err error
+	if e.model, err = loadModel(o.modelPath); err != nil {
+		return nil, err
+	}
 	if e.obs, err = newObserver(o); err != nil {
 		return nil, err
 	}

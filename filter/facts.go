@@ -29,6 +29,7 @@ type Facts struct {
 	Links        []LinkFacts       `json:"links"`
 	Conversation ConversationFacts `json:"conversation"`
 	Campaign     CampaignFacts     `json:"campaign"`
+	DLT          DLTFacts          `json:"dlt"`
 }
 
 // CampaignFacts describe the campaign the message belongs to: the
@@ -38,6 +39,22 @@ type CampaignFacts struct {
 	// Reported is true when a near-duplicate of the body was reported as
 	// fraud or spam (and not since as ham), from the state store.
 	Reported bool `json:"reported"`
+}
+
+// DLTFacts are the result of matching the body against the sender's
+// registered DLT content templates (India; internal/dlt). Checked is false
+// where no registry applies: another destination or channel, or no
+// registry configured (the pack's dlt_templates.json, the tenant's
+// DLTTemplates).
+type DLTFacts struct {
+	Checked bool `json:"checked"`
+	// Header is the sender's header without operator-circle prefix or type
+	// suffix ("VM-HDFCBK-S" → "HDFCBK"); "" when not checked.
+	Header string `json:"header"`
+	// Matched is whether the body fits a template registered for Header.
+	Matched bool `json:"matched"`
+	// TemplateID is the DLT id of the template it fits, "" for none.
+	TemplateID string `json:"template_id"`
 }
 
 // RecipientFacts describe the destination number. The number itself stays
@@ -162,6 +179,14 @@ type MessageFacts struct {
 	Country string  `json:"country"` // destination, ISO 3166-1 alpha-2, upper case
 	Tenant  string  `json:"tenant"`
 	Length  int     `json:"length"` // body length in characters (code points)
+	// Template, TemplateCategory and Tag are as in the message ("" none).
+	Template         string `json:"template"`
+	TemplateCategory string `json:"template_category"`
+	Tag              string `json:"tag"`
+	// Encoding ("gsm7" or "ucs2") and Segments are how the body travels as
+	// an SMS (internal/smsenc), whatever the channel.
+	Encoding string `json:"encoding"`
+	Segments int    `json:"segments"`
 }
 
 // TimeFacts is the message time in the destination's zone, to the minute:
@@ -180,11 +205,48 @@ type ContentFacts struct {
 	// OptOutText is true when the body tells the recipient how to opt out
 	// (a STOP keyword).
 	OptOutText bool `json:"opt_out_text"`
+	// OptOutInstruction is true when the body tells the recipient how to
+	// refuse further messages in any words of the global opt_out lists
+	// ("To unsubscribe visit ...", "Abmelden unter ...") or with STOP.
+	OptOutInstruction bool `json:"opt_out_instruction"`
 	// Categories are the term categories found in the body with the
 	// destination's term lists (global + country).
 	Categories Categories `json:"categories"`
 	// PhoneNumbers are the valid phone numbers written in the body.
 	PhoneNumbers []PhoneNumberFacts `json:"phone_numbers"`
+	// Model is the content model's verdict on the body.
+	Model ModelFacts `json:"model"`
+}
+
+// ModelFacts are the content model's probabilities that the body is spam
+// (unsolicited marketing) or fraud (phishing, smishing, scams), reports
+// included (Engine.Report), truncated to two decimals, with the features that
+// weighed most.
+type ModelFacts struct {
+	Spam     float64       `json:"spam"`
+	Fraud    float64       `json:"fraud"`
+	Features ModelFeatures `json:"features"`
+}
+
+// ModelFeatures name the features that weighed most towards each class
+// (`word "verify"`, `link shortener`), at most three each. They are named
+// only when the scores reach the lowest model threshold of the global or
+// destination pack (below it no model rule fires); empty otherwise.
+type ModelFeatures struct {
+	Spam  featureNames `json:"spam"`
+	Fraud featureNames `json:"fraud"`
+}
+
+// featureNames is a list whose JSON form is [] when empty, as the policies
+// see it.
+type featureNames []string
+
+// MarshalJSON writes [] for no names.
+func (n featureNames) MarshalJSON() ([]byte, error) {
+	if n == nil {
+		return []byte("[]"), nil
+	}
+	return json.Marshal([]string(n))
 }
 
 // Categories are term categories by name. Its JSON form is an object, {}
@@ -251,8 +313,9 @@ type ConversationFacts struct {
 	// InboundAgeMinutes is the whole minutes since that message (0 without
 	// one). A 24-hour window is open while it is below 1440.
 	InboundAgeMinutes int `json:"inbound_age_minutes"`
-	// OptedOut is true when the recipient's newest STOP/START to this
-	// tenant's sender (any channel) was a STOP. From the state store.
+	// OptedOut is true when the recipient's newest opt-out or opt-in (any
+	// channel) to the tenant's brand, or to this sender where opt-outs are
+	// per sender (see OptOutScope), was an opt-out. From the state store.
 	OptedOut bool `json:"opted_out"`
 	// SessionMessages is how many messages the sender sent in the session
 	// the recipient's last inbound message opened, from the state store,
@@ -288,20 +351,6 @@ func registered(s geo.Sender, packRegistry map[string]bool, tn *tenant) *bool {
 	id := strings.ToUpper(s.Raw)
 	ok := packRegistry[id] || tenantRegistry[id]
 	return &ok
-}
-
-// senderHeader is the sender ID a registry knows: upper case, without an
-// Indian operator-circle prefix or message-type suffix ("VM-HDFCBK-S" →
-// "HDFCBK").
-func senderHeader(sender string) string {
-	s := strings.ToUpper(strings.TrimSpace(sender))
-	if len(s) > 3 && s[2] == '-' {
-		s = s[3:]
-	}
-	if n := len(s); n > 2 && s[n-2] == '-' && strings.IndexByte("PSTG", s[n-1]) >= 0 {
-		s = s[:n-2]
-	}
-	return s
 }
 
 // domainListed reports whether host or one of its parent domains is in set.

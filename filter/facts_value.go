@@ -1,7 +1,10 @@
 package filter
 
 import (
+	"encoding/json"
+	"math"
 	"slices"
+	"strconv"
 
 	"github.com/open-policy-agent/opa/v1/ast"
 )
@@ -27,6 +30,11 @@ func (f *Facts) walk(w walker) ast.Value {
 			w.str("country", f.Message.Country),
 			w.str("tenant", f.Message.Tenant),
 			w.num("length", f.Message.Length),
+			w.str("template", f.Message.Template),
+			w.str("template_category", f.Message.TemplateCategory),
+			w.str("tag", f.Message.Tag),
+			w.str("encoding", f.Message.Encoding),
+			w.num("segments", f.Message.Segments),
 		),
 		w.obj("time",
 			w.str("local", f.Time.Local),
@@ -52,6 +60,12 @@ func (f *Facts) walk(w walker) ast.Value {
 		w.obj("campaign",
 			w.boolean("reported", f.Campaign.Reported),
 		),
+		w.obj("dlt",
+			w.boolean("checked", f.DLT.Checked),
+			w.str("header", f.DLT.Header),
+			w.boolean("matched", f.DLT.Matched),
+			w.str("template_id", f.DLT.TemplateID),
+		),
 	)
 }
 
@@ -76,6 +90,7 @@ const (
 	kindBool
 	kindObject
 	kindArray
+	kindFloat
 )
 
 func (w walker) mark(kind uint64, key string) {
@@ -105,6 +120,17 @@ func (w walker) num(key string, v int) [2]*ast.Term {
 		return [2]*ast.Term{}
 	}
 	return item(key, ast.InternedTerm(v))
+}
+
+func (w walker) float(key string, v float64) [2]*ast.Term {
+	w.mark(kindFloat, key)
+	if w.k != nil {
+		w.k.u64(math.Float64bits(v))
+	}
+	if !w.build {
+		return [2]*ast.Term{}
+	}
+	return item(key, ast.NumberTerm(json.Number(strconv.FormatFloat(v, 'f', -1, 64))))
 }
 
 func (w walker) boolean(key string, v bool) [2]*ast.Term {
@@ -228,8 +254,17 @@ func (w walker) content(c *ContentFacts) [2]*ast.Term {
 	}
 	return w.obj("content",
 		w.boolean("opt_out_text", c.OptOutText),
+		w.boolean("opt_out_instruction", c.OptOutInstruction),
 		w.obj("categories", cats...),
 		w.arr("phone_numbers", len(c.PhoneNumbers), phones),
+		w.obj("model",
+			w.float("spam", c.Model.Spam),
+			w.float("fraud", c.Model.Fraud),
+			w.obj("features",
+				w.strings("spam", c.Model.Features.Spam),
+				w.strings("fraud", c.Model.Features.Fraud),
+			),
+		),
 	)
 }
 

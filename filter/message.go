@@ -49,4 +49,24 @@ type Message struct {
 	// LastInboundAt is when the recipient last wrote to this sender; zero
 	// when unknown. Conversation windows need it (or stored state).
 	LastInboundAt time.Time `json:"last_inbound_at,omitzero"`
+	// Template is the name of the approved template the message uses
+	// (WhatsApp; RCS and Viber templates likewise); "" for a free-form
+	// message.
+	Template string `json:"template,omitempty"`
+	// TemplateCategory is the template's category: marketing, utility or
+	// authentication ("" without a template).
+	TemplateCategory TemplateCategory `json:"template_category,omitempty"`
+	// Tag is the Messenger message tag (POST_PURCHASE_UPDATE,
+	// ACCOUNT_UPDATE, CONFIRMED_EVENT_UPDATE, HUMAN_AGENT); "" for none.
+	Tag string `json:"tag,omitempty"`
 }
+
+// TemplateCategory is the category of an approved template.
+type TemplateCategory string
+
+// Template categories (WhatsApp's, which RCS and Viber follow).
+const (
+	Marketing      TemplateCategory = "marketing"
+	Utility        TemplateCategory = "utility"
+	Authentication TemplateCategory = "authentication"
+)

@@ -70,8 +70,10 @@ type options struct {
 	geoIPPaths     []string
 	phishingFeed   string
 	shortenerFiles []string
-	tenants        map[string]*tenant
-	store          state.Store // nil after resolve: no state (WithStore(nil))
+	modelPath      string
+	tenants        map[string]*tenant // by tenantID
+	tenantErr      error              // the first tenant that did not compile: New fails with it
+	store          state.Store        // nil after resolve: no state (WithStore(nil))
 	storeSet       bool
 
 	exactCacheBytes, factCacheBytes int // 0 after resolve: off
@@ -180,13 +182,32 @@ func WithShortenerList(path string) Option {
 	return func(o *options) { o.shortenerFiles = append(o.shortenerFiles, path) }
 }
 
-// WithTenant configures the tenant of that name; see Tenant.
+// WithModel scores message bodies with the content model in the file at
+// path (written by "msgfilter train") instead of the shipped one; "" keeps
+// the shipped model (internal/model/MODEL.md). A missing, corrupt or
+// incompatible file makes New fail with a *ModelError. Reports
+// (Engine.Report) carry over to another model of the same feature version.
+func WithModel(path string) Option {
+	return func(o *options) { o.modelPath = path }
+}
+
+// WithTenant configures the tenant of that name; see Tenant. Names are
+// case-insensitive: of two WithTenant whose names differ only in case, the
+// later wins. A tenant that does not compile (a malformed DLT template)
+// makes New fail.
 func WithTenant(name string, t Tenant) Option {
 	return func(o *options) {
 		if o.tenants == nil {
 			o.tenants = map[string]*tenant{}
 		}
-		o.tenants[name] = t.compile()
+		ct, err := t.compile(name)
+		if err != nil {
+			if o.tenantErr == nil {
+				o.tenantErr = err
+			}
+			return
+		}
+		o.tenants[tenantID(name)] = ct
 	}
 }
 

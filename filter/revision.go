@@ -12,6 +12,7 @@ import (
 	"fmt"
 	"hash"
 	"io/fs"
+	"math"
 	"os"
 	"slices"
 	"strings"
@@ -19,8 +20,10 @@ import (
 
 	"github.com/msgfilter/msgfilter/geo"
 	"github.com/msgfilter/msgfilter/internal/bodyphones"
+	"github.com/msgfilter/msgfilter/internal/dlt"
 	"github.com/msgfilter/msgfilter/internal/lines"
 	"github.com/msgfilter/msgfilter/internal/links"
+	"github.com/msgfilter/msgfilter/internal/optout"
 	"github.com/msgfilter/msgfilter/internal/terms"
 	"github.com/msgfilter/msgfilter/rules"
 )
@@ -33,7 +36,7 @@ type policy struct {
 	countries map[string]*packConfig // upper-case country → its pack
 	channels  map[string]*packConfig // channel → its pack
 	content   map[string]*terms.Matcher
-	keywords  *terms.Matcher // opt-out and opt-in keywords, for inbound messages
+	optOuts   *optout.Detector // opt-out and opt-in words of the global lists: inbound revocations, outgoing instructions
 	links     *links.Analyzer
 	// tenantLinks are the analyzers of tenants with brands of their own.
 	tenantLinks map[string]*links.Analyzer
@@ -62,16 +65,32 @@ type packConfig struct {
 	senders         map[string]bool            // senders.txt, upper case; nil: no registry
 	senderDomains   map[string]map[string]bool // sender_domains.json, upper-case sender → domains; nil: no registry
 	campaign        *campaignLimit             // campaign_flood; nil when the pack does not set it
+	dlt             *dlt.Registry              // dlt_templates.json (country packs); nil: no registry
+
+	// modelFloor is the lowest threshold of data.json's "model" (when
+	// hasModel): below it no model rule fires, so the model's evidence
+	// features need not be named (classify, model.go).
+	modelFloor float64
+	hasModel   bool
+}
+
+// floor returns the pack's lowest model threshold, +Inf without one.
+func (pc *packConfig) floor() float64 {
+	if !pc.hasModel {
+		return math.Inf(1)
+	}
+	return pc.modelFloor
 }
 
 // packData is the part of a pack's data.json that Go reads; the rest is for
 // the Rego rules alone.
 type packData struct {
-	TimeZone           string       // time_zone
-	RateLimit          *dataRate    // rate_limit
-	DuplicateFlood     *dataFlood   // duplicate_flood
-	SessionMaxMessages *nonNegative // session_max_messages
-	SessionMinutes     *nonNegative // session_minutes
+	TimeZone           string             // time_zone
+	RateLimit          *dataRate          // rate_limit
+	DuplicateFlood     *dataFlood         // duplicate_flood
+	SessionMaxMessages *nonNegative       // session_max_messages
+	SessionMinutes     *nonNegative       // session_minutes
+	Model              map[string]float64 // model: thresholds of policies/global/model.rego
 }
 
 // Files a pack may carry beside its Rego, which Go turns into lookups when
@@ -84,10 +103,8 @@ const (
 	sendersTxt         = "senders.txt"          // registered sender IDs: SENDER_NOT_REGISTERED
 	senderDomainsJSON  = "sender_domains.json"  // sender → registered link domains: URL_NOT_WHITELISTED
 	brandsJSON         = "brands.json"          // protected brands: IDN_HOMOGRAPH, SUSPICIOUS_LINK
+	dltTemplatesJSON   = "dlt_templates.json"   // DLT content templates (India): TEMPLATE_NOT_REGISTERED
 )
-
-// keywordCategories are matched on inbound messages, not on outgoing content.
-var keywordCategories = map[string]bool{"opt_out": true, "opt_in": true}
 
 // phoneCacheSize bounds the phone numbers a policy remembers parsing:
 // templated messages repeat the same call-back numbers.
@@ -189,7 +206,7 @@ func (e *Engine) loadPolicy(ctx context.Context, fsys fs.FS) (*policy, error) {
 	if err := p.checkCampaignRule(); err != nil {
 		return nil, err
 	}
-	if p.keywords, err = terms.Compile(keywords); err != nil {
+	if p.optOuts, err = optout.New(keywords); err != nil {
 		return nil, &rules.PolicyError{File: "global/terms", Msg: err.Error()}
 	}
 	if p.content[""], err = terms.Compile(p.global.terms); err != nil {
@@ -248,6 +265,7 @@ func readPackConfig(pack *rules.Pack) (pc *packConfig, keywords []terms.Term, er
 	for key, dst := range map[string]any{
 		"time_zone": &data.TimeZone, "rate_limit": &data.RateLimit, "duplicate_flood": &data.DuplicateFlood,
 		"session_max_messages": &data.SessionMaxMessages, "session_minutes": &data.SessionMinutes,
+		"model": &data.Model,
 	} {
 		v, ok := pack.Data[key]
 		if !ok {
@@ -280,6 +298,14 @@ func readPackConfig(pack *rules.Pack) (pc *packConfig, keywords []terms.Term, er
 	if pc.campaign, err = readCampaignLimit(pack); err != nil {
 		return fail("data.json", err)
 	}
+	for name, t := range data.Model {
+		if t < 0 || t > 1 || math.IsNaN(t) {
+			return fail("data.json", fmt.Errorf("model: %s: %v is not a probability", name, t))
+		}
+		if !pc.hasModel || t < pc.modelFloor {
+			pc.modelFloor, pc.hasModel = t, true
+		}
+	}
 	if pack.Kind == rules.KindChannel {
 		pc.limits.session = int(data.SessionMaxMessages.value())
 		pc.limits.sessionWindow = time.Duration(data.SessionMinutes.value()) * time.Minute
@@ -291,7 +317,9 @@ func readPackConfig(pack *rules.Pack) (pc *packConfig, keywords []terms.Term, er
 			return fail(name, err)
 		}
 		for _, t := range list {
-			if keywordCategories[t.Category] {
+			// The opt-out words are no content category: they decide
+			// inbound revocations and the opt_out_instruction fact.
+			if slices.Contains(optout.Categories, t.Category) {
 				keywords = append(keywords, t)
 			} else {
 				pc.terms = append(pc.terms, t)
@@ -328,6 +356,15 @@ func readPackConfig(pack *rules.Pack) (pc *packConfig, keywords []terms.Term, er
 		pc.senderDomains = make(map[string]map[string]bool, len(m))
 		for sender, domains := range m {
 			pc.senderDomains[strings.ToUpper(sender)] = setOf(domains, strings.ToLower)
+		}
+	}
+	if b, ok := pack.File(dltTemplatesJSON); ok && pack.Kind == rules.KindCountry {
+		ts, err := dlt.Parse(bytes.NewReader(b))
+		if err == nil {
+			pc.dlt, err = dlt.Compile(ts)
+		}
+		if err != nil {
+			return fail(dltTemplatesJSON, err)
 		}
 	}
 	return pc, keywords, nil

@@ -82,8 +82,11 @@ func WithReadiness(ready func(ctx context.Context) error) Option {
 }
 
 // WithTenants makes messages whose tenant is not empty and not known
-// invalid (400, field "tenant"), so that a typo cannot escape a tenant's
-// rules. Without it any tenant name is accepted.
+// invalid (400, field "tenant", on /v1/check, /v1/explain and /v1/inbound
+// alike), so that a typo cannot escape a tenant's rules. known must compare
+// names as the engine does, case-insensitively ("ACME" is tenant "acme",
+// see filter.Tenant; config.KnownTenant does). Without it any tenant name
+// is accepted.
 func WithTenants(known func(name string) bool) Option {
 	return func(o *options) { o.tenants = known }
 }
@@ -369,10 +372,40 @@ func (h *Handler) inbound(w http.ResponseWriter, r *http.Request) {
 	}
 }
 
-// report answers 501 until the engine has Report (the model issue).
+// report records a message reported as fraud, spam or ham: a Message with
+// a "label" field, as one JSON object. The model's online layer learns
+// from it (Engine.Report): through a Redis store every node at once, with
+// the memory store this process only.
 func (h *Handler) report(w http.ResponseWriter, r *http.Request) {
-	writeError(w, http.StatusNotImplemented,
-		"reports are not supported yet: this version of msgfilter has no model to learn from them; nothing was recorded", "")
+	var req struct {
+		Label filter.Label `json:"label"`
+		filter.Message
+	}
+	if !h.readOne(w, r, &req) {
+		return
+	}
+	if eb := h.tenantKnown(req.Tenant); eb != nil {
+		writeError(w, http.StatusBadRequest, eb.Error, eb.Field)
+		return
+	}
+	err := h.Engine().Report(r.Context(), &req.Message, req.Label)
+	var ve *filter.ValidationError
+	switch {
+	case err == nil:
+		writeJSON(w, http.StatusOK, struct {
+			ID    string       `json:"id"`
+			Label filter.Label `json:"label"`
+		}{req.ID, req.Label})
+	case errors.As(err, &ve):
+		writeError(w, http.StatusBadRequest, ve.Error(), ve.Field)
+	case errors.Is(err, state.ErrUnavailable), r.Context().Err() != nil:
+		// Nothing was recorded: the gateway may retry.
+		w.Header().Set("Retry-After", "1")
+		writeError(w, http.StatusServiceUnavailable, err.Error(), "")
+	default:
+		h.opts.logger.Error("report", "err", err)
+		writeError(w, http.StatusInternalServerError, err.Error(), "")
+	}
 }
 
 func (h *Handler) reload(w http.ResponseWriter, r *http.Request) {

@@ -146,17 +146,18 @@ func TestCheckEnvelope(t *testing.T) {
 
 func TestCheckTenants(t *testing.T) {
 	tenants := writeFile(t, "tenants.yaml", "tenants:\n  acme:\n    blocked_domains: [example.net]\n  other: {}\n")
-	link := `{"id":"%s","channel":"sms","kind":"transactional","tenant":"%s","sender":"Acme","recipient":"+12025550123","body":"Your order: https://shop.example.net/o/1","time":"2026-11-24T15:00:00Z"}`
+	link := `{"id":"%s","channel":"sms","kind":"transactional","tenant":"%s","sender":"Acme","recipient":"+12025550123","body":"Your order has shipped. Track it: https://shop.example.net/o/1","time":"2026-11-24T15:00:00Z"}`
 	input := strings.Join([]string{
 		fmt.Sprintf(link, "acme", "acme"),
 		fmt.Sprintf(link, "other", "other"),
 		fmt.Sprintf(link, "nobody", "nobody"),
+		fmt.Sprintf(link, "ACME", "ACME"), // tenant names ignore case
 	}, "\n") + "\n"
 	var out, errOut bytes.Buffer
 	if code := run(context.Background(), []string{"check", "-tenants", tenants}, strings.NewReader(input), &out, &errOut); code != 0 {
 		t.Fatalf("check -tenants = %d: %s", code, errOut.String())
 	}
-	want := []string{`"id":"acme","action":"block","reasons":[{"code":"DOMAIN_BLOCKED"`, `"id":"other","action":"allow"`, `unknown tenant \"nobody\"`}
+	want := []string{`"id":"acme","action":"block","reasons":[{"code":"DOMAIN_BLOCKED"`, `"id":"other","action":"allow"`, `unknown tenant \"nobody\"`, `"id":"ACME","action":"block","reasons":[{"code":"DOMAIN_BLOCKED"`}
 	lines := strings.Split(strings.TrimSpace(out.String()), "\n")
 	for i, w := range want {
 		if i >= len(lines) || !strings.Contains(lines[i], w) {

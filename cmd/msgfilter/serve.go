@@ -275,11 +275,7 @@ func newService(ctx context.Context, cfg *config.Config, reread func() (*config.
 		server.WithMetrics(ownReg, prometheus.Gatherers{own, s.metrics}),
 		server.WithReload(s.reload),
 		server.WithLogger(logger),
-		server.WithTenants(func(name string) bool {
-			t := s.tenants.Load()
-			_, ok := (*t)[name]
-			return ok || len(*t) == 0
-		}),
+		server.WithTenants(func(name string) bool { return config.KnownTenant(*s.tenants.Load(), name) }),
 	}
 	if ready != nil {
 		opts = append(opts, server.WithReadiness(ready))
@@ -354,6 +350,7 @@ func (s *service) buildEngine(ctx context.Context, cfg *config.Config) (*filter.
 	for _, f := range cfg.ShortenerLists {
 		opts = append(opts, filter.WithShortenerList(f))
 	}
+	opts = append(opts, filter.WithModel(cfg.Model))
 	opts = append(opts, cfg.TenantOptions()...)
 	if cfg.FailMode == "open" {
 		opts = append(opts, filter.WithFailMode(filter.FailOpen))
@@ -597,6 +594,6 @@ func restartKey(a, b *config.Config) string {
 
 // engineParts is what a new Engine is needed for.
 func engineParts(c *config.Config) any {
-	return []any{c.Policies, c.GeoIP, c.PhishingFeeds, c.ShortenerLists, c.Tenants, c.FailMode,
+	return []any{c.Policies, c.GeoIP, c.PhishingFeeds, c.ShortenerLists, c.Model, c.Tenants, c.FailMode,
 		c.CheckBudget, c.MaxMessageBodyBytes, c.DecisionLog.Masked()}
 }

@@ -54,7 +54,7 @@ func TestServeConfigErrors(t *testing.T) {
 	if code := run(context.Background(), []string{"serve", "-config", cfg}, nil, &out, &errOut); code != 1 {
 		t.Fatalf("serve with a bad config = %d, want 1", code)
 	}
-	for _, want := range []string{"bad.yaml:2: store.addrs: at least one", "bad.yaml:4: model: not supported yet"} {
+	for _, want := range []string{"bad.yaml:2: store.addrs: at least one", "bad.yaml:4: model: stat m.bin"} {
 		if !strings.Contains(errOut.String(), want) {
 			t.Errorf("errors lack %q:\n%s", want, errOut.String())
 		}
@@ -176,6 +176,14 @@ func TestServeReloadsTenants(t *testing.T) {
 	}
 	if c := post("/v1/check", msg("zeta")); c != 400 {
 		t.Errorf("unknown tenant = %d, want 400", c)
+	}
+	// Tenant names ignore case, as the engine's do: ACME is acme, on every
+	// endpoint that takes a tenant.
+	if c := post("/v1/check", msg("ACME")); c != 200 {
+		t.Errorf("configured tenant in upper case = %d, want 200", c)
+	}
+	if c := post("/v1/inbound", `{"id":"i","channel":"sms","tenant":"Zeta","sender":"Acme","recipient":"+12025550123","body":"STOP"}`); c != 400 {
+		t.Errorf("inbound for an unknown tenant = %d, want 400", c)
 	}
 	os.WriteFile(cfgPath, []byte("addr: 127.0.0.1:0\ntenants:\n  acme: {}\n  zeta: {}\n"), 0o644)
 	syscall.Kill(syscall.Getpid(), syscall.SIGHUP)
