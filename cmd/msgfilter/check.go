@@ -11,7 +11,7 @@ import (
 	"os"
 
 	"github.com/msgfilter/msgfilter/filter"
-	"github.com/msgfilter/msgfilter/internal/config"
+	"github.com/msgfilter/msgfilter/server/config"
 )
 
 // maxLineBytes bounds one input line: a 64 KiB body, JSON-escaped, fits

@@ -10,7 +10,7 @@ import (
 	"os"
 
 	"github.com/msgfilter/msgfilter/filter"
-	"github.com/msgfilter/msgfilter/internal/config"
+	"github.com/msgfilter/msgfilter/server/config"
 )
 
 const learnSummary = `Reports messages (JSON lines, at least "body"; a line's own "label" wins

@@ -27,9 +27,9 @@ import (
 	"github.com/redis/go-redis/v9"
 
 	"github.com/msgfilter/msgfilter/filter"
-	"github.com/msgfilter/msgfilter/internal/config"
 	"github.com/msgfilter/msgfilter/rules"
 	"github.com/msgfilter/msgfilter/server"
+	"github.com/msgfilter/msgfilter/server/config"
 	"github.com/msgfilter/msgfilter/state"
 	"github.com/msgfilter/msgfilter/state/redisstore"
 )
@@ -49,13 +49,13 @@ type serveFlags struct {
 
 const serveSummary = `Runs the engine as an HTTP service (package server): POST /v1/check, /v1/inbound,
 /v1/explain, /v1/reload, /v1/report; GET /healthz, /readyz, /metrics. The
-configuration file (YAML, documented in internal/config/example.yaml) is
+configuration file (YAML, documented in server/config/example.yaml) is
 validated whole at start; the flags below override its keys. SIGHUP reloads
 the file and the policies; SIGTERM drains the requests in flight and exits.`
 
 func newServeFlags() (*serveFlags, map[string]override) {
 	f := &serveFlags{fs: newVerb("serve", "serve [-config FILE] [flags]", serveSummary)}
-	f.fs.StringVar(&f.configPath, "config", "", "YAML configuration file (see internal/config/example.yaml)")
+	f.fs.StringVar(&f.configPath, "config", "", "YAML configuration file (see server/config/example.yaml)")
 	f.fs.BoolVar(&f.printConfig, "print-config", false, "print the effective configuration (secrets redacted) and exit")
 	// Each override flag sets one key; it is applied only when given, so
 	// the file's value stays otherwise.
@@ -235,7 +235,7 @@ func newService(ctx context.Context, cfg *config.Config, reread func() (*config.
 	if cfg.Metrics.Namespace != "" {
 		s.prefix = cfg.Metrics.Namespace + "_"
 	}
-	var ready func(context.Context) error
+	var ready func(context.Context) (string, error)
 	var err error
 	if s.store, ready, err = s.openStore(cfg.Store); err != nil {
 		s.close()
@@ -446,7 +446,7 @@ func (s *service) background(e *filter.Engine, cfg *config.Config) {
 	}
 }
 
-func (s *service) openStore(c config.Store) (state.Store, func(context.Context) error, error) {
+func (s *service) openStore(c config.Store) (state.Store, func(context.Context) (string, error), error) {
 	switch c.Type {
 	case "none":
 		return nil, nil, nil
@@ -495,17 +495,32 @@ func (s *service) openStore(c config.Store) (state.Store, func(context.Context) 
 	if err != nil {
 		return nil, nil, fmt.Errorf("store: %w", err)
 	}
-	ping := func(ctx context.Context) error { return client.Ping(ctx).Err() }
+	// ready pings Redis and reports its persistence settings, read once
+	// (CheckPersistence warns when opt-outs would not survive a restart).
+	var persistence atomic.Pointer[string]
+	ready := func(ctx context.Context) (string, error) {
+		if err := client.Ping(ctx).Err(); err != nil {
+			return "", err
+		}
+		if p := persistence.Load(); p != nil {
+			return *p, nil
+		}
+		p, err := st.CheckPersistence(ctx)
+		if err != nil {
+			return "persistence unknown: " + err.Error(), nil
+		}
+		desc := "redis " + p.String()
+		persistence.Store(&desc)
+		return desc, nil
+	}
 	pctx, cancel := context.WithTimeout(s.ctx, 5*time.Second)
 	defer cancel()
-	if err := ping(pctx); err != nil {
+	if _, err := ready(pctx); err != nil {
 		// Start anyway: /readyz says not ready until Redis answers, and
 		// checks follow the fail mode meanwhile.
 		s.logger.Warn("the store does not answer yet", "addrs", c.Addrs, "err", err)
-	} else {
-		_, _ = st.CheckPersistence(pctx) // warns when opt-outs would not survive a restart
 	}
-	return st, ping, nil
+	return st, ready, nil
 }
 
 func (s *service) openDecisionLog(path string) error {
