@@ -163,6 +163,21 @@ func TestCachedEqualsUncached(t *testing.T) {
 	// Reports change the model's scores for the same message: some before
 	// the first round, more between the rounds, when the exact cache holds
 	// the first round's decisions.
+	// Links whose domains the store first sees while its history is young
+	// (unknown) and two days on (known, fresh): first_seen facts.
+	for i, body := range []string{
+		"Your order has shipped: https://www.shop-example.de/account/login",
+		"Account locked: https://paypal-secure-login.com/verify now",
+		"Track it: https://www.neu-shop-example.de/account/login",
+	} {
+		for j, at := range []time.Time{tuesday, tuesday.Add(48 * time.Hour), tuesday.Add(48*time.Hour + 30*time.Minute)} {
+			msgs = append(msgs, Message{ID: fmt.Sprint("link-", i, "-", j), Channel: SMS, Kind: Transactional, Sender: "SHOP",
+				Recipient: "+4915123456001", Body: body, Time: at})
+		}
+	}
+	// A campaign, some of whose messages are reported below (Report marks
+	// the campaign: campaign.reported).
+	msgs = append(msgs, campaignMessages()[:10]...)
 	msgs = append(msgs, campaign)
 	report := func(from, step int) {
 		for i := from; i < len(msgs); i += step {
@@ -203,7 +218,7 @@ func TestCachedEqualsUncached(t *testing.T) {
 	}
 	t.Logf("%d messages, answered by: policies %d, fact cache %d, exact cache %d",
 		len(msgs), levels[""], levels[CacheFacts], levels[CacheExact])
-	for _, c := range []Code{QuietHours, OptedOut, OutsideSessionWindow, SenderIDFormat, PoliticalContent, FraudSuspected, SpamSuspected} {
+	for _, c := range []Code{QuietHours, OptedOut, OutsideSessionWindow, SenderIDFormat, PoliticalContent, FraudSuspected, SpamSuspected, SuspiciousLink, ReportedContent} {
 		if !seen[c] {
 			t.Errorf("no decision had %s: the corpus does not exercise it", c)
 		}

@@ -12,6 +12,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/msgfilter/msgfilter/geo"
+	campaigns "github.com/msgfilter/msgfilter/internal/campaign" // "campaign" names a test message
 	"github.com/msgfilter/msgfilter/internal/dlt"
 	"github.com/msgfilter/msgfilter/internal/textnorm"
 	"github.com/msgfilter/msgfilter/rules"
@@ -52,10 +53,12 @@ type check struct {
 	tenant *tenant
 
 	exactKey cacheKey
-	text     *textnorm.Text // normalize; back to its pool in release
-	scratch  *scratch       // classify; back to its pool in release
-	facts    Facts          // built by state, extract and enrich
-	factKey  cacheKey       // from the walk that builds OPA's input
+	text     *textnorm.Text          // normalize; back to its pool in release
+	scratch  *scratch                // classify; back to its pool in release
+	facts    Facts                   // built by state, extract and enrich
+	bands    [campaigns.Bands]uint64 // classify: the campaign's band keys, with a fleet store
+	hasBands bool
+	factKey  cacheKey // from the walk that builds OPA's input
 	findings []rules.Finding
 	d        Decision
 }
@@ -78,6 +81,9 @@ func (c *check) run() error {
 		// classify (stage 6): each classifier is one method reading c.text
 		// and c.facts and writing its own facts.
 		if err := c.classify(); err != nil {
+			return err
+		}
+		if err := c.campaign(); err != nil {
 			return err
 		}
 		c.enrich()
@@ -326,7 +332,7 @@ func (c *check) extract() {
 	}
 	dest, global := p.pack(c.dest), &p.global
 	f.Links = []LinkFacts{} // [] rather than null: rules iterate it
-	for _, l := range p.links.Analyze(m.Body) {
+	for _, l := range uniqueLinks(p.analyzer(m.Tenant).Analyze(m.Body)) {
 		lf := linkFacts(l)
 		lf.Blocked = domainListed(l.Host, global.blockedDomains) || domainListed(l.Host, dest.blockedDomains) ||
 			c.tenant != nil && domainListed(l.Host, c.tenant.blockedDomains)
@@ -409,7 +415,9 @@ func (c *check) evaluate() error {
 // levels, and counts a message let through against the conversation's
 // limits (count, conversation.go).
 func (c *check) decide() error {
-	useExact := c.e.exact != nil && !c.explain && !c.e.reports.shared
+	// A reported campaign's decisions stay out of the exact cache, whose
+	// key does not cover the mark: a ham report elsewhere lifts it at once.
+	useExact := c.e.exact != nil && !c.explain && !c.e.reports.shared && !c.facts.Campaign.Reported
 	switch c.d.Cache {
 	case CacheExact:
 	case CacheFacts:
@@ -426,6 +434,9 @@ func (c *check) decide() error {
 		if useExact {
 			c.e.exact.put(c.exactKey, &c.d)
 		}
+	}
+	if err := c.countCampaign(); err != nil {
+		return err
 	}
 	return c.count()
 }

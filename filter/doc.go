@@ -33,7 +33,10 @@
 //  5. extract: the destination's terms, the links and the phone numbers in
 //     the body, and the lists they are on;
 //  6. classify: the content model's spam and fraud probabilities for the
-//     body, with what reports taught it (model.go; Engine.Report);
+//     body, with what reports taught it (model.go; Engine.Report); the
+//     campaign's near-duplicate fingerprint and, from a store that keeps
+//     the fleet's history (state.Fleet), the links' first sightings and
+//     whether the campaign was reported (campaign.go);
 //  7. enrich: the sender's kind, country and registration, the recipient,
 //     the source address, the recipient's local time and the quiet hours
 //     that hold the message (localtime.go);
@@ -46,8 +49,9 @@
 //  11. decide: the strongest action of the reasons (block > defer > review >
 //     allow), every reason with its rule id and citation; the decision is
 //     cached at both levels, and a message let through is counted against
-//     the session, rate and flood limits, atomically in the store: a
-//     refusal blocks it (conversation.go).
+//     its campaign's recipients (campaign.go) and the session, rate and
+//     flood limits, atomically in the store: a refusal blocks it
+//     (conversation.go).
 //
 // The check has one deadline (the context's, or WithCheckBudget's from the
 // first stage that waits), and every stage that waits, state store calls

@@ -28,7 +28,17 @@ type Facts struct {
 	Content      ContentFacts      `json:"content"`
 	Links        []LinkFacts       `json:"links"`
 	Conversation ConversationFacts `json:"conversation"`
+	Campaign     CampaignFacts     `json:"campaign"`
 	DLT          DLTFacts          `json:"dlt"`
+}
+
+// CampaignFacts describe the campaign the message belongs to: the
+// near-duplicates of its body across the fleet's senders, tenants and
+// recipients (campaign.go).
+type CampaignFacts struct {
+	// Reported is true when a near-duplicate of the body was reported as
+	// fraud or spam (and not since as ham), from the state store.
+	Reported bool `json:"reported"`
 }
 
 // DLTFacts are the result of matching the body against the sender's
@@ -118,13 +128,53 @@ type LinkFacts struct {
 	// sender_domains registry: whether the link's domain is registered for
 	// this sender. Absent without a registry.
 	SenderRegistered *bool `json:"sender_registered,omitempty"`
+
+	// Link risk: what the host and path say about the link, weighed by
+	// policies/global/linkrisk.rego (policies/README.md describes each).
+	// BrandOf is the primary domain of the protected brand the link names
+	// or imitates without being on its domains, "" for none.
+	BrandOf          string `json:"brand_of"`
+	BrandInSubdomain bool   `json:"brand_in_subdomain"`
+	BrandInPath      bool   `json:"brand_in_path"`
+	Typosquat        bool   `json:"typosquat"`
+	Combosquat       bool   `json:"combosquat"`
+	ASCIILookalike   bool   `json:"ascii_lookalike"`
+	LureWords        bool   `json:"lure_words"`
+	AbusedTLD        bool   `json:"abused_tld"`
+	FreeHosting      bool   `json:"free_hosting"`
+	DynamicDNS       bool   `json:"dynamic_dns"`
+	RandomLabel      bool   `json:"random_label"`
+	DigitHeavy       bool   `json:"digit_heavy"`
+	HyphenHeavy      bool   `json:"hyphen_heavy"`
+	CredentialPath   bool   `json:"credential_path"`
+	// FirstSeen is how long ago the fleet's traffic first carried the
+	// link's registrable domain, from the state store (campaign.go).
+	FirstSeen FirstSeenFacts `json:"first_seen"`
+}
+
+// FirstSeenFacts is how long the fleet has known a link's domain. Known is
+// false without a store that keeps sightings, for an IP literal, and for a
+// domain first recorded while the store's history was younger than a day
+// (it was in the traffic before anyone looked): unknown is not fresh.
+type FirstSeenFacts struct {
+	Known bool `json:"known"`
+	// AgeMinutes is the age, rounded down to a bucket bound (0, 5, 15,
+	// 60, 180, 360, 720, 1440, 2880, 10080, 43200), so that facts repeat
+	// and the fact cache works; 0 when not Known.
+	AgeMinutes int `json:"age_minutes"`
 }
 
 func linkFacts(l links.Link) LinkFacts {
+	r := &l.Risk
 	return LinkFacts{
 		URL: l.URL, Host: l.Host, UnicodeHost: l.UnicodeHost, Domain: l.Domain,
 		IPLiteral: l.IPLiteral, Shortener: l.Shortener, Punycode: l.Punycode, MixedScript: l.MixedScript,
 		Userinfo: l.Userinfo, HomographOf: l.HomographOf, Phishing: l.Phishing,
+		BrandOf: r.BrandOf, BrandInSubdomain: r.BrandInSubdomain, BrandInPath: r.BrandInPath,
+		Typosquat: r.Typosquat, Combosquat: r.Combosquat, ASCIILookalike: r.ASCIILookalike,
+		LureWords: r.LureWords, AbusedTLD: r.AbusedTLD, FreeHosting: r.FreeHosting, DynamicDNS: r.DynamicDNS,
+		RandomLabel: r.RandomLabel, DigitHeavy: r.DigitHeavy, HyphenHeavy: r.HyphenHeavy,
+		CredentialPath: r.CredentialPath,
 	}
 }
 
@@ -253,12 +303,15 @@ type PhoneNumberFacts struct {
 	// Region is the ISO 3166-1 alpha-2 region of the number ("AE"), or
 	// "001" for non-geographic numbers.
 	Region string `json:"region"`
+	// Type is libphonenumber's number type ("mobile", "premium_rate",
+	// "toll_free"...), "" when the metadata does not say.
+	Type geo.NumberType `json:"type"`
 }
 
 func phoneFacts(ns []bodyphones.Number) []PhoneNumberFacts {
 	out := make([]PhoneNumberFacts, len(ns)) // [] rather than null: rules iterate it
 	for i, n := range ns {
-		out[i] = PhoneNumberFacts{Text: n.Text, E164: n.E164, Region: n.Region}
+		out[i] = PhoneNumberFacts{Text: n.Text, E164: n.E164, Region: n.Region, Type: n.Type}
 	}
 	return out
 }

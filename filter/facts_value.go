@@ -60,6 +60,9 @@ func (f *Facts) walk(w walker) ast.Value {
 			w.boolean("opted_out", f.Conversation.OptedOut),
 			w.num("session_messages", f.Conversation.SessionMessages),
 		),
+		w.obj("campaign",
+			w.boolean("reported", f.Campaign.Reported),
+		),
 		w.obj("dlt",
 			w.boolean("checked", f.DLT.Checked),
 			w.str("header", f.DLT.Header),
@@ -264,6 +267,7 @@ func (w walker) content(c *ContentFacts) [2]*ast.Term {
 			w.str("text", n.Text),
 			w.str("e164", n.E164),
 			w.str("region", n.Region),
+			w.str("type", string(n.Type)),
 		)[1]
 		if phones != nil {
 			phones[i] = t
@@ -302,6 +306,24 @@ func (w walker) links(ls []LinkFacts) [2]*ast.Term {
 			w.str("homograph_of", l.HomographOf),
 			w.boolean("phishing", l.Phishing),
 			w.boolean("blocked", l.Blocked),
+			w.str("brand_of", l.BrandOf),
+			w.boolean("brand_in_subdomain", l.BrandInSubdomain),
+			w.boolean("brand_in_path", l.BrandInPath),
+			w.boolean("typosquat", l.Typosquat),
+			w.boolean("combosquat", l.Combosquat),
+			w.boolean("ascii_lookalike", l.ASCIILookalike),
+			w.boolean("lure_words", l.LureWords),
+			w.boolean("abused_tld", l.AbusedTLD),
+			w.boolean("free_hosting", l.FreeHosting),
+			w.boolean("dynamic_dns", l.DynamicDNS),
+			w.boolean("random_label", l.RandomLabel),
+			w.boolean("digit_heavy", l.DigitHeavy),
+			w.boolean("hyphen_heavy", l.HyphenHeavy),
+			w.boolean("credential_path", l.CredentialPath),
+			w.obj("first_seen",
+				w.boolean("known", l.FirstSeen.Known),
+				w.num("age_minutes", l.FirstSeen.AgeMinutes),
+			),
 		}
 		if l.SenderRegistered != nil {
 			items = append(items, w.boolean("sender_registered", *l.SenderRegistered))

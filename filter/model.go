@@ -234,8 +234,12 @@ func (e *Engine) Report(ctx context.Context, msg *Message, label Label) error {
 	if err := e.reports.online.Report(ctx, &f, class); err != nil {
 		return fmt.Errorf("filter: recording report: %w", err)
 	}
-	// REPORTED_CONTENT call site (campaign fingerprints, wired by the
-	// lead): mark the message's campaign as reported here, with the
-	// normalized body t at hand, e.g. e.reportCampaign(ctx, t, label).
+	// The campaign half: fraud and spam mark the message's campaign
+	// (REPORTED_CONTENT for its near-duplicates), ham lifts the mark.
+	if e.fleet() != nil {
+		if err := e.reportCampaign(ctx, msg, string(label)); err != nil {
+			return err
+		}
+	}
 	return nil
 }

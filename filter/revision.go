@@ -39,8 +39,10 @@ type policy struct {
 	content   map[string]*terms.Matcher
 	optOuts   *optout.Detector // opt-out and opt-in words of the global lists: inbound revocations, outgoing instructions
 	links     *links.Analyzer
-	phones    *bodyphones.Finder // caches number parses across messages
-	ipdb      *geo.IPDB          // nil without WithGeoIP; per revision, so a reload re-opens it
+	// tenantLinks are the analyzers of tenants with brands of their own.
+	tenantLinks map[string]*links.Analyzer
+	phones      *bodyphones.Finder // caches number parses across messages
+	ipdb        *geo.IPDB          // nil without WithGeoIP; per revision, so a reload re-opens it
 
 	generation uint64               // unique per load: part of every cache key
 	ruleInfo   map[string]*ruleInfo // rule id → what its reasons carry
@@ -64,6 +66,7 @@ type packConfig struct {
 	blockedDomains  map[string]bool            // blocked_domains.txt
 	senders         map[string]bool            // senders.txt, upper case; nil: no registry
 	senderDomains   map[string]map[string]bool // sender_domains.json, upper-case sender → domains; nil: no registry
+	campaign        *campaignLimit             // campaign_flood; nil when the pack does not set it
 	dlt             *dlt.Registry              // dlt_templates.jsonl (country packs); nil: no registry
 
 	// protocol overrides the gateway statuses of reason codes (the global
@@ -106,6 +109,7 @@ const (
 	shortenersTxt      = "shorteners.txt"       // extra URL shortener domains (global pack)
 	sendersTxt         = "senders.txt"          // registered sender IDs: SENDER_NOT_REGISTERED
 	senderDomainsJSON  = "sender_domains.json"  // sender → registered link domains: URL_NOT_WHITELISTED
+	brandsJSON         = "brands.json"          // protected brands: IDN_HOMOGRAPH, SUSPICIOUS_LINK
 	dltTemplatesJSONL  = "dlt_templates.jsonl"  // DLT content templates (India): TEMPLATE_NOT_REGISTERED
 )
 
@@ -122,6 +126,15 @@ func (p *policy) pack(country string) *packConfig {
 }
 
 var noPack packConfig
+
+// analyzer returns the link analyzer for a tenant: the packs' brands, and
+// the tenant's own when it has some.
+func (p *policy) analyzer(tenant string) *links.Analyzer {
+	if a, ok := p.tenantLinks[tenant]; ok {
+		return a
+	}
+	return p.links
+}
 
 // matcher returns the content matcher for a destination.
 func (p *policy) matcher(country string) *terms.Matcher {
@@ -190,6 +203,9 @@ func (e *Engine) loadPolicy(ctx context.Context, fsys fs.FS) (*policy, error) {
 	if err := p.checkLimitRules(); err != nil {
 		return nil, err
 	}
+	if err := p.checkCampaignRule(); err != nil {
+		return nil, err
+	}
 	if p.optOuts, err = optout.New(keywords); err != nil {
 		return nil, &rules.PolicyError{File: "global/terms", Msg: err.Error()}
 	}
@@ -210,6 +226,21 @@ func (e *Engine) loadPolicy(ctx context.Context, fsys fs.FS) (*policy, error) {
 	}
 	if p.links, err = links.New(linkCfg); err != nil {
 		return nil, fmt.Errorf("filter: links: %w", err)
+	}
+	for name, tn := range e.opts.tenants {
+		if len(tn.brands) == 0 {
+			continue
+		}
+		cfg := linkCfg
+		cfg.Brands = append(slices.Clip(linkCfg.Brands), tn.brands...)
+		a, err := links.New(cfg)
+		if err != nil {
+			return nil, fmt.Errorf("filter: tenant %q: %w", name, err)
+		}
+		if p.tenantLinks == nil {
+			p.tenantLinks = map[string]*links.Analyzer{}
+		}
+		p.tenantLinks[name] = a
 	}
 	if p.ipdb, err = openGeoIP(e.opts.geoIPPaths, inputs); err != nil {
 		return nil, err
@@ -263,6 +294,9 @@ func readPackConfig(pack *rules.Pack) (pc *packConfig, keywords []terms.Term, er
 		if pc.limits.flood, err = limit(f.N, f.Window, time.Minute, "recipients and window_minutes"); err != nil {
 			return fail("data.json", fmt.Errorf("duplicate_flood: %w", err))
 		}
+	}
+	if pc.campaign, err = readCampaignLimit(pack); err != nil {
+		return fail("data.json", err)
 	}
 	if len(data.ProtocolMapping) > 0 {
 		pc.protocol = make(map[Code]ProtocolStatus, len(data.ProtocolMapping))
@@ -397,9 +431,21 @@ func limit(n, window *nonNegative, unit time.Duration, names string) (*rateLimit
 	return &rateLimit{n: int(n.value()), window: time.Duration(window.value()) * unit}, nil
 }
 
-// linkConfig gathers the shortener lists and the phishing feed.
+// linkConfig gathers the shortener lists, the packs' protected brands and
+// the phishing feed.
 func (e *Engine) linkConfig(set *rules.Set, inputs hash.Hash) (links.Config, error) {
 	var cfg links.Config
+	for _, pack := range set.Packs() {
+		// Every pack's brands protect every destination: a look-alike of
+		// a Thai bank is as suspicious in a message to France.
+		if b, ok := pack.File(brandsJSON); ok {
+			brands, err := links.ParseBrands(bytes.NewReader(b))
+			if err != nil {
+				return cfg, &rules.PolicyError{File: pack.Name + "/" + brandsJSON, Msg: err.Error()}
+			}
+			cfg.Brands = append(cfg.Brands, brands...)
+		}
+	}
 	if g := set.Pack(rules.KindGlobal); g != nil {
 		if b, ok := g.File(shortenersTxt); ok {
 			list, err := links.ReadDomainList(bytes.NewReader(b))

@@ -2,11 +2,13 @@ package filter
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
 	"github.com/msgfilter/msgfilter/geo"
 	"github.com/msgfilter/msgfilter/internal/dlt"
+	"github.com/msgfilter/msgfilter/internal/links"
 )
 
 // Tenant is the configuration of one customer of the gateway, matched by
@@ -43,6 +45,28 @@ type Tenant struct {
 	// none of its header's templates is TEMPLATE_NOT_REGISTERED (the
 	// dlt facts). It adds to the India pack's dlt_templates.jsonl.
 	DLTTemplates []DLTTemplate
+
+	// Brands are protected brands the tenant adds to the packs' (its own
+	// bank, shop or app): in the tenant's messages, a link that imitates
+	// one is IDN_HOMOGRAPH or SUSPICIOUS_LINK. New checks them.
+	Brands []Brand
+}
+
+// Brand is a protected brand, as an entry of a pack's brands.json.
+type Brand struct {
+	// Name is the brand as people know it.
+	Name string
+	// Country is the ISO 3166-1 alpha-2 market where it matters most, ""
+	// for a global brand (informational).
+	Country string
+	// Domains are the registrable domains the brand owns, primary first.
+	Domains []string
+	// Tokens are the names looked for in other domains' labels and paths;
+	// empty means the primary domain's label.
+	Tokens []string
+	// Word marks a name that is an ordinary word: only look-alikes of the
+	// whole domain count.
+	Word bool
 }
 
 // OptOutScope says which senders of a tenant an opt-out (STOP) or opt-in
@@ -82,6 +106,7 @@ type tenant struct {
 	limits          Tenant // only the limit fields are read
 	optOutScope     OptOutScope
 	dlt             *dlt.Registry // nil without DLTTemplates
+	brands          []links.Brand
 }
 
 // compile prepares t; a malformed DLT template is an error naming it.
@@ -109,6 +134,10 @@ func (t Tenant) compile(name string) (*tenant, error) {
 	}
 	if len(t.Senders) > 0 {
 		c.senders = setOf(t.Senders, strings.ToUpper)
+	}
+	for _, b := range t.Brands {
+		c.brands = append(c.brands, links.Brand{Name: b.Name, Country: b.Country,
+			Domains: slices.Clone(b.Domains), Tokens: slices.Clone(b.Tokens), Word: b.Word})
 	}
 	return c, nil
 }

@@ -198,3 +198,12 @@ func TestLimitString(t *testing.T) {
 		}
 	}
 }
+
+func TestFleetConformance(t *testing.T) {
+	storetest.RunFleet(t, func(t *testing.T) state.Fleet {
+		return state.NewMemory(state.MemoryConfig{})
+	})
+	t.Run("concurrent campaign", func(t *testing.T) {
+		storetest.ConcurrentCampaign(t, context.Background(), []state.Fleet{state.NewMemory(state.MemoryConfig{})}, 200, 60)
+	})
+}

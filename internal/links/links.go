@@ -243,7 +243,4 @@ type Risk struct {
 	// CredentialPath: the path asks for credentials or payment ("/login",
 	// "/verify", "/wallet").
 	CredentialPath bool `json:"credential_path"`
-	// FirstSeen is how long the fleet has known the registrable domain;
-	// nil until the engine looks it up. Analyze never sets it.
-	FirstSeen *FirstSeen `json:"first_seen,omitempty"`
 }

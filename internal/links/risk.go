@@ -12,7 +12,8 @@ import (
 // Link risk: what a link's host and path say about it, as plain booleans that
 // policies weigh (policies/global/linkrisk.rego). Every signal here is
 // computed from the link alone, with no network and no state; how long the
-// fleet has known the domain (FirstSeen) is filled in by the engine.
+// fleet has known the domain is the engine's (filter's first_seen fact, from
+// the state store).
 
 const (
 	// minTypo is the shortest brand token matched by edit distance: shorter
@@ -24,18 +25,6 @@ const (
 	// longTypo is the token length from which two edits still count.
 	longTypo = 10
 )
-
-// FirstSeen is how long ago this fleet's traffic first carried a link's
-// registrable domain, read from the state store by the engine. A store with
-// no history of the domain reports Known false ("unknown"), which is not the
-// same as fresh; and freshness alone never flags a link: policies add it only
-// to other signals.
-type FirstSeen struct {
-	// Known is false when the store has no record of the domain.
-	Known bool `json:"known"`
-	// AgeMinutes is the time since the domain was first seen, when Known.
-	AgeMinutes int64 `json:"age_minutes"`
-}
 
 //go:embed data/abused_tlds.txt
 var builtinAbusedTLDs string

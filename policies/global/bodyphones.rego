@@ -1,7 +1,6 @@
 # A premium-rate number written in the body of a promotional message. Go
-# finds the body's numbers and their type (internal/bodyphones Number.Type);
-# the rule reads content.phone_numbers[_].type, which the engine does not
-# fill yet: without it the rule stays silent.
+# finds the body's numbers and their type (internal/bodyphones Number.Type,
+# content.phone_numbers[_].type); a number without a known type is silent.
 package msgfilter.global
 
 # METADATA

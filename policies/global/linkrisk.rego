@@ -1,9 +1,9 @@
 # Link risk: one rule weighs the per-link signals Go computes (internal/links
 # Risk, mapped into input.links[_] by the engine) with the weights in this
 # pack's data.json (link_risk). The rule reads a link only when its risk
-# fields are there (brand_of is always set with them, "" for no brand), so it
-# stays silent until the engine fills them; it also weighs the older facts
-# (punycode, mixed_script, userinfo, shortener).
+# fields are there (brand_of is always set with them, "" for no brand); it
+# also weighs the older facts (punycode, mixed_script, userinfo, shortener)
+# and first_seen, which the engine reads from the state store.
 package msgfilter.global
 
 # METADATA

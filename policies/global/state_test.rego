@@ -60,5 +60,6 @@ test_limits_declared if {
 	global.limits == {
 		{"code": "RATE_LIMIT", "rule": "global/rate-limit"},
 		{"code": "DUPLICATE_FLOOD", "rule": "global/duplicate-flood"},
+		{"code": "DUPLICATE_FLOOD", "rule": "global/campaign-flood"},
 	}
 }

@@ -161,3 +161,16 @@ func TestNewRejectsBadConfig(t *testing.T) {
 		}
 	}
 }
+
+func TestFleetConformance(t *testing.T) {
+	addr := redistest.Addr(t)
+	c := newClient(t, addr)
+	storetest.RunFleet(t, func(t *testing.T) state.Fleet {
+		return newStore(t, c, testPrefix(t, c))
+	})
+	t.Run("two stores, one campaign", func(t *testing.T) {
+		a, b := newClient(t, addr), newClient(t, addr)
+		prefix := testPrefix(t, a)
+		storetest.ConcurrentCampaign(t, context.Background(), []state.Fleet{newStore(t, a, prefix), newStore(t, b, prefix)}, 200, 60)
+	})
+}

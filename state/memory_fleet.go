@@ -1,0 +1,219 @@
+package state
+
+import (
+	"context"
+	"sync"
+	"time"
+)
+
+// fleet is Memory's Fleet state, under one lock of its own: a fleet call
+// touches records of many senders at once. Its zero value is ready.
+type fleet struct {
+	mu      sync.Mutex
+	since   int64 // Unix milliseconds of the first Observe; 0 before
+	domains map[string]sighting
+	bands   map[uint64]*flood   // campaign band → recipients
+	members int                 // across bands
+	marks   map[uint64]int64    // reported band → expiry, Unix milliseconds
+	union   map[string]struct{} // CountCampaign's scratch set
+}
+
+type sighting struct{ first, last int64 }
+
+// fleetCap bounds each of the fleet's tables (domains, campaign members,
+// marks) at MaxEntries. A domain record is evicted at random when full (the
+// domain is then new again on its next sighting); live campaign members are
+// never evicted: past the bound CountCampaign fails closed, as Consume does.
+func (m *Memory) fleetCap() int { return len(m.shards) * m.shardCap }
+
+// Observe implements Fleet.
+func (m *Memory) Observe(ctx context.Context, domains []string, bands []uint64, now time.Time, firstSeen []time.Time) (Observation, error) {
+	if err := ValidateFleet(domains, bands, "", now); err != nil {
+		return Observation{}, err
+	}
+	if len(firstSeen) != len(domains) {
+		return Observation{}, errFirstSeenLen
+	}
+	ms, ttl := now.UnixMilli(), FirstSeenTTL.Milliseconds()
+	f := &m.fleet
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if f.since == 0 {
+		f.since = ms
+	}
+	if f.domains == nil && len(domains) > 0 {
+		f.domains = make(map[string]sighting)
+	}
+	for i, d := range domains {
+		s, ok := f.domains[d]
+		if !ok || ms-s.last > ttl {
+			if !ok && len(f.domains) >= m.fleetCap() {
+				for victim := range f.domains { // Go's map order: a random victim
+					delete(f.domains, victim)
+					break
+				}
+			}
+			s.first = ms
+		}
+		s.last = max(s.last, ms)
+		f.domains[d] = s
+		firstSeen[i] = time.UnixMilli(s.first).UTC()
+	}
+	obs := Observation{Since: time.UnixMilli(f.since).UTC()}
+	for _, b := range bands {
+		if exp, ok := f.marks[b]; ok {
+			if exp > ms {
+				obs.Reported = true
+				break
+			}
+			delete(f.marks, b)
+		}
+	}
+	return obs, nil
+}
+
+// CountCampaign implements Fleet.
+func (m *Memory) CountCampaign(ctx context.Context, bands []uint64, recipient string, limit int, window time.Duration, now time.Time) (CampaignOutcome, error) {
+	if err := ValidateFleet(nil, bands, recipient, now); err != nil {
+		return CampaignOutcome{}, err
+	}
+	if err := ValidateCampaign(limit, window); err != nil {
+		return CampaignOutcome{}, err
+	}
+	if limit == 0 || len(bands) == 0 {
+		return CampaignOutcome{Allowed: true}, nil
+	}
+	ms, w := now.UnixMilli(), window.Milliseconds()
+	f := &m.fleet
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	// The campaign's recipients are the union of its bands' recipients,
+	// counted until the bound is reached.
+	if f.union == nil {
+		f.union = make(map[string]struct{})
+	}
+	clear(f.union)
+	member, need := false, 0
+	for _, b := range bands {
+		fl := f.bands[b]
+		if fl == nil {
+			need++
+			continue
+		}
+		if fl.oldest <= ms-w {
+			f.members -= len(fl.members)
+			pruneMembers(fl, ms-w)
+			f.members += len(fl.members)
+		}
+		if _, ok := fl.members[recipient]; ok {
+			member = true
+		} else {
+			need++
+		}
+		for r := range fl.members {
+			if len(f.union) >= limit {
+				break
+			}
+			f.union[r] = struct{}{}
+		}
+	}
+	out := CampaignOutcome{Count: len(f.union)}
+	if !member && out.Count+1 > limit {
+		return out, nil
+	}
+	if f.bands == nil {
+		f.bands = make(map[uint64]*flood)
+	}
+	if need > 0 && len(f.bands)+len(bands) > m.fleetCap() {
+		f.sweep(ms)
+	}
+	if f.members+need > m.fleetCap() || len(f.bands)+len(bands) > m.fleetCap() {
+		return out, nil // fail closed: a count the store cannot keep
+	}
+	out.Allowed = true
+	for _, b := range bands {
+		fl := f.bands[b]
+		if fl == nil {
+			fl = &flood{members: make(map[string]int64, 1)}
+			f.bands[b] = fl
+		}
+		if _, ok := fl.members[recipient]; !ok {
+			f.members++
+		}
+		if len(fl.members) == 0 || ms < fl.oldest {
+			fl.oldest = ms
+		}
+		fl.members[recipient] = ms
+		fl.window = w
+	}
+	if !member {
+		out.Count++
+	}
+	return out, nil
+}
+
+// MarkReported implements Fleet.
+func (m *Memory) MarkReported(ctx context.Context, bands []uint64, reported bool, now time.Time) error {
+	if err := ValidateFleet(nil, bands, "", now); err != nil {
+		return err
+	}
+	ms := now.UnixMilli()
+	f := &m.fleet
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if !reported {
+		for _, b := range bands {
+			delete(f.marks, b)
+		}
+		return nil
+	}
+	if f.marks == nil {
+		f.marks = make(map[uint64]int64)
+	}
+	for _, b := range bands {
+		if _, ok := f.marks[b]; !ok && len(f.marks) >= m.fleetCap() {
+			for victim := range f.marks { // Go's map order: a random victim
+				delete(f.marks, victim)
+				break
+			}
+		}
+		f.marks[b] = ms + ReportTTL.Milliseconds()
+	}
+	return nil
+}
+
+// sweep drops the expired members of a few bands picked at random (Go's
+// map order), and the bands left empty; f.mu is held.
+func (f *fleet) sweep(now int64) {
+	n := 0
+	for b, fl := range f.bands {
+		if n++; n > 4*evictSample {
+			return
+		}
+		if fl.oldest <= now-fl.window {
+			f.members -= len(fl.members)
+			pruneMembers(fl, now-fl.window)
+			f.members += len(fl.members)
+		}
+		if len(fl.members) == 0 {
+			delete(f.bands, b)
+		}
+	}
+}
+
+// pruneMembers drops the members of f last seen at or before cutoff.
+func pruneMembers(f *flood, cutoff int64) {
+	oldest, first := int64(0), true
+	for r, t := range f.members {
+		if t <= cutoff {
+			delete(f.members, r)
+			continue
+		}
+		if first || t < oldest {
+			oldest, first = t, false
+		}
+	}
+	f.oldest = oldest
+}
+
+var _ Fleet = (*Memory)(nil)

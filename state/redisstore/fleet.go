@@ -1,0 +1,170 @@
+package redisstore
+
+import (
+	"context"
+	"fmt"
+	"strconv"
+	"time"
+
+	"github.com/redis/go-redis/v9"
+
+	"github.com/msgfilter/msgfilter/state"
+)
+
+// The fleet's state (state.Fleet) spans senders and tenants, so its keys
+// share one {fleet} hash tag, one cluster slot, and each call is one script:
+//
+//	<prefix>{fleet}:since           string  when the first domain was recorded
+//	<prefix>{fleet}:d:<domain>      string  first sighting; TTL state.FirstSeenTTL, refreshed when seen
+//	<prefix>{fleet}:b:<band hex>    zset    campaign band: recipient → last send; TTL the window
+//	<prefix>{fleet}:m:<band hex>    string  reported mark; TTL state.ReportTTL
+//	<prefix>{fleet}:u               zset    CountCampaign's scratch union, deleted in the script
+//
+// The price of one slot is that the fleet's keys sit on one cluster node.
+
+var _ state.Fleet = (*Store)(nil)
+
+func (s *Store) fleetKey(kind, name string) string {
+	return s.prefix + "{fleet}:" + kind + ":" + name
+}
+
+func bandName(b uint64) string { return strconv.FormatUint(b, 16) }
+
+// observeScript: KEYS since, domains..., marks...; ARGV now, ttl, number of
+// domains. Returns {since, first..., reported}.
+var observeScript = redis.NewScript(`
+local n = tonumber(ARGV[3])
+redis.call('SET', KEYS[1], ARGV[1], 'NX')
+local out = {tonumber(redis.call('GET', KEYS[1]))}
+for i = 2, n + 1 do
+  local v = redis.call('GET', KEYS[i])
+  if v then
+    redis.call('PEXPIRE', KEYS[i], ARGV[2])
+  else
+    redis.call('SET', KEYS[i], ARGV[1], 'PX', ARGV[2])
+    v = ARGV[1]
+  end
+  out[#out + 1] = tonumber(v)
+end
+local reported = 0
+for i = n + 2, #KEYS do
+  if redis.call('EXISTS', KEYS[i]) == 1 then
+    reported = 1
+    break
+  end
+end
+out[#out + 1] = reported
+return out
+`)
+
+// campaignScript: KEYS union scratch, bands...; ARGV now, window, limit,
+// recipient. Returns {allowed, count}: the campaign's recipients are the
+// union of its bands' recipients.
+var campaignScript = redis.NewScript(`
+local now, w, limit, rcpt = tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[3]), ARGV[4]
+local member = false
+for i = 2, #KEYS do
+  redis.call('ZREMRANGEBYSCORE', KEYS[i], '-inf', now - w)
+  if redis.call('ZSCORE', KEYS[i], rcpt) then member = true end
+end
+local n = #KEYS - 1
+redis.call('ZUNIONSTORE', KEYS[1], n, unpack(KEYS, 2))
+local count = redis.call('ZCARD', KEYS[1])
+redis.call('DEL', KEYS[1])
+if (not member) and count + 1 > limit then return {0, count} end
+for i = 2, #KEYS do
+  redis.call('ZADD', KEYS[i], now, rcpt)
+  redis.call('PEXPIRE', KEYS[i], w)
+end
+if not member then count = count + 1 end
+return {1, count}
+`)
+
+// markScript: KEYS marks...; ARGV set (1 or 0), ttl.
+var markScript = redis.NewScript(`
+for i = 1, #KEYS do
+  if ARGV[1] == '1' then
+    redis.call('SET', KEYS[i], 1, 'PX', ARGV[2])
+  else
+    redis.call('DEL', KEYS[i])
+  end
+end
+return 1
+`)
+
+// Observe implements state.Fleet.
+func (s *Store) Observe(ctx context.Context, domains []string, bands []uint64, now time.Time, firstSeen []time.Time) (state.Observation, error) {
+	if err := state.ValidateFleet(domains, bands, "", now); err != nil {
+		return state.Observation{}, err
+	}
+	if len(firstSeen) != len(domains) {
+		return state.Observation{}, fmt.Errorf("%w: firstSeen and domains differ in length", state.ErrInvalid)
+	}
+	keys := make([]string, 0, 1+len(domains)+len(bands))
+	keys = append(keys, s.prefix+"{fleet}:since")
+	for _, d := range domains {
+		keys = append(keys, s.fleetKey("d", escape(d)))
+	}
+	for _, b := range bands {
+		keys = append(keys, s.fleetKey("m", bandName(b)))
+	}
+	r, err := do(ctx, s, func(ctx context.Context) ([]int64, error) {
+		return observeScript.Run(ctx, s.c, keys, now.UnixMilli(), state.FirstSeenTTL.Milliseconds(), len(domains)).Int64Slice()
+	})
+	if err != nil {
+		return state.Observation{}, wrap(ctx, "observe", err)
+	}
+	if len(r) != len(domains)+2 {
+		return state.Observation{}, fmt.Errorf("redisstore: observe: script returned %d values, want %d", len(r), len(domains)+2)
+	}
+	for i := range domains {
+		firstSeen[i] = time.UnixMilli(r[1+i]).UTC()
+	}
+	return state.Observation{Since: time.UnixMilli(r[0]).UTC(), Reported: r[len(r)-1] == 1}, nil
+}
+
+// CountCampaign implements state.Fleet.
+func (s *Store) CountCampaign(ctx context.Context, bands []uint64, recipient string, limit int, window time.Duration, now time.Time) (state.CampaignOutcome, error) {
+	if err := state.ValidateFleet(nil, bands, recipient, now); err != nil {
+		return state.CampaignOutcome{}, err
+	}
+	if err := state.ValidateCampaign(limit, window); err != nil {
+		return state.CampaignOutcome{}, err
+	}
+	if limit == 0 || len(bands) == 0 {
+		return state.CampaignOutcome{Allowed: true}, nil
+	}
+	keys := make([]string, 1+len(bands))
+	keys[0] = s.prefix + "{fleet}:u"
+	for i, b := range bands {
+		keys[1+i] = s.fleetKey("b", bandName(b))
+	}
+	r, err := do(ctx, s, func(ctx context.Context) ([]int64, error) {
+		return campaignScript.Run(ctx, s.c, keys, now.UnixMilli(), window.Milliseconds(), limit, recipient).Int64Slice()
+	})
+	if err != nil {
+		return state.CampaignOutcome{}, wrap(ctx, "count campaign", err)
+	}
+	if len(r) != 2 {
+		return state.CampaignOutcome{}, fmt.Errorf("redisstore: count campaign: script returned %d values, want 2", len(r))
+	}
+	return state.CampaignOutcome{Allowed: r[0] == 1, Count: int(r[1])}, nil
+}
+
+// MarkReported implements state.Fleet.
+func (s *Store) MarkReported(ctx context.Context, bands []uint64, reported bool, now time.Time) error {
+	if err := state.ValidateFleet(nil, bands, "", now); err != nil {
+		return err
+	}
+	if len(bands) == 0 {
+		return nil
+	}
+	keys := make([]string, len(bands))
+	for i, b := range bands {
+		keys[i] = s.fleetKey("m", bandName(b))
+	}
+	_, err := do(ctx, s, func(ctx context.Context) (struct{}, error) {
+		return struct{}{}, markScript.Run(ctx, s.c, keys, flag(reported), state.ReportTTL.Milliseconds()).Err()
+	})
+	return wrap(ctx, "mark reported", err)
+}
