@@ -68,13 +68,14 @@ const (
 )
 
 // DefaultAction is the action a code takes unless its rule says otherwise:
-// review for the codes DESIGN.md marks review, defer for quiet hours, block
+// review for the codes DESIGN.md marks review, defer for quiet hours and
+// rate limits, block
 // for the rest.
 func (c Code) DefaultAction() Action {
 	switch c {
 	case FraudLure, IPLiteralURL, SpamSuspected:
 		return Review
-	case QuietHours:
+	case QuietHours, RateLimit:
 		return Defer
 	}
 	return Block

@@ -303,7 +303,12 @@ func (c *check) count() error {
 	}
 	d := &c.d
 	d.Reasons = slices.Clip(d.Reasons) // appending must not write into a cached decision's array
+	// A rate limit alone defers the message until its window reopens
+	// (DESIGN.md: RATE_LIMIT defers); a session or flood limit blocks it.
 	d.Action, d.Until = Block, time.Time{}
+	if out.Exceeded == state.LimitRate && !out.RateReset.IsZero() {
+		d.Action, d.Until = Defer, out.RateReset.In(c.now.Location())
+	}
 	if out.Exceeded&state.LimitSession != 0 {
 		d.Reasons = append(d.Reasons, c.p.reason(SessionLimit, string(m.Channel)+ruleSessionSuffix,
 			fmt.Sprintf("%d messages in this session, at most %d", out.SessionCount, l.Session)))

@@ -167,7 +167,7 @@ func ExampleWithTenant() {
 	}
 	// Output:
 	// m-0 allow []
-	// m-1 block [RATE_LIMIT]
+	// m-1 defer [RATE_LIMIT]
 	// m-2 block [DOMAIN_BLOCKED]
 }
 

@@ -329,7 +329,10 @@ func TestRateLimitTenant(t *testing.T) {
 	}
 	m := stateMsg(SMS, Transactional, at)
 	d := stateCheck(t, e, m)
-	wantDecision(t, "4th message in the minute", d, Block, RateLimit)
+	wantDecision(t, "4th message in the minute", d, Defer, RateLimit)
+	if want := at.Truncate(time.Minute).Add(time.Minute); !d.Until.Equal(want) {
+		t.Errorf("RATE_LIMIT until = %v, want %v (the next window)", d.Until, want)
+	}
 	for _, r := range d.Reasons {
 		if r.Code == RateLimit && (r.Rule != "global/rate-limit" || r.Citation == "") {
 			t.Errorf("RATE_LIMIT reason = %+v, want rule global/rate-limit with a citation", r)
