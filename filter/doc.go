@@ -23,7 +23,9 @@
 // in this order by check.run):
 //
 //  1. validate: a malformed message is a *ValidationError naming the field;
-//     the destination is the recipient's country (or the message's);
+//     the destination is the recipient's country (a country that disagrees
+//     with it is invalid; the message's only for a non-geographic
+//     recipient); times are bounded (MinTime, MaxClockSkew);
 //  2. state: the conversation, from the message's last_inbound_at and the
 //     state store (opt-out, window, session count). It comes before the
 //     exact cache because it is part of what that cache must key on;

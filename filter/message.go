@@ -44,9 +44,39 @@ type Message struct {
 	SourceIP string `json:"source_ip,omitempty"`
 	Body     string `json:"body"`
 	// Time is when the message would be sent; the engine's clock when zero.
+	// It must lie between MinTime and the engine's clock plus MaxClockSkew:
+	// past times stay valid (gateways replay old logs), an absurd one is a
+	// validation error rather than a decision on a broken calendar.
 	Time   time.Time `json:"time,omitzero"`
 	Tenant string    `json:"tenant,omitempty"`
 	// LastInboundAt is when the recipient last wrote to this sender; zero
-	// when unknown. Conversation windows need it (or stored state).
+	// when unknown. Conversation windows need it (or stored state). It must
+	// not be after Time (or the engine's clock) by more than MaxClockSkew:
+	// a reply from the future would open a window that never was.
 	LastInboundAt time.Time `json:"last_inbound_at,omitzero"`
+}
+
+// Time bounds of a message (see Message.Time).
+var (
+	// MinTime is the earliest Message.Time accepted: a loose floor, far
+	// below any log a gateway replays, that keeps zero-ish and negative
+	// years out of the calendar arithmetic of quiet hours.
+	MinTime = time.Date(2000, 1, 1, 0, 0, 0, 0, time.UTC)
+)
+
+// MaxClockSkew is how far a Message.Time may be ahead of the engine's
+// clock, and a Message.LastInboundAt ahead of the message's time: clocks of
+// gateway nodes differ by seconds, not by more. A time further ahead is a
+// validation error.
+const MaxClockSkew = 5 * time.Minute
+
+// checkTime bounds an explicit message time to [MinTime, clock()+MaxClockSkew].
+func checkTime(t time.Time, clock func() time.Time) error {
+	if t.Before(MinTime) {
+		return invalid("time", t.Format(time.RFC3339), "before "+MinTime.Format(time.RFC3339))
+	}
+	if now := clock(); t.After(now.Add(MaxClockSkew)) {
+		return invalid("time", t.Format(time.RFC3339), "more than "+MaxClockSkew.String()+" after the engine's clock ("+now.UTC().Format(time.RFC3339)+")")
+	}
+	return nil
 }
