@@ -1,0 +1,89 @@
+package filter
+
+import (
+	"errors"
+	"testing"
+)
+
+// TestDecodeMessage: every key is read once and exactly as written, on the
+// raw bytes (issue 17, item 5). Each ambiguous line has a ham twin.
+func TestDecodeMessage(t *testing.T) {
+	const base = `"channel":"sms","kind":"promotional","recipient":"+971501234567","sender":"AD-Shop"`
+	tests := []struct {
+		name, line string
+		field      string // of the *ValidationError; "" when decoded
+		body       string // when decoded
+	}{
+		{"ham twin: one body", `{` + base + `,"body":"casino jackpot"}`, "", "casino jackpot"},
+		{"duplicate key", `{` + base + `,"body":"casino jackpot","body":"hello"}`, "body", ""},
+		{"duplicate key spelt with an escape", `{` + base + `,"body":"casino jackpot","bo\u0064y":"hello"}`, "body", ""},
+		{"key differing only by case", `{` + base + `,"body":"casino jackpot","BODY":"hello"}`, "BODY", ""},
+		{"key in the wrong case alone", `{` + base + `,"Body":"hello"}`, "Body", ""},
+		{"unknown key", `{` + base + `,"recipent":"+971501234567","body":"x"}`, "recipent", ""},
+		{"invalid UTF-8 in the body", "{" + base + ",\"body\":\"ca\xffsino\"}", "body", ""},
+		{"ham twin: the same body escaped", `{` + base + `,"body":"ca\u00ffsino"}`, "", "caÿsino"},
+		{"invalid UTF-8 in a key", "{" + base + ",\"bo\xffdy\":\"x\"}", "", ""},
+		{"a number for a string", `{` + base + `,"body":1}`, "body", ""},
+		{"a time that does not parse", `{` + base + `,"body":"x","time":"9999-99"}`, "time", ""},
+		{"two objects", `{` + base + `,"body":"x"} {}`, "", ""},
+		{"not an object", `[1]`, "", ""},
+		{"truncated", `{` + base, "", ""},
+		{"ham twin: outbound direction", `{"direction":"outbound",` + base + `,"body":"x"}`, "", "x"},
+		{"inbound direction", `{"direction":"inbound",` + base + `,"body":"x"}`, "direction", ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			m, err := DecodeMessage([]byte(tt.line))
+			if tt.field == "" && tt.body != "" {
+				if err != nil || m.Body != tt.body {
+					t.Fatalf("DecodeMessage(%q) = %+v, %v; want body %q", tt.line, m, err, tt.body)
+				}
+				return
+			}
+			var ve *ValidationError
+			if !errors.As(err, &ve) || !errors.Is(err, ErrInvalidMessage) {
+				t.Fatalf("DecodeMessage(%q) = %+v, %v; want a *ValidationError", tt.line, m, err)
+			}
+			if ve.Field != tt.field {
+				t.Errorf("DecodeMessage(%q) = %v, want field %q", tt.line, err, tt.field)
+			}
+		})
+	}
+}
+
+func TestDecodeMessageNamesTheKey(t *testing.T) {
+	_, err := DecodeMessage([]byte(`{"body":"casino","BODY":"hello"}`))
+	if want := `filter: invalid BODY: unknown field: keys are case-sensitive, want "body"`; err == nil || err.Error() != want {
+		t.Errorf("DecodeMessage(body and BODY) = %v, want %s", err, want)
+	}
+	_, err = DecodeMessage([]byte(`{"body":"casino","body":"hello"}`))
+	if want := `filter: invalid body: duplicate field`; err == nil || err.Error() != want {
+		t.Errorf("DecodeMessage(body twice) = %v, want %s", err, want)
+	}
+}
+
+func TestDecodeInboundMessage(t *testing.T) {
+	const base = `"channel":"sms","recipient":"+971501234567","sender":"AD-Shop"`
+	tests := []struct {
+		name, line, field string
+	}{
+		{"ham twin: a STOP", `{` + base + `,"body":"STOP"}`, ""},
+		{"ham twin: with its direction", `{"direction":"inbound",` + base + `,"body":"STOP"}`, ""},
+		{"duplicate body", `{` + base + `,"body":"STOP","body":"hi"}`, "body"},
+		{"sender in another case", `{` + base + `,"Sender":"Other","body":"STOP"}`, "Sender"},
+		{"outbound direction", `{"direction":"outbound",` + base + `,"body":"STOP"}`, "direction"},
+		{"invalid UTF-8", "{" + base + ",\"body\":\"ST\xffOP\"}", "body"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			in, err := DecodeInboundMessage([]byte(tt.line))
+			var ve *ValidationError
+			switch {
+			case tt.field == "" && (err != nil || in.Body != "STOP"):
+				t.Fatalf("DecodeInboundMessage(%q) = %+v, %v; want body STOP", tt.line, in, err)
+			case tt.field != "" && (!errors.As(err, &ve) || ve.Field != tt.field):
+				t.Fatalf("DecodeInboundMessage(%q) = %v, want a *ValidationError on %q", tt.line, err, tt.field)
+			}
+		})
+	}
+}
