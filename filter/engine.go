@@ -7,6 +7,7 @@ import (
 	"sync/atomic"
 
 	"github.com/msgfilter/msgfilter/geo"
+	"github.com/msgfilter/msgfilter/rules"
 )
 
 // ErrZeroEngine is returned by the methods of an Engine not made by New.
@@ -25,10 +26,14 @@ type Engine struct {
 	obs      *observer              // metrics and decision log (observe.go)
 	reloadMu sync.Mutex             // serializes reloads (reload.go)
 	prev     atomic.Pointer[policy] // the revision replaced last, for Rollback
-	exact    *decisionCache         // nil when turned off
-	facts    *decisionCache         // nil when turned off
-	policy   atomic.Pointer[policy] // the revision deciding (revision.go)
-	conv     *conversations         // conversation state (conversation.go); nil without a store
+	// The bundle versions of the revision deciding and of prev (zero for
+	// a directory or the embedded packs), for rules.CheckUpgrade; guarded
+	// by reloadMu (reload.go).
+	version, prevVersion rules.BundleVersion
+	exact                *decisionCache         // nil when turned off
+	facts                *decisionCache         // nil when turned off
+	policy               atomic.Pointer[policy] // the revision deciding (revision.go)
+	conv                 *conversations         // conversation state (conversation.go); nil without a store
 }
 
 // New compiles the policies and returns a ready Engine. A policy source that
@@ -55,6 +60,7 @@ func New(opts ...Option) (*Engine, error) {
 		return nil, err
 	}
 	e.policy.Store(p)
+	e.version = o.version
 	e.obs.loaded(p.revision)
 	return e, nil
 }

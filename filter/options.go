@@ -10,6 +10,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/msgfilter/msgfilter/policies"
+	"github.com/msgfilter/msgfilter/rules"
 	"github.com/msgfilter/msgfilter/state"
 )
 
@@ -77,6 +78,7 @@ type options struct {
 	exactCacheBytes, factCacheBytes int // 0 after resolve: off
 
 	verification *bundle.VerificationConfig
+	version      rules.BundleVersion // of the policies, with WithBundle
 	reloadTests  bool
 	debounce     time.Duration
 	budget       time.Duration // 0 after resolve: no budget
@@ -139,7 +141,15 @@ func cacheSize(n, def int) int {
 // defaults (package policies). fsys holds global/, countries/<cc>/ and
 // channels/<name>/ at its top level; see package rules.
 func WithPolicies(fsys fs.FS) Option {
-	return func(o *options) { o.policies = fsys }
+	return func(o *options) { o.policies, o.version = fsys, rules.BundleVersion{} }
+}
+
+// WithBundle loads the policies of an opened bundle (rules.OpenBundle) and
+// remembers its version, so that ReloadBundle and PollBundle refuse a later
+// bundle older than it (see rules.CheckUpgrade). WithPolicies(b.FS) would
+// load the same policies but let any bundle follow.
+func WithBundle(b *rules.Bundle) Option {
+	return func(o *options) { o.policies, o.version = b.FS, b.Version }
 }
 
 // WithClock sets the clock used for messages without a Time. Tests inject a
