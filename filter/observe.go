@@ -13,6 +13,8 @@ import (
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
+
+	"github.com/msgfilter/msgfilter/internal/mask"
 )
 
 // ErrPanic is matched (errors.Is) by the error Check returns when a stage
@@ -45,7 +47,7 @@ type observer struct {
 	logMu     sync.Mutex // one decision-log line per Write
 	logW      io.Writer
 	logBuf    []byte
-	masked    bool // MaskText the decision log
+	masked    bool // mask.Text the decision log
 }
 
 // newObserver registers the metrics; a nil Registerer registers none.
@@ -212,8 +214,9 @@ type decisionRecord struct {
 	Error     string    `json:"error,omitempty"`
 }
 
-// logDecision writes one JSON line. The body is never logged; phone numbers
-// and OTP-like codes in the sender, recipient, evidence and error are masked
+// logDecision writes one JSON line. The body is never logged; numbers in
+// every script (phone numbers, OTP-like codes) and e-mail addresses in the
+// sender, recipient, evidence and error are masked with internal/mask
 // unless WithDecisionLogMasking says MaskOff.
 func (ob *observer) logDecision(m *Message, d *Decision, err error, elapsed time.Duration) {
 	r := decisionRecord{
@@ -231,9 +234,9 @@ func (ob *observer) logDecision(m *Message, d *Decision, err error, elapsed time
 		r.Error = err.Error()
 	}
 	if ob.masked {
-		r.Sender, r.Recipient, r.Error = MaskText(r.Sender), MaskText(r.Recipient), MaskText(r.Error)
+		r.Sender, r.Recipient, r.Error = mask.Text(r.Sender), mask.Text(r.Recipient), mask.Text(r.Error)
 		for i := range r.Reasons {
-			r.Reasons[i].Evidence = MaskText(r.Reasons[i].Evidence)
+			r.Reasons[i].Evidence = mask.Text(r.Reasons[i].Evidence)
 		}
 	}
 	ob.logMu.Lock()
@@ -248,60 +251,3 @@ func (ob *observer) logDecision(m *Message, d *Decision, err error, elapsed time
 	ob.logW.Write(buf) // a decision log that fails must not fail checks
 	ob.logBuf = buf
 }
-
-// MaskText hides what the decision log must not keep: every run of four or
-// more digits (an OTP, a PIN, a phone or card number, allowing the
-// separators " -.()" inside phone numbers) keeps its first two and last two
-// digits when it has at least eight, and nothing otherwise
-// ("+971501234567" → "+97*********67", "code 482913" → "code ******").
-// Everything else is kept. MaskText is safe for concurrent use.
-func MaskText(s string) string {
-	var out []byte
-	copied := 0 // s[:copied] is in out
-	for i := 0; i < len(s); {
-		if !isDigit(s[i]) {
-			i++
-			continue
-		}
-		// A run of digits with separators between them.
-		digits, end := 0, i
-		for j := i; j < len(s); j++ {
-			if isDigit(s[j]) {
-				digits++
-				end = j + 1
-			} else if strings.IndexByte(" -.()", s[j]) < 0 {
-				break
-			}
-		}
-		if digits < 4 {
-			i = end
-			continue
-		}
-		if out == nil {
-			out = make([]byte, 0, len(s))
-		}
-		out = append(out, s[copied:i]...)
-		keep := 0
-		if digits >= 8 {
-			keep = 2
-		}
-		seen := 0
-		for k := i; k < end; k++ {
-			c := s[k]
-			if isDigit(c) {
-				seen++
-				if seen > keep && seen <= digits-keep {
-					c = '*'
-				}
-			}
-			out = append(out, c)
-		}
-		i, copied = end, end
-	}
-	if out == nil {
-		return s
-	}
-	return string(append(out, s[copied:]...))
-}
-
-func isDigit(c byte) bool { return '0' <= c && c <= '9' }

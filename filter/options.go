@@ -40,8 +40,12 @@ const (
 type Masking int
 
 const (
-	// MaskNumbers masks phone numbers and OTP-like codes with MaskText. The
-	// default.
+	// MaskNumbers masks every run of four or more digits, in any script
+	// (ASCII, Arabic-Indic, Persian, fullwidth, Devanagari...; phone
+	// numbers keep their first two and last two digits: "+971501234567" →
+	// "+97********67", "code ٤٨٢٩١٣" → "code ******"), and the local part
+	// of e-mail addresses ("john.doe@example.com" → "j*******@example.com").
+	// The default.
 	MaskNumbers Masking = iota
 	// MaskOff writes sender, recipient, evidence and errors as they are.
 	MaskOff
@@ -282,7 +286,7 @@ func WithMetricsNamespace(ns string) Option {
 // WithDecisionLog writes one JSON line per Check and Explain to w: the time,
 // the message's id, channel, kind, country, tenant, sender and recipient,
 // the decision, the latency and any error. The body is never written, and
-// phone numbers and OTP-like codes are masked (see WithDecisionLogMasking).
+// numbers and e-mail addresses are masked (see MaskNumbers).
 // Writes are serialized; a failing writer does not fail checks.
 func WithDecisionLog(w io.Writer) Option {
 	return func(o *options) { o.decisionLog = w }
