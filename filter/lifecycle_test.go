@@ -431,8 +431,8 @@ func TestMetricsAndDecisionLog(t *testing.T) {
 		c    prometheus.Counter
 		want float64
 	}{
-		{"checks{allow,AM}", e.obs.checks.WithLabelValues("allow", "AM"), 1},
-		{"checks{block,AM}", e.obs.checks.WithLabelValues("block", "AM"), 1},
+		{"checks{allow,AM}", e.obs.checks.WithLabelValues("allow", "AM", ""), 1},
+		{"checks{block,AM,PROMOTIONAL_NOT_ALLOWED}", e.obs.checks.WithLabelValues("block", "AM", "PROMOTIONAL_NOT_ALLOWED"), 1},
 		{"errors{invalid}", e.obs.errors.WithLabelValues("invalid"), 1},
 	} {
 		if got := counterValue(c.c); got != c.want {

@@ -36,7 +36,8 @@ type ReloadEvent struct {
 // decision log. It only observes: it never changes a decision. A nil or zero
 // observer reports nothing.
 type observer struct {
-	checks    *prometheus.CounterVec // action, country
+	checks    *prometheus.CounterVec // action, country, reason[, tenant]
+	tenants   map[string]bool        // tenant label values, with WithTenantMetrics; nil: no tenant label
 	latency   prometheus.Histogram   // seconds
 	cacheHits *prometheus.CounterVec // level
 	errors    *prometheus.CounterVec // kind
@@ -57,10 +58,18 @@ func newObserver(o options) (*observer, error) {
 		return ob, nil
 	}
 	ns := o.namespace
+	labels := []string{"action", "country", "reason"}
+	if o.tenantMetrics {
+		labels = append(labels, "tenant")
+		ob.tenants = map[string]bool{}
+		for name := range o.tenants {
+			ob.tenants[name] = true
+		}
+	}
 	ob.checks = prometheus.NewCounterVec(prometheus.CounterOpts{
 		Namespace: ns, Name: "checks_total",
-		Help: "Checks decided, by action and destination country (errors included, with the fail mode's action).",
-	}, []string{"action", "country"})
+		Help: "Checks decided, by action, destination country and deciding reason code (errors included, with the fail mode's action and ENGINE_ERROR or ENGINE_TIMEOUT).",
+	}, labels)
 	ob.latency = prometheus.NewHistogram(prometheus.HistogramOpts{
 		Namespace: ns, Name: "check_duration_seconds",
 		Help:    "Time to decide one message.",
@@ -181,7 +190,12 @@ func (ob *observer) checked(m *Message, dest string, start time.Time, d *Decisio
 			ob.errors.WithLabelValues(kind).Inc()
 		}
 		if d.Action != "" {
-			ob.checks.WithLabelValues(string(d.Action), country).Inc()
+			reason := string(decidingCode(d))
+			if ob.tenants != nil {
+				ob.checks.WithLabelValues(string(d.Action), country, reason, ob.tenantLabel(m)).Inc()
+			} else {
+				ob.checks.WithLabelValues(string(d.Action), country, reason).Inc()
+			}
 		}
 		if d.Cache != "" {
 			ob.cacheHits.WithLabelValues(d.Cache).Inc()
@@ -193,6 +207,34 @@ func (ob *observer) checked(m *Message, dest string, start time.Time, d *Decisio
 	if ob.logW != nil {
 		ob.logDecision(m, d, err, elapsed)
 	}
+}
+
+// decidingCode is the code of the reason that sets d's action: the first
+// reason whose code's default action is the strongest ("" for none). A
+// pack may override a code's action; the label then still names the code
+// that carries the decision by default, which is what a dashboard groups.
+func decidingCode(d *Decision) Code {
+	var code Code
+	best := -1
+	for _, r := range d.Reasons {
+		if s := r.Code.DefaultAction().strength(); s > best {
+			code, best = r.Code, s
+		}
+	}
+	return code
+}
+
+// tenantLabel is the tenant label of m: a configured tenant's name, "" for
+// none, and "other" for any other name, so that the label's values are
+// bounded by the configuration, not by what requests carry.
+func (ob *observer) tenantLabel(m *Message) string {
+	switch {
+	case m == nil || m.Tenant == "":
+		return ""
+	case ob.tenants[m.Tenant]:
+		return m.Tenant
+	}
+	return "other"
 }
 
 // decisionRecord is one line of the decision log.

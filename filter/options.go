@@ -81,17 +81,18 @@ type options struct {
 
 	exactCacheBytes, factCacheBytes int // 0 after resolve: off
 
-	verification *bundle.VerificationConfig
-	version      rules.BundleVersion // of the policies, with WithBundle
-	reloadTests  bool
-	debounce     time.Duration
-	budget       time.Duration // 0 after resolve: no budget
-	hook         func(ReloadEvent)
-	logger       *slog.Logger
-	registerer   prometheus.Registerer
-	namespace    string
-	decisionLog  io.Writer
-	masking      Masking
+	verification  *bundle.VerificationConfig
+	version       rules.BundleVersion // of the policies, with WithBundle
+	reloadTests   bool
+	debounce      time.Duration
+	budget        time.Duration // 0 after resolve: no budget
+	hook          func(ReloadEvent)
+	logger        *slog.Logger
+	registerer    prometheus.Registerer
+	namespace     string
+	tenantMetrics bool
+	decisionLog   io.Writer
+	masking       Masking
 }
 
 // resolveOptions applies opts over the zero options and then fills in every
@@ -269,12 +270,22 @@ func WithLogger(l *slog.Logger) Option {
 
 // WithMetrics registers the Engine's Prometheus metrics with r, named under
 // the namespace of WithMetricsNamespace (msgfilter_ by default):
-// checks_total{action,country}, check_duration_seconds, cache_hits_total,
+// checks_total{action,country,reason} (reason: the code that sets the
+// action, "" for an allow without reasons; tenant too with
+// WithTenantMetrics), check_duration_seconds, cache_hits_total,
 // check_errors_total{kind}, reloads_total{result}, policy_revision{revision},
 // policy_loaded_timestamp_seconds. New fails if they are already registered
 // there: give a second engine on the same registry its own namespace.
 func WithMetrics(r prometheus.Registerer) Option {
 	return func(o *options) { o.registerer = r }
+}
+
+// WithTenantMetrics adds a tenant label to checks_total. Its values are the
+// tenants configured with WithTenant, "" for messages without a tenant and
+// "other" for every other name, so that a caller cannot grow the metric's
+// cardinality with made-up tenant names.
+func WithTenantMetrics() Option {
+	return func(o *options) { o.tenantMetrics = true }
 }
 
 // WithMetricsNamespace sets the prefix of the metrics' names ("" keeps
