@@ -3,6 +3,7 @@ package filter
 import (
 	"context"
 	"errors"
+	"fmt"
 	"sync"
 	"sync/atomic"
 
@@ -26,14 +27,16 @@ type Engine struct {
 	obs      *observer              // metrics and decision log (observe.go)
 	reloadMu sync.Mutex             // serializes reloads (reload.go)
 	prev     atomic.Pointer[policy] // the revision replaced last, for Rollback
+	exact    *decisionCache         // nil when turned off
+	facts    *decisionCache         // nil when turned off
+	policy   atomic.Pointer[policy] // the revision deciding (revision.go)
+	conv     *conversations         // conversation state (conversation.go); nil without a store
+
 	// The bundle versions of the revision deciding and of prev (zero for
 	// a directory or the embedded packs), for rules.CheckUpgrade; guarded
 	// by reloadMu (reload.go).
 	version, prevVersion rules.BundleVersion
-	exact                *decisionCache         // nil when turned off
-	facts                *decisionCache         // nil when turned off
-	policy               atomic.Pointer[policy] // the revision deciding (revision.go)
-	conv                 *conversations         // conversation state (conversation.go); nil without a store
+	shadow               *shadow // the candidate of WithShadow (shadow.go); nil without one
 }
 
 // New compiles the policies and returns a ready Engine. A policy source that
@@ -43,7 +46,11 @@ type Engine struct {
 // codes); a missing or corrupt GeoIP database or phishing feed is an error
 // too.
 func New(opts ...Option) (*Engine, error) {
-	o := resolveOptions(opts)
+	return build(resolveOptions(opts))
+}
+
+// build is New on resolved options (the shadow candidate's too).
+func build(o options) (*Engine, error) {
 	e := &Engine{
 		opts:    o,
 		numbers: geo.NewNumbers(0),
@@ -62,6 +69,11 @@ func New(opts ...Option) (*Engine, error) {
 	e.policy.Store(p)
 	e.version = o.version
 	e.obs.loaded(p.revision)
+	if o.shadow != nil {
+		if e.shadow, err = newShadow(o, e.obs); err != nil {
+			return nil, fmt.Errorf("filter: shadow candidate: %w", err)
+		}
+	}
 	return e, nil
 }
 
@@ -124,6 +136,9 @@ func (c *check) finish(m *Message, err error, recovered any) (Decision, error) {
 		c.e.obs.panicked(c.e.opts.logger, err)
 	}
 	c.e.obs.checked(m, c.dest, c.start, &d, err)
+	if c.e.shadow != nil && err == nil && !c.explain {
+		c.e.shadow.offer(&c.msg, c.now, &d) // queued, never waited for
+	}
 	c.release()
 	return d, err
 }

@@ -49,6 +49,10 @@ type observer struct {
 	logW      io.Writer
 	logBuf    []byte
 	masked    bool // mask.Text the decision log
+
+	shadowChecks  *prometheus.CounterVec // result (shadow.go)
+	shadowDiffs   *prometheus.CounterVec // live, candidate, reason
+	shadowDropped prometheus.Counter     // shadowChecks{result="dropped"}
 }
 
 // newObserver registers the metrics; a nil Registerer registers none.
@@ -97,6 +101,11 @@ func newObserver(o options) (*observer, error) {
 	})
 	for _, c := range []prometheus.Collector{ob.checks, ob.latency, ob.cacheHits, ob.errors, ob.reloads, ob.revision, ob.lastLoad} {
 		if err := o.registerer.Register(c); err != nil {
+			return nil, fmt.Errorf("filter: metrics: %w", err)
+		}
+	}
+	if o.shadow != nil {
+		if err := ob.shadowMetrics(o.registerer, ns); err != nil {
 			return nil, fmt.Errorf("filter: metrics: %w", err)
 		}
 	}
@@ -254,6 +263,17 @@ type decisionRecord struct {
 	Cached    bool      `json:"cached,omitempty"`
 	Micros    int64     `json:"micros"`
 	Error     string    `json:"error,omitempty"`
+	// Shadow is the candidate's decision where it differs from this one
+	// (WithShadow).
+	Shadow *shadowRecord `json:"shadow,omitempty"`
+}
+
+// shadowRecord is a shadow candidate's decision in the decision log.
+type shadowRecord struct {
+	Action   Action    `json:"action"`
+	Reasons  []Reason  `json:"reasons"`
+	Until    time.Time `json:"until,omitzero"`
+	Revision string    `json:"revision"`
 }
 
 // logDecision writes one JSON line. The body is never logged; numbers in
@@ -261,26 +281,54 @@ type decisionRecord struct {
 // sender, recipient, evidence and error are masked with internal/mask
 // unless WithDecisionLogMasking says MaskOff.
 func (ob *observer) logDecision(m *Message, d *Decision, err error, elapsed time.Duration) {
-	r := decisionRecord{
+	ob.logRecord(ob.record(m, d, err, elapsed, nil))
+}
+
+// record is the decision log's line for a check of m, with the shadow
+// candidate's decision when it differs (nil otherwise), masked unless
+// MaskOff.
+func (ob *observer) record(m *Message, d *Decision, err error, elapsed time.Duration, cand *Decision) *decisionRecord {
+	r := &decisionRecord{
 		Time: time.Now().UTC(), ID: d.ID, Action: d.Action, Until: d.Until,
 		Revision: d.Revision, Cached: d.Cache != "", Micros: elapsed.Microseconds(),
 	}
 	if m != nil {
 		r.Channel, r.Kind, r.Country, r.Tenant, r.Sender, r.Recipient = m.Channel, m.Kind, strings.ToUpper(m.Country), m.Tenant, m.Sender, m.Recipient
 	}
-	if len(d.Reasons) > 0 {
-		r.Reasons = make([]Reason, len(d.Reasons))
-		copy(r.Reasons, d.Reasons)
-	}
+	r.Reasons = ob.reasons(d.Reasons)
 	if err != nil {
 		r.Error = err.Error()
 	}
-	if ob.masked {
-		r.Sender, r.Recipient, r.Error = mask.Text(r.Sender), mask.Text(r.Recipient), mask.Text(r.Error)
-		for i := range r.Reasons {
-			r.Reasons[i].Evidence = mask.Text(r.Reasons[i].Evidence)
+	if cand != nil {
+		r.Shadow = &shadowRecord{Action: cand.Action, Reasons: ob.reasons(cand.Reasons), Until: cand.Until, Revision: cand.Revision}
+		if r.Shadow.Reasons == nil {
+			r.Shadow.Reasons = []Reason{}
 		}
 	}
+	if ob.masked {
+		r.Sender, r.Recipient, r.Error = mask.Text(r.Sender), mask.Text(r.Recipient), mask.Text(r.Error)
+	}
+	return r
+}
+
+// reasons copies reasons for the log, their evidence masked unless
+// MaskOff; nil for none.
+func (ob *observer) reasons(rs []Reason) []Reason {
+	if len(rs) == 0 {
+		return nil
+	}
+	out := make([]Reason, len(rs))
+	copy(out, rs)
+	if ob.masked {
+		for i := range out {
+			out[i].Evidence = mask.Text(out[i].Evidence)
+		}
+	}
+	return out
+}
+
+// logRecord writes one JSON line.
+func (ob *observer) logRecord(r *decisionRecord) {
 	ob.logMu.Lock()
 	defer ob.logMu.Unlock()
 	defer func() { _ = recover() }() // a panicking writer must not fail checks

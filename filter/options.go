@@ -91,6 +91,8 @@ type options struct {
 	registerer    prometheus.Registerer
 	namespace     string
 	tenantMetrics bool
+	shadow        fs.FS // candidate policies (WithShadow); nil: no shadow
+	shadowCfg     Shadow
 	decisionLog   io.Writer
 	masking       Masking
 }
