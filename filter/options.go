@@ -276,7 +276,8 @@ func WithLogger(l *slog.Logger) Option {
 // action, "" for an allow without reasons; tenant too with
 // WithTenantMetrics), check_duration_seconds, cache_hits_total,
 // check_errors_total{kind}, reloads_total{result}, policy_revision{revision},
-// policy_loaded_timestamp_seconds. New fails if they are already registered
+// policy_loaded_timestamp_seconds, and with WithShadow shadow_checks_total{result}
+// and shadow_differences_total{live,candidate,reason}. New fails if they are already registered
 // there: give a second engine on the same registry its own namespace.
 func WithMetrics(r prometheus.Registerer) Option {
 	return func(o *options) { o.registerer = r }
