@@ -97,3 +97,41 @@ func TestTimeBounds(t *testing.T) {
 		t.Errorf("Check(reply an hour ago) = %v %v (invalid %q), want allow", d.Action, codes(d), field)
 	}
 }
+
+// TestInboundTimeBounds: an inbound message dated in the future would open
+// a conversation window in the store for ever; it is invalid, and its ham
+// twin, a reply an hour ago, is recorded.
+func TestInboundTimeBounds(t *testing.T) {
+	e := newEngine(t)
+	in := InboundMessage{ID: "i", Channel: WhatsApp, Sender: "+4915123456789", Recipient: "+4915223456789", Body: "hello"}
+	for _, tt := range []struct {
+		name  string
+		at    time.Time
+		field string
+	}{
+		{"in 2099", time.Date(2099, 1, 1, 0, 0, 0, 0, time.UTC), "time"},
+		{"before the floor", MinTime.Add(-time.Hour), "time"},
+		{"ham twin: an hour ago", testNow.Add(-time.Hour), ""},
+	} {
+		m := in
+		m.Time = tt.at
+		_, err := e.Inbound(context.Background(), &m)
+		var ve *ValidationError
+		if tt.field == "" && err != nil || tt.field != "" && (!errors.As(err, &ve) || ve.Field != tt.field) {
+			t.Errorf("Inbound(%s) = %v, want invalid field %q", tt.name, err, tt.field)
+		}
+	}
+	// The refused reply opened no window; the accepted one did.
+	future := in
+	future.Sender, future.Time = "+4915123456780", time.Date(2099, 1, 1, 0, 0, 0, 0, time.UTC)
+	e.Inbound(context.Background(), &future)
+	for _, tt := range []struct {
+		sender string
+		want   Action
+	}{{future.Sender, Block}, {in.Sender, Allow}} {
+		m := Message{ID: "w", Channel: WhatsApp, Kind: Promotional, Sender: tt.sender, Recipient: in.Recipient, Body: "Hi", Time: testNow}
+		if d, err := e.Check(context.Background(), &m); err != nil || d.Action != tt.want {
+			t.Errorf("Check(whatsapp from %s after its reply) = %v %v, %v; want %v", tt.sender, d.Action, codes(d), err, tt.want)
+		}
+	}
+}
