@@ -54,7 +54,9 @@
 // included, runs under it. Whatever the
 // stages end with is settled in one place (check.settle): a decision, or,
 // when they could not decide (an error, a panic, the deadline), the fail
-// mode's. Metrics and the decision log only observe.
+// mode's. Metrics and the decision log only observe, and so does
+// WithShadow, which repeats sampled checks on a candidate revision after
+// they are settled, off the caller's path (shadow.go).
 //
 // A cached decision always equals the one the policies would make for the
 // same message, clock, stored state and revision: every input of a decision

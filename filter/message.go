@@ -34,7 +34,9 @@ type Message struct {
 	Channel Channel `json:"channel"`
 	Kind    Kind    `json:"kind"`
 	// Country is the destination's ISO 3166-1 alpha-2 code, in any case.
-	// When empty it is derived from Recipient.
+	// The destination is the recipient's country: a Country that disagrees
+	// with it is a validation error (a sender must not pick a laxer
+	// country's rules). It is needed only for a non-geographic recipient.
 	Country string `json:"country,omitempty"`
 	// Sender is an E.164 number, a short code or an alphanumeric sender ID.
 	Sender string `json:"sender"`
