@@ -121,6 +121,10 @@ func TestWithBundleKeepsItsVersion(t *testing.T) {
 	}
 	e := newEngine(t, WithBundle(start), WithBundleVerification(sb.vc))
 	ctx := context.Background()
+	// Reload(nil) reads the same bundle again: it keeps its version.
+	if err := e.Reload(ctx, nil); err != nil {
+		t.Fatalf("Reload(nil) = %v", err)
+	}
 	if err := e.ReloadBundle(ctx, bytes.NewReader(sb.bundle(policyB, "41", t42.Add(-time.Hour)))); !errors.Is(err, rules.ErrBundleDowngrade) {
 		t.Errorf("ReloadBundle(41) after starting on 42 = %v, want ErrBundleDowngrade", err)
 	}

@@ -88,7 +88,11 @@ func (e *Engine) RollbackBundle(ctx context.Context, r io.Reader) error {
 }
 
 func (e *Engine) reload(ctx context.Context, fsys fs.FS, source string) error {
-	return e.swapIn(ctx, fsys, rules.BundleVersion{}, source)
+	var v rules.BundleVersion // a directory: nothing known
+	if fsys == nil {
+		v = e.opts.version // the source the Engine was created with, WithBundle's version included
+	}
+	return e.swapIn(ctx, fsys, v, source)
 }
 
 // swapIn builds the revision of fsys, of bundle version v (zero for a
