@@ -103,6 +103,9 @@ func exactKey(p *policy, m *Message, country string, now time.Time, conv *Conver
 	k.str(m.SourceIP)
 	k.str(m.Tenant)
 	k.str(m.Body)
+	k.str(m.Template)
+	k.str(string(m.TemplateCategory))
+	k.str(m.Tag)
 	k.u64(uint64(now.Truncate(time.Minute).Unix())) // floors before 1970 too
 	var flags uint64
 	if conv.HasInbound {

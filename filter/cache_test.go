@@ -134,6 +134,18 @@ func TestCachedEqualsUncached(t *testing.T) {
 		otp.ID, otp.Body = fmt.Sprint("otp-", code), fmt.Sprintf("Your ADCB code is %d. Do not share it.", code)
 		msgs = append(msgs, otp)
 	}
+	// The same messages with an approved template or a Messenger tag: the
+	// channel rules decide differently, so both cache keys must see them.
+	for _, m := range msgs[:min(300, len(msgs))] {
+		switch m.Channel {
+		case WhatsApp:
+			m.ID, m.Template, m.TemplateCategory = m.ID+"-template", "winter_sale", Marketing
+			msgs = append(msgs, m)
+		case Messenger:
+			m.ID, m.Tag = m.ID+"-tag", "ACCOUNT_UPDATE"
+			msgs = append(msgs, m)
+		}
+	}
 	for round := range 2 { // the second round hits the exact cache
 		for i := range msgs {
 			m := msgs[i]

@@ -12,6 +12,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/msgfilter/msgfilter/geo"
+	"github.com/msgfilter/msgfilter/internal/dlt"
 	"github.com/msgfilter/msgfilter/internal/textnorm"
 	"github.com/msgfilter/msgfilter/rules"
 	"github.com/msgfilter/msgfilter/state"
@@ -137,74 +138,34 @@ func (c *check) bounded() (context.Context, error) {
 }
 
 // snapshot reads the conversation of key from the store under the check's
-// deadline (see remote).
+// deadline (see storeCtx).
 func (c *check) snapshot(key state.Key) (state.Snapshot, error) {
-	store, now := c.e.conv.store, c.now
-	if c.e.conv.local { // answers at once, and without a closure on the heap
-		if err := c.ctx.Err(); err != nil {
-			return state.Snapshot{}, err
-		}
-		return store.Snapshot(c.ctx, key, now)
+	ctx, err := c.storeCtx()
+	if err != nil {
+		return state.Snapshot{}, err
 	}
-	return remote(c, func(ctx context.Context) (state.Snapshot, error) {
-		return store.Snapshot(ctx, key, now)
-	})
+	return c.e.conv.store.Snapshot(ctx, key, c.now)
 }
 
 // consume counts a message in the store under the check's deadline (see
-// remote).
+// storeCtx).
 func (c *check) consume(key state.Key, l state.Limits, fingerprint string) (state.Outcome, error) {
-	store, now := c.e.conv.store, c.now
-	if c.e.conv.local {
-		if err := c.ctx.Err(); err != nil {
-			return state.Outcome{}, err
-		}
-		return store.Consume(c.ctx, key, l, fingerprint, now)
+	ctx, err := c.storeCtx()
+	if err != nil {
+		return state.Outcome{}, err
 	}
-	return remote(c, func(ctx context.Context) (state.Outcome, error) {
-		return store.Consume(ctx, key, l, fingerprint, now)
-	})
+	return c.e.conv.store.Consume(ctx, key, l, fingerprint, c.now)
 }
 
-// remote runs one call to a store that is not in memory, waiting for it
-// only until the check's deadline: a client configured with long socket
-// timeouts (go-redis ignores context deadlines on reads by default) must
-// not hold a check past its budget. An abandoned call finishes on its own
-// goroutine, and its result, sent on a channel nobody reads, is dropped.
-// The call must not capture c (it would move every check to the heap).
-func remote[T any](c *check, call func(context.Context) (T, error)) (T, error) {
-	var zero T
-	ctx, err := c.bounded()
-	if err != nil {
-		return zero, err
+// storeCtx is the context of a state store call. An in-memory store answers
+// at once and needs no timer. Any other store gets the check's deadline,
+// and returning by it is the store's part (state.Store; redisstore abandons
+// a call its client would not end in time).
+func (c *check) storeCtx() (context.Context, error) {
+	if c.e.conv.local {
+		return c.ctx, c.ctx.Err()
 	}
-	if ctx.Done() == nil { // no deadline and no cancellation: nothing to wait for
-		return call(ctx)
-	}
-	type result struct {
-		v         T
-		err       error
-		recovered any
-	}
-	done := make(chan result, 1)
-	go func() {
-		defer func() {
-			if r := recover(); r != nil {
-				done <- result{recovered: r}
-			}
-		}()
-		v, err := call(ctx)
-		done <- result{v: v, err: err}
-	}()
-	select {
-	case r := <-done:
-		if r.recovered != nil {
-			panic(r.recovered) // on the check's goroutine, where settle recovers it
-		}
-		return r.v, r.err
-	case <-ctx.Done():
-		return zero, ctx.Err()
-	}
+	return c.bounded()
 }
 
 // validate (stage 1) checks the message and resolves its destination (the
@@ -291,8 +252,8 @@ func (c *check) validate() error {
 	if !m.LastInboundAt.IsZero() && m.LastInboundAt.After(c.now.Add(MaxClockSkew)) {
 		return invalid("last_inbound_at", m.LastInboundAt.Format(time.RFC3339), "after the message time")
 	}
-	c.tenant = e.opts.tenants[m.Tenant]
-	return nil
+	c.tenant = e.opts.tenants[tenantID(m.Tenant)]
+	return c.validateTemplate()
 }
 
 // state (stage 2) reads the conversation: the message's last_inbound_at,
@@ -314,6 +275,9 @@ func (c *check) state() error {
 		return fmt.Errorf("filter: reading conversation state: %w", err)
 	}
 	conv.OptedOut = snap.OptedOut
+	if err := c.brandOptOut(); err != nil {
+		return err
+	}
 	// The count only matters once it reaches the channel's cap; below it
 	// the fact stays 0, so that the facts of a conversation repeat from
 	// message to message and the caches keep working.
@@ -369,11 +333,12 @@ func (c *check) extract() {
 		lf.Blocked = domainListed(l.Host, global.blockedDomains) || domainListed(l.Host, dest.blockedDomains) ||
 			c.tenant != nil && domainListed(l.Host, c.tenant.blockedDomains)
 		if dest.senderDomains != nil {
-			ok := domainListed(l.Host, dest.senderDomains[senderHeader(m.Sender)])
+			ok := domainListed(l.Host, dest.senderDomains[dlt.Header(m.Sender)])
 			lf.SenderRegistered = &ok
 		}
 		f.Links = append(f.Links, lf)
 	}
+	c.extractCompliance()
 }
 
 // enrich (stage 7) describes the message's parties and time: the sender's
@@ -386,9 +351,10 @@ func (c *check) enrich() {
 		Channel: m.Channel,
 		Kind:    m.Kind,
 		Country: c.dest,
-		Tenant:  m.Tenant,
+		Tenant:  tenantID(m.Tenant),
 		Length:  utf8.RuneCountInString(m.Body),
 	}
+	c.enrichMessage()
 	f.Time = timeFacts(c.now, p.zone(c.dest))
 	f.Sender = SenderFacts{Sender: c.e.numbers.Sender(m.Sender)}
 	f.Sender.Registered = registered(f.Sender.Sender, p.pack(c.dest).senders, c.tenant)

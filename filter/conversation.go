@@ -27,9 +27,9 @@ import (
 	"unicode"
 	"unicode/utf8"
 
+	"github.com/msgfilter/msgfilter/internal/dlt"
 	"github.com/msgfilter/msgfilter/internal/fnv1a"
-	"github.com/msgfilter/msgfilter/internal/terms"
-	"github.com/msgfilter/msgfilter/internal/textnorm"
+	"github.com/msgfilter/msgfilter/internal/optout"
 	"github.com/msgfilter/msgfilter/rules"
 	"github.com/msgfilter/msgfilter/state"
 )
@@ -67,21 +67,29 @@ type InboundResult struct {
 	// gateway may confirm it to the recipient.
 	OptOut bool `json:"opt_out,omitempty"`
 	OptIn  bool `json:"opt_in,omitempty"`
-	// Keyword is the opt-out or opt-in keyword as written in the body.
+	// Keyword is the words that made the opt-out or opt-in, as written in
+	// the body ("STOP", "stop texting").
 	Keyword string `json:"keyword,omitempty"`
 }
 
 // Inbound records a message from a recipient: it opens or refreshes the
 // conversation window of (Tenant, Sender, Recipient, Channel), and records
-// an opt-out or opt-in for (Tenant, Sender, Recipient) on every channel
-// when the body is one.
+// an opt-out or opt-in on every channel when the body is one: for the
+// tenant's whole brand (every sender of the tenant; the default, see
+// OptOutScope), or for (Tenant, Sender, Recipient) when the message has no
+// tenant or its tenant is configured with OptOutSender. Senders and tenants
+// are compared by their canonical identities (a sender's spellings, such as
+// "VM-123456-P" and "123456" or "14155550100" and "+14155550100", are one
+// sender; tenant names ignore case).
 //
-// A body that is only an opt-out or opt-in keyword of the global term lists
-// ("STOP", "Stop.", "stop all", "إلغاء", "退订", "START"), ignoring case,
-// punctuation and spacing, counts whatever its weight. A longer body counts
-// when the category scores 2 or more ("please unsubscribe me"), so "don't
-// stop the deals" is no opt-out. When a body scores for both, the opt-out
-// wins: regulators require honouring any reasonable opt-out request.
+// Opt-outs and opt-ins are found by internal/optout with the opt_out,
+// opt_in and opt_keep terms of the global lists: a body that is only a
+// keyword ("STOP", "Stop.", "ՍՏՈՊ", "ABMELDEN", "退订", "START"), ignoring
+// case, punctuation and spacing, counts whatever its weight; a longer body
+// counts when its opt_out terms outweigh its opt_keep terms by 2 or more
+// ("please stop texting me"), so "don't stop the deals" is no opt-out.
+// When a body scores for both, the opt-out wins: regulators require
+// honouring any reasonable opt-out request.
 //
 // A nil error means the store acknowledged the change. Otherwise nothing is
 // acknowledged and the caller retries: errors wrap state.ErrUnavailable when
@@ -130,49 +138,57 @@ func (e *Engine) Inbound(ctx context.Context, in *InboundMessage) (InboundResult
 	} else if err := checkTime(at, e.opts.clock); err != nil {
 		return res, err // a reply dated 2099 would hold a window open for ever
 	}
-	res.OptOut, res.OptIn, res.Keyword = detectOpt(p.keywords, in.Body)
+	res.OptOut, res.OptIn, res.Keyword = detectOpt(p.optOuts, in.Body)
 	rec := state.Inbound{
 		Key:    stateKey(in.Tenant, in.Sender, rcpt.E164, in.Channel),
 		At:     at,
 		OptOut: res.OptOut,
 		OptIn:  res.OptIn,
 	}
-	if err := e.conv.store.RecordInbound(ctx, rec); err != nil {
-		if errors.Is(err, state.ErrInvalid) {
-			return res, invalid("sender", in.Sender, err.Error())
+	recs := []state.Inbound{rec}
+	if brand, ok := e.brandKey(in.Tenant, rcpt.E164); ok && (res.OptOut || res.OptIn) {
+		// The opt change is the brand's: recorded first, as it is what the
+		// recipient must see honoured; the window stays the sender's.
+		recs = []state.Inbound{{Key: brand, At: at, OptOut: res.OptOut, OptIn: res.OptIn}, rec}
+		recs[1].OptOut, recs[1].OptIn = false, false
+	}
+	for _, r := range recs {
+		if err := e.conv.store.RecordInbound(ctx, r); err != nil {
+			if errors.Is(err, state.ErrInvalid) {
+				return res, invalid("sender", in.Sender, err.Error())
+			}
+			return res, fmt.Errorf("filter: recording inbound message: %w", err)
 		}
-		return res, fmt.Errorf("filter: recording inbound message: %w", err)
 	}
 	return res, nil
 }
 
-// detectOpt finds an opt-out or opt-in in an inbound body (see Inbound).
-func detectOpt(kw *terms.Matcher, body string) (optOut, optIn bool, keyword string) {
-	if kw == nil {
-		return false, false, ""
+// brandSender is the Key.Sender under which a tenant's brand-wide opt-outs
+// are stored (see OptOutBrand). No canonical sender is "*": a lone "*" as a
+// sender is SENDER_INVALID, and were one recorded, it would only add
+// opt-outs, never remove one.
+const brandSender = "*"
+
+// brandKey returns the key of the brand-wide opt-out of tenant to
+// recipient, and false when opt-outs of that tenant are per sender: a
+// message without a tenant, or a tenant configured with OptOutSender.
+// A tenant that is named but not configured has the default scope, the
+// brand.
+func (e *Engine) brandKey(tenant, recipientE164 string) (state.Key, bool) {
+	if tenant == "" {
+		return state.Key{}, false
 	}
-	// A lone keyword: the whole body, normalized and without spaces, is one
-	// term ("stop all" → "stopall"). Terms never contain more than a few
-	// words, so long bodies skip this.
-	if len(body) <= 64 {
-		compact := strings.ReplaceAll(textnorm.String(body), " ", "")
-		if compact != "" {
-			r := kw.Match(compact)
-			for _, cat := range [...]string{"opt_out", "opt_in"} {
-				if slices.Contains(r.Categories[cat].Evidence, compact) {
-					return cat == "opt_out", cat == "opt_in", strings.TrimSpace(body)
-				}
-			}
-		}
+	if t := e.opts.tenants[tenantID(tenant)]; t != nil && t.optOutScope == OptOutSender {
+		return state.Key{}, false
 	}
-	r := kw.Match(body)
-	if c := r.Categories["opt_out"]; c.Score >= 2 {
-		return true, false, strings.Join(c.Evidence, " ")
-	}
-	if c := r.Categories["opt_in"]; c.Score >= 2 {
-		return false, true, strings.Join(c.Evidence, " ")
-	}
-	return false, false, ""
+	return state.Key{Tenant: tenantID(tenant), Sender: brandSender, Recipient: recipientE164}, true
+}
+
+// detectOpt finds an opt-out or opt-in in an inbound body (see Inbound and
+// internal/optout).
+func detectOpt(d *optout.Detector, body string) (optOut, optIn bool, keyword string) {
+	r := d.Detect(body)
+	return r.Intent == optout.OptOut, r.Intent == optout.OptIn, r.Evidence
 }
 
 // conversations is the engine's state store. A nil *conversations means no
@@ -190,15 +206,54 @@ func newConversations(s state.Store) *conversations {
 	return &conversations{store: s, local: local}
 }
 
-// stateKey names a conversation. Numeric senders keep only '+' and digits
-// and sender IDs are upper-cased, so "+1 (555) 010-0000" and "+15550100000",
-// or "AcmeBank" and "ACMEBANK", are the same sender for Inbound and Check.
-func stateKey(tenant, sender, recipientE164 string, ch Channel) state.Key {
-	return state.Key{Tenant: tenant, Sender: senderStateID(sender), Recipient: recipientE164, Channel: string(ch)}
+// brandOptOut (part of stage state) reads the opt-out of the tenant's brand
+// where opt-outs are brand-wide (see OptOutScope): it, not the sender's, is
+// then the recipient's answer, so that a START to any sender of the brand
+// re-subscribes to all.
+func (c *check) brandOptOut() error {
+	key, ok := c.e.brandKey(c.msg.Tenant, c.rcpt.E164)
+	if !ok {
+		return nil
+	}
+	snap, err := c.snapshot(key)
+	if errors.Is(err, state.ErrInvalid) {
+		return nil // a tenant over 256 bytes: nothing was ever recorded for it
+	}
+	if err != nil {
+		return fmt.Errorf("filter: reading the brand's opt-out: %w", err)
+	}
+	c.facts.Conversation.OptedOut = snap.OptedOut
+	return nil
 }
 
+// stateKey names a conversation by the canonical identities of its tenant
+// (case-insensitive) and sender (senderStateID), so that Inbound's opt-outs
+// and Check's limits agree on who is who.
+func stateKey(tenant, sender, recipientE164 string, ch Channel) state.Key {
+	return state.Key{Tenant: tenantID(tenant), Sender: senderStateID(sender), Recipient: recipientE164, Channel: string(ch)}
+}
+
+// senderStateID is a sender's canonical identity. One sender may reach the
+// engine in several spellings, and an opt-out or a limit keyed on one must
+// hold for all:
+//
+//   - a sender ID is upper-cased, and an Indian DLT header loses its
+//     operator-circle prefix and message-type suffix (dlt.Header):
+//     "VM-HDFCBK-S", "JD-HDFCBK" and "HdfcBk" are "HDFCBK";
+//   - a number keeps its digits behind one '+', whatever its spacing and
+//     punctuation: "+1 (415) 555-0100", "14155550100" and "+14155550100"
+//     are "+14155550100", and India's promotional header "VM-123456-P" is
+//     "123456", so "+123456".
+//
+// A two-letter prefix is taken for a circle only before letters or digits
+// of a header ("AD-Noon" is "NOON" too): merging spellings of one brand
+// can only add opt-outs and tighten limits, never loosen them.
 func senderStateID(s string) string {
 	s = strings.TrimSpace(s)
+	if len(s) > 3 && s[2] == '-' && isASCIILetter(s[0]) && isASCIILetter(s[1]) ||
+		len(s) > 2 && s[len(s)-2] == '-' && strings.IndexByte("PSTGpstg", s[len(s)-1]) >= 0 {
+		s = dlt.Header(s)
+	}
 	numeric := s != ""
 	for i := 0; i < len(s) && numeric; i++ {
 		numeric = strings.IndexByte("+0123456789 -().", s[i]) >= 0
@@ -206,13 +261,19 @@ func senderStateID(s string) string {
 	if !numeric {
 		return strings.ToUpper(s)
 	}
-	return strings.Map(func(r rune) rune {
-		if r == '+' || '0' <= r && r <= '9' {
+	digits := strings.Map(func(r rune) rune {
+		if '0' <= r && r <= '9' {
 			return r
 		}
 		return -1
 	}, s)
+	if digits == "" {
+		return s // "+", "()": no number; kept as written, so never merged with one
+	}
+	return "+" + digits
 }
+
+func isASCIILetter(b byte) bool { return 'a' <= b|0x20 && b|0x20 <= 'z' }
 
 // count (part of stage decide) counts an allowed (or reviewed) message
 // against the session, rate and flood limits, atomically in the store, under

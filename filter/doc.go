@@ -27,7 +27,8 @@
 //     with it is invalid; the message's only for a non-geographic
 //     recipient); times are bounded (MinTime, MaxClockSkew);
 //  2. state: the conversation, from the message's last_inbound_at and the
-//     state store (opt-out, window, session count). It comes before the
+//     state store (opt-out of the tenant's brand or the sender, see
+//     OptOutScope; window; session count). It comes before the
 //     exact cache because it is part of what that cache must key on;
 //  3. exact cache: the same message, minute and conversation seen before;
 //  4. normalize: the body's normalized forms, shared by every matcher;

@@ -51,6 +51,9 @@ func New(opts ...Option) (*Engine, error) {
 
 // build is New on resolved options (the shadow candidate's too).
 func build(o options) (*Engine, error) {
+	if o.tenantErr != nil {
+		return nil, o.tenantErr
+	}
 	e := &Engine{
 		opts:    o,
 		numbers: geo.NewNumbers(0),

@@ -90,13 +90,13 @@ func TestCheck(t *testing.T) {
 		},
 		{
 			name:   "a country without a pack gets the global rules",
-			msg:    Message{Channel: SMS, Kind: Promotional, Country: "DE", Sender: "+449012345678", Recipient: "+4915123456789", Body: "Call back"},
+			msg:    Message{Channel: SMS, Kind: Promotional, Country: "PL", Sender: "+449012345678", Recipient: "+48512345678", Body: "Call back"},
 			action: Block,
 			codes:  "SENDER_PREMIUM_RATE",
 		},
 		{
 			name:   "a country without a pack allows an ordinary message",
-			msg:    Message{Channel: SMS, Kind: Promotional, Country: "DE", Sender: "Zalando", Recipient: "+4915123456789", Body: "Sale"},
+			msg:    Message{Channel: SMS, Kind: Promotional, Country: "PL", Sender: "Zalando", Recipient: "+48512345678", Body: "Sale"},
 			action: Allow,
 		},
 		{
@@ -109,12 +109,12 @@ func TestCheck(t *testing.T) {
 		},
 		{
 			name:   "whatsapp promotional inside the window allowed",
-			msg:    Message{Channel: WhatsApp, Kind: Promotional, Sender: "+4915123456789", Recipient: "+4915223456789", Body: "Hi", Time: tuesday, LastInboundAt: tuesday.Add(-23*time.Hour - 59*time.Minute)},
+			msg:    Message{Channel: WhatsApp, Kind: Promotional, Sender: "+4915123456789", Recipient: "+4915223456789", Body: "Hi. Reply STOP to opt out", Time: tuesday, LastInboundAt: tuesday.Add(-23*time.Hour - 59*time.Minute)},
 			action: Allow,
 		},
 		{
 			name:   "whatsapp promotional at 24 hours outside the window",
-			msg:    Message{Channel: WhatsApp, Kind: Promotional, Sender: "+4915123456789", Recipient: "+4915223456789", Body: "Hi", LastInboundAt: tuesday.Add(-24 * time.Hour)},
+			msg:    Message{Channel: WhatsApp, Kind: Promotional, Sender: "+4915123456789", Recipient: "+4915223456789", Body: "Hi. Reply STOP to opt out", LastInboundAt: tuesday.Add(-24 * time.Hour)},
 			action: Block,
 			codes:  "OUTSIDE_SESSION_WINDOW",
 		},

@@ -58,7 +58,7 @@ func ExampleEngine_Inbound() {
 	fmt.Println("opt-out:", res.OptOut, res.Keyword)
 	d, err := engine.Check(ctx, &filter.Message{
 		ID: "m-1", Channel: filter.SMS, Kind: filter.Promotional, Tenant: "acme", Sender: "ACME",
-		Recipient: "+4915123456789", Body: "Winter sale: 30% off today.",
+		Recipient: "+4915123456789", Body: "Winter sale: 30% off today. Reply STOP to opt out.",
 	})
 	if err != nil {
 		log.Fatal(err)

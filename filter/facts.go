@@ -28,6 +28,23 @@ type Facts struct {
 	Content      ContentFacts      `json:"content"`
 	Links        []LinkFacts       `json:"links"`
 	Conversation ConversationFacts `json:"conversation"`
+	DLT          DLTFacts          `json:"dlt"`
+}
+
+// DLTFacts are the result of matching the body against the sender's
+// registered DLT content templates (India; internal/dlt). Checked is false
+// where no registry applies: another destination or channel, or no
+// registry configured (the pack's dlt_templates.json, the tenant's
+// DLTTemplates).
+type DLTFacts struct {
+	Checked bool `json:"checked"`
+	// Header is the sender's header without operator-circle prefix or type
+	// suffix ("VM-HDFCBK-S" → "HDFCBK"); "" when not checked.
+	Header string `json:"header"`
+	// Matched is whether the body fits a template registered for Header.
+	Matched bool `json:"matched"`
+	// TemplateID is the DLT id of the template it fits, "" for none.
+	TemplateID string `json:"template_id"`
 }
 
 // RecipientFacts describe the destination number. The number itself stays
@@ -112,6 +129,14 @@ type MessageFacts struct {
 	Country string  `json:"country"` // destination, ISO 3166-1 alpha-2, upper case
 	Tenant  string  `json:"tenant"`
 	Length  int     `json:"length"` // body length in characters (code points)
+	// Template, TemplateCategory and Tag are as in the message ("" none).
+	Template         string `json:"template"`
+	TemplateCategory string `json:"template_category"`
+	Tag              string `json:"tag"`
+	// Encoding ("gsm7" or "ucs2") and Segments are how the body travels as
+	// an SMS (internal/smsenc), whatever the channel.
+	Encoding string `json:"encoding"`
+	Segments int    `json:"segments"`
 }
 
 // TimeFacts is the message time in the destination's zone, to the minute:
@@ -130,6 +155,10 @@ type ContentFacts struct {
 	// OptOutText is true when the body tells the recipient how to opt out
 	// (a STOP keyword).
 	OptOutText bool `json:"opt_out_text"`
+	// OptOutInstruction is true when the body tells the recipient how to
+	// refuse further messages in any words of the global opt_out lists
+	// ("To unsubscribe visit ...", "Abmelden unter ...") or with STOP.
+	OptOutInstruction bool `json:"opt_out_instruction"`
 	// Categories are the term categories found in the body with the
 	// destination's term lists (global + country).
 	Categories Categories `json:"categories"`
@@ -198,8 +227,9 @@ type ConversationFacts struct {
 	// InboundAgeMinutes is the whole minutes since that message (0 without
 	// one). A 24-hour window is open while it is below 1440.
 	InboundAgeMinutes int `json:"inbound_age_minutes"`
-	// OptedOut is true when the recipient's newest STOP/START to this
-	// tenant's sender (any channel) was a STOP. From the state store.
+	// OptedOut is true when the recipient's newest opt-out or opt-in (any
+	// channel) to the tenant's brand, or to this sender where opt-outs are
+	// per sender (see OptOutScope), was an opt-out. From the state store.
 	OptedOut bool `json:"opted_out"`
 	// SessionMessages is how many messages the sender sent in the session
 	// the recipient's last inbound message opened, from the state store,
@@ -235,20 +265,6 @@ func registered(s geo.Sender, packRegistry map[string]bool, tn *tenant) *bool {
 	id := strings.ToUpper(s.Raw)
 	ok := packRegistry[id] || tenantRegistry[id]
 	return &ok
-}
-
-// senderHeader is the sender ID a registry knows: upper case, without an
-// Indian operator-circle prefix or message-type suffix ("VM-HDFCBK-S" →
-// "HDFCBK").
-func senderHeader(sender string) string {
-	s := strings.ToUpper(strings.TrimSpace(sender))
-	if len(s) > 3 && s[2] == '-' {
-		s = s[3:]
-	}
-	if n := len(s); n > 2 && s[n-2] == '-' && strings.IndexByte("PSTG", s[n-1]) >= 0 {
-		s = s[:n-2]
-	}
-	return s
 }
 
 // domainListed reports whether host or one of its parent domains is in set.

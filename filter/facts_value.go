@@ -27,6 +27,11 @@ func (f *Facts) walk(w walker) ast.Value {
 			w.str("country", f.Message.Country),
 			w.str("tenant", f.Message.Tenant),
 			w.num("length", f.Message.Length),
+			w.str("template", f.Message.Template),
+			w.str("template_category", f.Message.TemplateCategory),
+			w.str("tag", f.Message.Tag),
+			w.str("encoding", f.Message.Encoding),
+			w.num("segments", f.Message.Segments),
 		),
 		w.obj("time",
 			w.str("local", f.Time.Local),
@@ -48,6 +53,12 @@ func (f *Facts) walk(w walker) ast.Value {
 			w.num("inbound_age_minutes", f.Conversation.InboundAgeMinutes),
 			w.boolean("opted_out", f.Conversation.OptedOut),
 			w.num("session_messages", f.Conversation.SessionMessages),
+		),
+		w.obj("dlt",
+			w.boolean("checked", f.DLT.Checked),
+			w.str("header", f.DLT.Header),
+			w.boolean("matched", f.DLT.Matched),
+			w.str("template_id", f.DLT.TemplateID),
 		),
 	)
 }
@@ -224,6 +235,7 @@ func (w walker) content(c *ContentFacts) [2]*ast.Term {
 	}
 	return w.obj("content",
 		w.boolean("opt_out_text", c.OptOutText),
+		w.boolean("opt_out_instruction", c.OptOutInstruction),
 		w.obj("categories", cats...),
 		w.arr("phone_numbers", len(c.PhoneNumbers), phones),
 	)

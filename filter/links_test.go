@@ -355,7 +355,7 @@ func TestCheckLinksAndSources(t *testing.T) {
 		},
 		{
 			name:   "messenger service message without link",
-			msg:    Message{Channel: Messenger, Kind: Service, Sender: "ACMEPAGE", Recipient: us, Body: "Your ticket was updated."},
+			msg:    Message{Channel: Messenger, Kind: Service, Sender: "ACMEPAGE", Recipient: us, Body: "Your ticket was updated.", Tag: "ACCOUNT_UPDATE"},
 			action: Allow,
 		},
 	}

@@ -56,6 +56,16 @@ type Message struct {
 	// not be after Time (or the engine's clock) by more than MaxClockSkew:
 	// a reply from the future would open a window that never was.
 	LastInboundAt time.Time `json:"last_inbound_at,omitzero"`
+	// Template is the name of the approved template the message uses
+	// (WhatsApp; RCS and Viber templates likewise); "" for a free-form
+	// message.
+	Template string `json:"template,omitempty"`
+	// TemplateCategory is the template's category: marketing, utility or
+	// authentication ("" without a template).
+	TemplateCategory TemplateCategory `json:"template_category,omitempty"`
+	// Tag is the Messenger message tag (POST_PURCHASE_UPDATE,
+	// ACCOUNT_UPDATE, CONFIRMED_EVENT_UPDATE, HUMAN_AGENT); "" for none.
+	Tag string `json:"tag,omitempty"`
 }
 
 // Time bounds of a message (see Message.Time).
@@ -82,3 +92,13 @@ func checkTime(t time.Time, clock func() time.Time) error {
 	}
 	return nil
 }
+
+// TemplateCategory is the category of an approved template.
+type TemplateCategory string
+
+// Template categories (WhatsApp's, which RCS and Viber follow).
+const (
+	Marketing      TemplateCategory = "marketing"
+	Utility        TemplateCategory = "utility"
+	Authentication TemplateCategory = "authentication"
+)

@@ -13,7 +13,7 @@ import (
 func TestMetricsReasonAndTenant(t *testing.T) {
 	reg := prometheus.NewRegistry()
 	e := newEngine(t, WithPolicies(policyA), WithMetrics(reg), WithTenant("acme", Tenant{}), WithTenantMetrics())
-	for i, tenant := range []string{"acme", "acme", "", "made-up-1", "made-up-2"} {
+	for i, tenant := range []string{"acme", "ACME", "", "made-up-1", "made-up-2"} {
 		m := promo()
 		m.ID, m.Tenant = fmt.Sprint(i), tenant
 		mustCheck(t, e, m)

@@ -233,15 +233,16 @@ func decidingCode(d *Decision) Code {
 	return code
 }
 
-// tenantLabel is the tenant label of m: a configured tenant's name, "" for
-// none, and "other" for any other name, so that the label's values are
-// bounded by the configuration, not by what requests carry.
+// tenantLabel is the tenant label of m: a configured tenant's id (its
+// name in lower case, as tenants are matched), "" for none, and "other"
+// for any other name, so that the label's values are bounded by the
+// configuration, not by what requests carry.
 func (ob *observer) tenantLabel(m *Message) string {
-	switch {
-	case m == nil || m.Tenant == "":
+	if m == nil || m.Tenant == "" {
 		return ""
-	case ob.tenants[m.Tenant]:
-		return m.Tenant
+	}
+	if id := tenantID(m.Tenant); ob.tenants[id] {
+		return id
 	}
 	return "other"
 }
@@ -290,7 +291,7 @@ func (ob *observer) logDecision(m *Message, d *Decision, err error, elapsed time
 func (ob *observer) record(m *Message, d *Decision, err error, elapsed time.Duration, cand *Decision) *decisionRecord {
 	r := &decisionRecord{
 		Time: time.Now().UTC(), ID: d.ID, Action: d.Action, Until: d.Until,
-		Revision: d.Revision, Cached: d.Cache != "", Micros: elapsed.Microseconds(),
+		Revision: d.Revision, Cached: d.Cached, Micros: elapsed.Microseconds(),
 	}
 	if m != nil {
 		r.Channel, r.Kind, r.Country, r.Tenant, r.Sender, r.Recipient = m.Channel, m.Kind, strings.ToUpper(m.Country), m.Tenant, m.Sender, m.Recipient

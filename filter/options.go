@@ -75,8 +75,9 @@ type options struct {
 	geoIPPaths     []string
 	phishingFeed   string
 	shortenerFiles []string
-	tenants        map[string]*tenant
-	store          state.Store // nil after resolve: no state (WithStore(nil))
+	tenants        map[string]*tenant // by tenantID
+	tenantErr      error              // the first tenant that did not compile: New fails with it
+	store          state.Store        // nil after resolve: no state (WithStore(nil))
 	storeSet       bool
 
 	exactCacheBytes, factCacheBytes int // 0 after resolve: off
@@ -197,13 +198,23 @@ func WithShortenerList(path string) Option {
 	return func(o *options) { o.shortenerFiles = append(o.shortenerFiles, path) }
 }
 
-// WithTenant configures the tenant of that name; see Tenant.
+// WithTenant configures the tenant of that name; see Tenant. Names are
+// case-insensitive: of two WithTenant whose names differ only in case, the
+// later wins. A tenant that does not compile (a malformed DLT template)
+// makes New fail.
 func WithTenant(name string, t Tenant) Option {
 	return func(o *options) {
 		if o.tenants == nil {
 			o.tenants = map[string]*tenant{}
 		}
-		o.tenants[name] = t.compile()
+		ct, err := t.compile(name)
+		if err != nil {
+			if o.tenantErr == nil {
+				o.tenantErr = err
+			}
+			return
+		}
+		o.tenants[tenantID(name)] = ct
 	}
 }
 
@@ -229,7 +240,8 @@ func WithCacheSizes(exactBytes, factBytes int) Option {
 // (0: DefaultCheckBudget; Off: no deadline), counted from the first stage
 // that waits (the state store or the policies; the stages before it take
 // microseconds). Every stage that waits, state store calls included, runs
-// under it: a store that does not answer in time is not waited for. A check
+// under it (state/redisstore returns by it whatever its client's socket
+// timeouts; a Store of your own must honour the context too). A check
 // past its deadline returns an error matching context.DeadlineExceeded and
 // a Decision that follows the fail mode with the reason ENGINE_TIMEOUT.
 func WithCheckBudget(d time.Duration) Option {

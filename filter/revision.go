@@ -19,8 +19,10 @@ import (
 
 	"github.com/msgfilter/msgfilter/geo"
 	"github.com/msgfilter/msgfilter/internal/bodyphones"
+	"github.com/msgfilter/msgfilter/internal/dlt"
 	"github.com/msgfilter/msgfilter/internal/lines"
 	"github.com/msgfilter/msgfilter/internal/links"
+	"github.com/msgfilter/msgfilter/internal/optout"
 	"github.com/msgfilter/msgfilter/internal/terms"
 	"github.com/msgfilter/msgfilter/rules"
 )
@@ -33,7 +35,7 @@ type policy struct {
 	countries map[string]*packConfig // upper-case country → its pack
 	channels  map[string]*packConfig // channel → its pack
 	content   map[string]*terms.Matcher
-	keywords  *terms.Matcher // opt-out and opt-in keywords, for inbound messages
+	optOuts   *optout.Detector // opt-out and opt-in words of the global lists: inbound revocations, outgoing instructions
 	links     *links.Analyzer
 	phones    *bodyphones.Finder // caches number parses across messages
 	ipdb      *geo.IPDB          // nil without WithGeoIP; per revision, so a reload re-opens it
@@ -59,6 +61,7 @@ type packConfig struct {
 	blockedDomains  map[string]bool            // blocked_domains.txt
 	senders         map[string]bool            // senders.txt, upper case; nil: no registry
 	senderDomains   map[string]map[string]bool // sender_domains.json, upper-case sender → domains; nil: no registry
+	dlt             *dlt.Registry              // dlt_templates.json (country packs); nil: no registry
 }
 
 // packData is the part of a pack's data.json that Go reads; the rest is for
@@ -80,10 +83,8 @@ const (
 	shortenersTxt      = "shorteners.txt"       // extra URL shortener domains (global pack)
 	sendersTxt         = "senders.txt"          // registered sender IDs: SENDER_NOT_REGISTERED
 	senderDomainsJSON  = "sender_domains.json"  // sender → registered link domains: URL_NOT_WHITELISTED
+	dltTemplatesJSON   = "dlt_templates.json"   // DLT content templates (India): TEMPLATE_NOT_REGISTERED
 )
-
-// keywordCategories are matched on inbound messages, not on outgoing content.
-var keywordCategories = map[string]bool{"opt_out": true, "opt_in": true}
 
 // phoneCacheSize bounds the phone numbers a policy remembers parsing:
 // templated messages repeat the same call-back numbers.
@@ -173,7 +174,7 @@ func (e *Engine) loadPolicy(ctx context.Context, fsys fs.FS) (*policy, error) {
 	if err := p.checkLimitRules(); err != nil {
 		return nil, err
 	}
-	if p.keywords, err = terms.Compile(keywords); err != nil {
+	if p.optOuts, err = optout.New(keywords); err != nil {
 		return nil, &rules.PolicyError{File: "global/terms", Msg: err.Error()}
 	}
 	if p.content[""], err = terms.Compile(p.global.terms); err != nil {
@@ -257,7 +258,9 @@ func readPackConfig(pack *rules.Pack) (pc *packConfig, keywords []terms.Term, er
 			return fail(name, err)
 		}
 		for _, t := range list {
-			if keywordCategories[t.Category] {
+			// The opt-out words are no content category: they decide
+			// inbound revocations and the opt_out_instruction fact.
+			if slices.Contains(optout.Categories, t.Category) {
 				keywords = append(keywords, t)
 			} else {
 				pc.terms = append(pc.terms, t)
@@ -294,6 +297,15 @@ func readPackConfig(pack *rules.Pack) (pc *packConfig, keywords []terms.Term, er
 		pc.senderDomains = make(map[string]map[string]bool, len(m))
 		for sender, domains := range m {
 			pc.senderDomains[strings.ToUpper(sender)] = setOf(domains, strings.ToLower)
+		}
+	}
+	if b, ok := pack.File(dltTemplatesJSON); ok && pack.Kind == rules.KindCountry {
+		ts, err := dlt.Parse(bytes.NewReader(b))
+		if err == nil {
+			pc.dlt, err = dlt.Compile(ts)
+		}
+		if err != nil {
+			return fail(dltTemplatesJSON, err)
 		}
 	}
 	return pc, keywords, nil

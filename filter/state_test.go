@@ -22,7 +22,7 @@ import (
 
 func TestDetectOpt(t *testing.T) {
 	e := newEngine(t)
-	kw := e.policy.Load().keywords
+	kw := e.policy.Load().optOuts
 	tests := []struct {
 		name    string
 		body    string
@@ -49,6 +49,10 @@ func TestDetectOpt(t *testing.T) {
 		{"start", "START", false, true, "START"},
 		{"unstop", "unstop", false, true, "unstop"},
 		{"yes", "Yes", false, true, "Yes"},
+		// Revocation in plain words and other languages (issue 15).
+		{"please stop texting me", "please stop texting me", true, false, "stop stop texting"},
+		{"armenian stop", "ՍՏՈՊ", true, false, "ՍՏՈՊ"},
+		{"german abmelden", "ABMELDEN", true, false, "ABMELDEN"},
 		// Ham twins: the same words inside ordinary replies.
 		{"dont stop the deals", "Don't stop the deals", false, false, ""},
 		{"bus stop", "I'm at the bus stop", false, false, ""},
@@ -127,7 +131,7 @@ func FuzzFingerprint(f *testing.F) {
 
 func FuzzInboundKeyword(f *testing.F) {
 	e := newEngine(f)
-	kw := e.policy.Load().keywords
+	kw := e.policy.Load().optOuts
 	for _, s := range []string{"STOP", "stop all", "Don't stop", "إلغاء", "退订", "", "\x00", "s t o p"} {
 		f.Add(s)
 	}
@@ -147,8 +151,21 @@ func TestSenderStateID(t *testing.T) {
 		{"+1 (555) 010-0000", "+15550100000"},
 		{"+15550100000", "+15550100000"},
 		{" AcmeBank ", "ACMEBANK"},
-		{"AD-Noon", "AD-NOON"},
-		{"12345", "12345"},
+		{"AD-Noon", "NOON"},
+		{"12345", "+12345"},
+		// Issue 17 item 3: one sender, several spellings.
+		{"VM-123456", "+123456"},
+		{"JD-123456", "+123456"},
+		{"VM-123456-P", "+123456"},
+		{"123456", "+123456"},
+		{"VM-HDFCBK-S", "HDFCBK"},
+		{"jd-HdfcBk", "HDFCBK"},
+		{"HDFCBK-T", "HDFCBK"},
+		{"14155550100", "+14155550100"},
+		{"+1 415-555-0100", "+14155550100"},
+		// Twins that stay apart.
+		{"HDFCBANK", "HDFCBANK"},
+		{"+", "+"},
 	}
 	for _, tc := range tests {
 		if got := senderStateID(tc.in); got != tc.want {
@@ -162,7 +179,7 @@ func TestSenderStateID(t *testing.T) {
 func stateMsg(ch Channel, kind Kind, at time.Time) *Message {
 	return &Message{
 		ID: "m", Channel: ch, Kind: kind, Sender: "ACMESHOP", Recipient: "+4915123456789",
-		Tenant: "acme", Body: "Your order has shipped", Time: at,
+		Tenant: "acme", Body: "Your order has shipped. Reply STOP to opt out", Time: at,
 	}
 }
 
@@ -237,10 +254,13 @@ func testOptOut(t *testing.T, e *Engine, tenant string) {
 	wantDecision(t, "after STOP on SMS, Viber promotional", stateCheck(t, e, msg(Viber, Promotional)), Block, OptedOut)
 	wantDecision(t, "after STOP, transactional", stateCheck(t, e, msg(SMS, Transactional)), Allow, "")
 	wantDecision(t, "after STOP, OTP", stateCheck(t, e, msg(SMS, OTP)), Allow, "")
-	// Another sender of the same tenant is not affected.
+	// The opt-out is the brand's: another sender of the same tenant stops
+	// too, a sender of another tenant does not.
 	other := msg(SMS, Promotional)
 	other.Sender = "OTHERSHOP"
-	wantDecision(t, "after STOP, another sender", stateCheck(t, e, other), Allow, "")
+	wantDecision(t, "after STOP, another sender of the tenant", stateCheck(t, e, other), Block, OptedOut)
+	other.Tenant = tenant + "-other"
+	wantDecision(t, "after STOP, a sender of another tenant", stateCheck(t, e, other), Allow, "")
 
 	at = at.Add(time.Minute)
 	if r := mustInbound(t, e, in("START")); !r.OptIn {

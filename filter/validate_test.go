@@ -59,7 +59,7 @@ func TestDestinationIsTheRecipients(t *testing.T) {
 // (issue 17, item 6).
 func TestTimeBounds(t *testing.T) {
 	e := newEngine(t)
-	msg := Message{ID: "t", Channel: WhatsApp, Kind: Promotional, Sender: "+4915123456789", Recipient: "+4915223456789", Body: "Hi"}
+	msg := Message{ID: "t", Channel: WhatsApp, Kind: Promotional, Sender: "+4915123456789", Recipient: "+4915223456789", Body: "Hi. Reply STOP to opt out"}
 	tests := []struct {
 		name              string
 		time, lastInbound time.Time
@@ -129,7 +129,7 @@ func TestInboundTimeBounds(t *testing.T) {
 		sender string
 		want   Action
 	}{{future.Sender, Block}, {in.Sender, Allow}} {
-		m := Message{ID: "w", Channel: WhatsApp, Kind: Promotional, Sender: tt.sender, Recipient: in.Recipient, Body: "Hi", Time: testNow}
+		m := Message{ID: "w", Channel: WhatsApp, Kind: Promotional, Sender: tt.sender, Recipient: in.Recipient, Body: "Hi. Reply STOP to opt out", Time: testNow}
 		if d, err := e.Check(context.Background(), &m); err != nil || d.Action != tt.want {
 			t.Errorf("Check(whatsapp from %s after its reply) = %v %v, %v; want %v", tt.sender, d.Action, codes(d), err, tt.want)
 		}

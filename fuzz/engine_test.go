@@ -37,6 +37,9 @@ func FuzzCheck(f *testing.F) {
 		`{"channel":"whatsapp","kind":"transactional","sender":"+14155550100","recipient":"+66812345678","body":"เลือกตั้ง v.o.t.e","last_inbound_at":"2026-11-24T09:00:00Z"}`,
 		`{"channel":"sms","kind":"promotional","country":"fr","sender":"Fnac","recipient":"+33612345678","body":"Promo STOP 36111"}`,
 		`{"channel":"rcs","kind":"promotional","country":"zz","sender":"","recipient":"1","body":""}`,
+		`{"channel":"whatsapp","kind":"promotional","sender":"+5511912345678","recipient":"+5521987654321","body":"Sale","template":"spring","template_category":"marketing"}`,
+		`{"channel":"messenger","kind":"service","sender":"ACMEPAGE","recipient":"+12025550123","body":"Shipped","tag":"HUMAN_AGENT"}`,
+		`{"channel":"sms","kind":"service","tenant":"DLT","sender":"VM-HDFCBK-S","recipient":"+919812345678","body":"482913 is your OTP - HDFC Bank","time":"2026-03-10T06:30:00Z"}`,
 		`{}`, `null`, `[`,
 		// Ambiguous JSON (issue 17, item 5): refused by DecodeMessage.
 		`{"channel":"sms","kind":"promotional","sender":"AD-Noon","recipient":"+971501234567","body":"casino jackpot","body":"hello"}`,
@@ -51,8 +54,12 @@ func FuzzCheck(f *testing.F) {
 	} {
 		f.Add([]byte(s))
 	}
-	uncached := engine(f, filter.WithCacheSizes(-1, -1))
-	cached := engine(f)
+	// A tenant with a DLT registry, so that the template matcher is fuzzed too.
+	dltTenant := filter.WithTenant("dlt", filter.Tenant{DLTTemplates: []filter.DLTTemplate{{
+		Header: "HDFCBK", ID: "t1", Category: "service_implicit", Text: "{#numeric#} is your OTP - HDFC Bank {#var#}",
+	}}})
+	uncached := engine(f, filter.WithCacheSizes(-1, -1), dltTenant)
+	cached := engine(f, dltTenant)
 	f.Fuzz(func(t *testing.T, b []byte) {
 		// The decoder of the CLI and the service: it refuses what would
 		// be read two ways (and must not panic on anything).
@@ -80,7 +87,7 @@ func FuzzCheck(f *testing.F) {
 			if err != nil {
 				t.Fatalf("cached Check(%s): %v", b, err)
 			}
-			got.Cache, got.Cached = "", false
+			got.Cached, got.Cache = false, ""
 			if !reflect.DeepEqual(got, want) {
 				t.Fatalf("cached Check(%s) #%d =\n%+v, uncached\n%+v", b, i, got, want)
 			}

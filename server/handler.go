@@ -82,8 +82,11 @@ func WithReadiness(ready func(ctx context.Context) error) Option {
 }
 
 // WithTenants makes messages whose tenant is not empty and not known
-// invalid (400, field "tenant"), so that a typo cannot escape a tenant's
-// rules. Without it any tenant name is accepted.
+// invalid (400, field "tenant", on /v1/check, /v1/explain and /v1/inbound
+// alike), so that a typo cannot escape a tenant's rules. known must compare
+// names as the engine does, case-insensitively ("ACME" is tenant "acme",
+// see filter.Tenant; config.KnownTenant does). Without it any tenant name
+// is accepted.
 func WithTenants(known func(name string) bool) Option {
 	return func(o *options) { o.tenants = known }
 }
@@ -216,39 +219,6 @@ type Result struct {
 	// follows the fail mode) or could not read the item.
 	Error string `json:"error,omitempty"`
 	Field string `json:"field,omitempty"`
-}
-
-// resultFields are the fields a Result adds to its decision's.
-type resultFields struct {
-	SMPPStatus uint32 `json:"smpp_status"`
-	HTTPStatus int    `json:"http_status"`
-	RetryAfter int    `json:"retry_after,omitempty"`
-	Error      string `json:"error,omitempty"`
-	Field      string `json:"field,omitempty"`
-}
-
-// MarshalJSON writes the decision's fields and the result's in one object.
-// Without it, filter.Decision's MarshalJSON would be promoted through the
-// embedded pointer and write the decision alone.
-func (r Result) MarshalJSON() ([]byte, error) {
-	tail, err := json.Marshal(resultFields{r.SMPPStatus, r.HTTPStatus, r.RetryAfter, r.Error, r.Field})
-	if err != nil {
-		return nil, err
-	}
-	var head []byte
-	if r.Decision != nil {
-		d := *r.Decision
-		d.ID = r.ID
-		head, err = json.Marshal(d)
-	} else {
-		head, err = json.Marshal(struct {
-			ID string `json:"id"`
-		}{r.ID})
-	}
-	if err != nil {
-		return nil, err
-	}
-	return append(append(head[:len(head)-1], ','), tail[1:]...), nil
 }
 
 // errorBody is the body of every error answer.

@@ -205,10 +205,7 @@ func (c *checker) decide(ctx context.Context, m *filter.Message, n int) any {
 // knownTenant refuses a tenant the -tenants file does not configure, as
 // the service does.
 func (c *checker) knownTenant(name string) error {
-	if name == "" || c.tenants == nil {
-		return nil
-	}
-	if _, ok := c.tenants[name]; !ok {
+	if !config.KnownTenant(c.tenants, name) {
 		return fmt.Errorf("unknown tenant %q", name)
 	}
 	return nil

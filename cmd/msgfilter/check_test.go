@@ -151,12 +151,13 @@ func TestCheckTenants(t *testing.T) {
 		fmt.Sprintf(link, "acme", "acme"),
 		fmt.Sprintf(link, "other", "other"),
 		fmt.Sprintf(link, "nobody", "nobody"),
+		fmt.Sprintf(link, "ACME", "ACME"), // tenant names ignore case
 	}, "\n") + "\n"
 	var out, errOut bytes.Buffer
 	if code := run(context.Background(), []string{"check", "-tenants", tenants}, strings.NewReader(input), &out, &errOut); code != 0 {
 		t.Fatalf("check -tenants = %d: %s", code, errOut.String())
 	}
-	want := []string{`"id":"acme","action":"block","reasons":[{"code":"DOMAIN_BLOCKED"`, `"id":"other","action":"allow"`, `unknown tenant \"nobody\"`}
+	want := []string{`"id":"acme","action":"block","reasons":[{"code":"DOMAIN_BLOCKED"`, `"id":"other","action":"allow"`, `unknown tenant \"nobody\"`, `"id":"ACME","action":"block","reasons":[{"code":"DOMAIN_BLOCKED"`}
 	lines := strings.Split(strings.TrimSpace(out.String()), "\n")
 	for i, w := range want {
 		if i >= len(lines) || !strings.Contains(lines[i], w) {

@@ -275,11 +275,7 @@ func newService(ctx context.Context, cfg *config.Config, reread func() (*config.
 		server.WithMetrics(ownReg, prometheus.Gatherers{own, s.metrics}),
 		server.WithReload(s.reload),
 		server.WithLogger(logger),
-		server.WithTenants(func(name string) bool {
-			t := s.tenants.Load()
-			_, ok := (*t)[name]
-			return ok || len(*t) == 0
-		}),
+		server.WithTenants(func(name string) bool { return config.KnownTenant(*s.tenants.Load(), name) }),
 	}
 	if ready != nil {
 		opts = append(opts, server.WithReadiness(ready))

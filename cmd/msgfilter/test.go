@@ -15,6 +15,7 @@ import (
 	"strings"
 
 	"github.com/msgfilter/msgfilter/filter"
+	"github.com/msgfilter/msgfilter/internal/config"
 	"github.com/msgfilter/msgfilter/rules"
 	"github.com/open-policy-agent/opa/v1/ast"
 	"github.com/open-policy-agent/opa/v1/cover"
@@ -173,14 +174,29 @@ func writeCoverage(w io.Writer, r cover.Report) {
 	}
 }
 
+// casesTenants configures the tenants the golden cases name, in the YAML
+// of "msgfilter serve" (only its tenants: section is read), so that cases
+// can exercise what only a tenant configures (a DLT template registry, a
+// sender registry) while the packs' own registries stay examples.
+const casesTenants = "cases/tenants.yaml"
+
 // runCases checks every golden case of src's cases/ directory through an
-// Engine on src, without stored conversation state.
+// Engine on src and the tenants of cases/tenants.yaml, without stored
+// conversation state.
 func runCases(ctx context.Context, src fs.FS, stdout io.Writer, verbose bool, run *regexp.Regexp) (pass, fail int, err error) {
 	files, err := fs.Glob(src, "cases/*.jsonl")
 	if err != nil || len(files) == 0 {
 		return 0, 0, err
 	}
-	engine, err := filter.New(filter.WithPolicies(src), filter.WithStore(nil), filter.WithCacheSizes(-1, -1))
+	opts := []filter.Option{filter.WithPolicies(src), filter.WithStore(nil), filter.WithCacheSizes(-1, -1)}
+	if b, err := fs.ReadFile(src, casesTenants); err == nil {
+		cfg, err := config.Parse(casesTenants, b)
+		if err != nil {
+			return 0, 0, err
+		}
+		opts = append(opts, cfg.TenantOptions()...)
+	}
+	engine, err := filter.New(opts...)
 	if err != nil {
 		return 0, 0, err
 	}

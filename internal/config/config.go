@@ -23,6 +23,7 @@ import (
 
 	"github.com/msgfilter/msgfilter/filter"
 	"github.com/msgfilter/msgfilter/geo"
+	"github.com/msgfilter/msgfilter/internal/dlt"
 	"github.com/msgfilter/msgfilter/server"
 )
 
@@ -135,6 +136,20 @@ type Tenant struct {
 	RateWindow      time.Duration `yaml:"rate_window,omitempty"`
 	FloodRecipients int           `yaml:"flood_recipients,omitempty"`
 	FloodWindow     time.Duration `yaml:"flood_window,omitempty"`
+	// OptOutScope is "brand" (the default: an opt-out covers every sender
+	// of the tenant) or "sender".
+	OptOutScope string `yaml:"opt_out_scope,omitempty"`
+	// DLTTemplates is the tenant's registry of Indian DLT content
+	// templates (filter.Tenant.DLTTemplates).
+	DLTTemplates []DLTTemplate `yaml:"dlt_templates,omitempty"`
+}
+
+// DLTTemplate is filter.DLTTemplate in YAML.
+type DLTTemplate struct {
+	Header   string `yaml:"header"`
+	ID       string `yaml:"id"`
+	Category string `yaml:"category"`
+	Text     string `yaml:"text"`
 }
 
 // DecisionLog is where one JSON line per decision goes.
@@ -392,7 +407,14 @@ func (c *Config) Validate(name string) error {
 	if c.Model != "" {
 		bad("model", "not supported yet: this version of msgfilter has no content model to load; remove the key")
 	}
+	folded := map[string]string{}
 	for _, name := range sortedKeys(c.Tenants) {
+		// Tenant names are case-insensitive (filter.Tenant): "ACME" and
+		// "acme" would be one tenant with two configurations.
+		if other, ok := folded[strings.ToLower(name)]; ok {
+			bad("tenants."+name, "the same tenant as %q: tenant names are case-insensitive", other)
+		}
+		folded[strings.ToLower(name)] = name
 		if _, err := c.Tenants[name].filter(); err != nil {
 			var te *tenantError
 			if errors.As(err, &te) {
@@ -488,6 +510,27 @@ func (t Tenant) filter() (filter.Tenant, error) {
 		}
 		ft.BlockedNetworks = set
 	}
+	switch t.OptOutScope {
+	case "", "brand":
+	case "sender":
+		ft.OptOutScope = filter.OptOutSender
+	default:
+		return ft, &tenantError{"opt_out_scope", fmt.Sprintf("want brand or sender, not %q", t.OptOutScope)}
+	}
+	if len(t.DLTTemplates) > 0 {
+		ts := make([]dlt.Template, len(t.DLTTemplates))
+		for i, d := range t.DLTTemplates {
+			ts[i] = dlt.Template(d)
+			ft.DLTTemplates = append(ft.DLTTemplates, filter.DLTTemplate(d))
+		}
+		if _, err := dlt.Compile(ts); err != nil {
+			var te *dlt.TemplateError
+			if errors.As(err, &te) {
+				return ft, &tenantError{fmt.Sprintf("dlt_templates[%d]", te.Index), te.Err.Error()}
+			}
+			return ft, &tenantError{"dlt_templates", err.Error()}
+		}
+	}
 	switch {
 	case t.RateLimit < 0:
 		return ft, &tenantError{"rate_limit", "must not be negative"}
@@ -499,6 +542,26 @@ func (t Tenant) filter() (filter.Tenant, error) {
 		return ft, &tenantError{"flood_window", "required with flood_recipients"}
 	}
 	return ft, nil
+}
+
+// KnownTenant reports whether a message naming tenant name may be checked
+// under tenants: name is empty, no tenant is configured, or name is a
+// configured tenant's in any case (tenant names are case-insensitive, as in
+// filter.Tenant). "msgfilter serve" and "msgfilter check -tenants" refuse
+// the others, so that a misspelt tenant cannot escape its configuration.
+func KnownTenant(tenants map[string]Tenant, name string) bool {
+	if name == "" || len(tenants) == 0 {
+		return true
+	}
+	if _, ok := tenants[name]; ok {
+		return true
+	}
+	for configured := range tenants {
+		if strings.EqualFold(configured, name) {
+			return true
+		}
+	}
+	return false
 }
 
 // TenantOptions returns one filter.WithTenant per tenant. The

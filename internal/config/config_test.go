@@ -8,6 +8,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/msgfilter/msgfilter/filter"
 )
 
 func TestExampleIsValid(t *testing.T) {
@@ -56,6 +58,9 @@ func TestErrorsNameKeyAndLine(t *testing.T) {
 		{"bad cidr", "tenants:\n  acme:\n    blocked_networks:\n      - 10.0.0.0/8\n      - 300.1.1.1\n", []string{"5: tenants.acme.blocked_networks[1]"}},
 		{"rate without window", "tenants:\n  acme:\n    rate_limit: 5\n", []string{"2: tenants.acme.rate_window"}},
 		{"missing file", "geoip:\n  - /nonexistent/geo.mmdb\n", []string{"2: geoip[0]"}},
+		{"bad opt-out scope", "tenants:\n  acme:\n    opt_out_scope: all\n", []string{"3: tenants.acme.opt_out_scope"}},
+		{"bad dlt template", "tenants:\n  acme:\n    dlt_templates:\n      - {header: HDFCBK, id: t1, category: promo, text: \"x {#var#}\"}\n", []string{"4: tenants.acme.dlt_templates[0]"}},
+		{"tenants differing in case", "tenants:\n  acme: {}\n  ACME: {}\n", []string{"2: tenants.acme"}},
 		{"url unsigned", "policies:\n  url: https://example.com/b.tar.gz\n", []string{"1: policies.verification_key"}},
 		{"two sources", "policies:\n  dir: " + dir + "\n  url: https://example.com/b.tar.gz\n", []string{"1: policies", "1: policies.verification_key"}},
 		{"bad mapping", "protocol_mapping:\n  quiet_hours: {smpp: 100, http: 42}\n", []string{"2: protocol_mapping.quiet_hours", "2: protocol_mapping.quiet_hours.http"}},
@@ -91,6 +96,31 @@ func unjoin(err error) []error {
 		return j.Unwrap()
 	}
 	return []error{err}
+}
+
+// TestTenants: tenant names are case-insensitive, and the compliance fields
+// reach filter.Tenant.
+func TestTenants(t *testing.T) {
+	c, err := Parse("svc.yaml", []byte("tenants:\n  acme:\n    opt_out_scope: sender\n    dlt_templates:\n"+
+		"      - {header: HDFCBK, id: t1, category: transactional, text: \"Your code is {#numeric#}\"}\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	ft, err := c.Tenants["acme"].filter()
+	if err != nil || ft.OptOutScope != filter.OptOutSender || len(ft.DLTTemplates) != 1 || ft.DLTTemplates[0].ID != "t1" {
+		t.Errorf("filter() = %+v, %v; want scope sender and template t1", ft, err)
+	}
+	for _, tc := range []struct {
+		name string
+		want bool
+	}{{"acme", true}, {"ACME", true}, {"", true}, {"acne", false}} {
+		if got := KnownTenant(c.Tenants, tc.name); got != tc.want {
+			t.Errorf("KnownTenant(%q) = %v, want %v", tc.name, got, tc.want)
+		}
+	}
+	if !KnownTenant(nil, "anyone") {
+		t.Error("KnownTenant without tenants refuses a name; want any accepted")
+	}
 }
 
 func TestRedactedSecrets(t *testing.T) {

@@ -137,3 +137,12 @@ func (d *Detector) Instructs(body string) bool {
 	}
 	return d.m.Match(body).Categories[CategoryOut].Score >= 2
 }
+
+// InstructsText is Instructs on a body already normalized (the engine's
+// pipeline normalizes once for every matcher).
+func (d *Detector) InstructsText(t *textnorm.Text) bool {
+	if d == nil || d.m == nil {
+		return false
+	}
+	return d.m.MatchText(t).Categories[CategoryOut].Score >= 2
+}

@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/msgfilter/msgfilter/internal/terms"
+	"github.com/msgfilter/msgfilter/internal/textnorm"
 )
 
 // shipped compiles the global packs' real term lists: the tests check the
@@ -182,6 +183,11 @@ func TestInstructs(t *testing.T) {
 	for _, tt := range tests {
 		if got := d.Instructs(tt.body); got != tt.want {
 			t.Errorf("Instructs(%q) = %v, want %v", tt.body, got, tt.want)
+		}
+		var text textnorm.Text
+		text.Reset(tt.body)
+		if got := d.InstructsText(&text); got != tt.want {
+			t.Errorf("InstructsText(%q) = %v, want %v", tt.body, got, tt.want)
 		}
 	}
 	var zero Detector

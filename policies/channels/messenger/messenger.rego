@@ -32,7 +32,7 @@ window_evidence := sprintf("last inbound %d minutes ago", [input.conversation.in
 # METADATA
 # title: Outside the standard window a Messenger message needs a message tag that fits it
 # description: >-
-#   Reads the proposed fact input.message.tag ("" for none); without it the
+#   Reads the fact input.message.tag ("" for none); without it the
 #   rule does not fire. Only CONFIRMED_EVENT_UPDATE, POST_PURCHASE_UPDATE,
 #   ACCOUNT_UPDATE and HUMAN_AGENT (within 7 days of the user's last
 #   message) remain; a tag never covers promotion, which

@@ -78,7 +78,7 @@ test_service_message_with_link_in_window_allowed if {
 	count(messenger.reasons) == 0 with input as with_link({"has_inbound": true, "inbound_age_minutes": 30})
 }
 
-# messenger/message-tag (proposed fact input.message.tag)
+# messenger/message-tag (fact input.message.tag)
 
 tagged(kind, tag, conversation) := object.union(base, {"message": {"kind": kind, "tag": tag}, "conversation": conversation})
 

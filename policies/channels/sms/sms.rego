@@ -1,6 +1,6 @@
 # SMS: how long a message may be once split into segments.
 #
-# Reads the proposed facts input.message.encoding ("gsm7" or "ucs2") and
+# Reads the facts input.message.encoding ("gsm7" or "ucs2") and
 # input.message.segments (internal/smsenc: 160 septets or 70 UCS-2 units
 # alone, 153 or 67 per concatenated segment); without them the rule does
 # not fire.

@@ -6,7 +6,7 @@ package msgfilter.channels.whatsapp
 # description: >-
 #   Meta delivers an approved template (marketing, utility or authentication)
 #   at any time; free-form messages only inside the window. The template is
-#   the proposed fact input.message.template (the approved template's name,
+#   the fact input.message.template (the approved template's name,
 #   "" for free-form); without it only transactional and OTP kinds pass, as
 #   before. A marketing template still obeys the destination's promotional
 #   rules, which read the message's kind.

@@ -53,7 +53,7 @@ test_otp_1440_minutes_after_inbound_allowed if {
 	count(whatsapp.reasons) == 0 with input as msg("otp", {"has_inbound": true, "inbound_age_minutes": 1440})
 }
 
-# Approved templates (proposed fact input.message.template).
+# Approved templates (fact input.message.template).
 
 tmsg(kind, template, category) := object.union(msg(kind, {"has_inbound": false, "inbound_age_minutes": 0}), {"message": {"template": template, "template_category": category}})
 

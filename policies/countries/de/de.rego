@@ -1,6 +1,6 @@
 # Germany: the Act against Unfair Competition (UWG), section 7.
 #
-# Reads the proposed fact input.content.opt_out_instruction: true when the
+# Reads the fact input.content.opt_out_instruction: true when the
 # body tells the recipient how to refuse further messages (an opt_out term
 # of the global lists scoring 2 or more: "STOP to 60060", "unsubscribe at
 # ...", "Abmelden unter ..."). Without it the rule does not fire:

@@ -25,7 +25,7 @@ test_transactional_without_opt_out_allowed if {
 	count(de.reasons) == 0 with input as object.union(base, {"message": {"kind": "transactional"}, "content": {"opt_out_instruction": false}})
 }
 
-# Without the proposed fact the rule stays silent (STOP alone is not what the law asks).
+# Without the fact (older engines) the rule stays silent (STOP alone is not what the law asks).
 test_without_instruction_fact_allowed if {
 	count(de.reasons) == 0 with input as json.remove(base, ["content/opt_out_instruction"])
 }

@@ -55,7 +55,7 @@ reasons contains r if {
 # METADATA
 # title: Messages to India must fit a content template registered on DLT for their header
 # description: >-
-#   Reads the proposed fact input.dlt = {"checked": bool, "header": "HDFCBK",
+#   Reads the fact input.dlt = {"checked": bool, "header": "HDFCBK",
 #   "matched": bool, "template_id": "..."}, set where a template registry is
 #   configured (internal/dlt). Without it the rule does not fire.
 # related_resources:

@@ -62,7 +62,7 @@ test_investment_terms_in_bank_transactional_allowed if {
 	count(content_reasons(india.reasons)) == 0 with input as found("transactional", "investment", 2, ["assured returns"])
 }
 
-# in/dlt-template (proposed fact input.dlt)
+# in/dlt-template (fact input.dlt)
 
 test_body_fitting_no_template_not_registered if {
 	content_reasons(india.reasons) == {{

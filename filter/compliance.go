@@ -1,0 +1,79 @@
+package filter
+
+// Compliance facts of the pipeline's stages: the channel fields of the
+// message (approved templates, Messenger tags, SMS encoding and segments),
+// the opt-out instruction of an outgoing body, and India's DLT content
+// templates. Each method is called by the stage named in its comment.
+
+import (
+	"unicode/utf8"
+
+	"github.com/msgfilter/msgfilter/internal/dlt"
+	"github.com/msgfilter/msgfilter/internal/smsenc"
+)
+
+// validateTemplate (part of stage validate) checks the template fields: an
+// unknown category is an input error rather than a message the WhatsApp
+// rules could misread.
+func (c *check) validateTemplate() error {
+	m := &c.msg
+	switch m.TemplateCategory {
+	case "", Marketing, Utility, Authentication:
+	default:
+		return invalid("template_category", string(m.TemplateCategory), "want marketing, utility or authentication")
+	}
+	if m.TemplateCategory != "" && m.Template == "" {
+		return invalid("template_category", string(m.TemplateCategory), "set without a template")
+	}
+	for _, f := range [...]struct{ name, value string }{{"template", m.Template}, {"tag", m.Tag}} {
+		if !utf8.ValidString(f.value) {
+			return invalid(f.name, "", "invalid UTF-8")
+		}
+		if len(f.value) > maxNameBytes {
+			return invalid(f.name, "", "longer than 512 bytes")
+		}
+	}
+	return nil
+}
+
+// maxNameBytes bounds a template name or tag: WhatsApp's names are at most
+// 512 characters.
+const maxNameBytes = 512
+
+// extractCompliance (part of stage extract) finds the body's opt-out
+// instruction and matches it against the sender's DLT templates.
+func (c *check) extractCompliance() {
+	p, m, f := c.p, &c.msg, &c.facts
+	f.Content.OptOutInstruction = f.Content.OptOutText || p.optOuts.InstructsText(c.text)
+	f.DLT = DLTFacts{}
+	packReg := p.pack(c.dest).dlt
+	var tenantReg *dlt.Registry
+	if c.tenant != nil && c.dest == "IN" {
+		tenantReg = c.tenant.dlt
+	}
+	// DLT scrubs SMS only; WhatsApp, RCS and the others have their own
+	// template approval.
+	if m.Channel != SMS || packReg == nil && tenantReg == nil {
+		return
+	}
+	h := dlt.Header(m.Sender)
+	f.DLT = DLTFacts{Checked: true, Header: h}
+	for _, reg := range [...]*dlt.Registry{tenantReg, packReg} {
+		if reg == nil {
+			continue
+		}
+		if t, ok := reg.Match(h, m.Body); ok {
+			f.DLT.Matched, f.DLT.TemplateID = true, t.ID
+			return
+		}
+	}
+}
+
+// enrichMessage (part of stage enrich) adds the message's channel fields and
+// how its body travels as an SMS.
+func (c *check) enrichMessage() {
+	m, mf := &c.msg, &c.facts.Message
+	mf.Template, mf.TemplateCategory, mf.Tag = m.Template, string(m.TemplateCategory), m.Tag
+	size := smsenc.Measure(m.Body)
+	mf.Encoding, mf.Segments = size.Encoding, size.Segments
+}
