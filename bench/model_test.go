@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"encoding/json"
 	"os"
 	"testing"
@@ -57,4 +58,38 @@ func TestModelPassesTemplatedTraffic(t *testing.T) {
 		}
 	}
 	t.Logf("%d distinct templated bodies checked", len(seen))
+}
+
+// TestEnginePassesTemplatedTraffic is TestModelPassesTemplatedTraffic
+// through the engine: the facts it builds, the online layer (empty here)
+// and the packs' rules. No templated message may get FRAUD_SUSPECTED, and
+// no non-promotional one SPAM_SUSPECTED.
+func TestEnginePassesTemplatedTraffic(t *testing.T) {
+	e, err := filter.New()
+	if err != nil {
+		t.Fatal(err)
+	}
+	msgs, _, err := buildMix(mixConfig{kind: mixTemplated, n: 5000, seed: 1, minutes: 48})
+	if err != nil {
+		t.Fatal(err)
+	}
+	seen := map[string]bool{}
+	for _, msg := range msgs {
+		if seen[string(msg.Kind)+msg.Body] {
+			continue
+		}
+		seen[string(msg.Kind)+msg.Body] = true
+		d, err := e.Check(context.Background(), &msg)
+		if err != nil {
+			t.Fatalf("Check(%q): %v", msg.Body, err)
+		}
+		for _, r := range d.Reasons {
+			if r.Code == filter.FraudSuspected || r.Code == filter.SpamSuspected {
+				t.Errorf("%s on %s %q: %s", r.Code, msg.Kind, msg.Body, r.Evidence)
+			}
+		}
+	}
+	if len(seen) < 50 {
+		t.Fatalf("only %d distinct templated messages", len(seen))
+	}
 }

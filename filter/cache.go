@@ -90,11 +90,13 @@ var hasherPool = sync.Pool{New: func() any { return new(keyHasher) }}
 
 // exactKey hashes what a policy can see of a message: its fields, the minute
 // it is checked in (time facts have minute resolution) and the conversation
-// facts (from the message and the state store).
-func exactKey(p *policy, m *Message, country string, now time.Time, conv *ConversationFacts) cacheKey {
+// facts (from the message and the state store), and the engine's report
+// generation (a report changes the model's scores, model.go).
+func exactKey(p *policy, m *Message, country string, now time.Time, conv *ConversationFacts, reports uint64) cacheKey {
 	k := hasherPool.Get().(*keyHasher)
 	k.reset()
 	k.u64(p.generation)
+	k.u64(reports)
 	k.str(string(m.Channel))
 	k.str(string(m.Kind))
 	k.str(country)

@@ -2,6 +2,7 @@ package filter
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"os"
 	"reflect"
@@ -146,7 +147,29 @@ func TestCachedEqualsUncached(t *testing.T) {
 			msgs = append(msgs, m)
 		}
 	}
-	for round := range 2 { // the second round hits the exact cache
+	// Reports change the model's scores for the same message: some before
+	// the first round, more between the rounds, when the exact cache holds
+	// the first round's decisions.
+	msgs = append(msgs, campaign)
+	report := func(from, step int) {
+		for i := from; i < len(msgs); i += step {
+			label := []Label{ReportFraud, ReportSpam, ReportHam}[i%3]
+			for _, e := range []*Engine{cached, uncached} {
+				if err := e.Report(ctx, &msgs[i], label); err != nil && !errors.Is(err, ErrInvalidMessage) {
+					t.Fatalf("Report: %v", err)
+				}
+			}
+		}
+	}
+	report(0, 7)
+	// The second round would hit the exact cache but for the reports just
+	// made; the third hits it.
+	for round := range 3 {
+		if round == 1 {
+			report(3, 5)
+			reportN(t, cached, campaign, ReportFraud, 3)
+			reportN(t, uncached, campaign, ReportFraud, 3)
+		}
 		for i := range msgs {
 			m := msgs[i]
 			want, wantErr := uncached.Check(ctx, &m)
@@ -167,7 +190,7 @@ func TestCachedEqualsUncached(t *testing.T) {
 	}
 	t.Logf("%d messages, answered by: policies %d, fact cache %d, exact cache %d",
 		len(msgs), levels[""], levels[CacheFacts], levels[CacheExact])
-	for _, c := range []Code{QuietHours, OptedOut, OutsideSessionWindow, SenderIDFormat, PoliticalContent} {
+	for _, c := range []Code{QuietHours, OptedOut, OutsideSessionWindow, SenderIDFormat, PoliticalContent, FraudSuspected, SpamSuspected} {
 		if !seen[c] {
 			t.Errorf("no decision had %s: the corpus does not exercise it", c)
 		}

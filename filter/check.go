@@ -53,6 +53,7 @@ type check struct {
 
 	exactKey cacheKey
 	text     *textnorm.Text // normalize; back to its pool in release
+	scratch  *scratch       // classify; back to its pool in release
 	facts    Facts          // built by state, extract and enrich
 	factKey  cacheKey       // from the walk that builds OPA's input
 	findings []rules.Finding
@@ -74,8 +75,11 @@ func (c *check) run() error {
 	if !c.exactCache() {
 		c.normalize()
 		c.extract()
-		// classify (stage 6) goes here: each classifier is one method
-		// reading c.text and c.facts and writing its own facts.
+		// classify (stage 6): each classifier is one method reading c.text
+		// and c.facts and writing its own facts.
+		if err := c.classify(); err != nil {
+			return err
+		}
 		c.enrich()
 		c.buildFacts()
 		if !c.factCache() {
@@ -296,10 +300,10 @@ func (c *check) state() error {
 // is part of what the key must cover: an opt-out changes the decision for
 // the same message.
 func (c *check) exactCache() bool {
-	if c.e.exact == nil || c.explain {
+	if c.e.exact == nil || c.explain || c.e.reports.shared {
 		return false
 	}
-	c.exactKey = exactKey(c.p, &c.msg, c.dest, c.now, &c.facts.Conversation)
+	c.exactKey = exactKey(c.p, &c.msg, c.dest, c.now, &c.facts.Conversation, c.e.reports.generation())
 	d, ok := c.e.exact.get(c.p, c.exactKey)
 	if ok {
 		c.d = d
@@ -411,7 +415,7 @@ func (c *check) evaluate() error {
 // levels, and counts a message let through against the conversation's
 // limits (count, conversation.go).
 func (c *check) decide() error {
-	useExact := c.e.exact != nil && !c.explain
+	useExact := c.e.exact != nil && !c.explain && !c.e.reports.shared
 	switch c.d.Cache {
 	case CacheExact:
 	case CacheFacts:
@@ -530,5 +534,9 @@ func (c *check) release() {
 	if c.text != nil {
 		textPool.Put(c.text)
 		c.text = nil
+	}
+	if c.scratch != nil {
+		scratchPool.Put(c.scratch)
+		c.scratch = nil
 	}
 }

@@ -59,6 +59,20 @@ func DecodeInboundMessage(b []byte) (*InboundMessage, error) {
 	return &line.InboundMessage, nil
 }
 
+// DecodeReport is DecodeMessage for a reported message (the body of the
+// service's /v1/report): a Message with a "label" key (see Engine.Report),
+// by the same rules.
+func DecodeReport(b []byte) (*Message, Label, error) {
+	var line struct {
+		Label Label `json:"label"`
+		Message
+	}
+	if err := decodeStrict(b, &line, reflect.TypeFor[Message]()); err != nil {
+		return nil, "", err
+	}
+	return &line.Message, line.Label, nil
+}
+
 // decodeStrict decodes one JSON object into v with encoding/json v2's
 // semantics (duplicate keys and invalid UTF-8 refused, names matched
 // exactly) and unknown keys refused, turning its errors into

@@ -87,3 +87,16 @@ func TestDecodeInboundMessage(t *testing.T) {
 		})
 	}
 }
+
+func TestDecodeReport(t *testing.T) {
+	const base = `"channel":"sms","kind":"promotional","recipient":"+971501234567","sender":"AD-Shop","body":"casino"`
+	if m, label, err := DecodeReport([]byte(`{"label":"spam",` + base + `}`)); err != nil || label != ReportSpam || m.Body != "casino" {
+		t.Errorf("DecodeReport(spam) = %+v, %q, %v; want the message labelled spam", m, label, err)
+	}
+	for _, line := range []string{`{"label":"ham","label":"spam",` + base + `}`, `{"LABEL":"ham",` + base + `}`} {
+		var ve *ValidationError
+		if _, _, err := DecodeReport([]byte(line)); !errors.As(err, &ve) {
+			t.Errorf("DecodeReport(%s) = %v, want a *ValidationError", line, err)
+		}
+	}
+}

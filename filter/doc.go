@@ -34,8 +34,8 @@
 //  4. normalize: the body's normalized forms, shared by every matcher;
 //  5. extract: the destination's terms, the links and the phone numbers in
 //     the body, and the lists they are on;
-//  6. classify: the place for classifiers over the normalized body (none
-//     yet);
+//  6. classify: the content model's spam and fraud probabilities for the
+//     body, with what reports taught it (model.go; Engine.Report);
 //  7. enrich: the sender's kind, country and registration, the recipient,
 //     the source address, the local time at the destination;
 //  8. facts: the input document the policies read (policies/README.md
@@ -62,7 +62,9 @@
 // A cached decision always equals the one the policies would make for the
 // same message, clock, stored state and revision: every input of a decision
 // is in the cache keys, and a new policy revision (Reload, Watch,
-// PollBundle) starts new keys.
+// PollBundle) starts new keys. A report (Engine.Report) starts new exact
+// cache keys too; with reports shared through the store, which another node
+// may change at any time, the exact cache is not used.
 //
 // Building a revision (packs, matchers, link analyzer, limits, zones) is in
 // revision.go; swapping revisions in reload.go and watch.go.

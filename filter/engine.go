@@ -8,6 +8,7 @@ import (
 	"sync/atomic"
 
 	"github.com/msgfilter/msgfilter/geo"
+	"github.com/msgfilter/msgfilter/internal/model"
 	"github.com/msgfilter/msgfilter/rules"
 )
 
@@ -31,6 +32,8 @@ type Engine struct {
 	facts    *decisionCache         // nil when turned off
 	policy   atomic.Pointer[policy] // the revision deciding (revision.go)
 	conv     *conversations         // conversation state (conversation.go); nil without a store
+	model    *model.Model           // the content model (model.go)
+	reports  *reports               // its online layer, from Report
 
 	// The bundle versions of the revision deciding and of prev (zero for
 	// a directory or the embedded packs), for rules.CheckUpgrade; guarded
@@ -44,7 +47,7 @@ type Engine struct {
 // Rego and data.json files, or a *rules.PolicyError for the first problem in
 // a file Go reads (term lists, lookup files, time zones, limits, reason
 // codes); a missing or corrupt GeoIP database or phishing feed is an error
-// too.
+// too, and so is a model file that cannot be loaded (*ModelError).
 func New(opts ...Option) (*Engine, error) {
 	return build(resolveOptions(opts))
 }
@@ -60,8 +63,12 @@ func build(o options) (*Engine, error) {
 		exact:   newDecisionCache(o.exactCacheBytes),
 		facts:   newDecisionCache(o.factCacheBytes),
 		conv:    newConversations(o.store),
+		reports: newReports(o.store),
 	}
 	var err error
+	if e.model, err = loadModel(o.modelPath); err != nil {
+		return nil, err
+	}
 	if e.obs, err = newObserver(o); err != nil {
 		return nil, err
 	}

@@ -164,6 +164,39 @@ type ContentFacts struct {
 	Categories Categories `json:"categories"`
 	// PhoneNumbers are the valid phone numbers written in the body.
 	PhoneNumbers []PhoneNumberFacts `json:"phone_numbers"`
+	// Model is the content model's verdict on the body.
+	Model ModelFacts `json:"model"`
+}
+
+// ModelFacts are the content model's probabilities that the body is spam
+// (unsolicited marketing) or fraud (phishing, smishing, scams), reports
+// included (Engine.Report), truncated to two decimals, with the features that
+// weighed most.
+type ModelFacts struct {
+	Spam     float64       `json:"spam"`
+	Fraud    float64       `json:"fraud"`
+	Features ModelFeatures `json:"features"`
+}
+
+// ModelFeatures name the features that weighed most towards each class
+// (`word "verify"`, `link shortener`), at most three each. They are named
+// only when the scores reach the lowest model threshold of the global or
+// destination pack (below it no model rule fires); empty otherwise.
+type ModelFeatures struct {
+	Spam  featureNames `json:"spam"`
+	Fraud featureNames `json:"fraud"`
+}
+
+// featureNames is a list whose JSON form is [] when empty, as the policies
+// see it.
+type featureNames []string
+
+// MarshalJSON writes [] for no names.
+func (n featureNames) MarshalJSON() ([]byte, error) {
+	if n == nil {
+		return []byte("[]"), nil
+	}
+	return json.Marshal([]string(n))
 }
 
 // Categories are term categories by name. Its JSON form is an object, {}

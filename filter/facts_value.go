@@ -1,7 +1,10 @@
 package filter
 
 import (
+	"encoding/json"
+	"math"
 	"slices"
+	"strconv"
 
 	"github.com/open-policy-agent/opa/v1/ast"
 )
@@ -84,6 +87,7 @@ const (
 	kindBool
 	kindObject
 	kindArray
+	kindFloat
 )
 
 func (w walker) mark(kind uint64, key string) {
@@ -113,6 +117,17 @@ func (w walker) num(key string, v int) [2]*ast.Term {
 		return [2]*ast.Term{}
 	}
 	return item(key, ast.InternedTerm(v))
+}
+
+func (w walker) float(key string, v float64) [2]*ast.Term {
+	w.mark(kindFloat, key)
+	if w.k != nil {
+		w.k.u64(math.Float64bits(v))
+	}
+	if !w.build {
+		return [2]*ast.Term{}
+	}
+	return item(key, ast.NumberTerm(json.Number(strconv.FormatFloat(v, 'f', -1, 64))))
 }
 
 func (w walker) boolean(key string, v bool) [2]*ast.Term {
@@ -238,6 +253,14 @@ func (w walker) content(c *ContentFacts) [2]*ast.Term {
 		w.boolean("opt_out_instruction", c.OptOutInstruction),
 		w.obj("categories", cats...),
 		w.arr("phone_numbers", len(c.PhoneNumbers), phones),
+		w.obj("model",
+			w.float("spam", c.Model.Spam),
+			w.float("fraud", c.Model.Fraud),
+			w.obj("features",
+				w.strings("spam", c.Model.Features.Spam),
+				w.strings("fraud", c.Model.Features.Fraud),
+			),
+		),
 	)
 }
 

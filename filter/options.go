@@ -75,6 +75,7 @@ type options struct {
 	geoIPPaths     []string
 	phishingFeed   string
 	shortenerFiles []string
+	modelPath      string
 	tenants        map[string]*tenant // by tenantID
 	tenantErr      error              // the first tenant that did not compile: New fails with it
 	store          state.Store        // nil after resolve: no state (WithStore(nil))
@@ -196,6 +197,15 @@ func WithPhishingFeed(path string) Option {
 // to the built-in list and the global pack's shorteners.txt.
 func WithShortenerList(path string) Option {
 	return func(o *options) { o.shortenerFiles = append(o.shortenerFiles, path) }
+}
+
+// WithModel scores message bodies with the content model in the file at
+// path (written by "msgfilter train") instead of the shipped one; "" keeps
+// the shipped model (internal/model/MODEL.md). A missing, corrupt or
+// incompatible file makes New fail with a *ModelError. Reports
+// (Engine.Report) carry over to another model of the same feature version.
+func WithModel(path string) Option {
+	return func(o *options) { o.modelPath = path }
 }
 
 // WithTenant configures the tenant of that name; see Tenant. Names are

@@ -12,6 +12,7 @@ import (
 	"fmt"
 	"hash"
 	"io/fs"
+	"math"
 	"os"
 	"slices"
 	"strings"
@@ -62,16 +63,31 @@ type packConfig struct {
 	senders         map[string]bool            // senders.txt, upper case; nil: no registry
 	senderDomains   map[string]map[string]bool // sender_domains.json, upper-case sender → domains; nil: no registry
 	dlt             *dlt.Registry              // dlt_templates.json (country packs); nil: no registry
+
+	// modelFloor is the lowest threshold of data.json's "model" (when
+	// hasModel): below it no model rule fires, so the model's evidence
+	// features need not be named (classify, model.go).
+	modelFloor float64
+	hasModel   bool
+}
+
+// floor returns the pack's lowest model threshold, +Inf without one.
+func (pc *packConfig) floor() float64 {
+	if !pc.hasModel {
+		return math.Inf(1)
+	}
+	return pc.modelFloor
 }
 
 // packData is the part of a pack's data.json that Go reads; the rest is for
 // the Rego rules alone.
 type packData struct {
-	TimeZone           string       // time_zone
-	RateLimit          *dataRate    // rate_limit
-	DuplicateFlood     *dataFlood   // duplicate_flood
-	SessionMaxMessages *nonNegative // session_max_messages
-	SessionMinutes     *nonNegative // session_minutes
+	TimeZone           string             // time_zone
+	RateLimit          *dataRate          // rate_limit
+	DuplicateFlood     *dataFlood         // duplicate_flood
+	SessionMaxMessages *nonNegative       // session_max_messages
+	SessionMinutes     *nonNegative       // session_minutes
+	Model              map[string]float64 // model: thresholds of policies/global/model.rego
 }
 
 // Files a pack may carry beside its Rego, which Go turns into lookups when
@@ -218,6 +234,7 @@ func readPackConfig(pack *rules.Pack) (pc *packConfig, keywords []terms.Term, er
 	for key, dst := range map[string]any{
 		"time_zone": &data.TimeZone, "rate_limit": &data.RateLimit, "duplicate_flood": &data.DuplicateFlood,
 		"session_max_messages": &data.SessionMaxMessages, "session_minutes": &data.SessionMinutes,
+		"model": &data.Model,
 	} {
 		v, ok := pack.Data[key]
 		if !ok {
@@ -245,6 +262,14 @@ func readPackConfig(pack *rules.Pack) (pc *packConfig, keywords []terms.Term, er
 	if f := data.DuplicateFlood; f != nil {
 		if pc.limits.flood, err = limit(f.N, f.Window, time.Minute, "recipients and window_minutes"); err != nil {
 			return fail("data.json", fmt.Errorf("duplicate_flood: %w", err))
+		}
+	}
+	for name, t := range data.Model {
+		if t < 0 || t > 1 || math.IsNaN(t) {
+			return fail("data.json", fmt.Errorf("model: %s: %v is not a probability", name, t))
+		}
+		if !pc.hasModel || t < pc.modelFloor {
+			pc.modelFloor, pc.hasModel = t, true
 		}
 	}
 	if pack.Kind == rules.KindChannel {

@@ -10,7 +10,8 @@
 //	                  a JSON array or JSON lines of many → {"decisions": [Result...]}
 //	                  in the same order, answered 200
 //	POST /v1/inbound  a filter.InboundMessage → filter.InboundResult
-//	POST /v1/report   501 until the engine learns from reports
+//	POST /v1/report   a Message with "label": fraud, spam or ham →
+//	                  {"id", "label"}; the model learns from it (Engine.Report)
 //	POST /v1/explain  one Message → filter.Explanation
 //	POST /v1/reload   reload the policies; the running revision stays on failure
 //	GET  /healthz     200 while the process serves

@@ -375,10 +375,43 @@ func (h *Handler) inbound(w http.ResponseWriter, r *http.Request) {
 	}
 }
 
-// report answers 501 until the engine has Report (the model issue).
+// report records a message reported as fraud, spam or ham: a Message with
+// a "label" field, as one JSON object. The model's online layer learns
+// from it (Engine.Report): through a Redis store every node at once, with
+// the memory store this process only.
 func (h *Handler) report(w http.ResponseWriter, r *http.Request) {
-	writeError(w, http.StatusNotImplemented,
-		"reports are not supported yet: this version of msgfilter has no model to learn from them; nothing was recorded", "")
+	body, ok := h.readBody(w, r)
+	if !ok {
+		return
+	}
+	m, label, err := filter.DecodeReport(body)
+	if err != nil {
+		eb := decodeError(err)
+		writeError(w, http.StatusBadRequest, eb.Error, eb.Field)
+		return
+	}
+	if eb := h.tenantKnown(m.Tenant); eb != nil {
+		writeError(w, http.StatusBadRequest, eb.Error, eb.Field)
+		return
+	}
+	err = h.Engine().Report(r.Context(), m, label)
+	var ve *filter.ValidationError
+	switch {
+	case err == nil:
+		writeJSON(w, http.StatusOK, struct {
+			ID    string       `json:"id"`
+			Label filter.Label `json:"label"`
+		}{m.ID, label})
+	case errors.As(err, &ve):
+		writeError(w, http.StatusBadRequest, ve.Error(), ve.Field)
+	case errors.Is(err, state.ErrUnavailable), r.Context().Err() != nil:
+		// Nothing was recorded: the gateway may retry.
+		w.Header().Set("Retry-After", "1")
+		writeError(w, http.StatusServiceUnavailable, err.Error(), "")
+	default:
+		h.opts.logger.Error("report", "err", err)
+		writeError(w, http.StatusInternalServerError, err.Error(), "")
+	}
 }
 
 func (h *Handler) reload(w http.ResponseWriter, r *http.Request) {

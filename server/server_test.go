@@ -14,6 +14,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -284,7 +285,9 @@ func TestBadRequests(t *testing.T) {
 		{"inbound invalid", "/v1/inbound", `{"id":"x","channel":"fax","sender":"A","recipient":"+12025550123","body":"STOP"}`, 400, "channel", "invalid channel"},
 		{"inbound unknown field", "/v1/inbound", `{"id":"x","chanel":"sms"}`, 400, "chanel", "unknown field"},
 		{"inbound outbound direction", "/v1/inbound", `{"direction":"outbound","id":"x","channel":"sms","sender":"A","recipient":"+12025550123","body":"STOP"}`, 400, "direction", `must be "inbound"`},
-		{"report", "/v1/report", `{"id":"x","label":"spam"}`, 501, "", "not supported yet"},
+		{"report without a body", "/v1/report", `{"id":"x","label":"spam"}`, 400, "body", "invalid body"},
+		{"report bad label", "/v1/report", `{"id":"x","label":"phishing","body":"x"}`, 400, "label", "invalid label"},
+		{"report unknown tenant", "/v1/report", `{"id":"x","label":"spam","tenant":"nobody","body":"x"}`, 400, "tenant", "unknown tenant"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -423,6 +426,65 @@ func TestSharedRedis(t *testing.T) {
 		t.Fatalf("STOP on server 1 = %d %s", r.code, r.body)
 	}
 	wantOptedOut(t, urls[1], usPromo)
+}
+
+// TestReportThenFlagged: fraud reports posted to one server flag the
+// campaign's next message on another that shares the Redis, and its ham
+// twin stays clean.
+func TestReportThenFlagged(t *testing.T) {
+	addr := redistest.Addr(t)
+	var b [8]byte
+	rand.Read(b[:])
+	prefix := "msgfilter-server-test:" + hex.EncodeToString(b[:]) + ":"
+	admin := redis.NewClient(&redis.Options{Addr: addr})
+	t.Cleanup(func() {
+		ctx := context.Background()
+		iter := admin.Scan(ctx, 0, prefix+"*", 1000).Iterator()
+		for iter.Next(ctx) {
+			admin.Del(ctx, iter.Val())
+		}
+		admin.Close()
+	})
+	var urls []string
+	for range 2 {
+		c := redis.NewClient(&redis.Options{Addr: addr})
+		t.Cleanup(func() { c.Close() })
+		st, err := redisstore.New(c, redisstore.Config{Prefix: prefix})
+		if err != nil {
+			t.Fatal(err)
+		}
+		urls = append(urls, newTestServer(t, newEngine(t, filter.WithStore(st))).url)
+	}
+	const campaign = `{"id":"c","channel":"sms","kind":"transactional","sender":"Acme","recipient":"+12025550123","body":"Your loyalty points expire tonight, redeem them at points-club.example/r now","time":"2026-11-24T16:00:00Z"}`
+	codes := func(url, msg string) []filter.Code {
+		t.Helper()
+		r := do(t, "POST", url+"/v1/check", msg)
+		var got struct{ Decision Result }
+		r.decode(t, &got)
+		if got.Decision.Decision == nil {
+			t.Fatalf("check = %d %s", r.code, r.body)
+		}
+		var cs []filter.Code
+		for _, r := range got.Decision.Reasons {
+			cs = append(cs, r.Code)
+		}
+		return cs
+	}
+	if got := codes(urls[1], campaign); len(got) != 0 {
+		t.Fatalf("campaign before reports = %v, want allow", got)
+	}
+	for range 3 {
+		r := do(t, "POST", urls[0]+"/v1/report", strings.Replace(campaign, "{", `{"label":"fraud",`, 1))
+		if r.code != 200 || !bytes.Contains(r.body, []byte(`"label":"fraud"`)) {
+			t.Fatalf("POST /v1/report = %d %s, want 200", r.code, r.body)
+		}
+	}
+	if got := codes(urls[1], campaign); !slices.Contains(got, filter.FraudSuspected) {
+		t.Errorf("campaign after reports on the other server = %v, want FRAUD_SUSPECTED", got)
+	}
+	if got := codes(urls[1], otpMsg); len(got) != 0 {
+		t.Errorf("the OTP twin after the reports = %v, want allow", got)
+	}
 }
 
 func TestExplain(t *testing.T) {

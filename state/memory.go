@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/msgfilter/msgfilter/internal/fnv1a"
+	"github.com/msgfilter/msgfilter/internal/model"
 )
 
 // MemoryConfig sizes a Memory store. The zero value gives the documented
@@ -70,6 +71,9 @@ type Memory struct {
 	retention  int64 // milliseconds
 	maxOptOuts int64
 	optOuts    atomic.Int64
+
+	model   model.Memory  // the content model's report counts (model.go)
+	reports atomic.Uint64 // their generation
 }
 
 // The state of one (Tenant, Sender): everything a Consume touches hangs off

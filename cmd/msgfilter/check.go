@@ -11,7 +11,7 @@ import (
 	"os"
 
 	"github.com/msgfilter/msgfilter/filter"
-	"github.com/msgfilter/msgfilter/internal/config"
+	"github.com/msgfilter/msgfilter/server/config"
 )
 
 // maxLineBytes bounds one input line: a 64 KiB body, JSON-escaped, fits
@@ -24,6 +24,7 @@ func runCheck(ctx context.Context, args []string, stdin io.Reader, stdout, stder
 	explain := fs.Bool("explain", false, "print the facts and the rules' titles with each decision")
 	geoip := fs.String("geoip", "", "MaxMind-format database for source IP countries (optional)")
 	feed := fs.String("phishing-feed", "", "phishing feed, one domain or URL per line (optional)")
+	modelFile := fs.String("model", "", "content model file from msgfilter train (default: the shipped model)")
 	summary := fs.Bool("summary", false, "print totals by action, code, country and tenant on stderr at the end")
 	tenantFile := fs.String("tenants", "", "YAML file whose tenants: section configures tenants, as for serve (optional)")
 	rest, err := fs.parse(args, stdout)
@@ -47,6 +48,7 @@ func runCheck(ctx context.Context, args []string, stdin io.Reader, stdout, stder
 	if *feed != "" {
 		opts = append(opts, filter.WithPhishingFeed(*feed))
 	}
+	opts = append(opts, filter.WithModel(*modelFile))
 	var tenants map[string]config.Tenant
 	if *tenantFile != "" {
 		c, err := config.Load(*tenantFile)

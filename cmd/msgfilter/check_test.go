@@ -146,7 +146,7 @@ func TestCheckEnvelope(t *testing.T) {
 
 func TestCheckTenants(t *testing.T) {
 	tenants := writeFile(t, "tenants.yaml", "tenants:\n  acme:\n    blocked_domains: [example.net]\n  other: {}\n")
-	link := `{"id":"%s","channel":"sms","kind":"transactional","tenant":"%s","sender":"Acme","recipient":"+12025550123","body":"Your order: https://shop.example.net/o/1","time":"2026-11-24T15:00:00Z"}`
+	link := `{"id":"%s","channel":"sms","kind":"transactional","tenant":"%s","sender":"Acme","recipient":"+12025550123","body":"Your order has shipped. Track it: https://shop.example.net/o/1","time":"2026-11-24T15:00:00Z"}`
 	input := strings.Join([]string{
 		fmt.Sprintf(link, "acme", "acme"),
 		fmt.Sprintf(link, "other", "other"),

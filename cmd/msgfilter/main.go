@@ -3,11 +3,13 @@
 //
 // Usage:
 //
-//	msgfilter check [-policies DIR|BUNDLE] [-geoip FILE] [-phishing-feed FILE] [-explain] [-summary] [FILE|-]
+//	msgfilter check [-policies DIR|BUNDLE] [-geoip FILE] [-phishing-feed FILE] [-model FILE] [-explain] [-summary] [FILE|-]
 //	msgfilter test [-v] [-run REGEX] [-coverage] [DIR|BUNDLE]
 //	msgfilter diff -old DIR|BUNDLE -new DIR|BUNDLE [-json] [FILE|-]
 //	msgfilter bundle build|sign|verify|inspect ...
 //	msgfilter eval [-data DIR]
+//	msgfilter train -o MODEL [-data DIR] [LABELLED.jsonl ...]
+//	msgfilter learn -label fraud|spam|ham (-redis ADDR | -config FILE) [FILE|-]
 //	msgfilter geoip build [-v4 FILE] [-v6 FILE] -o FILE
 //	msgfilter serve [-config FILE] [-addr HOST:PORT] [-print-config] [flags]
 //	msgfilter version
@@ -42,7 +44,7 @@ func main() {
 }
 
 const usage = `usage:
-  msgfilter check [-policies DIR|BUNDLE] [-geoip FILE] [-phishing-feed FILE] [-tenants FILE] [-explain] [-summary] [FILE|-]
+  msgfilter check [-policies DIR|BUNDLE] [-geoip FILE] [-phishing-feed FILE] [-model FILE] [-tenants FILE] [-explain] [-summary] [FILE|-]
                                    decide on messages (JSON lines in, decisions out);
                                    {"direction":"inbound",...} lines record replies and STOPs
   msgfilter test [-v] [-run REGEX] [-coverage] [DIR|BUNDLE]
@@ -54,6 +56,8 @@ const usage = `usage:
   msgfilter eval [-data DIR]       flag rates over the public corpora in ../shared/data
   msgfilter train -o MODEL [-data DIR] [LABELLED.jsonl ...]
                                    train a content model (deterministic)
+  msgfilter learn -label fraud|spam|ham (-redis ADDR | -config FILE) [FILE|-]
+                                   report messages to the fleet's store: the model learns
   msgfilter geoip build [-v4 FILE] [-v6 FILE] -o FILE
                                    build a GeoIP database from Debian's tor-geoipdb
   msgfilter serve [-config FILE] [-addr HOST:PORT] [-print-config] [flags]
@@ -81,6 +85,8 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		err = runEval(ctx, args[1:], stdout, stderr)
 	case "train":
 		err = runTrain(ctx, args[1:], stdout, stderr)
+	case "learn":
+		err = runLearn(ctx, args[1:], stdin, stdout, stderr)
 	case "geoip":
 		err = runGeoIP(ctx, args[1:], stdout, stderr)
 	case "serve":

@@ -27,9 +27,9 @@ import (
 	"github.com/redis/go-redis/v9"
 
 	"github.com/msgfilter/msgfilter/filter"
-	"github.com/msgfilter/msgfilter/internal/config"
 	"github.com/msgfilter/msgfilter/rules"
 	"github.com/msgfilter/msgfilter/server"
+	"github.com/msgfilter/msgfilter/server/config"
 	"github.com/msgfilter/msgfilter/state"
 	"github.com/msgfilter/msgfilter/state/redisstore"
 )
@@ -49,13 +49,13 @@ type serveFlags struct {
 
 const serveSummary = `Runs the engine as an HTTP service (package server): POST /v1/check, /v1/inbound,
 /v1/explain, /v1/reload, /v1/report; GET /healthz, /readyz, /metrics. The
-configuration file (YAML, documented in internal/config/example.yaml) is
+configuration file (YAML, documented in server/config/example.yaml) is
 validated whole at start; the flags below override its keys. SIGHUP reloads
 the file and the policies; SIGTERM drains the requests in flight and exits.`
 
 func newServeFlags() (*serveFlags, map[string]override) {
 	f := &serveFlags{fs: newVerb("serve", "serve [-config FILE] [flags]", serveSummary)}
-	f.fs.StringVar(&f.configPath, "config", "", "YAML configuration file (see internal/config/example.yaml)")
+	f.fs.StringVar(&f.configPath, "config", "", "YAML configuration file (see server/config/example.yaml)")
 	f.fs.BoolVar(&f.printConfig, "print-config", false, "print the effective configuration (secrets redacted) and exit")
 	// Each override flag sets one key; it is applied only when given, so
 	// the file's value stays otherwise.
@@ -351,6 +351,7 @@ func (s *service) buildEngine(ctx context.Context, cfg *config.Config) (*filter.
 	for _, f := range cfg.ShortenerLists {
 		opts = append(opts, filter.WithShortenerList(f))
 	}
+	opts = append(opts, filter.WithModel(cfg.Model))
 	opts = append(opts, cfg.TenantOptions()...)
 	if cfg.FailMode == "open" {
 		opts = append(opts, filter.WithFailMode(filter.FailOpen))
@@ -594,6 +595,6 @@ func restartKey(a, b *config.Config) string {
 
 // engineParts is what a new Engine is needed for.
 func engineParts(c *config.Config) any {
-	return []any{c.Policies, c.GeoIP, c.PhishingFeeds, c.ShortenerLists, c.Tenants, c.FailMode,
+	return []any{c.Policies, c.GeoIP, c.PhishingFeeds, c.ShortenerLists, c.Model, c.Tenants, c.FailMode,
 		c.CheckBudget, c.MaxMessageBodyBytes, c.DecisionLog.Masked()}
 }

@@ -54,7 +54,7 @@ func TestServeConfigErrors(t *testing.T) {
 	if code := run(context.Background(), []string{"serve", "-config", cfg}, nil, &out, &errOut); code != 1 {
 		t.Fatalf("serve with a bad config = %d, want 1", code)
 	}
-	for _, want := range []string{"bad.yaml:2: store.addrs: at least one", "bad.yaml:4: model: not supported yet"} {
+	for _, want := range []string{"bad.yaml:2: store.addrs: at least one", "bad.yaml:4: model: stat m.bin"} {
 		if !strings.Contains(errOut.String(), want) {
 			t.Errorf("errors lack %q:\n%s", want, errOut.String())
 		}

@@ -15,8 +15,8 @@ import (
 	"strings"
 
 	"github.com/msgfilter/msgfilter/filter"
-	"github.com/msgfilter/msgfilter/internal/config"
 	"github.com/msgfilter/msgfilter/rules"
+	"github.com/msgfilter/msgfilter/server/config"
 	"github.com/open-policy-agent/opa/v1/ast"
 	"github.com/open-policy-agent/opa/v1/cover"
 	"github.com/open-policy-agent/opa/v1/topdown"

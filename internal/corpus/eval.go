@@ -41,7 +41,8 @@ func fileReader(name string, read func(io.Reader) ([]Message, error)) func(fs.FS
 	return func(fsys fs.FS) ([]Message, error) { return readFile(fsys, name, read) }
 }
 
-// Sources are the corpora Evaluate knows, in report order. Messages are
+// Sources are the corpora Evaluate knows, in report order (Smishtank, US
+// smishing reports, is research-only: evaluated, never trained on). Messages are
 // sent as transactional: the content rules apply to every kind (except
 // Armenia's gambling rule, and no corpus goes to Armenia), while
 // promotional would add the packs' promotional-only rules (quiet hours,
@@ -55,6 +56,7 @@ func Sources() []Source {
 		{"mendeley", "mendeley-smishing-5971", []string{"US"}, "transactional", fileReader("Dataset_5971.csv", ReadMendeley)},
 		{"indonesian", "indonesian-sms-spam", []string{"ID"}, "transactional", fileReader("dataset_sms_spam_v1.csv", ReadIndonesian)},
 		{"persian", "persian-sms-semnan", []string{"IR"}, "transactional", fileReader("sms_data.utf8.txt", ReadPersian)},
+		smishtank,
 	}
 }
 

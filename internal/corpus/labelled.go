@@ -28,7 +28,7 @@ var classes = map[string]map[string]string{
 
 // smishtank is the Smishtank corpus (research-only: never train a shipped
 // model on it), read for zero-shot evaluations.
-var smishtank = Source{Name: "smishtank", Dir: "smishtank", read: fileReader("smishtank.csv", ReadSmishtank)}
+var smishtank = Source{Name: "smishtank", Dir: "smishtank", Countries: []string{"US"}, Kind: "transactional", read: fileReader("smishtank.csv", ReadSmishtank)}
 
 // ReadSmishtank reads the Smishtank reports (CSV with a MainText column, the
 // cleaned message body); every message is labelled "smishing". Empty bodies
@@ -40,6 +40,9 @@ func ReadSmishtank(r io.Reader) ([]Message, error) {
 	}
 	out := ms[:0]
 	for _, m := range ms {
+		// A few reports hold bytes that are not UTF-8 (mojibake of the
+		// screenshots' text): keep them, readable, rather than lose them.
+		m.Text = strings.ToValidUTF8(m.Text, "\uFFFD")
 		if strings.TrimSpace(m.Text) != "" {
 			out = append(out, m)
 		}
@@ -54,7 +57,8 @@ func ReadSmishtank(r io.Reader) ([]Message, error) {
 func ReadLabelled(data fs.FS, split Split, names ...string) ([]Labelled, error) {
 	var out []Labelled
 	for _, name := range names {
-		src, ok := smishtank, name == "smishtank"
+		var src Source
+		ok := false
 		for _, s := range Sources() {
 			if s.Name == name {
 				src, ok = s, true

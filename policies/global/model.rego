@@ -16,14 +16,32 @@ model_threshold(name) := min(ts) if {
 	count(ts) > 0
 }
 
+# model_floor is the lowest threshold of any name set by the global pack,
+# the destination's pack and the tenant: a score below it fires no rule, so
+# the per-name lookups are skipped for the bulk of traffic (computed once
+# per evaluation).
+model_floor := min(ts) if {
+	ts := ({t | some t in data.msgfilter.global.model; is_number(t)} | {t |
+		some t in data.msgfilter.countries[lower(input.message.country)].model
+		is_number(t)
+	}) | {t | some t in data.msgfilter.tenants[input.message.tenant].model; is_number(t)}
+	count(ts) > 0
+}
+
 # model_evidence(p, class) names the score and the features that weighed most.
 model_evidence(p, class) := sprintf("%s %.2f: %s", [class, p, concat(", ", object.get(input.content.model, ["features", class], []))])
 
-fraud_block if input.content.model.fraud >= model_threshold("fraud_block")
+fraud_block if {
+	input.content.model.fraud >= model_floor
+	input.content.model.fraud >= model_threshold("fraud_block")
+}
 
 fraud_suspected if fraud_block
 
-fraud_suspected if input.content.model.fraud >= model_threshold("fraud_review")
+fraud_suspected if {
+	input.content.model.fraud >= model_floor
+	input.content.model.fraud >= model_threshold("fraud_review")
+}
 
 fraud_action := "block" if fraud_block
 
@@ -64,7 +82,10 @@ non_marketing_kinds := {"transactional", "otp", "service"}
 # lure declared transactional is misdeclared too.
 unwanted := input.content.model.spam + input.content.model.fraud
 
-spam_block if unwanted >= model_threshold("spam_block")
+spam_block if {
+	unwanted >= model_floor
+	unwanted >= model_threshold("spam_block")
+}
 
 # METADATA
 # title: Marketing or spam content may not be sent as a transactional, OTP or service message
@@ -86,6 +107,7 @@ spam_block if unwanted >= model_threshold("spam_block")
 #   effective: "2018-07-19"
 reasons contains r if {
 	input.message.kind in non_marketing_kinds
+	unwanted >= model_floor
 	not fraud_suspected
 	unwanted >= model_threshold("spam_review")
 	action := spam_action

@@ -52,8 +52,8 @@ type Config struct {
 	// engine takes one today, so more than one is refused.
 	PhishingFeeds  []string `yaml:"phishing_feeds,omitempty"`
 	ShortenerLists []string `yaml:"shortener_lists,omitempty"`
-	// Model is a content model file. Not supported yet: setting it is an
-	// error rather than a model silently not used.
+	// Model is a content model file written by "msgfilter train"
+	// (filter.WithModel); empty: the shipped model.
 	Model   string            `yaml:"model,omitempty"`
 	Tenants map[string]Tenant `yaml:"tenants,omitempty"`
 
@@ -405,7 +405,7 @@ func (c *Config) Validate(name string) error {
 		mustFile(bad, fmt.Sprintf("shortener_lists[%d]", i), f)
 	}
 	if c.Model != "" {
-		bad("model", "not supported yet: this version of msgfilter has no content model to load; remove the key")
+		mustFile(bad, "model", c.Model)
 	}
 	folded := map[string]string{}
 	for _, name := range sortedKeys(c.Tenants) {
