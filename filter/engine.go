@@ -80,7 +80,7 @@ func build(o options) (*Engine, error) {
 	e.version = o.version
 	e.obs.loaded(p.revision)
 	if o.shadow != nil {
-		if e.shadow, err = newShadow(o, e.obs); err != nil {
+		if e.shadow, err = newShadow(e, o); err != nil {
 			return nil, fmt.Errorf("filter: shadow candidate: %w", err)
 		}
 	}

@@ -68,9 +68,9 @@ type shadowJob struct {
 	live Decision
 }
 
-// newShadow builds the candidate engine from the live engine's resolved
-// options.
-func newShadow(o options, ob *observer) (*shadow, error) {
+// newShadow builds the candidate engine of live from its resolved options.
+func newShadow(live *Engine, o options) (*shadow, error) {
+	ob := live.obs
 	co := o
 	co.policies, co.version = o.shadow, o.version
 	co.shadow = nil
@@ -83,6 +83,9 @@ func newShadow(o options, ob *observer) (*shadow, error) {
 	if err != nil {
 		return nil, err
 	}
+	// The model's online layer is the live one (the read-only store hides
+	// its counts): the candidate scores reported campaigns as live does.
+	cand.reports = live.reports
 	q := o.shadowCfg.Queue
 	if q <= 0 {
 		q = DefaultShadowQueue
