@@ -87,6 +87,27 @@ func build(o options) (*Engine, error) {
 	return e, nil
 }
 
+// ProtocolStatus is what a reason code means to a gateway protocol: the
+// SMPP command_status to answer a submit_sm with and the HTTP status to
+// answer an HTTP submission with (DESIGN.md, "Protocol mapping").
+type ProtocolStatus struct {
+	SMPP uint32 `json:"smpp"`
+	HTTP int    `json:"http"`
+}
+
+// ProtocolMapping returns the running revision's overrides of the
+// protocol statuses by reason code: the global pack's data.json
+// "protocol_mapping", e.g. {"QUIET_HOURS": {"smpp": 100, "http": 429}}. It
+// is nil when the pack sets none, and shared: do not modify it. A pack
+// with an unknown code or an impossible HTTP status fails to load. Safe for
+// concurrent use.
+func (e *Engine) ProtocolMapping() map[Code]ProtocolStatus {
+	if p := e.policy.Load(); p != nil {
+		return p.global.protocol
+	}
+	return nil
+}
+
 // Revision returns the revision of the policies in use ("" for a zero
 // Engine).
 func (e *Engine) Revision() string {

@@ -64,6 +64,10 @@ type packConfig struct {
 	senderDomains   map[string]map[string]bool // sender_domains.json, upper-case sender → domains; nil: no registry
 	dlt             *dlt.Registry              // dlt_templates.json (country packs); nil: no registry
 
+	// protocol overrides the gateway statuses of reason codes (the global
+	// pack's protocol_mapping); nil without any.
+	protocol map[Code]ProtocolStatus
+
 	// modelFloor is the lowest threshold of data.json's "model" (when
 	// hasModel): below it no model rule fires, so the model's evidence
 	// features need not be named (classify, model.go).
@@ -82,12 +86,13 @@ func (pc *packConfig) floor() float64 {
 // packData is the part of a pack's data.json that Go reads; the rest is for
 // the Rego rules alone.
 type packData struct {
-	TimeZone           string             // time_zone
-	RateLimit          *dataRate          // rate_limit
-	DuplicateFlood     *dataFlood         // duplicate_flood
-	SessionMaxMessages *nonNegative       // session_max_messages
-	SessionMinutes     *nonNegative       // session_minutes
-	Model              map[string]float64 // model: thresholds of policies/global/model.rego
+	TimeZone           string                    // time_zone
+	RateLimit          *dataRate                 // rate_limit
+	DuplicateFlood     *dataFlood                // duplicate_flood
+	SessionMaxMessages *nonNegative              // session_max_messages
+	SessionMinutes     *nonNegative              // session_minutes
+	Model              map[string]float64        // model: thresholds of policies/global/model.rego
+	ProtocolMapping    map[string]ProtocolStatus // protocol_mapping (global pack): statuses by code
 }
 
 // Files a pack may carry beside its Rego, which Go turns into lookups when
@@ -234,7 +239,7 @@ func readPackConfig(pack *rules.Pack) (pc *packConfig, keywords []terms.Term, er
 	for key, dst := range map[string]any{
 		"time_zone": &data.TimeZone, "rate_limit": &data.RateLimit, "duplicate_flood": &data.DuplicateFlood,
 		"session_max_messages": &data.SessionMaxMessages, "session_minutes": &data.SessionMinutes,
-		"model": &data.Model,
+		"model": &data.Model, "protocol_mapping": &data.ProtocolMapping,
 	} {
 		v, ok := pack.Data[key]
 		if !ok {
@@ -262,6 +267,19 @@ func readPackConfig(pack *rules.Pack) (pc *packConfig, keywords []terms.Term, er
 	if f := data.DuplicateFlood; f != nil {
 		if pc.limits.flood, err = limit(f.N, f.Window, time.Minute, "recipients and window_minutes"); err != nil {
 			return fail("data.json", fmt.Errorf("duplicate_flood: %w", err))
+		}
+	}
+	if len(data.ProtocolMapping) > 0 {
+		pc.protocol = make(map[Code]ProtocolStatus, len(data.ProtocolMapping))
+		for name, s := range data.ProtocolMapping {
+			c, ok := knownCodes[name]
+			if !ok {
+				return fail("data.json", fmt.Errorf("protocol_mapping: %s is not a reason code", name))
+			}
+			if s.HTTP < 100 || s.HTTP > 599 {
+				return fail("data.json", fmt.Errorf("protocol_mapping: %s: http %d is not an HTTP status", name, s.HTTP))
+			}
+			pc.protocol[c] = s
 		}
 	}
 	for name, t := range data.Model {

@@ -37,7 +37,7 @@ type options struct {
 	reg      prometheus.Registerer
 	gatherer prometheus.Gatherer
 	reload   func(ctx context.Context) error
-	ready    func(ctx context.Context) error
+	ready    func(ctx context.Context) (string, error)
 	tenants  func(name string) bool
 	clock    func() time.Time
 	logger   *slog.Logger
@@ -76,8 +76,12 @@ func WithReload(reload func(ctx context.Context) error) Option {
 	return func(o *options) { o.reload = reload }
 }
 
-// WithReadiness adds a check to /readyz, such as a ping of the state store.
-func WithReadiness(ready func(ctx context.Context) error) Option {
+// WithReadiness adds a check to /readyz, such as a ping of the state store:
+// an error makes the service not ready (503), and the string it returns
+// otherwise is shown as the answer's "store" field (e.g. Redis's
+// persistence settings, so an operator sees when acknowledged opt-outs
+// would not survive a restart of the store).
+func WithReadiness(ready func(ctx context.Context) (string, error)) Option {
 	return func(o *options) { o.ready = ready }
 }
 
@@ -290,7 +294,7 @@ func (h *Handler) decide(ctx context.Context, e *filter.Engine, m *filter.Messag
 	if errors.As(err, &ve) {
 		return invalidResult(m.ID, ve.Error(), ve.Field)
 	}
-	st := h.opts.mapping.Status(&d)
+	st := h.opts.mapping.status(&d, e.ProtocolMapping())
 	res := Result{Decision: &d, ID: d.ID, SMPPStatus: st.SMPP, HTTPStatus: st.HTTP, RetryAfter: retryAfter(&d, h.opts.clock())}
 	if err != nil {
 		res.Error = err.Error()
@@ -323,13 +327,14 @@ func (h *Handler) explain(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusBadRequest, eb.Error, eb.Field)
 		return
 	}
-	x, err := h.Engine().Explain(r.Context(), m)
+	e := h.Engine()
+	x, err := e.Explain(r.Context(), m)
 	var ve *filter.ValidationError
 	if errors.As(err, &ve) {
 		writeError(w, http.StatusBadRequest, ve.Error(), ve.Field)
 		return
 	}
-	st := h.opts.mapping.Status(&x.Decision)
+	st := h.opts.mapping.status(&x.Decision, e.ProtocolMapping())
 	writeJSON(w, http.StatusOK, struct {
 		filter.Explanation
 		SMPPStatus uint32 `json:"smpp_status"`
@@ -446,10 +451,12 @@ func (h *Handler) readyz(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusServiceUnavailable, "no policies loaded", "")
 		return
 	}
+	var store string
 	if h.opts.ready != nil {
 		ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
 		defer cancel()
-		if err := h.opts.ready(ctx); err != nil {
+		var err error
+		if store, err = h.opts.ready(ctx); err != nil {
 			writeError(w, http.StatusServiceUnavailable, "not ready: "+err.Error(), "")
 			return
 		}
@@ -457,7 +464,8 @@ func (h *Handler) readyz(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, struct {
 		Status   string `json:"status"`
 		Revision string `json:"revision"`
-	}{"ready", rev})
+		Store    string `json:"store,omitempty"`
+	}{"ready", rev, store})
 }
 
 // readBody reads the whole body under the cap, answering 413 over it.

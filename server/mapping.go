@@ -43,14 +43,19 @@ type Status struct {
 // The zero Mapping is the default table. A Mapping is read-only once built
 // and safe for concurrent use.
 type Mapping struct {
-	// Overrides by reason code. The global pack's data is meant to carry
-	// them (DESIGN.md); until the engine exposes that data they come from
-	// the service configuration (protocol_mapping).
+	// Overrides by reason code, from the service configuration
+	// (protocol_mapping). They win over the policies' own overrides (the
+	// global pack's data.json "protocol_mapping", filter's
+	// Engine.ProtocolMapping), which win over the default table.
 	Overrides map[filter.Code]Status
 }
 
-// Status returns the statuses for d.
-func (m Mapping) Status(d *filter.Decision) Status {
+// Status returns the statuses for d under the service's overrides and the
+// default table.
+func (m Mapping) Status(d *filter.Decision) Status { return m.status(d, nil) }
+
+// status is Status with the running policies' overrides.
+func (m Mapping) status(d *filter.Decision, pack map[filter.Code]filter.ProtocolStatus) Status {
 	switch d.Action {
 	case filter.Allow, filter.Review:
 		return Status{SMPP: ESMEROK, HTTP: 200}
@@ -58,6 +63,9 @@ func (m Mapping) Status(d *filter.Decision) Status {
 	for _, r := range d.Reasons {
 		if s, ok := m.Overrides[r.Code]; ok {
 			return s
+		}
+		if s, ok := pack[r.Code]; ok {
+			return Status{SMPP: s.SMPP, HTTP: s.HTTP}
 		}
 		if s, ok := codeDefault(r.Code); ok {
 			return s

@@ -377,9 +377,19 @@ func TestInboundStoreDown(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	s := newTestServer(t, newEngine(t, filter.WithStore(st)), WithReadiness(func(ctx context.Context) error { return c.Ping(ctx).Err() }))
-	if r := do(t, "GET", s.url+"/readyz", ""); r.code != 200 {
-		t.Fatalf("readyz with Redis up = %d %s", r.code, r.body)
+	ready := func(ctx context.Context) (string, error) {
+		if err := c.Ping(ctx).Err(); err != nil {
+			return "", err
+		}
+		p, err := st.CheckPersistence(ctx)
+		return p.String(), err
+	}
+	s := newTestServer(t, newEngine(t, filter.WithStore(st)), WithReadiness(ready))
+	r := do(t, "GET", s.url+"/readyz", "")
+	var got struct{ Status, Store string }
+	r.decode(t, &got)
+	if r.code != 200 || !strings.HasPrefix(got.Store, "appendonly ") {
+		t.Fatalf("readyz with Redis up = %d %s, want 200 with the store's persistence", r.code, r.body)
 	}
 	srv.Kill()
 	if r := do(t, "POST", s.url+"/v1/inbound", usStop); r.code != 503 || r.header.Get("Retry-After") == "" {

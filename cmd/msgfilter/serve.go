@@ -235,7 +235,7 @@ func newService(ctx context.Context, cfg *config.Config, reread func() (*config.
 	if cfg.Metrics.Namespace != "" {
 		s.prefix = cfg.Metrics.Namespace + "_"
 	}
-	var ready func(context.Context) error
+	var ready func(context.Context) (string, error)
 	var err error
 	if s.store, ready, err = s.openStore(cfg.Store); err != nil {
 		s.close()
@@ -447,7 +447,7 @@ func (s *service) background(e *filter.Engine, cfg *config.Config) {
 	}
 }
 
-func (s *service) openStore(c config.Store) (state.Store, func(context.Context) error, error) {
+func (s *service) openStore(c config.Store) (state.Store, func(context.Context) (string, error), error) {
 	switch c.Type {
 	case "none":
 		return nil, nil, nil
@@ -496,17 +496,32 @@ func (s *service) openStore(c config.Store) (state.Store, func(context.Context) 
 	if err != nil {
 		return nil, nil, fmt.Errorf("store: %w", err)
 	}
-	ping := func(ctx context.Context) error { return client.Ping(ctx).Err() }
+	// ready pings Redis and reports its persistence settings, read once
+	// (CheckPersistence warns when opt-outs would not survive a restart).
+	var persistence atomic.Pointer[string]
+	ready := func(ctx context.Context) (string, error) {
+		if err := client.Ping(ctx).Err(); err != nil {
+			return "", err
+		}
+		if p := persistence.Load(); p != nil {
+			return *p, nil
+		}
+		p, err := st.CheckPersistence(ctx)
+		if err != nil {
+			return "persistence unknown: " + err.Error(), nil
+		}
+		desc := "redis " + p.String()
+		persistence.Store(&desc)
+		return desc, nil
+	}
 	pctx, cancel := context.WithTimeout(s.ctx, 5*time.Second)
 	defer cancel()
-	if err := ping(pctx); err != nil {
+	if _, err := ready(pctx); err != nil {
 		// Start anyway: /readyz says not ready until Redis answers, and
 		// checks follow the fail mode meanwhile.
 		s.logger.Warn("the store does not answer yet", "addrs", c.Addrs, "err", err)
-	} else {
-		_, _ = st.CheckPersistence(pctx) // warns when opt-outs would not survive a restart
 	}
-	return st, ping, nil
+	return st, ready, nil
 }
 
 func (s *service) openDecisionLog(path string) error {
