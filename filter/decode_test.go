@@ -1,8 +1,11 @@
 package filter
 
 import (
+	"encoding/json"
 	"errors"
+	"reflect"
 	"testing"
+	"unicode/utf8"
 )
 
 // TestDecodeMessage: every key is read once and exactly as written, on the
@@ -99,4 +102,46 @@ func TestDecodeReport(t *testing.T) {
 			t.Errorf("DecodeReport(%s) = %v, want a *ValidationError", line, err)
 		}
 	}
+}
+
+// FuzzDecodeMessage: DecodeMessage never panics, fails only with a
+// *ValidationError, keeps only valid UTF-8, and what it decodes survives a
+// round trip through the Message's JSON form.
+func FuzzDecodeMessage(f *testing.F) {
+	for _, s := range []string{
+		`{"channel":"sms","kind":"otp","sender":"A","recipient":"+971501234567","body":"code 1234","time":"2026-11-24T10:00:00Z"}`,
+		`{"body":"casino","BODY":"hello"}`, `{"body":"a","bo\u0064y":"b"}`, "{\"body\":\"ca\xffsino\"}",
+		`{"direction":"outbound","body":"x"}`, `{"direction":"inbound"}`, `[]`, `{`, `null`,
+	} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, b []byte) {
+		m, err := DecodeMessage(b)
+		if err != nil {
+			var ve *ValidationError
+			if !errors.As(err, &ve) {
+				t.Fatalf("DecodeMessage(%q) = %v, want a *ValidationError", b, err)
+			}
+			return
+		}
+		for _, s := range []string{m.ID, m.Sender, m.Recipient, m.Body, m.Country, m.Tenant, m.SourceIP} {
+			if !utf8.ValidString(s) {
+				t.Fatalf("DecodeMessage(%q) kept invalid UTF-8 %q", b, s)
+			}
+		}
+		out, err := json.Marshal(m)
+		if err != nil {
+			return // a time json cannot write (a year past 9999): Check refuses it anyway
+		}
+		again, err := DecodeMessage(out)
+		if err != nil || !reflect.DeepEqual(stripMono(*again), stripMono(*m)) {
+			t.Fatalf("DecodeMessage(%q) = %+v, round trip %s = %+v, %v", b, m, out, again, err)
+		}
+	})
+}
+
+// stripMono makes times comparable by value for the round trip.
+func stripMono(m Message) Message {
+	m.Time, m.LastInboundAt = m.Time.UTC(), m.LastInboundAt.UTC()
+	return m
 }
