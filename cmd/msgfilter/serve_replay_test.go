@@ -21,9 +21,11 @@ import (
 	"github.com/msgfilter/msgfilter/rules"
 )
 
-// TestServeRefusesReplayedBundle: serve starts on a signed bundle with its
-// version, so a reload that finds an older signed bundle at the URL (a
-// replay) is refused and the running policies stay (issue 17, item 8).
+// TestServeRefusesReplayedBundle: a reload that finds an older signed
+// bundle at the policy URL (a replay) is refused and the running policies
+// stay; a newer one is accepted (issue 17, item 8). serve knows the running
+// bundle's version from the start (filter.WithBundle) and from its first
+// poll; this test cannot tell the two apart.
 func TestServeRefusesReplayedBundle(t *testing.T) {
 	k, err := rsa.GenerateKey(rand.Reader, 2048)
 	if err != nil {
@@ -56,7 +58,7 @@ func TestServeRefusesReplayedBundle(t *testing.T) {
 	body.Store(&b42)
 	cdn := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { w.Write(*body.Load()) }))
 	defer cdn.Close()
-	cfgPath := writeFile(t, "svc.yaml", "addr: 127.0.0.1:0\npolicies:\n  url: "+cdn.URL+"/b.tar.gz\n  verification_key: "+keyFile+"\n  poll: 1h\n")
+	cfgPath := writeFile(t, "svc.yaml", "addr: 127.0.0.1:0\npolicies:\n  url: "+cdn.URL+"/b.tar.gz\n  verification_key: "+keyFile+"\n")
 	base, cancel, done := startServe(t, cfgPath)
 	defer func() { cancel(); <-done }()
 
