@@ -3,7 +3,7 @@
 # module proxy, and prints its path:
 #
 #   opa=$(bash .ci/opa.sh)
-#   "$opa" check --capabilities policies/capabilities.json policies/
+#   "$opa" check --capabilities capabilities.json policies/
 #
 # The binary is cached in $MSGFILTER_OPA_DIR (default
 # ${XDG_CACHE_HOME:-$HOME/.cache}/msgfilter/opa/<version>), so only the first

@@ -82,25 +82,28 @@ func naiveData(fsys fs.FS) (map[string]any, error) {
 	terms := map[string]any{}
 	packs := map[string]any{}
 	load := func(dir, key string) error {
-		files, _ := fs.Glob(fsys, path.Join(dir, "terms", "*.json"))
+		files, _ := fs.Glob(fsys, path.Join(dir, "terms", "*.jsonl"))
 		byCat := map[string]map[string]naiveTerm{}
 		for _, f := range files {
 			b, err := fs.ReadFile(fsys, f)
 			if err != nil {
 				return err
 			}
-			var list struct {
-				Terms []struct {
-					Text     string `json:"text"`
-					Category string `json:"category"`
-					Weight   *int   `json:"weight"`
-					Word     bool   `json:"word"`
-				} `json:"terms"`
+			type entry struct {
+				Text     string `json:"text"`
+				Category string `json:"category"`
+				Weight   *int   `json:"weight"`
+				Word     bool   `json:"word"`
 			}
-			if err := json.Unmarshal(b, &list); err != nil {
-				return fmt.Errorf("bench: %s: %w", f, err)
+			var list []entry
+			for line := range bytes.Lines(b) { // one term object per line
+				var t entry
+				if err := json.Unmarshal(line, &t); err != nil {
+					return fmt.Errorf("bench: %s: %w", f, err)
+				}
+				list = append(list, t)
 			}
-			for _, t := range list.Terms {
+			for _, t := range list {
 				w := 2
 				if t.Weight != nil {
 					w = *t.Weight

@@ -22,6 +22,10 @@ func BenchmarkCheck(b *testing.B) {
 		{"ae/block", Message{Channel: SMS, Kind: Promotional, Sender: "Noon", Recipient: "+971501234567", Body: "White Friday: up to 70% off electronics, today only.", Time: tuesday}, Block},
 		{"ae/defer", Message{Channel: SMS, Kind: Promotional, Sender: "AD-Noon", Recipient: "+971501234567", Body: "White Friday: up to 70% off electronics, today only.", Time: night}, Defer},
 		{"fr/defer", Message{Channel: SMS, Kind: Promotional, Sender: "Fnac", Recipient: "+33612345678", Body: "Black Friday chez Fnac : -20% sur les casques. STOP au 36111", Time: night.Add(3 * time.Hour)}, Defer},
+		// The recipient's clock: one zone, and a toll-free number's 43 (the
+		// quiet-hours specs are computed in each).
+		{"us/defer", Message{Channel: SMS, Kind: Promotional, Sender: "+14155550123", Recipient: "+14155550100", Body: "Spring sale: 20% off everything. Reply STOP to opt out", Time: time.Date(2026, 3, 11, 4, 10, 0, 0, time.UTC)}, Defer},
+		{"us/defer-toll-free", Message{Channel: SMS, Kind: Promotional, Sender: "+14155550123", Recipient: "+18002752273", Body: "Spring sale: 20% off everything. Reply STOP to opt out", Time: time.Date(2026, 3, 11, 18, 0, 0, 0, time.UTC)}, Defer},
 		{"none/allow", Message{Channel: SMS, Kind: Transactional, Sender: "DHL", Recipient: "+4915123456789", Body: "Ihr Paket 00340434161234567890 wird heute zugestellt.", Time: tuesday}, Allow},
 	}
 	for _, c := range cases {

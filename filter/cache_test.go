@@ -147,6 +147,19 @@ func TestCachedEqualsUncached(t *testing.T) {
 			msgs = append(msgs, m)
 		}
 	}
+	// The same promotional message to US numbers in different zones and
+	// states at the same instants: the decision follows the recipient's
+	// clock (time.quiet_until, recipient.region), which the keys must cover.
+	us := []string{"+14155550100", "+13055550100", "+12125550100", "+14055550100", "+18002752273"}
+	for step := range 12 {
+		for j, rcpt := range us {
+			msgs = append(msgs, Message{
+				ID: fmt.Sprint("us-", step, "-", j), Channel: SMS, Kind: Promotional, Sender: "+14155550123",
+				Recipient: rcpt, Body: "Spring sale: 20% off everything. Reply STOP to opt out",
+				Time: time.Date(2026, 3, 11, 0, 0, 0, 0, time.UTC).Add(time.Duration(step*25) * time.Minute),
+			})
+		}
+	}
 	// Reports change the model's scores for the same message: some before
 	// the first round, more between the rounds, when the exact cache holds
 	// the first round's decisions.

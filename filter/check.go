@@ -347,7 +347,7 @@ func (c *check) extract() {
 
 // enrich (stage 7) describes the message's parties and time: the sender's
 // kind, country and registration, the recipient, the source address and
-// the local time at the destination.
+// the recipient's local time, with the quiet hours that hold the message.
 func (c *check) enrich() {
 	p, m, f := c.p, &c.msg, &c.facts
 	f.Schema = FactsSchema
@@ -359,10 +359,10 @@ func (c *check) enrich() {
 		Length:  utf8.RuneCountInString(m.Body),
 	}
 	c.enrichMessage()
-	f.Time = timeFacts(c.now, p.zone(c.dest))
 	f.Sender = SenderFacts{Sender: c.e.numbers.Sender(m.Sender)}
 	f.Sender.Registered = registered(f.Sender.Sender, p.pack(c.dest).senders, c.tenant)
 	f.Recipient = RecipientFacts{Country: c.rcpt.Country, NumberType: c.rcpt.NumberType}
+	c.localTime() // time, recipient zone and region (localtime.go)
 	if c.src.IsValid() {
 		f.Source = SourceFacts{Present: true, IPInfo: p.ipdb.Lookup(c.src)}
 		if p.global.blockedNetworks.Contains(c.src) || p.pack(c.dest).blockedNetworks.Contains(c.src) ||

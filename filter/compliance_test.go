@@ -37,7 +37,7 @@ func explain(t *testing.T, e *Engine, m *Message) Explanation {
 // header's templates.
 func TestDLTFromPack(t *testing.T) {
 	e := newEngine(t, WithPolicies(policiesWith(t, map[string]string{
-		"countries/in/dlt_templates.json": exampleFile(t, "countries/in/dlt_templates.json.example"),
+		"countries/in/dlt_templates.jsonl": exampleFile(t, "countries/in/dlt_templates.jsonl.example"),
 	})))
 	tests := []struct {
 		name string
@@ -106,10 +106,10 @@ func TestDLTRegistryErrors(t *testing.T) {
 	if !errors.Is(err, dlt.ErrCategory) {
 		t.Errorf("New with a bad tenant template: %v, want dlt.ErrCategory", err)
 	}
-	_, err = New(WithPolicies(policiesWith(t, map[string]string{"countries/in/dlt_templates.json": `[{"header": "HDFCBK"}]`})))
+	_, err = New(WithPolicies(policiesWith(t, map[string]string{"countries/in/dlt_templates.jsonl": `{"header": "HDFCBK"}`})))
 	var pe *rules.PolicyError
-	if !errors.As(err, &pe) || pe.File != "countries/in/dlt_templates.json" {
-		t.Errorf("New with a bad dlt_templates.json: %v, want a *rules.PolicyError on the file", err)
+	if !errors.As(err, &pe) || pe.File != "countries/in/dlt_templates.jsonl" {
+		t.Errorf("New with a bad dlt_templates.jsonl: %v, want a *rules.PolicyError on the file", err)
 	}
 }
 

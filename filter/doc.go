@@ -37,7 +37,8 @@
 //  6. classify: the content model's spam and fraud probabilities for the
 //     body, with what reports taught it (model.go; Engine.Report);
 //  7. enrich: the sender's kind, country and registration, the recipient,
-//     the source address, the local time at the destination;
+//     the source address, the recipient's local time and the quiet hours
+//     that hold the message (localtime.go);
 //  8. facts: the input document the policies read (policies/README.md
 //     documents it), built as OPA's input value in one walk that also
 //     hashes it for the fact cache;

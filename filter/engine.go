@@ -25,6 +25,7 @@ var ErrZeroEngine = errors.New("filter: Engine not made by New")
 type Engine struct {
 	opts     options
 	numbers  *geo.Numbers
+	zones    *geo.Zones             // recipient time zones, cached per number
 	obs      *observer              // metrics and decision log (observe.go)
 	reloadMu sync.Mutex             // serializes reloads (reload.go)
 	prev     atomic.Pointer[policy] // the revision replaced last, for Rollback
@@ -60,6 +61,7 @@ func build(o options) (*Engine, error) {
 	e := &Engine{
 		opts:    o,
 		numbers: geo.NewNumbers(0),
+		zones:   geo.NewZones(0),
 		exact:   newDecisionCache(o.exactCacheBytes),
 		facts:   newDecisionCache(o.factCacheBytes),
 		conv:    newConversations(o.store),
@@ -72,6 +74,7 @@ func build(o options) (*Engine, error) {
 	if e.obs, err = newObserver(o); err != nil {
 		return nil, err
 	}
+	e.zones.Warm() // the first US recipient would otherwise load libphonenumber's geocoding data
 	p, err := e.loadRevision(context.Background(), o.policies, false)
 	if err != nil {
 		return nil, err

@@ -220,21 +220,21 @@ func TestCheckInvalid(t *testing.T) {
 	})
 }
 
-// brokenPolicies fail at evaluation time: the quiet-hours spec is malformed,
-// which only the built-in can tell.
+// brokenPolicies fail at evaluation time: a built-in errs on the message's
+// kind, which only evaluation can tell (built-in errors are strict).
 var brokenPolicies = fstest.MapFS{
 	"global/global.rego": {Data: []byte(`package msgfilter.global
 
 # METADATA
-# title: Broken quiet hours
+# title: Broken rule
 # related_resources:
 #   - ref: https://example.com/rule
 # custom:
 #   id: global/broken
 #   effective: "2026-01-01"
 reasons contains r if {
-	until := msgfilter.quiet_until({"windows": "never"}, input.time)
-	r := {"code": "QUIET_HOURS", "rule": "global/broken", "until": until}
+	n := to_number(input.message.kind)
+	r := {"code": "BODY_TOO_LONG", "rule": "global/broken", "evidence": sprintf("%d", [n])}
 }
 `)},
 }

@@ -53,6 +53,12 @@ type DLTFacts struct {
 type RecipientFacts struct {
 	Country    string         `json:"country"`
 	NumberType geo.NumberType `json:"number_type"`
+	// Zone is the IANA zone of the recipient number (the country's own
+	// where the number spans several), "" when libphonenumber knows none.
+	Zone string `json:"zone"`
+	// Region is the ISO 3166-2 subdivision of the number where
+	// libphonenumber's geocoding names one: US states ("US-FL"), "" otherwise.
+	Region string `json:"region"`
 }
 
 // SenderFacts classify the sender (see geo.Sender).
@@ -139,7 +145,7 @@ type MessageFacts struct {
 	Segments int    `json:"segments"`
 }
 
-// TimeFacts is the message time in the destination's zone, to the minute:
+// TimeFacts is the message time in the recipient's zone, to the minute:
 // minutes are the resolution of every time rule, and coarser facts repeat
 // more, which the fact cache needs.
 type TimeFacts struct {
@@ -147,7 +153,12 @@ type TimeFacts struct {
 	Date    string `json:"date"`    // "2006-01-02"
 	Weekday string `json:"weekday"` // "monday".."sunday"
 	Minute  int    `json:"minute"`  // minutes since local midnight
-	Zone    string `json:"zone"`    // IANA zone of the destination pack, "UTC" without one
+	// Zone is the IANA zone of the local time: the recipient number's (see
+	// check.localTime), else the destination pack's time_zone, else "UTC".
+	Zone string `json:"zone"`
+	// QuietUntil holds, for each quiet-hours spec that holds the message
+	// back now, when it may go (see QuietUntil).
+	QuietUntil QuietUntil `json:"quiet_until"`
 }
 
 // ContentFacts are what Go found in the body.

@@ -42,11 +42,14 @@ func (f *Facts) walk(w walker) ast.Value {
 			w.str("weekday", f.Time.Weekday),
 			w.num("minute", f.Time.Minute),
 			w.str("zone", f.Time.Zone),
+			w.quietUntil(f.Time.QuietUntil),
 		),
 		w.sender(&f.Sender),
 		w.obj("recipient",
 			w.str("country", f.Recipient.Country),
 			w.str("number_type", string(f.Recipient.NumberType)),
+			w.str("zone", f.Recipient.Zone),
+			w.str("region", f.Recipient.Region),
 		),
 		w.source(&f.Source),
 		w.content(&f.Content),
@@ -190,6 +193,24 @@ func (w walker) strings(key string, ss []string) [2]*ast.Term {
 }
 
 func item(key string, v *ast.Term) [2]*ast.Term { return ast.Item(ast.InternedTerm(key), v) }
+
+// quietUntil walks the specs in name order: the hash must not depend on map
+// order.
+func (w walker) quietUntil(q QuietUntil) [2]*ast.Term {
+	if len(q) == 0 {
+		return w.obj("quiet_until")
+	}
+	names := make([]string, 0, len(q))
+	for name := range q {
+		names = append(names, name)
+	}
+	slices.Sort(names)
+	items := make([][2]*ast.Term, len(names))
+	for i, name := range names {
+		items[i] = w.str(name, q[name])
+	}
+	return w.obj("quiet_until", items...)
+}
 
 func (w walker) sender(s *SenderFacts) [2]*ast.Term {
 	items := [][2]*ast.Term{

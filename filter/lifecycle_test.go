@@ -40,7 +40,7 @@ func tinyPolicy(refused, wantRefused string) fstest.MapFS {
 #   id: global/kind
 #   effective: "2026-01-01"
 reasons contains r if {
-	input.message.kind in data.msgfilter.global.refused_kinds
+	input.message.kind in data.global.refused_kinds
 	r := {"code": "PROMOTIONAL_NOT_ALLOWED", "rule": "global/kind", "evidence": input.message.kind}
 }
 `)},

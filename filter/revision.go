@@ -14,6 +14,7 @@ import (
 	"io/fs"
 	"math"
 	"os"
+	"path"
 	"slices"
 	"strings"
 	"time"
@@ -55,14 +56,15 @@ type policy struct {
 // keys of its data.json that Go acts on, and its lookup files.
 type packConfig struct {
 	zone   *time.Location // time_zone; nil without one
+	quiet  []namedSpec    // quiet_hours, by name (localtime.go)
 	limits packLimits     // rate_limit, duplicate_flood, session_max_messages, session_minutes
-	terms  []terms.Term   // terms/*.json, content categories only
+	terms  []terms.Term   // terms/*.jsonl, content categories only
 
 	blockedNetworks *geo.CIDRSet               // blocked_networks.txt
 	blockedDomains  map[string]bool            // blocked_domains.txt
 	senders         map[string]bool            // senders.txt, upper case; nil: no registry
 	senderDomains   map[string]map[string]bool // sender_domains.json, upper-case sender → domains; nil: no registry
-	dlt             *dlt.Registry              // dlt_templates.json (country packs); nil: no registry
+	dlt             *dlt.Registry              // dlt_templates.jsonl (country packs); nil: no registry
 
 	// protocol overrides the gateway statuses of reason codes (the global
 	// pack's protocol_mapping); nil without any.
@@ -98,13 +100,13 @@ type packData struct {
 // Files a pack may carry beside its Rego, which Go turns into lookups when
 // the pack loads (policies/README.md documents them).
 const (
-	termsGlob          = "terms/*.json"         // term lists, one per language
+	termsGlob          = "terms/*.jsonl"        // term lists, one per language
 	blockedNetworksTxt = "blocked_networks.txt" // CIDRs or IPs: SOURCE_IP_BLOCKED
 	blockedDomainsTxt  = "blocked_domains.txt"  // domains: DOMAIN_BLOCKED
 	shortenersTxt      = "shorteners.txt"       // extra URL shortener domains (global pack)
 	sendersTxt         = "senders.txt"          // registered sender IDs: SENDER_NOT_REGISTERED
 	senderDomainsJSON  = "sender_domains.json"  // sender → registered link domains: URL_NOT_WHITELISTED
-	dltTemplatesJSON   = "dlt_templates.json"   // DLT content templates (India): TEMPLATE_NOT_REGISTERED
+	dltTemplatesJSONL  = "dlt_templates.jsonl"  // DLT content templates (India): TEMPLATE_NOT_REGISTERED
 )
 
 // phoneCacheSize bounds the phone numbers a policy remembers parsing:
@@ -127,13 +129,6 @@ func (p *policy) matcher(country string) *terms.Matcher {
 		return m
 	}
 	return p.content[""]
-}
-
-func (p *policy) zone(country string) *time.Location {
-	if loc := p.pack(country).zone; loc != nil {
-		return loc
-	}
-	return time.UTC
 }
 
 // citation returns the METADATA of a rule; none for a zero Engine's nil
@@ -231,7 +226,7 @@ func (e *Engine) loadPolicy(ctx context.Context, fsys fs.FS) (*policy, error) {
 // off everywhere), its term lists and its lookup files. keywords are the
 // pack's opt-out and opt-in terms.
 func readPackConfig(pack *rules.Pack) (pc *packConfig, keywords []terms.Term, err error) {
-	pc = &packConfig{}
+	pc = &packConfig{quiet: quietSpecs(pack.QuietHours())}
 	fail := func(file string, err error) (*packConfig, []terms.Term, error) {
 		return nil, nil, &rules.PolicyError{File: pack.Name + "/" + file, Msg: err.Error()}
 	}
@@ -296,7 +291,7 @@ func readPackConfig(pack *rules.Pack) (pc *packConfig, keywords []terms.Term, er
 	}
 	for _, name := range pack.Files(termsGlob) {
 		b, _ := pack.File(name)
-		list, err := terms.ParseList(bytes.NewReader(b))
+		list, err := terms.ParseList(bytes.NewReader(b), strings.TrimSuffix(path.Base(name), ".jsonl"))
 		if err != nil {
 			return fail(name, err)
 		}
@@ -342,13 +337,13 @@ func readPackConfig(pack *rules.Pack) (pc *packConfig, keywords []terms.Term, er
 			pc.senderDomains[strings.ToUpper(sender)] = setOf(domains, strings.ToLower)
 		}
 	}
-	if b, ok := pack.File(dltTemplatesJSON); ok && pack.Kind == rules.KindCountry {
+	if b, ok := pack.File(dltTemplatesJSONL); ok && pack.Kind == rules.KindCountry {
 		ts, err := dlt.Parse(bytes.NewReader(b))
 		if err == nil {
 			pc.dlt, err = dlt.Compile(ts)
 		}
 		if err != nil {
-			return fail(dltTemplatesJSON, err)
+			return fail(dltTemplatesJSONL, err)
 		}
 	}
 	return pc, keywords, nil

@@ -41,7 +41,7 @@ type Tenant struct {
 	// DLTTemplates, when non-empty, is the tenant's registry of Indian DLT
 	// content templates: an SMS to India from this tenant whose body fits
 	// none of its header's templates is TEMPLATE_NOT_REGISTERED (the
-	// dlt facts). It adds to the India pack's dlt_templates.json.
+	// dlt facts). It adds to the India pack's dlt_templates.jsonl.
 	DLTTemplates []DLTTemplate
 }
 

@@ -113,3 +113,13 @@ func BenchmarkZonesLookup(b *testing.B) {
 		c.Lookup("+14155550100")
 	}
 }
+
+// Warm loads data, not results: lookups after it are what they were.
+func TestZonesWarm(t *testing.T) {
+	var z Zones
+	z.Warm()
+	got, err := z.Lookup("+13055550100")
+	if err != nil || got.Region != "US-FL" || got.Default.String() != "America/New_York" {
+		t.Fatalf("Lookup(+13055550100) after Warm = %+v, %v; want New York, US-FL", got, err)
+	}
+}

@@ -7,10 +7,11 @@ package policies
 
 import "embed"
 
-// capabilities.json is what "opa check --capabilities" needs to accept what
-// the engine accepts, and refuse what it refuses.
+// ../capabilities.json is what "opa check --capabilities" needs to accept
+// what the engine accepts, and refuse what it refuses. It lives outside this
+// directory: opa would mount a JSON file in policies/ as data.
 //
-//go:generate go run ../cmd/msgfilter capabilities -o capabilities.json
+//go:generate go run ../cmd/msgfilter capabilities -o ../capabilities.json
 
 // FS holds global/, countries/<cc>/ and channels/<name>/, and the golden
 // message cases under cases/ that "msgfilter test" runs.

@@ -43,11 +43,11 @@ func TestLoadRefusesOversizedFiles(t *testing.T) {
 			[]rules.LoadOption{rules.WithMaxFileBytes(capBytes)}, "countries/ae/data.json"},
 		{"ham twin: data.json under the bound", map[string]string{"countries/ae/data.json": bigData(capBytes / 2)},
 			[]rules.LoadOption{rules.WithMaxFileBytes(capBytes)}, ""},
-		{"term list over the per-file bound", map[string]string{"countries/ae/terms/en.json": `["` + strings.Repeat("x", 2*capBytes) + `"]`},
-			[]rules.LoadOption{rules.WithMaxFileBytes(capBytes)}, "countries/ae/terms/en.json"},
+		{"term list over the per-file bound", map[string]string{"countries/ae/terms/en.jsonl": `["` + strings.Repeat("x", 2*capBytes) + `"]`},
+			[]rules.LoadOption{rules.WithMaxFileBytes(capBytes)}, "countries/ae/terms/en.jsonl"},
 		{"files each under the bound, together over the source bound", map[string]string{
-			"countries/ae/terms/a.json": bigData(capBytes / 2), "countries/ae/terms/b.json": bigData(capBytes / 2),
-			"countries/ae/terms/c.json": bigData(capBytes / 2)},
+			"countries/ae/terms/a.jsonl": bigData(capBytes / 2), "countries/ae/terms/b.jsonl": bigData(capBytes / 2),
+			"countries/ae/terms/c.jsonl": bigData(capBytes / 2)},
 			[]rules.LoadOption{rules.WithMaxFileBytes(capBytes), rules.WithMaxSourceBytes(capBytes)}, "countries/ae/terms/"},
 		{"default bound refuses a file past DefaultMaxFileBytes", map[string]string{"countries/ae/data.json": bigData(rules.DefaultMaxFileBytes + 1)},
 			nil, "countries/ae/data.json"},
@@ -86,7 +86,7 @@ func TestEvalStopsAtDeadline(t *testing.T) {
 #   id: ae/walk
 #   effective: "2021"
 reasons contains r if {
-	n := count([p | walk(data.msgfilter.countries.ae.feed, [p, _])])
+	n := count([p | walk(data.countries.ae.feed, [p, _])])
 	n > input.threshold
 	r := {"code": "GAMBLING_CONTENT", "rule": "ae/walk", "evidence": sprintf("%d", [n])}
 }
@@ -162,12 +162,12 @@ func TestLoadRefusesSymlinksOutOfTree(t *testing.T) {
 		target  string
 		wantErr string // substring; "" = loads
 	}{
-		{"absolute link out of the tree", "countries/ae/terms/en.json", secret, "leaves the policy tree"},
-		{"relative link climbing out", "countries/ae/terms/en.json", "../../../../" + filepath.Base(outside) + "/passwd", "leaves the policy tree"},
+		{"absolute link out of the tree", "countries/ae/terms/en.jsonl", secret, "leaves the policy tree"},
+		{"relative link climbing out", "countries/ae/terms/en.jsonl", "../../../../" + filepath.Base(outside) + "/passwd", "leaves the policy tree"},
 		{"data.json linked out", "countries/ae/data.json", secret, "leaves the policy tree"},
 		{"linked pack directory", "countries/qa", outside, "symbolic links"},
-		{"link through a linked directory", "countries/ae/terms/ar.json", "../../../outside/passwd", "linked or missing directory"},
-		{"ham twin: link inside the tree", "countries/ae/terms/ar.json", "en.json", ""},
+		{"link through a linked directory", "countries/ae/terms/ar.jsonl", "../../../outside/passwd", "linked or missing directory"},
+		{"ham twin: link inside the tree", "countries/ae/terms/ar.jsonl", "en.jsonl", ""},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -205,7 +205,7 @@ func TestLoadRefusesSymlinksOutOfTree(t *testing.T) {
 				if err != nil {
 					t.Fatalf("Load = %v, want success", err)
 				}
-				if b, ok := set.Pack("countries/ae").File("terms/ar.json"); !ok || string(b) != `["casino"]` {
+				if b, ok := set.Pack("countries/ae").File("terms/ar.jsonl"); !ok || string(b) != `["casino"]` {
 					t.Errorf("linked file = %q, %v; want the in-tree target", b, ok)
 				}
 				return

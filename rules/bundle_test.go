@@ -121,8 +121,8 @@ func TestReadBundleLoadsThePacks(t *testing.T) {
 	if got.Revision() != want.Revision() {
 		t.Errorf("bundle revision = %s, want %s (same files as the directory)", got.Revision(), want.Revision())
 	}
-	if _, ok := got.Pack("global").File("terms/en.json"); !ok {
-		t.Errorf("global/terms/en.json missing from the bundle's packs")
+	if _, ok := got.Pack("global").File("terms/en.jsonl"); !ok {
+		t.Errorf("global/terms/en.jsonl missing from the bundle's packs")
 	}
 }
 
@@ -132,7 +132,7 @@ func TestReadBundleVerification(t *testing.T) {
 	src := fstest.MapFS{
 		"global/global.rego":    {Data: []byte("package msgfilter.global\n")},
 		"global/data.json":      {Data: []byte(`{"a": 1}`)},
-		"global/terms/en.json":  {Data: []byte(`[{"term": "casino"}]`)},
+		"global/terms/en.jsonl": {Data: []byte(`[{"term": "casino"}]`)},
 		"global/shorteners.txt": {Data: []byte("bit.ly\n")},
 	}
 	signed := untar(t, writeBundle(t, src, keys.signing()))
@@ -153,7 +153,7 @@ func TestReadBundleVerification(t *testing.T) {
 		{"unsigned", writeBundle(t, src, nil), keys.verification(), rules.ErrBundleUnsigned},
 		{"signed with another key", writeBundle(t, src, other.signing()), keys.verification(), rules.ErrBundleSignature},
 		{"rego changed", with(func(f map[string][]byte) { f["global/global.rego"] = []byte("package msgfilter.global\n\nx := 1\n") }), keys.verification(), rules.ErrBundleSignature},
-		{"term list changed", with(func(f map[string][]byte) { f["global/terms/en.json"] = []byte(`[]`) }), keys.verification(), rules.ErrBundleSignature},
+		{"term list changed", with(func(f map[string][]byte) { f["global/terms/en.jsonl"] = []byte(`[]`) }), keys.verification(), rules.ErrBundleSignature},
 		{"json reformatted only", with(func(f map[string][]byte) { f["global/data.json"] = []byte("{\n  \"a\": 1\n}\n") }), keys.verification(), nil},
 		{"file added", with(func(f map[string][]byte) { f["countries/ae/ae.rego"] = []byte("package msgfilter.countries.ae\n") }), keys.verification(), rules.ErrBundleSignature},
 		{"file removed", with(func(f map[string][]byte) { delete(f, "global/shorteners.txt") }), keys.verification(), rules.ErrBundleSignature},

@@ -14,9 +14,12 @@
 //	channels/<name>/      package msgfilter.channels.<name> (sms, viber, whatsapp, messenger, rcs)
 //
 // Each pack directory holds .rego modules, *_test.rego unit tests, an optional
-// data.json that becomes data.msgfilter.<pack path> for the rules, and any other
-// files (term lists under terms/, registries...) that Go code reads through
-// [Pack.File] to build matchers: Rego never loops over big lists.
+// data.json and any other files (term lists under terms/, registries...) that
+// Go code reads through [Pack.File] to build matchers: Rego never loops over
+// big lists. JSON files are mounted where OPA's loader mounts them, at their
+// directory (countries/ae/data.json is data.countries.ae), so that stock
+// "opa test" and "opa eval -d" see the data the engine sees; YAML data is
+// refused.
 //
 // Every pack that decides defines a partial set rule named reasons. Each of its
 // bodies carries a METADATA annotation with a title, related_resources (the
@@ -36,8 +39,10 @@
 // wall-clock built-ins (http.send, net.lookup_ip_addr, opa.runtime,
 // rand.intn, uuid.rfc4122, time.now_ns, crypto.x509.parse_and_verify_*) are
 // not available, so a policy can never make the hot path wait on the network
-// and a decision depends only on its input and the message time. The custom
-// built-in msgfilter.quiet_until computes quiet hours (see [QuietSpec.Until]).
+// and a decision depends only on its input and the message time. msgfilter
+// adds no built-in, so stock opa runs the packs as they are: quiet hours
+// (data.json's quiet_hours, see [QuietSpec]) are parsed at load
+// ([Pack.QuietHours]) and computed by the caller into the facts.
 //
 // A [Set] is immutable and safe for concurrent use. Reloading means loading a
 // new Set and swapping it.

@@ -39,10 +39,16 @@ type Pack struct {
 	Data map[string]any
 
 	files map[string][]byte // other files, by path relative to the pack
+	quiet map[string]QuietSpec
 }
 
+// QuietHours returns the pack's quiet-hours specs, data.json's quiet_hours,
+// by name, parsed when the pack loaded (nil without any). The map is shared:
+// never modify it.
+func (p *Pack) QuietHours() map[string]QuietSpec { return p.quiet }
+
 // File returns the content of a non-Rego file of the pack (e.g.
-// "terms/en.json") and whether it exists.
+// "terms/en.jsonl") and whether it exists.
 func (p *Pack) File(name string) ([]byte, bool) {
 	b, ok := p.files[name]
 	return b, ok
@@ -178,6 +184,7 @@ func Load(ctx context.Context, fsys fs.FS, opts ...LoadOption) (*Set, error) {
 	if len(l.set.packs) == 0 {
 		return nil, ErrNoPolicies
 	}
+	l.checkQuietNames()
 	if len(l.errs) > 0 {
 		return nil, &LoadError{Errs: l.errs}
 	}
@@ -324,8 +331,25 @@ func (l *loader) readPack(fsys fs.FS, dir, kind, code string) error {
 				return nil
 			}
 			p.Data = data
+			l.mount(name, data)
+		case strings.HasSuffix(name, ".yaml") || strings.HasSuffix(name, ".yml"):
+			// OPA's loader would mount it, the engine would not: refused,
+			// so that stock opa and the engine see the same data.
+			l.fail(name, 0, "YAML data is not supported: write JSON")
 		default:
 			p.files[rel] = src
+			if strings.HasSuffix(name, ".json") {
+				// OPA's loader mounts every .json file (brands.json, a
+				// registry) at its directory: so does the engine.
+				var doc any
+				dec := json.NewDecoder(bytes.NewReader(src))
+				dec.UseNumber()
+				if err := dec.Decode(&doc); err != nil {
+					l.fail(name, 0, "invalid JSON: %v", err)
+					return nil
+				}
+				l.mount(name, doc)
+			}
 		}
 		return nil
 	})
@@ -334,8 +358,7 @@ func (l *loader) readPack(fsys fs.FS, dir, kind, code string) error {
 	}
 	l.set.packs[dir] = p
 	if p.Data != nil {
-		l.checkQuietHours(dir, p.Data)
-		l.placeData(kind, code, p.Data)
+		p.quiet = l.readQuietHours(dir, p.Data)
 	}
 	return nil
 }
@@ -424,21 +447,50 @@ func inTree(fsys fs.FS, name string) error {
 	return fmt.Errorf("more than %d symbolic links in a chain", maxLinkHops)
 }
 
-// checkQuietHours parses every spec under data.json's quiet_hours, so that a
-// malformed one fails the load instead of every evaluation that reaches it.
-func (l *loader) checkQuietHours(dir string, data map[string]any) {
+// readQuietHours parses every spec under data.json's quiet_hours, so that a
+// malformed one fails the load instead of every check that reaches it.
+func (l *loader) readQuietHours(dir string, data map[string]any) map[string]QuietSpec {
 	specs, ok := data["quiet_hours"]
 	if !ok {
-		return
+		return nil
 	}
 	obj, ok := specs.(map[string]any)
 	if !ok {
 		l.fail(dir+"/data.json", 0, "quiet_hours must be an object of specs")
-		return
+		return nil
 	}
+	out := make(map[string]QuietSpec, len(obj))
 	for _, name := range sortedKeys(obj) {
-		if _, err := ParseQuietSpec(obj[name]); err != nil {
+		spec, err := ParseQuietSpec(obj[name])
+		if err != nil {
 			l.fail(dir+"/data.json", 0, "quiet_hours.%s: %v", name, err)
+			continue
+		}
+		out[name] = spec
+	}
+	return out
+}
+
+// checkQuietNames fails the load when a quiet-hours spec of the global or a
+// channel pack has the name of another pack's: the facts carry the specs of
+// the global, destination and channel packs under one name each
+// (time.quiet_until.<name>), whichever destination and channel meet.
+func (l *loader) checkQuietNames() {
+	owner := map[string]string{} // spec name → the first pack that has it
+	for _, p := range l.set.Packs() {
+		for _, name := range sortedKeys(p.quiet) {
+			first, seen := owner[name]
+			if !seen {
+				owner[name] = p.Name
+				continue
+			}
+			this, other := p.Name, first
+			if p.Kind == KindCountry { // blame the global or channel pack
+				this, other = other, this
+			}
+			if l.set.packs[this].Kind != KindCountry {
+				l.fail(this+"/data.json", 0, "quiet_hours.%s: %s has a spec of that name too; a global or channel pack's spec needs a name of its own", name, other)
+			}
 		}
 	}
 }
@@ -458,23 +510,73 @@ func reasonsRef(kind, code string) ast.Ref {
 	return packageRef(kind, code).Append(ast.StringTerm(reasonsRule))
 }
 
-// placeData puts a pack's data.json at data.msgfilter.<kind>.<code>.
-func (l *loader) placeData(kind, code string, data map[string]any) {
-	root, _ := l.data["msgfilter"].(map[string]any)
-	if root == nil {
-		root = map[string]any{}
-		l.data["msgfilter"] = root
+// mount puts the document of the JSON file name into the data tree at the
+// file's directory, as OPA's loader does (countries/ae/data.json becomes
+// data.countries.ae), merging objects and failing on conflicting values, so
+// that the engine, "opa test" and "opa eval -d" read the same data.
+func (l *loader) mount(name string, doc any) {
+	dirs := strings.Split(path.Dir(name), "/")
+	node := l.data
+	for _, d := range dirs[:len(dirs)-1] {
+		child, ok := node[d].(map[string]any)
+		if !ok {
+			if _, taken := node[d]; taken {
+				l.fail(name, 0, "merge error: conflicting values at data.%s", strings.Join(dirs, "."))
+				return
+			}
+			child = map[string]any{}
+			node[d] = child
+		}
+		node = child
 	}
-	if kind == KindGlobal {
-		root[KindGlobal] = data
+	last := dirs[len(dirs)-1]
+	if obj, ok := doc.(map[string]any); ok {
+		existing, ok := node[last].(map[string]any)
+		if !ok && node[last] == nil {
+			existing = map[string]any{}
+			node[last] = existing
+		}
+		if existing != nil {
+			if at := mergeData(existing, obj, "data."+strings.Join(dirs, ".")); at != "" {
+				l.fail(name, 0, "merge error: conflicting values at %s", at)
+			}
+			return
+		}
+	}
+	if _, taken := node[last]; taken {
+		l.fail(name, 0, "merge error: conflicting values at data.%s", strings.Join(dirs, "."))
 		return
 	}
-	parent, _ := root[kind].(map[string]any)
-	if parent == nil {
-		parent = map[string]any{}
-		root[kind] = parent
+	node[last] = doc
+}
+
+// mergeData merges src into dst, objects recursively, and returns the path
+// of the first conflicting value ("" when none), as OPA's loader refuses
+// them. The objects of dst are the tree's own (src's are copied), so that a
+// merge never changes a pack's Data.
+func mergeData(dst, src map[string]any, at string) string {
+	for _, k := range sortedKeys(src) {
+		v := src[k]
+		cur, ok := dst[k]
+		if !ok {
+			if obj, isObj := v.(map[string]any); isObj {
+				cp := map[string]any{}
+				mergeData(cp, obj, at+"."+k)
+				v = cp
+			}
+			dst[k] = v
+			continue
+		}
+		a, aok := cur.(map[string]any)
+		b, bok := v.(map[string]any)
+		if !aok || !bok {
+			return at + "." + k
+		}
+		if c := mergeData(a, b, at+"."+k); c != "" {
+			return c
+		}
 	}
-	parent[code] = data
+	return ""
 }
 
 func (l *loader) parseErrors(file string, err error) {
@@ -547,13 +649,12 @@ func (l *loader) prepare(ctx context.Context, compiler *ast.Compiler, store stor
 			if len(parts) > 0 {
 				query = "reasons := " + strings.Join(parts, " | ")
 			}
-			opts := append([]func(*rego.Rego){
+			pq, err := rego.New(
 				rego.Compiler(compiler),
 				rego.Store(store),
 				rego.Query(query),
 				rego.StrictBuiltinErrors(true),
-			}, regoBuiltins()...)
-			pq, err := rego.New(opts...).PrepareForEval(ctx)
+			).PrepareForEval(ctx)
 			if err != nil {
 				return fmt.Errorf("rules: preparing query for country %q channel %q: %w", cc, ch, err)
 			}

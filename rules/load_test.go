@@ -69,7 +69,7 @@ reasons contains r if {
 #   id: ae/quiet
 #   effective: "2020-03-29"
 reasons contains r if {
-	until := msgfilter.quiet_until(data.msgfilter.countries.ae.quiet, input.time)
+	until := input.time.quiet_until.quiet
 	r := {"code": "QUIET_HOURS", "rule": "ae/quiet", "action": "defer", "evidence": input.time.local, "until": until}
 }
 `
@@ -85,7 +85,7 @@ const viberRego = `package msgfilter.channels.viber
 #   id: viber/length
 #   effective: "2023-05-06"
 reasons contains r if {
-	input.length > data.msgfilter.channels.viber.max_length
+	input.length > data.channels.viber.max_length
 	r := {"code": "BODY_TOO_LONG", "rule": "viber/length", "evidence": sprintf("%d", [input.length])}
 }
 `
@@ -94,14 +94,14 @@ reasons contains r if {
 // Viber pack, each with data.
 func source() fstest.MapFS {
 	return fstest.MapFS{
-		"global/global.rego":         {Data: []byte(globalRego)},
-		"countries/ae/ae.rego":       {Data: []byte(aeRego)},
-		"countries/ae/data.json":     {Data: []byte(`{"quiet": {"windows": [{"from": "21:00", "to": "07:00"}]}}`)},
-		"countries/ae/terms/en.json": {Data: []byte(`["casino"]`)},
-		"channels/viber/viber.rego":  {Data: []byte(viberRego)},
-		"channels/viber/data.json":   {Data: []byte(`{"max_length": 10}`)},
-		"channels/viber/README.md":   {Data: []byte("Viber rules.\n")},
-		"countries/ae/ae_test.rego":  {Data: []byte(passingTest)},
+		"global/global.rego":          {Data: []byte(globalRego)},
+		"countries/ae/ae.rego":        {Data: []byte(aeRego)},
+		"countries/ae/data.json":      {Data: []byte(`{"quiet_hours": {"quiet": {"windows": [{"from": "21:00", "to": "07:00"}]}}}`)},
+		"countries/ae/terms/en.jsonl": {Data: []byte(`["casino"]`)},
+		"channels/viber/viber.rego":   {Data: []byte(viberRego)},
+		"channels/viber/data.json":    {Data: []byte(`{"max_length": 10}`)},
+		"channels/viber/README.md":    {Data: []byte("Viber rules.\n")},
+		"countries/ae/ae_test.rego":   {Data: []byte(passingTest)},
 		"channels/viber/viber_test.rego": {Data: []byte(`package msgfilter.channels.viber_test
 
 import data.msgfilter.channels.viber
@@ -118,8 +118,8 @@ const passingTest = `package msgfilter.countries.ae_test
 
 import data.msgfilter.countries.ae
 
-test_quiet_until_available_to_tests if {
-	some r in ae.reasons with input as {"words": [], "time": {"local": "2026-03-10T22:00", "zone": "Asia/Dubai"}}
+test_quiet_until_read_from_the_facts if {
+	some r in ae.reasons with input as {"words": [], "time": {"local": "2026-03-10T22:00", "zone": "Asia/Dubai", "quiet_until": {"quiet": "2026-03-11T07:00:00+04:00"}}}
 	r.until == "2026-03-11T07:00:00+04:00"
 }
 `
@@ -163,14 +163,20 @@ func TestLoadValidSource(t *testing.T) {
 	if ae == nil || ae.Kind != rules.KindCountry || ae.Code != "ae" {
 		t.Fatalf("Pack(countries/ae) = %+v, want kind %s code ae", ae, rules.KindCountry)
 	}
-	if b, ok := ae.File("terms/en.json"); !ok || string(b) != `["casino"]` {
-		t.Errorf("File(terms/en.json) = %q, %v, want the term list", b, ok)
+	if b, ok := ae.File("terms/en.jsonl"); !ok || string(b) != `["casino"]` {
+		t.Errorf("File(terms/en.jsonl) = %q, %v, want the term list", b, ok)
+	}
+	if q := ae.QuietHours()["quiet"]; len(q.Windows) != 1 || q.Windows[0] != (rules.Window{From: 21 * 60, To: 7 * 60}) {
+		t.Errorf("QuietHours()[quiet] = %+v, want the window [21:00, 07:00)", q)
+	}
+	if q := set.Pack("channels/viber").QuietHours(); q != nil {
+		t.Errorf("viber QuietHours() = %v, want nil: its data.json has none", q)
 	}
 	if _, ok := ae.File("ae.rego"); ok {
 		t.Errorf("File(ae.rego) found, want Rego modules kept out of the pack's files")
 	}
-	if got := ae.Files("terms/*.json"); len(got) != 1 || got[0] != "terms/en.json" {
-		t.Errorf("Files(terms/*.json) = %v, want [terms/en.json]", got)
+	if got := ae.Files("terms/*.jsonl"); len(got) != 1 || got[0] != "terms/en.jsonl" {
+		t.Errorf("Files(terms/*.jsonl) = %v, want [terms/en.jsonl]", got)
 	}
 	c, ok := set.Citation("viber/length")
 	want := rules.Citation{
@@ -292,6 +298,24 @@ func TestLoadErrors(t *testing.T) {
 			"global/global.rego", 7, "",
 		},
 		{
+			// OPA's loader mounts every .json file at its directory:
+			// x.json's max_length collides with data.json's.
+			"two JSON files with one key",
+			map[string]string{"channels/viber/x.json": `{"max_length": 20}`},
+			"channels/viber/x.json", 0, "conflicting values at data.channels.viber.max_length",
+		},
+		{
+			// Both would be time.quiet_until.quiet for a viber message to the UAE.
+			"channel quiet-hours spec named like a country's",
+			map[string]string{"channels/viber/data.json": `{"max_length": 10, "quiet_hours": {"quiet": {"windows": [{"from": "22:00", "to": "06:00"}]}}}`},
+			"channels/viber/data.json", 0, "quiet_hours.quiet: countries/ae has a spec of that name too",
+		},
+		{
+			"YAML data",
+			map[string]string{"countries/ae/data.yaml": "quiet: {}\n"},
+			"countries/ae/data.yaml", 0, "YAML data is not supported",
+		},
+		{
 			"upper-case pack directory",
 			map[string]string{"countries/AE/ae.rego": aeRego},
 			"countries/AE", 0, "pack directory names are lower case",
@@ -328,6 +352,35 @@ func TestLoadErrors(t *testing.T) {
 }
 
 // Every problem of a source comes back at once.
+// TestLoadMountsDataLikeOPA checks that JSON files are mounted where OPA's
+// loader mounts them: a second file of a pack merges into its directory's
+// object, and term lists (JSON Lines) stay out of the data.
+func TestLoadMountsDataLikeOPA(t *testing.T) {
+	set := mustLoad(t, with(source(), map[string]string{
+		"channels/viber/limits.json": `{"max_segments": 3}`,
+		"global/global_test.rego": `package msgfilter.global_test
+
+test_data_mounted_at_the_pack_directory if {
+	data.channels.viber.max_length == 10
+	data.channels.viber.max_segments == 3
+	data.countries.ae.quiet_hours.quiet.windows[0].from == "21:00"
+	not data.countries.ae.terms
+	not data.msgfilter.channels.viber.max_length
+}
+`,
+	}))
+	results, err := set.Test(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range results {
+		if r.Name == "test_data_mounted_at_the_pack_directory" && r.Pass {
+			return
+		}
+	}
+	t.Errorf("test_data_mounted_at_the_pack_directory did not pass: %+v", results)
+}
+
 func TestLoadReportsEveryError(t *testing.T) {
 	_, err := rules.Load(context.Background(), with(source(), map[string]string{
 		"channels/viber/data.json": `{`,
@@ -363,7 +416,7 @@ func TestRevision(t *testing.T) {
 	changes := map[string]map[string]string{
 		"one byte of data":     {"channels/viber/data.json": `{"max_length": 11}`},
 		"one byte of a module": {"global/global.rego": strings.Replace(globalRego, `"evidence": input.sender.raw`, `"evidence": input.sender.rax`, 1)},
-		"a term list":          {"countries/ae/terms/en.json": `["casinO"]`},
+		"a term list":          {"countries/ae/terms/en.jsonl": `["casinO"]`},
 		"a test":               {"countries/ae/ae_test.rego": passingTest + "\n"},
 		"a file renamed":       {"channels/viber/README.md": "", "channels/viber/README.txt": "Viber rules.\n"},
 	}
@@ -391,7 +444,7 @@ func TestEval(t *testing.T) {
 	now := time.Date(2026, 3, 10, 18, 0, 0, 0, time.UTC)
 	const (
 		noon  = `"time": {"local": "2026-03-10T12:00", "zone": "Asia/Dubai"}`
-		night = `"time": {"local": "2026-03-10T22:00", "zone": "Asia/Dubai"}`
+		night = `"time": {"local": "2026-03-10T22:00", "zone": "Asia/Dubai", "quiet_until": {"quiet": "2026-03-11T07:00:00+04:00"}}`
 	)
 	tests := []struct {
 		name             string
@@ -453,7 +506,7 @@ func TestEval(t *testing.T) {
 
 func TestEvalFindingFields(t *testing.T) {
 	set := mustLoad(t, source())
-	input := facts(t, `{"sender": {"valid": true}, "words": [], "length": 1, "time": {"local": "2026-03-10T22:00", "zone": "Asia/Dubai"}}`)
+	input := facts(t, `{"sender": {"valid": true}, "words": [], "length": 1, "time": {"local": "2026-03-10T22:00", "zone": "Asia/Dubai", "quiet_until": {"quiet": "2026-03-11T07:00:00+04:00"}}}`)
 	findings, err := set.Eval(context.Background(), "ae", "", input, time.Now())
 	if err != nil {
 		t.Fatal(err)
@@ -514,7 +567,7 @@ test_short_body_wrongly_expected_too_long if {
 	want := map[string]bool{
 		"test_long_body_too_long":                   true,
 		"test_short_body_wrongly_expected_too_long": false,
-		"test_quiet_until_available_to_tests":       true,
+		"test_quiet_until_read_from_the_facts":      true,
 	}
 	if !maps.Equal(got, want) {
 		t.Errorf("Test() passes = %v, want %v", got, want)

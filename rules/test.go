@@ -88,7 +88,6 @@ func (s *Set) Test(ctx context.Context, opts ...TestOption) ([]TestResult, error
 	runner := tester.NewRunner().
 		SetCompiler(compiler).
 		SetStore(store).
-		AddCustomBuiltins(testerBuiltins()).
 		RaiseBuiltinErrors(true).
 		EnableTracing(o.trace).
 		Filter(o.run).

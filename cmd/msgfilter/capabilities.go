@@ -17,7 +17,7 @@ import (
 // policies/ runs it, and a test checks the file it wrote is current.
 func runCapabilities(_ context.Context, args []string, stdout io.Writer) error {
 	flags := newVerb("capabilities", "capabilities [-o FILE]",
-		"Writes the OPA capabilities policies compile with (OPA's built-ins less the ones\nthe engine refuses, plus msgfilter's) for opa check --capabilities.")
+		"Writes the OPA capabilities policies compile with (OPA's built-ins less the ones\nthe engine refuses) for opa check --capabilities.")
 	out := flags.String("o", "", "file to write (default: stdout)")
 	rest, err := flags.parse(args, stdout)
 	if err != nil {

@@ -10,7 +10,7 @@ import (
 
 // capabilitiesFile is the checked-in file that "opa check --capabilities"
 // reads; go generate in policies/ rewrites it.
-const capabilitiesFile = "../../policies/capabilities.json"
+const capabilitiesFile = "../../capabilities.json"
 
 // TestCapabilitiesFileCurrent checks that the checked-in capabilities equal
 // what the engine compiles with today.

@@ -131,15 +131,23 @@ func (e *TemplateError) Error() string {
 
 func (e *TemplateError) Unwrap() error { return e.Err }
 
-// Parse reads a registry file: a JSON array of templates.
+// Parse reads a registry file: JSON Lines, one template object per line
+// (a format OPA's loader does not mount as policy data).
 func Parse(r io.Reader) ([]Template, error) {
 	var ts []Template
 	dec := json.NewDecoder(r)
 	dec.DisallowUnknownFields()
-	if err := dec.Decode(&ts); err != nil {
-		return nil, fmt.Errorf("dlt: reading templates: %w", err)
+	for {
+		var t Template
+		err := dec.Decode(&t)
+		if err == io.EOF {
+			return ts, nil
+		}
+		if err != nil {
+			return nil, fmt.Errorf("dlt: reading template %d: %w", len(ts)+1, err)
+		}
+		ts = append(ts, t)
 	}
-	return ts, nil
 }
 
 // Header returns the registry key of a sender as it appears on a handset or

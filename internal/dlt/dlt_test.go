@@ -102,19 +102,27 @@ func TestCompileErrors(t *testing.T) {
 }
 
 func TestParse(t *testing.T) {
-	ts, err := Parse(strings.NewReader(`[{"header": "VM-SHOPCO", "id": "11", "category": "promotional", "text": "Sale on {#var#}"}]`))
+	ts, err := Parse(strings.NewReader(`{"header": "VM-SHOPCO", "id": "11", "category": "promotional", "text": "Sale on {#var#}"}
+{"header": "VM-SHOPCO", "id": "12", "category": "promotional", "text": "New in: {#var#}"}
+`))
 	if err != nil {
 		t.Fatal(err)
 	}
 	r := registry(t, ts...)
-	if !r.HasHeader("SHOPCO") || r.Len() != 1 {
+	if !r.HasHeader("SHOPCO") || r.Len() != 2 {
 		t.Fatalf("registry has SHOPCO %v, len %d", r.HasHeader("SHOPCO"), r.Len())
 	}
 	if _, ok := r.Match("SHOPCO", "Sale on shoes"); !ok {
 		t.Error("Match(Sale on shoes) = false, want true")
 	}
-	if _, err := Parse(strings.NewReader(`[{"header": "X", "template": "y"}]`)); err == nil {
-		t.Error("Parse accepted an unknown field")
+	for _, bad := range []string{
+		`{"header": "X", "template": "y"}`,          // an unknown field
+		`[{"header": "X", "id": "1", "text": "y"}]`, // an array (OPA would mount it as data)
+		`{"header": "X", "id": "1", "text": "y"`,    // truncated
+	} {
+		if _, err := Parse(strings.NewReader(bad)); err == nil {
+			t.Errorf("Parse(%s) accepted it", bad)
+		}
 	}
 }
 
@@ -226,7 +234,7 @@ func TestCompileUpperCasePlaceholder(t *testing.T) {
 // The example registry shipped with the India pack compiles and decides the
 // pending golden cases as they expect.
 func TestShippedExampleRegistry(t *testing.T) {
-	f, err := os.Open("../../policies/countries/in/dlt_templates.json.example")
+	f, err := os.Open("../../policies/countries/in/dlt_templates.jsonl.example")
 	if err != nil {
 		t.Fatal(err)
 	}

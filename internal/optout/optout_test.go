@@ -3,6 +3,7 @@ package optout
 import (
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/msgfilter/msgfilter/internal/terms"
@@ -13,7 +14,7 @@ import (
 // data as much as the scoring.
 func shipped(t testing.TB) *Detector {
 	t.Helper()
-	files, err := filepath.Glob("../../policies/global/terms/*.json")
+	files, err := filepath.Glob("../../policies/global/terms/*.jsonl")
 	if err != nil || len(files) == 0 {
 		t.Fatalf("global term lists: %v (%d files)", err, len(files))
 	}
@@ -23,7 +24,7 @@ func shipped(t testing.TB) *Detector {
 		if err != nil {
 			t.Fatal(err)
 		}
-		ts, err := terms.ParseList(r)
+		ts, err := terms.ParseList(r, strings.TrimSuffix(filepath.Base(f), ".jsonl"))
 		r.Close()
 		if err != nil {
 			t.Fatalf("%s: %v", f, err)

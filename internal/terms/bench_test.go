@@ -14,7 +14,7 @@ import (
 // names, multi-word phrases), deterministic from the seed.
 func syntheticTerms(tb testing.TB, n int) []Term {
 	tb.Helper()
-	m := loadLists(tb, "testdata/en.json", "testdata/multi.json")
+	m := loadLists(tb, "testdata/en.jsonl", "testdata/mul.jsonl")
 	terms := append([]Term(nil), m.terms...)
 	syllables := [][]string{
 		{"ka", "ro", "mi", "sel", "tor", "van", "dek", "lu", "bra", "zin", "pol", "ste", "gar", "nu", "ve"},
@@ -125,7 +125,7 @@ func BenchmarkCompile(b *testing.B) {
 // synthetic list instead so that its numbers compare across commits.
 func BenchmarkMatchPolicies(b *testing.B) {
 	var files []string
-	for _, g := range []string{"../../policies/*/terms/*.json", "../../policies/*/*/terms/*.json"} {
+	for _, g := range []string{"../../policies/*/terms/*.jsonl", "../../policies/*/*/terms/*.jsonl"} {
 		f, _ := filepath.Glob(g)
 		files = append(files, f...)
 	}
@@ -138,7 +138,7 @@ func BenchmarkMatchPolicies(b *testing.B) {
 		if err != nil {
 			b.Fatal(err)
 		}
-		ts, err := ParseList(r)
+		ts, err := ParseList(r, strings.TrimSuffix(filepath.Base(f), ".jsonl"))
 		r.Close()
 		if err != nil {
 			b.Fatalf("%s: %v", f, err)

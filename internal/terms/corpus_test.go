@@ -40,7 +40,7 @@ func readLabelled(t *testing.T, rel string, labels ...string) []string {
 // de-obfuscation: leetspeak and letter joining must not turn ordinary
 // numbers, codes and abbreviations into banned words.
 func TestHamCorpora(t *testing.T) {
-	m := loadLists(t, "testdata/en.json", "testdata/multi.json")
+	m := loadLists(t, "testdata/en.jsonl", "testdata/mul.jsonl")
 	tests := []struct {
 		name    string
 		path    string

@@ -10,10 +10,10 @@ import (
 )
 
 func ExampleMatcher_Match() {
-	list, err := terms.ParseList(strings.NewReader(`{"lang": "en", "terms": [
-		{"text": "election", "category": "political", "word": true},
-		{"text": "vote", "category": "political", "weight": 1, "word": true},
-		{"text": "bet", "category": "gambling", "word": true}]}`))
+	list, err := terms.ParseList(strings.NewReader(`{"text": "election", "category": "political", "word": true}
+{"text": "vote", "category": "political", "weight": 1, "word": true}
+{"text": "bet", "category": "gambling", "word": true}
+`), "en")
 	if err != nil {
 		log.Fatal(err)
 	}

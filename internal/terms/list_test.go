@@ -3,15 +3,16 @@ package terms
 import (
 	"errors"
 	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 )
 
 func TestParseList(t *testing.T) {
-	got, err := ParseList(strings.NewReader(`{"lang": "tr", "terms": [
-		{"text": "seçim", "category": "political", "weight": 2},
-		{"text": "oy ver", "category": "political", "weight": 1, "word": true},
-		{"text": "bahis", "category": "gambling"}]}`))
+	got, err := ParseList(strings.NewReader(`{"text": "seçim", "category": "political", "weight": 2}
+{"text": "oy ver", "category": "political", "weight": 1, "word": true}
+{"text": "bahis", "category": "gambling"}
+`), "tr")
 	if err != nil {
 		t.Fatalf("ParseList: %v", err)
 	}
@@ -36,19 +37,21 @@ func TestParseListErrors(t *testing.T) {
 		index    int // -1: not an entry error
 		want     error
 	}{
-		{"zero weight", `{"lang":"en","terms":[{"text":"a","category":"adult"},{"text":"b","category":"adult","weight":0}]}`, 1, ErrBadWeight},
-		{"negative weight", `{"lang":"en","terms":[{"text":"b","category":"adult","weight":-3}]}`, 0, ErrBadWeight},
-		{"upper-case category", `{"lang":"en","terms":[{"text":"b","category":"Adult"}]}`, 0, ErrBadCategory},
-		{"missing category", `{"lang":"en","terms":[{"text":"b"}]}`, 0, ErrBadCategory},
-		{"empty text", `{"lang":"en","terms":[{"text":" ","category":"adult"}]}`, 0, ErrEmptyText},
-		{"misspelt field", `{"lang":"en","terms":[{"text":"bet","category":"gambling","wrod":true}]}`, -1, nil},
-		{"string weight", `{"lang":"en","terms":[{"text":"bet","category":"gambling","weight":"2"}]}`, -1, nil},
+		{"zero weight", "{\"text\":\"a\",\"category\":\"adult\"}\n{\"text\":\"b\",\"category\":\"adult\",\"weight\":0}", 1, ErrBadWeight},
+		{"negative weight", `{"text":"b","category":"adult","weight":-3}`, 0, ErrBadWeight},
+		{"upper-case category", `{"text":"b","category":"Adult"}`, 0, ErrBadCategory},
+		{"missing category", `{"text":"b"}`, 0, ErrBadCategory},
+		{"empty text", `{"text":" ","category":"adult"}`, 0, ErrEmptyText},
+		{"misspelt field", `{"text":"bet","category":"gambling","wrod":true}`, -1, nil},
+		{"string weight", `{"text":"bet","category":"gambling","weight":"2"}`, -1, nil},
 		{"not json", `terms: [bet]`, -1, nil},
-		{"trailing data", `{"lang":"en","terms":[]} {}`, -1, nil},
+		{"blank line", "{\"text\":\"bet\",\"category\":\"gambling\"}\n\n", -1, nil},
+		{"the old list object", `{"lang":"en","terms":[{"text":"bet","category":"gambling"}]}`, -1, nil},
+		{"trailing data", `{"text":"bet","category":"gambling"} {}`, -1, nil},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			_, err := ParseList(strings.NewReader(tt.in))
+			_, err := ParseList(strings.NewReader(tt.in), "en")
 			if err == nil {
 				t.Fatalf("ParseList(%s) = nil error, want one", tt.in)
 			}
@@ -100,7 +103,7 @@ func loadLists(t testing.TB, files ...string) *Matcher {
 		if err != nil {
 			t.Fatal(err)
 		}
-		ts, err := ParseList(r)
+		ts, err := ParseList(r, strings.TrimSuffix(filepath.Base(f), ".jsonl"))
 		r.Close()
 		if err != nil {
 			t.Fatalf("%s: %v", f, err)

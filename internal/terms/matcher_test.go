@@ -115,7 +115,7 @@ var matchTests = []struct {
 }
 
 func TestMatch(t *testing.T) {
-	m := loadLists(t, "testdata/en.json", "testdata/multi.json")
+	m := loadLists(t, "testdata/en.jsonl", "testdata/mul.jsonl")
 	for _, tt := range matchTests {
 		t.Run(tt.name, func(t *testing.T) {
 			got := m.Match(tt.body)
@@ -137,7 +137,7 @@ func TestMatch(t *testing.T) {
 }
 
 func TestMatchEvidence(t *testing.T) {
-	m := loadLists(t, "testdata/en.json")
+	m := loadLists(t, "testdata/en.jsonl")
 	got := m.Match("Big ELECTION news: v.o.t.e, VOTE again and again, election!")
 	want := Category{Score: 3, Terms: []string{"election", "vote"}, Evidence: []string{"ELECTION", "v.o.t.e"}}
 	if !reflect.DeepEqual(got.Categories["political"], want) {
@@ -170,7 +170,7 @@ func TestDuplicateTermsCountOnce(t *testing.T) {
 }
 
 func TestResultJSON(t *testing.T) {
-	m := loadLists(t, "testdata/en.json")
+	m := loadLists(t, "testdata/en.jsonl")
 	r := m.Match("ELECTION: v.o.t.e")
 	b, err := json.Marshal(r)
 	if err != nil {
@@ -193,7 +193,7 @@ func TestNoHitDoesNotAllocate(t *testing.T) {
 	if raceEnabled {
 		t.Skip("sync.Pool drops items under the race detector")
 	}
-	m := loadLists(t, "testdata/en.json", "testdata/multi.json")
+	m := loadLists(t, "testdata/en.jsonl", "testdata/mul.jsonl")
 	for _, body := range []string{
 		"Your code is 4521. Do not share it.",
 		"Sayın müşterimiz, siparişiniz yola çıktı. Kod: ٣٤٥",
@@ -218,7 +218,7 @@ func TestZeroMatcher(t *testing.T) {
 }
 
 func TestConcurrentMatch(t *testing.T) {
-	m := loadLists(t, "testdata/en.json", "testdata/multi.json")
+	m := loadLists(t, "testdata/en.jsonl", "testdata/mul.jsonl")
 	var wg sync.WaitGroup
 	for g := 0; g < 8; g++ {
 		wg.Add(1)
@@ -240,7 +240,7 @@ func FuzzMatch(f *testing.F) {
 	for _, tt := range matchTests {
 		f.Add(tt.body)
 	}
-	m := loadLists(f, "testdata/en.json", "testdata/multi.json")
+	m := loadLists(f, "testdata/en.jsonl", "testdata/mul.jsonl")
 	f.Fuzz(func(t *testing.T, body string) {
 		a, b := m.Match(body), m.Match(body)
 		if !reflect.DeepEqual(a, b) {

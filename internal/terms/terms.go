@@ -1,6 +1,7 @@
 package terms
 
 import (
+	"bufio"
 	"bytes"
 	"encoding/json"
 	"errors"
@@ -31,7 +32,7 @@ var (
 
 // EntryError reports a bad entry of a term list.
 type EntryError struct {
-	Index int    // position in the list's "terms" array, from 0
+	Index int    // position in the list, from 0 (a list file's line number less one)
 	Text  string // the entry's text
 	Err   error
 }
@@ -42,11 +43,6 @@ func (e *EntryError) Error() string {
 
 func (e *EntryError) Unwrap() error { return e.Err }
 
-type listFile struct {
-	Lang  string      `json:"lang"`
-	Terms []listEntry `json:"terms"`
-}
-
 type listEntry struct {
 	Text     string `json:"text"`
 	Category string `json:"category"`
@@ -54,26 +50,31 @@ type listEntry struct {
 	Word     bool   `json:"word"`
 }
 
-// ParseList reads a term list in its JSON format:
+// ParseList reads a term list of language lang in its JSON Lines format, one
+// term object per line (a pack's terms/<lang>.jsonl: the language is the
+// file's name):
 //
-//	{"lang": "tr", "terms": [{"text": "seçim", "category": "political", "weight": 2, "word": false}]}
+//	{"text": "seçim", "category": "political", "weight": 2, "word": false}
 //
 // weight defaults to DefaultWeight, word to false. Unknown fields are errors,
 // so that a misspelt "wrod" cannot silently turn a word match into a
-// substring match. Errors about one entry are *EntryError.
-func ParseList(r io.Reader) ([]Term, error) {
-	dec := json.NewDecoder(r)
-	dec.DisallowUnknownFields()
-	var f listFile
-	if err := dec.Decode(&f); err != nil {
-		return nil, fmt.Errorf("terms: parse list: %w", err)
-	}
-	if dec.More() {
-		return nil, errors.New("terms: parse list: data after the list object")
-	}
-	out := make([]Term, 0, len(f.Terms))
-	for i, e := range f.Terms {
-		t := Term{Text: e.Text, Category: e.Category, Lang: f.Lang, Weight: DefaultWeight, Word: e.Word}
+// substring match; so are blank lines. Errors about one entry are
+// *EntryError, whose Index is the line number less one.
+func ParseList(r io.Reader, lang string) ([]Term, error) {
+	var out []Term
+	sc := bufio.NewScanner(r)
+	sc.Buffer(make([]byte, 0, 4096), 1<<20)
+	for i := 0; sc.Scan(); i++ {
+		dec := json.NewDecoder(bytes.NewReader(sc.Bytes()))
+		dec.DisallowUnknownFields()
+		var e listEntry
+		if err := dec.Decode(&e); err != nil {
+			return nil, fmt.Errorf("terms: parse list: line %d: %w", i+1, err)
+		}
+		if dec.More() {
+			return nil, fmt.Errorf("terms: parse list: line %d: data after the term object", i+1)
+		}
+		t := Term{Text: e.Text, Category: e.Category, Lang: lang, Weight: DefaultWeight, Word: e.Word}
 		if e.Weight != nil {
 			t.Weight = *e.Weight
 		}
@@ -81,6 +82,9 @@ func ParseList(r io.Reader) ([]Term, error) {
 			return nil, &EntryError{Index: i, Text: e.Text, Err: err}
 		}
 		out = append(out, t)
+	}
+	if err := sc.Err(); err != nil {
+		return nil, fmt.Errorf("terms: parse list: %w", err)
 	}
 	return out, nil
 }

@@ -52,22 +52,22 @@ link_risk_action(score) := {} if {
 # link_risk_score is the sum of the weights of the link's true signals, plus
 # the freshness weight when there is at least one other signal.
 link_risk_score(link) := base + link_risk_fresh(link) if {
-	base := sum([w | some k, w in data.msgfilter.global.link_risk.weights; link[k] == true])
+	base := sum([w | some k, w in data.global.link_risk.weights; link[k] == true])
 	base > 0
 } else := 0
 
-link_risk_fresh(link) := data.msgfilter.global.link_risk.fresh_weight if {
+link_risk_fresh(link) := data.global.link_risk.fresh_weight if {
 	link.first_seen.known
-	link.first_seen.age_minutes < data.msgfilter.global.link_risk.fresh_minutes
+	link.first_seen.age_minutes < data.global.link_risk.fresh_minutes
 } else := 0
 
 # link_risk_threshold is the global threshold, or the destination pack's when
 # that is lower (stricter).
 link_risk_threshold(name) := min({t |
-	some t in [data.msgfilter.global.link_risk[name], object.get(country_link_risk, name, null)]
+	some t in [data.global.link_risk[name], object.get(country_link_risk, name, null)]
 	is_number(t)
 })
 
-country_link_risk := data.msgfilter.countries[lower(input.message.country)].link_risk if {
-	is_object(data.msgfilter.countries[lower(input.message.country)].link_risk)
+country_link_risk := data.countries[lower(input.message.country)].link_risk if {
+	is_object(data.countries[lower(input.message.country)].link_risk)
 } else := {}

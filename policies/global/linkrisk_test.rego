@@ -146,12 +146,12 @@ test_old_domain_adds_nothing if {
 # A destination pack may tighten the thresholds, never loosen them.
 test_pack_tightens if {
 	action(global.reasons) == "review" with input as object.union(with_link({"abused_tld": true, "random_label": true}), {"message": object.union(base.message, {"country": "AE"})})
-		with data.msgfilter.countries.ae.link_risk as {"review": 2}
+		with data.countries.ae.link_risk as {"review": 2}
 }
 
 test_pack_cannot_loosen if {
 	action(global.reasons) == "review" with input as object.union(with_link({"combosquat": true}), {"message": object.union(base.message, {"country": "AE"})})
-		with data.msgfilter.countries.ae.link_risk as {"review": 50, "block": 90}
+		with data.countries.ae.link_risk as {"review": 50, "block": 90}
 }
 
 # The new look-alikes Go reports as homograph_of (appıe.com, paypaI.com)

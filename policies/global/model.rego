@@ -2,17 +2,17 @@
 # and puts the probabilities in input.content.model; these rules compare
 # them with the thresholds of the global pack's data ("model"), which a
 # country pack (its data's "model") or a tenant
-# (data.msgfilter.tenants[tenant].model) may only make stricter. With no
+# (data.tenants[tenant].model) may only make stricter. With no
 # model facts, nothing here fires.
 package msgfilter.global
 
 # model_threshold(name) is the strictest (lowest) threshold set for name by
 # the global pack, the destination's pack and the tenant.
 model_threshold(name) := min(ts) if {
-	ts := ({t | t := data.msgfilter.global.model[name]; is_number(t)} | {t |
-		t := data.msgfilter.countries[lower(input.message.country)].model[name]
+	ts := ({t | t := data.global.model[name]; is_number(t)} | {t |
+		t := data.countries[lower(input.message.country)].model[name]
 		is_number(t)
-	}) | {t | t := data.msgfilter.tenants[input.message.tenant].model[name]; is_number(t)}
+	}) | {t | t := data.tenants[input.message.tenant].model[name]; is_number(t)}
 	count(ts) > 0
 }
 
@@ -21,10 +21,10 @@ model_threshold(name) := min(ts) if {
 # the per-name lookups are skipped for the bulk of traffic (computed once
 # per evaluation).
 model_floor := min(ts) if {
-	ts := ({t | some t in data.msgfilter.global.model; is_number(t)} | {t |
-		some t in data.msgfilter.countries[lower(input.message.country)].model
+	ts := ({t | some t in data.global.model; is_number(t)} | {t |
+		some t in data.countries[lower(input.message.country)].model
 		is_number(t)
-	}) | {t | some t in data.msgfilter.tenants[input.message.tenant].model; is_number(t)}
+	}) | {t | some t in data.tenants[input.message.tenant].model; is_number(t)}
 	count(ts) > 0
 }
 

@@ -27,84 +27,84 @@ model_reasons(rs) := {r | some r in rs; r.code in {"FRAUD_SUSPECTED", "SPAM_SUSP
 thresholds := {"fraud_review": 0.5, "fraud_block": 0.9, "spam_review": 0.5}
 
 test_no_model_facts_nothing_fires if {
-	count(model_reasons(global.reasons)) == 0 with input as base with data.msgfilter.global.model as thresholds
+	count(model_reasons(global.reasons)) == 0 with input as base with data.global.model as thresholds
 }
 
 test_no_thresholds_nothing_fires if {
-	count(model_reasons(global.reasons)) == 0 with input as scored("transactional", 0.99, 0.99) with data.msgfilter.global.model as {}
+	count(model_reasons(global.reasons)) == 0 with input as scored("transactional", 0.99, 0.99) with data.global.model as {}
 }
 
 test_fraud_above_block_blocked if {
 	model_reasons(global.reasons) == {{
 		"code": "FRAUD_SUSPECTED", "rule": "global/fraud-suspected", "action": "block",
 		"evidence": "fraud 0.95: link shortener",
-	}} with input as scored("promotional", 0.01, 0.95) with data.msgfilter.global.model as thresholds
+	}} with input as scored("promotional", 0.01, 0.95) with data.global.model as thresholds
 }
 
 test_fraud_between_thresholds_reviewed if {
 	model_reasons(global.reasons) == {{
 		"code": "FRAUD_SUSPECTED", "rule": "global/fraud-suspected", "action": "review",
 		"evidence": "fraud 0.60: link shortener",
-	}} with input as scored("otp", 0.01, 0.6) with data.msgfilter.global.model as thresholds
+	}} with input as scored("otp", 0.01, 0.6) with data.global.model as thresholds
 }
 
 # The ham twin of the fraud cases: low scores on the same kinds.
 test_low_fraud_allowed if {
-	count(model_reasons(global.reasons)) == 0 with input as scored("otp", 0.02, 0.1) with data.msgfilter.global.model as thresholds
+	count(model_reasons(global.reasons)) == 0 with input as scored("otp", 0.02, 0.1) with data.global.model as thresholds
 }
 
 test_spam_on_transactional_reviewed if {
 	model_reasons(global.reasons) == {{
 		"code": "SPAM_SUSPECTED", "rule": "global/spam-suspected", "action": "review",
 		"evidence": "spam 0.80: word \"free\"",
-	}} with input as scored("transactional", 0.8, 0.05) with data.msgfilter.global.model as thresholds
+	}} with input as scored("transactional", 0.8, 0.05) with data.global.model as thresholds
 }
 
 # Spam and fraud shares add up: a body split between them is still unwanted.
 test_split_unwanted_on_service_reviewed if {
 	{r.code | some r in model_reasons(global.reasons)} == {"SPAM_SUSPECTED"} with input as scored("service", 0.3, 0.3)
-		with data.msgfilter.global.model as thresholds
+		with data.global.model as thresholds
 }
 
 # The ham twin: marketing declared as promotional is expected.
 test_spam_on_promotional_allowed if {
-	count(model_reasons(global.reasons)) == 0 with input as scored("promotional", 0.99, 0.0) with data.msgfilter.global.model as thresholds
+	count(model_reasons(global.reasons)) == 0 with input as scored("promotional", 0.99, 0.0) with data.global.model as thresholds
 }
 
 test_fraud_not_also_spam if {
 	{r.code | some r in model_reasons(global.reasons)} == {"FRAUD_SUSPECTED"} with input as scored("transactional", 0.3, 0.65)
-		with data.msgfilter.global.model as thresholds
+		with data.global.model as thresholds
 }
 
 test_spam_block_where_pack_says if {
 	{r.action | some r in model_reasons(global.reasons)} == {"block"} with input as scored("transactional", 0.9, 0.0)
-		with data.msgfilter.global.model as thresholds
-		with data.msgfilter.countries.de.model as {"spam_block": 0.85}
+		with data.global.model as thresholds
+		with data.countries.de.model as {"spam_block": 0.85}
 }
 
 # A country pack may only tighten: a laxer threshold there changes nothing.
 test_country_cannot_loosen if {
 	{r.action | some r in model_reasons(global.reasons)} == {"block"} with input as scored("transactional", 0.0, 0.92)
-		with data.msgfilter.global.model as thresholds
-		with data.msgfilter.countries.de.model as {"fraud_block": 0.99}
+		with data.global.model as thresholds
+		with data.countries.de.model as {"fraud_block": 0.99}
 }
 
 test_tenant_tightens if {
 	{r.action | some r in model_reasons(global.reasons)} == {"review"} with input as scored("transactional", 0.0, 0.3)
-		with data.msgfilter.global.model as thresholds
-		with data.msgfilter.tenants.acme.model as {"fraud_review": 0.25}
+		with data.global.model as thresholds
+		with data.tenants.acme.model as {"fraud_review": 0.25}
 }
 
 # The ham twin: the same scores for another tenant stay allowed.
 test_other_tenant_untouched if {
 	count(model_reasons(global.reasons)) == 0 with input as object.union(scored("transactional", 0.0, 0.3), {"message": object.union(base.message, {"tenant": "other"})})
-		with data.msgfilter.global.model as thresholds
-		with data.msgfilter.tenants.acme.model as {"fraud_review": 0.25}
+		with data.global.model as thresholds
+		with data.tenants.acme.model as {"fraud_review": 0.25}
 }
 
 # The shipped global data has the three thresholds.
 test_shipped_thresholds if {
-	global_data := data.msgfilter.global.model
+	global_data := data.global.model
 	global_data.fraud_review < global_data.fraud_block
 	is_number(global_data.spam_review)
 }

@@ -40,10 +40,10 @@ reasons contains r if {
 }
 
 # Objects keyed by country code: a lookup, not a loop.
-blocked_source_country(cc) if data.msgfilter.global.blocked_source_countries[cc]
+blocked_source_country(cc) if data.global.blocked_source_countries[cc]
 
 blocked_source_country(cc) if {
-	data.msgfilter.countries[lower(input.message.country)].blocked_source_countries[cc]
+	data.countries[lower(input.message.country)].blocked_source_countries[cc]
 }
 
 # METADATA
@@ -61,6 +61,6 @@ blocked_source_country(cc) if {
 #   effective: "2014-07-31"
 reasons contains r if {
 	input.sender.registered == false
-	not data.msgfilter.countries[lower(input.message.country)].sender_registry_rule
+	not data.countries[lower(input.message.country)].sender_registry_rule
 	r := {"code": "SENDER_NOT_REGISTERED", "rule": "global/sender-not-registered", "evidence": input.sender.raw}
 }

@@ -41,31 +41,31 @@ test_unblocked_network_allowed if {
 
 test_blocked_source_country_blocked if {
 	rs := global.reasons with input as with_source({"country": "KP", "asn": 131279})
-		with data.msgfilter.global.blocked_source_countries as {"KP": true}
+		with data.global.blocked_source_countries as {"KP": true}
 	rs == {{"code": "SOURCE_COUNTRY_BLOCKED", "rule": "global/source-country-blocked", "evidence": "KP"}}
 }
 
 test_other_source_country_allowed if {
 	count(global.reasons) == 0 with input as base
-		with data.msgfilter.global.blocked_source_countries as {"KP": true}
+		with data.global.blocked_source_countries as {"KP": true}
 }
 
 # A destination pack can block source countries for its own traffic only.
 test_destination_blocked_source_country_blocked if {
 	rs := global.reasons with input as with_source({"country": "RU"})
-		with data.msgfilter.countries.de.blocked_source_countries as {"RU": true}
+		with data.countries.de.blocked_source_countries as {"RU": true}
 	{r.code | some r in rs} == {"SOURCE_COUNTRY_BLOCKED"}
 }
 
 test_other_destination_source_country_allowed if {
 	count(global.reasons) == 0 with input as object.union(with_source({"country": "RU"}), {"message": object.union(base.message, {"country": "FR"})})
-		with data.msgfilter.countries.de.blocked_source_countries as {"RU": true}
+		with data.countries.de.blocked_source_countries as {"RU": true}
 }
 
 # Without a GeoIP database (found false) the country is unknown: nothing fires.
 test_unknown_source_country_allowed if {
 	count(global.reasons) == 0 with input as with_source({"country": "KP", "asn": 0, "found": false})
-		with data.msgfilter.global.blocked_source_countries as {"KP": true}
+		with data.global.blocked_source_countries as {"KP": true}
 }
 
 # The default global data blocks no country.
@@ -95,5 +95,5 @@ test_no_registry_allowed if {
 # A pack with its own registry rule reports it with its own citation.
 test_pack_with_own_registry_rule_silent if {
 	count(global.reasons) == 0 with input as with_sender({"registered": false})
-		with data.msgfilter.countries.de.sender_registry_rule as true
+		with data.countries.de.sender_registry_rule as true
 }

@@ -27,7 +27,7 @@ package msgfilter.global
 #   effective: "2025-04-11"
 reasons contains r if {
 	input.conversation.opted_out
-	input.message.kind in data.msgfilter.global.opted_out_blocks_kinds
+	input.message.kind in data.global.opted_out_blocks_kinds
 	r := {"code": "OPTED_OUT", "rule": "global/opted-out", "evidence": sprintf("the recipient opted out; %s messages are not sent", [input.message.kind])}
 }
 

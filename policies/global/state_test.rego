@@ -45,7 +45,7 @@ test_opted_out_otp_allowed if {
 }
 
 test_opted_out_otp_blocked_when_configured if {
-	state_codes("otp", {"opted_out": true}) == {"OPTED_OUT"} with data.msgfilter.global.opted_out_blocks_kinds as ["promotional", "service", "otp"]
+	state_codes("otp", {"opted_out": true}) == {"OPTED_OUT"} with data.global.opted_out_blocks_kinds as ["promotional", "service", "otp"]
 }
 
 # Facts from before conversation state (no opted_out field) never block.

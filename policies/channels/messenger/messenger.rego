@@ -22,7 +22,7 @@ promotional if count(input.links) > 0
 
 in_window if {
 	input.conversation.has_inbound
-	input.conversation.inbound_age_minutes < data.msgfilter.channels.messenger.window_minutes
+	input.conversation.inbound_age_minutes < data.channels.messenger.window_minutes
 }
 
 window_evidence := sprintf("last inbound %d minutes ago", [input.conversation.inbound_age_minutes]) if {
@@ -57,11 +57,11 @@ tag_problem(tag) := "no message tag" if tag == ""
 
 tag_problem(tag) := sprintf("%s is not a supported message tag", [tag]) if {
 	tag != ""
-	not data.msgfilter.channels.messenger.tags[tag]
+	not data.channels.messenger.tags[tag]
 }
 
 tag_problem(tag) := sprintf("%s only within %d minutes of the user's last message", [tag, limit]) if {
-	limit := data.msgfilter.channels.messenger.tags[tag].max_inbound_age_minutes
+	limit := data.channels.messenger.tags[tag].max_inbound_age_minutes
 	limit > 0
 	not within(limit)
 }

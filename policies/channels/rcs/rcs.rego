@@ -10,6 +10,6 @@ package msgfilter.channels.rcs
 #   id: rcs/body-length
 #   effective: "2026"
 reasons contains r if {
-	input.message.length > data.msgfilter.channels.rcs.max_length
+	input.message.length > data.channels.rcs.max_length
 	r := {"code": "BODY_TOO_LONG", "rule": "rcs/body-length", "evidence": sprintf("%d characters", [input.message.length])}
 }

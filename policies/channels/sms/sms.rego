@@ -21,10 +21,10 @@ package msgfilter.channels.sms
 #   id: sms/segment-limit
 #   effective: "2026"
 reasons contains r if {
-	input.message.segments > data.msgfilter.channels.sms.max_segments
+	input.message.segments > data.channels.sms.max_segments
 	r := {
 		"code": "BODY_TOO_LONG",
 		"rule": "sms/segment-limit",
-		"evidence": sprintf("%d %s segments, at most %d", [input.message.segments, input.message.encoding, data.msgfilter.channels.sms.max_segments]),
+		"evidence": sprintf("%d %s segments, at most %d", [input.message.segments, input.message.encoding, data.channels.sms.max_segments]),
 	}
 }

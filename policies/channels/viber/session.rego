@@ -20,6 +20,6 @@ package msgfilter.channels.viber
 #   effective: "2023"
 reasons contains r if {
 	in_session
-	input.conversation.session_messages >= data.msgfilter.channels.viber.session_max_messages
-	r := {"code": "SESSION_LIMIT", "rule": "viber/session-limit", "evidence": sprintf("%d messages in this session, at most %d", [input.conversation.session_messages, data.msgfilter.channels.viber.session_max_messages])}
+	input.conversation.session_messages >= data.channels.viber.session_max_messages
+	r := {"code": "SESSION_LIMIT", "rule": "viber/session-limit", "evidence": sprintf("%d messages in this session, at most %d", [input.conversation.session_messages, data.channels.viber.session_max_messages])}
 }

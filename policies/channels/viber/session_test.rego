@@ -38,6 +38,6 @@ test_expired_session_count_no_limit if {
 
 test_session_cap_from_data if {
 	codes := {r.code | some r in viber.reasons} with input as in_session_with(5)
-		with data.msgfilter.channels.viber.session_max_messages as 5
+		with data.channels.viber.session_max_messages as 5
 	codes == {"SESSION_LIMIT"}
 }

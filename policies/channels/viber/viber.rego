@@ -10,7 +10,7 @@ package msgfilter.channels.viber
 #   id: viber/body-length
 #   effective: "2023"
 reasons contains r if {
-	input.message.length > data.msgfilter.channels.viber.max_length
+	input.message.length > data.channels.viber.max_length
 	r := {"code": "BODY_TOO_LONG", "rule": "viber/body-length", "evidence": sprintf("%d characters", [input.message.length])}
 }
 
@@ -36,7 +36,7 @@ reasons contains r if {
 
 in_session if {
 	input.conversation.has_inbound
-	input.conversation.inbound_age_minutes < data.msgfilter.channels.viber.session_minutes
+	input.conversation.inbound_age_minutes < data.channels.viber.session_minutes
 }
 
 window_evidence := sprintf("last inbound %d minutes ago", [input.conversation.inbound_age_minutes]) if {

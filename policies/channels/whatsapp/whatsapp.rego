@@ -31,7 +31,7 @@ approved_template if {
 
 in_window if {
 	input.conversation.has_inbound
-	input.conversation.inbound_age_minutes < data.msgfilter.channels.whatsapp.window_minutes
+	input.conversation.inbound_age_minutes < data.channels.whatsapp.window_minutes
 }
 
 window_evidence := sprintf("last inbound %d minutes ago", [input.conversation.inbound_age_minutes]) if {

@@ -28,6 +28,6 @@ reasons contains r if {
 #   effective: "2020-03-29"
 reasons contains r if {
 	input.message.kind == "promotional"
-	until := msgfilter.quiet_until(data.msgfilter.countries.ae.quiet_hours.promotional, input.time)
+	until := input.time.quiet_until.promotional
 	r := {"code": "QUIET_HOURS", "rule": "ae/promotional-quiet-hours", "evidence": input.time.local, "until": until}
 }

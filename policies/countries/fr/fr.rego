@@ -37,6 +37,6 @@ reasons contains r if {
 #   effective: "2024"
 reasons contains r if {
 	input.message.kind == "promotional"
-	until := msgfilter.quiet_until(data.msgfilter.countries.fr.quiet_hours.promotional, input.time)
+	until := input.time.quiet_until.promotional
 	r := {"code": "QUIET_HOURS", "rule": "fr/promotional-quiet-hours", "evidence": input.time.local, "until": until}
 }

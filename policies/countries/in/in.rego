@@ -14,7 +14,7 @@ package msgfilter.countries["in"]
 #   effective: "2019-02-28"
 reasons contains r if {
 	input.message.kind == "promotional"
-	until := msgfilter.quiet_until(data.msgfilter.countries["in"].quiet_hours.promotional, input.time)
+	until := input.time.quiet_until.promotional
 	r := {"code": "QUIET_HOURS", "rule": "in/promotional-quiet-hours", "evidence": input.time.local, "until": until}
 }
 

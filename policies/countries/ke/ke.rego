@@ -60,7 +60,7 @@ reasons contains r if {
 #   effective: "2020"
 reasons contains r if {
 	input.message.kind == "promotional"
-	until := msgfilter.quiet_until(data.msgfilter.countries.ke.quiet_hours.promotional, input.time)
+	until := input.time.quiet_until.promotional
 	r := {"code": "QUIET_HOURS", "rule": "ke/promotional-quiet-hours", "evidence": input.time.local, "until": until}
 }
 
@@ -80,6 +80,6 @@ reasons contains r if {
 reasons contains r if {
 	found := input.content.categories.political
 	found.score >= 2
-	until := msgfilter.quiet_until(data.msgfilter.countries.ke.quiet_hours.political, input.time)
+	until := input.time.quiet_until.political
 	r := {"code": "QUIET_HOURS", "rule": "ke/political-hours", "evidence": concat(", ", found.evidence), "until": until}
 }

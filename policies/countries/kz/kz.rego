@@ -62,7 +62,7 @@ reasons contains r if {
 #   effective: "2022-12-01"
 reasons contains r if {
 	input.message.kind == "promotional"
-	until := msgfilter.quiet_until(data.msgfilter.countries.kz.quiet_hours.promotional, input.time)
+	until := input.time.quiet_until.promotional
 	r := {"code": "QUIET_HOURS", "rule": "kz/promotional-quiet-hours", "evidence": input.time.local, "until": until}
 }
 

@@ -54,7 +54,7 @@ reasons contains r if {
 #   effective: "2018-07-16"
 reasons contains r if {
 	input.message.kind == "promotional"
-	until := msgfilter.quiet_until(data.msgfilter.countries.sa.quiet_hours.promotional, input.time)
+	until := input.time.quiet_until.promotional
 	r := {"code": "QUIET_HOURS", "rule": "sa/promotional-quiet-hours", "evidence": input.time.local, "until": until}
 }
 

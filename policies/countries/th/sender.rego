@@ -13,7 +13,7 @@ package msgfilter.countries.th
 #   id: th/sender-origin-mismatch
 #   effective: "2025"
 reasons contains r if {
-	data.msgfilter.countries.th.domestic_numeric_senders
+	data.countries.th.domestic_numeric_senders
 	input.sender.kind == "e164"
 	input.sender.country != ""
 	input.sender.country != input.message.country

@@ -50,5 +50,5 @@ test_alphanumeric_sender_allowed if {
 # The pack's data switches the rule: without domestic_numeric_senders it is silent.
 test_foreign_number_allowed_without_data_flag if {
 	count(th.reasons) == 0 with input as with_sender({"raw": "+6591234567", "country": "SG"})
-		with data.msgfilter.countries.th.domestic_numeric_senders as false
+		with data.countries.th.domestic_numeric_senders as false
 }

@@ -11,6 +11,6 @@ package msgfilter.countries.th
 #   effective: "2025"
 reasons contains r if {
 	input.message.kind == "promotional"
-	until := msgfilter.quiet_until(data.msgfilter.countries.th.quiet_hours.promotional, input.time)
+	until := input.time.quiet_until.promotional
 	r := {"code": "QUIET_HOURS", "rule": "th/promotional-quiet-hours", "evidence": input.time.local, "until": until}
 }

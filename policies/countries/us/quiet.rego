@@ -1,38 +1,25 @@
 # United States: when promotional messages may reach the recipient, in the
 # recipient's own local time, and how many on one subject a day.
 #
-# These rules read facts the engine does not produce yet (proposed, see
-# policies/README.md once wired):
-#   input.recipient.times   one time object (the shape of input.time) per
-#                           IANA zone of the recipient number (geo.Zone.All)
-#   input.recipient.region  the US state as ISO 3166-2 ("US-FL"), "" unknown
-#   input.conversation.same_subject_24h
-#                           {"count": n, "reopens": RFC 3339}: messages of
-#                           the same campaign (subject) already sent to the
-#                           recipient in the last 24 h, and when the oldest
-#                           of them leaves the window
-# Without them the rules do not fire: the pack's time_zone would be New
-# York for every +1 number, which is wrong for two thirds of the country.
+# The engine computes, in every zone of the recipient number (the strictest
+# reading where a number spans zones), when each spec of data.json's
+# quiet_hours lets the message go: input.time.quiet_until.<spec>, absent when
+# the spec does not hold it back. The state rules pick their spec by the
+# number's state, input.recipient.region ("US-FL"; "" when unknown).
+#
+# input.conversation.same_subject_24h ({"count": n, "reopens": RFC 3339}: the
+# messages of the same campaign already sent to the recipient in 24 h, and
+# when the oldest leaves the window) is proposed, not produced yet: without
+# it us/same-subject-limit does not fire.
 package msgfilter.countries.us
 
-# recipient_quiet_until is the first instant at which the message is allowed
-# in every zone of the recipient number that is quiet now under spec (the
-# strictest reading where a number spans zones); undefined when no zone is
-# quiet or the zones are unknown.
-recipient_quiet_until(spec) := until if {
-	untils := [u | some t in input.recipient.times; u := msgfilter.quiet_until(spec, t)]
-	count(untils) > 0
-	latest := max([time.parse_rfc3339_ns(u) | some u in untils])
-	until := [u | some u in untils; time.parse_rfc3339_ns(u) == latest][0]
-}
-
-# recipient_local is the evidence: the recipient's local times, one per zone.
-recipient_local := concat(", ", [sprintf("%s %s", [t.local, t.zone]) | some t in input.recipient.times])
+# recipient_local is the evidence: the recipient's local time and zone.
+recipient_local := sprintf("%s %s", [input.time.local, input.time.zone])
 
 state_quiet(region) := until if {
 	input.message.kind == "promotional"
 	input.recipient.region == region
-	until := recipient_quiet_until(data.msgfilter.countries.us.quiet_hours[concat("_", ["promotional", region])])
+	until := input.time.quiet_until[concat("_", ["promotional", region])]
 }
 
 # METADATA
@@ -45,7 +32,7 @@ state_quiet(region) := until if {
 #   effective: "1992-12-20"
 reasons contains r if {
 	input.message.kind == "promotional"
-	until := recipient_quiet_until(data.msgfilter.countries.us.quiet_hours.promotional)
+	until := input.time.quiet_until.promotional
 	r := {"code": "QUIET_HOURS", "rule": "us/promotional-quiet-hours", "evidence": recipient_local, "until": until}
 }
 
@@ -117,7 +104,7 @@ reasons contains r if {
 #   effective: "2021-07-01"
 reasons contains r if {
 	input.message.kind == "promotional"
-	limit := data.msgfilter.countries.us.same_subject_limit[input.recipient.region]
+	limit := data.countries.us.same_subject_limit[input.recipient.region]
 	sent := input.conversation.same_subject_24h
 	sent.count >= limit
 	r := {
