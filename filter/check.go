@@ -240,9 +240,10 @@ func (c *check) validate() error {
 		country = rcpt.Country
 	case !geo.IsCountry(country):
 		return invalid("country", m.Country, "not an ISO 3166-1 alpha-2 country code")
-	}
-	if !m.LastInboundAt.IsZero() && !m.Time.IsZero() && m.LastInboundAt.After(m.Time) {
-		return invalid("last_inbound_at", m.LastInboundAt.Format(time.RFC3339), "after the message time")
+	case rcpt.Country != "" && country != rcpt.Country:
+		// The destination is the recipient's country: a sender must not
+		// pick a laxer country's rules by naming another one.
+		return invalid("country", m.Country, "the recipient "+m.Recipient+" is in "+rcpt.Country)
 	}
 	if m.SourceIP != "" {
 		src, err := netip.ParseAddr(m.SourceIP)
@@ -255,6 +256,11 @@ func (c *check) validate() error {
 	c.now = m.Time
 	if c.now.IsZero() {
 		c.now = e.opts.clock()
+	} else if err := checkTime(m.Time, e.opts.clock); err != nil {
+		return err
+	}
+	if !m.LastInboundAt.IsZero() && m.LastInboundAt.After(c.now.Add(MaxClockSkew)) {
+		return invalid("last_inbound_at", m.LastInboundAt.Format(time.RFC3339), "after the message time")
 	}
 	c.tenant = e.opts.tenants[tenantID(m.Tenant)]
 	return c.validateTemplate()

@@ -27,7 +27,7 @@ var recipients = map[string]string{
 	"TW": "+886912345678",
 	"US": "+14155552671",
 	"VN": "+84912345678",
-	"GB": "+447911123456",
+	"GB": "+447400123456",
 }
 
 // contentCase is one message body sent to one destination, with the content

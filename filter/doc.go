@@ -23,7 +23,9 @@
 // in this order by check.run):
 //
 //  1. validate: a malformed message is a *ValidationError naming the field;
-//     the destination is the recipient's country (or the message's);
+//     the destination is the recipient's country (a country that disagrees
+//     with it is invalid; the message's only for a non-geographic
+//     recipient); times are bounded (MinTime, MaxClockSkew);
 //  2. state: the conversation, from the message's last_inbound_at and the
 //     state store (opt-out of the tenant's brand or the sender, see
 //     OptOutScope; window; session count). It comes before the
@@ -58,7 +60,9 @@
 // included, runs under it. Whatever the
 // stages end with is settled in one place (check.settle): a decision, or,
 // when they could not decide (an error, a panic, the deadline), the fail
-// mode's. Metrics and the decision log only observe.
+// mode's. Metrics and the decision log only observe, and so does
+// WithShadow, which repeats sampled checks on a candidate revision after
+// they are settled, off the caller's path (shadow.go).
 //
 // A cached decision always equals the one the policies would make for the
 // same message, clock, stored state and revision: every input of a decision

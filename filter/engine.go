@@ -3,11 +3,13 @@ package filter
 import (
 	"context"
 	"errors"
+	"fmt"
 	"sync"
 	"sync/atomic"
 
 	"github.com/msgfilter/msgfilter/geo"
 	"github.com/msgfilter/msgfilter/internal/model"
+	"github.com/msgfilter/msgfilter/rules"
 )
 
 // ErrZeroEngine is returned by the methods of an Engine not made by New.
@@ -33,6 +35,12 @@ type Engine struct {
 	conv     *conversations         // conversation state (conversation.go); nil without a store
 	model    *model.Model           // the content model (model.go)
 	reports  *reports               // its online layer, from Report
+
+	// The bundle versions of the revision deciding and of prev (zero for
+	// a directory or the embedded packs), for rules.CheckUpgrade; guarded
+	// by reloadMu (reload.go).
+	version, prevVersion rules.BundleVersion
+	shadow               *shadow // the candidate of WithShadow (shadow.go); nil without one
 }
 
 // New compiles the policies and returns a ready Engine. A policy source that
@@ -42,7 +50,11 @@ type Engine struct {
 // codes); a missing or corrupt GeoIP database or phishing feed is an error
 // too, and so is a model file that cannot be loaded (*ModelError).
 func New(opts ...Option) (*Engine, error) {
-	o := resolveOptions(opts)
+	return build(resolveOptions(opts))
+}
+
+// build is New on resolved options (the shadow candidate's too).
+func build(o options) (*Engine, error) {
 	if o.tenantErr != nil {
 		return nil, o.tenantErr
 	}
@@ -68,7 +80,13 @@ func New(opts ...Option) (*Engine, error) {
 		return nil, err
 	}
 	e.policy.Store(p)
+	e.version = o.version
 	e.obs.loaded(p.revision)
+	if o.shadow != nil {
+		if e.shadow, err = newShadow(e, o); err != nil {
+			return nil, fmt.Errorf("filter: shadow candidate: %w", err)
+		}
+	}
 	return e, nil
 }
 
@@ -152,6 +170,9 @@ func (c *check) finish(m *Message, err error, recovered any) (Decision, error) {
 		c.e.obs.panicked(c.e.opts.logger, err)
 	}
 	c.e.obs.checked(m, c.dest, c.start, &d, err)
+	if c.e.shadow != nil && err == nil && !c.explain {
+		c.e.shadow.offer(&c.msg, c.now, &d) // queued, never waited for
+	}
 	c.release()
 	return d, err
 }

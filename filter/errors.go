@@ -10,12 +10,15 @@ var ErrInvalidMessage = errors.New("filter: invalid message")
 
 // ValidationError reports a message field the engine cannot decide on.
 type ValidationError struct {
-	Field  string // the JSON name of the field: "channel", "recipient", ...
+	Field  string // the JSON name of the field: "channel", "recipient", ...; "" for the message as a whole
 	Value  string // the offending value, truncated to 64 bytes
 	Reason string
 }
 
 func (e *ValidationError) Error() string {
+	if e.Field == "" { // the message as a whole (malformed JSON)
+		return "filter: invalid message: " + e.Reason
+	}
 	if e.Value == "" {
 		return fmt.Sprintf("filter: invalid %s: %s", e.Field, e.Reason)
 	}

@@ -13,6 +13,8 @@ import (
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
+
+	"github.com/msgfilter/msgfilter/internal/mask"
 )
 
 // ErrPanic is matched (errors.Is) by the error Check returns when a stage
@@ -34,7 +36,8 @@ type ReloadEvent struct {
 // decision log. It only observes: it never changes a decision. A nil or zero
 // observer reports nothing.
 type observer struct {
-	checks    *prometheus.CounterVec // action, country
+	checks    *prometheus.CounterVec // action, country, reason[, tenant]
+	tenants   map[string]bool        // tenant label values, with WithTenantMetrics; nil: no tenant label
 	latency   prometheus.Histogram   // seconds
 	cacheHits *prometheus.CounterVec // level
 	errors    *prometheus.CounterVec // kind
@@ -45,7 +48,11 @@ type observer struct {
 	logMu     sync.Mutex // one decision-log line per Write
 	logW      io.Writer
 	logBuf    []byte
-	masked    bool // MaskText the decision log
+	masked    bool // mask.Text the decision log
+
+	shadowChecks  *prometheus.CounterVec // result (shadow.go)
+	shadowDiffs   *prometheus.CounterVec // live, candidate, reason
+	shadowDropped prometheus.Counter     // shadowChecks{result="dropped"}
 }
 
 // newObserver registers the metrics; a nil Registerer registers none.
@@ -55,10 +62,18 @@ func newObserver(o options) (*observer, error) {
 		return ob, nil
 	}
 	ns := o.namespace
+	labels := []string{"action", "country", "reason"}
+	if o.tenantMetrics {
+		labels = append(labels, "tenant")
+		ob.tenants = map[string]bool{}
+		for name := range o.tenants {
+			ob.tenants[name] = true
+		}
+	}
 	ob.checks = prometheus.NewCounterVec(prometheus.CounterOpts{
 		Namespace: ns, Name: "checks_total",
-		Help: "Checks decided, by action and destination country (errors included, with the fail mode's action).",
-	}, []string{"action", "country"})
+		Help: "Checks decided, by action, destination country and deciding reason code (errors included, with the fail mode's action and ENGINE_ERROR or ENGINE_TIMEOUT).",
+	}, labels)
 	ob.latency = prometheus.NewHistogram(prometheus.HistogramOpts{
 		Namespace: ns, Name: "check_duration_seconds",
 		Help:    "Time to decide one message.",
@@ -86,6 +101,11 @@ func newObserver(o options) (*observer, error) {
 	})
 	for _, c := range []prometheus.Collector{ob.checks, ob.latency, ob.cacheHits, ob.errors, ob.reloads, ob.revision, ob.lastLoad} {
 		if err := o.registerer.Register(c); err != nil {
+			return nil, fmt.Errorf("filter: metrics: %w", err)
+		}
+	}
+	if o.shadow != nil {
+		if err := ob.shadowMetrics(o.registerer, ns); err != nil {
 			return nil, fmt.Errorf("filter: metrics: %w", err)
 		}
 	}
@@ -179,7 +199,12 @@ func (ob *observer) checked(m *Message, dest string, start time.Time, d *Decisio
 			ob.errors.WithLabelValues(kind).Inc()
 		}
 		if d.Action != "" {
-			ob.checks.WithLabelValues(string(d.Action), country).Inc()
+			reason := string(decidingCode(d))
+			if ob.tenants != nil {
+				ob.checks.WithLabelValues(string(d.Action), country, reason, ob.tenantLabel(m)).Inc()
+			} else {
+				ob.checks.WithLabelValues(string(d.Action), country, reason).Inc()
+			}
 		}
 		if d.Cache != "" {
 			ob.cacheHits.WithLabelValues(d.Cache).Inc()
@@ -191,6 +216,35 @@ func (ob *observer) checked(m *Message, dest string, start time.Time, d *Decisio
 	if ob.logW != nil {
 		ob.logDecision(m, d, err, elapsed)
 	}
+}
+
+// decidingCode is the code of the reason that sets d's action: the first
+// reason whose code's default action is the strongest ("" for none). A
+// pack may override a code's action; the label then still names the code
+// that carries the decision by default, which is what a dashboard groups.
+func decidingCode(d *Decision) Code {
+	var code Code
+	best := -1
+	for _, r := range d.Reasons {
+		if s := r.Code.DefaultAction().strength(); s > best {
+			code, best = r.Code, s
+		}
+	}
+	return code
+}
+
+// tenantLabel is the tenant label of m: a configured tenant's id (its
+// name in lower case, as tenants are matched), "" for none, and "other"
+// for any other name, so that the label's values are bounded by the
+// configuration, not by what requests carry.
+func (ob *observer) tenantLabel(m *Message) string {
+	if m == nil || m.Tenant == "" {
+		return ""
+	}
+	if id := tenantID(m.Tenant); ob.tenants[id] {
+		return id
+	}
+	return "other"
 }
 
 // decisionRecord is one line of the decision log.
@@ -210,32 +264,72 @@ type decisionRecord struct {
 	Cached    bool      `json:"cached,omitempty"`
 	Micros    int64     `json:"micros"`
 	Error     string    `json:"error,omitempty"`
+	// Shadow is the candidate's decision where it differs from this one
+	// (WithShadow).
+	Shadow *shadowRecord `json:"shadow,omitempty"`
 }
 
-// logDecision writes one JSON line. The body is never logged; phone numbers
-// and OTP-like codes in the sender, recipient, evidence and error are masked
+// shadowRecord is a shadow candidate's decision in the decision log.
+type shadowRecord struct {
+	Action   Action    `json:"action"`
+	Reasons  []Reason  `json:"reasons"`
+	Until    time.Time `json:"until,omitzero"`
+	Revision string    `json:"revision"`
+}
+
+// logDecision writes one JSON line. The body is never logged; numbers in
+// every script (phone numbers, OTP-like codes) and e-mail addresses in the
+// sender, recipient, evidence and error are masked with internal/mask
 // unless WithDecisionLogMasking says MaskOff.
 func (ob *observer) logDecision(m *Message, d *Decision, err error, elapsed time.Duration) {
-	r := decisionRecord{
+	ob.logRecord(ob.record(m, d, err, elapsed, nil))
+}
+
+// record is the decision log's line for a check of m, with the shadow
+// candidate's decision when it differs (nil otherwise), masked unless
+// MaskOff.
+func (ob *observer) record(m *Message, d *Decision, err error, elapsed time.Duration, cand *Decision) *decisionRecord {
+	r := &decisionRecord{
 		Time: time.Now().UTC(), ID: d.ID, Action: d.Action, Until: d.Until,
 		Revision: d.Revision, Cached: d.Cached, Micros: elapsed.Microseconds(),
 	}
 	if m != nil {
 		r.Channel, r.Kind, r.Country, r.Tenant, r.Sender, r.Recipient = m.Channel, m.Kind, strings.ToUpper(m.Country), m.Tenant, m.Sender, m.Recipient
 	}
-	if len(d.Reasons) > 0 {
-		r.Reasons = make([]Reason, len(d.Reasons))
-		copy(r.Reasons, d.Reasons)
-	}
+	r.Reasons = ob.reasons(d.Reasons)
 	if err != nil {
 		r.Error = err.Error()
 	}
-	if ob.masked {
-		r.Sender, r.Recipient, r.Error = MaskText(r.Sender), MaskText(r.Recipient), MaskText(r.Error)
-		for i := range r.Reasons {
-			r.Reasons[i].Evidence = MaskText(r.Reasons[i].Evidence)
+	if cand != nil {
+		r.Shadow = &shadowRecord{Action: cand.Action, Reasons: ob.reasons(cand.Reasons), Until: cand.Until, Revision: cand.Revision}
+		if r.Shadow.Reasons == nil {
+			r.Shadow.Reasons = []Reason{}
 		}
 	}
+	if ob.masked {
+		r.Sender, r.Recipient, r.Error = mask.Text(r.Sender), mask.Text(r.Recipient), mask.Text(r.Error)
+	}
+	return r
+}
+
+// reasons copies reasons for the log, their evidence masked unless
+// MaskOff; nil for none.
+func (ob *observer) reasons(rs []Reason) []Reason {
+	if len(rs) == 0 {
+		return nil
+	}
+	out := make([]Reason, len(rs))
+	copy(out, rs)
+	if ob.masked {
+		for i := range out {
+			out[i].Evidence = mask.Text(out[i].Evidence)
+		}
+	}
+	return out
+}
+
+// logRecord writes one JSON line.
+func (ob *observer) logRecord(r *decisionRecord) {
 	ob.logMu.Lock()
 	defer ob.logMu.Unlock()
 	defer func() { _ = recover() }() // a panicking writer must not fail checks
@@ -248,60 +342,3 @@ func (ob *observer) logDecision(m *Message, d *Decision, err error, elapsed time
 	ob.logW.Write(buf) // a decision log that fails must not fail checks
 	ob.logBuf = buf
 }
-
-// MaskText hides what the decision log must not keep: every run of four or
-// more digits (an OTP, a PIN, a phone or card number, allowing the
-// separators " -.()" inside phone numbers) keeps its first two and last two
-// digits when it has at least eight, and nothing otherwise
-// ("+971501234567" → "+97*********67", "code 482913" → "code ******").
-// Everything else is kept. MaskText is safe for concurrent use.
-func MaskText(s string) string {
-	var out []byte
-	copied := 0 // s[:copied] is in out
-	for i := 0; i < len(s); {
-		if !isDigit(s[i]) {
-			i++
-			continue
-		}
-		// A run of digits with separators between them.
-		digits, end := 0, i
-		for j := i; j < len(s); j++ {
-			if isDigit(s[j]) {
-				digits++
-				end = j + 1
-			} else if strings.IndexByte(" -.()", s[j]) < 0 {
-				break
-			}
-		}
-		if digits < 4 {
-			i = end
-			continue
-		}
-		if out == nil {
-			out = make([]byte, 0, len(s))
-		}
-		out = append(out, s[copied:i]...)
-		keep := 0
-		if digits >= 8 {
-			keep = 2
-		}
-		seen := 0
-		for k := i; k < end; k++ {
-			c := s[k]
-			if isDigit(c) {
-				seen++
-				if seen > keep && seen <= digits-keep {
-					c = '*'
-				}
-			}
-			out = append(out, c)
-		}
-		i, copied = end, end
-	}
-	if out == nil {
-		return s
-	}
-	return string(append(out, s[copied:]...))
-}
-
-func isDigit(c byte) bool { return '0' <= c && c <= '9' }

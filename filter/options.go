@@ -10,6 +10,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/msgfilter/msgfilter/policies"
+	"github.com/msgfilter/msgfilter/rules"
 	"github.com/msgfilter/msgfilter/state"
 )
 
@@ -39,8 +40,12 @@ const (
 type Masking int
 
 const (
-	// MaskNumbers masks phone numbers and OTP-like codes with MaskText. The
-	// default.
+	// MaskNumbers masks every run of four or more digits, in any script
+	// (ASCII, Arabic-Indic, Persian, fullwidth, Devanagari...; phone
+	// numbers keep their first two and last two digits: "+971501234567" →
+	// "+97********67", "code ٤٨٢٩١٣" → "code ******"), and the local part
+	// of e-mail addresses ("john.doe@example.com" → "j*******@example.com").
+	// The default.
 	MaskNumbers Masking = iota
 	// MaskOff writes sender, recipient, evidence and errors as they are.
 	MaskOff
@@ -78,16 +83,20 @@ type options struct {
 
 	exactCacheBytes, factCacheBytes int // 0 after resolve: off
 
-	verification *bundle.VerificationConfig
-	reloadTests  bool
-	debounce     time.Duration
-	budget       time.Duration // 0 after resolve: no budget
-	hook         func(ReloadEvent)
-	logger       *slog.Logger
-	registerer   prometheus.Registerer
-	namespace    string
-	decisionLog  io.Writer
-	masking      Masking
+	verification  *bundle.VerificationConfig
+	version       rules.BundleVersion // of the policies, with WithBundle
+	reloadTests   bool
+	debounce      time.Duration
+	budget        time.Duration // 0 after resolve: no budget
+	hook          func(ReloadEvent)
+	logger        *slog.Logger
+	registerer    prometheus.Registerer
+	namespace     string
+	tenantMetrics bool
+	shadow        fs.FS // candidate policies (WithShadow); nil: no shadow
+	shadowCfg     Shadow
+	decisionLog   io.Writer
+	masking       Masking
 }
 
 // resolveOptions applies opts over the zero options and then fills in every
@@ -141,7 +150,15 @@ func cacheSize(n, def int) int {
 // defaults (package policies). fsys holds global/, countries/<cc>/ and
 // channels/<name>/ at its top level; see package rules.
 func WithPolicies(fsys fs.FS) Option {
-	return func(o *options) { o.policies = fsys }
+	return func(o *options) { o.policies, o.version = fsys, rules.BundleVersion{} }
+}
+
+// WithBundle loads the policies of an opened bundle (rules.OpenBundle) and
+// remembers its version, so that ReloadBundle and PollBundle refuse a later
+// bundle older than it (see rules.CheckUpgrade). WithPolicies(b.FS) would
+// load the same policies but let any bundle follow.
+func WithBundle(b *rules.Bundle) Option {
+	return func(o *options) { o.policies, o.version = b.FS, b.Version }
 }
 
 // WithClock sets the clock used for messages without a Time. Tests inject a
@@ -277,12 +294,23 @@ func WithLogger(l *slog.Logger) Option {
 
 // WithMetrics registers the Engine's Prometheus metrics with r, named under
 // the namespace of WithMetricsNamespace (msgfilter_ by default):
-// checks_total{action,country}, check_duration_seconds, cache_hits_total,
+// checks_total{action,country,reason} (reason: the code that sets the
+// action, "" for an allow without reasons; tenant too with
+// WithTenantMetrics), check_duration_seconds, cache_hits_total,
 // check_errors_total{kind}, reloads_total{result}, policy_revision{revision},
-// policy_loaded_timestamp_seconds. New fails if they are already registered
+// policy_loaded_timestamp_seconds, and with WithShadow shadow_checks_total{result}
+// and shadow_differences_total{live,candidate,reason}. New fails if they are already registered
 // there: give a second engine on the same registry its own namespace.
 func WithMetrics(r prometheus.Registerer) Option {
 	return func(o *options) { o.registerer = r }
+}
+
+// WithTenantMetrics adds a tenant label to checks_total. Its values are the
+// tenants configured with WithTenant, "" for messages without a tenant and
+// "other" for every other name, so that a caller cannot grow the metric's
+// cardinality with made-up tenant names.
+func WithTenantMetrics() Option {
+	return func(o *options) { o.tenantMetrics = true }
 }
 
 // WithMetricsNamespace sets the prefix of the metrics' names ("" keeps
@@ -294,7 +322,7 @@ func WithMetricsNamespace(ns string) Option {
 // WithDecisionLog writes one JSON line per Check and Explain to w: the time,
 // the message's id, channel, kind, country, tenant, sender and recipient,
 // the decision, the latency and any error. The body is never written, and
-// phone numbers and OTP-like codes are masked (see WithDecisionLogMasking).
+// numbers and e-mail addresses are masked (see MaskNumbers).
 // Writes are serialized; a failing writer does not fail checks.
 func WithDecisionLog(w io.Writer) Option {
 	return func(o *options) { o.decisionLog = w }

@@ -69,14 +69,37 @@ func (e *Engine) Reload(ctx context.Context, fsys fs.FS) error {
 	return e.reload(ctx, fsys, "fs")
 }
 
-// ReloadBundle is Reload from a policy bundle (see rules.ReadBundle). With
+// ReloadBundle is Reload from a policy bundle (see rules.OpenBundle). With
 // WithBundleVerification, a bundle that is unsigned or does not verify is
-// refused before anything is compiled.
+// refused before anything is compiled. A bundle older than the one
+// deciding (its signed manifest revision or signature time, see
+// rules.CheckUpgrade) is refused with an error matching
+// rules.ErrBundleDowngrade: a replayed bundle must not bring back rules
+// that were fixed. RollbackBundle and Rollback go back on purpose.
 func (e *Engine) ReloadBundle(ctx context.Context, r io.Reader) error {
 	return e.reloadBundle(ctx, r, "bundle")
 }
 
+// RollbackBundle is ReloadBundle without the downgrade check: an
+// operator's explicit return to an older bundle (still verified, compiled
+// and tested like any other). It is reported with the source "rollback".
+func (e *Engine) RollbackBundle(ctx context.Context, r io.Reader) error {
+	return e.reloadBundle(ctx, r, "rollback")
+}
+
 func (e *Engine) reload(ctx context.Context, fsys fs.FS, source string) error {
+	var v rules.BundleVersion // a directory: nothing known
+	if fsys == nil {
+		v = e.opts.version // the source the Engine was created with, WithBundle's version included
+	}
+	return e.swapIn(ctx, fsys, v, source)
+}
+
+// swapIn builds the revision of fsys, of bundle version v (zero for a
+// directory), and makes it decide. A bundle (v not zero, or a bundle
+// source) that is older than the running one is refused first, unless the
+// source is "rollback".
+func (e *Engine) swapIn(ctx context.Context, fsys fs.FS, v rules.BundleVersion, source string) error {
 	if e.policy.Load() == nil {
 		return ErrZeroEngine
 	}
@@ -88,7 +111,14 @@ func (e *Engine) reload(ctx context.Context, fsys fs.FS, source string) error {
 	start := time.Now()
 	cur := e.policy.Load()
 	ev := ReloadEvent{Source: source, Previous: cur.revision}
-	p, err := e.loadRevision(ctx, fsys, e.opts.reloadTests)
+	var err error
+	if bundleSource(source) && source != "rollback" {
+		err = rules.CheckUpgrade(e.version, v)
+	}
+	var p *policy
+	if err == nil {
+		p, err = e.loadRevision(ctx, fsys, e.opts.reloadTests)
+	}
 	ev.Duration = time.Since(start)
 	if err != nil {
 		ev.Err = err
@@ -96,14 +126,23 @@ func (e *Engine) reload(ctx context.Context, fsys fs.FS, source string) error {
 		return err
 	}
 	e.prev.Store(e.policy.Swap(p))
+	e.prevVersion, e.version = e.version, v
 	ev.Revision = p.revision
 	e.reported(ev)
 	return nil
 }
 
+// bundleSource reports whether a reload of that source reads a bundle.
+func bundleSource(source string) bool {
+	return source == "bundle" || source == "poll" || source == "rollback"
+}
+
 // Rollback makes the revision that decided before the last Reload (or
-// Rollback) decide again; a second Rollback undoes the first. It returns
-// ErrNoPrevious before any successful Reload.
+// Rollback) decide again; a second Rollback undoes the first. It is an
+// explicit return, so the bundle downgrade check does not apply; the
+// revision it brings back keeps its bundle version, and later bundles are
+// checked against that. It returns ErrNoPrevious before any successful
+// Reload.
 func (e *Engine) Rollback() error {
 	if e.policy.Load() == nil {
 		return ErrZeroEngine
@@ -116,6 +155,7 @@ func (e *Engine) Rollback() error {
 	}
 	cur := e.policy.Swap(prev)
 	e.prev.Store(cur)
+	e.version, e.prevVersion = e.prevVersion, e.version
 	e.reported(ReloadEvent{Source: "rollback", Revision: prev.revision, Previous: cur.revision})
 	return nil
 }

@@ -219,14 +219,16 @@ func newBundleClient() *http.Client {
 // sends neither, a tag of its own (size and mtime, or SHA-256).
 type validators struct{ etag, modified string }
 
-// reloadBundle is ReloadBundle with the source named for reports.
+// reloadBundle is ReloadBundle with the source named for reports: it opens
+// and verifies the bundle, then swaps it in after the downgrade check
+// (skipped for "rollback").
 func (e *Engine) reloadBundle(ctx context.Context, r io.Reader, source string) error {
-	fsys, err := rules.ReadBundle(r, rules.BundleOptions{Verification: e.opts.verification})
+	b, err := rules.OpenBundle(r, rules.BundleOptions{Verification: e.opts.verification})
 	if err != nil {
 		e.reported(ReloadEvent{Source: source, Previous: e.Revision(), Err: err})
 		return err
 	}
-	return e.reload(ctx, fsys, source)
+	return e.swapIn(ctx, b.FS, b.Version, source)
 }
 
 // fetchBundle returns the bundle at url and its validators, or a nil body

@@ -2,7 +2,6 @@ package fuzz
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"reflect"
 	"testing"
@@ -26,7 +25,7 @@ func engine(f *testing.F, opts ...filter.Option) *filter.Engine {
 	return e
 }
 
-// FuzzCheck decodes arbitrary JSON into a Message and checks it with a cached
+// FuzzCheck decodes arbitrary JSON into a Message (filter.DecodeMessage) and checks it with a cached
 // and an uncached Engine: no panic, no undecided error other than a
 // validation error, the same decision twice (deterministic for a fixed
 // clock), and the cached engine's decision equal to the uncached one.
@@ -42,6 +41,16 @@ func FuzzCheck(f *testing.F) {
 		`{"channel":"messenger","kind":"service","sender":"ACMEPAGE","recipient":"+12025550123","body":"Shipped","tag":"HUMAN_AGENT"}`,
 		`{"channel":"sms","kind":"service","tenant":"DLT","sender":"VM-HDFCBK-S","recipient":"+919812345678","body":"482913 is your OTP - HDFC Bank","time":"2026-03-10T06:30:00Z"}`,
 		`{}`, `null`, `[`,
+		// Ambiguous JSON (issue 17, item 5): refused by DecodeMessage.
+		`{"channel":"sms","kind":"promotional","sender":"AD-Noon","recipient":"+971501234567","body":"casino jackpot","body":"hello"}`,
+		`{"channel":"sms","kind":"promotional","sender":"AD-Noon","recipient":"+971501234567","body":"casino jackpot","BODY":"hello"}`,
+		"{\"channel\":\"sms\",\"kind\":\"promotional\",\"sender\":\"AD-Noon\",\"recipient\":\"+971501234567\",\"body\":\"ca\xffsino\"}",
+		// Times out of bounds (item 6) and a destination override (item 1).
+		`{"channel":"sms","kind":"promotional","sender":"AD-Noon","recipient":"+971501234567","body":"casino https://bit.ly/x","time":"9999-12-31T23:59:59Z"}`,
+		`{"channel":"sms","kind":"promotional","sender":"AD-Noon","recipient":"+971501234567","body":"casino","time":"0001-01-01T00:00:01Z"}`,
+		`{"channel":"whatsapp","kind":"promotional","sender":"+4915123456789","recipient":"+4915223456789","body":"Hi","last_inbound_at":"2099-01-01T00:00:00Z"}`,
+		`{"channel":"whatsapp","kind":"promotional","sender":"+4915123456789","recipient":"+4915223456789","body":"Hi","time":"2026-11-24T10:00:00Z","last_inbound_at":"2026-11-24T10:06:00Z"}`,
+		`{"channel":"sms","kind":"promotional","country":"DE","sender":"AD-Noon","recipient":"+971501234567","body":"casino jackpot https://bit.ly/x"}`,
 	} {
 		f.Add([]byte(s))
 	}
@@ -52,24 +61,29 @@ func FuzzCheck(f *testing.F) {
 	uncached := engine(f, filter.WithCacheSizes(-1, -1), dltTenant)
 	cached := engine(f, dltTenant)
 	f.Fuzz(func(t *testing.T, b []byte) {
-		var m filter.Message
-		if json.Unmarshal(b, &m) != nil {
+		// The decoder of the CLI and the service: it refuses what would
+		// be read two ways (and must not panic on anything).
+		m, err := filter.DecodeMessage(b)
+		if err != nil {
+			if !errors.Is(err, filter.ErrInvalidMessage) {
+				t.Fatalf("DecodeMessage(%q) = %v, want a *filter.ValidationError", b, err)
+			}
 			return
 		}
 		ctx := context.Background()
-		want, err := uncached.Check(ctx, &m)
+		want, err := uncached.Check(ctx, m)
 		if err != nil {
 			if !errors.Is(err, filter.ErrInvalidMessage) {
 				t.Fatalf("Check(%s) = %v, want a decision or a validation error", b, err)
 			}
 			return
 		}
-		again, err := uncached.Check(ctx, &m)
+		again, err := uncached.Check(ctx, m)
 		if err != nil || !reflect.DeepEqual(again, want) {
 			t.Fatalf("Check(%s) not deterministic:\n%+v\n%+v (%v)", b, want, again, err)
 		}
 		for i := range 2 { // a miss, then a hit
-			got, err := cached.Check(ctx, &m)
+			got, err := cached.Check(ctx, m)
 			if err != nil {
 				t.Fatalf("cached Check(%s): %v", b, err)
 			}

@@ -243,12 +243,12 @@ func (h *Handler) check(w http.ResponseWriter, r *http.Request) {
 	}
 	e := h.Engine()
 	if !batch {
-		var m filter.Message
-		if field, err := decodeStrict(items[0], &m); err != nil {
-			writeError(w, http.StatusBadRequest, err.Error(), field)
+		m, err := decodeMessage(items[0])
+		if err != nil {
+			writeError(w, http.StatusBadRequest, err.Error, err.Field)
 			return
 		}
-		res := h.decide(r.Context(), e, &m)
+		res := h.decide(r.Context(), e, m)
 		if res.Decision == nil {
 			writeError(w, http.StatusBadRequest, res.Error, res.Field)
 			return
@@ -271,11 +271,10 @@ func (h *Handler) check(w http.ResponseWriter, r *http.Request) {
 			bw.WriteByte(',')
 		}
 		var res Result
-		var m filter.Message
-		if field, err := decodeStrict(item, &m); err != nil {
-			res = invalidResult(idOf(item), err.Error(), field)
+		if m, err := decodeMessage(item); err != nil {
+			res = invalidResult(idOf(item), err.Error, err.Field)
 		} else {
-			res = h.decide(r.Context(), e, &m)
+			res = h.decide(r.Context(), e, m)
 		}
 		if err := enc.Encode(res); err != nil {
 			return // the client is gone
@@ -315,8 +314,13 @@ func (h *Handler) tenantKnown(name string) *errorBody {
 }
 
 func (h *Handler) explain(w http.ResponseWriter, r *http.Request) {
-	var m filter.Message
-	if !h.readOne(w, r, &m) {
+	body, ok := h.readBody(w, r)
+	if !ok {
+		return
+	}
+	m, eb := decodeMessage(body)
+	if eb != nil {
+		writeError(w, http.StatusBadRequest, eb.Error, eb.Field)
 		return
 	}
 	if eb := h.tenantKnown(m.Tenant); eb != nil {
@@ -324,7 +328,7 @@ func (h *Handler) explain(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	e := h.Engine()
-	x, err := e.Explain(r.Context(), &m)
+	x, err := e.Explain(r.Context(), m)
 	var ve *filter.ValidationError
 	if errors.As(err, &ve) {
 		writeError(w, http.StatusBadRequest, ve.Error(), ve.Field)
@@ -340,25 +344,24 @@ func (h *Handler) explain(w http.ResponseWriter, r *http.Request) {
 }
 
 func (h *Handler) inbound(w http.ResponseWriter, r *http.Request) {
-	// "direction" is allowed so that the lines of a conversation log
-	// ("msgfilter check" reads them) can be posted as they are.
-	var line struct {
-		Direction string `json:"direction"`
-		filter.InboundMessage
-	}
-	if !h.readOne(w, r, &line) {
+	// "direction": "inbound" is allowed so that the lines of a
+	// conversation log ("msgfilter check" reads them) can be posted as
+	// they are.
+	body, ok := h.readBody(w, r)
+	if !ok {
 		return
 	}
-	if line.Direction != "" && line.Direction != "inbound" {
-		writeError(w, http.StatusBadRequest, "direction must be inbound here, not "+strconv.Quote(line.Direction), "direction")
+	in, err := filter.DecodeInboundMessage(body)
+	if err != nil {
+		eb := decodeError(err)
+		writeError(w, http.StatusBadRequest, eb.Error, eb.Field)
 		return
 	}
-	in := line.InboundMessage
 	if eb := h.tenantKnown(in.Tenant); eb != nil {
 		writeError(w, http.StatusBadRequest, eb.Error, eb.Field)
 		return
 	}
-	res, err := h.Engine().Inbound(r.Context(), &in)
+	res, err := h.Engine().Inbound(r.Context(), in)
 	var ve *filter.ValidationError
 	switch {
 	case err == nil:
@@ -382,25 +385,28 @@ func (h *Handler) inbound(w http.ResponseWriter, r *http.Request) {
 // from it (Engine.Report): through a Redis store every node at once, with
 // the memory store this process only.
 func (h *Handler) report(w http.ResponseWriter, r *http.Request) {
-	var req struct {
-		Label filter.Label `json:"label"`
-		filter.Message
-	}
-	if !h.readOne(w, r, &req) {
+	body, ok := h.readBody(w, r)
+	if !ok {
 		return
 	}
-	if eb := h.tenantKnown(req.Tenant); eb != nil {
+	m, label, err := filter.DecodeReport(body)
+	if err != nil {
+		eb := decodeError(err)
 		writeError(w, http.StatusBadRequest, eb.Error, eb.Field)
 		return
 	}
-	err := h.Engine().Report(r.Context(), &req.Message, req.Label)
+	if eb := h.tenantKnown(m.Tenant); eb != nil {
+		writeError(w, http.StatusBadRequest, eb.Error, eb.Field)
+		return
+	}
+	err = h.Engine().Report(r.Context(), m, label)
 	var ve *filter.ValidationError
 	switch {
 	case err == nil:
 		writeJSON(w, http.StatusOK, struct {
 			ID    string       `json:"id"`
 			Label filter.Label `json:"label"`
-		}{req.ID, req.Label})
+		}{m.ID, label})
 	case errors.As(err, &ve):
 		writeError(w, http.StatusBadRequest, ve.Error(), ve.Field)
 	case errors.Is(err, state.ErrUnavailable), r.Context().Err() != nil:
@@ -481,19 +487,6 @@ func (h *Handler) readBody(w http.ResponseWriter, r *http.Request) ([]byte, bool
 	return body, true
 }
 
-// readOne reads a body holding one JSON object into v.
-func (h *Handler) readOne(w http.ResponseWriter, r *http.Request, v any) bool {
-	body, ok := h.readBody(w, r)
-	if !ok {
-		return false
-	}
-	if field, err := decodeStrict(body, v); err != nil {
-		writeError(w, http.StatusBadRequest, err.Error(), field)
-		return false
-	}
-	return true
-}
-
 func writeTooLarge(w http.ResponseWriter, limit int64) {
 	// The rest of the body is not read: close rather than drain it.
 	w.Header().Set("Connection", "close")
@@ -528,46 +521,24 @@ func splitBatch(body []byte, contentType string) (items [][]byte, batch bool, er
 	return items, len(items) > 1 || mt == "application/x-ndjson" || mt == "application/jsonl", nil
 }
 
-// decodeStrict decodes exactly one JSON object into v, refusing unknown
-// fields (a misspelt "recipent" must not pass as a message without a
-// recipient), and names the field at fault when it can.
-func decodeStrict(b []byte, v any) (field string, err error) {
-	dec := json.NewDecoder(bytes.NewReader(b))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(v); err != nil {
-		var te *json.UnmarshalTypeError
-		if errors.As(err, &te) {
-			return te.Field, errors.New("malformed JSON: " + err.Error())
-		}
-		var pe *time.ParseError
-		if errors.As(err, &pe) {
-			return timeField(b), errors.New("malformed time: " + err.Error())
-		}
-		if f, ok := strings.CutPrefix(err.Error(), "json: unknown field "); ok {
-			f, _ = strconv.Unquote(f)
-			return f, errors.New("unknown field " + strconv.Quote(f))
-		}
-		return "", errors.New("malformed JSON: " + err.Error())
+// decodeMessage decodes one message with filter.DecodeMessage, which
+// refuses unknown, duplicate and differently cased keys and invalid UTF-8,
+// naming the key at fault.
+func decodeMessage(b []byte) (*filter.Message, *errorBody) {
+	m, err := filter.DecodeMessage(b)
+	if err != nil {
+		return nil, decodeError(err)
 	}
-	if dec.More() {
-		return "", errors.New("malformed JSON: more than one value")
-	}
-	return "", nil
+	return m, nil
 }
 
-// timeField finds which time field of a message did not parse.
-func timeField(b []byte) string {
-	var raw map[string]json.RawMessage
-	if json.Unmarshal(b, &raw) != nil {
-		return ""
+// decodeError is the 400 answer for a body filter could not decode.
+func decodeError(err error) *errorBody {
+	var ve *filter.ValidationError
+	if errors.As(err, &ve) {
+		return &errorBody{Error: ve.Error(), Field: ve.Field}
 	}
-	for _, f := range []string{"time", "last_inbound_at"} {
-		var t time.Time
-		if v, ok := raw[f]; ok && json.Unmarshal(v, &t) != nil {
-			return f
-		}
-	}
-	return ""
+	return &errorBody{Error: err.Error()}
 }
 
 // idOf recovers the id of an item that did not decode, so its error can

@@ -271,7 +271,7 @@ func TestBadRequests(t *testing.T) {
 	}{
 		{"malformed JSON", "/v1/check", `{"id":`, 400, "", "malformed JSON"},
 		{"wrong type", "/v1/check", `{"id":"x","channel":7}`, 400, "channel", "malformed JSON"},
-		{"bad time", "/v1/check", `{"id":"x","channel":"sms","kind":"otp","sender":"A","recipient":"+12025550123","body":"x","time":"yesterday"}`, 400, "time", "malformed time"},
+		{"bad time", "/v1/check", `{"id":"x","channel":"sms","kind":"otp","sender":"A","recipient":"+12025550123","body":"x","time":"yesterday"}`, 400, "time", "parsing time"},
 		{"empty", "/v1/check", ``, 400, "", "empty body"},
 		{"invalid recipient", "/v1/check", `{"id":"x","channel":"sms","kind":"otp","sender":"A","recipient":"12","body":"x"}`, 400, "recipient", "invalid recipient"},
 		{"country disagrees", "/v1/check", `{"id":"x","channel":"sms","kind":"otp","country":"XX","sender":"A","recipient":"+12025550123","body":"x"}`, 400, "country", "invalid country"},
@@ -284,7 +284,7 @@ func TestBadRequests(t *testing.T) {
 		{"explain batch", "/v1/explain", "[" + otpMsg + "]", 400, "", "malformed JSON"},
 		{"inbound invalid", "/v1/inbound", `{"id":"x","channel":"fax","sender":"A","recipient":"+12025550123","body":"STOP"}`, 400, "channel", "invalid channel"},
 		{"inbound unknown field", "/v1/inbound", `{"id":"x","chanel":"sms"}`, 400, "chanel", "unknown field"},
-		{"inbound outbound direction", "/v1/inbound", `{"direction":"outbound","id":"x","channel":"sms","sender":"A","recipient":"+12025550123","body":"STOP"}`, 400, "direction", "must be inbound"},
+		{"inbound outbound direction", "/v1/inbound", `{"direction":"outbound","id":"x","channel":"sms","sender":"A","recipient":"+12025550123","body":"STOP"}`, 400, "direction", `must be "inbound"`},
 		{"report without a body", "/v1/report", `{"id":"x","label":"spam"}`, 400, "body", "invalid body"},
 		{"report bad label", "/v1/report", `{"id":"x","label":"phishing","body":"x"}`, 400, "label", "invalid label"},
 		{"report unknown tenant", "/v1/report", `{"id":"x","label":"spam","tenant":"nobody","body":"x"}`, 400, "tenant", "unknown tenant"},

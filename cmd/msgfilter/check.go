@@ -140,13 +140,6 @@ func check(ctx context.Context, c *checker, in io.Reader, out io.Writer, t *tall
 	}
 }
 
-// inboundLine is a line with "direction": "inbound": a message a recipient
-// sent, recorded as the service's /v1/inbound records it.
-type inboundLine struct {
-	Direction string `json:"direction"`
-	filter.InboundMessage
-}
-
 // inboundAnswer is the output line of an inbound line.
 type inboundAnswer struct {
 	V         int    `json:"v"`
@@ -155,45 +148,42 @@ type inboundAnswer struct {
 }
 
 // line answers one input line: a message (no direction, or "outbound")
-// gets its decision, an inbound message what was recorded.
+// gets its decision, an inbound message ("direction": "inbound") what was
+// recorded, as the service's /v1/inbound records it. The lines are decoded
+// by filter.DecodeMessage and filter.DecodeInboundMessage: a duplicate
+// key, a key in another case or invalid UTF-8 is an error for the line.
 func (c *checker) line(ctx context.Context, line []byte, n int) any {
 	if bytes.Contains(line, []byte(`"direction"`)) {
+		// Only which decoder reads the line: that decoder refuses a
+		// duplicate or differently cased "direction".
 		var probe struct {
 			Direction string `json:"direction"`
 		}
 		_ = json.Unmarshal(line, &probe) // a malformed line is reported below
 		switch probe.Direction {
 		case "inbound":
-			var in inboundLine
-			if err := decodeLine(line, &in); err != nil {
+			in, err := filter.DecodeInboundMessage(line)
+			if err != nil {
 				return lineError{ID: idOf(line), Line: n, Error: "malformed inbound message: " + err.Error()}
 			}
 			if err := c.knownTenant(in.Tenant); err != nil {
 				return lineError{ID: in.ID, Line: n, Error: err.Error()}
 			}
-			res, err := c.engine.Inbound(ctx, &in.InboundMessage)
+			res, err := c.engine.Inbound(ctx, in)
 			if err != nil {
 				return lineError{ID: in.ID, Line: n, Error: err.Error()}
 			}
 			return inboundAnswer{V: outputVersion, Direction: "inbound", InboundResult: res}
-		case "outbound":
-			var out struct {
-				Direction string `json:"direction"`
-				filter.Message
-			}
-			if err := decodeLine(line, &out); err != nil {
-				return lineError{ID: idOf(line), Line: n, Error: "malformed message: " + err.Error()}
-			}
-			return c.decide(ctx, &out.Message, n)
+		case "outbound", "":
 		default:
 			return lineError{ID: idOf(line), Line: n, Error: fmt.Sprintf("unknown direction %q: want inbound or outbound", probe.Direction)}
 		}
 	}
-	var m filter.Message
-	if err := decodeLine(line, &m); err != nil {
+	m, err := filter.DecodeMessage(line)
+	if err != nil {
 		return lineError{ID: idOf(line), Line: n, Error: "malformed message: " + err.Error()}
 	}
-	return c.decide(ctx, &m, n)
+	return c.decide(ctx, m, n)
 }
 
 func (c *checker) decide(ctx context.Context, m *filter.Message, n int) any {
@@ -212,20 +202,6 @@ func (c *checker) decide(ctx context.Context, m *filter.Message, n int) any {
 		return lineError{ID: m.ID, Line: n, Error: err.Error()}
 	}
 	return d
-}
-
-// decodeLine decodes one JSON object, refusing unknown fields (a misspelt
-// "recipent" must not pass as a message without a recipient).
-func decodeLine(line []byte, v any) error {
-	dec := json.NewDecoder(bytes.NewReader(line))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(v); err != nil {
-		return err
-	}
-	if dec.More() {
-		return errors.New("more than one JSON value on the line")
-	}
-	return nil
 }
 
 // knownTenant refuses a tenant the -tenants file does not configure, as

@@ -155,15 +155,17 @@ func diffTraffic(ctx context.Context, old, cand *filter.Engine, in io.Reader, ex
 		}
 		rep.Messages++
 		line = bytes.TrimSpace(line)
-		var m filter.Message
-		dec := json.NewDecoder(bytes.NewReader(line))
-		dec.DisallowUnknownFields()
-		if err != nil || len(line) == 0 || dec.Decode(&m) != nil {
+		if err != nil || len(line) == 0 {
+			rep.Invalid++
+			continue
+		}
+		m, err := filter.DecodeMessage(line) // as check and serve read it
+		if err != nil {
 			rep.Invalid++ // unreadable for both: the policies play no part
 			continue
 		}
 		// Each engine gets its own copy: Check may fill defaults in.
-		m1, m2 := m, m
+		m1, m2 := *m, *m
 		o1, o2 := decideOutcome(ctx, old, &m1), decideOutcome(ctx, cand, &m2)
 		if o1.equal(o2) {
 			if o1.Action == "error" {

@@ -90,21 +90,21 @@ func runLearn(ctx context.Context, args []string, stdin io.Reader, stdout, stder
 		if line = bytes.TrimSpace(line); err == nil && len(line) == 0 {
 			continue
 		}
-		var v struct {
-			Label filter.Label `json:"label"`
-			filter.Message
+		var (
+			m   *filter.Message
+			lab filter.Label
+		)
+		if err == nil {
+			m, lab, err = filter.DecodeReport(line) // as /v1/report reads it
 		}
 		if err == nil {
-			err = decodeLine(line, &v)
-		}
-		if err == nil {
-			if v.Label == "" {
-				v.Label = filter.Label(*label)
+			if lab == "" {
+				lab = filter.Label(*label)
 			}
-			if v.Label == "" {
+			if lab == "" {
 				err = fmt.Errorf("no label: give -label or a \"label\" field")
 			} else {
-				err = engine.Report(ctx, &v.Message, v.Label)
+				err = engine.Report(ctx, m, lab)
 			}
 		}
 		if ctx.Err() != nil {
@@ -115,7 +115,7 @@ func runLearn(ctx context.Context, args []string, stdin io.Reader, stdout, stder
 			fmt.Fprintf(stderr, "line %d: %v\n", n, err)
 			continue
 		}
-		counts[v.Label]++
+		counts[lab]++
 	}
 	fmt.Fprintf(stdout, "reported %d fraud, %d spam, %d ham; %d lines failed\n",
 		counts[filter.ReportFraud], counts[filter.ReportSpam], counts[filter.ReportHam], failed)

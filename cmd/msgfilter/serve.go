@@ -335,11 +335,12 @@ func (s *service) buildEngine(ctx context.Context, cfg *config.Config) (*filter.
 				return nil, nil, err
 			}
 		}
-		fsys, err := rules.ReadBundle(bytes.NewReader(body), rules.BundleOptions{Verification: vc})
+		b, err := rules.OpenBundle(bytes.NewReader(body), rules.BundleOptions{Verification: vc})
 		if err != nil {
 			return nil, nil, fmt.Errorf("policies: %w", err)
 		}
-		opts = append(opts, filter.WithPolicies(fsys))
+		// With its version, so that a poll cannot replay an older bundle.
+		opts = append(opts, filter.WithBundle(b))
 	}
 	if len(cfg.GeoIP) > 0 {
 		opts = append(opts, filter.WithGeoIP(cfg.GeoIP...))

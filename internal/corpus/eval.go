@@ -62,7 +62,7 @@ func Sources() []Source {
 
 // recipients are valid mobile numbers of the evaluation's destinations.
 var recipients = map[string]string{
-	"GB": "+447911123456",
+	"GB": "+447400123456",
 	"US": "+14155552671",
 	"AE": "+971501234567",
 	"TH": "+66812345678",

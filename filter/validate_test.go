@@ -1,0 +1,137 @@
+package filter
+
+import (
+	"context"
+	"errors"
+	"testing"
+	"time"
+)
+
+// checkInvalid checks m and reports the field of its *ValidationError, ""
+// when m was decided.
+func checkInvalid(t *testing.T, e *Engine, m Message) (Decision, string) {
+	t.Helper()
+	d, err := e.Check(context.Background(), &m)
+	if err == nil {
+		return d, ""
+	}
+	var ve *ValidationError
+	if !errors.As(err, &ve) || !errors.Is(err, ErrInvalidMessage) {
+		t.Fatalf("Check(%+v) = %v, want a decision or a *ValidationError", m, err)
+	}
+	return d, ve.Field
+}
+
+// TestDestinationIsTheRecipients: naming another country than the
+// recipient's must not pick that country's (laxer) rules (issue 17, item 1).
+func TestDestinationIsTheRecipients(t *testing.T) {
+	e := newEngine(t)
+	casino := Message{ID: "c", Channel: SMS, Kind: Promotional, Sender: "AD-Casino", Recipient: "+971501234567",
+		Body: "casino jackpot https://bit.ly/x", Time: tuesday}
+	tests := []struct {
+		name, country string
+		field         string // of the ValidationError; "" when decided
+	}{
+		{"no country: the recipient's", "", ""},
+		{"the recipient's country", "AE", ""},
+		{"the recipient's country in lower case", "ae", ""},
+		{"another country", "DE", "country"},
+		{"another country in lower case", "de", "country"},
+		{"not a country", "ZZ", "country"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			m := casino
+			m.Country = tt.country
+			d, field := checkInvalid(t, e, m)
+			if field != tt.field {
+				t.Fatalf("Check(country %q) invalid field = %q, want %q (decision %v %v)", tt.country, field, tt.field, d.Action, codes(d))
+			}
+			if field == "" && d.Action != Block {
+				t.Errorf("Check(country %q) = %v %v, want block", tt.country, d.Action, codes(d))
+			}
+		})
+	}
+}
+
+// TestTimeBounds: a message time outside [MinTime, clock+MaxClockSkew] or a
+// last inbound message after the message is invalid; past times stay valid
+// (issue 17, item 6).
+func TestTimeBounds(t *testing.T) {
+	e := newEngine(t)
+	msg := Message{ID: "t", Channel: WhatsApp, Kind: Promotional, Sender: "+4915123456789", Recipient: "+4915223456789", Body: "Hi. Reply STOP to opt out"}
+	tests := []struct {
+		name              string
+		time, lastInbound time.Time
+		field             string
+	}{
+		{"the year 9999", time.Date(9999, 12, 31, 0, 0, 0, 0, time.UTC), time.Time{}, "time"},
+		{"an hour ahead of the clock", testNow.Add(time.Hour), time.Time{}, "time"},
+		{"ham twin: within the skew ahead of the clock", testNow.Add(MaxClockSkew), time.Time{}, ""},
+		{"before the floor", MinTime.Add(-time.Second), time.Time{}, "time"},
+		{"the year 1", time.Date(1, 1, 1, 0, 0, 1, 0, time.UTC), time.Time{}, "time"},
+		{"ham twin: an old log replayed", MinTime, time.Time{}, ""},
+		{"ham twin: a fixed evaluation date", tuesday, tuesday.Add(-time.Hour), ""},
+		{"last inbound in 2099, no time", time.Time{}, time.Date(2099, 1, 1, 0, 0, 0, 0, time.UTC), "last_inbound_at"},
+		{"last inbound after the message", tuesday, tuesday.Add(MaxClockSkew + time.Second), "last_inbound_at"},
+		{"ham twin: last inbound within the skew after the message", tuesday, tuesday.Add(MaxClockSkew), ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			m := msg
+			m.Time, m.LastInboundAt = tt.time, tt.lastInbound
+			d, field := checkInvalid(t, e, m)
+			if field != tt.field {
+				t.Fatalf("Check(time %v, last inbound %v) invalid field = %q, want %q (decision %v %v)",
+					tt.time, tt.lastInbound, field, tt.field, d.Action, codes(d))
+			}
+		})
+	}
+
+	// The future window the issue found: last_inbound_at in 2099 opened
+	// WhatsApp's 24-hour window. Its ham twin, a real reply an hour ago,
+	// opens it.
+	m := msg
+	m.Time, m.LastInboundAt = tuesday, tuesday.Add(-time.Hour)
+	if d, field := checkInvalid(t, e, m); field != "" || d.Action != Allow {
+		t.Errorf("Check(reply an hour ago) = %v %v (invalid %q), want allow", d.Action, codes(d), field)
+	}
+}
+
+// TestInboundTimeBounds: an inbound message dated in the future would open
+// a conversation window in the store for ever; it is invalid, and its ham
+// twin, a reply an hour ago, is recorded.
+func TestInboundTimeBounds(t *testing.T) {
+	e := newEngine(t)
+	in := InboundMessage{ID: "i", Channel: WhatsApp, Sender: "+4915123456789", Recipient: "+4915223456789", Body: "hello"}
+	for _, tt := range []struct {
+		name  string
+		at    time.Time
+		field string
+	}{
+		{"in 2099", time.Date(2099, 1, 1, 0, 0, 0, 0, time.UTC), "time"},
+		{"before the floor", MinTime.Add(-time.Hour), "time"},
+		{"ham twin: an hour ago", testNow.Add(-time.Hour), ""},
+	} {
+		m := in
+		m.Time = tt.at
+		_, err := e.Inbound(context.Background(), &m)
+		var ve *ValidationError
+		if tt.field == "" && err != nil || tt.field != "" && (!errors.As(err, &ve) || ve.Field != tt.field) {
+			t.Errorf("Inbound(%s) = %v, want invalid field %q", tt.name, err, tt.field)
+		}
+	}
+	// The refused reply opened no window; the accepted one did.
+	future := in
+	future.Sender, future.Time = "+4915123456780", time.Date(2099, 1, 1, 0, 0, 0, 0, time.UTC)
+	e.Inbound(context.Background(), &future)
+	for _, tt := range []struct {
+		sender string
+		want   Action
+	}{{future.Sender, Block}, {in.Sender, Allow}} {
+		m := Message{ID: "w", Channel: WhatsApp, Kind: Promotional, Sender: tt.sender, Recipient: in.Recipient, Body: "Hi. Reply STOP to opt out", Time: testNow}
+		if d, err := e.Check(context.Background(), &m); err != nil || d.Action != tt.want {
+			t.Errorf("Check(whatsapp from %s after its reply) = %v %v, %v; want %v", tt.sender, d.Action, codes(d), err, tt.want)
+		}
+	}
+}
