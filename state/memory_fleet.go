@@ -88,11 +88,11 @@ func (m *Memory) CountCampaign(ctx context.Context, bands []uint64, recipient st
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	// The campaign's recipients are the union of its bands' recipients,
-	// counted until the bound is reached.
-	if f.union == nil {
-		f.union = make(map[string]struct{})
-	}
-	clear(f.union)
+	// counted until the bound is reached. Near-duplicates share most of
+	// their recipients, so the union starts from the largest band, counted
+	// without copying it, and the scratch set holds only the other bands'
+	// recipients that it lacks.
+	var base *flood
 	member, need := false, 0
 	for _, b := range bands {
 		fl := f.bands[b]
@@ -110,14 +110,37 @@ func (m *Memory) CountCampaign(ctx context.Context, bands []uint64, recipient st
 		} else {
 			need++
 		}
-		for r := range fl.members {
-			if len(f.union) >= limit {
-				break
-			}
-			f.union[r] = struct{}{}
+		if base == nil || len(fl.members) > len(base.members) {
+			base = fl
 		}
 	}
-	out := CampaignOutcome{Count: len(f.union)}
+	count := 0
+	if base != nil {
+		count = min(len(base.members), limit)
+		if f.union == nil {
+			f.union = make(map[string]struct{})
+		}
+		clear(f.union)
+		for _, b := range bands {
+			fl := f.bands[b]
+			if fl == nil || fl == base {
+				continue
+			}
+			for r := range fl.members {
+				if count >= limit {
+					break
+				}
+				if _, ok := base.members[r]; ok {
+					continue
+				}
+				if _, ok := f.union[r]; !ok {
+					f.union[r] = struct{}{}
+					count++
+				}
+			}
+		}
+	}
+	out := CampaignOutcome{Count: count}
 	if !member && out.Count+1 > limit {
 		return out, nil
 	}
