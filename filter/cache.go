@@ -56,30 +56,50 @@ var (
 )
 
 // keyHasher builds a 128-bit key from length-prefixed fields, so that no two
-// different field lists hash the same input.
+// different field lists hash the same input. Fields are gathered in buf and
+// written to both hashes a block at a time: a key has dozens of small
+// fields, and two maphash writes for each cost more than hashing the bytes
+// (a hash of several writes equals that of their concatenation, so the
+// keys are those of writing each field).
 type keyHasher struct {
 	h1, h2 maphash.Hash
+	n      int
+	buf    [256]byte
 }
 
 func (k *keyHasher) reset() {
 	k.h1.SetSeed(keySeed1)
 	k.h2.SetSeed(keySeed2)
+	k.n = 0
+}
+
+func (k *keyHasher) flush() {
+	k.h1.Write(k.buf[:k.n])
+	k.h2.Write(k.buf[:k.n])
+	k.n = 0
 }
 
 func (k *keyHasher) str(s string) {
 	k.u64(uint64(len(s)))
+	if len(s) <= len(k.buf)-k.n {
+		k.n += copy(k.buf[k.n:], s)
+		return
+	}
+	k.flush()
 	k.h1.WriteString(s)
 	k.h2.WriteString(s)
 }
 
 func (k *keyHasher) u64(v uint64) {
-	var b [8]byte
-	binary.LittleEndian.PutUint64(b[:], v)
-	k.h1.Write(b[:])
-	k.h2.Write(b[:])
+	if len(k.buf)-k.n < 8 {
+		k.flush()
+	}
+	binary.LittleEndian.PutUint64(k.buf[k.n:], v)
+	k.n += 8
 }
 
 func (k *keyHasher) sum() cacheKey {
+	k.flush()
 	var key cacheKey
 	binary.LittleEndian.PutUint64(key[:8], k.h1.Sum64())
 	binary.LittleEndian.PutUint64(key[8:], k.h2.Sum64())

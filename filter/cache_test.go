@@ -2,8 +2,10 @@ package filter
 
 import (
 	"context"
+	"encoding/binary"
 	"errors"
 	"fmt"
+	"hash/maphash"
 	"os"
 	"reflect"
 	"strings"
@@ -274,6 +276,35 @@ func TestDecisionEncodingRoundTrip(t *testing.T) {
 	for _, bad := range [][]byte{nil, {9, 0, 0, 0}, {1, 7, 0, 0}, {1, 0, 0, 5, 1}, encodeDecision(nil, &d)[:8]} {
 		if _, ok := p.decodeDecision(bad); ok {
 			t.Errorf("decodeDecision(%v) accepted a malformed entry", bad)
+		}
+	}
+}
+
+// TestKeyHasherEqualsFieldWrites: gathering fields in keyHasher's buffer
+// gives the key of writing each length-prefixed field to the two hashes
+// directly, for fields shorter and longer than the buffer and across its
+// edge, so that the buffer never merges or splits what fields say.
+func TestKeyHasherEqualsFieldWrites(t *testing.T) {
+	for _, n := range []int{0, 1, 7, 8, 200, 247, 248, 249, 255, 256, 257, 600} {
+		fields := []string{strings.Repeat("a", n), "b", strings.Repeat("c", n/2)}
+		var k keyHasher
+		k.reset()
+		var h1, h2 maphash.Hash
+		h1.SetSeed(keySeed1)
+		h2.SetSeed(keySeed2)
+		write := func(b []byte) { h1.Write(b); h2.Write(b) }
+		for i, f := range fields {
+			k.u64(uint64(i))
+			k.str(f)
+			write(binary.LittleEndian.AppendUint64(nil, uint64(i)))
+			write(binary.LittleEndian.AppendUint64(nil, uint64(len(f))))
+			write([]byte(f))
+		}
+		var want cacheKey
+		binary.LittleEndian.PutUint64(want[:8], h1.Sum64())
+		binary.LittleEndian.PutUint64(want[8:], h2.Sum64())
+		if got := k.sum(); got != want {
+			t.Errorf("fields of %d bytes: key %x, want %x", n, got, want)
 		}
 	}
 }

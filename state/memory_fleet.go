@@ -2,6 +2,7 @@ package state
 
 import (
 	"context"
+	"slices"
 	"sync"
 	"time"
 )
@@ -16,6 +17,43 @@ type fleet struct {
 	members int                 // across bands
 	marks   map[uint64]int64    // reported band → expiry, Unix milliseconds
 	union   map[string]struct{} // CountCampaign's scratch set
+	clock   uint64              // ticks when any band's members change
+	counts  map[uint64]unionCount
+}
+
+// unionCount is a campaign's recipient count remembered for its bands (in
+// counts, under a hash of them): a template sent again and again to
+// recipients it reached before (varying codes leave its band keys as they
+// are) counts the same union each time. It stays right while none of the
+// bands' members changed since clock at: each change stamps its band with
+// a later clock.
+type unionCount struct {
+	bands []uint64
+	limit int
+	at    uint64
+	count int
+}
+
+// Bounds of the remembered counts (at most 2 MiB of bands): past
+// maxUnionCounts they are forgotten; a call with more than maxUnionBands
+// bands (the engine sends 8) is not remembered.
+const (
+	maxUnionCounts = 4096
+	maxUnionBands  = 64
+)
+
+// changed stamps fl as having new members.
+func (f *fleet) changed(fl *flood) {
+	f.clock++
+	fl.changed = f.clock
+}
+
+func bandsHash(bands []uint64) uint64 {
+	h := uint64(len(bands))
+	for _, b := range bands {
+		h = (h ^ b) * 0x100000001b3
+	}
+	return h
 }
 
 type sighting struct{ first, last int64 }
@@ -88,36 +126,74 @@ func (m *Memory) CountCampaign(ctx context.Context, bands []uint64, recipient st
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	// The campaign's recipients are the union of its bands' recipients,
-	// counted until the bound is reached.
-	if f.union == nil {
-		f.union = make(map[string]struct{})
-	}
-	clear(f.union)
-	member, need := false, 0
+	// counted until the bound is reached. Near-duplicates share most of
+	// their recipients, so the union starts from the largest band, counted
+	// without copying it, and the scratch set holds only the other bands'
+	// recipients that it lacks.
+	var base *flood
+	member, need, absent, newest := false, 0, 0, uint64(0)
 	for _, b := range bands {
 		fl := f.bands[b]
 		if fl == nil {
 			need++
+			absent++
 			continue
 		}
 		if fl.oldest <= ms-w {
-			f.members -= len(fl.members)
+			n := len(fl.members)
 			pruneMembers(fl, ms-w)
-			f.members += len(fl.members)
+			f.members += len(fl.members) - n
+			if len(fl.members) != n {
+				f.changed(fl)
+			}
 		}
 		if _, ok := fl.members[recipient]; ok {
 			member = true
 		} else {
 			need++
 		}
-		for r := range fl.members {
-			if len(f.union) >= limit {
-				break
+		if base == nil || len(fl.members) > len(base.members) {
+			base = fl
+		}
+		newest = max(newest, fl.changed)
+	}
+	h := bandsHash(bands)
+	count, known := 0, false
+	if uc, ok := f.counts[h]; ok && absent == 0 && uc.at >= newest && uc.limit == limit && slices.Equal(uc.bands, bands) {
+		count, known = uc.count, true
+	}
+	if base != nil && !known {
+		count = min(len(base.members), limit)
+		if f.union == nil {
+			f.union = make(map[string]struct{})
+		}
+		clear(f.union)
+		for _, b := range bands {
+			fl := f.bands[b]
+			if fl == nil || fl == base {
+				continue
 			}
-			f.union[r] = struct{}{}
+			for r := range fl.members {
+				if count >= limit {
+					break
+				}
+				if _, ok := base.members[r]; ok {
+					continue
+				}
+				if _, ok := f.union[r]; !ok {
+					f.union[r] = struct{}{}
+					count++
+				}
+			}
+		}
+		if absent == 0 && len(bands) <= maxUnionBands {
+			if f.counts == nil || len(f.counts) >= maxUnionCounts {
+				f.counts = make(map[uint64]unionCount)
+			}
+			f.counts[h] = unionCount{bands: slices.Clone(bands), limit: limit, at: f.clock, count: count}
 		}
 	}
-	out := CampaignOutcome{Count: len(f.union)}
+	out := CampaignOutcome{Count: count}
 	if !member && out.Count+1 > limit {
 		return out, nil
 	}
@@ -139,6 +215,7 @@ func (m *Memory) CountCampaign(ctx context.Context, bands []uint64, recipient st
 		}
 		if _, ok := fl.members[recipient]; !ok {
 			f.members++
+			f.changed(fl)
 		}
 		if len(fl.members) == 0 || ms < fl.oldest {
 			fl.oldest = ms
@@ -191,9 +268,12 @@ func (f *fleet) sweep(now int64) {
 			return
 		}
 		if fl.oldest <= now-fl.window {
-			f.members -= len(fl.members)
+			n := len(fl.members)
 			pruneMembers(fl, now-fl.window)
-			f.members += len(fl.members)
+			f.members += len(fl.members) - n
+			if len(fl.members) != n {
+				f.changed(fl)
+			}
 		}
 		if len(fl.members) == 0 {
 			delete(f.bands, b)

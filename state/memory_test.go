@@ -207,3 +207,60 @@ func TestFleetConformance(t *testing.T) {
 		storetest.ConcurrentCampaign(t, context.Background(), []state.Fleet{state.NewMemory(state.MemoryConfig{})}, 200, 60)
 	})
 }
+
+// TestMemoryCountCampaignUnion: a campaign's count is the number of
+// distinct recipients of its bands within the window, capped at the limit,
+// however the bands overlap, whichever of them is largest, and whether the
+// same bands were counted before (remembered counts) or their members
+// changed or expired since; a new recipient over the limit is refused and
+// not counted. A model of band memberships is the oracle.
+func TestMemoryCountCampaignUnion(t *testing.T) {
+	ctx := context.Background()
+	const window = 40 * time.Millisecond
+	for _, limit := range []int{3, 12, 1000} {
+		t.Run(fmt.Sprint("limit ", limit), func(t *testing.T) {
+			s := state.NewMemory(state.MemoryConfig{})
+			model := map[uint64]map[string]time.Time{} // band → recipient → last send
+			x := uint64(limit)
+			next := func(n uint64) uint64 { // a fixed pseudo-random sequence
+				x = x*6364136223846793005 + 1442695040888963407
+				return x >> 33 % n
+			}
+			now := storetest.T0
+			for i := range 2000 {
+				now = now.Add(time.Duration(next(3)) * time.Millisecond)
+				bands := make([]uint64, 1+next(4))
+				for j := range bands {
+					bands[j] = next(6)
+				}
+				rcpt := fmt.Sprint("+3749100", 1000+next(40))
+				union, member := map[string]bool{}, false
+				for _, b := range bands {
+					for r, at := range model[b] {
+						if now.Sub(at) < window {
+							union[r] = true
+							member = member || r == rcpt
+						}
+					}
+				}
+				want := min(len(union), limit)
+				allowed := member || want+1 <= limit
+				if allowed && !member {
+					want++
+				}
+				out, err := s.CountCampaign(ctx, bands, rcpt, limit, window, now)
+				if err != nil || out.Allowed != allowed || out.Count != want {
+					t.Fatalf("call %d (bands %v, %s): CountCampaign = %+v, %v; want allowed %v, count %d", i, bands, rcpt, out, err, allowed, want)
+				}
+				if allowed {
+					for _, b := range bands {
+						if model[b] == nil {
+							model[b] = map[string]time.Time{}
+						}
+						model[b][rcpt] = now
+					}
+				}
+			}
+		})
+	}
+}
