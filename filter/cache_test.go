@@ -225,7 +225,11 @@ func TestCachedEqualsUncached(t *testing.T) {
 			t.Errorf("no decision had %s: the corpus does not exercise it", c)
 		}
 	}
-	if levels[CacheExact] < len(msgs)/2 || levels[CacheFacts] < 30 { // the 40 templated OTPs alone give 39
+	// Three rounds, the second after reports that change the keys: the
+	// exact cache answers in the third (less the messages it must not
+	// answer: reported campaigns, ...). The 40 templated OTPs alone give 39
+	// fact-cache answers.
+	if levels[CacheExact] < len(msgs)/3 || levels[CacheFacts] < 30 {
 		t.Errorf("the caches were hardly used: %v", levels)
 	}
 }
