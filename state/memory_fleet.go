@@ -19,6 +19,8 @@ type fleet struct {
 	union   map[string]struct{} // CountCampaign's scratch set
 	clock   uint64              // ticks when any band's members change
 	counts  map[uint64]unionCount
+
+	subjects map[subjectKey]*subjectSends // Subjects (memory_subject.go)
 }
 
 // unionCount is a campaign's recipient count remembered for its bands (in
