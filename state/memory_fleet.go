@@ -61,9 +61,11 @@ func bandsHash(bands []uint64) uint64 {
 type sighting struct{ first, last int64 }
 
 // fleetCap bounds each of the fleet's tables (domains, campaign members,
-// marks) at MaxEntries. A domain record is evicted at random when full (the
-// domain is then new again on its next sighting); live campaign members are
-// never evicted: past the bound CountCampaign fails closed, as Consume does.
+// marks, same-subject band-recipient pairs) at MaxEntries. A domain record
+// is evicted at random when full (the domain is then new again on its next
+// sighting); live campaign members and same-subject sends are never
+// evicted: past the bound CountCampaign fails closed, as Consume does, and
+// RecordSubject returns ErrFull.
 func (m *Memory) fleetCap() int { return len(m.shards) * m.shardCap }
 
 // Observe implements Fleet.
