@@ -139,6 +139,8 @@ func exactKey(p *policy, m *Message, country string, now time.Time, conv *Conver
 	k.u64(flags)
 	k.u64(uint64(conv.InboundAgeMinutes))
 	k.u64(uint64(conv.SessionMessages))
+	k.u64(uint64(conv.SameSubject.Count))
+	k.str(conv.SameSubject.Reopens)
 	key := k.sum()
 	hasherPool.Put(k)
 	return key

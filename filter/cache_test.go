@@ -162,6 +162,13 @@ func TestCachedEqualsUncached(t *testing.T) {
 			})
 		}
 	}
+	// Near-identical promotions to Miami, some repeated within a minute:
+	// from the fourth, conversation.same_subject_24h defers them, which
+	// both keys must cover.
+	for i := range 6 {
+		msgs = append(msgs, Message{ID: fmt.Sprint("subject-", i), Channel: SMS, Kind: Promotional, Sender: "+14155550123",
+			Recipient: "+13055550100", Body: subjectBody(i % 2), Time: subjectStart.Add(time.Duration(i) * 20 * time.Second)})
+	}
 	// Reports change the model's scores for the same message: some before
 	// the first round, more between the rounds, when the exact cache holds
 	// the first round's decisions.

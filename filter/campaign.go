@@ -75,7 +75,9 @@ func (c *check) campaign() error {
 	if fl == nil {
 		return nil
 	}
-	c.bands, c.hasBands = c.campaignBands()
+	if !c.hasBands { // stage state may have computed them (subject.go)
+		c.bands, c.hasBands = c.campaignBands()
+	}
 	// A copy: a slice of c.bands given to an interface would move the
 	// whole check to the heap.
 	local := c.bands

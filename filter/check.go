@@ -58,6 +58,7 @@ type check struct {
 	facts    Facts                   // built by state, extract and enrich
 	bands    [campaigns.Bands]uint64 // classify: the campaign's band keys, with a fleet store
 	hasBands bool
+	subject  int      // state: the recipient region's same_subject_limit, 0 where none applies (subject.go)
 	factKey  cacheKey // from the walk that builds OPA's input
 	findings []rules.Finding
 	d        Decision
@@ -277,6 +278,10 @@ func (c *check) state() error {
 	if c.e.conv == nil {
 		return nil
 	}
+	// First: keyed on the recipient, it holds whatever the sender's key.
+	if err := c.sameSubject(); err != nil {
+		return err
+	}
 	snap, err := c.snapshot(stateKey(m.Tenant, m.Sender, c.rcpt.E164, m.Channel))
 	if errors.Is(err, state.ErrInvalid) {
 		return nil // a key no store holds (a sender over 256 bytes): nothing was ever recorded for it
@@ -444,7 +449,10 @@ func (c *check) decide() error {
 	if err := c.countCampaign(); err != nil {
 		return err
 	}
-	return c.count()
+	if err := c.count(); err != nil {
+		return err
+	}
+	return c.recordSubject()
 }
 
 // decide turns findings into a decision: the strongest action wins

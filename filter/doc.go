@@ -28,8 +28,10 @@
 //     recipient); times are bounded (MinTime, MaxClockSkew);
 //  2. state: the conversation, from the message's last_inbound_at and the
 //     state store (opt-out of the tenant's brand or the sender, see
-//     OptOutScope; window; session count). It comes before the
-//     exact cache because it is part of what that cache must key on;
+//     OptOutScope; window; session count; for a promotional message to a
+//     region with a same-subject limit, its campaign's sends to the
+//     recipient in 24 h, subject.go). It comes before the exact cache
+//     because it is part of what that cache must key on;
 //  3. exact cache: the same message, minute and conversation seen before;
 //  4. normalize: the body's normalized forms, shared by every matcher;
 //  5. extract: the destination's terms, the links and the phone numbers in
@@ -53,7 +55,8 @@
 //     cached at both levels, and a message let through is counted against
 //     its campaign's recipients (campaign.go) and the session, rate and
 //     flood limits, atomically in the store: a refusal blocks it
-//     (conversation.go).
+//     (conversation.go); then, where stage state read them, it is recorded
+//     among its campaign's sends to the recipient (subject.go).
 //
 // The check has one deadline (the context's, or WithCheckBudget's from the
 // first stage that waits), and every stage that waits, state store calls

@@ -333,6 +333,21 @@ type ConversationFacts struct {
 	// once it reached the channel's session_max_messages; 0 below it, so
 	// that a conversation's facts repeat and the caches work.
 	SessionMessages int `json:"session_messages"`
+	// SameSubject is how many promotional messages of this campaign the
+	// recipient got in 24 hours, from the state store, where the
+	// destination pack's same_subject_limit covers the recipient's region
+	// and the count reached that limit; absent otherwise, so that the
+	// facts repeat and the caches work (see subject.go).
+	SameSubject SameSubjectFacts `json:"same_subject_24h,omitzero"`
+}
+
+// SameSubjectFacts are the messages of one campaign sent to one recipient
+// in the last 24 hours.
+type SameSubjectFacts struct {
+	Count int `json:"count"`
+	// Reopens is when the oldest of them leaves the 24 hours (RFC 3339, in
+	// the engine clock's zone, rounded up to the second).
+	Reopens string `json:"reopens"`
 }
 
 func timeFacts(now time.Time, loc *time.Location) TimeFacts {

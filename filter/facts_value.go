@@ -54,12 +54,7 @@ func (f *Facts) walk(w walker) ast.Value {
 		w.source(&f.Source),
 		w.content(&f.Content),
 		w.links(f.Links),
-		w.obj("conversation",
-			w.boolean("has_inbound", f.Conversation.HasInbound),
-			w.num("inbound_age_minutes", f.Conversation.InboundAgeMinutes),
-			w.boolean("opted_out", f.Conversation.OptedOut),
-			w.num("session_messages", f.Conversation.SessionMessages),
-		),
+		w.conversation(&f.Conversation),
 		w.obj("campaign",
 			w.boolean("reported", f.Campaign.Reported),
 		),
@@ -213,6 +208,22 @@ func (w walker) quietUntil(q QuietUntil) [2]*ast.Term {
 		items[i] = w.str(name, q[name])
 	}
 	return w.obj("quiet_until", items...)
+}
+
+func (w walker) conversation(c *ConversationFacts) [2]*ast.Term {
+	items := [][2]*ast.Term{
+		w.boolean("has_inbound", c.HasInbound),
+		w.num("inbound_age_minutes", c.InboundAgeMinutes),
+		w.boolean("opted_out", c.OptedOut),
+		w.num("session_messages", c.SessionMessages),
+	}
+	if c.SameSubject != (SameSubjectFacts{}) {
+		items = append(items, w.obj("same_subject_24h",
+			w.num("count", c.SameSubject.Count),
+			w.str("reopens", c.SameSubject.Reopens),
+		))
+	}
+	return w.obj("conversation", items...)
 }
 
 func (w walker) sender(s *SenderFacts) [2]*ast.Term {

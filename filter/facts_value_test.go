@@ -19,6 +19,7 @@ func TestFactsValueMatchesJSON(t *testing.T) {
 	extra.Sender.Registered = &registered
 	extra.Source = SourceFacts{Present: true, Blocked: true, IP: "203.0.113.9"}
 	extra.Links = []LinkFacts{{SenderRegistered: &unregistered}}
+	extra.Conversation.SameSubject = SameSubjectFacts{Count: 3, Reopens: "2026-03-11T12:00:00-04:00"}
 	extra.Content.PhoneNumbers = []PhoneNumberFacts{{Text: "04 123 4567", E164: "+97141234567", Region: "AE"}}
 	checked := 0
 	facts := []Facts{extra}

@@ -67,6 +67,7 @@ type packConfig struct {
 	senders         map[string]bool            // senders.txt, upper case; nil: no registry
 	senderDomains   map[string]map[string]bool // sender_domains.json, upper-case sender → domains; nil: no registry
 	campaign        *campaignLimit             // campaign_flood; nil when the pack does not set it
+	sameSubject     map[string]int             // same_subject_limit: region → messages per 24 h; nil without
 	dlt             *dlt.Registry              // dlt_templates.jsonl (country packs); nil: no registry
 
 	// protocol overrides the gateway statuses of reason codes (the global
@@ -97,6 +98,7 @@ type packData struct {
 	SessionMaxMessages *nonNegative              // session_max_messages
 	SessionMinutes     *nonNegative              // session_minutes
 	Model              map[string]float64        // model: thresholds of policies/global/model.rego
+	SameSubjectLimit   map[string]nonNegative    // same_subject_limit: region → messages per 24 h
 	ProtocolMapping    map[string]ProtocolStatus // protocol_mapping (global pack): statuses by code
 }
 
@@ -266,6 +268,7 @@ func readPackConfig(pack *rules.Pack) (pc *packConfig, keywords []terms.Term, er
 		"time_zone": &data.TimeZone, "rate_limit": &data.RateLimit, "duplicate_flood": &data.DuplicateFlood,
 		"session_max_messages": &data.SessionMaxMessages, "session_minutes": &data.SessionMinutes,
 		"model": &data.Model, "protocol_mapping": &data.ProtocolMapping,
+		"same_subject_limit": &data.SameSubjectLimit,
 	} {
 		v, ok := pack.Data[key]
 		if !ok {
@@ -294,6 +297,15 @@ func readPackConfig(pack *rules.Pack) (pc *packConfig, keywords []terms.Term, er
 		if pc.limits.flood, err = limit(f.N, f.Window, time.Minute, "recipients and window_minutes"); err != nil {
 			return fail("data.json", fmt.Errorf("duplicate_flood: %w", err))
 		}
+	}
+	for region, n := range data.SameSubjectLimit {
+		if n < 1 {
+			return fail("data.json", fmt.Errorf("same_subject_limit: %s: want at least 1", region))
+		}
+		if pc.sameSubject == nil {
+			pc.sameSubject = make(map[string]int, len(data.SameSubjectLimit))
+		}
+		pc.sameSubject[region] = int(n)
 	}
 	if pc.campaign, err = readCampaignLimit(pack); err != nil {
 		return fail("data.json", err)

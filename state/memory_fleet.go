@@ -19,6 +19,8 @@ type fleet struct {
 	union   map[string]struct{} // CountCampaign's scratch set
 	clock   uint64              // ticks when any band's members change
 	counts  map[uint64]unionCount
+
+	subjects map[subjectKey]*subjectSends // Subjects (memory_subject.go)
 }
 
 // unionCount is a campaign's recipient count remembered for its bands (in
@@ -59,9 +61,11 @@ func bandsHash(bands []uint64) uint64 {
 type sighting struct{ first, last int64 }
 
 // fleetCap bounds each of the fleet's tables (domains, campaign members,
-// marks) at MaxEntries. A domain record is evicted at random when full (the
-// domain is then new again on its next sighting); live campaign members are
-// never evicted: past the bound CountCampaign fails closed, as Consume does.
+// marks, same-subject band-recipient pairs) at MaxEntries. A domain record
+// is evicted at random when full (the domain is then new again on its next
+// sighting); live campaign members and same-subject sends are never
+// evicted: past the bound CountCampaign fails closed, as Consume does, and
+// RecordSubject returns ErrFull.
 func (m *Memory) fleetCap() int { return len(m.shards) * m.shardCap }
 
 // Observe implements Fleet.

@@ -199,6 +199,28 @@ func TestLimitString(t *testing.T) {
 	}
 }
 
+func TestSubjectsConformance(t *testing.T) {
+	storetest.RunSubjects(t, func(t *testing.T) state.Subjects {
+		return state.NewMemory(state.MemoryConfig{})
+	})
+}
+
+// TestMemorySubjectsFull: a full table that frees nothing refuses a new
+// pair with ErrFull rather than forget a send; expired pairs make room.
+func TestMemorySubjectsFull(t *testing.T) {
+	m := state.NewMemory(state.MemoryConfig{MaxEntries: 2, Shards: 1})
+	ctx, day := context.Background(), 24*time.Hour
+	if err := m.RecordSubject(ctx, []uint64{1, 2}, "+13055550100", day, storetest.T0); err != nil {
+		t.Fatalf("RecordSubject = %v", err)
+	}
+	if err := m.RecordSubject(ctx, []uint64{3}, "+13055550100", day, storetest.T0); !errors.Is(err, state.ErrFull) {
+		t.Fatalf("full: RecordSubject = %v, want ErrFull", err)
+	}
+	if err := m.RecordSubject(ctx, []uint64{3}, "+13055550100", day, storetest.T0.Add(day)); err != nil {
+		t.Fatalf("after expiry: RecordSubject = %v", err)
+	}
+}
+
 func TestFleetConformance(t *testing.T) {
 	storetest.RunFleet(t, func(t *testing.T) state.Fleet {
 		return state.NewMemory(state.MemoryConfig{})

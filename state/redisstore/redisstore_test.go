@@ -162,6 +162,13 @@ func TestNewRejectsBadConfig(t *testing.T) {
 	}
 }
 
+func TestSubjectsConformance(t *testing.T) {
+	c := newClient(t, redistest.Addr(t))
+	storetest.RunSubjects(t, func(t *testing.T) state.Subjects {
+		return newStore(t, c, testPrefix(t, c))
+	})
+}
+
 func TestFleetConformance(t *testing.T) {
 	addr := redistest.Addr(t)
 	c := newClient(t, addr)

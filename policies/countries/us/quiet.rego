@@ -8,9 +8,11 @@
 # number's state, input.recipient.region ("US-FL"; "" when unknown).
 #
 # input.conversation.same_subject_24h ({"count": n, "reopens": RFC 3339}: the
-# messages of the same campaign already sent to the recipient in 24 h, and
-# when the oldest leaves the window) is proposed, not produced yet: without
-# it us/same-subject-limit does not fire.
+# promotional messages of the same campaign already let through to the
+# recipient in 24 h, and when the oldest leaves the window) comes from the
+# state store (filter/subject.go), for the regions of data.json's
+# same_subject_limit, once the count reaches the region's limit; absent
+# otherwise (and without a store), when us/same-subject-limit stays silent.
 package msgfilter.countries.us
 
 # recipient_local is the evidence: the recipient's local time and zone.
