@@ -54,8 +54,8 @@
 //     allow), every reason with its rule id and citation; the decision is
 //     cached at both levels, and a message let through is counted against
 //     its campaign's recipients (campaign.go) and the session, rate and
-//     flood limits, atomically in the store: a refusal blocks it
-//     (conversation.go); then, where stage state read them, it is recorded
+//     flood limits, atomically in the store: a refusal blocks it, a rate
+//     limit alone defers it until its window reopens (conversation.go); then, where stage state read them, it is recorded
 //     among its campaign's sends to the recipient (subject.go).
 //
 // The check has one deadline (the context's, or WithCheckBudget's from the
