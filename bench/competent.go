@@ -163,22 +163,7 @@ func (c *competent) check(ctx context.Context, m *filter.Message) (filter.Action
 	if err != nil {
 		return "", fmt.Errorf("bench: competent eval: %w", err)
 	}
-	if len(rs) != 1 || len(rs[0].Expressions) != 1 {
-		return "", errNaiveResult
-	}
-	set, ok := rs[0].Expressions[0].Value.([]any)
-	if !ok {
-		return "", errNaiveResult
-	}
-	action := filter.Allow
-	for _, r := range set {
-		obj, _ := r.(map[string]any)
-		a, _ := obj["action"].(string)
-		if rank(filter.Action(a)) > rank(action) {
-			action = filter.Action(a)
-		}
-	}
-	return action, nil
+	return strongest(rs)
 }
 
 // input is the query's input document, built as an ast.Value so that OPA

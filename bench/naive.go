@@ -207,6 +207,12 @@ func (n *naive) check(ctx context.Context, m *filter.Message) (filter.Action, er
 	if err != nil {
 		return "", fmt.Errorf("bench: naive eval: %w", err)
 	}
+	return strongest(rs)
+}
+
+// strongest reads a baseline query's result, a set of {"action": ...}
+// reasons, as the strongest action among them (allow for none).
+func strongest(rs rego.ResultSet) (filter.Action, error) {
 	if len(rs) != 1 || len(rs[0].Expressions) != 1 {
 		return "", errNaiveResult
 	}
