@@ -90,6 +90,33 @@ func (k *keyHasher) str(s string) {
 	k.h2.WriteString(s)
 }
 
+// raw writes s without its length: the caller writes the length of what
+// raw and zeros write together first.
+func (k *keyHasher) raw(s string) {
+	if len(s) <= len(k.buf)-k.n {
+		k.n += copy(k.buf[k.n:], s)
+		return
+	}
+	k.flush()
+	k.h1.WriteString(s)
+	k.h2.WriteString(s)
+}
+
+// zeros writes n '0' bytes.
+func (k *keyHasher) zeros(n int) {
+	for n > 0 {
+		if k.n == len(k.buf) {
+			k.flush()
+		}
+		w := min(n, len(k.buf)-k.n)
+		for i := range w {
+			k.buf[k.n+i] = '0'
+		}
+		k.n += w
+		n -= w
+	}
+}
+
 func (k *keyHasher) u64(v uint64) {
 	if len(k.buf)-k.n < 8 {
 		k.flush()

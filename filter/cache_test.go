@@ -137,6 +137,26 @@ func TestCachedEqualsUncached(t *testing.T) {
 		otp.ID, otp.Body = fmt.Sprint("otp-", code), fmt.Sprintf("Your ADCB code is %d. Do not share it.", code)
 		msgs = append(msgs, otp)
 	}
+	// Templates with a fresh code or amount in each message, to several
+	// countries: the template cache (template.go) gives their text facts.
+	// The Persian body holds the anchor of the opt-out term "لغو ۱۱", so
+	// its digits decide whether it instructs an opt-out.
+	tmpls := []struct{ rcpt, format string }{
+		{"+971501234567", "Your ADCB verification code is %06d. Do not share it with anyone."},
+		{"+919876543210", "%06d is your OTP for login to HDFC Bank. Valid for 10 mins. Do not share it with anyone."},
+		{"+66812345678", "Your KBank OTP is %06d. Ref 3K9F0A1. Valid 5 minutes."},
+		{"+12025550123", "Chase: a charge of $%04d.31 was made on your card ending 4821."},
+		{"+12025550123", "Buy an ar-15 today, %04d in stock"},
+		{"+989121234567", "برای لغو %04d را ارسال کنید"},
+	}
+	var templated []Message
+	for i, code := 0, 109000; i < 25; i, code = i+1, code+(i%3)*41 {
+		for j, tm := range tmpls {
+			templated = append(templated, Message{ID: fmt.Sprint("tmpl-", i, "-", j), Channel: SMS, Kind: []Kind{OTP, Transactional, Promotional}[(i+j)%3],
+				Sender: "Shop", Recipient: tm.rcpt, Body: fmt.Sprintf(tm.format, code%10000+(i%2)*1100), Time: time.Date(2026, 11, 24, 9, i%3, 0, 0, time.UTC)})
+		}
+	}
+	msgs = append(msgs, templated...)
 	// The same messages with an approved template or a Messenger tag: the
 	// channel rules decide differently, so both cache keys must see them.
 	for _, m := range msgs[:min(300, len(msgs))] {
@@ -239,6 +259,37 @@ func TestCachedEqualsUncached(t *testing.T) {
 	if levels[CacheExact] < len(msgs)/3 || levels[CacheFacts] < 30 {
 		t.Errorf("the caches were hardly used: %v", levels)
 	}
+	// The template cache answered the templates with a fresh code (all
+	// but the Persian one, whose anchor keeps it out).
+	hits := 0
+	for _, m := range templated {
+		runs, _ := freeRuns(m.Body, cached.policy.Load().templateRun)
+		b := []byte(m.Body)
+		for _, r := range runs {
+			for k := r[0]; k < r[1]; k++ {
+				b[k] = '0' + (b[k]-'0'+7)%10
+			}
+		}
+		m.Body = string(b)
+		if templateHit(t, cached, m) {
+			hits++
+		}
+	}
+	if want := len(templated) * 4 / 6; hits < want {
+		t.Errorf("template cache hits = %d of %d templated messages with new digits, want at least %d", hits, len(templated), want)
+	}
+}
+
+// templateHit reports whether the template cache has the text facts of m.
+func templateHit(t *testing.T, e *Engine, m Message) bool {
+	t.Helper()
+	c := e.newCheck(context.Background(), &m, false)
+	defer c.release()
+	if err := c.validate(); err != nil {
+		t.Fatal(err)
+	}
+	c.extract()
+	return c.templateCache()
 }
 
 func TestCacheLevels(t *testing.T) {

@@ -31,6 +31,7 @@ type Engine struct {
 	prev     atomic.Pointer[policy] // the revision replaced last, for Rollback
 	exact    *decisionCache         // nil when turned off
 	facts    *decisionCache         // nil when turned off
+	template *templateCache         // nil when turned off (template.go)
 	policy   atomic.Pointer[policy] // the revision deciding (revision.go)
 	conv     *conversations         // conversation state (conversation.go); nil without a store
 	model    *model.Model           // the content model (model.go)
@@ -59,13 +60,14 @@ func build(o options) (*Engine, error) {
 		return nil, o.tenantErr
 	}
 	e := &Engine{
-		opts:    o,
-		numbers: geo.NewNumbers(0),
-		zones:   geo.NewZones(0),
-		exact:   newDecisionCache(o.exactCacheBytes),
-		facts:   newDecisionCache(o.factCacheBytes),
-		conv:    newConversations(o.store),
-		reports: newReports(o.store),
+		opts:     o,
+		numbers:  geo.NewNumbers(0),
+		zones:    geo.NewZones(0),
+		exact:    newDecisionCache(o.exactCacheBytes),
+		facts:    newDecisionCache(o.factCacheBytes),
+		template: newTemplateCache(o.factCacheBytes),
+		conv:     newConversations(o.store),
+		reports:  newReports(o.store),
 	}
 	var err error
 	if e.model, err = loadModel(o.modelPath); err != nil {

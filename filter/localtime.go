@@ -9,7 +9,7 @@ import (
 	"github.com/msgfilter/msgfilter/rules"
 )
 
-// The recipient's clock (part of stage 7, enrich): which zones the recipient
+// The recipient's clock (part of stage 9, enrich): which zones the recipient
 // number may be in, the local time the facts show, and when each quiet-hours
 // spec of the packs deciding the message lets it through.
 
