@@ -18,7 +18,11 @@ import (
 // reload, so stale entries are never served). The fact cache is keyed by a
 // hash of the facts, taken in the walk that builds OPA's input
 // (facts_value.go), and the generation: a new message whose
-// facts were seen before skips OPA. Both hold decisions without their id, in
+// facts were seen before skips OPA. The local clock (time: local, date,
+// weekday, minute) is left out of that hash when the policies read it only
+// while a quiet-hours spec holds the message (rules.Set.ClockGated) and
+// none does: the same text to the same kind of recipient is then decided
+// once, not once a minute. Both hold decisions without their id, in
 // a compact binary form inside freecache, so they put no pressure on the GC
 // and their memory is bounded by their configured size.
 //

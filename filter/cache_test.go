@@ -302,22 +302,39 @@ func TestCacheLevels(t *testing.T) {
 	m2.ID, m2.Body = "b", "Your code is 771204" // other body, same facts
 	other, _ := e.Check(ctx, &m2)
 	later := m
-	later.Time = tuesday.Add(time.Minute) // new minute: new time facts
+	// A new minute changes the local clock, which the packs read only
+	// while quiet hours hold a message (rules.Set.ClockGated): the facts
+	// of an OTP at 14:01 in Dubai are those of 14:00.
+	later.Time = tuesday.Add(time.Minute)
 	next, _ := e.Check(ctx, &later)
+	// A promotion at 23:00 in Dubai is held by quiet hours: its evidence
+	// is the local time, so the next minute is decided again.
+	night := Message{ID: "c", Channel: SMS, Kind: Promotional, Sender: "AD-Noon", Recipient: "+971501234567",
+		Body: "White Friday: 70% off today", Time: time.Date(2026, 11, 24, 19, 0, 0, 0, time.UTC)}
+	held, _ := e.Check(ctx, &night)
+	night.Time = night.Time.Add(time.Minute)
+	heldNext, _ := e.Check(ctx, &night)
 	for _, c := range []struct {
 		name string
 		d    Decision
 		want string
-	}{{"first", first, ""}, {"same message", again, CacheExact}, {"same facts", other, CacheFacts}, {"next minute", next, ""}} {
+	}{
+		{"first", first, ""}, {"same message", again, CacheExact}, {"same facts", other, CacheFacts},
+		{"next minute", next, CacheFacts}, {"quiet hours", held, ""}, {"quiet hours, next minute", heldNext, ""},
+	} {
 		if c.d.Cache != c.want {
 			t.Errorf("%s: Cache = %q, want %q", c.name, c.d.Cache, c.want)
 		}
 	}
+	if held.Action != Defer || heldNext.Action != Defer || held.Reasons[0].Evidence == heldNext.Reasons[0].Evidence {
+		t.Errorf("quiet hours: %v %q, then %v %q; want two deferrals citing their own minute",
+			held.Action, held.Reasons, heldNext.Action, heldNext.Reasons)
+	}
 	if other.ID != "b" || again.ID != "a" {
 		t.Errorf("cached decisions carry ids %q, %q; want the asking message's", again.ID, other.ID)
 	}
-	if s := e.CacheStats(); s.ExactHits != 1 || s.FactHits != 1 {
-		t.Errorf("CacheStats = %+v, want one hit at each level", s)
+	if s := e.CacheStats(); s.ExactHits != 1 || s.FactHits != 2 {
+		t.Errorf("CacheStats = %+v, want one exact hit and two fact hits", s)
 	}
 }
 

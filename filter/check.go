@@ -408,7 +408,7 @@ func (c *check) buildFacts() {
 	k := hasherPool.Get().(*keyHasher)
 	k.reset()
 	k.u64(c.p.generation)
-	c.facts.walk(walker{k: k})
+	c.facts.walk(walker{k: k, clockGated: c.p.set.ClockGated()})
 	c.factKey = k.sum()
 	hasherPool.Put(k)
 }
