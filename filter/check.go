@@ -52,19 +52,20 @@ type check struct {
 	now    time.Time  // the message time
 	tenant *tenant
 
-	exactKey    cacheKey
-	templateKey cacheKey                // template cache (template.go), valid when hasTemplate
-	hasTemplate bool                    // the body may use the template cache
-	text        *textnorm.Text          // normalize; back to its pool in release
-	instructs   bool                    // match: the opt-out lists' instructions, STOP aside
-	scratch     *scratch                // classify; back to its pool in release
-	facts       Facts                   // built by state, extract and enrich
-	bands       [campaigns.Bands]uint64 // classify: the campaign's band keys, with a fleet store
-	hasBands    bool
-	subject     int      // state: the recipient region's same_subject_limit, 0 where none applies (subject.go)
-	factKey     cacheKey // from the walk that builds OPA's input
-	findings    []rules.Finding
-	d           Decision
+	exactKey       cacheKey
+	templateKey    cacheKey                // template cache (template.go), valid when hasTemplate
+	hasTemplate    bool                    // the body may use the template cache
+	templateMasked bool                    // templateKey masks free runs (else it is the literal body)
+	text           *textnorm.Text          // normalize; back to its pool in release
+	instructs      bool                    // match: the opt-out lists' instructions, STOP aside
+	scratch        *scratch                // classify; back to its pool in release
+	facts          Facts                   // built by state, extract and enrich
+	bands          [campaigns.Bands]uint64 // classify: the campaign's band keys, with a fleet store
+	hasBands       bool
+	subject        int      // state: the recipient region's same_subject_limit, 0 where none applies (subject.go)
+	factKey        cacheKey // from the walk that builds OPA's input
+	findings       []rules.Finding
+	d              Decision
 }
 
 // run calls the stages in the order doc.go lists them. A stage's error ends

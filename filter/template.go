@@ -13,7 +13,10 @@ package filter
 // digits, longer than any run of digits standing alone in a term
 // (policy.templateRun), whose neighbours are each the body's start or end or
 // one of freeNeighbours (a '$' on the left too, when nothing glued precedes
-// it). Every other digit is in the key as written.
+// it). Every other digit is in the key as written. A body that cannot be
+// masked safely (below) is keyed as written, which is always sound: the
+// text stages are a function of the body, the destination and the
+// revisions in the key. The two kinds of key never meet.
 //
 // Why the masked digits cannot change what is cached, stage by stage:
 //
@@ -24,7 +27,7 @@ package filter
 //     run has two digits or more); digits are not letters of scripts
 //     written without spaces, so no join reaches it. HTML references need
 //     '&' or '#' next to their digits, and bidi controls reorder text, so
-//     a body with one is not cached (hasBidi). The forms therefore hold
+//     a body with one is not masked (hasBidi). The forms therefore hold
 //     the free run's digits as written, as one token, in the same places.
 //   - match (internal/terms): a term that holds a digit is matched in the
 //     Words form only, and can match a token of digits only as a whole
@@ -32,7 +35,7 @@ package filter
 //     word-bounded and begins or ends with such a token, next to the rest
 //     of it, its anchor (terms.DigitTokens). Free runs are longer than any
 //     such token, and a body whose Words form holds an anchor is not
-//     cached (anchors hold no digit, so whether a body holds one does not
+//     stored (anchors hold no digit, so whether a body holds one does not
 //     depend on the free runs either). Terms without digits never match a
 //     digit. So the same terms match at the same places, with the same
 //     evidence.
@@ -41,16 +44,17 @@ package filter
 //     scan asks only whether a byte is a digit, except for the first three
 //     digits of a phone-shaped number (nine digits or more joined by
 //     single separators): a free run in a chain of nine digits or more is
-//     not cached (maskRuns). Reports change scores: their generation is in
-//     the key, and with reports shared through the store (another node may
-//     report any time) the template cache is off, as the exact cache is.
+//     not masked (maskRuns). Reports change scores: their
+//     generation is in the key, and with reports shared through the store
+//     (another node may report any time) the template cache is off, as the
+//     exact cache is.
 //   - the campaign fingerprint (internal/campaign) makes every token with
 //     a digit one token.
 //
 // What depends on digits in other ways is computed for every message, hit
-// or miss: links (a body with a link is never cached: the links' URLs feed
-// the model and the fingerprint), phone numbers, the STOP keyword and DLT
-// templates (stage extract). TestTemplateDigitsDoNotMatter substitutes
+// or miss: links (a body with a link is only keyed as written: the links'
+// URLs feed the model and the fingerprint), phone numbers, the STOP keyword
+// and DLT templates (stage extract). TestTemplateDigitsDoNotMatter substitutes
 // random digits into the free runs of real bodies and requires the same
 // text facts; TestCachedEqualsUncached requires the same decisions.
 
@@ -79,7 +83,8 @@ type templateEntry struct {
 // for each other. A full shard is emptied and refilled. A nil
 // *templateCache caches nothing.
 type templateCache struct {
-	shards [templateShards]templateShard
+	perShard int
+	shards   [templateShards]templateShard
 }
 
 type templateShard struct {
@@ -89,21 +94,23 @@ type templateShard struct {
 
 const (
 	templateShards = 64
-	// templateEntries bounds the entries (templateShards × per shard), and
-	// maxTemplateBody the bodies cached: entries hold evidence taken from
-	// the body, so the cache holds at most about 4096 × 1 KiB.
-	templateEntries = 4096
+	// maxTemplateBody bounds the bodies cached: an entry holds evidence
+	// taken from its body, so an entry is at most about 2 KiB.
 	maxTemplateBody = 1024
+	// templateEntryBytes sizes the cache from the fact cache's bytes (one
+	// entry per 2 KiB: 16,384 entries with the default 32 MiB).
+	templateEntryBytes = 2048
 )
 
-// newTemplateCache returns a template cache, or nil (off) when the fact
-// cache is off: both serve checks whose facts were seen before, and an
-// engine without caches (WithCacheSizes(Off, Off)) computes everything.
+// newTemplateCache returns a template cache sized by the fact cache's bytes,
+// or nil (off) when the fact cache is off: both serve checks whose facts
+// were seen before, and an engine without caches (WithCacheSizes(Off, Off))
+// computes everything.
 func newTemplateCache(factCacheBytes int) *templateCache {
 	if factCacheBytes <= 0 {
 		return nil
 	}
-	return new(templateCache)
+	return &templateCache{perShard: max(factCacheBytes/templateEntryBytes/templateShards, 16)}
 }
 
 func (t *templateCache) get(k cacheKey) *templateEntry {
@@ -117,8 +124,8 @@ func (t *templateCache) get(k cacheKey) *templateEntry {
 func (t *templateCache) put(k cacheKey, e *templateEntry) {
 	s := &t.shards[k[0]%templateShards]
 	s.mu.Lock()
-	if s.m == nil || len(s.m) >= templateEntries/templateShards {
-		s.m = make(map[cacheKey]*templateEntry, templateEntries/templateShards)
+	if s.m == nil || len(s.m) >= t.perShard {
+		s.m = make(map[cacheKey]*templateEntry, t.perShard)
 	}
 	s.m[k] = e
 	s.mu.Unlock()
@@ -156,13 +163,12 @@ func freeNeighbour(b byte) bool {
 }
 
 // maskRuns calls mask(i, j) for every free run body[i:j] of at least run
-// digits, in order, and reports whether the body may use the template cache:
+// digits, in order, and reports whether the body may be keyed masked:
 // no bidi control, and no free run in a chain of digits that the model
 // could read as a phone number (nine digits or more joined by single
-// separators). A body without free runs may use it too: the same template
-// reaches other recipients.
+// separators).
 func maskRuns(body string, run int, mask func(i, j int)) bool {
-	if run == 0 || len(body) > maxTemplateBody || hasBidi(body) {
+	if run == 0 || hasBidi(body) {
 		return false
 	}
 	chainDigits, chainMasked := 0, false // the chain of digits the current run is in
@@ -222,32 +228,42 @@ func hasBidi(s string) bool {
 
 // templateCache (stage 5) takes the text stages' facts (normalize, match,
 // classify and the campaign fingerprint) from the template cache when the
-// body masks to a key seen before. A body with links is never served or
-// stored: the links feed the model and the fingerprint.
+// body masks to a key seen before, or, when masking is not shown safe (a
+// link, a phone-shaped chain, a bidi control), when the very same body was
+// seen before: they are a function of the body, the destination and the
+// revisions in the key, so the literal body is always a sound key.
 func (c *check) templateCache() bool {
 	t := c.e.template
-	if t == nil || c.explain || c.e.reports.shared || len(c.facts.Links) > 0 {
+	body := c.msg.Body
+	if t == nil || c.explain || c.e.reports.shared || len(body) > maxTemplateBody {
 		return false
 	}
+	var stack [8][2]int
+	runs := stack[:0]
+	// A masked key only without links: a run's digits may be part of one.
+	c.templateMasked = len(c.facts.Links) == 0 &&
+		maskRuns(body, c.p.templateRun, func(i, j int) { runs = append(runs, [2]int{i, j}) }) && len(runs) > 0
 	k := hasherPool.Get().(*keyHasher)
 	k.reset()
 	k.u64(c.p.generation)
 	k.u64(c.e.reports.generation())
 	k.str(c.dest)
-	body := c.msg.Body
 	k.u64(uint64(len(body)))
 	last := 0
-	ok := maskRuns(body, c.p.templateRun, func(i, j int) {
-		k.raw(body[last:i])
-		k.zeros(j - i)
-		last = j
-	})
+	if c.templateMasked {
+		k.u64(1) // a masked key is never a literal one
+		for _, r := range runs {
+			k.raw(body[last:r[0]])
+			k.zeros(r[1] - r[0])
+			last = r[1]
+		}
+	} else {
+		k.u64(0)
+	}
 	k.raw(body[last:])
 	c.templateKey = k.sum()
 	hasherPool.Put(k)
-	if c.hasTemplate = ok; !ok {
-		return false
-	}
+	c.hasTemplate = true
 	e := t.get(c.templateKey)
 	if e == nil {
 		return false
@@ -269,10 +285,12 @@ func (c *check) rememberTemplate() {
 	if !c.hasTemplate {
 		return
 	}
-	words := c.text.Bytes(textnorm.Words)
-	for _, a := range c.p.templateAnchors {
-		if bytes.Contains(words, a) {
-			return // a term may match part of a free run here
+	if c.templateMasked {
+		words := c.text.Bytes(textnorm.Words)
+		for _, a := range c.p.templateAnchors {
+			if bytes.Contains(words, a) {
+				return // a term may match part of a free run here
+			}
 		}
 	}
 	if !c.hasBands && c.e.fleet() != nil {

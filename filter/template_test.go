@@ -211,3 +211,26 @@ func TestTemplateAnchor(t *testing.T) {
 		c.release()
 	}
 }
+
+// TestTemplateLiteral: a body that cannot be masked (a link, a
+// phone-shaped number) is keyed as written: the same body is served, one
+// digit changed is not.
+func TestTemplateLiteral(t *testing.T) {
+	e := newEngine(t)
+	for _, c := range []struct{ body, other string }{
+		{"Track parcel 482913 at https://dhl.example/t/482913 today", "Track parcel 482913 at https://dhl.example/t/482914 today"},
+		{"Call 050 123 4567 for your code 482913", "Call 050 123 4567 for your code 482914"},
+	} {
+		m := Message{Channel: SMS, Kind: Transactional, Sender: "Shop", Recipient: "+971501234567", Body: c.body, Time: testNow}
+		if _, err := e.Check(context.Background(), &m); err != nil {
+			t.Fatal(err)
+		}
+		if !templateHit(t, e, m) {
+			t.Errorf("%q checked again: not served by the template cache", c.body)
+		}
+		m.Body = c.other
+		if templateHit(t, e, m) {
+			t.Errorf("%q served with the facts of %q", c.other, c.body)
+		}
+	}
+}
