@@ -44,7 +44,8 @@ package filter
 //     scan asks only whether a byte is a digit, except for the first three
 //     digits of a phone-shaped number (nine digits or more joined by
 //     single separators): a free run in a chain of nine digits or more is
-//     not masked (maskRuns). Reports change scores: their
+//     not masked (maskRuns), unless it is the whole chain, whose first
+//     three digits then stay in the key. Reports change scores: their
 //     generation is in the key, and with reports shared through the store
 //     (another node may report any time) the template cache is off, as the
 //     exact cache is.
@@ -166,7 +167,8 @@ func freeNeighbour(b byte) bool {
 // digits, in order, and reports whether the body may be keyed masked:
 // no bidi control, and no free run in a chain of digits that the model
 // could read as a phone number (nine digits or more joined by single
-// separators).
+// separators), but for a run that is such a number on its own, which is
+// masked after its first three digits (the model's phone-number prefix).
 func maskRuns(body string, run int, mask func(i, j int)) bool {
 	if run == 0 || hasBidi(body) {
 		return false
@@ -183,11 +185,19 @@ func maskRuns(body string, run int, mask func(i, j int)) bool {
 		}
 		// A run joined to the previous one by a single separator
 		// (the model's phone numbers: ' ', '-', '.', '(' or ')').
-		if i < 2 || !chainSeparator(body[i-1]) || !isASCIIDigit(body[i-2]) {
+		chained := i >= 2 && chainSeparator(body[i-1]) && isASCIIDigit(body[i-2])
+		if !chained {
 			chainDigits, chainMasked = 0, false
 		}
 		chainDigits += j - i
 		if j-i >= run && free(body, i, j) {
+			if j-i >= 9 && !chained && !(j+1 < len(body) && chainSeparator(body[j]) && isASCIIDigit(body[j+1])) {
+				// A phone-shaped number on its own (a parcel number):
+				// the model reads its first three digits, which stay.
+				mask(i+3, j)
+				i = j
+				continue
+			}
 			chainMasked = true
 			mask(i, j)
 		}
