@@ -3,9 +3,11 @@ package filter
 import (
 	"encoding/binary"
 	"hash/maphash"
+	"slices"
 	"sync"
 	"sync/atomic"
 	"time"
+	"unsafe"
 
 	"github.com/coocood/freecache"
 )
@@ -361,3 +363,63 @@ func fixedZone(off int) *time.Location {
 
 // generations numbers loaded policies, for cache keys.
 var generations atomic.Uint64
+
+// clockCache remembers the time facts of recent checks (check.clockFacts):
+// within one minute the checks to one zone list read the same clock and
+// the same quiet hours, and formatting and quiet-hours arithmetic were a
+// tenth of a templated check. An entry holds everything the facts are made
+// of: the minute (quiet-hours specs ignore seconds, rules.QuietSpec.Until,
+// and the facts show minutes), the policy generation (the packs' specs
+// and zones), the destination and channel (whose packs' specs apply), the
+// location and the zones; a lookup compares them all, so a collision is a
+// miss. Slots are replaced whole through atomic pointers: no lock, and the
+// entries (their QuietUntil maps too) are never written once stored. It is
+// off (nil) when the fact cache is, so that an engine without caches
+// computes everything (TestCachedEqualsUncached compares the two).
+type clockCache struct {
+	slots [1024]atomic.Pointer[clockEntry]
+}
+
+type clockEntry struct {
+	minute  int64
+	gen     uint64
+	dest    string
+	channel Channel
+	loc     *time.Location
+	zones   []*time.Location
+	facts   TimeFacts
+}
+
+func newClockCache(factCacheBytes int) *clockCache {
+	if factCacheBytes <= 0 {
+		return nil
+	}
+	return new(clockCache)
+}
+
+func (cc *clockCache) facts(c *check, zones []*time.Location, loc *time.Location) TimeFacts {
+	if cc == nil {
+		return c.clockFacts(zones, loc)
+	}
+	minute := c.now.Truncate(time.Minute).Unix()
+	h := uint64(minute)*0x9E3779B97F4A7C15 ^ c.p.generation ^ uint64(uintptr(unsafe.Pointer(loc)))
+	for _, z := range zones {
+		h = (h ^ uint64(uintptr(unsafe.Pointer(z)))) * 0x100000001b3
+	}
+	h ^= uint64(len(c.dest)) | uint64(len(c.msg.Channel))<<8
+	for i := 0; i < len(c.dest); i++ {
+		h = (h ^ uint64(c.dest[i])) * 0x100000001b3
+	}
+	for i := 0; i < len(c.msg.Channel); i++ {
+		h = (h ^ uint64(c.msg.Channel[i])) * 0x100000001b3
+	}
+	slot := &cc.slots[h%uint64(len(cc.slots))]
+	if e := slot.Load(); e != nil && e.minute == minute && e.gen == c.p.generation && e.dest == c.dest &&
+		e.channel == c.msg.Channel && e.loc == loc && slices.Equal(e.zones, zones) {
+		return e.facts
+	}
+	f := c.clockFacts(zones, loc)
+	slot.Store(&clockEntry{minute: minute, gen: c.p.generation, dest: c.dest, channel: c.msg.Channel,
+		loc: loc, zones: zones, facts: f})
+	return f
+}

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"hash/maphash"
+	"math/rand/v2"
 	"os"
 	"reflect"
 	"strings"
@@ -385,5 +386,34 @@ func TestKeyHasherEqualsFieldWrites(t *testing.T) {
 		if got := k.sum(); got != want {
 			t.Errorf("fields of %d bytes: key %x, want %x", n, got, want)
 		}
+	}
+}
+
+// TestClockCacheEqualsComputed: the time facts the clock cache gives are
+// those computed for the message, whatever the second within the minute,
+// for recipients in one zone, in several (US toll-free), and across a
+// DST change, over the channels whose packs add quiet hours (48 minutes
+// over three days, so that most lookups hit).
+func TestClockCacheEqualsComputed(t *testing.T) {
+	e := newEngine(t)
+	r := rand.New(rand.NewPCG(3, 4))
+	rcpts := []string{"+971501234567", "+33612345678", "+14155550100", "+18002752273", "+13055550100", "+66812345678"}
+	base := time.Date(2026, 3, 7, 0, 0, 0, 0, time.UTC) // US DST starts on the 8th
+	for i := range 3000 {
+		m := Message{Channel: []Channel{SMS, WhatsApp, Viber}[i%3], Kind: Promotional, Sender: "Shop",
+			Recipient: rcpts[r.IntN(len(rcpts))], Body: "hello",
+			Time: base.Add(time.Duration(r.IntN(48)) * 90 * time.Minute).Add(time.Duration(r.IntN(60)) * time.Second)}
+		c := e.newCheck(context.Background(), &m, false)
+		if err := c.validate(); err != nil {
+			t.Fatal(err)
+		}
+		c.localTime()
+		got := c.facts.Time
+		c.explain = true // computed, not cached
+		c.localTime()
+		if want := c.facts.Time; !reflect.DeepEqual(got, want) {
+			t.Fatalf("%s at %s: cached time facts %+v, want %+v", m.Recipient, m.Time, got, want)
+		}
+		c.release()
 	}
 }

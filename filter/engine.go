@@ -32,6 +32,7 @@ type Engine struct {
 	exact    *decisionCache         // nil when turned off
 	facts    *decisionCache         // nil when turned off
 	template *templateCache         // nil when turned off (template.go)
+	clocks   *clockCache            // recent checks' time facts (cache.go); nil when turned off
 	policy   atomic.Pointer[policy] // the revision deciding (revision.go)
 	conv     *conversations         // conversation state (conversation.go); nil without a store
 	model    *model.Model           // the content model (model.go)
@@ -66,6 +67,7 @@ func build(o options) (*Engine, error) {
 		exact:    newDecisionCache(o.exactCacheBytes),
 		facts:    newDecisionCache(o.factCacheBytes),
 		template: newTemplateCache(o.factCacheBytes),
+		clocks:   newClockCache(o.factCacheBytes),
 		conv:     newConversations(o.store),
 		reports:  newReports(o.store),
 	}
