@@ -31,9 +31,12 @@ import (
 // A cached decision equals the uncached one for the same message, clock and
 // policy revision: everything a decision depends on is in the key.
 
-// cacheTTL bounds how long an entry lives. Keys already change every minute
-// (they hold the minute), so older entries can only take space.
-const cacheTTL = 120 // seconds
+// exactTTL bounds how long an exact-cache entry lives: its key holds the
+// minute, so older entries can only take space. Fact-cache entries do not
+// expire (ttl 0): their keys hold the local clock only while quiet hours
+// hold the message (rules.Set.ClockGated), so a text sent for an hour is
+// decided once, and the cache's size bounds them.
+const exactTTL = 120 // seconds
 
 // Cache levels, as in Decision.Cache.
 const (
@@ -43,15 +46,17 @@ const (
 
 // decisionCache is one cache level. A nil *decisionCache caches nothing.
 type decisionCache struct {
-	c *freecache.Cache
+	c   *freecache.Cache
+	ttl int // seconds an entry lives; 0: until evicted
 }
 
-// newDecisionCache returns a cache of size bytes; nil (off) for 0.
-func newDecisionCache(size int) *decisionCache {
+// newDecisionCache returns a cache of size bytes whose entries live ttl
+// seconds (0: until evicted); nil (off) for a size of 0.
+func newDecisionCache(size, ttl int) *decisionCache {
 	if size <= 0 {
 		return nil
 	}
-	return &decisionCache{c: freecache.NewCache(size)}
+	return &decisionCache{c: freecache.NewCache(size), ttl: ttl}
 }
 
 type cacheKey [16]byte
@@ -205,7 +210,7 @@ func (c *decisionCache) put(key cacheKey, d *Decision) {
 	}
 	bp := bufPool.Get().(*[]byte)
 	b := encodeDecision((*bp)[:0], d)
-	_ = c.c.Set(key[:], b, cacheTTL) // too large: not cached, decided again next time
+	_ = c.c.Set(key[:], b, c.ttl) // too large: not cached, decided again next time
 	*bp = b[:0]
 	bufPool.Put(bp)
 }
