@@ -4,11 +4,15 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"io"
 	"math/rand/v2"
+	"os"
 	"reflect"
+	"strings"
 	"testing"
 	"time"
 
+	"github.com/msgfilter/msgfilter/internal/corpus"
 	"github.com/msgfilter/msgfilter/internal/textnorm"
 )
 
@@ -102,6 +106,7 @@ func TestTemplateDigitsDoNotMatter(t *testing.T) {
 				Recipient: d.rcpt, Body: b, Time: time.Date(2026, 11, 24, 10, 0, 0, 0, time.UTC)})
 		}
 	}
+	msgs = append(msgs, templateCorpus(t)...)
 	r := rand.New(rand.NewPCG(1, 2))
 	tested, refused := 0, 0
 	for _, m := range msgs {
@@ -140,7 +145,7 @@ func TestTemplateDigitsDoNotMatter(t *testing.T) {
 		}
 	}
 	t.Logf("%d bodies with free runs checked with 5 digit substitutions each; %d refused", tested, refused)
-	if tested < 40 {
+	if tested < 100 {
 		t.Errorf("only %d bodies had free runs: the property was hardly tested", tested)
 	}
 }
@@ -237,4 +242,54 @@ func TestTemplateLiteral(t *testing.T) {
 			t.Errorf("%q served with the facts of %q", c.other, c.body)
 		}
 	}
+}
+
+// templateCorpus is the Thai, Persian and Mendeley corpora's bodies that
+// hold a run of four digits or more, to their countries (none when the
+// corpora are absent): scripts written without spaces, native digits and
+// the opt-out term with digits ("لغو ۱۱") meet the template cache there.
+func templateCorpus(t *testing.T) []Message {
+	t.Helper()
+	var msgs []Message
+	add := func(rcpt string, ms []corpus.Message) {
+		n := 0
+		for _, m := range ms {
+			if n < 1500 && strings.ContainsFunc(m.Text, func(r rune) bool { return r >= '0' && r <= '9' }) {
+				msgs = append(msgs, Message{Channel: SMS, Kind: Promotional, Sender: "Shop", Recipient: rcpt, Body: m.Text,
+					Time: time.Date(2026, 11, 24, 10, 0, 0, 0, time.UTC)})
+				n++
+			}
+		}
+	}
+	if dir, err := corpus.Path("thai-sms-spam"); err == nil {
+		if ms, err := corpus.ReadThai(os.DirFS(dir)); err == nil {
+			add("+66812345678", ms)
+		}
+	}
+	for _, c := range []struct {
+		rel, rcpt string
+		read      func(io.Reader) ([]corpus.Message, error)
+	}{
+		{"persian-sms-semnan/sms_data.utf8.txt", "+989121234567", corpus.ReadPersian},
+		{"mendeley-smishing-5971/Dataset_5971.csv", "+919876543210", corpus.ReadMendeley},
+	} {
+		path, err := corpus.Path(c.rel)
+		if err != nil {
+			continue
+		}
+		f, err := os.Open(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		ms, err := c.read(f)
+		f.Close()
+		if err != nil {
+			t.Fatal(err)
+		}
+		add(c.rcpt, ms)
+	}
+	if len(msgs) == 0 {
+		t.Log("Thai, Persian and Mendeley corpora absent: their bodies are not tested")
+	}
+	return msgs
 }
