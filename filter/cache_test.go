@@ -417,3 +417,42 @@ func TestClockCacheEqualsComputed(t *testing.T) {
 		c.release()
 	}
 }
+
+// TestCachedConcurrent: eight goroutines check the same messages through
+// one engine's caches (exact, template, clock, fact) and each gets the
+// decision an engine without caches makes; run with -race, it is the
+// caches' concurrency test.
+func TestCachedConcurrent(t *testing.T) {
+	cached := newEngine(t, WithStore(nil))
+	uncached := newEngine(t, WithStore(nil), WithCacheSizes(Off, Off))
+	msgs := corpusMessages(t)[:150]
+	for i := range 60 { // a template with a fresh code in each message
+		msgs = append(msgs, Message{ID: fmt.Sprint("otp-", i), Channel: SMS, Kind: OTP, Sender: "ADCB", Recipient: "+971501234567",
+			Body: fmt.Sprintf("Your ADCB code is %06d. Do not share it.", 104729*i%1000000), Time: tuesday.Add(time.Duration(i%3) * time.Minute)})
+	}
+	want := make([]Decision, len(msgs))
+	for i := range msgs {
+		want[i], _ = uncached.Check(context.Background(), &msgs[i])
+	}
+	errs := make(chan error, 8)
+	for g := range 8 {
+		go func() {
+			for k := range 2 * len(msgs) {
+				i := (k*7 + g*13) % len(msgs)
+				m := msgs[i]
+				d, _ := cached.Check(context.Background(), &m)
+				d.Cache, d.Cached = "", false
+				if !reflect.DeepEqual(d, want[i]) {
+					errs <- fmt.Errorf("%s: concurrent cached decision %+v, uncached %+v", m.ID, d, want[i])
+					return
+				}
+			}
+			errs <- nil
+		}()
+	}
+	for range 8 {
+		if err := <-errs; err != nil {
+			t.Fatal(err)
+		}
+	}
+}
