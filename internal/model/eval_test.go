@@ -101,9 +101,9 @@ func report(t *testing.T, ss []scored, th thresholds) {
 	}
 	var b strings.Builder
 	fmt.Fprintf(&b, "thresholds: unwanted (spam+fraud) >= %.3f, fraud >= %.3f\n", th.unwanted, th.fraud)
-	fmt.Fprintf(&b, "%-11s %-9s %6s %8s\n", "corpus", "label", "n", "flagged")
+	fmt.Fprintf(&b, "%-11s %-20s %6s %8s\n", "corpus", "label", "n", "flagged")
 	for _, k := range keys {
-		fmt.Fprintf(&b, "%-11s %-9s %6d %7.2f%%\n", k.corpus, k.label, n[k], 100*float64(fl[k])/float64(n[k]))
+		fmt.Fprintf(&b, "%-11s %-20s %6d %7.2f%%\n", k.corpus, k.label, n[k], 100*float64(fl[k])/float64(n[k]))
 	}
 	t.Log("\n" + b.String())
 }
@@ -277,6 +277,34 @@ func TestEvalThresholds(t *testing.T) {
 			}
 		}
 	}
+}
+
+// TestEvalZeroShot is the validation stand-in for corpora the model never
+// saw (Smishtank, other regions): it trains on the train split of every
+// default corpus but Mendeley, plus the synthetic business ham, and
+// reports Mendeley's train split, apart for messages with a link. It is
+// how the synthetic link notifications were weighed (MODEL.md): they cost
+// link-carrying smishing some recall here. The eval split is not read.
+func TestEvalZeroShot(t *testing.T) {
+	dir := dataDir(t)
+	var train, held []corpus.Labelled
+	for _, l := range readLabelled(t, dir, corpus.Train, corpus.ModelCorpora...) {
+		if l.Corpus == "mendeley" {
+			if strings.Contains(l.Text, "http") || strings.Contains(l.Text, "www.") {
+				l.Label += " with a link"
+			}
+			held = append(held, l)
+		} else {
+			train = append(train, l)
+		}
+	}
+	m, err := model.Train(context.Background(), append(examples(t, train), model.BusinessHam()...), trainOptions()...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ss := scoreAll(m, held)
+	slices.SortStableFunc(ss, func(a, b scored) int { return strings.Compare(a.Label, b.Label) })
+	report(t, ss, defaultThresholds)
 }
 
 // trainOptions lets an experiment override the defaults (MODEL_EPOCHS,
