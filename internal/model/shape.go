@@ -31,34 +31,48 @@ const (
 	shapeHostDigit    // the link's host has a digit
 	shapeHostDeep     // the link's host has three labels or more besides www
 	shapeLinkPath     // the link has a path
+
+	// Kinds of lure words (lure.go), in any of the languages listed there.
+	shapeLureUrgent     // urgency, suspension, expiry
+	shapeLureCredential // accounts, passwords, verification
+	shapeLurePrize      // prizes, gifts, free offers
+	shapeLureAction     // click, call, reply
+	shapeLureLoan       // loans and credit
+	shapeLureGamble     // betting and casinos
 	numShapes
 )
 
 var shapeNames = [numShapes]string{
-	shapeLink:         "link",
-	shapeLinkScheme:   "link with scheme or www",
-	shapeShortener:    "link shortener",
-	shapeIPLink:       "link to an IP address",
-	shapeTLD:          "link TLD",
-	shapeEmail:        "e-mail address",
-	shapeMoney:        "currency",
-	shapeMoneyAmount:  "amount of money",
-	shapePhone:        "phone number",
-	shapeCode:         "4-8 digit code",
-	shapeUSSD:         "USSD code",
-	shapeCapsMany:     "many capitals",
-	shapeCapsMost:     "mostly capitals",
-	shapeBang0:        "no exclamation mark",
-	shapeBang1:        "one exclamation mark",
-	shapeBangMany:     "several exclamation marks",
-	shapePhonePrefix:  "phone number prefix",
-	shapeLinkAndMoney: "link and money",
-	shapeLinkAndPhone: "link and phone number",
-	shapeLinkEarly:    "link at the start",
-	shapeHostHyphen:   "hyphen in the link's host",
-	shapeHostDigit:    "digit in the link's host",
-	shapeHostDeep:     "link host with subdomains",
-	shapeLinkPath:     "link with a path",
+	shapeLink:           "link",
+	shapeLinkScheme:     "link with scheme or www",
+	shapeShortener:      "link shortener",
+	shapeIPLink:         "link to an IP address",
+	shapeTLD:            "link TLD",
+	shapeEmail:          "e-mail address",
+	shapeMoney:          "currency",
+	shapeMoneyAmount:    "amount of money",
+	shapePhone:          "phone number",
+	shapeCode:           "4-8 digit code",
+	shapeUSSD:           "USSD code",
+	shapeCapsMany:       "many capitals",
+	shapeCapsMost:       "mostly capitals",
+	shapeBang0:          "no exclamation mark",
+	shapeBang1:          "one exclamation mark",
+	shapeBangMany:       "several exclamation marks",
+	shapePhonePrefix:    "phone number prefix",
+	shapeLinkAndMoney:   "link and money",
+	shapeLinkAndPhone:   "link and phone number",
+	shapeLinkEarly:      "link at the start",
+	shapeHostHyphen:     "hyphen in the link's host",
+	shapeHostDigit:      "digit in the link's host",
+	shapeHostDeep:       "link host with subdomains",
+	shapeLinkPath:       "link with a path",
+	shapeLureUrgent:     "urgency words",
+	shapeLureCredential: "account or credential words",
+	shapeLurePrize:      "prize or free-offer words",
+	shapeLureAction:     "call-to-action words",
+	shapeLureLoan:       "loan or credit words",
+	shapeLureGamble:     "betting words",
 }
 
 // shorteners are well-known public link shorteners (written from common

@@ -1,0 +1,138 @@
+package model
+
+import (
+	"bytes"
+	"cmp"
+	"slices"
+	"strings"
+)
+
+// Lure words: a few words per kind of lure, in many languages, that the
+// model sees as one feature per kind (shapeLureUrgent...). The training
+// corpora are English and Thai; a kind learnt from them carries to the
+// languages listed here that the corpora never showed, which word
+// features cannot do. Written from common knowledge, not from any corpus.
+var lureWords = [...]struct {
+	shape shape
+	// words are matched as whole tokens of the Words/Joined form (lower
+	// case, l and i alike); native are matched anywhere in the Joined form,
+	// for scripts written without spaces.
+	words, native string
+}{
+	{shapeLureUrgent,
+		"urgent urgently immediately suspended suspend blocked locked expire expires expired expiring deactivated unusual final warning alert attention asap now today limited hurry " +
+			"segera darurat diblokir terblokir kedaluwarsa urgente inmediatamente suspendida bloqueada bloqueado caducado urgence immédiatement suspendu bloqué dringend sofort gesperrt ablaufen " +
+			"khẩn khóa acil askıya срочно заблокирован",
+		"ด่วน ทันที ระงับ บล็อก หมดอายุ 紧急 冻结 立即"},
+	{shapeLureCredential,
+		"verify verification confirm account password login log sign bank card details identity update validate security ssn " +
+			"verifikasi konfirmasi akun rekening sandi kartu perbarui verificar confirmar cuenta contraseña tarjeta vérifier confirmer compte passe carte bestätigen konto passwort karte " +
+			"minh tài khoản mật doğrula hesap şifre подтвердите аккаунт пароль карта",
+		"ยืนยัน บัญชี รหัสผ่าน ธนาคาร บัตร ข้อมูล อัปเดต 验证 账户 密码 银行卡"},
+	{shapeLurePrize,
+		"win won winner prize award reward congratulations congrats free bonus gift claim selected lucky cash jackpot voucher " +
+			"menang pemenang hadiah selamat gratis klaim terpilih ganador premio regalo gagnant gratuit cadeau félicitations gewinner gewonnen geschenk " +
+			"thắng thưởng miễn phí kazandınız ödül bedava hediye выиграли приз бесплатно подарок",
+		"รางวัล ฟรี โบนัส แจก ยินดีด้วย โชค ของขวัญ 中奖 免费 奖金 礼品"},
+	{shapeLureAction,
+		"click tap visit call reply text open download install go " +
+			"klik kunjungi hubungi balas unduh clic visite llame responda cliquez appelez répondez klicken anrufen bấm nhấn gọi tıklayın arayın нажмите перейдите позвоните",
+		"คลิก กด ติดต่อ โทร ดาวน์โหลด แอด 点击 下载"},
+	{shapeLureLoan,
+		"loan loans credit debt lend borrow approved pinjaman pinjam kredit utang cair préstamo crédito prêt crédit darlehen vay dụng kredi borç кредит займ",
+		"กู้ สินเชื่อ เครดิต อนุมัติ วงเงิน 贷款 借款"},
+	{shapeLureGamble,
+		"casino bet betting slot slots poker deposit withdraw gacor judi taruhan depo apuesta pari wette cược bahis казино ставки",
+		"คาสิโน เดิมพัน สล็อต บาคาร่า ฝาก ถอน แทง 赌场 博彩 投注"},
+}
+
+// lureTable maps the FNV hash of a lure word (as hashToken computes it
+// with l read as i) to its shape: open addressing, keys 0 for empty.
+var lureTable = func() (t [1 << 11]struct {
+	h uint32
+	s shape
+}) {
+	for _, l := range lureWords {
+		for _, w := range strings.Fields(l.words) {
+			h := hashToken(2166136261, []byte(strings.ToLower(w)), true)
+			i := lureSlot(h)
+			for t[i].h != 0 && t[i].h != h {
+				i = (i + 1) & uint32(len(t)-1)
+			}
+			t[i].h, t[i].s = h, l.shape
+		}
+	}
+	return t
+}()
+
+func lureSlot(h uint32) uint32 { return (h * 0x9e3779b1) >> (32 - 11) }
+
+// lureOf returns the lure shape of a word hash, 0 for none.
+func lureOf(h uint32) shape {
+	for i := lureSlot(h); ; i = (i + 1) & uint32(len(lureTable)-1) {
+		switch lureTable[i].h {
+		case h:
+			return lureTable[i].s
+		case 0:
+			return 0
+		}
+	}
+}
+
+// nativeLure is a native-script lure word; key is its first three bytes
+// (one Thai or Han character).
+type nativeLure struct {
+	key uint32
+	w   []byte
+	s   shape
+}
+
+// lureNative holds the native-script lure words sorted by key, and
+// lureFirst a bit per key hash: most characters of a text start no lure
+// word, and one test of the bit says so.
+var lureNative, lureFirst = func() (out []nativeLure, first [64]uint64) {
+	for _, l := range lureWords {
+		for _, w := range strings.Fields(l.native) {
+			k := key3(w)
+			out = append(out, nativeLure{k, []byte(w), l.shape})
+			first[(k*0x9e3779b1)>>26] |= 1 << (k & 63)
+		}
+	}
+	slices.SortStableFunc(out, func(a, b nativeLure) int { return cmp.Compare(a.key, b.key) })
+	return out, first
+}()
+
+func key3[T string | []byte](b T) uint32 {
+	if len(b) < 3 {
+		return 0
+	}
+	return uint32(b[0])<<16 | uint32(b[1])<<8 | uint32(b[2])
+}
+
+// lures adds one feature per kind of lure word found: the words found by
+// words (f.lure) and, in text that is not all ASCII, the native-script
+// words anywhere in form (one pass, a bit test per three-byte character).
+func (f *Features) lures(form []byte, ascii bool) {
+	if !ascii {
+		for i := 0; i+3 <= len(form); i++ {
+			if form[i] < 0xE0 || form[i] >= 0xF0 {
+				continue // only three-byte characters start a native lure word
+			}
+			k := key3(form[i:])
+			if lureFirst[(k*0x9e3779b1)>>26]&(1<<(k&63)) == 0 {
+				continue
+			}
+			j, _ := slices.BinarySearchFunc(lureNative, k, func(n nativeLure, k uint32) int { return cmp.Compare(n.key, k) })
+			for ; j < len(lureNative) && lureNative[j].key == k; j++ {
+				if n := &lureNative[j]; bytes.HasPrefix(form[i:], n.w) {
+					f.lure |= 1 << (n.s - shapeLureUrgent)
+				}
+			}
+		}
+	}
+	for s := shapeLureUrgent; s <= shapeLureGamble; s++ {
+		if f.lure&(1<<(s-shapeLureUrgent)) != 0 {
+			f.addShape(s)
+		}
+	}
+}
