@@ -5,13 +5,17 @@ import (
 	"cmp"
 	"slices"
 	"strings"
+
+	"github.com/msgfilter/msgfilter/internal/textnorm"
 )
 
 // Lure words: a few words per kind of lure, in many languages, that the
 // model sees as one feature per kind (shapeLureUrgent...). The training
 // corpora are English and Thai; a kind learnt from them carries to the
 // languages listed here that the corpora never showed, which word
-// features cannot do. Written from common knowledge, not from any corpus.
+// features cannot do. Written from common knowledge, not from any corpus;
+// each entry is normalized as message text is (diacritics dropped,
+// look-alike letters folded), so "contraseña" matches "contrasena" too.
 var lureWords = [...]struct {
 	shape shape
 	// words are matched as whole tokens of the Words/Joined form (lower
@@ -22,27 +26,27 @@ var lureWords = [...]struct {
 	{shapeLureUrgent,
 		"urgent urgently immediately suspended suspend blocked locked expire expires expired expiring deactivated unusual final warning alert attention asap now today limited hurry " +
 			"segera darurat diblokir terblokir kedaluwarsa urgente inmediatamente suspendida bloqueada bloqueado caducado urgence immédiatement suspendu bloqué dringend sofort gesperrt ablaufen " +
-			"khẩn khóa acil askıya срочно заблокирован",
+			"acil askıya срочно заблокирован заблокирована",
 		"ด่วน ทันที ระงับ บล็อก หมดอายุ 紧急 冻结 立即"},
 	{shapeLureCredential,
 		"verify verification confirm account password login log sign bank card details identity update validate security ssn " +
 			"verifikasi konfirmasi akun rekening sandi kartu perbarui verificar confirmar cuenta contraseña tarjeta vérifier confirmer compte passe carte bestätigen konto passwort karte " +
-			"minh tài khoản mật doğrula hesap şifre подтвердите аккаунт пароль карта",
+			"doğrula hesap şifre подтвердите аккаунт пароль карта карту",
 		"ยืนยัน บัญชี รหัสผ่าน ธนาคาร บัตร ข้อมูล อัปเดต 验证 账户 密码 银行卡"},
 	{shapeLurePrize,
 		"win won winner prize award reward congratulations congrats free bonus gift claim selected lucky cash jackpot voucher " +
 			"menang pemenang hadiah selamat gratis klaim terpilih ganador premio regalo gagnant gratuit cadeau félicitations gewinner gewonnen geschenk " +
-			"thắng thưởng miễn phí kazandınız ödül bedava hediye выиграли приз бесплатно подарок",
+			"kazandınız ödül bedava hediye выиграли приз бесплатно подарок",
 		"รางวัล ฟรี โบนัส แจก ยินดีด้วย โชค ของขวัญ 中奖 免费 奖金 礼品"},
 	{shapeLureAction,
 		"click tap visit call reply text open download install go " +
-			"klik kunjungi hubungi balas unduh clic visite llame responda cliquez appelez répondez klicken anrufen bấm nhấn gọi tıklayın arayın нажмите перейдите позвоните",
+			"klik kunjungi hubungi balas unduh clic visite llame responda cliquez appelez répondez klicken anrufen tıklayın arayın нажмите перейдите позвоните",
 		"คลิก กด ติดต่อ โทร ดาวน์โหลด แอด 点击 下载"},
 	{shapeLureLoan,
-		"loan loans credit debt lend borrow approved pinjaman pinjam kredit utang cair préstamo crédito prêt crédit darlehen vay dụng kredi borç кредит займ",
+		"loan loans credit debt lend borrow approved pinjaman pinjam kredit utang cair préstamo crédito prêt crédit darlehen kredi borç кредит займ",
 		"กู้ สินเชื่อ เครดิต อนุมัติ วงเงิน 贷款 借款"},
 	{shapeLureGamble,
-		"casino bet betting slot slots poker deposit withdraw gacor judi taruhan depo apuesta pari wette cược bahis казино ставки",
+		"casino bet betting slot slots poker deposit withdraw gacor judi taruhan depo apuesta pari wette bahis казино ставки",
 		"คาสิโน เดิมพัน สล็อต บาคาร่า ฝาก ถอน แทง 赌场 博彩 投注"},
 }
 
@@ -52,9 +56,15 @@ var lureTable = func() (t [1 << 11]struct {
 	h uint32
 	s shape
 }) {
+	var text textnorm.Text
 	for _, l := range lureWords {
 		for _, w := range strings.Fields(l.words) {
-			h := hashToken(2166136261, []byte(strings.ToLower(w)), true)
+			text.Reset(w)
+			tok := bytes.TrimSpace(text.Bytes(textnorm.Words))
+			if len(tok) == 0 || bytes.IndexByte(tok, ' ') >= 0 {
+				panic("model: lure word " + w + " is not one word once normalized") // ruled out by the package's tests
+			}
+			h := hashToken(2166136261, tok, true)
 			i := lureSlot(h)
 			for t[i].h != 0 && t[i].h != h {
 				i = (i + 1) & uint32(len(t)-1)
@@ -91,10 +101,13 @@ type nativeLure struct {
 // lureFirst a bit per key hash: most characters of a text start no lure
 // word, and one test of the bit says so.
 var lureNative, lureFirst = func() (out []nativeLure, first [64]uint64) {
+	var text textnorm.Text
 	for _, l := range lureWords {
 		for _, w := range strings.Fields(l.native) {
-			k := key3(w)
-			out = append(out, nativeLure{k, []byte(w), l.shape})
+			text.Reset(w)
+			n := bytes.Clone(bytes.TrimSpace(text.Bytes(textnorm.Joined)))
+			k := key3(n)
+			out = append(out, nativeLure{k, n, l.shape})
 			first[(k*0x9e3779b1)>>26] |= 1 << (k & 63)
 		}
 	}

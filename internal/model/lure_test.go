@@ -1,0 +1,42 @@
+package model_test
+
+import (
+	"slices"
+	"testing"
+
+	"github.com/msgfilter/msgfilter/internal/model"
+	"github.com/msgfilter/msgfilter/internal/textnorm"
+)
+
+// TestLureKinds: lure words are found as whole words in Latin scripts and
+// inside the text in scripts without spaces, in obfuscated forms too;
+// their ham twins, which share letters but not the words, find none.
+func TestLureKinds(t *testing.T) {
+	for _, c := range []struct {
+		name, body string
+		want       []string
+	}{
+		{"english prize", "Congratulations! You WON a prize", []string{"prize or free-offer words"}},
+		{"english prize twin", "The winter window is wonderful", nil},
+		{"indonesian prize and action", "Selamat, anda menang hadiah! Klik sekarang", []string{"prize or free-offer words", "call-to-action words"}},
+		{"spanish credential", "Verifique su cuenta y contraseña", []string{"account or credential words"}},
+		{"french prize without accents", "Felicitations, cadeau gratuit", []string{"prize or free-offer words"}},
+		{"turkish prize", "Tebrikler, ödül kazandınız", []string{"prize or free-offer words"}},
+		{"leetspeak urgency", "Your acc0unt is susp3nded", []string{"urgency words", "account or credential words"}},
+		{"l as i", "Ciick to c1aim", []string{"prize or free-offer words", "call-to-action words"}},
+		{"thai gambling", "สล็อตเว็บตรง ฝากถอนไม่มีขั้นต่ำ", []string{"betting words"}},
+		{"thai twin", "ขอบคุณที่ใช้บริการ พบกันใหม่", nil},
+		{"chinese loan", "快速贷款，当天到账", []string{"loan or credit words"}},
+		{"chinese twin", "您的包裹已送达", nil},
+		{"russian urgency", "Срочно: карта заблокирована", []string{"urgency words", "account or credential words"}},
+		{"plain otp", "Your code is 482913", nil},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			var f model.Features
+			f.Extract(textnorm.Normalize(c.body))
+			if got := f.LureKinds(); !slices.Equal(got, c.want) {
+				t.Errorf("%q: lure kinds %q, want %q", c.body, got, c.want)
+			}
+		})
+	}
+}
