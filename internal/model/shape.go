@@ -39,6 +39,7 @@ const (
 	shapeLureAction     // click, call, reply
 	shapeLureLoan       // loans and credit
 	shapeLureGamble     // betting and casinos
+	shapeLinkAndLure    // a link in a message with lure words of any kind
 	numShapes
 )
 
@@ -73,6 +74,7 @@ var shapeNames = [numShapes]string{
 	shapeLureAction:     "call-to-action words",
 	shapeLureLoan:       "loan or credit words",
 	shapeLureGamble:     "betting words",
+	shapeLinkAndLure:    "link and lure words",
 }
 
 // shorteners are well-known public link shorteners (written from common
@@ -228,6 +230,11 @@ func (f *Features) shapes(src string) {
 		}
 		if phone > 0 {
 			f.addShape(shapeLinkAndPhone)
+		}
+		if f.lure != 0 {
+			// A link alone is what business notices carry too: with
+			// lure words around it, it is what smishing carries.
+			f.addShape(shapeLinkAndLure)
 		}
 		if linkStart < 40 {
 			f.addShape(shapeLinkEarly)
