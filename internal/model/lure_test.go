@@ -22,14 +22,17 @@ func TestLureKinds(t *testing.T) {
 		{"spanish credential", "Verifique su cuenta y contraseña", []string{"account or credential words"}},
 		{"french prize without accents", "Felicitations, cadeau gratuit", []string{"prize or free-offer words"}},
 		{"turkish prize", "Tebrikler, ödül kazandınız", []string{"prize or free-offer words"}},
-		{"leetspeak urgency", "Your acc0unt is susp3nded", []string{"urgency words", "account or credential words"}},
+		{"leetspeak urgency", "Your acc0unt is susp3nded, v3rify your passw0rd", []string{"urgency words", "account or credential words"}},
 		{"l as i", "Ciick to c1aim", []string{"prize or free-offer words", "call-to-action words"}},
 		{"thai gambling", "สล็อตเว็บตรง ฝากถอนไม่มีขั้นต่ำ", []string{"betting words"}},
 		{"thai twin", "ขอบคุณที่ใช้บริการ พบกันใหม่", nil},
 		{"chinese loan", "快速贷款，当天到账", []string{"loan or credit words"}},
 		{"chinese twin", "您的包裹已送达", nil},
-		{"russian urgency", "Срочно: карта заблокирована", []string{"urgency words", "account or credential words"}},
-		{"plain otp", "Your code is 482913", nil},
+		{"russian urgency", "Срочно: карта заблокирована", []string{"urgency words"}},
+		{"plain otp", "Your verification code is 482913. It expires in 10 minutes", nil},
+		{"opt-out line", "Your order has shipped. Reply STOP to opt out", nil},
+		{"reminder", "Your appointment is tomorrow at 10:00. Reply C to confirm or call 0800 123 456", nil},
+		{"bank alert", "Your account XX1234 was debited Rs 500 by card. Call 1800 123 4567 if not you", nil},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			var f model.Features
