@@ -13,9 +13,10 @@
 //     shape features of the original text (links, their TLD and host shape,
 //     shorteners, money, phone numbers and their prefix, codes, USSD codes,
 //     shouting, exclamation marks), and one feature per kind of lure word
-//     found (urgency, credentials, prizes, calls to action, loans, betting;
-//     a few words each in a dozen languages, lure.go), which carries what
-//     the English and Thai corpora taught to languages they never showed.
+//     found (urgency, credentials, prizes, clicks and downloads, loans,
+//     betting; a few words each in nine languages that legitimate
+//     notifications seldom use, lure.go), which carries what the English
+//     and Thai corpora taught to languages they never showed.
 //     Nothing measures length or the share of small capitals: those
 //     separate the corpora's personal chat from business messages, not spam
 //     from ham.

@@ -33,11 +33,11 @@ const (
 	shapeLinkPath     // the link has a path
 
 	// Kinds of lure words (lure.go), in any of the languages listed there.
-	shapeLureUrgent     // urgency, suspension, expiry
-	shapeLureCredential // accounts, passwords, verification
-	shapeLurePrize      // prizes, gifts, free offers
-	shapeLureAction     // click, call, reply
-	shapeLureLoan       // loans and credit
+	shapeLureUrgent     // urgency, suspension, blocking
+	shapeLureCredential // passwords, log-ins, verification
+	shapeLurePrize      // prizes, bonuses, winners
+	shapeLureAction     // click, tap, download, install
+	shapeLureLoan       // loans
 	shapeLureGamble     // betting and casinos
 	shapeLinkAndLure    // a link in a message with lure words of any kind
 	numShapes
@@ -69,10 +69,10 @@ var shapeNames = [numShapes]string{
 	shapeHostDeep:       "link host with subdomains",
 	shapeLinkPath:       "link with a path",
 	shapeLureUrgent:     "urgency words",
-	shapeLureCredential: "account or credential words",
-	shapeLurePrize:      "prize or free-offer words",
-	shapeLureAction:     "call-to-action words",
-	shapeLureLoan:       "loan or credit words",
+	shapeLureCredential: "credential words",
+	shapeLurePrize:      "prize words",
+	shapeLureAction:     "click or download words",
+	shapeLureLoan:       "loan words",
 	shapeLureGamble:     "betting words",
 	shapeLinkAndLure:    "link and lure words",
 }
