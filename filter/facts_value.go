@@ -331,6 +331,8 @@ func (w walker) links(ls []LinkFacts) [2]*ast.Term {
 			w.boolean("digit_heavy", l.DigitHeavy),
 			w.boolean("hyphen_heavy", l.HyphenHeavy),
 			w.boolean("credential_path", l.CredentialPath),
+			w.strings("scripts", l.Scripts),
+			w.str("tld_country", l.TLDCountry),
 			w.obj("first_seen",
 				w.boolean("known", l.FirstSeen.Known),
 				w.num("age_minutes", l.FirstSeen.AgeMinutes),

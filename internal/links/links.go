@@ -243,4 +243,15 @@ type Risk struct {
 	// CredentialPath: the path asks for credentials or payment ("/login",
 	// "/verify", "/wallet").
 	CredentialPath bool `json:"credential_path"`
+	// Scripts are the Unicode scripts ("Cyrillic", "Han", "Latin") of the
+	// non-ASCII letters in the labels left of the public suffix, each once,
+	// in a fixed order; nil for an ASCII host. Policies compare them with
+	// the scripts the destination country and the TLD's country write in
+	// (policies/global/expected_scripts.json): ASCII is read everywhere, a
+	// Cyrillic name sent to Germany or under .de is not.
+	Scripts []string `json:"scripts"`
+	// TLDCountry is the country of a country-code TLD, ISO 3166-1 alpha-2
+	// lower case ("de" for .de, "gb" for .uk, "ru" for .рф), or "" for a
+	// generic TLD.
+	TLDCountry string `json:"tld_country"`
 }

@@ -2,6 +2,7 @@ package links
 
 import (
 	_ "embed"
+	"slices"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -79,6 +80,10 @@ func (a *Analyzer) risk(l *Link, rawHost, rest string) {
 	}
 	tld := ps[strings.LastIndexByte(ps, '.')+1:]
 	_, l.Risk.AbusedTLD = abusedTLDs[tld]
+	l.Risk.TLDCountry = tldCountry(tld)
+	if l.Punycode {
+		l.Risk.Scripts = labelScripts(l.UnicodeHost, strings.Count(ps, ".")+1)
+	}
 	if !l.Shortener {
 		switch {
 		case hasParentIn(host, dynamicDNS):
@@ -111,7 +116,15 @@ func (a *Analyzer) risk(l *Link, rawHost, rest string) {
 	l.Risk.HyphenHeavy = strings.Count(ureg, "-") >= 2 || strings.Count(l.UnicodeHost, "-") >= 3
 	p := pathOf(rest)
 	l.Risk.CredentialPath = anyWord(p, credentialWords)
-	l.Risk.LureWords = !l.Punycode && lureLabel(reg)
+	if l.Punycode {
+		// Lure words written with diacritics ("vérification-compte")
+		// read as their skeleton.
+		if skel := skeleton(ureg); asciiName(skel) {
+			l.Risk.LureWords = lureLabel(skel)
+		}
+	} else {
+		l.Risk.LureWords = lureLabel(reg)
+	}
 
 	b := a.brands
 	if b == nil {
@@ -123,6 +136,9 @@ func (a *Analyzer) risk(l *Link, rawHost, rest string) {
 	// The brand named in a subdomain: "login.paypal.com.secure-verify.co.uk".
 	if sub := host[:len(host)-len(domain)]; sub != "" {
 		for _, lab := range strings.Split(strings.TrimSuffix(sub, "."), ".") {
+			if strings.HasPrefix(lab, "xn--") {
+				lab = skeleton(toUnicode(lab)) // "ṁyetherẇallet" reads "myetherwallet"
+			}
 			if br := b.namedIn(lab); br != "" {
 				l.Risk.BrandOf, l.Risk.BrandInSubdomain = br, true
 				break
@@ -261,13 +277,24 @@ func (b *brandIndex) squat(reg, raw, udomain string) (string, squatKind) {
 	if strings.HasPrefix(reg, "xn--") {
 		// A non-ASCII label: its skeleton one edit from a brand token
 		// ("appıe" → "appie" ~ "apple") is a look-alike the skeleton
-		// table alone misses.
-		skel := skeleton(label(udomain))
+		// table alone misses, and so is one that spells a token with
+		// letters the table has no ASCII prototype for ("əməzon").
+		// The skeleton table writes "m" as "rn": fold it back, as the
+		// tokens are written.
+		skel := visualFold(skeleton(label(udomain)))
 		if br, ok := b.tokens[skel]; ok {
 			return br, squatLookalike
 		}
 		if br := b.near(skel, 1); br != "" {
 			return br, squatLookalike
+		}
+		if br := b.wildcard(skel); br != "" {
+			return br, squatLookalike
+		}
+		if asciiName(skel) {
+			// Latin with diacritics reads as its ASCII skeleton:
+			// "société-général" is squatted like "societe-general".
+			return b.squat(skel, skel, "")
 		}
 		return "", squatNone
 	}
@@ -319,6 +346,12 @@ func (b *brandIndex) squat(reg, raw, udomain string) (string, squatKind) {
 			return brand, squatTypo
 		case brand != "" && hasLure:
 			return brand, squatCombo
+		case brand == "" && len(flat) >= longTypo:
+			// A long brand split by hyphens and misspelt:
+			// "societe-general" for societegenerale.
+			if br := b.near(visualFold(flat), 2); br != "" {
+				return br, squatTypo
+			}
 		}
 		return "", squatNone
 	}
@@ -331,6 +364,57 @@ func (b *brandIndex) squat(reg, raw, udomain string) (string, squatKind) {
 		}
 	}
 	return "", squatNone
+}
+
+// wildcard returns the brand whose token a non-ASCII label's skeleton
+// spells when each character left outside ASCII (one the confusable table
+// has no ASCII prototype for: "ə", "ɒ", "ƅ", "ɾ", "ɢ") is read as any letter:
+// "əməzon", "faceƅooƙ", "instagɾam". At most a third of the label may be
+// read so, and the token must be minTypo long, so that a native word is not
+// read as a brand.
+func (b *brandIndex) wildcard(skel string) string {
+	n, wild := 0, 0
+	for _, r := range skel {
+		n++
+		if r >= utf8.RuneSelf {
+			wild++
+		}
+	}
+	if wild == 0 || n < minTypo || 3*wild > n {
+		return ""
+	}
+	for _, t := range b.typo {
+		if len(t.name) > n {
+			break
+		}
+		if len(t.name) == n && wildMatch(skel, t.name) {
+			return t.brand
+		}
+	}
+	return ""
+}
+
+// wildMatch reports whether s spells the ASCII token t, reading every
+// non-ASCII rune of s as any one letter of t.
+func wildMatch(s, t string) bool {
+	i := 0
+	for _, r := range s {
+		if i >= len(t) || r < utf8.RuneSelf && byte(r) != t[i] {
+			return false
+		}
+		i++
+	}
+	return i == len(t)
+}
+
+// asciiName reports whether s is a host label of a-z, 0-9 and '-'.
+func asciiName(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; !(c >= 'a' && c <= 'z' || isDigit(c) || c == '-') {
+			return false
+		}
+	}
+	return s != ""
 }
 
 func maxEdits(n int) int {
@@ -596,4 +680,51 @@ func asciiLookalike(ulabel string, ccTLD bool) bool {
 		}
 	}
 	return !latin || !ccTLD
+}
+
+// tldCountry returns the country of a country-code TLD (ASCII form), lower
+// case, or "" for a generic TLD.
+func tldCountry(tld string) string {
+	if len(tld) == 2 && tld[0] >= 'a' && tld[0] <= 'z' && tld[1] >= 'a' && tld[1] <= 'z' {
+		if tld == "uk" {
+			return "gb" // the one ccTLD that is not its country's ISO code
+		}
+		return tld
+	}
+	return idnCountries[tld]
+}
+
+// labelScripts returns the scripts of the non-ASCII letters of a Unicode
+// host, leaving out its last suffixLabels labels (the public suffix), each
+// once in scriptOrder order, then others by name; nil when there are none.
+func labelScripts(uhost string, suffixLabels int) []string {
+	end := len(uhost)
+	for n := 0; n < suffixLabels && end > 0; n++ {
+		end = max(strings.LastIndexByte(uhost[:end], '.'), 0)
+	}
+	var out []string
+	for _, r := range uhost[:end] {
+		if r < utf8.RuneSelf || !unicode.IsLetter(r) {
+			continue
+		}
+		s := scriptOf(r)
+		if s == "Common" || slices.Contains(out, s) {
+			continue
+		}
+		out = append(out, s)
+	}
+	slices.SortFunc(out, func(a, b string) int {
+		if d := scriptRank(a) - scriptRank(b); d != 0 {
+			return d
+		}
+		return strings.Compare(a, b)
+	})
+	return out
+}
+
+func scriptRank(s string) int {
+	if i := slices.Index(scriptOrder, s); i >= 0 {
+		return i
+	}
+	return len(scriptOrder)
 }
