@@ -116,6 +116,10 @@ func (a *Analyzer) risk(l *Link, rawHost, rest string) {
 	l.Risk.HyphenHeavy = strings.Count(ureg, "-") >= 2 || strings.Count(l.UnicodeHost, "-") >= 3
 	p := pathOf(rest)
 	l.Risk.CredentialPath = anyWord(p, credentialWords)
+	l.Risk.NonStandardPort = nonStandardPort(rest)
+	l.Risk.DeceptiveHost = deceptiveHost(host[:len(host)-len(domain)], reg)
+	l.Risk.KitPath = kitPath(p)
+	l.Risk.RedirectPath = redirectPath(p)
 	if l.Punycode {
 		// Lure words written with diacritics ("vérification-compte")
 		// read as their skeleton.
@@ -727,4 +731,112 @@ func scriptRank(s string) int {
 		return i
 	}
 	return len(scriptOrder)
+}
+
+// URL shapes the phishing-URL literature measures (Garera et al., "A
+// Framework for Detection and Measurement of Phishing Attacks", WORM 2007;
+// Mohammad, Thabtah and McCluskey, "An assessment of features related to
+// phishing websites", 2012): each is rare in the links businesses send and
+// one weak signal.
+
+// nonStandardPort reports an explicit port other than 80 and 443 at the
+// start of rest.
+func nonStandardPort(rest string) bool {
+	if len(rest) < 2 || rest[0] != ':' {
+		return false
+	}
+	end := 1
+	for end < len(rest) && isDigit(rest[end]) {
+		end++
+	}
+	port := rest[1:end]
+	return port != "" && port != "80" && port != "443"
+}
+
+// deceptiveHost reports a host that spells another domain before its own:
+// a subdomain label that is a generic TLD after a name
+// ("forestofirmino.com.br.evil.com", "paypal.com.x.evil.com"), or a label
+// that starts with one glued by a hyphen ("thomasrepro.com-vqi0.evil.com",
+// "ezdrive.com-bejh.xin"). sub is the host left of its registrable domain
+// (with its trailing dot), reg the registrable label.
+func deceptiveHost(sub, reg string) bool {
+	labels := strings.Split(strings.TrimSuffix(sub, "."), ".")
+	if sub == "" {
+		labels = labels[:0]
+	}
+	labels = append(labels, reg)
+	for i, lab := range labels {
+		if i > 0 && i < len(labels)-1 {
+			if _, ok := spelledTLDs[lab]; ok {
+				return true
+			}
+		}
+		if j := strings.IndexByte(lab, '-'); j > 0 {
+			if _, ok := spelledTLDs[lab[:j]]; ok {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// spelledTLDs are the generic TLDs people recognise in a name.
+var spelledTLDs = setOf([]string{"com", "net", "org", "gov", "edu"})
+
+// kitPath reports a path where phishing kits are dropped on hijacked sites
+// (WordPress and CGI directories: "/wp-content/plugins/x/login.php") or
+// named by a kit's random hex token (24 hex digits or more:
+// "/0ebb145bdffd37c6947bd60c251df1ba/").
+func kitPath(p string) bool {
+	if p == "" {
+		return false
+	}
+	lp := p
+	if strings.ContainsAny(p, "ABCDEFGHIJKLMNOPQRSTUVWXYZ") {
+		lp = strings.ToLower(p) // rare: allocates
+	}
+	for _, d := range [...]string{"/wp-content/", "/wp-admin/", "/wp-includes/", "/cgi-bin/"} {
+		if strings.Contains(lp, d) {
+			return true
+		}
+	}
+	run, digits, letters := 0, 0, 0
+	for i := 0; i <= len(lp); i++ {
+		if i < len(lp) && (isDigit(lp[i]) || lp[i] >= 'a' && lp[i] <= 'f') {
+			run++
+			if isDigit(lp[i]) {
+				digits++
+			} else {
+				letters++
+			}
+			continue
+		}
+		if run >= 24 && digits > 0 && letters > 0 {
+			return true
+		}
+		run, digits, letters = 0, 0, 0
+	}
+	return false
+}
+
+// redirectPath reports a path or query that carries another URL
+// ("/r?u=https://evil", "/x//evil.com"): the link is a redirect.
+func redirectPath(p string) bool {
+	if len(p) < 2 {
+		return false
+	}
+	rest := p[1:]
+	if strings.Contains(rest, "//") {
+		return true
+	}
+	for i := 0; i+7 <= len(rest); i++ {
+		if rest[i]|0x20 == 'h' && (hasFoldPrefix(rest[i:], "http%3a") || hasFoldPrefix(rest[i:], "https%3a")) {
+			return true
+		}
+	}
+	return false
+}
+
+func hasFoldPrefix(s, prefix string) bool {
+	return len(s) >= len(prefix) && strings.EqualFold(s[:len(prefix)], prefix)
 }

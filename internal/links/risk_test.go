@@ -147,7 +147,19 @@ func TestSquats(t *testing.T) {
 			return slices.Equal(l.Risk.Scripts, []string{"Cyrillic"}) && l.Risk.TLDCountry == "de"
 		}, "ru"},
 
+		{"domain spelled in the host, kit path, login", "http://shop.com.secure.example-host.com/wp-content/x/login.php", true, func(l Link) bool { return l.Risk.DeceptiveHost && l.Risk.KitPath && l.Risk.CredentialPath }, ""},
+		{"tld glued to the registrable label", "http://ezdrive.com-bejh.xin/us", false, func(l Link) bool { return l.Risk.DeceptiveHost }, ""},
+		{"kit token, odd port, redirect", "http://198-51-100-7.example.net:8081/0ebb145bdffd37c6947bd60c251df1ba/?next=http%3A%2F%2Fx.example", true, func(l Link) bool {
+			return l.Risk.KitPath && l.Risk.NonStandardPort && l.Risk.RedirectPath
+		}, ""},
+
 		// Ham twins.
+		{"second-level suffix is no deceptive host", "https://www.amazon.com.au/deals", false, func(l Link) bool { return !l.Risk.DeceptiveHost }, ""},
+		{"mobile wikipedia", "https://en.m.wikipedia.org/wiki/Munich", false, func(l Link) bool { return !l.Risk.DeceptiveHost && !l.Risk.KitPath }, ""},
+		{"default port", "https://shop.example.com:443/cart", false, func(l Link) bool { return !l.Risk.NonStandardPort }, ""},
+		{"a menu on a wordpress site", "https://www.corner-bakery.com/wp-content/uploads/menu.pdf", false, func(l Link) bool { return l.Risk.KitPath }, ""},
+		{"a tracking redirect", "https://click.example.com/r?u=https%3A%2F%2Fshop.example.com", false, func(l Link) bool { return l.Risk.RedirectPath }, ""},
+		{"a short order token", "https://shop.example.com/o/5f3a9c2e", false, func(l Link) bool { return !l.Risk.KitPath }, ""},
 		{"cyrillic name sent to russia", "https://пример.рф/", false, func(l Link) bool { return !l.Risk.ASCIILookalike }, "ru"},
 		{"thai name sent to thailand", "https://ตัวอย่าง.com/", false, func(l Link) bool { return slices.Equal(l.Risk.Scripts, []string{"Thai"}) }, "th"},
 		{"native letter that is no brand's", "https://təzə.az/", false, func(l Link) bool { return l.HomographOf == "" && l.Risk.BrandOf == "" }, ""},

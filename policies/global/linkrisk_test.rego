@@ -244,3 +244,15 @@ test_pack_cannot_widen_scripts if {
 	action(global.reasons) == "review" with input as to("DE", idn_link("дом.рф", ["Cyrillic"], "ru"))
 		with data.countries.de.link_risk as {"scripts": ["Latin", "Cyrillic"]}
 }
+
+# URL shapes: a host that spells another domain (2) with a kit path (1) is
+# held for review; either alone is not.
+test_deceptive_host_with_kit_path_reviewed if {
+	action(global.reasons) == "review" with input as with_link({"deceptive_host": true, "kit_path": true})
+}
+
+test_deceptive_host_alone_allowed if {
+	count(suspicious(global.reasons)) == 0 with input as with_link({"deceptive_host": true})
+	count(suspicious(global.reasons)) == 0 with input as with_link({"kit_path": true, "redirect_path": true})
+	count(suspicious(global.reasons)) == 0 with input as with_link({"non_standard_port": true})
+}
