@@ -353,7 +353,7 @@ func (b *brandIndex) squat(reg, raw, udomain string) (string, squatKind) {
 		case brand == "" && len(flat) >= longTypo:
 			// A long brand split by hyphens and misspelt:
 			// "societe-general" for societegenerale.
-			if br := b.near(visualFold(flat), 2); br != "" {
+			if br := b.near(flat, 2); br != "" {
 				return br, squatTypo
 			}
 		}
@@ -760,13 +760,22 @@ func nonStandardPort(rest string) bool {
 // "ezdrive.com-bejh.xin"). sub is the host left of its registrable domain
 // (with its trailing dot), reg the registrable label.
 func deceptiveHost(sub, reg string) bool {
-	labels := strings.Split(strings.TrimSuffix(sub, "."), ".")
-	if sub == "" {
-		labels = labels[:0]
-	}
-	labels = append(labels, reg)
-	for i, lab := range labels {
-		if i > 0 && i < len(labels)-1 {
+	// The labels of sub, then reg; without allocating.
+	rest, inner := sub, false
+	for {
+		var lab string
+		last := rest == ""
+		if last {
+			lab = reg
+		} else {
+			i := strings.IndexByte(rest, '.')
+			if i < 0 {
+				lab, rest = rest, ""
+			} else {
+				lab, rest = rest[:i], rest[i+1:]
+			}
+		}
+		if inner && !last {
 			if _, ok := spelledTLDs[lab]; ok {
 				return true
 			}
@@ -776,8 +785,11 @@ func deceptiveHost(sub, reg string) bool {
 				return true
 			}
 		}
+		if last {
+			return false
+		}
+		inner = true
 	}
-	return false
 }
 
 // spelledTLDs are the generic TLDs people recognise in a name.
@@ -791,25 +803,28 @@ func kitPath(p string) bool {
 	if p == "" {
 		return false
 	}
-	lp := p
-	if strings.ContainsAny(p, "ABCDEFGHIJKLMNOPQRSTUVWXYZ") {
-		lp = strings.ToLower(p) // rare: allocates
-	}
-	for _, d := range [...]string{"/wp-content/", "/wp-admin/", "/wp-includes/", "/cgi-bin/"} {
-		if strings.Contains(lp, d) {
-			return true
+	for i := 0; i < len(p); i++ {
+		if p[i] != '/' {
+			continue
+		}
+		for _, d := range [...]string{"/wp-content/", "/wp-admin/", "/wp-includes/", "/cgi-bin/"} {
+			if hasFoldPrefix(p[i:], d) {
+				return true
+			}
 		}
 	}
 	run, digits, letters := 0, 0, 0
-	for i := 0; i <= len(lp); i++ {
-		if i < len(lp) && (isDigit(lp[i]) || lp[i] >= 'a' && lp[i] <= 'f') {
-			run++
-			if isDigit(lp[i]) {
-				digits++
-			} else {
-				letters++
+	for i := 0; i <= len(p); i++ {
+		if i < len(p) {
+			if c := p[i]; isDigit(c) || c|0x20 >= 'a' && c|0x20 <= 'f' {
+				run++
+				if isDigit(c) {
+					digits++
+				} else {
+					letters++
+				}
+				continue
 			}
-			continue
 		}
 		if run >= 24 && digits > 0 && letters > 0 {
 			return true
