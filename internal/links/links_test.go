@@ -52,6 +52,8 @@ func TestAnalyzeExtraction(t *testing.T) {
 		{"cyrillic tld", "сайт пример.рф сегодня", []string{"пример.рф"}},
 		{"ideographic dot", "go example。com/x", []string{"example。com/x"}},
 		{"glued to chinese", "请访问example.com获取奖励", []string{"example.com"}},
+		{"chinese label after an ascii one", "访问 https://web.安全检测.com/x 吧", []string{"https://web.安全检测.com/x"}},
+		{"hangul host with a scheme", "http://고.한국 방문", []string{"http://고.한국"}},
 		{"glued to thai", "คลิกexample.com/xรับเงิน", []string{"example.com/x"}},
 		{"no space after sentence", "Go to example.com.Thanks", []string{"example.com"}},
 		{"parenthesised", "(see https://example.com/a_(b))", []string{"https://example.com/a_(b)"}},
