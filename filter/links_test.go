@@ -389,6 +389,7 @@ func TestLinkScripts(t *testing.T) {
 		de = "+4915123456789"
 		ru = "+79161234567"
 		th = "+66812345678"
+		kr = "+821012345678"
 	)
 	tests := []struct {
 		name   string
@@ -428,6 +429,17 @@ func TestLinkScripts(t *testing.T) {
 			name:   "genuine German IDN",
 			msg:    Message{Channel: SMS, Kind: Transactional, Sender: "ACME", Recipient: de, Body: "Ihre Bestellung: https://www.bücher.de/konto"},
 			action: Allow,
+		},
+		{
+			name:   "Korean name under .한국 sent to Korea",
+			msg:    Message{Channel: SMS, Kind: Transactional, Sender: "ACME", Recipient: kr, Body: "주문 확인: https://쇼핑.한국/order"},
+			action: Allow,
+		},
+		{
+			name:   "Korean name under .한국 sent to Germany held for review",
+			msg:    Message{Channel: SMS, Kind: Transactional, Sender: "ACME", Recipient: de, Body: "Ihre Bestellung: https://쇼핑.한국/order"},
+			action: Review,
+			codes:  "SUSPICIOUS_LINK",
 		},
 	}
 	for _, tt := range tests {
