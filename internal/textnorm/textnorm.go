@@ -34,8 +34,8 @@
 //     ("paypa|"); a '!' that ends a word is an exclamation. A line break
 //     inside a word is removed. A letter written three or more times in a
 //     row inside a word is written once ("caaasssino" → "casino"), and so is
-//     a doubled letter that Latin-script words seldom double (a i u y h j k
-//     q w x: "caasino", "pokker"), never a common double ("coffee", "Bett").
+//     a doubled letter that Latin-script words seldom double (a u y h j k q
+//     w x: "caasino", "pokker"), never a common double ("coffee", "Bett").
 //     Text under a bidi override (U+202D, U+202E) is written in the order
 //     it is displayed, so a reversed "onisac" reads "casino": controls nest
 //     as the Unicode Bidirectional Algorithm nests them, so the override
@@ -1113,10 +1113,11 @@ func letterBounds(units []unit, tk token, whole bool) (first, last int) {
 
 // rareDouble marks the ASCII letters that words of the Latin-script
 // languages the packs cover seldom write twice in a row (English, French,
-// German, Spanish, Italian, Portuguese, Turkish): a, i, u, y, h, j, k, q, w,
-// x. Dutch and Finnish double vowels (naar, tuuli) fold harmlessly: terms
-// fold the same way.
-var rareDouble = [256]bool{'a': true, 'i': true, 'u': true, 'y': true, 'h': true, 'j': true, 'k': true, 'q': true, 'w': true, 'x': true}
+// German, Spanish, Italian, Portuguese, Turkish): a, u, y, h, j, k, q, w, x.
+// Dutch and Finnish double vowels (naar, tuuli) fold harmlessly: terms fold
+// the same way. Not i: Joined writes l as i, so "ii" there is as often an
+// ordinary "ll" ("click" and "Ciick" both read "ciick").
+var rareDouble = [256]bool{'a': true, 'u': true, 'y': true, 'h': true, 'j': true, 'k': true, 'q': true, 'w': true, 'x': true}
 
 // rareDoubleAt reports whether unit x is one ASCII letter of rareDouble.
 func rareDoubleAt(units []unit, scratch []byte, x int) bool {
