@@ -253,7 +253,7 @@ func newService(ctx context.Context, cfg *config.Config, reread func() (*config.
 	s.metrics.cur.Store(reg)
 	own := prometheus.NewRegistry()
 	ownReg := prometheus.WrapRegistererWithPrefix(s.prefix, own)
-	ownReg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	ownReg.MustRegister(server.RuntimeCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	token := cfg.BearerToken
 	if cfg.BearerTokenFile != "" {
 		b, err := os.ReadFile(cfg.BearerTokenFile)
