@@ -245,7 +245,7 @@ func newService(ctx context.Context, cfg *config.Config, reread func() (*config.
 		s.close()
 		return nil, err
 	}
-	e, reg, err := s.buildEngine(ctx, cfg)
+	e, reg, err := s.buildEngine(ctx, cfg, rules.BundleVersion{})
 	if err != nil {
 		s.close()
 		return nil, err
@@ -306,7 +306,10 @@ func (s *service) close() {
 }
 
 // buildEngine is the one place the configuration becomes filter options.
-func (s *service) buildEngine(ctx context.Context, cfg *config.Config) (*filter.Engine, *prometheus.Registry, error) {
+// A bundle older than running (the bundle version of the engine it
+// replaces; zero at start) is refused, as Engine.ReloadBundle refuses it:
+// a rebuild must not let a replayed bundle back in either.
+func (s *service) buildEngine(ctx context.Context, cfg *config.Config, running rules.BundleVersion) (*filter.Engine, *prometheus.Registry, error) {
 	reg := prometheus.NewRegistry()
 	opts := []filter.Option{
 		filter.WithStore(s.store),
@@ -339,6 +342,9 @@ func (s *service) buildEngine(ctx context.Context, cfg *config.Config) (*filter.
 		if err != nil {
 			return nil, nil, fmt.Errorf("policies: %w", err)
 		}
+		if err := rules.CheckUpgrade(running, b.Version); err != nil {
+			return nil, nil, fmt.Errorf("policies: %w", err)
+		}
 		// With its version, so that a poll cannot replay an older bundle.
 		opts = append(opts, filter.WithBundle(b))
 	}
@@ -356,6 +362,7 @@ func (s *service) buildEngine(ctx context.Context, cfg *config.Config) (*filter.
 	if cfg.FailMode == "open" {
 		opts = append(opts, filter.WithFailMode(filter.FailOpen))
 	}
+
 	if cfg.CheckBudget > 0 {
 		opts = append(opts, filter.WithCheckBudget(cfg.CheckBudget))
 	}
@@ -571,7 +578,7 @@ func (s *service) reload(ctx context.Context) error {
 			return old.Reload(ctx, nil) // the directory read again, or the embedded packs
 		}
 	}
-	e, reg, err := s.buildEngine(ctx, cfg)
+	e, reg, err := s.buildEngine(ctx, cfg, old.BundleVersion())
 	if err != nil {
 		return err
 	}
