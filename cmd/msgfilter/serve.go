@@ -23,7 +23,6 @@ import (
 	"github.com/open-policy-agent/opa/v1/bundle"
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
-	dto "github.com/prometheus/client_model/go"
 	"github.com/redis/go-redis/v9"
 
 	"github.com/msgfilter/msgfilter/filter"
@@ -230,7 +229,7 @@ type service struct {
 }
 
 func newService(ctx context.Context, cfg *config.Config, reread func() (*config.Config, error), logger *slog.Logger) (*service, error) {
-	s := &service{logger: logger, reread: reread, cfg: cfg, metrics: &engineGatherer{}, ctx: ctx}
+	s := &service{logger: logger, reread: reread, cfg: cfg, metrics: &engineGatherer{grace: drainTime(cfg)}, ctx: ctx}
 	s.tenants.Store(&cfg.Tenants)
 	if cfg.Metrics.Namespace != "" {
 		s.prefix = cfg.Metrics.Namespace + "_"
@@ -250,7 +249,7 @@ func newService(ctx context.Context, cfg *config.Config, reread func() (*config.
 		s.close()
 		return nil, err
 	}
-	s.metrics.cur.Store(reg)
+	s.metrics.swap(reg)
 	own := prometheus.NewRegistry()
 	ownReg := prometheus.WrapRegistererWithPrefix(s.prefix, own)
 	ownReg.MustRegister(server.RuntimeCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
@@ -287,14 +286,6 @@ func newService(ctx context.Context, cfg *config.Config, reread func() (*config.
 	s.background(e, cfg)
 	return s, nil
 }
-
-// engineGatherer gathers the registry of the engine deciding now: a
-// rebuilt engine registers its metrics afresh.
-type engineGatherer struct {
-	cur atomic.Pointer[prometheus.Registry]
-}
-
-func (g *engineGatherer) Gather() ([]*dto.MetricFamily, error) { return g.cur.Load().Gather() }
 
 func (s *service) close() {
 	if s.bgCancel != nil {
@@ -586,7 +577,7 @@ func (s *service) reload(ctx context.Context) error {
 	if err := e.Reload(ctx, nil); err != nil {
 		return err
 	}
-	s.metrics.cur.Store(reg)
+	s.metrics.swap(reg)
 	s.handler.SetEngine(e)
 	s.cfg = cfg
 	s.tenants.Store(&cfg.Tenants)

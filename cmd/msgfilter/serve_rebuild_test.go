@@ -15,6 +15,9 @@ import (
 	"testing/fstest"
 
 	"github.com/open-policy-agent/opa/v1/bundle"
+	dto "github.com/prometheus/client_model/go"
+	"github.com/prometheus/common/expfmt"
+	"github.com/prometheus/common/model"
 
 	"github.com/msgfilter/msgfilter/policies"
 	"github.com/msgfilter/msgfilter/rules"
@@ -35,6 +38,85 @@ func postTo(t *testing.T, base, path, body string) (int, string) {
 	defer resp.Body.Close()
 	b, _ := io.ReadAll(resp.Body)
 	return resp.StatusCode, string(b)
+}
+
+// scrape returns the families of base's /metrics.
+func scrape(t *testing.T, base string) map[string]*dto.MetricFamily {
+	t.Helper()
+	resp, err := http.Get(base + "/metrics")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	parser := expfmt.NewTextParser(model.UTF8Validation)
+	fams, err := parser.TextToMetricFamilies(resp.Body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return fams
+}
+
+// counterSum adds a counter family's series whose labels include want.
+func counterSum(f *dto.MetricFamily, want map[string]string) float64 {
+	var sum float64
+	for _, m := range f.GetMetric() {
+		match := 0
+		for _, l := range m.GetLabel() {
+			if v, ok := want[l.GetName()]; ok && v == l.GetValue() {
+				match++
+			}
+		}
+		if match == len(want) {
+			sum += m.GetCounter().GetValue()
+		}
+	}
+	return sum
+}
+
+// TestServeRebuildKeepsMetrics: a reload that needs a new Engine (a tenant
+// added) keeps the engine's counters: checks_total goes on from where it
+// was, it does not fall back to zero.
+func TestServeRebuildKeepsMetrics(t *testing.T) {
+	cfgPath := writeFile(t, "svc.yaml", "addr: 127.0.0.1:0\ntenants:\n  acme: {}\n")
+	base, cancel, done := startServe(t, cfgPath)
+	defer func() { cancel(); <-done }()
+	for range 3 {
+		if c, body := postTo(t, base, "/v1/check", strings.Replace(otpFor, "%s", "acme", 1)); c != 200 {
+			t.Fatalf("check = %d %s", c, body)
+		}
+	}
+	checks := func() float64 {
+		t.Helper()
+		f := scrape(t, base)["msgfilter_checks_total"]
+		if f == nil {
+			t.Fatal("no msgfilter_checks_total")
+		}
+		return counterSum(f, nil)
+	}
+	if all := checks(); all != 3 {
+		t.Fatalf("before the reload: checks_total %v, want 3", all)
+	}
+	if err := os.WriteFile(cfgPath, []byte("addr: 127.0.0.1:0\ntenants:\n  acme: {}\n  zeta: {}\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if c, body := postTo(t, base, "/v1/reload", ""); c != 200 {
+		t.Fatalf("reload = %d %s", c, body)
+	}
+	if all := checks(); all != 3 {
+		t.Errorf("right after the rebuild: checks_total %v, want 3 (not reset)", all)
+	}
+	for _, tenant := range []string{"acme", "zeta"} {
+		if c, body := postTo(t, base, "/v1/check", strings.Replace(otpFor, "%s", tenant, 1)); c != 200 {
+			t.Fatalf("check for %s = %d %s", tenant, c, body)
+		}
+	}
+	if all := checks(); all != 5 {
+		t.Errorf("after two more checks: checks_total %v, want 5", all)
+	}
+	// The runtime figures the load generator reads are exported.
+	if scrape(t, base)["go_sched_latencies_seconds"] == nil {
+		t.Error("/metrics lacks go_sched_latencies_seconds")
+	}
 }
 
 // revisedBundle is the shipped packs as a bundle signed with private whose
@@ -104,3 +186,4 @@ func TestServeRebuildRefusesOlderBundle(t *testing.T) {
 		t.Errorf("reload of revision 2 after 3 = %d %s, want 500", c, body)
 	}
 }
+
