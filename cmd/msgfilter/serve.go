@@ -8,6 +8,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"io/fs"
 	"log/slog"
 	"net"
 	"net/http"
@@ -353,7 +354,16 @@ func (s *service) buildEngine(ctx context.Context, cfg *config.Config, running r
 	if cfg.FailMode == "open" {
 		opts = append(opts, filter.WithFailMode(filter.FailOpen))
 	}
-
+	if cfg.Metrics.Tenants {
+		opts = append(opts, filter.WithTenantMetrics())
+	}
+	if sh := cfg.Shadow; sh.Policies != "" {
+		cand, err := shadowPolicies(sh.Policies, p)
+		if err != nil {
+			return nil, nil, err
+		}
+		opts = append(opts, filter.WithShadow(cand, filter.Shadow{Every: sh.Every, Queue: sh.Queue}))
+	}
 	if cfg.CheckBudget > 0 {
 		opts = append(opts, filter.WithCheckBudget(cfg.CheckBudget))
 	}
@@ -371,6 +381,31 @@ func (s *service) buildEngine(ctx context.Context, cfg *config.Config, running r
 		return nil, nil, err
 	}
 	return e, reg, nil
+}
+
+// shadowPolicies opens the shadow's candidate: a directory, or a bundle
+// file verified like the live policies.
+func shadowPolicies(path string, p config.Policies) (fs.FS, error) {
+	if fi, err := os.Stat(path); err != nil {
+		return nil, fmt.Errorf("shadow.policies: %w", err)
+	} else if fi.IsDir() {
+		return os.DirFS(path), nil
+	}
+	body, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("shadow.policies: %w", err)
+	}
+	var vc *bundle.VerificationConfig
+	if p.VerificationKey != "" {
+		if vc, err = verification(p); err != nil {
+			return nil, err
+		}
+	}
+	b, err := rules.OpenBundle(bytes.NewReader(body), rules.BundleOptions{Verification: vc})
+	if err != nil {
+		return nil, fmt.Errorf("shadow.policies: %w", err)
+	}
+	return b.FS, nil
 }
 
 func verification(p config.Policies) (*bundle.VerificationConfig, error) {
@@ -609,5 +644,5 @@ func restartKey(a, b *config.Config) string {
 // engineParts is what a new Engine is needed for.
 func engineParts(c *config.Config) any {
 	return []any{c.Policies, c.GeoIP, c.PhishingFeeds, c.ShortenerLists, c.Model, c.Tenants, c.FailMode,
-		c.CheckBudget, c.MaxMessageBodyBytes, c.DecisionLog.Masked()}
+		c.CheckBudget, c.MaxMessageBodyBytes, c.DecisionLog.Masked(), c.Shadow}
 }

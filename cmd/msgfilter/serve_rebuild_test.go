@@ -13,6 +13,7 @@ import (
 	"strings"
 	"testing"
 	"testing/fstest"
+	"time"
 
 	"github.com/open-policy-agent/opa/v1/bundle"
 	dto "github.com/prometheus/client_model/go"
@@ -74,10 +75,11 @@ func counterSum(f *dto.MetricFamily, want map[string]string) float64 {
 }
 
 // TestServeRebuildKeepsMetrics: a reload that needs a new Engine (a tenant
-// added) keeps the engine's counters: checks_total goes on from where it
-// was, it does not fall back to zero.
+// added) keeps the engine's counters (checks_total goes on from where it
+// was, it does not fall back to zero), and metrics.tenants labels them by
+// tenant.
 func TestServeRebuildKeepsMetrics(t *testing.T) {
-	cfgPath := writeFile(t, "svc.yaml", "addr: 127.0.0.1:0\ntenants:\n  acme: {}\n")
+	cfgPath := writeFile(t, "svc.yaml", "addr: 127.0.0.1:0\nmetrics:\n  tenants: true\ntenants:\n  acme: {}\n")
 	base, cancel, done := startServe(t, cfgPath)
 	defer func() { cancel(); <-done }()
 	for range 3 {
@@ -85,24 +87,24 @@ func TestServeRebuildKeepsMetrics(t *testing.T) {
 			t.Fatalf("check = %d %s", c, body)
 		}
 	}
-	checks := func() float64 {
+	checks := func() (all, acme float64) {
 		t.Helper()
 		f := scrape(t, base)["msgfilter_checks_total"]
 		if f == nil {
 			t.Fatal("no msgfilter_checks_total")
 		}
-		return counterSum(f, nil)
+		return counterSum(f, nil), counterSum(f, map[string]string{"tenant": "acme"})
 	}
-	if all := checks(); all != 3 {
-		t.Fatalf("before the reload: checks_total %v, want 3", all)
+	if all, acme := checks(); all != 3 || acme != 3 {
+		t.Fatalf("before the reload: checks_total %v, tenant acme %v; want 3 and 3", all, acme)
 	}
-	if err := os.WriteFile(cfgPath, []byte("addr: 127.0.0.1:0\ntenants:\n  acme: {}\n  zeta: {}\n"), 0o644); err != nil {
+	if err := os.WriteFile(cfgPath, []byte("addr: 127.0.0.1:0\nmetrics:\n  tenants: true\ntenants:\n  acme: {}\n  zeta: {}\n"), 0o644); err != nil {
 		t.Fatal(err)
 	}
 	if c, body := postTo(t, base, "/v1/reload", ""); c != 200 {
 		t.Fatalf("reload = %d %s", c, body)
 	}
-	if all := checks(); all != 3 {
+	if all, _ := checks(); all != 3 {
 		t.Errorf("right after the rebuild: checks_total %v, want 3 (not reset)", all)
 	}
 	for _, tenant := range []string{"acme", "zeta"} {
@@ -110,8 +112,8 @@ func TestServeRebuildKeepsMetrics(t *testing.T) {
 			t.Fatalf("check for %s = %d %s", tenant, c, body)
 		}
 	}
-	if all := checks(); all != 5 {
-		t.Errorf("after two more checks: checks_total %v, want 5", all)
+	if all, acme := checks(); all != 5 || acme != 4 {
+		t.Errorf("after two more checks: checks_total %v, tenant acme %v; want 5 and 4", all, acme)
 	}
 	// The runtime figures the load generator reads are exported.
 	if scrape(t, base)["go_sched_latencies_seconds"] == nil {
@@ -187,3 +189,35 @@ func TestServeRebuildRefusesOlderBundle(t *testing.T) {
 	}
 }
 
+// TestServeShadowFromConfig: the shadow section evaluates a candidate
+// revision beside the live one. The candidate moves Turkey's promotional
+// ban onto OTP messages: the live answer to a Turkish promotion stays a
+// block, and the difference is counted in shadow_differences_total; an OTP
+// to the US (the ham twin) is the same under both.
+func TestServeShadowFromConfig(t *testing.T) {
+	cand := copyPolicies(t, "countries/tr/tr.rego",
+		`input.message.kind == "promotional"`+"\n\tr := {\"code\": \"PROMOTIONAL_NOT_ALLOWED\"",
+		`input.message.kind == "otp"`+"\n\tr := {\"code\": \"PROMOTIONAL_NOT_ALLOWED\"")
+	cfgPath := writeFile(t, "svc.yaml", "addr: 127.0.0.1:0\nshadow:\n  policies: "+cand+"\n  every: 1\n  queue: 16\n")
+	base, cancel, done := startServe(t, cfgPath)
+	defer func() { cancel(); <-done }()
+	if c, body := postTo(t, base, "/v1/check", strings.Replace(otpFor, "%s", "", 1)); c != 200 {
+		t.Fatalf("US otp = %d %s", c, body)
+	}
+	if c, body := postTo(t, base, "/v1/check", trPromo); c != 403 {
+		t.Fatalf("Turkish promotion = %d %s, want 403 from the live revision", c, body)
+	}
+	deadline := time.Now().Add(time.Minute)
+	for {
+		fams := scrape(t, base)
+		same := counterSum(fams["msgfilter_shadow_checks_total"], map[string]string{"result": "same"})
+		diff := counterSum(fams["msgfilter_shadow_differences_total"], map[string]string{"live": "block", "candidate": "allow"})
+		if same == 1 && diff == 1 {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("shadow: same %v, block->allow differences %v a minute after the checks; want 1 and 1", same, diff)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+}
