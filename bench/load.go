@@ -328,10 +328,11 @@ func runtimeStats(fams map[string]*dto.MetricFamily) serverStats {
 
 // histQuantile returns the upper bound of the bucket holding the
 // q-quantile of the observations made between a and b (cumulative
-// Prometheus histograms of the same metric).
-func histQuantile(a, b *dto.Histogram, q float64) time.Duration {
+// Prometheus histograms of the same metric): "≤ 917.503µs", or "> 117ms"
+// when it lies beyond the last finite bucket.
+func histQuantile(a, b *dto.Histogram, q float64) string {
 	if b == nil {
-		return 0
+		return "-"
 	}
 	before := map[float64]uint64{}
 	if a != nil {
@@ -339,28 +340,25 @@ func histQuantile(a, b *dto.Histogram, q float64) time.Duration {
 			before[bk.GetUpperBound()] = bk.GetCumulativeCount()
 		}
 	}
-	total := b.GetSampleCount()
-	if a != nil {
-		total -= a.GetSampleCount()
-	}
+	total := b.GetSampleCount() - a.GetSampleCount()
 	if total == 0 {
-		return 0
+		return "-"
 	}
 	rank := uint64(math.Ceil(q * float64(total)))
+	last := 0.0
 	for _, bk := range b.GetBucket() {
+		if math.IsInf(bk.GetUpperBound(), 1) {
+			break
+		}
+		last = bk.GetUpperBound()
 		if bk.GetCumulativeCount()-before[bk.GetUpperBound()] >= rank {
-			return time.Duration(bk.GetUpperBound() * float64(time.Second))
+			return "≤ " + time.Duration(last*float64(time.Second)).String()
 		}
 	}
-	return time.Duration(math.MaxInt64)
+	return "> " + time.Duration(last*float64(time.Second)).String()
 }
 
-func histCount(a, b *dto.Histogram) uint64 {
-	if b == nil {
-		return 0
-	}
-	return b.GetSampleCount() - a.GetSampleCount()
-}
+func histCount(a, b *dto.Histogram) uint64 { return b.GetSampleCount() - a.GetSampleCount() }
 
 // printRuntime writes what a process's runtime did during the run.
 func printRuntime(out io.Writer, who string, r *loadResult, before, after serverStats) {
@@ -377,12 +375,12 @@ func printRuntime(out io.Writer, who string, r *loadResult, before, after server
 	// The runtime's histograms reach Prometheus with coarse buckets
 	// (about one per factor of ten): the quantiles are bucket bounds.
 	if after.schedLat != nil {
-		fmt.Fprintf(out, "%s scheduler latency (runnable -> running, %d goroutine starts): p50 %v  p99 %v  p99.9 %v\n",
+		fmt.Fprintf(out, "%s scheduler latency (runnable -> running, %d goroutine starts): p50 %s  p99 %s  p99.9 %s\n",
 			who, histCount(before.schedLat, after.schedLat), histQuantile(before.schedLat, after.schedLat, 0.5),
 			histQuantile(before.schedLat, after.schedLat, 0.99), histQuantile(before.schedLat, after.schedLat, 0.999))
 	}
 	if after.gcPauses != nil {
-		fmt.Fprintf(out, "%s GC stop-the-world pauses (%d): p50 %v  p99 %v  max bucket %v\n",
+		fmt.Fprintf(out, "%s GC stop-the-world pauses (%d): p50 %s  p99 %s  max %s\n",
 			who, histCount(before.gcPauses, after.gcPauses), histQuantile(before.gcPauses, after.gcPauses, 0.5),
 			histQuantile(before.gcPauses, after.gcPauses, 0.99), histQuantile(before.gcPauses, after.gcPauses, 1))
 	}
