@@ -58,6 +58,8 @@ func TestErrorsNameKeyAndLine(t *testing.T) {
 		{"bad cidr", "tenants:\n  acme:\n    blocked_networks:\n      - 10.0.0.0/8\n      - 300.1.1.1\n", []string{"5: tenants.acme.blocked_networks[1]"}},
 		{"rate without window", "tenants:\n  acme:\n    rate_limit: 5\n", []string{"2: tenants.acme.rate_window"}},
 		{"missing file", "geoip:\n  - /nonexistent/geo.mmdb\n", []string{"2: geoip[0]"}},
+		{"shadow without candidate", "shadow:\n  every: 10\n", []string{"1: shadow.policies"}},
+		{"shadow candidate missing", "shadow:\n  policies: /nonexistent/candidate\n  queue: -1\n", []string{"2: shadow.policies", "3: shadow.queue"}},
 		{"bad opt-out scope", "tenants:\n  acme:\n    opt_out_scope: all\n", []string{"3: tenants.acme.opt_out_scope"}},
 		{"bad dlt template", "tenants:\n  acme:\n    dlt_templates:\n      - {header: HDFCBK, id: t1, category: promo, text: \"x {#var#}\"}\n", []string{"4: tenants.acme.dlt_templates[0]"}},
 		{"tenants differing in case", "tenants:\n  acme: {}\n  ACME: {}\n", []string{"2: tenants.acme"}},
