@@ -160,23 +160,22 @@ type tenant struct {
 	// model is Tenant.Model by data.json key, mounted at
 	// data.tenants.<id>.model for the rules (revision.go); nil: none set.
 	model map[string]float64
+	// floor is the lowest of model, +Inf without any (modelFloor).
+	floor float64
 }
 
 // modelFloor returns the lowest model threshold of t, +Inf for none or a
 // nil t: below it, none of the tenant's thresholds lets a model rule fire.
 func (t *tenant) modelFloor() float64 {
-	floor := math.Inf(1)
-	if t != nil {
-		for _, v := range t.model {
-			floor = min(floor, v)
-		}
+	if t == nil {
+		return math.Inf(1)
 	}
-	return floor
+	return t.floor
 }
 
 // compile prepares t; a malformed DLT template is an error naming it.
 func (t Tenant) compile(name string) (*tenant, error) {
-	c := &tenant{blockedNetworks: t.BlockedNetworks, optOutScope: t.OptOutScope}
+	c := &tenant{blockedNetworks: t.BlockedNetworks, optOutScope: t.OptOutScope, floor: math.Inf(1)}
 	switch t.OptOutScope {
 	case OptOutBrand, OptOutSender:
 	default:
@@ -190,6 +189,7 @@ func (t Tenant) compile(name string) (*tenant, error) {
 				c.model = map[string]float64{}
 			}
 			c.model[m.key] = m.v
+			c.floor = min(c.floor, m.v)
 		default:
 			return nil, &TenantError{Tenant: name, Field: m.field, Err: fmt.Errorf("%v is not a probability in (0, 1]", m.v)}
 		}

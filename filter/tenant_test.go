@@ -151,3 +151,25 @@ func TestTenantModelRefused(t *testing.T) {
 		t.Errorf("New with thresholds 1 and 0.01: %v", err)
 	}
 }
+
+// A reload loads the policies again: the tenants' thresholds come with them.
+func TestTenantModelSurvivesReload(t *testing.T) {
+	e := tenantModelEngine(t)
+	ctx := context.Background()
+	if err := e.Reload(ctx, nil); err != nil {
+		t.Fatalf("Reload: %v", err)
+	}
+	for _, tc := range []struct {
+		tenant string
+		want   Action
+	}{{"Strict", Block}, {"", Review}} {
+		m := Message{ID: "m", Channel: SMS, Kind: Transactional, Tenant: tc.tenant, Sender: "SHOP", Recipient: "+4915123456001", Body: suspendedCard, Time: tuesday}
+		d, err := e.Check(ctx, &m)
+		if err != nil {
+			t.Fatalf("Check: %v", err)
+		}
+		if d.Action != tc.want {
+			t.Errorf("tenant %q after a reload: %s (%+v), want %s", tc.tenant, d.Action, d.Reasons, tc.want)
+		}
+	}
+}
