@@ -143,6 +143,18 @@ type Tenant struct {
 	// DLTTemplates is the tenant's registry of Indian DLT content
 	// templates (filter.Tenant.DLTTemplates).
 	DLTTemplates []DLTTemplate `yaml:"dlt_templates,omitempty"`
+	// Model makes the content model's rules stricter for the tenant
+	// (filter.Tenant.Model), never laxer.
+	Model ModelThresholds `yaml:"model,omitempty"`
+}
+
+// ModelThresholds is filter.ModelThresholds in YAML: each key that is set
+// must be in (0, 1] (0 would flag every message).
+type ModelThresholds struct {
+	FraudReview *float64 `yaml:"fraud_review,omitempty"`
+	FraudBlock  *float64 `yaml:"fraud_block,omitempty"`
+	SpamReview  *float64 `yaml:"spam_review,omitempty"`
+	SpamBlock   *float64 `yaml:"spam_block,omitempty"`
 }
 
 // DLTTemplate is filter.DLTTemplate in YAML.
@@ -573,6 +585,20 @@ func (t Tenant) filter() (filter.Tenant, error) {
 		return ft, &tenantError{"flood_recipients", "must not be negative"}
 	case t.FloodRecipients > 0 && t.FloodWindow <= 0:
 		return ft, &tenantError{"flood_window", "required with flood_recipients"}
+	}
+	for _, m := range [...]struct {
+		key string
+		v   *float64
+		dst *float64
+	}{{"fraud_review", t.Model.FraudReview, &ft.Model.FraudReview}, {"fraud_block", t.Model.FraudBlock, &ft.Model.FraudBlock},
+		{"spam_review", t.Model.SpamReview, &ft.Model.SpamReview}, {"spam_block", t.Model.SpamBlock, &ft.Model.SpamBlock}} {
+		if m.v == nil {
+			continue
+		}
+		if !(*m.v > 0 && *m.v <= 1) { // NaN too
+			return ft, &tenantError{"model." + m.key, fmt.Sprintf("want a probability in (0, 1], not %v", *m.v)}
+		}
+		*m.dst = *m.v
 	}
 	return ft, nil
 }
