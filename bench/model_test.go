@@ -62,8 +62,8 @@ func TestModelPassesTemplatedTraffic(t *testing.T) {
 
 // TestEnginePassesTemplatedTraffic is TestModelPassesTemplatedTraffic
 // through the engine: the facts it builds, the online layer (empty here)
-// and the packs' rules. No templated message may get FRAUD_SUSPECTED, and
-// no non-promotional one SPAM_SUSPECTED.
+// and the packs' rules. No templated message may get FRAUD_SUSPECTED or a
+// link-risk reason, and no non-promotional one SPAM_SUSPECTED.
 func TestEnginePassesTemplatedTraffic(t *testing.T) {
 	e, err := filter.New()
 	if err != nil {
@@ -84,7 +84,8 @@ func TestEnginePassesTemplatedTraffic(t *testing.T) {
 			t.Fatalf("Check(%q): %v", msg.Body, err)
 		}
 		for _, r := range d.Reasons {
-			if r.Code == filter.FraudSuspected || r.Code == filter.SpamSuspected {
+			switch r.Code {
+			case filter.FraudSuspected, filter.SpamSuspected, filter.SuspiciousLink, filter.IDNHomograph, filter.IPLiteralURL:
 				t.Errorf("%s on %s %q: %s", r.Code, msg.Kind, msg.Body, r.Evidence)
 			}
 		}

@@ -3,17 +3,24 @@ package main
 // "go run ./bench serve" measures msgfilter through its HTTP service
 // (package server) on loopback: batches of messages against the same mix
 // checked in process, one message per request at a fixed rate for the
-// latency quantiles, and a soak that watches RSS and goroutines.
+// latency quantiles, and a soak that watches the server's RSS and
+// goroutines.
 //
 //	go run ./bench serve -mode batch -batch 100
 //	go run ./bench serve -mode rate -rate 5000 -duration 30s
 //	go run ./bench serve -mode rate -rate 2000 -duration 2m -sample 10s   # a short soak
 //
 // By default the service runs in this process on a loopback port, so the
-// CPU time measured includes the client's side (encoding requests, reading
-// answers): the HTTP figures are a lower bound. -url measures a service
-// running elsewhere (msgfilter serve); then only throughput and latency are
-// reported.
+// generator and the server share one Go runtime (its scheduler and GC): the
+// CPU measured includes the client's side and the latencies include the
+// generator's own scheduling. -exec runs the service as its own process
+// (msgfilter serve, built beforehand) and -url measures one running
+// elsewhere; the server's CPU, scheduler latency and GC are then read from
+// its /metrics:
+//
+//	go build -o /tmp/msgfilter ./cmd/msgfilter && go build -o /tmp/bench ./bench
+//	/tmp/bench serve -mode rate -rate 5000 -duration 15s -mix templated -exec /tmp/msgfilter
+//	taskset -c 1 /tmp/bench serve -mode rate -exec "taskset -c 0 /tmp/msgfilter"   # a core each
 
 import (
 	"bytes"
@@ -26,9 +33,15 @@ import (
 	"net/http"
 	"os"
 	"runtime"
+	"runtime/pprof"
+	"runtime/trace"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
 
 	"github.com/msgfilter/msgfilter/filter"
 	"github.com/msgfilter/msgfilter/server"
@@ -47,6 +60,12 @@ type serveOptions struct {
 	duration   time.Duration
 	sample     time.Duration
 	goroutines int
+	conns      int
+	proto      string
+	trace      string
+	memProfile string
+	exec       string
+	token      string
 }
 
 // serveMain is the serve subcommand; it returns the exit status.
@@ -64,7 +83,13 @@ func serveMain(args []string) int {
 	fs.IntVar(&o.goroutines, "g", runtime.GOMAXPROCS(0), "goroutines of the in-process comparison run")
 	fs.IntVar(&o.rate, "rate", 5000, "requests per second in rate mode")
 	fs.DurationVar(&o.duration, "duration", 30*time.Second, "how long rate mode runs")
-	fs.DurationVar(&o.sample, "sample", 0, "rate mode: print RSS and goroutines at this interval (a soak)")
+	fs.DurationVar(&o.sample, "sample", 0, "rate mode: print the server's RSS and goroutines at this interval (a soak)")
+	fs.IntVar(&o.conns, "conns", 16, "rate mode: keep-alive connections in the pool (streams of one connection with -proto h2c)")
+	fs.StringVar(&o.proto, "proto", "raw", "rate mode: raw (HTTP/1.1 written on the connection), nethttp (net/http's client) or h2c")
+	fs.StringVar(&o.trace, "trace", "", "rate mode: write a runtime/trace of this process to FILE (go tool trace FILE); the server's too when it runs in process")
+	fs.StringVar(&o.memProfile, "memprofile", "", "rate mode: write this process's allocation profile to FILE at the end (the server's too when it runs in process)")
+	fs.StringVar(&o.exec, "exec", "", "run the service as its own process: COMMAND (e.g. /tmp/msgfilter, or \"taskset -c 0 /tmp/msgfilter\"), to which \"serve -addr 127.0.0.1:PORT\" is appended")
+	fs.StringVar(&o.token, "token", "", "bearer token of the service at -url")
 	if err := fs.Parse(args); err != nil {
 		return 2
 	}
@@ -81,14 +106,25 @@ func benchServe(ctx context.Context, o serveOptions, out io.Writer) error {
 		return err
 	}
 	fmt.Fprintf(out, "mix %s: %d messages %v; GOMAXPROCS %d, %d CPUs\n", o.mix, st.Messages, st.ByClass, runtime.GOMAXPROCS(0), runtime.NumCPU())
-	base := o.url
+	base, inProcess := o.url, o.url == "" && o.exec == ""
 	newEngine := func() (*filter.Engine, error) { return filter.New() }
-	if base == "" {
-		e, err := newEngine()
+	switch {
+	case o.exec != "":
+		var stop func()
+		if base, stop, err = execServer(ctx, o.exec); err != nil {
+			return err
+		}
+		defer stop()
+	case inProcess:
+		// The same metrics as msgfilter serve: the engine's, the
+		// handler's and the Go runtime's.
+		reg := prometheus.NewRegistry()
+		reg.MustRegister(server.RuntimeCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+		e, err := filter.New(filter.WithMetrics(reg))
 		if err != nil {
 			return err
 		}
-		h, err := server.New(e)
+		h, err := server.New(e, server.WithMetrics(reg, reg))
 		if err != nil {
 			return err
 		}
@@ -109,7 +145,7 @@ func benchServe(ctx context.Context, o serveOptions, out io.Writer) error {
 	case "batch":
 		return benchBatches(ctx, o, msgs, base, client, newEngine, out)
 	case "rate":
-		return benchRate(ctx, o, msgs, base, client, out)
+		return benchRate(ctx, o, msgs, base, inProcess, out)
 	}
 	return fmt.Errorf("unknown -mode %q (want batch or rate)", o.mode)
 }
@@ -189,10 +225,10 @@ func post(ctx context.Context, client *http.Client, url string, body []byte, con
 	return err
 }
 
-// benchRate sends one message per request at a fixed rate (open loop:
-// latency counts from when the request was due, so a stalled server is
-// not hidden by a client that waits for it).
-func benchRate(ctx context.Context, o serveOptions, msgs []filter.Message, base string, client *http.Client, out io.Writer) error {
+// benchRate sends one message per request at a fixed rate on a fixed pool
+// of connections (runLoad) and prints the three latency clocks, the CPU
+// spent and what the service's runtime did meanwhile.
+func benchRate(ctx context.Context, o serveOptions, msgs []filter.Message, base string, inProcess bool, out io.Writer) error {
 	bodies := make([][]byte, len(msgs))
 	for i := range msgs {
 		b, err := json.Marshal(&msgs[i])
@@ -200,35 +236,6 @@ func benchRate(ctx context.Context, o serveOptions, msgs []filter.Message, base 
 			return err
 		}
 		bodies[i] = b
-	}
-	total := int(o.duration.Seconds() * float64(o.rate))
-	type job struct {
-		due  time.Time
-		body []byte
-	}
-	jobs := make(chan job, 4096)
-	workers := 256
-	// Two clocks per request: from when it was due (open loop: a stalled
-	// server is not excused, but neither is the pacer's own lateness: a
-	// sleep overshoots by up to a millisecond on some machines) and from
-	// when it was sent (the client and the server alone).
-	hists := make([]histogram, workers)
-	sent := make([]histogram, workers)
-	var errs atomic.Int64
-	var firstErr atomic.Value
-	var wg sync.WaitGroup
-	for w := range workers {
-		wg.Go(func() {
-			for j := range jobs {
-				at := time.Now()
-				if err := post(ctx, client, base+"/v1/check", j.body, "application/json"); err != nil {
-					errs.Add(1)
-					firstErr.CompareAndSwap(nil, err.Error())
-				}
-				hists[w].record(time.Since(j.due))
-				sent[w].record(time.Since(at))
-			}
-		})
 	}
 	stopSampling := make(chan struct{})
 	var sampled sync.WaitGroup
@@ -238,7 +245,8 @@ func benchRate(ctx context.Context, o serveOptions, msgs []filter.Message, base 
 			defer t.Stop()
 			begin := time.Now()
 			for {
-				fmt.Fprintf(out, "  t=%4.0fs rss=%6.1f MiB goroutines=%d\n", time.Since(begin).Seconds(), mib(readStatus("VmRSS")), runtime.NumGoroutine())
+				s := scrapeServer(base, o.token)
+				fmt.Fprintf(out, "  t=%4.0fs server rss=%6.1f MiB goroutines=%.0f\n", time.Since(begin).Seconds(), s.rss/(1<<20), s.goroutines)
 				select {
 				case <-stopSampling:
 					return
@@ -247,40 +255,63 @@ func benchRate(ctx context.Context, o serveOptions, msgs []filter.Message, base 
 			}
 		})
 	}
-	interval := time.Second / time.Duration(o.rate)
-	cpu0 := cpuTime()
-	start := time.Now()
-	late := 0
-	for i := range total {
-		due := start.Add(time.Duration(i) * interval)
-		if d := time.Until(due); d > 0 {
-			time.Sleep(d)
+	if o.trace != "" {
+		f, err := os.Create(o.trace)
+		if err != nil {
+			return err
 		}
-		select {
-		case jobs <- job{due, bodies[i%len(bodies)]}:
-		default:
-			late++ // every worker busy and the queue full: the server fell behind
-			jobs <- job{due, bodies[i%len(bodies)]}
+		defer f.Close()
+		if err := trace.Start(f); err != nil {
+			return err
 		}
+		defer trace.Stop()
 	}
-	close(jobs)
-	wg.Wait()
-	elapsed := time.Since(start)
-	cpu := cpuTime() - cpu0
+	cfg := loadConfig{base: base, bodies: bodies, rate: o.rate, duration: o.duration, conns: o.conns, proto: o.proto}
+	runtime.GC()
+	before, self0 := scrapeServer(base, o.token), selfStats()
+	r, err := runLoad(ctx, cfg)
+	if err != nil {
+		return err
+	}
+	after, self1 := scrapeServer(base, o.token), selfStats()
 	close(stopSampling)
 	sampled.Wait()
-	var h, hs histogram
-	for i := range hists {
-		h.merge(&hists[i])
-		hs.merge(&sent[i])
+	who := "server"
+	if inProcess {
+		who = "server and generator (one process)"
 	}
-	fmt.Fprintf(out, "rate: %d requests of 1 message in %.1fs (%.0f req/s, target %d), %d failed %v, %d queued late\n",
-		total, elapsed.Seconds(), float64(total)/elapsed.Seconds(), o.rate, errs.Load(), firstErr.Load(), late)
-	fmt.Fprintf(out, "latency from due time: p50 %v  p99 %v  p99.9 %v  max %v\n",
-		h.quantile(0.5), h.quantile(0.99), h.quantile(0.999), time.Duration(h.max))
-	fmt.Fprintf(out, "latency from send time: p50 %v  p99 %v  p99.9 %v  max %v\n",
-		hs.quantile(0.5), hs.quantile(0.99), hs.quantile(0.999), time.Duration(hs.max))
-	fmt.Fprintf(out, "CPU: %v per request (client included), %.2f cores busy; final rss %.1f MiB, %d goroutines\n",
-		cpu/time.Duration(total), cpu.Seconds()/elapsed.Seconds(), mib(readStatus("VmRSS")), runtime.NumGoroutine())
+	printLoad(out, who, cfg, r, before, after)
+	if o.memProfile != "" {
+		if err := writeAllocs(o.memProfile); err != nil {
+			return err
+		}
+	}
+	if !inProcess {
+		printRuntime(out, "generator", r, self0, self1)
+	}
+	fmt.Fprintf(out, "load average %s (the machine's, this run included)\n", loadAverage())
 	return nil
+}
+
+// loadAverage is the first three fields of /proc/loadavg: how busy the
+// machine was, to judge the latencies by.
+func loadAverage() string {
+	b, err := os.ReadFile("/proc/loadavg")
+	if err != nil {
+		return "unknown"
+	}
+	f := strings.Fields(string(b))
+	return strings.Join(f[:min(3, len(f))], " ")
+}
+
+func writeAllocs(path string) error {
+	f, err := os.Create(path)
+	if err != nil {
+		return err
+	}
+	if err := pprof.Lookup("allocs").WriteTo(f, 0); err != nil {
+		f.Close()
+		return err
+	}
+	return f.Close()
 }

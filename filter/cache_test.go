@@ -112,8 +112,10 @@ func sharedCorpus(t testing.TB, n int) []Message {
 // on, every decision equals the one an engine without caches makes, whether
 // the policies, the fact cache or the exact cache answered.
 func TestCachedEqualsUncached(t *testing.T) {
-	cached := newEngine(t)
-	uncached := newEngine(t, WithCacheSizes(-1, -1))
+	// A tenant's model thresholds change its decisions on the same body
+	// (tenant_test.go).
+	cached := tenantModelEngine(t)
+	uncached := tenantModelEngine(t, WithCacheSizes(-1, -1))
 	msgs := corpusMessages(t)
 	levels := map[string]int{}
 	seen := map[Code]bool{}
@@ -205,12 +207,28 @@ func TestCachedEqualsUncached(t *testing.T) {
 				Recipient: "+4915123456001", Body: body, Time: at})
 		}
 	}
+	// The same bodies without a tenant, then for tenants with stricter and
+	// laxer model thresholds, within one minute: the keys must cover the
+	// tenant (byTenant checks that the thresholds decided).
+	byTenant := map[string]Action{}
+	for i, body := range []string{suspendedCard, discount, shipped} {
+		for _, tenant := range []string{"", "Strict", "STRICT", "lax", "other"} {
+			msgs = append(msgs, Message{ID: fmt.Sprintf("tenant-model-%d-%s", i, tenant), Channel: SMS, Kind: Transactional, Tenant: tenant,
+				Sender: "SHOP", Recipient: "+4915123456001", Body: body, Time: tuesday})
+		}
+	}
 	// A campaign, some of whose messages are reported below (Report marks
 	// the campaign: campaign.reported).
 	msgs = append(msgs, campaignMessages()[:10]...)
 	msgs = append(msgs, campaign)
 	report := func(from, step int) {
 		for i := from; i < len(msgs); i += step {
+			if strings.HasPrefix(msgs[i].ID, "tenant-model-") {
+				continue // reported, they would block for every tenant
+			}
+			if strings.HasPrefix(msgs[i].ID, "tmpl-") {
+				continue // reported, they move the tenant-model bodies' scores off the tenants' thresholds
+			}
 			label := []Label{ReportFraud, ReportSpam, ReportHam}[i%3]
 			for _, e := range []*Engine{cached, uncached} {
 				if err := e.Report(ctx, &msgs[i], label); err != nil && !errors.Is(err, ErrInvalidMessage) {
@@ -236,6 +254,9 @@ func TestCachedEqualsUncached(t *testing.T) {
 				t.Fatalf("round %d, %s: errors differ: cached %v, uncached %v", round, m.ID, gotErr, wantErr)
 			}
 			levels[got.Cache]++
+			if strings.HasPrefix(m.ID, "tenant-model-") && round == 0 {
+				byTenant[m.ID] = want.Action
+			}
 			for _, r := range want.Reasons {
 				seen[r.Code] = true
 			}
@@ -245,6 +266,21 @@ func TestCachedEqualsUncached(t *testing.T) {
 				t.Fatalf("round %d, %s: cached decision\n%+v\nwant\n%+v", round, m.ID, got, want)
 			}
 		}
+	}
+	// The reports move every score, so only some bodies stay between the
+	// strict tenant's thresholds and the packs'.
+	decided := 0
+	for i := range 3 {
+		id := fmt.Sprintf("tenant-model-%d-", i)
+		if byTenant[id+"Strict"] != byTenant[id] {
+			decided++
+		}
+		if byTenant[id+"Strict"] != byTenant[id+"STRICT"] || byTenant[id+"lax"] != byTenant[id] || byTenant[id+"other"] != byTenant[id] {
+			t.Errorf("%s: decisions by tenant %v", id, byTenant)
+		}
+	}
+	if decided == 0 {
+		t.Errorf("the strict tenant's thresholds decided nothing: %v", byTenant)
 	}
 	t.Logf("%d messages, answered by: policies %d, fact cache %d, exact cache %d",
 		len(msgs), levels[""], levels[CacheFacts], levels[CacheExact])

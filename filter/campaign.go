@@ -11,7 +11,10 @@ package filter
 //   - campaigns: the near-duplicate fingerprint of the normalized body
 //     (internal/campaign: MinHash band keys, links removed, digit runs one
 //     token), so one changed word or a rotated sender or link does not make
-//     another campaign. Each band counts its distinct recipients per window
+//     another campaign. A message is counted under the bands of its
+//     campaign's first message when the store confirms it by signature
+//     (state.Campaigns: band keys alone miss a pair in 50), else under its
+//     own. Each band counts its distinct recipients per window
 //     across senders, tenants and recipients: DUPLICATE_FLOOD past the
 //     packs' campaign_flood bound, decided by Go from the store's answer
 //     like the other limits (conversation.go), only for messages let
@@ -157,8 +160,8 @@ func firstSeenFacts(first, since, now time.Time) FirstSeenFacts {
 }
 
 // campaignBands fingerprints the body's normalized words with its links
-// cut out, so that rotating a link changes nothing. ok is false for a body
-// without words.
+// cut out, so that rotating a link changes nothing, and keeps the
+// signature in c.sig. ok is false for a body without words.
 func (c *check) campaignBands() (bands [campaigns.Bands]uint64, ok bool) {
 	body := c.msg.Body
 	var urls []string
@@ -186,6 +189,7 @@ func (c *check) campaignBands() (bands [campaigns.Bands]uint64, ok bool) {
 	if fp.Empty() {
 		return bands, false
 	}
+	c.sig = fp.Signature()
 	return fp.Bands(), true
 }
 
@@ -212,8 +216,16 @@ func (c *check) countCampaign() error {
 	if err != nil {
 		return err
 	}
-	bands := c.bands // a copy: see campaign
-	out, err := fl.CountCampaign(ctx, bands[:], c.rcpt.E164, l.n, l.window, c.now)
+	bands, sig := c.bands, c.sig // copies: see campaign
+	keys := bands[:]
+	if cs, ok := fl.(state.Campaigns); ok {
+		// Counted under its campaign's bands, confirmed by signature
+		// (internal/campaign): one round trip more with a shared store.
+		if keys, err = cs.Resolve(ctx, keys, sig[:], campaigns.Confirm, c.now); err != nil {
+			return fmt.Errorf("filter: resolving campaign: %w", err)
+		}
+	}
+	out, err := fl.CountCampaign(ctx, keys, c.rcpt.E164, l.n, l.window, c.now)
 	if errors.Is(err, state.ErrInvalid) {
 		return nil // a recipient no store holds
 	}

@@ -53,14 +53,15 @@ type check struct {
 	tenant *tenant
 
 	exactKey       cacheKey
-	templateKey    cacheKey                // template cache (template.go), valid when hasTemplate
-	hasTemplate    bool                    // the body may use the template cache
-	templateMasked bool                    // templateKey masks free runs (else it is the literal body)
-	text           *textnorm.Text          // normalize; back to its pool in release
-	instructs      bool                    // match: the opt-out lists' instructions, STOP aside
-	scratch        *scratch                // classify; back to its pool in release
-	facts          Facts                   // built by state, extract and enrich
-	bands          [campaigns.Bands]uint64 // classify: the campaign's band keys, with a fleet store
+	templateKey    cacheKey                 // template cache (template.go), valid when hasTemplate
+	hasTemplate    bool                     // the body may use the template cache
+	templateMasked bool                     // templateKey masks free runs (else it is the literal body)
+	text           *textnorm.Text           // normalize; back to its pool in release
+	instructs      bool                     // match: the opt-out lists' instructions, STOP aside
+	scratch        *scratch                 // classify; back to its pool in release
+	facts          Facts                    // built by state, extract and enrich
+	bands          [campaigns.Bands]uint64  // classify: the campaign's band keys, with a fleet store
+	sig            [campaigns.Hashes]uint64 // and its signature, with them (campaign.go)
 	hasBands       bool
 	subject        int      // state: the recipient region's same_subject_limit, 0 where none applies (subject.go)
 	factKey        cacheKey // from the walk that builds OPA's input

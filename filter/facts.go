@@ -147,6 +147,17 @@ type LinkFacts struct {
 	DigitHeavy       bool   `json:"digit_heavy"`
 	HyphenHeavy      bool   `json:"hyphen_heavy"`
 	CredentialPath   bool   `json:"credential_path"`
+	NonStandardPort  bool   `json:"non_standard_port"`
+	DeceptiveHost    bool   `json:"deceptive_host"`
+	KitPath          bool   `json:"kit_path"`
+	RedirectPath     bool   `json:"redirect_path"`
+	// Scripts are the scripts of the host's non-ASCII letters left of the
+	// public suffix ("Cyrillic", "Han"), empty for an ASCII host;
+	// TLDCountry is the country of a country-code TLD ("de", "ru" for
+	// .рф), "" for a generic one. Rego compares them with
+	// data.global.expected_scripts.
+	Scripts    featureNames `json:"scripts"`
+	TLDCountry string       `json:"tld_country"`
 	// FirstSeen is how long ago the fleet's traffic first carried the
 	// link's registrable domain, from the state store (campaign.go).
 	FirstSeen FirstSeenFacts `json:"first_seen"`
@@ -174,7 +185,8 @@ func linkFacts(l links.Link) LinkFacts {
 		Typosquat: r.Typosquat, Combosquat: r.Combosquat, ASCIILookalike: r.ASCIILookalike,
 		LureWords: r.LureWords, AbusedTLD: r.AbusedTLD, FreeHosting: r.FreeHosting, DynamicDNS: r.DynamicDNS,
 		RandomLabel: r.RandomLabel, DigitHeavy: r.DigitHeavy, HyphenHeavy: r.HyphenHeavy,
-		CredentialPath: r.CredentialPath,
+		CredentialPath: r.CredentialPath, NonStandardPort: r.NonStandardPort, DeceptiveHost: r.DeceptiveHost,
+		KitPath: r.KitPath, RedirectPath: r.RedirectPath, Scripts: r.Scripts, TLDCountry: r.TLDCountry,
 	}
 }
 

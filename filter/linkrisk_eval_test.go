@@ -117,12 +117,11 @@ func TestEvalLinkRiskThroughEngine(t *testing.T) {
 	t.Logf("warm store: Smishtank links %s, punycode phishing %s, Tranco %s %v",
 		pct(ws, len(smish)), pct(wp, len(puny)), pct(wtr, len(tranco)), wfp)
 
-	// The targets (Smishtank >= 95%, punycode >= 90%, without a
-	// store) are not met by the link-risk signals of internal/links: the
-	// engine passes them through unchanged (internal/links TestEvalLinkRisk
-	// gives the same figures). The floors below guard the wiring against
-	// regressions; they were not tuned on the data.
-	if 100*s < 8*len(smish) || 100*p < 60*len(puny) || 100*wp < 95*len(puny) || ws <= s {
+	// The punycode target (>= 90% without a store or feed) is met by the
+	// script and look-alike signals; Smishtank's (>= 95%) is not: most of
+	// its links are random names on ordinary TLDs (see the note).
+	// The floors guard against regressions; they were not tuned on the data.
+	if 100*s < 8*len(smish) || 100*p < 90*len(puny) || 100*wp < 95*len(puny) || ws <= s {
 		t.Errorf("link reasons fell: Smishtank %s (warm %s), punycode %s (warm %s)",
 			pct(s, len(smish)), pct(ws, len(smish)), pct(p, len(puny)), pct(wp, len(puny)))
 	}

@@ -380,6 +380,82 @@ func TestCheckLinksAndSources(t *testing.T) {
 	}
 }
 
+// TestLinkScripts checks, through the shipped global pack, that a host
+// written in a script the destination or its TLD's country does not write
+// is held for review, and that the same host sent where it is written is not.
+func TestLinkScripts(t *testing.T) {
+	e := newEngine(t, WithStore(nil))
+	const (
+		de = "+4915123456789"
+		ru = "+79161234567"
+		th = "+66812345678"
+		kr = "+821012345678"
+	)
+	tests := []struct {
+		name   string
+		msg    Message
+		action Action
+		codes  string
+	}{
+		{
+			name:   "Russian name under .рф sent to Germany held for review",
+			msg:    Message{Channel: SMS, Kind: Transactional, Sender: "ACME", Recipient: de, Body: "Ihre Bestellung: https://дом-дача.рф/zakaz"},
+			action: Review,
+			codes:  "SUSPICIOUS_LINK",
+		},
+		{
+			name:   "Russian name under .рф sent to Russia",
+			msg:    Message{Channel: SMS, Kind: Transactional, Sender: "ACME", Recipient: ru, Body: "Ваш заказ: https://дом-дача.рф/zakaz"},
+			action: Allow,
+		},
+		{
+			name:   "Cyrillic name under .de held for review in Russia too",
+			msg:    Message{Channel: SMS, Kind: Transactional, Sender: "ACME", Recipient: ru, Body: "Ваш заказ: https://шины-диски.de/zakaz"},
+			action: Review,
+			codes:  "SUSPICIOUS_LINK",
+		},
+		{
+			name:   "Thai name sent to Thailand",
+			msg:    Message{Channel: SMS, Kind: Transactional, Sender: "ACME", Recipient: th, Body: "คำสั่งซื้อของคุณ: https://ร้านค้า.com/order"},
+			action: Allow,
+		},
+		{
+			name:   "Thai name sent to Germany held for review",
+			msg:    Message{Channel: SMS, Kind: Transactional, Sender: "ACME", Recipient: de, Body: "Ihre Bestellung: https://ร้านค้า.com/order"},
+			action: Review,
+			codes:  "SUSPICIOUS_LINK",
+		},
+		{
+			name:   "genuine German IDN",
+			msg:    Message{Channel: SMS, Kind: Transactional, Sender: "ACME", Recipient: de, Body: "Ihre Bestellung: https://www.bücher.de/konto"},
+			action: Allow,
+		},
+		{
+			name:   "Korean name under .한국 sent to Korea",
+			msg:    Message{Channel: SMS, Kind: Transactional, Sender: "ACME", Recipient: kr, Body: "주문 확인: https://쇼핑.한국/order"},
+			action: Allow,
+		},
+		{
+			name:   "Korean name under .한국 sent to Germany held for review",
+			msg:    Message{Channel: SMS, Kind: Transactional, Sender: "ACME", Recipient: de, Body: "Ihre Bestellung: https://쇼핑.한국/order"},
+			action: Review,
+			codes:  "SUSPICIOUS_LINK",
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			tt.msg.Time = tuesday
+			d, err := e.Check(context.Background(), &tt.msg)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if d.Action != tt.action || sortedCodes(d) != tt.codes {
+				t.Errorf("Check(%q) = %v %q, want %v %q (reasons %+v)", tt.msg.Body, d.Action, sortedCodes(d), tt.action, tt.codes, d.Reasons)
+			}
+		})
+	}
+}
+
 // TestSourceFacts checks what the policies see of the source address, with
 // and without a GeoIP database.
 func TestSourceFacts(t *testing.T) {

@@ -122,7 +122,8 @@ var scratchPool = sync.Pool{New: func() any { return new(scratch) }}
 // classify (stage 8) scores the normalized body with the content model and
 // the online layer. The names of the features that weighed most are
 // computed only when a model rule could fire (the scores reach the lowest
-// threshold of the global or destination pack), since naming allocates.
+// threshold of the global or destination pack or of the tenant), since
+// naming allocates.
 func (c *check) classify() error {
 	e := c.e
 	c.scratch = scratchPool.Get().(*scratch)
@@ -135,7 +136,7 @@ func (c *check) classify() error {
 	mf := &c.facts.Content.Model
 	mf.Spam, mf.Fraud = trunc2(s.Spam), trunc2(s.Fraud)
 	mf.Features = ModelFeatures{Spam: []string{}, Fraud: []string{}}
-	if mf.Spam+mf.Fraud >= min(c.p.global.floor(), c.p.pack(c.dest).floor()) {
+	if mf.Spam+mf.Fraud >= min(c.p.global.floor(), c.p.pack(c.dest).floor(), c.tenant.modelFloor()) {
 		mf.Features.Spam = evidenceNames(e.model.Top(model.Spam, f))
 		mf.Features.Fraud = evidenceNames(e.model.Top(model.Fraud, f))
 	}

@@ -103,7 +103,7 @@ func TestModelFactsOnlyNamedNearThreshold(t *testing.T) {
 // teach it otherwise; twin is a notification that must stay clean.
 var (
 	campaign = Message{Channel: SMS, Kind: Transactional, Sender: "ACME", Recipient: "+4915123456789",
-		Body: "Your loyalty points expire tonight, redeem them at points-club.example/r now", Time: tuesday}
+		Body: "Your loyalty points expire tonight, claim them now at points-club.example/r", Time: tuesday}
 	twin = Message{Channel: SMS, Kind: Transactional, Sender: "ACME", Recipient: "+4915123456789",
 		Body: "Your ACME verification code is 482913. Do not share it with anyone.", Time: tuesday}
 )

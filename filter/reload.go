@@ -132,6 +132,17 @@ func (e *Engine) swapIn(ctx context.Context, fsys fs.FS, v rules.BundleVersion, 
 	return nil
 }
 
+// BundleVersion returns the version of the bundle deciding now (zero for a
+// directory or the embedded packs). A caller that replaces this Engine
+// with a new one built from a bundle compares the two with
+// rules.CheckUpgrade, as ReloadBundle does. It waits for a reload in
+// progress.
+func (e *Engine) BundleVersion() rules.BundleVersion {
+	e.reloadMu.Lock()
+	defer e.reloadMu.Unlock()
+	return e.version
+}
+
 // bundleSource reports whether a reload of that source reads a bundle.
 func bundleSource(source string) bool {
 	return source == "bundle" || source == "poll" || source == "rollback"

@@ -162,7 +162,7 @@ func (p *policy) citation(rule string) (rules.Citation, bool) {
 
 // loadPolicy compiles a policy source and everything Go derives from it.
 func (e *Engine) loadPolicy(ctx context.Context, fsys fs.FS) (*policy, error) {
-	set, err := rules.Load(ctx, fsys)
+	set, err := rules.Load(ctx, fsys, e.tenantData()...)
 	if err != nil {
 		return nil, err
 	}
@@ -247,7 +247,7 @@ func (e *Engine) loadPolicy(ctx context.Context, fsys fs.FS) (*policy, error) {
 		cfg.Brands = append(slices.Clip(linkCfg.Brands), tn.brands...)
 		a, err := links.New(cfg)
 		if err != nil {
-			return nil, fmt.Errorf("filter: tenant %q: %w", name, err)
+			return nil, &TenantError{Tenant: name, Field: "Brands", Err: err}
 		}
 		if p.tenantLinks == nil {
 			p.tenantLinks = map[string]*links.Analyzer{}
@@ -262,6 +262,28 @@ func (e *Engine) loadPolicy(ctx context.Context, fsys fs.FS) (*policy, error) {
 		p.revision += "+" + hex.EncodeToString(inputs.Sum(nil))[:8]
 	}
 	return p, nil
+}
+
+// tenantData mounts the tenants' model thresholds at
+// data.tenants.<id>.model, where policies/global/model.rego reads them.
+// Tenants are fixed for the engine's life and every cache key has the
+// tenant, so the caches need nothing more.
+func (e *Engine) tenantData() []rules.LoadOption {
+	doc := map[string]any{}
+	for id, t := range e.opts.tenants {
+		if t.model == nil {
+			continue
+		}
+		m := make(map[string]any, len(t.model))
+		for k, v := range t.model {
+			m[k] = v
+		}
+		doc[id] = map[string]any{"model": m}
+	}
+	if len(doc) == 0 {
+		return nil
+	}
+	return []rules.LoadOption{rules.WithData("tenants", doc)}
 }
 
 // readPackConfig reads what Go needs of a pack: its data.json keys (a

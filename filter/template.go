@@ -61,6 +61,7 @@ package filter
 
 import (
 	"bytes"
+	"math"
 	"strings"
 	"sync"
 
@@ -76,6 +77,7 @@ type templateEntry struct {
 	instructs  bool // the opt-out lists' instructions (OptOutInstruction without STOP)
 	model      ModelFacts
 	bands      [campaigns.Bands]uint64
+	sig        [campaigns.Hashes]uint64
 	hasBands   bool
 }
 
@@ -258,6 +260,10 @@ func (c *check) templateCache() bool {
 	k.u64(c.p.generation)
 	k.u64(c.e.reports.generation())
 	k.str(c.dest)
+	// The tenant's model thresholds decide whether classify names the
+	// features (model.go); the destination's and the global ones are the
+	// revision's.
+	k.u64(math.Float64bits(c.tenant.modelFloor()))
 	k.u64(uint64(len(body)))
 	last := 0
 	if c.templateMasked {
@@ -283,7 +289,7 @@ func (c *check) templateCache() bool {
 	f.OptOutInstruction = f.OptOutText || e.instructs
 	f.Model = e.model
 	if !c.hasBands {
-		c.bands, c.hasBands = e.bands, e.hasBands
+		c.bands, c.sig, c.hasBands = e.bands, e.sig, e.hasBands
 	}
 	return true
 }
@@ -312,6 +318,7 @@ func (c *check) rememberTemplate() {
 		instructs:  c.instructs,
 		model:      f.Model,
 		bands:      c.bands,
+		sig:        c.sig,
 		hasBands:   c.hasBands,
 	})
 }

@@ -70,7 +70,7 @@ func textFacts(t *testing.T, e *Engine, m Message) (_ templateEntry, ok bool) {
 	}
 	bands, ok := c.campaignBands()
 	f := &c.facts.Content
-	return templateEntry{categories: f.Categories, instructs: c.instructs, model: f.Model, bands: bands, hasBands: ok}, true
+	return templateEntry{categories: f.Categories, instructs: c.instructs, model: f.Model, bands: bands, sig: c.sig, hasBands: ok}, true
 }
 
 // freeRuns returns the runs maskRuns masks in body, and whether the body

@@ -2,6 +2,7 @@ package filter
 
 import (
 	"fmt"
+	"math"
 	"slices"
 	"strings"
 	"time"
@@ -50,7 +51,56 @@ type Tenant struct {
 	// bank, shop or app): in the tenant's messages, a link that imitates
 	// one is IDN_HOMOGRAPH or SUSPICIOUS_LINK. New checks them.
 	Brands []Brand
+
+	// Model makes the content model's rules (FRAUD_SUSPECTED,
+	// SPAM_SUSPECTED) stricter for the tenant's messages, never laxer.
+	Model ModelThresholds
 }
+
+// ModelThresholds are a tenant's thresholds of the content model's rules
+// (policies/global/model.rego), named as the keys of a pack's data.json
+// "model". A rule uses the lowest threshold set for it by the global pack,
+// the destination's pack and the tenant: a tenant's threshold above the
+// packs' changes nothing. Zero leaves a threshold to the packs; a value
+// outside (0, 1] makes New fail with a *TenantError. The zero value sets
+// none.
+type ModelThresholds struct {
+	// FraudReview holds a message for review (FRAUD_SUSPECTED) when its
+	// fraud score reaches it (fraud_review); FraudBlock blocks it
+	// (fraud_block).
+	FraudReview, FraudBlock float64
+	// SpamReview holds a message declared transactional, otp or service
+	// for review (SPAM_SUSPECTED) when its spam and fraud scores together
+	// reach it (spam_review); SpamBlock blocks it (spam_block).
+	SpamReview, SpamBlock float64
+}
+
+// modelThreshold is one field of ModelThresholds: its Go name, its
+// data.json key and its value.
+type modelThreshold struct {
+	field, key string
+	v          float64
+}
+
+func (m ModelThresholds) fields() [4]modelThreshold {
+	return [...]modelThreshold{{"Model.FraudReview", "fraud_review", m.FraudReview}, {"Model.FraudBlock", "fraud_block", m.FraudBlock},
+		{"Model.SpamReview", "spam_review", m.SpamReview}, {"Model.SpamBlock", "spam_block", m.SpamBlock}}
+}
+
+// TenantError reports a Tenant that New refused: the tenant's name (as
+// given to WithTenant), the field at fault ("Model.FraudReview",
+// "DLTTemplates", ...) and why.
+type TenantError struct {
+	Tenant string
+	Field  string
+	Err    error
+}
+
+func (e *TenantError) Error() string {
+	return fmt.Sprintf("filter: tenant %q: %s: %v", e.Tenant, e.Field, e.Err)
+}
+
+func (e *TenantError) Unwrap() error { return e.Err }
 
 // Brand is a protected brand, as an entry of a pack's brands.json.
 type Brand struct {
@@ -107,15 +157,42 @@ type tenant struct {
 	optOutScope     OptOutScope
 	dlt             *dlt.Registry // nil without DLTTemplates
 	brands          []links.Brand
+	// model is Tenant.Model by data.json key, mounted at
+	// data.tenants.<id>.model for the rules (revision.go); nil: none set.
+	model map[string]float64
+	// floor is the lowest of model, +Inf without any (modelFloor).
+	floor float64
+}
+
+// modelFloor returns the lowest model threshold of t, +Inf for none or a
+// nil t: below it, none of the tenant's thresholds lets a model rule fire.
+func (t *tenant) modelFloor() float64 {
+	if t == nil {
+		return math.Inf(1)
+	}
+	return t.floor
 }
 
 // compile prepares t; a malformed DLT template is an error naming it.
 func (t Tenant) compile(name string) (*tenant, error) {
-	c := &tenant{blockedNetworks: t.BlockedNetworks, optOutScope: t.OptOutScope}
+	c := &tenant{blockedNetworks: t.BlockedNetworks, optOutScope: t.OptOutScope, floor: math.Inf(1)}
 	switch t.OptOutScope {
 	case OptOutBrand, OptOutSender:
 	default:
-		return nil, fmt.Errorf("filter: tenant %q: unknown opt-out scope %d", name, t.OptOutScope)
+		return nil, &TenantError{Tenant: name, Field: "OptOutScope", Err: fmt.Errorf("unknown opt-out scope %d", t.OptOutScope)}
+	}
+	for _, m := range t.Model.fields() {
+		switch {
+		case m.v == 0: // unset
+		case m.v > 0 && m.v <= 1: // NaN is neither
+			if c.model == nil {
+				c.model = map[string]float64{}
+			}
+			c.model[m.key] = m.v
+			c.floor = min(c.floor, m.v)
+		default:
+			return nil, &TenantError{Tenant: name, Field: m.field, Err: fmt.Errorf("%v is not a probability in (0, 1]", m.v)}
+		}
 	}
 	if len(t.DLTTemplates) > 0 {
 		ts := make([]dlt.Template, len(t.DLTTemplates))
@@ -124,7 +201,7 @@ func (t Tenant) compile(name string) (*tenant, error) {
 		}
 		reg, err := dlt.Compile(ts)
 		if err != nil {
-			return nil, fmt.Errorf("filter: tenant %q: %w", name, err)
+			return nil, &TenantError{Tenant: name, Field: "DLTTemplates", Err: err}
 		}
 		c.dlt = reg
 	}

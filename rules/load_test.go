@@ -645,3 +645,67 @@ func TestLoadRefusesBadQuietHours(t *testing.T) {
 		})
 	}
 }
+
+// TestLoadWithData checks that WithData reaches the evaluations, not the
+// policy tests nor the revision, and may not replace a pack's data.
+func TestLoadWithData(t *testing.T) {
+	src := with(source(), map[string]string{
+		"global/global.rego": globalRego + `
+# METADATA
+# title: Rule global/tenant-limit
+# related_resources:
+#   - ref: https://example.org/regulation
+#     description: Example regulation
+# custom:
+#   id: global/tenant-limit
+#   effective: "2020-01-02"
+reasons contains r if {
+	input.score >= data.tenants[input.tenant].limit
+	r := {"code": "FRAUD_SUSPECTED", "rule": "global/tenant-limit", "evidence": "score"}
+}
+`,
+		"global/global_test.rego": `package msgfilter.global_test
+
+test_tenant_data_not_mounted if {
+	not data.tenants
+}
+`,
+	})
+	ctx := context.Background()
+	set, err := rules.Load(ctx, src, rules.WithData("tenants", map[string]any{"strict": map[string]any{"limit": 0.3}}))
+	if err != nil {
+		t.Fatalf("Load: %v", err)
+	}
+	for _, tc := range []struct {
+		name, tenant string
+		want         int
+	}{{"configured tenant", "strict", 1}, {"other tenant", "lax", 0}} {
+		t.Run(tc.name, func(t *testing.T) {
+			findings, err := set.Eval(ctx, "", "", facts(t, `{"sender": {"valid": true}, "score": 0.5, "tenant": "`+tc.tenant+`"}`), time.Now())
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(findings) != tc.want {
+				t.Errorf("Eval = %+v, want %d findings", findings, tc.want)
+			}
+		})
+	}
+	results, err := set.Test(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range results {
+		if !r.Pass {
+			t.Errorf("%s failed: the policy tests must run without WithData", r.Name)
+		}
+	}
+	if len(results) == 0 {
+		t.Error("no policy test ran")
+	}
+	if got, want := set.Revision(), mustLoad(t, src).Revision(); got != want {
+		t.Errorf("Revision() = %s with WithData, %s without: it names the source alone", got, want)
+	}
+	if _, err := rules.Load(ctx, src, rules.WithData("global", map[string]any{})); err == nil {
+		t.Error("Load(WithData(global)) = nil, want an error: data.global is the pack's")
+	}
+}

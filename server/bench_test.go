@@ -39,7 +39,9 @@ func BenchmarkHandler(b *testing.B) {
 		b.SetBytes(int64(len(body)))
 		for b.Loop() {
 			w := httptest.NewRecorder()
-			h.ServeHTTP(w, httptest.NewRequest(http.MethodPost, "/v1/check", bytes.NewReader(body)))
+			r := httptest.NewRequest(http.MethodPost, "/v1/check", bytes.NewReader(body))
+			r.Header.Set("Content-Type", "application/json") // as gateways send it
+			h.ServeHTTP(w, r)
 			if w.Code != 200 {
 				b.Fatal(w.Code, w.Body)
 			}

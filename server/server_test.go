@@ -465,7 +465,7 @@ func TestReportThenFlagged(t *testing.T) {
 		}
 		urls = append(urls, newTestServer(t, newEngine(t, filter.WithStore(st))).url)
 	}
-	const campaign = `{"id":"c","channel":"sms","kind":"transactional","sender":"Acme","recipient":"+12025550123","body":"Your loyalty points expire tonight, redeem them at points-club.example/r now","time":"2026-11-24T16:00:00Z"}`
+	const campaign = `{"id":"c","channel":"sms","kind":"transactional","sender":"Acme","recipient":"+12025550123","body":"Your loyalty points expire tonight, claim them now at points-club.example/r","time":"2026-11-24T16:00:00Z"}`
 	codes := func(url, msg string) []filter.Code {
 		t.Helper()
 		r := do(t, "POST", url+"/v1/check", msg)

@@ -71,7 +71,8 @@ type Memory struct {
 	retention  int64 // milliseconds
 	maxOptOuts int64
 	optOuts    atomic.Int64
-	fleet      fleet // Fleet state (memory_fleet.go)
+	fleet      fleet           // Fleet state (memory_fleet.go)
+	reps       representatives // Campaigns state (memory_campaign.go)
 
 	model   model.Memory  // the content model's report counts (model.go)
 	reports atomic.Uint64 // their generation

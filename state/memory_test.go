@@ -221,6 +221,12 @@ func TestMemorySubjectsFull(t *testing.T) {
 	}
 }
 
+func TestCampaignsConformance(t *testing.T) {
+	storetest.RunCampaigns(t, func(t *testing.T) state.Campaigns {
+		return state.NewMemory(state.MemoryConfig{})
+	})
+}
+
 func TestFleetConformance(t *testing.T) {
 	storetest.RunFleet(t, func(t *testing.T) state.Fleet {
 		return state.NewMemory(state.MemoryConfig{})

@@ -166,6 +166,31 @@ func TestCheckTenants(t *testing.T) {
 	}
 }
 
+// TestCheckTenantModel: a tenant's model thresholds from the -tenants file
+// hold a body for review that the packs' thresholds allow; the ham twin
+// and another tenant stay allowed.
+func TestCheckTenantModel(t *testing.T) {
+	tenants := writeFile(t, "tenants.yaml", "tenants:\n  strict:\n    model: {spam_review: 0.4}\n  other: {}\n")
+	msg := `{"id":"%s","channel":"sms","kind":"transactional","tenant":"%s","sender":"SHOP","recipient":"+4915123456001","body":"%s","time":"2026-11-24T10:00:00Z"}`
+	marketing := "Great news! You are eligible for a discount on your next order, visit our shop today"
+	input := strings.Join([]string{
+		fmt.Sprintf(msg, "strict", "strict", marketing),
+		fmt.Sprintf(msg, "other", "other", marketing),
+		fmt.Sprintf(msg, "ham", "strict", "Your order 4412 has shipped and arrives Tuesday."),
+	}, "\n") + "\n"
+	var out, errOut bytes.Buffer
+	if code := run(context.Background(), []string{"check", "-tenants", tenants}, strings.NewReader(input), &out, &errOut); code != 0 {
+		t.Fatalf("check -tenants = %d: %s", code, errOut.String())
+	}
+	want := []string{`"id":"strict","action":"review","reasons":[{"code":"SPAM_SUSPECTED"`, `"id":"other","action":"allow"`, `"id":"ham","action":"allow"`}
+	lines := strings.Split(strings.TrimSpace(out.String()), "\n")
+	for i, w := range want {
+		if i >= len(lines) || !strings.Contains(lines[i], w) {
+			t.Errorf("line %d = %v, want it to contain %s", i+1, lines, w)
+		}
+	}
+}
+
 // TestCheckSummary checks -summary's totals on the examples: 23 lines, of
 // which 9 blocked and 2 errors; Turkey's promotional ban once.
 func TestCheckSummary(t *testing.T) {

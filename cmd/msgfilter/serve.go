@@ -8,6 +8,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"io/fs"
 	"log/slog"
 	"net"
 	"net/http"
@@ -23,7 +24,6 @@ import (
 	"github.com/open-policy-agent/opa/v1/bundle"
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
-	dto "github.com/prometheus/client_model/go"
 	"github.com/redis/go-redis/v9"
 
 	"github.com/msgfilter/msgfilter/filter"
@@ -230,7 +230,7 @@ type service struct {
 }
 
 func newService(ctx context.Context, cfg *config.Config, reread func() (*config.Config, error), logger *slog.Logger) (*service, error) {
-	s := &service{logger: logger, reread: reread, cfg: cfg, metrics: &engineGatherer{}, ctx: ctx}
+	s := &service{logger: logger, reread: reread, cfg: cfg, metrics: &engineGatherer{grace: drainTime(cfg)}, ctx: ctx}
 	s.tenants.Store(&cfg.Tenants)
 	if cfg.Metrics.Namespace != "" {
 		s.prefix = cfg.Metrics.Namespace + "_"
@@ -245,15 +245,15 @@ func newService(ctx context.Context, cfg *config.Config, reread func() (*config.
 		s.close()
 		return nil, err
 	}
-	e, reg, err := s.buildEngine(ctx, cfg)
+	e, reg, err := s.buildEngine(ctx, cfg, rules.BundleVersion{})
 	if err != nil {
 		s.close()
 		return nil, err
 	}
-	s.metrics.cur.Store(reg)
+	s.metrics.swap(reg)
 	own := prometheus.NewRegistry()
 	ownReg := prometheus.WrapRegistererWithPrefix(s.prefix, own)
-	ownReg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	ownReg.MustRegister(server.RuntimeCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	token := cfg.BearerToken
 	if cfg.BearerTokenFile != "" {
 		b, err := os.ReadFile(cfg.BearerTokenFile)
@@ -288,14 +288,6 @@ func newService(ctx context.Context, cfg *config.Config, reread func() (*config.
 	return s, nil
 }
 
-// engineGatherer gathers the registry of the engine deciding now: a
-// rebuilt engine registers its metrics afresh.
-type engineGatherer struct {
-	cur atomic.Pointer[prometheus.Registry]
-}
-
-func (g *engineGatherer) Gather() ([]*dto.MetricFamily, error) { return g.cur.Load().Gather() }
-
 func (s *service) close() {
 	if s.bgCancel != nil {
 		s.bgCancel()
@@ -306,7 +298,10 @@ func (s *service) close() {
 }
 
 // buildEngine is the one place the configuration becomes filter options.
-func (s *service) buildEngine(ctx context.Context, cfg *config.Config) (*filter.Engine, *prometheus.Registry, error) {
+// A bundle older than running (the bundle version of the engine it
+// replaces; zero at start) is refused, as Engine.ReloadBundle refuses it:
+// a rebuild must not let a replayed bundle back in either.
+func (s *service) buildEngine(ctx context.Context, cfg *config.Config, running rules.BundleVersion) (*filter.Engine, *prometheus.Registry, error) {
 	reg := prometheus.NewRegistry()
 	opts := []filter.Option{
 		filter.WithStore(s.store),
@@ -339,6 +334,9 @@ func (s *service) buildEngine(ctx context.Context, cfg *config.Config) (*filter.
 		if err != nil {
 			return nil, nil, fmt.Errorf("policies: %w", err)
 		}
+		if err := rules.CheckUpgrade(running, b.Version); err != nil {
+			return nil, nil, fmt.Errorf("policies: %w", err)
+		}
 		// With its version, so that a poll cannot replay an older bundle.
 		opts = append(opts, filter.WithBundle(b))
 	}
@@ -355,6 +353,16 @@ func (s *service) buildEngine(ctx context.Context, cfg *config.Config) (*filter.
 	opts = append(opts, cfg.TenantOptions()...)
 	if cfg.FailMode == "open" {
 		opts = append(opts, filter.WithFailMode(filter.FailOpen))
+	}
+	if cfg.Metrics.Tenants {
+		opts = append(opts, filter.WithTenantMetrics())
+	}
+	if sh := cfg.Shadow; sh.Policies != "" {
+		cand, err := shadowPolicies(sh.Policies, p)
+		if err != nil {
+			return nil, nil, err
+		}
+		opts = append(opts, filter.WithShadow(cand, filter.Shadow{Every: sh.Every, Queue: sh.Queue}))
 	}
 	if cfg.CheckBudget > 0 {
 		opts = append(opts, filter.WithCheckBudget(cfg.CheckBudget))
@@ -373,6 +381,31 @@ func (s *service) buildEngine(ctx context.Context, cfg *config.Config) (*filter.
 		return nil, nil, err
 	}
 	return e, reg, nil
+}
+
+// shadowPolicies opens the shadow's candidate: a directory, or a bundle
+// file verified like the live policies.
+func shadowPolicies(path string, p config.Policies) (fs.FS, error) {
+	if fi, err := os.Stat(path); err != nil {
+		return nil, fmt.Errorf("shadow.policies: %w", err)
+	} else if fi.IsDir() {
+		return os.DirFS(path), nil
+	}
+	body, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("shadow.policies: %w", err)
+	}
+	var vc *bundle.VerificationConfig
+	if p.VerificationKey != "" {
+		if vc, err = verification(p); err != nil {
+			return nil, err
+		}
+	}
+	b, err := rules.OpenBundle(bytes.NewReader(body), rules.BundleOptions{Verification: vc})
+	if err != nil {
+		return nil, fmt.Errorf("shadow.policies: %w", err)
+	}
+	return b.FS, nil
 }
 
 func verification(p config.Policies) (*bundle.VerificationConfig, error) {
@@ -571,7 +604,7 @@ func (s *service) reload(ctx context.Context) error {
 			return old.Reload(ctx, nil) // the directory read again, or the embedded packs
 		}
 	}
-	e, reg, err := s.buildEngine(ctx, cfg)
+	e, reg, err := s.buildEngine(ctx, cfg, old.BundleVersion())
 	if err != nil {
 		return err
 	}
@@ -579,7 +612,7 @@ func (s *service) reload(ctx context.Context) error {
 	if err := e.Reload(ctx, nil); err != nil {
 		return err
 	}
-	s.metrics.cur.Store(reg)
+	s.metrics.swap(reg)
 	s.handler.SetEngine(e)
 	s.cfg = cfg
 	s.tenants.Store(&cfg.Tenants)
@@ -611,5 +644,5 @@ func restartKey(a, b *config.Config) string {
 // engineParts is what a new Engine is needed for.
 func engineParts(c *config.Config) any {
 	return []any{c.Policies, c.GeoIP, c.PhishingFeeds, c.ShortenerLists, c.Model, c.Tenants, c.FailMode,
-		c.CheckBudget, c.MaxMessageBodyBytes, c.DecisionLog.Masked()}
+		c.CheckBudget, c.MaxMessageBodyBytes, c.DecisionLog.Masked(), c.Shadow}
 }

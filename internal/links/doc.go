@@ -5,8 +5,12 @@
 // tricks the skeleton misses: "paypaI", "appıe"), or on a phishing feed (by
 // domain, host or URL prefix); and its link risk (Risk): a brand named in a
 // subdomain or path of another domain, typo- and combo-squats, abused TLDs,
-// free hosting, dynamic DNS and the shape of the URL. Every link of the body
-// is described: there is no cap that a harmful link could hide behind.
+// free hosting, dynamic DNS and the shape of the URL (a host that spells
+// another domain, a phishing kit's path, a redirect, an odd port), and the
+// scripts a non-ASCII name is written in with the country of its TLD, which
+// policies compare with the scripts the destination writes. Every link of
+// the body is described: there is no cap that a harmful link could hide
+// behind.
 //
 // Use it in the extract step of the filter pipeline, once per message, with an
 // Analyzer built at load time. It never touches the network.
@@ -30,8 +34,8 @@
 // format. The shortener, shared-hosting, abused-TLD and dynamic-DNS lists
 // live in data/ with their sources (data/README.md). The confusable table is
 // generated from the Unicode UTS #39 data by gen_confusables.go; the TLD
-// table from the Public Suffix List by gen_tlds.go; both inputs are in the
-// repository.
+// table and the countries of the internationalized ccTLDs from the Public
+// Suffix List by gen_tlds.go; both inputs are in the repository.
 package links
 
 //go:generate go run gen_confusables.go

@@ -1,9 +1,11 @@
 //go:build ignore
 
 // gen_tlds writes tlds_table.go: the top-level domains of the ICANN section of
-// the Public Suffix List, in Unicode and ASCII (punycode) form. The extractor
-// needs a zero-allocation "is this a real TLD?" test for scheme-less links;
-// golang.org/x/net/publicsuffix answers it too but allocates on misses.
+// the Public Suffix List, in Unicode and ASCII (punycode) form, and the
+// country of each internationalized country-code TLD (the list's comment
+// above each one ends in ": CC"). The extractor needs a zero-allocation "is
+// this a real TLD?" test for scheme-less links; golang.org/x/net/publicsuffix
+// answers it too but allocates on misses.
 //
 // Usage (from this directory):
 //
@@ -18,11 +20,16 @@ import (
 	"go/format"
 	"log"
 	"os"
+	"regexp"
 	"sort"
 	"strings"
 
 	"golang.org/x/net/idna"
 )
+
+// idnCC matches the comment the list puts above an IDN ccTLD:
+// "// xn--p1ai ("rf", Russian-Cyrillic) : RU".
+var idnCC = regexp.MustCompile(`^// (xn--[a-z0-9-]+) \(.*\) : ([A-Z]{2})$`)
 
 func main() {
 	in := flag.String("in", "data/public_suffix_list.dat", "public_suffix_list.dat")
@@ -36,6 +43,7 @@ func main() {
 	defer f.Close()
 
 	set := map[string]bool{}
+	idnCountry := map[string]string{}
 	icann := false
 	sc := bufio.NewScanner(f)
 	for sc.Scan() {
@@ -47,6 +55,9 @@ func main() {
 		case strings.Contains(line, "===END ICANN DOMAINS==="):
 			icann = false
 			continue
+		}
+		if m := idnCC.FindStringSubmatch(line); icann && m != nil {
+			idnCountry[m[1]] = strings.ToLower(m[2])
 		}
 		if !icann || line == "" || strings.HasPrefix(line, "//") {
 			continue
@@ -76,6 +87,18 @@ func main() {
 	b.WriteString("var tlds = map[string]struct{}{\n")
 	for _, k := range keys {
 		fmt.Fprintf(&b, "\t%q: {},\n", k)
+	}
+	b.WriteString("}\n\n")
+	b.WriteString("// idnCountries maps each internationalized country-code TLD (ASCII form)\n")
+	b.WriteString("// to its country, ISO 3166-1 alpha-2, lower case.\n")
+	b.WriteString("var idnCountries = map[string]string{\n")
+	ids := make([]string, 0, len(idnCountry))
+	for k := range idnCountry {
+		ids = append(ids, k)
+	}
+	sort.Strings(ids)
+	for _, k := range ids {
+		fmt.Fprintf(&b, "\t%q: %q,\n", k, idnCountry[k])
 	}
 	b.WriteString("}\n")
 	src, err := format.Source(b.Bytes())

@@ -243,4 +243,25 @@ type Risk struct {
 	// CredentialPath: the path asks for credentials or payment ("/login",
 	// "/verify", "/wallet").
 	CredentialPath bool `json:"credential_path"`
+	// NonStandardPort: an explicit port other than 80 and 443.
+	NonStandardPort bool `json:"non_standard_port"`
+	// DeceptiveHost: the host spells another domain before its own
+	// ("paypal.com.x.evil.com", "ezdrive.com-bejh.xin").
+	DeceptiveHost bool `json:"deceptive_host"`
+	// KitPath: the path is where phishing kits are dropped (WordPress or
+	// CGI directories) or holds a kit's random hex token.
+	KitPath bool `json:"kit_path"`
+	// RedirectPath: the path or query carries another URL.
+	RedirectPath bool `json:"redirect_path"`
+	// Scripts are the Unicode scripts ("Cyrillic", "Han", "Latin") of the
+	// non-ASCII letters in the labels left of the public suffix, each once,
+	// in a fixed order; nil for an ASCII host. Policies compare them with
+	// the scripts the destination country and the TLD's country write in
+	// (policies/global/expected_scripts.json): ASCII is read everywhere, a
+	// Cyrillic name sent to Germany or under .de is not.
+	Scripts []string `json:"scripts"`
+	// TLDCountry is the country of a country-code TLD, ISO 3166-1 alpha-2
+	// lower case ("de" for .de, "gb" for .uk, "ru" for .рф), or "" for a
+	// generic TLD.
+	TLDCountry string `json:"tld_country"`
 }

@@ -1,6 +1,7 @@
 package links
 
 import (
+	"reflect"
 	"strings"
 	"testing"
 )
@@ -51,6 +52,8 @@ func TestAnalyzeExtraction(t *testing.T) {
 		{"cyrillic tld", "сайт пример.рф сегодня", []string{"пример.рф"}},
 		{"ideographic dot", "go example。com/x", []string{"example。com/x"}},
 		{"glued to chinese", "请访问example.com获取奖励", []string{"example.com"}},
+		{"chinese label after an ascii one", "访问 https://web.安全检测.com/x 吧", []string{"https://web.安全检测.com/x"}},
+		{"hangul host with a scheme", "http://고.한국 방문", []string{"http://고.한국"}},
 		{"glued to thai", "คลิกexample.com/xรับเงิน", []string{"example.com/x"}},
 		{"no space after sentence", "Go to example.com.Thanks", []string{"example.com"}},
 		{"parenthesised", "(see https://example.com/a_(b))", []string{"https://example.com/a_(b)"}},
@@ -104,20 +107,20 @@ func TestAnalyzeFields(t *testing.T) {
 		{"userinfo", "https://paypal.com@evil.example/x", Link{URL: "https://paypal.com@evil.example/x", Host: "evil.example", UnicodeHost: "evil.example", Domain: "evil.example", Userinfo: true}},
 		{"ip", "http://192.0.2.1/login", Link{URL: "http://192.0.2.1/login", Host: "192.0.2.1", UnicodeHost: "192.0.2.1", Domain: "192.0.2.1", IPLiteral: true}},
 		{"ipv6", "[2001:DB8::1]", Link{URL: "[2001:DB8::1]", Host: "2001:db8::1", UnicodeHost: "2001:db8::1", Domain: "2001:db8::1", IPLiteral: true}},
-		{"shortener", "bit.ly/abc", Link{URL: "bit.ly/abc", Host: "bit.ly", UnicodeHost: "bit.ly", Domain: "bit.ly", Shortener: true}},
+		{"shortener", "bit.ly/abc", Link{URL: "bit.ly/abc", Host: "bit.ly", UnicodeHost: "bit.ly", Domain: "bit.ly", Shortener: true, Risk: Risk{TLDCountry: "ly"}}},
 		{"regional shortener", "tiny.jio.com/x", Link{URL: "tiny.jio.com/x", Host: "tiny.jio.com", UnicodeHost: "tiny.jio.com", Domain: "jio.com", Shortener: true}},
 		{"not a shortener", "www.jio.com/x", Link{URL: "www.jio.com/x", Host: "www.jio.com", UnicodeHost: "www.jio.com", Domain: "jio.com"}},
-		{"cyrillic a homograph", "https://аpple.com/id", Link{URL: "https://аpple.com/id", Host: "xn--pple-43d.com", UnicodeHost: "аpple.com", Domain: "xn--pple-43d.com", Punycode: true, MixedScript: true, HomographOf: "apple.com", Risk: Risk{ASCIILookalike: true}}},
+		{"cyrillic a homograph", "https://аpple.com/id", Link{URL: "https://аpple.com/id", Host: "xn--pple-43d.com", UnicodeHost: "аpple.com", Domain: "xn--pple-43d.com", Punycode: true, MixedScript: true, HomographOf: "apple.com", Risk: Risk{ASCIILookalike: true, Scripts: []string{"Cyrillic"}}}},
 		{"digit homograph", "paypa1-secure.com/login", Link{URL: "paypa1-secure.com/login", Host: "paypa1-secure.com", UnicodeHost: "paypa1-secure.com", Domain: "paypa1-secure.com", HomographOf: "paypal.com", Risk: Risk{CredentialPath: true}}},
-		{"diacritic homograph", "xn--binnce-5za.com", Link{URL: "xn--binnce-5za.com", Host: "xn--binnce-5za.com", UnicodeHost: "binānce.com", Domain: "xn--binnce-5za.com", Punycode: true, HomographOf: "binance.com", Risk: Risk{ASCIILookalike: true}}},
+		{"diacritic homograph", "xn--binnce-5za.com", Link{URL: "xn--binnce-5za.com", Host: "xn--binnce-5za.com", UnicodeHost: "binānce.com", Domain: "xn--binnce-5za.com", Punycode: true, HomographOf: "binance.com", Risk: Risk{ASCIILookalike: true, Scripts: []string{"Latin"}}}},
 		{"rn for m", "arnazon.com/x", Link{URL: "arnazon.com/x", Host: "arnazon.com", UnicodeHost: "arnazon.com", Domain: "arnazon.com", HomographOf: "amazon.com"}},
 		{"brand itself", "apple.com", Link{URL: "apple.com", Host: "apple.com", UnicodeHost: "apple.com", Domain: "apple.com"}},
 		{"brand in a longer word", "applebees.com", Link{URL: "applebees.com", Host: "applebees.com", UnicodeHost: "applebees.com", Domain: "applebees.com"}},
 		{"brand with a lure word", "paypal-secure.com", Link{URL: "paypal-secure.com", Host: "paypal-secure.com", UnicodeHost: "paypal-secure.com", Domain: "paypal-secure.com", Risk: Risk{BrandOf: "paypal.com", Combosquat: true}}},
 		{"feed registrable", "https://login.evil-login.com/x", Link{URL: "https://login.evil-login.com/x", Host: "login.evil-login.com", UnicodeHost: "login.evil-login.com", Domain: "evil-login.com", Phishing: true}},
-		{"feed shared host", "https://victim.github.io/x", Link{URL: "https://victim.github.io/x", Host: "victim.github.io", UnicodeHost: "victim.github.io", Domain: "victim.github.io", Phishing: true, Risk: Risk{FreeHosting: true}}},
-		{"feed shared host twin", "https://someone.github.io/x", Link{URL: "https://someone.github.io/x", Host: "someone.github.io", UnicodeHost: "someone.github.io", Domain: "someone.github.io", Risk: Risk{FreeHosting: true}}},
-		{"japanese mix is not mixed", "https://ドメイン名例.jp", Link{URL: "https://ドメイン名例.jp", Host: "xn--eckwd4c7cu47r2wf.jp", UnicodeHost: "ドメイン名例.jp", Domain: "xn--eckwd4c7cu47r2wf.jp", Punycode: true}},
+		{"feed shared host", "https://victim.github.io/x", Link{URL: "https://victim.github.io/x", Host: "victim.github.io", UnicodeHost: "victim.github.io", Domain: "victim.github.io", Phishing: true, Risk: Risk{FreeHosting: true, TLDCountry: "io"}}},
+		{"feed shared host twin", "https://someone.github.io/x", Link{URL: "https://someone.github.io/x", Host: "someone.github.io", UnicodeHost: "someone.github.io", Domain: "someone.github.io", Risk: Risk{FreeHosting: true, TLDCountry: "io"}}},
+		{"japanese mix is not mixed", "https://ドメイン名例.jp", Link{URL: "https://ドメイン名例.jp", Host: "xn--eckwd4c7cu47r2wf.jp", UnicodeHost: "ドメイン名例.jp", Domain: "xn--eckwd4c7cu47r2wf.jp", Punycode: true, Risk: Risk{Scripts: []string{"Han", "Katakana"}, TLDCountry: "jp"}}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -125,7 +128,7 @@ func TestAnalyzeFields(t *testing.T) {
 			if len(got) != 1 {
 				t.Fatalf("Analyze(%q) = %+v, want one link", tt.body, got)
 			}
-			if got[0] != tt.want {
+			if !reflect.DeepEqual(got[0], tt.want) {
 				t.Errorf("Analyze(%q) =\n %+v\nwant\n %+v", tt.body, got[0], tt.want)
 			}
 		})

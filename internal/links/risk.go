@@ -2,6 +2,7 @@ package links
 
 import (
 	_ "embed"
+	"slices"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -79,6 +80,10 @@ func (a *Analyzer) risk(l *Link, rawHost, rest string) {
 	}
 	tld := ps[strings.LastIndexByte(ps, '.')+1:]
 	_, l.Risk.AbusedTLD = abusedTLDs[tld]
+	l.Risk.TLDCountry = tldCountry(tld)
+	if l.Punycode {
+		l.Risk.Scripts = labelScripts(l.UnicodeHost, strings.Count(ps, ".")+1)
+	}
 	if !l.Shortener {
 		switch {
 		case hasParentIn(host, dynamicDNS):
@@ -111,7 +116,19 @@ func (a *Analyzer) risk(l *Link, rawHost, rest string) {
 	l.Risk.HyphenHeavy = strings.Count(ureg, "-") >= 2 || strings.Count(l.UnicodeHost, "-") >= 3
 	p := pathOf(rest)
 	l.Risk.CredentialPath = anyWord(p, credentialWords)
-	l.Risk.LureWords = !l.Punycode && lureLabel(reg)
+	l.Risk.NonStandardPort = nonStandardPort(rest)
+	l.Risk.DeceptiveHost = deceptiveHost(host[:len(host)-len(domain)], reg)
+	l.Risk.KitPath = kitPath(p)
+	l.Risk.RedirectPath = redirectPath(p)
+	if l.Punycode {
+		// Lure words written with diacritics ("vérification-compte")
+		// read as their skeleton.
+		if skel := skeleton(ureg); asciiName(skel) {
+			l.Risk.LureWords = lureLabel(skel)
+		}
+	} else {
+		l.Risk.LureWords = lureLabel(reg)
+	}
 
 	b := a.brands
 	if b == nil {
@@ -123,6 +140,9 @@ func (a *Analyzer) risk(l *Link, rawHost, rest string) {
 	// The brand named in a subdomain: "login.paypal.com.secure-verify.co.uk".
 	if sub := host[:len(host)-len(domain)]; sub != "" {
 		for _, lab := range strings.Split(strings.TrimSuffix(sub, "."), ".") {
+			if strings.HasPrefix(lab, "xn--") {
+				lab = skeleton(toUnicode(lab)) // "ṁyetherẇallet" reads "myetherwallet"
+			}
 			if br := b.namedIn(lab); br != "" {
 				l.Risk.BrandOf, l.Risk.BrandInSubdomain = br, true
 				break
@@ -261,13 +281,24 @@ func (b *brandIndex) squat(reg, raw, udomain string) (string, squatKind) {
 	if strings.HasPrefix(reg, "xn--") {
 		// A non-ASCII label: its skeleton one edit from a brand token
 		// ("appıe" → "appie" ~ "apple") is a look-alike the skeleton
-		// table alone misses.
-		skel := skeleton(label(udomain))
+		// table alone misses, and so is one that spells a token with
+		// letters the table has no ASCII prototype for ("əməzon").
+		// The skeleton table writes "m" as "rn": fold it back, as the
+		// tokens are written.
+		skel := visualFold(skeleton(label(udomain)))
 		if br, ok := b.tokens[skel]; ok {
 			return br, squatLookalike
 		}
 		if br := b.near(skel, 1); br != "" {
 			return br, squatLookalike
+		}
+		if br := b.wildcard(skel); br != "" {
+			return br, squatLookalike
+		}
+		if asciiName(skel) {
+			// Latin with diacritics reads as its ASCII skeleton:
+			// "société-général" is squatted like "societe-general".
+			return b.squat(skel, skel, "")
 		}
 		return "", squatNone
 	}
@@ -319,6 +350,12 @@ func (b *brandIndex) squat(reg, raw, udomain string) (string, squatKind) {
 			return brand, squatTypo
 		case brand != "" && hasLure:
 			return brand, squatCombo
+		case brand == "" && len(flat) >= longTypo:
+			// A long brand split by hyphens and misspelt:
+			// "societe-general" for societegenerale.
+			if br := b.near(flat, 2); br != "" {
+				return br, squatTypo
+			}
 		}
 		return "", squatNone
 	}
@@ -331,6 +368,57 @@ func (b *brandIndex) squat(reg, raw, udomain string) (string, squatKind) {
 		}
 	}
 	return "", squatNone
+}
+
+// wildcard returns the brand whose token a non-ASCII label's skeleton
+// spells when each character left outside ASCII (one the confusable table
+// has no ASCII prototype for: "ə", "ɒ", "ƅ", "ɾ", "ɢ") is read as any letter:
+// "əməzon", "faceƅooƙ", "instagɾam". At most a third of the label may be
+// read so, and the token must be minTypo long, so that a native word is not
+// read as a brand.
+func (b *brandIndex) wildcard(skel string) string {
+	n, wild := 0, 0
+	for _, r := range skel {
+		n++
+		if r >= utf8.RuneSelf {
+			wild++
+		}
+	}
+	if wild == 0 || n < minTypo || 3*wild > n {
+		return ""
+	}
+	for _, t := range b.typo {
+		if len(t.name) > n {
+			break
+		}
+		if len(t.name) == n && wildMatch(skel, t.name) {
+			return t.brand
+		}
+	}
+	return ""
+}
+
+// wildMatch reports whether s spells the ASCII token t, reading every
+// non-ASCII rune of s as any one letter of t.
+func wildMatch(s, t string) bool {
+	i := 0
+	for _, r := range s {
+		if i >= len(t) || r < utf8.RuneSelf && byte(r) != t[i] {
+			return false
+		}
+		i++
+	}
+	return i == len(t)
+}
+
+// asciiName reports whether s is a host label of a-z, 0-9 and '-'.
+func asciiName(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; !(c >= 'a' && c <= 'z' || isDigit(c) || c == '-') {
+			return false
+		}
+	}
+	return s != ""
 }
 
 func maxEdits(n int) int {
@@ -596,4 +684,174 @@ func asciiLookalike(ulabel string, ccTLD bool) bool {
 		}
 	}
 	return !latin || !ccTLD
+}
+
+// tldCountry returns the country of a country-code TLD (ASCII form), lower
+// case, or "" for a generic TLD.
+func tldCountry(tld string) string {
+	if len(tld) == 2 && tld[0] >= 'a' && tld[0] <= 'z' && tld[1] >= 'a' && tld[1] <= 'z' {
+		if tld == "uk" {
+			return "gb" // the one ccTLD that is not its country's ISO code
+		}
+		return tld
+	}
+	return idnCountries[tld]
+}
+
+// labelScripts returns the scripts of the non-ASCII letters of a Unicode
+// host, leaving out its last suffixLabels labels (the public suffix), each
+// once in scriptOrder order, then others by name; nil when there are none.
+func labelScripts(uhost string, suffixLabels int) []string {
+	end := len(uhost)
+	for n := 0; n < suffixLabels && end > 0; n++ {
+		end = max(strings.LastIndexByte(uhost[:end], '.'), 0)
+	}
+	var out []string
+	for _, r := range uhost[:end] {
+		if r < utf8.RuneSelf || !unicode.IsLetter(r) {
+			continue
+		}
+		s := scriptOf(r)
+		if s == "Common" || slices.Contains(out, s) {
+			continue
+		}
+		out = append(out, s)
+	}
+	slices.SortFunc(out, func(a, b string) int {
+		if d := scriptRank(a) - scriptRank(b); d != 0 {
+			return d
+		}
+		return strings.Compare(a, b)
+	})
+	return out
+}
+
+func scriptRank(s string) int {
+	if i := slices.Index(scriptOrder, s); i >= 0 {
+		return i
+	}
+	return len(scriptOrder)
+}
+
+// URL shapes the phishing-URL literature measures (Garera et al., "A
+// Framework for Detection and Measurement of Phishing Attacks", WORM 2007;
+// Mohammad, Thabtah and McCluskey, "An assessment of features related to
+// phishing websites", 2012): each is rare in the links businesses send and
+// one weak signal.
+
+// nonStandardPort reports an explicit port other than 80 and 443 at the
+// start of rest.
+func nonStandardPort(rest string) bool {
+	if len(rest) < 2 || rest[0] != ':' {
+		return false
+	}
+	end := 1
+	for end < len(rest) && isDigit(rest[end]) {
+		end++
+	}
+	port := rest[1:end]
+	return port != "" && port != "80" && port != "443"
+}
+
+// deceptiveHost reports a host that spells another domain before its own:
+// a subdomain label that is a generic TLD after a name
+// ("forestofirmino.com.br.evil.com", "paypal.com.x.evil.com"), or a label
+// that starts with one glued by a hyphen ("thomasrepro.com-vqi0.evil.com",
+// "ezdrive.com-bejh.xin"). sub is the host left of its registrable domain
+// (with its trailing dot), reg the registrable label.
+func deceptiveHost(sub, reg string) bool {
+	// The labels of sub, then reg; without allocating.
+	rest, inner := sub, false
+	for {
+		var lab string
+		last := rest == ""
+		if last {
+			lab = reg
+		} else {
+			i := strings.IndexByte(rest, '.')
+			if i < 0 {
+				lab, rest = rest, ""
+			} else {
+				lab, rest = rest[:i], rest[i+1:]
+			}
+		}
+		if inner && !last {
+			if _, ok := spelledTLDs[lab]; ok {
+				return true
+			}
+		}
+		if j := strings.IndexByte(lab, '-'); j > 0 {
+			if _, ok := spelledTLDs[lab[:j]]; ok {
+				return true
+			}
+		}
+		if last {
+			return false
+		}
+		inner = true
+	}
+}
+
+// spelledTLDs are the generic TLDs people recognise in a name.
+var spelledTLDs = setOf([]string{"com", "net", "org", "gov", "edu"})
+
+// kitPath reports a path where phishing kits are dropped on hijacked sites
+// (WordPress and CGI directories: "/wp-content/plugins/x/login.php") or
+// named by a kit's random hex token (24 hex digits or more:
+// "/0ebb145bdffd37c6947bd60c251df1ba/").
+func kitPath(p string) bool {
+	if p == "" {
+		return false
+	}
+	for i := 0; i < len(p); i++ {
+		if p[i] != '/' {
+			continue
+		}
+		for _, d := range [...]string{"/wp-content/", "/wp-admin/", "/wp-includes/", "/cgi-bin/"} {
+			if hasFoldPrefix(p[i:], d) {
+				return true
+			}
+		}
+	}
+	run, digits, letters := 0, 0, 0
+	for i := 0; i <= len(p); i++ {
+		if i < len(p) {
+			if c := p[i]; isDigit(c) || c|0x20 >= 'a' && c|0x20 <= 'f' {
+				run++
+				if isDigit(c) {
+					digits++
+				} else {
+					letters++
+				}
+				continue
+			}
+		}
+		if run >= 24 && digits > 0 && letters > 0 {
+			return true
+		}
+		run, digits, letters = 0, 0, 0
+	}
+	return false
+}
+
+// redirectPath reports a path or query that carries another URL
+// ("/r?u=https://evil", "/x//evil.com"): the link is a redirect.
+func redirectPath(p string) bool {
+	if len(p) < 2 {
+		return false
+	}
+	rest := p[1:]
+	if strings.Contains(rest, "//") {
+		return true
+	}
+	for i := 0; i+7 <= len(rest); i++ {
+		if rest[i]|0x20 == 'h' && (hasFoldPrefix(rest[i:], "http%3a") || hasFoldPrefix(rest[i:], "https%3a")) {
+			return true
+		}
+	}
+	return false
+}
+
+func hasFoldPrefix(s, prefix string) bool {
+	return len(s) >= len(prefix) && strings.EqualFold(s[:len(prefix)], prefix)
 }

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
+	"slices"
 	"testing"
 )
 
@@ -14,6 +15,11 @@ type linkRisk struct {
 	Weights map[string]int `json:"weights"`
 	Review  int            `json:"review"`
 	Block   int            `json:"block"`
+	// scripts is policies/global/expected_scripts.json and dest the
+	// destination ("de" unless a test says): the two script signals are
+	// derived in Rego from both.
+	scripts map[string][]string
+	dest    string
 }
 
 func loadLinkRisk(t testing.TB) linkRisk {
@@ -28,6 +34,17 @@ func loadLinkRisk(t testing.TB) linkRisk {
 	if err := json.Unmarshal(b, &d); err != nil || d.LinkRisk.Review == 0 {
 		t.Fatalf("policies/global/data.json link_risk: %v %+v", err, d.LinkRisk)
 	}
+	b, err = os.ReadFile(filepath.Join("..", "..", "policies", "global", "expected_scripts.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var s struct {
+		Scripts map[string][]string `json:"expected_scripts"`
+	}
+	if err := json.Unmarshal(b, &s); err != nil || len(s.Scripts) == 0 {
+		t.Fatalf("policies/global/expected_scripts.json: %v", err)
+	}
+	d.LinkRisk.scripts, d.LinkRisk.dest = s.Scripts, "de"
 	return d.LinkRisk
 }
 
@@ -45,7 +62,25 @@ func (r linkRisk) fields(l Link) map[string]bool {
 			out[k] = true
 		}
 	}
+	r.scriptSignals(l, out)
 	return out
+}
+
+// scriptSignals sets the signals linkrisk.rego derives from a link's
+// scripts for a message to r.dest.
+func (r linkRisk) scriptSignals(l Link, out map[string]bool) {
+	tld, ok := r.scripts[l.Risk.TLDCountry]
+	if !ok {
+		tld = []string{"Latin"}
+	}
+	for _, s := range l.Risk.Scripts {
+		if s != "Latin" && !slices.Contains(r.scripts[r.dest], s) {
+			out["foreign_script"] = true
+		}
+		if l.Risk.TLDCountry != "" && !slices.Contains(tld, s) {
+			out["tld_script_mismatch"] = true
+		}
+	}
 }
 
 // score adds the weights of the link's true fields, as the Rego rule does
@@ -60,9 +95,11 @@ func (r linkRisk) score(t testing.TB, l Link) int {
 	if err := json.Unmarshal(b, &m); err != nil {
 		t.Fatal(err)
 	}
+	signals := map[string]bool{}
+	r.scriptSignals(l, signals)
 	s := 0
 	for k, w := range r.Weights {
-		if m[k] == true {
+		if m[k] == true || signals[k] {
 			s += w
 		}
 	}
@@ -82,46 +119,70 @@ func TestSquats(t *testing.T) {
 		name, body string
 		flagged    bool
 		check      func(Link) bool
+		dest       string // "de" when empty
 	}{
-		{"typo doubled letter", "https://paypall.com/", true, func(l Link) bool { return l.Risk.Typosquat && l.Risk.BrandOf == "paypal.com" }},
-		{"combo brand lure lure", "https://paypal-secure-login.com", true, func(l Link) bool { return l.Risk.Combosquat && l.Risk.BrandOf == "paypal.com" }},
-		{"brand in subdomain", "http://login.paypal.com.secure-verify.co.uk/x", true, func(l Link) bool { return l.Risk.BrandInSubdomain && l.Domain == "secure-verify.co.uk" }},
-		{"dotless i", "https://appıe.com/", true, func(l Link) bool { return l.HomographOf == "apple.com" }},
-		{"capital I for l", "https://paypaI.com/signin", true, func(l Link) bool { return l.HomographOf == "paypal.com" }},
-		{"vv for w", "vvhatsapp.com/join", true, func(l Link) bool { return l.Risk.Typosquat && l.Risk.BrandOf == "whatsapp.com" }},
-		{"hyphenated brand", "https://emirates-nbd.com/", true, func(l Link) bool { return l.Risk.Combosquat && l.Risk.BrandOf == "emiratesnbd.com" }},
-		{"glued lure", "https://appleid-verify.top/", true, func(l Link) bool { return l.Risk.Combosquat && l.Risk.BrandOf == "apple.com" }},
-		{"transposition", "https://paypla.com/", true, func(l Link) bool { return l.Risk.Typosquat }},
-		{"brand in path on free hosting", "https://x8k2.weebly.com/paypal/login", true, func(l Link) bool { return l.Risk.BrandInPath && l.Risk.FreeHosting && l.Risk.CredentialPath }},
-		{"dynamic dns", "http://usps-track.duckdns.org/pay", true, func(l Link) bool { return l.Risk.DynamicDNS && l.Risk.Combosquat }},
+		{"typo doubled letter", "https://paypall.com/", true, func(l Link) bool { return l.Risk.Typosquat && l.Risk.BrandOf == "paypal.com" }, ""},
+		{"combo brand lure lure", "https://paypal-secure-login.com", true, func(l Link) bool { return l.Risk.Combosquat && l.Risk.BrandOf == "paypal.com" }, ""},
+		{"brand in subdomain", "http://login.paypal.com.secure-verify.co.uk/x", true, func(l Link) bool { return l.Risk.BrandInSubdomain && l.Domain == "secure-verify.co.uk" }, ""},
+		{"dotless i", "https://appıe.com/", true, func(l Link) bool { return l.HomographOf == "apple.com" }, ""},
+		{"capital I for l", "https://paypaI.com/signin", true, func(l Link) bool { return l.HomographOf == "paypal.com" }, ""},
+		{"vv for w", "vvhatsapp.com/join", true, func(l Link) bool { return l.Risk.Typosquat && l.Risk.BrandOf == "whatsapp.com" }, ""},
+		{"hyphenated brand", "https://emirates-nbd.com/", true, func(l Link) bool { return l.Risk.Combosquat && l.Risk.BrandOf == "emiratesnbd.com" }, ""},
+		{"glued lure", "https://appleid-verify.top/", true, func(l Link) bool { return l.Risk.Combosquat && l.Risk.BrandOf == "apple.com" }, ""},
+		{"transposition", "https://paypla.com/", true, func(l Link) bool { return l.Risk.Typosquat }, ""},
+		{"brand in path on free hosting", "https://x8k2.weebly.com/paypal/login", true, func(l Link) bool { return l.Risk.BrandInPath && l.Risk.FreeHosting && l.Risk.CredentialPath }, ""},
+		{"dynamic dns", "http://usps-track.duckdns.org/pay", true, func(l Link) bool { return l.Risk.DynamicDNS && l.Risk.Combosquat }, ""},
 
-		{"brand glued to two lure words", "https://uspsdeliverycare.com/", true, func(l Link) bool { return l.Risk.Combosquat && l.Risk.BrandOf == "usps.com" }},
-		{"lure words only", "https://secure-account-verify.top/", true, func(l Link) bool { return l.Risk.LureWords && l.Risk.AbusedTLD }},
-		{"cyrillic look-alike of no brand", "https://арр.space/x", true, func(l Link) bool { return l.Risk.ASCIILookalike }},
-		{"latin diacritics under a gTLD", "https://ṁyetherwallet.com/", true, func(l Link) bool { return l.Risk.ASCIILookalike }},
+		{"brand glued to two lure words", "https://uspsdeliverycare.com/", true, func(l Link) bool { return l.Risk.Combosquat && l.Risk.BrandOf == "usps.com" }, ""},
+		{"lure words only", "https://secure-account-verify.top/", true, func(l Link) bool { return l.Risk.LureWords && l.Risk.AbusedTLD }, ""},
+		{"cyrillic look-alike of no brand", "https://арр.space/x", true, func(l Link) bool { return l.Risk.ASCIILookalike }, ""},
+		{"latin diacritics under a gTLD", "https://ṁyetherwallet.com/", true, func(l Link) bool { return l.Risk.ASCIILookalike }, ""},
+		{"letters with no ASCII prototype", "https://aməzon.com/", true, func(l Link) bool { return l.HomographOf == "amazon.com" }, ""},
+		{"letters with no ASCII prototype 2", "https://faceƅooƙ.com/", true, func(l Link) bool { return l.HomographOf == "facebook.com" }, ""},
+		{"small capital", "https://ɢmail.com/", true, func(l Link) bool { return l.HomographOf == "gmail.com" }, ""},
+		{"diacritics under a ccTLD on a brand", "https://trezōr.eu/", true, func(l Link) bool { return l.HomographOf == "trezor.io" }, ""},
+		{"hyphenated long brand misspelt", "https://american-expres.com/", true, func(l Link) bool { return l.Risk.Typosquat && l.Risk.BrandOf != "" }, ""},
+		{"cyrillic name sent to germany", "https://пример.рф/", true, func(l Link) bool { return !l.Risk.ASCIILookalike }, "de"},
+		{"cyrillic name under .de", "https://пример.de/", true, func(l Link) bool {
+			return slices.Equal(l.Risk.Scripts, []string{"Cyrillic"}) && l.Risk.TLDCountry == "de"
+		}, "ru"},
+
+		{"domain spelled in the host, kit path, login", "http://shop.com.secure.example-host.com/wp-content/x/login.php", true, func(l Link) bool { return l.Risk.DeceptiveHost && l.Risk.KitPath && l.Risk.CredentialPath }, ""},
+		{"tld glued to the registrable label", "http://ezdrive.com-bejh.xin/us", false, func(l Link) bool { return l.Risk.DeceptiveHost }, ""},
+		{"kit token, odd port, redirect", "http://198-51-100-7.example.net:8081/0ebb145bdffd37c6947bd60c251df1ba/?next=http%3A%2F%2Fx.example", true, func(l Link) bool {
+			return l.Risk.KitPath && l.Risk.NonStandardPort && l.Risk.RedirectPath
+		}, ""},
 
 		// Ham twins.
-		{"cyrillic name", "https://пример.рф/", false, func(l Link) bool { return !l.Risk.ASCIILookalike }},
-		{"german umlaut under .de", "https://bücher.de/", false, func(l Link) bool { return !l.Risk.ASCIILookalike }},
-		{"real paypal", "https://www.paypal.com/signin", false, func(l Link) bool { return l.Risk.BrandOf == "" }},
-		{"real paypal.me", "https://paypal.me/alice", false, func(l Link) bool { return l.Risk.BrandOf == "" }},
-		{"real apple", "https://apple.com/", false, func(l Link) bool { return l.HomographOf == "" }},
-		{"applebees", "https://applebees.com/", false, func(l Link) bool { return l.Risk.BrandOf == "" && l.HomographOf == "" }},
-		{"munich idn", "https://münchen.de/rathaus", false, func(l Link) bool { return l.HomographOf == "" && l.Risk.BrandOf == "" }},
-		{"real whatsapp", "https://whatsapp.com/", false, func(l Link) bool { return l.Risk.BrandOf == "" }},
-		{"real wa.me", "https://wa.me/971501234567", false, func(l Link) bool { return l.Risk.BrandOf == "" }},
-		{"real emirates nbd", "https://www.emiratesnbd.com/en", false, func(l Link) bool { return l.Risk.BrandOf == "" }},
-		{"capitals on the real brand", "https://PayPal.com/", false, func(l Link) bool { return l.HomographOf == "" }},
-		{"capital I in capitals is no look-alike", "https://PAYPAI.com/", true, func(l Link) bool { return l.HomographOf == "" && l.Risk.Typosquat }},
-		{"brand's other domain", "https://apple-dns.net/", false, func(l Link) bool { return l.Risk.BrandOf == "" }},
-		{"brand word in a news path", "https://www.bbc.co.uk/news/paypal-results", false, func(l Link) bool { return l.Risk.BrandInPath }},
-		{"ordinary shop", "https://corner-bakery.com/menu", false, func(l Link) bool { return l.Risk.BrandOf == "" }},
-		{"weak lure words", "https://my-online-help.com/", false, func(l Link) bool { return !l.Risk.LureWords }},
-		{"one lure word", "https://parcelshop.com/", false, func(l Link) bool { return !l.Risk.LureWords }},
-		{"brand word with a name", "https://uspstamps-collectors.org/", false, func(l Link) bool { return !l.Risk.Combosquat }},
-		{"word brand in subdomain", "https://live.bbc.co.uk/", false, func(l Link) bool { return !l.Risk.BrandInSubdomain }},
-		{"platform home page", "https://www.weebly.com/", false, func(l Link) bool { return !l.Risk.FreeHosting }},
-		{"brand's own service", "https://mail.google.com/", false, func(l Link) bool { return !l.Risk.FreeHosting }},
+		{"second-level suffix is no deceptive host", "https://www.amazon.com.au/deals", false, func(l Link) bool { return !l.Risk.DeceptiveHost }, ""},
+		{"mobile wikipedia", "https://en.m.wikipedia.org/wiki/Munich", false, func(l Link) bool { return !l.Risk.DeceptiveHost && !l.Risk.KitPath }, ""},
+		{"default port", "https://shop.example.com:443/cart", false, func(l Link) bool { return !l.Risk.NonStandardPort }, ""},
+		{"a menu on a wordpress site", "https://www.corner-bakery.com/wp-content/uploads/menu.pdf", false, func(l Link) bool { return l.Risk.KitPath }, ""},
+		{"a tracking redirect", "https://click.example.com/r?u=https%3A%2F%2Fshop.example.com", false, func(l Link) bool { return l.Risk.RedirectPath }, ""},
+		{"a short order token", "https://shop.example.com/o/5f3a9c2e", false, func(l Link) bool { return !l.Risk.KitPath }, ""},
+		{"cyrillic name sent to russia", "https://пример.рф/", false, func(l Link) bool { return !l.Risk.ASCIILookalike }, "ru"},
+		{"thai name sent to thailand", "https://ตัวอย่าง.com/", false, func(l Link) bool { return slices.Equal(l.Risk.Scripts, []string{"Thai"}) }, "th"},
+		{"native letter that is no brand's", "https://təzə.az/", false, func(l Link) bool { return l.HomographOf == "" && l.Risk.BrandOf == "" }, ""},
+		{"german umlaut under .de", "https://bücher.de/", false, func(l Link) bool { return !l.Risk.ASCIILookalike }, ""},
+		{"real paypal", "https://www.paypal.com/signin", false, func(l Link) bool { return l.Risk.BrandOf == "" }, ""},
+		{"real paypal.me", "https://paypal.me/alice", false, func(l Link) bool { return l.Risk.BrandOf == "" }, ""},
+		{"real apple", "https://apple.com/", false, func(l Link) bool { return l.HomographOf == "" }, ""},
+		{"applebees", "https://applebees.com/", false, func(l Link) bool { return l.Risk.BrandOf == "" && l.HomographOf == "" }, ""},
+		{"munich idn", "https://münchen.de/rathaus", false, func(l Link) bool { return l.HomographOf == "" && l.Risk.BrandOf == "" }, ""},
+		{"real whatsapp", "https://whatsapp.com/", false, func(l Link) bool { return l.Risk.BrandOf == "" }, ""},
+		{"real wa.me", "https://wa.me/971501234567", false, func(l Link) bool { return l.Risk.BrandOf == "" }, ""},
+		{"real emirates nbd", "https://www.emiratesnbd.com/en", false, func(l Link) bool { return l.Risk.BrandOf == "" }, ""},
+		{"capitals on the real brand", "https://PayPal.com/", false, func(l Link) bool { return l.HomographOf == "" }, ""},
+		{"capital I in capitals is no look-alike", "https://PAYPAI.com/", true, func(l Link) bool { return l.HomographOf == "" && l.Risk.Typosquat }, ""},
+		{"brand's other domain", "https://apple-dns.net/", false, func(l Link) bool { return l.Risk.BrandOf == "" }, ""},
+		{"brand word in a news path", "https://www.bbc.co.uk/news/paypal-results", false, func(l Link) bool { return l.Risk.BrandInPath }, ""},
+		{"ordinary shop", "https://corner-bakery.com/menu", false, func(l Link) bool { return l.Risk.BrandOf == "" }, ""},
+		{"weak lure words", "https://my-online-help.com/", false, func(l Link) bool { return !l.Risk.LureWords }, ""},
+		{"one lure word", "https://parcelshop.com/", false, func(l Link) bool { return !l.Risk.LureWords }, ""},
+		{"brand word with a name", "https://uspstamps-collectors.org/", false, func(l Link) bool { return !l.Risk.Combosquat }, ""},
+		{"word brand in subdomain", "https://live.bbc.co.uk/", false, func(l Link) bool { return !l.Risk.BrandInSubdomain }, ""},
+		{"platform home page", "https://www.weebly.com/", false, func(l Link) bool { return !l.Risk.FreeHosting }, ""},
+		{"brand's own service", "https://mail.google.com/", false, func(l Link) bool { return !l.Risk.FreeHosting }, ""},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -129,7 +190,10 @@ func TestSquats(t *testing.T) {
 			if len(ls) != 1 {
 				t.Fatalf("Analyze(%q) = %+v, want one link", tt.body, ls)
 			}
-			l := ls[0]
+			l, r := ls[0], r
+			if tt.dest != "" {
+				r.dest = tt.dest
+			}
 			if got := r.flagged(t, l); got != tt.flagged || !tt.check(l) {
 				t.Errorf("Analyze(%q) = %+v (score %d), flagged %v, want flagged %v and the case's fields", tt.body, l, r.score(t, l), got, tt.flagged)
 			}

@@ -200,7 +200,10 @@ func withScheme(s string, colon int) (span, int, bool) {
 			continue
 		}
 		r, size := utf8.DecodeRuneInString(s[p:])
-		if !hostRune(r) || (p > a && s[p-1] < utf8.RuneSelf && noSpaceScript(r)) {
+		// A letter of a script written without spaces right after ASCII
+		// starts the text the link is glued to ("example.com获取"), except
+		// after a dot, where it starts a label ("web.安全检测.com").
+		if !hostRune(r) || (p > a && s[p-1] < utf8.RuneSelf && s[p-1] != '.' && noSpaceScript(r)) {
 			break
 		}
 		p += size

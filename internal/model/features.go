@@ -10,7 +10,7 @@ import (
 // FeatureVersion identifies the feature extraction. A model file records the
 // version it was trained with, and a model of another version does not load:
 // its weights would sit in the wrong buckets.
-const FeatureVersion = 1
+const FeatureVersion = 2
 
 // kind is the family of a feature.
 type kind uint8
@@ -47,7 +47,8 @@ type Features struct {
 	feats []feature
 	n     [3]int // occurrences per group: words and bigrams, chars, shapes
 
-	moneyWords int // currency codes among the words, for the shape features
+	moneyWords int   // currency codes among the words, for the shape features
+	lure       uint8 // kinds of lure words found (bit s-shapeLureUrgent)
 
 	shapeSrc string // the text the shapes were read from (spans refer to it)
 	clean    []byte // buffer of shapeSrc when it differs from the source
@@ -106,11 +107,12 @@ func (f *Features) Extract(t *textnorm.Text) {
 	}
 	f.feats = f.feats[:0]
 	f.n = [3]int{}
-	f.moneyWords = 0
+	f.moneyWords, f.lure = 0, 0
 	f.words(form)
 	if !ascii {
 		f.chars(form)
 	}
+	f.lures(form, ascii)
 	f.shapeSrc = f.visible(t.Source())
 	f.shapes(f.shapeSrc)
 }
@@ -281,6 +283,9 @@ func (f *Features) words(w []byte) {
 			continue
 		}
 		h := hashToken(2166136261, tok, f.mapL)
+		if s := lureOf(h); s != 0 {
+			f.lure |= 1 << (s - shapeLureUrgent)
+		}
 		f.add(feature{hash: mix(h ^ seedWord), kind: kindWord, start: int32(i), end: int32(j)})
 		if havePrev {
 			f.add(feature{hash: mix((prev*fnvPrime)^h^seedBigram) ^ seedBigram, kind: kindBigram, start: int32(prevStart), end: int32(j)})

@@ -15,6 +15,7 @@ func FuzzScore(f *testing.F) {
 		"", "a", "0", "http://", ".com", "*123#", "£", "₹5", "a.b.c.d", "1.2.3.4/x",
 		"Your code is 1234", "ค่าสมัคร 642.00 บาท http://pay.example.co.th/p/1",
 		"WIN £1000 CALL 09061701461", "\xff\xfe\x00", "v.o.t.e n.o.w", "a@b.c",
+		"สล็อต คลิก bit.ly/x", "中奖点击", "\xe0\xb8", "Срочно заблокирована",
 	} {
 		f.Add(s)
 	}

@@ -156,6 +156,7 @@ func TestScoreDoesNotAllocate(t *testing.T) {
 		"Your Acme verification code is 482913. Do not share it with anyone. Call 0800 123 456 if this was not you, or visit https://acme.example/help",
 		"รหัส OTP ของคุณคือ 482913 (Ref: KXQP) ห้ามบอกรหัสนี้กับผู้อื่น ยอดเงิน 5,000 บาท",
 		"Cl\u200baim your pr\u200bize at bit\u200b.ly/x1 or call 0906\u200b1701461",
+		"สล็อตเว็บตรง โบนัส 100% คลิก https://bit.ly/x 中奖 点击",
 	} {
 		var (
 			tx textnorm.Text

@@ -31,34 +31,50 @@ const (
 	shapeHostDigit    // the link's host has a digit
 	shapeHostDeep     // the link's host has three labels or more besides www
 	shapeLinkPath     // the link has a path
+
+	// Kinds of lure words (lure.go), in any of the languages listed there.
+	shapeLureUrgent     // urgency, suspension, blocking
+	shapeLureCredential // passwords, log-ins, verification
+	shapeLurePrize      // prizes, bonuses, winners
+	shapeLureAction     // click, tap, download, install
+	shapeLureLoan       // loans
+	shapeLureGamble     // betting and casinos
+	shapeLinkAndLure    // a link in a message with lure words of any kind
 	numShapes
 )
 
 var shapeNames = [numShapes]string{
-	shapeLink:         "link",
-	shapeLinkScheme:   "link with scheme or www",
-	shapeShortener:    "link shortener",
-	shapeIPLink:       "link to an IP address",
-	shapeTLD:          "link TLD",
-	shapeEmail:        "e-mail address",
-	shapeMoney:        "currency",
-	shapeMoneyAmount:  "amount of money",
-	shapePhone:        "phone number",
-	shapeCode:         "4-8 digit code",
-	shapeUSSD:         "USSD code",
-	shapeCapsMany:     "many capitals",
-	shapeCapsMost:     "mostly capitals",
-	shapeBang0:        "no exclamation mark",
-	shapeBang1:        "one exclamation mark",
-	shapeBangMany:     "several exclamation marks",
-	shapePhonePrefix:  "phone number prefix",
-	shapeLinkAndMoney: "link and money",
-	shapeLinkAndPhone: "link and phone number",
-	shapeLinkEarly:    "link at the start",
-	shapeHostHyphen:   "hyphen in the link's host",
-	shapeHostDigit:    "digit in the link's host",
-	shapeHostDeep:     "link host with subdomains",
-	shapeLinkPath:     "link with a path",
+	shapeLink:           "link",
+	shapeLinkScheme:     "link with scheme or www",
+	shapeShortener:      "link shortener",
+	shapeIPLink:         "link to an IP address",
+	shapeTLD:            "link TLD",
+	shapeEmail:          "e-mail address",
+	shapeMoney:          "currency",
+	shapeMoneyAmount:    "amount of money",
+	shapePhone:          "phone number",
+	shapeCode:           "4-8 digit code",
+	shapeUSSD:           "USSD code",
+	shapeCapsMany:       "many capitals",
+	shapeCapsMost:       "mostly capitals",
+	shapeBang0:          "no exclamation mark",
+	shapeBang1:          "one exclamation mark",
+	shapeBangMany:       "several exclamation marks",
+	shapePhonePrefix:    "phone number prefix",
+	shapeLinkAndMoney:   "link and money",
+	shapeLinkAndPhone:   "link and phone number",
+	shapeLinkEarly:      "link at the start",
+	shapeHostHyphen:     "hyphen in the link's host",
+	shapeHostDigit:      "digit in the link's host",
+	shapeHostDeep:       "link host with subdomains",
+	shapeLinkPath:       "link with a path",
+	shapeLureUrgent:     "urgency words",
+	shapeLureCredential: "credential words",
+	shapeLurePrize:      "prize words",
+	shapeLureAction:     "click or download words",
+	shapeLureLoan:       "loan words",
+	shapeLureGamble:     "betting words",
+	shapeLinkAndLure:    "link and lure words",
 }
 
 // shorteners are well-known public link shorteners (written from common
@@ -214,6 +230,11 @@ func (f *Features) shapes(src string) {
 		}
 		if phone > 0 {
 			f.addShape(shapeLinkAndPhone)
+		}
+		if f.lure != 0 {
+			// A link alone is what business notices carry too: with
+			// lure words around it, it is what smishing carries.
+			f.addShape(shapeLinkAndLure)
 		}
 		if linkStart < 40 {
 			f.addShape(shapeLinkEarly)

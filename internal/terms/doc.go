@@ -19,7 +19,9 @@
 // A body is scanned in its Words form and, only when textnorm found
 // obfuscation to undo (v.o.t.e, c4sino, 选.举), in its Joined form too, where
 // terms of several words also match without their spaces. Terms written with
-// digits ("4D") match in Words only.
+// digits ("4D") match in Words only. A term with an m or a w also matches
+// written with "rn" or "vv" ("garnbling", "vvin"): the term is varied, not
+// the text, so "corn" never becomes "com".
 //
 // A term matches anywhere in the normalized text (right for Thai, Chinese,
 // Japanese and suffix-rich languages such as Turkish, Arabic, Persian or

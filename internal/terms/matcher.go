@@ -128,6 +128,12 @@ func Compile(terms []Term) (*Matcher, error) {
 		id := len(m.terms)
 		m.terms = append(m.terms, t)
 		add(textnorm.Words, words, id)
+		// Letters drawn with two: "rn" reads as m and "vv" as w at a glance
+		// ("garnbling", "vvin"). The term is also looked for written that
+		// way; text is never rewritten, so "corn" and "com" stay apart.
+		for _, v := range glyphVariants(words) {
+			add(textnorm.Words, v, id)
+		}
 		// Obfuscated text is matched in the Joined form, against the term's
 		// Joined form and, for terms of several words, that form without
 		// spaces: "o.y v.e.r" joins to "oyver". A term written with digits
@@ -137,9 +143,11 @@ func Compile(terms []Term) (*Matcher, error) {
 			continue
 		}
 		joined := string(text.Bytes(textnorm.Joined))
-		add(textnorm.Joined, joined, id)
-		if nospace := strings.ReplaceAll(joined, " ", ""); nospace != joined {
-			add(textnorm.Joined, nospace, id)
+		for _, j := range append([]string{joined}, glyphVariants(joined)...) {
+			add(textnorm.Joined, j, id)
+			if nospace := strings.ReplaceAll(j, " ", ""); nospace != j {
+				add(textnorm.Joined, nospace, id)
+			}
 		}
 	}
 	for f := range m.forms {
@@ -157,6 +165,23 @@ func Compile(terms []Term) (*Matcher, error) {
 	n := len(m.terms)
 	m.scratch.New = func() any { return &scratch{seen: make([]uint32, n), index: make([]int32, n)} }
 	return m, nil
+}
+
+// glyphVariants returns a normalized term written with "rn" for every m,
+// with "vv" for every w, and with both, leaving out the ones equal to the
+// term; nil for a term without m or w.
+func glyphVariants(term string) []string {
+	var out []string
+	for _, v := range [...]string{
+		strings.ReplaceAll(term, "m", "rn"),
+		strings.ReplaceAll(term, "w", "vv"),
+		strings.ReplaceAll(strings.ReplaceAll(term, "m", "rn"), "w", "vv"),
+	} {
+		if v != term && !slices.Contains(out, v) {
+			out = append(out, v)
+		}
+	}
+	return out
 }
 
 // Len returns the number of distinct terms compiled.

@@ -29,16 +29,29 @@
 //     matches "alcohol". Digits that lead or trail a word's letters in runs
 //     of two or more are a number, not leetspeak, and are set apart
 //     ("b3t365" → "bet 365"). Between two letters, '!' and '|' read as i and
-//     l ("cas!no", "cas|no"), and a line break inside a word is removed. A
-//     letter written three or more times in a row inside a word is written
-//     once ("caaasssino" → "casino"). Text under a bidi override (U+202D,
-//     U+202E, up to U+202C or the end of the line) is written in the order
-//     it is displayed, so a reversed "onisac" reads "casino". Joined is only
-//     worth scanning when Deobfuscated reports that it found something to
-//     undo.
+//     l ("cas!no", "cas|no"), and so do a '!' or '|' that starts a word after
+//     a space ("!nvest", "|otto") and a '|' that ends one before a space
+//     ("paypa|"); a '!' that ends a word is an exclamation. A line break
+//     inside a word is removed. A letter written three or more times in a
+//     row inside a word is written once ("caaasssino" → "casino"), and so is
+//     a doubled letter that Latin-script words seldom double (a u y h j k q
+//     w x: "caasino", "pokker"), never a common double ("coffee", "Bett").
+//     Text under a bidi override (U+202D, U+202E) is written in the order
+//     it is displayed, so a reversed "onisac" reads "casino": controls nest
+//     as the Unicode Bidirectional Algorithm nests them, so the override
+//     ends at its PDF, at the PDI of an isolate opened before it, or at the
+//     end of the line, and an embedding or isolate opened inside it is not
+//     reversed. Joined is only worth scanning when Deobfuscated reports that
+//     it found something to undo.
 //
 // HTML character references (&#115; &#x73; and &amp; &lt; &gt; &quot;
 // &apos; &nbsp;) are decoded in both forms, so "ca&#115;ino" is "casino".
+// In a body that reads as HTML (a closing tag of a known element, or a
+// <br>), tags are markup in both forms: an inline element's tags ("<b>",
+// "</span>") are removed without a trace, so "ca<b>s</b>ino" is "casino",
+// and a block element's ("<br>", "<p>") separate words. Elsewhere '<' is a
+// character like any other ("a<b and c>d"). Every bidi control (embedding,
+// override, isolate) is removed from both forms.
 //
 // Invalid UTF-8 bytes count as separators; output is always valid UTF-8.
 //
@@ -113,8 +126,15 @@ type Text struct {
 	iter         norm.Iter
 	runeBuf      [4 * utf8.UTFMax]byte
 	deobfuscated bool
-	overrides    [][2]int32 // unit ranges under a bidi override, in display order for Joined
+	overrides    [][2]int32    // unit ranges under a bidi override, in display order for Joined
+	bidi         [maxBidi]rune // open embeddings, overrides and isolates, innermost last
+	depth        int           // entries of bidi in use (more are counted, not kept)
+	html         bool          // the body is HTML-ish: tags are markup, not text
 }
+
+// maxBidi is the nesting of bidi controls tracked; deeper ones are counted
+// so that their terminators pair up, and read as not overriding.
+const maxBidi = 16
 
 // Normalize returns the normalized forms of s.
 func Normalize(s string) *Text {
@@ -193,7 +213,9 @@ func (t *Text) Reset(s string) {
 	t.deobfuscated = false
 	t.joinedBuilt = false
 	t.overrides = t.overrides[:0]
-	if isASCII(s) && strings.IndexByte(s, '&') < 0 {
+	t.depth = 0
+	t.html = strings.IndexByte(s, '<') >= 0 && htmlish(s)
+	if isASCII(s) && strings.IndexByte(s, '&') < 0 && !t.html {
 		// Fast path: Words straight from the bytes; units and Joined only
 		// when there is something to undo or someone asks for Joined.
 		t.wordsASCII(s)
@@ -213,7 +235,7 @@ func (t *Text) ensureJoined() {
 		return
 	}
 	t.joinedBuilt = true
-	if len(t.units) == 0 && len(t.src) > 0 && isASCII(t.src) && strings.IndexByte(t.src, '&') < 0 {
+	if len(t.units) == 0 && len(t.src) > 0 && isASCII(t.src) && strings.IndexByte(t.src, '&') < 0 && !t.html {
 		t.unitsASCII(t.src)
 	}
 	t.buildJoined()
@@ -249,7 +271,7 @@ func (t *Text) wordsASCII(s string) {
 		case kindLetter:
 			if c|0x20 == tk.prev {
 				tk.run++
-				tk.tripled = tk.tripled || tk.run >= 3
+				tk.tripled = tk.tripled || tk.run >= 3 || rareDouble[c|0x20]
 			} else {
 				tk.run = 1
 			}
@@ -297,7 +319,7 @@ type asciiToken struct {
 	lead, trail       int  // digits before the first letter or symbol; after the last
 	prev              byte // the previous letter, lower case, or 0
 	run               int  // copies in a row of prev
-	tripled           bool // a letter three times in a row
+	tripled           bool // a letter three times in a row, or a rare one twice
 }
 
 func isASCII(s string) bool {
@@ -386,7 +408,12 @@ func kindAt(s string, i int) uint8 {
 	}
 	switch c {
 	case '!', '|':
-		if letterBefore(s, i) && letterAfter(s, i+1) {
+		before, after := letterBefore(s, i), letterAfter(s, i+1)
+		// Between two letters both stand for a letter ("cas!no"); at the
+		// start of a word after a space too ("!nvest", "|otto"), and '|'
+		// at its end before one ("poke|"). A '!' that ends a word is an
+		// exclamation, and "Now!!!Win" is punctuation.
+		if before && after || after && spaceAt(s, i-1) || c == '|' && before && spaceAt(s, i+1) {
 			return kindLeet
 		}
 	case '\n':
@@ -399,6 +426,12 @@ func kindAt(s string, i int) uint8 {
 		}
 	}
 	return kindSep
+}
+
+// spaceAt reports whether s[i] is ASCII white space or outside s (the text's
+// start or end).
+func spaceAt(s string, i int) bool {
+	return i < 0 || i >= len(s) || s[i] == ' ' || s[i] == '\t' || s[i] == '\n' || s[i] == '\r'
 }
 
 func letterBefore(s string, i int) bool {
@@ -473,6 +506,72 @@ func entity(s string) (rune, int) {
 	return v, end + 1
 }
 
+// htmlish reports whether s reads as HTML rather than text that happens to
+// hold a '<': it has a closing tag of a known element ("</b>", "</span>")
+// or a line break tag ("<br>", "<br/>"). Only then are tags markup.
+func htmlish(s string) bool {
+	for i := strings.IndexByte(s, '<'); i >= 0 && i+2 < len(s); {
+		rest := s[i+1:]
+		if rest[0] == '/' {
+			if n, _ := tag(s[i:]); n > 0 {
+				return true
+			}
+		} else if len(rest) >= 3 && rest[:2] == "br" || len(rest) >= 3 && rest[:2] == "BR" {
+			if n, _ := tag(s[i:]); n > 0 {
+				return true
+			}
+		}
+		j := strings.IndexByte(rest, '<')
+		if j < 0 {
+			break
+		}
+		i += 1 + j
+	}
+	return false
+}
+
+// tag returns the length of the HTML tag of a known element that s starts
+// with ("<b>", "</span>", "<font color=red>", "<br/>"), and whether the
+// element is inline (its tags are not word boundaries); 0 when s does not
+// start with one. Attributes may not hold '<' or run past 200 bytes.
+func tag(s string) (n int, inline bool) {
+	i := 1
+	if i < len(s) && s[i] == '/' {
+		i++
+	}
+	j := i
+	for j < len(s) && j-i < 10 && (s[j]|0x20 >= 'a' && s[j]|0x20 <= 'z' || s[j] >= '1' && s[j] <= '6' && j > i) {
+		j++
+	}
+	if j == i || j >= len(s) {
+		return 0, false
+	}
+	kind, ok := htmlElements[strings.ToLower(s[i:j])]
+	if !ok {
+		return 0, false
+	}
+	if c := s[j]; c != '>' && c != ' ' && c != '/' && c != '\t' && c != '\n' {
+		return 0, false
+	}
+	end := strings.IndexByte(s[j:min(len(s), j+200)], '>')
+	if end < 0 || strings.IndexByte(s[j:j+end], '<') >= 0 {
+		return 0, false
+	}
+	return j + end + 1, kind
+}
+
+// htmlElements are the elements whose tags are markup, true for inline
+// ones (no word boundary).
+var htmlElements = map[string]bool{
+	"a": true, "abbr": true, "b": true, "big": true, "code": true, "del": true, "em": true, "font": true,
+	"i": true, "ins": true, "mark": true, "s": true, "small": true, "span": true, "strike": true,
+	"strong": true, "sub": true, "sup": true, "tt": true, "u": true,
+	"br": false, "p": false, "div": false, "li": false, "ul": false, "ol": false, "table": false,
+	"tr": false, "td": false, "th": false, "h1": false, "h2": false, "h3": false, "h4": false,
+	"h5": false, "h6": false, "hr": false, "body": false, "html": false, "head": false, "title": false,
+	"img": false, "center": false, "blockquote": false, "pre": false,
+}
+
 // script context for combining marks.
 const (
 	ctxNone  = iota // no base: marks are dropped
@@ -504,6 +603,21 @@ func (t *Text) unitsUnicode(s string) {
 				continue
 			}
 		}
+		if s[o0] == '<' && t.html {
+			if n, inline := tag(s[o0:]); n > 0 {
+				// Markup: an inline tag is no text at all, so
+				// "ca<b>s</b>ino" is one word; a block tag
+				// (<br>, <p>) separates words.
+				if !inline {
+					t.units = append(t.units, unit{kind: kindSep, o0: o0, o1: o0 + int32(n)})
+					ctx = ctxNone
+				}
+				if _, err := it.Seek(int64(o0)+int64(n), io.SeekStart); err != nil {
+					break // cannot happen: '>' is followed by a character boundary
+				}
+				continue
+			}
+		}
 		seg := it.Next()
 		o1 := int32(it.Pos())
 		for len(seg) > 0 {
@@ -519,6 +633,46 @@ func (t *Text) unitsUnicode(s string) {
 	}
 	t.endOverride(&ov)
 }
+
+// bidiControl follows the explicit bidi controls as the Unicode
+// Bidirectional Algorithm nests them (rules X2-X8): an embedding (LRE, RLE),
+// override (LRO, RLO) or isolate (LRI, RLI, FSI) opens a level, PDF closes
+// the innermost embedding or override, PDI closes back to its isolate, a
+// paragraph end closes everything. Text is displayed reversed while the
+// innermost open level is an override: embeddings and isolates opened
+// inside one display their letters in their own order. *ov is the first
+// unit of the current reversed run, or -1.
+func (t *Text) bidiControl(r rune, ov *int32) {
+	switch {
+	case r == 0x202C: // PDF
+		if t.depth > 0 && (t.depth > maxBidi || !isolate(t.bidi[t.depth-1])) {
+			t.depth--
+		}
+	case r == 0x2069: // PDI
+		for d := min(t.depth, maxBidi); d > 0; d-- {
+			if isolate(t.bidi[d-1]) {
+				t.depth = d - 1
+				break
+			}
+		}
+	case r == 0x2029: // paragraph separator (and a line break)
+		t.depth = 0
+	default: // an opening control
+		if t.depth < maxBidi {
+			t.bidi[t.depth] = r
+		}
+		t.depth++
+	}
+	overriding := t.depth > 0 && t.depth <= maxBidi && (t.bidi[t.depth-1] == 0x202D || t.bidi[t.depth-1] == 0x202E)
+	switch {
+	case overriding && *ov < 0:
+		*ov = int32(len(t.units))
+	case !overriding && *ov >= 0:
+		t.endOverride(ov)
+	}
+}
+
+func isolate(r rune) bool { return r >= 0x2066 && r <= 0x2068 }
 
 // endOverride closes the bidi override run that started at unit *ov.
 func (t *Text) endOverride(ov *int32) {
@@ -536,9 +690,11 @@ func (t *Text) addRune(s string, r rune, o0, o1 int32, ctx *int, ov *int32) {
 		if o1-o0 == 1 && s[o0] == byte(r) {
 			k = kindAt(s, int(o0))
 		}
-		if r == '\n' && *ov >= 0 {
-			t.endOverride(ov)
-			k = kindSep // the line ends the reversed run: no word goes on across it
+		if r == '\n' && (*ov >= 0 || t.depth > 0) {
+			if *ov >= 0 {
+				k = kindSep // the line ends the reversed run: no word goes on across it
+			}
+			t.bidiControl(0x2029, ov)
 		}
 		if k == kindSep || k == kindBreak {
 			t.units = append(t.units, unit{kind: k, o0: o0, o1: o1})
@@ -555,14 +711,11 @@ func (t *Text) addRune(s string, r rune, o0, o1 int32, ctx *int, ov *int32) {
 		}
 		return
 	}
-	switch r {
-	case 0x202D, 0x202E: // LRO, RLO: what follows is displayed reversed
-		if *ov < 0 {
-			*ov = int32(len(t.units))
+	if 0x202A <= r && r <= 0x202E || 0x2066 <= r && r <= 0x2069 || r == 0x2029 {
+		t.bidiControl(r, ov)
+		if r != 0x2029 {
+			return
 		}
-		return
-	case 0x202C, 0x2029: // PDF, paragraph separator
-		t.endOverride(ov)
 	}
 	p := propsOf(r)
 	if p&pIgnorable != 0 {
@@ -863,7 +1016,10 @@ func (t *Text) buildJoined() {
 			first, last := letterBounds(units, toks[j], m-k == 1)
 			// Letters written three or more times in a row inside a word
 			// are written once ("caaasssino"): nobody writes a letter
-			// three times except to dodge a filter.
+			// three times except to dodge a filter. So are the letters
+			// Latin-script words seldom double ("caasino", "pokker";
+			// rareDouble), but not the common doubles ("coffee", "Bett":
+			// folded, those would meet other words).
 			varied := hasLetter && variedLetters(units, t.scratch, toks[j])
 			runStart, runEnd := 0, 0
 			for x := toks[j].u0; x < toks[j].u1; x++ {
@@ -898,7 +1054,7 @@ func (t *Text) buildJoined() {
 							runEnd++
 						}
 					}
-					if runEnd-runStart >= 3 && x > runStart {
+					if x > runStart && (runEnd-runStart >= 3 || runEnd-runStart == 2 && rareDoubleAt(units, t.scratch, x)) {
 						t.deobfuscated = true
 						continue
 					}
@@ -953,6 +1109,20 @@ func letterBounds(units []unit, tk token, whole bool) (first, last int) {
 		last = l
 	}
 	return first, last
+}
+
+// rareDouble marks the ASCII letters that words of the Latin-script
+// languages the packs cover seldom write twice in a row (English, French,
+// German, Spanish, Italian, Portuguese, Turkish): a, u, y, h, j, k, q, w, x.
+// Dutch and Finnish double vowels (naar, tuuli) fold harmlessly: terms fold
+// the same way. Not i: Joined writes l as i, so "ii" there is as often an
+// ordinary "ll" ("click" and "Ciick" both read "ciick").
+var rareDouble = [256]bool{'a': true, 'u': true, 'y': true, 'h': true, 'j': true, 'k': true, 'q': true, 'w': true, 'x': true}
+
+// rareDoubleAt reports whether unit x is one ASCII letter of rareDouble.
+func rareDoubleAt(units []unit, scratch []byte, x int) bool {
+	u := &units[x]
+	return u.b1-u.b0 == 1 && rareDouble[scratch[u.b0]]
 }
 
 // sameLetter reports whether units a and b are the same letter.

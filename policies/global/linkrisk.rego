@@ -2,8 +2,10 @@
 # Risk, mapped into input.links[_] by the engine) with the weights in this
 # pack's data.json (link_risk). The rule reads a link only when its risk
 # fields are there (brand_of is always set with them, "" for no brand); it
-# also weighs the older facts (punycode, mixed_script, userinfo, shortener)
-# and first_seen, which the engine reads from the state store.
+# also weighs the older facts (punycode, mixed_script, userinfo, shortener),
+# two signals it derives from the link's scripts (foreign_script,
+# tld_script_mismatch: expected_scripts.json), and first_seen, which the
+# engine reads from the state store.
 package msgfilter.global
 
 # METADATA
@@ -12,15 +14,19 @@ package msgfilter.global
 #   Adds the link_risk weights of the link's true signals: a protected brand
 #   named in a subdomain or path of another domain, typo- and combo-squats of a
 #   brand, a non-ASCII name that reads as ASCII, a name made of lure words
-#   ("secure-account-verify"), mixed scripts, user info
-#   before the host, dynamic DNS, free hosting, a machine-made label, an
-#   abused TLD, a shortener, punycode, many digits or hyphens, a credential
+#   ("secure-account-verify"), mixed scripts, a name written in a script the
+#   destination country does not write (Latin is read everywhere) or the
+#   country of its TLD does not write (Cyrillic under .de, Chinese under
+#   .cc), user info before the host, dynamic DNS, free hosting, a
+#   machine-made label, an abused TLD, a shortener, punycode, many digits or hyphens, a credential
 #   path. A domain the fleet first saw less than fresh_minutes ago adds
 #   fresh_weight, but only to a link that already has another signal:
 #   freshness alone never flags, and an unknown domain is not a fresh one. At
 #   or above review the message is held for review; at or above block it is
 #   blocked. A destination pack tightens both by setting lower thresholds in
-#   its own link_risk; it can never loosen the global ones.
+#   its own link_risk, and the scripts its recipients are expected to read
+#   by listing fewer in link_risk.scripts; it can never loosen the global
+#   ones.
 # related_resources:
 #   - ref: https://interisle.net/insights/phishing-landscape-2024-an-annual-study-of-the-scope-and-distribution-of-phishing
 #     description: Interisle Consulting Group, Phishing Landscape 2024 (abused TLDs, free hosting and subdomain services, brand impersonation)
@@ -30,6 +36,10 @@ package msgfilter.global
 #     description: Szurdi et al., "The Long Taile of Typosquatting Domain Names", USENIX Security 2014
 #   - ref: https://apwg.org/trendsreports/
 #     description: APWG Phishing Activity Trends Reports (brands targeted, TLDs and hosting used)
+#   - ref: https://www.unicode.org/reports/tr39/#Restriction_Level_Detection
+#     description: Unicode Technical Standard #39, Unicode Security Mechanisms (mixed-script and whole-script confusable detection)
+#   - ref: https://www.unicode.org/cldr/charts/latest/supplemental/territory_language_information.html
+#     description: Unicode CLDR, territory-language information (the scripts each country writes in)
 # custom:
 #   id: global/suspicious-link
 #   effective: "2026-11-29"
@@ -52,7 +62,8 @@ link_risk_action(score) := {} if {
 # link_risk_score is the sum of the weights of the link's true signals, plus
 # the freshness weight when there is at least one other signal.
 link_risk_score(link) := base + link_risk_fresh(link) if {
-	base := sum([w | some k, w in data.global.link_risk.weights; link[k] == true])
+	signals := link_signals(link)
+	base := sum([w | some k, w in data.global.link_risk.weights; signals[k] == true])
 	base > 0
 } else := 0
 
@@ -71,3 +82,39 @@ link_risk_threshold(name) := min({t |
 country_link_risk := data.countries[lower(input.message.country)].link_risk if {
 	is_object(data.countries[lower(input.message.country)].link_risk)
 } else := {}
+
+# link_signals are the link's facts with the signals derived here from its
+# scripts, which depend on the destination.
+link_signals(link) := object.union(link, {
+	"foreign_script": link_foreign_script(link),
+	"tld_script_mismatch": link_tld_script_mismatch(link),
+})
+
+# A label written in a script the destination does not write: a Cyrillic or
+# Chinese name sent to Germany, not one sent to Russia or China.
+link_foreign_script(link) if {
+	some s in object.get(link, "scripts", [])
+	not s in destination_scripts
+} else := false
+
+# A label written in a script the country of its TLD does not write:
+# Cyrillic under .de, Chinese under .cc, Latin with diacritics under .рф. A
+# generic TLD (.com) has no country, and expects nothing.
+link_tld_script_mismatch(link) if {
+	cc := object.get(link, "tld_country", "")
+	cc != ""
+	some s in object.get(link, "scripts", [])
+	not s in object.get(data.global.expected_scripts, cc, ["Latin"])
+} else := false
+
+# destination_scripts are the scripts recipients in the destination read:
+# Latin everywhere (the web's names are written in it), and the scripts the
+# country writes (expected_scripts.json), or of those only the ones the
+# destination pack's link_risk.scripts lists.
+destination_scripts := {"Latin"} | (country_scripts & pack_scripts)
+
+country_scripts := {s | some s in object.get(data.global.expected_scripts, lower(input.message.country), [])}
+
+pack_scripts := {s | some s in country_link_risk.scripts} if {
+	is_array(country_link_risk.scripts)
+} else := country_scripts

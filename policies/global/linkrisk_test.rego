@@ -176,3 +176,83 @@ test_idn_city_allowed if {
 		"domain": "xn--mnchen-3ya.de", "punycode": true,
 	})
 }
+
+# Scripts: a name in a script the destination does not write is held for
+# review (punycode 1 + foreign_script 2); the same name sent to a country
+# that writes it is not.
+idn_link(unicode_host, scripts, tld_country) := {
+	"url": sprintf("https://%s/", [unicode_host]), "unicode_host": unicode_host,
+	"punycode": true, "scripts": scripts, "tld_country": tld_country,
+}
+
+to(country, link) := object.union(with_link(link), {"message": object.union(base.message, {"country": country})})
+
+test_cyrillic_rf_to_germany_reviewed if {
+	action(global.reasons) == "review" with input as to("DE", idn_link("дом100.рф", ["Cyrillic"], "ru"))
+}
+
+test_cyrillic_rf_to_russia_allowed if {
+	count(suspicious(global.reasons)) == 0 with input as to("RU", idn_link("дом100.рф", ["Cyrillic"], "ru"))
+}
+
+test_thai_name_to_thailand_allowed if {
+	count(suspicious(global.reasons)) == 0 with input as to("TH", idn_link("ออกซิเจน.com", ["Thai"], ""))
+	count(suspicious(global.reasons)) == 0 with input as to("TH", idn_link("ตัวอย่าง.ไทย", ["Thai"], "th"))
+}
+
+test_thai_name_to_germany_reviewed if {
+	action(global.reasons) == "review" with input as to("DE", idn_link("ออกซิเจน.com", ["Thai"], ""))
+}
+
+test_arabic_name_to_uae_allowed if {
+	count(suspicious(global.reasons)) == 0 with input as to("AE", idn_link("مثال.امارات", ["Arabic"], "ae"))
+}
+
+test_native_cctlds_allowed if {
+	count(suspicious(global.reasons)) == 0 with input as to("CN", idn_link("例子.中国", ["Han"], "cn"))
+	count(suspicious(global.reasons)) == 0 with input as to("KR", idn_link("고.한국", ["Hangul"], "kr"))
+	count(suspicious(global.reasons)) == 0 with input as to("JP", idn_link("ドメイン名例.jp", ["Han", "Katakana"], "jp"))
+}
+
+# Latin letters with diacritics are read everywhere: münchen.de to Germany and
+# to Russia alike.
+test_latin_idn_allowed_everywhere if {
+	count(suspicious(global.reasons)) == 0 with input as to("DE", idn_link("münchen.de", ["Latin"], "de"))
+	count(suspicious(global.reasons)) == 0 with input as to("RU", idn_link("münchen.de", ["Latin"], "de"))
+}
+
+# The TLD's country: Chinese under .cc (Cocos Islands) sent to China is held
+# for review (punycode 1 + tld_script_mismatch 2); under .中国 it is not
+# (above).
+test_chinese_under_cc_to_china_reviewed if {
+	action(global.reasons) == "review" with input as to("CN", idn_link("中国银监会.cc", ["Han"], "cc"))
+}
+
+test_cyrillic_under_de_reviewed if {
+	action(global.reasons) == "review" with input as to("DE", idn_link("шины.de", ["Cyrillic"], "de"))
+	action(global.reasons) == "review" with input as to("RU", idn_link("шины.de", ["Cyrillic"], "de"))
+}
+
+# A pack tightens the scripts its recipients are expected to read, never
+# widens them.
+test_pack_tightens_scripts if {
+	action(global.reasons) == "review" with input as to("RU", idn_link("дом.рф", ["Cyrillic"], "ru"))
+		with data.countries.ru.link_risk as {"scripts": []}
+}
+
+test_pack_cannot_widen_scripts if {
+	action(global.reasons) == "review" with input as to("DE", idn_link("дом.рф", ["Cyrillic"], "ru"))
+		with data.countries.de.link_risk as {"scripts": ["Latin", "Cyrillic"]}
+}
+
+# URL shapes: a host that spells another domain (2) with a kit path (1) is
+# held for review; either alone is not.
+test_deceptive_host_with_kit_path_reviewed if {
+	action(global.reasons) == "review" with input as with_link({"deceptive_host": true, "kit_path": true})
+}
+
+test_deceptive_host_alone_allowed if {
+	count(suspicious(global.reasons)) == 0 with input as with_link({"deceptive_host": true})
+	count(suspicious(global.reasons)) == 0 with input as with_link({"kit_path": true, "redirect_path": true})
+	count(suspicious(global.reasons)) == 0 with input as with_link({"non_standard_port": true})
+}

@@ -102,6 +102,38 @@ test_other_tenant_untouched if {
 		with data.tenants.acme.model as {"fraud_review": 0.25}
 }
 
+# A tenant may only tighten: its 0.99 does not relax the country pack's 0.6
+# (nor the global pack's 0.7 and 0.9).
+test_tenant_cannot_loosen if {
+	{r.action | some r in model_reasons(global.reasons)} == {"review"} with input as scored("transactional", 0.0, 0.65)
+		with data.global.model as {"fraud_review": 0.7, "fraud_block": 0.9}
+		with data.countries.de.model as {"fraud_review": 0.6}
+		with data.tenants.acme.model as {"fraud_review": 0.99, "fraud_block": 0.99}
+}
+
+# The ham twin: under the pack's 0.6, nothing for the tenant either.
+test_tenant_cannot_loosen_ham if {
+	count(model_reasons(global.reasons)) == 0 with input as scored("transactional", 0.0, 0.55)
+		with data.global.model as {"fraud_review": 0.7, "fraud_block": 0.9}
+		with data.countries.de.model as {"fraud_review": 0.6}
+		with data.tenants.acme.model as {"fraud_review": 0.99, "fraud_block": 0.99}
+}
+
+# A tenant's spam_block blocks misdeclared marketing, which the packs only
+# hold for review.
+test_tenant_spam_block if {
+	{r.action | some r in model_reasons(global.reasons)} == {"block"} with input as scored("transactional", 0.8, 0.0)
+		with data.global.model as thresholds
+		with data.tenants.acme.model as {"spam_block": 0.7}
+}
+
+# The ham twin: the same body declared promotional is expected to market.
+test_tenant_spam_block_promotional_allowed if {
+	count(model_reasons(global.reasons)) == 0 with input as scored("promotional", 0.8, 0.0)
+		with data.global.model as thresholds
+		with data.tenants.acme.model as {"spam_block": 0.7}
+}
+
 # The shipped global data has the three thresholds.
 test_shipped_thresholds if {
 	global_data := data.global.model

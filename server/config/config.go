@@ -66,6 +66,7 @@ type Config struct {
 
 	DecisionLog DecisionLog `yaml:"decision_log,omitempty"`
 	Metrics     Metrics     `yaml:"metrics,omitempty"`
+	Shadow      Shadow      `yaml:"shadow,omitempty"`
 	// ProtocolMapping overrides the SMPP and HTTP statuses of reason codes
 	// (see server.Mapping).
 	ProtocolMapping map[string]server.Status `yaml:"protocol_mapping,omitempty"`
@@ -142,6 +143,18 @@ type Tenant struct {
 	// DLTTemplates is the tenant's registry of Indian DLT content
 	// templates (filter.Tenant.DLTTemplates).
 	DLTTemplates []DLTTemplate `yaml:"dlt_templates,omitempty"`
+	// Model makes the content model's rules stricter for the tenant
+	// (filter.Tenant.Model), never laxer.
+	Model ModelThresholds `yaml:"model,omitempty"`
+}
+
+// ModelThresholds is filter.ModelThresholds in YAML: each key that is set
+// must be in (0, 1] (0 would flag every message).
+type ModelThresholds struct {
+	FraudReview *float64 `yaml:"fraud_review,omitempty"`
+	FraudBlock  *float64 `yaml:"fraud_block,omitempty"`
+	SpamReview  *float64 `yaml:"spam_review,omitempty"`
+	SpamBlock   *float64 `yaml:"spam_block,omitempty"`
 }
 
 // DLTTemplate is filter.DLTTemplate in YAML.
@@ -164,6 +177,25 @@ type DecisionLog struct {
 type Metrics struct {
 	// Namespace prefixes every metric name ("gw" → gw_msgfilter_checks_total).
 	Namespace string `yaml:"namespace,omitempty"`
+	// Tenants adds a tenant label to checks_total (filter.WithTenantMetrics):
+	// the configured tenants, "" and "other", so that made-up tenant names
+	// cannot grow the metric.
+	Tenants bool `yaml:"tenants,omitempty"`
+}
+
+// Shadow evaluates a candidate policy revision beside the live one
+// (filter.WithShadow): differences go to shadow_differences_total and the
+// decision log, never to the answers.
+type Shadow struct {
+	// Policies is the candidate: a policy directory or a bundle file
+	// (verified with policies.verification_key when one is set); empty:
+	// no shadow.
+	Policies string `yaml:"policies,omitempty"`
+	// Every shadows one check in Every (0 or 1: every check).
+	Every int `yaml:"every,omitempty"`
+	// Queue bounds the checks waiting for the candidate
+	// (filter.DefaultShadowQueue); a check finding it full is not shadowed.
+	Queue int `yaml:"queue,omitempty"`
 }
 
 // Error is one problem in the configuration.
@@ -436,6 +468,19 @@ func (c *Config) Validate(name string) error {
 	if ns := c.Metrics.Namespace; ns != "" && !metricName.MatchString(ns) {
 		bad("metrics.namespace", "%q is not a Prometheus name ([a-zA-Z_][a-zA-Z0-9_]*)", ns)
 	}
+	if sh := c.Shadow; sh.Policies != "" {
+		if _, err := os.Stat(sh.Policies); err != nil {
+			bad("shadow.policies", "%v", err)
+		}
+	} else if sh.Every != 0 || sh.Queue != 0 {
+		bad("shadow.policies", "every and queue need the candidate's policies")
+	}
+	if c.Shadow.Every < 0 {
+		bad("shadow.every", "must not be negative")
+	}
+	if c.Shadow.Queue < 0 {
+		bad("shadow.queue", "must not be negative")
+	}
 	for _, code := range sortedKeys(c.ProtocolMapping) {
 		st := c.ProtocolMapping[code]
 		key := "protocol_mapping." + code
@@ -540,6 +585,20 @@ func (t Tenant) filter() (filter.Tenant, error) {
 		return ft, &tenantError{"flood_recipients", "must not be negative"}
 	case t.FloodRecipients > 0 && t.FloodWindow <= 0:
 		return ft, &tenantError{"flood_window", "required with flood_recipients"}
+	}
+	for _, m := range [...]struct {
+		key string
+		v   *float64
+		dst *float64
+	}{{"fraud_review", t.Model.FraudReview, &ft.Model.FraudReview}, {"fraud_block", t.Model.FraudBlock, &ft.Model.FraudBlock},
+		{"spam_review", t.Model.SpamReview, &ft.Model.SpamReview}, {"spam_block", t.Model.SpamBlock, &ft.Model.SpamBlock}} {
+		if m.v == nil {
+			continue
+		}
+		if !(*m.v > 0 && *m.v <= 1) { // NaN too
+			return ft, &tenantError{"model." + m.key, fmt.Sprintf("want a probability in (0, 1], not %v", *m.v)}
+		}
+		*m.dst = *m.v
 	}
 	return ft, nil
 }

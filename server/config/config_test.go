@@ -58,8 +58,14 @@ func TestErrorsNameKeyAndLine(t *testing.T) {
 		{"bad cidr", "tenants:\n  acme:\n    blocked_networks:\n      - 10.0.0.0/8\n      - 300.1.1.1\n", []string{"5: tenants.acme.blocked_networks[1]"}},
 		{"rate without window", "tenants:\n  acme:\n    rate_limit: 5\n", []string{"2: tenants.acme.rate_window"}},
 		{"missing file", "geoip:\n  - /nonexistent/geo.mmdb\n", []string{"2: geoip[0]"}},
+		{"shadow without candidate", "shadow:\n  every: 10\n", []string{"1: shadow.policies"}},
+		{"shadow candidate missing", "shadow:\n  policies: /nonexistent/candidate\n  queue: -1\n", []string{"2: shadow.policies", "3: shadow.queue"}},
 		{"bad opt-out scope", "tenants:\n  acme:\n    opt_out_scope: all\n", []string{"3: tenants.acme.opt_out_scope"}},
 		{"bad dlt template", "tenants:\n  acme:\n    dlt_templates:\n      - {header: HDFCBK, id: t1, category: promo, text: \"x {#var#}\"}\n", []string{"4: tenants.acme.dlt_templates[0]"}},
+		{"model threshold above 1", "tenants:\n  acme:\n    model:\n      fraud_review: 0.3\n      spam_block: 1.5\n", []string{"5: tenants.acme.model.spam_block"}},
+		{"model threshold zero", "tenants:\n  acme:\n    model: {fraud_block: 0}\n", []string{"3: tenants.acme.model.fraud_block"}},
+		{"model threshold not a number", "tenants:\n  acme:\n    model:\n      spam_review: high\n", []string{"4: tenants.acme.model.spam_review"}},
+		{"unknown model threshold", "tenants:\n  acme:\n    model:\n      fraud: 0.5\n", []string{"4: tenants.acme.model.fraud"}},
 		{"tenants differing in case", "tenants:\n  acme: {}\n  ACME: {}\n", []string{"2: tenants.acme"}},
 		{"url unsigned", "policies:\n  url: https://example.com/b.tar.gz\n", []string{"1: policies.verification_key"}},
 		{"two sources", "policies:\n  dir: " + dir + "\n  url: https://example.com/b.tar.gz\n", []string{"1: policies", "1: policies.verification_key"}},
@@ -102,13 +108,17 @@ func unjoin(err error) []error {
 // reach filter.Tenant.
 func TestTenants(t *testing.T) {
 	c, err := Parse("svc.yaml", []byte("tenants:\n  acme:\n    opt_out_scope: sender\n    dlt_templates:\n"+
-		"      - {header: HDFCBK, id: t1, category: transactional, text: \"Your code is {#numeric#}\"}\n"))
+		"      - {header: HDFCBK, id: t1, category: transactional, text: \"Your code is {#numeric#}\"}\n"+
+		"    model: {fraud_review: 0.3, spam_block: 1}\n"))
 	if err != nil {
 		t.Fatal(err)
 	}
 	ft, err := c.Tenants["acme"].filter()
 	if err != nil || ft.OptOutScope != filter.OptOutSender || len(ft.DLTTemplates) != 1 || ft.DLTTemplates[0].ID != "t1" {
 		t.Errorf("filter() = %+v, %v; want scope sender and template t1", ft, err)
+	}
+	if want := (filter.ModelThresholds{FraudReview: 0.3, SpamBlock: 1}); ft.Model != want {
+		t.Errorf("filter().Model = %+v, want %+v", ft.Model, want)
 	}
 	for _, tc := range []struct {
 		name string

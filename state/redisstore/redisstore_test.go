@@ -169,6 +169,13 @@ func TestSubjectsConformance(t *testing.T) {
 	})
 }
 
+func TestCampaignsConformance(t *testing.T) {
+	c := newClient(t, redistest.Addr(t))
+	storetest.RunCampaigns(t, func(t *testing.T) state.Campaigns {
+		return newStore(t, c, testPrefix(t, c))
+	})
+}
+
 func TestFleetConformance(t *testing.T) {
 	addr := redistest.Addr(t)
 	c := newClient(t, addr)

@@ -1,0 +1,87 @@
+package storetest
+
+import (
+	"context"
+	"errors"
+	"slices"
+	"testing"
+	"time"
+
+	"github.com/msgfilter/msgfilter/state"
+)
+
+// RunCampaigns is the conformance suite of state.Campaigns. The factory must
+// return an empty store for every call, isolated from other calls.
+func RunCampaigns(t *testing.T, open func(t *testing.T) state.Campaigns) {
+	ctx := context.Background()
+	// Signatures of 8 values; a near-duplicate shares 6, another template 1.
+	first := []uint64{1, 2, 3, 4, 5, 6, 7, 8}
+	near := []uint64{1, 2, 3, 4, 5, 6, 70, 80}
+	other := []uint64{1, 20, 30, 40, 50, 60, 70, 80}
+	resolve := func(t *testing.T, c state.Campaigns, bands, sig []uint64, now time.Time) []uint64 {
+		t.Helper()
+		got, err := c.Resolve(ctx, bands, sig, 5, now)
+		if err != nil {
+			t.Fatalf("Resolve(%v, %v) = %v", bands, sig, err)
+		}
+		return slices.Sorted(slices.Values(got))
+	}
+	want := func(t *testing.T, what string, got, want []uint64) {
+		t.Helper()
+		if !slices.Equal(got, want) {
+			t.Errorf("%s: Resolve = %v, want %v", what, got, want)
+		}
+	}
+	t.Run("a confirmed near-duplicate counts under the first message's bands", func(t *testing.T) {
+		c := open(t)
+		want(t, "first message", resolve(t, c, []uint64{11, 12, 13}, first, T0), []uint64{11, 12, 13})
+		// Shares one band only, but its signature confirms it.
+		want(t, "near-duplicate", resolve(t, c, []uint64{13, 14, 15}, near, T0.Add(time.Minute)), []uint64{11, 12, 13})
+		// A confirmed message registers nothing: its other bands stay free.
+		want(t, "unrelated bands", resolve(t, c, []uint64{14, 16}, near, T0.Add(2*time.Minute)), []uint64{14, 16})
+	})
+	t.Run("another template sharing a band is not merged", func(t *testing.T) {
+		c := open(t)
+		resolve(t, c, []uint64{11, 12, 13}, first, T0)
+		// It represents its own campaign under its free bands only: under
+		// band 13 it would count the first template's recipients.
+		want(t, "other template", resolve(t, c, []uint64{13, 21, 22}, other, T0), []uint64{21, 22})
+		want(t, "other template again", resolve(t, c, []uint64{21}, other, T0), []uint64{21, 22})
+		want(t, "first again", resolve(t, c, []uint64{13}, first, T0), []uint64{11, 12, 13})
+	})
+	t.Run("two representatives confirmed: their bands together", func(t *testing.T) {
+		c := open(t)
+		resolve(t, c, []uint64{11, 12}, first, T0)
+		resolve(t, c, []uint64{21, 22}, first, T0) // a second gateway's start of the same campaign
+		want(t, "both", resolve(t, c, []uint64{12, 21}, near, T0), []uint64{11, 12, 21, 22})
+	})
+	t.Run("a representative expires", func(t *testing.T) {
+		c := open(t)
+		resolve(t, c, []uint64{11, 12}, first, T0)
+		later := T0.Add(state.RepresentativeTTL + time.Minute)
+		want(t, "after the TTL", resolve(t, c, []uint64{12, 31}, near, later), []uint64{12, 31})
+	})
+	t.Run("every band held by another template", func(t *testing.T) {
+		c := open(t)
+		resolve(t, c, []uint64{11, 12}, first, T0)
+		want(t, "own bands", resolve(t, c, []uint64{11, 12}, other, T0), []uint64{11, 12})
+	})
+	t.Run("invalid arguments", func(t *testing.T) {
+		c := open(t)
+		for _, tc := range []struct {
+			name    string
+			sig     []uint64
+			minSame int
+			now     time.Time
+		}{
+			{"no signature", nil, 1, T0},
+			{"minSame 0", first, 0, T0},
+			{"minSame past the signature", first, 9, T0},
+			{"zero time", first, 5, time.Time{}},
+		} {
+			if _, err := c.Resolve(ctx, []uint64{1}, tc.sig, tc.minSame, tc.now); !errors.Is(err, state.ErrInvalid) {
+				t.Errorf("%s: Resolve = %v, want ErrInvalid", tc.name, err)
+			}
+		}
+	})
+}
