@@ -3,9 +3,11 @@ package filter
 import (
 	"encoding/binary"
 	"hash/maphash"
+	"slices"
 	"sync"
 	"sync/atomic"
 	"time"
+	"unsafe"
 
 	"github.com/coocood/freecache"
 )
@@ -18,16 +20,23 @@ import (
 // reload, so stale entries are never served). The fact cache is keyed by a
 // hash of the facts, taken in the walk that builds OPA's input
 // (facts_value.go), and the generation: a new message whose
-// facts were seen before skips OPA. Both hold decisions without their id, in
+// facts were seen before skips OPA. The local clock (time: local, date,
+// weekday, minute) is left out of that hash when the policies read it only
+// while a quiet-hours spec holds the message (rules.Set.ClockGated) and
+// none does: the same text to the same kind of recipient is then decided
+// once, not once a minute. Both hold decisions without their id, in
 // a compact binary form inside freecache, so they put no pressure on the GC
 // and their memory is bounded by their configured size.
 //
 // A cached decision equals the uncached one for the same message, clock and
 // policy revision: everything a decision depends on is in the key.
 
-// cacheTTL bounds how long an entry lives. Keys already change every minute
-// (they hold the minute), so older entries can only take space.
-const cacheTTL = 120 // seconds
+// exactTTL bounds how long an exact-cache entry lives: its key holds the
+// minute, so older entries can only take space. Fact-cache entries do not
+// expire (ttl 0): their keys hold the local clock only while quiet hours
+// hold the message (rules.Set.ClockGated), so a text sent for an hour is
+// decided once, and the cache's size bounds them.
+const exactTTL = 120 // seconds
 
 // Cache levels, as in Decision.Cache.
 const (
@@ -37,15 +46,17 @@ const (
 
 // decisionCache is one cache level. A nil *decisionCache caches nothing.
 type decisionCache struct {
-	c *freecache.Cache
+	c   *freecache.Cache
+	ttl int // seconds an entry lives; 0: until evicted
 }
 
-// newDecisionCache returns a cache of size bytes; nil (off) for 0.
-func newDecisionCache(size int) *decisionCache {
+// newDecisionCache returns a cache of size bytes whose entries live ttl
+// seconds (0: until evicted); nil (off) for a size of 0.
+func newDecisionCache(size, ttl int) *decisionCache {
 	if size <= 0 {
 		return nil
 	}
-	return &decisionCache{c: freecache.NewCache(size)}
+	return &decisionCache{c: freecache.NewCache(size), ttl: ttl}
 }
 
 type cacheKey [16]byte
@@ -88,6 +99,33 @@ func (k *keyHasher) str(s string) {
 	k.flush()
 	k.h1.WriteString(s)
 	k.h2.WriteString(s)
+}
+
+// raw writes s without its length: the caller writes the length of what
+// raw and zeros write together first.
+func (k *keyHasher) raw(s string) {
+	if len(s) <= len(k.buf)-k.n {
+		k.n += copy(k.buf[k.n:], s)
+		return
+	}
+	k.flush()
+	k.h1.WriteString(s)
+	k.h2.WriteString(s)
+}
+
+// zeros writes n '0' bytes.
+func (k *keyHasher) zeros(n int) {
+	for n > 0 {
+		if k.n == len(k.buf) {
+			k.flush()
+		}
+		w := min(n, len(k.buf)-k.n)
+		for i := range w {
+			k.buf[k.n+i] = '0'
+		}
+		k.n += w
+		n -= w
+	}
 }
 
 func (k *keyHasher) u64(v uint64) {
@@ -172,7 +210,7 @@ func (c *decisionCache) put(key cacheKey, d *Decision) {
 	}
 	bp := bufPool.Get().(*[]byte)
 	b := encodeDecision((*bp)[:0], d)
-	_ = c.c.Set(key[:], b, cacheTTL) // too large: not cached, decided again next time
+	_ = c.c.Set(key[:], b, c.ttl) // too large: not cached, decided again next time
 	*bp = b[:0]
 	bufPool.Put(bp)
 }
@@ -330,3 +368,63 @@ func fixedZone(off int) *time.Location {
 
 // generations numbers loaded policies, for cache keys.
 var generations atomic.Uint64
+
+// clockCache remembers the time facts of recent checks (check.clockFacts):
+// within one minute the checks to one zone list read the same clock and
+// the same quiet hours, and formatting and quiet-hours arithmetic were a
+// tenth of a templated check. An entry holds everything the facts are made
+// of: the minute (quiet-hours specs ignore seconds, rules.QuietSpec.Until,
+// and the facts show minutes), the policy generation (the packs' specs
+// and zones), the destination and channel (whose packs' specs apply), the
+// location and the zones; a lookup compares them all, so a collision is a
+// miss. Slots are replaced whole through atomic pointers: no lock, and the
+// entries (their QuietUntil maps too) are never written once stored. It is
+// off (nil) when the fact cache is, so that an engine without caches
+// computes everything (TestCachedEqualsUncached compares the two).
+type clockCache struct {
+	slots [1024]atomic.Pointer[clockEntry]
+}
+
+type clockEntry struct {
+	minute  int64
+	gen     uint64
+	dest    string
+	channel Channel
+	loc     *time.Location
+	zones   []*time.Location
+	facts   TimeFacts
+}
+
+func newClockCache(factCacheBytes int) *clockCache {
+	if factCacheBytes <= 0 {
+		return nil
+	}
+	return new(clockCache)
+}
+
+func (cc *clockCache) facts(c *check, zones []*time.Location, loc *time.Location) TimeFacts {
+	if cc == nil {
+		return c.clockFacts(zones, loc)
+	}
+	minute := c.now.Truncate(time.Minute).Unix()
+	h := uint64(minute)*0x9E3779B97F4A7C15 ^ c.p.generation ^ uint64(uintptr(unsafe.Pointer(loc)))
+	for _, z := range zones {
+		h = (h ^ uint64(uintptr(unsafe.Pointer(z)))) * 0x100000001b3
+	}
+	h ^= uint64(len(c.dest)) | uint64(len(c.msg.Channel))<<8
+	for i := 0; i < len(c.dest); i++ {
+		h = (h ^ uint64(c.dest[i])) * 0x100000001b3
+	}
+	for i := 0; i < len(c.msg.Channel); i++ {
+		h = (h ^ uint64(c.msg.Channel[i])) * 0x100000001b3
+	}
+	slot := &cc.slots[h%uint64(len(cc.slots))]
+	if e := slot.Load(); e != nil && e.minute == minute && e.gen == c.p.generation && e.dest == c.dest &&
+		e.channel == c.msg.Channel && e.loc == loc && slices.Equal(e.zones, zones) {
+		return e.facts
+	}
+	f := c.clockFacts(zones, loc)
+	slot.Store(&clockEntry{minute: minute, gen: c.p.generation, dest: c.dest, channel: c.msg.Channel,
+		loc: loc, zones: zones, facts: f})
+	return f
+}

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"hash/maphash"
+	"math/rand/v2"
 	"os"
 	"reflect"
 	"strings"
@@ -139,6 +140,26 @@ func TestCachedEqualsUncached(t *testing.T) {
 		otp.ID, otp.Body = fmt.Sprint("otp-", code), fmt.Sprintf("Your ADCB code is %d. Do not share it.", code)
 		msgs = append(msgs, otp)
 	}
+	// Templates with a fresh code or amount in each message, to several
+	// countries: the template cache (template.go) gives their text facts.
+	// The Persian body holds the anchor of the opt-out term "لغو ۱۱", so
+	// its digits decide whether it instructs an opt-out.
+	tmpls := []struct{ rcpt, format string }{
+		{"+971501234567", "Your ADCB verification code is %06d. Do not share it with anyone."},
+		{"+919876543210", "%06d is your OTP for login to HDFC Bank. Valid for 10 mins. Do not share it with anyone."},
+		{"+66812345678", "Your KBank OTP is %06d. Ref 3K9F0A1. Valid 5 minutes."},
+		{"+12025550123", "Chase: a charge of $%04d.31 was made on your card ending 4821."},
+		{"+12025550123", "Buy an ar-15 today, %04d in stock"},
+		{"+989121234567", "برای لغو %04d را ارسال کنید"},
+	}
+	var templated []Message
+	for i, code := 0, 109000; i < 25; i, code = i+1, code+(i%3)*41 {
+		for j, tm := range tmpls {
+			templated = append(templated, Message{ID: fmt.Sprint("tmpl-", i, "-", j), Channel: SMS, Kind: []Kind{OTP, Transactional, Promotional}[(i+j)%3],
+				Sender: "Shop", Recipient: tm.rcpt, Body: fmt.Sprintf(tm.format, code%10000+(i%2)*1100), Time: time.Date(2026, 11, 24, 9, i%3, 0, 0, time.UTC)})
+		}
+	}
+	msgs = append(msgs, templated...)
 	// The same messages with an approved template or a Messenger tag: the
 	// channel rules decide differently, so both cache keys must see them.
 	for _, m := range msgs[:min(300, len(msgs))] {
@@ -204,6 +225,9 @@ func TestCachedEqualsUncached(t *testing.T) {
 		for i := from; i < len(msgs); i += step {
 			if strings.HasPrefix(msgs[i].ID, "tenant-model-") {
 				continue // reported, they would block for every tenant
+			}
+			if strings.HasPrefix(msgs[i].ID, "tmpl-") {
+				continue // reported, they move the tenant-model bodies' scores off the tenants' thresholds
 			}
 			label := []Label{ReportFraud, ReportSpam, ReportHam}[i%3]
 			for _, e := range []*Engine{cached, uncached} {
@@ -272,6 +296,37 @@ func TestCachedEqualsUncached(t *testing.T) {
 	if levels[CacheExact] < len(msgs)/3 || levels[CacheFacts] < 30 {
 		t.Errorf("the caches were hardly used: %v", levels)
 	}
+	// The template cache answered the templates with a fresh code (all
+	// but the Persian one, whose anchor keeps it out).
+	hits := 0
+	for _, m := range templated {
+		runs, _ := freeRuns(m.Body, cached.policy.Load().templateRun)
+		b := []byte(m.Body)
+		for _, r := range runs {
+			for k := r[0]; k < r[1]; k++ {
+				b[k] = '0' + (b[k]-'0'+7)%10
+			}
+		}
+		m.Body = string(b)
+		if templateHit(t, cached, m) {
+			hits++
+		}
+	}
+	if want := len(templated) * 4 / 6; hits < want {
+		t.Errorf("template cache hits = %d of %d templated messages with new digits, want at least %d", hits, len(templated), want)
+	}
+}
+
+// templateHit reports whether the template cache has the text facts of m.
+func templateHit(t *testing.T, e *Engine, m Message) bool {
+	t.Helper()
+	c := e.newCheck(context.Background(), &m, false)
+	defer c.release()
+	if err := c.validate(); err != nil {
+		t.Fatal(err)
+	}
+	c.extract()
+	return c.templateCache()
 }
 
 func TestCacheLevels(t *testing.T) {
@@ -284,22 +339,39 @@ func TestCacheLevels(t *testing.T) {
 	m2.ID, m2.Body = "b", "Your code is 771204" // other body, same facts
 	other, _ := e.Check(ctx, &m2)
 	later := m
-	later.Time = tuesday.Add(time.Minute) // new minute: new time facts
+	// A new minute changes the local clock, which the packs read only
+	// while quiet hours hold a message (rules.Set.ClockGated): the facts
+	// of an OTP at 14:01 in Dubai are those of 14:00.
+	later.Time = tuesday.Add(time.Minute)
 	next, _ := e.Check(ctx, &later)
+	// A promotion at 23:00 in Dubai is held by quiet hours: its evidence
+	// is the local time, so the next minute is decided again.
+	night := Message{ID: "c", Channel: SMS, Kind: Promotional, Sender: "AD-Noon", Recipient: "+971501234567",
+		Body: "White Friday: 70% off today", Time: time.Date(2026, 11, 24, 19, 0, 0, 0, time.UTC)}
+	held, _ := e.Check(ctx, &night)
+	night.Time = night.Time.Add(time.Minute)
+	heldNext, _ := e.Check(ctx, &night)
 	for _, c := range []struct {
 		name string
 		d    Decision
 		want string
-	}{{"first", first, ""}, {"same message", again, CacheExact}, {"same facts", other, CacheFacts}, {"next minute", next, ""}} {
+	}{
+		{"first", first, ""}, {"same message", again, CacheExact}, {"same facts", other, CacheFacts},
+		{"next minute", next, CacheFacts}, {"quiet hours", held, ""}, {"quiet hours, next minute", heldNext, ""},
+	} {
 		if c.d.Cache != c.want {
 			t.Errorf("%s: Cache = %q, want %q", c.name, c.d.Cache, c.want)
 		}
 	}
+	if held.Action != Defer || heldNext.Action != Defer || held.Reasons[0].Evidence == heldNext.Reasons[0].Evidence {
+		t.Errorf("quiet hours: %v %q, then %v %q; want two deferrals citing their own minute",
+			held.Action, held.Reasons, heldNext.Action, heldNext.Reasons)
+	}
 	if other.ID != "b" || again.ID != "a" {
 		t.Errorf("cached decisions carry ids %q, %q; want the asking message's", again.ID, other.ID)
 	}
-	if s := e.CacheStats(); s.ExactHits != 1 || s.FactHits != 1 {
-		t.Errorf("CacheStats = %+v, want one hit at each level", s)
+	if s := e.CacheStats(); s.ExactHits != 1 || s.FactHits != 2 {
+		t.Errorf("CacheStats = %+v, want one exact hit and two fact hits", s)
 	}
 }
 
@@ -349,6 +421,74 @@ func TestKeyHasherEqualsFieldWrites(t *testing.T) {
 		binary.LittleEndian.PutUint64(want[8:], h2.Sum64())
 		if got := k.sum(); got != want {
 			t.Errorf("fields of %d bytes: key %x, want %x", n, got, want)
+		}
+	}
+}
+
+// TestClockCacheEqualsComputed: the time facts the clock cache gives are
+// those computed for the message, whatever the second within the minute,
+// for recipients in one zone, in several (US toll-free), and across a
+// DST change, over the channels whose packs add quiet hours (48 minutes
+// over three days, so that most lookups hit).
+func TestClockCacheEqualsComputed(t *testing.T) {
+	e := newEngine(t)
+	r := rand.New(rand.NewPCG(3, 4))
+	rcpts := []string{"+971501234567", "+33612345678", "+14155550100", "+18002752273", "+13055550100", "+66812345678"}
+	base := time.Date(2026, 3, 7, 0, 0, 0, 0, time.UTC) // US DST starts on the 8th
+	for i := range 3000 {
+		m := Message{Channel: []Channel{SMS, WhatsApp, Viber}[i%3], Kind: Promotional, Sender: "Shop",
+			Recipient: rcpts[r.IntN(len(rcpts))], Body: "hello",
+			Time: base.Add(time.Duration(r.IntN(48)) * 90 * time.Minute).Add(time.Duration(r.IntN(60)) * time.Second)}
+		c := e.newCheck(context.Background(), &m, false)
+		if err := c.validate(); err != nil {
+			t.Fatal(err)
+		}
+		c.localTime()
+		got := c.facts.Time
+		c.explain = true // computed, not cached
+		c.localTime()
+		if want := c.facts.Time; !reflect.DeepEqual(got, want) {
+			t.Fatalf("%s at %s: cached time facts %+v, want %+v", m.Recipient, m.Time, got, want)
+		}
+		c.release()
+	}
+}
+
+// TestCachedConcurrent: eight goroutines check the same messages through
+// one engine's caches (exact, template, clock, fact) and each gets the
+// decision an engine without caches makes; run with -race, it is the
+// caches' concurrency test.
+func TestCachedConcurrent(t *testing.T) {
+	cached := newEngine(t, WithStore(nil))
+	uncached := newEngine(t, WithStore(nil), WithCacheSizes(Off, Off))
+	msgs := corpusMessages(t)[:150]
+	for i := range 60 { // a template with a fresh code in each message
+		msgs = append(msgs, Message{ID: fmt.Sprint("otp-", i), Channel: SMS, Kind: OTP, Sender: "ADCB", Recipient: "+971501234567",
+			Body: fmt.Sprintf("Your ADCB code is %06d. Do not share it.", 104729*i%1000000), Time: tuesday.Add(time.Duration(i%3) * time.Minute)})
+	}
+	want := make([]Decision, len(msgs))
+	for i := range msgs {
+		want[i], _ = uncached.Check(context.Background(), &msgs[i])
+	}
+	errs := make(chan error, 8)
+	for g := range 8 {
+		go func() {
+			for k := range 2 * len(msgs) {
+				i := (k*7 + g*13) % len(msgs)
+				m := msgs[i]
+				d, _ := cached.Check(context.Background(), &m)
+				d.Cache, d.Cached = "", false
+				if !reflect.DeepEqual(d, want[i]) {
+					errs <- fmt.Errorf("%s: concurrent cached decision %+v, uncached %+v", m.ID, d, want[i])
+					return
+				}
+			}
+			errs <- nil
+		}()
+	}
+	for range 8 {
+		if err := <-errs; err != nil {
+			t.Fatal(err)
 		}
 	}
 }

@@ -70,7 +70,7 @@ func (e *Engine) fleet() state.Fleet {
 	return f
 }
 
-// campaign (part of stage 6, classify) fingerprints the normalized body and
+// campaign (part of stage 8, classify) fingerprints the normalized body and
 // reads, in one store call, when the links' domains were first seen and
 // whether the campaign was reported.
 func (c *check) campaign() error {

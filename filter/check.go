@@ -52,17 +52,21 @@ type check struct {
 	now    time.Time  // the message time
 	tenant *tenant
 
-	exactKey cacheKey
-	text     *textnorm.Text           // normalize; back to its pool in release
-	scratch  *scratch                 // classify; back to its pool in release
-	facts    Facts                    // built by state, extract and enrich
-	bands    [campaigns.Bands]uint64  // classify: the campaign's band keys, with a fleet store
-	sig      [campaigns.Hashes]uint64 // and its signature, with them (campaign.go)
-	hasBands bool
-	subject  int      // state: the recipient region's same_subject_limit, 0 where none applies (subject.go)
-	factKey  cacheKey // from the walk that builds OPA's input
-	findings []rules.Finding
-	d        Decision
+	exactKey       cacheKey
+	templateKey    cacheKey                 // template cache (template.go), valid when hasTemplate
+	hasTemplate    bool                     // the body may use the template cache
+	templateMasked bool                     // templateKey masks free runs (else it is the literal body)
+	text           *textnorm.Text           // normalize; back to its pool in release
+	instructs      bool                     // match: the opt-out lists' instructions, STOP aside
+	scratch        *scratch                 // classify; back to its pool in release
+	facts          Facts                    // built by state, extract and enrich
+	bands          [campaigns.Bands]uint64  // classify: the campaign's band keys, with a fleet store
+	sig            [campaigns.Hashes]uint64 // and its signature, with them (campaign.go)
+	hasBands       bool
+	subject        int      // state: the recipient region's same_subject_limit, 0 where none applies (subject.go)
+	factKey        cacheKey // from the walk that builds OPA's input
+	findings       []rules.Finding
+	d              Decision
 }
 
 // run calls the stages in the order doc.go lists them. A stage's error ends
@@ -78,12 +82,16 @@ func (c *check) run() error {
 		return err
 	}
 	if !c.exactCache() {
-		c.normalize()
 		c.extract()
-		// classify (stage 6): each classifier is one method reading c.text
-		// and c.facts and writing its own facts.
-		if err := c.classify(); err != nil {
-			return err
+		if !c.templateCache() {
+			c.normalize()
+			c.match()
+			// classify (stage 8): each classifier is one method reading
+			// c.text and c.facts and writing its own facts.
+			if err := c.classify(); err != nil {
+				return err
+			}
+			c.rememberTemplate()
 		}
 		if err := c.campaign(); err != nil {
 			return err
@@ -326,20 +334,13 @@ func (c *check) exactCache() bool {
 
 var textPool = sync.Pool{New: func() any { return new(textnorm.Text) }}
 
-// normalize (stage 4) computes the body's normalized forms once for every
-// matcher (textnorm: NFKC, case fold, confusables, de-obfuscation).
-func (c *check) normalize() {
-	c.text = textPool.Get().(*textnorm.Text)
-	c.text.Reset(c.msg.Body)
-}
-
-// extract (stage 5) finds what the body contains: the destination's terms,
-// the links and the phone numbers, with the lists they are on.
+// extract (stage 4) finds what every character of the body counts for:
+// the links and the phone numbers, with the lists they are on, the STOP
+// keyword and the DLT template.
 func (c *check) extract() {
 	p, m, f := c.p, &c.msg, &c.facts
 	f.Content = ContentFacts{
 		OptOutText:   hasOptOutText(m.Body),
-		Categories:   categoryFacts(p.matcher(c.dest).MatchText(c.text)),
 		PhoneNumbers: phoneFacts(p.phones.Find(m.Body, c.dest)),
 	}
 	dest, global := p.pack(c.dest), &p.global
@@ -357,7 +358,23 @@ func (c *check) extract() {
 	c.extractCompliance()
 }
 
-// enrich (stage 7) describes the message's parties and time: the sender's
+// normalize (stage 6) computes the body's normalized forms once for every
+// matcher (textnorm: NFKC, case fold, confusables, de-obfuscation).
+func (c *check) normalize() {
+	c.text = textPool.Get().(*textnorm.Text)
+	c.text.Reset(c.msg.Body)
+}
+
+// match (stage 7) finds the destination's terms and the opt-out lists'
+// instructions in the normalized body.
+func (c *check) match() {
+	f := &c.facts.Content
+	f.Categories = categoryFacts(c.p.matcher(c.dest).MatchText(c.text))
+	c.instructs = c.p.optOuts.InstructsText(c.text)
+	f.OptOutInstruction = f.OptOutText || c.instructs
+}
+
+// enrich (stage 9) describes the message's parties and time: the sender's
 // kind, country and registration, the recipient, the source address and
 // the recipient's local time, with the quiet hours that hold the message.
 func (c *check) enrich() {
@@ -384,7 +401,7 @@ func (c *check) enrich() {
 	}
 }
 
-// buildFacts (stage 8) completes the facts document and hashes it, with the
+// buildFacts (stage 10) completes the facts document and hashes it, with the
 // walk that builds OPA's input in evaluate, into the fact cache's key.
 func (c *check) buildFacts() {
 	if c.e.facts == nil {
@@ -393,12 +410,12 @@ func (c *check) buildFacts() {
 	k := hasherPool.Get().(*keyHasher)
 	k.reset()
 	k.u64(c.p.generation)
-	c.facts.walk(walker{k: k})
+	c.facts.walk(walker{k: k, clockGated: c.p.set.ClockGated()})
 	c.factKey = k.sum()
 	hasherPool.Put(k)
 }
 
-// factCache (stage 9) answers a message whose facts were decided before.
+// factCache (stage 11) answers a message whose facts were decided before.
 func (c *check) factCache() bool {
 	d, ok := c.e.facts.get(c.p, c.factKey)
 	if ok {
@@ -408,7 +425,7 @@ func (c *check) factCache() bool {
 	return ok
 }
 
-// evaluate (stage 10) runs the destination's prepared query (global +
+// evaluate (stage 12) runs the destination's prepared query (global +
 // country + channel rules) on the facts, with the message time.
 func (c *check) evaluate() error {
 	ctx, err := c.bounded()
@@ -423,7 +440,7 @@ func (c *check) evaluate() error {
 	return c.alive() // OPA notices a deadline only in long evaluations
 }
 
-// decide (stage 11) settles the policies' decision, caches it at both
+// decide (stage 13) settles the policies' decision, caches it at both
 // levels, and counts a message let through against the conversation's
 // limits (count, conversation.go).
 func (c *check) decide() error {

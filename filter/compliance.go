@@ -40,11 +40,10 @@ func (c *check) validateTemplate() error {
 // 512 characters.
 const maxNameBytes = 512
 
-// extractCompliance (part of stage extract) finds the body's opt-out
-// instruction and matches it against the sender's DLT templates.
+// extractCompliance (part of stage extract) matches the body against the
+// sender's DLT templates (the opt-out instruction is found in stage match).
 func (c *check) extractCompliance() {
 	p, m, f := c.p, &c.msg, &c.facts
-	f.Content.OptOutInstruction = f.Content.OptOutText || p.optOuts.InstructsText(c.text)
 	f.DLT = DLTFacts{}
 	packReg := p.pack(c.dest).dlt
 	var tenantReg *dlt.Registry

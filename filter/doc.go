@@ -33,24 +33,30 @@
 //     recipient in 24 h, subject.go). It comes before the exact cache
 //     because it is part of what that cache must key on;
 //  3. exact cache: the same message, minute and conversation seen before;
-//  4. normalize: the body's normalized forms, shared by every matcher;
-//  5. extract: the destination's terms, the links and the phone numbers in
-//     the body, and the lists they are on;
-//  6. classify: the content model's spam and fraud probabilities for the
+//  4. extract: what every character of the body counts for: the links and
+//     the phone numbers, with the lists they are on, the STOP keyword and
+//     the DLT template;
+//  5. template cache: the facts of stages 6 to 8 (and the campaign
+//     fingerprint) of a body seen before but for digits shown not to
+//     matter, such as a fresh one-time code (template.go says why they
+//     cannot);
+//  6. normalize: the body's normalized forms, shared by every matcher;
+//  7. match: the destination's terms and the opt-out lists' instructions;
+//  8. classify: the content model's spam and fraud probabilities for the
 //     body, with what reports taught it (model.go; Engine.Report); the
 //     campaign's near-duplicate fingerprint and, from a store that keeps
 //     the fleet's history (state.Fleet), the links' first sightings and
 //     whether the campaign was reported (campaign.go);
-//  7. enrich: the sender's kind, country and registration, the recipient,
+//  9. enrich: the sender's kind, country and registration, the recipient,
 //     the source address, the recipient's local time and the quiet hours
 //     that hold the message (localtime.go);
-//  8. facts: the input document the policies read (policies/README.md
+//  10. facts: the input document the policies read (policies/README.md
 //     documents it), built as OPA's input value in one walk that also
 //     hashes it for the fact cache;
-//  9. fact cache: the same facts seen before;
-//  10. evaluate: one prepared OPA query for the destination and channel
+//  11. fact cache: the same facts seen before;
+//  12. evaluate: one prepared OPA query for the destination and channel
 //     (global + country + channel rules) with the message time;
-//  11. decide: the strongest action of the reasons (block > defer > review >
+//  13. decide: the strongest action of the reasons (block > defer > review >
 //     allow), every reason with its rule id and citation; the decision is
 //     cached at both levels, and a message let through is counted against
 //     its campaign's recipients (campaign.go) and the session, rate and

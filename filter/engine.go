@@ -31,6 +31,8 @@ type Engine struct {
 	prev     atomic.Pointer[policy] // the revision replaced last, for Rollback
 	exact    *decisionCache         // nil when turned off
 	facts    *decisionCache         // nil when turned off
+	template *templateCache         // nil when turned off (template.go)
+	clocks   *clockCache            // recent checks' time facts (cache.go); nil when turned off
 	policy   atomic.Pointer[policy] // the revision deciding (revision.go)
 	conv     *conversations         // conversation state (conversation.go); nil without a store
 	model    *model.Model           // the content model (model.go)
@@ -59,13 +61,15 @@ func build(o options) (*Engine, error) {
 		return nil, o.tenantErr
 	}
 	e := &Engine{
-		opts:    o,
-		numbers: geo.NewNumbers(0),
-		zones:   geo.NewZones(0),
-		exact:   newDecisionCache(o.exactCacheBytes),
-		facts:   newDecisionCache(o.factCacheBytes),
-		conv:    newConversations(o.store),
-		reports: newReports(o.store),
+		opts:     o,
+		numbers:  geo.NewNumbers(0),
+		zones:    geo.NewZones(0),
+		exact:    newDecisionCache(o.exactCacheBytes, exactTTL),
+		facts:    newDecisionCache(o.factCacheBytes, 0),
+		template: newTemplateCache(o.factCacheBytes),
+		clocks:   newClockCache(o.factCacheBytes),
+		conv:     newConversations(o.store),
+		reports:  newReports(o.store),
 	}
 	var err error
 	if e.model, err = loadModel(o.modelPath); err != nil {

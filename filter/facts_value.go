@@ -37,10 +37,10 @@ func (f *Facts) walk(w walker) ast.Value {
 			w.num("segments", f.Message.Segments),
 		),
 		w.obj("time",
-			w.str("local", f.Time.Local),
-			w.str("date", f.Time.Date),
-			w.str("weekday", f.Time.Weekday),
-			w.num("minute", f.Time.Minute),
+			w.clock(&f.Time).str("local", f.Time.Local),
+			w.clock(&f.Time).str("date", f.Time.Date),
+			w.clock(&f.Time).str("weekday", f.Time.Weekday),
+			w.clock(&f.Time).num("minute", f.Time.Minute),
 			w.str("zone", f.Time.Zone),
 			w.quietUntil(f.Time.QuietUntil),
 		),
@@ -72,6 +72,24 @@ func (f *Facts) walk(w walker) ast.Value {
 type walker struct {
 	k     *keyHasher
 	build bool
+	// clockGated: the policies read the local clock only while a
+	// quiet-hours spec holds the message (rules.Set.ClockGated), so
+	// without one the key leaves the clock out, and a message decided at
+	// one minute is decided for the next ones (see clock).
+	clockGated bool
+}
+
+// clock is the walker for the local clock's fields (time: local, date,
+// weekday, minute): w itself, or, when the policies are clock-gated and no
+// quiet-hours spec holds the message, one that builds them but leaves them
+// out of the key. The input OPA gets always has them.
+func (w walker) clock(t *TimeFacts) walker {
+	if !w.clockGated || len(t.QuietUntil) > 0 || w.k == nil {
+		return w
+	}
+	w.k.u64(kindNoClock) // a key without the clock is never one with it
+	w.k = nil
+	return w
 }
 
 func (w walker) root(items ...[2]*ast.Term) ast.Value {
@@ -89,6 +107,7 @@ const (
 	kindObject
 	kindArray
 	kindFloat
+	kindNoClock
 )
 
 func (w walker) mark(kind uint64, key string) {

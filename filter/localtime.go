@@ -9,7 +9,7 @@ import (
 	"github.com/msgfilter/msgfilter/rules"
 )
 
-// The recipient's clock (part of stage 7, enrich): which zones the recipient
+// The recipient's clock (part of stage 9, enrich): which zones the recipient
 // number may be in, the local time the facts show, and when each quiet-hours
 // spec of the packs deciding the message lets it through.
 
@@ -53,20 +53,32 @@ func (c *check) localTime() {
 	if zones == nil {
 		zones = []*time.Location{loc}
 	}
-	f.Time = timeFacts(c.now, loc)
+	if c.explain { // Explain's facts are the caller's: no shared map
+		f.Time = c.clockFacts(zones, loc)
+		return
+	}
+	f.Time = c.e.clocks.facts(c, zones, loc)
+}
+
+// clockFacts are the time facts of the check's minute in loc, with the
+// quiet-hours specs of the global, destination and channel packs that hold
+// the message in any of zones.
+func (c *check) clockFacts(zones []*time.Location, loc *time.Location) TimeFacts {
+	t := timeFacts(c.now, loc)
 	for _, pc := range [...]*packConfig{&c.p.global, c.p.pack(c.dest), c.p.channels[string(c.msg.Channel)]} {
 		if pc == nil {
 			continue
 		}
 		for _, s := range pc.quiet {
 			if until, ok := quietUntil(s.spec, c.now, zones); ok {
-				if f.Time.QuietUntil == nil {
-					f.Time.QuietUntil = QuietUntil{}
+				if t.QuietUntil == nil {
+					t.QuietUntil = QuietUntil{}
 				}
-				f.Time.QuietUntil[s.name] = until.Format(time.RFC3339)
+				t.QuietUntil[s.name] = until.Format(time.RFC3339)
 			}
 		}
 	}
+	return t
 }
 
 // quietUntil is the first instant the spec allows in every zone where now is

@@ -119,7 +119,7 @@ type scratch struct {
 
 var scratchPool = sync.Pool{New: func() any { return new(scratch) }}
 
-// classify (stage 6) scores the normalized body with the content model and
+// classify (stage 8) scores the normalized body with the content model and
 // the online layer. The names of the features that weighed most are
 // computed only when a model rule could fire (the scores reach the lowest
 // threshold of the global or destination pack or of the tenant), since

@@ -44,8 +44,13 @@ type policy struct {
 	phones      *bodyphones.Finder // caches number parses across messages
 	ipdb        *geo.IPDB          // nil without WithGeoIP; per revision, so a reload re-opens it
 
-	generation uint64               // unique per load: part of every cache key
-	ruleInfo   map[string]*ruleInfo // rule id → what its reasons carry
+	generation uint64 // unique per load: part of every cache key
+	// templateRun is the shortest run of digits the template cache masks
+	// (0: no template cache), templateAnchors the Words forms next to which
+	// a term can match part of one (template.go).
+	templateRun     int
+	templateAnchors [][]byte
+	ruleInfo        map[string]*ruleInfo // rule id → what its reasons carry
 
 	// revision names what decides: the rules' revision, plus a digest of
 	// the files read beside them (phishing feed, shortener lists, GeoIP
@@ -222,6 +227,11 @@ func (e *Engine) loadPolicy(ctx context.Context, fsys fs.FS) (*policy, error) {
 			return nil, &rules.PolicyError{File: "countries/" + strings.ToLower(cc) + "/terms", Msg: err.Error()}
 		}
 	}
+	lists := [][]terms.Term{keywords, p.global.terms}
+	for _, pc := range p.countries {
+		lists = append(lists, pc.terms)
+	}
+	p.templateRun, p.templateAnchors = templateRun(lists...)
 	linkCfg, err := e.linkConfig(set, inputs)
 	if err != nil {
 		return nil, err

@@ -79,6 +79,8 @@ type Set struct {
 	modules   map[string]*ast.Module // policy modules by file name
 	tests     map[string]*ast.Module // *_test.rego modules by file name
 	data      map[string]any         // the whole data document given to Rego
+	// clockGated: see ClockGated (clock.go).
+	clockGated bool
 }
 
 type queryKey struct{ country, channel string }
@@ -221,6 +223,7 @@ func Load(ctx context.Context, fsys fs.FS, opts ...LoadOption) (*Set, error) {
 	if len(l.errs) > 0 {
 		return nil, &LoadError{Errs: l.errs}
 	}
+	l.set.clockGated = clockGated(compiler.Modules)
 	l.set.data = l.data
 	data := l.data
 	if len(o.data) > 0 {

@@ -300,3 +300,41 @@ func (m *Matcher) String() string {
 	}
 	return fmt.Sprintf("terms.Matcher(%d terms, %d states)", len(m.terms), len(m.forms[0].ac.out)+len(m.forms[1].ac.out))
 }
+
+// DigitTokens reports how terms can match digits standing alone in a text
+// (a token of digits only in its Words form, such as a one-time code). A
+// term can match such a token only as one of its own tokens of digits only,
+// of the same length, or, when the term is not word-bounded and begins or
+// ends with such a token, as a part of it, next to the rest of the term.
+// longest is the length of the longest token of digits only in any term's
+// Words form (0 for none). anchors are, for each term of the second kind,
+// its Words form without that edge token ("" for a term of digits only).
+// Terms are matched in Words only when they hold a digit, and their Joined
+// forms hold none (see Compile), so a text's token of more than longest
+// digits whose Words form holds no anchor matches the same terms whatever
+// its digits are.
+func DigitTokens(ts []Term) (longest int, anchors []string) {
+	var text textnorm.Text
+	for _, t := range ts {
+		text.Reset(t.Text)
+		toks := strings.Fields(string(text.Bytes(textnorm.Words)))
+		for i, tok := range toks {
+			if strings.Trim(tok, "0123456789") != "" {
+				continue
+			}
+			longest = max(longest, len(tok))
+			if t.Word {
+				continue
+			}
+			switch {
+			case len(toks) == 1:
+				anchors = append(anchors, "")
+			case i == 0:
+				anchors = append(anchors, strings.Join(toks[1:], " "))
+			case i == len(toks)-1:
+				anchors = append(anchors, strings.Join(toks[:i], " "))
+			}
+		}
+	}
+	return longest, anchors
+}

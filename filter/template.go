@@ -1,0 +1,324 @@
+package filter
+
+// The template cache (stage template cache, doc.go): what the text stages
+// made of a body (terms, opt-out instructions, the content model's facts,
+// the campaign fingerprint) kept for the next body that differs from it only
+// in digits shown not to matter. Most A2P traffic is a few templates with a
+// fresh code or amount in each message: without it every one-time code is
+// normalized, matched and scored again.
+//
+// The key is the body with the digits of its free runs masked (each made
+// '0', so lengths are kept), with the destination, the policy generation
+// and the report generation. A free run is a run of two or more ASCII
+// digits, longer than any run of digits standing alone in a term
+// (policy.templateRun), whose neighbours are each the body's start or end or
+// one of freeNeighbours (a '$' on the left too, when nothing glued precedes
+// it). Every other digit is in the key as written. A body that cannot be
+// masked safely (below) is keyed as written, which is always sound: the
+// text stages are a function of the body, the destination and the
+// revisions in the key. The two kinds of key never meet.
+//
+// Why the masked digits cannot change what is cached, stage by stage:
+//
+//   - normalize (internal/textnorm): a free run's neighbours are
+//     punctuation or spaces, so in both forms it is a token of its own,
+//     digits only. Leetspeak is undone only in tokens that hold a letter,
+//     and single-character tokens are joined only in runs of them (a free
+//     run has two digits or more); digits are not letters of scripts
+//     written without spaces, so no join reaches it. HTML references need
+//     '&' or '#' next to their digits, and bidi controls reorder text, so
+//     a body with one is not masked (hasBidi). The forms therefore hold
+//     the free run's digits as written, as one token, in the same places.
+//   - match (internal/terms): a term that holds a digit is matched in the
+//     Words form only, and can match a token of digits only as a whole
+//     token of its own of the same length, or as a part when it is not
+//     word-bounded and begins or ends with such a token, next to the rest
+//     of it, its anchor (terms.DigitTokens). Free runs are longer than any
+//     such token, and a body whose Words form holds an anchor is not
+//     stored (anchors hold no digit, so whether a body holds one does not
+//     depend on the free runs either). Terms without digits never match a
+//     digit. So the same terms match at the same places, with the same
+//     evidence.
+//   - classify (internal/model): words and bigrams hash digit runs by
+//     their length class, character n-grams mask digits, and the shape
+//     scan asks only whether a byte is a digit, except for the first three
+//     digits of a phone-shaped number (nine digits or more joined by
+//     single separators): a free run in a chain of nine digits or more is
+//     not masked (maskRuns), unless it is the whole chain, whose first
+//     three digits then stay in the key. Reports change scores: their
+//     generation is in the key, and with reports shared through the store
+//     (another node may report any time) the template cache is off, as the
+//     exact cache is.
+//   - the campaign fingerprint (internal/campaign) makes every token with
+//     a digit one token.
+//
+// What depends on digits in other ways is computed for every message, hit
+// or miss: links (a body with a link is only keyed as written: the links'
+// URLs feed the model and the fingerprint), phone numbers, the STOP keyword
+// and DLT templates (stage extract). TestTemplateDigitsDoNotMatter substitutes
+// random digits into the free runs of real bodies and requires the same
+// text facts; TestCachedEqualsUncached requires the same decisions.
+
+import (
+	"bytes"
+	"math"
+	"strings"
+	"sync"
+
+	campaigns "github.com/msgfilter/msgfilter/internal/campaign" // "campaign" names a test message
+	"github.com/msgfilter/msgfilter/internal/terms"
+	"github.com/msgfilter/msgfilter/internal/textnorm"
+)
+
+// templateEntry is what the text stages made of a body. It is shared by the
+// checks that hit it and never written after it is stored.
+type templateEntry struct {
+	categories Categories
+	instructs  bool // the opt-out lists' instructions (OptOutInstruction without STOP)
+	model      ModelFacts
+	bands      [campaigns.Bands]uint64
+	sig        [campaigns.Hashes]uint64
+	hasBands   bool
+}
+
+// templateCache maps template keys to entries. It is safe for concurrent
+// use: shards, each under its own lock, so that two goroutines rarely wait
+// for each other. A full shard is emptied and refilled. A nil
+// *templateCache caches nothing.
+type templateCache struct {
+	perShard int
+	shards   [templateShards]templateShard
+}
+
+type templateShard struct {
+	mu sync.RWMutex
+	m  map[cacheKey]*templateEntry
+}
+
+const (
+	templateShards = 64
+	// maxTemplateBody bounds the bodies cached: an entry holds evidence
+	// taken from its body, so an entry is at most about 2 KiB.
+	maxTemplateBody = 1024
+	// templateEntryBytes sizes the cache from the fact cache's bytes (one
+	// entry per 2 KiB: 16,384 entries with the default 32 MiB).
+	templateEntryBytes = 2048
+)
+
+// newTemplateCache returns a template cache sized by the fact cache's bytes,
+// or nil (off) when the fact cache is off: both serve checks whose facts
+// were seen before, and an engine without caches (WithCacheSizes(Off, Off))
+// computes everything.
+func newTemplateCache(factCacheBytes int) *templateCache {
+	if factCacheBytes <= 0 {
+		return nil
+	}
+	return &templateCache{perShard: max(factCacheBytes/templateEntryBytes/templateShards, 16)}
+}
+
+func (t *templateCache) get(k cacheKey) *templateEntry {
+	s := &t.shards[k[0]%templateShards]
+	s.mu.RLock()
+	e := s.m[k]
+	s.mu.RUnlock()
+	return e
+}
+
+func (t *templateCache) put(k cacheKey, e *templateEntry) {
+	s := &t.shards[k[0]%templateShards]
+	s.mu.Lock()
+	if s.m == nil || len(s.m) >= t.perShard {
+		s.m = make(map[cacheKey]*templateEntry, t.perShard)
+	}
+	s.m[k] = e
+	s.mu.Unlock()
+}
+
+// templateRun returns the shortest free run of digits a policy's template
+// cache masks (longer than any token of digits only in its terms, and two
+// digits at least) and the anchors of its terms that can match part of a
+// run (terms.DigitTokens). run is 0, no template cache, when an anchor is
+// empty or holds a digit: only an anchor of letters is found in the same
+// places whatever the free runs' digits.
+func templateRun(lists ...[]terms.Term) (run int, anchors [][]byte) {
+	run = 2
+	for _, l := range lists {
+		longest, as := terms.DigitTokens(l)
+		for _, a := range as {
+			if a == "" || strings.ContainsAny(a, "0123456789") {
+				return 0, nil
+			}
+			anchors = append(anchors, []byte(a))
+		}
+		run = max(run, longest+1)
+	}
+	return run, anchors
+}
+
+// freeNeighbour reports the characters a free run may touch: separators in
+// both normalized forms that no de-obfuscation joins to a digit.
+func freeNeighbour(b byte) bool {
+	switch b {
+	case ' ', '.', ',', ':', '-', '/', '(', ')', '%', '+':
+		return true
+	}
+	return false
+}
+
+// maskRuns calls mask(i, j) for every free run body[i:j] of at least run
+// digits, in order, and reports whether the body may be keyed masked:
+// no bidi control, and no free run in a chain of digits that the model
+// could read as a phone number (nine digits or more joined by single
+// separators), but for a run that is such a number on its own, which is
+// masked after its first three digits (the model's phone-number prefix).
+func maskRuns(body string, run int, mask func(i, j int)) bool {
+	if run == 0 || hasBidi(body) {
+		return false
+	}
+	chainDigits, chainMasked := 0, false // the chain of digits the current run is in
+	for i := 0; i < len(body); {
+		if !isASCIIDigit(body[i]) {
+			i++
+			continue
+		}
+		j := i
+		for j < len(body) && isASCIIDigit(body[j]) {
+			j++
+		}
+		// A run joined to the previous one by a single separator
+		// (the model's phone numbers: ' ', '-', '.', '(' or ')').
+		chained := i >= 2 && chainSeparator(body[i-1]) && isASCIIDigit(body[i-2])
+		if !chained {
+			chainDigits, chainMasked = 0, false
+		}
+		chainDigits += j - i
+		if j-i >= run && free(body, i, j) {
+			if j-i >= 9 && !chained && !(j+1 < len(body) && chainSeparator(body[j]) && isASCIIDigit(body[j+1])) {
+				// A phone-shaped number on its own (a parcel number):
+				// the model reads its first three digits, which stay.
+				mask(i+3, j)
+				i = j
+				continue
+			}
+			chainMasked = true
+			mask(i, j)
+		}
+		if chainMasked && chainDigits >= 9 {
+			return false
+		}
+		i = j
+	}
+	return true
+}
+
+// free reports whether body[i:j], a maximal run of digits, stands alone.
+func free(body string, i, j int) bool {
+	left := i == 0 || freeNeighbour(body[i-1]) ||
+		body[i-1] == '$' && (i == 1 || freeNeighbour(body[i-2]))
+	return left && (j == len(body) || freeNeighbour(body[j]))
+}
+
+func chainSeparator(b byte) bool {
+	return b == ' ' || b == '-' || b == '.' || b == '(' || b == ')'
+}
+
+func isASCIIDigit(b byte) bool { return '0' <= b && b <= '9' }
+
+// hasBidi reports a bidi control (U+202A–U+202E, U+2066–U+2069): textnorm
+// writes text under an override in display order.
+func hasBidi(s string) bool {
+	for i := 0; i+2 < len(s); i++ {
+		if s[i] != 0xE2 {
+			continue
+		}
+		if s[i+1] == 0x80 && s[i+2] >= 0xAA && s[i+2] <= 0xAE || s[i+1] == 0x81 && s[i+2] >= 0xA6 && s[i+2] <= 0xA9 {
+			return true
+		}
+	}
+	return false
+}
+
+// templateCache (stage 5) takes the text stages' facts (normalize, match,
+// classify and the campaign fingerprint) from the template cache when the
+// body masks to a key seen before, or, when masking is not shown safe (a
+// link, a phone-shaped chain, a bidi control), when the very same body was
+// seen before: they are a function of the body, the destination and the
+// revisions in the key, so the literal body is always a sound key.
+func (c *check) templateCache() bool {
+	t := c.e.template
+	body := c.msg.Body
+	if t == nil || c.explain || c.e.reports.shared || len(body) > maxTemplateBody {
+		return false
+	}
+	var stack [8][2]int
+	runs := stack[:0]
+	// A masked key only without links: a run's digits may be part of one.
+	c.templateMasked = len(c.facts.Links) == 0 &&
+		maskRuns(body, c.p.templateRun, func(i, j int) { runs = append(runs, [2]int{i, j}) }) && len(runs) > 0
+	k := hasherPool.Get().(*keyHasher)
+	k.reset()
+	k.u64(c.p.generation)
+	k.u64(c.e.reports.generation())
+	k.str(c.dest)
+	// The tenant's model thresholds decide whether classify names the
+	// features (model.go); the destination's and the global ones are the
+	// revision's.
+	k.u64(math.Float64bits(c.tenant.modelFloor()))
+	k.u64(uint64(len(body)))
+	last := 0
+	if c.templateMasked {
+		k.u64(1) // a masked key is never a literal one
+		for _, r := range runs {
+			k.raw(body[last:r[0]])
+			k.zeros(r[1] - r[0])
+			last = r[1]
+		}
+	} else {
+		k.u64(0)
+	}
+	k.raw(body[last:])
+	c.templateKey = k.sum()
+	hasherPool.Put(k)
+	c.hasTemplate = true
+	e := t.get(c.templateKey)
+	if e == nil {
+		return false
+	}
+	f := &c.facts.Content
+	f.Categories = e.categories
+	f.OptOutInstruction = f.OptOutText || e.instructs
+	f.Model = e.model
+	if !c.hasBands {
+		c.bands, c.sig, c.hasBands = e.bands, e.sig, e.hasBands
+	}
+	return true
+}
+
+// rememberTemplate stores what the text stages made of a body that may use
+// the template cache, with its campaign fingerprint when a fleet store will
+// ask for it (stage classify's campaign would compute it next).
+func (c *check) rememberTemplate() {
+	if !c.hasTemplate {
+		return
+	}
+	if c.templateMasked {
+		words := c.text.Bytes(textnorm.Words)
+		for _, a := range c.p.templateAnchors {
+			if bytes.Contains(words, a) {
+				return // a term may match part of a free run here
+			}
+		}
+	}
+	if !c.hasBands && c.e.fleet() != nil {
+		c.bands, c.hasBands = c.campaignBands()
+	}
+	f := &c.facts.Content
+	c.e.template.put(c.templateKey, &templateEntry{
+		categories: f.Categories,
+		instructs:  c.instructs,
+		model:      f.Model,
+		bands:      c.bands,
+		sig:        c.sig,
+		hasBands:   c.hasBands,
+	})
+}

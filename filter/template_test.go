@@ -1,0 +1,295 @@
+package filter
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"io"
+	"math/rand/v2"
+	"os"
+	"reflect"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/msgfilter/msgfilter/internal/corpus"
+	"github.com/msgfilter/msgfilter/internal/textnorm"
+)
+
+// templateBodies are A2P templates and bodies built to tempt the template
+// cache into a wrong answer: digits next to terms with digits, leetspeak,
+// spaced letters, phone-shaped chains, amounts, scripts without spaces.
+var templateBodies = []string{
+	"Your ADCB verification code is 482913. Do not share it with anyone.",
+	"482913 is your OTP for login to HDFC Bank. Valid for 10 mins. Do not share it with anyone.",
+	"Garanti BBVA kartınızdan 1234.56 TL harcama yapıldı.",
+	"Chase: a charge of $1234.56 was made on your card ending 4821.",
+	"Your KBank OTP is 482913. Ref 3K9F0A1. Valid 5 minutes.",
+	"รหัส OTP ของคุณคือ 482913 (Ref: 3K9F) ห้ามบอกรหัสนี้กับผู้อื่น",
+	"رمز التحقق الخاص بك من ADCB هو 482913. لا تشاركه مع أي شخص.",
+	"PChome 雙11 限時優惠 1234 元，全館免運！",
+	"Bonjour Camille, votre colis 00340434123456 sera livré le 12/03.",
+	"Call 050 123 4567 now for the offer 1234",
+	"Ihr Paket 00340434123456 wird heute zugestellt.",
+	"Call 0906170146 now to claim your 1000 prize",
+	"Call 09061701461 or 0800 123 4567",
+	"Buy an ar-15 today, 1500 in stock",
+	"ar 1500 rifles and 9mm ammo, delta 8 and delta 1234 gummies",
+	"article 2300 of the code, 420 friendly, 4200 seeds",
+	"bet 3650 now at mega 8888 and pussy 8880, bets 1000",
+	"c a s 1 n o 2024 bonus, v.o.t.e 1234 today",
+	"Win 1000 dollars: claim your prize 9999 today!",
+	"Reply STOP 1234 to opt out, or send 5678 to unsubscribe",
+	"Your code: 1234-5678. Ref (2024) 99/12.",
+	"Transfer 10,000 to account 12 34 56 78 90 now",
+	"برای لغو 1100 را ارسال کنید", // "لغو ۱۱" (cancel 11) is a term that can match part of a run
+}
+
+// textFacts runs the text stages on m without the template cache; ok is
+// false for a message the template cache would not store.
+func textFacts(t *testing.T, e *Engine, m Message) (_ templateEntry, ok bool) {
+	t.Helper()
+	c := e.newCheck(context.Background(), &m, false)
+	defer c.release()
+	if err := c.validate(); err != nil {
+		return templateEntry{}, false
+	}
+	c.extract()
+	if len(c.facts.Links) > 0 {
+		return templateEntry{}, false // never cached
+	}
+	c.normalize()
+	for _, a := range c.p.templateAnchors {
+		if bytes.Contains(c.text.Bytes(textnorm.Words), a) {
+			return templateEntry{}, false
+		}
+	}
+	c.match()
+	if err := c.classify(); err != nil {
+		t.Fatal(err)
+	}
+	bands, ok := c.campaignBands()
+	f := &c.facts.Content
+	return templateEntry{categories: f.Categories, instructs: c.instructs, model: f.Model, bands: bands, sig: c.sig, hasBands: ok}, true
+}
+
+// freeRuns returns the runs maskRuns masks in body, and whether the body
+// may use the template cache.
+func freeRuns(body string, run int) ([][2]int, bool) {
+	var runs [][2]int
+	ok := maskRuns(body, run, func(i, j int) { runs = append(runs, [2]int{i, j}) })
+	return runs, ok
+}
+
+// TestTemplateDigitsDoNotMatter is the template cache's property: a body
+// whose free runs get other digits (the same template key) gets the same
+// text facts, computed without the cache; the runs found, and whether the
+// body may be cached, do not change either.
+func TestTemplateDigitsDoNotMatter(t *testing.T) {
+	e := newEngine(t)
+	p := e.policy.Load()
+	if p.templateRun == 0 {
+		t.Fatal("the embedded packs turn the template cache off (a term that is not word-bounded begins or ends with digits)")
+	}
+	// Reports move the model's scores through the online layer: the
+	// property must hold with them too.
+	ctx := context.Background()
+	for _, b := range templateBodies[:4] {
+		if err := e.Report(ctx, &Message{Channel: SMS, Kind: Promotional, Sender: "X", Recipient: "+971501234567", Body: b}, ReportSpam); err != nil {
+			t.Fatal(err)
+		}
+	}
+	msgs := corpusMessages(t)
+	for i, b := range templateBodies {
+		for _, d := range []struct{ cc, rcpt string }{{"AE", "+971501234567"}, {"IN", "+919876543210"}, {"TH", "+66812345678"}, {"US", "+12025550123"}, {"DE", "+4915123456789"}} {
+			msgs = append(msgs, Message{ID: fmt.Sprint("tmpl-", i, "-", d.cc), Channel: SMS, Kind: Promotional, Sender: "Shop",
+				Recipient: d.rcpt, Body: b, Time: time.Date(2026, 11, 24, 10, 0, 0, 0, time.UTC)})
+		}
+	}
+	msgs = append(msgs, templateCorpus(t)...)
+	r := rand.New(rand.NewPCG(1, 2))
+	tested, refused := 0, 0
+	for _, m := range msgs {
+		runs, ok := freeRuns(m.Body, p.templateRun)
+		if !ok {
+			refused++
+			continue
+		}
+		if len(runs) == 0 {
+			continue
+		}
+		want, ok := textFacts(t, e, m)
+		if !ok {
+			continue
+		}
+		tested++
+		for range 5 {
+			b := []byte(m.Body)
+			for _, run := range runs {
+				for k := run[0]; k < run[1]; k++ {
+					b[k] = byte('0' + r.IntN(10))
+				}
+			}
+			v := m
+			v.Body = string(b)
+			if got, ok := freeRuns(v.Body, p.templateRun); !ok || !reflect.DeepEqual(got, runs) {
+				t.Fatalf("%q: free runs %v (ok %v), but %q has %v", m.Body, runs, true, v.Body, got)
+			}
+			got, ok := textFacts(t, e, v)
+			if !ok {
+				t.Fatalf("%q would be stored, %q would not", m.Body, v.Body)
+			}
+			if !reflect.DeepEqual(got, want) {
+				t.Fatalf("text facts of %q (to %s)\n%+v\ndiffer from those of %q\n%+v", v.Body, v.Recipient, got, m.Body, want)
+			}
+		}
+	}
+	t.Logf("%d bodies with free runs checked with 5 digit substitutions each; %d refused", tested, refused)
+	if tested < 100 {
+		t.Errorf("only %d bodies had free runs: the property was hardly tested", tested)
+	}
+}
+
+func TestMaskRuns(t *testing.T) {
+	cases := []struct {
+		name string
+		body string
+		runs [][2]int
+		ok   bool
+	}{
+		{"otp", "Your code is 482913.", [][2]int{{13, 19}}, true},
+		{"short runs stay", "Valid for 10 mins, 5 tries", nil, true},
+		{"glued to letters", "Ref 3K9F0A1234 and A1234", nil, true},
+		{"dollar amount", "a charge of $1234.56", [][2]int{{13, 17}}, true},
+		{"glued dollar", "US$1234", nil, true},
+		{"html reference", "&#1234; x", nil, true},
+		{"phone-shaped chain", "call 050 123 4567", nil, false},
+		{"phone-shaped run on its own", "colis 00340434123456 livré", [][2]int{{9, 20}}, true},
+		{"phone-shaped run in a chain", "colis 00340434123456 12 livré", nil, false},
+		{"eight digits in a chain", "code 1234-5678", [][2]int{{5, 9}, {10, 14}}, true},
+		{"bidi override", "code 1234 \u202eonisac", nil, false},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			runs, ok := freeRuns(c.body, 4)
+			if ok != c.ok || ok && !reflect.DeepEqual(runs, c.runs) {
+				t.Errorf("maskRuns(%q) = %v, %v, want %v, %v", c.body, runs, ok, c.runs, c.ok)
+			}
+		})
+	}
+}
+
+// TestTemplateAnchor: the opt-out term "لغو ۱۱" matches the start of a free
+// run, so the digits of a body holding its anchor matter, and the template
+// cache must not store it.
+func TestTemplateAnchor(t *testing.T) {
+	e := newEngine(t)
+	msg := func(body string) Message {
+		return Message{Channel: SMS, Kind: Promotional, Sender: "Shop", Recipient: "+989121234567", Body: body, Time: testNow}
+	}
+	instructs := func(body string) bool {
+		t.Helper()
+		m := msg(body)
+		c := e.newCheck(context.Background(), &m, false)
+		defer c.release()
+		if err := c.validate(); err != nil {
+			t.Fatal(err)
+		}
+		c.extract()
+		c.normalize()
+		c.match()
+		return c.instructs
+	}
+	const match, other = "برای لغو 1100 را ارسال کنید", "برای لغو 2200 را ارسال کنید"
+	if !instructs(match) || instructs(other) {
+		t.Fatalf("instructions: %q %v, %q %v; want true, false", match, instructs(match), other, instructs(other))
+	}
+	for _, body := range []string{match, other} {
+		m := msg(body)
+		if _, err := e.Check(context.Background(), &m); err != nil {
+			t.Fatal(err)
+		}
+		c := e.newCheck(context.Background(), &m, false)
+		if err := c.validate(); err != nil {
+			t.Fatal(err)
+		}
+		c.extract()
+		if c.templateCache() {
+			t.Errorf("%q was answered by the template cache: its anchor makes its digits matter", body)
+		}
+		c.release()
+	}
+}
+
+// TestTemplateLiteral: a body that cannot be masked (a link, a
+// phone-shaped number) is keyed as written: the same body is served, one
+// digit changed is not.
+func TestTemplateLiteral(t *testing.T) {
+	e := newEngine(t)
+	for _, c := range []struct{ body, other string }{
+		{"Track parcel 482913 at https://dhl.example/t/482913 today", "Track parcel 482913 at https://dhl.example/t/482914 today"},
+		{"Call 050 123 4567 for your code 482913", "Call 050 123 4567 for your code 482914"},
+	} {
+		m := Message{Channel: SMS, Kind: Transactional, Sender: "Shop", Recipient: "+971501234567", Body: c.body, Time: testNow}
+		if _, err := e.Check(context.Background(), &m); err != nil {
+			t.Fatal(err)
+		}
+		if !templateHit(t, e, m) {
+			t.Errorf("%q checked again: not served by the template cache", c.body)
+		}
+		m.Body = c.other
+		if templateHit(t, e, m) {
+			t.Errorf("%q served with the facts of %q", c.other, c.body)
+		}
+	}
+}
+
+// templateCorpus is the Thai, Persian and Mendeley corpora's bodies that
+// hold a run of four digits or more, to their countries (none when the
+// corpora are absent): scripts written without spaces, native digits and
+// the opt-out term with digits ("لغو ۱۱") meet the template cache there.
+func templateCorpus(t *testing.T) []Message {
+	t.Helper()
+	var msgs []Message
+	add := func(rcpt string, ms []corpus.Message) {
+		n := 0
+		for _, m := range ms {
+			if n < 1500 && strings.ContainsFunc(m.Text, func(r rune) bool { return r >= '0' && r <= '9' }) {
+				msgs = append(msgs, Message{Channel: SMS, Kind: Promotional, Sender: "Shop", Recipient: rcpt, Body: m.Text,
+					Time: time.Date(2026, 11, 24, 10, 0, 0, 0, time.UTC)})
+				n++
+			}
+		}
+	}
+	if dir, err := corpus.Path("thai-sms-spam"); err == nil {
+		if ms, err := corpus.ReadThai(os.DirFS(dir)); err == nil {
+			add("+66812345678", ms)
+		}
+	}
+	for _, c := range []struct {
+		rel, rcpt string
+		read      func(io.Reader) ([]corpus.Message, error)
+	}{
+		{"persian-sms-semnan/sms_data.utf8.txt", "+989121234567", corpus.ReadPersian},
+		{"mendeley-smishing-5971/Dataset_5971.csv", "+919876543210", corpus.ReadMendeley},
+	} {
+		path, err := corpus.Path(c.rel)
+		if err != nil {
+			continue
+		}
+		f, err := os.Open(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		ms, err := c.read(f)
+		f.Close()
+		if err != nil {
+			t.Fatal(err)
+		}
+		add(c.rcpt, ms)
+	}
+	if len(msgs) == 0 {
+		t.Log("Thai, Persian and Mendeley corpora absent: their bodies are not tested")
+	}
+	return msgs
+}
