@@ -38,6 +38,11 @@ func TestEvasions(t *testing.T) {
 		{"override closed by PDF past an embedding", "Play \u202b\u202eonisac\u202c\u202c tonight", "casino", ""},
 		{"embedding inside a word", "Play ca\u202bsi\u202cno", "casino", ""},
 		{"isolate inside a word", "Play ca\u2066s\u2069ino", "casino", ""},
+		// No channel renders HTML: a tag's attributes are text the
+		// recipient reads.
+		{"words in an inline tag's attributes", "Hi</b> <a Play at our casino tonight>", "casino", ""},
+		{"words in a block tag's attributes", "Hi<br><p casino tonight>", "casino", ""},
+		{"a word after a tag's slash", "Hi<br><b/casino>", "casino", ""},
 
 		// Ham twins.
 		{"bang after a word", "Win! No way", "", "winno"},
