@@ -135,8 +135,12 @@ type Text struct {
 }
 
 // maxBidi is the nesting of bidi controls tracked; deeper ones are counted
-// so that their terminators pair up, and read as not overriding.
-const maxBidi = 16
+// so that their terminators pair up, and read as not overriding. It is the
+// Unicode Bidirectional Algorithm's max_depth: a phone honours an override
+// under that many levels, and each control opens at least one. (Levels
+// rise by one or two a control, so past 62 controls a phone may already
+// ignore one counted here: that edge needs the levels, not a count.)
+const maxBidi = 125
 
 // Normalize returns the normalized forms of s.
 func Normalize(s string) *Text {
