@@ -756,9 +756,10 @@ func nonStandardPort(rest string) bool {
 // deceptiveHost reports a host that spells another domain before its own:
 // a subdomain label that is a generic TLD after a name
 // ("forestofirmino.com.br.evil.com", "paypal.com.x.evil.com"), or a label
-// that starts with one glued by a hyphen ("thomasrepro.com-vqi0.evil.com",
-// "ezdrive.com-bejh.xin"). sub is the host left of its registrable domain
-// (with its trailing dot), reg the registrable label.
+// after a name that starts with one glued by a hyphen
+// ("thomasrepro.com-vqi0.evil.com", "ezdrive.com-bejh.xin"). "www" is no
+// name. sub is the host left of its registrable domain (with its trailing
+// dot), reg the registrable label.
 func deceptiveHost(sub, reg string) bool {
 	// The labels of sub, then reg; without allocating.
 	rest, inner := sub, false
@@ -775,12 +776,14 @@ func deceptiveHost(sub, reg string) bool {
 				lab, rest = rest[:i], rest[i+1:]
 			}
 		}
+		// Only after a name: "www.net-a-porter.com" and
+		// "net-banking.example.in" spell no domain.
 		if inner && !last {
 			if _, ok := spelledTLDs[lab]; ok {
 				return true
 			}
 		}
-		if j := strings.IndexByte(lab, '-'); j > 0 {
+		if j := strings.IndexByte(lab, '-'); inner && j > 0 {
 			if _, ok := spelledTLDs[lab[:j]]; ok {
 				return true
 			}
@@ -788,7 +791,7 @@ func deceptiveHost(sub, reg string) bool {
 		if last {
 			return false
 		}
-		inner = true
+		inner = inner || lab != "www" // "www" names nothing
 	}
 }
 

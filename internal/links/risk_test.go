@@ -156,6 +156,8 @@ func TestSquats(t *testing.T) {
 		// Ham twins.
 		{"second-level suffix is no deceptive host", "https://www.amazon.com.au/deals", false, func(l Link) bool { return !l.Risk.DeceptiveHost }, ""},
 		{"mobile wikipedia", "https://en.m.wikipedia.org/wiki/Munich", false, func(l Link) bool { return !l.Risk.DeceptiveHost && !l.Risk.KitPath }, ""},
+		{"a registrable name that starts with a tld word", "https://www.net-a-porter.com/en-de/", false, func(l Link) bool { return !l.Risk.DeceptiveHost }, ""},
+		{"a first subdomain that starts with a tld word", "https://net-banking.examplebank.in/login", false, func(l Link) bool { return !l.Risk.DeceptiveHost }, ""},
 		{"default port", "https://shop.example.com:443/cart", false, func(l Link) bool { return !l.Risk.NonStandardPort }, ""},
 		{"a menu on a wordpress site", "https://www.corner-bakery.com/wp-content/uploads/menu.pdf", false, func(l Link) bool { return l.Risk.KitPath }, ""},
 		{"a tracking redirect", "https://click.example.com/r?u=https%3A%2F%2Fshop.example.com", false, func(l Link) bool { return l.Risk.RedirectPath }, ""},

@@ -36,8 +36,16 @@ func TestEvasions(t *testing.T) {
 		{"font tag inside a word", "Play <font color=red>cas</font>ino now<br>", "casino", ""},
 		{"override closed by its isolate", "Play \u2067\u202eonisac\u2069 tonight", "casino", ""},
 		{"override closed by PDF past an embedding", "Play \u202b\u202eonisac\u202c\u202c tonight", "casino", ""},
+		// A phone nests up to 125 levels (UBA max_depth): 16 embeddings
+		// and an override still display reversed.
+		{"override inside deep embeddings", "Play " + strings.Repeat("\u202a", 16) + "\u202eonisac" + strings.Repeat("\u202c", 17) + " tonight", "casino", ""},
 		{"embedding inside a word", "Play ca\u202bsi\u202cno", "casino", ""},
 		{"isolate inside a word", "Play ca\u2066s\u2069ino", "casino", ""},
+		// No channel renders HTML: a tag's attributes are text the
+		// recipient reads.
+		{"words in an inline tag's attributes", "Hi</b> <a Play at our casino tonight>", "casino", ""},
+		{"words in a block tag's attributes", "Hi<br><p casino tonight>", "casino", ""},
+		{"a word after a tag's slash", "Hi<br><b/casino>", "casino", ""},
 
 		// Ham twins.
 		{"bang after a word", "Win! No way", "", "winno"},

@@ -49,7 +49,9 @@
 // In a body that reads as HTML (a closing tag of a known element, or a
 // <br>), tags are markup in both forms: an inline element's tags ("<b>",
 // "</span>") are removed without a trace, so "ca<b>s</b>ino" is "casino",
-// and a block element's ("<br>", "<p>") separate words. Elsewhere '<' is a
+// and a block element's ("<br>", "<p>") separate words. A tag's attributes
+// stay text, since no channel renders HTML and the recipient reads them
+// ("<a vote for X>"): only "<a" is markup then. Elsewhere '<' is a
 // character like any other ("a<b and c>d"). Every bidi control (embedding,
 // override, isolate) is removed from both forms.
 //
@@ -133,8 +135,12 @@ type Text struct {
 }
 
 // maxBidi is the nesting of bidi controls tracked; deeper ones are counted
-// so that their terminators pair up, and read as not overriding.
-const maxBidi = 16
+// so that their terminators pair up, and read as not overriding. It is the
+// Unicode Bidirectional Algorithm's max_depth: a phone honours an override
+// under that many levels, and each control opens at least one. (Levels
+// rise by one or two a control, so past 62 controls a phone may already
+// ignore one counted here: that edge needs the levels, not a count.)
+const maxBidi = 125
 
 // Normalize returns the normalized forms of s.
 func Normalize(s string) *Text {
@@ -560,6 +566,22 @@ func tag(s string) (n int, inline bool) {
 	return j + end + 1, kind
 }
 
+// attributes returns the offset in the tag t where its attributes start, or
+// 0 for a tag without any ("<b>", "</span>", "<br/>", "<br />").
+func attributes(t string) int {
+	i := 1
+	if t[i] == '/' {
+		i++
+	}
+	for i < len(t) && (t[i]|0x20 >= 'a' && t[i]|0x20 <= 'z' || t[i] >= '1' && t[i] <= '6') {
+		i++
+	}
+	if strings.TrimSpace(strings.TrimSuffix(t[i:len(t)-1], "/")) == "" {
+		return 0
+	}
+	return i
+}
+
 // htmlElements are the elements whose tags are markup, true for inline
 // ones (no word boundary).
 var htmlElements = map[string]bool{
@@ -607,7 +629,14 @@ func (t *Text) unitsUnicode(s string) {
 			if n, inline := tag(s[o0:]); n > 0 {
 				// Markup: an inline tag is no text at all, so
 				// "ca<b>s</b>ino" is one word; a block tag
-				// (<br>, <p>) separates words.
+				// (<br>, <p>) separates words. No channel
+				// renders HTML, so attributes are text the
+				// recipient reads ("<a vote for X>"): only
+				// "<name" is markup then, and what follows is
+				// read as text.
+				if a := attributes(s[o0 : o0+int32(n)]); a > 0 {
+					n = a
+				}
 				if !inline {
 					t.units = append(t.units, unit{kind: kindSep, o0: o0, o1: o0 + int32(n)})
 					ctx = ctxNone

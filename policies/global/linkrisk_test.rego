@@ -256,3 +256,16 @@ test_deceptive_host_alone_allowed if {
 	count(suspicious(global.reasons)) == 0 with input as with_link({"kit_path": true, "redirect_path": true})
 	count(suspicious(global.reasons)) == 0 with input as with_link({"non_standard_port": true})
 }
+
+# .eu (with .ею and .ευ) registers names in the scripts of the EU's official
+# languages: a Bulgarian name under .ею sent to Bulgaria and a Greek one
+# under .ευ sent to Greece are native; sent to Germany they are foreign.
+test_cyrillic_and_greek_under_eu_allowed if {
+	count(suspicious(global.reasons)) == 0 with input as to("BG", idn_link("магазин.ею", ["Cyrillic"], "eu"))
+	count(suspicious(global.reasons)) == 0 with input as to("BG", idn_link("магазин.eu", ["Cyrillic"], "eu"))
+	count(suspicious(global.reasons)) == 0 with input as to("GR", idn_link("κατάστημα.ευ", ["Greek"], "eu"))
+}
+
+test_cyrillic_under_eu_to_germany_reviewed if {
+	action(global.reasons) == "review" with input as to("DE", idn_link("магазин.ею", ["Cyrillic"], "eu"))
+}

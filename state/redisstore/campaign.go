@@ -33,7 +33,7 @@ var _ state.Campaigns = (*Store)(nil)
 var resolveScript = redis.NewScript(`
 local sig, bands, need, now, ttl, most = ARGV[1], ARGV[2], tonumber(ARGV[3]), tonumber(ARGV[4]), tonumber(ARGV[5]), tonumber(ARGV[6])
 local expiry = string.format('%016x', now + ttl)
-local seen, out, free = {}, {}, {}
+local seen, confirmed, out, free = {}, {}, {}, {}
 for i = 1, #KEYS do
   local v = redis.call('GET', KEYS[i])
   if v and tonumber(string.sub(v, 1, 16), 16) <= now then v = nil end
@@ -48,10 +48,13 @@ for i = 1, #KEYS do
         if string.sub(rep, j, j + 15) == string.sub(sig, j, j + 15) then same = same + 1 end
       end
       if same >= need then
-        redis.call('SET', KEYS[i], expiry .. rep, 'PX', ttl)
+        confirmed[rep] = true
         out[#out + 1] = string.sub(rep, #sig + 1)
       end
     end
+    -- A confirmed representative is kept under every band of the
+    -- message that holds it, as the memory store keeps it whole.
+    if confirmed[rep] then redis.call('SET', KEYS[i], expiry .. rep, 'PX', ttl) end
   end
 end
 if #out > 0 then return out end

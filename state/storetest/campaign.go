@@ -61,6 +61,14 @@ func RunCampaigns(t *testing.T, open func(t *testing.T) state.Campaigns) {
 		later := T0.Add(state.RepresentativeTTL + time.Minute)
 		want(t, "after the TTL", resolve(t, c, []uint64{12, 31}, near, later), []uint64{12, 31})
 	})
+	t.Run("a confirmation keeps the representative under the message's bands", func(t *testing.T) {
+		c := open(t)
+		resolve(t, c, []uint64{11, 12, 13}, first, T0)
+		// Confirmed under both 11 and 12: both are kept.
+		resolve(t, c, []uint64{11, 12}, near, T0.Add(20*time.Hour))
+		later := T0.Add(state.RepresentativeTTL + time.Hour)
+		want(t, "under the second band", resolve(t, c, []uint64{12, 31}, near, later), []uint64{11, 12, 13})
+	})
 	t.Run("every band held by another template", func(t *testing.T) {
 		c := open(t)
 		resolve(t, c, []uint64{11, 12}, first, T0)
