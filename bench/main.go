@@ -59,6 +59,7 @@ type options struct {
 	table      bool
 	agreeN     int // messages compared between the engine and the baseline
 	recipients int
+	budget     time.Duration // the engine's check budget (0: filter.DefaultCheckBudget)
 }
 
 // report is the whole output of one invocation.
@@ -100,6 +101,7 @@ func main() {
 	flag.DurationVar(&o.baseDur, "baseline-duration", 0, "how long to run the baseline (default -duration)")
 	flag.IntVar(&o.exactBytes, "exact-cache", 0, "exact cache bytes (0 default, negative off)")
 	flag.IntVar(&o.factBytes, "fact-cache", 0, "fact cache bytes (0 default, negative off)")
+	flag.DurationVar(&o.budget, "budget", 0, "the engine's check budget (0: the default second; negative: none)")
 	flag.BoolVar(&o.noState, "nostate", false, "run the engine without a state store (no rate, flood or session counting)")
 	flag.StringVar(&o.cpuProfile, "cpuprofile", "", "write a CPU profile of the engine run to this file")
 	flag.StringVar(&o.memProfile, "memprofile", "", "write a heap profile after the engine run to this file")
@@ -167,7 +169,7 @@ func bench(ctx context.Context, o options, log io.Writer) (*report, error) {
 		return nil, err
 	}
 	fsys := policyFS(o)
-	opts := []filter.Option{filter.WithPolicies(fsys), filter.WithCacheSizes(o.exactBytes, o.factBytes)}
+	opts := []filter.Option{filter.WithPolicies(fsys), filter.WithCacheSizes(o.exactBytes, o.factBytes), filter.WithCheckBudget(o.budget)}
 	if o.noState {
 		opts = append(opts, filter.WithStore(nil))
 	}
