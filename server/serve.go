@@ -75,7 +75,10 @@ func NewServer(addr string, h http.Handler, t Timeouts) *http.Server {
 // stops accepting, lets the requests in flight finish (for at most drain),
 // closes idle connections and returns. It returns nil after a clean
 // drain, the drain's error when requests were still running at its end,
-// or the error that stopped serving early.
+// or the error that stopped serving early. A request is in flight once
+// its handler runs; net/http closes unanswered a connection whose request
+// headers finish arriving just as the shutdown starts, so a gateway sees
+// that request as never taken (not as lost after it was decided).
 func Serve(ctx context.Context, srv *http.Server, ln net.Listener, drain time.Duration) error {
 	served := make(chan error, 1)
 	go func() { served <- srv.Serve(ln) }()
