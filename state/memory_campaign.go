@@ -11,12 +11,18 @@ import (
 // Its zero value is ready.
 type representatives struct {
 	mu     sync.Mutex
-	byBand map[uint64]*representative
+	byBand map[uint64]held
+}
+
+// held is a representative under one band, until expires (Unix
+// milliseconds): each band lapses on its own (state.Campaigns).
+type held struct {
+	rep     *representative
+	expires int64
 }
 
 type representative struct {
 	sig, bands []uint64
-	expires    int64 // Unix milliseconds
 }
 
 // Resolve implements Campaigns. Representatives are bounded like the other
@@ -32,17 +38,21 @@ func (m *Memory) Resolve(ctx context.Context, bands, sig []uint64, minSame int, 
 	defer r.mu.Unlock()
 	var found []*representative
 	for _, b := range bands {
-		rep := r.byBand[b]
-		if rep == nil || slices.Contains(found, rep) {
+		h, ok := r.byBand[b]
+		if !ok {
 			continue
 		}
-		if rep.expires <= ms {
+		if h.expires <= ms {
 			delete(r.byBand, b)
 			continue
 		}
-		if sameValues(rep.sig, sig) >= minSame && len(found) < MaxRepresentatives {
-			rep.expires = ms + ttl
-			found = append(found, rep)
+		confirmed := slices.Contains(found, h.rep)
+		if !confirmed && len(found) < MaxRepresentatives && sameValues(h.rep.sig, sig) >= minSame {
+			found = append(found, h.rep)
+			confirmed = true
+		}
+		if confirmed { // kept under the bands that confirmed it, no others
+			r.byBand[b] = held{h.rep, ms + ttl}
 		}
 	}
 	switch len(found) {
@@ -63,27 +73,27 @@ func (m *Memory) Resolve(ctx context.Context, bands, sig []uint64, minSame int, 
 	// The message represents its campaign under the bands no live
 	// representative holds; under the others it would count another
 	// template's recipients.
-	var held []uint64
+	var free []uint64
 	for _, b := range bands {
-		if old := r.byBand[b]; old == nil || old.expires <= ms {
-			held = append(held, b)
+		if old, ok := r.byBand[b]; !ok || old.expires <= ms {
+			free = append(free, b)
 		}
 	}
-	if len(held) == 0 {
+	if len(free) == 0 {
 		return bands, nil
 	}
-	rep := &representative{sig: slices.Clone(sig), bands: held, expires: ms + ttl}
+	rep := &representative{sig: slices.Clone(sig), bands: free}
 	if r.byBand == nil {
-		r.byBand = make(map[uint64]*representative)
+		r.byBand = make(map[uint64]held)
 	}
-	for _, b := range held {
+	for _, b := range free {
 		if _, ok := r.byBand[b]; !ok && len(r.byBand) >= m.fleetCap() {
 			for victim := range r.byBand { // Go's map order: a random victim
 				delete(r.byBand, victim)
 				break
 			}
 		}
-		r.byBand[b] = rep
+		r.byBand[b] = held{rep, ms + ttl}
 	}
 	return rep.bands, nil
 }

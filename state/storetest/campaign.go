@@ -69,6 +69,16 @@ func RunCampaigns(t *testing.T, open func(t *testing.T) state.Campaigns) {
 		later := T0.Add(state.RepresentativeTTL + time.Hour)
 		want(t, "under the second band", resolve(t, c, []uint64{12, 31}, near, later), []uint64{11, 12, 13})
 	})
+	t.Run("each band expires on its own", func(t *testing.T) {
+		c := open(t)
+		resolve(t, c, []uint64{11, 12, 13}, first, T0)
+		// Confirmed under band 11 only: 12 and 13 are not touched, and
+		// lapse RepresentativeTTL after the first message.
+		resolve(t, c, []uint64{11}, near, T0.Add(20*time.Hour))
+		later := T0.Add(25 * time.Hour)
+		want(t, "under a lapsed band", resolve(t, c, []uint64{13, 31}, near, later), []uint64{13, 31})
+		want(t, "under the confirmed band", resolve(t, c, []uint64{11}, near, later), []uint64{11, 12, 13})
+	})
 	t.Run("every band held by another template", func(t *testing.T) {
 		c := open(t)
 		resolve(t, c, []uint64{11, 12}, first, T0)
