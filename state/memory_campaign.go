@@ -26,8 +26,9 @@ type representative struct {
 }
 
 // Resolve implements Campaigns. Representatives are bounded like the other
-// fleet tables (MaxEntries band entries); past the bound a random one is
-// forgotten, and its campaign starts again under the next message's bands.
+// fleet tables (MaxEntries band entries); past the bound an expired band is
+// forgotten first, else another representative's that lapses soonest
+// (evict), and its campaign starts again under the next message's bands.
 func (m *Memory) Resolve(ctx context.Context, bands, sig []uint64, minSame int, now time.Time) ([]uint64, error) {
 	if err := ValidateResolve(bands, sig, minSame, now); err != nil {
 		return nil, err
@@ -87,13 +88,39 @@ func (m *Memory) Resolve(ctx context.Context, bands, sig []uint64, minSame int, 
 		r.byBand = make(map[uint64]held)
 	}
 	for _, b := range free {
-		if _, ok := r.byBand[b]; !ok && len(r.byBand) >= m.fleetCap() {
-			for victim := range r.byBand { // Go's map order: a random victim
-				delete(r.byBand, victim)
-				break
-			}
+		if _, ok := r.byBand[b]; !ok && len(r.byBand) >= m.fleetCap() && !r.evict(rep, ms) {
+			break // the representative is held under the bands that fit
 		}
 		r.byBand[b] = held{rep, ms + ttl}
 	}
 	return rep.bands, nil
+}
+
+// evict makes room for a band of keep: among a sample of evictSample
+// bands (Go's randomized map order) it drops the expired ones, else the
+// one of another representative that lapses first. Taking one of keep's
+// own bands would only move the representative, so it reports false when
+// the sample held nothing else. r.mu is held.
+func (r *representatives) evict(keep *representative, now int64) bool {
+	var victim uint64
+	var lapses int64
+	expired, live, n := false, false, 0
+	for b, h := range r.byBand {
+		if n++; n > evictSample {
+			break
+		}
+		if h.expires <= now {
+			delete(r.byBand, b)
+			expired = true
+		} else if h.rep != keep && (!live || h.expires < lapses) {
+			victim, lapses, live = b, h.expires, true
+		}
+	}
+	if expired {
+		return true
+	}
+	if live {
+		delete(r.byBand, victim)
+	}
+	return live
 }
