@@ -244,7 +244,8 @@ func (c *check) countCampaign() error {
 }
 
 // reportCampaign records a report on m's campaign: fraud or spam marks the
-// campaign's band keys reported, so its near-duplicates get
+// band keys of m and of its campaign's representative reported (one store
+// round trip more, off the check path), so its near-duplicates get
 // campaign.reported (REPORTED_CONTENT); ham clears the marks. It is the
 // campaign half of a report (Engine.Report calls it, after the model's
 // half, whose report generation keeps the exact cache from serving
@@ -285,7 +286,24 @@ func (e *Engine) reportCampaign(ctx context.Context, m *Message, label string) e
 	if now.IsZero() {
 		now = e.opts.clock()
 	}
-	if err := fl.MarkReported(ctx, bands[:], reported, now); err != nil {
+	// Marked under the campaign's representative's bands too, which every
+	// message counted with it shares one of (state.Campaigns): the check
+	// path reads the marks under the message's own bands in the one call it
+	// makes anyway. Resolving refreshes the representative, or makes the
+	// reported message one, as checking it did.
+	keys := bands[:]
+	if cs, ok := fl.(state.Campaigns); ok {
+		rep, err := cs.Resolve(ctx, keys, c.sig[:], campaigns.Confirm, now)
+		if err != nil {
+			return fmt.Errorf("filter: resolving campaign: %w", err)
+		}
+		for _, b := range rep {
+			if !slices.Contains(keys, b) {
+				keys = append(keys, b)
+			}
+		}
+	}
+	if err := fl.MarkReported(ctx, keys, reported, now); err != nil {
 		return fmt.Errorf("filter: marking campaign: %w", err)
 	}
 	return nil

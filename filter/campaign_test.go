@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -405,5 +406,68 @@ func TestTenantBrands(t *testing.T) {
 	}
 	if _, err := New(WithTenant("bad", Tenant{Brands: []Brand{{Name: "No domain"}}})); err == nil {
 		t.Error("New with a brand without a domain: nil error, want one")
+	}
+}
+
+// TestReportCampaignRepresentative: a report marks the bands of the
+// campaign's representative, under which its messages are counted, not
+// only the reported message's own: B, a near-duplicate of the campaign's
+// first message R that shares no band with the reported A, is flagged, and
+// a ham report on A lifts the mark. Another campaign is not.
+func TestReportCampaignRepresentative(t *testing.T) {
+	const tail = " parcel could not be delivered because the street address was incomplete please confirm your details today to avoid it being returned. Reply STOP to opt out"
+	r := campaignMessages()[0]
+	r.Body = "kindly cannot your" + tail
+	a, b := r, r
+	a.ID, a.Sender, a.Recipient, a.Body = "A", "PARCEL1", recipientDE(1), "kindly customer was"+tail
+	b.ID, b.Sender, b.Recipient, b.Body = "B", "PARCEL2", recipientDE(2), "Dear customer your parcel cannot not be delivered because the street address was incomplete please confirm your details valued to avoid it being returned. Reply STOP to opt out"
+	b.Time = r.Time.Add(time.Minute)
+	// The case holds only while the fingerprints are what it needs.
+	e := newEngine(t)
+	bandsOf := func(m Message) []uint64 {
+		c := check{e: e, p: e.policy.Load(), msg: m}
+		bs, _ := c.campaignBands()
+		return bs[:]
+	}
+	shared := func(x, y []uint64) bool {
+		return slices.ContainsFunc(x, func(v uint64) bool { return slices.Contains(y, v) })
+	}
+	if rb, ab, bb := bandsOf(r), bandsOf(a), bandsOf(b); !shared(ab, rb) || !shared(bb, rb) || shared(ab, bb) {
+		t.Fatal("A and B must each share a band with R and none with each other")
+	}
+	for _, tc := range []struct {
+		name    string
+		engines func(t *testing.T) []*Engine
+	}{
+		{"memory", func(t *testing.T) []*Engine { return []*Engine{newEngine(t)} }},
+		{"redis", func(t *testing.T) []*Engine { return redisEngines(t, 2) }},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			engines := tc.engines(t)
+			ctx := context.Background()
+			// R, checked first, represents the campaign (the default
+			// campaign bound is on).
+			if d := checkRun(t, engines[:1], []Message{r})[0]; d.Action != Allow {
+				t.Fatalf("R: %s %v, want allow", d.Action, codes(d))
+			}
+			if err := engines[0].reportCampaign(ctx, &a, "spam"); err != nil {
+				t.Fatalf("reportCampaign(A, spam) = %v", err)
+			}
+			last := engines[len(engines)-1:]
+			if d := checkRun(t, last, []Message{b})[0]; !hasCode(d, ReportedContent) || d.Action != Block {
+				t.Errorf("B after the report on A: %s %v, want block with REPORTED_CONTENT", d.Action, codes(d))
+			}
+			for i, d := range checkRun(t, last, hamTwins()) {
+				if hasCode(d, ReportedContent) {
+					t.Errorf("ham twin %d: %v, want no REPORTED_CONTENT", i, codes(d))
+				}
+			}
+			if err := engines[0].reportCampaign(ctx, &a, "ham"); err != nil {
+				t.Fatalf("reportCampaign(A, ham) = %v", err)
+			}
+			if d := checkRun(t, last, []Message{b})[0]; hasCode(d, ReportedContent) {
+				t.Errorf("B after the ham report on A: %v, want no REPORTED_CONTENT", codes(d))
+			}
+		})
 	}
 }

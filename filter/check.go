@@ -365,10 +365,18 @@ func (c *check) normalize() {
 	c.text.Reset(c.msg.Body)
 }
 
+// maxBidiNesting is the deepest nesting of bidi controls the filter trusts
+// its reading of. Right-to-left text nests one or two levels; renderers
+// honour a bounded number (UAX #9's max_depth is 125 since Unicode 6.3, 61
+// before, and implementations may stop sooner), and past theirs a phone
+// displays the text in an order the filter did not read.
+const maxBidiNesting = 16
+
 // match (stage 7) finds the destination's terms and the opt-out lists'
 // instructions in the normalized body.
 func (c *check) match() {
 	f := &c.facts.Content
+	f.BidiOverflow = c.text.BidiDepth() > maxBidiNesting
 	f.Categories = categoryFacts(c.p.matcher(c.dest).MatchText(c.text))
 	c.instructs = c.p.optOuts.InstructsText(c.text)
 	f.OptOutInstruction = f.OptOutText || c.instructs

@@ -235,6 +235,10 @@ type ContentFacts struct {
 	// Categories are the term categories found in the body with the
 	// destination's term lists (global + country).
 	Categories Categories `json:"categories"`
+	// BidiOverflow is true when the body's bidi controls nest deeper than
+	// maxBidiNesting (textnorm.Text.BidiDepth): how a phone displays it
+	// may differ from how the filter reads it.
+	BidiOverflow bool `json:"bidi_overflow"`
 	// PhoneNumbers are the valid phone numbers written in the body.
 	PhoneNumbers []PhoneNumberFacts `json:"phone_numbers"`
 	// Model is the content model's verdict on the body.

@@ -306,6 +306,7 @@ func (w walker) content(c *ContentFacts) [2]*ast.Term {
 	return w.obj("content",
 		w.boolean("opt_out_text", c.OptOutText),
 		w.boolean("opt_out_instruction", c.OptOutInstruction),
+		w.boolean("bidi_overflow", c.BidiOverflow),
 		w.obj("categories", cats...),
 		w.arr("phone_numbers", len(c.PhoneNumbers), phones),
 		w.obj("model",

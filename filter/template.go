@@ -75,6 +75,7 @@ import (
 type templateEntry struct {
 	categories Categories
 	instructs  bool // the opt-out lists' instructions (OptOutInstruction without STOP)
+	bidi       bool // BidiOverflow
 	model      ModelFacts
 	bands      [campaigns.Bands]uint64
 	sig        [campaigns.Hashes]uint64
@@ -287,6 +288,7 @@ func (c *check) templateCache() bool {
 	f := &c.facts.Content
 	f.Categories = e.categories
 	f.OptOutInstruction = f.OptOutText || e.instructs
+	f.BidiOverflow = e.bidi
 	f.Model = e.model
 	if !c.hasBands {
 		c.bands, c.sig, c.hasBands = e.bands, e.sig, e.hasBands
@@ -316,6 +318,7 @@ func (c *check) rememberTemplate() {
 	c.e.template.put(c.templateKey, &templateEntry{
 		categories: f.Categories,
 		instructs:  c.instructs,
+		bidi:       f.BidiOverflow,
 		model:      f.Model,
 		bands:      c.bands,
 		sig:        c.sig,

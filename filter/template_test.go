@@ -293,3 +293,37 @@ func templateCorpus(t *testing.T) []Message {
 	}
 	return msgs
 }
+
+// TestBidiOverflow: bidi controls nested past maxBidiNesting hold the
+// message for review (global/bidi-overflow), whether its text facts were
+// computed or came from the template cache; right-to-left text with marks
+// and an isolate, the ham twin, passes.
+func TestBidiOverflow(t *testing.T) {
+	nest := func(n int) string {
+		return "Your parcel is waiting " + strings.Repeat("\u202e", n) + "ereh kcilc" + strings.Repeat("\u202c", n) + " today"
+	}
+	for _, tc := range []struct {
+		name, body string
+		want       Action
+	}{
+		{"nested 17 deep", nest(17), Review},
+		{"nested 16 deep", nest(16), Allow},
+		{"arabic with marks and an isolate", "تم شحن طلبك \u200fرقم\u200f \u2066AB-123\u2069 وسيصل غدا", Allow},
+	} {
+		for name, e := range map[string]*Engine{"cached": newEngine(t), "uncached": newEngine(t, WithCacheSizes(-1, -1))} {
+			t.Run(tc.name+"/"+name, func(t *testing.T) {
+				for i := range 3 { // fresh recipients: the template cache, not the exact one
+					m := Message{Channel: SMS, Kind: Transactional, Sender: "INFO", Recipient: fmt.Sprintf("+97150123456%d", i),
+						Body: tc.body, Time: tuesday}
+					d, err := e.Check(context.Background(), &m)
+					if err != nil {
+						t.Fatalf("Check = %v", err)
+					}
+					if d.Action != tc.want || (tc.want == Review) != hasCode(d, FraudSuspected) {
+						t.Errorf("message %d: %s %v, want %s", i, d.Action, codes(d), tc.want)
+					}
+				}
+			})
+		}
+	}
+}

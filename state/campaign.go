@@ -26,18 +26,26 @@ type Campaigns interface {
 	// Resolve returns the bands a message is counted under: the bands of
 	// each representative (at most MaxRepresentatives) held under one of
 	// bands whose signature has at least minSame values equal, position by
-	// position, to sig. When none has, the message becomes the
-	// representative of those of its bands no representative holds, and
-	// Resolve returns them (bands itself when all are held). A
-	// representative is kept until RepresentativeTTL after the
-	// last Resolve that confirmed it. The result may share memory with the
-	// store: callers must not modify it.
+	// position, to sig (over the shorter of the two signatures). When none
+	// has, the message becomes the representative of those of its bands no
+	// representative holds, and Resolve returns them (bands itself when
+	// all are held).
+	//
+	// A representative is held under each of its bands separately: a band
+	// is kept until RepresentativeTTL after the last Resolve that named it
+	// and confirmed the representative (or made it), and then lapses on its
+	// own, while the representative answers its full bands under those
+	// still held. Refreshing only the bands a message names keeps Resolve
+	// one step over its own keys in a shared store.
+	//
+	// The result may share memory with the store: callers must not modify
+	// it.
 	Resolve(ctx context.Context, bands, sig []uint64, minSame int, now time.Time) ([]uint64, error)
 }
 
 const (
 	// RepresentativeTTL is how long a campaign's representative is kept
-	// after a message last matched it.
+	// under a band after a message with that band last matched it.
 	RepresentativeTTL = 24 * time.Hour
 	// MaxRepresentatives bounds the representatives one Resolve answers
 	// for (two gateways may start a campaign at once, each with its own).

@@ -11,17 +11,24 @@ import (
 // Its zero value is ready.
 type representatives struct {
 	mu     sync.Mutex
-	byBand map[uint64]*representative
+	byBand map[uint64]held
+}
+
+// held is a representative under one band, until expires (Unix
+// milliseconds): each band lapses on its own (state.Campaigns).
+type held struct {
+	rep     *representative
+	expires int64
 }
 
 type representative struct {
 	sig, bands []uint64
-	expires    int64 // Unix milliseconds
 }
 
 // Resolve implements Campaigns. Representatives are bounded like the other
-// fleet tables (MaxEntries band entries); past the bound a random one is
-// forgotten, and its campaign starts again under the next message's bands.
+// fleet tables (MaxEntries band entries); past the bound an expired band is
+// forgotten first, else another representative's that lapses soonest
+// (evict), and its campaign starts again under the next message's bands.
 func (m *Memory) Resolve(ctx context.Context, bands, sig []uint64, minSame int, now time.Time) ([]uint64, error) {
 	if err := ValidateResolve(bands, sig, minSame, now); err != nil {
 		return nil, err
@@ -32,17 +39,21 @@ func (m *Memory) Resolve(ctx context.Context, bands, sig []uint64, minSame int, 
 	defer r.mu.Unlock()
 	var found []*representative
 	for _, b := range bands {
-		rep := r.byBand[b]
-		if rep == nil || slices.Contains(found, rep) {
+		h, ok := r.byBand[b]
+		if !ok {
 			continue
 		}
-		if rep.expires <= ms {
+		if h.expires <= ms {
 			delete(r.byBand, b)
 			continue
 		}
-		if sameValues(rep.sig, sig) >= minSame && len(found) < MaxRepresentatives {
-			rep.expires = ms + ttl
-			found = append(found, rep)
+		confirmed := slices.Contains(found, h.rep)
+		if !confirmed && len(found) < MaxRepresentatives && sameValues(h.rep.sig, sig) >= minSame {
+			found = append(found, h.rep)
+			confirmed = true
+		}
+		if confirmed { // kept under the bands that confirmed it, no others
+			r.byBand[b] = held{h.rep, ms + ttl}
 		}
 	}
 	switch len(found) {
@@ -63,27 +74,53 @@ func (m *Memory) Resolve(ctx context.Context, bands, sig []uint64, minSame int, 
 	// The message represents its campaign under the bands no live
 	// representative holds; under the others it would count another
 	// template's recipients.
-	var held []uint64
+	var free []uint64
 	for _, b := range bands {
-		if old := r.byBand[b]; old == nil || old.expires <= ms {
-			held = append(held, b)
+		if old, ok := r.byBand[b]; !ok || old.expires <= ms {
+			free = append(free, b)
 		}
 	}
-	if len(held) == 0 {
+	if len(free) == 0 {
 		return bands, nil
 	}
-	rep := &representative{sig: slices.Clone(sig), bands: held, expires: ms + ttl}
+	rep := &representative{sig: slices.Clone(sig), bands: free}
 	if r.byBand == nil {
-		r.byBand = make(map[uint64]*representative)
+		r.byBand = make(map[uint64]held)
 	}
-	for _, b := range held {
-		if _, ok := r.byBand[b]; !ok && len(r.byBand) >= m.fleetCap() {
-			for victim := range r.byBand { // Go's map order: a random victim
-				delete(r.byBand, victim)
-				break
-			}
+	for _, b := range free {
+		if _, ok := r.byBand[b]; !ok && len(r.byBand) >= m.fleetCap() && !r.evict(rep, ms) {
+			break // the representative is held under the bands that fit
 		}
-		r.byBand[b] = rep
+		r.byBand[b] = held{rep, ms + ttl}
 	}
 	return rep.bands, nil
+}
+
+// evict makes room for a band of keep: among a sample of evictSample
+// bands (Go's randomized map order) it drops the expired ones, else the
+// one of another representative that lapses first. Taking one of keep's
+// own bands would only move the representative, so it reports false when
+// the sample held nothing else. r.mu is held.
+func (r *representatives) evict(keep *representative, now int64) bool {
+	var victim uint64
+	var lapses int64
+	expired, live, n := false, false, 0
+	for b, h := range r.byBand {
+		if n++; n > evictSample {
+			break
+		}
+		if h.expires <= now {
+			delete(r.byBand, b)
+			expired = true
+		} else if h.rep != keep && (!live || h.expires < lapses) {
+			victim, lapses, live = b, h.expires, true
+		}
+	}
+	if expired {
+		return true
+	}
+	if live {
+		delete(r.byBand, victim)
+	}
+	return live
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"testing"
 	"time"
 
@@ -288,6 +289,66 @@ func TestMemoryCountCampaignUnion(t *testing.T) {
 						model[b][rcpt] = now
 					}
 				}
+			}
+		})
+	}
+}
+
+// TestMemoryResolveEviction: a full representative table gives up expired
+// bands first, then live ones of other representatives, never a band the
+// new representative has just taken. Eviction samples Go's map order, so
+// each case runs on many fresh stores.
+func TestMemoryResolveEviction(t *testing.T) {
+	ctx := context.Background()
+	first := []uint64{1, 2, 3, 4, 5, 6, 7, 8}
+	other := []uint64{10, 20, 30, 40, 50, 60, 70, 80}
+	third := []uint64{11, 21, 31, 41, 51, 61, 71, 81}
+	resolve := func(t *testing.T, m *state.Memory, bands, sig []uint64, now time.Time) []uint64 {
+		t.Helper()
+		got, err := m.Resolve(ctx, bands, sig, 5, now)
+		if err != nil {
+			t.Fatalf("Resolve(%v) = %v", bands, err)
+		}
+		return slices.Sorted(slices.Values(got))
+	}
+	for _, tc := range []struct {
+		name string
+		run  func(t *testing.T, m *state.Memory)
+	}{
+		{"expired bands go first", func(t *testing.T, m *state.Memory) {
+			resolve(t, m, []uint64{1, 2}, first, storetest.T0)
+			live := storetest.T0.Add(23 * time.Hour)
+			resolve(t, m, []uint64{3, 4}, other, live)
+			later := storetest.T0.Add(25 * time.Hour) // bands 1 and 2 have lapsed
+			resolve(t, m, []uint64{5, 6}, third, later)
+			if got := resolve(t, m, []uint64{3}, other, later); !slices.Equal(got, []uint64{3, 4}) {
+				t.Fatalf("live representative: Resolve = %v, want [3 4]", got)
+			}
+		}},
+		{"a new representative keeps the bands it took", func(t *testing.T, m *state.Memory) {
+			resolve(t, m, []uint64{1, 2, 3}, first, storetest.T0)
+			// Four bands where one is free: the other three come from the
+			// first representative, none from the new one.
+			resolve(t, m, []uint64{5, 6, 7, 8}, other, storetest.T0)
+			for _, b := range []uint64{5, 6, 7} {
+				if got := resolve(t, m, []uint64{b}, other, storetest.T0); !slices.Equal(got, []uint64{5, 6, 7, 8}) {
+					t.Fatalf("under band %d: Resolve = %v, want [5 6 7 8]", b, got)
+				}
+			}
+		}},
+		{"more bands than fit", func(t *testing.T, m *state.Memory) {
+			// Held under the first four; answered with all six.
+			resolve(t, m, []uint64{1, 2, 3, 4, 5, 6}, first, storetest.T0)
+			for _, b := range []uint64{1, 4} {
+				if got := resolve(t, m, []uint64{b}, first, storetest.T0); !slices.Equal(got, []uint64{1, 2, 3, 4, 5, 6}) {
+					t.Fatalf("under band %d: Resolve = %v, want [1 2 3 4 5 6]", b, got)
+				}
+			}
+		}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			for range 50 {
+				tc.run(t, state.NewMemory(state.MemoryConfig{MaxEntries: 4, Shards: 1}))
 			}
 		})
 	}

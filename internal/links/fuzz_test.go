@@ -9,7 +9,7 @@ import (
 func FuzzAnalyze(f *testing.F) {
 	for _, s := range []string{
 		"", "Hello.World", "see https://paypal.com@evil.example/x", "go [2001:db8::1]/x",
-		"请访问example.com获取", "example。com", "http://", "a..com", "x.com.", "[::1", "https://[",
+		"请访问example.com获取", "https://evil.com.获取奖金/x", "example。com", "http://", "a..com", "x.com.", "[::1", "https://[",
 		"xn--pple-43d.com/login", "1.2.3.4:", "http://@/", "((example.com))", ".com", "www.\u0301.com",
 		"paypaI.com", "appıe.com", "login.paypal.com.secure-verify.co.uk/x", "vvhatsapp.com", "a-b-c-d.duckdns.org/login",
 	} {

@@ -53,6 +53,9 @@ func TestAnalyzeExtraction(t *testing.T) {
 		{"ideographic dot", "go example。com/x", []string{"example。com/x"}},
 		{"glued to chinese", "请访问example.com获取奖励", []string{"example.com"}},
 		{"chinese label after an ascii one", "访问 https://web.安全检测.com/x 吧", []string{"https://web.安全检测.com/x"}},
+		{"chinese glued after a host's dot", "点击 https://evil.com.获取奖金 吧", []string{"https://evil.com"}},
+		{"chinese glued after a dot, bare", "点击 evil.com.获取奖金", []string{"evil.com"}},
+		{"chinese TLD after a dot", "访问 https://example.中国/x 吧", []string{"https://example.中国/x"}},
 		{"hangul host with a scheme", "http://고.한국 방문", []string{"http://고.한국"}},
 		{"glued to thai", "คลิกexample.com/xรับเงิน", []string{"example.com/x"}},
 		{"no space after sentence", "Go to example.com.Thanks", []string{"example.com"}},
@@ -198,6 +201,31 @@ func TestNewRejectsBadEntries(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			if _, err := New(tt.cfg); err == nil {
 				t.Errorf("New(%+v) error = nil, want ErrBadDomain", tt.cfg)
+			}
+		})
+	}
+}
+
+// TestGluedAfterDotDomain: text of a script written without spaces glued
+// after a host's dot is not a label, so the feed finds the domain; a
+// Chinese TLD stays one.
+func TestGluedAfterDotDomain(t *testing.T) {
+	a := newTestAnalyzer(t, "evil-login.com\n")
+	for _, tc := range []struct {
+		name, body, domain string
+		phishing           bool
+	}{
+		{"glued chinese", "点击 https://evil-login.com.获取奖金", "evil-login.com", true},
+		{"glued japanese", "https://evil-login.com.こちらへ", "evil-login.com", true},
+		{"chinese tld", "https://evil-login.中国/x", "evil-login.中国", false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			ls := a.Analyze(tc.body)
+			if len(ls) != 1 {
+				t.Fatalf("Analyze(%q) = %d links, want 1", tc.body, len(ls))
+			}
+			if ls[0].Domain != tc.domain && ls[0].UnicodeHost != tc.domain || ls[0].Phishing != tc.phishing {
+				t.Errorf("Analyze(%q): domain %q (unicode host %q), phishing %v; want %q, %v", tc.body, ls[0].Domain, ls[0].UnicodeHost, ls[0].Phishing, tc.domain, tc.phishing)
 			}
 		})
 	}

@@ -208,6 +208,12 @@ func withScheme(s string, colon int) (span, int, bool) {
 		}
 		p += size
 	}
+	// Scanning resumes at the glued text, not at its dot.
+	glued := gluedAfterDot(s, a, p)
+	resume := a
+	if glued < p {
+		p, resume = glued, glued
+	}
 	authEnd := trimTrailing(s, a, p)
 	end := authEnd
 	if authEnd == p {
@@ -238,7 +244,30 @@ func withScheme(s string, colon int) (span, int, bool) {
 		return span{}, max(end, a), false
 	}
 	sp.numeric = numericHost(s[sp.hostStart:sp.hostEnd])
-	return sp, max(end, a), true
+	return sp, max(end, resume), true
+}
+
+// gluedAfterDot returns where the authority s[a:p] ends when text of a
+// script written without spaces follows a dot: withScheme reads
+// "web.安全检测.com" as one host, but in "evil.com.获取奖金" the last label is
+// no top-level domain, so the text begins at its first such letter ("获")
+// and the host is evil.com, as feeds and block lists name it.
+func gluedAfterDot(s string, a, p int) int {
+	auth := s[a:p]
+	host := auth[strings.LastIndexByte(auth, '@')+1:]
+	if j := strings.LastIndexByte(host, ':'); j >= 0 && !strings.HasPrefix(host, "[") {
+		host = host[:j]
+	}
+	i, n := lastSep(host)
+	if i < 0 || isTLD(host[i+n:]) {
+		return p
+	}
+	for j, r := range auth {
+		if j > 0 && r >= utf8.RuneSelf && noSpaceScript(r) {
+			return a + j
+		}
+	}
+	return p
 }
 
 // bracketed tries a bare IPv6 literal such as "[2001:db8::1]/login".

@@ -121,3 +121,32 @@ func TestEntityEvidence(t *testing.T) {
 		t.Errorf("Original(Words, casino) = %q, want %q", got, "ca&#115;ino")
 	}
 }
+
+func TestBidiDepth(t *testing.T) {
+	rlo, lri, pdf, pdi := "\u202e", "\u2066", "\u202c", "\u2069"
+	for _, tc := range []struct {
+		name, in string
+		want     int
+	}{
+		{"ascii", "Your code is 123456", 0},
+		// The ham twin: right-to-left text with a couple of marks.
+		{"arabic with marks", "مرحبا \u200fأحمد\u200f، رمزك " + lri + "AB-123" + pdi + " صالح", 1},
+		{"isolate in an embedding", "\u202b" + "שלום " + lri + "ACME" + pdi + pdf + " תודה", 2},
+		{"closed before the next", strings.Repeat(rlo+"x"+pdf, 40), 1},
+		{"nested 17 deep", strings.Repeat(rlo, 17) + "onisac" + strings.Repeat(pdf, 17), 17},
+		{"past the tracked depth", strings.Repeat(lri, 200) + "x", 200},
+		{"stray terminators close nothing", strings.Repeat(pdf+pdi, 30) + rlo + "x", 1},
+		{"a line ends them all", strings.Repeat(rlo, 10) + "a\n" + strings.Repeat(rlo, 10) + "b", 10},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			if got := Normalize(tc.in).BidiDepth(); got != tc.want {
+				t.Errorf("BidiDepth(%q) = %d, want %d", tc.in, got, tc.want)
+			}
+		})
+	}
+	// Reset forgets the previous text's depth.
+	n := Normalize(strings.Repeat(rlo, 20))
+	if n.Reset("plain text"); n.BidiDepth() != 0 {
+		t.Errorf("BidiDepth after Reset = %d, want 0", n.BidiDepth())
+	}
+}

@@ -131,6 +131,7 @@ type Text struct {
 	overrides    [][2]int32    // unit ranges under a bidi override, in display order for Joined
 	bidi         [maxBidi]rune // open embeddings, overrides and isolates, innermost last
 	depth        int           // entries of bidi in use (more are counted, not kept)
+	deepest      int           // the most entries of bidi ever in use (BidiDepth)
 	html         bool          // the body is HTML-ish: tags are markup, not text
 }
 
@@ -158,6 +159,15 @@ func String(s string) string {
 
 // String returns the Words form.
 func (t *Text) String() string { return string(t.form[Words]) }
+
+// BidiDepth returns the deepest nesting of explicit bidi controls
+// (embeddings, overrides, isolates) open at once in the text, paired as the
+// Unicode Bidirectional Algorithm pairs them (a terminator with nothing to
+// close closes nothing; a paragraph end closes all): 0 for text without
+// any. Ordinary right-to-left text nests one or two; a renderer honours
+// only so many levels (UAX #9's max_depth, 125, or fewer), and past them
+// it may display what Joined does not read.
+func (t *Text) BidiDepth() int { return t.deepest }
 
 // Source returns the original text.
 func (t *Text) Source() string { return t.src }
@@ -219,7 +229,7 @@ func (t *Text) Reset(s string) {
 	t.deobfuscated = false
 	t.joinedBuilt = false
 	t.overrides = t.overrides[:0]
-	t.depth = 0
+	t.depth, t.deepest = 0, 0
 	t.html = strings.IndexByte(s, '<') >= 0 && htmlish(s)
 	if isASCII(s) && strings.IndexByte(s, '&') < 0 && !t.html {
 		// Fast path: Words straight from the bytes; units and Joined only
@@ -691,6 +701,7 @@ func (t *Text) bidiControl(r rune, ov *int32) {
 			t.bidi[t.depth] = r
 		}
 		t.depth++
+		t.deepest = max(t.deepest, t.depth)
 	}
 	overriding := t.depth > 0 && t.depth <= maxBidi && (t.bidi[t.depth-1] == 0x202D || t.bidi[t.depth-1] == 0x202E)
 	switch {

@@ -58,3 +58,18 @@ test_lure_sets_no_action if {
 	some r in global.reasons with input as with_categories(lure(6, ["a", "b", "c"]))
 	not "action" in object.keys(r)
 }
+
+test_bidi_overflow_reviewed if {
+	global.reasons == {{
+		"code": "FRAUD_SUSPECTED",
+		"rule": "global/bidi-overflow",
+		"evidence": "bidi controls nested more than 16 deep",
+		"action": "review",
+	}} with input as object.union(base, {"content": {"bidi_overflow": true}})
+}
+
+# The ham twin: right-to-left text with a couple of marks nests a level or
+# two, and the fact is false.
+test_bidi_within_bounds_allowed if {
+	count(global.reasons) == 0 with input as object.union(base, {"content": {"bidi_overflow": false}})
+}

@@ -16,20 +16,22 @@ import (
 // A campaign's representative (state.Campaigns) is stored under each band
 // it holds, in the fleet's slot:
 //
-//	<prefix>{fleet}:r:<band hex>    string  expiry (Unix ms), signature, then bands, 16 hex digits a value; TTL state.RepresentativeTTL
+//	<prefix>{fleet}:rep:<band hex>  string  expiry (Unix ms), signature length n, n signature values, then bands, 16 hex digits a value; TTL state.RepresentativeTTL
 //
 // Values are compared as fixed-width hex in Lua, whose numbers cannot hold
-// 64 bits. The expiry in the value follows the caller's clock, as the
-// memory store's does; the key's TTL only collects garbage.
+// 64 bits. The signature's length is in the value because signatures of
+// different lengths may meet (they share the shorter's positions). The
+// expiry in the value follows the caller's clock, as the memory store's
+// does; the key's TTL only collects garbage.
 
 var _ state.Campaigns = (*Store)(nil)
 
 // resolveScript: KEYS representative keys of the message's bands; ARGV
-// signature hex, the bands hex (in KEYS order), values to share, now, ttl
-// (ms), most representatives. Returns the bands hex of each confirmed
-// representative; else the message becomes the representative of its free
-// bands and the script returns them, or the message's own bands when none
-// is free.
+// signature length and signature hex, the bands hex (in KEYS order), values
+// to share, now, ttl (ms), most representatives. Returns the bands hex of
+// each confirmed representative; else the message becomes the
+// representative of its free bands and the script returns them, or the
+// message's own bands when none is free.
 var resolveScript = redis.NewScript(`
 local sig, bands, need, now, ttl, most = ARGV[1], ARGV[2], tonumber(ARGV[3]), tonumber(ARGV[4]), tonumber(ARGV[5]), tonumber(ARGV[6])
 local expiry = string.format('%016x', now + ttl)
@@ -43,17 +45,20 @@ for i = 1, #KEYS do
     local rep = string.sub(v, 17)
     if not seen[rep] and #out < most then
       seen[rep] = true
+      -- rep and sig both start with their length; compare the positions
+      -- they share.
+      local n = 16 * tonumber(string.sub(rep, 1, 16), 16)
       local same = 0
-      for j = 1, #sig, 16 do
+      for j = 17, 16 + math.min(n, #sig - 16), 16 do
         if string.sub(rep, j, j + 15) == string.sub(sig, j, j + 15) then same = same + 1 end
       end
       if same >= need then
         confirmed[rep] = true
-        out[#out + 1] = string.sub(rep, #sig + 1)
+        out[#out + 1] = string.sub(rep, 17 + n)
       end
     end
-    -- A confirmed representative is kept under every band of the
-    -- message that holds it, as the memory store keeps it whole.
+    -- A confirmed representative is kept under the bands of the message
+    -- that hold it (state.Campaigns: each band lapses on its own).
     if confirmed[rep] then redis.call('SET', KEYS[i], expiry .. rep, 'PX', ttl) end
   end
 end
@@ -78,9 +83,9 @@ func (s *Store) Resolve(ctx context.Context, bands, sig []uint64, minSame int, n
 	}
 	keys := make([]string, len(bands))
 	for i, b := range bands {
-		keys[i] = s.fleetKey("r", bandName(b))
+		keys[i] = s.fleetKey("rep", bandName(b))
 	}
-	sigHex := hexValues(sig)
+	sigHex := hexValues([]uint64{uint64(len(sig))}) + hexValues(sig)
 	r, err := do(ctx, s, func(ctx context.Context) ([]string, error) {
 		return resolveScript.Run(ctx, s.c, keys, sigHex, hexValues(bands), minSame, now.UnixMilli(),
 			state.RepresentativeTTL.Milliseconds(), state.MaxRepresentatives).StringSlice()

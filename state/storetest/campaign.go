@@ -69,6 +69,36 @@ func RunCampaigns(t *testing.T, open func(t *testing.T) state.Campaigns) {
 		later := T0.Add(state.RepresentativeTTL + time.Hour)
 		want(t, "under the second band", resolve(t, c, []uint64{12, 31}, near, later), []uint64{11, 12, 13})
 	})
+	t.Run("each band expires on its own", func(t *testing.T) {
+		c := open(t)
+		resolve(t, c, []uint64{11, 12, 13}, first, T0)
+		// Confirmed under band 11 only: 12 and 13 are not touched, and
+		// lapse RepresentativeTTL after the first message.
+		resolve(t, c, []uint64{11}, near, T0.Add(20*time.Hour))
+		later := T0.Add(25 * time.Hour)
+		want(t, "under a lapsed band", resolve(t, c, []uint64{13, 31}, near, later), []uint64{13, 31})
+		want(t, "under the confirmed band", resolve(t, c, []uint64{11}, near, later), []uint64{11, 12, 13})
+	})
+	t.Run("signatures of different lengths share their common prefix", func(t *testing.T) {
+		c := open(t)
+		resolve(t, c, []uint64{11, 12, 13}, first, T0)
+		short := []uint64{1, 2, 3, 4}
+		got, err := c.Resolve(ctx, []uint64{11}, short, 4, T0)
+		if err != nil {
+			t.Fatalf("Resolve(short) = %v", err)
+		}
+		want(t, "shorter than the representative's", slices.Sorted(slices.Values(got)), []uint64{11, 12, 13})
+		// A representative with the shorter signature, met by a longer one.
+		if _, err := c.Resolve(ctx, []uint64{21, 22}, short, 4, T0); err != nil {
+			t.Fatalf("Resolve(short) = %v", err)
+		}
+		if got, err = c.Resolve(ctx, []uint64{21}, first, 4, T0); err != nil {
+			t.Fatalf("Resolve(long) = %v", err)
+		}
+		want(t, "longer than the representative's", slices.Sorted(slices.Values(got)), []uint64{21, 22})
+		// Five values to share, of four in common: not the same campaign.
+		want(t, "too few in common", resolve(t, c, []uint64{22, 23}, first, T0), []uint64{23})
+	})
 	t.Run("every band held by another template", func(t *testing.T) {
 		c := open(t)
 		resolve(t, c, []uint64{11, 12}, first, T0)
