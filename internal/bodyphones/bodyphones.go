@@ -234,6 +234,12 @@ func (f *Finder) Find(body string, defaultRegion string) []Number {
 }
 
 func (f *Finder) parse(text, region string) (Number, bool) {
+	// Long digit runs (parcel numbers, references) are rarely numbers and
+	// rarely repeat: decide them from the metadata, without a parse or a
+	// cache entry.
+	if impossible(text, region) {
+		return Number{}, false
+	}
 	if f == nil || f.size <= 0 {
 		return parse(text, region)
 	}
