@@ -49,8 +49,8 @@ func impossible(text, region string) bool {
 	// Parse's parsePrefixAsIdd: an international prefix matched at the start
 	// (the same unanchored expression, leftmost match) and not followed by
 	// '0' is stripped, and a calling code must follow.
-	if ind := r.idd.FindStringIndex(text); ind != nil && ind[0] == 0 && (ind[1] == len(text) || text[ind[1]] != '0') {
-		rest := text[ind[1]:]
+	if end := r.idd.end(text); end >= 0 && (end == len(text) || text[end] != '0') {
+		rest := text[end:]
 		if len(rest) <= 2 { // phonenumbers.ErrTooShortAfterIDD
 			return true
 		}
@@ -83,27 +83,67 @@ func impossible(text, region string) bool {
 type prefixRules struct {
 	cc     int
 	ccText string
-	idd    *regexp.Regexp // international prefix, as Parse compiles it
-	// national is "^(?:" + national prefix for parsing + ")", as Parse
-	// compiles it; nil when the region has none.
-	national  *regexp.Regexp
+	idd    prefix // international prefix: Parse matches it unanchored, leftmost
+	// national is the national prefix for parsing, which Parse anchors as
+	// "^(?:" + prefix + ")"; its re is nil when the region has none.
+	national  prefix
 	transform bool // a national prefix transform rule: the NSN is not a suffix
 }
 
 // strip returns s with the national prefix stripped as Parse would, and
 // whether it could tell: false when a transform rule may rewrite s.
 func (p *prefixRules) strip(s string) (stripped string, matched, known bool) {
-	if p == nil || p.national == nil || s == "" {
+	if p == nil || p.national.re == nil || s == "" {
 		return s, false, true
 	}
-	ind := p.national.FindStringIndex(s)
-	if ind == nil {
+	end := p.national.end(s)
+	if end < 0 {
 		return s, false, true
 	}
 	if p.transform {
 		return "", true, false
 	}
-	return s[ind[1]:], true, true
+	return s[end:], true, true
+}
+
+// prefix is a metadata expression matched at the start of a text.
+type prefix struct {
+	re *regexp.Regexp // matched at the start, as Parse matches it
+	// literal is the expression when it is nothing but a literal ("00",
+	// "0"): it then matches at the start exactly when the text begins with
+	// it, without the regexp's work and allocation.
+	literal   string
+	isLiteral bool
+}
+
+func newPrefix(expr string, anchored bool) (prefix, error) {
+	re, err := regexp.Compile(expr)
+	if err != nil {
+		return prefix{}, err
+	}
+	p := prefix{re: re}
+	p.literal, p.isLiteral = re.LiteralPrefix()
+	if anchored {
+		if p.re, err = regexp.Compile("^(?:" + expr + ")"); err != nil {
+			return prefix{}, err
+		}
+	}
+	return p, nil
+}
+
+// end returns where the prefix's match at the start of s ends, or -1.
+func (p prefix) end(s string) int {
+	if p.isLiteral {
+		if strings.HasPrefix(s, p.literal) {
+			return len(p.literal)
+		}
+		return -1
+	}
+	ind := p.re.FindStringIndex(s)
+	if ind == nil || ind[0] != 0 {
+		return -1
+	}
+	return ind[1]
 }
 
 // callingCode is what validation can accept for one calling code.
@@ -181,11 +221,11 @@ var metadata = sync.OnceValue(func() *tables {
 			transform: m.GetNationalPrefixTransformRule() != "",
 		}
 		var err error
-		if p.idd, err = regexp.Compile(m.GetInternationalPrefix()); err != nil {
+		if p.idd, err = newPrefix(m.GetInternationalPrefix(), false); err != nil {
 			return nil
 		}
 		if np := m.GetNationalPrefixForParsing(); np != "" {
-			if p.national, err = regexp.Compile("^(?:" + np + ")"); err != nil {
+			if p.national, err = newPrefix(np, true); err != nil {
 				return nil
 			}
 		}

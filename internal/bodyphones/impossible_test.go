@@ -185,3 +185,32 @@ func FuzzImpossible(f *testing.F) {
 		}
 	})
 }
+
+// TestPrefixLiteralMatchesRegexp: a prefix answered from its literal ends
+// where the metadata's regular expression, as Parse runs it, ends.
+func TestPrefixLiteralMatchesRegexp(t *testing.T) {
+	r := rand.New(rand.NewPCG(13, 1))
+	examples := exampleNumbers()
+	literals := 0
+	for region, p := range metadata().regions {
+		for _, x := range []prefix{p.idd, p.national} {
+			if x.re == nil || !x.isLiteral {
+				continue
+			}
+			literals++
+			for range 200 {
+				s := digitString(r, region, examples)
+				want := -1
+				if ind := x.re.FindStringIndex(s); ind != nil && ind[0] == 0 {
+					want = ind[1]
+				}
+				if got := x.end(s); got != want {
+					t.Errorf("%s: prefix %q ends %d in %q, its regexp %d", region, x.re, got, s, want)
+				}
+			}
+		}
+	}
+	if literals < 100 {
+		t.Errorf("only %d literal prefixes: the test checks too little", literals)
+	}
+}
