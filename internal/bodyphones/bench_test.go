@@ -7,6 +7,7 @@ func BenchmarkFind(b *testing.B) {
 		{"otp-under-7-digits", "Your OTP is 482913. Do not share it with anyone, including bank staff. It is valid for five minutes. Thank you for banking with us.", "AE"},
 		{"amount-and-date", "Dear customer, AED 1,250.00 was debited from your account on 2026-11-22 at 10:30. Available balance AED 12,345.67. Ref 88231.", "AE"},
 		{"one-number", "Dear customer, our new branch is open! Call us on 050 123 4567 or visit us in Dubai Mall, level 2, from 10am to 10pm daily.", "AE"},
+		{"parcel-reference", "Bonjour Marie, votre colis 00340434123456 sera livré le 12/12. Suivi sur laposte.fr.", "FR"},
 		{"international", "Win a prize! Call +44 20 7946 0958 now or WhatsApp +971 50 123 4567 before midnight to claim your reward.", "AE"},
 	}
 	for _, c := range cases {

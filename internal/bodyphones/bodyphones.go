@@ -187,7 +187,9 @@ func check(body string, start, end int, region string, c *Finder) (Number, bool)
 		if digits < minDigits {
 			return Number{}, false
 		}
-		if digits <= maxDigits && !otp(text, groups) && !amount(body, start, end) && !date(text) {
+		// impossible goes first: it answers a parcel or reference number
+		// for less than the currency scan of amount costs.
+		if digits <= maxDigits && !otp(text, groups) && !impossible(text, region) && !amount(body, start, end) && !date(text) {
 			if n, ok := c.parse(text, region); ok {
 				return n, true
 			}
