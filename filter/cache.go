@@ -51,12 +51,42 @@ type decisionCache struct {
 }
 
 // newDecisionCache returns a cache of size bytes whose entries live ttl
-// seconds (0: until evicted); nil (off) for a size of 0.
-func newDecisionCache(size, ttl int) *decisionCache {
+// seconds (0: until evicted) by clk; nil (off) for a size of 0.
+func newDecisionCache(size, ttl int, clk *cacheClock) *decisionCache {
 	if size <= 0 {
 		return nil
 	}
-	return &decisionCache{c: freecache.NewCache(size), ttl: ttl}
+	return &decisionCache{c: freecache.NewCacheCustomTimer(size, clk), ttl: ttl}
+}
+
+// cacheClock is the decision caches' freecache.Timer: the newest reading
+// of the engine's clock by a check (validate reads it once per check), in
+// Unix seconds, freecache's resolution. freecache's own timer read the
+// system clock on every get and set, for expiry and recency: a sixteenth
+// of an exact-cache hit. It only moves forward (freecache's recency sums
+// assume so), and is written only when the second changes, so that checks
+// on two cores do not write one cache line each time. Safe for concurrent
+// use.
+type cacheClock struct{ sec atomic.Uint32 }
+
+func newCacheClock(now time.Time) *cacheClock {
+	c := new(cacheClock)
+	c.set(now)
+	return c
+}
+
+// Now implements freecache.Timer.
+func (c *cacheClock) Now() uint32 { return c.sec.Load() }
+
+// set moves the clock to now, unless it is there or past it already.
+func (c *cacheClock) set(now time.Time) {
+	s := uint32(now.Unix())
+	for {
+		old := c.sec.Load()
+		if s <= old || c.sec.CompareAndSwap(old, s) {
+			return
+		}
+	}
 }
 
 type cacheKey [16]byte
