@@ -67,7 +67,7 @@ func build(o options) (*Engine, error) {
 		cacheNow: clk,
 		numbers:  geo.NewNumbers(0),
 		zones:    geo.NewZones(0),
-		exact:    newDecisionCache(o.exactCacheBytes, exactTTL, clk),
+		exact:    newExactCache(o.exactCacheBytes, exactTTL, clk),
 		facts:    newDecisionCache(o.factCacheBytes, 0, clk),
 		template: newTemplateCache(o.factCacheBytes),
 		clocks:   newClockCache(o.factCacheBytes),
