@@ -167,8 +167,13 @@ func (k *keyHasher) flush() {
 	k.n = 0
 }
 
+// str writes s after its length as a uvarint (prefix-free, so fields stay
+// apart, and a byte for a short field rather than eight).
 func (k *keyHasher) str(s string) {
-	k.u64(uint64(len(s)))
+	if len(k.buf)-k.n < binary.MaxVarintLen64 {
+		k.flush()
+	}
+	k.n += binary.PutUvarint(k.buf[k.n:], uint64(len(s)))
 	if len(s) <= len(k.buf)-k.n {
 		k.n += copy(k.buf[k.n:], s)
 		return

@@ -398,9 +398,10 @@ func TestDecisionEncodingRoundTrip(t *testing.T) {
 }
 
 // TestKeyHasherEqualsFieldWrites: gathering fields in keyHasher's buffer
-// gives the key of writing each length-prefixed field to the two hashes
-// directly, for fields shorter and longer than the buffer and across its
-// edge, so that the buffer never merges or splits what fields say.
+// gives the key of writing each length-prefixed field (a uvarint length)
+// to the two hashes directly, for fields shorter and longer than the buffer
+// and across its edge, so that the buffer never merges or splits what
+// fields say.
 func TestKeyHasherEqualsFieldWrites(t *testing.T) {
 	for _, n := range []int{0, 1, 7, 8, 200, 247, 248, 249, 255, 256, 257, 600} {
 		fields := []string{strings.Repeat("a", n), "b", strings.Repeat("c", n/2)}
@@ -414,7 +415,7 @@ func TestKeyHasherEqualsFieldWrites(t *testing.T) {
 			k.u64(uint64(i))
 			k.str(f)
 			write(binary.LittleEndian.AppendUint64(nil, uint64(i)))
-			write(binary.LittleEndian.AppendUint64(nil, uint64(len(f))))
+			write(binary.AppendUvarint(nil, uint64(len(f))))
 			write([]byte(f))
 		}
 		var want cacheKey
