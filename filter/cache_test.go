@@ -9,6 +9,7 @@ import (
 	"math/rand/v2"
 	"os"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -397,9 +398,10 @@ func TestDecisionEncodingRoundTrip(t *testing.T) {
 }
 
 // TestKeyHasherEqualsFieldWrites: gathering fields in keyHasher's buffer
-// gives the key of writing each length-prefixed field to the two hashes
-// directly, for fields shorter and longer than the buffer and across its
-// edge, so that the buffer never merges or splits what fields say.
+// gives the key of writing each length-prefixed field (a uvarint length)
+// to the two hashes directly, for fields shorter and longer than the buffer
+// and across its edge, so that the buffer never merges or splits what
+// fields say.
 func TestKeyHasherEqualsFieldWrites(t *testing.T) {
 	for _, n := range []int{0, 1, 7, 8, 200, 247, 248, 249, 255, 256, 257, 600} {
 		fields := []string{strings.Repeat("a", n), "b", strings.Repeat("c", n/2)}
@@ -413,7 +415,7 @@ func TestKeyHasherEqualsFieldWrites(t *testing.T) {
 			k.u64(uint64(i))
 			k.str(f)
 			write(binary.LittleEndian.AppendUint64(nil, uint64(i)))
-			write(binary.LittleEndian.AppendUint64(nil, uint64(len(f))))
+			write(binary.AppendUvarint(nil, uint64(len(f))))
 			write([]byte(f))
 		}
 		var want cacheKey
@@ -490,5 +492,43 @@ func TestCachedConcurrent(t *testing.T) {
 		if err := <-errs; err != nil {
 			t.Fatal(err)
 		}
+	}
+}
+
+// TestHotExactEntries checks the exact cache's hot entries (hotDecisions):
+// a message checked a third time is answered from them with the decision
+// the exact cache gave it, counted as an exact hit, and a caller changing
+// the reasons it got does not change the next answer.
+func TestHotExactEntries(t *testing.T) {
+	e := newEngine(t)
+	ctx := context.Background()
+	m := Message{ID: "a", Channel: SMS, Kind: Transactional, Sender: "ADCB", Recipient: "+971501234567",
+		Body: "Vote in the parliament elections this Friday", Time: tuesday}
+	var got [4]Decision
+	for i := range got {
+		d, err := e.Check(ctx, &m)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got[i] = d
+		got[i].Reasons = slices.Clone(d.Reasons) // as answered
+		for j := range d.Reasons {
+			d.Reasons[j].Evidence = "changed by the caller"
+		}
+	}
+	if got[0].Action != Block || len(got[0].Reasons) == 0 {
+		t.Fatalf("first decision %v %v, want a block with reasons", got[0].Action, got[0].Reasons)
+	}
+	want := got[1] // the first answer from the exact cache (freecache)
+	if want.Cache != CacheExact {
+		t.Fatalf("second check: Cache = %q, want %q", want.Cache, CacheExact)
+	}
+	for i, d := range got[2:] {
+		if !reflect.DeepEqual(d, want) {
+			t.Errorf("check %d: %+v, want %+v", i+3, d, want)
+		}
+	}
+	if s := e.CacheStats(); s.ExactHits != 3 || s.ExactLookups != 4 {
+		t.Errorf("exact hits %d of %d lookups, want 3 of 4", s.ExactHits, s.ExactLookups)
 	}
 }

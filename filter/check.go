@@ -263,10 +263,14 @@ func (c *check) validate() error {
 		c.src = src.Unmap().WithZone("")
 	}
 	c.dest, c.rcpt = country, rcpt
+	// The engine's clock, read once: the message's time is checked
+	// against it, and the decision caches keep time by it (cacheClock).
+	clock := e.opts.clock()
+	e.cacheNow.set(clock)
 	c.now = m.Time
 	if c.now.IsZero() {
-		c.now = e.opts.clock()
-	} else if err := checkTime(m.Time, e.opts.clock); err != nil {
+		c.now = clock
+	} else if err := checkTime(m.Time, func() time.Time { return clock }); err != nil {
 		return err
 	}
 	if !m.LastInboundAt.IsZero() && m.LastInboundAt.After(c.now.Add(MaxClockSkew)) {

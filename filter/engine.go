@@ -30,6 +30,7 @@ type Engine struct {
 	reloadMu sync.Mutex             // serializes reloads (reload.go)
 	prev     atomic.Pointer[policy] // the revision replaced last, for Rollback
 	exact    *decisionCache         // nil when turned off
+	cacheNow *cacheClock            // the decision caches' clock (cache.go)
 	facts    *decisionCache         // nil when turned off
 	template *templateCache         // nil when turned off (template.go)
 	clocks   *clockCache            // recent checks' time facts (cache.go); nil when turned off
@@ -60,12 +61,14 @@ func build(o options) (*Engine, error) {
 	if o.tenantErr != nil {
 		return nil, o.tenantErr
 	}
+	clk := newCacheClock(o.clock())
 	e := &Engine{
 		opts:     o,
+		cacheNow: clk,
 		numbers:  geo.NewNumbers(0),
 		zones:    geo.NewZones(0),
-		exact:    newDecisionCache(o.exactCacheBytes, exactTTL),
-		facts:    newDecisionCache(o.factCacheBytes, 0),
+		exact:    newExactCache(o.exactCacheBytes, exactTTL, clk),
+		facts:    newDecisionCache(o.factCacheBytes, 0, clk),
 		template: newTemplateCache(o.factCacheBytes),
 		clocks:   newClockCache(o.factCacheBytes),
 		conv:     newConversations(o.store),
