@@ -174,13 +174,7 @@ func (k *keyHasher) str(s string) {
 		k.flush()
 	}
 	k.n += binary.PutUvarint(k.buf[k.n:], uint64(len(s)))
-	if len(s) <= len(k.buf)-k.n {
-		k.n += copy(k.buf[k.n:], s)
-		return
-	}
-	k.flush()
-	k.h1.WriteString(s)
-	k.h2.WriteString(s)
+	k.raw(s)
 }
 
 // raw writes s without its length: the caller writes the length of what
