@@ -65,14 +65,20 @@ link_risk_action(score) := {} if {
 # weight up in a copy of the link with the derived signals merged in: that
 # copy cost one allocation per field for every link of every evaluation.
 link_risk_score(link) := base + link_risk_fresh(link) if {
-	derived := {
-		"foreign_script": link_foreign_script(link),
-		"tld_script_mismatch": link_tld_script_mismatch(link),
-	}
+	derived := link_derived_signals(link)
 	from_facts := sum([w | link[k] = true; w := link_fact_weights[k]])
 	base := from_facts + sum([w | derived[k] = true; w := data.global.link_risk.weights[k]])
 	base > 0
 } else := 0
+
+# link_derived_signals are the signals derived here from a link's scripts;
+# a link without scripts (most of them) has neither, and skips both lookups.
+link_derived_signals(link) := {} if {
+	object.get(link, "scripts", []) == []
+} else := {
+	"foreign_script": link_foreign_script(link),
+	"tld_script_mismatch": link_tld_script_mismatch(link),
+}
 
 # link_fact_weights are the weights of the signals read from a link's facts
 # as they are: the derived ones, computed here, win over a field of the same
