@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"maps"
+	"os"
 	"strings"
 	"testing"
 	"testing/fstest"
@@ -580,7 +581,10 @@ test_short_body_wrongly_expected_too_long if {
 }
 
 // BenchmarkEval measures one prepared query of the embedded policies
-// (global + country + channel) on realistic facts documents.
+// (global + country + channel) on realistic facts documents: small ones
+// written here, and the engine's facts of content-rich messages (links,
+// phone numbers, lure words, model scores: testdata/eval_facts.jsonl, from
+// msgfilter check -explain), which is what a first sighting of a body costs.
 func BenchmarkEval(b *testing.B) {
 	set, err := rules.Load(context.Background(), policies.FS)
 	if err != nil {
@@ -610,6 +614,16 @@ func BenchmarkEval(b *testing.B) {
 			"recipient": {"e164": "+4915223456789", "country": "DE", "number_type": "mobile"},
 			"content": {"opt_out_text": false},
 			"conversation": {"has_inbound": true, "inbound_age_minutes": 30}}`},
+	}
+	rich, err := os.ReadFile("testdata/eval_facts.jsonl")
+	if err != nil {
+		b.Fatal(err)
+	}
+	for i, name := range []string{"gb/sms/premium-rate-lure", "in/sms/kyc-phish", "de/whatsapp/promo-link"} {
+		country, rest, _ := strings.Cut(name, "/")
+		channel, _, _ := strings.Cut(rest, "/")
+		line := strings.Split(string(rich), "\n")[i]
+		cases = append(cases, struct{ name, country, channel, input string }{name, country, channel, line})
 	}
 	now := time.Date(2026, 3, 14, 20, 0, 0, 0, time.UTC)
 	ctx := context.Background()
