@@ -123,3 +123,28 @@ func RunCampaigns(t *testing.T, open func(t *testing.T) state.Campaigns) {
 		}
 	})
 }
+
+// BenchResolve times s.Resolve for a near-duplicate of a known campaign
+// (14 of 16 signature values shared), for a store's benchmarks.
+func BenchResolve(b *testing.B, s state.Campaigns) {
+	ctx := context.Background()
+	sig := make([]uint64, 16)
+	bands := make([]uint64, 8)
+	for i := range sig {
+		sig[i] = uint64(i)*0x9e3779b97f4a7c15 + 1
+	}
+	for i := range bands {
+		bands[i] = uint64(i)*0xbf58476d1ce4e5b9 + 1
+	}
+	if _, err := s.Resolve(ctx, bands, sig, 7, T0); err != nil {
+		b.Fatal(err)
+	}
+	near := append([]uint64(nil), sig...)
+	near[0], near[1] = 7, 8 // a near-duplicate: 14 of 16 values shared
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := s.Resolve(ctx, bands, near, 7, T0); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
