@@ -270,7 +270,7 @@ func (c *check) validate() error {
 	c.now = m.Time
 	if c.now.IsZero() {
 		c.now = clock
-	} else if err := checkTime(m.Time, func() time.Time { return clock }); err != nil {
+	} else if err := checkTime(m.Time, clock); err != nil {
 		return err
 	}
 	if !m.LastInboundAt.IsZero() && m.LastInboundAt.After(c.now.Add(MaxClockSkew)) {

@@ -135,7 +135,7 @@ func (e *Engine) Inbound(ctx context.Context, in *InboundMessage) (InboundResult
 	at := in.Time
 	if at.IsZero() {
 		at = e.opts.clock()
-	} else if err := checkTime(at, e.opts.clock); err != nil {
+	} else if err := checkTime(at, e.opts.clock()); err != nil {
 		return res, err // a reply dated 2099 would hold a window open for ever
 	}
 	res.OptOut, res.OptIn, res.Keyword = detectOpt(p.optOuts, in.Body)

@@ -82,12 +82,13 @@ var (
 // validation error.
 const MaxClockSkew = 5 * time.Minute
 
-// checkTime bounds an explicit message time to [MinTime, clock()+MaxClockSkew].
-func checkTime(t time.Time, clock func() time.Time) error {
+// checkTime bounds an explicit message time to [MinTime, now+MaxClockSkew],
+// now being the engine's clock.
+func checkTime(t, now time.Time) error {
 	if t.Before(MinTime) {
 		return invalid("time", t.Format(time.RFC3339), "before "+MinTime.Format(time.RFC3339))
 	}
-	if now := clock(); t.After(now.Add(MaxClockSkew)) {
+	if t.After(now.Add(MaxClockSkew)) {
 		return invalid("time", t.Format(time.RFC3339), "more than "+MaxClockSkew.String()+" after the engine's clock ("+now.UTC().Format(time.RFC3339)+")")
 	}
 	return nil
