@@ -173,7 +173,7 @@ func freeNeighbour(b byte) bool {
 // separators), but for a run that is such a number on its own, which is
 // masked after its first three digits (the model's phone-number prefix).
 func maskRuns(body string, run int, mask func(i, j int)) bool {
-	if run == 0 || hasBidi(body) {
+	if run == 0 || textnorm.HasBidiControl(body) {
 		return false
 	}
 	chainDigits, chainMasked := 0, false // the chain of digits the current run is in
@@ -224,20 +224,6 @@ func chainSeparator(b byte) bool {
 }
 
 func isASCIIDigit(b byte) bool { return '0' <= b && b <= '9' }
-
-// hasBidi reports a bidi control (U+202A–U+202E, U+2066–U+2069): textnorm
-// writes text under an override in display order.
-func hasBidi(s string) bool {
-	for i := 0; i+2 < len(s); i++ {
-		if s[i] != 0xE2 {
-			continue
-		}
-		if s[i+1] == 0x80 && s[i+2] >= 0xAA && s[i+2] <= 0xAE || s[i+1] == 0x81 && s[i+2] >= 0xA6 && s[i+2] <= 0xA9 {
-			return true
-		}
-	}
-	return false
-}
 
 // templateCache (stage 5) takes the text stages' facts (normalize, match,
 // classify and the campaign fingerprint) from the template cache when the

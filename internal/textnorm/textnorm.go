@@ -751,7 +751,7 @@ func (t *Text) addRune(s string, r rune, o0, o1 int32, ctx *int, ov *int32) {
 		}
 		return
 	}
-	if 0x202A <= r && r <= 0x202E || 0x2066 <= r && r <= 0x2069 || r == 0x2029 {
+	if IsBidiControl(r) || r == 0x2029 {
 		t.bidiControl(r, ov)
 		if r != 0x2029 {
 			return
@@ -1199,3 +1199,24 @@ var leet = func() (m [256]byte) {
 	}
 	return m
 }()
+
+// IsBidiControl reports the embeddings, overrides and isolates
+// (U+202A–U+202E, U+2066–U+2069): the controls that change the order in
+// which text displays, which Text reads in display order.
+func IsBidiControl(r rune) bool {
+	return 0x202A <= r && r <= 0x202E || 0x2066 <= r && r <= 0x2069
+}
+
+// HasBidiControl reports whether s holds a control IsBidiControl reports,
+// without decoding s (each is the three bytes E2 80 AA–AE or E2 81 A6–A9).
+func HasBidiControl(s string) bool {
+	for i := 0; i+2 < len(s); i++ {
+		if s[i] != 0xE2 {
+			continue
+		}
+		if s[i+1] == 0x80 && s[i+2] >= 0xAA && s[i+2] <= 0xAE || s[i+1] == 0x81 && s[i+2] >= 0xA6 && s[i+2] <= 0xA9 {
+			return true
+		}
+	}
+	return false
+}

@@ -228,3 +228,18 @@ func BenchmarkNormalize(b *testing.B) {
 		})
 	}
 }
+
+// TestHasBidiControl: the byte scan finds exactly the runes IsBidiControl
+// names, alone and inside text, across the planes that share its lead bytes.
+func TestHasBidiControl(t *testing.T) {
+	for r := rune(0x2000); r <= 0x2FFF; r++ {
+		for _, s := range []string{string(r), "ab " + string(r) + " cd"} {
+			if got, want := HasBidiControl(s), IsBidiControl(r); got != want {
+				t.Errorf("HasBidiControl(%q) = %v, want %v (U+%04X)", s, got, want, r)
+			}
+		}
+	}
+	if HasBidiControl("plain text, \u200f marks and \u061c too") {
+		t.Error("marks are not controls that reorder text")
+	}
+}
