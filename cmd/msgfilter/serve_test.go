@@ -116,9 +116,11 @@ func TestServeSignedBundleURL(t *testing.T) {
 	if err := rules.WriteBundle(&unsigned, policies.FS, nil, ""); err != nil {
 		t.Fatal(err)
 	}
+	// The CDN serves whichever bundle body points at; each bundle is its
+	// own slice, so switching bundles never writes memory a handler reads.
 	var body atomic.Pointer[[]byte]
-	b := signed.Bytes()
-	body.Store(&b)
+	signedBytes, unsignedBytes := signed.Bytes(), unsigned.Bytes()
+	body.Store(&signedBytes)
 	cdn := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { w.Write(*body.Load()) }))
 	defer cdn.Close()
 	cfgPath := writeFile(t, "svc.yaml", "addr: 127.0.0.1:0\npolicies:\n  url: "+cdn.URL+"/b.tar.gz\n  verification_key: "+keyFile+"\n  poll: 1h\n")
@@ -132,8 +134,7 @@ func TestServeSignedBundleURL(t *testing.T) {
 	if resp.StatusCode != 403 {
 		t.Errorf("check with the signed bundle's policies = %d, want 403", resp.StatusCode)
 	}
-	b = unsigned.Bytes()
-	body.Store(&b)
+	body.Store(&unsignedBytes)
 	resp, err = http.Post(base+"/v1/reload", "", nil)
 	if err != nil {
 		t.Fatal(err)
