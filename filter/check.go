@@ -404,6 +404,7 @@ func (c *check) enrich() {
 	f.Sender.Registered = registered(f.Sender.Sender, p.pack(c.dest).senders, c.tenant)
 	f.Recipient = RecipientFacts{Country: c.rcpt.Country, NumberType: c.rcpt.NumberType}
 	c.localTime() // time, recipient zone and region (localtime.go)
+	f.Content.Model.Thresholds = c.modelThresholds()
 	if c.src.IsValid() {
 		f.Source = SourceFacts{Present: true, IPInfo: p.ipdb.Lookup(c.src)}
 		if p.global.blockedNetworks.Contains(c.src) || p.pack(c.dest).blockedNetworks.Contains(c.src) ||

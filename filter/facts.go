@@ -253,6 +253,58 @@ type ModelFacts struct {
 	Spam     float64       `json:"spam"`
 	Fraud    float64       `json:"fraud"`
 	Features ModelFeatures `json:"features"`
+	// Thresholds are what the model's rules compare the scores with.
+	Thresholds ModelThresholdFacts `json:"thresholds"`
+}
+
+// modelThresholdNames are the thresholds of the model's rules
+// (policies/global/model.rego), as data.json's "model" and Tenant.Model
+// name them, in the order of ModelThresholdFacts.
+var modelThresholdNames = [...]string{"fraud_review", "fraud_block", "spam_review", "spam_block"}
+
+// ModelThresholdFacts hold, for each threshold of the model's rules, the
+// lowest one set by the global pack, the destination's pack (data.json's
+// "model") and the tenant (Tenant.Model): a pack or a tenant can make a
+// rule stricter, never laxer. They are the same for every message to a
+// destination from a tenant, so Go resolves them here once instead of
+// the rules taking three minimums on every evaluation. A threshold that
+// none of them sets is absent, and its rule does not fire. The zero value
+// sets none. The JSON form is an object of the set ones by name
+// ({"fraud_review": 0.5, ...}).
+type ModelThresholdFacts struct {
+	v   [len(modelThresholdNames)]float64
+	set [len(modelThresholdNames)]bool
+}
+
+// thresholdsOf reads the model thresholds of a data.json "model" object or
+// a tenant's, by name; other names are not thresholds of a rule.
+func thresholdsOf(m map[string]float64) ModelThresholdFacts {
+	var t ModelThresholdFacts
+	for i, name := range modelThresholdNames {
+		t.v[i], t.set[i] = m[name]
+	}
+	return t
+}
+
+// stricter returns, for each threshold, the lowest set in t or u.
+func (t ModelThresholdFacts) stricter(u ModelThresholdFacts) ModelThresholdFacts {
+	for i := range t.v {
+		if u.set[i] && (!t.set[i] || u.v[i] < t.v[i]) {
+			t.v[i], t.set[i] = u.v[i], true
+		}
+	}
+	return t
+}
+
+// MarshalJSON writes the set thresholds by name.
+func (t ModelThresholdFacts) MarshalJSON() ([]byte, error) {
+	m := make(map[string]float64, len(t.v))
+	for i, name := range modelThresholdNames {
+		if t.set[i] {
+			m[name] = t.v[i]
+		}
+	}
+	return json.Marshal(m)
 }
 
 // ModelFeatures name the features that weighed most towards each class

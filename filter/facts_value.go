@@ -316,8 +316,22 @@ func (w walker) content(c *ContentFacts) [2]*ast.Term {
 				w.strings("spam", c.Model.Features.Spam),
 				w.strings("fraud", c.Model.Features.Fraud),
 			),
+			w.thresholds(&c.Model.Thresholds),
 		),
 	)
+}
+
+// thresholds walks the set thresholds in name order; the object's length
+// and names keep the unset ones out of the key unambiguously.
+func (w walker) thresholds(t *ModelThresholdFacts) [2]*ast.Term {
+	var buf [len(modelThresholdNames)][2]*ast.Term
+	items := buf[:0]
+	for i, name := range modelThresholdNames {
+		if t.set[i] {
+			items = append(items, w.float(name, t.v[i]))
+		}
+	}
+	return w.obj("thresholds", items...)
 }
 
 func (w walker) links(ls []LinkFacts) [2]*ast.Term {

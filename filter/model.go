@@ -143,6 +143,18 @@ func (c *check) classify() error {
 	return nil
 }
 
+// modelThresholds resolves the model rules' thresholds for the check's
+// destination and tenant (see ModelThresholdFacts). The facts get them on
+// every check, not from the template cache, whose key has only the
+// tenant's lowest threshold.
+func (c *check) modelThresholds() ModelThresholdFacts {
+	t := c.p.global.thresholds.stricter(c.p.pack(c.dest).thresholds)
+	if c.tenant != nil {
+		t = t.stricter(c.tenant.thresholds)
+	}
+	return t
+}
+
 // adjust adds the online layer's evidence to s, under the check's
 // deadline when the counts are in a remote store.
 func (c *check) adjust(f *model.Features, s *model.Scores) error {

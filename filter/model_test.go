@@ -2,7 +2,9 @@ package filter
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
+	"maps"
 	"os"
 	"path/filepath"
 	"slices"
@@ -301,5 +303,52 @@ func TestReportSharedMemoryStore(t *testing.T) {
 	}
 	if d := checkMsg(t, b, twin); d.Action != Allow {
 		t.Errorf("the twin: %v %v, want allow", d.Action, d.Reasons)
+	}
+}
+
+// TestModelThresholdsResolved checks the thresholds the model's rules get:
+// for each, the lowest of the global pack's, the destination pack's and
+// the tenant's, so that a pack or a tenant tightens a rule and never
+// loosens it, and a threshold nobody sets stays absent.
+func TestModelThresholdsResolved(t *testing.T) {
+	fsys := policiesWith(t, map[string]string{
+		"countries/de/data.json": `{"time_zone": "Europe/Berlin",
+			"model": {"fraud_review": 0.4, "fraud_block": 0.99, "spam_block": 0.85, "not_a_rule": 0.01}}`,
+	})
+	e := newEngine(t, WithPolicies(fsys),
+		WithTenant("acme", Tenant{Model: ModelThresholds{FraudReview: 0.45, FraudBlock: 0.95, SpamBlock: 0.8}}))
+	global := map[string]float64{"fraud_review": 0.5, "fraud_block": 0.9, "spam_review": 0.5}
+	for _, tc := range []struct {
+		name, recipient, tenant string
+		want                    map[string]float64
+	}{
+		{"no pack thresholds, no tenant: the global ones", "+33612345678", "", global},
+		{"no pack thresholds, a tenant without any", "+33612345678", "other", global},
+		{"pack tightens fraud_review and adds spam_block, cannot loosen fraud_block", "+4915123456001", "",
+			map[string]float64{"fraud_review": 0.4, "fraud_block": 0.9, "spam_review": 0.5, "spam_block": 0.85}},
+		{"tenant tightens spam_block under the pack's, cannot loosen the pack's fraud_review", "+4915123456001", "acme",
+			map[string]float64{"fraud_review": 0.4, "fraud_block": 0.9, "spam_review": 0.5, "spam_block": 0.8}},
+		{"tenant tightens the global fraud_review, adds spam_block", "+33612345678", "acme",
+			map[string]float64{"fraud_review": 0.45, "fraud_block": 0.9, "spam_review": 0.5, "spam_block": 0.8}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			m := Message{ID: "m", Channel: SMS, Kind: Transactional, Tenant: tc.tenant, Sender: "SHOP",
+				Recipient: tc.recipient, Body: "Your order has shipped.", Time: tuesday}
+			x, err := e.Explain(context.Background(), &m)
+			if err != nil {
+				t.Fatal(err)
+			}
+			b, err := json.Marshal(x.Facts.Content.Model.Thresholds)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var got map[string]float64
+			if err := json.Unmarshal(b, &got); err != nil {
+				t.Fatal(err)
+			}
+			if !maps.Equal(got, tc.want) {
+				t.Errorf("thresholds %v, want %v", got, tc.want)
+			}
+		})
 	}
 }

@@ -84,6 +84,9 @@ type packConfig struct {
 	// features need not be named (classify, model.go).
 	modelFloor float64
 	hasModel   bool
+	// thresholds are data.json's "model" thresholds of the model's rules
+	// (check.modelThresholds).
+	thresholds ModelThresholdFacts
 }
 
 // floor returns the pack's lowest model threshold, +Inf without one.
@@ -162,7 +165,7 @@ func (p *policy) citation(rule string) (rules.Citation, bool) {
 
 // loadPolicy compiles a policy source and everything Go derives from it.
 func (e *Engine) loadPolicy(ctx context.Context, fsys fs.FS) (*policy, error) {
-	set, err := rules.Load(ctx, fsys, e.tenantData()...)
+	set, err := rules.Load(ctx, fsys)
 	if err != nil {
 		return nil, err
 	}
@@ -264,28 +267,6 @@ func (e *Engine) loadPolicy(ctx context.Context, fsys fs.FS) (*policy, error) {
 	return p, nil
 }
 
-// tenantData mounts the tenants' model thresholds at
-// data.tenants.<id>.model, where policies/global/model.rego reads them.
-// Tenants are fixed for the engine's life and every cache key has the
-// tenant, so the caches need nothing more.
-func (e *Engine) tenantData() []rules.LoadOption {
-	doc := map[string]any{}
-	for id, t := range e.opts.tenants {
-		if t.model == nil {
-			continue
-		}
-		m := make(map[string]any, len(t.model))
-		for k, v := range t.model {
-			m[k] = v
-		}
-		doc[id] = map[string]any{"model": m}
-	}
-	if len(doc) == 0 {
-		return nil
-	}
-	return []rules.LoadOption{rules.WithData("tenants", doc)}
-}
-
 // readPackConfig reads what Go needs of a pack: its data.json keys (a
 // malformed limit is a load error: read as 0 it would silently turn a limit
 // off everywhere), its term lists and its lookup files. keywords are the
@@ -363,6 +344,7 @@ func readPackConfig(pack *rules.Pack) (pc *packConfig, keywords []terms.Term, er
 			pc.modelFloor, pc.hasModel = t, true
 		}
 	}
+	pc.thresholds = thresholdsOf(data.Model)
 	if pack.Kind == rules.KindChannel {
 		pc.limits.session = int(data.SessionMaxMessages.value())
 		pc.limits.sessionWindow = time.Duration(data.SessionMinutes.value()) * time.Minute

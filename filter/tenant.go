@@ -157,9 +157,8 @@ type tenant struct {
 	optOutScope     OptOutScope
 	dlt             *dlt.Registry // nil without DLTTemplates
 	brands          []links.Brand
-	// model is Tenant.Model by data.json key, mounted at
-	// data.tenants.<id>.model for the rules (revision.go); nil: none set.
-	model map[string]float64
+	// thresholds are Tenant.Model's (check.modelThresholds).
+	thresholds ModelThresholdFacts
 	// floor is the lowest of model, +Inf without any (modelFloor).
 	floor float64
 }
@@ -185,10 +184,7 @@ func (t Tenant) compile(name string) (*tenant, error) {
 		switch {
 		case m.v == 0: // unset
 		case m.v > 0 && m.v <= 1: // NaN is neither
-			if c.model == nil {
-				c.model = map[string]float64{}
-			}
-			c.model[m.key] = m.v
+			c.thresholds = c.thresholds.stricter(thresholdsOf(map[string]float64{m.key: m.v}))
 			c.floor = min(c.floor, m.v)
 		default:
 			return nil, &TenantError{Tenant: name, Field: m.field, Err: fmt.Errorf("%v is not a probability in (0, 1]", m.v)}

@@ -10,7 +10,6 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
-	"maps"
 	"path"
 	"slices"
 	"sort"
@@ -136,7 +135,6 @@ type LoadOption func(*loadOptions)
 
 type loadOptions struct {
 	maxFileBytes, maxSourceBytes int64
-	data                         map[string]any // WithData, by top-level key
 }
 
 // WithMaxFileBytes bounds each file of the source (Rego, data.json, term
@@ -149,23 +147,6 @@ func WithMaxFileBytes(n int64) LoadOption {
 // DefaultMaxSourceBytes.
 func WithMaxSourceBytes(n int64) LoadOption {
 	return func(o *loadOptions) { o.maxSourceBytes = n }
-}
-
-// WithData mounts doc at data.<key> for the evaluations of the loaded Set:
-// configuration held outside the policy source, such as the tenants'
-// thresholds the engine mounts at data.tenants. key may not be a pack kind
-// (global, countries, channels), whose data belongs to the source. The
-// source's Revision does not cover doc, and Set.Test runs without it, so
-// that the policy tests depend on the source alone. Load does not modify
-// doc, and Load copies nothing of it: the caller must not modify it
-// afterwards.
-func WithData(key string, doc any) LoadOption {
-	return func(o *loadOptions) {
-		if o.data == nil {
-			o.data = map[string]any{}
-		}
-		o.data[key] = doc
-	}
 }
 
 // Load reads every pack of fsys, compiles the policies once with OPA and
@@ -187,11 +168,6 @@ func Load(ctx context.Context, fsys fs.FS, opts ...LoadOption) (*Set, error) {
 	}
 	if o.maxSourceBytes <= 0 {
 		o.maxSourceBytes = DefaultMaxSourceBytes
-	}
-	for key := range o.data {
-		if key == KindGlobal || key == KindCountry || key == KindChannel {
-			return nil, fmt.Errorf("rules: WithData: data.%s belongs to the policy source", key)
-		}
 	}
 	l := loader{
 		opts: o,
@@ -225,15 +201,10 @@ func Load(ctx context.Context, fsys fs.FS, opts ...LoadOption) (*Set, error) {
 	}
 	l.set.clockGated = clockGated(compiler.Modules)
 	l.set.data = l.data
-	data := l.data
-	if len(o.data) > 0 {
-		data = maps.Clone(l.data)
-		maps.Copy(data, o.data)
-	}
 	// Keep data as Rego values: read as Go values, a big document would be
 	// converted on every evaluation that touches it, in one step that does
 	// not notice the deadline.
-	store := inmem.NewFromObjectWithOpts(data, inmem.OptRoundTripOnWrite(false), inmem.OptReturnASTValuesOnRead(true))
+	store := inmem.NewFromObjectWithOpts(l.data, inmem.OptRoundTripOnWrite(false), inmem.OptReturnASTValuesOnRead(true))
 	if err := l.prepare(ctx, compiler, store); err != nil {
 		return nil, err
 	}

@@ -94,11 +94,21 @@ link_risk_fresh(link) := data.global.link_risk.fresh_weight if {
 } else := 0
 
 # link_risk_threshold is the global threshold, or the destination pack's when
-# that is lower (stricter).
-link_risk_threshold(name) := min({t |
-	some t in [data.global.link_risk[name], object.get(country_link_risk, name, null)]
-	is_number(t)
-})
+# that is lower (stricter); a value that is not a number is not a threshold.
+# Written as branches rather than the minimum of a comprehension, which cost
+# a tenth of an evaluation of a message with a link.
+link_risk_threshold(name) := min([g, c]) if {
+	g := data.global.link_risk[name]
+	is_number(g)
+	c := country_link_risk[name]
+	is_number(c)
+} else := g if {
+	g := data.global.link_risk[name]
+	is_number(g)
+} else := c if {
+	c := country_link_risk[name]
+	is_number(c)
+}
 
 country_link_risk := data.countries[lower(input.message.country)].link_risk if {
 	is_object(data.countries[lower(input.message.country)].link_risk)

@@ -154,6 +154,35 @@ test_pack_cannot_loosen if {
 		with data.countries.ae.link_risk as {"review": 50, "block": 90}
 }
 
+to_ae(fields) := object.union(with_link(fields), {"message": object.union(base.message, {"country": "AE"})})
+
+# A pack's threshold under the link's score holds it for review.
+test_pack_threshold_below_score_reviews if {
+	action(global.reasons) == "review" with input as to_ae({"brand_in_path": true})
+		with data.countries.ae.link_risk as {"review": 2}
+}
+
+# The ham twin: a pack's threshold that is not a number is no threshold
+# (null sorts below every number: taken as one, it would flag every link).
+test_pack_threshold_not_a_number_ignored if {
+	count(suspicious(global.reasons)) == 0 with input as to_ae({"brand_in_path": true})
+		with data.countries.ae.link_risk as {"review": null}
+}
+
+# Without a numeric global threshold, the pack's holds alone.
+test_pack_threshold_without_global if {
+	action(global.reasons) == "review" with input as to_ae({"brand_in_path": true})
+		with data.countries.ae.link_risk as {"review": 2}
+		with data.global.link_risk.review as "none"
+}
+
+# The ham twin: with neither, nothing is flagged.
+test_no_numeric_threshold_nothing_flagged if {
+	count(suspicious(global.reasons)) == 0 with input as to_ae({"combosquat": true, "typosquat": true})
+		with data.countries.ae.link_risk as {"review": "none"}
+		with data.global.link_risk.review as "none"
+}
+
 # The new look-alikes Go reports as homograph_of (appıe.com, paypaI.com)
 # fire IDN_HOMOGRAPH; ham twin münchen.de does not.
 test_dotless_i_homograph_blocked if {

@@ -1,47 +1,23 @@
 # Rules on the content model's scores (internal/model): Go scores the body
-# and puts the probabilities in input.content.model; these rules compare
-# them with the thresholds of the global pack's data ("model"), which a
-# country pack (its data's "model") or a tenant
-# (data.tenants[tenant].model) may only make stricter. With no
-# model facts, nothing here fires.
+# and puts the probabilities in input.content.model, with the thresholds
+# these rules compare them with: for each, the lowest set by the global
+# pack's data ("model"), the destination's pack (its data's "model") and the
+# tenant, so that a pack or a tenant may only make a rule stricter (Go
+# resolves them once per destination and tenant, not on every evaluation).
+# A threshold none of them sets is absent, and its rule does not fire; with
+# no model facts, nothing here fires.
 package msgfilter.global
 
-# model_threshold(name) is the strictest (lowest) threshold set for name by
-# the global pack, the destination's pack and the tenant.
-model_threshold(name) := min(ts) if {
-	ts := ({t | t := data.global.model[name]; is_number(t)} | {t |
-		t := data.countries[lower(input.message.country)].model[name]
-		is_number(t)
-	}) | {t | t := data.tenants[input.message.tenant].model[name]; is_number(t)}
-	count(ts) > 0
-}
-
-# model_floor is the lowest threshold of any name set by the global pack,
-# the destination's pack and the tenant: a score below it fires no rule, so
-# the per-name lookups are skipped for the bulk of traffic (computed once
-# per evaluation).
-model_floor := min(ts) if {
-	ts := ({t | some t in data.global.model; is_number(t)} | {t |
-		some t in data.countries[lower(input.message.country)].model
-		is_number(t)
-	}) | {t | some t in data.tenants[input.message.tenant].model; is_number(t)}
-	count(ts) > 0
-}
+model_thresholds := input.content.model.thresholds
 
 # model_evidence(p, class) names the score and the features that weighed most.
 model_evidence(p, class) := sprintf("%s %.2f: %s", [class, p, concat(", ", object.get(input.content.model, ["features", class], []))])
 
-fraud_block if {
-	input.content.model.fraud >= model_floor
-	input.content.model.fraud >= model_threshold("fraud_block")
-}
+fraud_block if input.content.model.fraud >= model_thresholds.fraud_block
 
 fraud_suspected if fraud_block
 
-fraud_suspected if {
-	input.content.model.fraud >= model_floor
-	input.content.model.fraud >= model_threshold("fraud_review")
-}
+fraud_suspected if input.content.model.fraud >= model_thresholds.fraud_review
 
 fraud_action := "block" if fraud_block
 
@@ -82,10 +58,7 @@ non_marketing_kinds := {"transactional", "otp", "service"}
 # lure declared transactional is misdeclared too.
 unwanted := input.content.model.spam + input.content.model.fraud
 
-spam_block if {
-	unwanted >= model_floor
-	unwanted >= model_threshold("spam_block")
-}
+spam_block if unwanted >= model_thresholds.spam_block
 
 # METADATA
 # title: Marketing or spam content may not be sent as a transactional, OTP or service message
@@ -107,9 +80,8 @@ spam_block if {
 #   effective: "2018-07-19"
 reasons contains r if {
 	input.message.kind in non_marketing_kinds
-	unwanted >= model_floor
+	unwanted >= model_thresholds.spam_review
 	not fraud_suspected
-	unwanted >= model_threshold("spam_review")
 	action := spam_action
 	r := {"code": "SPAM_SUSPECTED", "rule": "global/spam-suspected", "evidence": model_evidence(input.content.model.spam, "spam"), "action": action}
 }
