@@ -204,6 +204,21 @@ func (k *keyHasher) zeros(n int) {
 	}
 }
 
+func (k *keyHasher) byte(b byte) {
+	if k.n == len(k.buf) {
+		k.flush()
+	}
+	k.buf[k.n] = b
+	k.n++
+}
+
+func (k *keyHasher) uvarint(v uint64) {
+	if len(k.buf)-k.n < binary.MaxVarintLen64 {
+		k.flush()
+	}
+	k.n += binary.PutUvarint(k.buf[k.n:], v)
+}
+
 func (k *keyHasher) u64(v uint64) {
 	if len(k.buf)-k.n < 8 {
 		k.flush()
