@@ -49,7 +49,20 @@ type decisionCache struct {
 	c   *freecache.Cache
 	ttl int           // seconds an entry lives; 0: until evicted
 	hot *hotDecisions // the exact cache's entries hit lately; nil for the fact cache
+	// seen admits a key to the exact cache at its second sighting: it
+	// remembers, per slot, the last key put there once (nil for the fact
+	// cache, which admits every key). Most bodies never repeat (a fresh
+	// code in every one-time password): putting each was a tenth of a
+	// templated check, and evicted entries that do repeat. A key's slot
+	// is picked by its first half and holds its second, so a collision
+	// costs at most one more sighting; slots are atomic, no lock.
+	seen []atomic.Uint64
 }
+
+// exactSeenBytes sizes the exact cache's admission slots from its bytes:
+// one 8-byte slot per 256 bytes of cache (65,536 slots, 512 KiB, with the
+// default 16 MiB), about one per three entries it holds.
+const exactSeenBytes = 256
 
 // hotDecisions holds, decoded, the exact-cache entries hit lately, in front
 // of freecache: a message repeated (a retry, a broadcast of one text to one
@@ -102,8 +115,24 @@ func newExactCache(size, ttl int, clk *cacheClock) *decisionCache {
 	c := newDecisionCache(size, ttl, clk)
 	if c != nil {
 		c.hot = new(hotDecisions)
+		c.seen = make([]atomic.Uint64, max(size/exactSeenBytes, 1))
 	}
 	return c
+}
+
+// admit reports whether key may be put: always without admission slots,
+// else when key was offered before (and still holds its slot).
+func (c *decisionCache) admit(key cacheKey) bool {
+	if c.seen == nil {
+		return true
+	}
+	slot := &c.seen[binary.LittleEndian.Uint64(key[:8])%uint64(len(c.seen))]
+	tag := binary.LittleEndian.Uint64(key[8:])
+	if slot.Load() == tag {
+		return true
+	}
+	slot.Store(tag)
+	return false
 }
 
 // cacheClock is the decision caches' freecache.Timer: the newest reading
@@ -308,9 +337,10 @@ func (c *decisionCache) get(p *policy, key cacheKey) (Decision, bool) {
 	return d, ok
 }
 
-// put caches d under key. Decisions too large for the cache are not cached.
+// put caches d under key, if admitted (admit). Decisions too large for the
+// cache are not cached.
 func (c *decisionCache) put(key cacheKey, d *Decision) {
-	if c == nil {
+	if c == nil || !c.admit(key) {
 		return
 	}
 	bp := bufPool.Get().(*[]byte)
