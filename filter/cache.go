@@ -174,23 +174,28 @@ var (
 
 // keyHasher builds a 128-bit key from length-prefixed fields, so that no two
 // different field lists hash the same input. Fields are gathered in buf and
-// written to both hashes a block at a time: a key has dozens of small
-// fields, and two maphash writes for each cost more than hashing the bytes
-// (a hash of several writes equals that of their concatenation, so the
-// keys are those of writing each field).
+// hashed a block at a time: a key has dozens of small fields, and two
+// maphash writes for each cost more than hashing the bytes (a hash of
+// several writes equals that of their concatenation, so the keys are those
+// of writing each field). A key that fits in buf, as most do, is hashed in
+// one call per half (maphash.Bytes, equal to a Hash's writes and cheaper).
 type keyHasher struct {
-	h1, h2 maphash.Hash
-	n      int
-	buf    [256]byte
+	h1, h2  maphash.Hash
+	n       int
+	flushed bool // h1 and h2 hold a block of the key
+	buf     [512]byte
 }
 
 func (k *keyHasher) reset() {
-	k.h1.SetSeed(keySeed1)
-	k.h2.SetSeed(keySeed2)
-	k.n = 0
+	k.n, k.flushed = 0, false
 }
 
 func (k *keyHasher) flush() {
+	if !k.flushed {
+		k.h1.SetSeed(keySeed1)
+		k.h2.SetSeed(keySeed2)
+		k.flushed = true
+	}
 	k.h1.Write(k.buf[:k.n])
 	k.h2.Write(k.buf[:k.n])
 	k.n = 0
@@ -257,8 +262,13 @@ func (k *keyHasher) u64(v uint64) {
 }
 
 func (k *keyHasher) sum() cacheKey {
-	k.flush()
 	var key cacheKey
+	if !k.flushed {
+		binary.LittleEndian.PutUint64(key[:8], maphash.Bytes(keySeed1, k.buf[:k.n]))
+		binary.LittleEndian.PutUint64(key[8:], maphash.Bytes(keySeed2, k.buf[:k.n]))
+		return key
+	}
+	k.flush()
 	binary.LittleEndian.PutUint64(key[:8], k.h1.Sum64())
 	binary.LittleEndian.PutUint64(key[8:], k.h2.Sum64())
 	return key

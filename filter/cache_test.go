@@ -406,7 +406,7 @@ func TestDecisionEncodingRoundTrip(t *testing.T) {
 // and across its edge, so that the buffer never merges or splits what
 // fields say.
 func TestKeyHasherEqualsFieldWrites(t *testing.T) {
-	for _, n := range []int{0, 1, 7, 8, 200, 247, 248, 249, 255, 256, 257, 600} {
+	for _, n := range []int{0, 1, 7, 8, 200, 247, 248, 249, 255, 256, 257, 490, 495, 496, 497, 503, 504, 511, 512, 513, 600, 1200} {
 		fields := []string{strings.Repeat("a", n), "b", strings.Repeat("c", n/2)}
 		var k keyHasher
 		k.reset()
