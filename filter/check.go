@@ -107,12 +107,14 @@ func (c *check) run() error {
 	return c.decide()
 }
 
-// newCheck starts a check of m on the revision deciding now.
-func (e *Engine) newCheck(ctx context.Context, m *Message, explain bool) check {
+// startCheck starts c, a zero check, of m on the revision deciding now. A
+// check is started in place: it is 1.6 KiB, and returning one copied it, a
+// twentieth of an exact-cache hit.
+func (e *Engine) startCheck(c *check, ctx context.Context, m *Message, explain bool) {
 	if ctx == nil {
 		ctx = context.Background()
 	}
-	c := check{e: e, p: e.policy.Load(), explain: explain, ctx: ctx}
+	c.e, c.p, c.explain, c.ctx = e, e.policy.Load(), explain, ctx
 	if m != nil {
 		c.msg = *m
 	} else {
@@ -122,7 +124,6 @@ func (e *Engine) newCheck(ctx context.Context, m *Message, explain bool) check {
 		c.start = time.Now()
 	}
 	c.deadline, _ = ctx.Deadline()
-	return c
 }
 
 // alive returns what ends the check before a stage that waits: the caller's
