@@ -14,6 +14,7 @@ import (
 	"github.com/msgfilter/msgfilter/geo"
 	campaigns "github.com/msgfilter/msgfilter/internal/campaign" // "campaign" names a test message
 	"github.com/msgfilter/msgfilter/internal/dlt"
+	"github.com/msgfilter/msgfilter/internal/smsenc"
 	"github.com/msgfilter/msgfilter/internal/textnorm"
 	"github.com/msgfilter/msgfilter/rules"
 	"github.com/msgfilter/msgfilter/state"
@@ -60,6 +61,9 @@ type check struct {
 	instructs      bool                     // match: the opt-out lists' instructions, STOP aside
 	scratch        *scratch                 // classify; back to its pool in release
 	facts          Facts                    // built by state, extract and enrich
+	size           smsenc.Size              // measure: the body's encoding and segments
+	runes          int                      // and its length in characters
+	sized          bool                     // size and runes are set (measure, or a template hit)
 	bands          [campaigns.Bands]uint64  // classify: the campaign's band keys, with a fleet store
 	sig            [campaigns.Hashes]uint64 // and its signature, with them (campaign.go)
 	hasBands       bool
@@ -392,13 +396,14 @@ func (c *check) match() {
 // the recipient's local time, with the quiet hours that hold the message.
 func (c *check) enrich() {
 	p, m, f := c.p, &c.msg, &c.facts
+	c.measure()
 	f.Schema = FactsSchema
 	f.Message = MessageFacts{
 		Channel: m.Channel,
 		Kind:    m.Kind,
 		Country: c.dest,
 		Tenant:  tenantID(m.Tenant),
-		Length:  utf8.RuneCountInString(m.Body),
+		Length:  c.runes,
 	}
 	c.enrichMessage()
 	f.Sender = SenderFacts{Sender: c.e.numbers.Sender(m.Sender)}
@@ -411,6 +416,14 @@ func (c *check) enrich() {
 			c.tenant != nil && c.tenant.blockedNetworks.Contains(c.src) {
 			f.Source.Blocked, f.Source.IP = true, c.src.String()
 		}
+	}
+}
+
+// measure sizes the body once, unless the template cache did (its entries
+// keep the size): characters, SMS encoding and segments.
+func (c *check) measure() {
+	if !c.sized {
+		c.size, c.runes, c.sized = smsenc.Measure(c.msg.Body), utf8.RuneCountInString(c.msg.Body), true
 	}
 }
 
