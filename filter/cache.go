@@ -57,6 +57,16 @@ type decisionCache struct {
 	// is picked by its first half and holds its second, so a collision
 	// costs at most one more sighting; slots are atomic, no lock.
 	seen []atomic.Uint64
+	// unseen counts the lookups answered by seen alone: a key its slot
+	// does not hold was never put, or was put and then lost its slot
+	// (a miss costs one more sighting), so freecache is not asked. Striped
+	// so that two cores rarely add to one line.
+	unseen [16]paddedCount
+}
+
+type paddedCount struct {
+	n atomic.Int64
+	_ [56]byte
 }
 
 // exactSeenBytes sizes the exact cache's admission slots from its bytes:
@@ -126,13 +136,20 @@ func (c *decisionCache) admit(key cacheKey) bool {
 	if c.seen == nil {
 		return true
 	}
-	slot := &c.seen[binary.LittleEndian.Uint64(key[:8])%uint64(len(c.seen))]
-	tag := binary.LittleEndian.Uint64(key[8:])
-	if slot.Load() == tag {
+	if c.holds(key) {
 		return true
 	}
-	slot.Store(tag)
+	c.seenSlot(key).Store(binary.LittleEndian.Uint64(key[8:]))
 	return false
+}
+
+// holds reports whether key's admission slot holds it.
+func (c *decisionCache) holds(key cacheKey) bool {
+	return c.seenSlot(key).Load() == binary.LittleEndian.Uint64(key[8:])
+}
+
+func (c *decisionCache) seenSlot(key cacheKey) *atomic.Uint64 {
+	return &c.seen[binary.LittleEndian.Uint64(key[:8])%uint64(len(c.seen))]
 }
 
 // cacheClock is the decision caches' freecache.Timer: the newest reading
@@ -329,6 +346,10 @@ func (c *decisionCache) get(p *policy, key cacheKey) (Decision, bool) {
 			return e.decision(), true
 		}
 	}
+	if c.seen != nil && !c.holds(key) {
+		c.unseen[key[15]%uint8(len(c.unseen))].n.Add(1)
+		return Decision{}, false
+	}
 	bp := bufPool.Get().(*[]byte)
 	defer bufPool.Put(bp)
 	val, err := c.c.GetWithBuf(key[:], (*bp)[:cap(*bp)])
@@ -365,13 +386,16 @@ func (c *decisionCache) stats() (hits, lookups int64) {
 	if c == nil {
 		return 0, 0
 	}
-	var hot int64
+	var hot, unseen int64
 	if c.hot != nil {
 		for i := range c.hot.slots {
 			hot += c.hot.slots[i].hits.Load()
 		}
 	}
-	return c.c.HitCount() + hot, c.c.LookupCount() + hot
+	for i := range c.unseen {
+		unseen += c.unseen[i].n.Load()
+	}
+	return c.c.HitCount() + hot, c.c.LookupCount() + hot + unseen
 }
 
 // CacheStats reports the decision caches' counters since the engine started.
