@@ -232,8 +232,9 @@ func TestBench(t *testing.T) {
 	}
 }
 
-// A templated mix replayed as it is answers from the exact cache the
-// second time; replayed as the next day, it does not.
+// A templated mix replayed as it is answers from the exact cache the third
+// time (a message enters it at its second sighting); replayed as the next
+// day, it does not.
 func TestReplayCaching(t *testing.T) {
 	msgs, _, err := buildMix(mixConfig{kind: mixTemplated, n: 500, seed: 2, minutes: 48})
 	if err != nil {
@@ -243,20 +244,21 @@ func TestReplayCaching(t *testing.T) {
 		name      string
 		nextDay   bool
 		wantExact bool
-	}{{"same", false, true}, {"nextday", true, false}} {
+		checks    int64 // passes over the mix: two for the next day, within the engine's clock skew
+	}{{"same", false, true, 1500}, {"nextday", true, false, 1000}} {
 		t.Run(c.name, func(t *testing.T) {
 			e := newTestEngine(t) // empty caches
 			check := func(ctx context.Context, m *filter.Message) (filter.Action, string, error) {
 				d, err := e.Check(ctx, m)
 				return d.Action, d.Cache, err
 			}
-			r := run(context.Background(), c.name, poolSource(msgs, c.nextDay), check, runConfig{goroutines: 2, checks: 1000})
-			if r.Checks != 1000 || r.Errors != 0 {
-				t.Fatalf("%d checks, %d errors (%s); want 1000 and none", r.Checks, r.Errors, r.FirstError)
+			r := run(context.Background(), c.name, poolSource(msgs, c.nextDay), check, runConfig{goroutines: 2, checks: c.checks})
+			if r.Checks != c.checks || r.Errors != 0 {
+				t.Fatalf("%d checks, %d errors (%s); want %d and none", r.Checks, r.Errors, r.FirstError, c.checks)
 			}
 			got := r.Answered[filter.CacheExact]
 			if c.wantExact && got < 475 {
-				t.Errorf("exact-cache answers = %d, want at least 475 (95%% of the second pass)", got)
+				t.Errorf("exact-cache answers = %d, want at least 475 (95%% of the third pass)", got)
 			}
 			if !c.wantExact && got > 50 {
 				t.Errorf("exact-cache answers = %d, want (almost) none for new days", got)
@@ -439,6 +441,7 @@ func replay(b *testing.B, src source, bytesPerMsg int64, next *atomic.Int64, che
 	b.ReportAllocs()
 	b.SetBytes(bytesPerMsg)
 	b.ResetTimer()
+	cpu0 := cpuTime()
 	b.RunParallel(func(pb *testing.PB) {
 		ctx := context.Background()
 		var m filter.Message
@@ -450,6 +453,9 @@ func replay(b *testing.B, src source, bytesPerMsg int64, next *atomic.Int64, che
 			}
 		}
 	})
+	// The process's CPU time per check: on a shared machine, time the
+	// benchmark waited for a core inflates ns/op but not this.
+	b.ReportMetric(float64(cpuTime()-cpu0)/float64(b.N), "cpu-ns/op")
 }
 
 func TestCompetent(t *testing.T) {

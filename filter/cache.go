@@ -49,7 +49,30 @@ type decisionCache struct {
 	c   *freecache.Cache
 	ttl int           // seconds an entry lives; 0: until evicted
 	hot *hotDecisions // the exact cache's entries hit lately; nil for the fact cache
+	// seen admits a key to the exact cache at its second sighting: it
+	// remembers, per slot, the last key put there once (nil for the fact
+	// cache, which admits every key). Most bodies never repeat (a fresh
+	// code in every one-time password): putting each was a tenth of a
+	// templated check, and evicted entries that do repeat. A key's slot
+	// is picked by its first half and holds its second, so a collision
+	// costs at most one more sighting; slots are atomic, no lock.
+	seen []atomic.Uint64
+	// unseen counts the lookups answered by seen alone: a key its slot
+	// does not hold was never put, or was put and then lost its slot
+	// (a miss costs one more sighting), so freecache is not asked. Striped
+	// so that two cores rarely add to one line.
+	unseen [16]paddedCount
 }
+
+type paddedCount struct {
+	n atomic.Int64
+	_ [56]byte
+}
+
+// exactSeenBytes sizes the exact cache's admission slots from its bytes:
+// one 8-byte slot per 256 bytes of cache (65,536 slots, 512 KiB, with the
+// default 16 MiB), about one per three entries it holds.
+const exactSeenBytes = 256
 
 // hotDecisions holds, decoded, the exact-cache entries hit lately, in front
 // of freecache: a message repeated (a retry, a broadcast of one text to one
@@ -102,8 +125,31 @@ func newExactCache(size, ttl int, clk *cacheClock) *decisionCache {
 	c := newDecisionCache(size, ttl, clk)
 	if c != nil {
 		c.hot = new(hotDecisions)
+		c.seen = make([]atomic.Uint64, max(size/exactSeenBytes, 1))
 	}
 	return c
+}
+
+// admit reports whether key may be put: always without admission slots,
+// else when key was offered before (and still holds its slot).
+func (c *decisionCache) admit(key cacheKey) bool {
+	if c.seen == nil {
+		return true
+	}
+	if c.holds(key) {
+		return true
+	}
+	c.seenSlot(key).Store(binary.LittleEndian.Uint64(key[8:]))
+	return false
+}
+
+// holds reports whether key's admission slot holds it.
+func (c *decisionCache) holds(key cacheKey) bool {
+	return c.seenSlot(key).Load() == binary.LittleEndian.Uint64(key[8:])
+}
+
+func (c *decisionCache) seenSlot(key cacheKey) *atomic.Uint64 {
+	return &c.seen[binary.LittleEndian.Uint64(key[:8])%uint64(len(c.seen))]
 }
 
 // cacheClock is the decision caches' freecache.Timer: the newest reading
@@ -145,23 +191,28 @@ var (
 
 // keyHasher builds a 128-bit key from length-prefixed fields, so that no two
 // different field lists hash the same input. Fields are gathered in buf and
-// written to both hashes a block at a time: a key has dozens of small
-// fields, and two maphash writes for each cost more than hashing the bytes
-// (a hash of several writes equals that of their concatenation, so the
-// keys are those of writing each field).
+// hashed a block at a time: a key has dozens of small fields, and two
+// maphash writes for each cost more than hashing the bytes (a hash of
+// several writes equals that of their concatenation, so the keys are those
+// of writing each field). A key that fits in buf, as most do, is hashed in
+// one call per half (maphash.Bytes, equal to a Hash's writes and cheaper).
 type keyHasher struct {
-	h1, h2 maphash.Hash
-	n      int
-	buf    [256]byte
+	h1, h2  maphash.Hash
+	n       int
+	flushed bool // h1 and h2 hold a block of the key
+	buf     [512]byte
 }
 
 func (k *keyHasher) reset() {
-	k.h1.SetSeed(keySeed1)
-	k.h2.SetSeed(keySeed2)
-	k.n = 0
+	k.n, k.flushed = 0, false
 }
 
 func (k *keyHasher) flush() {
+	if !k.flushed {
+		k.h1.SetSeed(keySeed1)
+		k.h2.SetSeed(keySeed2)
+		k.flushed = true
+	}
 	k.h1.Write(k.buf[:k.n])
 	k.h2.Write(k.buf[:k.n])
 	k.n = 0
@@ -204,6 +255,21 @@ func (k *keyHasher) zeros(n int) {
 	}
 }
 
+func (k *keyHasher) byte(b byte) {
+	if k.n == len(k.buf) {
+		k.flush()
+	}
+	k.buf[k.n] = b
+	k.n++
+}
+
+func (k *keyHasher) uvarint(v uint64) {
+	if len(k.buf)-k.n < binary.MaxVarintLen64 {
+		k.flush()
+	}
+	k.n += binary.PutUvarint(k.buf[k.n:], v)
+}
+
 func (k *keyHasher) u64(v uint64) {
 	if len(k.buf)-k.n < 8 {
 		k.flush()
@@ -213,8 +279,13 @@ func (k *keyHasher) u64(v uint64) {
 }
 
 func (k *keyHasher) sum() cacheKey {
-	k.flush()
 	var key cacheKey
+	if !k.flushed {
+		binary.LittleEndian.PutUint64(key[:8], maphash.Bytes(keySeed1, k.buf[:k.n]))
+		binary.LittleEndian.PutUint64(key[8:], maphash.Bytes(keySeed2, k.buf[:k.n]))
+		return key
+	}
+	k.flush()
 	binary.LittleEndian.PutUint64(key[:8], k.h1.Sum64())
 	binary.LittleEndian.PutUint64(key[8:], k.h2.Sum64())
 	return key
@@ -275,6 +346,10 @@ func (c *decisionCache) get(p *policy, key cacheKey) (Decision, bool) {
 			return e.decision(), true
 		}
 	}
+	if c.seen != nil && !c.holds(key) {
+		c.unseen[key[15]%uint8(len(c.unseen))].n.Add(1)
+		return Decision{}, false
+	}
 	bp := bufPool.Get().(*[]byte)
 	defer bufPool.Put(bp)
 	val, err := c.c.GetWithBuf(key[:], (*bp)[:cap(*bp)])
@@ -293,9 +368,10 @@ func (c *decisionCache) get(p *policy, key cacheKey) (Decision, bool) {
 	return d, ok
 }
 
-// put caches d under key. Decisions too large for the cache are not cached.
+// put caches d under key, if admitted (admit). Decisions too large for the
+// cache are not cached.
 func (c *decisionCache) put(key cacheKey, d *Decision) {
-	if c == nil {
+	if c == nil || !c.admit(key) {
 		return
 	}
 	bp := bufPool.Get().(*[]byte)
@@ -310,13 +386,16 @@ func (c *decisionCache) stats() (hits, lookups int64) {
 	if c == nil {
 		return 0, 0
 	}
-	var hot int64
+	var hot, unseen int64
 	if c.hot != nil {
 		for i := range c.hot.slots {
 			hot += c.hot.slots[i].hits.Load()
 		}
 	}
-	return c.c.HitCount() + hot, c.c.LookupCount() + hot
+	for i := range c.unseen {
+		unseen += c.unseen[i].n.Load()
+	}
+	return c.c.HitCount() + hot, c.c.LookupCount() + hot + unseen
 }
 
 // CacheStats reports the decision caches' counters since the engine started.

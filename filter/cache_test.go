@@ -239,9 +239,10 @@ func TestCachedEqualsUncached(t *testing.T) {
 		}
 	}
 	report(0, 7)
-	// The second round would hit the exact cache but for the reports just
-	// made; the third hits it.
-	for round := range 3 {
+	// The second round would be a second sighting of each message but for
+	// the reports just made; the third is, and puts them in the exact
+	// cache (a key is admitted at its second sighting); the fourth hits it.
+	for round := range 4 {
 		if round == 1 {
 			report(3, 5)
 			reportN(t, cached, campaign, ReportFraud, 3)
@@ -290,8 +291,8 @@ func TestCachedEqualsUncached(t *testing.T) {
 			t.Errorf("no decision had %s: the corpus does not exercise it", c)
 		}
 	}
-	// Three rounds, the second after reports that change the keys: the
-	// exact cache answers in the third (less the messages it must not
+	// Four rounds, the second after reports that change the keys: the
+	// exact cache answers in the fourth (less the messages it must not
 	// answer: reported campaigns, ...). The 40 templated OTPs alone give 39
 	// fact-cache answers.
 	if levels[CacheExact] < len(msgs)/3 || levels[CacheFacts] < 30 {
@@ -335,6 +336,7 @@ func TestCacheLevels(t *testing.T) {
 	ctx := context.Background()
 	m := Message{ID: "a", Channel: SMS, Kind: OTP, Sender: "ADCB", Recipient: "+971501234567", Body: "Your code is 482913", Time: tuesday}
 	first, _ := e.Check(ctx, &m)
+	second, _ := e.Check(ctx, &m) // admits the message to the exact cache
 	again, _ := e.Check(ctx, &m)
 	m2 := m
 	m2.ID, m2.Body = "b", "Your code is 771204" // other body, same facts
@@ -357,7 +359,8 @@ func TestCacheLevels(t *testing.T) {
 		d    Decision
 		want string
 	}{
-		{"first", first, ""}, {"same message", again, CacheExact}, {"same facts", other, CacheFacts},
+		{"first", first, ""}, {"second sighting", second, CacheFacts}, {"third sighting", again, CacheExact},
+		{"same facts", other, CacheFacts},
 		{"next minute", next, CacheFacts}, {"quiet hours", held, ""}, {"quiet hours, next minute", heldNext, ""},
 	} {
 		if c.d.Cache != c.want {
@@ -371,8 +374,8 @@ func TestCacheLevels(t *testing.T) {
 	if other.ID != "b" || again.ID != "a" {
 		t.Errorf("cached decisions carry ids %q, %q; want the asking message's", again.ID, other.ID)
 	}
-	if s := e.CacheStats(); s.ExactHits != 1 || s.FactHits != 2 {
-		t.Errorf("CacheStats = %+v, want one exact hit and two fact hits", s)
+	if s := e.CacheStats(); s.ExactHits != 1 || s.FactHits != 3 {
+		t.Errorf("CacheStats = %+v, want one exact hit and three fact hits", s)
 	}
 }
 
@@ -403,7 +406,7 @@ func TestDecisionEncodingRoundTrip(t *testing.T) {
 // and across its edge, so that the buffer never merges or splits what
 // fields say.
 func TestKeyHasherEqualsFieldWrites(t *testing.T) {
-	for _, n := range []int{0, 1, 7, 8, 200, 247, 248, 249, 255, 256, 257, 600} {
+	for _, n := range []int{0, 1, 7, 8, 200, 247, 248, 249, 255, 256, 257, 490, 495, 496, 497, 503, 504, 511, 512, 513, 600, 1200} {
 		fields := []string{strings.Repeat("a", n), "b", strings.Repeat("c", n/2)}
 		var k keyHasher
 		k.reset()
@@ -504,11 +507,15 @@ func TestHotExactEntries(t *testing.T) {
 	ctx := context.Background()
 	m := Message{ID: "a", Channel: SMS, Kind: Transactional, Sender: "ADCB", Recipient: "+971501234567",
 		Body: "Vote in the parliament elections this Friday", Time: tuesday}
-	var got [4]Decision
+	var got [5]Decision
 	for i := range got {
 		d, err := e.Check(ctx, &m)
 		if err != nil {
 			t.Fatal(err)
+		}
+		// A body seen once takes no exact-cache entry: most never repeat.
+		if n, want := e.CacheStats().ExactEntries, int64(min(i, 1)); n != want {
+			t.Errorf("after check %d: %d exact-cache entries, want %d", i+1, n, want)
 		}
 		got[i] = d
 		got[i].Reasons = slices.Clone(d.Reasons) // as answered
@@ -519,16 +526,18 @@ func TestHotExactEntries(t *testing.T) {
 	if got[0].Action != Block || len(got[0].Reasons) == 0 {
 		t.Fatalf("first decision %v %v, want a block with reasons", got[0].Action, got[0].Reasons)
 	}
-	want := got[1] // the first answer from the exact cache (freecache)
-	if want.Cache != CacheExact {
-		t.Fatalf("second check: Cache = %q, want %q", want.Cache, CacheExact)
+	// The second check admits the message to the exact cache (its second
+	// sighting), the third is the first answer from it (freecache).
+	want := got[2]
+	if got[1].Cache != CacheFacts || want.Cache != CacheExact {
+		t.Fatalf("second and third checks: Cache = %q, %q, want %q, %q", got[1].Cache, want.Cache, CacheFacts, CacheExact)
 	}
-	for i, d := range got[2:] {
+	for i, d := range got[3:] {
 		if !reflect.DeepEqual(d, want) {
-			t.Errorf("check %d: %+v, want %+v", i+3, d, want)
+			t.Errorf("check %d: %+v, want %+v", i+4, d, want)
 		}
 	}
-	if s := e.CacheStats(); s.ExactHits != 3 || s.ExactLookups != 4 {
-		t.Errorf("exact hits %d of %d lookups, want 3 of 4", s.ExactHits, s.ExactLookups)
+	if s := e.CacheStats(); s.ExactHits != 3 || s.ExactLookups != 5 {
+		t.Errorf("exact hits %d of %d lookups, want 3 of 5", s.ExactHits, s.ExactLookups)
 	}
 }

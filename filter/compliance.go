@@ -9,7 +9,6 @@ import (
 	"unicode/utf8"
 
 	"github.com/msgfilter/msgfilter/internal/dlt"
-	"github.com/msgfilter/msgfilter/internal/smsenc"
 )
 
 // validateTemplate (part of stage validate) checks the template fields: an
@@ -73,6 +72,5 @@ func (c *check) extractCompliance() {
 func (c *check) enrichMessage() {
 	m, mf := &c.msg, &c.facts.Message
 	mf.Template, mf.TemplateCategory, mf.Tag = m.Template, string(m.TemplateCategory), m.Tag
-	size := smsenc.Measure(m.Body)
-	mf.Encoding, mf.Segments = size.Encoding, size.Segments
+	mf.Encoding, mf.Segments = c.size.Encoding, c.size.Segments // enrich measured the body
 }

@@ -349,16 +349,8 @@ func (p *policy) limitsFor(country string, ch Channel, tn *tenant) state.Limits 
 		chl = pc.limits
 	}
 	l := state.Limits{Session: chl.session, SessionWindow: chl.sessionWindow}
-	pick := func(get func(packLimits) *rateLimit) rateLimit {
-		for _, pl := range [...]packLimits{cl, chl, p.global.limits} {
-			if r := get(pl); r != nil {
-				return *r
-			}
-		}
-		return rateLimit{}
-	}
-	rate := pick(func(pl packLimits) *rateLimit { return pl.rate })
-	flood := pick(func(pl packLimits) *rateLimit { return pl.flood })
+	rate := firstLimit(cl.rate, chl.rate, p.global.limits.rate)
+	flood := firstLimit(cl.flood, chl.flood, p.global.limits.flood)
 	if tn != nil && tn.limits.RateLimit > 0 && tn.limits.RateWindow > 0 {
 		rate = rateLimit{tn.limits.RateLimit, tn.limits.RateWindow}
 	}
@@ -375,6 +367,17 @@ func (p *policy) limitsFor(country string, ch Channel, tn *tenant) state.Limits 
 		l.Session, l.SessionWindow = 0, 0
 	}
 	return l
+}
+
+// firstLimit returns the first limit set, of the destination's, the
+// channel's and the global pack, in that order.
+func firstLimit(dest, channel, global *rateLimit) rateLimit {
+	for _, r := range [...]*rateLimit{dest, channel, global} {
+		if r != nil {
+			return *r
+		}
+	}
+	return rateLimit{}
 }
 
 // checkLimitRules refuses a revision whose packs set a limit that no rule

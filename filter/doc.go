@@ -32,7 +32,9 @@
 //     region with a same-subject limit, its campaign's sends to the
 //     recipient in 24 h, subject.go). It comes before the exact cache
 //     because it is part of what that cache must key on;
-//  3. exact cache: the same message, minute and conversation seen before;
+//  3. exact cache: the same message, minute and conversation seen before
+//     (a decision is put there at its key's second sighting: most bodies
+//     never repeat, and each put evicts one that may);
 //  4. extract: what every character of the body counts for: the links and
 //     the phone numbers, with the lists they are on, the STOP keyword and
 //     the DLT template;

@@ -135,7 +135,8 @@ func (e *Engine) Revision() string {
 // (see WithFailMode) and carries ENGINE_ERROR, or ENGINE_TIMEOUT when the
 // check's deadline passed. Check is safe for concurrent use.
 func (e *Engine) Check(ctx context.Context, m *Message) (d Decision, err error) {
-	c := e.newCheck(ctx, m, false)
+	var c check
+	e.startCheck(&c, ctx, m, false)
 	defer func() { d, err = c.finish(m, err, recover()) }()
 	return Decision{}, c.run()
 }
@@ -153,7 +154,8 @@ type Explanation struct {
 // that fired, for "why was this blocked?". It never answers from the exact
 // cache, so that the facts are always there.
 func (e *Engine) Explain(ctx context.Context, m *Message) (x Explanation, err error) {
-	c := e.newCheck(ctx, m, true)
+	var c check
+	e.startCheck(&c, ctx, m, true)
 	defer func() {
 		x.Decision, err = c.finish(m, err, recover())
 		x.Facts = c.facts

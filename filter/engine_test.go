@@ -30,6 +30,13 @@ func newEngine(t testing.TB, opts ...Option) *Engine {
 	return e
 }
 
+// newCheck starts a check of m, for tests that run stages one by one.
+func (e *Engine) newCheck(ctx context.Context, m *Message, explain bool) check {
+	var c check
+	e.startCheck(&c, ctx, m, explain)
+	return c
+}
+
 func codes(d Decision) []string {
 	var cs []string
 	for _, r := range d.Reasons {

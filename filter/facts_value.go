@@ -18,9 +18,13 @@ import (
 // gives (TestFactsValueMatchesJSON holds the two together), without a JSON
 // round trip.
 //
-// The hash is a postfix encoding: each leaf writes its kind, name and value,
-// each object or array its kind, name and length after its members, so two
-// different documents never hash the same input.
+// The hash is a postfix encoding: each leaf writes its kind and value, each
+// object or array its kind and length after its members. A field is known
+// by its place in the walk, which is fixed code (an optional field changes
+// its object's length), so only the keys of maps (categories, quiet_until),
+// which are data, are written, as names (w.name). Two different documents
+// therefore never hash the same input. Field names are not hashed: they
+// were most of the bytes of a key.
 func (f *Facts) walk(w walker) ast.Value {
 	return w.root(
 		w.num("schema", f.Schema),
@@ -87,7 +91,7 @@ func (w walker) clock(t *TimeFacts) walker {
 	if !w.clockGated || len(t.QuietUntil) > 0 || w.k == nil {
 		return w
 	}
-	w.k.u64(kindNoClock) // a key without the clock is never one with it
+	w.k.byte(kindNoClock) // a key without the clock is never one with it
 	w.k = nil
 	return w
 }
@@ -108,17 +112,25 @@ const (
 	kindArray
 	kindFloat
 	kindNoClock
+	kindName
 )
 
-func (w walker) mark(kind uint64, key string) {
+func (w walker) mark(kind byte) {
 	if w.k != nil {
-		w.k.u64(kind)
+		w.k.byte(kind)
+	}
+}
+
+// name hashes the key of a map's entry, which is data, not schema.
+func (w walker) name(key string) {
+	if w.k != nil {
+		w.k.byte(kindName)
 		w.k.str(key)
 	}
 }
 
 func (w walker) str(key, v string) [2]*ast.Term {
-	w.mark(kindString, key)
+	w.mark(kindString)
 	if w.k != nil {
 		w.k.str(v)
 	}
@@ -129,9 +141,9 @@ func (w walker) str(key, v string) [2]*ast.Term {
 }
 
 func (w walker) num(key string, v int) [2]*ast.Term {
-	w.mark(kindNumber, key)
+	w.mark(kindNumber)
 	if w.k != nil {
-		w.k.u64(uint64(v))
+		w.k.uvarint(uint64(v))
 	}
 	if !w.build {
 		return [2]*ast.Term{}
@@ -140,7 +152,7 @@ func (w walker) num(key string, v int) [2]*ast.Term {
 }
 
 func (w walker) float(key string, v float64) [2]*ast.Term {
-	w.mark(kindFloat, key)
+	w.mark(kindFloat)
 	if w.k != nil {
 		w.k.u64(math.Float64bits(v))
 	}
@@ -151,13 +163,13 @@ func (w walker) float(key string, v float64) [2]*ast.Term {
 }
 
 func (w walker) boolean(key string, v bool) [2]*ast.Term {
-	w.mark(kindBool, key)
+	w.mark(kindBool)
 	if w.k != nil {
-		b := uint64(0)
+		b := byte(0)
 		if v {
 			b = 1
 		}
-		w.k.u64(b)
+		w.k.byte(b)
 	}
 	if !w.build {
 		return [2]*ast.Term{}
@@ -167,9 +179,9 @@ func (w walker) boolean(key string, v bool) [2]*ast.Term {
 
 // obj closes an object whose items were written (and hashed) already.
 func (w walker) obj(key string, items ...[2]*ast.Term) [2]*ast.Term {
-	w.mark(kindObject, key)
+	w.mark(kindObject)
 	if w.k != nil {
-		w.k.u64(uint64(len(items)))
+		w.k.uvarint(uint64(len(items)))
 	}
 	if !w.build {
 		return [2]*ast.Term{}
@@ -180,9 +192,9 @@ func (w walker) obj(key string, items ...[2]*ast.Term) [2]*ast.Term {
 // arr closes an array of n elements written already (objects or strings
 // closed with the key ""); elems is nil without build.
 func (w walker) arr(key string, n int, elems []*ast.Term) [2]*ast.Term {
-	w.mark(kindArray, key)
+	w.mark(kindArray)
 	if w.k != nil {
-		w.k.u64(uint64(n))
+		w.k.uvarint(uint64(n))
 	}
 	if !w.build {
 		return [2]*ast.Term{}
@@ -224,6 +236,7 @@ func (w walker) quietUntil(q QuietUntil) [2]*ast.Term {
 	slices.Sort(names)
 	items := make([][2]*ast.Term, len(names))
 	for i, name := range names {
+		w.name(name)
 		items[i] = w.str(name, q[name])
 	}
 	return w.obj("quiet_until", items...)
@@ -285,6 +298,7 @@ func (w walker) content(c *ContentFacts) [2]*ast.Term {
 	cats := make([][2]*ast.Term, len(names))
 	for i, name := range names {
 		cat := c.Categories[name]
+		w.name(name)
 		cats[i] = w.obj(name,
 			w.num("score", cat.Score),
 			w.strings("terms", cat.Terms),

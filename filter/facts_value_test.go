@@ -85,3 +85,41 @@ func TestFactKeyFollowsValue(t *testing.T) {
 		t.Fatalf("only %d distinct facts documents", len(byKey))
 	}
 }
+
+// TestFactKeyTellsShapesApart: the fact key leaves field names out (a field
+// is known by its place in the walk), so documents that differ only in an
+// optional field's presence or in a map's keys must still differ in key.
+func TestFactKeyTellsShapesApart(t *testing.T) {
+	key := func(f *Facts) cacheKey {
+		var k keyHasher
+		k.reset()
+		f.walk(walker{k: &k})
+		return k.sum()
+	}
+	yes := true
+	cat := CategoryFacts{Score: 2, Terms: []string{"win"}, Evidence: []string{"win"}}
+	docs := map[string]func(f *Facts){
+		"base":                 func(f *Facts) {},
+		"sender registered":    func(f *Facts) { f.Sender.Registered = &yes },
+		"source ip":            func(f *Facts) { f.Source.IP = "203.0.113.9" },
+		"same subject":         func(f *Facts) { f.Conversation.SameSubject.Count = 1 },
+		"category lottery":     func(f *Facts) { f.Content.Categories = Categories{"lottery": cat} },
+		"category gambling":    func(f *Facts) { f.Content.Categories = Categories{"gambling": cat} },
+		"quiet_until promo":    func(f *Facts) { f.Time.QuietUntil = QuietUntil{"promotional": "2026-11-29T08:00:00Z"} },
+		"quiet_until transact": func(f *Facts) { f.Time.QuietUntil = QuietUntil{"transactional": "2026-11-29T08:00:00Z"} },
+		"link":                 func(f *Facts) { f.Links = []LinkFacts{{}} },
+		"link registered":      func(f *Facts) { f.Links = []LinkFacts{{SenderRegistered: &yes}} },
+		"tenant in tag":        func(f *Facts) { f.Message.Tag = "acme" },
+		"tenant":               func(f *Facts) { f.Message.Tenant = "acme" },
+	}
+	seen := map[cacheKey]string{}
+	for name, change := range docs {
+		f := Facts{Schema: FactsSchema}
+		change(&f)
+		k := key(&f)
+		if other, ok := seen[k]; ok {
+			t.Errorf("%q and %q share a fact key", name, other)
+		}
+		seen[k] = name
+	}
+}

@@ -35,6 +35,7 @@ type policy struct {
 	set       *rules.Set
 	global    packConfig             // the global pack
 	countries map[string]*packConfig // upper-case country → its pack
+	byCode    [26 * 26]*packConfig   // the same by countryIndex: pack runs several times a check
 	channels  map[string]*packConfig // channel → its pack
 	content   map[string]*terms.Matcher
 	optOuts   *optout.Detector // opt-out and opt-in words of the global lists: inbound revocations, outgoing instructions
@@ -129,10 +130,18 @@ const phoneCacheSize = 1 << 14
 
 // pack returns the destination's pack config, or an empty one.
 func (p *policy) pack(country string) *packConfig {
-	if pc, ok := p.countries[country]; ok {
-		return pc
+	if i, ok := countryIndex(country); ok && p.byCode[i] != nil {
+		return p.byCode[i]
 	}
 	return &noPack
+}
+
+// countryIndex numbers the two upper-case letters a pack's country is.
+func countryIndex(cc string) (int, bool) {
+	if len(cc) != 2 || cc[0] < 'A' || cc[0] > 'Z' || cc[1] < 'A' || cc[1] > 'Z' {
+		return 0, false
+	}
+	return int(cc[0]-'A')*26 + int(cc[1]-'A'), true
 }
 
 var noPack packConfig
@@ -206,6 +215,9 @@ func (e *Engine) loadPolicy(ctx context.Context, fsys fs.FS) (*policy, error) {
 				return nil, &rules.PolicyError{File: pack.Name, Msg: fmt.Sprintf("%q is not an ISO 3166-1 alpha-2 country code", pack.Code)}
 			}
 			p.countries[cc] = pc
+			if i, ok := countryIndex(cc); ok {
+				p.byCode[i] = pc
+			}
 		case rules.KindChannel:
 			p.channels[pack.Code] = pc
 		}

@@ -626,3 +626,22 @@ func TestRedisOutage(t *testing.T) {
 	m.Recipient = "+4915123456701"
 	wantDecision(t, "a recipient who never opted out", stateCheck(t, closed, m), Allow, "")
 }
+
+// TestPackByCode: the array pack looks in holds every country pack, and
+// nothing else.
+func TestPackByCode(t *testing.T) {
+	p := newEngine(t).policy.Load()
+	for cc, pc := range p.countries {
+		if got := p.pack(cc); got != pc {
+			t.Errorf("pack(%q) is not its pack", cc)
+		}
+	}
+	for _, cc := range []string{"", "A", "ae", "Ae", "AE ", "ZZ", "[A", "@Z", "ÄE"} {
+		if _, ok := p.countries[cc]; !ok && p.pack(cc) != &noPack {
+			t.Errorf("pack(%q) is a pack, want none", cc)
+		}
+	}
+	if len(p.countries) < 10 {
+		t.Errorf("%d country packs: the test compares little", len(p.countries))
+	}
+}

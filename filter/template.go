@@ -51,6 +51,9 @@ package filter
 //     exact cache is.
 //   - the campaign fingerprint (internal/campaign) makes every token with
 //     a digit one token.
+//   - the body's size (stage enrich: characters, SMS encoding and
+//     segments, internal/smsenc): an ASCII digit is one character, one
+//     GSM-7 septet and one UTF-16 unit whatever its value.
 //
 // What depends on digits in other ways is computed for every message, hit
 // or miss: links (a body with a link is only keyed as written: the links'
@@ -66,6 +69,7 @@ import (
 	"sync"
 
 	campaigns "github.com/msgfilter/msgfilter/internal/campaign" // "campaign" names a test message
+	"github.com/msgfilter/msgfilter/internal/smsenc"
 	"github.com/msgfilter/msgfilter/internal/terms"
 	"github.com/msgfilter/msgfilter/internal/textnorm"
 )
@@ -80,6 +84,8 @@ type templateEntry struct {
 	bands      [campaigns.Bands]uint64
 	sig        [campaigns.Hashes]uint64
 	hasBands   bool
+	size       smsenc.Size // the body's encoding and segments
+	runes      int         // and its length in characters
 }
 
 // templateCache maps template keys to entries. It is safe for concurrent
@@ -271,6 +277,7 @@ func (c *check) templateCache() bool {
 	if e == nil {
 		return false
 	}
+	c.size, c.runes, c.sized = e.size, e.runes, true
 	f := &c.facts.Content
 	f.Categories = e.categories
 	f.OptOutInstruction = f.OptOutText || e.instructs
@@ -300,6 +307,7 @@ func (c *check) rememberTemplate() {
 	if !c.hasBands && c.e.fleet() != nil {
 		c.bands, c.hasBands = c.campaignBands()
 	}
+	c.measure()
 	f := &c.facts.Content
 	c.e.template.put(c.templateKey, &templateEntry{
 		categories: f.Categories,
@@ -309,5 +317,7 @@ func (c *check) rememberTemplate() {
 		bands:      c.bands,
 		sig:        c.sig,
 		hasBands:   c.hasBands,
+		size:       c.size,
+		runes:      c.runes,
 	})
 }

@@ -11,8 +11,10 @@ import (
 	"strings"
 	"testing"
 	"time"
+	"unicode/utf8"
 
 	"github.com/msgfilter/msgfilter/internal/corpus"
+	"github.com/msgfilter/msgfilter/internal/smsenc"
 	"github.com/msgfilter/msgfilter/internal/textnorm"
 )
 
@@ -70,7 +72,8 @@ func textFacts(t *testing.T, e *Engine, m Message) (_ templateEntry, ok bool) {
 	}
 	bands, ok := c.campaignBands()
 	f := &c.facts.Content
-	return templateEntry{categories: f.Categories, instructs: c.instructs, model: f.Model, bands: bands, sig: c.sig, hasBands: ok}, true
+	return templateEntry{categories: f.Categories, instructs: c.instructs, model: f.Model, bands: bands, sig: c.sig, hasBands: ok,
+		size: smsenc.Measure(m.Body), runes: utf8.RuneCountInString(m.Body)}, true
 }
 
 // freeRuns returns the runs maskRuns masks in body, and whether the body
@@ -324,6 +327,48 @@ func TestBidiOverflow(t *testing.T) {
 					}
 				}
 			})
+		}
+	}
+}
+
+// TestTemplateHitSize: a template hit takes the body's size (length,
+// encoding, segments) from the entry, which another body stored: the
+// message facts must be those computed for this body. The bodies are GSM-7
+// and UCS-2, in one segment and in several.
+func TestTemplateHitSize(t *testing.T) {
+	ctx := context.Background()
+	cached, uncached := newEngine(t), newEngine(t, WithCacheSizes(Off, Off))
+	long := strings.Repeat("Your parcel is on its way and will be delivered tomorrow. ", 3)
+	for _, format := range []string{
+		"Your ADCB verification code is %06d. Do not share it with anyone.",
+		"رمز التحقق الخاص بك هو %06d. لا تشاركه مع أي شخص.",
+		long + "Tracking %06d.",
+		"您的驗證碼為 %06d，請於10分鐘內輸入，切勿提供給他人。" + strings.Repeat("謝謝", 40),
+	} {
+		for i, code := range []int{482913, 1177, 90210} {
+			m := Message{ID: "size", Channel: SMS, Kind: OTP, Sender: "ADCB", Recipient: "+971501234567",
+				Body: fmt.Sprintf(format, code), Time: tuesday}
+			if _, err := cached.Check(ctx, &m); err != nil {
+				t.Fatal(err)
+			}
+			x, err := uncached.Explain(ctx, &m)
+			if err != nil {
+				t.Fatal(err)
+			}
+			c := cached.newCheck(ctx, &m, false)
+			if err := c.validate(); err != nil {
+				t.Fatal(err)
+			}
+			c.extract()
+			hit := c.templateCache()
+			c.enrich()
+			if i > 0 && !hit {
+				t.Fatalf("%q: no template hit", m.Body)
+			}
+			if got, want := c.facts.Message, x.Facts.Message; got != want {
+				t.Errorf("%q (template hit %v): message facts %+v, want %+v", m.Body, hit, got, want)
+			}
+			c.release()
 		}
 	}
 }
