@@ -335,13 +335,15 @@ func (w walker) content(c *ContentFacts) [2]*ast.Term {
 	)
 }
 
-// thresholds walks the set thresholds in name order; the object's length
-// and names keep the unset ones out of the key unambiguously.
+// thresholds walks the set thresholds in name order. Which ones are set
+// is data, as a map's keys are, so each is written with its name: two
+// sets of the same size never hash the same.
 func (w walker) thresholds(t *ModelThresholdFacts) [2]*ast.Term {
 	var buf [len(modelThresholdNames)][2]*ast.Term
 	items := buf[:0]
 	for i, name := range modelThresholdNames {
 		if t.set[i] {
+			w.name(name)
 			items = append(items, w.float(name, t.v[i]))
 		}
 	}

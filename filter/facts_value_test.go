@@ -111,6 +111,8 @@ func TestFactKeyTellsShapesApart(t *testing.T) {
 		"link registered":      func(f *Facts) { f.Links = []LinkFacts{{SenderRegistered: &yes}} },
 		"tenant in tag":        func(f *Facts) { f.Message.Tag = "acme" },
 		"tenant":               func(f *Facts) { f.Message.Tenant = "acme" },
+		"fraud_review 0.5":     func(f *Facts) { f.Content.Model.Thresholds = thresholdsOf(map[string]float64{"fraud_review": 0.5}) },
+		"spam_review 0.5":      func(f *Facts) { f.Content.Model.Thresholds = thresholdsOf(map[string]float64{"spam_review": 0.5}) },
 	}
 	seen := map[cacheKey]string{}
 	for name, change := range docs {
