@@ -15,7 +15,10 @@ const DefaultNumbersCapacity = 1 << 16
 // would only let hostile input grow memory.
 const maxCachedLen = 32
 
-const numberShards = 32
+const (
+	shardBits    = 5
+	numberShards = 1 << shardBits
+)
 
 // Numbers caches ClassifySender and ParseRecipient results per input
 // string, because libphonenumber costs 10–35 µs a parse and gateways see
@@ -33,12 +36,7 @@ const numberShards = 32
 type Numbers struct {
 	capacity int
 	senders  [numberShards]shard[Sender]
-	recips   [numberShards]shard[recipResult]
-}
-
-type recipResult struct {
-	r   Recipient
-	err error
+	recips   [numberShards]codeShard
 }
 
 type shard[V any] struct {
@@ -76,19 +74,73 @@ func (n *Numbers) Sender(s string) Sender {
 	return v
 }
 
-// Recipient returns ParseRecipient(s), from the cache when possible. A
-// malformed recipient is cached too, with its *NumberError.
+// Recipient returns ParseRecipient(s), from the cache when possible. Only
+// well-formed numbers ("+" and 7–15 digits) are cached, valid or not: a
+// malformed one is refused without libphonenumber, faster than a lookup.
+// The cache holds a number as two integers (numberKey, a recipient code),
+// so that it gives the garbage collector no pointers to trace however
+// full it is, and a hit does not allocate.
 func (n *Numbers) Recipient(s string) (Recipient, error) {
-	if len(s) > maxCachedLen {
+	if recipientShape(s) != "" {
 		return ParseRecipient(s)
 	}
-	sh := &n.recips[fnv1a.String32(s)%numberShards]
-	if v, ok := sh.get(s); ok {
-		return v.r, v.err
+	k := numberKey(s[1:])
+	sh := &n.recips[keyShard(k)]
+	c, ok := sh.get(k)
+	if !ok {
+		c = classifyRecipient(s[1:])
+		sh.put(k, c, n.perShard())
 	}
-	r, err := ParseRecipient(s)
-	sh.put(s, recipResult{r, err}, n.perShard())
-	return r, err
+	return decodeRecipient(s, c)
+}
+
+// numberKey is a key for a string of 1–15 digits that no other such
+// string has: their value, and their count for the leading zeros.
+func numberKey(digits string) uint64 {
+	var v uint64
+	for i := 0; i < len(digits); i++ {
+		v = v*10 + uint64(digits[i]-'0')
+	}
+	return v<<5 | uint64(len(digits))
+}
+
+// keyShard spreads number keys over the shards (Fibonacci hashing: the
+// low bits of a key are its length).
+func keyShard(k uint64) uint64 { return k * 0x9e3779b97f4a7c15 >> (64 - shardBits) }
+
+// codeShard is a shard of a cache from number keys to codes; it holds no
+// pointers.
+type codeShard struct {
+	mu sync.RWMutex
+	m  map[uint64]uint32
+}
+
+func (sh *codeShard) get(k uint64) (uint32, bool) {
+	sh.mu.RLock()
+	v, ok := sh.m[k]
+	sh.mu.RUnlock()
+	return v, ok
+}
+
+func (sh *codeShard) put(k uint64, v uint32, limit int) {
+	sh.mu.Lock()
+	defer sh.mu.Unlock()
+	if sh.m == nil {
+		sh.m = make(map[uint64]uint32)
+	}
+	if _, ok := sh.m[k]; !ok && len(sh.m) >= limit {
+		for old := range sh.m { // Go randomises the start: an arbitrary victim
+			delete(sh.m, old)
+			break
+		}
+	}
+	sh.m[k] = v
+}
+
+func (sh *codeShard) len() int {
+	sh.mu.RLock()
+	defer sh.mu.RUnlock()
+	return len(sh.m)
 }
 
 func (sh *shard[V]) get(k string) (V, bool) {
@@ -119,9 +171,7 @@ func (n *Numbers) len() (senders, recipients int) {
 		n.senders[i].mu.RLock()
 		senders += len(n.senders[i].m)
 		n.senders[i].mu.RUnlock()
-		n.recips[i].mu.RLock()
-		recipients += len(n.recips[i].m)
-		n.recips[i].mu.RUnlock()
+		recipients += n.recips[i].len()
 	}
 	return senders, recipients
 }
