@@ -79,7 +79,7 @@ func zoneID(e164 string) (uint32, error) {
 	names, _ := phonenumbers.GetTimezonesForPrefix(e164)
 	state := ""
 	if region == "US" {
-		state = usStateOf(cc, national)
+		state = usStateOf(national)
 	}
 	// A zone is what these three give; most recipients share one.
 	var buf [128]byte
@@ -131,14 +131,32 @@ func buildZone(e164, region, state string, names []string) (Zone, error) {
 }
 
 // usStateOf returns the USPS code of the state libphonenumber's English
-// geocoding places a +1 number in, "" when it names none.
-func usStateOf(cc int, national string) string {
-	place, err := phonenumbers.GetGeocodingForNumber(phoneNumber(cc, national), "en")
-	if err != nil {
+// geocoding places a US number (its national digits) in, "" when it names
+// none. The library loads the geocoding of every country for it, 14 MB of
+// pointers for the garbage collector to trace on every cycle; usStateRuns
+// is the part that names states, generated from it and checked against it
+// for every area code and exchange (TestUSStateTable).
+func usStateOf(national string) string {
+	if len(national) < 6 {
 		return ""
 	}
-	return usState(place)
+	x := uint32(0)
+	for i := range 6 {
+		x = x*10 + uint32(national[i]-'0')
+	}
+	i, found := slices.BinarySearch(usStateRuns[:], x<<usStateBits|(1<<usStateBits-1))
+	if found || i == 0 { // found is impossible: no state has the last index
+		return ""
+	}
+	s := int(usStateRuns[i-1] & (1<<usStateBits - 1))
+	if s == 0 {
+		return ""
+	}
+	return usStateList[2*s-2 : 2*s]
 }
+
+// usStateBits is the width of a state index in usStateRuns.
+const usStateBits = 8
 
 // phoneNumber is the library's number for calling code cc and a national
 // significant number, as phonenumbers.Parse records it.
@@ -293,10 +311,10 @@ func (c *Zones) Lookup(e164 string) (Zone, error) {
 	return zones.get(id), nil
 }
 
-// Warm reads libphonenumber's time-zone data and its US geocoding data,
-// which it otherwise loads on the first lookup that needs them (about 50 ms,
-// several times that under load): a gateway calls it at start-up so that no
-// check pays for it (filter.New does). It is safe for concurrent use and
+// Warm reads libphonenumber's time-zone data and compiles the US numbering
+// plan, which would otherwise be done on the first lookup that needs them
+// (tens of milliseconds under load): a gateway calls it at start-up so that
+// no check pays for it (filter.New does). It is safe for concurrent use and
 // caches nothing in c.
 func (c *Zones) Warm() {
 	if ex := phonenumbers.GetExampleNumber("US"); ex != nil {
