@@ -126,7 +126,9 @@ func (sh *codeShard) put(k uint64, v uint32, limit int) {
 	sh.mu.Lock()
 	defer sh.mu.Unlock()
 	if sh.m == nil {
-		sh.m = make(map[uint64]uint32)
+		// Full size at once (12 bytes an entry, no pointers): growing
+		// it step by step would leave each old table to the collector.
+		sh.m = make(map[uint64]uint32, limit)
 	}
 	if _, ok := sh.m[k]; !ok && len(sh.m) >= limit {
 		for old := range sh.m { // Go randomises the start: an arbitrary victim
