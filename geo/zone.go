@@ -53,7 +53,7 @@ func (z Zone) Names() []string {
 }
 
 // ZoneOf returns the zone of a valid E.164 recipient ("+" and digits). It
-// costs the numbering plan's patterns (2–20 µs): hot paths use
+// costs the numbering plan's patterns (about a microsecond): hot paths use
 // Zones.Lookup. The error is a *NumberError for a number that is not
 // valid, or wraps ErrZoneMissing.
 func ZoneOf(e164 string) (Zone, error) {
@@ -82,7 +82,7 @@ func zoneID(e164 string) (uint32, error) {
 		state = usStateOf(national)
 	}
 	// A zone is what these three give; most recipients share one.
-	var buf [128]byte
+	var buf [512]byte // a US toll-free number lists every US zone
 	key := append(append(append(buf[:0], region...), '/'), state...)
 	for _, n := range names {
 		key = append(append(key, ' '), n...)
