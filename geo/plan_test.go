@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/nyaruka/phonenumbers"
+	"google.golang.org/protobuf/proto"
 )
 
 // libraryClassify is what classifyDigits replaces: the library's region and
@@ -114,4 +115,22 @@ func TestParseRecipientDoesNotAllocate(t *testing.T) {
 			t.Errorf("ParseRecipient(%s) allocates %.0f times, want 0", in, n)
 		}
 	}
+}
+
+// phoneNumber is the library's number for calling code cc and a national
+// significant number, as phonenumbers.Parse records it.
+func phoneNumber(cc int, national string) *phonenumbers.PhoneNumber {
+	nn, _ := strconv.ParseUint(national, 10, 64)
+	num := &phonenumbers.PhoneNumber{CountryCode: proto.Int32(int32(cc)), NationalNumber: proto.Uint64(nn)}
+	if len(national) > 1 && national[0] == '0' { // Italian leading zeros
+		num.ItalianLeadingZero = proto.Bool(true)
+		zeros := 1
+		for zeros < len(national)-1 && national[zeros] == '0' {
+			zeros++
+		}
+		if zeros != 1 {
+			num.NumberOfLeadingZeros = proto.Int32(int32(zeros))
+		}
+	}
+	return num
 }

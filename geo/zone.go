@@ -4,13 +4,11 @@ import (
 	"errors"
 	"fmt"
 	"slices"
-	"strconv"
 	"strings"
 	"sync"
 	"time"
 
 	"github.com/nyaruka/phonenumbers"
-	"google.golang.org/protobuf/proto"
 )
 
 // ErrZoneMissing is wrapped by the errors of ZoneOf and Zones.Lookup when
@@ -157,24 +155,6 @@ func usStateOf(national string) string {
 
 // usStateBits is the width of a state index in usStateRuns.
 const usStateBits = 8
-
-// phoneNumber is the library's number for calling code cc and a national
-// significant number, as phonenumbers.Parse records it.
-func phoneNumber(cc int, national string) *phonenumbers.PhoneNumber {
-	nn, _ := strconv.ParseUint(national, 10, 64)
-	num := &phonenumbers.PhoneNumber{CountryCode: proto.Int32(int32(cc)), NationalNumber: proto.Uint64(nn)}
-	if len(national) > 1 && national[0] == '0' { // Italian leading zeros
-		num.ItalianLeadingZero = proto.Bool(true)
-		zeros := 1
-		for zeros < len(national)-1 && national[zeros] == '0' {
-			zeros++
-		}
-		if zeros != 1 {
-			num.NumberOfLeadingZeros = proto.Int32(int32(zeros))
-		}
-	}
-	return num
-}
 
 // zoneTable interns the zones ZoneOf returns, so that a cache of
 // recipients holds a small integer for each and no pointers. It only
