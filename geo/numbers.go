@@ -2,47 +2,36 @@ package geo
 
 import (
 	"sync"
-
-	"github.com/msgfilter/msgfilter/internal/fnv1a"
 )
 
 // DefaultNumbersCapacity is the number of senders and, separately, of
 // recipients a zero Numbers remembers.
 const DefaultNumbersCapacity = 1 << 16
 
-// maxCachedLen bounds the key length: longer strings are never valid
-// numbers (at most "+" and 15 digits, plus white space), so caching them
-// would only let hostile input grow memory.
-const maxCachedLen = 32
-
 const (
 	shardBits    = 5
 	numberShards = 1 << shardBits
 )
 
-// Numbers caches ClassifySender and ParseRecipient results per input
-// string, because matching a numbering plan's patterns costs microseconds
-// and gateways see the same senders and recipients over and over.
+// Numbers caches ClassifySender and ParseRecipient results, because
+// matching a numbering plan's patterns costs about a microsecond and
+// gateways see the same senders and recipients over and over.
 //
-// The cache is bounded: at most capacity senders and capacity recipients
-// (DefaultNumbersCapacity when zero). A sender takes roughly 200 bytes
-// with map overhead (about 13 MB at the default), a recipient 12 bytes
-// and no pointers (about 1 MB). When a shard is full an arbitrary entry
-// is evicted.
-// Alphanumeric senders and strings of up to 7 bytes are not cached: they
-// are classified without libphonenumber, faster than a cache hit.
+// Only numbers are cached, senders and recipients apart, each as two
+// integers (its digits' value and count, and a 32-bit code) that hold no
+// pointers for the garbage collector to trace: about 12 bytes a number,
+// 1.5 MB for both caches at the default capacity. Anything else (an
+// alphanumeric sender, a short code, a malformed recipient) is classified
+// without libphonenumber, faster than a lookup. The cache is bounded: at
+// most capacity senders and capacity recipients (DefaultNumbersCapacity
+// when zero); when a shard is full an arbitrary entry is evicted.
 //
 // The zero value is ready to use with the default capacity. A Numbers is
 // safe for concurrent use and must not be copied after first use.
 type Numbers struct {
 	capacity int
-	senders  [numberShards]shard[Sender]
+	senders  [numberShards]codeShard
 	recips   [numberShards]codeShard
-}
-
-type shard[V any] struct {
-	mu sync.RWMutex
-	m  map[string]V
 }
 
 // NewNumbers returns a Numbers that keeps up to capacity senders and
@@ -59,28 +48,31 @@ func (n *Numbers) perShard() int {
 	return max(1, c/numberShards)
 }
 
-// Sender returns ClassifySender(s), from the cache when possible.
-func (n *Numbers) Sender(s string) Sender {
-	// Short strings and alphanumerics never reach libphonenumber, and
-	// classifying them is cheaper than a cache hit.
-	if len(s) > maxCachedLen || len(s) <= minE164Digits || hasLetter(s) {
-		return ClassifySender(s)
+// Sender returns ClassifySender(s), from the cache when possible: only
+// numbers are cached (the digits of "+" and 7–15 digits, or of 9–15
+// digits), as number codes; everything else is classified without
+// libphonenumber, faster than a lookup.
+func (n *Numbers) Sender(s string) Sender { return classifySender(s, n) }
+
+// senderCode returns numberCode(digits), from the sender cache when n is
+// not nil.
+func (n *Numbers) senderCode(digits string) uint32 {
+	if n == nil {
+		return numberCode(digits)
 	}
-	sh := &n.senders[fnv1a.String32(s)%numberShards]
-	if v, ok := sh.get(s); ok {
-		return v
+	k := numberKey(digits)
+	sh := &n.senders[keyShard(k)]
+	c, ok := sh.get(k)
+	if !ok {
+		c = numberCode(digits)
+		sh.put(k, c, n.perShard())
 	}
-	v := ClassifySender(s)
-	sh.put(s, v, n.perShard())
-	return v
+	return c
 }
 
-// Recipient returns ParseRecipient(s), from the cache when possible. Only
-// well-formed numbers ("+" and 7–15 digits) are cached, valid or not: a
-// malformed one is refused without libphonenumber, faster than a lookup.
-// The cache holds a number as two integers (numberKey, a recipient code),
-// so that it gives the garbage collector no pointers to trace however
-// full it is, and a hit does not allocate.
+// Recipient returns ParseRecipient(s), from the cache when possible: only
+// well-formed numbers ("+" and 7–15 digits) are cached, valid or not, and
+// a hit does not allocate.
 func (n *Numbers) Recipient(s string) (Recipient, error) {
 	if recipientShape(s) != "" {
 		return ParseRecipient(s)
@@ -89,7 +81,7 @@ func (n *Numbers) Recipient(s string) (Recipient, error) {
 	sh := &n.recips[keyShard(k)]
 	c, ok := sh.get(k)
 	if !ok {
-		c = classifyRecipient(s[1:])
+		c = numberCode(s[1:])
 		sh.put(k, c, n.perShard())
 	}
 	return decodeRecipient(s, c)
@@ -146,34 +138,10 @@ func (sh *codeShard) len() int {
 	return len(sh.m)
 }
 
-func (sh *shard[V]) get(k string) (V, bool) {
-	sh.mu.RLock()
-	v, ok := sh.m[k]
-	sh.mu.RUnlock()
-	return v, ok
-}
-
-func (sh *shard[V]) put(k string, v V, limit int) {
-	sh.mu.Lock()
-	defer sh.mu.Unlock()
-	if sh.m == nil {
-		sh.m = make(map[string]V)
-	}
-	if _, ok := sh.m[k]; !ok && len(sh.m) >= limit {
-		for old := range sh.m { // Go randomises the start: an arbitrary victim
-			delete(sh.m, old)
-			break
-		}
-	}
-	sh.m[k] = v
-}
-
 // len reports the number of cached senders and recipients (for tests).
 func (n *Numbers) len() (senders, recipients int) {
 	for i := range n.senders {
-		n.senders[i].mu.RLock()
-		senders += len(n.senders[i].m)
-		n.senders[i].mu.RUnlock()
+		senders += n.senders[i].len()
 		recipients += n.recips[i].len()
 	}
 	return senders, recipients

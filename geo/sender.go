@@ -83,7 +83,11 @@ const (
 // space and "-_.&#+" with at least one letter: those characters survive
 // every GSM 7-bit network and carrier sender-ID registry. Anything else
 // with a letter in it is an alphanumeric sender with Valid false.
-func ClassifySender(s string) Sender {
+func ClassifySender(s string) Sender { return classifySender(s, nil) }
+
+// classifySender is ClassifySender with the numbers' codes from n's cache,
+// or computed when n is nil.
+func classifySender(s string, n *Numbers) Sender {
 	raw := s
 	s = strings.TrimSpace(s)
 	out := Sender{Raw: raw, Kind: KindInvalid}
@@ -105,7 +109,15 @@ func ClassifySender(s string) Sender {
 			out.Reason = fmt.Sprintf("e164 sender has %d digits, want %d to %d", n, minE164Digits, maxE164Digits)
 			break
 		}
-		classifyE164(&out, digits)
+		c := n.senderCode(digits)
+		switch {
+		case c&numberValid != 0:
+			out.Country, out.NumberType, out.Valid = countryNames[c&0xffff], codeType(c), true
+		case c&noCallingCode != 0:
+			out.Reason = noCallingCodeReason
+		default:
+			out.Reason = "e164 sender is not a valid number in any numbering plan"
+		}
 	case !allDigits(s):
 		out.Reason = "sender has no letters and is not a number"
 	case len(s) < minShortCodeDigits:
@@ -118,34 +130,19 @@ func ClassifySender(s string) Sender {
 	default:
 		// 9–15 digits without "+": an international number written
 		// without its prefix, or a national number we cannot place.
-		var e Sender
-		classifyE164(&e, s)
-		if !e.Valid {
+		c := n.senderCode(s)
+		if c&numberValid == 0 {
 			out.Reason = "numeric sender is neither a short code nor a valid international number"
 			break
 		}
-		out.Kind, out.Country, out.NumberType, out.Valid = KindE164, e.Country, e.NumberType, true
+		out.Kind, out.Country, out.NumberType, out.Valid = KindE164, countryNames[c&0xffff], codeType(c), true
 	}
 	return out
 }
 
-// classifyE164 classifies the digits of an E.164 number (without its
-// "+") and fills Kind, Country, NumberType, Valid and Reason. It does not
-// allocate for a valid number.
-func classifyE164(out *Sender, digits string) {
-	out.Kind = KindE164
-	cc, _, region, t := classifyDigits(digits)
-	switch {
-	case cc == 0:
-		out.Reason = "e164 sender does not parse: " + phonenumbers.ErrInvalidCountryCode.Error()
-	case t == phonenumbers.UNKNOWN || region == "":
-		out.Reason = "e164 sender is not a valid number in any numbering plan"
-	default:
-		out.Country = isoRegion(region)
-		out.NumberType = numberType(t)
-		out.Valid = true
-	}
-}
+// noCallingCodeReason is why a "+" sender whose digits start with no
+// calling code is invalid (phonenumbers.Parse's error for it).
+var noCallingCodeReason = "e164 sender does not parse: " + phonenumbers.ErrInvalidCountryCode.Error()
 
 // isoRegion maps a libphonenumber region to an ISO 3166-1 alpha-2 code.
 // Ascension (AC) and Tristan da Cunha (TA) have their own calling-code
@@ -282,7 +279,7 @@ func ParseRecipient(s string) (Recipient, error) {
 	if reason := recipientShape(s); reason != "" {
 		return Recipient{}, &NumberError{Field: "recipient", Value: s, Reason: reason}
 	}
-	return decodeRecipient(s, classifyRecipient(s[1:]))
+	return decodeRecipient(s, numberCode(s[1:]))
 }
 
 // invalidInPlans is the reason of a well-formed recipient that no
@@ -304,32 +301,39 @@ func recipientShape(s string) string {
 	return ""
 }
 
-// A recipient code is a classified recipient in 32 bits, so that a cache
-// of them holds no pointers for the garbage collector to trace: 0 for a
-// number valid in no plan, else recipientValid, the libphonenumber type
-// shifted by 16 and the country's index (countryIndex, 0 for none).
-const recipientValid = 1 << 31
+// A number code is a classified number (the digits of an E.164 number) in
+// 32 bits, so that a cache of them holds no pointers for the garbage
+// collector to trace: numberValid, the libphonenumber type shifted by 16
+// and the country's index (countryIndex, 0 for none) for a valid number;
+// noCallingCode or 0 for one that is not.
+const (
+	numberValid   = 1 << 31
+	noCallingCode = 1 << 30
+)
 
-// classifyRecipient returns the code of the digits of a recipient ("+"
-// and 7–15 digits, without the "+").
-func classifyRecipient(digits string) uint32 {
+// numberCode returns the code of the digits of an E.164 number.
+func numberCode(digits string) uint32 {
 	cc, _, region, t := classifyDigits(digits)
-	if cc == 0 || t == phonenumbers.UNKNOWN || region == "" { // as classifyE164
+	switch {
+	case cc == 0:
+		return noCallingCode
+	case t == phonenumbers.UNKNOWN || region == "":
 		return 0
 	}
-	return recipientValid | uint32(t)<<16 | countryIndex(isoRegion(region))
+	return numberValid | uint32(t)<<16 | countryIndex(isoRegion(region))
+}
+
+// codeType is the number type of a valid number's code.
+func codeType(c uint32) NumberType {
+	return numberType(phonenumbers.PhoneNumberType(c >> 16 & 0x3fff))
 }
 
 // decodeRecipient returns the recipient s with code c.
 func decodeRecipient(s string, c uint32) (Recipient, error) {
-	if c&recipientValid == 0 {
+	if c&numberValid == 0 {
 		return Recipient{}, &NumberError{Field: "recipient", Value: s, Reason: invalidInPlans}
 	}
-	return Recipient{
-		E164:       s,
-		Country:    countryNames[c&0xffff],
-		NumberType: numberType(phonenumbers.PhoneNumberType(c >> 16 & 0x7fff)),
-	}, nil
+	return Recipient{E164: s, Country: countryNames[c&0xffff], NumberType: codeType(c)}, nil
 }
 
 // countryNames are the two-letter codes by countryIndex: "" and then
