@@ -127,11 +127,11 @@ func (r Runtime) Effective(getenv func(string) string) (gcPercent int, memoryLim
 	switch env := getenv("GOMEMLIMIT"); {
 	case env != "":
 		memoryLimit, limitFrom = -1, "GOMEMLIMIT"
-		if n, err := ParseBytes(env); err == nil {
+		if n, err := parseBytes(env); err == nil {
 			memoryLimit = n
 		}
 	case r.MemoryLimit != "":
-		memoryLimit, _ = ParseBytes(r.MemoryLimit)
+		memoryLimit, _ = parseBytes(r.MemoryLimit)
 		limitFrom = "runtime.memory_limit"
 	default:
 		limitFrom = "none"
@@ -139,9 +139,9 @@ func (r Runtime) Effective(getenv func(string) string) (gcPercent int, memoryLim
 	return gcPercent, memoryLimit, gcFrom, limitFrom
 }
 
-// ParseBytes reads a size as GOMEMLIMIT writes it: a non-negative integer
+// parseBytes reads a size as GOMEMLIMIT writes it: a non-negative integer
 // with an optional B, KiB, MiB, GiB or TiB suffix.
-func ParseBytes(s string) (int64, error) {
+func parseBytes(s string) (int64, error) {
 	num, unit := s, int64(1)
 	for _, u := range []struct {
 		suffix string
@@ -550,7 +550,7 @@ func (c *Config) Validate(name string) error {
 		bad("runtime.gc_percent", "want a percentage, 0 for the default or -1 for off, not %d", c.Runtime.GCPercent)
 	}
 	if c.Runtime.MemoryLimit != "" {
-		if _, err := ParseBytes(c.Runtime.MemoryLimit); err != nil {
+		if _, err := parseBytes(c.Runtime.MemoryLimit); err != nil {
 			bad("runtime.memory_limit", "%v", err)
 		}
 	} else if c.Runtime.GCPercent == -1 {
