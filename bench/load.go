@@ -237,6 +237,7 @@ type serverStats struct {
 	assistCPU   float64 // go_cpu_classes_gc_mark_assist_cpu_seconds_total
 	schedLat    *dto.Histogram
 	gcPauses    *dto.Histogram
+	gogc        float64 // GOGC in effect (off: the runtime reports 2^64)
 	found       bool
 	scrapeError string
 }
@@ -311,6 +312,8 @@ func runtimeStats(fams map[string]*dto.MetricFamily) serverStats {
 			s.goroutines = val
 		case "go_gc_cycles_total_gc_cycles_total":
 			s.gcCycles = val
+		case "go_gc_gogc_percent":
+			s.gogc = val
 		case "go_gc_heap_allocs_bytes_total":
 			s.allocBytes = val
 		case "go_cpu_classes_gc_total_cpu_seconds_total":
@@ -369,9 +372,13 @@ func printRuntime(out io.Writer, who string, r *loadResult, before, after server
 		return
 	}
 	cpu := after.cpuSeconds - before.cpuSeconds
-	fmt.Fprintf(out, "%s: %.1f µs CPU and %.1f KiB allocated per request (%.2f cores), rss %.1f MiB, %.0f goroutines; %.0f GC cycles, GC %.1f%% of its CPU (assists %.1f%%)\n",
+	gogc := strconv.FormatFloat(after.gogc, 'f', 0, 64)
+	if after.gogc < 0 || after.gogc > math.MaxInt32 {
+		gogc = "off"
+	}
+	fmt.Fprintf(out, "%s: %.1f µs CPU and %.1f KiB allocated per request (%.2f cores), rss %.1f MiB, %.0f goroutines; GOGC %s, %.0f GC cycles, GC %.1f%% of its CPU (assists %.1f%%)\n",
 		who, cpu/float64(r.requests)*1e6, (after.allocBytes-before.allocBytes)/float64(r.requests)/1024, cpu/r.elapsed.Seconds(), after.rss/(1<<20), after.goroutines,
-		after.gcCycles-before.gcCycles, 100*(after.gcCPU-before.gcCPU)/cpu, 100*(after.assistCPU-before.assistCPU)/cpu)
+		gogc, after.gcCycles-before.gcCycles, 100*(after.gcCPU-before.gcCPU)/cpu, 100*(after.assistCPU-before.assistCPU)/cpu)
 	// The runtime's histograms reach Prometheus with coarse buckets
 	// (about one per factor of ten): the quantiles are bucket bounds.
 	if after.schedLat != nil {

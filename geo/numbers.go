@@ -2,48 +2,36 @@ package geo
 
 import (
 	"sync"
-
-	"github.com/msgfilter/msgfilter/internal/fnv1a"
 )
 
 // DefaultNumbersCapacity is the number of senders and, separately, of
 // recipients a zero Numbers remembers.
 const DefaultNumbersCapacity = 1 << 16
 
-// maxCachedLen bounds the key length: longer strings are never valid
-// numbers (at most "+" and 15 digits, plus white space), so caching them
-// would only let hostile input grow memory.
-const maxCachedLen = 32
+const (
+	shardBits    = 5
+	numberShards = 1 << shardBits
+)
 
-const numberShards = 32
-
-// Numbers caches ClassifySender and ParseRecipient results per input
-// string, because libphonenumber costs 10–35 µs a parse and gateways see
-// the same senders and recipients over and over.
+// Numbers caches ClassifySender and ParseRecipient results, because
+// matching a numbering plan's patterns costs about a microsecond and
+// gateways see the same senders and recipients over and over.
 //
-// The cache is bounded: at most capacity senders and capacity recipients
-// (DefaultNumbersCapacity when zero), each key at most 32 bytes: roughly
-// 200 bytes an entry with map overhead, about 25 MB for both maps at the
-// default. When a shard is full an arbitrary entry is evicted.
-// Alphanumeric senders and strings of up to 7 bytes are not cached: they
-// are classified without libphonenumber, faster than a cache hit.
+// Only numbers are cached, senders and recipients apart, each as two
+// integers (its digits' value and count, and a 32-bit code) that hold no
+// pointers for the garbage collector to trace: about 12 bytes a number,
+// 1.5 MB for both caches at the default capacity. Anything else (an
+// alphanumeric sender, a short code, a malformed recipient) is classified
+// without libphonenumber, faster than a lookup. The cache is bounded: at
+// most capacity senders and capacity recipients (DefaultNumbersCapacity
+// when zero); when a shard is full an arbitrary entry is evicted.
 //
 // The zero value is ready to use with the default capacity. A Numbers is
 // safe for concurrent use and must not be copied after first use.
 type Numbers struct {
 	capacity int
-	senders  [numberShards]shard[Sender]
-	recips   [numberShards]shard[recipResult]
-}
-
-type recipResult struct {
-	r   Recipient
-	err error
-}
-
-type shard[V any] struct {
-	mu sync.RWMutex
-	m  map[string]V
+	senders  [numberShards]codeShard
+	recips   [numberShards]codeShard
 }
 
 // NewNumbers returns a Numbers that keeps up to capacity senders and
@@ -60,49 +48,80 @@ func (n *Numbers) perShard() int {
 	return max(1, c/numberShards)
 }
 
-// Sender returns ClassifySender(s), from the cache when possible.
-func (n *Numbers) Sender(s string) Sender {
-	// Short strings and alphanumerics never reach libphonenumber, and
-	// classifying them is cheaper than a cache hit.
-	if len(s) > maxCachedLen || len(s) <= minE164Digits || hasLetter(s) {
-		return ClassifySender(s)
+// Sender returns ClassifySender(s), from the cache when possible: only
+// numbers are cached (the digits of "+" and 7–15 digits, or of 9–15
+// digits), as number codes; everything else is classified without
+// libphonenumber, faster than a lookup.
+func (n *Numbers) Sender(s string) Sender { return classifySender(s, n) }
+
+// senderCode returns numberCode(digits), from the sender cache when n is
+// not nil.
+func (n *Numbers) senderCode(digits string) uint32 {
+	if n == nil {
+		return numberCode(digits)
 	}
-	sh := &n.senders[fnv1a.String32(s)%numberShards]
-	if v, ok := sh.get(s); ok {
-		return v
+	k := numberKey(digits)
+	sh := &n.senders[keyShard(k)]
+	c, ok := sh.get(k)
+	if !ok {
+		c = numberCode(digits)
+		sh.put(k, c, n.perShard())
 	}
-	v := ClassifySender(s)
-	sh.put(s, v, n.perShard())
-	return v
+	return c
 }
 
-// Recipient returns ParseRecipient(s), from the cache when possible. A
-// malformed recipient is cached too, with its *NumberError.
+// Recipient returns ParseRecipient(s), from the cache when possible: only
+// well-formed numbers ("+" and 7–15 digits) are cached, valid or not, and
+// a hit does not allocate.
 func (n *Numbers) Recipient(s string) (Recipient, error) {
-	if len(s) > maxCachedLen {
+	if recipientShape(s) != "" {
 		return ParseRecipient(s)
 	}
-	sh := &n.recips[fnv1a.String32(s)%numberShards]
-	if v, ok := sh.get(s); ok {
-		return v.r, v.err
+	k := numberKey(s[1:])
+	sh := &n.recips[keyShard(k)]
+	c, ok := sh.get(k)
+	if !ok {
+		c = numberCode(s[1:])
+		sh.put(k, c, n.perShard())
 	}
-	r, err := ParseRecipient(s)
-	sh.put(s, recipResult{r, err}, n.perShard())
-	return r, err
+	return decodeRecipient(s, c)
 }
 
-func (sh *shard[V]) get(k string) (V, bool) {
+// numberKey is a key for a string of 1–15 digits that no other such
+// string has: their value, and their count for the leading zeros.
+func numberKey(digits string) uint64 {
+	var v uint64
+	for i := 0; i < len(digits); i++ {
+		v = v*10 + uint64(digits[i]-'0')
+	}
+	return v<<5 | uint64(len(digits))
+}
+
+// keyShard spreads number keys over the shards (Fibonacci hashing: the
+// low bits of a key are its length).
+func keyShard(k uint64) uint64 { return k * 0x9e3779b97f4a7c15 >> (64 - shardBits) }
+
+// codeShard is a shard of a cache from number keys to codes; it holds no
+// pointers.
+type codeShard struct {
+	mu sync.RWMutex
+	m  map[uint64]uint32
+}
+
+func (sh *codeShard) get(k uint64) (uint32, bool) {
 	sh.mu.RLock()
 	v, ok := sh.m[k]
 	sh.mu.RUnlock()
 	return v, ok
 }
 
-func (sh *shard[V]) put(k string, v V, limit int) {
+func (sh *codeShard) put(k uint64, v uint32, limit int) {
 	sh.mu.Lock()
 	defer sh.mu.Unlock()
 	if sh.m == nil {
-		sh.m = make(map[string]V)
+		// Full size at once (12 bytes an entry, no pointers): growing
+		// it step by step would leave each old table to the collector.
+		sh.m = make(map[uint64]uint32, limit)
 	}
 	if _, ok := sh.m[k]; !ok && len(sh.m) >= limit {
 		for old := range sh.m { // Go randomises the start: an arbitrary victim
@@ -113,15 +132,17 @@ func (sh *shard[V]) put(k string, v V, limit int) {
 	sh.m[k] = v
 }
 
+func (sh *codeShard) len() int {
+	sh.mu.RLock()
+	defer sh.mu.RUnlock()
+	return len(sh.m)
+}
+
 // len reports the number of cached senders and recipients (for tests).
 func (n *Numbers) len() (senders, recipients int) {
 	for i := range n.senders {
-		n.senders[i].mu.RLock()
-		senders += len(n.senders[i].m)
-		n.senders[i].mu.RUnlock()
-		n.recips[i].mu.RLock()
-		recipients += len(n.recips[i].m)
-		n.recips[i].mu.RUnlock()
+		senders += n.senders[i].len()
+		recipients += n.recips[i].len()
 	}
 	return senders, recipients
 }

@@ -9,7 +9,6 @@ import (
 	"unicode/utf8"
 
 	"github.com/nyaruka/phonenumbers"
-	"google.golang.org/protobuf/proto"
 )
 
 // SenderKind is the shape of a message's sender (its From).
@@ -76,14 +75,19 @@ const (
 // ClassifySender classifies a sender string; surrounding white space is
 // ignored. It is pure and safe for concurrent use. Alphanumeric sender IDs
 // take a cheap path (tens of nanoseconds); numeric senders of 9 or more
-// digits are parsed with libphonenumber (10–35 µs), so hot paths should
-// use a Numbers cache.
+// digits are matched against libphonenumber's numbering plans (about a
+// microsecond, and milliseconds for the first number of a plan, whose
+// patterns it compiles), so hot paths should use a Numbers cache.
 //
 // Alphanumeric sender IDs are 1–11 characters of ASCII letters, digits,
 // space and "-_.&#+" with at least one letter: those characters survive
 // every GSM 7-bit network and carrier sender-ID registry. Anything else
 // with a letter in it is an alphanumeric sender with Valid false.
-func ClassifySender(s string) Sender {
+func ClassifySender(s string) Sender { return classifySender(s, nil) }
+
+// classifySender is ClassifySender with the numbers' codes from n's cache,
+// or computed when n is nil.
+func classifySender(s string, n *Numbers) Sender {
 	raw := s
 	s = strings.TrimSpace(s)
 	out := Sender{Raw: raw, Kind: KindInvalid}
@@ -105,7 +109,15 @@ func ClassifySender(s string) Sender {
 			out.Reason = fmt.Sprintf("e164 sender has %d digits, want %d to %d", n, minE164Digits, maxE164Digits)
 			break
 		}
-		classifyE164(&out, s)
+		c := n.senderCode(digits)
+		switch {
+		case c&numberValid != 0:
+			out.Country, out.NumberType, out.Valid = countryNames[c&0xffff], codeType(c), true
+		case c&noCallingCode != 0:
+			out.Reason = noCallingCodeReason
+		default:
+			out.Reason = "e164 sender is not a valid number in any numbering plan"
+		}
 	case !allDigits(s):
 		out.Reason = "sender has no letters and is not a number"
 	case len(s) < minShortCodeDigits:
@@ -118,77 +130,19 @@ func ClassifySender(s string) Sender {
 	default:
 		// 9–15 digits without "+": an international number written
 		// without its prefix, or a national number we cannot place.
-		var e Sender
-		classifyE164(&e, "+"+s)
-		if !e.Valid {
+		c := n.senderCode(s)
+		if c&numberValid == 0 {
 			out.Reason = "numeric sender is neither a short code nor a valid international number"
 			break
 		}
-		out.Kind, out.Country, out.NumberType, out.Valid = KindE164, e.Country, e.NumberType, true
+		out.Kind, out.Country, out.NumberType, out.Valid = KindE164, countryNames[c&0xffff], codeType(c), true
 	}
 	return out
 }
 
-// classifyE164 parses s ("+" and digits) and fills Kind, Country,
-// NumberType, Valid and Reason.
-// parseE164 parses "+" and digits without phonenumbers.Parse, whose
-// extension and formatting regular expressions cost half of a
-// classification: the country calling code is the one prefix of one to
-// three digits that names a country (calling codes are prefix-free), the
-// rest is the national significant number. Other shapes go to
-// phonenumbers.Parse.
-func parseE164(s string) (*phonenumbers.PhoneNumber, error) {
-	if len(s) < 2 || s[0] != '+' || !allDigits(s[1:]) || len(s)-1 > maxE164Digits {
-		return phonenumbers.Parse(s, "")
-	}
-	digits := s[1:]
-	for n := 1; n <= 3 && n < len(digits); n++ {
-		cc, _ := strconv.Atoi(digits[:n])
-		if len(phonenumbers.GetRegionCodesForCountryCode(cc)) == 0 {
-			continue
-		}
-		national := digits[n:]
-		nn, err := strconv.ParseUint(national, 10, 64)
-		if err != nil {
-			return nil, err
-		}
-		num := &phonenumbers.PhoneNumber{CountryCode: proto.Int32(int32(cc)), NationalNumber: proto.Uint64(nn)}
-		if len(national) > 1 && national[0] == '0' { // Italian leading zeros, as Parse records them
-			num.ItalianLeadingZero = proto.Bool(true)
-			zeros := 1
-			for zeros < len(national)-1 && national[zeros] == '0' {
-				zeros++
-			}
-			if zeros != 1 {
-				num.NumberOfLeadingZeros = proto.Int32(int32(zeros))
-			}
-		}
-		return num, nil
-	}
-	return nil, phonenumbers.ErrInvalidCountryCode
-}
-
-func classifyE164(out *Sender, s string) {
-	out.Kind = KindE164
-	num, err := parseE164(s)
-	if err != nil {
-		out.Reason = "e164 sender does not parse: " + err.Error()
-		return
-	}
-	// GetNumberType runs the same region and pattern matching as
-	// IsValidNumber (a valid number is one with a known type), so asking
-	// for the type once instead of IsValidNumber, the region and the type
-	// separately takes a third of the regular-expression work.
-	t := phonenumbers.GetNumberType(num)
-	region := phonenumbers.GetRegionCodeForNumber(num)
-	if t == phonenumbers.UNKNOWN || region == "" {
-		out.Reason = "e164 sender is not a valid number in any numbering plan"
-		return
-	}
-	out.Country = isoRegion(region)
-	out.NumberType = numberType(t)
-	out.Valid = true
-}
+// noCallingCodeReason is why a "+" sender whose digits start with no
+// calling code is invalid (phonenumbers.Parse's error for it).
+var noCallingCodeReason = "e164 sender does not parse: " + phonenumbers.ErrInvalidCountryCode.Error()
 
 // isoRegion maps a libphonenumber region to an ISO 3166-1 alpha-2 code.
 // Ascension (AC) and Tristan da Cunha (TA) have their own calling-code
@@ -318,25 +272,86 @@ type Recipient struct {
 // ParseRecipient parses an E.164 recipient ("+" and 7–15 digits, no
 // separators) that libphonenumber considers valid. Otherwise it returns a
 // *NumberError with Field "recipient". It is pure and safe for concurrent
-// use, but costs 10–35 µs: hot paths should use Numbers.Recipient.
+// use, and allocates only for an error, but matching the numbering plan's
+// patterns costs about a microsecond: hot paths should use
+// Numbers.Recipient.
 func ParseRecipient(s string) (Recipient, error) {
-	fail := func(reason string) (Recipient, error) {
+	if reason := recipientShape(s); reason != "" {
 		return Recipient{}, &NumberError{Field: "recipient", Value: s, Reason: reason}
 	}
+	return decodeRecipient(s, numberCode(s[1:]))
+}
+
+// invalidInPlans is the reason of a well-formed recipient that no
+// numbering plan has.
+const invalidInPlans = "not a valid number in any numbering plan"
+
+// recipientShape returns why s is not "+" and 7–15 digits, or "".
+func recipientShape(s string) string {
 	switch {
 	case s == "":
-		return fail("empty")
+		return "empty"
 	case s[0] != '+':
-		return fail("must start with +")
+		return "must start with +"
 	case !allDigits(s[1:]):
-		return fail("must be + followed by digits only")
+		return "must be + followed by digits only"
 	case len(s)-1 < minE164Digits || len(s)-1 > maxE164Digits:
-		return fail(fmt.Sprintf("has %d digits, want %d to %d", len(s)-1, minE164Digits, maxE164Digits))
+		return fmt.Sprintf("has %d digits, want %d to %d", len(s)-1, minE164Digits, maxE164Digits)
 	}
-	var e Sender
-	classifyE164(&e, s)
-	if !e.Valid {
-		return fail("not a valid number in any numbering plan")
+	return ""
+}
+
+// A number code is a classified number (the digits of an E.164 number) in
+// 32 bits, so that a cache of them holds no pointers for the garbage
+// collector to trace: numberValid, the libphonenumber type shifted by 16
+// and the country's index (countryIndex, 0 for none) for a valid number;
+// noCallingCode or 0 for one that is not.
+const (
+	numberValid   = 1 << 31
+	noCallingCode = 1 << 30
+)
+
+// numberCode returns the code of the digits of an E.164 number.
+func numberCode(digits string) uint32 {
+	cc, _, region, t := classifyDigits(digits)
+	switch {
+	case cc == 0:
+		return noCallingCode
+	case t == phonenumbers.UNKNOWN || region == "":
+		return 0
 	}
-	return Recipient{E164: s, Country: e.Country, NumberType: e.NumberType}, nil
+	return numberValid | uint32(t)<<16 | countryIndex(isoRegion(region))
+}
+
+// codeType is the number type of a valid number's code.
+func codeType(c uint32) NumberType {
+	return numberType(phonenumbers.PhoneNumberType(c >> 16 & 0x3fff))
+}
+
+// decodeRecipient returns the recipient s with code c.
+func decodeRecipient(s string, c uint32) (Recipient, error) {
+	if c&numberValid == 0 {
+		return Recipient{}, &NumberError{Field: "recipient", Value: s, Reason: invalidInPlans}
+	}
+	return Recipient{E164: s, Country: countryNames[c&0xffff], NumberType: codeType(c)}, nil
+}
+
+// countryNames are the two-letter codes by countryIndex: "" and then
+// "AA" to "ZZ".
+var countryNames = func() (names [1 + 26*26]string) {
+	for a := range 26 {
+		for b := range 26 {
+			names[1+a*26+b] = string([]byte{'A' + byte(a), 'A' + byte(b)})
+		}
+	}
+	return names
+}()
+
+// countryIndex is the index of an ISO country code in countryNames, 0 for
+// "" (or anything that is not two capital letters).
+func countryIndex(c string) uint32 {
+	if len(c) != 2 || c[0] < 'A' || c[0] > 'Z' || c[1] < 'A' || c[1] > 'Z' {
+		return 0
+	}
+	return 1 + uint32(c[0]-'A')*26 + uint32(c[1]-'A')
 }

@@ -1,6 +1,7 @@
 package geo
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 )
@@ -39,6 +40,9 @@ func FuzzClassifySender(f *testing.F) {
 		r, err := ParseRecipient(s)
 		if (err == nil) == (r == Recipient{}) {
 			t.Fatalf("ParseRecipient(%q) = %+v, %v: want exactly one of result or error", s, r, err)
+		}
+		if cr, cerr := n.Recipient(s); cr != r || fmt.Sprint(cerr) != fmt.Sprint(err) {
+			t.Fatalf("Numbers.Recipient(%q) = %+v, %v, want %+v, %v", s, cr, cerr, r, err)
 		}
 	})
 }

@@ -9,8 +9,6 @@ import (
 	"time"
 
 	"github.com/nyaruka/phonenumbers"
-
-	"github.com/msgfilter/msgfilter/internal/fnv1a"
 )
 
 // ErrZoneMissing is wrapped by the errors of ZoneOf and Zones.Lookup when
@@ -53,20 +51,53 @@ func (z Zone) Names() []string {
 }
 
 // ZoneOf returns the zone of a valid E.164 recipient ("+" and digits). It
-// costs a libphonenumber parse (10–35 µs): hot paths use Zones.Lookup. The
-// error is a *NumberError for a number that is not valid, or wraps
-// ErrZoneMissing.
+// costs the numbering plan's patterns (about a microsecond): hot paths use
+// Zones.Lookup. The error is a *NumberError for a number that is not
+// valid, or wraps ErrZoneMissing.
 func ZoneOf(e164 string) (Zone, error) {
-	r, err := ParseRecipient(e164)
+	id, err := zoneID(e164)
 	if err != nil {
 		return Zone{}, err
 	}
-	num, err := parseE164(e164)
-	if err != nil {
-		return Zone{}, &NumberError{Field: "recipient", Value: e164, Reason: err.Error()}
+	return zones.get(id), nil
+}
+
+// zoneID returns the interned zone of a recipient.
+func zoneID(e164 string) (uint32, error) {
+	if reason := recipientShape(e164); reason != "" {
+		return 0, &NumberError{Field: "recipient", Value: e164, Reason: reason}
 	}
-	region := phonenumbers.GetRegionCodeForNumber(num)
-	names, _ := phonenumbers.GetTimezonesForNumber(num)
+	digits := e164[1:]
+	cc, national, region, t := classifyDigits(digits)
+	if cc == 0 || t == phonenumbers.UNKNOWN || region == "" {
+		return 0, &NumberError{Field: "recipient", Value: e164, Reason: invalidInPlans}
+	}
+	// The library's GetTimezonesForNumber formats the number back to
+	// this string first.
+	names, _ := phonenumbers.GetTimezonesForPrefix(e164)
+	state := ""
+	if region == "US" {
+		state = usStateOf(national)
+	}
+	// A zone is what these three give; most recipients share one.
+	var buf [512]byte // a US toll-free number lists every US zone
+	key := append(append(append(buf[:0], region...), '/'), state...)
+	for _, n := range names {
+		key = append(append(key, ' '), n...)
+	}
+	if id, ok := zones.lookup(key); ok {
+		return id, nil
+	}
+	z, err := buildZone(e164, region, state, names)
+	if err != nil {
+		return 0, err
+	}
+	return zones.add(key, z), nil
+}
+
+// buildZone is the zone of a number of region, in US state (or ""),
+// that libphonenumber gives the zones names.
+func buildZone(e164, region, state string, names []string) (Zone, error) {
 	names = knownZones(names)
 	if len(names) == 0 {
 		names = countryZones(region)
@@ -74,7 +105,7 @@ func ZoneOf(e164 string) (Zone, error) {
 	if len(names) == 0 {
 		return Zone{}, fmt.Errorf("geo: no time zone for %s (region %q): %w", e164, region, ErrZoneMissing)
 	}
-	z := Zone{Country: r.Country}
+	z := Zone{Country: isoRegion(region)}
 	for _, n := range names {
 		loc, err := loadZone(n)
 		if err != nil {
@@ -91,14 +122,78 @@ func ZoneOf(e164 string) (Zone, error) {
 			}
 		}
 	}
-	if region == "US" {
-		if place, err := phonenumbers.GetGeocodingForNumber(num, "en"); err == nil {
-			if st := usState(place); st != "" {
-				z.Region = "US-" + st
-			}
-		}
+	if state != "" {
+		z.Region = "US-" + state
 	}
 	return z, nil
+}
+
+// usStateOf returns the USPS code of the state libphonenumber's English
+// geocoding places a US number (its national digits) in, "" when it names
+// none. The library loads the geocoding of every country for it, 14 MB of
+// pointers for the garbage collector to trace on every cycle; usStateRuns
+// is the part that names states, generated from it and checked against it
+// for every area code and exchange (TestUSStateTable).
+func usStateOf(national string) string {
+	if len(national) < 6 {
+		return ""
+	}
+	x := uint32(0)
+	for i := range 6 {
+		x = x*10 + uint32(national[i]-'0')
+	}
+	i, found := slices.BinarySearch(usStateRuns[:], x<<usStateBits|(1<<usStateBits-1))
+	if found || i == 0 { // found is impossible: no state has the last index
+		return ""
+	}
+	s := int(usStateRuns[i-1] & (1<<usStateBits - 1))
+	if s == 0 {
+		return ""
+	}
+	return usStateList[2*s-2 : 2*s]
+}
+
+// usStateBits is the width of a state index in usStateRuns.
+const usStateBits = 8
+
+// zoneTable interns the zones ZoneOf returns, so that a cache of
+// recipients holds a small integer for each and no pointers. It only
+// grows, bounded by libphonenumber's data: a zone is a region, a US state
+// and a list of zones of the time-zone data.
+type zoneTable struct {
+	mu  sync.RWMutex
+	ids map[string]uint32
+	all []Zone
+}
+
+var zones zoneTable
+
+func (t *zoneTable) lookup(key []byte) (uint32, bool) {
+	t.mu.RLock()
+	id, ok := t.ids[string(key)] // no allocation: the compiler converts in place for a lookup
+	t.mu.RUnlock()
+	return id, ok
+}
+
+func (t *zoneTable) add(key []byte, z Zone) uint32 {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if id, ok := t.ids[string(key)]; ok {
+		return id
+	}
+	if t.ids == nil {
+		t.ids = map[string]uint32{}
+	}
+	id := uint32(len(t.all))
+	t.ids[string(key)] = id
+	t.all = append(t.all, z)
+	return id
+}
+
+func (t *zoneTable) get(id uint32) Zone {
+	t.mu.RLock()
+	defer t.mu.RUnlock()
+	return t.all[id]
 }
 
 // knownZones drops libphonenumber's "Etc/Unknown" and sorts and dedups the
@@ -145,46 +240,61 @@ func loadZone(name string) (*time.Location, error) {
 }
 
 // Zones caches ZoneOf per recipient, bounded like Numbers: at most capacity
-// numbers (DefaultNumbersCapacity when zero), each key at most 32 bytes.
-// Errors are cached too. The zero value is ready to use; a Zones is safe
-// for concurrent use and must not be copied after first use.
+// numbers (DefaultNumbersCapacity when zero). Only well-formed numbers ("+"
+// and 7–15 digits) are cached, with their zone or their *NumberError; other
+// errors (a zone missing from the host) are not. Like Numbers, it holds
+// each number as two integers, which the garbage collector does not trace,
+// and a hit does not allocate. The zero value is ready to use; a Zones is
+// safe for concurrent use and must not be copied after first use.
 type Zones struct {
 	capacity int
-	shards   [numberShards]shard[zoneResult]
+	shards   [numberShards]codeShard
 }
 
-type zoneResult struct {
-	z   Zone
-	err error
-}
+// noZone is the cached code of a number that is not valid; other codes are
+// a zone's id in the zone table.
+const noZone = ^uint32(0)
 
 // NewZones returns a Zones that keeps up to capacity numbers; capacity <= 0
 // means DefaultNumbersCapacity.
 func NewZones(capacity int) *Zones { return &Zones{capacity: capacity} }
 
 // Lookup returns ZoneOf(e164), from the cache when possible. The returned
-// Zone shares its All slice with the cache: do not modify it.
+// Zone shares its All slice with every lookup of the same zone: do not
+// modify it.
 func (c *Zones) Lookup(e164 string) (Zone, error) {
-	if len(e164) > maxCachedLen {
+	if recipientShape(e164) != "" {
 		return ZoneOf(e164)
 	}
-	sh := &c.shards[fnv1a.String32(e164)%numberShards]
-	if v, ok := sh.get(e164); ok {
-		return v.z, v.err
+	k := numberKey(e164[1:])
+	sh := &c.shards[keyShard(k)]
+	id, ok := sh.get(k)
+	if !ok {
+		var err error
+		id, err = zoneID(e164)
+		var ne *NumberError
+		switch {
+		case errors.As(err, &ne):
+			id = noZone
+		case err != nil:
+			return Zone{}, err
+		}
+		per := c.capacity
+		if per <= 0 {
+			per = DefaultNumbersCapacity
+		}
+		sh.put(k, id, max(1, per/numberShards))
 	}
-	z, err := ZoneOf(e164)
-	per := c.capacity
-	if per <= 0 {
-		per = DefaultNumbersCapacity
+	if id == noZone {
+		return Zone{}, &NumberError{Field: "recipient", Value: e164, Reason: invalidInPlans}
 	}
-	sh.put(e164, zoneResult{z, err}, max(1, per/numberShards))
-	return z, err
+	return zones.get(id), nil
 }
 
-// Warm reads libphonenumber's time-zone data and its US geocoding data,
-// which it otherwise loads on the first lookup that needs them (about 50 ms,
-// several times that under load): a gateway calls it at start-up so that no
-// check pays for it (filter.New does). It is safe for concurrent use and
+// Warm reads libphonenumber's time-zone data and compiles the US numbering
+// plan, which would otherwise be done on the first lookup that needs them
+// (tens of milliseconds under load): a gateway calls it at start-up so that
+// no check pays for it (filter.New does). It is safe for concurrent use and
 // caches nothing in c.
 func (c *Zones) Warm() {
 	if ex := phonenumbers.GetExampleNumber("US"); ex != nil {

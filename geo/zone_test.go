@@ -123,3 +123,19 @@ func TestZonesWarm(t *testing.T) {
 		t.Fatalf("Lookup(+13055550100) after Warm = %+v, %v; want New York, US-FL", got, err)
 	}
 }
+
+// BenchmarkZoneOf is a new recipient's zone (what Zones.Lookup pays on a
+// miss), with a US state and without.
+func BenchmarkZoneOf(b *testing.B) {
+	for _, in := range []string{"+13055550100", "+33612345678"} {
+		b.Run(in, func(b *testing.B) {
+			if _, err := ZoneOf(in); err != nil {
+				b.Fatal(err)
+			}
+			b.ReportAllocs()
+			for b.Loop() {
+				ZoneOf(in)
+			}
+		})
+	}
+}

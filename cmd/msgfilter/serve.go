@@ -10,11 +10,13 @@ import (
 	"io"
 	"io/fs"
 	"log/slog"
+	"math"
 	"net"
 	"net/http"
 	"os"
 	"os/signal"
 	"reflect"
+	"runtime/debug"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -162,6 +164,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		return err
 	}
 	logger := slog.New(slog.NewJSONHandler(stderr, nil))
+	applyRuntime(cfg.Runtime, logger)
 	svc, err := newService(ctx, cfg, func() (*config.Config, error) { return loadServeConfig(f, overrides) }, logger)
 	if err != nil {
 		return err
@@ -203,6 +206,23 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	err = server.Serve(ctx, srv, ln, cfg.Timeouts.Shutdown)
 	logger.Info("stopped", "err", err)
 	return err
+}
+
+// applyRuntime sets the garbage collector as the configuration says where
+// the environment does not (the Go runtime has read GOGC and GOMEMLIMIT
+// itself), and logs what applies.
+func applyRuntime(r config.Runtime, logger *slog.Logger) {
+	gc, limit, gcFrom, limitFrom := r.Effective(os.Getenv)
+	if gcFrom != "GOGC" {
+		debug.SetGCPercent(gc)
+	}
+	switch limitFrom {
+	case "runtime.memory_limit":
+		debug.SetMemoryLimit(limit)
+	case "none": // a reload that removed the key: the runtime's own default
+		debug.SetMemoryLimit(math.MaxInt64)
+	}
+	logger.Info("garbage collector", "gc_percent", gc, "from", gcFrom, "memory_limit", limit, "limit_from", limitFrom)
 }
 
 func storeType(c *config.Config) string {
@@ -581,7 +601,7 @@ func (s *service) openDecisionLog(path string) error {
 // process (listen address, timeouts, store, decision log path, token,
 // metrics namespace, protocol mapping) needs a restart, and a file that
 // changes it is refused. On any error the running engine stays.
-func (s *service) reload(ctx context.Context) error {
+func (s *service) reload(ctx context.Context) (err error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	cfg, err := s.reread()
@@ -591,6 +611,11 @@ func (s *service) reload(ctx context.Context) error {
 	if key := restartKey(s.cfg, cfg); key != "" {
 		return fmt.Errorf("%s changed: restart msgfilter serve to apply it", key)
 	}
+	defer func() {
+		if err == nil {
+			applyRuntime(cfg.Runtime, s.logger)
+		}
+	}()
 	old := s.handler.Engine()
 	if reflect.DeepEqual(engineParts(s.cfg), engineParts(cfg)) {
 		switch p := cfg.Policies; {

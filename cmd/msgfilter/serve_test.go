@@ -20,11 +20,15 @@ import (
 	"encoding/json"
 	"github.com/msgfilter/msgfilter/policies"
 	"github.com/msgfilter/msgfilter/rules"
+	"github.com/msgfilter/msgfilter/server/config"
 	"github.com/msgfilter/msgfilter/state/redisstore/redistest"
 	"io"
+	"log/slog"
+	"math"
 	"net/http"
 	"os"
 	"path/filepath"
+	"runtime/debug"
 	"strings"
 	"syscall"
 	"testing"
@@ -291,5 +295,24 @@ metrics:
 	log, err := os.ReadFile(logPath)
 	if err != nil || !bytes.Contains(log, []byte(`"m1"`)) || bytes.Contains(log, []byte("2025550123")) {
 		t.Errorf("decision log = %q, %v; want the decision with the recipient masked", log, err)
+	}
+}
+
+// TestApplyRuntime: the file's gc_percent and memory_limit reach the Go
+// runtime, and removing them restores the defaults.
+func TestApplyRuntime(t *testing.T) {
+	if os.Getenv("GOGC") != "" || os.Getenv("GOMEMLIMIT") != "" {
+		t.Skip("GOGC or GOMEMLIMIT is set: the environment wins, as documented")
+	}
+	defer debug.SetGCPercent(debug.SetGCPercent(100))
+	defer debug.SetMemoryLimit(debug.SetMemoryLimit(-1))
+	logger := slog.New(slog.NewTextHandler(io.Discard, nil))
+	applyRuntime(config.Runtime{GCPercent: 150, MemoryLimit: "3GiB"}, logger)
+	if gc, limit := debug.SetGCPercent(-1), debug.SetMemoryLimit(-1); gc != 150 || limit != 3<<30 {
+		t.Errorf("after applyRuntime(150, 3GiB): GC percent %d, memory limit %d", gc, limit)
+	}
+	applyRuntime(config.Runtime{}, logger)
+	if gc, limit := debug.SetGCPercent(-1), debug.SetMemoryLimit(-1); gc != config.DefaultGCPercent || limit != math.MaxInt64 {
+		t.Errorf("after applyRuntime of an empty section: GC percent %d, memory limit %d, want %d and none", gc, limit, config.DefaultGCPercent)
 	}
 }

@@ -11,6 +11,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math"
 	"net"
 	"os"
 	"regexp"
@@ -70,9 +71,92 @@ type Config struct {
 	// ProtocolMapping overrides the SMPP and HTTP statuses of reason codes
 	// (see server.Mapping).
 	ProtocolMapping map[string]server.Status `yaml:"protocol_mapping,omitempty"`
+	// Runtime is the garbage collector's setting for the service.
+	Runtime Runtime `yaml:"runtime,omitempty"`
 
 	lines map[string]int    // key path → line, for errors found after parsing
 	flags map[string]string // key path → the flag that set it
+}
+
+// Runtime sets the Go garbage collector for the service. The environment's
+// GOGC and GOMEMLIMIT, where set, win over it, as the Go runtime lets them
+// for any program; -print-config shows the values in effect.
+//
+// The default gives the collector twice the room Go's does (GOGC 200, not
+// 100): the service allocates for every request, and a GC cycle's mark
+// phase takes one of the CPUs (with GOMAXPROCS 2, one of two) for tens of
+// milliseconds, which is the tail of its latency. Half as many cycles cost
+// a larger heap: README "Through the service" has the measured trade.
+type Runtime struct {
+	// GCPercent is GOGC: how far the heap may grow past what the last
+	// collection found live before the next one starts, in percent. 0
+	// means DefaultGCPercent; -1 turns the collector off, which needs a
+	// MemoryLimit.
+	GCPercent int `yaml:"gc_percent,omitempty"`
+	// MemoryLimit is GOMEMLIMIT: a soft limit of the memory the Go runtime
+	// uses, in bytes with an optional B, KiB, MiB, GiB or TiB suffix
+	// ("1536MiB"). Near it the collector runs as often as it must, up to
+	// half the CPU: set it below the container's limit. Empty: none.
+	MemoryLimit string `yaml:"memory_limit,omitempty"`
+}
+
+// DefaultGCPercent is the service's GOGC unless the file or the
+// environment sets one.
+const DefaultGCPercent = 200
+
+// Effective returns the GC percent and memory limit (0: none) that apply
+// with the environment getenv, and the source of each ("GOGC",
+// "runtime.gc_percent", "default"; "GOMEMLIMIT", "runtime.memory_limit",
+// "none"). A value the environment sets is returned as -2 or -1 (GC
+// percent, memory limit) when it does not parse: the Go runtime then
+// decides, as it does for GOGC and GOMEMLIMIT.
+func (r Runtime) Effective(getenv func(string) string) (gcPercent int, memoryLimit int64, gcFrom, limitFrom string) {
+	switch env := getenv("GOGC"); {
+	case env != "":
+		gcPercent, gcFrom = -2, "GOGC"
+		if env == "off" {
+			gcPercent = -1
+		} else if n, err := strconv.Atoi(env); err == nil {
+			gcPercent = n
+		}
+	case r.GCPercent != 0:
+		gcPercent, gcFrom = r.GCPercent, "runtime.gc_percent"
+	default:
+		gcPercent, gcFrom = DefaultGCPercent, "default"
+	}
+	switch env := getenv("GOMEMLIMIT"); {
+	case env != "":
+		memoryLimit, limitFrom = -1, "GOMEMLIMIT"
+		if n, err := parseBytes(env); err == nil {
+			memoryLimit = n
+		}
+	case r.MemoryLimit != "":
+		memoryLimit, _ = parseBytes(r.MemoryLimit)
+		limitFrom = "runtime.memory_limit"
+	default:
+		limitFrom = "none"
+	}
+	return gcPercent, memoryLimit, gcFrom, limitFrom
+}
+
+// parseBytes reads a size as GOMEMLIMIT writes it: a non-negative integer
+// with an optional B, KiB, MiB, GiB or TiB suffix.
+func parseBytes(s string) (int64, error) {
+	num, unit := s, int64(1)
+	for _, u := range []struct {
+		suffix string
+		n      int64
+	}{{"KiB", 1 << 10}, {"MiB", 1 << 20}, {"GiB", 1 << 30}, {"TiB", 1 << 40}, {"B", 1}} {
+		if n, ok := strings.CutSuffix(s, u.suffix); ok {
+			num, unit = n, u.n
+			break
+		}
+	}
+	n, err := strconv.ParseInt(num, 10, 64)
+	if err != nil || n < 0 || n > math.MaxInt64/unit {
+		return 0, fmt.Errorf("want a number of bytes with an optional B, KiB, MiB, GiB or TiB suffix, not %q", s)
+	}
+	return n * unit, nil
 }
 
 // SetByFlag records that a command-line flag set key (e.g. "addr" by
@@ -462,6 +546,16 @@ func (c *Config) Validate(name string) error {
 	if c.CheckBudget < 0 {
 		bad("check_budget", "must not be negative")
 	}
+	if c.Runtime.GCPercent < -1 {
+		bad("runtime.gc_percent", "want a percentage, 0 for the default or -1 for off, not %d", c.Runtime.GCPercent)
+	}
+	if c.Runtime.MemoryLimit != "" {
+		if _, err := parseBytes(c.Runtime.MemoryLimit); err != nil {
+			bad("runtime.memory_limit", "%v", err)
+		}
+	} else if c.Runtime.GCPercent == -1 {
+		bad("runtime.gc_percent", "-1 turns the collector off: it needs runtime.memory_limit")
+	}
 	if c.MaxMessageBodyBytes < 0 {
 		bad("max_message_body_bytes", "must not be negative")
 	}
@@ -700,6 +794,11 @@ func (c *Config) withDefaults() *Config {
 	}
 	if r.MaxMessageBodyBytes == 0 {
 		r.MaxMessageBodyBytes = filter.DefaultMaxBodyBytes
+	}
+	// What the runtime runs with: the environment wins over the file.
+	r.Runtime.GCPercent, _, _, _ = r.Runtime.Effective(os.Getenv)
+	if env := os.Getenv("GOMEMLIMIT"); env != "" {
+		r.Runtime.MemoryLimit = env
 	}
 	if (r.Policies.Bundle != "" || r.Policies.URL != "") && r.Policies.Poll == 0 {
 		r.Policies.Poll = DefaultPoll

@@ -71,6 +71,9 @@ func TestErrorsNameKeyAndLine(t *testing.T) {
 		{"two sources", "policies:\n  dir: " + dir + "\n  url: https://example.com/b.tar.gz\n", []string{"1: policies", "1: policies.verification_key"}},
 		{"bad mapping", "protocol_mapping:\n  quiet_hours: {smpp: 100, http: 42}\n", []string{"2: protocol_mapping.quiet_hours", "2: protocol_mapping.quiet_hours.http"}},
 		{"cluster db", "store:\n  type: redis-cluster\n  addrs: [a:1, b:2]\n  db: 3\n", []string{"4: store.db"}},
+		{"gc percent below -1", "runtime:\n  gc_percent: -5\n", []string{"2: runtime.gc_percent"}},
+		{"gc off without a limit", "runtime:\n  gc_percent: -1\n", []string{"2: runtime.gc_percent"}},
+		{"memory limit unit", "runtime:\n  memory_limit: 1GB\n", []string{"2: runtime.memory_limit"}},
 		{"syntax", "addr: [\n", []string{"1:"}},
 	}
 	for _, tc := range tests {
@@ -146,5 +149,62 @@ func TestRedactedSecrets(t *testing.T) {
 	}
 	if c.Store.Password != "hunter2" {
 		t.Errorf("Redacted changed the config itself")
+	}
+}
+
+// TestRuntime: the file's collector settings apply unless the environment
+// sets GOGC or GOMEMLIMIT, the default is DefaultGCPercent and no limit,
+// and -print-config shows what applies.
+func TestRuntime(t *testing.T) {
+	env := func(kv ...string) func(string) string {
+		return func(k string) string {
+			for i := 0; i+1 < len(kv); i += 2 {
+				if kv[i] == k {
+					return kv[i+1]
+				}
+			}
+			return ""
+		}
+	}
+	tests := []struct {
+		name          string
+		r             Runtime
+		getenv        func(string) string
+		gc            int
+		limit         int64
+		gcFrom, limFr string
+	}{
+		{"defaults", Runtime{}, env(), DefaultGCPercent, 0, "default", "none"},
+		{"file", Runtime{GCPercent: 300, MemoryLimit: "1536MiB"}, env(), 300, 1536 << 20, "runtime.gc_percent", "runtime.memory_limit"},
+		{"environment wins", Runtime{GCPercent: 300, MemoryLimit: "1GiB"}, env("GOGC", "50", "GOMEMLIMIT", "2GiB"), 50, 2 << 30, "GOGC", "GOMEMLIMIT"},
+		{"GOGC off", Runtime{}, env("GOGC", "off"), -1, 0, "GOGC", "none"},
+		{"bytes without unit", Runtime{MemoryLimit: "1000000"}, env(), DefaultGCPercent, 1e6, "default", "runtime.memory_limit"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			gc, limit, gcFrom, limFrom := tc.r.Effective(tc.getenv)
+			if gc != tc.gc || limit != tc.limit || gcFrom != tc.gcFrom || limFrom != tc.limFr {
+				t.Errorf("%+v.Effective = %d %d %s %s, want %d %d %s %s", tc.r, gc, limit, gcFrom, limFrom, tc.gc, tc.limit, tc.gcFrom, tc.limFr)
+			}
+		})
+	}
+	t.Setenv("GOGC", "")
+	t.Setenv("GOMEMLIMIT", "")
+	c, err := Parse("svc.yaml", []byte("runtime:\n  memory_limit: 2GiB\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	out, err := c.Marshal()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"gc_percent: " + strconv.Itoa(DefaultGCPercent), "memory_limit: 2GiB"} {
+		if !strings.Contains(string(out), want) {
+			t.Errorf("printed config lacks %q:\n%s", want, out)
+		}
+	}
+	t.Setenv("GOGC", "75")
+	if out, _ := c.Marshal(); !strings.Contains(string(out), "gc_percent: 75") {
+		t.Errorf("printed config with GOGC=75 lacks gc_percent: 75:\n%s", out)
 	}
 }
