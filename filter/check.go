@@ -67,8 +67,9 @@ type check struct {
 	bands          [campaigns.Bands]uint64  // classify: the campaign's band keys, with a fleet store
 	sig            [campaigns.Hashes]uint64 // and its signature, with them (campaign.go)
 	hasBands       bool
-	subject        int      // state: the recipient region's same_subject_limit, 0 where none applies (subject.go)
-	factKey        cacheKey // from the walk that builds OPA's input
+	subject        int       // state: the recipient region's same_subject_limit, 0 where none applies (subject.go)
+	convKey        state.Key // state: the conversation's key, which count counts under
+	factKey        cacheKey  // from the walk that builds OPA's input
 	findings       []rules.Finding
 	d              Decision
 }
@@ -300,7 +301,8 @@ func (c *check) state() error {
 	if err := c.sameSubject(); err != nil {
 		return err
 	}
-	snap, err := c.snapshot(stateKey(m.Tenant, m.Sender, c.rcpt.E164, m.Channel))
+	c.convKey = stateKey(m.Tenant, m.Sender, c.rcpt.E164, m.Channel)
+	snap, err := c.snapshot(c.convKey)
 	if errors.Is(err, state.ErrInvalid) {
 		return nil // a key no store holds (a sender over 256 bytes): nothing was ever recorded for it
 	}

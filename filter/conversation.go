@@ -293,7 +293,7 @@ func (c *check) count() error {
 	if l.Flood > 0 {
 		fp = fingerprint(m.Body)
 	}
-	out, err := c.consume(stateKey(m.Tenant, m.Sender, c.rcpt.E164, m.Channel), l, fp)
+	out, err := c.consume(c.convKey, l, fp)
 	if errors.Is(err, state.ErrInvalid) {
 		return nil
 	}
