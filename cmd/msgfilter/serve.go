@@ -505,7 +505,7 @@ func (s *service) openStore(c config.Store) (state.Store, func(context.Context) 
 	case "none":
 		return nil, nil, nil
 	case "", "memory":
-		return state.NewMemory(state.MemoryConfig{Retention: c.Retention}), nil, nil
+		return state.NewMemory(state.MemoryConfig{Retention: c.Retention, MaxEntries: c.MaxEntries, MaxOptOuts: c.MaxOptOuts}), nil, nil
 	}
 	password := c.Password
 	if c.PasswordFile != "" {

@@ -316,3 +316,31 @@ func TestApplyRuntime(t *testing.T) {
 		t.Errorf("after applyRuntime of an empty section: GC percent %d, memory limit %d, want %d and none", gc, limit, config.DefaultGCPercent)
 	}
 }
+
+// TestServeMemoryStoreBounds runs the command with store.max_opt_outs: 1:
+// the first STOP is recorded, the second recipient's is refused with 503
+// (the store is full, so the opt-out was not kept and the gateway must
+// retry or escalate), which shows the bound reaches the memory store.
+func TestServeMemoryStoreBounds(t *testing.T) {
+	cfgPath := writeFile(t, "svc.yaml", "addr: 127.0.0.1:0\nstore:\n  type: memory\n  max_opt_outs: 1\n")
+	base, cancel, done := startServe(t, cfgPath)
+	stop := func(recipient string) int {
+		t.Helper()
+		resp, err := http.Post(base+"/v1/inbound", "application/json", strings.NewReader(
+			`{"id":"i","channel":"sms","sender":"Acme","recipient":"`+recipient+`","body":"STOP"}`))
+		if err != nil {
+			t.Fatal(err)
+		}
+		io.Copy(io.Discard, resp.Body)
+		resp.Body.Close()
+		return resp.StatusCode
+	}
+	if c := stop("+12025550123"); c != 200 {
+		t.Errorf("first opt-out = %d, want 200", c)
+	}
+	if c := stop("+12025550124"); c != 503 {
+		t.Errorf("opt-out past max_opt_outs = %d, want 503", c)
+	}
+	cancel()
+	<-done
+}

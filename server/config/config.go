@@ -200,7 +200,12 @@ type Store struct {
 	DB           int           `yaml:"db,omitempty"`
 	Prefix       string        `yaml:"prefix,omitempty"`
 	Retention    time.Duration `yaml:"retention,omitempty"`
-	TLS          TLS           `yaml:"tls,omitempty"`
+	// MaxEntries and MaxOptOuts bound the memory store (state.MemoryConfig;
+	// 0 means its defaults): what its share of the service's RSS can grow
+	// to. A Redis store is bounded by Redis's own maxmemory.
+	MaxEntries int `yaml:"max_entries,omitempty"`
+	MaxOptOuts int `yaml:"max_opt_outs,omitempty"`
+	TLS        TLS `yaml:"tls,omitempty"`
 }
 
 // TLS configures the connection to Redis.
@@ -506,6 +511,19 @@ func (c *Config) Validate(name string) error {
 	}
 	if s.Retention < 0 {
 		bad("store.retention", "must not be negative")
+	}
+	for _, b := range [...]struct {
+		key string
+		n   int
+	}{{"store.max_entries", s.MaxEntries}, {"store.max_opt_outs", s.MaxOptOuts}} {
+		switch {
+		case b.n < 0:
+			bad(b.key, "must not be negative")
+		case b.n > 0 && (s.Type == "redis" || s.Type == "redis-cluster"):
+			bad(b.key, "only for store type memory: Redis is bounded by its own maxmemory")
+		case b.n > 0 && s.Type == "none":
+			bad(b.key, "only for store type memory")
+		}
 	}
 
 	for i, f := range c.GeoIP {
