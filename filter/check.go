@@ -12,7 +12,6 @@ import (
 	"unicode/utf8"
 
 	"github.com/msgfilter/msgfilter/geo"
-	campaigns "github.com/msgfilter/msgfilter/internal/campaign" // "campaign" names a test message
 	"github.com/msgfilter/msgfilter/internal/dlt"
 	"github.com/msgfilter/msgfilter/internal/smsenc"
 	"github.com/msgfilter/msgfilter/internal/textnorm"
@@ -54,22 +53,20 @@ type check struct {
 	tenant *tenant
 
 	exactKey       cacheKey
-	templateKey    cacheKey                 // template cache (template.go), valid when hasTemplate
-	hasTemplate    bool                     // the body may use the template cache
-	templateMasked bool                     // templateKey masks free runs (else it is the literal body)
-	text           *textnorm.Text           // normalize; back to its pool in release
-	instructs      bool                     // match: the opt-out lists' instructions, STOP aside
-	scratch        *scratch                 // classify; back to its pool in release
-	facts          Facts                    // built by state, extract and enrich
-	size           smsenc.Size              // measure: the body's encoding and segments
-	runes          int                      // and its length in characters
-	sized          bool                     // size and runes are set (measure, or a template hit)
-	bands          [campaigns.Bands]uint64  // classify: the campaign's band keys, with a fleet store
-	sig            [campaigns.Hashes]uint64 // and its signature, with them (campaign.go)
-	hasBands       bool
-	subject        int       // state: the recipient region's same_subject_limit, 0 where none applies (subject.go)
-	convKey        state.Key // state: the conversation's key, which count counts under
-	factKey        cacheKey  // from the walk that builds OPA's input
+	templateKey    cacheKey       // template cache (template.go), valid when hasTemplate
+	hasTemplate    bool           // the body may use the template cache
+	templateMasked bool           // templateKey masks free runs (else it is the literal body)
+	text           *textnorm.Text // normalize; back to its pool in release
+	instructs      bool           // match: the opt-out lists' instructions, STOP aside
+	scratch        *scratch       // classify; back to its pool in release
+	facts          Facts          // built by state, extract and enrich
+	size           smsenc.Size    // measure: the body's encoding and segments
+	runes          int            // and its length in characters
+	sized          bool           // size and runes are set (measure, or a template hit)
+	print          *campaignPrint // classify: the campaign's band keys and signature, with a fleet store; nil for none (campaign.go)
+	subject        int            // state: the recipient region's same_subject_limit, 0 where none applies (subject.go)
+	convKey        state.Key      // state: the conversation's key, which count counts under
+	factKey        cacheKey       // from the walk that builds OPA's input
 	findings       []rules.Finding
 	d              Decision
 }

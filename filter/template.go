@@ -68,7 +68,6 @@ import (
 	"strings"
 	"sync"
 
-	campaigns "github.com/msgfilter/msgfilter/internal/campaign" // "campaign" names a test message
 	"github.com/msgfilter/msgfilter/internal/smsenc"
 	"github.com/msgfilter/msgfilter/internal/terms"
 	"github.com/msgfilter/msgfilter/internal/textnorm"
@@ -81,11 +80,9 @@ type templateEntry struct {
 	instructs  bool // the opt-out lists' instructions (OptOutInstruction without STOP)
 	bidi       bool // BidiOverflow
 	model      ModelFacts
-	bands      [campaigns.Bands]uint64
-	sig        [campaigns.Hashes]uint64
-	hasBands   bool
-	size       smsenc.Size // the body's encoding and segments
-	runes      int         // and its length in characters
+	print      *campaignPrint // nil without words, or without a fleet store when stored
+	size       smsenc.Size    // the body's encoding and segments
+	runes      int            // and its length in characters
 }
 
 // templateCache maps template keys to entries. It is safe for concurrent
@@ -283,8 +280,8 @@ func (c *check) templateCache() bool {
 	f.OptOutInstruction = f.OptOutText || e.instructs
 	f.BidiOverflow = e.bidi
 	f.Model = e.model
-	if !c.hasBands {
-		c.bands, c.sig, c.hasBands = e.bands, e.sig, e.hasBands
+	if c.print == nil {
+		c.print = e.print
 	}
 	return true
 }
@@ -304,8 +301,8 @@ func (c *check) rememberTemplate() {
 			}
 		}
 	}
-	if !c.hasBands && c.e.fleet() != nil {
-		c.bands, c.hasBands = c.campaignBands()
+	if c.print == nil && c.e.fleet() != nil {
+		c.print = c.campaignBands()
 	}
 	c.measure()
 	f := &c.facts.Content
@@ -314,9 +311,7 @@ func (c *check) rememberTemplate() {
 		instructs:  c.instructs,
 		bidi:       f.BidiOverflow,
 		model:      f.Model,
-		bands:      c.bands,
-		sig:        c.sig,
-		hasBands:   c.hasBands,
+		print:      c.print,
 		size:       c.size,
 		runes:      c.runes,
 	})

@@ -70,9 +70,8 @@ func textFacts(t *testing.T, e *Engine, m Message) (_ templateEntry, ok bool) {
 	if err := c.classify(); err != nil {
 		t.Fatal(err)
 	}
-	bands, ok := c.campaignBands()
 	f := &c.facts.Content
-	return templateEntry{categories: f.Categories, instructs: c.instructs, model: f.Model, bands: bands, sig: c.sig, hasBands: ok,
+	return templateEntry{categories: f.Categories, instructs: c.instructs, model: f.Model, print: c.campaignBands(),
 		size: smsenc.Measure(m.Body), runes: utf8.RuneCountInString(m.Body)}, true
 }
 
