@@ -121,6 +121,12 @@ func enoughDigits(s string) bool {
 // ')') between digit groups.
 func candidate(s string, i int) (start, end int, ok bool) {
 	for i < len(s) {
+		// Most of a body is ASCII that cannot start a number: skipped a
+		// byte at a time, without decoding.
+		if c := s[i]; c < utf8.RuneSelf && !isDigit(c) && c != '+' && c != '(' {
+			i++
+			continue
+		}
 		r, size := utf8.DecodeRuneInString(s[i:])
 		startsHere := unicode.IsDigit(r) ||
 			((r == '+' || r == '(') && i+size < len(s) && startsDigit(s[i+size:]))
