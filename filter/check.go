@@ -56,6 +56,7 @@ type check struct {
 	templateKey    cacheKey       // template cache (template.go), valid when hasTemplate
 	hasTemplate    bool           // the body may use the template cache
 	templateMasked bool           // templateKey masks free runs (else it is the literal body)
+	noPhones       bool           // a template hit: the body has no phone number, by its shape (phones)
 	text           *textnorm.Text // normalize; back to its pool in release
 	instructs      bool           // match: the opt-out lists' instructions, STOP aside
 	scratch        *scratch       // classify; back to its pool in release
@@ -95,6 +96,7 @@ func (c *check) run() error {
 			}
 			c.rememberTemplate()
 		}
+		c.phones()
 		if err := c.campaign(); err != nil {
 			return err
 		}
@@ -347,10 +349,7 @@ var textPool = sync.Pool{New: func() any { return new(textnorm.Text) }}
 // keyword and the DLT template.
 func (c *check) extract() {
 	p, m, f := c.p, &c.msg, &c.facts
-	f.Content = ContentFacts{
-		OptOutText:   hasOptOutText(m.Body),
-		PhoneNumbers: phoneFacts(p.phones.Find(m.Body, c.dest)),
-	}
+	f.Content = ContentFacts{OptOutText: hasOptOutText(m.Body)} // phone numbers: see phones
 	dest, global := p.pack(c.dest), &p.global
 	f.Links = []LinkFacts{} // [] rather than null: rules iterate it
 	for _, l := range uniqueLinks(p.analyzer(m.Tenant).Analyze(m.Body)) {
@@ -364,6 +363,18 @@ func (c *check) extract() {
 		f.Links = append(f.Links, lf)
 	}
 	c.extractCompliance()
+}
+
+// phones (the end of stage extract) finds the phone numbers in the body,
+// unless the template cache showed by the body's shape that it has none
+// (templateEntry.noPhones): after the template cache, so that a hit can
+// spare the scan.
+func (c *check) phones() {
+	if c.noPhones {
+		c.facts.Content.PhoneNumbers = []PhoneNumberFacts{}
+		return
+	}
+	c.facts.Content.PhoneNumbers = phoneFacts(c.p.phones.Find(c.msg.Body, c.dest))
 }
 
 // normalize (stage 6) computes the body's normalized forms once for every

@@ -58,7 +58,11 @@ package filter
 // What depends on digits in other ways is computed for every message, hit
 // or miss: links (a body with a link is only keyed as written: the links'
 // URLs feed the model and the fingerprint), phone numbers, the STOP keyword
-// and DLT templates (stage extract). TestTemplateDigitsDoNotMatter substitutes
+// and DLT templates (stage extract). Phone numbers are spared on a hit
+// whose entry found none by the body's shape (bodyphones.NoneByShape: every
+// phone-shaped run refused before its digits' values are read): bodies
+// under one key differ only in the values of ASCII digits (a masked run is
+// written as zeros, the rest as it is), so none of them has a number. TestTemplateDigitsDoNotMatter substitutes
 // random digits into the free runs of real bodies and requires the same
 // text facts; TestCachedEqualsUncached requires the same decisions.
 
@@ -68,6 +72,7 @@ import (
 	"strings"
 	"sync"
 
+	"github.com/msgfilter/msgfilter/internal/bodyphones"
 	"github.com/msgfilter/msgfilter/internal/smsenc"
 	"github.com/msgfilter/msgfilter/internal/terms"
 	"github.com/msgfilter/msgfilter/internal/textnorm"
@@ -81,6 +86,7 @@ type templateEntry struct {
 	bidi       bool // BidiOverflow
 	model      ModelFacts
 	print      *campaignPrint // nil without words, or without a fleet store when stored
+	noPhones   bool           // bodyphones.NoneByShape: no phone number, whatever the digits
 	size       smsenc.Size    // the body's encoding and segments
 	runes      int            // and its length in characters
 }
@@ -280,6 +286,7 @@ func (c *check) templateCache() bool {
 	f.OptOutInstruction = f.OptOutText || e.instructs
 	f.BidiOverflow = e.bidi
 	f.Model = e.model
+	c.noPhones = e.noPhones
 	if c.print == nil {
 		c.print = e.print
 	}
@@ -312,6 +319,7 @@ func (c *check) rememberTemplate() {
 		bidi:       f.BidiOverflow,
 		model:      f.Model,
 		print:      c.print,
+		noPhones:   bodyphones.NoneByShape(c.msg.Body),
 		size:       c.size,
 		runes:      c.runes,
 	})

@@ -13,6 +13,7 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/msgfilter/msgfilter/internal/bodyphones"
 	"github.com/msgfilter/msgfilter/internal/corpus"
 	"github.com/msgfilter/msgfilter/internal/smsenc"
 	"github.com/msgfilter/msgfilter/internal/textnorm"
@@ -72,7 +73,8 @@ func textFacts(t *testing.T, e *Engine, m Message) (_ templateEntry, ok bool) {
 	}
 	f := &c.facts.Content
 	return templateEntry{categories: f.Categories, instructs: c.instructs, model: f.Model, print: c.campaignBands(),
-		size: smsenc.Measure(m.Body), runes: utf8.RuneCountInString(m.Body)}, true
+		noPhones: bodyphones.NoneByShape(m.Body),
+		size:     smsenc.Measure(m.Body), runes: utf8.RuneCountInString(m.Body)}, true
 }
 
 // freeRuns returns the runs maskRuns masks in body, and whether the body
