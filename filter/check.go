@@ -345,11 +345,11 @@ func (c *check) exactCache() bool {
 var textPool = sync.Pool{New: func() any { return new(textnorm.Text) }}
 
 // extract (stage 4) finds what every character of the body counts for:
-// the links and the phone numbers, with the lists they are on, the STOP
-// keyword and the DLT template.
+// the links and the phone numbers (phones, after the template cache), with
+// the lists they are on, and the DLT template.
 func (c *check) extract() {
 	p, m, f := c.p, &c.msg, &c.facts
-	f.Content = ContentFacts{OptOutText: hasOptOutText(m.Body)} // phone numbers: see phones
+	f.Content = ContentFacts{} // STOP: see match; phone numbers: see phones
 	dest, global := p.pack(c.dest), &p.global
 	f.Links = []LinkFacts{} // [] rather than null: rules iterate it
 	for _, l := range uniqueLinks(p.analyzer(m.Tenant).Analyze(m.Body)) {
@@ -392,12 +392,15 @@ func (c *check) normalize() {
 const maxBidiNesting = 16
 
 // match (stage 7) finds the destination's terms and the opt-out lists'
-// instructions in the normalized body.
+// instructions in the normalized body, and the STOP keyword in the body as
+// written (a template hit takes it from its entry: it reads letters, and
+// bodies under one template key differ only in digits).
 func (c *check) match() {
 	f := &c.facts.Content
 	f.BidiOverflow = c.text.BidiDepth() > maxBidiNesting
 	f.Categories = categoryFacts(c.p.matcher(c.dest).MatchText(c.text))
 	c.instructs = c.p.optOuts.InstructsText(c.text)
+	f.OptOutText = hasOptOutText(c.msg.Body)
 	f.OptOutInstruction = f.OptOutText || c.instructs
 }
 

@@ -51,14 +51,17 @@ package filter
 //     exact cache is.
 //   - the campaign fingerprint (internal/campaign) makes every token with
 //     a digit one token.
+//   - the STOP keyword (hasOptOutText) is four letters with no word byte
+//     beside them: a digit is a word byte whatever its value, and never a
+//     letter.
 //   - the body's size (stage enrich: characters, SMS encoding and
 //     segments, internal/smsenc): an ASCII digit is one character, one
 //     GSM-7 septet and one UTF-16 unit whatever its value.
 //
 // What depends on digits in other ways is computed for every message, hit
 // or miss: links (a body with a link is only keyed as written: the links'
-// URLs feed the model and the fingerprint), phone numbers, the STOP keyword
-// and DLT templates (stage extract). Phone numbers are spared on a hit
+// URLs feed the model and the fingerprint), phone numbers and DLT
+// templates (stage extract). Phone numbers are spared on a hit
 // whose entry found none by the body's shape (bodyphones.NoneByShape: every
 // phone-shaped run refused before its digits' values are read): bodies
 // under one key differ only in the values of ASCII digits (a masked run is
@@ -82,6 +85,7 @@ import (
 // checks that hit it and never written after it is stored.
 type templateEntry struct {
 	categories Categories
+	optOutText bool // the STOP keyword (OptOutText: letters, whatever the digits beside them)
 	instructs  bool // the opt-out lists' instructions (OptOutInstruction without STOP)
 	bidi       bool // BidiOverflow
 	model      ModelFacts
@@ -283,7 +287,8 @@ func (c *check) templateCache() bool {
 	c.size, c.runes, c.sized = e.size, e.runes, true
 	f := &c.facts.Content
 	f.Categories = e.categories
-	f.OptOutInstruction = f.OptOutText || e.instructs
+	f.OptOutText = e.optOutText
+	f.OptOutInstruction = e.optOutText || e.instructs
 	f.BidiOverflow = e.bidi
 	f.Model = e.model
 	c.noPhones = e.noPhones
@@ -315,6 +320,7 @@ func (c *check) rememberTemplate() {
 	f := &c.facts.Content
 	c.e.template.put(c.templateKey, &templateEntry{
 		categories: f.Categories,
+		optOutText: f.OptOutText,
 		instructs:  c.instructs,
 		bidi:       f.BidiOverflow,
 		model:      f.Model,

@@ -72,7 +72,7 @@ func textFacts(t *testing.T, e *Engine, m Message) (_ templateEntry, ok bool) {
 		t.Fatal(err)
 	}
 	f := &c.facts.Content
-	return templateEntry{categories: f.Categories, instructs: c.instructs, model: f.Model, print: c.campaignBands(),
+	return templateEntry{categories: f.Categories, optOutText: f.OptOutText, instructs: c.instructs, model: f.Model, print: c.campaignBands(),
 		noPhones: bodyphones.NoneByShape(m.Body),
 		size:     smsenc.Measure(m.Body), runes: utf8.RuneCountInString(m.Body)}, true
 }
