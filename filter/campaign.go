@@ -78,15 +78,12 @@ func (c *check) campaign() error {
 	if fl == nil {
 		return nil
 	}
-	if !c.hasBands { // stage state may have computed them (subject.go)
-		c.bands, c.hasBands = c.campaignBands()
+	if c.print == nil { // stage state may have computed it (subject.go)
+		c.print = c.campaignBands()
 	}
-	// A copy: a slice of c.bands given to an interface would move the
-	// whole check to the heap.
-	local := c.bands
 	var bands []uint64
-	if c.hasBands {
-		bands = local[:]
+	if c.print != nil {
+		bands = c.print.bands[:]
 	}
 	// The distinct domains, found by a scan or, past a few links, a map: a
 	// 64 KiB body can carry a thousand.
@@ -159,10 +156,20 @@ func firstSeenFacts(first, since, now time.Time) FirstSeenFacts {
 	return FirstSeenFacts{Known: true, AgeMinutes: b}
 }
 
+// campaignPrint is a body's campaign fingerprint as the fleet store takes
+// it: its band keys and its signature. It is on the heap, and never written
+// once made, so that a check (or a template entry) hands slices of it to
+// the store's interfaces without copying it, and without moving the check
+// to the heap.
+type campaignPrint struct {
+	bands [campaigns.Bands]uint64
+	sig   [campaigns.Hashes]uint64
+}
+
 // campaignBands fingerprints the body's normalized words with its links
-// cut out, so that rotating a link changes nothing, and keeps the
-// signature in c.sig. ok is false for a body without words.
-func (c *check) campaignBands() (bands [campaigns.Bands]uint64, ok bool) {
+// cut out, so that rotating a link changes nothing; nil for a body without
+// words.
+func (c *check) campaignBands() *campaignPrint {
 	body := c.msg.Body
 	var urls []string
 	if c.text != nil {
@@ -187,10 +194,9 @@ func (c *check) campaignBands() (bands [campaigns.Bands]uint64, ok bool) {
 		textPool.Put(t)
 	}
 	if fp.Empty() {
-		return bands, false
+		return nil
 	}
-	c.sig = fp.Signature()
-	return fp.Bands(), true
+	return &campaignPrint{bands: fp.Bands(), sig: fp.Signature()}
 }
 
 // countCampaign (part of stage decide) counts a message let through against
@@ -207,8 +213,8 @@ func (c *check) countCampaign() error {
 	if l.n == 0 {
 		return nil
 	}
-	if !c.hasBands { // an exact-cache hit
-		if c.bands, c.hasBands = c.campaignBands(); !c.hasBands {
+	if c.print == nil { // an exact-cache hit
+		if c.print = c.campaignBands(); c.print == nil {
 			return nil
 		}
 	}
@@ -216,12 +222,11 @@ func (c *check) countCampaign() error {
 	if err != nil {
 		return err
 	}
-	bands, sig := c.bands, c.sig // copies: see campaign
-	keys := bands[:]
+	keys := c.print.bands[:]
 	if cs, ok := fl.(state.Campaigns); ok {
 		// Counted under its campaign's bands, confirmed by signature
 		// (internal/campaign): one round trip more with a shared store.
-		if keys, err = cs.Resolve(ctx, keys, sig[:], campaigns.Confirm, c.now); err != nil {
+		if keys, err = cs.Resolve(ctx, keys, c.print.sig[:], campaigns.Confirm, c.now); err != nil {
 			return fmt.Errorf("filter: resolving campaign: %w", err)
 		}
 	}
@@ -278,8 +283,8 @@ func (e *Engine) reportCampaign(ctx context.Context, m *Message, label string) e
 		return ErrNoStore
 	}
 	c := check{e: e, p: p, msg: *m, ctx: ctx}
-	bands, ok := c.campaignBands()
-	if !ok {
+	fp := c.campaignBands()
+	if fp == nil {
 		return nil // no words: no campaign to mark
 	}
 	now := m.Time
@@ -291,9 +296,9 @@ func (e *Engine) reportCampaign(ctx context.Context, m *Message, label string) e
 	// path reads the marks under the message's own bands in the one call it
 	// makes anyway. Resolving refreshes the representative, or makes the
 	// reported message one, as checking it did.
-	keys := bands[:]
+	keys := fp.bands[:]
 	if cs, ok := fl.(state.Campaigns); ok {
-		rep, err := cs.Resolve(ctx, keys, c.sig[:], campaigns.Confirm, now)
+		rep, err := cs.Resolve(ctx, keys, fp.sig[:], campaigns.Confirm, now)
 		if err != nil {
 			return fmt.Errorf("filter: resolving campaign: %w", err)
 		}

@@ -426,8 +426,10 @@ func TestReportCampaignRepresentative(t *testing.T) {
 	e := newEngine(t)
 	bandsOf := func(m Message) []uint64 {
 		c := check{e: e, p: e.policy.Load(), msg: m}
-		bs, _ := c.campaignBands()
-		return bs[:]
+		if fp := c.campaignBands(); fp != nil {
+			return fp.bands[:]
+		}
+		return nil
 	}
 	shared := func(x, y []uint64) bool {
 		return slices.ContainsFunc(x, func(v uint64) bool { return slices.Contains(y, v) })

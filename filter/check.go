@@ -12,7 +12,6 @@ import (
 	"unicode/utf8"
 
 	"github.com/msgfilter/msgfilter/geo"
-	campaigns "github.com/msgfilter/msgfilter/internal/campaign" // "campaign" names a test message
 	"github.com/msgfilter/msgfilter/internal/dlt"
 	"github.com/msgfilter/msgfilter/internal/smsenc"
 	"github.com/msgfilter/msgfilter/internal/textnorm"
@@ -54,22 +53,21 @@ type check struct {
 	tenant *tenant
 
 	exactKey       cacheKey
-	templateKey    cacheKey                 // template cache (template.go), valid when hasTemplate
-	hasTemplate    bool                     // the body may use the template cache
-	templateMasked bool                     // templateKey masks free runs (else it is the literal body)
-	text           *textnorm.Text           // normalize; back to its pool in release
-	instructs      bool                     // match: the opt-out lists' instructions, STOP aside
-	scratch        *scratch                 // classify; back to its pool in release
-	facts          Facts                    // built by state, extract and enrich
-	size           smsenc.Size              // measure: the body's encoding and segments
-	runes          int                      // and its length in characters
-	sized          bool                     // size and runes are set (measure, or a template hit)
-	bands          [campaigns.Bands]uint64  // classify: the campaign's band keys, with a fleet store
-	sig            [campaigns.Hashes]uint64 // and its signature, with them (campaign.go)
-	hasBands       bool
-	subject        int       // state: the recipient region's same_subject_limit, 0 where none applies (subject.go)
-	convKey        state.Key // state: the conversation's key, which count counts under
-	factKey        cacheKey  // from the walk that builds OPA's input
+	templateKey    cacheKey       // template cache (template.go), valid when hasTemplate
+	hasTemplate    bool           // the body may use the template cache
+	templateMasked bool           // templateKey masks free runs (else it is the literal body)
+	noPhones       bool           // a template hit: the body has no phone number, by its shape (phones)
+	text           *textnorm.Text // normalize; back to its pool in release
+	instructs      bool           // match: the opt-out lists' instructions, STOP aside
+	scratch        *scratch       // classify; back to its pool in release
+	facts          Facts          // built by state, extract and enrich
+	size           smsenc.Size    // measure: the body's encoding and segments
+	runes          int            // and its length in characters
+	sized          bool           // size and runes are set (measure, or a template hit)
+	print          *campaignPrint // classify: the campaign's band keys and signature, with a fleet store; nil for none (campaign.go)
+	subject        int            // state: the recipient region's same_subject_limit, 0 where none applies (subject.go)
+	convKey        state.Key      // state: the conversation's key, which count counts under
+	factKey        cacheKey       // from the walk that builds OPA's input
 	findings       []rules.Finding
 	d              Decision
 }
@@ -98,6 +96,7 @@ func (c *check) run() error {
 			}
 			c.rememberTemplate()
 		}
+		c.phones()
 		if err := c.campaign(); err != nil {
 			return err
 		}
@@ -346,14 +345,11 @@ func (c *check) exactCache() bool {
 var textPool = sync.Pool{New: func() any { return new(textnorm.Text) }}
 
 // extract (stage 4) finds what every character of the body counts for:
-// the links and the phone numbers, with the lists they are on, the STOP
-// keyword and the DLT template.
+// the links and the phone numbers (phones, after the template cache), with
+// the lists they are on, and the DLT template.
 func (c *check) extract() {
 	p, m, f := c.p, &c.msg, &c.facts
-	f.Content = ContentFacts{
-		OptOutText:   hasOptOutText(m.Body),
-		PhoneNumbers: phoneFacts(p.phones.Find(m.Body, c.dest)),
-	}
+	f.Content = ContentFacts{} // STOP: see match; phone numbers: see phones
 	dest, global := p.pack(c.dest), &p.global
 	f.Links = []LinkFacts{} // [] rather than null: rules iterate it
 	for _, l := range uniqueLinks(p.analyzer(m.Tenant).Analyze(m.Body)) {
@@ -367,6 +363,18 @@ func (c *check) extract() {
 		f.Links = append(f.Links, lf)
 	}
 	c.extractCompliance()
+}
+
+// phones (the end of stage extract) finds the phone numbers in the body,
+// unless the template cache showed by the body's shape that it has none
+// (templateEntry.noPhones): after the template cache, so that a hit can
+// spare the scan.
+func (c *check) phones() {
+	if c.noPhones {
+		c.facts.Content.PhoneNumbers = []PhoneNumberFacts{}
+		return
+	}
+	c.facts.Content.PhoneNumbers = phoneFacts(c.p.phones.Find(c.msg.Body, c.dest))
 }
 
 // normalize (stage 6) computes the body's normalized forms once for every
@@ -384,12 +392,15 @@ func (c *check) normalize() {
 const maxBidiNesting = 16
 
 // match (stage 7) finds the destination's terms and the opt-out lists'
-// instructions in the normalized body.
+// instructions in the normalized body, and the STOP keyword in the body as
+// written (a template hit takes it from its entry: it reads letters, and
+// bodies under one template key differ only in digits).
 func (c *check) match() {
 	f := &c.facts.Content
 	f.BidiOverflow = c.text.BidiDepth() > maxBidiNesting
 	f.Categories = categoryFacts(c.p.matcher(c.dest).MatchText(c.text))
 	c.instructs = c.p.optOuts.InstructsText(c.text)
+	f.OptOutText = hasOptOutText(c.msg.Body)
 	f.OptOutInstruction = f.OptOutText || c.instructs
 }
 

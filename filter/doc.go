@@ -36,14 +36,16 @@
 //     (a decision is put there at its key's second sighting: most bodies
 //     never repeat, and each put evicts one that may);
 //  4. extract: what every character of the body counts for: the links and
-//     the phone numbers, with the lists they are on, the STOP keyword and
-//     the DLT template;
+//     the phone numbers (found after the template cache, which may show
+//     there are none), with the lists they are on, and the DLT template;
 //  5. template cache: the facts of stages 6 to 8 (and the campaign
-//     fingerprint) of a body seen before but for digits shown not to
+//     fingerprint, the STOP keyword, and whether the body's shape rules out
+//     phone numbers) of a body seen before but for digits shown not to
 //     matter, such as a fresh one-time code (template.go says why they
 //     cannot);
 //  6. normalize: the body's normalized forms, shared by every matcher;
-//  7. match: the destination's terms and the opt-out lists' instructions;
+//  7. match: the destination's terms, the opt-out lists' instructions and
+//     the STOP keyword;
 //  8. classify: the content model's spam and fraud probabilities for the
 //     body, with what reports taught it (model.go; Engine.Report); the
 //     campaign's near-duplicate fingerprint and, from a store that keeps

@@ -229,15 +229,19 @@ func (w walker) quietUntil(q QuietUntil) [2]*ast.Term {
 	if len(q) == 0 {
 		return w.obj("quiet_until")
 	}
-	names := make([]string, 0, len(q))
+	// On the stack for the packs' few specs: hashing a key allocates
+	// nothing.
+	var nameBuf [16]string
+	var itemBuf [16][2]*ast.Term
+	names := nameBuf[:0]
 	for name := range q {
 		names = append(names, name)
 	}
 	slices.Sort(names)
-	items := make([][2]*ast.Term, len(names))
-	for i, name := range names {
+	items := itemBuf[:0]
+	for _, name := range names {
 		w.name(name)
-		items[i] = w.str(name, q[name])
+		items = append(items, w.str(name, q[name]))
 	}
 	return w.obj("quiet_until", items...)
 }

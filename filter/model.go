@@ -136,7 +136,7 @@ func (c *check) classify() error {
 	mf := &c.facts.Content.Model
 	mf.Spam, mf.Fraud = trunc2(s.Spam), trunc2(s.Fraud)
 	mf.Features = ModelFeatures{Spam: []string{}, Fraud: []string{}}
-	if mf.Spam+mf.Fraud >= min(c.p.global.floor(), c.p.pack(c.dest).floor(), c.tenant.modelFloor()) {
+	if _, low := c.p.modelThresholds(c.dest); mf.Spam+mf.Fraud >= min(low, c.tenant.modelFloor()) {
 		mf.Features.Spam = evidenceNames(e.model.Top(model.Spam, f))
 		mf.Features.Fraud = evidenceNames(e.model.Top(model.Fraud, f))
 	}
@@ -144,11 +144,12 @@ func (c *check) classify() error {
 }
 
 // modelThresholds resolves the model rules' thresholds for the check's
-// destination and tenant (see ModelThresholdFacts). The facts get them on
+// destination and tenant (see ModelThresholdFacts): the destination's,
+// resolved at load, made stricter by the tenant's. The facts get them on
 // every check, not from the template cache, whose key has only the
 // tenant's lowest threshold.
 func (c *check) modelThresholds() ModelThresholdFacts {
-	t := c.p.global.thresholds.stricter(c.p.pack(c.dest).thresholds)
+	t, _ := c.p.modelThresholds(c.dest)
 	if c.tenant != nil {
 		t = t.stricter(c.tenant.thresholds)
 	}

@@ -88,6 +88,21 @@ type packConfig struct {
 	// thresholds are data.json's "model" thresholds of the model's rules
 	// (check.modelThresholds).
 	thresholds ModelThresholdFacts
+	// model and modelLow are, for a country pack, its thresholds resolved
+	// with the global pack's (the stricter of each) and the lowest of them,
+	// once at load (policy.modelThresholds).
+	model    ModelThresholdFacts
+	modelLow float64
+}
+
+// modelThresholds returns the model rules' thresholds of a destination,
+// the global pack's made stricter by the destination's pack, and the
+// lowest of them (+Inf for none): resolved at load.
+func (p *policy) modelThresholds(country string) (ModelThresholdFacts, float64) {
+	if pc := p.pack(country); pc != &noPack {
+		return pc.model, pc.modelLow
+	}
+	return p.global.thresholds, p.global.floor()
 }
 
 // floor returns the pack's lowest model threshold, +Inf without one.
@@ -221,6 +236,9 @@ func (e *Engine) loadPolicy(ctx context.Context, fsys fs.FS) (*policy, error) {
 		case rules.KindChannel:
 			p.channels[pack.Code] = pc
 		}
+	}
+	for _, pc := range p.countries {
+		pc.model, pc.modelLow = p.global.thresholds.stricter(pc.thresholds), min(p.global.floor(), pc.floor())
 	}
 	if err := p.checkLimitRules(); err != nil {
 		return nil, err

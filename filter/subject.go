@@ -49,7 +49,7 @@ func (c *check) sameSubject() error {
 	if err != nil || lim[z.Region] == 0 {
 		return nil // a number of no known region: no state's limit applies
 	}
-	if c.bands, c.hasBands = c.campaignBands(); !c.hasBands {
+	if c.print = c.campaignBands(); c.print == nil {
 		return nil // no words: no subject
 	}
 	c.subject = lim[z.Region]
@@ -57,8 +57,7 @@ func (c *check) sameSubject() error {
 	if err != nil {
 		return err
 	}
-	bands := c.bands // a copy: see campaign
-	got, err := st.RecentSubject(ctx, bands[:], c.rcpt.E164, subjectWindow, c.now)
+	got, err := st.RecentSubject(ctx, c.print.bands[:], c.rcpt.E164, subjectWindow, c.now)
 	if err != nil {
 		return fmt.Errorf("filter: reading same-subject sends: %w", err)
 	}
@@ -79,15 +78,14 @@ func (c *check) sameSubject() error {
 // them.
 func (c *check) recordSubject() error {
 	st := c.e.subjects()
-	if st == nil || c.subject == 0 || !c.hasBands || c.d.Action != Allow && c.d.Action != Review {
+	if st == nil || c.subject == 0 || c.print == nil || c.d.Action != Allow && c.d.Action != Review {
 		return nil
 	}
 	ctx, err := c.storeCtx()
 	if err != nil {
 		return err
 	}
-	bands := c.bands // a copy: see campaign
-	err = st.RecordSubject(ctx, bands[:], c.rcpt.E164, subjectWindow, c.now)
+	err = st.RecordSubject(ctx, c.print.bands[:], c.rcpt.E164, subjectWindow, c.now)
 	if errors.Is(err, state.ErrInvalid) {
 		return nil
 	}

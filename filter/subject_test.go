@@ -96,8 +96,8 @@ func TestSameSubjectOnlyWhereNeeded(t *testing.T) {
 			if err := c.state(); err != nil {
 				t.Fatal(err)
 			}
-			if c.subject != 0 || c.hasBands {
-				t.Errorf("subject limit %d, bands computed %v; want none", c.subject, c.hasBands)
+			if c.subject != 0 || c.print != nil {
+				t.Errorf("subject limit %d, bands computed %v; want none", c.subject, c.print != nil)
 			}
 		})
 	}

@@ -51,14 +51,21 @@ package filter
 //     exact cache is.
 //   - the campaign fingerprint (internal/campaign) makes every token with
 //     a digit one token.
+//   - the STOP keyword (hasOptOutText) is four letters with no word byte
+//     beside them: a digit is a word byte whatever its value, and never a
+//     letter.
 //   - the body's size (stage enrich: characters, SMS encoding and
 //     segments, internal/smsenc): an ASCII digit is one character, one
 //     GSM-7 septet and one UTF-16 unit whatever its value.
 //
 // What depends on digits in other ways is computed for every message, hit
 // or miss: links (a body with a link is only keyed as written: the links'
-// URLs feed the model and the fingerprint), phone numbers, the STOP keyword
-// and DLT templates (stage extract). TestTemplateDigitsDoNotMatter substitutes
+// URLs feed the model and the fingerprint), phone numbers and DLT
+// templates (stage extract). Phone numbers are spared on a hit
+// whose entry found none by the body's shape (bodyphones.NoneByShape: every
+// phone-shaped run refused before its digits' values are read): bodies
+// under one key differ only in the values of ASCII digits (a masked run is
+// written as zeros, the rest as it is), so none of them has a number. TestTemplateDigitsDoNotMatter substitutes
 // random digits into the free runs of real bodies and requires the same
 // text facts; TestCachedEqualsUncached requires the same decisions.
 
@@ -68,7 +75,7 @@ import (
 	"strings"
 	"sync"
 
-	campaigns "github.com/msgfilter/msgfilter/internal/campaign" // "campaign" names a test message
+	"github.com/msgfilter/msgfilter/internal/bodyphones"
 	"github.com/msgfilter/msgfilter/internal/smsenc"
 	"github.com/msgfilter/msgfilter/internal/terms"
 	"github.com/msgfilter/msgfilter/internal/textnorm"
@@ -78,14 +85,14 @@ import (
 // checks that hit it and never written after it is stored.
 type templateEntry struct {
 	categories Categories
+	optOutText bool // the STOP keyword (OptOutText: letters, whatever the digits beside them)
 	instructs  bool // the opt-out lists' instructions (OptOutInstruction without STOP)
 	bidi       bool // BidiOverflow
 	model      ModelFacts
-	bands      [campaigns.Bands]uint64
-	sig        [campaigns.Hashes]uint64
-	hasBands   bool
-	size       smsenc.Size // the body's encoding and segments
-	runes      int         // and its length in characters
+	print      *campaignPrint // nil without words, or without a fleet store when stored
+	noPhones   bool           // bodyphones.NoneByShape: no phone number, whatever the digits
+	size       smsenc.Size    // the body's encoding and segments
+	runes      int            // and its length in characters
 }
 
 // templateCache maps template keys to entries. It is safe for concurrent
@@ -280,11 +287,13 @@ func (c *check) templateCache() bool {
 	c.size, c.runes, c.sized = e.size, e.runes, true
 	f := &c.facts.Content
 	f.Categories = e.categories
-	f.OptOutInstruction = f.OptOutText || e.instructs
+	f.OptOutText = e.optOutText
+	f.OptOutInstruction = e.optOutText || e.instructs
 	f.BidiOverflow = e.bidi
 	f.Model = e.model
-	if !c.hasBands {
-		c.bands, c.sig, c.hasBands = e.bands, e.sig, e.hasBands
+	c.noPhones = e.noPhones
+	if c.print == nil {
+		c.print = e.print
 	}
 	return true
 }
@@ -304,19 +313,19 @@ func (c *check) rememberTemplate() {
 			}
 		}
 	}
-	if !c.hasBands && c.e.fleet() != nil {
-		c.bands, c.hasBands = c.campaignBands()
+	if c.print == nil && c.e.fleet() != nil {
+		c.print = c.campaignBands()
 	}
 	c.measure()
 	f := &c.facts.Content
 	c.e.template.put(c.templateKey, &templateEntry{
 		categories: f.Categories,
+		optOutText: f.OptOutText,
 		instructs:  c.instructs,
 		bidi:       f.BidiOverflow,
 		model:      f.Model,
-		bands:      c.bands,
-		sig:        c.sig,
-		hasBands:   c.hasBands,
+		print:      c.print,
+		noPhones:   bodyphones.NoneByShape(c.msg.Body),
 		size:       c.size,
 		runes:      c.runes,
 	})

@@ -13,6 +13,7 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/msgfilter/msgfilter/internal/bodyphones"
 	"github.com/msgfilter/msgfilter/internal/corpus"
 	"github.com/msgfilter/msgfilter/internal/smsenc"
 	"github.com/msgfilter/msgfilter/internal/textnorm"
@@ -70,10 +71,10 @@ func textFacts(t *testing.T, e *Engine, m Message) (_ templateEntry, ok bool) {
 	if err := c.classify(); err != nil {
 		t.Fatal(err)
 	}
-	bands, ok := c.campaignBands()
 	f := &c.facts.Content
-	return templateEntry{categories: f.Categories, instructs: c.instructs, model: f.Model, bands: bands, sig: c.sig, hasBands: ok,
-		size: smsenc.Measure(m.Body), runes: utf8.RuneCountInString(m.Body)}, true
+	return templateEntry{categories: f.Categories, optOutText: f.OptOutText, instructs: c.instructs, model: f.Model, print: c.campaignBands(),
+		noPhones: bodyphones.NoneByShape(m.Body),
+		size:     smsenc.Measure(m.Body), runes: utf8.RuneCountInString(m.Body)}, true
 }
 
 // freeRuns returns the runs maskRuns masks in body, and whether the body

@@ -109,7 +109,6 @@ type flood struct {
 	window  int64            // milliseconds
 	oldest  int64            // a lower bound of the member times
 	members map[string]int64 // recipient → last send, Unix milliseconds
-	changed uint64           // a fleet band's: fleet.clock when members last changed
 }
 
 type shard struct {

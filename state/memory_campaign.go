@@ -11,11 +11,13 @@ import (
 // Its zero value is ready.
 type representatives struct {
 	mu     sync.Mutex
-	byBand map[uint64]held
+	byBand map[uint64]*held
 }
 
 // held is a representative under one band, until expires (Unix
-// milliseconds): each band lapses on its own (state.Campaigns).
+// milliseconds): each band lapses on its own (state.Campaigns). The map
+// holds pointers so that a refresh, on every Resolve of a known campaign,
+// writes the expiry in place rather than storing the band again.
 type held struct {
 	rep     *representative
 	expires int64
@@ -53,7 +55,7 @@ func (m *Memory) Resolve(ctx context.Context, bands, sig []uint64, minSame int, 
 			confirmed = true
 		}
 		if confirmed { // kept under the bands that confirmed it, no others
-			r.byBand[b] = held{h.rep, ms + ttl}
+			h.expires = ms + ttl
 		}
 	}
 	switch len(found) {
@@ -76,7 +78,7 @@ func (m *Memory) Resolve(ctx context.Context, bands, sig []uint64, minSame int, 
 	// template's recipients.
 	var free []uint64
 	for _, b := range bands {
-		if old, ok := r.byBand[b]; !ok || old.expires <= ms {
+		if old := r.byBand[b]; old == nil || old.expires <= ms {
 			free = append(free, b)
 		}
 	}
@@ -85,13 +87,13 @@ func (m *Memory) Resolve(ctx context.Context, bands, sig []uint64, minSame int, 
 	}
 	rep := &representative{sig: slices.Clone(sig), bands: free}
 	if r.byBand == nil {
-		r.byBand = make(map[uint64]held)
+		r.byBand = make(map[uint64]*held)
 	}
 	for _, b := range free {
 		if _, ok := r.byBand[b]; !ok && len(r.byBand) >= m.fleetCap() && !r.evict(rep, ms) {
 			break // the representative is held under the bands that fit
 		}
-		r.byBand[b] = held{rep, ms + ttl}
+		r.byBand[b] = &held{rep, ms + ttl}
 	}
 	return rep.bands, nil
 }

@@ -2,6 +2,7 @@ package state
 
 import (
 	"context"
+	"hash/maphash"
 	"slices"
 	"sync"
 	"time"
@@ -13,10 +14,10 @@ type fleet struct {
 	mu      sync.Mutex
 	since   int64 // Unix milliseconds of the first Observe; 0 before
 	domains map[string]sighting
-	bands   map[uint64]*flood   // campaign band → recipients
+	bands   map[uint64]*band    // campaign band → recipients
 	members int                 // across bands
 	marks   map[uint64]int64    // reported band → expiry, Unix milliseconds
-	union   map[string]struct{} // CountCampaign's scratch set
+	union   map[uint64]struct{} // CountCampaign's scratch set
 	clock   uint64              // ticks when any band's members change
 	counts  map[uint64]unionCount
 
@@ -44,8 +45,42 @@ const (
 	maxUnionBands  = 64
 )
 
+// band is a campaign band's recipients within its window.
+type band struct {
+	window  int64            // milliseconds
+	oldest  int64            // a lower bound of the member times
+	members map[uint64]int64 // recipient (recipientKey) → last send, Unix milliseconds
+	changed uint64           // fleet.clock when members last changed
+}
+
+// recipientKey is a recipient as a band's member: an E.164 number ('+' and
+// at most 15 digits, as the engine passes it) exactly, as its value and its
+// number of digits; any other string by a 63-bit hash of it (the top bit
+// set, so it never meets a number), under which two such recipients could
+// merge with a probability of about 2^-63 a pair. Eight lookups of an
+// integer cost less than eight of a string: a campaign's check makes them
+// for every band.
+func recipientKey(r string) uint64 {
+	if n := len(r) - 1; n >= 1 && n <= 15 && r[0] == '+' {
+		v := uint64(0)
+		for i := 1; i < len(r); i++ {
+			d := r[i] - '0'
+			if d > 9 {
+				return recipientHash(r)
+			}
+			v = v*10 + uint64(d)
+		}
+		return v<<4 | uint64(n)
+	}
+	return recipientHash(r)
+}
+
+var recipientSeed = maphash.MakeSeed()
+
+func recipientHash(r string) uint64 { return maphash.String(recipientSeed, r) | 1<<63 }
+
 // changed stamps fl as having new members.
-func (f *fleet) changed(fl *flood) {
+func (f *fleet) changed(fl *band) {
 	f.clock++
 	fl.changed = f.clock
 }
@@ -125,18 +160,23 @@ func (m *Memory) CountCampaign(ctx context.Context, bands []uint64, recipient st
 	if limit == 0 || len(bands) == 0 {
 		return CampaignOutcome{Allowed: true}, nil
 	}
-	ms, w := now.UnixMilli(), window.Milliseconds()
+	ms, w, rcpt := now.UnixMilli(), window.Milliseconds(), recipientKey(recipient)
 	f := &m.fleet
 	f.mu.Lock()
 	defer f.mu.Unlock()
+	// The bands found, and whether the recipient is a member of each, kept
+	// for the update below (for the engine's 8 bands; more are looked up
+	// again).
+	var found [16]*band
+	var isMember [16]bool
 	// The campaign's recipients are the union of its bands' recipients,
 	// counted until the bound is reached. Near-duplicates share most of
 	// their recipients, so the union starts from the largest band, counted
 	// without copying it, and the scratch set holds only the other bands'
 	// recipients that it lacks.
-	var base *flood
+	var base *band
 	member, need, absent, newest := false, 0, 0, uint64(0)
-	for _, b := range bands {
+	for i, b := range bands {
 		fl := f.bands[b]
 		if fl == nil {
 			need++
@@ -151,10 +191,14 @@ func (m *Memory) CountCampaign(ctx context.Context, bands []uint64, recipient st
 				f.changed(fl)
 			}
 		}
-		if _, ok := fl.members[recipient]; ok {
+		_, ok := fl.members[rcpt]
+		if ok {
 			member = true
 		} else {
 			need++
+		}
+		if i < len(found) {
+			found[i], isMember[i] = fl, ok
 		}
 		if base == nil || len(fl.members) > len(base.members) {
 			base = fl
@@ -169,7 +213,7 @@ func (m *Memory) CountCampaign(ctx context.Context, bands []uint64, recipient st
 	if base != nil && !known {
 		count = min(len(base.members), limit)
 		if f.union == nil {
-			f.union = make(map[string]struct{})
+			f.union = make(map[uint64]struct{})
 		}
 		clear(f.union)
 		for _, b := range bands {
@@ -202,29 +246,35 @@ func (m *Memory) CountCampaign(ctx context.Context, bands []uint64, recipient st
 		return out, nil
 	}
 	if f.bands == nil {
-		f.bands = make(map[uint64]*flood)
+		f.bands = make(map[uint64]*band)
 	}
 	if need > 0 && len(f.bands)+len(bands) > m.fleetCap() {
 		f.sweep(ms)
+		found = [len(found)]*band{} // sweep may have dropped a band found
 	}
 	if f.members+need > m.fleetCap() || len(f.bands)+len(bands) > m.fleetCap() {
 		return out, nil // fail closed: a count the store cannot keep
 	}
 	out.Allowed = true
-	for _, b := range bands {
-		fl := f.bands[b]
-		if fl == nil {
-			fl = &flood{members: make(map[string]int64, 1)}
+	for i, b := range bands {
+		fl, ok := (*band)(nil), false
+		if i < len(found) && found[i] != nil {
+			fl, ok = found[i], isMember[i]
+		} else if fl = f.bands[b]; fl == nil {
+			fl = &band{members: make(map[uint64]int64, 1)}
 			f.bands[b] = fl
 		}
-		if _, ok := fl.members[recipient]; !ok {
+		if !ok { // looked up again: bands may repeat a band
+			_, ok = fl.members[rcpt]
+		}
+		if !ok {
 			f.members++
 			f.changed(fl)
 		}
 		if len(fl.members) == 0 || ms < fl.oldest {
 			fl.oldest = ms
 		}
-		fl.members[recipient] = ms
+		fl.members[rcpt] = ms
 		fl.window = w
 	}
 	if !member {
@@ -286,7 +336,7 @@ func (f *fleet) sweep(now int64) {
 }
 
 // pruneMembers drops the members of f last seen at or before cutoff.
-func pruneMembers(f *flood, cutoff int64) {
+func pruneMembers(f *band, cutoff int64) {
 	oldest, first := int64(0), true
 	for r, t := range f.members {
 		if t <= cutoff {

@@ -66,25 +66,50 @@ const MaxNumbers = 16
 const maxCandidates = 4 * MaxNumbers
 
 func find(body, defaultRegion string, c *Finder) []Number {
+	out, _ := scan(body, defaultRegion, c, false)
+	return out
+}
+
+// NoneByShape reports that Find finds no number in body, whatever the
+// values of its digits: every phone-shaped run in it is refused by its
+// shape alone (too few digits, a one-time code's shape, an amount's
+// currency or cents), before any test that reads what its digits are.
+// Which bytes are digits, and the rest of the body, decide it; so a body
+// that differs from body only in the values of ASCII digits has no number
+// either. It does not allocate.
+func NoneByShape(body string) bool {
+	_, shaped := scan(body, "", nil, true)
+	return shaped
+}
+
+// scan is Find, or with byShape NoneByShape's test: shaped is false as
+// soon as a candidate would be decided by its digits' values. Both walk
+// the same candidates in the same order, so that they cannot drift apart.
+func scan(body, defaultRegion string, c *Finder, byShape bool) (out []Number, shaped bool) {
 	if !enoughDigits(body) {
-		return nil
+		return nil, true
 	}
 	region := strings.ToUpper(defaultRegion)
 	if region == "" {
 		region = "ZZ"
 	}
-	var out []Number
 	for i, tried := 0, 0; i < len(body) && len(out) < MaxNumbers && tried < maxCandidates; tried++ {
 		start, end, ok := candidate(body, i)
 		if !ok {
 			break
 		}
 		i = end
-		if n, ok := check(body, start, end, region, c); ok {
+		n, found, shapedHere := check(body, start, end, region, c, byShape)
+		if byShape && !shapedHere {
+			return nil, false
+		}
+		if found {
 			out = append(out, n)
 		}
 	}
-	return out
+	// Past maxCandidates the rest of the body is not read: the count of
+	// candidates is a matter of shape too.
+	return out, true
 }
 
 // enoughDigits reports whether s holds at least minDigits decimal digits,
@@ -121,6 +146,12 @@ func enoughDigits(s string) bool {
 // ')') between digit groups.
 func candidate(s string, i int) (start, end int, ok bool) {
 	for i < len(s) {
+		// Most of a body is ASCII that cannot start a number: skipped a
+		// byte at a time, without decoding.
+		if c := s[i]; c < utf8.RuneSelf && !isDigit(c) && c != '+' && c != '(' {
+			i++
+			continue
+		}
 		r, size := utf8.DecodeRuneInString(s[i:])
 		startsHere := unicode.IsDigit(r) ||
 			((r == '+' || r == '(') && i+size < len(s) && startsDigit(s[i+size:]))
@@ -180,28 +211,37 @@ func skipDigits(s string, i int) int {
 // check decides whether body[start:end] is a phone number, trying shorter
 // prefixes (by digit group) when the whole run is not: "call 050 123 4567 2
 // times" still finds the number.
-func check(body string, start, end int, region string, c *Finder) (Number, bool) {
+//
+// With byShape it reads no digit's value: shaped is false when the run
+// would go to a test that does (impossible, date, the parse), and no
+// number is returned.
+func check(body string, start, end int, region string, c *Finder, byShape bool) (n Number, found, shaped bool) {
 	for try := 0; try < maxTries && end > start; try++ {
 		text := body[start:end]
 		digits, groups := shape(text)
 		if digits < minDigits {
-			return Number{}, false
+			return Number{}, false, true
 		}
-		// impossible goes first: it answers a parcel or reference number
-		// for less than the currency scan of amount costs.
-		if digits <= maxDigits && !otp(text, groups) && !impossible(text, region) && !amount(body, start, end) && !date(text) {
+		if byShape {
+			// otp and amount read shapes, currencies and separators only.
+			if digits <= maxDigits && !otp(text, groups) && !amount(body, start, end) {
+				return Number{}, false, false
+			}
+		} else if digits <= maxDigits && !otp(text, groups) && !impossible(text, region) && !amount(body, start, end) && !date(text) {
+			// impossible goes first: it answers a parcel or reference
+			// number for less than the currency scan of amount costs.
 			if n, ok := c.parse(text, region); ok {
-				return n, true
+				return n, true, false
 			}
 		}
 		// Drop the last digit group and its separators.
 		j := strings.LastIndexFunc(text, func(r rune) bool { return !unicode.IsDigit(r) })
 		if j < 0 {
-			return Number{}, false
+			return Number{}, false, true
 		}
 		end = start + strings.LastIndexFunc(text[:j+1], unicode.IsDigit) + 1
 	}
-	return Number{}, false
+	return Number{}, false, true
 }
 
 // Finder is Find with a bounded cache of parse results, for gateways where

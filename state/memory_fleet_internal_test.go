@@ -1,0 +1,73 @@
+package state
+
+import (
+	"context"
+	"testing"
+	"time"
+)
+
+// TestRecipientKey: every E.164 number is its own member, whatever its
+// digits and length, and no other string meets a number.
+func TestRecipientKey(t *testing.T) {
+	cases := []struct {
+		name string
+		a, b string
+	}{
+		{"one digit apart", "+447700900001", "+447700900002"},
+		{"a leading zero", "+0447700900001", "+447700900001"},
+		{"a trailing zero", "+4477009000010", "+447700900001"},
+		{"fifteen digits", "+999999999999999", "+999999999999998"},
+		{"sixteen digits are hashed", "+9999999999999999", "+999999999999999"},
+		{"a number and its digits", "+447700900001", "447700900001"},
+		{"a letter in it", "+44770090000a", "+447700900001"},
+		{"empty and plus", "", "+"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			if ka, kb := recipientKey(tc.a), recipientKey(tc.b); ka == kb {
+				t.Errorf("recipientKey(%q) = recipientKey(%q) = %#x", tc.a, tc.b, ka)
+			}
+			if recipientKey(tc.a) != recipientKey(tc.a) {
+				t.Errorf("recipientKey(%q) is not stable", tc.a)
+			}
+		})
+	}
+}
+
+// TestCountCampaignRepeatedBand: a band given twice counts the recipient
+// once (the update reuses what the count looked up).
+func TestCountCampaignRepeatedBand(t *testing.T) {
+	m := NewMemory(MemoryConfig{})
+	ctx, now := context.Background(), time.Date(2026, 11, 29, 10, 0, 0, 0, time.UTC)
+	for i, r := range []string{"+447700900001", "+447700900001", "+447700900002"} {
+		out, err := m.CountCampaign(ctx, []uint64{7, 7, 9}, r, 10, time.Hour, now)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if want := []int{1, 1, 2}[i]; !out.Allowed || out.Count != want {
+			t.Fatalf("send %d to %s: %+v, want allowed with count %d", i, r, out, want)
+		}
+	}
+	if m.fleet.members != 4 {
+		t.Errorf("%d members across bands, want 4 (2 recipients in 2 bands)", m.fleet.members)
+	}
+}
+
+// BenchmarkMemoryCountCampaign times CountCampaign as a templated stream
+// calls it: one campaign's 8 bands, 64 recipients seen before in turn.
+func BenchmarkMemoryCountCampaign(b *testing.B) {
+	m := NewMemory(MemoryConfig{})
+	ctx, now := context.Background(), time.Date(2026, 11, 29, 10, 0, 0, 0, time.UTC)
+	bands := []uint64{1, 2, 3, 4, 5, 6, 7, 8}
+	rcpts := make([]string, 64)
+	for i := range rcpts {
+		rcpts[i] = "+4477009" + string(rune('0'+i/10)) + string(rune('0'+i%10)) + "001"
+	}
+	b.ReportAllocs()
+	for i := 0; b.Loop(); i++ {
+		at := now.Add(time.Duration(i) * time.Millisecond)
+		if out, err := m.CountCampaign(ctx, bands, rcpts[i%len(rcpts)], 1000, time.Hour, at); err != nil || !out.Allowed {
+			b.Fatalf("CountCampaign = %+v, %v", out, err)
+		}
+	}
+}
