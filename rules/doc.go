@@ -33,7 +33,10 @@
 // country and channel that unions the global, country and channel reasons.
 // A destination without a pack gets the global and channel rules. [Set.Eval]
 // takes the facts as a pre-built [ast.Value] and the message time, so policies
-// never read the wall clock.
+// never read the wall clock. The queries union each pack's reasons rule as
+// partial evaluation with an unknown input left it at load: what depends
+// only on the data settled, helper rules inlined; the findings are those of
+// the written rules.
 //
 // Policies run with restricted capabilities: network, runtime, random and
 // wall-clock built-ins (http.send, net.lookup_ip_addr, opa.runtime,

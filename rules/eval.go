@@ -31,7 +31,11 @@ type Finding struct {
 // context.DeadlineExceeded) tells a rule that ran out of budget from a
 // broken one. A check's deadline holds only if the caller passes it here.
 func (s *Set) Eval(ctx context.Context, country, channel string, input ast.Value, now time.Time) ([]Finding, error) {
-	q := s.query(country, channel)
+	return s.eval(ctx, s.queries[s.queryKey(country, channel)], country, input, now)
+}
+
+// eval evaluates q, a query that binds the reasons to "reasons".
+func (s *Set) eval(ctx context.Context, q *rego.PreparedEvalQuery, country string, input ast.Value, now time.Time) ([]Finding, error) {
 	rs, err := q.Eval(ctx, rego.EvalParsedInput(input), rego.EvalTime(now))
 	if err != nil {
 		return nil, fmt.Errorf("rules: evaluating policies for %q: %w", country, err)

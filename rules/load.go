@@ -75,6 +75,7 @@ type Set struct {
 	packs     map[string]*Pack
 	citations map[string]Citation
 	queries   map[queryKey]*rego.PreparedEvalQuery
+	residual  map[string]string      // a pack's reasons ref → its residual rule's (partial.go)
 	modules   map[string]*ast.Module // policy modules by file name
 	tests     map[string]*ast.Module // *_test.rego modules by file name
 	data      map[string]any         // the whole data document given to Rego
@@ -621,10 +622,19 @@ func compileError(errs ast.Errors) error {
 const reasonsRule = "reasons"
 
 // prepare builds one query per (country pack or default, channel pack or
-// default).
+// default), on the packs' residual rules (partial.go).
 func (l *loader) prepare(ctx context.Context, compiler *ast.Compiler, store storage.Store) error {
 	has := func(kind, code string) bool {
 		return len(compiler.GetRulesExact(reasonsRef(kind, code))) > 0
+	}
+	evalCompiler, residual := residuals(ctx, compiler, store, l.set.modules)
+	l.set.residual = residual
+	part := func(kind, code string) string {
+		ref := reasonsRef(kind, code).String()
+		if r, ok := residual[ref]; ok {
+			return r
+		}
+		return ref
 	}
 	countries := []string{""}
 	channels := []string{""}
@@ -640,22 +650,22 @@ func (l *loader) prepare(ctx context.Context, compiler *ast.Compiler, store stor
 		for _, ch := range channels {
 			var parts []string
 			if has(KindGlobal, "") {
-				parts = append(parts, reasonsRef(KindGlobal, "").String())
+				parts = append(parts, part(KindGlobal, ""))
 			}
 			if cc != "" {
-				parts = append(parts, reasonsRef(KindCountry, cc).String())
+				parts = append(parts, part(KindCountry, cc))
 			}
 			if ch != "" {
-				parts = append(parts, reasonsRef(KindChannel, ch).String())
+				parts = append(parts, part(KindChannel, ch))
 			}
-			query := "reasons := set()"
+			union := "set()"
 			if len(parts) > 0 {
-				query = "reasons := " + strings.Join(parts, " | ")
+				union = strings.Join(parts, " | ")
 			}
 			pq, err := rego.New(
-				rego.Compiler(compiler),
+				rego.Compiler(evalCompiler),
 				rego.Store(store),
-				rego.Query(query),
+				rego.Query("reasons := "+union),
 				rego.StrictBuiltinErrors(true),
 			).PrepareForEval(ctx)
 			if err != nil {
@@ -667,15 +677,16 @@ func (l *loader) prepare(ctx context.Context, compiler *ast.Compiler, store stor
 	return nil
 }
 
-// query returns the prepared query for a destination and channel, falling
-// back to the global and channel rules for a country without a pack.
-func (s *Set) query(country, channel string) *rego.PreparedEvalQuery {
-	for _, k := range [...]queryKey{{country, channel}, {country, ""}, {"", channel}, {"", ""}} {
-		if q, ok := s.queries[k]; ok {
-			return q
+// queryKey returns the key of the query for a destination and channel,
+// falling back to the global and channel rules for a country without a
+// pack.
+func (s *Set) queryKey(country, channel string) queryKey {
+	for _, k := range [...]queryKey{{country, channel}, {country, ""}, {"", channel}} {
+		if _, ok := s.queries[k]; ok {
+			return k
 		}
 	}
-	return nil // unreachable: prepare always makes the ("", "") query
+	return queryKey{} // prepare always makes the ("", "") query
 }
 
 // sortedKeys returns m's keys in order, for deterministic iteration.

@@ -641,6 +641,36 @@ func BenchmarkEval(b *testing.B) {
 	}
 }
 
+// BenchmarkEvalWritten is BenchmarkEval's content-rich cases on queries of
+// the packs' written rules, as Load prepared them before residual rules
+// (partial.go).
+func BenchmarkEvalWritten(b *testing.B) {
+	set, err := rules.Load(context.Background(), policies.FS)
+	if err != nil {
+		b.Fatal(err)
+	}
+	rich, err := os.ReadFile("testdata/eval_facts.jsonl")
+	if err != nil {
+		b.Fatal(err)
+	}
+	now := time.Date(2026, 3, 14, 20, 0, 0, 0, time.UTC)
+	ctx := context.Background()
+	for i, name := range []string{"gb/sms/premium-rate-lure", "in/sms/kyc-phish", "de/whatsapp/promo-link"} {
+		country, rest, _ := strings.Cut(name, "/")
+		channel, _, _ := strings.Cut(rest, "/")
+		line := strings.Split(string(rich), "\n")[i]
+		b.Run(name, func(b *testing.B) {
+			v := facts(b, line)
+			b.ReportAllocs()
+			for b.Loop() {
+				if _, err := set.EvalWritten(ctx, country, channel, v, now); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}
+
 func TestLoadRefusesBadQuietHours(t *testing.T) {
 	for name, spec := range map[string]string{
 		"whole day":     `{"windows": [{"from": "00:00", "to": "12:00"}, {"from": "12:00", "to": "00:00"}]}`,
