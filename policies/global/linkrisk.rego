@@ -59,13 +59,13 @@ reasons contains r if {
 # description: >-
 #   A link whose risk reaches link_risk.model_review (below the review
 #   threshold of global/suspicious-link) in a body the content model scores
-#   at or above link_risk.model_unwanted (below the model rules' own
+#   at or above the pack's model_corroborated (below the model rules' own
 #   thresholds) is held for review: neither is enough alone, and smishing
 #   pairs a lure with a throw-away link. The score is spam + fraud on a
 #   transactional, OTP or service message and fraud alone on the others,
 #   as for the model's rules. A destination pack tightens either threshold
-#   by setting a lower value in its own link_risk. Not reported when
-#   global/suspicious-link or a model rule already is.
+#   with a lower link_risk.model_review or model_corroborated of its own.
+#   Not reported when global/suspicious-link or a model rule already is.
 # related_resources:
 #   - ref: https://interisle.net/insights/phishing-landscape-2024-an-annual-study-of-the-scope-and-distribution-of-phishing
 #     description: Interisle Consulting Group, Phishing Landscape 2024 (abused TLDs, free hosting and subdomain services, brand impersonation)
@@ -75,8 +75,8 @@ reasons contains r if {
 #   id: global/suspicious-link-content
 #   effective: "2026-11-29"
 reasons contains r if {
-	p := link_content_score
-	p >= link_risk_threshold("model_unwanted")
+	p := model_suspicion
+	p >= corroborated_threshold
 	not model_flagged
 	some link in input.links
 	is_string(link.brand_of) # the link-risk fields are filled in
@@ -87,20 +87,6 @@ reasons contains r if {
 		"code": "SUSPICIOUS_LINK", "rule": "global/suspicious-link-content", "action": "review",
 		"evidence": sprintf("%s (risk %d) in a body the content model scores %.2f", [link.url, score, p]),
 	}
-}
-
-# link_content_score is what the model's rules read as unwanted: spam and
-# fraud on a route that declares no marketing, fraud on the others.
-link_content_score := unwanted if {
-	input.message.kind in non_marketing_kinds
-} else := input.content.model.fraud
-
-# model_flagged: a rule of model.rego already holds the message.
-model_flagged if fraud_suspected
-
-model_flagged if {
-	input.message.kind in non_marketing_kinds
-	unwanted >= model_thresholds.spam_review
 }
 
 # link_risk_reviewed: global/suspicious-link fires on one of the links.

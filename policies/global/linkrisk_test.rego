@@ -368,14 +368,14 @@ test_risky_link_without_model_allowed if {
 
 to_ae_scored(spam) := object.union(scored(spam, machine_made), {"message": object.union(base.message, {"country": "AE"})})
 
-# A pack may only tighten: a lower model_unwanted reviews a lower score,
+# A pack may only tighten: a lower model_corroborated reviews a lower score,
 # a higher one changes nothing.
-test_pack_model_unwanted_tightens if {
+test_pack_model_corroborated_tightens if {
 	count(content_reasons(global.reasons)) == 1 with input as to_ae_scored(0.2)
-		with data.countries.ae.link_risk as {"model_unwanted": 0.15}
+		with data.countries.ae.model_corroborated as 0.15
 }
 
-test_pack_model_unwanted_cannot_loosen if {
+test_pack_model_corroborated_cannot_loosen if {
 	count(content_reasons(global.reasons)) == 1 with input as to_ae_scored(0.46)
-		with data.countries.ae.link_risk as {"model_unwanted": 0.9}
+		with data.countries.ae.model_corroborated as 0.9
 }

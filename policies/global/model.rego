@@ -89,3 +89,62 @@ reasons contains r if {
 spam_action := "block" if spam_block
 
 else := "review"
+
+# model_suspicion is the score the model's rules call unwanted: spam and
+# fraud on a route that declares no marketing, fraud alone on the others.
+model_suspicion := unwanted if {
+	input.message.kind in non_marketing_kinds
+} else := input.content.model.fraud
+
+# model_flagged: global/fraud-suspected or global/spam-suspected fires.
+model_flagged if fraud_suspected
+
+model_flagged if {
+	input.message.kind in non_marketing_kinds
+	unwanted >= model_thresholds.spam_review
+}
+
+# METADATA
+# title: A weak fraud lure in a body the content model half suspects is held for review
+# description: >-
+#   The fraud_lure terms score 1 (below global/fraud-lure's 2, one phrase
+#   like "unusual activity" or "update your details" that banks also
+#   write) in a body the content model scores at or above the pack's
+#   model_corroborated (spam + fraud on a transactional, OTP or service
+#   message, fraud alone on the others; below the model rules'
+#   thresholds). Neither is enough alone. A destination pack tightens it
+#   with a lower model_corroborated of its own. Not reported when a model
+#   rule already fires.
+# related_resources:
+#   - ref: http://www.gsma.com/publicpolicy/mobile-spam-code-of-practice
+#     description: GSMA Mobile Spam Code of Practice (operators act against fraudulent SMS)
+#   - ref: https://archive.ics.uci.edu/dataset/228/sms+spam+collection
+#     description: Content model training data, SMS Spam Collection (CC BY 4.0); also Mendeley SMS Phishing (CC BY 4.0) and Thai SMS (MIT), see internal/model/MODEL.md
+# custom:
+#   id: global/fraud-lure-content
+#   effective: "2026-11-29"
+reasons contains r if {
+	lure := input.content.categories.fraud_lure
+	lure.score == 1 # 2 and more: global/fraud-lure
+	p := model_suspicion
+	p >= corroborated_threshold
+	not model_flagged
+	r := {
+		"code": "FRAUD_LURE", "rule": "global/fraud-lure-content", "action": "review",
+		"evidence": sprintf("%s in a body the content model scores %.2f", [concat(", ", lure.evidence), p]),
+	}
+}
+
+# corroborated_threshold is the global pack's model_corroborated, or the
+# destination pack's when that is lower: the score at which a weak lure
+# (global/fraud-lure-content) or a risky link (global/suspicious-link-content)
+# corroborates the model, below its own rules' thresholds.
+corroborated_threshold := min([g, c]) if {
+	g := data.global.model_corroborated
+	is_number(g)
+	c := data.countries[lower(input.message.country)].model_corroborated
+	is_number(c)
+} else := g if {
+	g := data.global.model_corroborated
+	is_number(g)
+}
