@@ -59,12 +59,12 @@ reasons contains r if {
 # description: >-
 #   A link whose risk reaches link_risk.model_review (below the review
 #   threshold of global/suspicious-link) in a body the content model scores
-#   at or above the pack's model_corroborated (below the model rules' own
-#   thresholds) is held for review: neither is enough alone, and smishing
-#   pairs a lure with a throw-away link. The score is spam + fraud on a
-#   transactional, OTP or service message and fraud alone on the others,
-#   as for the model's rules. A destination pack tightens either threshold
-#   with a lower link_risk.model_review or model_corroborated of its own.
+#   at or above the model's corroborated threshold (below the model rules'
+#   own thresholds) is held for review: neither is enough alone, and
+#   smishing pairs a lure with a throw-away link. The score is spam + fraud
+#   on a transactional, OTP or service message and fraud alone on the
+#   others, as for the model's rules. A destination pack tightens it with
+#   a lower link_risk.model_review, or a lower corroborated in its "model".
 #   Not reported when global/suspicious-link or a model rule already is.
 # related_resources:
 #   - ref: https://interisle.net/insights/phishing-landscape-2024-an-annual-study-of-the-scope-and-distribution-of-phishing
@@ -75,17 +75,16 @@ reasons contains r if {
 #   id: global/suspicious-link-content
 #   effective: "2026-11-29"
 reasons contains r if {
-	p := model_suspicion
-	p >= corroborated_threshold
-	not model_flagged
 	some link in input.links
 	is_string(link.brand_of) # the link-risk fields are filled in
+	unwanted >= model_thresholds.corroborated # see model_corroborated
+	model_corroborated
 	score := link_risk_score(link)
 	score >= link_risk_threshold("model_review")
 	not link_risk_reviewed
 	r := {
 		"code": "SUSPICIOUS_LINK", "rule": "global/suspicious-link-content", "action": "review",
-		"evidence": sprintf("%s (risk %d) in a body the content model scores %.2f", [link.url, score, p]),
+		"evidence": sprintf("%s (risk %d) in a body the content model scores %.2f", [link.url, score, model_suspicion]),
 	}
 }
 

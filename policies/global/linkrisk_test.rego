@@ -300,8 +300,9 @@ test_cyrillic_under_eu_to_germany_reviewed if {
 }
 
 # global/suspicious-link-content: a link of risk 2 in a body the model
-# scores 0.45 or more, under the model rules' own thresholds.
-model_facts(spam, fraud) := {"spam": spam, "fraud": fraud, "thresholds": {"fraud_review": 0.5, "fraud_block": 0.9, "spam_review": 0.5}}
+# scores at or above its corroborated threshold (0.45 here), under the
+# model rules' own thresholds.
+model_facts(spam, fraud) := {"spam": spam, "fraud": fraud, "thresholds": {"fraud_review": 0.5, "fraud_block": 0.9, "spam_review": 0.5, "corroborated": 0.45}}
 
 scored(spam, fields) := object.union(with_link(fields), {"content": object.union(base.content, {"model": model_facts(spam, 0)})})
 
@@ -366,16 +367,16 @@ test_risky_link_without_model_allowed if {
 	count(content_reasons(global.reasons)) == 0 with input as with_link(machine_made)
 }
 
-to_ae_scored(spam) := object.union(scored(spam, machine_made), {"message": object.union(base.message, {"country": "AE"})})
+# A pack's link_risk.model_review may only tighten: a lower one reviews a
+# shortener (risk 1), a higher one changes nothing.
+to_ae_link(spam, fields) := object.union(scored(spam, fields), {"message": object.union(base.message, {"country": "AE"})})
 
-# A pack may only tighten: a lower model_corroborated reviews a lower score,
-# a higher one changes nothing.
-test_pack_model_corroborated_tightens if {
-	count(content_reasons(global.reasons)) == 1 with input as to_ae_scored(0.2)
-		with data.countries.ae.model_corroborated as 0.15
+test_pack_model_review_tightens if {
+	count(content_reasons(global.reasons)) == 1 with input as to_ae_link(0.46, {"url": "https://bit.ly/x", "shortener": true})
+		with data.countries.ae.link_risk as {"model_review": 1}
 }
 
-test_pack_model_corroborated_cannot_loosen if {
-	count(content_reasons(global.reasons)) == 1 with input as to_ae_scored(0.46)
-		with data.countries.ae.model_corroborated as 0.9
+test_pack_model_review_cannot_loosen if {
+	count(content_reasons(global.reasons)) == 1 with input as to_ae_link(0.46, machine_made)
+		with data.countries.ae.link_risk as {"model_review": 5}
 }

@@ -90,6 +90,18 @@ spam_action := "block" if spam_block
 
 else := "review"
 
+# model_corroborated: the model's suspicion reaches its corroborated
+# threshold and none of its rules already holds the message. The rules
+# that read it first compare unwanted (at least model_suspicion, and
+# already computed for global/spam-suspected on the kinds it reads) with
+# the threshold in their own body: most bodies stop there, sparing the
+# evaluation of this rule (OPA allocates at every step: measured with
+# rules' BenchmarkEval).
+model_corroborated if {
+	model_suspicion >= model_thresholds.corroborated
+	not model_flagged
+}
+
 # model_suspicion is the score the model's rules call unwanted: spam and
 # fraud on a route that declares no marketing, fraud alone on the others.
 model_suspicion := unwanted if {
@@ -109,12 +121,11 @@ model_flagged if {
 # description: >-
 #   The fraud_lure terms score 1 (below global/fraud-lure's 2, one phrase
 #   like "unusual activity" or "update your details" that banks also
-#   write) in a body the content model scores at or above the pack's
-#   model_corroborated (spam + fraud on a transactional, OTP or service
+#   write) in a body the content model scores at or above the model's
+#   corroborated threshold (spam + fraud on a transactional, OTP or service
 #   message, fraud alone on the others; below the model rules'
-#   thresholds). Neither is enough alone. A destination pack tightens it
-#   with a lower model_corroborated of its own. Not reported when a model
-#   rule already fires.
+#   thresholds). Neither is enough alone. Not reported when a model rule
+#   already fires.
 # related_resources:
 #   - ref: http://www.gsma.com/publicpolicy/mobile-spam-code-of-practice
 #     description: GSMA Mobile Spam Code of Practice (operators act against fraudulent SMS)
@@ -126,25 +137,10 @@ model_flagged if {
 reasons contains r if {
 	lure := input.content.categories.fraud_lure
 	lure.score == 1 # 2 and more: global/fraud-lure
-	p := model_suspicion
-	p >= corroborated_threshold
-	not model_flagged
+	unwanted >= model_thresholds.corroborated # see model_corroborated
+	model_corroborated
 	r := {
 		"code": "FRAUD_LURE", "rule": "global/fraud-lure-content", "action": "review",
-		"evidence": sprintf("%s in a body the content model scores %.2f", [concat(", ", lure.evidence), p]),
+		"evidence": sprintf("%s in a body the content model scores %.2f", [concat(", ", lure.evidence), model_suspicion]),
 	}
-}
-
-# corroborated_threshold is the global pack's model_corroborated, or the
-# destination pack's when that is lower: the score at which a weak lure
-# (global/fraud-lure-content) or a risky link (global/suspicious-link-content)
-# corroborates the model, below its own rules' thresholds.
-corroborated_threshold := min([g, c]) if {
-	g := data.global.model_corroborated
-	is_number(g)
-	c := data.countries[lower(input.message.country)].model_corroborated
-	is_number(c)
-} else := g if {
-	g := data.global.model_corroborated
-	is_number(g)
 }

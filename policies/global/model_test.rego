@@ -16,7 +16,7 @@ base := {
 
 # The thresholds Go resolves from the shipped global data, for a
 # destination and tenant that set none of their own.
-thresholds := {"fraud_review": 0.5, "fraud_block": 0.9, "spam_review": 0.5}
+thresholds := {"fraud_review": 0.5, "fraud_block": 0.9, "spam_review": 0.5, "corroborated": 0.45}
 
 scored(kind, spam, fraud) := scored_with(kind, spam, fraud, thresholds)
 
@@ -99,8 +99,10 @@ test_shipped_thresholds if {
 }
 
 # global/fraud-lure-content: a fraud_lure score of 1 in a body the model
-# scores 0.45 or more (model_corroborated), under its own thresholds.
-lured(kind, spam, fraud, score) := object.union(scored(kind, spam, fraud), {"content": object.union(scored(kind, spam, fraud).content, {"categories": {"fraud_lure": {"score": score, "terms": ["unusual activity"], "evidence": ["unusual activity"]}}})})
+# scores at or above its corroborated threshold, under its own thresholds.
+lured(kind, spam, fraud, score) := lured_with(kind, spam, fraud, score, thresholds)
+
+lured_with(kind, spam, fraud, score, ts) := object.union(scored_with(kind, spam, fraud, ts), {"content": {"categories": {"fraud_lure": {"score": score, "terms": ["unusual activity"], "evidence": ["unusual activity"]}}}})
 
 lure_content_reasons(rs) := {r | some r in rs; r.rule == "global/fraud-lure-content"}
 
@@ -140,13 +142,12 @@ test_promotional_fraud_with_weak_lure_reviewed if {
 	count(lure_content_reasons(global.reasons)) == 1 with input as lured("promotional", 0, 0.46, 1)
 }
 
-# A destination pack may only lower model_corroborated.
-test_pack_model_corroborated_tightens_lure if {
-	count(lure_content_reasons(global.reasons)) == 1 with input as lured("transactional", 0.1, 0.1, 1)
-		with data.countries.de.model_corroborated as 0.2
+# Without a corroborated threshold (no pack sets one) the rule is off; a
+# pack's lower one (Go resolves the lowest) reviews a lower score.
+test_weak_lure_without_corroborated_threshold_allowed if {
+	count(lure_content_reasons(global.reasons)) == 0 with input as lured_with("transactional", 0.3, 0.16, 1, object.remove(thresholds, ["corroborated"]))
 }
 
-test_pack_model_corroborated_cannot_loosen_lure if {
-	count(lure_content_reasons(global.reasons)) == 1 with input as lured("transactional", 0.3, 0.16, 1)
-		with data.countries.de.model_corroborated as 0.8
+test_lower_corroborated_threshold_reviews_lower_score if {
+	count(lure_content_reasons(global.reasons)) == 1 with input as lured_with("transactional", 0.1, 0.1, 1, object.union(thresholds, {"corroborated": 0.2}))
 }
