@@ -77,7 +77,6 @@ reasons contains r if {
 reasons contains r if {
 	some link in input.links
 	is_string(link.brand_of) # the link-risk fields are filled in
-	unwanted >= model_thresholds.corroborated # see model_corroborated
 	model_corroborated
 	score := link_risk_score(link)
 	score >= link_risk_threshold("model_review")
