@@ -184,7 +184,10 @@ func (f *Features) name(ft feature) string {
 		return fmt.Sprintf("words %q", maskedToken(w))
 	case kindChars:
 		j := t.Bytes(textnorm.Joined)
-		return fmt.Sprintf("characters %q in %q", maskString(string(j[ft.start:ft.end])), strings.TrimSpace(t.Original(textnorm.Joined, int(ft.start), int(ft.end))))
+		// The original's digits are masked too: names are evidence in the
+		// facts, which a template's digits must not change (filter's
+		// template cache serves one body's decision to another).
+		return fmt.Sprintf("characters %q in %q", maskString(string(j[ft.start:ft.end])), maskString(strings.TrimSpace(t.Original(textnorm.Joined, int(ft.start), int(ft.end)))))
 	case kindShape:
 		if ft.shape == shapePhonePrefix {
 			var d []byte

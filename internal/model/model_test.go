@@ -254,3 +254,34 @@ func TestTopShowsMaskedDigits(t *testing.T) {
 		t.Errorf("Top(Spam) of a short code = %+v, want word \"<4-6 digits>\" among them", top)
 	}
 }
+
+// TestTopMasksDigitsOfCharacters: a character n-gram is named with the
+// original text it came from, digits masked as in the n-gram, so that two
+// bodies differing in digits get the same evidence (filter's template
+// cache relies on it).
+func TestTopMasksDigitsOfCharacters(t *testing.T) {
+	ex := []model.Example{
+		// One token each (no spaces): only the characters around the
+		// amount are shared. Digits that leetspeak does not read as
+		// letters (7 is t, 5 is s).
+		{Text: "โอนเงิน262บาท", Class: model.Spam}, {Text: "ได้รับ626บาทฟรี", Class: model.Spam},
+		{Text: "แจก226บาทเลย", Class: model.Spam}, {Text: "สวัสดีครับ", Class: model.Ham},
+		{Text: "ขอบคุณครับ", Class: model.Ham}, {Text: "ไปไหนมา", Class: model.Ham},
+	}
+	m, err := model.Train(context.Background(), ex, model.WithBits(12), model.WithEpochs(30))
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, f := score(m, "รับโบนัส662บาทวันนี้")
+	top := m.Top(model.Spam, f)
+	chars := false
+	for _, e := range top {
+		chars = chars || strings.HasPrefix(e.Feature, "characters")
+		if strings.Contains(e.Feature, "662") {
+			t.Errorf("Top(Spam) shows the digits themselves: %q", e.Feature)
+		}
+	}
+	if !chars {
+		t.Errorf("Top(Spam) = %+v, want a character n-gram among them", top)
+	}
+}

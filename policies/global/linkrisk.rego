@@ -54,6 +54,46 @@ reasons contains r if {
 	)
 }
 
+# METADATA
+# title: A risky link in a body the content model half suspects is held for review
+# description: >-
+#   A link whose risk reaches link_risk.model_review (below the review
+#   threshold of global/suspicious-link) in a body the content model scores
+#   at or above the model's corroborated threshold (below the model rules'
+#   own thresholds) is held for review: neither is enough alone, and
+#   smishing pairs a lure with a throw-away link. The score is spam + fraud
+#   on a transactional, OTP or service message and fraud alone on the
+#   others, as for the model's rules. A destination pack tightens it with
+#   a lower link_risk.model_review, or a lower corroborated in its "model".
+#   Not reported when global/suspicious-link or a model rule already is.
+# related_resources:
+#   - ref: https://interisle.net/insights/phishing-landscape-2024-an-annual-study-of-the-scope-and-distribution-of-phishing
+#     description: Interisle Consulting Group, Phishing Landscape 2024 (abused TLDs, free hosting and subdomain services, brand impersonation)
+#   - ref: https://archive.ics.uci.edu/dataset/228/sms+spam+collection
+#     description: Content model training data, SMS Spam Collection (CC BY 4.0); also Mendeley SMS Phishing (CC BY 4.0) and Thai SMS (MIT), see internal/model/MODEL.md
+# custom:
+#   id: global/suspicious-link-content
+#   effective: "2026-11-29"
+reasons contains r if {
+	some link in input.links
+	is_string(link.brand_of) # the link-risk fields are filled in
+	model_corroborated
+	score := link_risk_score(link)
+	score >= link_risk_threshold("model_review")
+	not link_risk_reviewed
+	r := {
+		"code": "SUSPICIOUS_LINK", "rule": "global/suspicious-link-content", "action": "review",
+		"evidence": sprintf("%s (risk %d) in a body the content model scores %.2f", [link.url, score, model_suspicion]),
+	}
+}
+
+# link_risk_reviewed: global/suspicious-link fires on one of the links.
+link_risk_reviewed if {
+	some link in input.links
+	is_string(link.brand_of)
+	link_risk_score(link) >= link_risk_threshold("review")
+}
+
 # Below the block threshold the reason asks for review.
 link_risk_action(score) := {} if {
 	score >= link_risk_threshold("block")

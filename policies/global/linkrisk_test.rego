@@ -298,3 +298,85 @@ test_cyrillic_and_greek_under_eu_allowed if {
 test_cyrillic_under_eu_to_germany_reviewed if {
 	action(global.reasons) == "review" with input as to("DE", idn_link("магазин.ею", ["Cyrillic"], "eu"))
 }
+
+# global/suspicious-link-content: a link of risk 2 in a body the model
+# scores at or above its corroborated threshold (0.45 here), under the
+# model rules' own thresholds.
+model_facts(spam, fraud) := {"spam": spam, "fraud": fraud, "thresholds": {"fraud_review": 0.5, "fraud_block": 0.9, "spam_review": 0.5, "corroborated": 0.45}}
+
+scored(spam, fields) := object.union(with_link(fields), {"content": object.union(base.content, {"model": model_facts(spam, 0)})})
+
+content_reasons(rs) := {r | some r in rs; r.rule == "global/suspicious-link-content"}
+
+machine_made := {"url": "https://xkqzvbt.com/p", "random_label": true}
+
+# A machine-made host in a body the model half suspects is held for review.
+test_risky_link_with_suspect_content_reviewed if {
+	rs := global.reasons with input as scored(0.46, machine_made)
+	some r in content_reasons(rs)
+	r.action == "review"
+	r.code == "SUSPICIOUS_LINK"
+}
+
+# Ham twin: the same link in a body the model finds clean enough.
+test_risky_link_with_clean_content_allowed if {
+	count(suspicious(global.reasons)) == 0 with input as scored(0.44, machine_made)
+}
+
+# Ham twin: a shortener alone (risk 1) in the same body.
+test_weak_link_with_suspect_content_allowed if {
+	count(suspicious(global.reasons)) == 0 with input as scored(0.46, {"url": "https://bit.ly/x", "shortener": true})
+}
+
+# Ham twin: a notice with its own clean link.
+test_clean_link_with_suspect_content_allowed if {
+	count(suspicious(global.reasons)) == 0 with input as scored(0.49, {})
+}
+
+# Marketing declared promotional is expected to score as spam: only its
+# fraud score counts.
+test_promotional_spam_with_risky_link_allowed if {
+	count(content_reasons(global.reasons)) == 0 with input as object.union(scored(0.46, machine_made), {"message": object.union(base.message, {"kind": "promotional"})})
+}
+
+test_promotional_fraud_with_risky_link_reviewed if {
+	msg := object.union(with_link(machine_made), {
+		"message": object.union(base.message, {"kind": "promotional"}),
+		"content": object.union(base.content, {"model": model_facts(0, 0.46)}),
+	})
+	count(content_reasons(global.reasons)) == 1 with input as msg
+}
+
+# A link global/suspicious-link already reviews is not reported twice.
+test_reviewed_link_not_reported_twice if {
+	rs := global.reasons with input as scored(0.46, {"brand_of": "paypal.com", "combosquat": true})
+	count(content_reasons(rs)) == 0
+	count(suspicious(rs)) == 1
+}
+
+# Nor a body a model rule already holds.
+test_model_flagged_not_reported_twice if {
+	rs := global.reasons with input as scored(0.6, machine_made)
+	count(content_reasons(rs)) == 0
+	some r in rs
+	r.code == "SPAM_SUSPECTED"
+}
+
+# Without model facts nothing fires.
+test_risky_link_without_model_allowed if {
+	count(content_reasons(global.reasons)) == 0 with input as with_link(machine_made)
+}
+
+# A pack's link_risk.model_review may only tighten: a lower one reviews a
+# shortener (risk 1), a higher one changes nothing.
+to_ae_link(spam, fields) := object.union(scored(spam, fields), {"message": object.union(base.message, {"country": "AE"})})
+
+test_pack_model_review_tightens if {
+	count(content_reasons(global.reasons)) == 1 with input as to_ae_link(0.46, {"url": "https://bit.ly/x", "shortener": true})
+		with data.countries.ae.link_risk as {"model_review": 1}
+}
+
+test_pack_model_review_cannot_loosen if {
+	count(content_reasons(global.reasons)) == 1 with input as to_ae_link(0.46, machine_made)
+		with data.countries.ae.link_risk as {"model_review": 5}
+}

@@ -89,3 +89,64 @@ reasons contains r if {
 spam_action := "block" if spam_block
 
 else := "review"
+
+# model_corroborated: the model's suspicion (model_suspicion) reaches its
+# corroborated threshold and none of its rules already holds the message.
+# One body per kind of score rather than a comparison with
+# model_suspicion: OPA allocates at every step, and this way most bodies
+# stop at the first comparison (fewer allocations in rules'
+# BenchmarkEval, promotional messages with links most).
+model_corroborated if {
+	input.message.kind == "promotional"
+	input.content.model.fraud >= model_thresholds.corroborated
+	not fraud_suspected
+}
+
+model_corroborated if {
+	input.message.kind != "promotional"
+	unwanted >= model_thresholds.corroborated
+	not model_flagged
+}
+
+# model_suspicion is the score the model's rules call unwanted: fraud alone
+# on a promotional message (marketing is expected there), spam and fraud on
+# the kinds that declare no marketing.
+model_suspicion := input.content.model.fraud if {
+	input.message.kind == "promotional"
+} else := unwanted
+
+# model_flagged: global/fraud-suspected or global/spam-suspected fires.
+model_flagged if fraud_suspected
+
+model_flagged if {
+	input.message.kind in non_marketing_kinds
+	unwanted >= model_thresholds.spam_review
+}
+
+# METADATA
+# title: A weak fraud lure in a body the content model half suspects is held for review
+# description: >-
+#   The fraud_lure terms score 1 (below global/fraud-lure's 2, one phrase
+#   like "unusual activity" or "update your details" that banks also
+#   write) in a body the content model scores at or above the model's
+#   corroborated threshold (spam + fraud on a transactional, OTP or service
+#   message, fraud alone on the others; below the model rules'
+#   thresholds). Neither is enough alone. Not reported when a model rule
+#   already fires.
+# related_resources:
+#   - ref: http://www.gsma.com/publicpolicy/mobile-spam-code-of-practice
+#     description: GSMA Mobile Spam Code of Practice (operators act against fraudulent SMS)
+#   - ref: https://archive.ics.uci.edu/dataset/228/sms+spam+collection
+#     description: Content model training data, SMS Spam Collection (CC BY 4.0); also Mendeley SMS Phishing (CC BY 4.0) and Thai SMS (MIT), see internal/model/MODEL.md
+# custom:
+#   id: global/fraud-lure-content
+#   effective: "2026-11-29"
+reasons contains r if {
+	lure := input.content.categories.fraud_lure
+	lure.score == 1 # 2 and more: global/fraud-lure
+	model_corroborated
+	r := {
+		"code": "FRAUD_LURE", "rule": "global/fraud-lure-content", "action": "review",
+		"evidence": sprintf("%s in a body the content model scores %.2f", [concat(", ", lure.evidence), model_suspicion]),
+	}
+}

@@ -16,7 +16,7 @@ base := {
 
 # The thresholds Go resolves from the shipped global data, for a
 # destination and tenant that set none of their own.
-thresholds := {"fraud_review": 0.5, "fraud_block": 0.9, "spam_review": 0.5}
+thresholds := {"fraud_review": 0.5, "fraud_block": 0.9, "spam_review": 0.5, "corroborated": 0.45}
 
 scored(kind, spam, fraud) := scored_with(kind, spam, fraud, thresholds)
 
@@ -96,4 +96,58 @@ test_absent_threshold_rule_silent if {
 # The shipped global data has the thresholds the cases above use.
 test_shipped_thresholds if {
 	data.global.model == thresholds
+}
+
+# global/fraud-lure-content: a fraud_lure score of 1 in a body the model
+# scores at or above its corroborated threshold, under its own thresholds.
+lured(kind, spam, fraud, score) := lured_with(kind, spam, fraud, score, thresholds)
+
+lured_with(kind, spam, fraud, score, ts) := object.union(scored_with(kind, spam, fraud, ts), {"content": {"categories": {"fraud_lure": {"score": score, "terms": ["unusual activity"], "evidence": ["unusual activity"]}}}})
+
+lure_content_reasons(rs) := {r | some r in rs; r.rule == "global/fraud-lure-content"}
+
+test_weak_lure_with_suspect_content_reviewed if {
+	lure_content_reasons(global.reasons) == {{
+		"code": "FRAUD_LURE", "rule": "global/fraud-lure-content", "action": "review",
+		"evidence": "unusual activity in a body the content model scores 0.46",
+	}} with input as lured("transactional", 0.3, 0.16, 1)
+}
+
+# Ham twin: a bank's "unusual activity" alert the model finds clean.
+test_weak_lure_with_clean_content_allowed if {
+	count(lure_content_reasons(global.reasons)) == 0 with input as lured("transactional", 0.3, 0.14, 1)
+}
+
+# Ham twin: the same score without a lure.
+test_suspect_content_without_lure_allowed if {
+	count(global.reasons) == 0 with input as scored("transactional", 0.3, 0.16)
+}
+
+# A lure of 2 is global/fraud-lure's, and a score the model rules flag is
+# theirs: neither is reported twice.
+test_strong_lure_not_reported_twice if {
+	count(lure_content_reasons(global.reasons)) == 0 with input as lured("transactional", 0.3, 0.16, 2)
+}
+
+test_model_flagged_lure_not_reported_twice if {
+	count(lure_content_reasons(global.reasons)) == 0 with input as lured("transactional", 0.3, 0.3, 1)
+}
+
+# Marketing declared promotional: only its fraud score counts.
+test_promotional_spam_with_weak_lure_allowed if {
+	count(lure_content_reasons(global.reasons)) == 0 with input as lured("promotional", 0.46, 0, 1)
+}
+
+test_promotional_fraud_with_weak_lure_reviewed if {
+	count(lure_content_reasons(global.reasons)) == 1 with input as lured("promotional", 0, 0.46, 1)
+}
+
+# Without a corroborated threshold (no pack sets one) the rule is off; a
+# pack's lower one (Go resolves the lowest) reviews a lower score.
+test_weak_lure_without_corroborated_threshold_allowed if {
+	count(lure_content_reasons(global.reasons)) == 0 with input as lured_with("transactional", 0.3, 0.16, 1, object.remove(thresholds, ["corroborated"]))
+}
+
+test_lower_corroborated_threshold_reviews_lower_score if {
+	count(lure_content_reasons(global.reasons)) == 1 with input as lured_with("transactional", 0.1, 0.1, 1, object.union(thresholds, {"corroborated": 0.2}))
 }
