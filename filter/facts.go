@@ -259,9 +259,7 @@ type ModelFacts struct {
 
 // modelThresholdNames are the thresholds of the model's rules
 // (policies/global/model.rego), as data.json's "model" and Tenant.Model
-// name them, in the order of ModelThresholdFacts. Tenant.Model has no
-// corroborated (the score at which a weak lure or a risky link
-// corroborates the model): packs set it.
+// name them, in the order of ModelThresholdFacts.
 var modelThresholdNames = [...]string{"fraud_review", "fraud_block", "spam_review", "spam_block", "corroborated"}
 
 // ModelThresholdFacts hold, for each threshold of the model's rules, the

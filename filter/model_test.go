@@ -316,7 +316,8 @@ func TestModelThresholdsResolved(t *testing.T) {
 			"model": {"fraud_review": 0.4, "fraud_block": 0.99, "spam_block": 0.85, "not_a_rule": 0.01}}`,
 	})
 	e := newEngine(t, WithPolicies(fsys),
-		WithTenant("acme", Tenant{Model: ModelThresholds{FraudReview: 0.45, FraudBlock: 0.95, SpamBlock: 0.8}}))
+		WithTenant("acme", Tenant{Model: ModelThresholds{FraudReview: 0.45, FraudBlock: 0.95, SpamBlock: 0.8, Corroborated: 0.35}}),
+		WithTenant("lax", Tenant{Model: ModelThresholds{Corroborated: 0.9}}))
 	global := map[string]float64{"fraud_review": 0.5, "fraud_block": 0.9, "spam_review": 0.5, "corroborated": 0.45}
 	for _, tc := range []struct {
 		name, recipient, tenant string
@@ -326,10 +327,11 @@ func TestModelThresholdsResolved(t *testing.T) {
 		{"no pack thresholds, a tenant without any", "+33612345678", "other", global},
 		{"pack tightens fraud_review and adds spam_block, cannot loosen fraud_block", "+4915123456001", "",
 			map[string]float64{"fraud_review": 0.4, "fraud_block": 0.9, "spam_review": 0.5, "spam_block": 0.85, "corroborated": 0.45}},
-		{"tenant tightens spam_block under the pack's, cannot loosen the pack's fraud_review", "+4915123456001", "acme",
-			map[string]float64{"fraud_review": 0.4, "fraud_block": 0.9, "spam_review": 0.5, "spam_block": 0.8, "corroborated": 0.45}},
+		{"tenant tightens spam_block and corroborated, cannot loosen the pack's fraud_review", "+4915123456001", "acme",
+			map[string]float64{"fraud_review": 0.4, "fraud_block": 0.9, "spam_review": 0.5, "spam_block": 0.8, "corroborated": 0.35}},
 		{"tenant tightens the global fraud_review, adds spam_block", "+33612345678", "acme",
-			map[string]float64{"fraud_review": 0.45, "fraud_block": 0.9, "spam_review": 0.5, "spam_block": 0.8, "corroborated": 0.45}},
+			map[string]float64{"fraud_review": 0.45, "fraud_block": 0.9, "spam_review": 0.5, "spam_block": 0.8, "corroborated": 0.35}},
+		{"tenant cannot loosen corroborated", "+33612345678", "lax", global},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			m := Message{ID: "m", Channel: SMS, Kind: Transactional, Tenant: tc.tenant, Sender: "SHOP",

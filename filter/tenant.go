@@ -73,6 +73,10 @@ type ModelThresholds struct {
 	// for review (SPAM_SUSPECTED) when its spam and fraud scores together
 	// reach it (spam_review); SpamBlock blocks it (spam_block).
 	SpamReview, SpamBlock float64
+	// Corroborated holds a message for review when its model score reaches
+	// it and a weak lure phrase (FRAUD_LURE) or a risky link
+	// (SUSPICIOUS_LINK) backs the score (corroborated).
+	Corroborated float64
 }
 
 // modelThreshold is one field of ModelThresholds: its Go name, its
@@ -82,9 +86,10 @@ type modelThreshold struct {
 	v          float64
 }
 
-func (m ModelThresholds) fields() [4]modelThreshold {
+func (m ModelThresholds) fields() [len(modelThresholdNames)]modelThreshold {
 	return [...]modelThreshold{{"Model.FraudReview", "fraud_review", m.FraudReview}, {"Model.FraudBlock", "fraud_block", m.FraudBlock},
-		{"Model.SpamReview", "spam_review", m.SpamReview}, {"Model.SpamBlock", "spam_block", m.SpamBlock}}
+		{"Model.SpamReview", "spam_review", m.SpamReview}, {"Model.SpamBlock", "spam_block", m.SpamBlock},
+		{"Model.Corroborated", "corroborated", m.Corroborated}}
 }
 
 // TenantError reports a Tenant that New refused: the tenant's name (as

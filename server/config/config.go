@@ -244,6 +244,9 @@ type ModelThresholds struct {
 	FraudBlock  *float64 `yaml:"fraud_block,omitempty"`
 	SpamReview  *float64 `yaml:"spam_review,omitempty"`
 	SpamBlock   *float64 `yaml:"spam_block,omitempty"`
+	// Corroborated is the score from which a weak lure or a risky link
+	// holds a message for review.
+	Corroborated *float64 `yaml:"corroborated,omitempty"`
 }
 
 // DLTTemplate is filter.DLTTemplate in YAML.
@@ -703,7 +706,8 @@ func (t Tenant) filter() (filter.Tenant, error) {
 		v   *float64
 		dst *float64
 	}{{"fraud_review", t.Model.FraudReview, &ft.Model.FraudReview}, {"fraud_block", t.Model.FraudBlock, &ft.Model.FraudBlock},
-		{"spam_review", t.Model.SpamReview, &ft.Model.SpamReview}, {"spam_block", t.Model.SpamBlock, &ft.Model.SpamBlock}} {
+		{"spam_review", t.Model.SpamReview, &ft.Model.SpamReview}, {"spam_block", t.Model.SpamBlock, &ft.Model.SpamBlock},
+		{"corroborated", t.Model.Corroborated, &ft.Model.Corroborated}} {
 		if m.v == nil {
 			continue
 		}

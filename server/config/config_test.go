@@ -115,7 +115,7 @@ func unjoin(err error) []error {
 func TestTenants(t *testing.T) {
 	c, err := Parse("svc.yaml", []byte("tenants:\n  acme:\n    opt_out_scope: sender\n    dlt_templates:\n"+
 		"      - {header: HDFCBK, id: t1, category: transactional, text: \"Your code is {#numeric#}\"}\n"+
-		"    model: {fraud_review: 0.3, spam_block: 1}\n"))
+		"    model: {fraud_review: 0.3, spam_block: 1, corroborated: 0.4}\n"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -123,7 +123,7 @@ func TestTenants(t *testing.T) {
 	if err != nil || ft.OptOutScope != filter.OptOutSender || len(ft.DLTTemplates) != 1 || ft.DLTTemplates[0].ID != "t1" {
 		t.Errorf("filter() = %+v, %v; want scope sender and template t1", ft, err)
 	}
-	if want := (filter.ModelThresholds{FraudReview: 0.3, SpamBlock: 1}); ft.Model != want {
+	if want := (filter.ModelThresholds{FraudReview: 0.3, SpamBlock: 1, Corroborated: 0.4}); ft.Model != want {
 		t.Errorf("filter().Model = %+v, want %+v", ft.Model, want)
 	}
 	for _, tc := range []struct {
