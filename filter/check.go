@@ -305,6 +305,15 @@ func (c *check) state() error {
 	c.convKey = stateKey(m.Tenant, m.Sender, c.rcpt.E164, m.Channel)
 	brand := c.brandOptOut()
 	snap, err := c.snapshot(c.convKey, brand)
+	if errors.Is(err, state.ErrInvalid) && brand != "" {
+		// A sender no key holds (over 256 bytes once canonical: upper
+		// case can be longer) never had a conversation, but its brand's
+		// opt-out holds for it.
+		k := c.convKey
+		k.Sender, k.Channel = brand, ""
+		snap, err = c.snapshot(k, "")
+		snap = state.Snapshot{OptedOut: snap.OptedOut}
+	}
 	if errors.Is(err, state.ErrInvalid) {
 		return nil // a key no store holds: nothing was ever recorded for it
 	}
