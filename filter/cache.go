@@ -228,6 +228,21 @@ func (k *keyHasher) str(s string) {
 	k.raw(s)
 }
 
+// strs writes each of fs as str does. A field under 128 bytes that fits,
+// as nearly all do, is written here, with no call but the copy's: a call
+// to str for each of the exact key's twelve fields cost a tenth of an
+// exact-cache hit.
+func (k *keyHasher) strs(fs ...string) {
+	for _, s := range fs {
+		if b := k.buf[k.n:]; len(s) < 0x80 && len(s) < len(b) {
+			b[0] = byte(len(s)) // its uvarint
+			k.n += 1 + copy(b[1:], s)
+			continue
+		}
+		k.str(s)
+	}
+}
+
 // raw writes s without its length: the caller writes the length of what
 // raw and zeros write together first.
 func (k *keyHasher) raw(s string) {
@@ -302,17 +317,8 @@ func exactKey(p *policy, m *Message, country string, now time.Time, conv *Conver
 	k.reset()
 	k.u64(p.generation)
 	k.u64(reports)
-	k.str(string(m.Channel))
-	k.str(string(m.Kind))
-	k.str(country)
-	k.str(m.Sender)
-	k.str(m.Recipient)
-	k.str(m.SourceIP)
-	k.str(m.Tenant)
-	k.str(m.Body)
-	k.str(m.Template)
-	k.str(string(m.TemplateCategory))
-	k.str(m.Tag)
+	k.strs(string(m.Channel), string(m.Kind), country, m.Sender, m.Recipient, m.SourceIP, m.Tenant,
+		m.Body, m.Template, string(m.TemplateCategory), m.Tag, conv.SameSubject.Reopens)
 	k.u64(uint64(now.Truncate(time.Minute).Unix())) // floors before 1970 too
 	var flags uint64
 	if conv.HasInbound {
@@ -325,7 +331,6 @@ func exactKey(p *policy, m *Message, country string, now time.Time, conv *Conver
 	k.u64(uint64(conv.InboundAgeMinutes))
 	k.u64(uint64(conv.SessionMessages))
 	k.u64(uint64(conv.SameSubject.Count))
-	k.str(conv.SameSubject.Reopens)
 	key := k.sum()
 	hasherPool.Put(k)
 	return key

@@ -162,14 +162,15 @@ func (c *check) bounded() (context.Context, error) {
 	return c.timed, nil
 }
 
-// snapshot reads the conversation of key from the store under the check's
-// deadline (see storeCtx).
-func (c *check) snapshot(key state.Key) (state.Snapshot, error) {
+// snapshot reads the conversation of key, with the opt-out of
+// optOutSender unless it is empty (state.Store), from the store under the
+// check's deadline (see storeCtx).
+func (c *check) snapshot(key state.Key, optOutSender string) (state.Snapshot, error) {
 	ctx, err := c.storeCtx()
 	if err != nil {
 		return state.Snapshot{}, err
 	}
-	return c.e.conv.store.Snapshot(ctx, key, c.now)
+	return c.e.conv.store.Snapshot(ctx, key, optOutSender, c.now)
 }
 
 // consume counts a message in the store under the check's deadline (see
@@ -301,17 +302,24 @@ func (c *check) state() error {
 		return err
 	}
 	c.convKey = stateKey(m.Tenant, m.Sender, c.rcpt.E164, m.Channel)
-	snap, err := c.snapshot(c.convKey)
+	brand := c.brandOptOut()
+	snap, err := c.snapshot(c.convKey, brand)
+	if errors.Is(err, state.ErrInvalid) && brand != "" {
+		// A sender no key holds (over 256 bytes once canonical: upper
+		// case can be longer) never had a conversation, but its brand's
+		// opt-out holds for it.
+		k := c.convKey
+		k.Sender, k.Channel = brand, ""
+		snap, err = c.snapshot(k, "")
+		snap = state.Snapshot{OptedOut: snap.OptedOut}
+	}
 	if errors.Is(err, state.ErrInvalid) {
-		return nil // a key no store holds (a sender over 256 bytes): nothing was ever recorded for it
+		return nil // a key no store holds: nothing was ever recorded for it
 	}
 	if err != nil {
 		return fmt.Errorf("filter: reading conversation state: %w", err)
 	}
 	conv.OptedOut = snap.OptedOut
-	if err := c.brandOptOut(); err != nil {
-		return err
-	}
 	// The count only matters once it reaches the channel's cap; below it
 	// the fact stays 0, so that the facts of a conversation repeat from
 	// message to message and the caches keep working.

@@ -322,6 +322,18 @@ func TestOptOutScope(t *testing.T) {
 	wantDecision(t, "brand: STOP to Fnac, message from FnacPromo", stateCheck(t, brand, msg("fnac", "FnacPromo", at.Add(time.Minute))), Block, OptedOut)
 	wantDecision(t, "brand: STOP to Fnac, message from Fnac", stateCheck(t, brand, msg("fnac", "Fnac", at.Add(time.Minute))), Block, OptedOut)
 	wantDecision(t, "brand: another tenant's Fnac", stateCheck(t, brand, msg("darty", "Fnac", at.Add(time.Minute))), Allow, "")
+	// A sender no state key holds (over 256 bytes once upper-cased: "ɐ"
+	// is 2 bytes, "Ɐ" 3) has no conversation, but its brand's opt-out holds.
+	long := "Fnac" + strings.Repeat("ɐ", 126)
+	for _, c := range []struct {
+		tenant string
+		want   bool
+	}{{"fnac", true}, {"darty", false}} {
+		x, err := brand.Explain(ctx, msg(c.tenant, long, at.Add(time.Minute)))
+		if err != nil || x.Facts.Conversation.OptedOut != c.want {
+			t.Errorf("brand %s, a sender too long for a key: opted out %v, %v; want %v", c.tenant, x.Facts.Conversation.OptedOut, err, c.want)
+		}
+	}
 	if r := in(brand, "fnac", "FnacPromo", "START", at.Add(2*time.Minute)); !r.OptIn {
 		t.Fatalf("START = %+v, want an opt-in", r)
 	}

@@ -206,24 +206,18 @@ func newConversations(s state.Store) *conversations {
 	return &conversations{store: s, local: local}
 }
 
-// brandOptOut (part of stage state) reads the opt-out of the tenant's brand
-// where opt-outs are brand-wide (see OptOutScope): it, not the sender's, is
-// then the recipient's answer, so that a START to any sender of the brand
-// re-subscribes to all.
-func (c *check) brandOptOut() error {
-	key, ok := c.e.brandKey(c.msg.Tenant, c.rcpt.E164)
-	if !ok {
-		return nil
+// brandOptOut (part of stage state) returns the sender under which the
+// tenant's brand opt-out is kept where opt-outs are brand-wide (see
+// OptOutScope): it, not the sender's, is then the recipient's answer, so
+// that a START to any sender of the brand re-subscribes to all. The store
+// reads it with the conversation. It is "" (the sender's own answers)
+// where opt-outs are per sender.
+// It follows brandKey, with the tenant validate found.
+func (c *check) brandOptOut() string {
+	if c.msg.Tenant == "" || c.tenant != nil && c.tenant.optOutScope == OptOutSender {
+		return ""
 	}
-	snap, err := c.snapshot(key)
-	if errors.Is(err, state.ErrInvalid) {
-		return nil // a tenant over 256 bytes: nothing was ever recorded for it
-	}
-	if err != nil {
-		return fmt.Errorf("filter: reading the brand's opt-out: %w", err)
-	}
-	c.facts.Conversation.OptedOut = snap.OptedOut
-	return nil
+	return brandSender
 }
 
 // stateKey names a conversation by the canonical identities of its tenant

@@ -285,7 +285,7 @@ func (panicWriter) Write([]byte) (int, error) { panic("disk on fire") }
 // might.
 type panicStore struct{ state.Store }
 
-func (panicStore) Snapshot(context.Context, state.Key, time.Time) (state.Snapshot, error) {
+func (panicStore) Snapshot(context.Context, state.Key, string, time.Time) (state.Snapshot, error) {
 	panic("store on fire")
 }
 

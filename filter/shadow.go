@@ -204,12 +204,12 @@ func (r readOnlyStore) RecordInbound(context.Context, state.Inbound) error {
 	return state.ErrInvalid // the candidate engine has no Inbound caller
 }
 
-func (r readOnlyStore) Snapshot(ctx context.Context, k state.Key, now time.Time) (state.Snapshot, error) {
-	return r.s.Snapshot(ctx, k, now)
+func (r readOnlyStore) Snapshot(ctx context.Context, k state.Key, optOutSender string, now time.Time) (state.Snapshot, error) {
+	return r.s.Snapshot(ctx, k, optOutSender, now)
 }
 
 func (r readOnlyStore) Consume(ctx context.Context, k state.Key, _ state.Limits, _ string, now time.Time) (state.Outcome, error) {
-	snap, err := r.s.Snapshot(ctx, k, now)
+	snap, err := r.s.Snapshot(ctx, k, "", now)
 	return state.Outcome{Snapshot: snap, Allowed: true}, err
 }
 

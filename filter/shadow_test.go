@@ -44,11 +44,11 @@ func (g *gatedStore) wait(ctx context.Context) error {
 	}
 }
 
-func (g *gatedStore) Snapshot(ctx context.Context, k state.Key, now time.Time) (state.Snapshot, error) {
+func (g *gatedStore) Snapshot(ctx context.Context, k state.Key, optOutSender string, now time.Time) (state.Snapshot, error) {
 	if err := g.wait(ctx); err != nil {
 		return state.Snapshot{}, err
 	}
-	return g.Store.Snapshot(ctx, k, now)
+	return g.Store.Snapshot(ctx, k, optOutSender, now)
 }
 
 func (g *gatedStore) Consume(ctx context.Context, k state.Key, l state.Limits, fp string, now time.Time) (state.Outcome, error) {

@@ -1,9 +1,5 @@
 package geo
 
-import (
-	"sync"
-)
-
 // DefaultNumbersCapacity is the number of senders and, separately, of
 // recipients a zero Numbers remembers.
 const DefaultNumbersCapacity = 1 << 16
@@ -19,12 +15,13 @@ const (
 //
 // Only numbers are cached, senders and recipients apart, each as two
 // integers (its digits' value and count, and a 32-bit code) that hold no
-// pointers for the garbage collector to trace: about 12 bytes a number,
-// 1.5 MB for both caches at the default capacity. Anything else (an
-// alphanumeric sender, a short code, a malformed recipient) is classified
-// without libphonenumber, faster than a lookup. The cache is bounded: at
-// most capacity senders and capacity recipients (DefaultNumbersCapacity
-// when zero); when a shard is full an arbitrary entry is evicted.
+// pointers for the garbage collector to trace: 16 bytes a number, 2 MiB
+// for both caches at the default capacity. Anything else (an alphanumeric
+// sender, a short code, a malformed recipient) is classified without
+// libphonenumber, faster than a lookup. The cache is bounded: at most
+// capacity senders and capacity recipients (DefaultNumbersCapacity when
+// zero), each number in the one slot its hash picks, replacing the one
+// there. A lookup writes no shared memory (codecache.go).
 //
 // The zero value is ready to use with the default capacity. A Numbers is
 // safe for concurrent use and must not be copied after first use.
@@ -100,43 +97,6 @@ func numberKey(digits string) uint64 {
 // keyShard spreads number keys over the shards (Fibonacci hashing: the
 // low bits of a key are its length).
 func keyShard(k uint64) uint64 { return k * 0x9e3779b97f4a7c15 >> (64 - shardBits) }
-
-// codeShard is a shard of a cache from number keys to codes; it holds no
-// pointers.
-type codeShard struct {
-	mu sync.RWMutex
-	m  map[uint64]uint32
-}
-
-func (sh *codeShard) get(k uint64) (uint32, bool) {
-	sh.mu.RLock()
-	v, ok := sh.m[k]
-	sh.mu.RUnlock()
-	return v, ok
-}
-
-func (sh *codeShard) put(k uint64, v uint32, limit int) {
-	sh.mu.Lock()
-	defer sh.mu.Unlock()
-	if sh.m == nil {
-		// Full size at once (12 bytes an entry, no pointers): growing
-		// it step by step would leave each old table to the collector.
-		sh.m = make(map[uint64]uint32, limit)
-	}
-	if _, ok := sh.m[k]; !ok && len(sh.m) >= limit {
-		for old := range sh.m { // Go randomises the start: an arbitrary victim
-			delete(sh.m, old)
-			break
-		}
-	}
-	sh.m[k] = v
-}
-
-func (sh *codeShard) len() int {
-	sh.mu.RLock()
-	defer sh.mu.RUnlock()
-	return len(sh.m)
-}
 
 // len reports the number of cached senders and recipients (for tests).
 func (n *Numbers) len() (senders, recipients int) {

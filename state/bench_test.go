@@ -44,7 +44,7 @@ func BenchmarkMemory(b *testing.B) {
 		for i := range b.N {
 			k := keys[i%len(keys)]
 			now := storetest.T0.Add(time.Duration(i) * time.Microsecond)
-			if _, err := m.Snapshot(ctx, k, now); err != nil {
+			if _, err := m.Snapshot(ctx, k, "", now); err != nil {
 				b.Fatal(err)
 			}
 			if out, err := m.Consume(ctx, k, benchLimits, "fp", now); err != nil || !out.Allowed {
@@ -63,7 +63,7 @@ func BenchmarkMemory(b *testing.B) {
 				k := keys[i%len(keys)]
 				now := storetest.T0.Add(time.Duration(i) * time.Microsecond)
 				i++
-				if _, err := m.Snapshot(ctx, k, now); err != nil {
+				if _, err := m.Snapshot(ctx, k, "", now); err != nil {
 					b.Fatal(err)
 				}
 				if _, err := m.Consume(ctx, k, benchLimits, "fp", now); err != nil {

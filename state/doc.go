@@ -10,7 +10,9 @@
 //   - RecordInbound, for every message a recipient sends: it opens or moves
 //     the conversation window and records STOP/START (keyword detection is
 //     the caller's).
-//   - Snapshot, a read-only view for the facts of a check.
+//   - Snapshot, a read-only view for the facts of a check, optionally with
+//     the opt state of another sender of the same tenant and recipient (a
+//     brand-wide opt-out) in the same round trip.
 //   - Consume, after the policies allowed a message: it checks the limits
 //     and counts the message only when none is exceeded. Its Outcome also
 //     carries the Snapshot, so a caller that consumes first needs one round

@@ -34,7 +34,7 @@ func ExampleMemory() {
 	if err := store.RecordInbound(ctx, state.Inbound{Key: k, At: t0.Add(2 * time.Hour), OptOut: true}); err != nil {
 		log.Fatal(err)
 	}
-	snap, err := store.Snapshot(ctx, k, t0.Add(3*time.Hour))
+	snap, err := store.Snapshot(ctx, k, "", t0.Add(3*time.Hour))
 	if err != nil {
 		log.Fatal(err)
 	}

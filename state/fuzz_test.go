@@ -34,8 +34,8 @@ func FuzzMemoryInputs(f *testing.F) {
 		if err == nil && n > 0 && (out.SessionCount > n || out.RateCount > n || out.FloodCount > n) {
 			t.Fatalf("Consume = %+v, counters beyond limit %d", out, n)
 		}
-		a, errA := m.Snapshot(ctx, k, now)
-		b, errB := m.Snapshot(ctx, k, now)
+		a, errA := m.Snapshot(ctx, k, "", now)
+		b, errB := m.Snapshot(ctx, k, "", now)
 		check("Snapshot", errA)
 		if a != b || (errA == nil) != (errB == nil) {
 			t.Fatalf("Snapshot twice = %+v, %+v; want equal", a, b)

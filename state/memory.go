@@ -245,10 +245,15 @@ func (m *Memory) RecordInbound(ctx context.Context, in Inbound) error {
 	return nil
 }
 
-// Snapshot implements Store.
-func (m *Memory) Snapshot(ctx context.Context, k Key, now time.Time) (Snapshot, error) {
+// Snapshot implements Store. The opt state of optOutSender lives in the
+// shard of (k.Tenant, optOutSender), so a snapshot with one takes two
+// locks, one after the other.
+func (m *Memory) Snapshot(ctx context.Context, k Key, optOutSender string, now time.Time) (Snapshot, error) {
 	if err := k.Validate(); err != nil {
 		return Snapshot{}, err
+	}
+	if len(optOutSender) > MaxFieldLen {
+		return Snapshot{}, fmt.Errorf("%w: opt-out sender longer than %d bytes", ErrInvalid, MaxFieldLen)
 	}
 	if now.IsZero() {
 		return Snapshot{}, fmt.Errorf("%w: zero time", ErrInvalid)
@@ -260,6 +265,17 @@ func (m *Memory) Snapshot(ctx context.Context, k Key, now time.Time) (Snapshot, 
 		snap, _ = m.snapshot(sd.recipients[k.Recipient], k.Channel, now.UnixMilli())
 	}
 	s.mu.Unlock()
+	if optOutSender != "" {
+		snap.OptedOut = false
+		s := m.shardFor(k.Tenant, optOutSender)
+		s.mu.Lock()
+		if sd := s.senders[senderKey{k.Tenant, optOutSender}]; sd != nil {
+			if r := sd.recipients[k.Recipient]; r != nil {
+				snap.OptedOut = r.out
+			}
+		}
+		s.mu.Unlock()
+	}
 	return snap, nil
 }
 

@@ -57,7 +57,7 @@ func FuzzMemory(f *testing.F) {
 					t.Fatalf("op %d: outcome %+v beyond limits %+v", i, out, l)
 				}
 			case 3:
-				_, err = m.Snapshot(ctx, k, now)
+				_, err = m.Snapshot(ctx, k, "", now)
 			}
 			// ErrFull is the documented answer to a conversation or an opt
 			// change the shard has no room for.

@@ -49,7 +49,7 @@ func TestMemoryStaysBounded(t *testing.T) {
 		t.Errorf("Len() entries = %d after 20000 inserts, want <= 64", got)
 	}
 	// The newest conversation survives: eviction prefers what expires first.
-	snap, err := m.Snapshot(ctx, key(9_999), t0.Add(10*time.Second))
+	snap, err := m.Snapshot(ctx, key(9_999), "", t0.Add(10*time.Second))
 	if err != nil || !snap.HasInbound {
 		t.Errorf("Snapshot(newest) = %+v, %v; want HasInbound", snap, err)
 	}
@@ -70,7 +70,7 @@ func TestMemoryNeverEvictsOptOuts(t *testing.T) {
 		}
 	}
 	for i := range 100 {
-		if snap, _ := m.Snapshot(ctx, key(i), t0); !snap.OptedOut {
+		if snap, _ := m.Snapshot(ctx, key(i), "", t0); !snap.OptedOut {
 			t.Fatalf("opt-out %d was lost under eviction", i)
 		}
 	}
@@ -174,7 +174,7 @@ func TestMemoryFullOfLiveLimitsFailsClosed(t *testing.T) {
 	if !errors.Is(err, state.ErrFull) {
 		t.Errorf("RecordInbound(store full of live counters) = %v, want state.ErrFull", err)
 	}
-	if snap, _ := m.Snapshot(ctx, sender(9), t0); !snap.OptedOut || snap.HasInbound {
+	if snap, _ := m.Snapshot(ctx, sender(9), "", t0); !snap.OptedOut || snap.HasInbound {
 		t.Errorf("Snapshot after refused conversation = %+v, want opted out without inbound", snap)
 	}
 	// Ham twin: after the window the counters are expired and evictable.

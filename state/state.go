@@ -206,8 +206,13 @@ type Store interface {
 	// change is as durable as the store can make it.
 	RecordInbound(ctx context.Context, in Inbound) error
 
-	// Snapshot reads the conversation as of now without changing it.
-	Snapshot(ctx context.Context, k Key, now time.Time) (Snapshot, error)
+	// Snapshot reads the conversation k as of now without changing it.
+	// When optOutSender is not empty, the snapshot's OptedOut is the opt
+	// state recorded under (k.Tenant, optOutSender, k.Recipient) instead
+	// of k's: an opt-out kept under one sender for several (a brand's),
+	// read in the same call, so a check costs one round trip. An
+	// optOutSender longer than MaxFieldLen is an error wrapping ErrInvalid.
+	Snapshot(ctx context.Context, k Key, optOutSender string, now time.Time) (Snapshot, error)
 
 	// Consume checks l for one outgoing message and, only when nothing is
 	// exceeded, counts it against every enabled limit, atomically: two

@@ -48,7 +48,7 @@ func BenchmarkRedis(b *testing.B) {
 		b.ResetTimer()
 		for i := range b.N {
 			k, now := keys[i%len(keys)], storetest.T0.Add(time.Duration(i)*time.Microsecond)
-			if _, err := s.Snapshot(ctx, k, now); err != nil {
+			if _, err := s.Snapshot(ctx, k, "", now); err != nil {
 				b.Fatal(err)
 			}
 			if _, err := s.Consume(ctx, k, benchLimits, "fp", now); err != nil {

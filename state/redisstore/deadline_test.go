@@ -55,7 +55,7 @@ func TestStalledServerHonoursDeadline(t *testing.T) {
 				{"RecordInbound", func(ctx context.Context) error {
 					return s.RecordInbound(ctx, state.Inbound{Key: k, At: storetest.T0, OptOut: true})
 				}},
-				{"Snapshot", func(ctx context.Context) error { _, err := s.Snapshot(ctx, k, storetest.T0); return err }},
+				{"Snapshot", func(ctx context.Context) error { _, err := s.Snapshot(ctx, k, "", storetest.T0); return err }},
 				{"Consume", func(ctx context.Context) error { _, err := s.Consume(ctx, k, l, "", storetest.T0); return err }},
 				{"ConsumeMany", func(ctx context.Context) error {
 					_, err := s.ConsumeMany(ctx, []redisstore.Request{{Key: k, Limits: l, Now: storetest.T0}})
@@ -87,7 +87,7 @@ func TestStalledServerHonoursDeadline(t *testing.T) {
 			ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 			defer cancel()
 			for {
-				_, err := s.Snapshot(ctx, k, storetest.T0)
+				_, err := s.Snapshot(ctx, k, "", storetest.T0)
 				if err == nil {
 					break
 				}

@@ -51,8 +51,8 @@ func TestMatchesMemory(t *testing.T) {
 				t.Fatalf("op %d: RecordInbound(%+v) = %v (redis), %v (memory)", i, in, errR, errM)
 			}
 		case op < 5:
-			r, errR := rs.Snapshot(ctx, k, now)
-			m, errM := ms.Snapshot(ctx, k, now)
+			r, errR := rs.Snapshot(ctx, k, "", now)
+			m, errM := ms.Snapshot(ctx, k, "", now)
 			if errR != nil || errM != nil || !sameSnapshot(r, m) {
 				t.Fatalf("op %d: Snapshot(%+v) = %+v, %v (redis); %+v, %v (memory)", i, k, r, errR, m, errM)
 			}

@@ -91,7 +91,7 @@ func TestOutageLosesNoAcknowledgedOptOut(t *testing.T) {
 	}
 	// Reads during the outage fail the same way, so Check can apply its
 	// fail-open or fail-closed option.
-	if _, err := s.Snapshot(ctx, key(0), storetest.T0); !errors.Is(err, state.ErrUnavailable) {
+	if _, err := s.Snapshot(ctx, key(0), "", storetest.T0); !errors.Is(err, state.ErrUnavailable) {
 		t.Errorf("Snapshot during outage = %v, want state.ErrUnavailable", err)
 	}
 	if _, err := s.Consume(ctx, key(0), state.Limits{}, "", storetest.T0); !errors.Is(err, state.ErrUnavailable) {
@@ -100,7 +100,7 @@ func TestOutageLosesNoAcknowledgedOptOut(t *testing.T) {
 
 	srv.Start()
 	for _, i := range acked {
-		snap, err := s.Snapshot(ctx, key(i), storetest.T0.Add(time.Minute))
+		snap, err := s.Snapshot(ctx, key(i), "", storetest.T0.Add(time.Minute))
 		if err != nil || !snap.OptedOut {
 			t.Fatalf("acknowledged opt-out %d after restart: Snapshot = %+v, %v; want opted out", i, snap, err)
 		}
@@ -109,13 +109,13 @@ func TestOutageLosesNoAcknowledgedOptOut(t *testing.T) {
 		if err := s.RecordInbound(ctx, state.Inbound{Key: key(i), At: storetest.T0, OptOut: true}); err != nil {
 			t.Fatalf("retried RecordInbound(%d) after restart = %v, want nil", i, err)
 		}
-		if snap, err := s.Snapshot(ctx, key(i), storetest.T0.Add(time.Minute)); err != nil || !snap.OptedOut {
+		if snap, err := s.Snapshot(ctx, key(i), "", storetest.T0.Add(time.Minute)); err != nil || !snap.OptedOut {
 			t.Errorf("retried opt-out %d: Snapshot = %+v, %v; want opted out", i, snap, err)
 		}
 	}
 	// The ham twin: a recipient nobody opted out is not opted out after the
 	// restart either (the restart did not just answer "opted out" for all).
-	if snap, err := s.Snapshot(ctx, key(1_000_000), storetest.T0); err != nil || snap.OptedOut {
+	if snap, err := s.Snapshot(ctx, key(1_000_000), "", storetest.T0); err != nil || snap.OptedOut {
 		t.Errorf("never opted out: Snapshot = %+v, %v; want not opted out", snap, err)
 	}
 	t.Logf("%d opt-outs acknowledged before the kill, all present after restart; %d failed with ErrUnavailable and succeeded on retry", len(acked), len(failed))

@@ -185,26 +185,69 @@ func (s *Store) RecordInbound(ctx context.Context, in state.Inbound) error {
 	return wrap(ctx, "record inbound", err)
 }
 
-// Snapshot implements state.Store.
-func (s *Store) Snapshot(ctx context.Context, k state.Key, now time.Time) (state.Snapshot, error) {
+// Snapshot implements state.Store. The opt state of optOutSender is under
+// another hash tag (another cluster slot), so a snapshot with one is the
+// script and an HMGET of that key in one pipeline: one round trip, two
+// reads that are each atomic.
+func (s *Store) Snapshot(ctx context.Context, k state.Key, optOutSender string, now time.Time) (state.Snapshot, error) {
 	if err := k.Validate(); err != nil {
 		return state.Snapshot{}, err
 	}
+	if len(optOutSender) > state.MaxFieldLen {
+		return state.Snapshot{}, fmt.Errorf("%w: opt-out sender longer than %d bytes", state.ErrInvalid, state.MaxFieldLen)
+	}
+	other := optOutSender != ""
 	if now.IsZero() {
 		return state.Snapshot{}, fmt.Errorf("%w: zero time", state.ErrInvalid)
 	}
 	tag := s.tag(k)
-	r, err := do(ctx, s, func(ctx context.Context) ([]int64, error) {
-		return snapshotScript.Run(ctx, s.c, []string{s.convKey(tag, k), s.optKey(tag, k)},
-			now.UnixMilli(), s.retention).Int64Slice()
+	keys := []string{s.convKey(tag, k), s.optKey(tag, k)}
+	type read struct {
+		r   []int64
+		out bool // optOut's opt state
+	}
+	got, err := do(ctx, s, func(ctx context.Context) (read, error) {
+		if !other {
+			r, err := snapshotScript.Run(ctx, s.c, keys, now.UnixMilli(), s.retention).Int64Slice()
+			return read{r: r}, err
+		}
+		run := func(ctx context.Context) (*redis.Cmd, *redis.SliceCmd, error) {
+			pipe := s.c.Pipeline()
+			snap := snapshotScript.EvalSha(ctx, pipe, keys, now.UnixMilli(), s.retention)
+			ok := state.Key{Tenant: k.Tenant, Sender: optOutSender, Recipient: k.Recipient}
+			opt := pipe.HMGet(ctx, s.optKey(s.tag(ok), ok), "out")
+			_, err := pipe.Exec(ctx)
+			return snap, opt, err
+		}
+		snap, opt, err := run(ctx)
+		if err != nil && redis.HasErrorPrefix(err, "NOSCRIPT") {
+			if err := snapshotScript.Load(ctx, s.c).Err(); err != nil {
+				return read{}, fmt.Errorf("load script: %w", err)
+			}
+			snap, opt, err = run(ctx)
+		}
+		if err != nil {
+			return read{}, err
+		}
+		r, err := snap.Int64Slice()
+		if err != nil {
+			return read{}, err
+		}
+		v := opt.Val()
+		return read{r: r, out: len(v) == 1 && v[0] == "1"}, nil
 	})
 	if err != nil {
 		return state.Snapshot{}, wrap(ctx, "snapshot", err)
 	}
+	r := got.r
 	if len(r) != 4 {
 		return state.Snapshot{}, fmt.Errorf("redisstore: snapshot: script returned %d values, want 4", len(r))
 	}
-	return snapshotOf(r[0], r[1], r[2], r[3]), nil
+	snap := snapshotOf(r[0], r[1], r[2], r[3])
+	if other {
+		snap.OptedOut = got.out
+	}
+	return snap, nil
 }
 
 // Consume implements state.Store.

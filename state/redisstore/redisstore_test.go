@@ -121,7 +121,7 @@ func TestUnreachableIsUnavailable(t *testing.T) {
 	s := newStore(t, c, "")
 	ctx := context.Background()
 	k := state.Key{Sender: "S", Recipient: "+15550000001"}
-	_, snapErr := s.Snapshot(ctx, k, storetest.T0)
+	_, snapErr := s.Snapshot(ctx, k, "", storetest.T0)
 	_, consErr := s.Consume(ctx, k, state.Limits{}, "", storetest.T0)
 	_, manyErr := s.ConsumeMany(ctx, []redisstore.Request{{Key: k, Now: storetest.T0}})
 	for _, tc := range []struct {
@@ -187,4 +187,31 @@ func TestFleetConformance(t *testing.T) {
 		prefix := testPrefix(t, a)
 		storetest.ConcurrentCampaign(t, context.Background(), []state.Fleet{newStore(t, a, prefix), newStore(t, b, prefix)}, 200, 60)
 	})
+}
+
+// TestSnapshotWithOptOutAfterScriptFlush: a snapshot with another key's
+// opt-out is a pipeline, which does not fall back from EVALSHA to EVAL as
+// a lone script call does; it must load the script when the server has
+// lost it (a restart, a failover, SCRIPT FLUSH). Flushing scripts is safe
+// for other tests on the server: every call reloads what it needs.
+func TestSnapshotWithOptOutAfterScriptFlush(t *testing.T) {
+	addr := redistest.Addr(t)
+	c := newClient(t, addr)
+	s := newStore(t, c, testPrefix(t, c))
+	ctx := context.Background()
+	k := state.Key{Tenant: "t", Sender: "S", Recipient: "+15550000001", Channel: "sms"}
+	brand := state.Key{Tenant: "t", Sender: "*", Recipient: k.Recipient}
+	if err := s.RecordInbound(ctx, state.Inbound{Key: brand, At: storetest.T0, OptOut: true}); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.RecordInbound(ctx, state.Inbound{Key: k, At: storetest.T0}); err != nil {
+		t.Fatal(err)
+	}
+	if err := c.ScriptFlush(ctx).Err(); err != nil {
+		t.Fatal(err)
+	}
+	snap, err := s.Snapshot(ctx, k, brand.Sender, storetest.T0.Add(time.Minute))
+	if err != nil || !snap.OptedOut || !snap.HasInbound {
+		t.Errorf("Snapshot after SCRIPT FLUSH = %+v, %v; want opted out with inbound", snap, err)
+	}
 }

@@ -50,9 +50,15 @@ func (e env) inbound(in state.Inbound) {
 
 func (e env) snapshot(k state.Key, now time.Time) state.Snapshot {
 	e.t.Helper()
-	snap, err := e.s.Snapshot(e.ctx, k, now)
+	return e.snapshotWith(k, "", now)
+}
+
+// snapshotWith reads k with the opt state of optOutSender.
+func (e env) snapshotWith(k state.Key, optOutSender string, now time.Time) state.Snapshot {
+	e.t.Helper()
+	snap, err := e.s.Snapshot(e.ctx, k, optOutSender, now)
 	if err != nil {
-		e.t.Fatalf("Snapshot(%+v, %v) = %v, want nil error", k, now, err)
+		e.t.Fatalf("Snapshot(%+v, %q, %v) = %v, want nil error", k, optOutSender, now, err)
 	}
 	return snap
 }
@@ -131,6 +137,38 @@ var behaviours = []behaviour{
 			if got := e.snapshot(tc.k, T0.Add(time.Minute)).OptedOut; got != tc.want {
 				e.t.Errorf("%s: OptedOut = %v, want %v", tc.name, got, tc.want)
 			}
+		}
+	}},
+	{"OptOutOfAnotherSenderAnswers", func(e env) {
+		// A brand's opt-out, kept under one sender for all its senders,
+		// read with one sender's conversation.
+		brand := with(base, func(k *state.Key) { k.Sender, k.Channel = "*", "" })
+		at := T0.Add(time.Minute)
+		e.inbound(state.Inbound{Key: base, At: T0})
+		e.inbound(state.Inbound{Key: brand, At: T0, OptOut: true})
+		got := e.snapshotWith(base, brand.Sender, at)
+		if !got.OptedOut || !got.HasInbound || !got.LastInbound.Equal(T0) {
+			e.t.Errorf("Snapshot(conversation, brand opted out) = %+v, want opted out with the conversation's inbound", got)
+		}
+		if own := e.snapshot(base, at); own.OptedOut {
+			e.t.Errorf("Snapshot(conversation alone) = %+v, want the sender's own opt state: not opted out", own)
+		}
+		// Ham twin: the other key's answer wins over the sender's own.
+		e.inbound(state.Inbound{Key: base, At: T0.Add(time.Second), OptOut: true})
+		e.inbound(state.Inbound{Key: brand, At: T0.Add(2 * time.Second), OptIn: true})
+		if got := e.snapshotWith(base, brand.Sender, at); got.OptedOut {
+			e.t.Errorf("Snapshot(sender opted out, brand opted in) = %+v, want not opted out", got)
+		}
+		if got := e.snapshot(base, at); !got.OptedOut {
+			e.t.Errorf("Snapshot(sender opted out, alone) = %+v, want opted out", got)
+		}
+		if got := e.snapshotWith(base, "NOBODY", at); got.OptedOut || !got.HasInbound {
+			e.t.Errorf("Snapshot(other sender never recorded) = %+v, want not opted out, with inbound", got)
+		}
+		other := with(base, func(k *state.Key) { k.Tenant = "t2" })
+		e.inbound(state.Inbound{Key: other, At: T0})
+		if got := e.snapshotWith(other, brand.Sender, at); got.OptedOut {
+			e.t.Errorf("Snapshot(another tenant's brand) = %+v, want not opted out", got)
 		}
 	}},
 	{"OptOutOutlivesRetention", func(e env) {
@@ -303,7 +341,8 @@ var behaviours = []behaviour{
 			{"rate without window", consumeErr(e, base, state.Limits{Rate: 1}, "", T0)},
 			{"zero now", consumeErr(e, base, ok, "", time.Time{})},
 			{"long fingerprint", consumeErr(e, base, ok, string(make([]byte, state.MaxFieldLen+1)), T0)},
-			{"snapshot zero now", snapshotErr(e, base, time.Time{})},
+			{"snapshot zero now", snapshotErr(e, base, "", time.Time{})},
+			{"snapshot long opt-out sender", snapshotErr(e, base, string(make([]byte, state.MaxFieldLen+1)), T0)},
 		} {
 			if !errors.Is(tc.err, state.ErrInvalid) {
 				e.t.Errorf("%s: err = %v, want state.ErrInvalid", tc.name, tc.err)
@@ -323,8 +362,8 @@ func consumeErr(e env, k state.Key, l state.Limits, fp string, now time.Time) er
 	return err
 }
 
-func snapshotErr(e env, k state.Key, now time.Time) error {
-	_, err := e.s.Snapshot(e.ctx, k, now)
+func snapshotErr(e env, k state.Key, optOutSender string, now time.Time) error {
+	_, err := e.s.Snapshot(e.ctx, k, optOutSender, now)
 	return err
 }
 

@@ -1,0 +1,78 @@
+package geo
+
+import (
+	"sync"
+	"sync/atomic"
+	"testing"
+)
+
+// TestCodeShardTornReads has writers rewrite one slot with two keys in
+// turn while a reader looks them up: it must never get a code written
+// with the other key (each code here is its key's). Without the second
+// read of the sequence it does, within a few runs.
+func TestCodeShardTornReads(t *testing.T) {
+	var sh codeShard
+	const limit = 1 // one slot: the keys collide
+	code := func(k uint64) uint32 { return uint32(k*2654435761) | 1 }
+	key := func(i int) uint64 { return uint64(i+1)<<5 | 9 }
+	var wg sync.WaitGroup
+	var puts atomic.Int64
+	stop := make(chan struct{})
+	for w := range 2 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := w; ; i++ {
+				select {
+				case <-stop:
+					return
+				default:
+				}
+				k := key(i % 2)
+				sh.put(k, code(k), limit)
+				puts.Add(1)
+			}
+		}()
+	}
+	hits := 0
+	// Reads go on until the writers have written plenty: on a loaded
+	// machine they may start late.
+	for i := 0; i < 1_000_000 || puts.Load() < 1_000_000; i++ {
+		k := key(i % 2)
+		if c, ok := sh.get(k); ok {
+			hits++
+			if c != code(k) {
+				t.Fatalf("get(%d) = %d, want %d (a torn read)", k, c, code(k))
+			}
+		}
+	}
+	close(stop)
+	wg.Wait()
+	if hits == 0 {
+		t.Error("no lookup hit: the test checked nothing")
+	}
+	if n := sh.len(); n != limit {
+		t.Errorf("len = %d, want %d", n, limit)
+	}
+}
+
+func TestCodeShardReplaces(t *testing.T) {
+	var sh codeShard
+	if _, ok := sh.get(1<<5 | 1); ok {
+		t.Fatal("an empty shard found a key")
+	}
+	sh.put(1<<5|1, 7, 1)
+	if c, ok := sh.get(1<<5 | 1); !ok || c != 7 {
+		t.Fatalf("get = %d, %v, want 7, true", c, ok)
+	}
+	sh.put(2<<5|1, 8, 1) // one slot: replaces the first
+	if _, ok := sh.get(1<<5 | 1); ok {
+		t.Error("a replaced key is still found")
+	}
+	if c, ok := sh.get(2<<5 | 1); !ok || c != 8 {
+		t.Errorf("get = %d, %v, want 8, true", c, ok)
+	}
+	if n := sh.len(); n != 1 {
+		t.Errorf("len = %d, want 1", n)
+	}
+}
