@@ -10,14 +10,16 @@ package terms
 // longer one ("election" inside "presidential election"), while a score is
 // the sum over all distinct terms found.
 //
-// The root and the states one byte deep (a few dozen) have dense rows,
-// resolved through their failure links: a step from them is one load, and a
-// failure chain ends at them, so a step costs at most one edge search per
-// state deeper than that. Deeper states (tens of thousands: dense rows for
-// all would take megabytes per list) keep sorted edge lists, and most have
-// one edge, kept in the state itself. They are numbered depth first, so
-// that the states of a word in progress follow each other in memory: a
-// scan of ordinary text spends most of its steps on short chains of them.
+// The root and the shallowest levels of states, as many whole levels as
+// fit in maxDense rows (one byte deep for the policies' content lists, two
+// for their opt-out words), have dense rows, resolved through their failure links: a
+// step from them is one load, and a failure chain ends at them, so a step
+// costs at most one edge search per state deeper than that. Deeper states
+// (tens of thousands: dense rows for all would take megabytes per list)
+// keep sorted edge lists, and most have one edge, kept in the state
+// itself. They are numbered depth first, so that the states of a word in
+// progress follow each other in memory: a scan of ordinary text spends
+// most of its steps on short chains of them.
 type automaton struct {
 	dense  []int32 // rows of 256 transitions for states 0..ndense
 	ndense int32   // the last state with a dense row
@@ -28,6 +30,12 @@ type automaton struct {
 	dests  []int32 // edges of states with several: destination state
 	plen   []int32 // per pattern: length in bytes
 }
+
+// maxDense bounds the dense rows of an automaton: 257 KiB, the root and
+// every byte. Past the first level, the rows are also at most one per 16
+// states, four times what the states take without them, so that a short
+// list does not take a quarter of a megabyte.
+const maxDense = 257
 
 // node is what a step reads of a state, in one place.
 type node struct {
@@ -77,8 +85,8 @@ func buildAutomaton(patterns [][]byte) *automaton {
 	}
 	n := len(children)
 	// Sort each state's edges by byte (insertion sort: edge lists are
-	// short and this runs once), then renumber: the root, the states one
-	// byte deep, then the deeper ones depth first.
+	// short and this runs once), then renumber: the root and the levels
+	// with dense rows breadth first, then the deeper states depth first.
 	for _, es := range children {
 		for i := 1; i < len(es); i++ {
 			for j := i; j > 0 && es[j].b < es[j-1].b; j-- {
@@ -87,17 +95,30 @@ func buildAutomaton(patterns [][]byte) *automaton {
 		}
 	}
 	order := make([]int32, 1, n) // new number -> trie number
-	for _, e := range children[0] {
-		order = append(order, e.to)
+	last := order                // the deepest level with dense rows
+	for {
+		var next []int32
+		for _, s := range last {
+			for _, e := range children[s] {
+				next = append(next, e.to)
+			}
+		}
+		if rows := len(order) + len(next); len(next) == 0 || rows > maxDense || len(order) > 1 && rows > n/16 {
+			break
+		}
+		order = append(order, next...)
+		last = order[len(order)-len(next):]
 	}
+	a.ndense = int32(len(order) - 1)
 	var stack []int32
-	for _, e := range children[0] {
-		for stack = append(stack[:0], e.to); len(stack) > 0; {
+	for _, top := range last {
+		for i := len(children[top]) - 1; i >= 0; i-- {
+			stack = append(stack, children[top][i].to)
+		}
+		for len(stack) > 0 {
 			s := stack[len(stack)-1]
 			stack = stack[:len(stack)-1]
-			if s != e.to {
-				order = append(order, s)
-			}
+			order = append(order, s)
 			for i := len(children[s]) - 1; i >= 0; i-- {
 				stack = append(stack, children[s][i].to)
 			}
@@ -107,7 +128,6 @@ func buildAutomaton(patterns [][]byte) *automaton {
 	for s, old := range order {
 		id[old] = int32(s)
 	}
-	a.ndense = int32(len(children[0]))
 	a.nodes = make([]node, n)
 	a.out = make([]int32, n)
 	a.dict = make([]int32, n)
