@@ -657,6 +657,12 @@ func (t *Text) unitsUnicode(s string) {
 				continue
 			}
 		}
+		if j := t.asciiRun(s, int(o0), &ctx, &ov); j > int(o0) {
+			if _, err := it.Seek(int64(j), io.SeekStart); err != nil {
+				break // cannot happen: an ASCII byte starts a segment
+			}
+			continue
+		}
 		seg := it.Next()
 		o1 := int32(it.Pos())
 		for len(seg) > 0 {
@@ -671,6 +677,28 @@ func (t *Text) unitsUnicode(s string) {
 		}
 	}
 	t.endOverride(&ov)
+}
+
+// asciiRun adds the units of the ASCII bytes from s[i] on that are each a
+// segment of their own, as the NFKD iterator would return them one call
+// each (most of a body with a "£" or an emoji is ASCII; the iterator costs
+// a call and a copy per byte), and returns where it stopped: i when s[i]
+// is not one. An ASCII byte is a segment of its own when the next is ASCII
+// too (a combining mark after it would join its segment) and when the one
+// before is ASCII (after a character whose decomposition is several
+// segments, the iterator still holds the rest of them). It stops before '&'
+// and '<', which the caller reads as references and tags.
+func (t *Text) asciiRun(s string, i int, ctx *int, ov *int32) int {
+	if i > 0 && s[i-1] >= utf8.RuneSelf {
+		return i
+	}
+	j := i
+	for j < len(s) && s[j] < utf8.RuneSelf && (j+1 == len(s) || s[j+1] < utf8.RuneSelf) &&
+		(j == i || s[j] != '&' && s[j] != '<') {
+		t.addRune(s, rune(s[j]), int32(j), int32(j+1), ctx, ov)
+		j++
+	}
+	return j
 }
 
 // bidiControl follows the explicit bidi controls as the Unicode
