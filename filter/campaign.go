@@ -41,6 +41,7 @@ import (
 	"strings"
 	"time"
 	"unicode/utf8"
+	"unsafe"
 
 	campaigns "github.com/msgfilter/msgfilter/internal/campaign" // "campaign" names a test message
 	"github.com/msgfilter/msgfilter/internal/links"
@@ -167,36 +168,97 @@ type campaignPrint struct {
 }
 
 // campaignBands fingerprints the body's normalized words with its links
-// cut out, so that rotating a link changes nothing; nil for a body without
-// words.
+// masked, so that rotating a link changes nothing; nil for a body without
+// words. It reads the check's normalized body (stage normalize) when there
+// is one, so that a first sighting is normalized once; before normalize
+// (stage state), on an exact-cache hit and for a report, it normalizes the
+// body itself. Both ways give one fingerprint: the words of the body as
+// written, every normalized byte that came from a link's text masked
+// (maskLinks).
 func (c *check) campaignBands() *campaignPrint {
-	body := c.msg.Body
+	body, t := c.msg.Body, c.text
 	var urls []string
-	if c.text != nil {
+	if t != nil {
 		for i := range c.facts.Links {
 			urls = append(urls, c.facts.Links[i].URL)
 		}
-	} else { // an exact-cache hit: nothing was extracted
+	} else {
 		for _, l := range uniqueLinks(c.p.links.Analyze(body)) {
 			urls = append(urls, l.URL)
 		}
-	}
-	var fp campaigns.Fingerprint
-	if len(urls) == 0 && c.text != nil {
-		fp = campaigns.Of(c.text.String())
-	} else {
-		for _, u := range urls {
-			body = strings.ReplaceAll(body, u, " ")
-		}
-		t := textPool.Get().(*textnorm.Text)
+		t = textPool.Get().(*textnorm.Text)
+		defer textPool.Put(t)
 		t.Reset(body)
-		fp = campaigns.Of(t.String())
-		textPool.Put(t)
 	}
+	words := t.Bytes(textnorm.Words)
+	if len(urls) > 0 {
+		var small [512]byte
+		words = maskLinks(append(small[:0], words...), t, body, urls)
+	}
+	// Of keeps nothing of its argument: the bytes need no copy.
+	fp := campaigns.Of(unsafe.String(unsafe.SliceData(words), len(words)))
 	if fp.Empty() {
 		return nil
 	}
 	return &campaignPrint{bands: fp.Bands(), sig: fp.Signature()}
+}
+
+// maskLinks writes a space over every byte of words (t's Words form, or a
+// copy of it) that came from an occurrence of one of urls in body, and
+// returns words. A word written against a link ("Visit:https://...")
+// keeps its own letters, as if the link had been cut out of the body
+// before normalizing: the fingerprint does not depend on how the link was
+// glued to the text.
+func maskLinks(words []byte, t *textnorm.Text, body string, urls []string) []byte {
+	var spans [][2]int
+	for _, u := range urls {
+		for off := 0; u != ""; {
+			i := strings.Index(body[off:], u)
+			if i < 0 {
+				break
+			}
+			spans = append(spans, [2]int{off + i, off + i + len(u)})
+			off += i + len(u)
+		}
+	}
+	// inLink reports whether original bytes [s, e) overlap a link: all
+	// (1), none (0) or some (-1).
+	inLink := func(s, e int) int {
+		for _, sp := range spans {
+			if s >= sp[0] && e <= sp[1] {
+				return 1
+			}
+			if s < sp[1] && e > sp[0] {
+				return -1
+			}
+		}
+		return 0
+	}
+	for i := 0; i < len(words); {
+		if words[i] == ' ' {
+			i++
+			continue
+		}
+		end := i + 1
+		for end < len(words) && words[end] != ' ' {
+			end++
+		}
+		s, e := t.Span(textnorm.Words, i, end)
+		switch inLink(s, e) {
+		case 1:
+			for j := i; j < end; j++ {
+				words[j] = ' '
+			}
+		case -1: // a word against a link: byte by byte
+			for j := i; j < end; j++ {
+				if s, e := t.Span(textnorm.Words, j, j+1); inLink(s, e) != 0 {
+					words[j] = ' '
+				}
+			}
+		}
+		i = end
+	}
+	return words
 }
 
 // countCampaign (part of stage decide) counts a message let through against

@@ -473,3 +473,47 @@ func TestReportCampaignRepresentative(t *testing.T) {
 		})
 	}
 }
+
+// TestCampaignBandsOneWay: the fingerprint a check takes from its
+// normalized body equals the one a report (or stage state, or an
+// exact-cache hit) computes from the body alone, and a link's text,
+// however it is glued to the words, changes nothing; another text does.
+func TestCampaignBandsOneWay(t *testing.T) {
+	e := newEngine(t, WithCacheSizes(-1, -1))
+	const text = "Your parcel could not be delivered, confirm your address today"
+	for _, tc := range []struct{ name, body, rotated string }{
+		{"no link", text, text},
+		{"spaced link", text + " https://dhl-track.example/a1", text + " https://parcel-help.example/zz9"},
+		{"glued link", text + ":https://dhl-track.example/a1!", text + ":https://parcel-help.example/zz9!"},
+		{"link inside another", "moneycontrol.com " + text + " http://m.moneycontrol.com/MoM", "moneycontrol.com " + text + " http://m.moneycontrol.com/Other"},
+		{"repeated link", text + " bit.ly/abc and bit.ly/abc", text + " bit.ly/xyz and bit.ly/xyz"},
+		{"cyrillic", "Ваша посылка не доставлена, подтвердите адрес: https://dhl-track.example/a1 сегодня", "Ваша посылка не доставлена, подтвердите адрес: https://parcel-help.example/q сегодня"},
+		{"html", "<p>" + text + "</p><br>https://dhl-track.example/a1", "<p>" + text + "</p><br>https://parcel-help.example/zz9"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			m := Message{Channel: SMS, Kind: Transactional, Sender: "DHL", Recipient: "+4915123456789", Body: tc.body, Time: tuesday}
+			ch := e.newCheck(context.Background(), &m, false)
+			if err := ch.validate(); err != nil {
+				t.Fatal(err)
+			}
+			ch.normalize()
+			ch.extract()
+			defer ch.release()
+			inCheck := ch.campaignBands()
+			alone := func(body string) *campaignPrint {
+				t.Helper()
+				c := check{e: e, p: e.policy.Load(), msg: Message{Body: body}}
+				return c.campaignBands()
+			}
+			if inCheck == nil || *inCheck != *alone(tc.body) {
+				t.Errorf("check's fingerprint %v, the body's alone %v: want equal", inCheck, alone(tc.body))
+			}
+			if r := alone(tc.rotated); r == nil || *r != *inCheck {
+				t.Errorf("rotating the link changed the fingerprint")
+			}
+			if other := alone("Your invoice is ready, pay it today to keep your line " + tc.body[len(tc.body)-5:]); other != nil && other.bands == inCheck.bands {
+				t.Errorf("another text has the same bands")
+			}
+		})
+	}
+}

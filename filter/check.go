@@ -13,6 +13,7 @@ import (
 
 	"github.com/msgfilter/msgfilter/geo"
 	"github.com/msgfilter/msgfilter/internal/dlt"
+	"github.com/msgfilter/msgfilter/internal/optout"
 	"github.com/msgfilter/msgfilter/internal/smsenc"
 	"github.com/msgfilter/msgfilter/internal/textnorm"
 	"github.com/msgfilter/msgfilter/rules"
@@ -406,8 +407,10 @@ const maxBidiNesting = 16
 func (c *check) match() {
 	f := &c.facts.Content
 	f.BidiOverflow = c.text.BidiDepth() > maxBidiNesting
-	f.Categories = categoryFacts(c.p.matcher(c.dest).MatchText(c.text))
-	c.instructs = c.p.optOuts.InstructsText(c.text)
+	r := c.p.matcher(c.dest).MatchText(c.text) // the content terms and the opt_out ones (loadPolicy)
+	c.instructs = optout.Instructed(r)
+	delete(r.Categories, optout.CategoryOut) // an instruction, not a content category
+	f.Categories = categoryFacts(r)
 	f.OptOutText = hasOptOutText(c.msg.Body)
 	f.OptOutInstruction = f.OptOutText || c.instructs
 }

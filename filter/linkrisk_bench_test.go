@@ -56,3 +56,30 @@ func BenchmarkClassifyCampaign(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkCampaignBands measures the campaign fingerprint of a check past
+// stage extract (a first sighting): the difference between no-link and
+// one-link is what masking the link costs.
+func BenchmarkCampaignBands(b *testing.B) {
+	e := newEngine(b, WithCacheSizes(-1, -1))
+	bodies := append(linkBenchBodies[:len(linkBenchBodies):len(linkBenchBodies)],
+		struct{ name, body string }{"one-link-cyrillic", "Ваша посылка в пути, отследить: https://www.dhl.de/track?id=00340434161234567890 Спасибо!"})
+	for _, c := range bodies {
+		b.Run(c.name, func(b *testing.B) {
+			m := Message{Channel: SMS, Kind: Transactional, Sender: "DHL", Recipient: "+4915123456789", Body: c.body, Time: tuesday}
+			ch := e.newCheck(context.Background(), &m, false)
+			if err := ch.validate(); err != nil {
+				b.Fatal(err)
+			}
+			ch.normalize()
+			ch.extract()
+			defer ch.release()
+			b.ReportAllocs()
+			for b.Loop() {
+				if ch.campaignBands() == nil {
+					b.Fatal("no fingerprint")
+				}
+			}
+		})
+	}
+}

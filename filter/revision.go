@@ -33,12 +33,12 @@ import (
 // swapped whole, so a check never sees half a reload.
 type policy struct {
 	set       *rules.Set
-	global    packConfig             // the global pack
-	countries map[string]*packConfig // upper-case country → its pack
-	byCode    [26 * 26]*packConfig   // the same by countryIndex: pack runs several times a check
-	channels  map[string]*packConfig // channel → its pack
-	content   map[string]*terms.Matcher
-	optOuts   *optout.Detector // opt-out and opt-in words of the global lists: inbound revocations, outgoing instructions
+	global    packConfig                // the global pack
+	countries map[string]*packConfig    // upper-case country → its pack
+	byCode    [26 * 26]*packConfig      // the same by countryIndex: pack runs several times a check
+	channels  map[string]*packConfig    // channel → its pack
+	content   map[string]*terms.Matcher // destination → its content terms and the opt_out ones (outgoing instructions)
+	optOuts   *optout.Detector          // opt-out and opt-in words of the global lists: inbound revocations
 	links     *links.Analyzer
 	// tenantLinks are the analyzers of tenants with brands of their own.
 	tenantLinks map[string]*links.Analyzer
@@ -249,14 +249,23 @@ func (e *Engine) loadPolicy(ctx context.Context, fsys fs.FS) (*policy, error) {
 	if p.optOuts, err = optout.New(keywords); err != nil {
 		return nil, &rules.PolicyError{File: "global/terms", Msg: err.Error()}
 	}
-	if p.content[""], err = terms.Compile(p.global.terms); err != nil {
+	// Each content matcher also holds the opt_out terms, in their own
+	// category, so that stage match scans an outgoing body once for the
+	// content categories and the opt-out instruction (optout.Instructed).
+	var instructions []terms.Term
+	for _, t := range keywords {
+		if t.Category == optout.CategoryOut {
+			instructions = append(instructions, t)
+		}
+	}
+	if p.content[""], err = terms.Compile(append(slices.Clip(p.global.terms), instructions...)); err != nil {
 		return nil, &rules.PolicyError{File: "global/terms", Msg: err.Error()}
 	}
 	for cc, pc := range p.countries {
 		if len(pc.terms) == 0 {
 			continue
 		}
-		if p.content[cc], err = terms.Compile(append(slices.Clip(p.global.terms), pc.terms...)); err != nil {
+		if p.content[cc], err = terms.Compile(slices.Concat(p.global.terms, pc.terms, instructions)); err != nil {
 			return nil, &rules.PolicyError{File: "countries/" + strings.ToLower(cc) + "/terms", Msg: err.Error()}
 		}
 	}

@@ -135,14 +135,10 @@ func (d *Detector) Instructs(body string) bool {
 	if d == nil || d.m == nil {
 		return false
 	}
-	return d.m.Match(body).Categories[CategoryOut].Score >= 2
+	return Instructed(d.m.Match(body))
 }
 
-// InstructsText is Instructs on a body already normalized (the engine's
-// pipeline normalizes once for every matcher).
-func (d *Detector) InstructsText(t *textnorm.Text) bool {
-	if d == nil || d.m == nil {
-		return false
-	}
-	return d.m.MatchText(t).Categories[CategoryOut].Score >= 2
-}
+// Instructed is Instructs on what a matcher compiled with the opt_out terms
+// among its own found: the engine adds them to each destination's content
+// matcher, so that an outgoing body is scanned once for both.
+func Instructed(r terms.Result) bool { return r.Categories[CategoryOut].Score >= 2 }
