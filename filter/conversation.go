@@ -23,6 +23,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"time"
 	"unicode"
 	"unicode/utf8"
@@ -255,16 +256,48 @@ func senderStateID(s string) string {
 	if !numeric {
 		return strings.ToUpper(s)
 	}
-	digits := strings.Map(func(r rune) rune {
-		if '0' <= r && r <= '9' {
-			return r
-		}
-		return -1
-	}, s)
+	if len(s) > 1 && s[0] == '+' && allDigits(s[1:]) {
+		return s // canonical already
+	}
+	digits := s
+	if !allDigits(s) {
+		digits = strings.Map(func(r rune) rune {
+			if '0' <= r && r <= '9' {
+				return r
+			}
+			return -1
+		}, s)
+	}
 	if digits == "" {
 		return s // "+", "()": no number; kept as written, so never merged with one
 	}
-	return "+" + digits
+	return plusDigits(digits)
+}
+
+func allDigits(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return false
+		}
+	}
+	return true
+}
+
+// senderIDs interns the canonical identities of numeric senders written
+// without a '+' (short codes: "24273"): "+" + digits allocated on every
+// check of one. A slot holds the last identity whose digits hash to it; a
+// hit writes no shared memory. At most 256 identities of at most 257
+// bytes are kept.
+var senderIDs [256]atomic.Pointer[string]
+
+func plusDigits(digits string) string {
+	slot := &senderIDs[fnv1a.String32(digits)%uint32(len(senderIDs))]
+	if p := slot.Load(); p != nil && (*p)[1:] == digits {
+		return *p
+	}
+	id := "+" + digits
+	slot.Store(&id)
+	return id
 }
 
 func isASCIILetter(b byte) bool { return 'a' <= b|0x20 && b|0x20 <= 'z' }

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"net"
 	"slices"
+	"strconv"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -167,9 +168,27 @@ func TestSenderStateID(t *testing.T) {
 		{"HDFCBANK", "HDFCBANK"},
 		{"+", "+"},
 	}
-	for _, tc := range tests {
-		if got := senderStateID(tc.in); got != tc.want {
-			t.Errorf("senderStateID(%q) = %q, want %q", tc.in, got, tc.want)
+	for range 2 { // the second time from senderIDs
+		for _, tc := range tests {
+			if got := senderStateID(tc.in); got != tc.want {
+				t.Errorf("senderStateID(%q) = %q, want %q", tc.in, got, tc.want)
+			}
+		}
+	}
+	// More short codes than senderIDs has slots: slots are shared and
+	// replaced, never answered for another code.
+	for range 2 {
+		for n := 10000; n < 12000; n++ {
+			code := strconv.Itoa(n)
+			if got := senderStateID(code); got != "+"+code {
+				t.Fatalf("senderStateID(%q) = %q", code, got)
+			}
+		}
+	}
+	for _, in := range []string{"24273", "+15550100000", "VM-HDFCBK", "HDFCBK"} {
+		senderStateID(in)
+		if n := testing.AllocsPerRun(100, func() { senderStateID(in) }); n != 0 {
+			t.Errorf("senderStateID(%q) allocates %v times", in, n)
 		}
 	}
 }

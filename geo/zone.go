@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/nyaruka/phonenumbers"
@@ -160,10 +161,15 @@ const usStateBits = 8
 // recipients holds a small integer for each and no pointers. It only
 // grows, bounded by libphonenumber's data: a zone is a region, a US state
 // and a list of zones of the time-zone data.
+//
+// get, on every check's enrich, reads all through an atomic pointer and
+// writes no shared memory: an RWMutex's read lock wrote its reader count,
+// a cache line two cores passed back and forth. add, on a first-seen zone,
+// publishes a longer copy under mu.
 type zoneTable struct {
 	mu  sync.RWMutex
 	ids map[string]uint32
-	all []Zone
+	all atomic.Pointer[[]Zone]
 }
 
 var zones zoneTable
@@ -184,16 +190,20 @@ func (t *zoneTable) add(key []byte, z Zone) uint32 {
 	if t.ids == nil {
 		t.ids = map[string]uint32{}
 	}
-	id := uint32(len(t.all))
+	var all []Zone
+	if p := t.all.Load(); p != nil {
+		all = *p
+	}
+	id := uint32(len(all))
+	all = append(all[:len(all):len(all)], z) // a copy: readers hold the old slice
+	t.all.Store(&all)
 	t.ids[string(key)] = id
-	t.all = append(t.all, z)
 	return id
 }
 
+// get returns the zone of id, which add returned.
 func (t *zoneTable) get(id uint32) Zone {
-	t.mu.RLock()
-	defer t.mu.RUnlock()
-	return t.all[id]
+	return (*t.all.Load())[id]
 }
 
 // knownZones drops libphonenumber's "Etc/Unknown" and sorts and dedups the

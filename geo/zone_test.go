@@ -3,7 +3,10 @@ package geo
 import (
 	"errors"
 	"slices"
+	"sync"
 	"testing"
+
+	"github.com/nyaruka/phonenumbers"
 )
 
 func TestZoneOf(t *testing.T) {
@@ -103,6 +106,8 @@ func TestUSState(t *testing.T) {
 	}
 }
 
+// BenchmarkZonesLookup is a cached recipient's zone, on every check's
+// enrich; Parallel on every core, as a gateway's checks run.
 func BenchmarkZonesLookup(b *testing.B) {
 	var c Zones
 	if _, err := c.Lookup("+14155550100"); err != nil {
@@ -112,6 +117,19 @@ func BenchmarkZonesLookup(b *testing.B) {
 	for b.Loop() {
 		c.Lookup("+14155550100")
 	}
+}
+
+func BenchmarkZonesLookupParallel(b *testing.B) {
+	var c Zones
+	if _, err := c.Lookup("+14155550100"); err != nil {
+		b.Fatal(err)
+	}
+	b.ReportAllocs()
+	b.RunParallel(func(pb *testing.PB) {
+		for pb.Next() {
+			c.Lookup("+14155550100")
+		}
+	})
 }
 
 // Warm loads data, not results: lookups after it are what they were.
@@ -137,5 +155,50 @@ func BenchmarkZoneOf(b *testing.B) {
 				ZoneOf(in)
 			}
 		})
+	}
+}
+
+// TestZonesConcurrent looks up, on several goroutines at once, numbers
+// whose zones the table does not hold yet (a zone is added while others
+// are read; run with -race), and checks each against ZoneOf.
+func TestZonesConcurrent(t *testing.T) {
+	var numbers []string
+	for _, region := range []string{"US", "CA", "RU", "KZ", "SA", "IN", "BR", "AU", "MX", "ID", "FR", "JP", "ZA", "NZ", "CL", "AR"} {
+		for _, typ := range []phonenumbers.PhoneNumberType{phonenumbers.MOBILE, phonenumbers.FIXED_LINE} {
+			if ex := phonenumbers.GetExampleNumberForType(region, typ); ex != nil {
+				numbers = append(numbers, phonenumbers.Format(ex, phonenumbers.E164))
+			}
+		}
+	}
+	z := NewZones(0)
+	got := make([][]Zone, 4)
+	var wg sync.WaitGroup
+	for g := range got {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range numbers {
+				n := numbers[(i+g*7)%len(numbers)]
+				zone, err := z.Lookup(n)
+				if err != nil {
+					t.Errorf("Lookup(%q): %v", n, err)
+				}
+				got[g] = append(got[g], zone)
+			}
+		}()
+	}
+	wg.Wait()
+	for g := range got {
+		for i, zone := range got[g] {
+			n := numbers[(i+g*7)%len(numbers)]
+			want, err := ZoneOf(n)
+			if err != nil {
+				t.Fatalf("ZoneOf(%q): %v", n, err)
+			}
+			if zone.Country != want.Country || zone.Region != want.Region || zone.Default != want.Default || !slices.Equal(zone.All, want.All) {
+				t.Errorf("goroutine %d: Lookup(%q) = {%s %s %v}, ZoneOf = {%s %s %v}", g, n,
+					zone.Country, zone.Region, zone.Names(), want.Country, want.Region, want.Names())
+			}
+		}
 	}
 }

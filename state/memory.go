@@ -67,6 +67,8 @@ const (
 type Memory struct {
 	shards     []shard
 	mask       uint64
+	present    []atomic.Uint32 // recipient records per hash of (tenant, sender, recipient): see holds
+	presMask   uint64
 	shardCap   int
 	retention  int64 // milliseconds
 	maxOptOuts int64
@@ -111,6 +113,9 @@ type flood struct {
 	members map[string]int64 // recipient → last send, Unix milliseconds
 }
 
+// maxPresence bounds the presence counters: 4 MiB at most.
+const maxPresence = 1 << 20
+
 type shard struct {
 	mu      sync.Mutex
 	n       int // evictable entries: conversations, opt-ins, rate counters, flood members
@@ -133,9 +138,12 @@ func NewMemory(cfg MemoryConfig) *Memory {
 		cfg.Shards = DefaultShards
 	}
 	n := 1 << bits.Len(uint(cfg.Shards-1))
+	np := 1 << bits.Len(uint(min(cfg.MaxEntries+cfg.MaxOptOuts, maxPresence)-1))
 	m := &Memory{
 		shards:     make([]shard, n),
 		mask:       uint64(n - 1),
+		present:    make([]atomic.Uint32, np),
+		presMask:   uint64(np - 1),
 		shardCap:   max(2, cfg.MaxEntries/n),
 		retention:  cfg.Retention.Milliseconds(),
 		maxOptOuts: int64(cfg.MaxOptOuts),
@@ -149,11 +157,51 @@ func NewMemory(cfg MemoryConfig) *Memory {
 // shardFor hashes (tenant, sender) with FNV-1a: a sender's state lives in
 // one shard, as it lives in one Redis Cluster slot.
 func (m *Memory) shardFor(tenant, sender string) *shard {
+	return &m.shards[uint64(senderHash(tenant, sender))&m.mask]
+}
+
+func senderHash(tenant, sender string) fnv1a.Hash64 {
 	h := fnv1a.New64()
 	h.AddString(tenant)
 	h.AddByte(0xff)
 	h.AddString(sender)
-	return &m.shards[uint64(h)&m.mask]
+	return h
+}
+
+// presence returns the counter of recipient records whose (tenant,
+// sender, recipient) hash, continued from their sender's h, picks it.
+func (m *Memory) presence(h fnv1a.Hash64, rcpt string) *atomic.Uint32 {
+	return &m.present[m.presenceIndex(h, rcpt)]
+}
+
+func (m *Memory) presenceIndex(h fnv1a.Hash64, rcpt string) uint64 {
+	h.AddByte(0xff)
+	h.AddString(rcpt)
+	return uint64(h) & m.presMask
+}
+
+// addRecipient adds an empty record for rcpt; the shard's lock is held.
+//
+// A recipient record (opt state and conversations) is counted in its
+// presence counter while it exists: the counter is incremented before the
+// record is added and decremented after it is deleted (dropRecipient). So
+// a counter read as 0 proves that no record it counts existed at that
+// moment, and Snapshot answers "nothing known" without the shard's lock.
+// Most checks go to recipients with no record (no reply, no opt-out): on
+// two cores, locking the shard of one sender's traffic, or of one
+// tenant's brand opt-outs, passed its cache line back and forth on every
+// check; the counters are only read.
+func (m *Memory) addRecipient(sd *sender, tenant, sndr, rcpt string) *recipient {
+	m.presence(senderHash(tenant, sndr), rcpt).Add(1)
+	r := &recipient{}
+	sd.recipients[rcpt] = r
+	return r
+}
+
+// dropRecipient deletes a recipient record; the shard's lock is held.
+func (m *Memory) dropRecipient(sd *sender, tenant, sndr, rcpt string) {
+	delete(sd.recipients, rcpt)
+	m.presence(senderHash(tenant, sndr), rcpt).Add(^uint32(0))
 }
 
 // senderOf returns the record of k's sender, creating it when create is set.
@@ -190,11 +238,10 @@ func (m *Memory) RecordInbound(ctx context.Context, in Inbound) error {
 	sd := s.senderOf(k, true)
 	r := sd.recipients[k.Recipient]
 	if r == nil {
-		r = &recipient{}
-		sd.recipients[k.Recipient] = r
+		r = m.addRecipient(sd, k.Tenant, k.Sender, k.Recipient)
 	}
 	full := func(what string) error {
-		s.dropEmpty(k, sd, r)
+		m.dropEmpty(s, k, sd, r)
 		return fmt.Errorf("%w: %s not recorded: the shard holds %d live entries", ErrFull, what, s.n)
 	}
 
@@ -207,7 +254,7 @@ func (m *Memory) RecordInbound(ctx context.Context, in Inbound) error {
 				if m.optOuts.Add(1) > m.maxOptOuts {
 					m.optOuts.Add(-1)
 					if !r.optIn && len(r.convs) == 0 {
-						delete(sd.recipients, k.Recipient)
+						m.dropRecipient(sd, k.Tenant, k.Sender, k.Recipient)
 					}
 					return fmt.Errorf("%w: %d opt-outs recorded", ErrFull, m.maxOptOuts)
 				}
@@ -247,7 +294,8 @@ func (m *Memory) RecordInbound(ctx context.Context, in Inbound) error {
 
 // Snapshot implements Store. The opt state of optOutSender lives in the
 // shard of (k.Tenant, optOutSender), so a snapshot with one takes two
-// locks, one after the other.
+// locks, one after the other; a record its presence counter shows absent
+// takes none (addRecipient).
 func (m *Memory) Snapshot(ctx context.Context, k Key, optOutSender string, now time.Time) (Snapshot, error) {
 	if err := k.Validate(); err != nil {
 		return Snapshot{}, err
@@ -258,23 +306,27 @@ func (m *Memory) Snapshot(ctx context.Context, k Key, optOutSender string, now t
 	if now.IsZero() {
 		return Snapshot{}, fmt.Errorf("%w: zero time", ErrInvalid)
 	}
-	s := m.shardFor(k.Tenant, k.Sender)
-	s.mu.Lock()
 	var snap Snapshot
-	if sd := s.senderOf(k, false); sd != nil {
-		snap, _ = m.snapshot(sd.recipients[k.Recipient], k.Channel, now.UnixMilli())
-	}
-	s.mu.Unlock()
-	if optOutSender != "" {
-		snap.OptedOut = false
-		s := m.shardFor(k.Tenant, optOutSender)
+	if h := senderHash(k.Tenant, k.Sender); m.presence(h, k.Recipient).Load() != 0 {
+		s := &m.shards[uint64(h)&m.mask]
 		s.mu.Lock()
-		if sd := s.senders[senderKey{k.Tenant, optOutSender}]; sd != nil {
-			if r := sd.recipients[k.Recipient]; r != nil {
-				snap.OptedOut = r.out
-			}
+		if sd := s.senderOf(k, false); sd != nil {
+			snap, _ = m.snapshot(sd.recipients[k.Recipient], k.Channel, now.UnixMilli())
 		}
 		s.mu.Unlock()
+	}
+	if optOutSender != "" {
+		snap.OptedOut = false
+		if h := senderHash(k.Tenant, optOutSender); m.presence(h, k.Recipient).Load() != 0 {
+			s := &m.shards[uint64(h)&m.mask]
+			s.mu.Lock()
+			if sd := s.senders[senderKey{k.Tenant, optOutSender}]; sd != nil {
+				if r := sd.recipients[k.Recipient]; r != nil {
+					snap.OptedOut = r.out
+				}
+			}
+			s.mu.Unlock()
+		}
 	}
 	return snap, nil
 }
@@ -452,9 +504,9 @@ func (m *Memory) makeRoom(s *shard, need int, now int64) {
 }
 
 // dropEmpty removes the records of k that hold nothing; s.mu is held.
-func (s *shard) dropEmpty(k Key, sd *sender, r *recipient) {
+func (m *Memory) dropEmpty(s *shard, k Key, sd *sender, r *recipient) {
 	if len(r.convs) == 0 && !r.out && !r.optIn {
-		delete(sd.recipients, k.Recipient)
+		m.dropRecipient(sd, k.Tenant, k.Sender, k.Recipient)
 	}
 	if len(sd.recipients) == 0 && len(sd.rates) == 0 && len(sd.floods) == 0 {
 		delete(s.senders, senderKey{k.Tenant, k.Sender})
@@ -574,7 +626,7 @@ func (m *Memory) evictSampled(s *shard, now int64) bool {
 		}
 	}
 	if r != nil && len(r.convs) == 0 && !r.out && !r.optIn {
-		delete(sd.recipients, v.name)
+		m.dropRecipient(sd, v.sk.tenant, v.sk.sender, v.name)
 	}
 	if len(sd.recipients) == 0 && len(sd.rates) == 0 && len(sd.floods) == 0 {
 		delete(s.senders, v.sk)

@@ -71,3 +71,23 @@ func BenchmarkMemoryCountCampaign(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkMemoryObserveParallel times Observe as every check without a
+// link calls it, on every core: no domains, one campaign's 8 bands, none
+// marked reported.
+func BenchmarkMemoryObserveParallel(b *testing.B) {
+	m := NewMemory(MemoryConfig{})
+	ctx, now := context.Background(), time.Date(2026, 11, 29, 10, 0, 0, 0, time.UTC)
+	bands := []uint64{1, 2, 3, 4, 5, 6, 7, 8}
+	if _, err := m.Observe(ctx, []string{"example.com"}, bands, now, make([]time.Time, 1)); err != nil {
+		b.Fatal(err)
+	}
+	b.ReportAllocs()
+	b.RunParallel(func(pb *testing.PB) {
+		for pb.Next() {
+			if obs, err := m.Observe(ctx, nil, bands, now, nil); err != nil || obs.Reported {
+				b.Fatalf("Observe = %+v, %v", obs, err)
+			}
+		}
+	})
+}

@@ -67,6 +67,11 @@ func RunFleet(t *testing.T, open func(t *testing.T) state.Fleet) {
 	})
 	t.Run("reported marks", func(t *testing.T) {
 		s := open(t)
+		// Observed before the mark too: a store may answer unmarked bands
+		// without looking, and must then see the mark.
+		if obs, err := s.Observe(ctx, nil, []uint64{6}, T0, nil); err != nil || obs.Reported {
+			t.Errorf("before the mark: Observe = %+v, %v; want not reported", obs, err)
+		}
 		if err := s.MarkReported(ctx, []uint64{5, 6}, true, T0); err != nil {
 			t.Fatalf("MarkReported = %v", err)
 		}
