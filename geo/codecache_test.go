@@ -4,6 +4,7 @@ import (
 	"sync"
 	"sync/atomic"
 	"testing"
+	"time"
 )
 
 // TestCodeShardTornReads has writers rewrite one slot with two keys in
@@ -35,9 +36,15 @@ func TestCodeShardTornReads(t *testing.T) {
 		}()
 	}
 	hits := 0
-	// Reads go on until the writers have written plenty: on a loaded
-	// machine they may start late.
-	for i := 0; i < 1_000_000 || puts.Load() < 1_000_000; i++ {
+	// Reads go on until the writers have written plenty and the reads have
+	// hit often: on a loaded machine the writers may start late, and the
+	// reader may meet the slot mid-write for long stretches (once, none of
+	// a million reads hit). A minute bounds a machine that never lets them.
+	deadline := time.Now().Add(time.Minute)
+	for i := 0; i < 1_000_000 || puts.Load() < 1_000_000 || hits < 1000; i++ {
+		if i%65536 == 0 && time.Now().After(deadline) {
+			break
+		}
 		k := key(i % 2)
 		if c, ok := sh.get(k); ok {
 			hits++
