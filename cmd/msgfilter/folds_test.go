@@ -196,17 +196,7 @@ func TestEvalEngineZeroShot(t *testing.T) {
 	ls := trainSplit(t)
 	c := newEngineChecker(t)
 	for _, out := range []string{"mendeley", "thai"} {
-		var train, held []corpus.Labelled
-		for _, l := range ls {
-			if l.Corpus != out {
-				train = append(train, l)
-				continue
-			}
-			if strings.Contains(l.Text, "http") || strings.Contains(l.Text, "www.") {
-				l.Label += " with a link"
-			}
-			held = append(held, l)
-		}
+		train, held := corpus.HoldOut(ls, out)
 		c.check(train, held)
 	}
 	c.report()

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"io/fs"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 	"testing/fstest"
@@ -139,5 +140,28 @@ func TestSplit(t *testing.T) {
 	}
 	if _, err := ParseSplit("test"); !errors.Is(err, ErrSplit) {
 		t.Errorf("ParseSplit(test) error = %v, want ErrSplit", err)
+	}
+}
+
+func TestHoldOut(t *testing.T) {
+	ls := []Labelled{
+		{Corpus: "uci", Label: "spam", Text: "WIN cash http://x.example"},
+		{Corpus: "thai", Label: "scam", Text: "กดลิงก์ https://x.example"},
+		{Corpus: "thai", Label: "OK", Text: "รหัส OTP 1234"},
+		{Corpus: "thai", Label: "spam", Text: "ดู www.example.com"},
+	}
+	train, held := HoldOut(ls, "thai")
+	if len(train) != 1 || train[0] != ls[0] {
+		t.Errorf("train = %v, want the uci message alone, label unchanged", train)
+	}
+	var labels []string
+	for _, l := range held {
+		labels = append(labels, l.Label)
+	}
+	if want := []string{"scam with a link", "OK", "spam with a link"}; !slices.Equal(labels, want) {
+		t.Errorf("held labels = %q, want %q", labels, want)
+	}
+	if ls[1].Label != "scam" {
+		t.Error("HoldOut changed its input")
 	}
 }

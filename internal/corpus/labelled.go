@@ -84,3 +84,22 @@ func ReadLabelled(data fs.FS, split Split, names ...string) ([]Labelled, error) 
 	}
 	return out, nil
 }
+
+// HoldOut splits ls into the messages of the other corpora (train) and
+// those of corpus out (held), the stand-in for data a model never saw. A
+// held message with a link has " with a link" added to its label, so
+// that a report counts them apart: links are what zero-shot smishing
+// hinges on.
+func HoldOut(ls []Labelled, out string) (train, held []Labelled) {
+	for _, l := range ls {
+		if l.Corpus != out {
+			train = append(train, l)
+			continue
+		}
+		if strings.Contains(l.Text, "http") || strings.Contains(l.Text, "www.") {
+			l.Label += " with a link"
+		}
+		held = append(held, l)
+	}
+	return train, held
+}

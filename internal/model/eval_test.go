@@ -348,17 +348,7 @@ func TestEvalZeroShot(t *testing.T) {
 	dir := dataDir(t)
 	ls := readLabelled(t, dir, corpus.Train, corpus.ModelCorpora...)
 	for _, out := range []string{"mendeley", "thai"} {
-		var train, held []corpus.Labelled
-		for _, l := range ls {
-			if l.Corpus != out {
-				train = append(train, l)
-				continue
-			}
-			if strings.Contains(l.Text, "http") || strings.Contains(l.Text, "www.") {
-				l.Label += " with a link"
-			}
-			held = append(held, l)
-		}
+		train, held := corpus.HoldOut(ls, out)
 		m, err := model.Train(context.Background(), append(examples(t, train), model.BusinessHam()...), trainOptions()...)
 		if err != nil {
 			t.Fatal(err)
