@@ -491,13 +491,7 @@ func TestCampaignBandsOneWay(t *testing.T) {
 		{"html", "<p>" + text + "</p><br>https://dhl-track.example/a1", "<p>" + text + "</p><br>https://parcel-help.example/zz9"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			m := Message{Channel: SMS, Kind: Transactional, Sender: "DHL", Recipient: "+4915123456789", Body: tc.body, Time: tuesday}
-			ch := e.newCheck(context.Background(), &m, false)
-			if err := ch.validate(); err != nil {
-				t.Fatal(err)
-			}
-			ch.normalize()
-			ch.extract()
+			ch := extractedDHL(t, e, tc.body)
 			defer ch.release()
 			inCheck := ch.campaignBands()
 			alone := func(body string) *campaignPrint {
