@@ -16,7 +16,7 @@ const (
 	// Fraud about 0.65: held for review by the global pack.
 	suspendedCard = "Your bank card has been suspended, update your details to restore access"
 	// Spam about 0.46, fraud about 0.03: below the global spam_review.
-	discount = "Great news! You are eligible for a discount on your next order, visit our shop today"
+	discount = "Good news! You are eligible for a discount on your next order, visit our shop today"
 	// Spam about 0.95: SPAM_SUSPECTED for the global pack.
 	freeEntry = "Free entry this week only, text WIN to 80082 for your chance"
 	// The ham twin: nothing for any tenant.

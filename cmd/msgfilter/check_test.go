@@ -172,7 +172,7 @@ func TestCheckTenants(t *testing.T) {
 func TestCheckTenantModel(t *testing.T) {
 	tenants := writeFile(t, "tenants.yaml", "tenants:\n  strict:\n    model: {spam_review: 0.4}\n  other: {}\n")
 	msg := `{"id":"%s","channel":"sms","kind":"transactional","tenant":"%s","sender":"SHOP","recipient":"+4915123456001","body":"%s","time":"2026-11-24T10:00:00Z"}`
-	marketing := "Great news! You are eligible for a discount on your next order, visit our shop today"
+	marketing := "Good news! You are eligible for a discount on your next order, visit our shop today"
 	input := strings.Join([]string{
 		fmt.Sprintf(msg, "strict", "strict", marketing),
 		fmt.Sprintf(msg, "other", "other", marketing),

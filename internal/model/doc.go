@@ -11,8 +11,10 @@
 //     masked by length), character 4-grams of the Joined form where a script
 //     needs them (windows with a non-ASCII character: Thai, Chinese...), and
 //     shape features of the original text (links, their TLD and host shape,
-//     shorteners, money, phone numbers and their prefix, codes, USSD codes,
-//     shouting, exclamation marks), and one feature per kind of lure word
+//     shorteners, money, phone numbers and their prefix, codes, USSD and
+//     star codes, numbers longer than a phone number, masked account
+//     numbers, amounts with decimals, prices per unit or period, shouting,
+//     exclamation marks), and one feature per kind of lure word
 //     found (urgency, credentials, prizes, clicks and downloads, loans,
 //     betting; a few words each in nine languages that legitimate
 //     notifications seldom use, lure.go), which carries what the English

@@ -10,3 +10,14 @@ func (f *Features) LureKinds() []string {
 	}
 	return out
 }
+
+// ShapeNames names the shape features Extract found, for tests.
+func (f *Features) ShapeNames() []string {
+	var out []string
+	for _, ft := range f.feats {
+		if ft.kind == kindShape && int(ft.shape) < len(shapeNames) {
+			out = append(out, shapeNames[ft.shape])
+		}
+	}
+	return out
+}

@@ -10,7 +10,7 @@ import (
 // FeatureVersion identifies the feature extraction. A model file records the
 // version it was trained with, and a model of another version does not load:
 // its weights would sit in the wrong buckets.
-const FeatureVersion = 2
+const FeatureVersion = 3
 
 // kind is the family of a feature.
 type kind uint8
@@ -205,8 +205,12 @@ func digitClass(n int) byte {
 		return 'b'
 	case n <= 9:
 		return 'c'
+	case n <= 13:
+		return 'd'
 	}
-	return 'd'
+	// longer than any phone number written without a +: references,
+	// serials, card and account numbers
+	return 'e'
 }
 
 func isDigit(b byte) bool { return b >= '0' && b <= '9' }
@@ -235,7 +239,7 @@ func hashToken(h uint32, tok []byte, mapL bool) uint32 {
 }
 
 // maskedToken writes tok for people, with its digit runs masked as
-// hashToken sees them: "call 09061701461" → "call <10+ digits>".
+// hashToken sees them: "call 09061701461" → "call <10-13 digits>".
 func maskedToken(tok []byte) string {
 	var out []byte
 	for i := 0; i < len(tok); {
@@ -254,7 +258,7 @@ func maskedToken(tok []byte) string {
 	return string(out)
 }
 
-var digitClassNames = [...]string{"<1-3 digits>", "<4-6 digits>", "<7-9 digits>", "<10+ digits>"}
+var digitClassNames = [...]string{"<1-3 digits>", "<4-6 digits>", "<7-9 digits>", "<10-13 digits>", "<14+ digits>"}
 
 // maxTokenBytes caps the bytes of a token that are hashed: a Thai or Chinese
 // sentence is one token in the Words form, and its n-grams carry it instead.

@@ -40,6 +40,14 @@ const (
 	shapeLureLoan       // loans
 	shapeLureGamble     // betting and casinos
 	shapeLinkAndLure    // a link in a message with lure words of any kind
+
+	// Numbers that are not phone numbers, and prices that are not
+	// one-off (FeatureVersion 3).
+	shapeLongNumber // a run of 14 or more digits: longer than a phone number (references, serials)
+	shapeMaskedNum  // a masked account or card number: XX3784, ****1234
+	shapeDecimal    // an amount with two decimals: 2,244.35, 500.00
+	shapePricePer   // a price per unit or period: 150p/msg, £1.50/wk, 5บ/น
+	shapeStarCode   // a service code dialled with a star and no #: *1234
 	numShapes
 )
 
@@ -75,6 +83,11 @@ var shapeNames = [numShapes]string{
 	shapeLureLoan:       "loan words",
 	shapeLureGamble:     "betting words",
 	shapeLinkAndLure:    "link and lure words",
+	shapeLongNumber:     "number of 14+ digits",
+	shapeMaskedNum:      "masked account number",
+	shapeDecimal:        "amount with decimals",
+	shapePricePer:       "price per unit",
+	shapeStarCode:       "star code",
 }
 
 // shorteners are well-known public link shorteners (written from common
@@ -130,6 +143,7 @@ func (f *Features) addShape(s shape) {
 func (f *Features) shapes(src string) {
 	b := src
 	var links, money, phone, code, ussd, email, bang, upper, letters int
+	var long, masked, decimal, pricePer, starCode bool
 	linkStart := -1
 	for i := 0; i < len(b); i++ {
 		c := b[i]
@@ -170,18 +184,34 @@ func (f *Features) shapes(src string) {
 				money++
 			}
 		case '@':
-			if i > 0 && isAlnum(b[i-1]) && i+1 < len(b) && isAlnum(b[i+1]) {
+			// name@host.tld: "@18:05" in a bank alert is a time
+			if i > 0 && isAlnum(b[i-1]) && emailHost(b[i+1:]) {
 				email++
 			}
-		case '*':
-			// *123*4# or *155#
-			j := i + 1
+		case 'x', 'X', '*':
+			if (i == 0 || !isAlnum(b[i-1])) && maskedNumber(b[i:]) {
+				masked = true
+			}
+			if c != '*' {
+				break
+			}
+			// *123*4# or *155#; *123*4 with another terminator is the
+			// same code mistyped
+			j, stars := i+1, 0
 			for j < len(b) && (isDigit(b[j]) || b[j] == '*') {
+				if b[j] == '*' && j+1 < len(b) && isDigit(b[j+1]) {
+					stars++
+				}
 				j++
 			}
-			if j > i+2 && j < len(b) && b[j] == '#' {
+			switch {
+			case j > i+2 && j < len(b) && b[j] == '#', j > i+2 && isDigit(b[i+1]) && stars > 0:
 				ussd++
 				i = j
+			case j-i >= 4 && j-i <= 7 && isDigit(b[i+1]) && (i == 0 || !isAlnum(b[i-1]) && b[i-1] != '*') && (j == len(b) || !isAlnum(b[j])):
+				// *1234 dialled as it is: a premium or subscription
+				// service's code
+				starCode = true
 			}
 		case '.':
 			if i > 0 && isAlnum(b[i-1]) && i+2 < len(b) && isAlnum(b[i+1]) {
@@ -195,7 +225,12 @@ func (f *Features) shapes(src string) {
 			}
 		}
 		if isDigit(c) && (i == 0 || !isAlnum(b[i-1])) {
+			if i == 0 || b[i-1] != '.' && b[i-1] != ',' {
+				d, p := numberShape(b, i)
+				decimal, pricePer = decimal || d, pricePer || p
+			}
 			// a number: digits with single separators between them
+			plus := i > 0 && b[i-1] == '+'
 			n, j := 0, i
 			for j < len(b) {
 				if isDigit(b[j]) {
@@ -211,6 +246,10 @@ func (f *Features) shapes(src string) {
 			}
 			alone := j >= len(b) || !isAlnum(b[j])
 			switch {
+			case n >= 14 && !(plus && n <= 15) && alone:
+				// no phone number has 14 digits without a +: a
+				// reference, a serial, a card or account number
+				long = true
 			case n >= 9 && alone:
 				phone++
 				f.phonePrefix(b, i)
@@ -255,6 +294,14 @@ func (f *Features) shapes(src string) {
 	if email > 0 {
 		f.addShape(shapeEmail)
 	}
+	for _, x := range [...]struct {
+		on bool
+		s  shape
+	}{{long, shapeLongNumber}, {masked, shapeMaskedNum}, {decimal, shapeDecimal}, {pricePer, shapePricePer}, {starCode, shapeStarCode}} {
+		if x.on {
+			f.addShape(x.s)
+		}
+	}
 	// Only shouting counts: the share of capitals below that, like the
 	// length, separates the corpora's personal chat from everything else
 	// rather than spam from business messages.
@@ -274,6 +321,106 @@ func (f *Features) shapes(src string) {
 	default:
 		f.addShape(shapeBangMany)
 	}
+}
+
+// emailHost reports whether b starts with a host name ending in a
+// dot and a TLD of letters: the part of an e-mail address after the @.
+func emailHost(b string) bool {
+	dot, end := -1, 0
+	for end < len(b) && isHostByte(b[end]) {
+		if b[end] == '.' && end+1 < len(b) && isAlnum(b[end+1]) {
+			dot = end
+		}
+		end++
+	}
+	if dot <= 0 {
+		return false
+	}
+	tld := 0
+	for k := dot + 1; k < end && b[k] != '.'; k++ {
+		if isDigit(b[k]) || b[k] == '-' {
+			return false
+		}
+		tld++
+	}
+	return tld >= 2
+}
+
+// maskedNumber reports whether b starts with a masked account or card
+// number: two or more of x, X or * and 2 to 6 digits (XX3784, ****1234),
+// or one x and 4 digits (x9945), not followed by a letter or digit.
+func maskedNumber(b string) bool {
+	m := 0
+	for m < len(b) && (b[m] == 'x' || b[m] == 'X' || b[m] == '*') {
+		m++
+	}
+	d := m
+	for d < len(b) && isDigit(b[d]) {
+		d++
+	}
+	if d < len(b) && isAlnum(b[d]) {
+		return false
+	}
+	switch n := d - m; {
+	case m >= 2:
+		return n >= 2 && n <= 6
+	case m == 1:
+		return n == 4 && b[0] != '*'
+	}
+	return false
+}
+
+// numberShape reads the number starting at b[i] and reports whether it is
+// an amount with two decimals (1,234.50) or a price
+// per unit or period (150p/msg, £1.50/wk, 5บ/น, 2,999 / month, 99p per
+// week): the shapes of bank alerts on one side and of premium
+// subscriptions on the other.
+func numberShape(b string, i int) (decimal, pricePer bool) {
+	j := i
+	for j < len(b) && isDigit(b[j]) {
+		j++
+	}
+	// thousands groups and decimals
+	for j+3 < len(b) && b[j] == ',' && isDigit(b[j+1]) && isDigit(b[j+2]) && isDigit(b[j+3]) && (j+4 == len(b) || !isDigit(b[j+4])) {
+		j += 4
+	}
+	if j+1 < len(b) && (b[j] == '.' || b[j] == ',') && isDigit(b[j+1]) {
+		k := j + 1
+		for k < len(b) && isDigit(b[k]) {
+			k++
+		}
+		// not a date or a version: 12.09.19
+		more := k+1 < len(b) && (b[k] == '.' || b[k] == ',') && isDigit(b[k+1])
+		decimal = k-j == 3 && b[j] == '.' && !more
+		j = k
+	}
+	// a unit of money after the number (p, บ., .-), a space, a unit, /
+	// or "per", and a unit (letters, or digits and letters: /15วัน)
+	k := j
+	if k < len(b) && b[k] == ' ' {
+		k++
+	}
+	for u := k; k < len(b) && k-u < 12 && (b[k] >= 0x80 || b[k]|0x20 >= 'a' && b[k]|0x20 <= 'z' || b[k] == '.' || b[k] == '-'); k++ {
+	}
+	if k < len(b) && b[k] == ' ' {
+		k++
+	}
+	switch {
+	case k < len(b) && b[k] == '/':
+		k++
+	case k+3 < len(b) && equalFold(b[k:k+4], "per "):
+		k += 4
+	default:
+		return decimal, false
+	}
+	if k < len(b) && b[k] == ' ' {
+		k++
+	}
+	for k < len(b) && isDigit(b[k]) {
+		k++
+	}
+	pricePer = k < len(b) && (b[k] >= 0xC0 || b[k]|0x20 >= 'a' && b[k]|0x20 <= 'z')
+	return decimal, pricePer
 }
 
 // moneyWords are currency codes written as words, matched as whole tokens
