@@ -58,9 +58,11 @@ type nameBytes struct {
 	brand string
 }
 
-// nameTrie is a byte trie of names; node 0 is the root.
+// nameTrie is a byte trie of names; node 0 is the root, whose children
+// are also in a table: every word of the text starts there.
 type nameTrie struct {
 	nodes []nameNode
+	root  [256]int32 // the root's child by byte, 0 for none
 }
 
 type nameNode struct {
@@ -84,6 +86,9 @@ func (t *nameTrie) add(name, brand string) {
 			next = int32(len(t.nodes))
 			t.nodes = append(t.nodes, nameNode{})
 			t.nodes[n].next = append(t.nodes[n].next, nameEdge{name[i], next})
+			if n == 0 {
+				t.root[name[i]] = next
+			}
 		}
 		n = next
 	}
@@ -93,6 +98,12 @@ func (t *nameTrie) add(name, brand string) {
 }
 
 func (t *nameTrie) child(n int32, c byte) int32 {
+	if n == 0 && len(t.nodes) > 0 {
+		if r := t.root[c]; r > 0 {
+			return r
+		}
+		return -1
+	}
 	for _, e := range t.nodes[n].next {
 		if e.c == c {
 			return e.node
@@ -135,46 +146,59 @@ var noticeServices = setOf(mustList(builtinNoticeServices))
 var textPool = sync.Pool{New: func() any { return new(textnorm.Text) }}
 
 // named returns the primary domain of the first brand body names outside
-// the spans of its links (pairs of byte offsets), or "".
+// its links (spans: pairs of byte offsets, in order), or "". The text
+// between the links is read piece by piece: a name never spans a link, and
+// a link's letters and digits, which read as leetspeak, are not read.
 func (x *nameIndex) named(body string, spans [][2]int) string {
 	t := textPool.Get().(*textnorm.Text)
 	defer textPool.Put(t)
-	t.Reset(body)
-	if br := x.words.find(t, textnorm.Words, spans); br != "" {
+	from := 0
+	for i := 0; i <= len(spans); i++ {
+		to := len(body)
+		if i < len(spans) {
+			to = spans[i][0]
+		}
+		if to > from {
+			if br := x.namedIn(t, body[from:to]); br != "" {
+				return br
+			}
+		}
+		if i < len(spans) {
+			from = max(from, spans[i][1])
+		}
+	}
+	return ""
+}
+
+// namedIn returns the brand a piece of text without links names, or "".
+func (x *nameIndex) namedIn(t *textnorm.Text, s string) string {
+	t.Reset(s)
+	if br := x.words.find(t.Bytes(textnorm.Words)); br != "" {
 		return br
 	}
 	if t.Deobfuscated() {
-		if br := x.joined.find(t, textnorm.Joined, spans); br != "" {
+		if br := x.joined.find(t.Bytes(textnorm.Joined)); br != "" {
 			return br
 		}
 	}
-	if len(x.nospace) > 0 && !isASCIIString(body) {
+	if len(x.nospace) > 0 && !isASCIIString(s) {
 		w := t.Bytes(textnorm.Words)
 		for _, n := range x.nospace {
-			for off := 0; off < len(w); {
-				i := bytes.Index(w[off:], n.name)
-				if i < 0 {
-					break
-				}
-				s := off + i
-				if !inSpans(t, textnorm.Words, s, s+len(n.name), spans) {
-					return n.brand
-				}
-				off = s + 1
+			if bytes.Contains(w, n.name) {
+				return n.brand
 			}
 		}
 	}
 	return ""
 }
 
-// find walks the trie from every word start of form f, across at most
+// find walks the trie from every word start of text, across at most
 // maxNameWords words, and returns the brand of the first name that ends at
-// a word end outside the links.
-func (tr *nameTrie) find(t *textnorm.Text, f textnorm.Form, spans [][2]int) string {
+// a word end.
+func (tr *nameTrie) find(text []byte) string {
 	if len(tr.nodes) == 0 {
 		return ""
 	}
-	text := t.Bytes(f)
 	for i := 0; i < len(text); i++ {
 		if text[i] == ' ' || !wordStart(text, i) {
 			continue
@@ -192,7 +216,7 @@ func (tr *nameTrie) find(t *textnorm.Text, f textnorm.Form, spans [][2]int) stri
 			if n = tr.child(n, c); n < 0 {
 				break
 			}
-			if br := tr.nodes[n].brand; br != "" && wordEnd(text, j+1) && !inSpans(t, f, i, j+1, spans) {
+			if br := tr.nodes[n].brand; br != "" && wordEnd(text, j+1) {
 				return br
 			}
 		}
@@ -208,18 +232,6 @@ func wordStart(text []byte, i int) bool {
 
 func wordEnd(text []byte, i int) bool {
 	return i == len(text) || text[i] == ' ' || (text[i-1] < utf8.RuneSelf) != (text[i] < utf8.RuneSelf)
-}
-
-// inSpans reports whether bytes [s, e) of form f come from the body inside
-// one of spans.
-func inSpans(t *textnorm.Text, f textnorm.Form, s, e int, spans [][2]int) bool {
-	o0, o1 := t.Span(f, s, e)
-	for _, sp := range spans {
-		if o0 < sp[1] && o1 > sp[0] {
-			return true
-		}
-	}
-	return false
 }
 
 func isASCIIString(s string) bool {
