@@ -37,6 +37,8 @@ func TestBrandInText(t *testing.T) {
 		{"thai bank's own shortener", "เรียน ลูกค้าที่ใช้บริการ K PLUSบนระบบ iOS กรุณาอัปเดตแอปK PLUS ของท่านเป็นเวอร์ชันล่าสุด กดอัปเดตได้แล้ววันนี้ https://kbank.co/2Vgkw2a", false, ""},
 		{"thai bank named in thai, generic shortener", "คุณได้รับสิทธิ์กู้เงิน กสิกรไทย 400,000 บาท bit.ly/3eLRJAi", true, "kasikornbank.com"},
 		{"thai bank named in latin, generic shortener", "K PLUS สินเชื่ออนุมัติภายใน 1 วัน ติดต่อ bit.ly/3eLRJAi", true, "kasikornbank.com"},
+		{"thai savings bank named in thai, public shortener", "ธ.ออมสิน ท่านได้รับสิทธิ์ยื่นกู้ 30,000 บาท :cutt.ly/rMjzMqz", true, "gsb.or.th"},
+		{"thai savings bank named in thai, its own site", "ธนาคารออมสิน ขอแจ้งเปลี่ยนแปลงอัตราดอกเบี้ยเงินฝาก ดูรายละเอียดที่ https://www.gsb.or.th/news", false, ""},
 		{"no brand named", "Your order 1234 has shipped: https://shop.example/t/1234", false, ""},
 		{"brand inside a longer word", "Batch of upsides: https://news.example/a", false, ""},
 		{"ip literal", "PayPal: verify at http://192.0.2.1/login", false, ""},
