@@ -23,7 +23,7 @@ import (
 // spaced letters are undone ("C i t i b a n k", "Amaz0n", "Ρaypal" with a
 // Greek Rho). A name matches as whole words, and a name written as one word
 // also matches when the text splits it in up to three words ("U.S. Bank",
-// "Wells Fargo", "Cost co"); a name in a script written without spaces
+// "Wells Fargo", "Bank of America"); a name in a script written without spaces
 // (Thai, Chinese) matches anywhere. The links themselves are not text: a
 // brand in a link is what the squat and subdomain signals look at.
 //
