@@ -132,10 +132,12 @@ type LinkFacts struct {
 	// Link risk: what the host and path say about the link, weighed by
 	// policies/global/linkrisk.rego (policies/README.md describes each).
 	// BrandOf is the primary domain of the protected brand the link names
-	// or imitates without being on its domains, "" for none.
+	// or imitates without being on its domains, or else the brand the text
+	// names (BrandInText), "" for none.
 	BrandOf          string `json:"brand_of"`
 	BrandInSubdomain bool   `json:"brand_in_subdomain"`
 	BrandInPath      bool   `json:"brand_in_path"`
+	BrandInText      bool   `json:"brand_in_text"`
 	Typosquat        bool   `json:"typosquat"`
 	Combosquat       bool   `json:"combosquat"`
 	ASCIILookalike   bool   `json:"ascii_lookalike"`
@@ -181,7 +183,7 @@ func linkFacts(l links.Link) LinkFacts {
 		URL: l.URL, Host: l.Host, UnicodeHost: l.UnicodeHost, Domain: l.Domain,
 		IPLiteral: l.IPLiteral, Shortener: l.Shortener, Punycode: l.Punycode, MixedScript: l.MixedScript,
 		Userinfo: l.Userinfo, HomographOf: l.HomographOf, Phishing: l.Phishing,
-		BrandOf: r.BrandOf, BrandInSubdomain: r.BrandInSubdomain, BrandInPath: r.BrandInPath,
+		BrandOf: r.BrandOf, BrandInSubdomain: r.BrandInSubdomain, BrandInPath: r.BrandInPath, BrandInText: r.BrandInText,
 		Typosquat: r.Typosquat, Combosquat: r.Combosquat, ASCIILookalike: r.ASCIILookalike,
 		LureWords: r.LureWords, AbusedTLD: r.AbusedTLD, FreeHosting: r.FreeHosting, DynamicDNS: r.DynamicDNS,
 		RandomLabel: r.RandomLabel, DigitHeavy: r.DigitHeavy, HyphenHeavy: r.HyphenHeavy,

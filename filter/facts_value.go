@@ -374,6 +374,7 @@ func (w walker) links(ls []LinkFacts) [2]*ast.Term {
 			w.str("brand_of", l.BrandOf),
 			w.boolean("brand_in_subdomain", l.BrandInSubdomain),
 			w.boolean("brand_in_path", l.BrandInPath),
+			w.boolean("brand_in_text", l.BrandInText),
 			w.boolean("typosquat", l.Typosquat),
 			w.boolean("combosquat", l.Combosquat),
 			w.boolean("ascii_lookalike", l.ASCIILookalike),

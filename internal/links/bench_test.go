@@ -66,6 +66,11 @@ func BenchmarkAnalyzeRisk(b *testing.B) {
 		{"subdomain", "Pay the toll: http://login.paypal.com.secure-verify.co.uk/x/y"},
 		{"typo", "Claim at vvhatsapp.com/gift now"},
 		{"plain-long", "Read https://www.example-newspaper.com/2026/11/29/world/some-long-article-title-here?utm_source=sms"},
+		// The text read for brand names (BrandInText): 160 bytes, ASCII
+		// and Thai, a brand named and not.
+		{"brand-in-text", "U.S. Bank: a purchase of $651.79 at BESTBUY was declined. If this was not you, verify your card at https://cardcheck-alerts.info/a within 24 hours."},
+		{"no-brand-in-text", "Hi Sam, your table for 4 at Luigi's is booked for Friday 19:30. Need to change it? Use https://tables.example-bookings.com/r/88231 any time."},
+		{"brand-in-thai-text", "คุณได้รับสิทธิ์กู้เงิน กสิกรไทย วงเงิน 400,000 บาท อนุมัติไว ติดต่อ bit.ly/3eLRJAi"},
 	} {
 		b.Run(c.name, func(b *testing.B) {
 			b.ReportAllocs()

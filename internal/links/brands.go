@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"strings"
+	"unicode"
 
 	"golang.org/x/net/publicsuffix"
 )
@@ -32,6 +33,10 @@ type Brand struct {
 	// "booking"): only look-alikes of its whole domain count, never the
 	// word in a subdomain, path or combination.
 	Word bool `json:"word,omitempty"`
+	// Names are what a message's text may call the brand besides its
+	// tokens, in any script ("Wells Fargo" is found from its token;
+	// "K PLUS", "กสิกรไทย" are not): the text names of BrandInText.
+	Names []string `json:"names,omitempty"`
 }
 
 //go:embed data/brands.json
@@ -87,6 +92,11 @@ func checkBrand(b *Brand) error {
 	for _, t := range b.Tokens {
 		if len(t) < 3 || strings.Trim(t, "abcdefghijklmnopqrstuvwxyz0123456789") != "" {
 			return fmt.Errorf("%w: token %q: want lower-case a-z0-9, 3 characters or more", ErrBadDomain, t)
+		}
+	}
+	for _, n := range b.Names {
+		if !strings.ContainsFunc(n, unicode.IsLetter) {
+			return fmt.Errorf("%w: name %q: want a letter", ErrBadDomain, n)
 		}
 	}
 	return nil

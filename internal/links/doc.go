@@ -5,7 +5,8 @@
 // tricks the skeleton misses: "paypaI", "appıe"), or on a phishing feed (by
 // domain, host or URL prefix); and its link risk (Risk): a brand named in a
 // subdomain or path of another domain, typo- and combo-squats, abused TLDs,
-// free hosting, dynamic DNS and the shape of the URL (a host that spells
+// free hosting, dynamic DNS, a brand the text names while the link is on
+// another domain (named.go), and the shape of the URL (a host that spells
 // another domain, a phishing kit's path, a redirect, an odd port), and the
 // scripts a non-ASCII name is written in with the country of its TLD, which
 // policies compare with the scripts the destination writes. Every link of

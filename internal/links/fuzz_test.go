@@ -12,6 +12,7 @@ func FuzzAnalyze(f *testing.F) {
 		"请访问example.com获取", "https://evil.com.获取奖金/x", "example。com", "http://", "a..com", "x.com.", "[::1", "https://[",
 		"xn--pple-43d.com/login", "1.2.3.4:", "http://@/", "((example.com))", ".com", "www.\u0301.com",
 		"paypaI.com", "appıe.com", "login.paypal.com.secure-verify.co.uk/x", "vvhatsapp.com", "a-b-c-d.duckdns.org/login",
+		"U.S. Bank: verify at cardcheck.info/a", "A m a z o n bit.ly/x", "กสิกรไทย bit.ly/x kbank.co/y",
 	} {
 		f.Add(s)
 	}
@@ -35,6 +36,9 @@ func FuzzAnalyze(f *testing.F) {
 				if !utf8.ValidString(s) {
 					t.Errorf("Analyze(%q): invalid UTF-8 %q", body, s)
 				}
+			}
+			if l.Risk.BrandInText && l.Risk.BrandOf == "" {
+				t.Errorf("Analyze(%q): BrandInText without BrandOf for %q", body, l.URL)
 			}
 			if l.Host != strings.ToLower(l.Host) {
 				t.Errorf("Analyze(%q): host %q is not lower case", body, l.Host)

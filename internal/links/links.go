@@ -84,6 +84,7 @@ func mustList(s string) []string {
 type Analyzer struct {
 	shorteners map[string]struct{}
 	brands     *brandIndex
+	names      *nameIndex // the brands' text names (BrandInText)
 	feed       *Feed
 }
 
@@ -106,11 +107,12 @@ func New(cfg Config) (*Analyzer, error) {
 	if !cfg.NoBuiltinBrands {
 		brands = BuiltinBrands()
 	}
-	b, err := newBrandIndex(append(brands, cfg.Brands...))
+	brands = append(brands, cfg.Brands...)
+	b, err := newBrandIndex(brands)
 	if err != nil {
 		return nil, err
 	}
-	a.brands = b
+	a.brands, a.names = b, newNameIndex(brands)
 	return a, nil
 }
 
@@ -130,6 +132,8 @@ func (a *Analyzer) WithFeed(f *Feed) *Analyzer {
 // input.
 func (a *Analyzer) Analyze(body string) []Link {
 	var out []Link
+	var spanBuf [4][2]int
+	spans, foreign := spanBuf[:0], false
 	for i := 0; i < len(body); {
 		sp, end, ok := next(body, i)
 		if !ok {
@@ -139,8 +143,24 @@ func (a *Analyzer) Analyze(body string) []Link {
 			end = i + 1
 		}
 		i = end
+		spans = append(spans, [2]int{sp.start, sp.end})
 		if l, ok := a.describe(body, sp); ok {
+			foreign = foreign || a.foreign(&l)
 			out = append(out, l)
+		}
+	}
+	if foreign && a.names != nil {
+		// The text is read once, and only when a link could carry the
+		// signal.
+		if br := a.names.named(body, spans); br != "" {
+			for i := range out {
+				if l := &out[i]; a.foreign(l) {
+					l.Risk.BrandInText = true
+					if l.Risk.BrandOf == "" {
+						l.Risk.BrandOf = br
+					}
+				}
+			}
 		}
 	}
 	return out
@@ -201,13 +221,19 @@ func parent(h string) string {
 // The zero Risk has no signal.
 type Risk struct {
 	// BrandOf is the primary domain of the protected brand the link names
-	// or imitates without being on one of its domains, or "".
+	// or imitates without being on one of its domains, or else the brand
+	// the text names (BrandInText), or "".
 	BrandOf string `json:"brand_of"`
 	// BrandInSubdomain: a subdomain label names a brand
 	// ("login.paypal.com.secure-verify.co.uk").
 	BrandInSubdomain bool `json:"brand_in_subdomain"`
 	// BrandInPath: a word of the path names a brand ("evil.example/paypal/").
 	BrandInPath bool `json:"brand_in_path"`
+	// BrandInText: the body's text (outside its links) names a protected
+	// brand and the link is on a domain no protected brand owns or names,
+	// nor a notice service (named.go): "U.S. Bank: ... visitusbnks1.com".
+	// BrandOf is then the named brand, unless the link names one itself.
+	BrandInText bool `json:"brand_in_text"`
 	// Typosquat: the registrable label is one or two edits from a brand, or
 	// reads as it at a glance ("paypall", "vvhatsapp", "rnicrosoft").
 	Typosquat bool `json:"typosquat"`

@@ -12,8 +12,9 @@ package msgfilter.global
 # title: Links that impersonate a brand or look like throw-away phishing infrastructure
 # description: >-
 #   Adds the link_risk weights of the link's true signals: a protected brand
-#   named in a subdomain or path of another domain, typo- and combo-squats of a
-#   brand, a non-ASCII name that reads as ASCII, a name made of lure words
+#   named in a subdomain or path of another domain, or in the message's text
+#   while the link is on a domain no protected brand owns, typo- and
+#   combo-squats of a brand, a non-ASCII name that reads as ASCII, a name made of lure words
 #   ("secure-account-verify"), mixed scripts, a name written in a script the
 #   destination country does not write (Latin is read everywhere) or the
 #   country of its TLD does not write (Cyrillic under .de, Chinese under

@@ -35,6 +35,7 @@ quiet := object.union(plain, {
 	"brand_of": "",
 	"brand_in_subdomain": false,
 	"brand_in_path": false,
+	"brand_in_text": false,
 	"typosquat": false,
 	"combosquat": false,
 	"abused_tld": false,
@@ -379,4 +380,69 @@ test_pack_model_review_tightens if {
 test_pack_model_review_cannot_loosen if {
 	count(content_reasons(global.reasons)) == 1 with input as to_ae_link(0.46, machine_made)
 		with data.countries.ae.link_risk as {"model_review": 5}
+}
+
+# brand_in_text: the text names a protected brand and the link is on a
+# domain no protected brand owns ("Netflix: your payment failed, update it
+# at bit.ly/x"). With a public shortener (1) it is held for review.
+test_brand_in_text_with_shortener_reviewed if {
+	action(global.reasons) == "review" with input as with_link({
+		"url": "https://bit.ly/3xYz9Qa", "host": "bit.ly", "domain": "bit.ly",
+		"shortener": true, "brand_of": "netflix.com", "brand_in_text": true,
+	})
+}
+
+# Ham twin: the brand's own shortener ("K PLUS ... kbank.co/x", "Amazon ...
+# amzn.to/x") is one of its domains: Go sets no brand_in_text, and the
+# shortener alone is not enough.
+test_brand_own_shortener_allowed if {
+	count(suspicious(global.reasons)) == 0 with input as with_link({
+		"url": "https://kbank.co/2Vgkw2a", "host": "kbank.co", "domain": "kbank.co",
+		"shortener": true,
+	})
+}
+
+# Naming a brand is not enough on its own: a shop's notice that names the
+# wallet it takes, with the shop's own link, stays allowed.
+test_brand_in_text_alone_allowed if {
+	count(suspicious(global.reasons)) == 0 with input as with_link({"brand_of": "paypal.com", "brand_in_text": true})
+}
+
+# "U.S. Bank: a purchase was declined, verify at cardcheck-alerts.info": the
+# brand named, an abused TLD (1).
+test_brand_in_text_with_abused_tld_reviewed if {
+	action(global.reasons) == "review" with input as with_link({
+		"url": "https://cardcheck-alerts.info/a", "host": "cardcheck-alerts.info", "domain": "cardcheck-alerts.info",
+		"brand_of": "usbank.com", "brand_in_text": true, "abused_tld": true,
+	})
+}
+
+# Ham twin: a shop's delivery notice naming the shop, with the carrier's
+# tracking link: the carrier is a protected brand's own domain, so Go sets
+# no brand_in_text.
+test_shop_notice_with_carrier_link_allowed if {
+	count(suspicious(global.reasons)) == 0 with input as with_link({
+		"url": "https://www.ups.com/track?tracknum=1Z999", "host": "www.ups.com", "domain": "ups.com",
+	})
+}
+
+# With a machine-made label (2) the brand named elsewhere reaches review,
+# as it does with a subdomain or path that names a brand.
+test_brand_in_text_with_machine_made_label_reviewed if {
+	action(global.reasons) == "review" with input as with_link({
+		"url": "http://yjpgbxq.com/mn1lkyE", "brand_of": "amazon.com", "brand_in_text": true, "random_label": true,
+	})
+}
+
+# In a body the model half suspects, the brand named elsewhere (2) is
+# corroborated: global/suspicious-link-content holds it for review.
+test_brand_in_text_with_suspect_content_reviewed if {
+	rs := global.reasons with input as scored(0.46, {"brand_of": "usbank.com", "brand_in_text": true})
+	some r in content_reasons(rs)
+	r.action == "review"
+}
+
+# Ham twin: the same body scored clean.
+test_brand_in_text_with_clean_content_allowed if {
+	count(suspicious(global.reasons)) == 0 with input as scored(0.30, {"brand_of": "usbank.com", "brand_in_text": true})
 }
