@@ -350,3 +350,26 @@ reasons contains r if {
 		t.Fatal("without read programs, two facts documents share a key")
 	}
 }
+
+// BenchmarkReadKey is the second fact-cache key of a corpus facts
+// document, which a check computes only when the facts' own key misses.
+func BenchmarkReadKey(b *testing.B) {
+	e := newEngine(b, WithCacheSizes(Off, Off))
+	p := e.policy.Load()
+	var docs []Facts
+	for _, m := range corpusMessages(b) {
+		if x, err := e.Explain(context.Background(), &m); err == nil {
+			docs = append(docs, x.Facts)
+		}
+	}
+	e.facts = &decisionCache{} // readKey computes nothing without a fact cache
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := range b.N {
+		f := &docs[i%len(docs)]
+		c := check{e: e, p: p, dest: f.Message.Country, facts: *f, msg: Message{Channel: f.Message.Channel}}
+		if !c.readKey() {
+			b.Fatal("no read program")
+		}
+	}
+}
