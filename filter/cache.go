@@ -24,7 +24,14 @@ import (
 // weekday, minute) is left out of that hash when the policies read it only
 // while a quiet-hours spec holds the message (rules.Set.ClockGated) and
 // none does: the same text to the same kind of recipient is then decided
-// once, not once a minute. Both hold decisions without their id, in
+// once, not once a minute. When the facts' key misses, the fact cache is
+// asked again by a second key (check.readKey): a hash of only the facts the
+// destination's query can see, run by the query's read program
+// (rules.Reads), with the query and the generation, so that two messages
+// whose facts differ where the destination's rules cannot look (another
+// body length on SMS, a fraud score on the same side of every threshold, a
+// phone number's digits when no rule fires on it) share a decision. A
+// decision is put under both keys. Both hold decisions without their id, in
 // a compact binary form inside freecache, so they put no pressure on the GC
 // and their memory is bounded by their configured size.
 //
@@ -201,6 +208,18 @@ type keyHasher struct {
 	n       int
 	flushed bool // h1 and h2 hold a block of the key
 	buf     [512]byte
+	done    []uint64 // a read program's rules run (readPlan.run)
+}
+
+// doneBits returns n zero bits for readPlan.run.
+func (k *keyHasher) doneBits(n int) []uint64 {
+	words := (n + 63) / 64
+	if cap(k.done) < words {
+		k.done = make([]uint64, words)
+	}
+	k.done = k.done[:words]
+	clear(k.done)
+	return k.done
 }
 
 func (k *keyHasher) reset() {

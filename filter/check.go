@@ -69,6 +69,8 @@ type check struct {
 	subject        int            // state: the recipient region's same_subject_limit, 0 where none applies (subject.go)
 	convKey        state.Key      // state: the conversation's key, which count counts under
 	factKey        cacheKey       // from the walk that builds OPA's input
+	readsKey       cacheKey       // of the facts the destination's query can see, when hasReadsKey (factCache)
+	hasReadsKey    bool
 	findings       []rules.Finding
 	d              Decision
 }
@@ -466,9 +468,17 @@ func (c *check) buildFacts() {
 	hasherPool.Put(k)
 }
 
-// factCache (stage 11) answers a message whose facts were decided before.
+// factCache (stage 11) answers a message whose facts were decided before,
+// or, failing that, one whose facts the destination's query can see were
+// (readKey): such a decision is put under the facts' own key as well, so
+// that the next message with these facts is answered by the first lookup.
 func (c *check) factCache() bool {
 	d, ok := c.e.facts.get(c.p, c.factKey)
+	if !ok && c.readKey() {
+		if d, ok = c.e.facts.get(c.p, c.readsKey); ok {
+			c.e.facts.put(c.factKey, &d)
+		}
+	}
 	if ok {
 		c.d = d
 		c.d.answeredBy(CacheFacts)
@@ -511,6 +521,9 @@ func (c *check) decide() error {
 		}
 		c.d = d
 		c.e.facts.put(c.factKey, &c.d)
+		if c.hasReadsKey {
+			c.e.facts.put(c.readsKey, &c.d)
+		}
 		if useExact {
 			c.e.exact.put(c.exactKey, &c.d)
 		}

@@ -57,7 +57,8 @@
 //  10. facts: the input document the policies read (policies/README.md
 //     documents it), built as OPA's input value in one walk that also
 //     hashes it for the fact cache;
-//  11. fact cache: the same facts seen before;
+//  11. fact cache: the same facts seen before, or, by a second key, the
+//     same facts the destination's query can see (rules.Reads; cache.go);
 //  12. evaluate: one prepared OPA query for the destination and channel
 //     (global + country + channel rules) with the message time;
 //  13. decide: the strongest action of the reasons (block > defer > review >

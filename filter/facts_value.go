@@ -5,7 +5,9 @@ import (
 	"math"
 	"slices"
 	"strconv"
+	"strings"
 
+	"github.com/msgfilter/msgfilter/rules"
 	"github.com/open-policy-agent/opa/v1/ast"
 )
 
@@ -28,46 +30,66 @@ import (
 func (f *Facts) walk(w walker) ast.Value {
 	return w.root(
 		w.num("schema", f.Schema),
-		w.obj("message",
-			w.str("channel", string(f.Message.Channel)),
-			w.str("kind", string(f.Message.Kind)),
-			w.str("country", f.Message.Country),
-			w.str("tenant", f.Message.Tenant),
-			w.num("length", f.Message.Length),
-			w.str("template", f.Message.Template),
-			w.str("template_category", f.Message.TemplateCategory),
-			w.str("tag", f.Message.Tag),
-			w.str("encoding", f.Message.Encoding),
-			w.num("segments", f.Message.Segments),
-		),
-		w.obj("time",
-			w.clock(&f.Time).str("local", f.Time.Local),
-			w.clock(&f.Time).str("date", f.Time.Date),
-			w.clock(&f.Time).str("weekday", f.Time.Weekday),
-			w.clock(&f.Time).num("minute", f.Time.Minute),
-			w.str("zone", f.Time.Zone),
-			w.quietUntil(f.Time.QuietUntil),
-		),
+		w.message(&f.Message),
+		w.time(&f.Time),
 		w.sender(&f.Sender),
-		w.obj("recipient",
-			w.str("country", f.Recipient.Country),
-			w.str("number_type", string(f.Recipient.NumberType)),
-			w.str("zone", f.Recipient.Zone),
-			w.str("region", f.Recipient.Region),
-		),
+		w.recipient(&f.Recipient),
 		w.source(&f.Source),
 		w.content(&f.Content),
 		w.links(f.Links),
 		w.conversation(&f.Conversation),
-		w.obj("campaign",
-			w.boolean("reported", f.Campaign.Reported),
-		),
-		w.obj("dlt",
-			w.boolean("checked", f.DLT.Checked),
-			w.str("header", f.DLT.Header),
-			w.boolean("matched", f.DLT.Matched),
-			w.str("template_id", f.DLT.TemplateID),
-		),
+		w.campaign(&f.Campaign),
+		w.dlt(&f.DLT),
+	)
+}
+
+func (w walker) message(m *MessageFacts) [2]*ast.Term {
+	return w.obj("message",
+		w.str("channel", string(m.Channel)),
+		w.str("kind", string(m.Kind)),
+		w.str("country", m.Country),
+		w.str("tenant", m.Tenant),
+		w.num("length", m.Length),
+		w.str("template", m.Template),
+		w.str("template_category", m.TemplateCategory),
+		w.str("tag", m.Tag),
+		w.str("encoding", m.Encoding),
+		w.num("segments", m.Segments),
+	)
+}
+
+func (w walker) time(t *TimeFacts) [2]*ast.Term {
+	return w.obj("time",
+		w.clock(t).str("local", t.Local),
+		w.clock(t).str("date", t.Date),
+		w.clock(t).str("weekday", t.Weekday),
+		w.clock(t).num("minute", t.Minute),
+		w.str("zone", t.Zone),
+		w.quietUntil(t.QuietUntil),
+	)
+}
+
+func (w walker) recipient(r *RecipientFacts) [2]*ast.Term {
+	return w.obj("recipient",
+		w.str("country", r.Country),
+		w.str("number_type", string(r.NumberType)),
+		w.str("zone", r.Zone),
+		w.str("region", r.Region),
+	)
+}
+
+func (w walker) campaign(c *CampaignFacts) [2]*ast.Term {
+	return w.obj("campaign",
+		w.boolean("reported", c.Reported),
+	)
+}
+
+func (w walker) dlt(d *DLTFacts) [2]*ast.Term {
+	return w.obj("dlt",
+		w.boolean("checked", d.Checked),
+		w.str("header", d.Header),
+		w.boolean("matched", d.Matched),
+		w.str("template_id", d.TemplateID),
 	)
 }
 
@@ -293,24 +315,44 @@ func (w walker) source(s *SourceFacts) [2]*ast.Term {
 }
 
 func (w walker) content(c *ContentFacts) [2]*ast.Term {
-	// Categories in name order: the hash must not depend on map order.
-	names := make([]string, 0, len(c.Categories))
-	for name := range c.Categories {
+	return w.obj("content",
+		w.boolean("opt_out_text", c.OptOutText),
+		w.boolean("opt_out_instruction", c.OptOutInstruction),
+		w.boolean("bidi_overflow", c.BidiOverflow),
+		w.categories(c.Categories),
+		w.phoneNumbers(c.PhoneNumbers),
+		w.model(&c.Model),
+	)
+}
+
+// categories walks the categories in name order: the hash must not depend
+// on map order.
+func (w walker) categories(cs Categories) [2]*ast.Term {
+	names := make([]string, 0, len(cs))
+	for name := range cs {
 		names = append(names, name)
 	}
 	slices.Sort(names)
 	cats := make([][2]*ast.Term, len(names))
 	for i, name := range names {
-		cat := c.Categories[name]
+		cat := cs[name]
 		w.name(name)
-		cats[i] = w.obj(name,
-			w.num("score", cat.Score),
-			w.strings("terms", cat.Terms),
-			w.strings("evidence", cat.Evidence),
-		)
+		cats[i] = w.category(name, &cat)
 	}
-	phones := w.terms(len(c.PhoneNumbers))
-	for i, n := range c.PhoneNumbers {
+	return w.obj("categories", cats...)
+}
+
+func (w walker) category(name string, c *CategoryFacts) [2]*ast.Term {
+	return w.obj(name,
+		w.num("score", c.Score),
+		w.strings("terms", c.Terms),
+		w.strings("evidence", c.Evidence),
+	)
+}
+
+func (w walker) phoneNumbers(ns []PhoneNumberFacts) [2]*ast.Term {
+	phones := w.terms(len(ns))
+	for i, n := range ns {
 		t := w.obj("",
 			w.str("text", n.Text),
 			w.str("e164", n.E164),
@@ -321,21 +363,22 @@ func (w walker) content(c *ContentFacts) [2]*ast.Term {
 			phones[i] = t
 		}
 	}
-	return w.obj("content",
-		w.boolean("opt_out_text", c.OptOutText),
-		w.boolean("opt_out_instruction", c.OptOutInstruction),
-		w.boolean("bidi_overflow", c.BidiOverflow),
-		w.obj("categories", cats...),
-		w.arr("phone_numbers", len(c.PhoneNumbers), phones),
-		w.obj("model",
-			w.float("spam", c.Model.Spam),
-			w.float("fraud", c.Model.Fraud),
-			w.obj("features",
-				w.strings("spam", c.Model.Features.Spam),
-				w.strings("fraud", c.Model.Features.Fraud),
-			),
-			w.thresholds(&c.Model.Thresholds),
-		),
+	return w.arr("phone_numbers", len(ns), phones)
+}
+
+func (w walker) model(m *ModelFacts) [2]*ast.Term {
+	return w.obj("model",
+		w.float("spam", m.Spam),
+		w.float("fraud", m.Fraud),
+		w.features(&m.Features),
+		w.thresholds(&m.Thresholds),
+	)
+}
+
+func (w walker) features(f *ModelFeatures) [2]*ast.Term {
+	return w.obj("features",
+		w.strings("spam", f.Spam),
+		w.strings("fraud", f.Fraud),
 	)
 }
 
@@ -405,4 +448,601 @@ func (w walker) links(ls []LinkFacts) [2]*ast.Term {
 		}
 	}
 	return w.arr("links", len(ls), out)
+}
+
+// Policy-aware fact keys. A query's read program (rules.Reads) says which
+// facts its rules can see and under which conditions; the key hashes those
+// and no others, so that messages whose facts differ only where the
+// destination's rules cannot look share one decision. rules.Reads states
+// why the program is sound; here each step is resolved once per revision
+// to a getter of the fact it names (readPlan), and run on every check that
+// reaches the fact cache (readPlan.hash).
+
+// Entries of a key written by a read program, beside the walk's kinds.
+const (
+	kindAbsent    = iota + 20 // a read path the facts do not have
+	kindFalse                 // a guard that did not hold: its body ends
+	kindTrue                  // a guard that held
+	kindUndecided             // a guard Go cannot decide: its operands follow, whole
+	kindReads                 // first of a key by a read program
+)
+
+// leaf is the value of a fact path for a guard: a scalar, or only the
+// kind of an object or array.
+type leaf struct {
+	kind byte // kindString, kindNumber, kindBool, kindObject, kindArray, kindNull
+	s    string
+	f    float64
+	b    bool
+}
+
+const kindNull = 0
+
+// factPath reads one input path of the facts: get gives its value (false
+// when the facts have no such path), hash writes its whole subtree (or
+// kindAbsent) into the key.
+type factPath struct {
+	get  func(f *Facts) (leaf, bool)
+	hash func(w walker, f *Facts)
+}
+
+func strLeaf(v string) (leaf, bool)    { return leaf{kind: kindString, s: v}, true }
+func numLeaf(v int) (leaf, bool)       { return leaf{kind: kindNumber, f: float64(v)}, true }
+func floatLeaf(v float64) (leaf, bool) { return leaf{kind: kindNumber, f: v}, true }
+func boolLeaf(v bool) (leaf, bool)     { return leaf{kind: kindBool, b: v}, true }
+func objLeaf() (leaf, bool)            { return leaf{kind: kindObject}, true }
+func arrLeaf() (leaf, bool)            { return leaf{kind: kindArray}, true }
+
+// absent is the path of nothing the facts hold.
+var absent = factPath{
+	get:  func(*Facts) (leaf, bool) { return leaf{}, false },
+	hash: func(w walker, _ *Facts) { w.mark(kindAbsent) },
+}
+
+// scalarPath is the path of a leaf that is always present: its hash is
+// its value's, as the walk writes it.
+func scalarPath(get func(f *Facts) (leaf, bool)) factPath {
+	return factPath{get: get, hash: func(w walker, f *Facts) {
+		v, _ := get(f)
+		w.leaf(v)
+	}}
+}
+
+// optional is the path of a leaf or subtree present only when has says.
+func optional(has func(f *Facts) bool, get func(f *Facts) (leaf, bool), hash func(w walker, f *Facts)) factPath {
+	return factPath{
+		get: func(f *Facts) (leaf, bool) {
+			if !has(f) {
+				return leaf{}, false
+			}
+			return get(f)
+		},
+		hash: func(w walker, f *Facts) {
+			if !has(f) {
+				w.mark(kindAbsent)
+				return
+			}
+			hash(w, f)
+		},
+	}
+}
+
+// tree is the path of an object or array always present.
+func tree(kind byte, hash func(w walker, f *Facts)) factPath {
+	get := objLeaf
+	if kind == kindArray {
+		get = arrLeaf
+	}
+	return factPath{get: func(*Facts) (leaf, bool) { return get() }, hash: hash}
+}
+
+// leaf writes a scalar as the walk does.
+func (w walker) leaf(v leaf) {
+	switch v.kind {
+	case kindString:
+		w.str("", v.s)
+	case kindBool:
+		w.boolean("", v.b)
+	case kindNumber:
+		w.float("", v.f)
+	}
+}
+
+// resolveFact returns the reader of an input path of the facts document
+// (facts.go's JSON names; nil: the whole input). A path the schema does
+// not have reads as absent, as it is in every input.
+func resolveFact(p []string) factPath {
+	if len(p) == 0 {
+		return tree(kindObject, func(w walker, f *Facts) { f.walk(w) })
+	}
+	str := func(get func(f *Facts) string) factPath {
+		return scalarPath(func(f *Facts) (leaf, bool) { return strLeaf(get(f)) })
+	}
+	num := func(get func(f *Facts) int) factPath {
+		return scalarPath(func(f *Facts) (leaf, bool) { return numLeaf(get(f)) })
+	}
+	boolean := func(get func(f *Facts) bool) factPath {
+		return scalarPath(func(f *Facts) (leaf, bool) { return boolLeaf(get(f)) })
+	}
+	field := func(sub []string, whole factPath, fields map[string]factPath) factPath {
+		switch {
+		case len(sub) == 0:
+			return whole
+		case len(sub) == 1:
+			if r, ok := fields[sub[0]]; ok {
+				return r
+			}
+		}
+		return absent // a field of a leaf, or one the schema has not
+	}
+	switch p[0] {
+	case "schema":
+		if len(p) == 1 {
+			return num(func(f *Facts) int { return f.Schema })
+		}
+	case "message":
+		return field(p[1:], tree(kindObject, func(w walker, f *Facts) { w.message(&f.Message) }), map[string]factPath{
+			"channel":           str(func(f *Facts) string { return string(f.Message.Channel) }),
+			"kind":              str(func(f *Facts) string { return string(f.Message.Kind) }),
+			"country":           str(func(f *Facts) string { return f.Message.Country }),
+			"tenant":            str(func(f *Facts) string { return f.Message.Tenant }),
+			"length":            num(func(f *Facts) int { return f.Message.Length }),
+			"template":          str(func(f *Facts) string { return f.Message.Template }),
+			"template_category": str(func(f *Facts) string { return f.Message.TemplateCategory }),
+			"tag":               str(func(f *Facts) string { return f.Message.Tag }),
+			"encoding":          str(func(f *Facts) string { return f.Message.Encoding }),
+			"segments":          num(func(f *Facts) int { return f.Message.Segments }),
+		})
+	case "time":
+		if len(p) >= 2 && p[1] == "quiet_until" {
+			if len(p) == 2 {
+				return tree(kindObject, func(w walker, f *Facts) { w.quietUntil(f.Time.QuietUntil) })
+			}
+			if len(p) == 3 {
+				name := p[2]
+				return optional(func(f *Facts) bool { _, ok := f.Time.QuietUntil[name]; return ok },
+					func(f *Facts) (leaf, bool) { return strLeaf(f.Time.QuietUntil[name]) },
+					func(w walker, f *Facts) { w.str("", f.Time.QuietUntil[name]) })
+			}
+			return absent
+		}
+		return field(p[1:], tree(kindObject, func(w walker, f *Facts) { w.time(&f.Time) }), map[string]factPath{
+			"local":   str(func(f *Facts) string { return f.Time.Local }),
+			"date":    str(func(f *Facts) string { return f.Time.Date }),
+			"weekday": str(func(f *Facts) string { return f.Time.Weekday }),
+			"minute":  num(func(f *Facts) int { return f.Time.Minute }),
+			"zone":    str(func(f *Facts) string { return f.Time.Zone }),
+		})
+	case "sender":
+		return field(p[1:], tree(kindObject, func(w walker, f *Facts) { w.sender(&f.Sender) }), map[string]factPath{
+			"raw":         str(func(f *Facts) string { return f.Sender.Raw }),
+			"kind":        str(func(f *Facts) string { return string(f.Sender.Kind) }),
+			"country":     str(func(f *Facts) string { return f.Sender.Country }),
+			"number_type": str(func(f *Facts) string { return string(f.Sender.NumberType) }),
+			"valid":       boolean(func(f *Facts) bool { return f.Sender.Valid }),
+			"reason":      str(func(f *Facts) string { return f.Sender.Reason }),
+			"registered": optional(func(f *Facts) bool { return f.Sender.Registered != nil },
+				func(f *Facts) (leaf, bool) { return boolLeaf(*f.Sender.Registered) },
+				func(w walker, f *Facts) { w.boolean("", *f.Sender.Registered) }),
+		})
+	case "recipient":
+		return field(p[1:], tree(kindObject, func(w walker, f *Facts) { w.recipient(&f.Recipient) }), map[string]factPath{
+			"country":     str(func(f *Facts) string { return f.Recipient.Country }),
+			"number_type": str(func(f *Facts) string { return string(f.Recipient.NumberType) }),
+			"zone":        str(func(f *Facts) string { return f.Recipient.Zone }),
+			"region":      str(func(f *Facts) string { return f.Recipient.Region }),
+		})
+	case "source":
+		return field(p[1:], tree(kindObject, func(w walker, f *Facts) { w.source(&f.Source) }), map[string]factPath{
+			"present":  boolean(func(f *Facts) bool { return f.Source.Present }),
+			"country":  str(func(f *Facts) string { return f.Source.Country }),
+			"asn":      num(func(f *Facts) int { return int(f.Source.ASN) }),
+			"reserved": boolean(func(f *Facts) bool { return f.Source.Reserved }),
+			"found":    boolean(func(f *Facts) bool { return f.Source.Found }),
+			"blocked":  boolean(func(f *Facts) bool { return f.Source.Blocked }),
+			"ip": optional(func(f *Facts) bool { return f.Source.IP != "" },
+				func(f *Facts) (leaf, bool) { return strLeaf(f.Source.IP) },
+				func(w walker, f *Facts) { w.str("", f.Source.IP) }),
+		})
+	case "content":
+		return resolveContent(p[1:], str, boolean)
+	case "links":
+		if len(p) == 1 {
+			return tree(kindArray, func(w walker, f *Facts) { w.links(f.Links) })
+		}
+		return absent // an array has no string keys
+	case "conversation":
+		if len(p) >= 2 && p[1] == "same_subject_24h" {
+			has := func(f *Facts) bool { return f.Conversation.SameSubject != (SameSubjectFacts{}) }
+			switch {
+			case len(p) == 2:
+				return optional(has, func(*Facts) (leaf, bool) { return objLeaf() }, func(w walker, f *Facts) {
+					w.num("", f.Conversation.SameSubject.Count)
+					w.str("", f.Conversation.SameSubject.Reopens)
+				})
+			case len(p) == 3 && p[2] == "count":
+				return optional(has, func(f *Facts) (leaf, bool) { return numLeaf(f.Conversation.SameSubject.Count) },
+					func(w walker, f *Facts) { w.num("", f.Conversation.SameSubject.Count) })
+			case len(p) == 3 && p[2] == "reopens":
+				return optional(has, func(f *Facts) (leaf, bool) { return strLeaf(f.Conversation.SameSubject.Reopens) },
+					func(w walker, f *Facts) { w.str("", f.Conversation.SameSubject.Reopens) })
+			}
+			return absent
+		}
+		return field(p[1:], tree(kindObject, func(w walker, f *Facts) { w.conversation(&f.Conversation) }), map[string]factPath{
+			"has_inbound":         boolean(func(f *Facts) bool { return f.Conversation.HasInbound }),
+			"inbound_age_minutes": num(func(f *Facts) int { return f.Conversation.InboundAgeMinutes }),
+			"opted_out":           boolean(func(f *Facts) bool { return f.Conversation.OptedOut }),
+			"session_messages":    num(func(f *Facts) int { return f.Conversation.SessionMessages }),
+		})
+	case "campaign":
+		return field(p[1:], tree(kindObject, func(w walker, f *Facts) { w.campaign(&f.Campaign) }), map[string]factPath{
+			"reported": boolean(func(f *Facts) bool { return f.Campaign.Reported }),
+		})
+	case "dlt":
+		return field(p[1:], tree(kindObject, func(w walker, f *Facts) { w.dlt(&f.DLT) }), map[string]factPath{
+			"checked":     boolean(func(f *Facts) bool { return f.DLT.Checked }),
+			"header":      str(func(f *Facts) string { return f.DLT.Header }),
+			"matched":     boolean(func(f *Facts) bool { return f.DLT.Matched }),
+			"template_id": str(func(f *Facts) string { return f.DLT.TemplateID }),
+		})
+	}
+	return absent
+}
+
+// resolveContent is resolveFact under "content".
+func resolveContent(p []string, str func(func(*Facts) string) factPath, boolean func(func(*Facts) bool) factPath) factPath {
+	if len(p) == 0 {
+		return tree(kindObject, func(w walker, f *Facts) { w.content(&f.Content) })
+	}
+	switch p[0] {
+	case "opt_out_text", "opt_out_instruction", "bidi_overflow":
+		if len(p) > 1 {
+			return absent
+		}
+		switch p[0] {
+		case "opt_out_text":
+			return boolean(func(f *Facts) bool { return f.Content.OptOutText })
+		case "opt_out_instruction":
+			return boolean(func(f *Facts) bool { return f.Content.OptOutInstruction })
+		default:
+			return boolean(func(f *Facts) bool { return f.Content.BidiOverflow })
+		}
+	case "phone_numbers":
+		if len(p) == 1 {
+			return tree(kindArray, func(w walker, f *Facts) { w.phoneNumbers(f.Content.PhoneNumbers) })
+		}
+	case "categories":
+		if len(p) == 1 {
+			return tree(kindObject, func(w walker, f *Facts) { w.categories(f.Content.Categories) })
+		}
+		name := p[1]
+		has := func(f *Facts) bool { _, ok := f.Content.Categories[name]; return ok }
+		cat := func(f *Facts) CategoryFacts { return f.Content.Categories[name] }
+		switch {
+		case len(p) == 2:
+			return optional(has, func(*Facts) (leaf, bool) { return objLeaf() },
+				func(w walker, f *Facts) { c := cat(f); w.category(name, &c) })
+		case len(p) == 3 && p[2] == "score":
+			return optional(has, func(f *Facts) (leaf, bool) { return numLeaf(cat(f).Score) },
+				func(w walker, f *Facts) { w.num("", cat(f).Score) })
+		case len(p) == 3 && p[2] == "terms":
+			return optional(has, func(*Facts) (leaf, bool) { return arrLeaf() },
+				func(w walker, f *Facts) { w.strings("", cat(f).Terms) })
+		case len(p) == 3 && p[2] == "evidence":
+			return optional(has, func(*Facts) (leaf, bool) { return arrLeaf() },
+				func(w walker, f *Facts) { w.strings("", cat(f).Evidence) })
+		}
+	case "model":
+		switch {
+		case len(p) == 1:
+			return tree(kindObject, func(w walker, f *Facts) { w.model(&f.Content.Model) })
+		case len(p) == 2 && p[1] == "spam":
+			return scalarPath(func(f *Facts) (leaf, bool) { return floatLeaf(f.Content.Model.Spam) })
+		case len(p) == 2 && p[1] == "fraud":
+			return scalarPath(func(f *Facts) (leaf, bool) { return floatLeaf(f.Content.Model.Fraud) })
+		case len(p) == 2 && p[1] == "features":
+			return tree(kindObject, func(w walker, f *Facts) { w.features(&f.Content.Model.Features) })
+		case len(p) == 3 && p[1] == "features" && p[2] == "spam":
+			return tree(kindArray, func(w walker, f *Facts) { w.strings("", f.Content.Model.Features.Spam) })
+		case len(p) == 3 && p[1] == "features" && p[2] == "fraud":
+			return tree(kindArray, func(w walker, f *Facts) { w.strings("", f.Content.Model.Features.Fraud) })
+		case len(p) == 2 && p[1] == "thresholds":
+			return tree(kindObject, func(w walker, f *Facts) { w.thresholds(&f.Content.Model.Thresholds) })
+		case len(p) == 3 && p[1] == "thresholds":
+			i := slices.Index(modelThresholdNames[:], p[2])
+			if i < 0 {
+				return absent
+			}
+			return optional(func(f *Facts) bool { return f.Content.Model.Thresholds.set[i] },
+				func(f *Facts) (leaf, bool) { return floatLeaf(f.Content.Model.Thresholds.v[i]) },
+				func(w walker, f *Facts) { w.float("", f.Content.Model.Thresholds.v[i]) })
+		}
+	}
+	return absent
+}
+
+// readPlan is a revision's read programs (rules.Reads) with each path
+// resolved: one per rules.Set, shared by its queries. Immutable.
+type readPlan struct {
+	rules []planRule
+}
+
+type planRule struct{ bodies [][]planStep }
+
+type planStep struct {
+	kind   rules.StepKind
+	cmp    string
+	negate bool
+	a, b   factPath // b: when !bConst
+	bConst bool
+	bValue leaf
+	set    []leaf
+	typ    byte
+	rule   int
+}
+
+// queryPlan is the read program of one query.
+type queryPlan struct {
+	id    int
+	units []int
+	plan  *readPlan
+}
+
+// newReadPlan resolves the rule programs every Reads of a Set shares.
+func newReadPlan(rs []rules.ReadRule) *readPlan {
+	p := &readPlan{rules: make([]planRule, len(rs))}
+	for i, r := range rs {
+		bodies := make([][]planStep, len(r.Bodies))
+		for j, body := range r.Bodies {
+			steps := make([]planStep, len(body))
+			for k, st := range body {
+				steps[k] = planStepOf(st)
+			}
+			bodies[j] = steps
+		}
+		p.rules[i] = planRule{bodies: bodies}
+	}
+	return p
+}
+
+func planStepOf(st rules.ReadStep) planStep {
+	ps := planStep{kind: st.Kind, cmp: st.Cmp, negate: st.Negate, rule: st.Rule}
+	switch st.Kind {
+	case rules.StepRead:
+		ps.a = resolveFact(st.Path)
+	case rules.StepGuard:
+		ps.a = resolveFact(st.A.Path)
+		if st.B.IsPath {
+			ps.b = resolveFact(st.B.Path)
+		} else {
+			ps.bConst, ps.bValue = true, constLeaf(st.B.Const)
+		}
+		for _, c := range st.Set {
+			ps.set = append(ps.set, constLeaf(c))
+		}
+		ps.typ = map[string]byte{"string": kindString, "number": kindNumber, "boolean": kindBool,
+			"null": kindNull, "array": kindArray, "object": kindObject}[st.Type]
+		if st.Cmp == rules.CmpType && st.Type == "set" {
+			ps.typ = 0xff // the facts have no sets
+		}
+	}
+	return ps
+}
+
+func constLeaf(c any) leaf {
+	switch v := c.(type) {
+	case string:
+		return leaf{kind: kindString, s: v}
+	case float64:
+		return leaf{kind: kindNumber, f: v}
+	case bool:
+		return leaf{kind: kindBool, b: v}
+	}
+	return leaf{kind: kindNull}
+}
+
+// hash writes the key of q's reads of f: the query's id, then each unit's
+// program. done marks the rules run already (one bit each, len(rules)
+// bits at least, zero on entry).
+func (q *queryPlan) hash(w walker, f *Facts, done []uint64) {
+	w.k.uvarint(uint64(q.id))
+	for _, u := range q.units {
+		q.plan.run(w, f, u, done)
+	}
+}
+
+// run writes rule r's reads, once per key.
+func (p *readPlan) run(w walker, f *Facts, r int, done []uint64) {
+	if done[r/64]&(1<<(r%64)) != 0 {
+		return
+	}
+	done[r/64] |= 1 << (r % 64)
+bodies:
+	for _, body := range p.rules[r].bodies {
+		for i := range body {
+			st := &body[i]
+			switch st.kind {
+			case rules.StepRead:
+				st.a.hash(w, f)
+			case rules.StepRule:
+				p.run(w, f, st.rule, done)
+			case rules.StepGuard:
+				holds, decided := st.eval(f)
+				if !decided {
+					w.mark(kindUndecided)
+					st.a.hash(w, f)
+					if !st.bConst {
+						st.b.hash(w, f)
+					}
+					continue
+				}
+				if !holds {
+					w.mark(kindFalse)
+					continue bodies // OPA evaluates nothing after it either
+				}
+				w.mark(kindTrue)
+			}
+		}
+	}
+}
+
+// eval decides a guard as Rego would, when it can.
+func (st *planStep) eval(f *Facts) (holds, decided bool) {
+	a, ok := st.a.get(f)
+	if ok {
+		switch st.cmp {
+		case rules.CmpDefined:
+		case rules.CmpTruthy:
+			ok = a.kind != kindBool || a.b
+		case rules.CmpType:
+			ok = a.kind == st.typ
+		case rules.CmpMember:
+			in := false
+			for _, c := range st.set {
+				eq, dec := equalLeaf(a, c)
+				if !dec {
+					return false, false
+				}
+				in = in || eq
+			}
+			ok = in
+		default:
+			b := st.bValue
+			if !st.bConst {
+				var bok bool
+				if b, bok = st.b.get(f); !bok {
+					ok = false
+					break
+				}
+			}
+			ok, decided = compareLeaf(st.cmp, a, b)
+			if !decided {
+				return false, false
+			}
+		}
+	}
+	return ok != st.negate, true
+}
+
+// equalLeaf reports whether two values are equal, when it can tell: two
+// objects or arrays it cannot.
+func equalLeaf(a, b leaf) (eq, decided bool) {
+	compositeA := a.kind == kindObject || a.kind == kindArray
+	compositeB := b.kind == kindObject || b.kind == kindArray
+	switch {
+	case compositeA && compositeB:
+		return false, false
+	case a.kind != b.kind:
+		return false, true
+	}
+	switch a.kind {
+	case kindString:
+		return a.s == b.s, true
+	case kindNumber:
+		return a.f == b.f, true
+	case kindBool:
+		return a.b == b.b, true
+	}
+	return true, true // null
+}
+
+func compareLeaf(cmp string, a, b leaf) (holds, decided bool) {
+	switch cmp {
+	case rules.CmpEqual, rules.CmpNotEqual:
+		eq, dec := equalLeaf(a, b)
+		return eq == (cmp == rules.CmpEqual), dec
+	}
+	if a.kind != kindNumber || b.kind != kindNumber {
+		return false, false // Rego orders other kinds too: left to OPA
+	}
+	switch cmp {
+	case rules.CmpGT:
+		return a.f > b.f, true
+	case rules.CmpGTE:
+		return a.f >= b.f, true
+	case rules.CmpLT:
+		return a.f < b.f, true
+	case rules.CmpLTE:
+		return a.f <= b.f, true
+	}
+	return false, false
+}
+
+// readsTable finds the read program of a destination's query: by
+// countryIndex and channel for the countries with a pack, by channel for
+// the others. A nil program (the analysis failed) keys by every fact.
+type readsTable struct {
+	byCode [26 * 26][len(channels)]*queryPlan
+	other  [len(channels)]*queryPlan
+}
+
+// channels index the readsTable's programs.
+var channels = [...]Channel{SMS, Viber, WhatsApp, Messenger, RCS}
+
+func newReadsTable(set *rules.Set, countries map[string]*packConfig) *readsTable {
+	t := new(readsTable)
+	var plan *readPlan
+	get := func(cc string, ch Channel) *queryPlan {
+		r := set.Reads(cc, string(ch))
+		if r == nil {
+			return nil
+		}
+		if plan == nil {
+			plan = newReadPlan(r.Rules)
+		}
+		return &queryPlan{id: r.ID, units: r.Units, plan: plan}
+	}
+	for i, ch := range channels {
+		t.other[i] = get("", ch)
+		for cc := range countries {
+			if j, ok := countryIndex(cc); ok {
+				t.byCode[j][i] = get(strings.ToLower(cc), ch)
+			}
+		}
+	}
+	return t
+}
+
+// plan returns the read program of the query for a destination (upper
+// case) and channel, nil for none.
+func (t *readsTable) plan(dest string, ch Channel) *queryPlan {
+	if t == nil {
+		return nil
+	}
+	i := slices.Index(channels[:], ch)
+	if i < 0 {
+		return nil
+	}
+	if j, ok := countryIndex(dest); ok && t.byCode[j][i] != nil {
+		return t.byCode[j][i]
+	}
+	return t.other[i]
+}
+
+// readKey computes c.readsKey, the fact cache's second key: the facts the
+// destination's query can see (its read program), the query and the
+// generation. It reports false when the query has no read program. It
+// runs only when the facts' own key missed: a program costs more than the
+// walk, and most checks that reach the fact cache repeat facts seen
+// before.
+func (c *check) readKey() bool {
+	q := c.p.reads.plan(c.dest, c.msg.Channel)
+	if q == nil || c.e.facts == nil {
+		return false
+	}
+	// The program's getters are function values, so escape analysis
+	// cannot tell that they keep nothing: given &c.facts, every check
+	// (1.6 KiB) moved to the heap. A copy of the facts does, on this
+	// path alone.
+	f := new(Facts)
+	*f = c.facts
+	k := hasherPool.Get().(*keyHasher)
+	k.reset()
+	k.u64(c.p.generation)
+	k.byte(kindReads) // never the facts' own key
+	q.hash(walker{k: k}, f, k.doneBits(len(q.plan.rules)))
+	c.readsKey, c.hasReadsKey = k.sum(), true
+	hasherPool.Put(k)
+	return true
 }

@@ -52,6 +52,7 @@ type policy struct {
 	templateRun     int
 	templateAnchors [][]byte
 	ruleInfo        map[string]*ruleInfo // rule id → what its reasons carry
+	reads           *readsTable          // each query's read program, for the fact cache's key (facts_value.go)
 
 	// revision names what decides: the rules' revision, plus a digest of
 	// the files read beside them (phishing feed, shortener lists, GeoIP
@@ -237,6 +238,7 @@ func (e *Engine) loadPolicy(ctx context.Context, fsys fs.FS) (*policy, error) {
 			p.channels[pack.Code] = pc
 		}
 	}
+	p.reads = newReadsTable(set, p.countries)
 	for _, pc := range p.countries {
 		pc.model, pc.modelLow = p.global.thresholds.stricter(pc.thresholds), min(p.global.floor(), pc.floor())
 	}

@@ -75,6 +75,7 @@ type Set struct {
 	packs     map[string]*Pack
 	citations map[string]Citation
 	queries   map[queryKey]*rego.PreparedEvalQuery
+	reads     map[queryKey]*Reads    // what each query can read (refs.go); nil when the analysis failed
 	residual  map[string]string      // a pack's reasons ref → its residual rule's (partial.go)
 	modules   map[string]*ast.Module // policy modules by file name
 	tests     map[string]*ast.Module // *_test.rego modules by file name
@@ -636,6 +637,8 @@ func (l *loader) prepare(ctx context.Context, compiler *ast.Compiler, store stor
 		}
 		return ref
 	}
+	analysis := newReadAnalysis(evalCompiler)
+	reads := map[queryKey]*Reads{}
 	countries := []string{""}
 	channels := []string{""}
 	for _, p := range l.set.packs {
@@ -662,6 +665,15 @@ func (l *loader) prepare(ctx context.Context, compiler *ast.Compiler, store stor
 			if len(parts) > 0 {
 				union = strings.Join(parts, " | ")
 			}
+			refs := make([]ast.Ref, 0, len(parts))
+			for _, p := range parts {
+				ref, err := ast.ParseRef(p)
+				if err != nil {
+					return fmt.Errorf("rules: query part %s: %w", p, err)
+				}
+				refs = append(refs, ref)
+			}
+			reads[queryKey{cc, ch}] = analysis.query(len(reads), refs)
 			pq, err := rego.New(
 				rego.Compiler(evalCompiler),
 				rego.Store(store),
@@ -673,6 +685,9 @@ func (l *loader) prepare(ctx context.Context, compiler *ast.Compiler, store stor
 			}
 			l.set.queries[queryKey{cc, ch}] = &pq
 		}
+	}
+	if analysis.finish(reads) {
+		l.set.reads = reads
 	}
 	return nil
 }
