@@ -71,9 +71,10 @@ package filter
 
 import (
 	"bytes"
+	"encoding/binary"
 	"math"
 	"strings"
-	"sync"
+	"sync/atomic"
 
 	"github.com/msgfilter/msgfilter/internal/bodyphones"
 	"github.com/msgfilter/msgfilter/internal/smsenc"
@@ -84,6 +85,7 @@ import (
 // templateEntry is what the text stages made of a body. It is shared by the
 // checks that hit it and never written after it is stored.
 type templateEntry struct {
+	key        cacheKey
 	categories Categories
 	optOutText bool // the STOP keyword (OptOutText: letters, whatever the digits beside them)
 	instructs  bool // the opt-out lists' instructions (OptOutInstruction without STOP)
@@ -96,26 +98,22 @@ type templateEntry struct {
 }
 
 // templateCache maps template keys to entries. It is safe for concurrent
-// use: shards, each under its own lock, so that two goroutines rarely wait
-// for each other. A full shard is emptied and refilled. A nil
-// *templateCache caches nothing.
+// use and takes no lock: a key has one slot, an atomic pointer to an entry
+// that is never written once stored, and a new key replaces the slot's
+// entry (a lookup compares the whole key, so a collision is a miss). Every
+// templated check reads it: under per-shard read locks, two cores checking
+// one template both wrote the lock's reader count, a cache line moved back
+// and forth on every hit. A nil *templateCache caches nothing.
 type templateCache struct {
-	perShard int
-	shards   [templateShards]templateShard
-}
-
-type templateShard struct {
-	mu sync.RWMutex
-	m  map[cacheKey]*templateEntry
+	slots []atomic.Pointer[templateEntry]
 }
 
 const (
-	templateShards = 64
 	// maxTemplateBody bounds the bodies cached: an entry holds evidence
 	// taken from its body, so an entry is at most about 2 KiB.
 	maxTemplateBody = 1024
 	// templateEntryBytes sizes the cache from the fact cache's bytes (one
-	// entry per 2 KiB: 16,384 entries with the default 32 MiB).
+	// slot per 2 KiB: 16,384 slots with the default 32 MiB).
 	templateEntryBytes = 2048
 )
 
@@ -127,26 +125,22 @@ func newTemplateCache(factCacheBytes int) *templateCache {
 	if factCacheBytes <= 0 {
 		return nil
 	}
-	return &templateCache{perShard: max(factCacheBytes/templateEntryBytes/templateShards, 16)}
+	return &templateCache{slots: make([]atomic.Pointer[templateEntry], max(factCacheBytes/templateEntryBytes, 1024))}
+}
+
+func (t *templateCache) slot(k cacheKey) *atomic.Pointer[templateEntry] {
+	return &t.slots[binary.LittleEndian.Uint64(k[:8])%uint64(len(t.slots))]
 }
 
 func (t *templateCache) get(k cacheKey) *templateEntry {
-	s := &t.shards[k[0]%templateShards]
-	s.mu.RLock()
-	e := s.m[k]
-	s.mu.RUnlock()
-	return e
+	if e := t.slot(k).Load(); e != nil && e.key == k {
+		return e
+	}
+	return nil
 }
 
-func (t *templateCache) put(k cacheKey, e *templateEntry) {
-	s := &t.shards[k[0]%templateShards]
-	s.mu.Lock()
-	if s.m == nil || len(s.m) >= t.perShard {
-		s.m = make(map[cacheKey]*templateEntry, t.perShard)
-	}
-	s.m[k] = e
-	s.mu.Unlock()
-}
+// put stores e, which must not be written after.
+func (t *templateCache) put(e *templateEntry) { t.slot(e.key).Store(e) }
 
 // templateRun returns the shortest free run of digits a policy's template
 // cache masks (longer than any token of digits only in its terms, and two
@@ -318,7 +312,8 @@ func (c *check) rememberTemplate() {
 	}
 	c.measure()
 	f := &c.facts.Content
-	c.e.template.put(c.templateKey, &templateEntry{
+	c.e.template.put(&templateEntry{
+		key:        c.templateKey,
 		categories: f.Categories,
 		optOutText: f.OptOutText,
 		instructs:  c.instructs,

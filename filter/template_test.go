@@ -373,3 +373,21 @@ func TestTemplateHitSize(t *testing.T) {
 		}
 	}
 }
+
+// BenchmarkTemplateCacheParallel reads the template cache as templated
+// traffic does on every core: 7 templates, hit on every lookup.
+func BenchmarkTemplateCacheParallel(b *testing.B) {
+	t := newTemplateCache(32 << 20)
+	keys := make([]cacheKey, 7)
+	for i := range keys {
+		keys[i][0], keys[i][8] = byte(i*37), byte(i)
+		t.put(&templateEntry{key: keys[i]})
+	}
+	b.RunParallel(func(pb *testing.PB) {
+		for i := 0; pb.Next(); i++ {
+			if t.get(keys[i%len(keys)]) == nil {
+				b.Fatal("miss")
+			}
+		}
+	})
+}
