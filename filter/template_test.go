@@ -373,3 +373,71 @@ func TestTemplateHitSize(t *testing.T) {
 		}
 	}
 }
+
+// BenchmarkTemplateCacheParallel reads the template cache as templated
+// traffic does on every core: 7 templates, hit on every lookup.
+func BenchmarkTemplateCacheParallel(b *testing.B) {
+	t := newTemplateCache(32 << 20)
+	keys := make([]cacheKey, 7)
+	for i := range keys {
+		keys[i][0], keys[i][8] = byte(i*37), byte(i)
+		t.put(&templateEntry{key: keys[i]})
+	}
+	b.RunParallel(func(pb *testing.PB) {
+		for i := 0; pb.Next(); i++ {
+			if t.get(keys[i%len(keys)]) == nil {
+				b.Fatal("miss")
+			}
+		}
+	})
+}
+
+// BenchmarkMaskRuns times the template key's scan of a body for free runs
+// on one-time-password and alert bodies like the templated row's.
+func BenchmarkMaskRuns(b *testing.B) {
+	bodies := []string{
+		"Your ACME verification code is 482913. Do not share it with anyone.",
+		"482913 is your OTP for login to HDFC Bank. Valid for 10 mins. Do not share it with anyone.",
+		"Dear Priya, 482913 is the OTP for your transaction of Rs 12,450.00. Never share your OTP.",
+		"Votre code de vérification Ameli est 482913. Il expire dans 10 minutes.",
+		"رمز التحقق الخاص بك من Careem هو 482913. لا تشاركه مع أي شخص.",
+		"รหัส OTP ของคุณคือ 482913 (Ref: QXZP) ห้ามบอกรหัสนี้กับผู้อื่น",
+		"您的蝦皮驗證碼為 482913，請於10分鐘內輸入，切勿提供給他人。",
+	}
+	n := 0
+	for b.Loop() {
+		for _, body := range bodies {
+			if maskRuns(body, 4, func(i, j int) { n += j - i }) {
+				n++
+			}
+		}
+	}
+	if n == 0 {
+		b.Fatal("no run masked")
+	}
+}
+
+// TestNextDigit: the word-at-a-time scan finds the first ASCII digit a
+// byte loop finds, from every start, among bytes each side of the digits
+// (a word test could be fooled by a borrow or a high bit).
+func TestNextDigit(t *testing.T) {
+	alphabet := []byte{'/', '0', '5', '9', ':', 0, 9, 10, 0x80 | '0', 0xB9, 0xE2, 'a', ' ', 0xFF}
+	x := uint64(1)
+	for n := range 2000 {
+		b := make([]byte, n%40)
+		for i := range b {
+			x = x*6364136223846793005 + 1442695040888963407
+			b[i] = alphabet[x>>33%uint64(len(alphabet))]
+		}
+		s := string(b)
+		for i := 0; i <= len(s); i++ {
+			want := i
+			for want < len(s) && !isASCIIDigit(s[want]) {
+				want++
+			}
+			if got := nextDigit(s, i); got != want {
+				t.Fatalf("nextDigit(%q, %d) = %d, want %d", s, i, got, want)
+			}
+		}
+	}
+}

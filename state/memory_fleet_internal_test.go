@@ -2,6 +2,7 @@ package state
 
 import (
 	"context"
+	"sync/atomic"
 	"testing"
 	"time"
 )
@@ -87,6 +88,82 @@ func BenchmarkMemoryObserveParallel(b *testing.B) {
 		for pb.Next() {
 			if obs, err := m.Observe(ctx, nil, bands, now, nil); err != nil || obs.Reported {
 				b.Fatalf("Observe = %+v, %v", obs, err)
+			}
+		}
+	})
+}
+
+// BenchmarkMemoryCampaignParallel times what a templated check asks the
+// fleet on every core: Resolve then CountCampaign, each goroutine sending
+// its own campaign's 8 bands (as checks of different templates do) to 64
+// recipients seen before.
+func BenchmarkMemoryCampaignParallel(b *testing.B) {
+	m := NewMemory(MemoryConfig{})
+	ctx, now := context.Background(), time.Date(2026, 11, 29, 10, 0, 0, 0, time.UTC)
+	var next atomic.Uint64
+	b.ReportAllocs()
+	b.RunParallel(func(pb *testing.PB) {
+		g := next.Add(1)
+		bands, sig := make([]uint64, 8), make([]uint64, 32)
+		for i := range bands {
+			bands[i] = (g*8 + uint64(i)) * 0x9E3779B97F4A7C15
+		}
+		for i := range sig {
+			sig[i] = g<<32 | uint64(i)
+		}
+		for i := 0; pb.Next(); i++ {
+			at := now.Add(time.Duration(i) * time.Millisecond)
+			keys, err := m.Resolve(ctx, bands, sig, 5, at)
+			if err != nil {
+				b.Fatal(err)
+			}
+			rcpt := "+4477009" + string(rune('0'+i%64/10)) + string(rune('0'+i%10)) + "001"
+			if out, err := m.CountCampaign(ctx, keys, rcpt, 1000, time.Hour, at); err != nil || !out.Allowed {
+				b.Fatalf("CountCampaign = %+v, %v", out, err)
+			}
+		}
+	})
+}
+
+// BenchmarkMemoryCheckParallel times every call a templated check makes to
+// the store (Snapshot, Observe, Resolve, CountCampaign, Consume), each
+// goroutine sending its own campaign from its own sender: what two cores'
+// checks share is only the store itself.
+func BenchmarkMemoryCheckParallel(b *testing.B) {
+	m := NewMemory(MemoryConfig{})
+	ctx, now := context.Background(), time.Date(2026, 11, 29, 10, 0, 0, 0, time.UTC)
+	l := Limits{Rate: 1 << 30, RateWindow: time.Minute}
+	var next atomic.Uint64
+	b.ReportAllocs()
+	b.RunParallel(func(pb *testing.PB) {
+		g := next.Add(1)
+		bands, sig := make([]uint64, 8), make([]uint64, 32)
+		for i := range bands {
+			bands[i] = (g*8 + uint64(i)) * 0x9E3779B97F4A7C15
+		}
+		for i := range sig {
+			sig[i] = g<<32 | uint64(i)
+		}
+		sender := "SENDER" + string(rune('A'+g%26))
+		for i := 0; pb.Next(); i++ {
+			at := now.Add(time.Duration(i) * time.Millisecond)
+			rcpt := "+4477009" + string(rune('0'+i%64/10)) + string(rune('0'+i%10)) + "001"
+			k := Key{Tenant: "t", Sender: sender, Recipient: rcpt, Channel: "sms"}
+			if _, err := m.Snapshot(ctx, k, "", at); err != nil {
+				b.Fatal(err)
+			}
+			if _, err := m.Observe(ctx, nil, bands, at, nil); err != nil {
+				b.Fatal(err)
+			}
+			keys, err := m.Resolve(ctx, bands, sig, 5, at)
+			if err != nil {
+				b.Fatal(err)
+			}
+			if out, err := m.CountCampaign(ctx, keys, rcpt, 1000, time.Hour, at); err != nil || !out.Allowed {
+				b.Fatalf("CountCampaign = %+v, %v", out, err)
+			}
+			if _, err := m.Consume(ctx, k, l, "", at); err != nil {
+				b.Fatal(err)
 			}
 		}
 	})

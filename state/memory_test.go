@@ -5,6 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -234,6 +236,82 @@ func TestFleetConformance(t *testing.T) {
 	})
 	t.Run("concurrent campaign", func(t *testing.T) {
 		storetest.ConcurrentCampaign(t, context.Background(), []state.Fleet{state.NewMemory(state.MemoryConfig{})}, 200, 60)
+	})
+}
+
+// TestMemoryCampaignConcurrentBands: Resolve and CountCampaign on many
+// goroutines at once, over overlapping bands given in every order, lose no
+// member and overshoot no bound (a store that locks per band must take the
+// locks in an order that does not depend on the call's, or deadlock here).
+// Run it with -race.
+func TestMemoryCampaignConcurrentBands(t *testing.T) {
+	ctx := context.Background()
+	pool := make([]uint64, 16) // spread over the key space, as band keys are
+	for i := range pool {
+		pool[i] = uint64(i+1) * 0x9E3779B97F4A7C15
+	}
+	sig := make([]uint64, 8)
+	for i := range sig {
+		sig[i] = uint64(i)
+	}
+	t.Run("one campaign, bands in any order", func(t *testing.T) {
+		m := state.NewMemory(state.MemoryConfig{Shards: 8})
+		const calls, limit = 200, 60
+		var wg sync.WaitGroup
+		var allowed atomic.Int64
+		for i := range calls {
+			wg.Go(func() {
+				bands := slices.Clone(pool[:8])
+				for j := range bands { // a rotation and a reversal per call
+					bands[j] = pool[(j+i)%8]
+				}
+				if i%2 == 1 {
+					slices.Reverse(bands)
+				}
+				keys, err := m.Resolve(ctx, bands, sig, 5, storetest.T0)
+				if err != nil {
+					t.Errorf("Resolve: %v", err)
+					return
+				}
+				out, err := m.CountCampaign(ctx, keys, fmt.Sprint("+3749100", 1000+i), limit, time.Hour, storetest.T0)
+				if err != nil {
+					t.Errorf("CountCampaign: %v", err)
+					return
+				}
+				if out.Allowed {
+					allowed.Add(1)
+				}
+			})
+		}
+		wg.Wait()
+		if got := allowed.Load(); got != limit {
+			t.Errorf("%d concurrent recipients with a bound of %d: %d counted, want %d", calls, limit, got, limit)
+		}
+	})
+	t.Run("overlapping campaigns", func(t *testing.T) {
+		m := state.NewMemory(state.MemoryConfig{Shards: 8})
+		const goroutines, calls = 8, 50
+		var wg sync.WaitGroup
+		for g := range goroutines {
+			wg.Go(func() {
+				for i := range calls {
+					bands := []uint64{pool[(g+i)%16], pool[(3*g+i+5)%16], pool[(5*i+g)%16], pool[(7*i+2*g+1)%16]}
+					rcpt := fmt.Sprint("+37491", 100000+g*calls+i)
+					out, err := m.CountCampaign(ctx, bands, rcpt, 1<<20, time.Hour, storetest.T0)
+					if err != nil || !out.Allowed {
+						t.Errorf("CountCampaign(%v, %s) = %+v, %v; want allowed", bands, rcpt, out, err)
+						return
+					}
+				}
+			})
+		}
+		wg.Wait()
+		// Every recipient is a member of some band: all of them, and the
+		// new one, make the union of the pool.
+		out, err := m.CountCampaign(ctx, pool, "+37491999999", 1<<20, time.Hour, storetest.T0)
+		if want := goroutines*calls + 1; err != nil || out.Count != want {
+			t.Errorf("the pool's union = %+v, %v; want count %d", out, err, want)
+		}
 	})
 }
 
