@@ -352,18 +352,21 @@ func (w walker) category(name string, c *CategoryFacts) [2]*ast.Term {
 
 func (w walker) phoneNumbers(ns []PhoneNumberFacts) [2]*ast.Term {
 	phones := w.terms(len(ns))
-	for i, n := range ns {
-		t := w.obj("",
-			w.str("text", n.Text),
-			w.str("e164", n.E164),
-			w.str("region", n.Region),
-			w.str("type", string(n.Type)),
-		)[1]
-		if phones != nil {
+	for i := range ns {
+		if t := w.phoneNumber(&ns[i]); phones != nil {
 			phones[i] = t
 		}
 	}
 	return w.arr("phone_numbers", len(ns), phones)
+}
+
+func (w walker) phoneNumber(n *PhoneNumberFacts) *ast.Term {
+	return w.obj("",
+		w.str("text", n.Text),
+		w.str("e164", n.E164),
+		w.str("region", n.Region),
+		w.str("type", string(n.Type)),
+	)[1]
 }
 
 func (w walker) model(m *ModelFacts) [2]*ast.Term {
@@ -400,54 +403,57 @@ func (w walker) thresholds(t *ModelThresholdFacts) [2]*ast.Term {
 func (w walker) links(ls []LinkFacts) [2]*ast.Term {
 	out := w.terms(len(ls))
 	for i := range ls {
-		l := &ls[i]
-		items := [][2]*ast.Term{
-			w.str("url", l.URL),
-			w.str("host", l.Host),
-			w.str("unicode_host", l.UnicodeHost),
-			w.str("domain", l.Domain),
-			w.boolean("ip_literal", l.IPLiteral),
-			w.boolean("shortener", l.Shortener),
-			w.boolean("punycode", l.Punycode),
-			w.boolean("mixed_script", l.MixedScript),
-			w.boolean("userinfo", l.Userinfo),
-			w.str("homograph_of", l.HomographOf),
-			w.boolean("phishing", l.Phishing),
-			w.boolean("blocked", l.Blocked),
-			w.str("brand_of", l.BrandOf),
-			w.boolean("brand_in_subdomain", l.BrandInSubdomain),
-			w.boolean("brand_in_path", l.BrandInPath),
-			w.boolean("brand_in_text", l.BrandInText),
-			w.boolean("typosquat", l.Typosquat),
-			w.boolean("combosquat", l.Combosquat),
-			w.boolean("ascii_lookalike", l.ASCIILookalike),
-			w.boolean("lure_words", l.LureWords),
-			w.boolean("abused_tld", l.AbusedTLD),
-			w.boolean("free_hosting", l.FreeHosting),
-			w.boolean("dynamic_dns", l.DynamicDNS),
-			w.boolean("random_label", l.RandomLabel),
-			w.boolean("digit_heavy", l.DigitHeavy),
-			w.boolean("hyphen_heavy", l.HyphenHeavy),
-			w.boolean("credential_path", l.CredentialPath),
-			w.boolean("non_standard_port", l.NonStandardPort),
-			w.boolean("deceptive_host", l.DeceptiveHost),
-			w.boolean("kit_path", l.KitPath),
-			w.boolean("redirect_path", l.RedirectPath),
-			w.strings("scripts", l.Scripts),
-			w.str("tld_country", l.TLDCountry),
-			w.obj("first_seen",
-				w.boolean("known", l.FirstSeen.Known),
-				w.num("age_minutes", l.FirstSeen.AgeMinutes),
-			),
-		}
-		if l.SenderRegistered != nil {
-			items = append(items, w.boolean("sender_registered", *l.SenderRegistered))
-		}
-		if t := w.obj("", items...)[1]; out != nil {
+		if t := w.link(&ls[i]); out != nil {
 			out[i] = t
 		}
 	}
 	return w.arr("links", len(ls), out)
+}
+
+func (w walker) link(l *LinkFacts) *ast.Term {
+	items := [][2]*ast.Term{
+		w.str("url", l.URL),
+		w.str("host", l.Host),
+		w.str("unicode_host", l.UnicodeHost),
+		w.str("domain", l.Domain),
+		w.boolean("ip_literal", l.IPLiteral),
+		w.boolean("shortener", l.Shortener),
+		w.boolean("punycode", l.Punycode),
+		w.boolean("mixed_script", l.MixedScript),
+		w.boolean("userinfo", l.Userinfo),
+		w.str("homograph_of", l.HomographOf),
+		w.boolean("phishing", l.Phishing),
+		w.boolean("blocked", l.Blocked),
+		w.str("brand_of", l.BrandOf),
+		w.boolean("brand_in_subdomain", l.BrandInSubdomain),
+		w.boolean("brand_in_path", l.BrandInPath),
+		w.boolean("brand_in_text", l.BrandInText),
+		w.boolean("typosquat", l.Typosquat),
+		w.boolean("combosquat", l.Combosquat),
+		w.boolean("ascii_lookalike", l.ASCIILookalike),
+		w.boolean("lure_words", l.LureWords),
+		w.boolean("abused_tld", l.AbusedTLD),
+		w.boolean("free_hosting", l.FreeHosting),
+		w.boolean("dynamic_dns", l.DynamicDNS),
+		w.boolean("random_label", l.RandomLabel),
+		w.boolean("digit_heavy", l.DigitHeavy),
+		w.boolean("hyphen_heavy", l.HyphenHeavy),
+		w.boolean("credential_path", l.CredentialPath),
+		w.boolean("non_standard_port", l.NonStandardPort),
+		w.boolean("deceptive_host", l.DeceptiveHost),
+		w.boolean("kit_path", l.KitPath),
+		w.boolean("redirect_path", l.RedirectPath),
+		w.strings("scripts", l.Scripts),
+		w.str("tld_country", l.TLDCountry),
+		w.obj("first_seen",
+			w.boolean("known", l.FirstSeen.Known),
+			w.num("age_minutes", l.FirstSeen.AgeMinutes),
+		),
+	}
+	if l.SenderRegistered != nil {
+		items = append(items, w.boolean("sender_registered", *l.SenderRegistered))
+	}
+	return w.obj("", items...)[1]
 }
 
 // Policy-aware fact keys. A query's read program (rules.Reads) says which
@@ -762,6 +768,171 @@ func resolveContent(p []string, str func(func(*Facts) string) factPath, boolean 
 	return absent
 }
 
+// elemPath reads one path in the i-th element of an array of the facts,
+// as factPath does in the facts.
+type elemPath struct {
+	get  func(f *Facts, i int) (leaf, bool)
+	hash func(w walker, f *Facts, i int)
+}
+
+// elemLeaf is the path of a leaf every element has.
+func elemLeaf(get func(f *Facts, i int) leaf) elemPath {
+	return elemPath{
+		get:  func(f *Facts, i int) (leaf, bool) { return get(f, i), true },
+		hash: func(w walker, f *Facts, i int) { w.leaf(get(f, i)) },
+	}
+}
+
+// absentElem is the path of nothing an element holds.
+var absentElem = elemPath{
+	get:  func(*Facts, int) (leaf, bool) { return leaf{}, false },
+	hash: func(w walker, _ *Facts, _ int) { w.mark(kindAbsent) },
+}
+
+// collection is an array of the facts a read program iterates element by
+// element: its length and the readers of paths in its elements.
+type collection struct {
+	n    func(f *Facts) int
+	elem func(p []string) elemPath
+}
+
+// resolveCollection returns the reader of the array at p, when the
+// program can read its elements one by one: the links and the body's
+// phone numbers. Another collection is read whole.
+func resolveCollection(p []string) (collection, bool) {
+	switch {
+	case slices.Equal(p, []string{"links"}):
+		return collection{n: func(f *Facts) int { return len(f.Links) }, elem: resolveLink}, true
+	case slices.Equal(p, []string{"content", "phone_numbers"}):
+		return collection{n: func(f *Facts) int { return len(f.Content.PhoneNumbers) }, elem: resolvePhoneNumber}, true
+	}
+	return collection{}, false
+}
+
+func resolvePhoneNumber(p []string) elemPath {
+	n := func(f *Facts, i int) *PhoneNumberFacts { return &f.Content.PhoneNumbers[i] }
+	if len(p) == 0 {
+		return elemPath{
+			get:  func(*Facts, int) (leaf, bool) { return objLeaf() },
+			hash: func(w walker, f *Facts, i int) { w.phoneNumber(n(f, i)) },
+		}
+	}
+	if len(p) > 1 {
+		return absentElem
+	}
+	switch p[0] {
+	case "text":
+		return elemLeaf(func(f *Facts, i int) leaf { return leaf{kind: kindString, s: n(f, i).Text} })
+	case "e164":
+		return elemLeaf(func(f *Facts, i int) leaf { return leaf{kind: kindString, s: n(f, i).E164} })
+	case "region":
+		return elemLeaf(func(f *Facts, i int) leaf { return leaf{kind: kindString, s: n(f, i).Region} })
+	case "type":
+		return elemLeaf(func(f *Facts, i int) leaf { return leaf{kind: kindString, s: string(n(f, i).Type)} })
+	}
+	return absentElem
+}
+
+// linkStrings and linkBools are the scalar fields of a link, by name.
+var (
+	linkStrings = map[string]func(l *LinkFacts) string{
+		"url":          func(l *LinkFacts) string { return l.URL },
+		"host":         func(l *LinkFacts) string { return l.Host },
+		"unicode_host": func(l *LinkFacts) string { return l.UnicodeHost },
+		"domain":       func(l *LinkFacts) string { return l.Domain },
+		"homograph_of": func(l *LinkFacts) string { return l.HomographOf },
+		"brand_of":     func(l *LinkFacts) string { return l.BrandOf },
+		"tld_country":  func(l *LinkFacts) string { return l.TLDCountry },
+	}
+	linkBools = map[string]func(l *LinkFacts) bool{
+		"ip_literal":         func(l *LinkFacts) bool { return l.IPLiteral },
+		"shortener":          func(l *LinkFacts) bool { return l.Shortener },
+		"punycode":           func(l *LinkFacts) bool { return l.Punycode },
+		"mixed_script":       func(l *LinkFacts) bool { return l.MixedScript },
+		"userinfo":           func(l *LinkFacts) bool { return l.Userinfo },
+		"phishing":           func(l *LinkFacts) bool { return l.Phishing },
+		"blocked":            func(l *LinkFacts) bool { return l.Blocked },
+		"brand_in_subdomain": func(l *LinkFacts) bool { return l.BrandInSubdomain },
+		"brand_in_path":      func(l *LinkFacts) bool { return l.BrandInPath },
+		"brand_in_text":      func(l *LinkFacts) bool { return l.BrandInText },
+		"typosquat":          func(l *LinkFacts) bool { return l.Typosquat },
+		"combosquat":         func(l *LinkFacts) bool { return l.Combosquat },
+		"ascii_lookalike":    func(l *LinkFacts) bool { return l.ASCIILookalike },
+		"lure_words":         func(l *LinkFacts) bool { return l.LureWords },
+		"abused_tld":         func(l *LinkFacts) bool { return l.AbusedTLD },
+		"free_hosting":       func(l *LinkFacts) bool { return l.FreeHosting },
+		"dynamic_dns":        func(l *LinkFacts) bool { return l.DynamicDNS },
+		"random_label":       func(l *LinkFacts) bool { return l.RandomLabel },
+		"digit_heavy":        func(l *LinkFacts) bool { return l.DigitHeavy },
+		"hyphen_heavy":       func(l *LinkFacts) bool { return l.HyphenHeavy },
+		"credential_path":    func(l *LinkFacts) bool { return l.CredentialPath },
+		"non_standard_port":  func(l *LinkFacts) bool { return l.NonStandardPort },
+		"deceptive_host":     func(l *LinkFacts) bool { return l.DeceptiveHost },
+		"kit_path":           func(l *LinkFacts) bool { return l.KitPath },
+		"redirect_path":      func(l *LinkFacts) bool { return l.RedirectPath },
+	}
+)
+
+func resolveLink(p []string) elemPath {
+	link := func(f *Facts, i int) *LinkFacts { return &f.Links[i] }
+	switch {
+	case len(p) == 0:
+		return elemPath{
+			get:  func(*Facts, int) (leaf, bool) { return objLeaf() },
+			hash: func(w walker, f *Facts, i int) { w.link(link(f, i)) },
+		}
+	case p[0] == "first_seen":
+		switch {
+		case len(p) == 1:
+			return elemPath{
+				get: func(*Facts, int) (leaf, bool) { return objLeaf() },
+				hash: func(w walker, f *Facts, i int) {
+					fs := link(f, i).FirstSeen
+					w.boolean("", fs.Known)
+					w.num("", fs.AgeMinutes)
+				},
+			}
+		case len(p) == 2 && p[1] == "known":
+			return elemLeaf(func(f *Facts, i int) leaf { return leaf{kind: kindBool, b: link(f, i).FirstSeen.Known} })
+		case len(p) == 2 && p[1] == "age_minutes":
+			return elemLeaf(func(f *Facts, i int) leaf {
+				return leaf{kind: kindNumber, f: float64(link(f, i).FirstSeen.AgeMinutes)}
+			})
+		}
+		return absentElem
+	case len(p) > 1:
+		return absentElem
+	case p[0] == "scripts":
+		return elemPath{
+			get:  func(*Facts, int) (leaf, bool) { return arrLeaf() },
+			hash: func(w walker, f *Facts, i int) { w.strings("", link(f, i).Scripts) },
+		}
+	case p[0] == "sender_registered":
+		return elemPath{
+			get: func(f *Facts, i int) (leaf, bool) {
+				if r := link(f, i).SenderRegistered; r != nil {
+					return boolLeaf(*r)
+				}
+				return leaf{}, false
+			},
+			hash: func(w walker, f *Facts, i int) {
+				if r := link(f, i).SenderRegistered; r != nil {
+					w.boolean("", *r)
+					return
+				}
+				w.mark(kindAbsent)
+			},
+		}
+	}
+	if get, ok := linkStrings[p[0]]; ok {
+		return elemLeaf(func(f *Facts, i int) leaf { return leaf{kind: kindString, s: get(link(f, i))} })
+	}
+	if get, ok := linkBools[p[0]]; ok {
+		return elemLeaf(func(f *Facts, i int) leaf { return leaf{kind: kindBool, b: get(link(f, i))} })
+	}
+	return absentElem
+}
+
 // readPlan is a revision's read programs (rules.Reads) with each path
 // resolved: one per rules.Set, shared by its queries. Immutable.
 type readPlan struct {
@@ -774,12 +945,46 @@ type planStep struct {
 	kind   rules.StepKind
 	cmp    string
 	negate bool
-	a, b   factPath // b: when !bConst
+	a, b   operand // b: when !bConst
 	bConst bool
 	bValue leaf
 	set    []leaf
 	typ    byte
 	rule   int
+	// StepEach: the collection's length (nil: a collection read whole,
+	// a), and the steps run for each element (once, without one, when
+	// the collection is read whole).
+	n    func(f *Facts) int
+	body []planStep
+}
+
+// operand is a path of a step: in the facts, or in the element of the
+// enclosing iteration. In a collection read whole, an element's path is
+// known already and Go decides nothing of it (inWhole).
+type operand struct {
+	fact    factPath
+	elem    elemPath
+	isElem  bool
+	inWhole bool
+}
+
+// get returns the operand's value in f, with the iteration at element i.
+func (o *operand) get(f *Facts, i int) (leaf, bool) {
+	if o.isElem {
+		return o.elem.get(f, i)
+	}
+	return o.fact.get(f)
+}
+
+// hash writes the operand's subtree, with the iteration at element i.
+func (o *operand) hash(w walker, f *Facts, i int) {
+	switch {
+	case o.inWhole:
+	case o.isElem:
+		o.elem.hash(w, f, i)
+	default:
+		o.fact.hash(w, f)
+	}
 }
 
 // queryPlan is the read program of one query.
@@ -795,26 +1000,50 @@ func newReadPlan(rs []rules.ReadRule) *readPlan {
 	for i, r := range rs {
 		bodies := make([][]planStep, len(r.Bodies))
 		for j, body := range r.Bodies {
-			steps := make([]planStep, len(body))
-			for k, st := range body {
-				steps[k] = planStepOf(st)
-			}
-			bodies[j] = steps
+			bodies[j] = planSteps(body, nil, false)
 		}
 		p.rules[i] = planRule{bodies: bodies}
 	}
 	return p
 }
 
-func planStepOf(st rules.ReadStep) planStep {
+// planSteps resolves a body's steps; elems are the readers of the
+// enclosing iteration's elements (nil: none, or whole when read whole).
+func planSteps(body []rules.ReadStep, elems func(p []string) elemPath, whole bool) []planStep {
+	steps := make([]planStep, len(body))
+	for k, st := range body {
+		steps[k] = planStepOf(st, elems, whole)
+	}
+	return steps
+}
+
+func planStepOf(st rules.ReadStep, elems func(p []string) elemPath, whole bool) planStep {
 	ps := planStep{kind: st.Kind, cmp: st.Cmp, negate: st.Negate, rule: st.Rule}
+	resolve := func(p []string, elem bool) operand {
+		switch {
+		case !elem:
+			return operand{fact: resolveFact(p)}
+		case whole || elems == nil:
+			return operand{isElem: true, inWhole: true}
+		}
+		return operand{isElem: true, elem: elems(p)}
+	}
 	switch st.Kind {
+	case rules.StepEach:
+		c, ok := resolveCollection(st.Path)
+		if !ok {
+			ps.a = operand{fact: resolveFact(st.Path)}
+			ps.body = planSteps(st.Body, nil, true)
+			break
+		}
+		ps.n = c.n
+		ps.body = planSteps(st.Body, c.elem, false)
 	case rules.StepRead:
-		ps.a = resolveFact(st.Path)
+		ps.a = resolve(st.Path, st.Elem)
 	case rules.StepGuard:
-		ps.a = resolveFact(st.A.Path)
+		ps.a = resolve(st.A.Path, st.A.Elem)
 		if st.B.IsPath {
-			ps.b = resolveFact(st.B.Path)
+			ps.b = resolve(st.B.Path, st.B.Elem)
 		} else {
 			ps.bConst, ps.bValue = true, constLeaf(st.B.Const)
 		}
@@ -858,38 +1087,59 @@ func (p *readPlan) run(w walker, f *Facts, r int, done []uint64) {
 		return
 	}
 	done[r/64] |= 1 << (r % 64)
-bodies:
 	for _, body := range p.rules[r].bodies {
-		for i := range body {
-			st := &body[i]
-			switch st.kind {
-			case rules.StepRead:
-				st.a.hash(w, f)
-			case rules.StepRule:
-				p.run(w, f, st.rule, done)
-			case rules.StepGuard:
-				holds, decided := st.eval(f)
-				if !decided {
-					w.mark(kindUndecided)
-					st.a.hash(w, f)
-					if !st.bConst {
-						st.b.hash(w, f)
-					}
-					continue
-				}
-				if !holds {
-					w.mark(kindFalse)
-					continue bodies // OPA evaluates nothing after it either
-				}
-				w.mark(kindTrue)
+		p.steps(w, f, body, -1, done)
+	}
+}
+
+// steps writes the reads of a body's steps, with the enclosing iteration
+// at element elem.
+func (p *readPlan) steps(w walker, f *Facts, body []planStep, elem int, done []uint64) {
+	for i := range body {
+		st := &body[i]
+		switch st.kind {
+		case rules.StepRead:
+			st.a.hash(w, f, elem)
+		case rules.StepRule:
+			p.run(w, f, st.rule, done)
+		case rules.StepEach:
+			if st.n == nil {
+				st.a.hash(w, f, elem)
+				p.steps(w, f, st.body, -1, done)
+				return
 			}
+			n := st.n(f)
+			w.arr("", n, nil)
+			for j := range n {
+				p.steps(w, f, st.body, j, done)
+			}
+			return // the iteration is the rest of the body
+		case rules.StepGuard:
+			holds, decided := st.eval(f, elem)
+			if !decided {
+				w.mark(kindUndecided)
+				st.a.hash(w, f, elem)
+				if !st.bConst {
+					st.b.hash(w, f, elem)
+				}
+				continue
+			}
+			if !holds {
+				w.mark(kindFalse)
+				return // OPA evaluates nothing after it either
+			}
+			w.mark(kindTrue)
 		}
 	}
 }
 
-// eval decides a guard as Rego would, when it can.
-func (st *planStep) eval(f *Facts) (holds, decided bool) {
-	a, ok := st.a.get(f)
+// eval decides a guard as Rego would, when it can, with the enclosing
+// iteration at element elem.
+func (st *planStep) eval(f *Facts, elem int) (holds, decided bool) {
+	if st.a.inWhole || st.b.inWhole {
+		return false, false
+	}
+	a, ok := st.a.get(f, elem)
 	if ok {
 		switch st.cmp {
 		case rules.CmpDefined:
@@ -911,7 +1161,7 @@ func (st *planStep) eval(f *Facts) (holds, decided bool) {
 			b := st.bValue
 			if !st.bConst {
 				var bok bool
-				if b, bok = st.b.get(f); !bok {
+				if b, bok = st.b.get(f, elem); !bok {
 					ok = false
 					break
 				}

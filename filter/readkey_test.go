@@ -40,13 +40,16 @@ func TestResolveFactMatchesValue(t *testing.T) {
 	extra.Time.QuietUntil = QuietUntil{"promotional": "2026-11-29T08:00:00Z"}
 	extra.Content.Categories = Categories{"lottery": {Score: 2, Terms: []string{"win"}, Evidence: []string{"Win"}}}
 	extra.Content.Model.Thresholds = thresholdsOf(map[string]float64{"fraud_review": 0.5})
+	extra.Links = []LinkFacts{{URL: "https://xn--pple-43d.com/a", Scripts: featureNames{"Cyrillic"}, SenderRegistered: &registered,
+		FirstSeen: FirstSeenFacts{Known: true, AgeMinutes: 5}}}
+	extra.Content.PhoneNumbers = []PhoneNumberFacts{{Text: "0900 123", E164: "+44900123", Region: "GB", Type: "premium_rate"}}
 	facts := []Facts{extra}
 	for _, m := range corpusMessages(t) {
 		if x, err := e.Explain(context.Background(), &m); err == nil {
 			facts = append(facts, x.Facts)
 		}
 	}
-	paths := 0
+	paths, elems := 0, 0
 	for i := range facts {
 		f := &facts[i]
 		doc := f.walk(walker{build: true})
@@ -60,6 +63,16 @@ func TestResolveFactMatchesValue(t *testing.T) {
 			}
 			if want := leafOf(v); got != want {
 				t.Fatalf("%s: %+v, want %+v", name, got, want)
+			}
+			if arr, ok := v.(*ast.Array); ok {
+				if c, ok := resolveCollection(path); ok {
+					if n := c.n(f); n != arr.Len() {
+						t.Fatalf("%s: %d elements, want %d", name, n, arr.Len())
+					}
+					for j := range arr.Len() {
+						elems += visitElem(t, f, c, j, nil, arr.Elem(j).Value)
+					}
+				}
 			}
 			obj, isObj := v.(ast.Object)
 			if !isObj {
@@ -77,9 +90,32 @@ func TestResolveFactMatchesValue(t *testing.T) {
 		}
 		visit(nil, doc)
 	}
-	if paths < 1000 {
-		t.Fatalf("only %d paths compared", paths)
+	if paths < 1000 || elems < 1000 {
+		t.Fatalf("only %d paths and %d paths in elements compared", paths, elems)
 	}
+}
+
+// visitElem compares the reader of each path in the j-th element of a
+// collection to the input's value there, and returns how many it did.
+func visitElem(t *testing.T, f *Facts, c collection, j int, path []string, v ast.Value) int {
+	t.Helper()
+	got, ok := c.elem(path).get(f, j)
+	if !ok {
+		t.Fatalf("[%d].%s: absent, want %v", j, strings.Join(path, "."), v)
+	}
+	if want := leafOf(v); got != want {
+		t.Fatalf("[%d].%s: %+v, want %+v", j, strings.Join(path, "."), got, want)
+	}
+	if _, ok := c.elem(append(path[:len(path):len(path)], "no_such_field")).get(f, j); ok {
+		t.Fatalf("[%d].%s.no_such_field: present", j, strings.Join(path, "."))
+	}
+	n := 1
+	if obj, ok := v.(ast.Object); ok {
+		obj.Foreach(func(k, child *ast.Term) {
+			n += visitElem(t, f, c, j, append(path[:len(path):len(path)], string(k.Value.(ast.String))), child.Value)
+		})
+	}
+	return n
 }
 
 func leafOf(v ast.Value) leaf {
@@ -158,6 +194,34 @@ reasons contains r if {
 promo if input.message.kind == "promotional"
 
 # METADATA
+# title: Premium-rate number in the body
+# related_resources:
+#   - ref: https://example.org/f
+# custom:
+#   id: global/f
+#   effective: "2026-01-01"
+reasons contains r if {
+	some n in input.content.phone_numbers
+	n.type == "premium_rate"
+	r := {"code": "SENDER_PREMIUM_RATE", "rule": "global/f", "evidence": n.text}
+}
+
+# METADATA
+# title: A number of a foreign region
+# related_resources:
+#   - ref: https://example.org/g
+# custom:
+#   id: global/g
+#   effective: "2026-01-01"
+reasons contains r if {
+	some n in input.content.phone_numbers
+	foreign(n)
+	r := {"code": "PHONE_NUMBER_NOT_ALLOWED", "rule": "global/g", "evidence": "foreign"}
+}
+
+foreign(n) if n.region != input.message.country
+
+# METADATA
 # title: Promotions to a recipient zone
 # related_resources:
 #   - ref: https://example.org/e
@@ -184,7 +248,8 @@ func TestReadKeys(t *testing.T) {
 		f.Sender.Kind, f.Sender.Raw = "e164", "+447400123456"
 		f.Recipient.Zone = "Asia/Dubai"
 		f.Content.Model.Fraud = 0.1
-		f.Links = []LinkFacts{{URL: "https://a.example/x"}}
+		f.Links = []LinkFacts{{URL: "https://a.example/x", Host: "a.example"}}
+		f.Content.PhoneNumbers = []PhoneNumberFacts{{Text: "+971 4 000 0000", E164: "+97140000000", Region: "AE", Type: "fixed_line"}}
 		f.Time = TimeFacts{Local: "2026-11-24T10:00", Minute: 600, Zone: "Asia/Dubai"}
 		return f
 	}
@@ -200,7 +265,14 @@ func TestReadKeys(t *testing.T) {
 		{"recipient zone, behind a helper rule that fails", func(f *Facts) { f.Recipient.Zone = "Asia/Tokyo" }, true},
 		{"alphanumeric sender", func(f *Facts) { f.Sender.Kind = "alphanumeric" }, false},
 		{"fraud score across the threshold", func(f *Facts) { f.Content.Model.Fraud = 0.5 }, false},
-		{"link url, read whole by an iteration", func(f *Facts) { f.Links[0].URL = "https://b.example/x" }, false},
+		{"link url, behind the link's phishing guard that fails", func(f *Facts) { f.Links[0].URL = "https://b.example/x" }, true},
+		{"link host, read by no rule", func(f *Facts) { f.Links[0].Host = "b.example" }, true},
+		{"phone number's text, behind its type guard that fails", func(f *Facts) { f.Content.PhoneNumbers[0].Text = "+971 4 000 0001" }, true},
+		{"phishing link", func(f *Facts) { f.Links[0].Phishing = true }, false},
+		{"a second link", func(f *Facts) { f.Links = append(f.Links, LinkFacts{URL: "https://a.example/x"}) }, false},
+		{"no link", func(f *Facts) { f.Links = nil }, false},
+		{"premium-rate phone number", func(f *Facts) { f.Content.PhoneNumbers[0].Type = "premium_rate" }, false},
+		{"phone number's region, compared by a helper function", func(f *Facts) { f.Content.PhoneNumbers[0].Region = "GB" }, false},
 		{"dlt header, read by a dynamic key", func(f *Facts) { f.DLT.Header = "BLOCKME" }, false},
 		{"dlt template, read by a dynamic key", func(f *Facts) { f.DLT.TemplateID = "123" }, false},
 		{"kind, which the helper rule reads", func(f *Facts) { f.Message.Kind = Promotional }, false},
@@ -216,7 +288,24 @@ func TestReadKeys(t *testing.T) {
 			}
 		})
 	}
-	// Once the guards hold, what they guarded is read.
+	// Once the guards hold, what they guarded is read, element by element.
+	t.Run("phishing links' urls", func(t *testing.T) {
+		a, b := base(), base()
+		a.Links = append(a.Links, LinkFacts{URL: "https://p.example/x", Phishing: true})
+		b.Links = append(b.Links, LinkFacts{URL: "https://p.example/y", Phishing: true})
+		if readKey(t, p, "AE", SMS, &a) == readKey(t, p, "AE", SMS, &b) {
+			t.Fatal("two phishing links share a key")
+		}
+		b.Links[1].URL, b.Links[1].Host = a.Links[1].URL, "p.example"
+		if readKey(t, p, "AE", SMS, &a) != readKey(t, p, "AE", SMS, &b) {
+			t.Fatal("phishing links differing in an unread host do not share a key")
+		}
+		sameFindings(t, p, "AE", SMS, &a, &b)
+		a.Links[0], a.Links[1] = a.Links[1], a.Links[0]
+		if readKey(t, p, "AE", SMS, &a) == readKey(t, p, "AE", SMS, &b) {
+			t.Fatal("the same links in another order share a key")
+		}
+	})
 	t.Run("alphanumeric senders' ids", func(t *testing.T) {
 		a, b := base(), base()
 		a.Sender.Kind, b.Sender.Kind = "alphanumeric", "alphanumeric"
@@ -276,6 +365,37 @@ func TestReadKeysShippedPolicies(t *testing.T) {
 		"tenant":    func(f *Facts) { f.Message.Tenant = "other" },
 		"features":  func(f *Facts) { f.Content.Model.Features.Spam = append(f.Content.Model.Features.Spam, "word x") },
 		"no links":  func(f *Facts) { f.Links = []LinkFacts{} },
+		"link url": func(f *Facts) {
+			for i := range f.Links {
+				f.Links[i].URL += "x"
+			}
+		},
+		"link host": func(f *Facts) {
+			for i := range f.Links {
+				f.Links[i].Host, f.Links[i].Domain = "x"+f.Links[i].Host, "x"+f.Links[i].Domain
+			}
+		},
+		"link shortener": func(f *Facts) {
+			for i := range f.Links {
+				f.Links[i].Shortener = !f.Links[i].Shortener
+			}
+		},
+		"link registered": func(f *Facts) {
+			registered := false
+			for i := range f.Links {
+				f.Links[i].SenderRegistered = &registered
+			}
+		},
+		"phone type": func(f *Facts) {
+			for i := range f.Content.PhoneNumbers {
+				f.Content.PhoneNumbers[i].Type = "premium_rate"
+			}
+		},
+		"phone text": func(f *Facts) {
+			for i := range f.Content.PhoneNumbers {
+				f.Content.PhoneNumbers[i].Text += "0"
+			}
+		},
 		"phone": func(f *Facts) {
 			f.Content.PhoneNumbers = append(f.Content.PhoneNumbers, PhoneNumberFacts{Text: "1", E164: "+1"})
 		},

@@ -26,6 +26,13 @@ import (
 //     does not decide); nil is the whole input.
 //   - StepRule: a rule or function the expression refers to: its own
 //     program, run once per message however many expressions refer to it.
+//   - StepEach: the body iterates the array or object at Path with an
+//     index variable no expression before has bound (input.links[i], as
+//     "some l in input.links" compiles). The steps from that expression
+//     to the end of the body, head included, are its Body, run once per
+//     element in order after the number of elements; an operand or read
+//     with Elem is a path in the element. One iteration per body: a
+//     second one inside it reads its collection whole.
 //
 // Why this is sound: a body's findings are a function of the values its
 // expressions read, and OPA evaluates a compiled body's expressions in
@@ -35,7 +42,12 @@ import (
 // says it is false, no binding gets past it in either message. Two inputs
 // that agree on every outcome and every read value the program reaches
 // therefore reach the same expressions with the same values, and the
-// query gives both the same reasons. The head is read after the body.
+// query gives both the same reasons. An iteration's bindings are the
+// element and its index: two inputs with as many elements that agree,
+// element by element, on what the body reads of each (its index is its
+// place) give the same bindings the same findings. A variable bound
+// inside a negation, comprehension or every is local to it, so none of
+// those starts an iteration of the body. The head is read after the body.
 // An else definition is read as well as its rule, whether or not OPA
 // reaches it (a superset is sound). Numbers are compared by Go only when
 // the constant is the shortest decimal of a float64, as every number of
@@ -70,6 +82,7 @@ const (
 	StepGuard StepKind = iota + 1
 	StepRead
 	StepRule
+	StepEach
 )
 
 // Guard comparisons.
@@ -97,10 +110,16 @@ type ReadStep struct {
 	A, B   Operand
 	Set    []any  // CmpMember: scalars (string, float64, bool, nil)
 	Type   string // CmpType: "string", "number", "boolean", "null", "array", "object", "set"
-	// StepRead: the path read whole (nil: all the input).
+	// StepRead: the path read whole (nil: all the input). StepEach: the
+	// collection iterated.
 	Path []string
+	// Elem: Path is in the element of the enclosing StepEach (StepRead;
+	// nil: the whole element).
+	Elem bool
 	// StepRule: an index of Reads.Rules.
 	Rule int
+	// StepEach: the steps run for each element.
+	Body []ReadStep
 }
 
 // Operand is an input path or a scalar constant.
@@ -109,6 +128,8 @@ type Operand struct {
 	Const any      // string, float64, bool or nil, when !IsPath
 	// IsPath tells a path from a constant.
 	IsPath bool
+	// Elem: Path is in the element of the enclosing StepEach.
+	Elem bool
 }
 
 // Reads returns the read program of the query Eval uses for country (lower
@@ -197,27 +218,112 @@ func (a *readAnalysis) rule(r *ast.Rule) int {
 // body analyses one definition: its body's expressions in order, then its
 // head.
 func (a *readAnalysis) body(r *ast.Rule) []ReadStep {
-	b := &bodyAnalysis{a: a, loads: map[ast.Var][]string{}, opaqueVars: map[ast.Var]bool{}}
+	b := &bodyAnalysis{a: a, loads: map[ast.Var]origin{}, opaqueVars: map[ast.Var]bool{}, seen: map[ast.Var]bool{}}
 	for _, arg := range r.Head.Args {
 		ast.WalkVars(arg, func(v ast.Var) bool {
 			b.opaqueVars[v] = true
+			b.seen[v] = true
 			return false
 		})
 	}
 	for _, e := range r.Body {
+		if b.loop == nil {
+			if l, ok := b.loopStart(e); ok {
+				b.loop, b.outer, b.steps = l, b.steps, nil
+			}
+		}
 		b.expr(e)
+		ast.WalkVars(e, func(v ast.Var) bool {
+			b.seen[v] = true
+			return false
+		})
 	}
 	b.opaque(r.Head)
+	if b.loop != nil {
+		return append(b.outer, ReadStep{Kind: StepEach, Path: b.loop.path, Body: b.steps})
+	}
 	return b.steps
 }
 
 type bodyAnalysis struct {
 	a     *readAnalysis
-	loads map[ast.Var][]string // variables assigned a ground input path
+	loads map[ast.Var]origin // variables assigned a ground input path
 	// opaqueVars are the variables bound otherwise: a function's
 	// arguments, and every variable of an expression Go does not decide.
 	opaqueVars map[ast.Var]bool
+	seen       map[ast.Var]bool // every variable of the expressions before
 	steps      []ReadStep
+	loop       *loop      // the body's iteration, once it started
+	outer      []ReadStep // the steps before it
+}
+
+// origin is the path a variable was assigned: in the input, or in the
+// iteration's element.
+type origin struct {
+	path []string
+	elem bool
+}
+
+// loop is a body's iteration: the collection at path, by the index var.
+type loop struct {
+	path []string
+	v    ast.Var
+}
+
+// loopStart returns the iteration e starts: a ref input.p[v] (p string
+// keys) with a variable no expression before has bound, outside any
+// negation, comprehension or every (their variables are their own).
+func (b *bodyAnalysis) loopStart(e *ast.Expr) (*loop, bool) {
+	if e.Negated {
+		return nil, false
+	}
+	if _, ok := e.Terms.(*ast.Every); ok {
+		return nil, false
+	}
+	var found *loop
+	ast.WalkTerms(e, func(t *ast.Term) bool {
+		switch v := t.Value.(type) {
+		case *ast.ArrayComprehension, *ast.SetComprehension, *ast.ObjectComprehension:
+			return true
+		case ast.Ref:
+			if found != nil || !v.HasPrefix(ast.InputRootRef) {
+				return false
+			}
+			p := []string{}
+			for _, k := range v[1:] {
+				switch kv := k.Value.(type) {
+				case ast.String:
+					p = append(p, string(kv))
+					continue
+				case ast.Var:
+					_, loaded := b.loads[kv]
+					if !b.seen[kv] && !loaded && !b.opaqueVars[kv] {
+						found = &loop{path: p, v: kv}
+					}
+				}
+				break
+			}
+		}
+		return false
+	})
+	return found, found != nil
+}
+
+// elemKeys returns the keys of ref after the iteration's index, when ref
+// is input.<loop path>[<loop var>]...
+func (b *bodyAnalysis) elemKeys(ref ast.Ref) (ast.Ref, bool) {
+	if b.loop == nil || len(ref) < len(b.loop.path)+2 || !ref.HasPrefix(ast.InputRootRef) {
+		return nil, false
+	}
+	for i, k := range b.loop.path {
+		if s, ok := ref[i+1].Value.(ast.String); !ok || string(s) != k {
+			return nil, false
+		}
+	}
+	if v, ok := ref[len(b.loop.path)+1].Value.(ast.Var); !ok || v != b.loop.v {
+		return nil, false
+	}
+	return ref[len(b.loop.path)+2:], true
 }
 
 func (b *bodyAnalysis) expr(e *ast.Expr) {
@@ -253,10 +359,10 @@ func (b *bodyAnalysis) guard(e *ast.Expr) (ReadStep, bool) {
 			// holds when the path is defined.
 			for i := range 2 {
 				v, isVar := args[i].Value.(ast.Var)
-				p, isPath := b.inputPath(args[1-i])
-				if isVar && isPath && !e.Negated && !b.bound(e, v) {
-					b.loads[v] = p
-					return ReadStep{Kind: StepGuard, Cmp: CmpDefined, A: Operand{Path: p, IsPath: true}}, true
+				op, ok := b.operand(args[1-i])
+				if isVar && ok && op.IsPath && !e.Negated && !b.bound(e, v) {
+					b.loads[v] = origin{path: op.Path, elem: op.Elem}
+					return ReadStep{Kind: StepGuard, Cmp: CmpDefined, A: op}, true
 				}
 			}
 			return b.compare(CmpEqual, false, e.Negated, args)
@@ -320,8 +426,8 @@ func (b *bodyAnalysis) bound(e *ast.Expr, v ast.Var) bool {
 // operand returns an input path (a ground ref or a variable assigned
 // one) or a scalar constant Go compares as Rego does.
 func (b *bodyAnalysis) operand(t *ast.Term) (Operand, bool) {
-	if p, ok := b.inputPath(t); ok {
-		return Operand{Path: p, IsPath: true}, true
+	if o, ok := b.inputPath(t); ok {
+		return Operand{Path: o.path, Elem: o.elem, IsPath: true}, true
 	}
 	if c, ok := scalar(t.Value); ok {
 		return Operand{Const: c}, true
@@ -329,28 +435,55 @@ func (b *bodyAnalysis) operand(t *ast.Term) (Operand, bool) {
 	return Operand{}, false
 }
 
-// inputPath returns the path of a ground input ref with string keys, or
-// of a variable assigned one.
-func (b *bodyAnalysis) inputPath(t *ast.Term) ([]string, bool) {
+// inputPath returns the path of a ground input ref with string keys (in
+// the input, or in the iteration's element), of a ref with such keys into
+// a variable assigned one, or of such a variable.
+func (b *bodyAnalysis) inputPath(t *ast.Term) (origin, bool) {
 	switch v := t.Value.(type) {
 	case ast.Var:
-		p, ok := b.loads[v]
-		return p, ok
+		o, ok := b.loads[v]
+		return o, ok
 	case ast.Ref:
-		if !v.HasPrefix(ast.InputRootRef) {
-			return nil, false
+		var o origin
+		keys := v[1:]
+		ek, inElem := b.elemKeys(v)
+		hv, _ := v[0].Value.(ast.Var)
+		base, loaded := b.loads[hv]
+		switch {
+		case inElem:
+			o.elem, keys = true, ek
+		case v.HasPrefix(ast.InputRootRef):
+		case loaded:
+			o = base
+		default:
+			return origin{}, false
 		}
-		p := make([]string, 0, len(v)-1)
-		for _, k := range v[1:] {
+		p := make([]string, len(o.path), len(o.path)+len(keys))
+		copy(p, o.path)
+		for _, k := range keys {
 			s, ok := k.Value.(ast.String)
 			if !ok {
-				return nil, false
+				return origin{}, false
 			}
 			p = append(p, string(s))
 		}
-		return p, true
+		o.path = p
+		return o, true
 	}
-	return nil, false
+	return origin{}, false
+}
+
+// stringPrefix returns the string keys of keys up to the first other.
+func stringPrefix(base []string, keys ast.Ref) []string {
+	p := append([]string(nil), base...)
+	for _, k := range keys {
+		s, ok := k.Value.(ast.String)
+		if !ok {
+			break
+		}
+		p = append(p, string(s))
+	}
+	return p
 }
 
 // opaque records what an expression or head Go does not decide can read:
@@ -361,24 +494,31 @@ func (b *bodyAnalysis) opaque(x any) {
 	visit = func(t *ast.Term) bool {
 		switch v := t.Value.(type) {
 		case ast.Var:
-			if p, ok := b.loads[v]; ok {
-				b.steps = append(b.steps, ReadStep{Kind: StepRead, Path: p})
+			if o, ok := b.loads[v]; ok {
+				b.steps = append(b.steps, ReadStep{Kind: StepRead, Path: o.path, Elem: o.elem})
 			} else if v.Equal(ast.InputRootDocument.Value) {
 				b.steps = append(b.steps, ReadStep{Kind: StepRead, Path: nil})
 			}
 			b.opaqueVars[v] = true
 		case ast.Ref:
+			var read origin
+			keys, into := b.elemKeys(v)
+			if into {
+				read.elem = true
+			} else if hv, ok := v[0].Value.(ast.Var); ok {
+				read, into = b.loads[hv] // a ref into a variable assigned a path
+				keys = v[1:]
+			}
+			if into {
+				b.steps = append(b.steps, ReadStep{Kind: StepRead, Path: stringPrefix(read.path, keys), Elem: read.elem})
+				for _, k := range keys {
+					ast.WalkTerms(k, visit)
+				}
+				return true
+			}
 			switch {
 			case v.HasPrefix(ast.InputRootRef):
-				var p []string
-				for _, k := range v[1:] {
-					s, ok := k.Value.(ast.String)
-					if !ok {
-						break
-					}
-					p = append(p, string(s))
-				}
-				b.steps = append(b.steps, ReadStep{Kind: StepRead, Path: p})
+				b.steps = append(b.steps, ReadStep{Kind: StepRead, Path: stringPrefix(nil, v[1:])})
 			case v.Equal(jwtVerify):
 				b.a.err = errNoAnalysis // reads the evaluation's clock, not the input
 			case v.HasPrefix(ast.DefaultRootRef):
@@ -387,7 +527,8 @@ func (b *bodyAnalysis) opaque(x any) {
 				}
 			}
 			// The head is the ref's root (input, data, a built-in's
-			// name): what its keys read is walked on its own.
+			// name, a variable bound otherwise): what its keys read
+			// is walked on its own.
 			for _, k := range v[1:] {
 				ast.WalkTerms(k, visit)
 			}

@@ -27,20 +27,37 @@ func readsOf(t *testing.T, bodies ...string) *Reads {
 
 // steps flattens a program's steps, as "read a.b", "guard equal a.b",
 // "rule".
+//
+// A step of an iteration's body is prefixed "each links: ", and a path in
+// the element is written "[].type".
 func steps(r *Reads) []string {
 	var out []string
+	path := func(p []string, elem bool) string {
+		if elem {
+			return "[]." + strings.Join(p, ".")
+		}
+		return strings.Join(p, ".")
+	}
+	var body func(prefix string, b []ReadStep)
+	body = func(prefix string, b []ReadStep) {
+		for _, st := range b {
+			switch st.Kind {
+			case StepRead:
+				out = append(out, prefix+"read "+path(st.Path, st.Elem))
+			case StepGuard:
+				out = append(out, prefix+"guard "+st.Cmp+" "+path(st.A.Path, st.A.Elem))
+			case StepRule:
+				out = append(out, prefix+"rule")
+			case StepEach:
+				p := "each " + strings.Join(st.Path, ".") + ": "
+				out = append(out, p)
+				body(p, st.Body)
+			}
+		}
+	}
 	for _, rr := range r.Rules {
 		for _, b := range rr.Bodies {
-			for _, st := range b {
-				switch st.Kind {
-				case StepRead:
-					out = append(out, "read "+strings.Join(st.Path, "."))
-				case StepGuard:
-					out = append(out, "guard "+st.Cmp+" "+strings.Join(st.A.Path, "."))
-				case StepRule:
-					out = append(out, "rule")
-				}
-			}
+			body("", b)
 		}
 	}
 	return out
@@ -58,8 +75,22 @@ func TestReadsAnalysis(t *testing.T) {
 		{"evidence is a read", `count(input.sender.raw) > 11`, []string{"read sender.raw"}, nil},
 		{"membership", `input.message.kind in {"otp", "service"}`, []string{"guard member message.kind"}, nil},
 		{"negation", `not input.sender.valid`, []string{"guard truthy sender.valid"}, nil},
-		{"dynamic key reads the subtree", "some k\n\tinput.dlt[k] == \"X\"", []string{"read dlt"}, []string{"guard equal dlt"}},
-		{"iteration reads the array", "some l in input.links\n\tl.phishing", []string{"read links"}, nil},
+		{"dynamic key iterates the object", "some k\n\tinput.dlt[k] == \"X\"",
+			[]string{"each dlt: guard equal []."}, []string{"read dlt", "guard equal dlt"}},
+		{"iteration reads fields of each element", "some l in input.links\n\tl.phishing\n\tl.url != \"\"",
+			[]string{"each links: guard truthy [].phishing", "each links: guard neq [].url"}, []string{"read links"}},
+		{"an element passed to a function is read whole", "some l in input.links\n\tcount(object.keys(l)) > 3",
+			[]string{"each links: read []."}, []string{"read links"}},
+		{"steps after an iteration are in its body", "some n in input.content.phone_numbers\n\tn.type == \"mobile\"\n\tinput.message.kind == \"promotional\"",
+			[]string{"each content.phone_numbers: guard equal [].type", "each content.phone_numbers: guard equal message.kind"}, []string{"guard equal message.kind"}},
+		{"an iteration in a comprehension reads the array", "count([u | u := input.links[_].url]) > 1", []string{"read links"}, []string{"each links: "}},
+		{"a second iteration reads its array whole", "some l in input.links\n\tsome n in input.content.phone_numbers\n\tl.url == n.text",
+			[]string{"each links: read content.phone_numbers"}, nil},
+		{"an element compared to a fixed one reads the array", "some l in input.links\n\tl.url == input.links[0].url",
+			[]string{"each links: read links"}, nil},
+		{"an iteration in an array term is the body's", "x := [input.links[_].url]\n\tcount(x) > 0",
+			[]string{"each links: read [].url"}, []string{"read links"}},
+		{"a ref into an assigned path reads under it", "x := input.links\n\tx[0].url == \"a\"", []string{"read links"}, nil},
 		{"object.get with a computed key reads the object", "k := concat(\"\", [\"a\", \"b\"])\n\tobject.get(input.content, k, \"\") == \"x\"",
 			[]string{"read content"}, nil},
 		{"walk reads everything", "walk(input, [p, v])\n\tv == \"x\"", []string{"read "}, nil},
