@@ -4,6 +4,8 @@ import (
 	"strings"
 	"testing"
 	"unicode/utf8"
+
+	"golang.org/x/net/publicsuffix"
 )
 
 func FuzzAnalyze(f *testing.F) {
@@ -31,6 +33,17 @@ func FuzzAnalyze(f *testing.F) {
 			}
 			if l.Host == "" {
 				t.Errorf("Analyze(%q): empty host for %q", body, l.URL)
+			}
+			if !l.IPLiteral {
+				// The domain from the suffix looked up once is the library's
+				// eTLD+1, or the host where there is none.
+				want, err := publicsuffix.EffectiveTLDPlusOne(l.Host)
+				if err != nil {
+					want = l.Host
+				}
+				if l.Domain != want {
+					t.Errorf("Analyze(%q): domain of %q = %q, want %q", body, l.Host, l.Domain, want)
+				}
 			}
 			for _, s := range []string{l.Host, l.UnicodeHost, l.Domain, l.HomographOf} {
 				if !utf8.ValidString(s) {

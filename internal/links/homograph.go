@@ -7,7 +7,6 @@ import (
 	"unicode"
 	"unicode/utf8"
 
-	"golang.org/x/net/publicsuffix"
 	"golang.org/x/text/unicode/norm"
 )
 
@@ -109,14 +108,13 @@ func newBrandIndex(brands []Brand) (*brandIndex, error) {
 // subdomains never match, and neither does a label that spells the brand
 // literally ("applebees.com", "paypal-help.com", "paypal.evil.com"): those
 // are not homographs.
-func (b *brandIndex) match(host, domain string) string {
+func (b *brandIndex) match(host, domain, ps string) string {
 	if _, own := b.domains[domain]; own || domain == "" {
 		return ""
 	}
 	if br, ok := b.bySkeleton[skeleton(toUnicode(domain))]; ok {
 		return br
 	}
-	ps, _ := publicsuffix.PublicSuffix(host)
 	if len(ps) >= len(host) || !strings.HasSuffix(host, domain) {
 		return ""
 	}

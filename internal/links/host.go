@@ -108,11 +108,24 @@ func RegistrableDomain(host string) string {
 	if _, ok := parseIP(host); ok {
 		return host
 	}
-	d, err := publicsuffix.EffectiveTLDPlusOne(host)
-	if err != nil {
+	ps, _ := publicsuffix.PublicSuffix(host)
+	return registrable(host, ps)
+}
+
+// registrable is publicsuffix.EffectiveTLDPlusOne of a host that is not an
+// IP literal, given its public suffix ps, or host where that fails: Analyze
+// looks the suffix up once per link for its domain, its homograph and its
+// risk (each lookup also tries the host as an IP address, which allocates
+// an error).
+func registrable(host, ps string) string {
+	if host == "" || host[0] == '.' || host[len(host)-1] == '.' || strings.Contains(host, "..") || len(host) <= len(ps) {
 		return host
 	}
-	return d
+	i := len(host) - len(ps) - 1
+	if host[i] != '.' {
+		return host
+	}
+	return host[1+strings.LastIndexByte(host[:i], '.'):]
 }
 
 // isTLD reports whether label is an ICANN top-level domain. An ASCII label

@@ -6,8 +6,6 @@ import (
 	"strings"
 	"unicode"
 	"unicode/utf8"
-
-	"golang.org/x/net/publicsuffix"
 )
 
 // Link risk: what a link's host and path say about it, as plain booleans that
@@ -70,11 +68,11 @@ var credentialWords = setOf([]string{
 })
 
 // risk fills the link-risk fields of l, a link on a host name (not an IP
-// literal). rawHost is the host as written, before lower-casing; rest is
-// everything after the host (port, path, query, fragment).
-func (a *Analyzer) risk(l *Link, rawHost, rest string) {
+// literal) whose public suffix is ps (icann: from the list's ICANN section).
+// rawHost is the host as written, before lower-casing; rest is everything
+// after the host (port, path, query, fragment).
+func (a *Analyzer) risk(l *Link, ps string, icann bool, rawHost, rest string) {
 	host, domain := l.Host, l.Domain
-	ps, icann := publicsuffix.PublicSuffix(host)
 	if len(ps) >= len(host) {
 		return // a public suffix itself
 	}
