@@ -212,7 +212,7 @@ func skeleton(s string) string {
 // than Latin with the Han-based mixes UTS #39 calls highly restrictive
 // (Japanese, Chinese with Bopomofo, Korean).
 func mixedScript(host string) bool {
-	for _, label := range strings.Split(host, ".") {
+	for label := range strings.SplitSeq(host, ".") {
 		if labelMixed(label) {
 			return true
 		}

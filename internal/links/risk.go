@@ -137,7 +137,7 @@ func (a *Analyzer) risk(l *Link, ps string, icann bool, rawHost, rest string) {
 	}
 	// The brand named in a subdomain: "login.paypal.com.secure-verify.co.uk".
 	if sub := host[:len(host)-len(domain)]; sub != "" {
-		for _, lab := range strings.Split(strings.TrimSuffix(sub, "."), ".") {
+		for lab := range strings.SplitSeq(strings.TrimSuffix(sub, "."), ".") {
 			if strings.HasPrefix(lab, "xn--") {
 				lab = skeleton(toUnicode(lab)) // "ṁyetherẇallet" reads "myetherwallet"
 			}
@@ -243,7 +243,7 @@ func lureRun(s string, max int) int {
 // "secure-account-verify", "parcel-redelivery", "trackparcel".
 func lureLabel(reg string) bool {
 	strong := 0
-	for _, part := range strings.Split(reg, "-") {
+	for part := range strings.SplitSeq(reg, "-") {
 		if _, ok := lureWords[part]; ok {
 			if _, weak := weakLure[part]; !weak {
 				strong++
@@ -324,7 +324,7 @@ func (b *brandIndex) squat(reg, raw, udomain string) (string, squatKind) {
 	// "secure-paypal"), or a typo of one.
 	if strings.IndexByte(reg, '-') >= 0 {
 		hasLure, brand, typo := false, "", false
-		for _, part := range strings.Split(reg, "-") {
+		for part := range strings.SplitSeq(reg, "-") {
 			if _, ok := lureWords[part]; ok {
 				hasLure = true
 				continue
