@@ -84,6 +84,14 @@ func FuzzNormalizeHost(f *testing.F) {
 				t.Fatalf("NormalizeHost(%q) ascii = %q, want lower-case ASCII", s, ascii)
 			}
 		}
+		// Without a punycode label the Unicode form is the ASCII one
+		// unconverted: it must be what the IDNA profile gives. (An IP
+		// literal is in neither form.)
+		if _, ip := parseIP(ascii); !ip {
+			if u, err := profile.ToUnicode(ascii); err != nil || u != uni {
+				t.Errorf("NormalizeHost(%q) unicode = %q; ToUnicode of %q = %q, %v", s, uni, ascii, u, err)
+			}
+		}
 		// Normalizing the result again must be a no-op.
 		a2, u2, err := NormalizeHost(ascii)
 		if err != nil || a2 != ascii || u2 != uni {

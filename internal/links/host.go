@@ -47,6 +47,12 @@ func NormalizeHost(s string) (ascii, unicode string, err error) {
 	if ascii == "" || strings.HasPrefix(ascii, ".") || strings.HasSuffix(ascii, ".") || strings.Contains(ascii, "..") {
 		return "", "", fmt.Errorf("%w: %q: empty label", ErrBadHost, s)
 	}
+	if !strings.Contains(ascii, "xn--") {
+		// No punycode label: the Unicode form is the ASCII one, which
+		// ToASCII has mapped and validated as ToUnicode would (ToUnicode
+		// builds a copy of it, an allocation per link).
+		return ascii, ascii, nil
+	}
 	unicode, err = profile.ToUnicode(ascii)
 	if err != nil {
 		return "", "", fmt.Errorf("%w: %q: %v", ErrBadHost, s, err)
