@@ -487,7 +487,9 @@ func editDistance(a, b string, k int) int {
 // visualFold replaces the ASCII sequences that read as another letter at a
 // glance: "rn"→"m", "vv"→"w", "cl"→"d", "0"→"o", "1"→"l", "3"→"e", "5"→"s".
 func visualFold(s string) string {
-	if !strings.ContainsAny(s, "rvc01235") {
+	// The replacer copies s even when nothing in it reads as another
+	// letter, which is most labels.
+	if !strings.ContainsAny(s, "0135") && !strings.Contains(s, "rn") && !strings.Contains(s, "vv") && !strings.Contains(s, "cl") {
 		return s
 	}
 	return visualReplacer.Replace(s)

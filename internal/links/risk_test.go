@@ -253,3 +253,28 @@ func mustBrands(t testing.TB, b []byte) []Brand {
 	}
 	return l
 }
+
+// TestVisualFold: what reads as another letter is replaced, and a label
+// with nothing to replace comes back as it is (without the replacer).
+func TestVisualFold(t *testing.T) {
+	for _, c := range []struct{ name, in, want string }{
+		{"rn", "rnicrosoft", "microsoft"},
+		{"vv", "vvhatsapp", "whatsapp"},
+		{"cl", "clhl", "dhl"},
+		{"digits", "paypa1-0n3-5", "paypal-one-s"},
+		{"nothing", "example-shop", "example-shop"},
+		{"letters of the pairs apart", "reverse-cloud", "reverse-doud"},
+		{"r and v alone", "river", "river"},
+		{"two is no letter", "web2", "web2"},
+		{"empty", "", ""},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			if got := visualFold(c.in); got != c.want {
+				t.Errorf("visualFold(%q) = %q, want %q", c.in, got, c.want)
+			}
+			if got, ref := visualFold(c.in), visualReplacer.Replace(c.in); got != ref {
+				t.Errorf("visualFold(%q) = %q, the replacer gives %q", c.in, got, ref)
+			}
+		})
+	}
+}
