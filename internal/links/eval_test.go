@@ -83,7 +83,8 @@ func TestEvalFeedTranco(t *testing.T) {
 		if feed.Contains(h) {
 			flagged = append(flagged, d)
 		}
-		if br := a.brands.match(h, RegistrableDomain(h)); br != "" {
+		ps, _ := publicsuffix.PublicSuffix(h)
+		if br := a.brands.match(h, RegistrableDomain(h), ps); br != "" {
 			homographs = append(homographs, d+"→"+br)
 		}
 	}

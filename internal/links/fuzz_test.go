@@ -4,6 +4,8 @@ import (
 	"strings"
 	"testing"
 	"unicode/utf8"
+
+	"golang.org/x/net/publicsuffix"
 )
 
 func FuzzAnalyze(f *testing.F) {
@@ -31,6 +33,17 @@ func FuzzAnalyze(f *testing.F) {
 			}
 			if l.Host == "" {
 				t.Errorf("Analyze(%q): empty host for %q", body, l.URL)
+			}
+			if !l.IPLiteral {
+				// The domain from the suffix looked up once is the library's
+				// eTLD+1, or the host where there is none.
+				want, err := publicsuffix.EffectiveTLDPlusOne(l.Host)
+				if err != nil {
+					want = l.Host
+				}
+				if l.Domain != want {
+					t.Errorf("Analyze(%q): domain of %q = %q, want %q", body, l.Host, l.Domain, want)
+				}
 			}
 			for _, s := range []string{l.Host, l.UnicodeHost, l.Domain, l.HomographOf} {
 				if !utf8.ValidString(s) {
@@ -69,6 +82,14 @@ func FuzzNormalizeHost(f *testing.F) {
 		for i := 0; i < len(ascii); i++ {
 			if ascii[i] >= utf8.RuneSelf || (ascii[i] >= 'A' && ascii[i] <= 'Z') {
 				t.Fatalf("NormalizeHost(%q) ascii = %q, want lower-case ASCII", s, ascii)
+			}
+		}
+		// Without a punycode label the Unicode form is the ASCII one
+		// unconverted: it must be what the IDNA profile gives. (An IP
+		// literal is in neither form.)
+		if _, ip := parseIP(ascii); !ip {
+			if u, err := profile.ToUnicode(ascii); err != nil || u != uni {
+				t.Errorf("NormalizeHost(%q) unicode = %q; ToUnicode of %q = %q, %v", s, uni, ascii, u, err)
 			}
 		}
 		// Normalizing the result again must be a no-op.

@@ -7,7 +7,6 @@ import (
 	"unicode"
 	"unicode/utf8"
 
-	"golang.org/x/net/publicsuffix"
 	"golang.org/x/text/unicode/norm"
 )
 
@@ -109,14 +108,13 @@ func newBrandIndex(brands []Brand) (*brandIndex, error) {
 // subdomains never match, and neither does a label that spells the brand
 // literally ("applebees.com", "paypal-help.com", "paypal.evil.com"): those
 // are not homographs.
-func (b *brandIndex) match(host, domain string) string {
+func (b *brandIndex) match(host, domain, ps string) string {
 	if _, own := b.domains[domain]; own || domain == "" {
 		return ""
 	}
 	if br, ok := b.bySkeleton[skeleton(toUnicode(domain))]; ok {
 		return br
 	}
-	ps, _ := publicsuffix.PublicSuffix(host)
 	if len(ps) >= len(host) || !strings.HasSuffix(host, domain) {
 		return ""
 	}
@@ -188,9 +186,13 @@ func toUnicode(h string) string {
 // lower case, then each code point replaced by its prototype. Both sides of a
 // comparison go through it.
 func skeleton(s string) string {
-	if ascii := asciiSkeleton(s); ascii != "" {
+	if ascii, ok := asciiSkeleton(s); ok {
 		return ascii
 	}
+	return generalSkeleton(s)
+}
+
+func generalSkeleton(s string) string {
 	var b strings.Builder
 	b.Grow(len(s))
 	for _, r := range norm.NFD.String(s) {
@@ -214,7 +216,7 @@ func skeleton(s string) string {
 // than Latin with the Han-based mixes UTS #39 calls highly restrictive
 // (Japanese, Chinese with Bopomofo, Korean).
 func mixedScript(host string) bool {
-	for _, label := range strings.Split(host, ".") {
+	for label := range strings.SplitSeq(host, ".") {
 		if labelMixed(label) {
 			return true
 		}
@@ -297,21 +299,40 @@ func scriptOf(r rune) string {
 	return "Common"
 }
 
-// asciiSkeleton is skeleton for lower-case ASCII without any character the
-// confusable table maps, the common case, returned without copying; it
-// returns "" when the general path is needed.
-func asciiSkeleton(s string) string {
+// asciiSkeleton is skeleton for ASCII, by table: s itself when no
+// character changes (lower-case without a character the confusable table
+// maps), else a copy built from asciiSkel. ASCII is its own NFD and holds no
+// mark, so the skeleton of ASCII is the skeletons of its characters one
+// after the other; the general path costs two map lookups per character,
+// and "m" (read as "rn") is in every .com. It returns "", false when s is
+// not ASCII.
+func asciiSkeleton(s string) (string, bool) {
+	same := true
 	for i := 0; i < len(s); i++ {
 		c := s[i]
-		if c >= utf8.RuneSelf || (c >= 'A' && c <= 'Z') {
-			return ""
+		if c >= utf8.RuneSelf {
+			return "", false
 		}
-		if _, mapped := confusables[rune(c)]; mapped {
-			return ""
-		}
+		same = same && asciiSkel[c] == string(c)
 	}
-	return s
+	if same {
+		return s, true
+	}
+	var b strings.Builder
+	b.Grow(len(s) + 4)
+	for i := 0; i < len(s); i++ {
+		b.WriteString(asciiSkel[s[i]])
+	}
+	return b.String(), true
 }
+
+// asciiSkel is the skeleton of each ASCII character, from the general path.
+var asciiSkel = func() (t [utf8.RuneSelf]string) {
+	for c := range t {
+		t[c] = generalSkeleton(string(rune(c)))
+	}
+	return t
+}()
 
 // strokes maps the Latin letters with a stroke or hook, which have no
 // decomposition to strip, to the letter they are read as: "goógłe",

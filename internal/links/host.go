@@ -47,6 +47,12 @@ func NormalizeHost(s string) (ascii, unicode string, err error) {
 	if ascii == "" || strings.HasPrefix(ascii, ".") || strings.HasSuffix(ascii, ".") || strings.Contains(ascii, "..") {
 		return "", "", fmt.Errorf("%w: %q: empty label", ErrBadHost, s)
 	}
+	if !strings.Contains(ascii, "xn--") {
+		// No punycode label: the Unicode form is the ASCII one, which
+		// ToASCII has mapped and validated as ToUnicode would (ToUnicode
+		// builds a copy of it, an allocation per link).
+		return ascii, ascii, nil
+	}
 	unicode, err = profile.ToUnicode(ascii)
 	if err != nil {
 		return "", "", fmt.Errorf("%w: %q: %v", ErrBadHost, s, err)
@@ -108,11 +114,24 @@ func RegistrableDomain(host string) string {
 	if _, ok := parseIP(host); ok {
 		return host
 	}
-	d, err := publicsuffix.EffectiveTLDPlusOne(host)
-	if err != nil {
+	ps, _ := publicsuffix.PublicSuffix(host)
+	return registrable(host, ps)
+}
+
+// registrable is publicsuffix.EffectiveTLDPlusOne of a host that is not an
+// IP literal, given its public suffix ps, or host where that fails: Analyze
+// looks the suffix up once per link for its domain, its homograph and its
+// risk (each lookup also tries the host as an IP address, which allocates
+// an error).
+func registrable(host, ps string) string {
+	if host == "" || host[0] == '.' || host[len(host)-1] == '.' || strings.Contains(host, "..") || len(host) <= len(ps) {
 		return host
 	}
-	return d
+	i := len(host) - len(ps) - 1
+	if host[i] != '.' {
+		return host
+	}
+	return host[1+strings.LastIndexByte(host[:i], '.'):]
 }
 
 // isTLD reports whether label is an ICANN top-level domain. An ASCII label

@@ -5,6 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+
+	"golang.org/x/net/publicsuffix"
 )
 
 // Link describes one link found in a message body. It is part of the policy
@@ -181,14 +183,15 @@ func (a *Analyzer) describe(body string, sp span) (Link, bool) {
 		l.IPLiteral = true
 		l.Domain = ascii
 	} else {
-		l.Domain = RegistrableDomain(ascii)
+		ps, icann := publicsuffix.PublicSuffix(ascii)
+		l.Domain = registrable(ascii, ps)
 		l.Punycode = strings.HasPrefix(ascii, "xn--") || strings.Contains(ascii, ".xn--")
 		l.MixedScript = mixedScript(uni)
 		l.Shortener = a.isShortener(ascii)
 		if a.brands != nil {
-			l.HomographOf = a.brands.match(ascii, l.Domain)
+			l.HomographOf = a.brands.match(ascii, l.Domain, ps)
 		}
-		a.risk(&l, body[sp.hostStart:sp.hostEnd], body[sp.hostEnd:sp.end])
+		a.risk(&l, ps, icann, body[sp.hostStart:sp.hostEnd], body[sp.hostEnd:sp.end])
 	}
 	l.Phishing = a.feed.match(ascii, pathOf(body[sp.hostEnd:sp.end]))
 	return l, true

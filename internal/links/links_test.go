@@ -4,6 +4,8 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+
+	"golang.org/x/net/publicsuffix"
 )
 
 func newTestAnalyzer(t testing.TB, feed string) *Analyzer {
@@ -226,6 +228,45 @@ func TestGluedAfterDotDomain(t *testing.T) {
 			}
 			if ls[0].Domain != tc.domain && ls[0].UnicodeHost != tc.domain || ls[0].Phishing != tc.phishing {
 				t.Errorf("Analyze(%q): domain %q (unicode host %q), phishing %v; want %q, %v", tc.body, ls[0].Domain, ls[0].UnicodeHost, ls[0].Phishing, tc.domain, tc.phishing)
+			}
+		})
+	}
+}
+
+// TestRegistrableDomain: the registrable domain from the public suffix
+// Analyze looks up once is publicsuffix.EffectiveTLDPlusOne's, or the host
+// itself where that fails (an IP literal, a public suffix, an empty label).
+func TestRegistrableDomain(t *testing.T) {
+	for _, c := range []struct{ name, host, want string }{
+		{"plain", "www.example.com", "example.com"},
+		{"two-label suffix", "login.example.co.uk", "example.co.uk"},
+		{"private section", "evil.blogspot.com", "evil.blogspot.com"},
+		{"wildcard rule", "a.b.kawasaki.jp", "a.b.kawasaki.jp"},
+		{"exception rule", "a.www.ck", "www.ck"},
+		{"public suffix", "co.uk", "co.uk"},
+		{"tld", "com", "com"},
+		{"unlisted tld", "host.localdomain", "host.localdomain"},
+		{"punycode", "xn--pple-43d.com", "xn--pple-43d.com"},
+		{"ipv4", "192.0.2.1", "192.0.2.1"},
+		{"ipv6", "2001:db8::1", "2001:db8::1"},
+		{"leading dot", ".example.com", ".example.com"},
+		{"trailing dot", "example.com.", "example.com."},
+		{"empty label", "a..example.com", "a..example.com"},
+		{"empty", "", ""},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			got := RegistrableDomain(c.host)
+			if got != c.want {
+				t.Errorf("RegistrableDomain(%q) = %q, want %q", c.host, got, c.want)
+			}
+			if _, ip := parseIP(c.host); !ip && c.host != "" {
+				ref, err := publicsuffix.EffectiveTLDPlusOne(c.host)
+				if err != nil {
+					ref = c.host
+				}
+				if got != ref {
+					t.Errorf("RegistrableDomain(%q) = %q, EffectiveTLDPlusOne gives %q", c.host, got, ref)
+				}
 			}
 		})
 	}

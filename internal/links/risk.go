@@ -6,8 +6,6 @@ import (
 	"strings"
 	"unicode"
 	"unicode/utf8"
-
-	"golang.org/x/net/publicsuffix"
 )
 
 // Link risk: what a link's host and path say about it, as plain booleans that
@@ -70,11 +68,11 @@ var credentialWords = setOf([]string{
 })
 
 // risk fills the link-risk fields of l, a link on a host name (not an IP
-// literal). rawHost is the host as written, before lower-casing; rest is
-// everything after the host (port, path, query, fragment).
-func (a *Analyzer) risk(l *Link, rawHost, rest string) {
+// literal) whose public suffix is ps (icann: from the list's ICANN section).
+// rawHost is the host as written, before lower-casing; rest is everything
+// after the host (port, path, query, fragment).
+func (a *Analyzer) risk(l *Link, ps string, icann bool, rawHost, rest string) {
 	host, domain := l.Host, l.Domain
-	ps, icann := publicsuffix.PublicSuffix(host)
 	if len(ps) >= len(host) {
 		return // a public suffix itself
 	}
@@ -139,7 +137,7 @@ func (a *Analyzer) risk(l *Link, rawHost, rest string) {
 	}
 	// The brand named in a subdomain: "login.paypal.com.secure-verify.co.uk".
 	if sub := host[:len(host)-len(domain)]; sub != "" {
-		for _, lab := range strings.Split(strings.TrimSuffix(sub, "."), ".") {
+		for lab := range strings.SplitSeq(strings.TrimSuffix(sub, "."), ".") {
 			if strings.HasPrefix(lab, "xn--") {
 				lab = skeleton(toUnicode(lab)) // "ṁyetherẇallet" reads "myetherwallet"
 			}
@@ -245,7 +243,7 @@ func lureRun(s string, max int) int {
 // "secure-account-verify", "parcel-redelivery", "trackparcel".
 func lureLabel(reg string) bool {
 	strong := 0
-	for _, part := range strings.Split(reg, "-") {
+	for part := range strings.SplitSeq(reg, "-") {
 		if _, ok := lureWords[part]; ok {
 			if _, weak := weakLure[part]; !weak {
 				strong++
@@ -326,7 +324,7 @@ func (b *brandIndex) squat(reg, raw, udomain string) (string, squatKind) {
 	// "secure-paypal"), or a typo of one.
 	if strings.IndexByte(reg, '-') >= 0 {
 		hasLure, brand, typo := false, "", false
-		for _, part := range strings.Split(reg, "-") {
+		for part := range strings.SplitSeq(reg, "-") {
 			if _, ok := lureWords[part]; ok {
 				hasLure = true
 				continue
@@ -489,7 +487,9 @@ func editDistance(a, b string, k int) int {
 // visualFold replaces the ASCII sequences that read as another letter at a
 // glance: "rn"→"m", "vv"→"w", "cl"→"d", "0"→"o", "1"→"l", "3"→"e", "5"→"s".
 func visualFold(s string) string {
-	if !strings.ContainsAny(s, "rvc01235") {
+	// The replacer copies s even when nothing in it reads as another
+	// letter, which is most labels.
+	if !strings.ContainsAny(s, "0135") && !strings.Contains(s, "rn") && !strings.Contains(s, "vv") && !strings.Contains(s, "cl") {
 		return s
 	}
 	return visualReplacer.Replace(s)

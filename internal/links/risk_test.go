@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"slices"
 	"testing"
+	"unicode/utf8"
 )
 
 // linkRisk is the global pack's link_risk data (policies/global/data.json):
@@ -252,4 +253,60 @@ func mustBrands(t testing.TB, b []byte) []Brand {
 		t.Fatal(err)
 	}
 	return l
+}
+
+// TestVisualFold: what reads as another letter is replaced, and a label
+// with nothing to replace comes back as it is (without the replacer).
+func TestVisualFold(t *testing.T) {
+	for _, c := range []struct{ name, in, want string }{
+		{"rn", "rnicrosoft", "microsoft"},
+		{"vv", "vvhatsapp", "whatsapp"},
+		{"cl", "clhl", "dhl"},
+		{"digits", "paypa1-0n3-5", "paypal-one-s"},
+		{"nothing", "example-shop", "example-shop"},
+		{"letters of the pairs apart", "reverse-cloud", "reverse-doud"},
+		{"r and v alone", "river", "river"},
+		{"two is no letter", "web2", "web2"},
+		{"empty", "", ""},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			if got := visualFold(c.in); got != c.want {
+				t.Errorf("visualFold(%q) = %q, want %q", c.in, got, c.want)
+			}
+			if got, ref := visualFold(c.in), visualReplacer.Replace(c.in); got != ref {
+				t.Errorf("visualFold(%q) = %q, the replacer gives %q", c.in, got, ref)
+			}
+		})
+	}
+}
+
+// TestASCIISkeleton: the table path for ASCII gives what the general path
+// gives, for named cases and for every string of one or two ASCII bytes.
+func TestASCIISkeleton(t *testing.T) {
+	for _, c := range []struct{ name, in, want string }{
+		{"unchanged", "secure-shop", "secure-shop"},
+		{"m reads rn", "amazon.com", "arnazon.corn"},
+		{"digits", "paypa1-0", "paypal-o"},
+		{"capitals", "PayPal", "paypal"},
+		{"capital I is lower-cased first", "PAYPAI", "paypai"},
+		{"bar", "paypa|", "paypal"},
+		{"empty", "", ""},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			if got := skeleton(c.in); got != c.want {
+				t.Errorf("skeleton(%q) = %q, want %q", c.in, got, c.want)
+			}
+		})
+	}
+	for a := range utf8.RuneSelf {
+		for b := -1; b < utf8.RuneSelf; b++ {
+			s := string(rune(a))
+			if b >= 0 {
+				s += string(rune(b))
+			}
+			if got, want := skeleton(s), generalSkeleton(s); got != want {
+				t.Fatalf("skeleton(%q) = %q, the general path gives %q", s, got, want)
+			}
+		}
+	}
 }
