@@ -243,11 +243,8 @@ func (m *Memory) CountCampaign(ctx context.Context, bands []uint64, recipient st
 				}
 			}
 		}
-		if absent == 0 && len(bands) <= maxUnionBands {
-			if f.counts == nil || len(f.counts) >= maxUnionCounts {
-				f.counts = make(map[uint64]unionCount)
-			}
-			f.counts[h] = unionCount{bands: slices.Clone(bands), limit: limit, at: f.clock, count: count}
+		if absent == 0 {
+			f.remember(h, bands, limit, count)
 		}
 	}
 	out := CampaignOutcome{Count: count}
@@ -257,9 +254,11 @@ func (m *Memory) CountCampaign(ctx context.Context, bands []uint64, recipient st
 	if f.bands == nil {
 		f.bands = make(map[uint64]*band)
 	}
+	swept := false
 	if need > 0 && len(f.bands)+len(bands) > m.fleetCap() {
 		f.sweep(ms)
 		found = [len(found)]*band{} // sweep may have dropped a band found
+		swept = true
 	}
 	if f.members+need > m.fleetCap() || len(f.bands)+len(bands) > m.fleetCap() {
 		return out, nil // fail closed: a count the store cannot keep
@@ -289,7 +288,32 @@ func (m *Memory) CountCampaign(ctx context.Context, bands []uint64, recipient st
 	if !member {
 		out.Count++
 	}
+	// The union after the update is the one counted plus this recipient
+	// if it was in none of the bands, and the count was below the limit
+	// (else it was refused above): remembered, the next message of the
+	// campaign to a new recipient counts in O(bands), not O(members). A
+	// sweep may have dropped members of the bands uncounted.
+	if !swept {
+		f.remember(h, bands, limit, out.Count)
+	}
 	return out, nil
+}
+
+// remember records count as the union count, capped at limit, of bands
+// as they are at f.clock; f.mu is held.
+func (f *fleet) remember(h uint64, bands []uint64, limit, count int) {
+	if len(bands) > maxUnionBands {
+		return
+	}
+	if uc, ok := f.counts[h]; ok && slices.Equal(uc.bands, bands) {
+		uc.limit, uc.at, uc.count = limit, f.clock, count
+		f.counts[h] = uc
+		return
+	}
+	if f.counts == nil || len(f.counts) >= maxUnionCounts {
+		f.counts = make(map[uint64]unionCount)
+	}
+	f.counts[h] = unionCount{bands: slices.Clone(bands), limit: limit, at: f.clock, count: count}
 }
 
 // MarkReported implements Fleet.
