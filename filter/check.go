@@ -13,6 +13,7 @@ import (
 
 	"github.com/msgfilter/msgfilter/geo"
 	"github.com/msgfilter/msgfilter/internal/dlt"
+	"github.com/msgfilter/msgfilter/internal/links"
 	"github.com/msgfilter/msgfilter/internal/optout"
 	"github.com/msgfilter/msgfilter/internal/smsenc"
 	"github.com/msgfilter/msgfilter/internal/textnorm"
@@ -58,6 +59,8 @@ type check struct {
 	hasTemplate    bool           // the body may use the template cache
 	templateMasked bool           // templateKey masks free runs (else it is the literal body)
 	noPhones       bool           // a template hit: the body has no phone number, by its shape (phones)
+	bodyLinks      []links.Link   // links: the body's (uniqueLinks), shared with its template entry: read-only
+	linked         bool           // a template hit set bodyLinks
 	text           *textnorm.Text // normalize; back to its pool in release
 	instructs      bool           // match: the opt-out lists' instructions, STOP aside
 	scratch        *scratch       // classify; back to its pool in release
@@ -89,7 +92,9 @@ func (c *check) run() error {
 	}
 	if !c.exactCache() {
 		c.extract()
-		if !c.templateCache() {
+		hit := c.templateCache()
+		c.links()
+		if !hit {
 			c.normalize()
 			c.match()
 			// classify (stage 8): each classifier is one method reading
@@ -356,14 +361,28 @@ func (c *check) exactCache() bool {
 var textPool = sync.Pool{New: func() any { return new(textnorm.Text) }}
 
 // extract (stage 4) finds what every character of the body counts for:
-// the links and the phone numbers (phones, after the template cache), with
-// the lists they are on, and the DLT template.
+// the links (links) and the phone numbers (phones), both after the template
+// cache, with the lists they are on, and the DLT template.
 func (c *check) extract() {
+	c.facts.Content = ContentFacts{} // STOP: see match; phone numbers: see phones
+	c.extractCompliance()
+}
+
+// links (part of stage extract) finds the body's links and the lists they
+// are on: after the template cache, so that a hit of a body with a link
+// (keyed as written) takes them from its entry (templateEntry.links) rather
+// than analysing the same body again. A link's lists and the sender's
+// registered domains are the check's, read from the links on every check.
+func (c *check) links() {
 	p, m, f := c.p, &c.msg, &c.facts
-	f.Content = ContentFacts{} // STOP: see match; phone numbers: see phones
+	ls := c.bodyLinks
+	if !c.linked {
+		ls = uniqueLinks(p.analyzer(m.Tenant).Analyze(m.Body))
+		c.bodyLinks = ls
+	}
 	dest, global := p.pack(c.dest), &p.global
 	f.Links = []LinkFacts{} // [] rather than null: rules iterate it
-	for _, l := range uniqueLinks(p.analyzer(m.Tenant).Analyze(m.Body)) {
+	for _, l := range ls {
 		lf := linkFacts(l)
 		lf.Blocked = domainListed(l.Host, global.blockedDomains) || domainListed(l.Host, dest.blockedDomains) ||
 			c.tenant != nil && domainListed(l.Host, c.tenant.blockedDomains)
@@ -373,7 +392,6 @@ func (c *check) extract() {
 		}
 		f.Links = append(f.Links, lf)
 	}
-	c.extractCompliance()
 }
 
 // phones (the end of stage extract) finds the phone numbers in the body,

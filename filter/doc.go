@@ -36,11 +36,13 @@
 //     (a decision is put there at its key's second sighting: most bodies
 //     never repeat, and each put evicts one that may);
 //  4. extract: what every character of the body counts for: the links and
-//     the phone numbers (found after the template cache, which may show
-//     there are none), with the lists they are on, and the DLT template;
+//     the phone numbers (both found after the template cache, which may
+//     hold the body's links or show there are no numbers), with the lists
+//     they are on, and the DLT template;
 //  5. template cache: the facts of stages 6 to 8 (and the campaign
-//     fingerprint, the STOP keyword, and whether the body's shape rules out
-//     phone numbers) of a body seen before but for digits shown not to
+//     fingerprint, the STOP keyword, whether the body's shape rules out
+//     phone numbers, and the links of a body that may hold one, which is
+//     keyed as written) of a body seen before but for digits shown not to
 //     matter, such as a fresh one-time code (template.go says why they
 //     cannot);
 //  6. normalize: the body's normalized forms, shared by every matcher;

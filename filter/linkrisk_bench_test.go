@@ -21,6 +21,7 @@ func extractedDHL(tb testing.TB, e *Engine, body string) *check {
 	}
 	ch.normalize()
 	ch.extract()
+	ch.links()
 	return &ch
 }
 
@@ -42,6 +43,7 @@ func BenchmarkExtract(b *testing.B) {
 				}
 				ch.normalize()
 				ch.extract()
+				ch.links()
 				ch.release()
 			}
 		})

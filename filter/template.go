@@ -58,14 +58,22 @@ package filter
 //     segments, internal/smsenc): an ASCII digit is one character, one
 //     GSM-7 septet and one UTF-16 unit whatever its value.
 //
-// What depends on digits in other ways is computed for every message, hit
-// or miss: links (a body with a link is only keyed as written: the links'
-// URLs feed the model and the fingerprint), phone numbers and DLT
-// templates (stage extract). Phone numbers are spared on a hit
-// whose entry found none by the body's shape (bodyphones.NoneByShape: every
-// phone-shaped run refused before its digits' values are read): bodies
-// under one key differ only in the values of ASCII digits (a masked run is
-// written as zeros, the rest as it is), so none of them has a number. TestTemplateDigitsDoNotMatter substitutes
+// Links depend on digits in other ways (a run may be part of one), so only
+// a body that cannot hold a link (links.MayHave, a superset of what Analyze
+// finds, checked before any link is analysed) is masked. A body that may is
+// keyed as written, and its entry keeps its links (templateEntry.links):
+// Analyze is a function of the body and the analyzer, which is the
+// revision's (its generation in the key: brands, shorteners, feed) and,
+// for a tenant with brands of its own, the tenant's (policy.analyzer),
+// whose name is then in a literal key. What a link's lists make of it
+// (Blocked, SenderRegistered) is the check's, computed from the links on
+// every check, hit or miss (stage extract's links step). Phone numbers and
+// DLT templates are computed for every message too (stage extract), but
+// phone numbers are spared on a hit whose entry found none by the body's
+// shape (bodyphones.NoneByShape: every phone-shaped run refused before its
+// digits' values are read): bodies under one key differ only in the values
+// of ASCII digits (a masked run is written as zeros, the rest as it is), so
+// none of them has a number. TestTemplateDigitsDoNotMatter substitutes
 // random digits into the free runs of real bodies and requires the same
 // text facts; TestCachedEqualsUncached requires the same decisions.
 
@@ -78,6 +86,7 @@ import (
 	"sync/atomic"
 
 	"github.com/msgfilter/msgfilter/internal/bodyphones"
+	"github.com/msgfilter/msgfilter/internal/links"
 	"github.com/msgfilter/msgfilter/internal/smsenc"
 	"github.com/msgfilter/msgfilter/internal/terms"
 	"github.com/msgfilter/msgfilter/internal/textnorm"
@@ -94,6 +103,7 @@ type templateEntry struct {
 	model      ModelFacts
 	print      *campaignPrint // nil without words, or without a fleet store when stored
 	noPhones   bool           // bodyphones.NoneByShape: no phone number, whatever the digits
+	links      []links.Link   // the body's links (uniqueLinks), read-only: nil under a masked key
 	size       smsenc.Size    // the body's encoding and segments
 	runes      int            // and its length in characters
 }
@@ -256,7 +266,8 @@ func isASCIIDigit(b byte) bool { return '0' <= b && b <= '9' }
 // body masks to a key seen before, or, when masking is not shown safe (a
 // link, a phone-shaped chain, a bidi control), when the very same body was
 // seen before: they are a function of the body, the destination and the
-// revisions in the key, so the literal body is always a sound key.
+// revisions in the key, so the literal body is always a sound key. A hit
+// also gives the body's links (stage extract's links step).
 func (c *check) templateCache() bool {
 	t := c.e.template
 	body := c.msg.Body
@@ -265,8 +276,9 @@ func (c *check) templateCache() bool {
 	}
 	var stack [8][2]int
 	runs := stack[:0]
-	// A masked key only without links: a run's digits may be part of one.
-	c.templateMasked = len(c.facts.Links) == 0 &&
+	// A masked key only for a body that cannot hold a link: a run's digits
+	// may be part of one.
+	c.templateMasked = !links.MayHave(body) &&
 		maskRuns(body, c.p.templateRun, func(i, j int) { runs = append(runs, [2]int{i, j}) }) && len(runs) > 0
 	k := hasherPool.Get().(*keyHasher)
 	k.reset()
@@ -288,6 +300,14 @@ func (c *check) templateCache() bool {
 		}
 	} else {
 		k.u64(0)
+		// The entry keeps the body's links, and a tenant's own brands
+		// change them (policy.analyzer: BrandInText, HomographOf).
+		if _, own := c.p.tenantLinks[c.msg.Tenant]; own {
+			k.u64(1)
+			k.str(c.msg.Tenant)
+		} else {
+			k.u64(0)
+		}
 	}
 	k.raw(body[last:])
 	c.templateKey = k.sum()
@@ -305,6 +325,7 @@ func (c *check) templateCache() bool {
 	f.BidiOverflow = e.bidi
 	f.Model = e.model
 	c.noPhones = e.noPhones
+	c.bodyLinks, c.linked = e.links, true
 	if c.print == nil {
 		c.print = e.print
 	}
@@ -340,6 +361,7 @@ func (c *check) rememberTemplate() {
 		model:      f.Model,
 		print:      c.print,
 		noPhones:   bodyphones.NoneByShape(c.msg.Body),
+		links:      c.bodyLinks,
 		size:       c.size,
 		runes:      c.runes,
 	})

@@ -58,6 +58,7 @@ func textFacts(t *testing.T, e *Engine, m Message) (_ templateEntry, ok bool) {
 		return templateEntry{}, false
 	}
 	c.extract()
+	c.links()
 	if len(c.facts.Links) > 0 {
 		return templateEntry{}, false // never cached
 	}
@@ -437,6 +438,87 @@ func TestNextDigit(t *testing.T) {
 			}
 			if got := nextDigit(s, i); got != want {
 				t.Fatalf("nextDigit(%q, %d) = %d, want %d", s, i, got, want)
+			}
+		}
+	}
+}
+
+// templateLinks runs a check of m up to its links (stage extract's, after
+// the template cache) and returns whether the template cache answered and
+// the links' facts.
+func templateLinks(t *testing.T, e *Engine, m Message) (hit bool, ls []LinkFacts) {
+	t.Helper()
+	c := e.newCheck(context.Background(), &m, false)
+	defer c.release()
+	if err := c.validate(); err != nil {
+		t.Fatal(err)
+	}
+	c.extract()
+	hit = c.templateCache()
+	c.links()
+	return hit, c.facts.Links
+}
+
+// TestTemplateLinksPerTenant: a template entry keeps its body's links, and a
+// tenant's own brands change them (BrandInText: the brand named beside a
+// link to another domain), so a tenant with brands of its own does not share
+// another tenant's entry, whichever checked the body first; each hit gives
+// the links an uncached engine finds.
+func TestTemplateLinksPerTenant(t *testing.T) {
+	const body = "Acme Bank: your account is locked, verify it at https://secure-verify.example/x today"
+	acme := WithTenant("acme", Tenant{Brands: []Brand{{Name: "Acme Bank", Country: "DE", Domains: []string{"acmebank.de"}}}})
+	uncached := newEngine(t, WithStore(nil), WithCacheSizes(Off, Off), acme)
+	msg := func(tenant string) Message {
+		return Message{Channel: SMS, Kind: Transactional, Tenant: tenant, Sender: "ACME", Recipient: "+4915123456001", Body: body, Time: tuesday}
+	}
+	want := map[string]bool{"acme": true, "other": false} // BrandInText
+	for _, order := range [][]string{{"acme", "other"}, {"other", "acme"}} {
+		e := newEngine(t, WithStore(nil), acme)
+		for _, tenant := range order {
+			m := msg(tenant)
+			if hit, _ := templateLinks(t, e, m); hit {
+				t.Fatalf("%v: %s hit another tenant's template entry", order, tenant)
+			}
+			if _, err := e.Check(context.Background(), &m); err != nil {
+				t.Fatal(err)
+			}
+			hit, ls := templateLinks(t, e, m)
+			if !hit {
+				t.Fatalf("%v: %s: no template hit after a check", order, tenant)
+			}
+			x, err := uncached.Explain(context.Background(), &m)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !reflect.DeepEqual(ls, x.Facts.Links) {
+				t.Errorf("%v: %s: links on a template hit %+v, want %+v", order, tenant, ls, x.Facts.Links)
+			}
+			if len(ls) != 1 || ls[0].BrandInText != want[tenant] {
+				t.Errorf("%v: %s: links %+v, want one with BrandInText %v", order, tenant, ls, want[tenant])
+			}
+		}
+	}
+}
+
+// TestTemplateLinkBlockedPerTenant: a link's lists are the check's, not the
+// template entry's: the tenant that blocks the link's domain is blocked on a
+// hit of an entry another tenant's check stored, and that tenant, checked
+// on a hit of an entry the blocking tenant stored, is not.
+func TestTemplateLinkBlockedPerTenant(t *testing.T) {
+	const body = "Your order ships today, see https://shop.rival.example/o/xk"
+	for _, order := range [][]string{{"other", "acme"}, {"acme", "other"}} {
+		e := newEngine(t, WithStore(nil), WithTenant("acme", Tenant{BlockedDomains: []string{"rival.example"}}))
+		for i, tenant := range order {
+			m := Message{Channel: SMS, Kind: Transactional, Tenant: tenant, Sender: "ACME", Recipient: "+4915123456001", Body: body, Time: tuesday}
+			if hit := templateHit(t, e, m); hit != (i > 0) {
+				t.Fatalf("%v: %s: template hit %v, want %v", order, tenant, hit, i > 0)
+			}
+			d, err := e.Check(context.Background(), &m)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got, want := hasCode(d, DomainBlocked), tenant == "acme"; got != want || (d.Action == Block) != want {
+				t.Errorf("%v: %s: %s %v, want DOMAIN_BLOCKED %v", order, tenant, d.Action, codes(d), want)
 			}
 		}
 	}

@@ -115,3 +115,20 @@ func FuzzLoadFeed(f *testing.F) {
 		fd.Contains(host)
 	})
 }
+
+// FuzzMayHave checks that MayHave is a superset of Analyze: a body it
+// rules out has no link for any analyzer, the brands' included.
+func FuzzMayHave(f *testing.F) {
+	for _, s := range mayHaveCases {
+		f.Add(s.body)
+	}
+	a, err := New(Config{Shorteners: []string{"go.example"}})
+	if err != nil {
+		f.Fatal(err)
+	}
+	f.Fuzz(func(t *testing.T, body string) {
+		if ls := a.Analyze(body); len(ls) > 0 && !MayHave(body) {
+			t.Fatalf("MayHave(%q) = false, but Analyze found %q", body, ls[0].URL)
+		}
+	})
+}

@@ -168,6 +168,17 @@ func (a *Analyzer) Analyze(body string) []Link {
 	return out
 }
 
+// MayHave reports whether body may hold a link: false only when every
+// Analyzer's Analyze(body) finds none, whatever its configuration (brands,
+// shorteners, feed), because Analyze describes only the candidates this
+// scan finds and the scan reads no configuration. It is the cost of Analyze
+// on a body without a link candidate: one byte scan, no allocation. It is
+// safe for concurrent use.
+func MayHave(body string) bool {
+	_, _, ok := next(body, 0)
+	return ok
+}
+
 func (a *Analyzer) describe(body string, sp span) (Link, bool) {
 	ascii, uni, err := normalizeLenient(body[sp.hostStart:sp.hostEnd])
 	if err != nil {

@@ -271,3 +271,44 @@ func TestRegistrableDomain(t *testing.T) {
 		})
 	}
 }
+
+// mayHaveCases are bodies with and without links, among them the shapes
+// the scanner refuses (a full stop before a number, a bare "word.word", an
+// e-mail address): MayHave is false only where Analyze finds nothing.
+var mayHaveCases = []struct {
+	name, body string
+	want       bool
+}{
+	{"empty", "", false},
+	{"otp", "Your code is 482913. Valid for 5 min. Do not share it.", false},
+	{"amount with a dot", "Rs.500.00 credited to a/c XX1234 on 12.03.2026: ref 99812.", false},
+	{"missing space", "See you in 3 days.so call me", false},
+	{"word dot word", "Hello.World", false},
+	{"email", "write to help@example.com today", false},
+	{"version", "update to v1.2.3 now", false},
+	{"time", "at 10:30 call", false},
+	{"scheme", "see https://example.com/x", true},
+	{"bare domain", "visit example.com today", true},
+	{"shortener path", "bit.ly/3xYz", true},
+	{"ipv4 path", "go to 192.0.2.1/login", true},
+	{"ipv6", "go [2001:db8::1]/x", true},
+	{"ideographic dot", "请访问example。com获取", true},
+	{"www", "www.example.so", true},
+}
+
+func TestMayHave(t *testing.T) {
+	a, err := New(Config{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range mayHaveCases {
+		t.Run(tc.name, func(t *testing.T) {
+			if got := MayHave(tc.body); got != tc.want {
+				t.Errorf("MayHave(%q) = %v, want %v", tc.body, got, tc.want)
+			}
+			if got := len(a.Analyze(tc.body)) > 0; got != tc.want {
+				t.Errorf("Analyze(%q) found a link: %v, want %v (the case is mislabelled)", tc.body, got, tc.want)
+			}
+		})
+	}
+}
