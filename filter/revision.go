@@ -162,10 +162,11 @@ func countryIndex(cc string) (int, bool) {
 
 var noPack packConfig
 
-// analyzer returns the link analyzer for a tenant: the packs' brands, and
-// the tenant's own when it has some.
+// analyzer returns the link analyzer for a tenant as a message names it
+// (in any case, as the tenant's other settings: tenantID): the packs'
+// brands, and the tenant's own when it has some.
 func (p *policy) analyzer(tenant string) *links.Analyzer {
-	if a, ok := p.tenantLinks[tenant]; ok {
+	if a, ok := p.tenantLinks[tenantID(tenant)]; ok {
 		return a
 	}
 	return p.links

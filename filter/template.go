@@ -302,9 +302,9 @@ func (c *check) templateCache() bool {
 		k.u64(0)
 		// The entry keeps the body's links, and a tenant's own brands
 		// change them (policy.analyzer: BrandInText, HomographOf).
-		if _, own := c.p.tenantLinks[c.msg.Tenant]; own {
+		if id := tenantID(c.msg.Tenant); c.p.tenantLinks[id] != nil {
 			k.u64(1)
-			k.str(c.msg.Tenant)
+			k.str(id)
 		} else {
 			k.u64(0)
 		}

@@ -500,6 +500,39 @@ func TestTemplateLinksPerTenant(t *testing.T) {
 	}
 }
 
+// TestTenantBrandsAnyCase: a message naming its tenant in another case gets
+// the tenant's own brands, as it gets the tenant's other settings (tenantID);
+// the link analyzer was once looked up by the name as written, so "ACME"
+// lost the brands of tenant acme, uncached and on a template hit alike.
+func TestTenantBrandsAnyCase(t *testing.T) {
+	acme := WithTenant("acme", Tenant{Brands: []Brand{{Name: "Acme Bank", Country: "DE", Domains: []string{"acmebank.de"}}}})
+	for _, tc := range []struct {
+		name string
+		opts []Option
+	}{
+		{"uncached", []Option{WithStore(nil), WithCacheSizes(Off, Off), acme}},
+		{"cached", []Option{WithStore(nil), acme}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			e := newEngine(t, tc.opts...)
+			for _, tenant := range []string{"acme", "ACME", "Acme", "acme"} {
+				m := Message{Channel: SMS, Kind: Transactional, Tenant: tenant, Sender: "ACME", Recipient: "+4915123456001",
+					Body: "Acme Bank: your account is locked, verify it at https://secure-verify.example/x today", Time: tuesday}
+				if _, err := e.Check(context.Background(), &m); err != nil {
+					t.Fatal(err)
+				}
+				x, err := e.Explain(context.Background(), &m)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if len(x.Facts.Links) != 1 || !x.Facts.Links[0].BrandInText {
+					t.Errorf("tenant %q: links %+v, want one naming the tenant's brand (BrandInText)", tenant, x.Facts.Links)
+				}
+			}
+		})
+	}
+}
+
 // TestTemplateLinkBlockedPerTenant: a link's lists are the check's, not the
 // template entry's: the tenant that blocks the link's domain is blocked on a
 // hit of an entry another tenant's check stored, and that tenant, checked
