@@ -82,6 +82,7 @@ import (
 	"encoding/binary"
 	"math"
 	"math/bits"
+	"math/rand/v2"
 	"strings"
 	"sync/atomic"
 
@@ -109,14 +110,15 @@ type templateEntry struct {
 }
 
 // templateCache maps template keys to entries. It is safe for concurrent
-// use and takes no lock: a key has one slot, an atomic pointer to an entry
-// that is never written once stored, and a new key replaces the slot's
-// entry (a lookup compares the whole key, so a collision is a miss). Every
-// templated check reads it: under per-shard read locks, two cores checking
-// one template both wrote the lock's reader count, a cache line moved back
-// and forth on every hit. A nil *templateCache caches nothing.
+// use and takes no lock: a key has a set of templateWays slots, atomic
+// pointers to entries that are never written once stored; a new key takes
+// a free slot of its set, else replaces one at random (a lookup compares
+// the whole key, so a collision is a miss). Every templated check reads it:
+// under per-shard read locks, two cores checking one template both wrote
+// the lock's reader count, a cache line moved back and forth on every hit.
+// A nil *templateCache caches nothing.
 type templateCache struct {
-	slots []atomic.Pointer[templateEntry]
+	slots []atomic.Pointer[templateEntry] // sets of templateWays
 }
 
 const (
@@ -126,6 +128,13 @@ const (
 	// templateEntryBytes sizes the cache from the fact cache's bytes (one
 	// slot per 2 KiB: 16,384 slots with the default 32 MiB).
 	templateEntryBytes = 2048
+	// templateWays is the slots a key may take. With one slot per key the
+	// realistic row (about 19,000 live keys: 2,663 corpus texts to seven
+	// destinations, and the templates) hit 82.6 % of its lookups, keys
+	// evicted by another key of their slot; with four ways 90.5 %, with
+	// eight 92.4 % (the locked maps before them, emptied when full: 93.9 %).
+	// A lookup reads at most eight pointers of one or two cache lines.
+	templateWays = 8
 )
 
 // newTemplateCache returns a template cache sized by the fact cache's bytes,
@@ -136,22 +145,40 @@ func newTemplateCache(factCacheBytes int) *templateCache {
 	if factCacheBytes <= 0 {
 		return nil
 	}
-	return &templateCache{slots: make([]atomic.Pointer[templateEntry], max(factCacheBytes/templateEntryBytes, 1024))}
+	sets := max(factCacheBytes/templateEntryBytes, 1024) / templateWays
+	return &templateCache{slots: make([]atomic.Pointer[templateEntry], sets*templateWays)}
 }
 
-func (t *templateCache) slot(k cacheKey) *atomic.Pointer[templateEntry] {
-	return &t.slots[binary.LittleEndian.Uint64(k[:8])%uint64(len(t.slots))]
+// set returns k's slots.
+func (t *templateCache) set(k cacheKey) []atomic.Pointer[templateEntry] {
+	i := binary.LittleEndian.Uint64(k[:8]) % uint64(len(t.slots)/templateWays) * templateWays
+	return t.slots[i : i+templateWays : i+templateWays]
 }
 
 func (t *templateCache) get(k cacheKey) *templateEntry {
-	if e := t.slot(k).Load(); e != nil && e.key == k {
-		return e
+	set := t.set(k)
+	for i := range set {
+		if e := set[i].Load(); e != nil && e.key == k {
+			return e
+		}
 	}
 	return nil
 }
 
-// put stores e, which must not be written after.
-func (t *templateCache) put(e *templateEntry) { t.slot(e.key).Store(e) }
+// put stores e, which must not be written after: in a free slot of its
+// set or its own key's, else in place of a random one. Two checks storing
+// at once may both take one slot (one entry stays) or store one key twice
+// (both are the same facts): either way every entry found is right.
+func (t *templateCache) put(e *templateEntry) {
+	set := t.set(e.key)
+	for i := range set {
+		if old := set[i].Load(); old == nil || old.key == e.key {
+			set[i].Store(e)
+			return
+		}
+	}
+	set[rand.N(templateWays)].Store(e)
+}
 
 // templateRun returns the shortest free run of digits a policy's template
 // cache masks (longer than any token of digits only in its terms, and two

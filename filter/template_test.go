@@ -3,6 +3,7 @@ package filter
 import (
 	"bytes"
 	"context"
+	"encoding/binary"
 	"fmt"
 	"io"
 	"math/rand/v2"
@@ -372,6 +373,45 @@ func TestTemplateHitSize(t *testing.T) {
 			}
 			c.release()
 		}
+	}
+}
+
+// TestTemplateCacheWays: keys of one set all stay until the set is full
+// (with one slot per key, the second key of a slot evicted the first); one
+// more key takes a slot, found after, and the rest of the set stays.
+func TestTemplateCacheWays(t *testing.T) {
+	c := newTemplateCache(1)
+	sets := uint64(len(c.slots) / templateWays)
+	key := func(i int) cacheKey { // every key in set 3
+		var k cacheKey
+		binary.LittleEndian.PutUint64(k[:8], 3+uint64(i)*sets)
+		k[8] = byte(i)
+		return k
+	}
+	for i := range templateWays {
+		c.put(&templateEntry{key: key(i)})
+		c.put(&templateEntry{key: key(i)}) // again: its own slot, not another
+	}
+	for i := range templateWays {
+		if e := c.get(key(i)); e == nil || e.key != key(i) {
+			t.Fatalf("key %d of a full set: get = %v", i, e)
+		}
+	}
+	c.put(&templateEntry{key: key(templateWays)})
+	if c.get(key(templateWays)) == nil {
+		t.Fatal("a key stored in a full set is not found")
+	}
+	kept := 0
+	for i := range templateWays {
+		if c.get(key(i)) != nil {
+			kept++
+		}
+	}
+	if kept != templateWays-1 {
+		t.Errorf("after one more key, %d of the set's %d keys stay; want %d", kept, templateWays, templateWays-1)
+	}
+	if c.get(key(templateWays+1)) != nil {
+		t.Error("a key never stored is found")
 	}
 }
 
