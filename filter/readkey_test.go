@@ -344,14 +344,8 @@ func sameFindings(t *testing.T, p *policy, dest string, ch Channel, a, b *Facts)
 // same by OPA, for every destination and channel the changes meet; and
 // the keys do share (the test is not vacuous).
 func TestReadKeysShippedPolicies(t *testing.T) {
-	e := newEngine(t, WithCacheSizes(Off, Off))
+	e, docs := corpusFacts(t)
 	p := e.policy.Load()
-	var docs []Facts
-	for _, m := range corpusMessages(t) {
-		if x, err := e.Explain(context.Background(), &m); err == nil {
-			docs = append(docs, x.Facts)
-		}
-	}
 	changes := map[string]func(f *Facts){
 		"sender id": func(f *Facts) { f.Sender.Raw += "9" },
 		"length":    func(f *Facts) { f.Message.Length += 7 },
@@ -474,14 +468,8 @@ reasons contains r if {
 // BenchmarkReadKey is the second fact-cache key of a corpus facts
 // document, which a check computes only when the facts' own key misses.
 func BenchmarkReadKey(b *testing.B) {
-	e := newEngine(b, WithCacheSizes(Off, Off))
+	e, docs := corpusFacts(b)
 	p := e.policy.Load()
-	var docs []Facts
-	for _, m := range corpusMessages(b) {
-		if x, err := e.Explain(context.Background(), &m); err == nil {
-			docs = append(docs, x.Facts)
-		}
-	}
 	e.facts = &decisionCache{} // readKey computes nothing without a fact cache
 	b.ReportAllocs()
 	b.ResetTimer()
@@ -492,4 +480,18 @@ func BenchmarkReadKey(b *testing.B) {
 			b.Fatal("no read program")
 		}
 	}
+}
+
+// corpusFacts returns an engine without caches and the facts it explains
+// for the corpus messages.
+func corpusFacts(tb testing.TB) (*Engine, []Facts) {
+	tb.Helper()
+	e := newEngine(tb, WithCacheSizes(Off, Off))
+	var docs []Facts
+	for _, m := range corpusMessages(tb) {
+		if x, err := e.Explain(context.Background(), &m); err == nil {
+			docs = append(docs, x.Facts)
+		}
+	}
+	return e, docs
 }

@@ -104,13 +104,7 @@ func BenchmarkMemoryCampaignParallel(b *testing.B) {
 	b.ReportAllocs()
 	b.RunParallel(func(pb *testing.PB) {
 		g := next.Add(1)
-		bands, sig := make([]uint64, 8), make([]uint64, 32)
-		for i := range bands {
-			bands[i] = (g*8 + uint64(i)) * 0x9E3779B97F4A7C15
-		}
-		for i := range sig {
-			sig[i] = g<<32 | uint64(i)
-		}
+		bands, sig := campaignOf(g)
 		for i := 0; pb.Next(); i++ {
 			at := now.Add(time.Duration(i) * time.Millisecond)
 			keys, err := m.Resolve(ctx, bands, sig, 5, at)
@@ -137,13 +131,7 @@ func BenchmarkMemoryCheckParallel(b *testing.B) {
 	b.ReportAllocs()
 	b.RunParallel(func(pb *testing.PB) {
 		g := next.Add(1)
-		bands, sig := make([]uint64, 8), make([]uint64, 32)
-		for i := range bands {
-			bands[i] = (g*8 + uint64(i)) * 0x9E3779B97F4A7C15
-		}
-		for i := range sig {
-			sig[i] = g<<32 | uint64(i)
-		}
+		bands, sig := campaignOf(g)
 		sender := "SENDER" + string(rune('A'+g%26))
 		for i := 0; pb.Next(); i++ {
 			at := now.Add(time.Duration(i) * time.Millisecond)
@@ -167,4 +155,17 @@ func BenchmarkMemoryCheckParallel(b *testing.B) {
 			}
 		}
 	})
+}
+
+// campaignOf returns the 8 bands and the signature of goroutine g's own
+// campaign in the parallel benchmarks.
+func campaignOf(g uint64) (bands, sig []uint64) {
+	bands, sig = make([]uint64, 8), make([]uint64, 32)
+	for i := range bands {
+		bands[i] = (g*8 + uint64(i)) * 0x9E3779B97F4A7C15
+	}
+	for i := range sig {
+		sig[i] = g<<32 | uint64(i)
+	}
+	return bands, sig
 }
