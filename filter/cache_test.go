@@ -322,13 +322,8 @@ func TestCachedEqualsUncached(t *testing.T) {
 // templateHit reports whether the template cache has the text facts of m.
 func templateHit(t *testing.T, e *Engine, m Message) bool {
 	t.Helper()
-	c := e.newCheck(context.Background(), &m, false)
-	defer c.release()
-	if err := c.validate(); err != nil {
-		t.Fatal(err)
-	}
-	c.extract()
-	return c.templateCache()
+	hit, _ := templateLinks(t, e, m)
+	return hit
 }
 
 func TestCacheLevels(t *testing.T) {
