@@ -252,8 +252,15 @@ type ContentFacts struct {
 // included (Engine.Report), truncated to two decimals, with the features that
 // weighed most.
 type ModelFacts struct {
-	Spam     float64       `json:"spam"`
-	Fraud    float64       `json:"fraud"`
+	Spam  float64 `json:"spam"`
+	Fraud float64 `json:"fraud"`
+	// Unwanted is Spam + Fraud, exact to the two decimals (as Rego would
+	// sum them): the score the rules compare for the kinds that declare
+	// no marketing. Given as a fact rather than summed in Rego so that the
+	// fact cache's policy-aware key decides the comparison (Go cannot
+	// decide a sum OPA makes in arbitrary precision), and messages with
+	// other scores on the same side of the threshold share a decision.
+	Unwanted float64       `json:"unwanted"`
 	Features ModelFeatures `json:"features"`
 	// Thresholds are what the model's rules compare the scores with.
 	Thresholds ModelThresholdFacts `json:"thresholds"`

@@ -373,6 +373,7 @@ func (w walker) model(m *ModelFacts) [2]*ast.Term {
 	return w.obj("model",
 		w.float("spam", m.Spam),
 		w.float("fraud", m.Fraud),
+		w.float("unwanted", m.Unwanted),
 		w.features(&m.Features),
 		w.thresholds(&m.Thresholds),
 	)
@@ -747,6 +748,8 @@ func resolveContent(p []string, str func(func(*Facts) string) factPath, boolean 
 			return scalarPath(func(f *Facts) (leaf, bool) { return floatLeaf(f.Content.Model.Spam) })
 		case len(p) == 2 && p[1] == "fraud":
 			return scalarPath(func(f *Facts) (leaf, bool) { return floatLeaf(f.Content.Model.Fraud) })
+		case len(p) == 2 && p[1] == "unwanted":
+			return scalarPath(func(f *Facts) (leaf, bool) { return floatLeaf(f.Content.Model.Unwanted) })
 		case len(p) == 2 && p[1] == "features":
 			return tree(kindObject, func(w walker, f *Facts) { w.features(&f.Content.Model.Features) })
 		case len(p) == 3 && p[1] == "features" && p[2] == "spam":

@@ -135,8 +135,9 @@ func (c *check) classify() error {
 	}
 	mf := &c.facts.Content.Model
 	mf.Spam, mf.Fraud = trunc2(s.Spam), trunc2(s.Fraud)
+	mf.Unwanted = sum2(mf.Spam, mf.Fraud)
 	mf.Features = ModelFeatures{Spam: []string{}, Fraud: []string{}}
-	if _, low := c.p.modelThresholds(c.dest); mf.Spam+mf.Fraud >= min(low, c.tenant.modelFloor()) {
+	if _, low := c.p.modelThresholds(c.dest); mf.Unwanted >= min(low, c.tenant.modelFloor()) {
 		mf.Features.Spam = evidenceNames(e.model.Top(model.Spam, f))
 		mf.Features.Fraud = evidenceNames(e.model.Top(model.Fraud, f))
 	}
@@ -186,6 +187,12 @@ func evidenceNames(ev []model.Evidence) []string {
 // are) compares with the truncated score as with the exact one, where
 // rounding would lift 0.495 over 0.5.
 func trunc2(p float64) float64 { return math.Floor(p*100+1e-9) / 100 }
+
+// sum2 is the sum of two scores of two decimals each, as the float64
+// nearest the exact decimal sum, which is what OPA reads "0.45" as: the
+// float64 sum of 0.15 and 0.3 is 0.44999999999999996, below the
+// corroborated threshold of 0.45 that the decimal sum reaches.
+func sum2(a, b float64) float64 { return (math.Round(a*100) + math.Round(b*100)) / 100 }
 
 // Label is what a reported message is: ReportHam, ReportSpam or
 // ReportFraud.

@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -80,6 +81,28 @@ func TestModelCodes(t *testing.T) {
 
 // TestModelFactsOnlyNamedNearThreshold: a clean body's facts carry its
 // scores but no feature names (naming allocates; no rule can fire).
+// TestUnwantedIsTheDecimalSum: content.model.unwanted must be the number
+// OPA would make of spam + fraud (an exact decimal sum), or a rule reading
+// it would decide a score on a threshold otherwise than the sum did. The
+// float64 sum is not it: 0.15 + 0.3 gives 0.44999999999999996.
+func TestUnwantedIsTheDecimalSum(t *testing.T) {
+	for a := range 101 {
+		for b := range 101 {
+			spam, fraud := trunc2(float64(a)/100), trunc2(float64(b)/100)
+			want, err := strconv.ParseFloat(strconv.Itoa(a+b)+"e-2", 64)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := sum2(spam, fraud); got != want {
+				t.Fatalf("sum2(%v, %v) = %v, want %v", spam, fraud, got, want)
+			}
+		}
+	}
+	if x, y := 0.15, 0.3; x+y == sum2(x, y) {
+		t.Fatal("the float64 sum is exact here: the test no longer shows why sum2 exists")
+	}
+}
+
 func TestModelFactsOnlyNamedNearThreshold(t *testing.T) {
 	e := newEngine(t)
 	x, err := e.Explain(context.Background(), &Message{Channel: SMS, Kind: OTP, Sender: "ACME", Recipient: "+4915123456789",

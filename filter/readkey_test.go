@@ -40,6 +40,7 @@ func TestResolveFactMatchesValue(t *testing.T) {
 	extra.Time.QuietUntil = QuietUntil{"promotional": "2026-11-29T08:00:00Z"}
 	extra.Content.Categories = Categories{"lottery": {Score: 2, Terms: []string{"win"}, Evidence: []string{"Win"}}}
 	extra.Content.Model.Thresholds = thresholdsOf(map[string]float64{"fraud_review": 0.5})
+	extra.Content.Model.Spam, extra.Content.Model.Fraud, extra.Content.Model.Unwanted = 0.15, 0.3, sum2(0.15, 0.3)
 	extra.Links = []LinkFacts{{URL: "https://xn--pple-43d.com/a", Scripts: featureNames{"Cyrillic"}, SenderRegistered: &registered,
 		FirstSeen: FirstSeenFacts{Known: true, AgeMinutes: 5}}}
 	extra.Content.PhoneNumbers = []PhoneNumberFacts{{Text: "0900 123", E164: "+44900123", Region: "GB", Type: "premium_rate"}}

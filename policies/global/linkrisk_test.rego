@@ -303,7 +303,7 @@ test_cyrillic_under_eu_to_germany_reviewed if {
 # global/suspicious-link-content: a link of risk 2 in a body the model
 # scores at or above its corroborated threshold (0.45 here), under the
 # model rules' own thresholds.
-model_facts(spam, fraud) := {"spam": spam, "fraud": fraud, "thresholds": {"fraud_review": 0.5, "fraud_block": 0.9, "spam_review": 0.5, "corroborated": 0.45}}
+model_facts(spam, fraud) := {"spam": spam, "fraud": fraud, "unwanted": spam + fraud, "thresholds": {"fraud_review": 0.5, "fraud_block": 0.9, "spam_review": 0.5, "corroborated": 0.45}}
 
 scored(spam, fields) := object.union(with_link(fields), {"content": object.union(base.content, {"model": model_facts(spam, 0)})})
 

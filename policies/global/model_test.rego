@@ -23,7 +23,7 @@ scored(kind, spam, fraud) := scored_with(kind, spam, fraud, thresholds)
 scored_with(kind, spam, fraud, ts) := object.union(base, {
 	"message": object.union(base.message, {"kind": kind}),
 	"content": object.union(base.content, {"model": {
-		"spam": spam, "fraud": fraud,
+		"spam": spam, "fraud": fraud, "unwanted": spam + fraud,
 		"features": {"spam": ["word \"free\""], "fraud": ["link shortener"]},
 		"thresholds": ts,
 	}}),

@@ -71,7 +71,7 @@ test_promotional_at_2100_deferred_to_0700 if {
 	ae.reasons == {{
 		"code": "QUIET_HOURS",
 		"rule": "ae/promotional-quiet-hours",
-		"evidence": "2026-03-10T21:00",
+		"evidence": "quiet hours in Asia/Dubai until 2026-03-11T07:00:00+04:00",
 		"until": "2026-03-11T07:00:00+04:00",
 	}} with input as held(facts({"time": at("2026-03-10T21:00")}), "promotional", "2026-03-11T07:00:00+04:00")
 }
@@ -80,7 +80,7 @@ test_promotional_at_0659_deferred_same_morning if {
 	ae.reasons == {{
 		"code": "QUIET_HOURS",
 		"rule": "ae/promotional-quiet-hours",
-		"evidence": "2026-03-11T06:59",
+		"evidence": "quiet hours in Asia/Dubai until 2026-03-11T07:00:00+04:00",
 		"until": "2026-03-11T07:00:00+04:00",
 	}} with input as held(facts({"time": at("2026-03-11T06:59")}), "promotional", "2026-03-11T07:00:00+04:00")
 }

@@ -15,7 +15,7 @@ package msgfilter.countries["in"]
 reasons contains r if {
 	input.message.kind == "promotional"
 	until := input.time.quiet_until.promotional
-	r := {"code": "QUIET_HOURS", "rule": "in/promotional-quiet-hours", "evidence": input.time.local, "until": until}
+	r := {"code": "QUIET_HOURS", "rule": "in/promotional-quiet-hours", "evidence": sprintf("quiet hours in %s until %s", [input.time.zone, until]), "until": until}
 }
 
 # METADATA

@@ -38,7 +38,7 @@ test_promotional_at_2100_deferred_to_0900 if {
 	india.reasons == {{
 		"code": "QUIET_HOURS",
 		"rule": "in/promotional-quiet-hours",
-		"evidence": "2026-03-10T21:00",
+		"evidence": "quiet hours in Asia/Kolkata until 2026-03-11T09:00:00+05:30",
 		"until": "2026-03-11T09:00:00+05:30",
 	}} with input as held(facts({"time": at("2026-03-10T21:00")}), "promotional", "2026-03-11T09:00:00+05:30")
 }

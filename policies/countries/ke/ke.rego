@@ -61,7 +61,7 @@ reasons contains r if {
 reasons contains r if {
 	input.message.kind == "promotional"
 	until := input.time.quiet_until.promotional
-	r := {"code": "QUIET_HOURS", "rule": "ke/promotional-quiet-hours", "evidence": input.time.local, "until": until}
+	r := {"code": "QUIET_HOURS", "rule": "ke/promotional-quiet-hours", "evidence": sprintf("quiet hours in %s until %s", [input.time.zone, until]), "until": until}
 }
 
 # METADATA

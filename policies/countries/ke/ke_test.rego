@@ -81,7 +81,7 @@ at(local) := {
 # ke/promotional-quiet-hours: [19:00, 07:00)
 
 test_promotional_at_1900_deferred_to_0700 if {
-	ke.reasons == {{"code": "QUIET_HOURS", "rule": "ke/promotional-quiet-hours", "evidence": "2026-03-10T19:00", "until": "2026-03-11T07:00:00+03:00"}} with input as held(object.union(base, {"message": {"kind": "promotional"}, "time": at("2026-03-10T19:00")}), "promotional", "2026-03-11T07:00:00+03:00")
+	ke.reasons == {{"code": "QUIET_HOURS", "rule": "ke/promotional-quiet-hours", "evidence": "quiet hours in Africa/Nairobi until 2026-03-11T07:00:00+03:00", "until": "2026-03-11T07:00:00+03:00"}} with input as held(object.union(base, {"message": {"kind": "promotional"}, "time": at("2026-03-10T19:00")}), "promotional", "2026-03-11T07:00:00+03:00")
 }
 
 test_promotional_at_1859_allowed if {

@@ -87,7 +87,7 @@ test_promotional_tuesday_noon_allowed if {
 }
 
 test_promotional_tuesday_2100_deferred_to_wednesday_0900 if {
-	kz.reasons == {{"code": "QUIET_HOURS", "rule": "kz/promotional-quiet-hours", "evidence": "2026-03-10T21:00", "until": "2026-03-11T09:00:00+05:00"}} with input as held(promo("2026-03-10T21:00"), "promotional", "2026-03-11T09:00:00+05:00")
+	kz.reasons == {{"code": "QUIET_HOURS", "rule": "kz/promotional-quiet-hours", "evidence": "quiet hours in Asia/Almaty until 2026-03-11T09:00:00+05:00", "until": "2026-03-11T09:00:00+05:00"}} with input as held(promo("2026-03-10T21:00"), "promotional", "2026-03-11T09:00:00+05:00")
 }
 
 test_promotional_friday_2130_deferred_to_monday_0900 if {

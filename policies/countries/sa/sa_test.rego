@@ -68,7 +68,7 @@ at(local) := {
 promo(local) := object.union(base, {"message": {"kind": "promotional"}, "sender": {"raw": "SHOPCO-AD"}, "time": at(local)})
 
 test_promotional_at_2100_deferred_to_0900 if {
-	sa.reasons == {{"code": "QUIET_HOURS", "rule": "sa/promotional-quiet-hours", "evidence": "2026-03-10T21:00", "until": "2026-03-11T09:00:00+03:00"}} with input as held(promo("2026-03-10T21:00"), "promotional", "2026-03-11T09:00:00+03:00")
+	sa.reasons == {{"code": "QUIET_HOURS", "rule": "sa/promotional-quiet-hours", "evidence": "quiet hours in Asia/Riyadh until 2026-03-11T09:00:00+03:00", "until": "2026-03-11T09:00:00+03:00"}} with input as held(promo("2026-03-10T21:00"), "promotional", "2026-03-11T09:00:00+03:00")
 }
 
 test_promotional_at_2059_allowed if {

@@ -12,5 +12,5 @@ package msgfilter.countries.th
 reasons contains r if {
 	input.message.kind == "promotional"
 	until := input.time.quiet_until.promotional
-	r := {"code": "QUIET_HOURS", "rule": "th/promotional-quiet-hours", "evidence": input.time.local, "until": until}
+	r := {"code": "QUIET_HOURS", "rule": "th/promotional-quiet-hours", "evidence": sprintf("quiet hours in %s until %s", [input.time.zone, until]), "until": until}
 }

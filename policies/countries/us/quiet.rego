@@ -15,8 +15,12 @@
 # otherwise (and without a store), when us/same-subject-limit stays silent.
 package msgfilter.countries.us
 
-# recipient_local is the evidence: the recipient's local time and zone.
-recipient_local := sprintf("%s %s", [input.time.local, input.time.zone])
+# quiet_evidence(until) is the evidence: the recipient's zone and the first
+# instant the rule lets the message go. Not the local time to the minute:
+# the decision depends on the zone and that instant only, so that a
+# message held at 21:10 and one held at 21:11 share a decision (the fact
+# cache's policy-aware key sees what a rule reads, the evidence too).
+quiet_evidence(until) := sprintf("quiet hours in %s until %s", [input.time.zone, until])
 
 state_quiet(region) := until if {
 	input.message.kind == "promotional"
@@ -35,7 +39,7 @@ state_quiet(region) := until if {
 reasons contains r if {
 	input.message.kind == "promotional"
 	until := input.time.quiet_until.promotional
-	r := {"code": "QUIET_HOURS", "rule": "us/promotional-quiet-hours", "evidence": recipient_local, "until": until}
+	r := {"code": "QUIET_HOURS", "rule": "us/promotional-quiet-hours", "evidence": quiet_evidence(until), "until": until}
 }
 
 # METADATA
@@ -50,7 +54,7 @@ reasons contains r if {
 #   effective: "2021-07-01"
 reasons contains r if {
 	until := state_quiet("US-FL")
-	r := {"code": "QUIET_HOURS", "rule": "us/fl-quiet-hours", "evidence": recipient_local, "until": until}
+	r := {"code": "QUIET_HOURS", "rule": "us/fl-quiet-hours", "evidence": quiet_evidence(until), "until": until}
 }
 
 # METADATA
@@ -63,7 +67,7 @@ reasons contains r if {
 #   effective: "2022-11-01"
 reasons contains r if {
 	until := state_quiet("US-OK")
-	r := {"code": "QUIET_HOURS", "rule": "us/ok-quiet-hours", "evidence": recipient_local, "until": until}
+	r := {"code": "QUIET_HOURS", "rule": "us/ok-quiet-hours", "evidence": quiet_evidence(until), "until": until}
 }
 
 # METADATA
@@ -76,7 +80,7 @@ reasons contains r if {
 #   effective: "2024-01-01"
 reasons contains r if {
 	until := state_quiet("US-MD")
-	r := {"code": "QUIET_HOURS", "rule": "us/md-quiet-hours", "evidence": recipient_local, "until": until}
+	r := {"code": "QUIET_HOURS", "rule": "us/md-quiet-hours", "evidence": quiet_evidence(until), "until": until}
 }
 
 # METADATA
@@ -89,7 +93,7 @@ reasons contains r if {
 #   effective: "1989"
 reasons contains r if {
 	until := state_quiet("US-WA")
-	r := {"code": "QUIET_HOURS", "rule": "us/wa-quiet-hours", "evidence": recipient_local, "until": until}
+	r := {"code": "QUIET_HOURS", "rule": "us/wa-quiet-hours", "evidence": quiet_evidence(until), "until": until}
 }
 
 # METADATA

@@ -46,9 +46,19 @@ test_san_francisco_2110_deferred_to_0800_pacific if {
 	quiet(us.reasons) == {["us/promotional-quiet-hours", "2026-03-11T08:00:00-07:00"]} with input as to("US-CA", at("2026-03-10T21:10", "America/Los_Angeles"), {"promotional": "2026-03-11T08:00:00-07:00"})
 }
 
-test_evidence_is_the_recipients_local_time if {
+test_evidence_is_the_recipients_zone_and_until if {
 	some r in us.reasons with input as to("US-CA", at("2026-03-10T21:10", "America/Los_Angeles"), {"promotional": "2026-03-11T08:00:00-07:00"})
-	r.evidence == "2026-03-10T21:10 America/Los_Angeles"
+	r.evidence == "quiet hours in America/Los_Angeles until 2026-03-11T08:00:00-07:00"
+}
+
+# The evidence names no minute: two messages held until the same instant
+# get the same reason, so that the fact cache can answer the second.
+test_evidence_same_for_every_minute_of_the_night if {
+	held := {"promotional": "2026-03-11T08:00:00-07:00"}
+	a := us.reasons with input as to("US-CA", at("2026-03-10T21:10", "America/Los_Angeles"), held)
+	b := us.reasons with input as to("US-CA", at("2026-03-11T03:47", "America/Los_Angeles"), held)
+	count(a) == 1
+	a == b
 }
 
 # Florida: at 20:40 only the state's spec holds the message.
