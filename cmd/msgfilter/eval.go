@@ -140,9 +140,9 @@ func modelTable(ctx context.Context, e *filter.Engine, data fs.FS, split corpus.
 				labels = append(labels, l.Label)
 			}
 			r.n[0]++
-			u := x.Facts.Content.Model.Spam + x.Facts.Content.Model.Fraud
+			u := x.Facts.Content.Model.Unwanted
 			for i, t := range modelThresholds {
-				if u >= t-1e-9 {
+				if u >= t {
 					r.over[i]++
 				}
 			}
