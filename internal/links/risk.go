@@ -94,7 +94,9 @@ func (a *Analyzer) risk(l *Link, ps string, icann bool, rawHost, rest string) {
 		return
 	}
 	reg := domain[:len(domain)-len(ps)-1]
-	l.Risk.RandomLabel = randomLabel(reg)
+	// A shortener's name is short by design, and a known service: its
+	// label says nothing about who registered it.
+	l.Risk.RandomLabel = !l.Shortener && randomLabel(reg)
 	// Shape is read on the Unicode form: punycode adds digits and hyphens
 	// of its own.
 	ureg := reg
@@ -136,7 +138,9 @@ func (a *Analyzer) risk(l *Link, ps string, icann bool, rawHost, rest string) {
 		return
 	}
 	// The brand named in a subdomain: "login.paypal.com.secure-verify.co.uk".
-	if sub := host[:len(host)-len(domain)]; sub != "" {
+	// A notice service gives each paying business its own subdomain
+	// ("dtac.onelink.me"): there the brand's name is the account's.
+	if sub := host[:len(host)-len(domain)]; sub != "" && !onNoticeService(host) {
 		for lab := range strings.SplitSeq(strings.TrimSuffix(sub, "."), ".") {
 			if strings.HasPrefix(lab, "xn--") {
 				lab = skeleton(toUnicode(lab)) // "ṁyetherẇallet" reads "myetherwallet"
@@ -325,7 +329,7 @@ func (b *brandIndex) squat(reg, raw, udomain string) (string, squatKind) {
 	if strings.IndexByte(reg, '-') >= 0 {
 		hasLure, brand, typo := false, "", false
 		for part := range strings.SplitSeq(reg, "-") {
-			if _, ok := lureWords[part]; ok {
+			if lureRun(part, 3) > 0 { // "login", "mybilling"
 				hasLure = true
 				continue
 			}
@@ -615,11 +619,18 @@ func hasParentIn(host string, set map[string]struct{}) bool {
 
 // randomLabel reports whether a registrable label looks machine-made rather
 // than chosen by people: a long run of consonants ("xkqzrtw"), few vowels in
-// a long label, or letters and digits interleaved ("a8x3k9"). Labels
-// shorter than seven characters are never random: short names and acronyms
-// are what companies register.
+// a long label, letters and digits interleaved ("a8x3k9"), or six letters
+// or more without a, e, i, o or u ("psjzzw", "tmgcrg": smishing kits register
+// such names by the thousand). Shorter labels are never random: acronyms of
+// up to five letters ("kkpfg", "fwdth") are what companies register.
 func randomLabel(l string) bool {
-	if len(l) < 7 || strings.HasPrefix(l, "xn--") {
+	if len(l) < 6 || strings.HasPrefix(l, "xn--") {
+		return false
+	}
+	if strings.Trim(l, "bcdfghjklmnpqrstvwxyz") == "" {
+		return true
+	}
+	if len(l) < 7 {
 		return false
 	}
 	var letters, vowels, run, maxRun, switches int
