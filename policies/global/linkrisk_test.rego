@@ -467,7 +467,33 @@ test_brand_in_text_with_suspect_content_reviewed if {
 	r.action == "review"
 }
 
-# Ham twin: the same body scored clean.
+# Impersonation needs less of the model: the brand named in the text with
+# a foreign link, in a body the model scores at or above
+# link_risk.brand_model_suspicion (0.25 in the global data).
+test_brand_in_text_with_faintly_suspect_content_reviewed if {
+	rs := global.reasons with input as scored(0.25, {"brand_of": "usbank.com", "brand_in_text": true})
+	some r in content_reasons(rs)
+	r.action == "review"
+	contains(r.evidence, "naming usbank.com")
+}
+
+# Ham twins: the same body scored clean, and a machine-made name (2, no
+# brand named) in the faintly suspect body.
 test_brand_in_text_with_clean_content_allowed if {
-	count(suspicious(global.reasons)) == 0 with input as scored(0.30, {"brand_of": "usbank.com", "brand_in_text": true})
+	count(suspicious(global.reasons)) == 0 with input as scored(0.24, {"brand_of": "usbank.com", "brand_in_text": true})
+}
+
+test_machine_made_with_faintly_suspect_content_allowed if {
+	count(suspicious(global.reasons)) == 0 with input as scored(0.30, machine_made)
+}
+
+# A pack may lower brand_model_suspicion, never raise it.
+test_pack_brand_model_suspicion_tightens if {
+	count(content_reasons(global.reasons)) == 1 with input as to_ae_link(0.1, {"brand_of": "usbank.com", "brand_in_text": true})
+		with data.countries.ae.link_risk as {"brand_model_suspicion": 0.1}
+}
+
+test_pack_brand_model_suspicion_cannot_loosen if {
+	count(content_reasons(global.reasons)) == 1 with input as to_ae_link(0.25, {"brand_of": "usbank.com", "brand_in_text": true})
+		with data.countries.ae.link_risk as {"brand_model_suspicion": 0.9}
 }
