@@ -58,6 +58,7 @@ var lureWords = setOf([]string{
 	"tracking", "unlock", "update", "user", "verification", "verify", "wallet", "web", "webscr",
 	"shipping", "shipment", "courier", "address", "penalty", "airdrop", "invoice", "unpaid", "overdue",
 	"pending", "reschedule", "refunds", "rewards", "bonuses", "prizes", "claims", "fines", "tolls",
+	"card", "cards", "alerts", "membership", "benefit", "benefits", "statement",
 })
 
 // credentialWords are path words that ask for credentials or payment.
@@ -226,46 +227,55 @@ func (b *brandIndex) glued(part string) string {
 // ("deliverycare" → 2), trying at most max words; 0 when s is not made of
 // them.
 func lureRun(s string, max int) int {
+	n, _ := lureSplit(s, max)
+	return n
+}
+
+// lureSplit is lureRun that also counts the words of the split that are
+// not weak ones (weakLure).
+func lureSplit(s string, max int) (n, strong int) {
 	if s == "" || max == 0 {
-		return 0
+		return 0, 0
 	}
 	if _, ok := lureWords[s]; ok {
-		return 1
+		return 1, strongLure(s)
 	}
 	for i := len(s) - 1; i >= 2; i-- {
 		if _, ok := lureWords[s[:i]]; ok {
-			if n := lureRun(s[i:], max-1); n > 0 {
-				return n + 1
+			if n, st := lureSplit(s[i:], max-1); n > 0 {
+				return n + 1, st + strongLure(s[:i])
 			}
 		}
 	}
-	return 0
+	return 0, 0
+}
+
+func strongLure(w string) int {
+	if _, weak := weakLure[w]; weak {
+		return 0
+	}
+	return 1
 }
 
 // lureLabel reports whether a registrable label is made of lure words and
-// nothing else, two at least, not counting the weak ones ("my", "online"):
-// "secure-account-verify", "parcel-redelivery", "trackparcel".
+// nothing else, two at least, not counting the weak ones ("my", "online",
+// "card"): "secure-account-verify", "parcel-redelivery", "trackparcel".
 func lureLabel(reg string) bool {
 	strong := 0
 	for part := range strings.SplitSeq(reg, "-") {
-		if _, ok := lureWords[part]; ok {
-			if _, weak := weakLure[part]; !weak {
-				strong++
-			}
-			continue
-		}
-		n := lureRun(part, 3)
+		n, st := lureSplit(part, 3)
 		if n == 0 {
 			return false
 		}
-		strong += n
+		strong += st
 	}
 	return strong >= 2
 }
 
 // weakLure are lure words that ordinary names use too.
 var weakLure = setOf([]string{"my", "online", "mobile", "web", "id", "service", "services", "center",
-	"centre", "team", "user", "member", "help", "care", "customer", "official", "portal", "pay"})
+	"centre", "team", "user", "member", "help", "care", "customer", "official", "portal", "pay",
+	"card", "cards", "membership", "benefit", "benefits", "statement"})
 
 type squatKind int
 
@@ -325,7 +335,8 @@ func (b *brandIndex) squat(reg, raw, udomain string) (string, squatKind) {
 		}
 	}
 	// Hyphen parts: a brand with a lure word ("paypal-secure-login",
-	// "secure-paypal"), or a typo of one.
+	// "secure-paypal") or a part with digits ("jf245-fedex", "usps-us53": a
+	// kit's serial, as "amazon24" is glued), or a typo of one.
 	if strings.IndexByte(reg, '-') >= 0 {
 		hasLure, brand, typo := false, "", false
 		for part := range strings.SplitSeq(reg, "-") {
@@ -339,6 +350,10 @@ func (b *brandIndex) squat(reg, raw, udomain string) (string, squatKind) {
 			}
 			if br := b.glued(part); br != "" && brand == "" {
 				brand = br
+				continue
+			}
+			if strings.ContainsAny(part, "0123456789") {
+				hasLure = true
 				continue
 			}
 			if len(part) >= minTypo && brand == "" {

@@ -155,12 +155,16 @@ func TestSquats(t *testing.T) {
 		}, ""},
 
 		{"brand with digits beside a glued lure part", "https://www.2netflix-mybilling.com", true, func(l Link) bool { return l.Risk.Combosquat && l.Risk.BrandOf == "netflix.com" }, ""},
+		{"brand beside a part with digits", "https://jf245-fedex.me/y", true, func(l Link) bool { return l.Risk.Combosquat && l.Risk.BrandOf == "fedex.com" }, ""},
+		{"brand glued to card words", "http://nfcucardservices.org", true, func(l Link) bool { return l.Risk.Combosquat && l.Risk.BrandOf == "navyfederal.org" }, ""},
 		{"random name under an abused legacy tld", "http://tmgcrg.info/x", true, func(l Link) bool { return l.Risk.RandomLabel && l.Risk.AbusedTLD }, ""},
 		{"a brand of the data pass, combo-squatted", "https://costco-rewards.com/", true, func(l Link) bool { return l.Risk.Combosquat && l.Risk.BrandOf == "costco.com" }, ""},
 		{"a brand in a subdomain of a deep-link look-alike", "https://paypal.onelink-me.top/p/vax", true, func(l Link) bool { return l.Risk.BrandInSubdomain }, ""},
 		{"a brand of the data pass, in a subdomain", "https://navyfederal.secure-card.top/", true, func(l Link) bool { return l.Risk.BrandInSubdomain && l.Risk.BrandOf == "navyfederal.org" }, ""},
 
 		// Ham twins.
+		{"a brand family's domain", "https://www.krungthai-axa.co.th/th", false, func(l Link) bool { return !l.Risk.Combosquat }, ""},
+		{"a gift card shop", "https://www.giftcards.com/", false, func(l Link) bool { return !l.Risk.LureWords && l.Risk.BrandOf == "" }, ""},
 		{"a word part that is no lure", "https://www.netflix-tudum.com/", false, func(l Link) bool { return !l.Risk.Combosquat }, ""},
 		{"acronym under an abused legacy tld", "http://kkpfg.info/x", false, func(l Link) bool { return !l.Risk.RandomLabel && l.Risk.AbusedTLD }, ""},
 		{"a shortener's short name", "https://bit.ly/3xYz", false, func(l Link) bool { return !l.Risk.RandomLabel }, ""},
