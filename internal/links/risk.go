@@ -633,16 +633,18 @@ func hasParentIn(host string, set map[string]struct{}) bool {
 }
 
 // randomLabel reports whether a registrable label looks machine-made rather
-// than chosen by people: a long run of consonants ("xkqzrtw"), few vowels in
-// a long label, letters and digits interleaved ("a8x3k9"), or six letters
-// or more without a, e, i, o or u ("psjzzw", "tmgcrg": smishing kits register
-// such names by the thousand). Shorter labels are never random: acronyms of
-// up to five letters ("kkpfg", "fwdth") are what companies register.
+// than chosen by people: no a, e, i, o or u in six letters or more
+// ("psjzzw", "tmgcrg") or in five characters or more of letters and digits
+// ("c1t8s", "r7j2j": smishing kits register such names by the thousand), a
+// long run of consonants ("xkqzrtw"), few vowels in a long label, or
+// letters and digits interleaved ("a8x3k9"). Shorter labels are never
+// random: acronyms of up to five letters ("kkpfg", "fwdth") are what
+// companies register.
 func randomLabel(l string) bool {
-	if len(l) < 6 || strings.HasPrefix(l, "xn--") {
+	if len(l) < 5 || strings.HasPrefix(l, "xn--") {
 		return false
 	}
-	if strings.Trim(l, "bcdfghjklmnpqrstvwxyz") == "" {
+	if vowelless(l) {
 		return true
 	}
 	if len(l) < 7 {
@@ -687,6 +689,27 @@ func randomLabel(l string) bool {
 		return true
 	}
 	return false
+}
+
+// vowelless reports whether l is made of consonants (y among them) and
+// digits only: six letters or more, or five characters or more with a
+// digit between letters ("c1t8s"; a number at the end is a series,
+// "cdn90", "ttdns2").
+func vowelless(l string) bool {
+	letters, digits := 0, 0
+	for i := 0; i < len(l); i++ {
+		switch c := l[i]; {
+		case isDigit(c):
+			if i > 0 && i+1 < len(l) && isAlpha(l[i-1]) && isAlpha(l[i+1]) {
+				digits++
+			}
+		case c >= 'a' && c <= 'z' && strings.IndexByte("aeiou", c) < 0:
+			letters++
+		default:
+			return false
+		}
+	}
+	return letters >= 2 && (digits > 0 || letters >= 6)
 }
 
 // asciiLookalike reports whether a non-ASCII label's skeleton is plain ASCII

@@ -248,6 +248,10 @@ func TestRandomLabel(t *testing.T) {
 		// five letters, and six with a vowel or a digit.
 		{"psjzzw", true}, {"tmgcrg", true}, {"brdcry", true},
 		{"kkpfg", false}, {"fwdth", false}, {"tmgcra", false}, {"way2sms", false}, {"scbcx", false},
+		// Five characters or more of consonants and digits, a digit between
+		// letters; twins: four, a vowel, digits alone, a series number.
+		{"c1t8s", true}, {"r7j2j", true}, {"m9s1", false}, {"fun5baht", false}, {"3bb", false}, {"12345", false},
+		{"cdn90", false}, {"ttdns2", false},
 	} {
 		if got := randomLabel(tt.label); got != tt.want {
 			t.Errorf("randomLabel(%q) = %v, want %v", tt.label, got, tt.want)
