@@ -692,24 +692,40 @@ func randomLabel(l string) bool {
 }
 
 // vowelless reports whether l is made of consonants (y among them) and
-// digits only: six letters or more, or five characters or more with a
-// digit between letters ("c1t8s"; a number at the end is a series,
+// digits only: six letters or more, or five characters or more with digits
+// between letters ("c1t8s", "gm55z"; a number at the end is a series,
 // "cdn90", "ttdns2").
 func vowelless(l string) bool {
-	letters, digits := 0, 0
+	letters := 0
 	for i := 0; i < len(l); i++ {
 		switch c := l[i]; {
 		case isDigit(c):
-			if i > 0 && i+1 < len(l) && isAlpha(l[i-1]) && isAlpha(l[i+1]) {
-				digits++
-			}
 		case c >= 'a' && c <= 'z' && strings.IndexByte("aeiou", c) < 0:
 			letters++
 		default:
 			return false
 		}
 	}
-	return letters >= 2 && (digits > 0 || letters >= 6)
+	return letters >= 6 || letters >= 2 && digitsBetweenLetters(l)
+}
+
+// digitsBetweenLetters reports whether a run of digits in l has letters on
+// both sides ("u33s", "c1t").
+func digitsBetweenLetters(l string) bool {
+	afterLetter := false // in a run of digits that follows a letter
+	for i := 0; i < len(l); i++ {
+		switch c := l[i]; {
+		case isDigit(c):
+			afterLetter = afterLetter || i > 0 && isAlpha(l[i-1])
+		case isAlpha(c):
+			if afterLetter {
+				return true
+			}
+		default:
+			afterLetter = false
+		}
+	}
+	return false
 }
 
 // asciiLookalike reports whether a non-ASCII label's skeleton is plain ASCII

@@ -250,7 +250,7 @@ func TestRandomLabel(t *testing.T) {
 		{"kkpfg", false}, {"fwdth", false}, {"tmgcra", false}, {"way2sms", false}, {"scbcx", false},
 		// Five characters or more of consonants and digits, a digit between
 		// letters; twins: four, a vowel, digits alone, a series number.
-		{"c1t8s", true}, {"r7j2j", true}, {"m9s1", false}, {"fun5baht", false}, {"3bb", false}, {"12345", false},
+		{"c1t8s", true}, {"r7j2j", true}, {"gm55z", true}, {"m9s1", false}, {"fun5baht", false}, {"3bb", false}, {"12345", false},
 		{"cdn90", false}, {"ttdns2", false},
 	} {
 		if got := randomLabel(tt.label); got != tt.want {
