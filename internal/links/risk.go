@@ -453,16 +453,25 @@ func (b *brandIndex) near(s string, k int) string {
 	if len(s) < minTypo-1 || len(s) > 64 {
 		return ""
 	}
-	for _, t := range b.typo {
+	// Both ends changed is not how squats are made: compare the tokens
+	// that start as s does, then those that end as s does (and start
+	// otherwise).
+	if br := nearIn(b.typoFirst[s[0]], s, k, 0); br != "" {
+		return br
+	}
+	return nearIn(b.typoLast[s[len(s)-1]], s, k, s[0])
+}
+
+// nearIn is near over ts (sorted by length), skipping the tokens that
+// start with skip (0: none).
+func nearIn(ts []token, s string, k int, skip byte) string {
+	for _, t := range ts {
 		kt := min(k, maxEdits(len(t.name)))
 		if len(t.name) > len(s)+kt {
 			break
 		}
-		if len(t.name) < len(s)-kt || t.name == s {
+		if len(t.name) < len(s)-kt || t.name == s || t.name[0] == skip {
 			continue
-		}
-		if s[0] != t.name[0] && s[len(s)-1] != t.name[len(t.name)-1] {
-			continue // both ends changed: not how squats are made
 		}
 		if editDistance(s, t.name, kt) <= kt {
 			return t.brand
