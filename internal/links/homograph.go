@@ -30,13 +30,16 @@ type token struct {
 // brandIndex answers "which protected brand does this domain imitate?".
 // It is immutable once built.
 type brandIndex struct {
-	domains    map[string]string  // every owned domain → the brand's primary domain
-	bySkeleton map[string]string  // skeleton(domain) → domain
-	list       []brand            // longest label first
-	tokens     map[string]string  // token → primary domain
-	typo       []token            // tokens long enough for edit-distance matching, by length
-	gluePrefix map[string][]token // tokens of minGlue or more by their first minGlue bytes, shortest first
-	glueSuffix map[string][]token // the same by their last minGlue bytes
+	domains    map[string]string // every owned domain → the brand's primary domain
+	bySkeleton map[string]string // skeleton(domain) → domain
+	list       []brand           // longest label first
+	tokens     map[string]string // token → primary domain
+	typo       []token           // tokens long enough for edit-distance matching, by length
+	// typoFirst and typoLast hold typo by first and by last byte: a
+	// squat keeps one end of the name (near), so only those are compared.
+	typoFirst, typoLast [256][]token
+	gluePrefix          map[string][]token // tokens of minGlue or more by their first minGlue bytes, shortest first
+	glueSuffix          map[string][]token // the same by their last minGlue bytes
 
 	// Indexes of list for matchLabel: by whole label skeleton, and by the
 	// first three bytes of the skeletons of labels of minSubstring or more.
@@ -93,6 +96,10 @@ func newBrandIndex(brands []Brand) (*brandIndex, error) {
 		}
 	}
 	sort.SliceStable(b.typo, func(i, j int) bool { return len(b.typo[i].name) < len(b.typo[j].name) })
+	for _, t := range b.typo {
+		b.typoFirst[t.name[0]] = append(b.typoFirst[t.name[0]], t)
+		b.typoLast[t.name[len(t.name)-1]] = append(b.typoLast[t.name[len(t.name)-1]], t)
+	}
 	for _, m := range []map[string][]token{b.gluePrefix, b.glueSuffix} {
 		for _, l := range m {
 			sort.SliceStable(l, func(i, j int) bool { return len(l[i].name) < len(l[j].name) })

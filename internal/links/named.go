@@ -243,6 +243,16 @@ func isASCIIString(s string) bool {
 	return true
 }
 
+// onNoticeService reports whether host is a notice service or below one.
+func onNoticeService(host string) bool {
+	for h := host; h != ""; h = parent(h) {
+		if _, ok := noticeServices[h]; ok {
+			return true
+		}
+	}
+	return false
+}
+
 // foreign reports whether l may carry BrandInText: a link on a host name
 // that no protected brand owns or names (see the comment at the top).
 func (a *Analyzer) foreign(l *Link) bool {
@@ -253,10 +263,8 @@ func (a *Analyzer) foreign(l *Link) bool {
 	if _, own := b.domains[l.Domain]; own {
 		return false
 	}
-	for h := l.Host; h != ""; h = parent(h) {
-		if _, ok := noticeServices[h]; ok {
-			return false
-		}
+	if onNoticeService(l.Host) {
+		return false
 	}
 	// Domain is the registrable domain: its first label is the
 	// registrable label, the rest the public suffix.

@@ -58,6 +58,7 @@ var lureWords = setOf([]string{
 	"tracking", "unlock", "update", "user", "verification", "verify", "wallet", "web", "webscr",
 	"shipping", "shipment", "courier", "address", "penalty", "airdrop", "invoice", "unpaid", "overdue",
 	"pending", "reschedule", "refunds", "rewards", "bonuses", "prizes", "claims", "fines", "tolls",
+	"card", "cards", "alerts", "membership", "benefit", "benefits", "statement",
 })
 
 // credentialWords are path words that ask for credentials or payment.
@@ -94,7 +95,9 @@ func (a *Analyzer) risk(l *Link, ps string, icann bool, rawHost, rest string) {
 		return
 	}
 	reg := domain[:len(domain)-len(ps)-1]
-	l.Risk.RandomLabel = randomLabel(reg)
+	// A shortener's name is short by design, and a known service: its
+	// label says nothing about who registered it.
+	l.Risk.RandomLabel = !l.Shortener && randomLabel(reg)
 	// Shape is read on the Unicode form: punycode adds digits and hyphens
 	// of its own.
 	ureg := reg
@@ -136,7 +139,9 @@ func (a *Analyzer) risk(l *Link, ps string, icann bool, rawHost, rest string) {
 		return
 	}
 	// The brand named in a subdomain: "login.paypal.com.secure-verify.co.uk".
-	if sub := host[:len(host)-len(domain)]; sub != "" {
+	// A notice service gives each paying business its own subdomain
+	// ("dtac.onelink.me"): there the brand's name is the account's.
+	if sub := host[:len(host)-len(domain)]; sub != "" && !onNoticeService(host) {
 		for lab := range strings.SplitSeq(strings.TrimSuffix(sub, "."), ".") {
 			if strings.HasPrefix(lab, "xn--") {
 				lab = skeleton(toUnicode(lab)) // "ṁyetherẇallet" reads "myetherwallet"
@@ -222,46 +227,55 @@ func (b *brandIndex) glued(part string) string {
 // ("deliverycare" → 2), trying at most max words; 0 when s is not made of
 // them.
 func lureRun(s string, max int) int {
+	n, _ := lureSplit(s, max)
+	return n
+}
+
+// lureSplit is lureRun that also counts the words of the split that are
+// not weak ones (weakLure).
+func lureSplit(s string, max int) (n, strong int) {
 	if s == "" || max == 0 {
-		return 0
+		return 0, 0
 	}
 	if _, ok := lureWords[s]; ok {
-		return 1
+		return 1, strongLure(s)
 	}
 	for i := len(s) - 1; i >= 2; i-- {
 		if _, ok := lureWords[s[:i]]; ok {
-			if n := lureRun(s[i:], max-1); n > 0 {
-				return n + 1
+			if n, st := lureSplit(s[i:], max-1); n > 0 {
+				return n + 1, st + strongLure(s[:i])
 			}
 		}
 	}
-	return 0
+	return 0, 0
+}
+
+func strongLure(w string) int {
+	if _, weak := weakLure[w]; weak {
+		return 0
+	}
+	return 1
 }
 
 // lureLabel reports whether a registrable label is made of lure words and
-// nothing else, two at least, not counting the weak ones ("my", "online"):
-// "secure-account-verify", "parcel-redelivery", "trackparcel".
+// nothing else, two at least, not counting the weak ones ("my", "online",
+// "card"): "secure-account-verify", "parcel-redelivery", "trackparcel".
 func lureLabel(reg string) bool {
 	strong := 0
 	for part := range strings.SplitSeq(reg, "-") {
-		if _, ok := lureWords[part]; ok {
-			if _, weak := weakLure[part]; !weak {
-				strong++
-			}
-			continue
-		}
-		n := lureRun(part, 3)
+		n, st := lureSplit(part, 3)
 		if n == 0 {
 			return false
 		}
-		strong += n
+		strong += st
 	}
 	return strong >= 2
 }
 
 // weakLure are lure words that ordinary names use too.
 var weakLure = setOf([]string{"my", "online", "mobile", "web", "id", "service", "services", "center",
-	"centre", "team", "user", "member", "help", "care", "customer", "official", "portal", "pay"})
+	"centre", "team", "user", "member", "help", "care", "customer", "official", "portal", "pay",
+	"card", "cards", "membership", "benefit", "benefits", "statement"})
 
 type squatKind int
 
@@ -321,11 +335,12 @@ func (b *brandIndex) squat(reg, raw, udomain string) (string, squatKind) {
 		}
 	}
 	// Hyphen parts: a brand with a lure word ("paypal-secure-login",
-	// "secure-paypal"), or a typo of one.
+	// "secure-paypal") or a part with digits ("jf245-fedex", "usps-us53": a
+	// kit's serial, as "amazon24" is glued), or a typo of one.
 	if strings.IndexByte(reg, '-') >= 0 {
 		hasLure, brand, typo := false, "", false
 		for part := range strings.SplitSeq(reg, "-") {
-			if _, ok := lureWords[part]; ok {
+			if lureRun(part, 3) > 0 { // "login", "mybilling"
 				hasLure = true
 				continue
 			}
@@ -335,6 +350,10 @@ func (b *brandIndex) squat(reg, raw, udomain string) (string, squatKind) {
 			}
 			if br := b.glued(part); br != "" && brand == "" {
 				brand = br
+				continue
+			}
+			if strings.ContainsAny(part, "0123456789") {
+				hasLure = true
 				continue
 			}
 			if len(part) >= minTypo && brand == "" {
@@ -434,16 +453,25 @@ func (b *brandIndex) near(s string, k int) string {
 	if len(s) < minTypo-1 || len(s) > 64 {
 		return ""
 	}
-	for _, t := range b.typo {
+	// Both ends changed is not how squats are made: compare the tokens
+	// that start as s does, then those that end as s does (and start
+	// otherwise).
+	if br := nearIn(b.typoFirst[s[0]], s, k, 0); br != "" {
+		return br
+	}
+	return nearIn(b.typoLast[s[len(s)-1]], s, k, s[0])
+}
+
+// nearIn is near over ts (sorted by length), skipping the tokens that
+// start with skip (0: none).
+func nearIn(ts []token, s string, k int, skip byte) string {
+	for _, t := range ts {
 		kt := min(k, maxEdits(len(t.name)))
 		if len(t.name) > len(s)+kt {
 			break
 		}
-		if len(t.name) < len(s)-kt || t.name == s {
+		if len(t.name) < len(s)-kt || t.name == s || t.name[0] == skip {
 			continue
-		}
-		if s[0] != t.name[0] && s[len(s)-1] != t.name[len(t.name)-1] {
-			continue // both ends changed: not how squats are made
 		}
 		if editDistance(s, t.name, kt) <= kt {
 			return t.brand
@@ -614,12 +642,21 @@ func hasParentIn(host string, set map[string]struct{}) bool {
 }
 
 // randomLabel reports whether a registrable label looks machine-made rather
-// than chosen by people: a long run of consonants ("xkqzrtw"), few vowels in
-// a long label, or letters and digits interleaved ("a8x3k9"). Labels
-// shorter than seven characters are never random: short names and acronyms
-// are what companies register.
+// than chosen by people: no a, e, i, o or u in six letters or more
+// ("psjzzw", "tmgcrg") or in five characters or more of letters and digits
+// ("c1t8s", "r7j2j": smishing kits register such names by the thousand), a
+// long run of consonants ("xkqzrtw"), few vowels in a long label, or
+// letters and digits interleaved ("a8x3k9"). Shorter labels are never
+// random: acronyms of up to five letters ("kkpfg", "fwdth") are what
+// companies register.
 func randomLabel(l string) bool {
-	if len(l) < 7 || strings.HasPrefix(l, "xn--") {
+	if len(l) < 5 || strings.HasPrefix(l, "xn--") {
+		return false
+	}
+	if vowelless(l) {
+		return true
+	}
+	if len(l) < 7 {
 		return false
 	}
 	var letters, vowels, run, maxRun, switches int
@@ -659,6 +696,43 @@ func randomLabel(l string) bool {
 		return true
 	case letters >= 8 && vowels*6 < letters:
 		return true
+	}
+	return false
+}
+
+// vowelless reports whether l is made of consonants (y among them) and
+// digits only: six letters or more, or five characters or more with digits
+// between letters ("c1t8s", "gm55z"; a number at the end is a series,
+// "cdn90", "ttdns2").
+func vowelless(l string) bool {
+	letters := 0
+	for i := 0; i < len(l); i++ {
+		switch c := l[i]; {
+		case isDigit(c):
+		case c >= 'a' && c <= 'z' && strings.IndexByte("aeiou", c) < 0:
+			letters++
+		default:
+			return false
+		}
+	}
+	return letters >= 6 || letters >= 2 && digitsBetweenLetters(l)
+}
+
+// digitsBetweenLetters reports whether a run of digits in l has letters on
+// both sides ("u33s", "c1t").
+func digitsBetweenLetters(l string) bool {
+	afterLetter := false // in a run of digits that follows a letter
+	for i := 0; i < len(l); i++ {
+		switch c := l[i]; {
+		case isDigit(c):
+			afterLetter = afterLetter || i > 0 && isAlpha(l[i-1])
+		case isAlpha(c):
+			if afterLetter {
+				return true
+			}
+		default:
+			afterLetter = false
+		}
 	}
 	return false
 }

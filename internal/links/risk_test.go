@@ -154,7 +154,25 @@ func TestSquats(t *testing.T) {
 			return l.Risk.KitPath && l.Risk.NonStandardPort && l.Risk.RedirectPath
 		}, ""},
 
+		{"brand with digits beside a glued lure part", "https://www.2netflix-mybilling.com", true, func(l Link) bool { return l.Risk.Combosquat && l.Risk.BrandOf == "netflix.com" }, ""},
+		{"brand beside a part with digits", "https://jf245-fedex.me/y", true, func(l Link) bool { return l.Risk.Combosquat && l.Risk.BrandOf == "fedex.com" }, ""},
+		{"brand glued to card words", "http://nfcucardservices.org", true, func(l Link) bool { return l.Risk.Combosquat && l.Risk.BrandOf == "navyfederal.org" }, ""},
+		{"random name under an abused legacy tld", "http://tmgcrg.info/x", true, func(l Link) bool { return l.Risk.RandomLabel && l.Risk.AbusedTLD }, ""},
+		{"a brand of the data pass, combo-squatted", "https://costco-rewards.com/", true, func(l Link) bool { return l.Risk.Combosquat && l.Risk.BrandOf == "costco.com" }, ""},
+		{"a brand in a subdomain of a deep-link look-alike", "https://paypal.onelink-me.top/p/vax", true, func(l Link) bool { return l.Risk.BrandInSubdomain }, ""},
+		{"a brand of the data pass, in a subdomain", "https://navyfederal.secure-card.top/", true, func(l Link) bool { return l.Risk.BrandInSubdomain && l.Risk.BrandOf == "navyfederal.org" }, ""},
+
 		// Ham twins.
+		{"a brand family's domain", "https://www.krungthai-axa.co.th/th", false, func(l Link) bool { return !l.Risk.Combosquat }, ""},
+		{"a gift card shop", "https://www.giftcards.com/", false, func(l Link) bool { return !l.Risk.LureWords && l.Risk.BrandOf == "" }, ""},
+		{"a word part that is no lure", "https://www.netflix-tudum.com/", false, func(l Link) bool { return !l.Risk.Combosquat }, ""},
+		{"acronym under an abused legacy tld", "http://kkpfg.info/x", false, func(l Link) bool { return !l.Risk.RandomLabel && l.Risk.AbusedTLD }, ""},
+		{"a shortener's short name", "https://bit.ly/3xYz", false, func(l Link) bool { return !l.Risk.RandomLabel }, ""},
+		{"real costco", "https://www.costco.com/rewards", false, func(l Link) bool { return l.Risk.BrandOf == "" }, ""},
+		{"real navy federal", "https://www.navyfederal.org/card", false, func(l Link) bool { return l.Risk.BrandOf == "" }, ""},
+		{"a brand's own deep-link subdomain", "https://paypal.onelink.me/p/vax", false, func(l Link) bool { return !l.Risk.BrandInSubdomain }, ""},
+		{"nypost is no nz post", "https://nypost.com/", false, func(l Link) bool { return l.Risk.BrandOf == "" }, ""},
+		{"linktree is no linkt", "https://linktr.ee/x", false, func(l Link) bool { return l.Risk.BrandOf == "" }, ""},
 		{"second-level suffix is no deceptive host", "https://www.amazon.com.au/deals", false, func(l Link) bool { return !l.Risk.DeceptiveHost }, ""},
 		{"mobile wikipedia", "https://en.m.wikipedia.org/wiki/Munich", false, func(l Link) bool { return !l.Risk.DeceptiveHost && !l.Risk.KitPath }, ""},
 		{"a registrable name that starts with a tld word", "https://www.net-a-porter.com/en-de/", false, func(l Link) bool { return !l.Risk.DeceptiveHost }, ""},
@@ -226,6 +244,14 @@ func TestRandomLabel(t *testing.T) {
 		{"xkqzrtwp", true}, {"a8x3k9q2", true}, {"bcdfghjkl", true},
 		{"wikipedia", false}, {"microsoft", false}, {"stackoverflow", false}, {"ups", false},
 		{"schwarzkopf", false}, {"emiratesnbd", false},
+		// Six letters or more with no a, e, i, o or u; twins: acronyms of
+		// five letters, and six with a vowel or a digit.
+		{"psjzzw", true}, {"tmgcrg", true}, {"brdcry", true},
+		{"kkpfg", false}, {"fwdth", false}, {"tmgcra", false}, {"way2sms", false}, {"scbcx", false},
+		// Five characters or more of consonants and digits, a digit between
+		// letters; twins: four, a vowel, digits alone, a series number.
+		{"c1t8s", true}, {"r7j2j", true}, {"gm55z", true}, {"m9s1", false}, {"fun5baht", false}, {"3bb", false}, {"12345", false},
+		{"cdn90", false}, {"ttdns2", false},
 	} {
 		if got := randomLabel(tt.label); got != tt.want {
 			t.Errorf("randomLabel(%q) = %v, want %v", tt.label, got, tt.want)

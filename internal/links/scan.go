@@ -106,7 +106,7 @@ func schemeless(s string, dot, n int) (span, int, bool) {
 		// ("days.so", "home.love"): without a path or "www." the TLD must be
 		// one that links are really written with.
 		i, n := lastSep(s[start:hostEnd])
-		if !bareTLD(s[start+i+n : hostEnd]) {
+		if !bareTLD(s[start+i+n:hostEnd]) && !machineName(s[start:start+i]) {
 			return span{}, end, false
 		}
 	}
@@ -528,6 +528,34 @@ func noSpaceScript(r rune) bool {
 
 func hasPrefixFold(s, prefix string) bool {
 	return len(s) >= len(prefix) && strings.EqualFold(s[:len(prefix)], prefix)
+}
+
+// machineName reports whether the last label of h is a name no sentence
+// holds: six characters or more that read as machine-made (randomLabel) or
+// carry a digit between letters ("poelacnewu33sdf"). Such a name is a link
+// even with a TLD that is also a word ("juytrplmwsaqz.us"), where a missing
+// space after a full stop ("join.us") is not.
+func machineName(h string) bool {
+	if i := strings.LastIndexByte(h, '.'); i >= 0 {
+		h = h[i+1:]
+	}
+	if len(h) < 6 || len(h) > 63 {
+		return false
+	}
+	var buf [63]byte
+	for i := 0; i < len(h); i++ {
+		c := h[i]
+		switch {
+		case c >= 'A' && c <= 'Z':
+			c += 'a' - 'A'
+		case isDigit(c), c >= 'a' && c <= 'z', c == '-':
+		default:
+			return false
+		}
+		buf[i] = c
+	}
+	l := string(buf[:len(h)])
+	return digitsBetweenLetters(l) || randomLabel(l)
 }
 
 // bareTLD reports whether a link may be written with this TLD and nothing

@@ -56,20 +56,29 @@ reasons contains r if {
 }
 
 # METADATA
-# title: A risky link in a body the content model half suspects is held for review
+# title: A risky link in a body whose text corroborates it is held for review
 # description: >-
 #   A link whose risk reaches link_risk.model_review (below the review
-#   threshold of global/suspicious-link) in a body the content model scores
-#   at or above the model's corroborated threshold (below the model rules'
-#   own thresholds) is held for review: neither is enough alone, and
-#   smishing pairs a lure with a throw-away link. The score is spam + fraud
-#   on a transactional, OTP or service message and fraud alone on the
-#   others, as for the model's rules. A destination pack tightens it with
-#   a lower link_risk.model_review, or a lower corroborated in its "model".
-#   Not reported when global/suspicious-link or a model rule already is.
+#   threshold of global/suspicious-link) is held for review when the text
+#   around it corroborates it: the content model scores the body at or
+#   above the model's corroborated threshold (below the model rules' own
+#   thresholds), or, when the text names a protected brand the link's
+#   domain is not one of (brand_in_text: impersonation), at or above
+#   link_risk.brand_model_suspicion (lower), or the body carries a fraud
+#   lure phrase (fraud_lure terms: "update your address", "unusual
+#   activity", "claim your reward"). Neither the link nor
+#   the text is enough alone: smishing pairs a lure with a throw-away link,
+#   while a notice's link is on a domain with no risk signal. The model's
+#   score is spam + fraud on a transactional, OTP or service message and
+#   fraud alone on the others, as for the model's rules. A destination pack
+#   tightens it with a lower link_risk.model_review or
+#   brand_model_suspicion, or a lower corroborated in its "model". Not reported when
+#   global/suspicious-link or a model rule already is.
 # related_resources:
 #   - ref: https://interisle.net/insights/phishing-landscape-2024-an-annual-study-of-the-scope-and-distribution-of-phishing
 #     description: Interisle Consulting Group, Phishing Landscape 2024 (abused TLDs, free hosting and subdomain services, brand impersonation)
+#   - ref: http://www.gsma.com/publicpolicy/mobile-spam-code-of-practice
+#     description: GSMA Mobile Spam Code of Practice (operators act against fraudulent SMS)
 #   - ref: https://archive.ics.uci.edu/dataset/228/sms+spam+collection
 #     description: Content model training data, SMS Spam Collection (CC BY 4.0); also Mendeley SMS Phishing (CC BY 4.0) and Thai SMS (MIT), see internal/model/MODEL.md
 # custom:
@@ -78,14 +87,28 @@ reasons contains r if {
 reasons contains r if {
 	some link in input.links
 	is_string(link.brand_of) # the link-risk fields are filled in
-	model_corroborated
 	score := link_risk_score(link)
 	score >= link_risk_threshold("model_review")
 	not link_risk_reviewed
+	why := link_text_corroboration(link)
 	r := {
 		"code": "SUSPICIOUS_LINK", "rule": "global/suspicious-link-content", "action": "review",
-		"evidence": sprintf("%s (risk %d) in a body the content model scores %.2f", [link.url, score, model_suspicion]),
+		"evidence": sprintf("%s (risk %d) %s", [link.url, score, why]),
 	}
+}
+
+# link_text_corroboration says what in the text corroborates a risky link:
+# the model's suspicion first, else a fraud lure phrase; undefined when
+# nothing does. A link on a domain foreign to the brand the text names
+# needs less of the model: impersonation is half the case already.
+link_text_corroboration(link) := sprintf("in a body the content model scores %.2f", [model_suspicion]) if {
+	model_corroborated
+} else := sprintf("naming %s in a body the content model scores %.2f", [link.brand_of, model_suspicion]) if {
+	link.brand_in_text == true
+	model_suspicion >= link_risk_threshold("brand_model_suspicion")
+	not model_flagged
+} else := sprintf("beside the lure %s", [concat(", ", input.content.categories.fraud_lure.evidence)]) if {
+	input.content.categories.fraud_lure.score >= 1
 }
 
 # link_risk_reviewed: global/suspicious-link fires on one of the links.

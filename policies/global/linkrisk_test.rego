@@ -302,7 +302,7 @@ test_cyrillic_under_eu_to_germany_reviewed if {
 
 # global/suspicious-link-content: a link of risk 2 in a body the model
 # scores at or above its corroborated threshold (0.45 here), under the
-# model rules' own thresholds.
+# model rules' own thresholds, or beside a fraud lure phrase.
 model_facts(spam, fraud) := {"spam": spam, "fraud": fraud, "unwanted": spam + fraud, "thresholds": {"fraud_review": 0.5, "fraud_block": 0.9, "spam_review": 0.5, "corroborated": 0.45}}
 
 scored(spam, fields) := object.union(with_link(fields), {"content": object.union(base.content, {"model": model_facts(spam, 0)})})
@@ -322,6 +322,31 @@ test_risky_link_with_suspect_content_reviewed if {
 # Ham twin: the same link in a body the model finds clean enough.
 test_risky_link_with_clean_content_allowed if {
 	count(suspicious(global.reasons)) == 0 with input as scored(0.44, machine_made)
+}
+
+# A fraud lure phrase beside a risky link corroborates it, whatever the
+# model says: "The carrier cannot deliver, update your address:
+# tmgcrg.info/x".
+lured(fields) := object.union(with_link(fields), {"content": object.union(base.content, {
+	"model": model_facts(0, 0),
+	"categories": {"fraud_lure": {"score": 1, "evidence": ["update your address"]}},
+})})
+
+test_risky_link_beside_lure_reviewed if {
+	rs := global.reasons with input as lured(machine_made)
+	some r in content_reasons(rs)
+	r.action == "review"
+	contains(r.evidence, "update your address")
+}
+
+# Ham twins: the lure beside a link with one weak signal (a shortener), and
+# beside a clean link (a bank's notice on its own domain).
+test_weak_link_beside_lure_allowed if {
+	count(suspicious(global.reasons)) == 0 with input as lured({"url": "https://bit.ly/x", "shortener": true})
+}
+
+test_clean_link_beside_lure_allowed if {
+	count(suspicious(global.reasons)) == 0 with input as lured({})
 }
 
 # Ham twin: a shortener alone (risk 1) in the same body.
@@ -442,7 +467,33 @@ test_brand_in_text_with_suspect_content_reviewed if {
 	r.action == "review"
 }
 
-# Ham twin: the same body scored clean.
+# Impersonation needs less of the model: the brand named in the text with
+# a foreign link, in a body the model scores at or above
+# link_risk.brand_model_suspicion (0.25 in the global data).
+test_brand_in_text_with_faintly_suspect_content_reviewed if {
+	rs := global.reasons with input as scored(0.25, {"brand_of": "usbank.com", "brand_in_text": true})
+	some r in content_reasons(rs)
+	r.action == "review"
+	contains(r.evidence, "naming usbank.com")
+}
+
+# Ham twins: the same body scored clean, and a machine-made name (2, no
+# brand named) in the faintly suspect body.
 test_brand_in_text_with_clean_content_allowed if {
-	count(suspicious(global.reasons)) == 0 with input as scored(0.30, {"brand_of": "usbank.com", "brand_in_text": true})
+	count(suspicious(global.reasons)) == 0 with input as scored(0.24, {"brand_of": "usbank.com", "brand_in_text": true})
+}
+
+test_machine_made_with_faintly_suspect_content_allowed if {
+	count(suspicious(global.reasons)) == 0 with input as scored(0.30, machine_made)
+}
+
+# A pack may lower brand_model_suspicion, never raise it.
+test_pack_brand_model_suspicion_tightens if {
+	count(content_reasons(global.reasons)) == 1 with input as to_ae_link(0.1, {"brand_of": "usbank.com", "brand_in_text": true})
+		with data.countries.ae.link_risk as {"brand_model_suspicion": 0.1}
+}
+
+test_pack_brand_model_suspicion_cannot_loosen if {
+	count(content_reasons(global.reasons)) == 1 with input as to_ae_link(0.25, {"brand_of": "usbank.com", "brand_in_text": true})
+		with data.countries.ae.link_risk as {"brand_model_suspicion": 0.9}
 }
