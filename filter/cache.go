@@ -289,6 +289,36 @@ func (k *keyHasher) zeros(n int) {
 	}
 }
 
+// kindStr writes kind, then s as str does.
+func (k *keyHasher) kindStr(kind byte, s string) {
+	if b := k.buf[k.n:]; len(s) < 0x80 && len(s) < len(b)-1 {
+		b[0], b[1] = kind, byte(len(s)) // s's length as a uvarint
+		k.n += 2 + copy(b[2:], s)
+		return
+	}
+	k.byte(kind)
+	k.str(s)
+}
+
+// kindUvarint writes kind, then v as uvarint does.
+func (k *keyHasher) kindUvarint(kind byte, v uint64) {
+	if len(k.buf)-k.n < 1+binary.MaxVarintLen64 {
+		k.flush()
+	}
+	k.buf[k.n] = kind
+	k.n += 1 + binary.PutUvarint(k.buf[k.n+1:], v)
+}
+
+// kindU64 writes kind, then v as u64 does.
+func (k *keyHasher) kindU64(kind byte, v uint64) {
+	if len(k.buf)-k.n < 9 {
+		k.flush()
+	}
+	k.buf[k.n] = kind
+	binary.LittleEndian.PutUint64(k.buf[k.n+1:], v)
+	k.n += 9
+}
+
 func (k *keyHasher) byte(b byte) {
 	if k.n == len(k.buf) {
 		k.flush()
