@@ -538,3 +538,60 @@ func TestHotExactEntries(t *testing.T) {
 		t.Errorf("exact hits %d of %d lookups, want 3 of 5", s.ExactHits, s.ExactLookups)
 	}
 }
+
+// TestHotFactEntries checks the fact cache's hot entries (hotDecisions):
+// messages whose facts were decided before (one text with a fresh number in
+// each) are answered from them once their key was hit twice in freecache,
+// with the decision an uncached engine makes, counted as fact hits; a
+// caller changing the reasons it got does not change the next answer.
+func TestHotFactEntries(t *testing.T) {
+	e := newEngine(t)
+	uncached := newEngine(t, WithCacheSizes(Off, Off))
+	ctx := context.Background()
+	const n = 8
+	var got [n]Decision
+	for i := range got {
+		m := Message{ID: "a", Channel: SMS, Kind: Transactional, Sender: "ADCB", Recipient: "+971501234567",
+			Body: fmt.Sprintf("Vote in the parliament elections this Friday, ballot %d", 4821+i*7), Time: tuesday}
+		d, err := e.Check(ctx, &m)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want, err := uncached.Check(ctx, &m)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got[i] = d
+		got[i].Reasons = slices.Clone(d.Reasons) // as answered
+		d.Cache, d.Cached, want.Cache, want.Cached = "", false, "", false
+		if !reflect.DeepEqual(d, want) {
+			t.Fatalf("check %d: %+v, uncached %+v", i+1, d, want)
+		}
+		for j := range d.Reasons {
+			d.Reasons[j].Evidence = "changed by the caller"
+		}
+	}
+	if got[0].Action != Block || len(got[0].Reasons) == 0 || got[0].Cache != "" {
+		t.Fatalf("first decision %v %v (cache %q), want a block with reasons from the policies", got[0].Action, got[0].Reasons, got[0].Cache)
+	}
+	for i, d := range got[1:] {
+		if d.Cache != CacheFacts {
+			t.Errorf("check %d answered by %q, want %q", i+2, d.Cache, CacheFacts)
+		}
+		if !reflect.DeepEqual(d.Reasons, got[1].Reasons) {
+			t.Errorf("check %d: reasons %+v, want %+v", i+2, d.Reasons, got[1].Reasons)
+		}
+	}
+	// Checks 2 and 3 are freecache's (the third promotes the key), the
+	// rest the hot entries'.
+	var hot int64
+	for i := range e.facts.hot.hits {
+		hot += e.facts.hot.hits[i].n.Load()
+	}
+	if hot != n-3 {
+		t.Errorf("%d answers from hot entries, want %d", hot, n-3)
+	}
+	if s := e.CacheStats(); s.FactHits != n-1 {
+		t.Errorf("%d fact hits, want %d", s.FactHits, n-1)
+	}
+}

@@ -146,15 +146,17 @@ func (w walker) mark(kind byte) {
 // name hashes the key of a map's entry, which is data, not schema.
 func (w walker) name(key string) {
 	if w.k != nil {
-		w.k.byte(kindName)
-		w.k.str(key)
+		w.k.kindStr(kindName, key)
 	}
 }
 
+// The leaves and closes below hash their kind and value with one call to
+// the hasher each (keyHasher.kindStr and the like): the walk is a check's
+// longest stretch of hashing, dozens of fields, most a few bytes.
+
 func (w walker) str(key, v string) [2]*ast.Term {
-	w.mark(kindString)
 	if w.k != nil {
-		w.k.str(v)
+		w.k.kindStr(kindString, v)
 	}
 	if !w.build {
 		return [2]*ast.Term{}
@@ -163,9 +165,8 @@ func (w walker) str(key, v string) [2]*ast.Term {
 }
 
 func (w walker) num(key string, v int) [2]*ast.Term {
-	w.mark(kindNumber)
 	if w.k != nil {
-		w.k.uvarint(uint64(v))
+		w.k.kindUvarint(kindNumber, uint64(v))
 	}
 	if !w.build {
 		return [2]*ast.Term{}
@@ -174,9 +175,8 @@ func (w walker) num(key string, v int) [2]*ast.Term {
 }
 
 func (w walker) float(key string, v float64) [2]*ast.Term {
-	w.mark(kindFloat)
 	if w.k != nil {
-		w.k.u64(math.Float64bits(v))
+		w.k.kindU64(kindFloat, math.Float64bits(v))
 	}
 	if !w.build {
 		return [2]*ast.Term{}
@@ -185,13 +185,12 @@ func (w walker) float(key string, v float64) [2]*ast.Term {
 }
 
 func (w walker) boolean(key string, v bool) [2]*ast.Term {
-	w.mark(kindBool)
 	if w.k != nil {
 		b := byte(0)
 		if v {
 			b = 1
 		}
-		w.k.byte(b)
+		w.k.kindUvarint(kindBool, uint64(b))
 	}
 	if !w.build {
 		return [2]*ast.Term{}
@@ -201,9 +200,8 @@ func (w walker) boolean(key string, v bool) [2]*ast.Term {
 
 // obj closes an object whose items were written (and hashed) already.
 func (w walker) obj(key string, items ...[2]*ast.Term) [2]*ast.Term {
-	w.mark(kindObject)
 	if w.k != nil {
-		w.k.uvarint(uint64(len(items)))
+		w.k.kindUvarint(kindObject, uint64(len(items)))
 	}
 	if !w.build {
 		return [2]*ast.Term{}
@@ -214,9 +212,8 @@ func (w walker) obj(key string, items ...[2]*ast.Term) [2]*ast.Term {
 // arr closes an array of n elements written already (objects or strings
 // closed with the key ""); elems is nil without build.
 func (w walker) arr(key string, n int, elems []*ast.Term) [2]*ast.Term {
-	w.mark(kindArray)
 	if w.k != nil {
-		w.k.uvarint(uint64(n))
+		w.k.kindUvarint(kindArray, uint64(n))
 	}
 	if !w.build {
 		return [2]*ast.Term{}

@@ -125,3 +125,17 @@ func TestFactKeyTellsShapesApart(t *testing.T) {
 		seen[k] = name
 	}
 }
+
+// BenchmarkFactKey is the fact cache's key of a corpus facts document, the
+// walk every check past the exact cache takes (buildFacts).
+func BenchmarkFactKey(b *testing.B) {
+	_, docs := corpusFacts(b)
+	var k keyHasher
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := range b.N {
+		k.reset()
+		docs[i%len(docs)].walk(walker{k: &k, clockGated: true})
+		_ = k.sum()
+	}
+}
