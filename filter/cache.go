@@ -22,10 +22,10 @@ import (
 // hash of the facts, taken in the walk that builds OPA's input
 // (facts_value.go), and the generation: a new message whose
 // facts were seen before skips OPA. The local clock (time: local, date,
-// weekday, minute) is left out of that hash when the policies read it only
-// while a quiet-hours spec holds the message (rules.Set.ClockGated) and
-// none does: the same text to the same kind of recipient is then decided
-// once, not once a minute. When the facts' key misses, the fact cache is
+// weekday, minute) is left out of that hash when the policies cannot read
+// it for the message (rules.Set.Clock: never, or only while a quiet-hours
+// spec holds the message and none does): the same text to the same kind of
+// recipient is then decided once, not once a minute. When the facts' key misses, the fact cache is
 // asked again by a second key (check.readKey): a hash of only the facts the
 // destination's query can see, run by the query's read program
 // (rules.Reads), with the query and the generation, so that two messages
@@ -41,9 +41,9 @@ import (
 
 // exactTTL bounds how long an exact-cache entry lives: its key holds the
 // minute, so older entries can only take space. Fact-cache entries do not
-// expire (ttl 0): their keys hold the local clock only while quiet hours
-// hold the message (rules.Set.ClockGated), so a text sent for an hour is
-// decided once, and the cache's size bounds them.
+// expire (ttl 0): their keys hold the local clock only when the policies
+// can read it (rules.Set.Clock), so a text sent for an hour is decided
+// once, and the cache's size bounds them.
 const exactTTL = 120 // seconds
 
 // Cache levels, as in Decision.Cache.

@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/msgfilter/msgfilter/internal/corpus"
+	"github.com/msgfilter/msgfilter/rules"
 )
 
 // corpusMessages returns a generated mix of messages across countries,
@@ -337,15 +338,14 @@ func TestCacheLevels(t *testing.T) {
 	m2.ID, m2.Body = "b", "Your code is 771204" // other body, same facts
 	other, _ := e.Check(ctx, &m2)
 	later := m
-	// A new minute changes the local clock, which the packs read only
-	// while quiet hours hold a message (rules.Set.ClockGated): the facts
-	// of an OTP at 14:01 in Dubai are those of 14:00.
+	// A new minute changes the local clock, which the packs do not read
+	// (rules.Set.Clock): the facts of an OTP at 14:01 in Dubai are those
+	// of 14:00.
 	later.Time = tuesday.Add(time.Minute)
 	next, _ := e.Check(ctx, &later)
-	// A promotion at 23:00 in Dubai is held by quiet hours. The facts'
-	// own key then has the local clock, but the rule cites the zone and
-	// the reopening instant, not the minute: the next minute's decision
-	// is the same, and the policy-aware key finds it.
+	// A promotion at 23:00 in Dubai is held by quiet hours. The rule cites
+	// the zone and the reopening instant, not the minute, so the next
+	// minute's facts have the same key.
 	night := Message{ID: "c", Channel: SMS, Kind: Promotional, Sender: "AD-Noon", Recipient: "+971501234567",
 		Body: "White Friday: 70% off today", Time: time.Date(2026, 11, 24, 19, 0, 0, 0, time.UTC)}
 	held, _ := e.Check(ctx, &night)
@@ -371,8 +371,14 @@ func TestCacheLevels(t *testing.T) {
 	if other.ID != "b" || again.ID != "a" {
 		t.Errorf("cached decisions carry ids %q, %q; want the asking message's", again.ID, other.ID)
 	}
-	if s := e.CacheStats(); s.ExactHits != 1 || s.FactHits != 4 {
-		t.Errorf("CacheStats = %+v, want one exact hit and four fact hits", s)
+	// Fact lookups: two for each of the two misses (the facts' own key,
+	// then the policy-aware one) and one for each hit, so every hit was by
+	// the facts' own key.
+	if s := e.CacheStats(); s.ExactHits != 1 || s.FactHits != 4 || s.FactLookups != 8 {
+		t.Errorf("CacheStats = %+v, want one exact hit, four fact hits and eight fact lookups", s)
+	}
+	if use := e.policy.Load().set.Clock(); use != rules.ClockUnread {
+		t.Errorf("the shipped packs' Clock() = %v, want ClockUnread: a rule reading the local time makes every minute of quiet hours a new key", use)
 	}
 }
 

@@ -481,7 +481,7 @@ func (c *check) buildFacts() {
 	k := hasherPool.Get().(*keyHasher)
 	k.reset()
 	k.u64(c.p.generation)
-	c.facts.walk(walker{k: k, clockGated: c.p.set.ClockGated()})
+	c.facts.walk(walker{k: k, clockUse: c.p.set.Clock()})
 	c.factKey = k.sum()
 	hasherPool.Put(k)
 }

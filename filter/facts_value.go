@@ -98,19 +98,22 @@ func (w walker) dlt(d *DLTFacts) [2]*ast.Term {
 type walker struct {
 	k     *keyHasher
 	build bool
-	// clockGated: the policies read the local clock only while a
-	// quiet-hours spec holds the message (rules.Set.ClockGated), so
-	// without one the key leaves the clock out, and a message decided at
-	// one minute is decided for the next ones (see clock).
-	clockGated bool
+	// clockUse: when the policies read the local clock (rules.Set.Clock).
+	// When they cannot read it for this message, the key leaves it out,
+	// and a message decided at one minute is decided for the next ones
+	// (see walker.clock).
+	clockUse rules.ClockUse
 }
 
 // clock is the walker for the local clock's fields (time: local, date,
-// weekday, minute): w itself, or, when the policies are clock-gated and no
-// quiet-hours spec holds the message, one that builds them but leaves them
-// out of the key. The input OPA gets always has them.
+// weekday, minute): w itself, or, when the policies cannot read the clock
+// for this message (never, or only while a quiet-hours spec holds it and
+// none does), one that builds them but leaves them out of the key. The
+// input OPA gets always has them.
 func (w walker) clock(t *TimeFacts) walker {
-	if !w.clockGated || len(t.QuietUntil) > 0 || w.k == nil {
+	switch {
+	case w.k == nil, w.clockUse == rules.ClockRead,
+		w.clockUse == rules.ClockGated && len(t.QuietUntil) > 0:
 		return w
 	}
 	w.k.byte(kindNoClock) // a key without the clock is never one with it

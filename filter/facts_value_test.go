@@ -4,9 +4,12 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"testing"
 
 	"github.com/open-policy-agent/opa/v1/ast"
+
+	"github.com/msgfilter/msgfilter/rules"
 )
 
 // TestFactsValueMatchesJSON holds Facts.walk to what decoding the facts'
@@ -86,6 +89,45 @@ func TestFactKeyFollowsValue(t *testing.T) {
 	}
 }
 
+// TestFactKeyClock: the local clock is in the key exactly when the
+// policies can read it for the message (rules.Set.Clock): two minutes of
+// one night share a key only when they cannot, and a key without the clock
+// is never one with it.
+func TestFactKeyClock(t *testing.T) {
+	key := func(use rules.ClockUse, minute int, quiet bool) cacheKey {
+		f := Facts{Schema: FactsSchema, Time: TimeFacts{Zone: "Asia/Dubai", Local: fmt.Sprintf("23:%02d", minute), Minute: 23*60 + minute}}
+		if quiet {
+			f.Time.QuietUntil = QuietUntil{"promotional": "2026-11-25T08:00:00+04:00"}
+		}
+		var k keyHasher
+		k.reset()
+		f.walk(walker{k: &k, clockUse: use})
+		return k.sum()
+	}
+	for _, c := range []struct {
+		name      string
+		use       rules.ClockUse
+		quiet     bool
+		sameAfter bool // the next minute has the same key
+	}{
+		{"read, quiet", rules.ClockRead, true, false},
+		{"read", rules.ClockRead, false, false},
+		{"gated, quiet", rules.ClockGated, true, false},
+		{"gated", rules.ClockGated, false, true},
+		{"unread, quiet", rules.ClockUnread, true, true},
+		{"unread", rules.ClockUnread, false, true},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			if same := key(c.use, 1, c.quiet) == key(c.use, 2, c.quiet); same != c.sameAfter {
+				t.Errorf("23:01 and 23:02 share a key: %v, want %v", same, c.sameAfter)
+			}
+			if c.sameAfter && key(c.use, 1, c.quiet) == key(rules.ClockRead, 1, c.quiet) {
+				t.Error("a key without the clock equals the key with it")
+			}
+		})
+	}
+}
+
 // TestFactKeyTellsShapesApart: the fact key leaves field names out (a field
 // is known by its place in the walk), so documents that differ only in an
 // optional field's presence or in a map's keys must still differ in key.
@@ -135,7 +177,7 @@ func BenchmarkFactKey(b *testing.B) {
 	b.ResetTimer()
 	for i := range b.N {
 		k.reset()
-		docs[i%len(docs)].walk(walker{k: &k, clockGated: true})
+		docs[i%len(docs)].walk(walker{k: &k, clockUse: rules.ClockGated})
 		_ = k.sum()
 	}
 }

@@ -4,43 +4,53 @@ import (
 	"github.com/open-policy-agent/opa/v1/ast"
 )
 
-// ClockGated reports whether the Set's reasons can depend on the message's
-// local clock (input.time other than quiet_until and zone: local, date,
-// weekday, minute) only while a quiet-hours spec holds the message
-// (input.time.quiet_until has an entry).
-// When it is true, a check whose quiet_until is empty is decided the same at
-// any minute, so the engine's fact cache can leave the clock out of its key.
+// ClockUse says when a Set's reasons can depend on the message's local
+// clock (input.time other than quiet_until and zone: local, date, weekday,
+// minute). The engine's fact cache leaves the clock out of its key when the
+// reasons cannot depend on it. The zero value, ClockRead, is the safe
+// answer.
+type ClockUse uint8
+
+const (
+	// ClockRead: the reasons may depend on the clock at any time.
+	ClockRead ClockUse = iota
+	// ClockGated: only while a quiet-hours spec holds the message
+	// (input.time.quiet_until has an entry). A check whose quiet_until is
+	// empty is decided the same at any minute.
+	ClockGated
+	// ClockUnread: never. The policies' quiet-hours rules decide from
+	// quiet_until and cite the zone and the reopening instant, so a check
+	// held for the night is decided the same at every minute of it.
+	ClockUnread
+)
+
+// Clock reports when the Set's reasons can read the local clock.
 //
 // It is computed once at load, conservatively, over the compiled modules: a
 // rule reads the clock when it refers to input.time other than
 // input.time.quiet_until and input.time.zone (or to input or input.time
-// whole, or to either by a variable key), calls io.jwt.decode_verify (which reads the evaluation
-// time), or refers to a rule that reads it. A rule definition is gated when
-// its body has a top-level, non-negated expression without with that refers
-// to an entry of input.time.quiet_until, or to a complete rule or function
-// all of whose definitions are gated, outside any comprehension: with
-// quiet_until empty that expression is undefined, so the definition
-// produces nothing whatever the clock says, and what refers to it does not
-// depend on the clock either. The Set is clock-gated when no reasons rule
-// reads the clock through a definition that is not gated.
-func (s *Set) ClockGated() bool { return s.clockGated }
+// whole, or to either by a variable key), calls io.jwt.decode_verify (which
+// reads the evaluation time), or refers to a rule that reads it. The Set is
+// ClockUnread when no reasons rule reads the clock. A rule definition is
+// gated when its body has a top-level, non-negated expression without with
+// that refers to an entry of input.time.quiet_until, or to a complete rule
+// or function all of whose definitions are gated, outside any
+// comprehension: with quiet_until empty that expression is undefined, so
+// the definition produces nothing whatever the clock says, and what refers
+// to it does not depend on the clock either. The Set is ClockGated when no
+// reasons rule reads the clock through a definition that is not gated.
+func (s *Set) Clock() ClockUse { return s.clock }
 
-// clockGated computes ClockGated for the compiled modules.
-func clockGated(modules map[string]*ast.Module) bool {
-	type def struct {
-		path   ast.Ref
-		rule   *ast.Rule // one definition: its head and body, without its else
-		single bool      // of a complete rule or function with a ground head: undefined when its body is
-		gated  bool
-	}
-	var defs []def
+// clockUse computes Clock for the compiled modules.
+func clockUse(modules map[string]*ast.Module) ClockUse {
+	var defs []clockDef
 	for _, file := range sortedKeys(modules) {
 		m := modules[file]
 		for _, r := range m.Rules {
 			path := m.Package.Path.Extend(r.Head.Ref().GroundPrefix())
 			single := r.Head.RuleKind() == ast.SingleValue && r.Head.Ref().IsGround()
 			for d := r; d != nil; d = d.Else {
-				defs = append(defs, def{path: path, rule: d, single: single})
+				defs = append(defs, clockDef{path: path, rule: d, single: single})
 			}
 		}
 	}
@@ -84,8 +94,29 @@ func clockGated(modules map[string]*ast.Module) bool {
 		}
 		gatedPaths = next
 	}
+	switch {
+	case !reasonsRead(defs, false):
+		return ClockUnread
+	case !reasonsRead(defs, true):
+		return ClockGated
+	}
+	return ClockRead
+}
+
+// clockDef is one definition of a rule, for clockUse.
+type clockDef struct {
+	path   ast.Ref
+	rule   *ast.Rule // one definition: its head and body, without its else
+	single bool      // of a complete rule or function with a ground head: undefined when its body is
+	gated  bool
+}
+
+// reasonsRead reports whether a reasons rule reads the clock through a
+// definition (through any definition unless gating, else through one that
+// is not gated).
+func reasonsRead(defs []clockDef, gating bool) bool {
 	// tainted holds the paths of rules with a definition that reads the
-	// clock and is not gated; grown to a fixed point.
+	// clock and is not exempt; grown to a fixed point.
 	var tainted []ast.Ref
 	isTainted := func(ref ast.Ref) bool {
 		for _, t := range tainted {
@@ -99,7 +130,7 @@ func clockGated(modules map[string]*ast.Module) bool {
 	for changed := true; changed; {
 		changed = false
 		for i, d := range defs {
-			if done[i] || d.gated || !readsClock(d.rule, isTainted) {
+			if done[i] || gating && d.gated || !readsClock(d.rule, isTainted) {
 				continue
 			}
 			done[i], changed = true, true
@@ -110,10 +141,10 @@ func clockGated(modules map[string]*ast.Module) bool {
 	}
 	for _, d := range defs {
 		if n := len(d.path); n > 0 && d.path[n-1].Equal(ast.StringTerm(reasonsRule)) && isTainted(d.path) {
-			return false
+			return true
 		}
 	}
-	return true
+	return false
 }
 
 // readsClock reports whether a rule definition (head and body, not its

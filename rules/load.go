@@ -80,8 +80,8 @@ type Set struct {
 	modules   map[string]*ast.Module // policy modules by file name
 	tests     map[string]*ast.Module // *_test.rego modules by file name
 	data      map[string]any         // the whole data document given to Rego
-	// clockGated: see ClockGated (clock.go).
-	clockGated bool
+	// clock: see Clock (clock.go).
+	clock ClockUse
 }
 
 type queryKey struct{ country, channel string }
@@ -201,7 +201,7 @@ func Load(ctx context.Context, fsys fs.FS, opts ...LoadOption) (*Set, error) {
 	if len(l.errs) > 0 {
 		return nil, &LoadError{Errs: l.errs}
 	}
-	l.set.clockGated = clockGated(compiler.Modules)
+	l.set.clock = clockUse(compiler.Modules)
 	l.set.data = l.data
 	// Keep data as Rego values: read as Go values, a big document would be
 	// converted on every evaluation that touches it, in one step that does
