@@ -21,3 +21,6 @@ func (f *Features) ShapeNames() []string {
 	}
 	return out
 }
+
+// IsMoneyWord is isMoneyWord, for tests.
+func IsMoneyWord(tok []byte) bool { return isMoneyWord(tok) }

@@ -423,18 +423,14 @@ func numberShape(b string, i int) (decimal, pricePer bool) {
 	return decimal, pricePer
 }
 
-// moneyWords are currency codes written as words, matched as whole tokens
-// of the Words form where no sign was found.
-var moneyWords = [...]string{"rs", "inr", "usd", "gbp", "eur", "rm", "php", "idr", "rp", "aed", "thb", "sgd", "myr"}
-
+// isMoneyWord reports whether tok is a currency code written as a word,
+// matched as a whole token of the Words form where no sign was found. A
+// switch rather than a loop over a list: it runs for every token of a
+// first sighting.
 func isMoneyWord(tok []byte) bool {
-	if len(tok) < 2 || len(tok) > 3 {
-		return false
-	}
-	for _, w := range moneyWords {
-		if string(tok) == w {
-			return true
-		}
+	switch string(tok) {
+	case "rs", "inr", "usd", "gbp", "eur", "rm", "php", "idr", "rp", "aed", "thb", "sgd", "myr":
+		return true
 	}
 	return false
 }

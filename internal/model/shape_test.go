@@ -59,3 +59,35 @@ func TestNumberShapes(t *testing.T) {
 		})
 	}
 }
+
+// TestIsMoneyWord: the currency codes the feature counts, and every other
+// token of up to three letters, digits or spaces (the old list's lengths and
+// their neighbours) is not one.
+func TestIsMoneyWord(t *testing.T) {
+	codes := []string{"rs", "inr", "usd", "gbp", "eur", "rm", "php", "idr", "rp", "aed", "thb", "sgd", "myr"}
+	alphabet := "abcdefghijklmnopqrstuvwxyz0 "
+	var tokens []string
+	for _, a := range alphabet {
+		tokens = append(tokens, string(a))
+		for _, b := range alphabet {
+			tokens = append(tokens, string(a)+string(b))
+			for _, c := range alphabet {
+				tokens = append(tokens, string(a)+string(b)+string(c))
+			}
+		}
+	}
+	tokens = append(tokens, "", "usdt", "rupees", "RS", "Usd")
+	found := 0
+	for _, tok := range tokens {
+		want := slices.Contains(codes, tok)
+		if got := model.IsMoneyWord([]byte(tok)); got != want {
+			t.Errorf("IsMoneyWord(%q) = %v, want %v", tok, got, want)
+		}
+		if want {
+			found++
+		}
+	}
+	if found != len(codes) {
+		t.Errorf("%d of the %d codes were among the tokens", found, len(codes))
+	}
+}

@@ -657,9 +657,9 @@ func (t *Text) unitsUnicode(s string) {
 				continue
 			}
 		}
-		if j := t.asciiRun(s, int(o0), &ctx, &ov); j > int(o0) {
+		if j := t.simpleRun(s, int(o0), &ctx, &ov); j > int(o0) {
 			if _, err := it.Seek(int64(j), io.SeekStart); err != nil {
-				break // cannot happen: an ASCII byte starts a segment
+				break // cannot happen: a simple character starts a segment
 			}
 			continue
 		}
@@ -679,26 +679,60 @@ func (t *Text) unitsUnicode(s string) {
 	t.endOverride(&ov)
 }
 
-// asciiRun adds the units of the ASCII bytes from s[i] on that are each a
+// simpleRun adds the units of the characters from s[i] on that are each a
 // segment of their own, as the NFKD iterator would return them one call
-// each (most of a body with a "£" or an emoji is ASCII; the iterator costs
-// a call and a copy per byte), and returns where it stopped: i when s[i]
-// is not one. An ASCII byte is a segment of its own when the next is ASCII
-// too (a combining mark after it would join its segment) and when the one
-// before is ASCII (after a character whose decomposition is several
-// segments, the iterator still holds the rest of them). It stops before '&'
-// and '<', which the caller reads as references and tags.
-func (t *Text) asciiRun(s string, i int, ctx *int, ov *int32) int {
-	if i > 0 && s[i-1] >= utf8.RuneSelf {
+// each (the iterator costs a call, a trie lookup and a copy per
+// character), and returns where it stopped: i when s[i] is not one. Such a
+// character is ASCII or inert (see pInert), and so is the next one: a
+// combining mark after it would join its segment. The one before must be
+// too: after a character whose decomposition is several segments, the
+// iterator still holds the rest of them. It stops before '&' and '<',
+// which the caller reads as references and tags.
+func (t *Text) simpleRun(s string, i int, ctx *int, ov *int32) int {
+	if !simpleAt(s, i) || i > 0 && !simpleBefore(s, i) {
 		return i
 	}
 	j := i
-	for j < len(s) && s[j] < utf8.RuneSelf && (j+1 == len(s) || s[j+1] < utf8.RuneSelf) &&
-		(j == i || s[j] != '&' && s[j] != '<') {
-		t.addRune(s, rune(s[j]), int32(j), int32(j+1), ctx, ov)
-		j++
+	for j < len(s) {
+		if c := s[j]; c < utf8.RuneSelf {
+			if j > i && (c == '&' || c == '<') || j+1 < len(s) && s[j+1] >= utf8.RuneSelf && !simpleAt(s, j+1) {
+				break
+			}
+			t.addRune(s, rune(c), int32(j), int32(j+1), ctx, ov)
+			j++
+			continue
+		}
+		r, n := utf8.DecodeRuneInString(s[j:])
+		if !inert(r) || j+n < len(s) && !simpleAt(s, j+n) {
+			break
+		}
+		t.addRune(s, r, int32(j), int32(j+n), ctx, ov)
+		j += n
 	}
 	return j
+}
+
+// inert reports whether r is a character other than ASCII that NFKD leaves
+// as it is and that begins and ends a segment (pInert).
+func inert(r rune) bool { return r < 0x3100 && propTable()[r]&pInert != 0 }
+
+// simpleAt reports whether the character at s[i] is ASCII or inert.
+func simpleAt(s string, i int) bool {
+	if s[i] < utf8.RuneSelf {
+		return true
+	}
+	r, _ := utf8.DecodeRuneInString(s[i:])
+	return inert(r)
+}
+
+// simpleBefore reports whether the character ending at s[i-1] is ASCII or
+// inert.
+func simpleBefore(s string, i int) bool {
+	if s[i-1] < utf8.RuneSelf {
+		return true
+	}
+	r, _ := utf8.DecodeLastRuneInString(s[:i])
+	return inert(r)
 }
 
 // bidiControl follows the explicit bidi controls as the Unicode
@@ -855,6 +889,11 @@ const (
 	pLetter
 	pStrip   // a letter whose marks are accents
 	pNoSpace // a letter of a script written without spaces
+	// pInert (below U+3100 only) marks a character other than ASCII that
+	// NFKD leaves as it is, of combining class 0, with a segment boundary
+	// before and after it: read from the iterator, it is a segment of its
+	// own when the next character is ASCII or inert too (simpleRun).
+	pInert
 )
 
 // propTable caches props below U+3100 (most scripts, and kana), so that a
@@ -863,6 +902,14 @@ var propTable = sync.OnceValue(func() *[0x3100]props {
 	var t [0x3100]props
 	for r := range rune(len(t)) {
 		t[r] = lookupProps(r)
+		if r >= utf8.RuneSelf && utf8.ValidRune(r) {
+			var b [utf8.UTFMax]byte
+			p := norm.NFKD.Properties(b[:utf8.EncodeRune(b[:], r)])
+			if len(p.Decomposition()) == 0 && p.CCC() == 0 && p.LeadCCC() == 0 && p.TrailCCC() == 0 &&
+				p.BoundaryBefore() && p.BoundaryAfter() {
+				t[r] |= pInert
+			}
+		}
 	}
 	return &t
 })

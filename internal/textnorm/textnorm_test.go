@@ -184,7 +184,7 @@ func checkProperties(t *testing.T, s string) {
 		}
 	}
 	if !strings.ContainsAny(s, "&<") {
-		// asciiRun (taken where no reference or tag can start) must
+		// simpleRun (taken where no reference or tag can start) must
 		// agree with reading every segment from the NFKD iterator.
 		var slow Text
 		slow.src = s
@@ -207,7 +207,7 @@ func checkProperties(t *testing.T, s string) {
 }
 
 // unitsFromIterator is unitsUnicode without references, tags and
-// asciiRun: every segment read from the NFKD iterator.
+// simpleRun: every segment read from the NFKD iterator.
 func (t *Text) unitsFromIterator(s string) {
 	var it norm.Iter
 	it.InitString(norm.NFKD, s)
@@ -259,10 +259,11 @@ var (
 	ascii160    = "Dear customer, your parcel 4821 is waiting at the depot. Confirm delivery time at the link below or reply STOP to opt out. Thank you for choosing us today!"
 	mostlyASCII = "FREE entry in 2 a wkly comp to win FA Cup final tkts 21st May 2005. Text FA to 87121 to receive entry question(std txt rate)T&C's apply 08452810075over18's £1.50 per msg"
 	nonASCII160 = "Sayın müşterimiz, seçim kampanyası için indirim! Ödeme: ٣٤٥ TL. Подробнее на сайте. ขอบคุณค่ะ"
+	thai        = "สวัสดีค่ะ คุณได้รับสิทธิ์รับเงินคืน 5,000 บาท กรุณายืนยันตัวตนที่ลิงก์ด้านล่างภายในวันนี้ ขอบคุณค่ะ"
 )
 
 func BenchmarkNormalize(b *testing.B) {
-	for _, bc := range []struct{ name, in string }{{"ascii160", ascii160}, {"mostlyascii", mostlyASCII}, {"nonascii160", nonASCII160}} {
+	for _, bc := range []struct{ name, in string }{{"ascii160", ascii160}, {"mostlyascii", mostlyASCII}, {"nonascii160", nonASCII160}, {"thai", thai}} {
 		b.Run(bc.name, func(b *testing.B) {
 			var n Text
 			b.ReportAllocs()
@@ -286,5 +287,38 @@ func TestHasBidiControl(t *testing.T) {
 	}
 	if HasBidiControl("plain text, \u200f marks and \u061c too") {
 		t.Error("marks are not controls that reorder text")
+	}
+}
+
+// TestSimpleRunEqualsIterator: every character the table calls inert,
+// between ASCII, inert characters, combining marks, characters NFKD
+// decomposes (into one segment or several) and the ends of the text,
+// gives the units the NFKD iterator gives segment by segment. simpleRun
+// trusts pInert to skip the iterator.
+func TestSimpleRunEqualsIterator(t *testing.T) {
+	befores := []string{"", "a", "\u00e9", "\u3300", "\u0301"}
+	afters := []string{"", "a", "\u0301", "\u0e38", "\u0e33", "\ufb01", "ก", "\xff"}
+	inerts := 0
+	for r := rune(utf8.RuneSelf); r < 0x3100; r++ {
+		if !inert(r) {
+			continue
+		}
+		inerts++
+		c := string(r)
+		for _, before := range befores {
+			for _, after := range afters {
+				s := before + c + after + c
+				var fast, slow Text
+				fast.src, slow.src = s, s
+				fast.unitsUnicode(s)
+				slow.unitsFromIterator(s)
+				if !slices.Equal(fast.units, slow.units) || string(fast.scratch) != string(slow.scratch) {
+					t.Fatalf("units of %+q (U+%04X inert) differ from those read segment by segment", s, r)
+				}
+			}
+		}
+	}
+	if inerts < 5000 {
+		t.Errorf("only %d inert characters below U+3100: the table lost its letters", inerts)
 	}
 }
