@@ -9,6 +9,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"hash"
 	"io/fs"
@@ -261,16 +262,31 @@ func (e *Engine) loadPolicy(ctx context.Context, fsys fs.FS) (*policy, error) {
 			instructions = append(instructions, t)
 		}
 	}
-	if p.content[""], err = terms.Compile(append(slices.Clip(p.global.terms), instructions...)); err != nil {
-		return nil, &rules.PolicyError{File: "global/terms", Msg: err.Error()}
-	}
+	// One shared automaton for every destination's list (terms.CompileShared):
+	// each list repeats the global terms, and a mix of destinations then
+	// scans one structure that stays in the CPU cache, not one copy each.
+	dests := []string{""}
+	contentLists := [][]terms.Term{append(slices.Clip(p.global.terms), instructions...)}
 	for cc, pc := range p.countries {
 		if len(pc.terms) == 0 {
 			continue
 		}
-		if p.content[cc], err = terms.Compile(slices.Concat(p.global.terms, pc.terms, instructions)); err != nil {
-			return nil, &rules.PolicyError{File: "countries/" + strings.ToLower(cc) + "/terms", Msg: err.Error()}
+		dests = append(dests, cc)
+		contentLists = append(contentLists, slices.Concat(p.global.terms, pc.terms, instructions))
+	}
+	matchers, err := terms.CompileShared(contentLists...)
+	if err != nil {
+		file := "global/terms"
+		if le := (*terms.ListError)(nil); errors.As(err, &le) {
+			if le.List > 0 {
+				file = "countries/" + strings.ToLower(dests[le.List]) + "/terms"
+			}
+			err = le.Err
 		}
+		return nil, &rules.PolicyError{File: file, Msg: err.Error()}
+	}
+	for i, cc := range dests {
+		p.content[cc] = matchers[i]
 	}
 	lists := [][]terms.Term{keywords, p.global.terms}
 	for _, pc := range p.countries {

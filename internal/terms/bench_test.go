@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/msgfilter/msgfilter/internal/corpus"
 	"github.com/msgfilter/msgfilter/internal/textnorm"
 )
 
@@ -184,4 +185,40 @@ func policyMatcher(b *testing.B) *Matcher {
 		b.Fatal(err)
 	}
 	return m
+}
+
+// BenchmarkMatchDestinations matches corpus texts (the benchmark bodies
+// without the corpora) for the shipped policies' destinations in turn, as
+// a gateway's mix does: matchers compiled one per list ("own") or sharing
+// one automaton ("shared", what filter builds). Each destination's own
+// matcher repeats the global terms, so together they do not stay in the
+// CPU cache.
+func BenchmarkMatchDestinations(b *testing.B) {
+	_, lists := policyLists(b)
+	var bodies []string
+	if dir, err := corpus.DataDir(); err == nil {
+		if ms, err := corpus.Sources()[0].Read(os.DirFS(dir)); err == nil {
+			for _, m := range ms[:min(len(ms), 4000)] {
+				bodies = append(bodies, m.Text)
+			}
+		}
+	}
+	if bodies == nil {
+		for _, bc := range benchBodies {
+			bodies = append(bodies, bc.body)
+		}
+	}
+	shared, own := compileBoth(b, lists)
+	for _, bc := range []struct {
+		name string
+		ms   []*Matcher
+	}{{"own", own}, {"shared", shared}} {
+		b.Run(bc.name, func(b *testing.B) {
+			i := 0
+			for b.Loop() {
+				bc.ms[i%len(bc.ms)].Match(bodies[i%len(bodies)])
+				i++
+			}
+		})
+	}
 }

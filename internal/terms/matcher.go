@@ -3,6 +3,7 @@ package terms
 import (
 	"cmp"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"slices"
 	"strings"
@@ -90,24 +91,93 @@ func (r Result) Score(c string) int { return r.Categories[c].Score }
 // kept, with the largest weight. Errors about one term are *EntryError with
 // its index in terms.
 func Compile(terms []Term) (*Matcher, error) {
+	ms, err := CompileShared(terms)
+	if err != nil {
+		var le *ListError
+		if errors.As(err, &le) {
+			return nil, le.Err
+		}
+		return nil, err
+	}
+	return ms[0], nil
+}
+
+// ListError reports a bad list of CompileShared.
+type ListError struct {
+	List int // the list's index, from 0
+	Err  error
+}
+
+func (e *ListError) Error() string { return fmt.Sprintf("terms: list %d: %v", e.List, e.Err) }
+
+func (e *ListError) Unwrap() error { return e.Err }
+
+// CompileShared builds one matcher per list, each matching exactly what
+// Compile(lists[i]) matches, with the same results. The matchers share one
+// automaton of every list's patterns: lists that overlap (every
+// destination's list holds the global terms) take the memory of one, and a
+// process matching for many lists keeps one structure in the CPU cache
+// instead of one per list. Errors are *ListError, wrapping what Compile
+// returns for that list.
+func CompileShared(lists ...[]Term) ([]*Matcher, error) {
+	var (
+		patterns [2][]string
+		patIndex = [2]map[string]int32{{}, {}}
+		// per list and form: (shared pattern, term) pairs, in the order
+		// Compile adds them
+		pairs = make([][2][][2]int32, len(lists))
+	)
+	ms := make([]*Matcher, len(lists))
+	for l, terms := range lists {
+		m, err := compileTerms(terms, func(f textnorm.Form, pat string, term int) {
+			p, ok := patIndex[f][pat]
+			if !ok {
+				p = int32(len(patterns[f]))
+				patIndex[f][pat] = p
+				patterns[f] = append(patterns[f], pat)
+			}
+			pairs[l][f] = append(pairs[l][f], [2]int32{p, int32(term)})
+		})
+		if err != nil {
+			return nil, &ListError{List: l, Err: err}
+		}
+		ms[l] = m
+	}
+	for f := range patterns {
+		bs := make([][]byte, len(patterns[f]))
+		for p, pat := range patterns[f] {
+			bs[p] = []byte(pat)
+		}
+		ac := buildAutomaton(bs)
+		for l, m := range ms {
+			// A stable sort by pattern keeps each pattern's terms in the
+			// order they were added, as Compile's own refs had them.
+			ps := pairs[l][f]
+			slices.SortStableFunc(ps, func(a, b [2]int32) int { return cmp.Compare(a[0], b[0]) })
+			fm := &formMatcher{ac: ac, first: make([]int32, len(bs)+1), refs: make([]int32, len(ps))}
+			for i, pr := range ps {
+				fm.first[pr[0]+1]++
+				fm.refs[i] = pr[1]
+			}
+			for p := range bs {
+				fm.first[p+1] += fm.first[p]
+			}
+			m.forms[f] = fm
+		}
+	}
+	return ms, nil
+}
+
+// compileTerms validates and merges terms as Compile documents, and calls
+// add for every non-empty pattern of every distinct term, terms in order.
+func compileTerms(terms []Term, add func(f textnorm.Form, pat string, term int)) (*Matcher, error) {
 	type key struct{ norm, cat string }
 	index := make(map[key]int, len(terms))
 	m := &Matcher{}
-	var patterns [2][]string
-	var patTerms [2][][]int32
-	patIndex := [2]map[string]int{{}, {}}
-	add := func(f textnorm.Form, pat string, term int) {
-		if pat == "" {
-			return
+	addPat := func(f textnorm.Form, pat string, term int) {
+		if pat != "" {
+			add(f, pat, term)
 		}
-		p, ok := patIndex[f][pat]
-		if !ok {
-			p = len(patterns[f])
-			patIndex[f][pat] = p
-			patterns[f] = append(patterns[f], pat)
-			patTerms[f] = append(patTerms[f], nil)
-		}
-		patTerms[f][p] = append(patTerms[f][p], int32(term))
 	}
 	var text textnorm.Text
 	for i, t := range terms {
@@ -127,12 +197,12 @@ func Compile(terms []Term) (*Matcher, error) {
 		index[k] = len(m.terms)
 		id := len(m.terms)
 		m.terms = append(m.terms, t)
-		add(textnorm.Words, words, id)
+		addPat(textnorm.Words, words, id)
 		// Letters drawn with two: "rn" reads as m and "vv" as w at a glance
 		// ("garnbling", "vvin"). The term is also looked for written that
 		// way; text is never rewritten, so "corn" and "com" stay apart.
 		for _, v := range glyphVariants(words) {
-			add(textnorm.Words, v, id)
+			addPat(textnorm.Words, v, id)
 		}
 		// Obfuscated text is matched in the Joined form, against the term's
 		// Joined form and, for terms of several words, that form without
@@ -144,23 +214,11 @@ func Compile(terms []Term) (*Matcher, error) {
 		}
 		joined := string(text.Bytes(textnorm.Joined))
 		for _, j := range append([]string{joined}, glyphVariants(joined)...) {
-			add(textnorm.Joined, j, id)
+			addPat(textnorm.Joined, j, id)
 			if nospace := strings.ReplaceAll(j, " ", ""); nospace != j {
-				add(textnorm.Joined, nospace, id)
+				addPat(textnorm.Joined, nospace, id)
 			}
 		}
-	}
-	for f := range m.forms {
-		fm := &formMatcher{first: make([]int32, 0, len(patterns[f])+1)}
-		bs := make([][]byte, len(patterns[f]))
-		for p, pat := range patterns[f] {
-			bs[p] = []byte(pat)
-			fm.first = append(fm.first, int32(len(fm.refs)))
-			fm.refs = append(fm.refs, patTerms[f][p]...)
-		}
-		fm.first = append(fm.first, int32(len(fm.refs)))
-		fm.ac = buildAutomaton(bs)
-		m.forms[f] = fm
 	}
 	n := len(m.terms)
 	m.scratch.New = func() any { return &scratch{seen: make([]uint32, n), index: make([]int32, n)} }
