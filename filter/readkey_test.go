@@ -340,11 +340,18 @@ func sameFindings(t *testing.T, p *policy, dest string, ch Channel, a, b *Facts)
 	}
 }
 
-// TestReadKeysShippedPolicies: with the shipped packs, every corpus facts
-// document and each change of one fact that keeps its key is decided the
+// TestReadKeysShippedPolicies: with the shipped packs, a corpus facts
+// document and each change of one fact that keeps its key are decided the
 // same by OPA, for every destination and channel the changes meet; and
-// the keys do share (the test is not vacuous).
+// the keys do share (the test is not vacuous). It takes every eighth
+// document (every 32nd under -race): all of them made 338,340 shared pairs,
+// two evaluations each, 70 s without the race detector and the longest
+// part of CI with it, for no kind of fact the sample does not meet.
 func TestReadKeysShippedPolicies(t *testing.T) {
+	stride := 8
+	if raceEnabled {
+		stride = 32
+	}
 	e, docs := corpusFacts(t)
 	p := e.policy.Load()
 	changes := map[string]func(f *Facts){
@@ -408,7 +415,7 @@ func TestReadKeysShippedPolicies(t *testing.T) {
 		"sender validity": func(f *Facts) { f.Sender.Valid = !f.Sender.Valid },
 	}
 	shared, differ := 0, 0
-	for i := range docs {
+	for i := 0; i < len(docs); i += stride {
 		a := &docs[i]
 		for _, ch := range channels {
 			for _, dest := range []string{a.Message.Country, "US", "IN", "TH"} {
