@@ -386,10 +386,38 @@ func (w walker) features(f *ModelFeatures) [2]*ast.Term {
 	)
 }
 
+// thresholdHeads are, for each threshold, the bytes the walk hashes before
+// its value: its name (walker.name: kindName, its length as a uvarint of
+// one byte, the name) and kindFloat (walker.float, whose value follows as
+// eight bytes, keyHasher.kindU64).
+var thresholdHeads = func() (h [len(modelThresholdNames)]string) {
+	for i, name := range modelThresholdNames {
+		h[i] = string([]byte{kindName, byte(len(name))}) + name + string([]byte{kindFloat})
+	}
+	return h
+}()
+
 // thresholds walks the set thresholds in name order. Which ones are set
 // is data, as a map's keys are, so each is written with its name: two
 // sets of the same size never hash the same.
 func (w walker) thresholds(t *ModelThresholdFacts) [2]*ast.Term {
+	if !w.build {
+		// Hashing only, as on every check: each set threshold is one
+		// copy of what name and float write before its value, then the
+		// value (TestThresholdsKey holds the bytes to the general walk).
+		if w.k != nil {
+			n := 0
+			for i := range modelThresholdNames {
+				if t.set[i] {
+					w.k.raw(thresholdHeads[i])
+					w.k.u64(math.Float64bits(t.v[i]))
+					n++
+				}
+			}
+			w.k.kindUvarint(kindObject, uint64(n))
+		}
+		return [2]*ast.Term{}
+	}
 	var buf [len(modelThresholdNames)][2]*ast.Term
 	items := buf[:0]
 	for i, name := range modelThresholdNames {

@@ -181,3 +181,26 @@ func BenchmarkFactKey(b *testing.B) {
 		_ = k.sum()
 	}
 }
+
+// TestThresholdsKey holds the hash-only walk of the model thresholds (the
+// one every check takes) to the walk that builds OPA's input, for every
+// set of thresholds: a byte of difference would let two sets share a fact
+// key, or split one set under two.
+func TestThresholdsKey(t *testing.T) {
+	for mask := range 1 << len(modelThresholdNames) {
+		var th ModelThresholdFacts
+		for i := range modelThresholdNames {
+			if mask&(1<<i) != 0 {
+				th.v[i], th.set[i] = 0.25+float64(i)/8, true
+			}
+		}
+		var fast, general keyHasher
+		fast.reset()
+		general.reset()
+		walker{k: &fast}.thresholds(&th)
+		walker{k: &general, build: true}.thresholds(&th)
+		if fast.sum() != general.sum() {
+			t.Errorf("thresholds %05b: the hash-only walk hashes other bytes than the building walk", mask)
+		}
+	}
+}

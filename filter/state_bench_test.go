@@ -97,3 +97,14 @@ func BenchmarkFingerprint(b *testing.B) {
 		fingerprint(body)
 	}
 }
+
+// BenchmarkSenderStateID is the canonical sender of every state key, for
+// the spellings the templated row sends with.
+func BenchmarkSenderStateID(b *testing.B) {
+	senders := []string{"HDFCBK", "AMAZON", "+15550100000", "24273", "VM-HDFCBK-S", "DHL Express"}
+	for b.Loop() {
+		for _, s := range senders {
+			senderStateID(s)
+		}
+	}
+}

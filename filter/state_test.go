@@ -9,6 +9,7 @@ import (
 	"net"
 	"slices"
 	"strconv"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -662,5 +663,16 @@ func TestPackByCode(t *testing.T) {
 	}
 	if len(p.countries) < 10 {
 		t.Errorf("%d country packs: the test compares little", len(p.countries))
+	}
+}
+
+// TestNumberByte holds numberByte to the list of bytes a sender number may
+// be written with: a byte it misreads would change a sender's identity.
+func TestNumberByte(t *testing.T) {
+	for b := range 256 {
+		want := strings.IndexByte("+0123456789 -().", byte(b)) >= 0
+		if got := numberByte(byte(b)); got != want {
+			t.Errorf("numberByte(%q) = %v, want %v", byte(b), got, want)
+		}
 	}
 }

@@ -119,6 +119,13 @@ type templateEntry struct {
 // A nil *templateCache caches nothing.
 type templateCache struct {
 	slots []atomic.Pointer[templateEntry] // sets of templateWays
+	// tags holds, beside each slot, the second half of its entry's key,
+	// stored after the entry: a lookup loads only the entries whose tag
+	// matches, one where it read every entry of a full set, each a cache
+	// miss (the templated row's literal keys of bodies with links fill
+	// sets that never repeat). A tag is a hint: the whole key is still
+	// compared, so a tag out of step with its slot is only a miss.
+	tags []atomic.Uint64
 }
 
 const (
@@ -146,18 +153,27 @@ func newTemplateCache(factCacheBytes int) *templateCache {
 		return nil
 	}
 	sets := max(factCacheBytes/templateEntryBytes, 1024) / templateWays
-	return &templateCache{slots: make([]atomic.Pointer[templateEntry], sets*templateWays)}
+	return &templateCache{
+		slots: make([]atomic.Pointer[templateEntry], sets*templateWays),
+		tags:  make([]atomic.Uint64, sets*templateWays),
+	}
 }
 
-// set returns k's slots.
-func (t *templateCache) set(k cacheKey) []atomic.Pointer[templateEntry] {
+// set returns k's slots and their tags.
+func (t *templateCache) set(k cacheKey) ([]atomic.Pointer[templateEntry], []atomic.Uint64) {
 	i := binary.LittleEndian.Uint64(k[:8]) % uint64(len(t.slots)/templateWays) * templateWays
-	return t.slots[i : i+templateWays : i+templateWays]
+	return t.slots[i : i+templateWays : i+templateWays], t.tags[i : i+templateWays : i+templateWays]
 }
+
+func keyTag(k cacheKey) uint64 { return binary.LittleEndian.Uint64(k[8:]) }
 
 func (t *templateCache) get(k cacheKey) *templateEntry {
-	set := t.set(k)
+	set, tags := t.set(k)
+	tag := keyTag(k)
 	for i := range set {
+		if tags[i].Load() != tag {
+			continue
+		}
 		if e := set[i].Load(); e != nil && e.key == k {
 			return e
 		}
@@ -170,14 +186,17 @@ func (t *templateCache) get(k cacheKey) *templateEntry {
 // at once may both take one slot (one entry stays) or store one key twice
 // (both are the same facts): either way every entry found is right.
 func (t *templateCache) put(e *templateEntry) {
-	set := t.set(e.key)
+	set, tags := t.set(e.key)
 	for i := range set {
 		if old := set[i].Load(); old == nil || old.key == e.key {
 			set[i].Store(e)
+			tags[i].Store(keyTag(e.key))
 			return
 		}
 	}
-	set[rand.N(templateWays)].Store(e)
+	i := rand.N(templateWays)
+	set[i].Store(e)
+	tags[i].Store(keyTag(e.key))
 }
 
 // templateRun returns the shortest free run of digits a policy's template

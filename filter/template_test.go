@@ -413,6 +413,13 @@ func TestTemplateCacheWays(t *testing.T) {
 	if c.get(key(templateWays+1)) != nil {
 		t.Error("a key never stored is found")
 	}
+	// The tags only spare loads: a key with a stored key's tag, in its
+	// set, is not that key.
+	other := key(templateWays)
+	other[0] ^= 1 << 7 // same tag (the second half), another key
+	if c.get(other) != nil {
+		t.Error("a key is found by another key's tag")
+	}
 }
 
 // BenchmarkTemplateCacheParallel reads the template cache as templated
@@ -593,6 +600,26 @@ func TestTemplateLinkBlockedPerTenant(t *testing.T) {
 			if got, want := hasCode(d, DomainBlocked), tenant == "acme"; got != want || (d.Action == Block) != want {
 				t.Errorf("%v: %s: %s %v, want DOMAIN_BLOCKED %v", order, tenant, d.Action, codes(d), want)
 			}
+		}
+	}
+}
+
+// BenchmarkTemplateCacheFull looks up keys never stored in a full cache of
+// the default size, as a templated check with a fresh literal body does:
+// every set holds templateWays entries.
+func BenchmarkTemplateCacheFull(b *testing.B) {
+	t := newTemplateCache(32 << 20)
+	var k cacheKey
+	for i := range len(t.slots) * 2 {
+		binary.LittleEndian.PutUint64(k[:8], uint64(i))
+		binary.LittleEndian.PutUint64(k[8:], uint64(i)*0x9e3779b97f4a7c15)
+		t.put(&templateEntry{key: k})
+	}
+	for i := 0; b.Loop(); i++ {
+		binary.LittleEndian.PutUint64(k[:8], uint64(i)*0x9e3779b97f4a7c15)
+		binary.LittleEndian.PutUint64(k[8:], ^uint64(i))
+		if t.get(k) != nil {
+			b.Fatal("a key never stored is found")
 		}
 	}
 }
