@@ -167,20 +167,7 @@ func policyMatcher(b *testing.B) *Matcher {
 	if len(files) == 0 {
 		b.Skip("no policy term lists found")
 	}
-	var all []Term
-	for _, f := range files {
-		r, err := os.Open(f)
-		if err != nil {
-			b.Fatal(err)
-		}
-		ts, err := ParseList(r, strings.TrimSuffix(filepath.Base(f), ".jsonl"))
-		r.Close()
-		if err != nil {
-			b.Fatalf("%s: %v", f, err)
-		}
-		all = append(all, ts...)
-	}
-	m, err := Compile(all)
+	m, err := Compile(parseLists(b, files...))
 	if err != nil {
 		b.Fatal(err)
 	}

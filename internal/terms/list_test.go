@@ -97,22 +97,29 @@ func TestCompileErrors(t *testing.T) {
 // loadLists parses testdata lists and compiles them into one matcher.
 func loadLists(t testing.TB, files ...string) *Matcher {
 	t.Helper()
-	var all []Term
-	for _, f := range files {
-		r, err := os.Open(f)
-		if err != nil {
-			t.Fatal(err)
-		}
-		ts, err := ParseList(r, strings.TrimSuffix(filepath.Base(f), ".jsonl"))
-		r.Close()
-		if err != nil {
-			t.Fatalf("%s: %v", f, err)
-		}
-		all = append(all, ts...)
-	}
-	m, err := Compile(all)
+	m, err := Compile(parseLists(t, files...))
 	if err != nil {
 		t.Fatal(err)
 	}
 	return m
+}
+
+// parseLists parses term list files, each named by its file name, into
+// one list.
+func parseLists(tb testing.TB, files ...string) []Term {
+	tb.Helper()
+	var all []Term
+	for _, f := range files {
+		r, err := os.Open(f)
+		if err != nil {
+			tb.Fatal(err)
+		}
+		ts, err := ParseList(r, strings.TrimSuffix(filepath.Base(f), ".jsonl"))
+		r.Close()
+		if err != nil {
+			tb.Fatalf("%s: %v", f, err)
+		}
+		all = append(all, ts...)
+	}
+	return all
 }

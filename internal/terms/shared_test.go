@@ -7,7 +7,6 @@ import (
 	"path/filepath"
 	"reflect"
 	"slices"
-	"strings"
 	"testing"
 
 	"github.com/msgfilter/msgfilter/internal/corpus"
@@ -23,20 +22,7 @@ func policyLists(tb testing.TB) (names []string, lists [][]Term) {
 		if err != nil {
 			tb.Fatal(err)
 		}
-		var out []Term
-		for _, f := range files {
-			r, err := os.Open(f)
-			if err != nil {
-				tb.Fatal(err)
-			}
-			ts, err := ParseList(r, strings.TrimSuffix(filepath.Base(f), ".jsonl"))
-			r.Close()
-			if err != nil {
-				tb.Fatalf("%s: %v", f, err)
-			}
-			out = append(out, ts...)
-		}
-		return out
+		return parseLists(tb, files...)
 	}
 	global := read("../../policies/global/terms")
 	if len(global) == 0 {
