@@ -25,10 +25,11 @@ import (
 // weekday, minute) is left out of that hash when the policies cannot read
 // it for the message (rules.Set.Clock: never, or only while a quiet-hours
 // spec holds the message and none does): the same text to the same kind of
-// recipient is then decided once, not once a minute. When the facts' key misses, the fact cache is
-// asked again by a second key (check.readKey): a hash of only the facts the
-// destination's query can see, run by the query's read program
-// (rules.Reads), with the query and the generation, so that two messages
+// recipient is then decided once, not once a minute. When the facts' key
+// misses, the fact cache is asked again by a second key (check.readKey): a
+// hash of only the facts the destination's query can see, run by the
+// query's read program (rules.Reads), with the query and the generation,
+// so that two messages
 // whose facts differ where the destination's rules cannot look (another
 // body length on SMS, a fraud score on the same side of every threshold, a
 // phone number's digits when no rule fires on it) share a decision. A

@@ -140,7 +140,8 @@ const (
 	// destinations, and the templates) hit 82.6 % of its lookups, keys
 	// evicted by another key of their slot; with four ways 90.5 %, with
 	// eight 92.4 % (the locked maps before them, emptied when full: 93.9 %).
-	// A lookup reads at most eight pointers of one or two cache lines.
+	// A lookup reads the set's eight tags and only the entries whose tag
+	// matches (tags).
 	templateWays = 8
 )
 
