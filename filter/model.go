@@ -129,6 +129,10 @@ func (c *check) classify() error {
 	c.scratch = scratchPool.Get().(*scratch)
 	f := &c.scratch.f
 	f.Extract(c.text)
+	// The link stage's analysis, so the model weighs what it found (a
+	// brand named beside a foreign link, a machine-made name) without
+	// analysing the body again.
+	f.Links(c.bodyLinks)
 	s := e.model.Score(f)
 	if err := c.adjust(f, &s); err != nil {
 		return fmt.Errorf("filter: reading model reports: %w", err)
@@ -252,6 +256,7 @@ func (e *Engine) Report(ctx context.Context, msg *Message, label Label) error {
 	t.Reset(msg.Body)
 	var f model.Features
 	f.Extract(t)
+	f.Links(e.policy.Load().analyzer(msg.Tenant).Analyze(msg.Body)) // as classify sees the body
 	if err := e.reports.online.Report(ctx, &f, class); err != nil {
 		return fmt.Errorf("filter: recording report: %w", err)
 	}

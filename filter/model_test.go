@@ -13,6 +13,7 @@ import (
 	"testing"
 
 	"github.com/msgfilter/msgfilter/internal/model"
+	"github.com/msgfilter/msgfilter/internal/textnorm"
 	"github.com/msgfilter/msgfilter/state"
 )
 
@@ -121,6 +122,46 @@ func TestModelFactsOnlyNamedNearThreshold(t *testing.T) {
 	}
 	if mf := x.Facts.Content.Model; mf.Fraud < 0.5 || len(mf.Features.Fraud) == 0 {
 		t.Errorf("fraud lure model facts = %+v, want a high fraud score with names", mf)
+	}
+}
+
+// TestClassifySeesLinks: the model scores a body with what the link stage
+// found (model.Features.Links), as it was trained; a body whose link
+// signs move its scores shows the wiring, and its twin without a link sign
+// scores as the text alone.
+func TestClassifySeesLinks(t *testing.T) {
+	m, err := model.Default()
+	if err != nil {
+		t.Fatal(err)
+	}
+	e := newEngine(t)
+	for _, c := range []struct {
+		name, body string
+		signs      bool
+	}{
+		{"brand named beside a foreign link", "PayPal: a payment of $349.99 is pending, review it at https://review-pending.com/r", true},
+		{"twin: the brand's own link", "PayPal: a payment of $349.99 is pending, review it at https://www.paypal.com/r", false},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			var (
+				f  model.Features
+				tn = textPool.Get().(*textnorm.Text)
+			)
+			defer textPool.Put(tn)
+			tn.Reset(c.body)
+			f.Extract(tn)
+			text := m.Score(&f)
+			f.Links(model.LinkAnalyzer().Analyze(c.body))
+			withLinks := m.Score(&f)
+			if moved := text != withLinks; moved != c.signs {
+				t.Fatalf("link signs moved the scores = %v, want %v: the case no longer tests the wiring", moved, c.signs)
+			}
+			mf := explain(t, e, &Message{Channel: SMS, Kind: Transactional, Sender: "ACME", Recipient: "+4915123456789", Body: c.body, Time: tuesday}).Facts.Content.Model
+			if mf.Spam != trunc2(withLinks.Spam) || mf.Fraud != trunc2(withLinks.Fraud) {
+				t.Errorf("engine model facts %v/%v, want %v/%v (the text alone: %v/%v)", mf.Spam, mf.Fraud,
+					trunc2(withLinks.Spam), trunc2(withLinks.Fraud), trunc2(text.Spam), trunc2(text.Fraud))
+			}
+		})
 	}
 }
 

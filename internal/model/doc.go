@@ -18,7 +18,10 @@
 //     found (urgency, credentials, prizes, clicks and downloads, loans,
 //     betting; a few words each in nine languages that legitimate
 //     notifications seldom use, lure.go), which carries what the English
-//     and Thai corpora taught to languages they never showed.
+//     and Thai corpora taught to languages they never showed. Links adds
+//     what the engine's link analysis (internal/links) found: a brand
+//     imitated or named beside a link that is not its own, an abused TLD,
+//     look-alike letters, and whether one of them stands beside lure words.
 //     Nothing measures length or the share of small capitals: those
 //     separate the corpora's personal chat from business messages, not spam
 //     from ham.

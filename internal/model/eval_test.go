@@ -79,6 +79,7 @@ func scoreAll(m *model.Model, ls []corpus.Labelled) []scored {
 	for i, l := range ls {
 		t.Reset(l.Text)
 		f.Extract(&t)
+		f.Links(model.LinkAnalyzer().Analyze(l.Text))
 		out[i] = scored{l, m.Score(&f)}
 	}
 	return out

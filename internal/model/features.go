@@ -10,7 +10,7 @@ import (
 // FeatureVersion identifies the feature extraction. A model file records the
 // version it was trained with, and a model of another version does not load:
 // its weights would sit in the wrong buckets.
-const FeatureVersion = 3
+const FeatureVersion = 4
 
 // kind is the family of a feature.
 type kind uint8

@@ -48,6 +48,16 @@ const (
 	shapeDecimal    // an amount with two decimals: 2,244.35, 500.00
 	shapePricePer   // a price per unit or period: 150p/msg, £1.50/wk, 5บ/น
 	shapeStarCode   // a service code dialled with a star and no #: *1234
+
+	// What the engine's link analysis (internal/links) says of the body's
+	// links (FeatureVersion 4, Features.Links): how a phishing link is
+	// made, which no word of one language carries.
+	shapeLinkImitates  // a link imitates a brand: homograph, typo- or combo-squat, brand in a subdomain or path, a domain spelt before its own
+	shapeLinkBrandText // the text names a protected brand and a link is on none of its domains
+	shapeLinkAbusedTLD // a link on a TLD phishing uses out of proportion
+	shapeLinkLookalike // a link's host in look-alike or mixed scripts, or punycode
+	shapeLinkRiskLure  // one of those beside lure words
+	shapeLinkRiskMany  // two kinds of those or more
 	numShapes
 )
 
@@ -88,6 +98,12 @@ var shapeNames = [numShapes]string{
 	shapeDecimal:        "amount with decimals",
 	shapePricePer:       "price per unit",
 	shapeStarCode:       "star code",
+	shapeLinkImitates:   "link imitating a brand",
+	shapeLinkBrandText:  "brand named beside a link not its own",
+	shapeLinkAbusedTLD:  "link on an abused TLD",
+	shapeLinkLookalike:  "link in look-alike letters",
+	shapeLinkRiskLure:   "risky link and lure words",
+	shapeLinkRiskMany:   "link with several risk signs",
 }
 
 // shorteners are well-known public link shorteners (written from common

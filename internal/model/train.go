@@ -106,7 +106,7 @@ func Train(ctx context.Context, examples []Example, opts ...Option) (*Model, err
 	)
 	for _, e := range ex {
 		t.Reset(e.Text)
-		f.Extract(&t)
+		f.extractBody(&t)
 		scale := f.scale()
 		for _, ft := range f.feats {
 			buckets = append(buckets, ft.hash&mask)

@@ -2,6 +2,7 @@ package redisstore_test
 
 import (
 	"context"
+	"strconv"
 	"testing"
 
 	"github.com/msgfilter/msgfilter/internal/model"
@@ -74,5 +75,39 @@ func TestModelCountsRejectUnknownClass(t *testing.T) {
 	s := newStore(t, c, testPrefix(t, c))
 	if err := s.AddFeatureCounts(context.Background(), []uint32{1}, model.Class(7), 1); err == nil {
 		t.Error("AddFeatureCounts(class 7) = nil, want an error")
+	}
+}
+
+// TestModelCountsOfAnotherFeatureVersion: the online layer's keys carry the
+// model's FeatureVersion, so counts written by a model of another version
+// (whose feature hashes mean other things) are not read, and this
+// version's reports do not land in the old keys.
+func TestModelCountsOfAnotherFeatureVersion(t *testing.T) {
+	ctx := context.Background()
+	addr := redistest.Addr(t)
+	c := newClient(t, addr)
+	prefix := testPrefix(t, c)
+	s := newStore(t, c, prefix)
+	const feature = 12345
+	old := prefix + "{model}:f" + strconv.Itoa(model.FeatureVersion-1) + ":fraud"
+	if err := c.HIncrBy(ctx, old, strconv.Itoa(feature), 7).Err(); err != nil {
+		t.Fatal(err)
+	}
+	got := make([][3]int64, 1)
+	if err := s.FeatureCounts(ctx, []uint32{feature}, got); err != nil {
+		t.Fatal(err)
+	}
+	if got[0] != [3]int64{} {
+		t.Errorf("counts of FeatureVersion %d read as %v, want none", model.FeatureVersion-1, got[0])
+	}
+	if err := s.AddFeatureCounts(ctx, []uint32{feature}, model.Fraud, 1); err != nil {
+		t.Fatal(err)
+	}
+	cur := prefix + "{model}:f" + strconv.Itoa(model.FeatureVersion) + ":fraud"
+	if n, err := c.HGet(ctx, cur, strconv.Itoa(feature)).Int64(); err != nil || n != 1 {
+		t.Errorf("HGET %s = %d, %v; want 1", cur, n, err)
+	}
+	if n, err := c.HGet(ctx, old, strconv.Itoa(feature)).Int64(); err != nil || n != 7 {
+		t.Errorf("HGET %s = %d, %v; want the old 7 untouched", old, n, err)
 	}
 }
