@@ -17,6 +17,9 @@ import (
 // the text is evaluated once per text, and one that cites the sender once
 // per sender, whatever else the message has. Definitions are what the
 // queries read: a pack's residual rule's (partial.go) when it has one.
+// Definitions that call a function in common are one part
+// (groupDefinitions), so that OPA computes it once for them, as the union
+// query does.
 
 // definitionPrefix names the copies: "<prefix><n>" beside the reasons rule.
 const definitionPrefix = "msgfilter_definition_"
