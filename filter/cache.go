@@ -33,7 +33,8 @@ import (
 // whose facts differ where the destination's rules cannot look (another
 // body length on SMS, a fraud score on the same side of every threshold, a
 // phone number's digits when no rule fires on it) share a decision. A
-// decision is put under both keys. Both hold decisions without their id, in
+// decision is put under both keys. When both miss, each part of the query
+// keeps its findings under a key of its own reads (parts.go). Both hold decisions without their id, in
 // a compact binary form inside freecache, so they put no pressure on the GC
 // and their memory is bounded by their configured size.
 //

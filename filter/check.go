@@ -74,6 +74,9 @@ type check struct {
 	factKey        cacheKey       // from the walk that builds OPA's input
 	readsKey       cacheKey       // of the facts the destination's query can see, when hasReadsKey (factCache)
 	hasReadsKey    bool
+	plan           *queryPlan // readKey: the destination's query's read program, when it has parts (parts.go)
+	readFacts      *Facts     // readKey: the copy of the facts its programs read
+	fromParts      bool       // evaluate: every part's findings came from the fact cache
 	findings       []rules.Finding
 	d              Decision
 }
@@ -505,14 +508,21 @@ func (c *check) factCache() bool {
 }
 
 // evaluate (stage 12) runs the destination's prepared query (global +
-// country + channel rules) on the facts, with the message time.
+// country + channel rules) on the facts, with the message time: pack by
+// pack, each pack's findings from the fact cache when what it can see was
+// evaluated before (parts.go), when the query has read programs.
 func (c *check) evaluate() error {
 	ctx, err := c.bounded()
 	if err != nil {
 		return err
 	}
-	input := c.facts.walk(walker{build: true})
-	c.findings, err = c.p.set.Eval(ctx, strings.ToLower(c.dest), string(c.msg.Channel), input, c.now.Truncate(time.Minute))
+	now := c.now.Truncate(time.Minute)
+	if c.plan != nil {
+		c.fromParts, err = c.evaluateParts(ctx, now)
+	} else {
+		input := c.facts.walk(walker{build: true})
+		c.findings, err = c.p.set.Eval(ctx, strings.ToLower(c.dest), string(c.msg.Channel), input, now)
+	}
 	if err != nil {
 		return err
 	}
@@ -541,6 +551,9 @@ func (c *check) decide() error {
 		c.e.facts.put(c.factKey, &c.d)
 		if c.hasReadsKey {
 			c.e.facts.put(c.readsKey, &c.d)
+		}
+		if c.fromParts {
+			c.d.answeredBy(CacheFacts) // each pack's findings were cached
 		}
 		if useExact {
 			c.e.exact.put(c.exactKey, &c.d)

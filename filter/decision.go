@@ -38,7 +38,8 @@ type Decision struct {
 	Revision string `json:"revision"`
 	// Cache names the level that answered: CacheExact (the same message
 	// was decided in the same minute) or CacheFacts (a message with the
-	// same facts was); empty when the policies decided.
+	// same facts was, or, for each part of the policies, one with the
+	// facts that part reads); empty when the policies decided.
 	Cache string `json:"cache,omitempty"`
 	// Cached reports whether a cache answered instead of the policies:
 	// Cache != "". Both are set by answeredBy.

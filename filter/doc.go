@@ -61,8 +61,11 @@
 //     hashes it for the fact cache;
 //  11. fact cache: the same facts seen before, or, by a second key, the
 //     same facts the destination's query can see (rules.Reads; cache.go);
-//  12. evaluate: one prepared OPA query for the destination and channel
-//     (global + country + channel rules) with the message time;
+//  12. evaluate: the prepared OPA query for the destination and channel
+//     (global + country + channel rules) with the message time, part by
+//     part: each part (a pack's definitions, rules.Set.Parts) whose own
+//     read key was seen gives its cached findings, and only the others are
+//     evaluated (parts.go);
 //  13. decide: the strongest action of the reasons (block > defer > review >
 //     allow), every reason with its rule id and citation; the decision is
 //     cached at both levels, and a message let through is counted against

@@ -500,6 +500,7 @@ const (
 	kindTrue                  // a guard that held
 	kindUndecided             // a guard Go cannot decide: its operands follow, whole
 	kindReads                 // first of a key by a read program
+	kindPart                  // first of a pack's key by its read program (parts.go)
 )
 
 // leaf is the value of a fact path for a guard: a scalar, or only the
@@ -1018,11 +1019,13 @@ func (o *operand) hash(w walker, f *Facts, i int) {
 	}
 }
 
-// queryPlan is the read program of one query.
+// queryPlan is the read program of one query, and of each of its parts
+// (nil when it has none).
 type queryPlan struct {
 	id    int
 	units []int
 	plan  *readPlan
+	parts []partPlan
 }
 
 // newReadPlan resolves the rule programs every Reads of a Set shares.
@@ -1112,20 +1115,29 @@ func (q *queryPlan) hash(w walker, f *Facts, done []uint64) {
 	}
 }
 
-// run writes rule r's reads, once per key.
-func (p *readPlan) run(w walker, f *Facts, r int, done []uint64) {
+// run writes rule r's reads, once per key. It reports whether a body of
+// r may reach its head: false when every body has a guard that does not
+// hold (for an iteration, for every element), so that r gives nothing
+// whatever the rest of the facts; true, as a superset, for a rule run
+// before.
+func (p *readPlan) run(w walker, f *Facts, r int, done []uint64) bool {
 	if done[r/64]&(1<<(r%64)) != 0 {
-		return
+		return true
 	}
 	done[r/64] |= 1 << (r % 64)
+	reached := false
 	for _, body := range p.rules[r].bodies {
-		p.steps(w, f, body, -1, done)
+		if p.steps(w, f, body, -1, done) {
+			reached = true
+		}
 	}
+	return reached
 }
 
 // steps writes the reads of a body's steps, with the enclosing iteration
-// at element elem.
-func (p *readPlan) steps(w walker, f *Facts, body []planStep, elem int, done []uint64) {
+// at element elem, and reports whether the body may reach its end: no
+// guard of it (of every element's, in an iteration) failed.
+func (p *readPlan) steps(w walker, f *Facts, body []planStep, elem int, done []uint64) bool {
 	for i := range body {
 		st := &body[i]
 		switch st.kind {
@@ -1136,15 +1148,17 @@ func (p *readPlan) steps(w walker, f *Facts, body []planStep, elem int, done []u
 		case rules.StepEach:
 			if st.n == nil {
 				st.a.hash(w, f, elem)
-				p.steps(w, f, st.body, -1, done)
-				return
+				return p.steps(w, f, st.body, -1, done)
 			}
 			n := st.n(f)
 			w.arr("", n, nil)
+			reached := false
 			for j := range n {
-				p.steps(w, f, st.body, j, done)
+				if p.steps(w, f, st.body, j, done) {
+					reached = true
+				}
 			}
-			return // the iteration is the rest of the body
+			return reached // the iteration is the rest of the body
 		case rules.StepGuard:
 			holds, decided := st.eval(f, elem)
 			if !decided {
@@ -1157,11 +1171,12 @@ func (p *readPlan) steps(w walker, f *Facts, body []planStep, elem int, done []u
 			}
 			if !holds {
 				w.mark(kindFalse)
-				return // OPA evaluates nothing after it either
+				return false // OPA evaluates nothing after it either
 			}
 			w.mark(kindTrue)
 		}
 	}
+	return true
 }
 
 // eval decides a guard as Rego would, when it can, with the enclosing
@@ -1272,7 +1287,15 @@ func newReadsTable(set *rules.Set, countries map[string]*packConfig) *readsTable
 		if plan == nil {
 			plan = newReadPlan(r.Rules)
 		}
-		return &queryPlan{id: r.ID, units: r.Units, plan: plan}
+		q := &queryPlan{id: r.ID, units: r.Units, plan: plan}
+		for _, part := range set.Parts(cc, string(ch)) {
+			pr := part.Reads()
+			if pr == nil {
+				return q // not when the set's does: one analysis
+			}
+			q.parts = append(q.parts, partPlan{id: pr.ID, units: pr.Units, part: part})
+		}
+		return q
 	}
 	for i, ch := range channels {
 		t.other[i] = get("", ch)
@@ -1324,6 +1347,9 @@ func (c *check) readKey() bool {
 	k.byte(kindReads) // never the facts' own key
 	q.hash(walker{k: k}, f, k.doneBits(len(q.plan.rules)))
 	c.readsKey, c.hasReadsKey = k.sum(), true
+	if len(q.parts) > 0 {
+		c.plan, c.readFacts = q, f // evaluate keys its parts (parts.go)
+	}
 	hasherPool.Put(k)
 	return true
 }

@@ -76,6 +76,7 @@ type Set struct {
 	citations map[string]Citation
 	queries   map[queryKey]*rego.PreparedEvalQuery
 	reads     map[queryKey]*Reads    // what each query can read (refs.go); nil when the analysis failed
+	parts     map[queryKey][]*Part   // each query's parts: its packs' definitions, apart (Parts, split.go)
 	residual  map[string]string      // a pack's reasons ref → its residual rule's (partial.go)
 	modules   map[string]*ast.Module // policy modules by file name
 	tests     map[string]*ast.Module // *_test.rego modules by file name
@@ -177,6 +178,7 @@ func Load(ctx context.Context, fsys fs.FS, opts ...LoadOption) (*Set, error) {
 			packs:     map[string]*Pack{},
 			citations: map[string]Citation{},
 			queries:   map[queryKey]*rego.PreparedEvalQuery{},
+			parts:     map[queryKey][]*Part{},
 			modules:   map[string]*ast.Module{},
 			tests:     map[string]*ast.Module{},
 		},
@@ -628,7 +630,7 @@ func (l *loader) prepare(ctx context.Context, compiler *ast.Compiler, store stor
 	has := func(kind, code string) bool {
 		return len(compiler.GetRulesExact(reasonsRef(kind, code))) > 0
 	}
-	evalCompiler, residual := residuals(ctx, compiler, store, l.set.modules)
+	evalCompiler, residual, defs := residuals(ctx, compiler, store, l.set.modules)
 	l.set.residual = residual
 	part := func(kind, code string) string {
 		ref := reasonsRef(kind, code).String()
@@ -649,17 +651,64 @@ func (l *loader) prepare(ctx context.Context, compiler *ast.Compiler, store stor
 			channels = append(channels, p.Code)
 		}
 	}
+	// One query per definition of each pack's reasons as well (its parts,
+	// split.go), or per pack when its definitions are not apart: a read
+	// program per part keys each part's findings apart.
+	packParts := map[string][]*Part{}
+	nParts := 0
+	packPart := func(name, ref string) ([]*Part, error) {
+		if ps, ok := packParts[name]; ok {
+			return ps, nil
+		}
+		groups := [][]string{{ref}}
+		if d, ok := defs[ref]; ok {
+			groups = groupDefinitions(evalCompiler, d)
+		}
+		var ps []*Part
+		for i, g := range groups {
+			refs := make([]ast.Ref, len(g))
+			for j, d := range g {
+				r, err := ast.ParseRef(d)
+				if err != nil {
+					return nil, fmt.Errorf("rules: query part %s: %w", d, err)
+				}
+				refs[j] = r
+			}
+			pq, err := l.prepareQuery(ctx, evalCompiler, store, strings.Join(g, " | "))
+			if err != nil {
+				return nil, fmt.Errorf("rules: preparing the query of pack %s: %w", name, err)
+			}
+			ps = append(ps, &Part{Name: fmt.Sprintf("%s#%d", name, i), query: pq, reads: analysis.query(nParts, refs)})
+			nParts++
+		}
+		packParts[name] = ps
+		return ps, nil
+	}
 	for _, cc := range countries {
 		for _, ch := range channels {
 			var parts []string
+			var packs []*Part
+			add := func(name, kind, code string) error {
+				ref := part(kind, code)
+				parts = append(parts, ref)
+				ps, err := packPart(name, ref)
+				packs = append(packs, ps...)
+				return err
+			}
 			if has(KindGlobal, "") {
-				parts = append(parts, part(KindGlobal, ""))
+				if err := add(KindGlobal, KindGlobal, ""); err != nil {
+					return err
+				}
 			}
 			if cc != "" {
-				parts = append(parts, part(KindCountry, cc))
+				if err := add(KindCountry+"/"+cc, KindCountry, cc); err != nil {
+					return err
+				}
 			}
 			if ch != "" {
-				parts = append(parts, part(KindChannel, ch))
+				if err := add(KindChannel+"/"+ch, KindChannel, ch); err != nil {
+					return err
+				}
 			}
 			union := "set()"
 			if len(parts) > 0 {
@@ -674,22 +723,42 @@ func (l *loader) prepare(ctx context.Context, compiler *ast.Compiler, store stor
 				refs = append(refs, ref)
 			}
 			reads[queryKey{cc, ch}] = analysis.query(len(reads), refs)
-			pq, err := rego.New(
-				rego.Compiler(evalCompiler),
-				rego.Store(store),
-				rego.Query("reasons := "+union),
-				rego.StrictBuiltinErrors(true),
-			).PrepareForEval(ctx)
+			pq, err := l.prepareQuery(ctx, evalCompiler, store, union)
 			if err != nil {
 				return fmt.Errorf("rules: preparing query for country %q channel %q: %w", cc, ch, err)
 			}
-			l.set.queries[queryKey{cc, ch}] = &pq
+			l.set.queries[queryKey{cc, ch}] = pq
+			l.set.parts[queryKey{cc, ch}] = packs
 		}
 	}
-	if analysis.finish(reads) {
+	ok := analysis.finish(reads)
+	if ok {
 		l.set.reads = reads
 	}
+	for _, ps := range packParts {
+		for _, p := range ps {
+			if !ok {
+				p.reads = nil // keyed by every fact, as the queries are
+				continue
+			}
+			p.reads.Rules = analysis.rules
+		}
+	}
 	return nil
+}
+
+// prepareQuery prepares "reasons := <reasons>".
+func (l *loader) prepareQuery(ctx context.Context, c *ast.Compiler, store storage.Store, reasons string) (*rego.PreparedEvalQuery, error) {
+	pq, err := rego.New(
+		rego.Compiler(c),
+		rego.Store(store),
+		rego.Query("reasons := "+reasons),
+		rego.StrictBuiltinErrors(true),
+	).PrepareForEval(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return &pq, nil
 }
 
 // queryKey returns the key of the query for a destination and channel,

@@ -45,12 +45,18 @@ const residualBudget = time.Second
 // gives a residual of another shape than one rule keeps its written rule;
 // if the residual rules do not compile, residuals returns compiler and no
 // residual refs. Either way the queries decide the same.
-func residuals(ctx context.Context, compiler *ast.Compiler, store storage.Store, modules map[string]*ast.Module) (*ast.Compiler, map[string]string) {
+//
+// The compiler also holds a rule per definition of each pack's reasons
+// (definitions, split.go), and defs gives their refs by the pack's reasons
+// ref as the queries read it (residual or written); nil when they do not
+// compile.
+func residuals(ctx context.Context, compiler *ast.Compiler, store storage.Store, modules map[string]*ast.Module) (out *ast.Compiler, refs map[string]string, defs map[string][]string) {
 	ctx, cancel := context.WithTimeout(ctx, residualBudget)
 	defer cancel()
 	all := maps.Clone(modules)
-	refs := map[string]string{}
-	for i, ref := range reasonsRefs(compiler) {
+	refs = map[string]string{}
+	packs := reasonsRefs(compiler)
+	for i, ref := range packs {
 		ns := fmt.Sprintf("%s%d", residualNamespace, i)
 		pqs, err := rego.New(
 			rego.Compiler(compiler),
@@ -71,15 +77,29 @@ func residuals(ctx context.Context, compiler *ast.Compiler, store storage.Store,
 		}
 		refs[ref.String()] = residual.String()
 	}
-	if len(refs) == 0 {
-		return compiler, nil
+	read := make([]string, len(packs)) // each pack's reasons, as the queries read it
+	for i, ref := range packs {
+		read[i] = ref.String()
+		if r, ok := refs[read[i]]; ok {
+			read[i] = r
+		}
 	}
-	out := newCompiler()
+	if split, defs := definitions(all, read); defs != nil {
+		out = newCompiler()
+		out.Compile(split)
+		if !out.Failed() {
+			return out, refs, defs
+		}
+	}
+	if len(refs) == 0 {
+		return compiler, nil, nil
+	}
+	out = newCompiler()
 	out.Compile(all)
 	if out.Failed() {
-		return compiler, nil
+		return compiler, nil, nil
 	}
-	return out, refs
+	return out, refs, nil
 }
 
 // reasonsRefs returns the ref of every pack's reasons rule, sorted.
