@@ -649,6 +649,7 @@ type clockEntry struct {
 	loc     *time.Location
 	zones   []*time.Location
 	facts   TimeFacts
+	key     *timeKey // the bytes the fact key's walk writes for facts; nil if they did not fit one block
 }
 
 func newClockCache(factCacheBytes int) *clockCache {
@@ -658,9 +659,11 @@ func newClockCache(factCacheBytes int) *clockCache {
 	return new(clockCache)
 }
 
-func (cc *clockCache) facts(c *check, zones []*time.Location, loc *time.Location) TimeFacts {
+// facts returns the time facts of c's minute in loc and zones, with the
+// bytes the fact key's walk writes for them (nil: walk them).
+func (cc *clockCache) facts(c *check, zones []*time.Location, loc *time.Location) (TimeFacts, *timeKey) {
 	if cc == nil {
-		return c.clockFacts(zones, loc)
+		return c.clockFacts(zones, loc), nil
 	}
 	minute := c.now.Truncate(time.Minute).Unix()
 	h := uint64(minute)*0x9E3779B97F4A7C15 ^ c.p.generation ^ uint64(uintptr(unsafe.Pointer(loc)))
@@ -677,10 +680,11 @@ func (cc *clockCache) facts(c *check, zones []*time.Location, loc *time.Location
 	slot := &cc.slots[h%uint64(len(cc.slots))]
 	if e := slot.Load(); e != nil && e.minute == minute && e.gen == c.p.generation && e.dest == c.dest &&
 		e.channel == c.msg.Channel && e.loc == loc && slices.Equal(e.zones, zones) {
-		return e.facts
+		return e.facts, e.key
 	}
 	f := c.clockFacts(zones, loc)
+	key := newTimeKey(&f, c.p.set.Clock())
 	slot.Store(&clockEntry{minute: minute, gen: c.p.generation, dest: c.dest, channel: c.msg.Channel,
-		loc: loc, zones: zones, facts: f})
-	return f
+		loc: loc, zones: zones, facts: f, key: key})
+	return f, key
 }
