@@ -319,22 +319,50 @@ func (k *keyHasher) zeros(n int) {
 
 // kindStr writes kind, then s as str does.
 func (k *keyHasher) kindStr(kind byte, s string) {
-	if b := k.buf[k.n:]; len(s) < 0x80 && len(s) < len(b)-1 {
-		b[0], b[1] = kind, byte(len(s)) // s's length as a uvarint
-		k.n += 2 + copy(b[2:], s)
-		return
+	if !k.fitStr(kind, s) {
+		k.byte(kind)
+		k.str(s)
 	}
-	k.byte(kind)
-	k.str(s)
+}
+
+// fitStr is kindStr's common case, a short s that fits in buf, else it
+// writes nothing and reports false. It and fitUvarint are small enough to
+// be inlined: the walk's leaves (walker.str and the like) call them first,
+// and so make one call per field, not two (dozens of fields a check).
+func (k *keyHasher) fitStr(kind byte, s string) bool {
+	n := k.n
+	if len(s) >= 0x80 || n+2+len(s) > len(k.buf) {
+		return false
+	}
+	b := k.buf[n:]
+	b[0], b[1] = kind, byte(len(s)) // s's length as a uvarint
+	copy(b[2:], s)
+	k.n = n + 2 + len(s)
+	return true
 }
 
 // kindUvarint writes kind, then v as uvarint does.
 func (k *keyHasher) kindUvarint(kind byte, v uint64) {
+	if k.fitUvarint(kind, v) {
+		return
+	}
 	if len(k.buf)-k.n < 1+binary.MaxVarintLen64 {
 		k.flush()
 	}
 	k.buf[k.n] = kind
 	k.n += 1 + binary.PutUvarint(k.buf[k.n+1:], v)
+}
+
+// fitUvarint is kindUvarint's common case (see fitStr): v under 0x80, one
+// byte, that fits in buf.
+func (k *keyHasher) fitUvarint(kind byte, v uint64) bool {
+	n := k.n
+	if v >= 0x80 || n >= len(k.buf)-1 {
+		return false
+	}
+	k.buf[n], k.buf[n+1] = kind, byte(v) // v as a uvarint
+	k.n = n + 2
+	return true
 }
 
 // kindU64 writes kind, then v as u64 does.

@@ -182,17 +182,19 @@ func (w walker) mark(kind byte) {
 
 // name hashes the key of a map's entry, which is data, not schema.
 func (w walker) name(key string) {
-	if w.k != nil {
+	if w.k != nil && !w.k.fitStr(kindName, key) {
 		w.k.kindStr(kindName, key)
 	}
 }
 
 // The leaves and closes below hash their kind and value with one call to
-// the hasher each (keyHasher.kindStr and the like): the walk is a check's
-// longest stretch of hashing, dozens of fields, most a few bytes.
+// the hasher each (keyHasher.kindStr and the like), and for the common
+// case none: its fast path (fitStr, fitUvarint) is inlined here. The walk
+// is a check's longest stretch of hashing, dozens of fields, most a few
+// bytes.
 
 func (w walker) str(key, v string) [2]*ast.Term {
-	if w.k != nil {
+	if w.k != nil && !w.k.fitStr(kindString, v) {
 		w.k.kindStr(kindString, v)
 	}
 	if !w.build {
@@ -202,7 +204,7 @@ func (w walker) str(key, v string) [2]*ast.Term {
 }
 
 func (w walker) num(key string, v int) [2]*ast.Term {
-	if w.k != nil {
+	if w.k != nil && !w.k.fitUvarint(kindNumber, uint64(v)) {
 		w.k.kindUvarint(kindNumber, uint64(v))
 	}
 	if !w.build {
@@ -227,7 +229,9 @@ func (w walker) boolean(key string, v bool) [2]*ast.Term {
 		if v {
 			b = 1
 		}
-		w.k.kindUvarint(kindBool, uint64(b))
+		if !w.k.fitUvarint(kindBool, uint64(b)) {
+			w.k.kindUvarint(kindBool, uint64(b))
+		}
 	}
 	if !w.build {
 		return [2]*ast.Term{}
@@ -237,7 +241,7 @@ func (w walker) boolean(key string, v bool) [2]*ast.Term {
 
 // obj closes an object whose items were written (and hashed) already.
 func (w walker) obj(key string, items ...[2]*ast.Term) [2]*ast.Term {
-	if w.k != nil {
+	if w.k != nil && !w.k.fitUvarint(kindObject, uint64(len(items))) {
 		w.k.kindUvarint(kindObject, uint64(len(items)))
 	}
 	if !w.build {
@@ -249,7 +253,7 @@ func (w walker) obj(key string, items ...[2]*ast.Term) [2]*ast.Term {
 // arr closes an array of n elements written already (objects or strings
 // closed with the key ""); elems is nil without build.
 func (w walker) arr(key string, n int, elems []*ast.Term) [2]*ast.Term {
-	if w.k != nil {
+	if w.k != nil && !w.k.fitUvarint(kindArray, uint64(n)) {
 		w.k.kindUvarint(kindArray, uint64(n))
 	}
 	if !w.build {
