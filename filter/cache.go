@@ -320,22 +320,50 @@ func (k *keyHasher) zeros(n int) {
 
 // kindStr writes kind, then s as str does.
 func (k *keyHasher) kindStr(kind byte, s string) {
-	if b := k.buf[k.n:]; len(s) < 0x80 && len(s) < len(b)-1 {
-		b[0], b[1] = kind, byte(len(s)) // s's length as a uvarint
-		k.n += 2 + copy(b[2:], s)
-		return
+	if !k.fitStr(kind, s) {
+		k.byte(kind)
+		k.str(s)
 	}
-	k.byte(kind)
-	k.str(s)
+}
+
+// fitStr is kindStr's common case, a short s that fits in buf, else it
+// writes nothing and reports false. It and fitUvarint are small enough to
+// be inlined: the walk's leaves (walker.str and the like) call them first,
+// and so make one call per field, not two (dozens of fields a check).
+func (k *keyHasher) fitStr(kind byte, s string) bool {
+	n := k.n
+	if len(s) >= 0x80 || n+2+len(s) > len(k.buf) {
+		return false
+	}
+	b := k.buf[n:]
+	b[0], b[1] = kind, byte(len(s)) // s's length as a uvarint
+	copy(b[2:], s)
+	k.n = n + 2 + len(s)
+	return true
 }
 
 // kindUvarint writes kind, then v as uvarint does.
 func (k *keyHasher) kindUvarint(kind byte, v uint64) {
+	if k.fitUvarint(kind, v) {
+		return
+	}
 	if len(k.buf)-k.n < 1+binary.MaxVarintLen64 {
 		k.flush()
 	}
 	k.buf[k.n] = kind
 	k.n += 1 + binary.PutUvarint(k.buf[k.n+1:], v)
+}
+
+// fitUvarint is kindUvarint's common case (see fitStr): v under 0x80, one
+// byte, that fits in buf.
+func (k *keyHasher) fitUvarint(kind byte, v uint64) bool {
+	n := k.n
+	if v >= 0x80 || n >= len(k.buf)-1 {
+		return false
+	}
+	k.buf[n], k.buf[n+1] = kind, byte(v) // v as a uvarint
+	k.n = n + 2
+	return true
 }
 
 // kindU64 writes kind, then v as u64 does.
@@ -650,6 +678,7 @@ type clockEntry struct {
 	loc     *time.Location
 	zones   []*time.Location
 	facts   TimeFacts
+	key     *timeKey // the bytes the fact key's walk writes for facts; nil if they did not fit one block
 }
 
 func newClockCache(factCacheBytes int) *clockCache {
@@ -659,9 +688,11 @@ func newClockCache(factCacheBytes int) *clockCache {
 	return new(clockCache)
 }
 
-func (cc *clockCache) facts(c *check, zones []*time.Location, loc *time.Location) TimeFacts {
+// facts returns the time facts of c's minute in loc and zones, with the
+// bytes the fact key's walk writes for them (nil: walk them).
+func (cc *clockCache) facts(c *check, zones []*time.Location, loc *time.Location) (TimeFacts, *timeKey) {
 	if cc == nil {
-		return c.clockFacts(zones, loc)
+		return c.clockFacts(zones, loc), nil
 	}
 	minute := c.now.Truncate(time.Minute).Unix()
 	h := uint64(minute)*0x9E3779B97F4A7C15 ^ c.p.generation ^ uint64(uintptr(unsafe.Pointer(loc)))
@@ -678,10 +709,11 @@ func (cc *clockCache) facts(c *check, zones []*time.Location, loc *time.Location
 	slot := &cc.slots[h%uint64(len(cc.slots))]
 	if e := slot.Load(); e != nil && e.minute == minute && e.gen == c.p.generation && e.dest == c.dest &&
 		e.channel == c.msg.Channel && e.loc == loc && slices.Equal(e.zones, zones) {
-		return e.facts
+		return e.facts, e.key
 	}
 	f := c.clockFacts(zones, loc)
+	key := newTimeKey(&f, c.p.set.Clock())
 	slot.Store(&clockEntry{minute: minute, gen: c.p.generation, dest: c.dest, channel: c.msg.Channel,
-		loc: loc, zones: zones, facts: f})
-	return f
+		loc: loc, zones: zones, facts: f, key: key})
+	return f, key
 }

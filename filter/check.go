@@ -71,6 +71,7 @@ type check struct {
 	print          *campaignPrint // classify: the campaign's band keys and signature, with a fleet store; nil for none (campaign.go)
 	subject        int            // state: the recipient region's same_subject_limit, 0 where none applies (subject.go)
 	convKey        state.Key      // state: the conversation's key, which count counts under
+	timeKey        *timeKey       // enrich: the time facts' key bytes, from the clock cache (buildFacts); nil: walk them
 	factKey        cacheKey       // from the walk that builds OPA's input
 	readsKey       cacheKey       // of the facts the destination's query can see, when hasReadsKey (factCache)
 	hasReadsKey    bool
@@ -484,7 +485,7 @@ func (c *check) buildFacts() {
 	k := hasherPool.Get().(*keyHasher)
 	k.reset()
 	k.u64(c.p.generation)
-	c.facts.walk(walker{k: k, clockUse: c.p.set.Clock()})
+	c.facts.walk(walker{k: k, clockUse: c.p.set.Clock(), timeKey: c.timeKey})
 	c.factKey = k.sum()
 	hasherPool.Put(k)
 }

@@ -204,3 +204,42 @@ func TestThresholdsKey(t *testing.T) {
 		}
 	}
 }
+
+// TestTimeKeyEqualsWalk holds the time facts' bytes kept in the clock cache
+// (timeKey), which a check copies into its fact key, to the walk of the
+// check's time facts: corpus messages at every hour of a day, to every
+// destination (quiet hours held and not), each checked twice so that the
+// second takes its bytes from the clock cache. A byte of difference would
+// give the facts another key than their own.
+func TestTimeKeyEqualsWalk(t *testing.T) {
+	e := newEngine(t, WithCacheSizes(Off, 0))
+	ctx := context.Background()
+	used, quiet := 0, 0
+	for _, m := range corpusMessages(t) {
+		for range 2 {
+			c := e.newCheck(ctx, &m, false)
+			if err := c.run(); err != nil {
+				t.Fatalf("%s: %v", m.ID, err)
+			}
+			if c.timeKey == nil {
+				c.release()
+				continue
+			}
+			used++
+			if len(c.facts.Time.QuietUntil) > 0 {
+				quiet++
+			}
+			var k keyHasher
+			k.reset()
+			k.u64(c.p.generation)
+			c.facts.walk(walker{k: &k, clockUse: c.p.set.Clock()})
+			if k.sum() != c.factKey {
+				t.Errorf("%s at %s: the fact key with the clock cache's time bytes differs from the walk's", m.ID, m.Time)
+			}
+			c.release()
+		}
+	}
+	if used == 0 || quiet == 0 {
+		t.Fatalf("%d checks used the time bytes, %d of them in quiet hours: want both > 0", used, quiet)
+	}
+}

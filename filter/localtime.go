@@ -57,7 +57,7 @@ func (c *check) localTime() {
 		f.Time = c.clockFacts(zones, loc)
 		return
 	}
-	f.Time = c.e.clocks.facts(c, zones, loc)
+	f.Time, c.timeKey = c.e.clocks.facts(c, zones, loc)
 }
 
 // clockFacts are the time facts of the check's minute in loc, with the
