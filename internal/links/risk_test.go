@@ -252,6 +252,18 @@ func TestRandomLabel(t *testing.T) {
 		// letters; twins: four, a vowel, digits alone, a series number.
 		{"c1t8s", true}, {"r7j2j", true}, {"gm55z", true}, {"m9s1", false}, {"fun5baht", false}, {"3bb", false}, {"12345", false},
 		{"cdn90", false}, {"ttdns2", false},
+		// A run of five consonants or more: where two words meet (a coda
+		// and an onset, or an acronym and an onset at the start) it is a
+		// compound name; twins: keyboard mashes and generated names (the
+		// Thai train split's scam domains and Phishing.Database's).
+		{"appsflyer", false}, {"northgrid", false}, {"sbcglobal", false}, {"mtgglobals", false},
+		{"nflxvideo", false}, {"birthplace", false}, {"nightstand", false},
+		{"thaidwxxqdonly", true}, {"rakutensdfmwklemf", true}, {"steamcommnmmunity", true},
+		{"dskfjgfh8594", true}, {"iodoeamnnsc", true}, {"bbldcsupport", true},
+		// Infrastructure abbreviations read as one syllable; twins: the same
+		// abbreviation inside a mash, and a vowelless name without one.
+		{"aliyuncsslbintl", false}, {"namebrightdns", false}, {"edgecastdns", false}, {"vecdnlb", false},
+		{"trbcdn", false}, {"acdnkffjfk657", true}, {"jnrhsk", true},
 	} {
 		if got := randomLabel(tt.label); got != tt.want {
 			t.Errorf("randomLabel(%q) = %v, want %v", tt.label, got, tt.want)
