@@ -31,10 +31,14 @@ var builtinAbusedTLDs string
 //go:embed data/dynamic_dns.txt
 var builtinDynamicDNS string
 
+//go:embed data/app_hosting.txt
+var builtinAppHosting string
+
 var (
 	abusedTLDs = setOf(mustList(builtinAbusedTLDs))
 	dynamicDNS = setOf(mustList(builtinDynamicDNS))
 	freeHosts  = setOf(mustList(builtinSharedHosting))
+	appHosts   = setOf(mustList(builtinAppHosting))
 )
 
 func setOf(l []string) map[string]struct{} {
@@ -83,12 +87,14 @@ func (a *Analyzer) risk(l *Link, ps string, icann bool, rawHost, rest string) {
 	if l.Punycode {
 		l.Risk.Scripts = labelScripts(l.UnicodeHost, strings.Count(ps, ".")+1)
 	}
+	appHosted := false
 	if !l.Shortener {
 		switch {
 		case hasParentIn(host, dynamicDNS):
 			l.Risk.DynamicDNS = true
 		case a.freeHosted(host, ps, icann):
-			l.Risk.FreeHosting = true
+			appHosted = hasParentIn(host, appHosts)
+			l.Risk.FreeHosting = !appHosted
 		}
 	}
 	if !strings.HasSuffix(domain, ps) || len(domain) <= len(ps) {
@@ -96,8 +102,13 @@ func (a *Analyzer) risk(l *Link, ps string, icann bool, rawHost, rest string) {
 	}
 	reg := domain[:len(domain)-len(ps)-1]
 	// A shortener's name is short by design, and a known service: its
-	// label says nothing about who registered it.
-	l.Risk.RandomLabel = !l.Shortener && randomLabel(reg)
+	// label says nothing about who registered it. Neither does a hosting
+	// platform's: it names its customers' sites itself, and machine-made
+	// is how ("d2x7kq9vb1c4mz.cloudfront.net", a project ID's random
+	// suffix "shop-4f1b2.web.app", "pub-<hex>.r2.dev"), for a bank's
+	// notices as for a phishing kit, so its shape is no signal.
+	platformNamed := l.Shortener || l.Risk.FreeHosting || appHosted
+	l.Risk.RandomLabel = !platformNamed && randomLabel(reg)
 	// Shape is read on the Unicode form: punycode adds digits and hyphens
 	// of its own.
 	ureg := reg
@@ -113,8 +124,8 @@ func (a *Analyzer) risk(l *Link, ps string, icann bool, rawHost, rest string) {
 			digits++
 		}
 	}
-	l.Risk.DigitHeavy = digits >= 4
-	l.Risk.HyphenHeavy = strings.Count(ureg, "-") >= 2 || strings.Count(l.UnicodeHost, "-") >= 3
+	l.Risk.DigitHeavy = digits >= 4 && !platformNamed
+	l.Risk.HyphenHeavy = !platformNamed && (strings.Count(ureg, "-") >= 2 || strings.Count(l.UnicodeHost, "-") >= 3)
 	p := pathOf(rest)
 	l.Risk.CredentialPath = anyWord(p, credentialWords)
 	l.Risk.NonStandardPort = nonStandardPort(rest)
