@@ -173,11 +173,11 @@ func (x *nameIndex) named(body string, spans [][2]int) string {
 // namedIn returns the brand a piece of text without links names, or "".
 func (x *nameIndex) namedIn(t *textnorm.Text, s string) string {
 	t.Reset(s)
-	if br := x.words.find(t.Bytes(textnorm.Words)); br != "" {
+	if br := x.words.find(t, textnorm.Words); br != "" {
 		return br
 	}
 	if t.Deobfuscated() {
-		if br := x.joined.find(t.Bytes(textnorm.Joined)); br != "" {
+		if br := x.joined.find(t, textnorm.Joined); br != "" {
 			return br
 		}
 	}
@@ -194,8 +194,10 @@ func (x *nameIndex) namedIn(t *textnorm.Text, s string) string {
 
 // find walks the trie from every word start of text, across at most
 // maxNameWords words, and returns the brand of the first name that ends at
-// a word end.
-func (tr *nameTrie) find(text []byte) string {
+// a word end, in form f of t. A short name read out of a code is skipped
+// (inCode).
+func (tr *nameTrie) find(t *textnorm.Text, f textnorm.Form) string {
+	text := t.Bytes(f)
 	if len(tr.nodes) == 0 {
 		return ""
 	}
@@ -217,11 +219,60 @@ func (tr *nameTrie) find(text []byte) string {
 				break
 			}
 			if br := tr.nodes[n].brand; br != "" && wordEnd(text, j+1) {
+				if j+1-i <= maxCodeName && inCode(t, f, i, j+1) {
+					continue // a longer name may still start here
+				}
 				return br
 			}
 		}
 	}
 	return ""
+}
+
+// maxCodeName is the longest name inCode judges: acronyms ("BDO", "UOB",
+// "HSBC") are what codes are made of; longer names are not.
+const maxCodeName = 4
+
+// inCode reports whether bytes [start, end) of t's form f were written
+// as part of a code rather than as a word: joined by '-', '/', '_' or '.'
+// to a neighbour written in capitals and digits only ("PDG-BDO", an airport
+// route; "REF/UOB/2231", "BCA-1234"), or glued to digits ("BDO7", "8UOB").
+// Airports (IATA), airlines, currencies, stations and reference numbers are
+// written that way, in three capitals, as most bank acronyms are; a brand
+// mention stands as a word ("BDO: your OTP", "DHL-Express" with a word).
+func inCode(t *textnorm.Text, f textnorm.Form, start, end int) bool {
+	s, e := t.Span(f, start, end)
+	src := t.Source()
+	if s >= e || e > len(src) {
+		return false
+	}
+	if s > 0 && isDigit(src[s-1]) || e < len(src) && isDigit(src[e]) {
+		return true
+	}
+	if s >= 2 && strings.IndexByte("-/_.", src[s-1]) >= 0 && codeToken(src[:s-1], false) {
+		return true
+	}
+	return e+1 < len(src) && strings.IndexByte("-/_.", src[e]) >= 0 && codeToken(src[e+1:], true)
+}
+
+// codeToken reports whether the run of letters and digits at the end of s
+// (at its start when forward) is not empty and has no lower-case letter.
+func codeToken(s string, forward bool) bool {
+	n := 0
+	for k := 0; k < len(s); k++ {
+		c := s[len(s)-1-k]
+		if forward {
+			c = s[k]
+		}
+		if !isAlnum(c) {
+			break
+		}
+		if c >= 'a' && c <= 'z' {
+			return false
+		}
+		n++
+	}
+	return n > 0
 }
 
 // wordStart and wordEnd: normalized text separates words by one space; a
