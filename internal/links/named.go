@@ -233,46 +233,49 @@ func (tr *nameTrie) find(t *textnorm.Text, f textnorm.Form) string {
 // "HSBC") are what codes are made of; longer names are not.
 const maxCodeName = 4
 
-// inCode reports whether bytes [start, end) of t's form f were written
-// as part of a code rather than as a word: joined by '-', '/', '_' or '.'
-// to a neighbour written in capitals and digits only ("PDG-BDO", an airport
-// route; "REF/UOB/2231", "BCA-1234"), or glued to digits ("BDO7", "8UOB").
-// Airports (IATA), airlines, currencies, stations and reference numbers are
-// written that way, in three capitals, as most bank acronyms are; a brand
-// mention stands as a word ("BDO: your OTP", "DHL-Express" with a word).
+// inCode reports whether bytes [start, end) of t's form f were written as
+// one half of a pair of codes: in capitals, joined by '-' or '/' to two or
+// three other capitals ("PDG-BDO", "CGK/BDO": an airport route, BDO being
+// Bandung's IATA code; "NY-USA"). IATA airport and airline codes, ISO
+// country and currency codes are written that way, in two or three
+// capitals, as most bank acronyms are. A brand mention stands as a word, or
+// heads a longer tag or a reference of its own ("BOFA-ALERT", "UPS-ZOF05",
+// "SCB-2723", "IRS_TAX_REFUND"): those still count.
 func inCode(t *textnorm.Text, f textnorm.Form, start, end int) bool {
 	s, e := t.Span(f, start, end)
 	src := t.Source()
-	if s >= e || e > len(src) {
+	if s >= e || e > len(src) || !capitals(src[s:e]) {
 		return false
 	}
-	if s > 0 && isDigit(src[s-1]) || e < len(src) && isDigit(src[e]) {
-		return true
+	if s >= 3 && (src[s-1] == '-' || src[s-1] == '/') {
+		i := s - 1
+		for i > 0 && isAlpha(src[i-1]) {
+			i--
+		}
+		if n := s - 1 - i; n >= 2 && n <= 3 && capitals(src[i:s-1]) && (i == 0 || !isAlnum(src[i-1])) {
+			return true
+		}
 	}
-	if s >= 2 && strings.IndexByte("-/_.", src[s-1]) >= 0 && codeToken(src[:s-1], false) {
-		return true
+	if e+3 <= len(src) && (src[e] == '-' || src[e] == '/') {
+		j := e + 1
+		for j < len(src) && isAlpha(src[j]) {
+			j++
+		}
+		if n := j - e - 1; n >= 2 && n <= 3 && capitals(src[e+1:j]) && (j == len(src) || !isAlnum(src[j])) {
+			return true
+		}
 	}
-	return e+1 < len(src) && strings.IndexByte("-/_.", src[e]) >= 0 && codeToken(src[e+1:], true)
+	return false
 }
 
-// codeToken reports whether the run of letters and digits at the end of s
-// (at its start when forward) is not empty and has no lower-case letter.
-func codeToken(s string, forward bool) bool {
-	n := 0
-	for k := 0; k < len(s); k++ {
-		c := s[len(s)-1-k]
-		if forward {
-			c = s[k]
-		}
-		if !isAlnum(c) {
-			break
-		}
-		if c >= 'a' && c <= 'z' {
+// capitals reports whether s is made of the ASCII capitals A-Z only.
+func capitals(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] < 'A' || s[i] > 'Z' {
 			return false
 		}
-		n++
 	}
-	return n > 0
+	return s != ""
 }
 
 // wordStart and wordEnd: normalized text separates words by one space; a
