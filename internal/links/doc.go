@@ -32,11 +32,12 @@
 //
 // Protected brands are data (Brand, ParseBrands): the built-in list is
 // data/brands.json, and policy packs and tenants add theirs in the same
-// format. The shortener, shared-hosting, abused-TLD and dynamic-DNS lists
-// live in data/ with their sources (data/README.md). The confusable table is
-// generated from the Unicode UTS #39 data by gen_confusables.go; the TLD
-// table and the countries of the internationalized ccTLDs from the Public
-// Suffix List by gen_tlds.go; both inputs are in the repository.
+// format. The shortener, shared-hosting, app-hosting, abused-TLD and
+// dynamic-DNS lists live in data/ with their sources (data/README.md). The
+// confusable table is generated from the Unicode UTS #39 data by
+// gen_confusables.go; the TLD table and the countries of the
+// internationalized ccTLDs from the Public Suffix List by gen_tlds.go; both
+// inputs are in the repository.
 package links
 
 //go:generate go run gen_confusables.go

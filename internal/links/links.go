@@ -259,7 +259,9 @@ type Risk struct {
 	AbusedTLD bool `json:"abused_tld"`
 	// FreeHosting: the host is a user's site on a free hosting or
 	// site-builder platform (data/shared_hosting.txt, the private section
-	// of the Public Suffix List).
+	// of the Public Suffix List), not an application on a cloud platform
+	// (data/app_hosting.txt: CloudFront, Azure App Service, Firebase
+	// Hosting), which businesses send their notices through.
 	FreeHosting bool `json:"free_hosting"`
 	// DynamicDNS: the host is below a dynamic DNS or tunnelling service
 	// (data/dynamic_dns.txt).
@@ -273,7 +275,10 @@ type Risk struct {
 	// LureWords: the registrable label is made of lure words only, two at
 	// least ("secure-account-verify", "parcel-redelivery").
 	LureWords bool `json:"lure_words"`
-	// RandomLabel: the registrable label looks machine-made.
+	// RandomLabel: the registrable label looks machine-made. Never set on
+	// a shortener or a hosting platform (FreeHosting), which name their
+	// links and sites themselves; the same holds for DigitHeavy and
+	// HyphenHeavy.
 	RandomLabel bool `json:"random_label"`
 	// DigitHeavy: four or more digits in the registrable label.
 	DigitHeavy bool `json:"digit_heavy"`

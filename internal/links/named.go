@@ -173,11 +173,11 @@ func (x *nameIndex) named(body string, spans [][2]int) string {
 // namedIn returns the brand a piece of text without links names, or "".
 func (x *nameIndex) namedIn(t *textnorm.Text, s string) string {
 	t.Reset(s)
-	if br := x.words.find(t.Bytes(textnorm.Words)); br != "" {
+	if br := x.words.find(t, textnorm.Words); br != "" {
 		return br
 	}
 	if t.Deobfuscated() {
-		if br := x.joined.find(t.Bytes(textnorm.Joined)); br != "" {
+		if br := x.joined.find(t, textnorm.Joined); br != "" {
 			return br
 		}
 	}
@@ -194,8 +194,10 @@ func (x *nameIndex) namedIn(t *textnorm.Text, s string) string {
 
 // find walks the trie from every word start of text, across at most
 // maxNameWords words, and returns the brand of the first name that ends at
-// a word end.
-func (tr *nameTrie) find(text []byte) string {
+// a word end, in form f of t. A short name read out of a code is skipped
+// (inCode).
+func (tr *nameTrie) find(t *textnorm.Text, f textnorm.Form) string {
+	text := t.Bytes(f)
 	if len(tr.nodes) == 0 {
 		return ""
 	}
@@ -217,11 +219,63 @@ func (tr *nameTrie) find(text []byte) string {
 				break
 			}
 			if br := tr.nodes[n].brand; br != "" && wordEnd(text, j+1) {
+				if j+1-i <= maxCodeName && inCode(t, f, i, j+1) {
+					continue // a longer name may still start here
+				}
 				return br
 			}
 		}
 	}
 	return ""
+}
+
+// maxCodeName is the longest name inCode judges: acronyms ("BDO", "UOB",
+// "HSBC") are what codes are made of; longer names are not.
+const maxCodeName = 4
+
+// inCode reports whether bytes [start, end) of t's form f were written as
+// one half of a pair of codes: in capitals, joined by '-' or '/' to two or
+// three other capitals ("PDG-BDO", "CGK/BDO": an airport route, BDO being
+// Bandung's IATA code; "NY-USA"). IATA airport and airline codes, ISO
+// country and currency codes are written that way, in two or three
+// capitals, as most bank acronyms are. A brand mention stands as a word, or
+// heads a longer tag or a reference of its own ("BOFA-ALERT", "UPS-ZOF05",
+// "SCB-2723", "IRS_TAX_REFUND"): those still count.
+func inCode(t *textnorm.Text, f textnorm.Form, start, end int) bool {
+	s, e := t.Span(f, start, end)
+	src := t.Source()
+	if s >= e || e > len(src) || !capitals(src[s:e]) {
+		return false
+	}
+	if s >= 3 && (src[s-1] == '-' || src[s-1] == '/') {
+		i := s - 1
+		for i > 0 && isAlpha(src[i-1]) {
+			i--
+		}
+		if n := s - 1 - i; n >= 2 && n <= 3 && capitals(src[i:s-1]) && (i == 0 || !isAlnum(src[i-1])) {
+			return true
+		}
+	}
+	if e+3 <= len(src) && (src[e] == '-' || src[e] == '/') {
+		j := e + 1
+		for j < len(src) && isAlpha(src[j]) {
+			j++
+		}
+		if n := j - e - 1; n >= 2 && n <= 3 && capitals(src[e+1:j]) && (j == len(src) || !isAlnum(src[j])) {
+			return true
+		}
+	}
+	return false
+}
+
+// capitals reports whether s is made of the ASCII capitals A-Z only.
+func capitals(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] < 'A' || s[i] > 'Z' {
+			return false
+		}
+	}
+	return s != ""
 }
 
 // wordStart and wordEnd: normalized text separates words by one space; a

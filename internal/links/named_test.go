@@ -45,6 +45,20 @@ func TestBrandInText(t *testing.T) {
 		{"no brand named", "Your order 1234 has shipped: https://shop.example/t/1234", false, ""},
 		{"brand inside a longer word", "Batch of upsides: https://news.example/a", false, ""},
 		{"ip literal", "PayPal: verify at http://192.0.2.1/login", false, ""},
+		// A short acronym read out of a pair of codes is no brand mention:
+		// an airport route (BDO is Bandung's IATA code), a country pair, a
+		// reference's parts. Twins: the same acronym standing as a word,
+		// joined to a word, heading a tag or a reference of its own, with
+		// the same foreign link.
+		{"acronym in an airport route", "Your e-ticket CGK-BDO 12 Dec 07:40 is issued. Manage booking: https://trip-deals.example/b/88", false, ""},
+		{"acronym in a route, other side", "Flight BDO-SIN departs 09:15, gate B4. Check in: https://fly-checkin.example/c/7", false, ""},
+		{"acronym in a reference", "Payment ref TRX/UOB/2231 received, receipt: https://pay-receipt.example/r/2231", false, ""},
+		{"acronym as a word", "BDO: your account is on hold, verify at https://acct-verify.example/x", true, "bdo.com.ph"},
+		{"acronym as a word in a sentence", "Dear client, UOB has locked your card. Unlock: https://card-unlock.example/u", true, "uob.com.sg"},
+		{"acronym joined to a word", "DHL-Express: your parcel is held, pay the fee at https://parcel-fee.example/p", true, "dhl.com"},
+		{"acronym heading a tag", "UOB-ALERT: your card is locked, unlock at https://card-unlock.example/u", true, "uob.com.sg"},
+		{"acronym heading a reference", "Card UOB-2231 is locked, unlock at https://card-unlock.example/u", true, "uob.com.sg"},
+		{"acronym in lower case beside a code", "bdo-SIN: your account is on hold, verify at https://acct-verify.example/x", true, "bdo.com.ph"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

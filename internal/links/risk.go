@@ -31,10 +31,14 @@ var builtinAbusedTLDs string
 //go:embed data/dynamic_dns.txt
 var builtinDynamicDNS string
 
+//go:embed data/app_hosting.txt
+var builtinAppHosting string
+
 var (
 	abusedTLDs = setOf(mustList(builtinAbusedTLDs))
 	dynamicDNS = setOf(mustList(builtinDynamicDNS))
 	freeHosts  = setOf(mustList(builtinSharedHosting))
+	appHosts   = setOf(mustList(builtinAppHosting))
 )
 
 func setOf(l []string) map[string]struct{} {
@@ -83,12 +87,14 @@ func (a *Analyzer) risk(l *Link, ps string, icann bool, rawHost, rest string) {
 	if l.Punycode {
 		l.Risk.Scripts = labelScripts(l.UnicodeHost, strings.Count(ps, ".")+1)
 	}
+	appHosted := false
 	if !l.Shortener {
 		switch {
 		case hasParentIn(host, dynamicDNS):
 			l.Risk.DynamicDNS = true
 		case a.freeHosted(host, ps, icann):
-			l.Risk.FreeHosting = true
+			appHosted = hasParentIn(host, appHosts)
+			l.Risk.FreeHosting = !appHosted
 		}
 	}
 	if !strings.HasSuffix(domain, ps) || len(domain) <= len(ps) {
@@ -96,8 +102,13 @@ func (a *Analyzer) risk(l *Link, ps string, icann bool, rawHost, rest string) {
 	}
 	reg := domain[:len(domain)-len(ps)-1]
 	// A shortener's name is short by design, and a known service: its
-	// label says nothing about who registered it.
-	l.Risk.RandomLabel = !l.Shortener && randomLabel(reg)
+	// label says nothing about who registered it. Neither does a hosting
+	// platform's: it names its customers' sites itself, and machine-made
+	// is how ("d2x7kq9vb1c4mz.cloudfront.net", a project ID's random
+	// suffix "shop-4f1b2.web.app", "pub-<hex>.r2.dev"), for a bank's
+	// notices as for a phishing kit, so its shape is no signal.
+	platformNamed := l.Shortener || l.Risk.FreeHosting || appHosted
+	l.Risk.RandomLabel = !platformNamed && randomLabel(reg)
 	// Shape is read on the Unicode form: punycode adds digits and hyphens
 	// of its own.
 	ureg := reg
@@ -113,8 +124,8 @@ func (a *Analyzer) risk(l *Link, ps string, icann bool, rawHost, rest string) {
 			digits++
 		}
 	}
-	l.Risk.DigitHeavy = digits >= 4
-	l.Risk.HyphenHeavy = strings.Count(ureg, "-") >= 2 || strings.Count(l.UnicodeHost, "-") >= 3
+	l.Risk.DigitHeavy = digits >= 4 && !platformNamed
+	l.Risk.HyphenHeavy = !platformNamed && (strings.Count(ureg, "-") >= 2 || strings.Count(l.UnicodeHost, "-") >= 3)
 	p := pathOf(rest)
 	l.Risk.CredentialPath = anyWord(p, credentialWords)
 	l.Risk.NonStandardPort = nonStandardPort(rest)
@@ -645,12 +656,19 @@ func hasParentIn(host string, set map[string]struct{}) bool {
 // than chosen by people: no a, e, i, o or u in six letters or more
 // ("psjzzw", "tmgcrg") or in five characters or more of letters and digits
 // ("c1t8s", "r7j2j": smishing kits register such names by the thousand), a
-// long run of consonants ("xkqzrtw"), few vowels in a long label, or
-// letters and digits interleaved ("a8x3k9"). Shorter labels are never
-// random: acronyms of up to five letters ("kkpfg", "fwdth") are what
-// companies register.
+// run of five consonants or more that no word boundary explains
+// ("xkqzrtw"; "appsflyer" and "northgrid" are two words), few vowels in a
+// long label, or letters and digits interleaved ("a8x3k9"). Shorter labels
+// are never random: acronyms of up to five letters ("kkpfg", "fwdth") are
+// what companies register. The abbreviations infrastructure names are made
+// of ("cdn", "dns", "ssl": "edgecastdns", "trbcdn") read as one syllable.
 func randomLabel(l string) bool {
-	if len(l) < 5 || strings.HasPrefix(l, "xn--") {
+	if len(l) < 5 || len(l) > 63 || strings.HasPrefix(l, "xn--") {
+		return false
+	}
+	var buf [63]byte
+	l = syllabify(buf[:0], l)
+	if len(l) < 5 {
 		return false
 	}
 	if vowelless(l) {
@@ -659,21 +677,33 @@ func randomLabel(l string) bool {
 	if len(l) < 7 {
 		return false
 	}
-	var letters, vowels, run, maxRun, switches int
+	var letters, vowels, switches int
 	prevDigit := false
-	for i := 0; i < len(l); i++ {
-		c := l[i]
+	runStart := -1 // start of the current run of consonants, -1 outside one
+	for i := 0; i <= len(l); i++ {
+		c := byte('-')
+		if i < len(l) {
+			c = l[i]
+		}
+		consonant := c >= 'a' && c <= 'z' && strings.IndexByte("aeiouy", c) < 0
+		if !consonant && runStart >= 0 {
+			if i-runStart >= 5 && !compoundRun(l[runStart:i], runStart == 0 || !isAlpha(l[runStart-1])) {
+				return true
+			}
+			runStart = -1
+		}
+		if i == len(l) {
+			break
+		}
 		switch {
 		case isDigit(c):
 			if i > 0 && !prevDigit && l[i-1] != '-' {
 				switches++
 			}
 			prevDigit = true
-			run = 0
 			continue
 		case c == '-':
 			prevDigit = false
-			run = 0
 			continue
 		}
 		if i > 0 && prevDigit {
@@ -681,24 +711,98 @@ func randomLabel(l string) bool {
 		}
 		prevDigit = false
 		letters++
-		if strings.IndexByte("aeiouy", c) >= 0 {
+		if consonant {
+			if runStart < 0 {
+				runStart = i
+			}
+		} else {
 			vowels++
-			run = 0
+		}
+	}
+	return switches >= 3 || letters >= 8 && vowels*6 < letters
+}
+
+// infraAbbrevs are the abbreviations companies build infrastructure host
+// names from ("vecdnlb", "namebrightdns", "aliyuncsslbintl"): each reads as
+// one syllable, not as a run of consonants.
+var infraAbbrevs = [...]string{"cdn", "dns", "ssl", "sdk", "smtp", "vpn"}
+
+// syllabify returns l with each infrastructure abbreviation written as the
+// one vowel "a", built in buf; l itself, without copying, when it has none.
+func syllabify(buf []byte, l string) string {
+	has := false
+	for _, a := range infraAbbrevs {
+		has = has || strings.Contains(l, a)
+	}
+	if !has {
+		return l
+	}
+	for i := 0; i < len(l); {
+		n := 0
+		for _, a := range infraAbbrevs {
+			if strings.HasPrefix(l[i:], a) {
+				n = len(a)
+				break
+			}
+		}
+		if n > 0 {
+			buf = append(buf, 'a')
+			i += n
 			continue
 		}
-		run++
-		maxRun = max(maxRun, run)
+		buf = append(buf, l[i])
+		i++
 	}
-	switch {
-	case maxRun >= 5:
-		return true
-	case switches >= 3:
-		return true
-	case letters >= 8 && vowels*6 < letters:
-		return true
+	return string(buf)
+}
+
+// compoundRun reports whether a run of consonants is where two words meet:
+// the end of one (an English coda, "pps", "rth", "ght") and the start of
+// the next (an onset, "fl", "gr", "str"): "appsflyer", "northgrid". At the
+// start of a label (initial) the first part may be an acronym of up to four
+// letters instead: "sbcglobal", "mtgglobals", "nflxvideo". Keyboard mashes
+// and generated names ("dwxxqd", "sdfmwkl") split into neither.
+func compoundRun(run string, initial bool) bool {
+	for i := 0; i <= len(run); i++ {
+		head, tail := run[:i], run[i:]
+		if _, ok := onsets[tail]; !ok && tail != "" {
+			continue
+		}
+		if initial && len(head) <= 4 {
+			return true
+		}
+		if coda(head) {
+			return true
+		}
 	}
 	return false
 }
+
+// coda reports whether s ends an English word: a consonant, a doubled one,
+// one of the clusters written at the end of English words, each maybe with
+// a plural s ("apps", "nights").
+func coda(s string) bool {
+	s = strings.TrimSuffix(s, "s")
+	if len(s) <= 1 || len(s) == 2 && s[0] == s[1] {
+		return true
+	}
+	_, ok := codas[s]
+	return ok
+}
+
+// onsets are the consonant clusters English words start with (single
+// consonants among them); codas the clusters they end with (English
+// phonotactics, as spelt).
+var (
+	onsets = setOf([]string{"b", "c", "d", "f", "g", "h", "j", "k", "l", "m", "n", "p", "q", "r", "s", "t",
+		"v", "w", "x", "z", "bl", "br", "ch", "cl", "cr", "dr", "dw", "fl", "fr", "gl", "gn", "gr", "kl", "kn",
+		"kr", "ph", "pl", "pr", "sc", "sh", "sk", "sl", "sm", "sn", "sp", "st", "sw", "th", "tr", "tw", "wh",
+		"wr", "chr", "phr", "sch", "scr", "shr", "spl", "spr", "str", "thr"})
+	codas = setOf([]string{"ch", "ck", "ct", "ft", "gh", "ght", "ld", "lf", "lk", "lm", "lp", "lt", "mb",
+		"mp", "nch", "nd", "ng", "nk", "nt", "ph", "pt", "rb", "rc", "rch", "rd", "rf", "rg", "rk", "rl",
+		"rm", "rn", "rp", "rst", "rt", "rth", "sh", "sk", "sp", "st", "tch", "th", "wl", "wn", "ngth", "nth",
+		"lth", "xt", "nx", "rld", "rns"})
+)
 
 // vowelless reports whether l is made of consonants (y among them) and
 // digits only: six letters or more, or five characters or more with digits

@@ -204,6 +204,25 @@ func TestSquats(t *testing.T) {
 		{"word brand in subdomain", "https://live.bbc.co.uk/", false, func(l Link) bool { return !l.Risk.BrandInSubdomain }, ""},
 		{"platform home page", "https://www.weebly.com/", false, func(l Link) bool { return !l.Risk.FreeHosting }, ""},
 		{"brand's own service", "https://mail.google.com/", false, func(l Link) bool { return !l.Risk.FreeHosting }, ""},
+		// A cloud platform serves businesses' applications under names it
+		// assigns (data/app_hosting.txt): neither hosting nor the name's
+		// shape is a signal there (a bank's or a carrier's notice link).
+		// Twins: the same machine-made name registered or on a site
+		// builder, a combo-squat on the platform; a lure label needs the
+		// text's corroboration (global/suspicious-link-content).
+		{"CDN customer ID", "https://d2x7kq9vb1c4mz.cloudfront.net/t/4471", false, func(l Link) bool {
+			return !l.Risk.FreeHosting && !l.Risk.RandomLabel && !l.Risk.DigitHeavy
+		}, ""},
+		{"app hosting project ID", "https://clinic-booking-7f3a2.web.app/a/88213", false, func(l Link) bool {
+			return !l.Risk.FreeHosting && !l.Risk.RandomLabel && !l.Risk.HyphenHeavy
+		}, ""},
+		{"app service host", "https://greenleaf-portal.azurewebsites.net/bill/88120", false, func(l Link) bool { return !l.Risk.FreeHosting }, ""},
+		{"the CDN ID registered", "https://d2x7kq9vb1c4mz.com/t/4471", true, func(l Link) bool { return l.Risk.RandomLabel && l.Risk.DigitHeavy }, ""},
+		{"the CDN ID on a site builder", "https://d2x7kq9vb1c4mz.pages.dev/t/4471", true, func(l Link) bool {
+			return l.Risk.FreeHosting && !l.Risk.RandomLabel
+		}, ""},
+		{"combo-squat on app hosting", "https://paypal-login.web.app/", true, func(l Link) bool { return l.Risk.Combosquat }, ""},
+		{"lure label on app hosting", "https://parcel-redelivery.web.app/u", false, func(l Link) bool { return l.Risk.LureWords }, ""},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -252,6 +271,18 @@ func TestRandomLabel(t *testing.T) {
 		// letters; twins: four, a vowel, digits alone, a series number.
 		{"c1t8s", true}, {"r7j2j", true}, {"gm55z", true}, {"m9s1", false}, {"fun5baht", false}, {"3bb", false}, {"12345", false},
 		{"cdn90", false}, {"ttdns2", false},
+		// A run of five consonants or more: where two words meet (a coda
+		// and an onset, or an acronym and an onset at the start) it is a
+		// compound name; twins: keyboard mashes and generated names (the
+		// Thai train split's scam domains and Phishing.Database's).
+		{"appsflyer", false}, {"northgrid", false}, {"sbcglobal", false}, {"mtgglobals", false},
+		{"nflxvideo", false}, {"birthplace", false}, {"nightstand", false},
+		{"thaidwxxqdonly", true}, {"rakutensdfmwklemf", true}, {"steamcommnmmunity", true},
+		{"dskfjgfh8594", true}, {"iodoeamnnsc", true}, {"bbldcsupport", true},
+		// Infrastructure abbreviations read as one syllable; twins: the same
+		// abbreviation inside a mash, and a vowelless name without one.
+		{"aliyuncsslbintl", false}, {"namebrightdns", false}, {"edgecastdns", false}, {"vecdnlb", false},
+		{"trbcdn", false}, {"acdnkffjfk657", true}, {"jnrhsk", true},
 	} {
 		if got := randomLabel(tt.label); got != tt.want {
 			t.Errorf("randomLabel(%q) = %v, want %v", tt.label, got, tt.want)
