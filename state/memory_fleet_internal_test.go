@@ -2,6 +2,7 @@ package state
 
 import (
 	"context"
+	"slices"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -164,4 +165,29 @@ func campaignOf(g uint64) (bands, sig []uint64) {
 		sig[i] = g<<32 | uint64(i)
 	}
 	return bands, sig
+}
+
+// TestResolveBandTakenAfterEviction: a campaign whose band was evicted
+// and taken by another representative is not answered alone, even for a
+// message of exactly its bands (the shortcut for a campaign held under all
+// of its bands must not apply).
+func TestResolveBandTakenAfterEviction(t *testing.T) {
+	m := NewMemory(MemoryConfig{})
+	ctx, now := context.Background(), time.Date(2026, 11, 29, 10, 0, 0, 0, time.UTC)
+	sig := []uint64{1, 2, 3, 4, 5, 6, 7, 8}
+	near := []uint64{1, 2, 3, 4, 5, 6, 70, 80}
+	if _, err := m.Resolve(ctx, []uint64{1, 2}, sig, 5, now); err != nil {
+		t.Fatal(err)
+	}
+	r := &m.reps
+	r.mu.Lock()
+	r.drop(2, r.byBand[2]) // as evict does
+	r.mu.Unlock()
+	if _, err := m.Resolve(ctx, []uint64{2, 7}, near, 5, now); err != nil {
+		t.Fatal(err)
+	}
+	got, err := m.Resolve(ctx, []uint64{1, 2}, sig, 5, now)
+	if got = slices.Sorted(slices.Values(got)); err != nil || !slices.Equal(got, []uint64{1, 2, 7}) {
+		t.Errorf("Resolve = %v, %v; want both representatives' bands [1 2 7]", got, err)
+	}
 }
