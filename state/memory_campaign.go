@@ -52,6 +52,78 @@ type representative struct {
 	window  int64            // of the last count, milliseconds
 	oldest  int64            // a lower bound of the member times
 	members map[uint64]int64 // recipient (recipientKey) → last send, Unix milliseconds
+	// soon[next:n] are the members that were oldest at the last scan of
+	// members, oldest first (prune); nil while the campaign has had no
+	// more members than it holds.
+	soon    *[soonLen]sending
+	next, n uint8
+}
+
+// soonLen is how many members expiring first a scan notes: a campaign at
+// its window's bound then scans its members once every soonLen
+// expiries. BenchmarkMemoryCountCampaignSliding (a thousand members): 8
+// 2.5 µs a message, 16 1.5 µs, 32 1.05 µs.
+const soonLen = 32
+
+// sending is a member and its last send.
+type sending struct {
+	rcpt uint64
+	at   int64
+}
+
+// prune drops the members last seen at or before cutoff and returns how
+// many it dropped. A campaign sending all the time has a member expire
+// every few messages: scanning its members each time cost O(members) a
+// message (a thousand for a campaign at the default bound). So a scan of
+// a campaign larger than soonLen also notes the members expiring first
+// (soon), which the next prunes drop directly, and prune scans again only
+// when they are used up. A member in soon sent again since is newer than
+// noted and is left. rep.mu is held.
+func (rep *representative) prune(cutoff int64) int {
+	n := len(rep.members)
+	for rep.next < rep.n && rep.soon[rep.next].at <= cutoff {
+		s := rep.soon[rep.next]
+		rep.next++
+		if at, ok := rep.members[s.rcpt]; ok && at == s.at {
+			delete(rep.members, s.rcpt)
+		}
+	}
+	if rep.next < rep.n {
+		// Every member not in soon was sent after soon's last (count
+		// empties soon for a send before it).
+		rep.oldest = rep.soon[rep.next].at
+		return n - len(rep.members)
+	}
+	rep.next, rep.n = 0, 0
+	if rep.soon == nil && len(rep.members) > soonLen {
+		rep.soon = new([soonLen]sending)
+	}
+	oldest, first := int64(0), true
+	for r, at := range rep.members {
+		if at <= cutoff {
+			delete(rep.members, r)
+			continue
+		}
+		if first || at < oldest {
+			oldest, first = at, false
+		}
+		// Insert into soon, kept sorted, when it is among the oldest.
+		if rep.soon == nil {
+			continue
+		}
+		if rep.n < soonLen {
+			rep.n++
+		} else if at >= rep.soon[rep.n-1].at {
+			continue
+		}
+		i := int(rep.n) - 1
+		for ; i > 0 && rep.soon[i-1].at > at; i-- {
+			rep.soon[i] = rep.soon[i-1]
+		}
+		rep.soon[i] = sending{r, at}
+	}
+	rep.oldest = oldest
+	return n - len(rep.members)
 }
 
 // How resolve found the representatives it returns.
@@ -288,9 +360,7 @@ func (r *representatives) count(reps []*representative, rcpt uint64, limit int, 
 			continue // evicted since resolve: its campaign starts again
 		}
 		if rep.oldest <= ms-w && len(rep.members) > 0 {
-			n := len(rep.members)
-			rep.oldest = pruneMembers(rep.members, ms-w)
-			r.members.Add(int64(len(rep.members) - n))
+			r.members.Add(-int64(rep.prune(ms - w)))
 		}
 		if _, ok := rep.members[rcpt]; ok {
 			member = true
@@ -345,6 +415,9 @@ func (r *representatives) count(reps []*representative, rcpt uint64, limit int, 
 		if len(rep.members) == 0 || ms < rep.oldest {
 			rep.oldest = ms
 		}
+		if rep.n > 0 && ms < rep.soon[rep.n-1].at {
+			rep.next, rep.n = 0, 0 // a late send: soon may no longer hold the oldest
+		}
 		rep.members[rcpt] = ms
 		rep.window = w
 	}
@@ -373,28 +446,10 @@ func (m *Memory) sweep(now int64) {
 		rep := h.rep
 		rep.mu.Lock()
 		if len(rep.members) > 0 && rep.oldest <= now-rep.window {
-			k := len(rep.members)
-			rep.oldest = pruneMembers(rep.members, now-rep.window)
-			r.members.Add(int64(len(rep.members) - k))
+			r.members.Add(-int64(rep.prune(now - rep.window)))
 		}
 		rep.mu.Unlock()
 	}
-}
-
-// pruneMembers drops the members last seen at or before cutoff and
-// returns the oldest time left (0 when none is).
-func pruneMembers(members map[uint64]int64, cutoff int64) int64 {
-	oldest, first := int64(0), true
-	for r, t := range members {
-		if t <= cutoff {
-			delete(members, r)
-			continue
-		}
-		if first || t < oldest {
-			oldest, first = t, false
-		}
-	}
-	return oldest
 }
 
 var _ Campaigns = (*Memory)(nil)

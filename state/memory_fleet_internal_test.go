@@ -3,6 +3,7 @@ package state
 import (
 	"context"
 	"slices"
+	"strconv"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -73,6 +74,26 @@ func BenchmarkMemoryCountCampaign(b *testing.B) {
 	for i := 0; b.Loop(); i++ {
 		at := now.Add(time.Duration(i) * time.Millisecond)
 		if out, err := m.CountCampaign(ctx, bands, sig, 5, rcpts[i%len(rcpts)], 1000, time.Hour, at); err != nil || !out.Allowed {
+			b.Fatalf("CountCampaign = %+v, %v", out, err)
+		}
+	}
+}
+
+// BenchmarkMemoryCountCampaignSliding times CountCampaign for a campaign
+// that sends all the time at its window's bound: about a thousand live
+// recipients, one expiring and one new with every message.
+func BenchmarkMemoryCountCampaignSliding(b *testing.B) {
+	m := NewMemory(MemoryConfig{})
+	ctx, now := context.Background(), time.Date(2026, 11, 29, 10, 0, 0, 0, time.UTC)
+	bands, sig := campaignOf(1)
+	rcpts := make([]string, 4096)
+	for i := range rcpts {
+		rcpts[i] = "+447700" + strconv.Itoa(900000+i)
+	}
+	b.ReportAllocs()
+	for i := 0; b.Loop(); i++ {
+		at := now.Add(time.Duration(i) * time.Millisecond)
+		if out, err := m.CountCampaign(ctx, bands, sig, 5, rcpts[i%len(rcpts)], 1<<20, time.Second, at); err != nil || !out.Allowed {
 			b.Fatalf("CountCampaign = %+v, %v", out, err)
 		}
 	}

@@ -325,8 +325,8 @@ func TestMemoryCampaignConcurrentBands(t *testing.T) {
 
 // TestMemoryCountCampaignWindow: a campaign's count is the number of
 // distinct recipients within the window, capped at the limit, as the
-// recipients' sends come and go; a new recipient over the limit is refused
-// and not counted. A model of the campaign's members is the oracle; the
+// recipients' sends come and go, some late (older than sends counted
+// before); a new recipient over the limit is refused and not counted. A model of the campaign's members is the oracle; the
 // bands each message names vary, and all resolve to the one campaign.
 func TestMemoryCountCampaignWindow(t *testing.T) {
 	ctx := context.Background()
@@ -342,28 +342,34 @@ func TestMemoryCountCampaignWindow(t *testing.T) {
 				return x >> 33 % n
 			}
 			now := storetest.T0
-			for i := range 2000 {
+			for i := range 4000 {
 				now = now.Add(time.Duration(next(3)) * time.Millisecond)
+				at := now
+				if next(4) == 0 { // a late message, older than others counted
+					at = now.Add(-time.Duration(next(20)) * time.Millisecond)
+				}
 				bands := []uint64{0, 1 + next(3)} // band 0 holds the campaign from the first call
-				rcpt := fmt.Sprint("+3749100", 1000+next(40))
+				rcpt := fmt.Sprint("+3749100", 1000+next(120))
 				live, member := 0, false
-				for r, at := range model {
-					if now.Sub(at) < window {
-						live++
-						member = member || r == rcpt
+				for r, last := range model {
+					if at.Sub(last) >= window {
+						delete(model, r) // gone, even for a later message that is late
+						continue
 					}
+					live++
+					member = member || r == rcpt
 				}
 				want := min(live, limit)
 				allowed := member || want+1 <= limit
 				if allowed && !member {
 					want++
 				}
-				out, err := s.CountCampaign(ctx, bands, sig, 5, rcpt, limit, window, now)
+				out, err := s.CountCampaign(ctx, bands, sig, 5, rcpt, limit, window, at)
 				if err != nil || out.Allowed != allowed || out.Count != want {
-					t.Fatalf("call %d (bands %v, %s): CountCampaign = %+v, %v; want allowed %v, count %d", i, bands, rcpt, out, err, allowed, want)
+					t.Fatalf("call %d (bands %v, %s at %v): CountCampaign = %+v, %v; want allowed %v, count %d", i, bands, rcpt, at.Sub(storetest.T0), out, err, allowed, want)
 				}
 				if allowed {
-					model[rcpt] = now
+					model[rcpt] = at
 				}
 			}
 		})
