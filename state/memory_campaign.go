@@ -10,13 +10,13 @@ import (
 )
 
 // representatives is Memory's Campaigns state. The table of bands is under
-// one lock (mu), held only to look bands up: a known campaign's check
-// writes nothing in it but the lock itself (an expiry is rewritten when it
-// moves on by a second, see expiry). Each representative keeps its
-// campaign's recipients under a lock of its own, so that two campaigns'
-// counts share no lock and no written cache line: with one lock and eight
-// band sets for every campaign, two cores' checks spent their time moving
-// the lock's and the sets' lines between them. Its zero value is ready.
+// one lock (mu), which a known template's check does not take (quick), and
+// whose table it does not write but once a second (an expiry moves on by
+// a second, see expiry). Each representative keeps its campaign's
+// recipients under a lock of its own, so that two campaigns' counts share
+// no lock and no written cache line: with one lock and eight band sets for
+// every campaign, two cores' checks spent their time moving the lock's and
+// the sets' lines between them. Its zero value is ready.
 type representatives struct {
 	mu     sync.Mutex
 	byBand map[uint64]*held
@@ -25,7 +25,19 @@ type representatives struct {
 	// members counts the recipients of all representatives, bounded by
 	// fleetCap; it is written only when a campaign gains or drops one.
 	members atomic.Int64
+	_       [56]byte
+	// held names, by a campaign's first band, representatives held under
+	// all their bands (see quick): a known template's checks find theirs
+	// here, without the lock. Written under mu; a slot is overwritten by
+	// another campaign of the same slot, which costs only the lock.
+	held [heldSlots]atomic.Pointer[representative]
 }
+
+// heldSlots is the size of representatives.held: 32 KiB.
+const (
+	heldBits  = 12
+	heldSlots = 1 << heldBits
+)
 
 // held is a representative under one band, until expires (Unix
 // milliseconds, a whole second): each band lapses on its own
@@ -41,11 +53,13 @@ type held struct {
 type representative struct {
 	sig, bands []uint64
 	id         uint64 // creation order: several are locked in this order
-	held       int    // bands that hold it; representatives.mu
-	// all is an expiry every one of its bands has at least, while it is
-	// held under all of them (representatives.mu): a message of exactly
-	// its bands then needs no lookup but the first.
-	all int64
+	// held is how many bands hold it; it only falls once the
+	// representative is made. all is an expiry every one of its bands has
+	// at least while held is len(bands): a message of exactly its bands
+	// then resolves to it alone (quick). Both are written under
+	// representatives.mu, and read without it by quick.
+	held atomic.Int32
+	all  atomic.Int64
 
 	mu      sync.Mutex
 	dead    bool             // no band holds it: its recipients are forgotten
@@ -150,11 +164,17 @@ func (m *Memory) Resolve(ctx context.Context, bands, sig []uint64, minSame int, 
 	if err := ValidateResolve(bands, sig, minSame, now); err != nil {
 		return nil, err
 	}
-	var buf [2 * MaxRepresentatives]*representative
 	r := &m.reps
+	ms := now.UnixMilli()
+	if len(bands) > 0 {
+		if rep := r.quick(bands, sig, minSame, expiry(ms)); rep != nil {
+			return rep.bands, nil
+		}
+	}
+	var buf [2 * MaxRepresentatives]*representative
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	reps, how, _ := r.resolve(bands, sig, minSame, now.UnixMilli(), m.fleetCap(), buf[:0])
+	reps, how, _ := r.resolve(bands, sig, minSame, ms, m.fleetCap(), buf[:0])
 	switch {
 	case how == byHolding || len(reps) == 0:
 		return bands, nil
@@ -193,9 +213,14 @@ func (m *Memory) CountCampaign(ctx context.Context, bands, sig []uint64, minSame
 	ms, w, rcpt := now.UnixMilli(), window.Milliseconds(), recipientKey(recipient)
 	var buf [2 * MaxRepresentatives]*representative
 	r := &m.reps
-	r.mu.Lock()
-	reps, _, kept := r.resolve(bands, sig, minSame, ms, m.fleetCap(), buf[:0])
-	r.mu.Unlock()
+	reps, kept := buf[:0], true
+	if rep := r.quick(bands, sig, minSame, expiry(ms)); rep != nil {
+		reps = append(reps, rep)
+	} else {
+		r.mu.Lock()
+		reps, _, kept = r.resolve(bands, sig, minSame, ms, m.fleetCap(), reps)
+		r.mu.Unlock()
+	}
 	if !kept {
 		return CampaignOutcome{}, nil // fail closed: a campaign the store cannot keep
 	}
@@ -213,13 +238,6 @@ func (m *Memory) CountCampaign(ctx context.Context, bands, sig []uint64, minSame
 // a new representative is held under any band (kept; true otherwise).
 func (r *representatives) resolve(bands, sig []uint64, minSame int, ms int64, limit int, found []*representative) (reps []*representative, how int, kept bool) {
 	exp := expiry(ms)
-	// A message with its campaign's bands, all held and refreshed at
-	// least to exp: no other representative holds them, and nothing
-	// would be written. Most checks of a template take this path.
-	if h := r.byBand[bands[0]]; h != nil && h.rep.all >= exp && h.rep.held == len(h.rep.bands) &&
-		slices.Equal(h.rep.bands, bands) && sameValues(h.rep.sig, sig) >= minSame {
-		return append(found, h.rep), byConfirmation, true
-	}
 	for _, b := range bands {
 		h, ok := r.byBand[b]
 		if !ok {
@@ -239,8 +257,8 @@ func (r *representatives) resolve(bands, sig []uint64, minSame int, ms int64, li
 		}
 	}
 	if len(found) > 0 {
-		if rep := found[0]; len(found) == 1 && rep.held == len(rep.bands) && slices.Equal(rep.bands, bands) {
-			rep.all = exp // each of its bands was refreshed above
+		if rep := found[0]; len(found) == 1 && slices.Equal(rep.bands, bands) {
+			r.allHeld(rep, exp) // each of its bands was refreshed above
 		}
 		return found, byConfirmation, true
 	}
@@ -271,19 +289,45 @@ func (r *representatives) resolve(bands, sig []uint64, minSame int, ms int64, li
 			break // the representative is held under the bands that fit
 		}
 		r.byBand[b] = &held{rep, exp}
-		rep.held++
+		rep.held.Add(1)
 	}
-	if rep.held == len(rep.bands) {
-		rep.all = exp
+	r.allHeld(rep, exp)
+	return append(found, rep), byMaking, rep.held.Load() > 0
+}
+
+// allHeld records that each band of rep expires at exp or later, and so
+// names rep for quick when all its bands hold it. r.mu is held.
+func (r *representatives) allHeld(rep *representative, exp int64) {
+	if int(rep.held.Load()) != len(rep.bands) {
+		return
 	}
-	return append(found, rep), byMaking, rep.held > 0
+	if rep.all.Load() < exp {
+		rep.all.Store(exp)
+	}
+	r.held[rep.bands[0]>>(64-heldBits)].Store(rep)
+}
+
+// quick resolves, without the lock, a message whose bands are exactly its
+// campaign's, while the campaign is held under all of them and each was
+// refreshed to exp or later: no other representative can hold one, and
+// resolving would write nothing. Most checks of a template take this
+// path. all is read before held: held never rises again, so when both
+// pass, both held at the first read, and quick reads the table as it was
+// then. It returns nil for anything else.
+func (r *representatives) quick(bands, sig []uint64, minSame int, exp int64) *representative {
+	rep := r.held[bands[0]>>(64-heldBits)].Load()
+	if rep == nil || rep.all.Load() < exp || int(rep.held.Load()) != len(rep.bands) ||
+		!slices.Equal(rep.bands, bands) || sameValues(rep.sig, sig) < minSame {
+		return nil
+	}
+	return rep
 }
 
 // drop forgets band b, held by h; a representative no band holds any more
 // forgets its recipients. r.mu is held.
 func (r *representatives) drop(b uint64, h *held) {
 	delete(r.byBand, b)
-	if h.rep.held--; h.rep.held > 0 {
+	if h.rep.held.Add(-1) > 0 {
 		return
 	}
 	rep := h.rep
@@ -310,7 +354,7 @@ func (r *representatives) evict(keep *representative, now int64) bool {
 		if h.expires <= now {
 			r.drop(b, h)
 			expired = true
-		} else if h.rep != keep && (vh == nil || h.expires < vh.expires) && (h.rep.held > 1 || h.rep.idle(now)) {
+		} else if h.rep != keep && (vh == nil || h.expires < vh.expires) && (h.rep.held.Load() > 1 || h.rep.idle(now)) {
 			victim, vh = b, h
 		}
 	}

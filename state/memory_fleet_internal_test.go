@@ -55,8 +55,8 @@ func TestCountCampaignRepeatedBand(t *testing.T) {
 	if got := m.reps.members.Load(); got != 2 {
 		t.Errorf("%d members across campaigns, want 2 (2 recipients of one campaign)", got)
 	}
-	if rep := m.reps.byBand[7].rep; rep != m.reps.byBand[9].rep || rep.held != 2 {
-		t.Errorf("bands 7 and 9 hold %p and %p (held %d), want one representative held twice", rep, m.reps.byBand[9].rep, rep.held)
+	if rep := m.reps.byBand[7].rep; rep != m.reps.byBand[9].rep || rep.held.Load() != 2 {
+		t.Errorf("bands 7 and 9 hold %p and %p (held %d), want one representative held twice", rep, m.reps.byBand[9].rep, rep.held.Load())
 	}
 }
 
@@ -197,18 +197,19 @@ func TestResolveBandTakenAfterEviction(t *testing.T) {
 	ctx, now := context.Background(), time.Date(2026, 11, 29, 10, 0, 0, 0, time.UTC)
 	sig := []uint64{1, 2, 3, 4, 5, 6, 7, 8}
 	near := []uint64{1, 2, 3, 4, 5, 6, 70, 80}
-	if _, err := m.Resolve(ctx, []uint64{1, 2}, sig, 5, now); err != nil {
+	b1, b2, b7 := uint64(1)<<60|1, uint64(2)<<60|2, uint64(7)<<60|7 // band keys are hashes: spread
+	if _, err := m.Resolve(ctx, []uint64{b1, b2}, sig, 5, now); err != nil {
 		t.Fatal(err)
 	}
 	r := &m.reps
 	r.mu.Lock()
-	r.drop(2, r.byBand[2]) // as evict does
+	r.drop(b2, r.byBand[b2]) // as evict does
 	r.mu.Unlock()
-	if _, err := m.Resolve(ctx, []uint64{2, 7}, near, 5, now); err != nil {
+	if _, err := m.Resolve(ctx, []uint64{b2, b7}, near, 5, now); err != nil {
 		t.Fatal(err)
 	}
-	got, err := m.Resolve(ctx, []uint64{1, 2}, sig, 5, now)
-	if got = slices.Sorted(slices.Values(got)); err != nil || !slices.Equal(got, []uint64{1, 2, 7}) {
-		t.Errorf("Resolve = %v, %v; want both representatives' bands [1 2 7]", got, err)
+	got, err := m.Resolve(ctx, []uint64{b1, b2}, sig, 5, now)
+	if got = slices.Sorted(slices.Values(got)); err != nil || !slices.Equal(got, []uint64{b1, b2, b7}) {
+		t.Errorf("Resolve = %v, %v; want both representatives' bands %v", got, err, []uint64{b1, b2, b7})
 	}
 }

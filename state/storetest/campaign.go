@@ -73,6 +73,14 @@ func RunCampaigns(t *testing.T, open func(t *testing.T) state.Campaigns) {
 		later := T0.Add(state.RepresentativeTTL + time.Hour)
 		want(t, "under the second band", resolve(t, c, []uint64{12, 31}, near, later), []uint64{11, 12, 13})
 	})
+	t.Run("a message of exactly the campaign's bands keeps them all", func(t *testing.T) {
+		c := open(t)
+		resolve(t, c, []uint64{11, 12, 13}, first, T0)
+		resolve(t, c, []uint64{11, 12, 13}, near, T0.Add(time.Second))
+		resolve(t, c, []uint64{11, 12, 13}, near, T0.Add(20*time.Hour))
+		later := T0.Add(state.RepresentativeTTL + time.Hour)
+		want(t, "under the last band", resolve(t, c, []uint64{13, 31}, near, later), []uint64{11, 12, 13})
+	})
 	t.Run("each band expires on its own", func(t *testing.T) {
 		c := open(t)
 		resolve(t, c, []uint64{11, 12, 13}, first, T0)
