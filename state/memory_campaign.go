@@ -26,17 +26,18 @@ type representatives struct {
 	// fleetCap; it is written only when a campaign gains or drops one.
 	members atomic.Int64
 	_       [56]byte
-	// held names, by a campaign's first band, representatives held under
-	// all their bands (see quick): a known template's checks find theirs
-	// here, without the lock. Written under mu; a slot is overwritten by
-	// another campaign of the same slot, which costs only the lock.
-	held [heldSlots]atomic.Pointer[representative]
+	// whole names, by a campaign's first band, representatives held
+	// under all their bands (see quick): a known template's checks find
+	// theirs here, without the lock. Written under mu; a slot is
+	// overwritten by another campaign of the same slot, which costs only
+	// the lock.
+	whole [wholeSlots]atomic.Pointer[representative]
 }
 
-// heldSlots is the size of representatives.held: 32 KiB.
+// wholeBits and wholeSlots size representatives.whole: 32 KiB.
 const (
-	heldBits  = 12
-	heldSlots = 1 << heldBits
+	wholeBits  = 12
+	wholeSlots = 1 << wholeBits
 )
 
 // held is a representative under one band, until expires (Unix
@@ -67,8 +68,8 @@ type representative struct {
 	oldest  int64            // a lower bound of the member times
 	members map[uint64]int64 // recipient (recipientKey) → last send, Unix milliseconds
 	// soon[next:n] are the members that were oldest at the last scan of
-	// members, oldest first (prune); nil while the campaign has had no
-	// more members than it holds.
+	// members, oldest first (prune); nil until a scan finds more than
+	// soonLen members.
 	soon    *[soonLen]sending
 	next, n uint8
 }
@@ -192,8 +193,9 @@ func (m *Memory) Resolve(ctx context.Context, bands, sig []uint64, minSame int, 
 	return out, nil
 }
 
-// CountCampaign implements Campaigns: the bands are looked up under the
-// table's lock, and the recipient counted under its representatives' own.
+// CountCampaign implements Campaigns: the bands are looked up without a
+// lock for a known template's message (quick), else under the table's
+// lock, and the recipient counted under its representatives' own.
 // Live recipients are never evicted: past MaxEntries of them across
 // campaigns (after a sweep of expired ones) CountCampaign fails closed, as
 // Consume does, and so it does for a new campaign that no band can hold.
@@ -304,7 +306,7 @@ func (r *representatives) allHeld(rep *representative, exp int64) {
 	if rep.all.Load() < exp {
 		rep.all.Store(exp)
 	}
-	r.held[rep.bands[0]>>(64-heldBits)].Store(rep)
+	r.whole[rep.bands[0]>>(64-wholeBits)].Store(rep)
 }
 
 // quick resolves, without the lock, a message whose bands are exactly its
@@ -315,7 +317,7 @@ func (r *representatives) allHeld(rep *representative, exp int64) {
 // pass, both held at the first read, and quick reads the table as it was
 // then. It returns nil for anything else.
 func (r *representatives) quick(bands, sig []uint64, minSame int, exp int64) *representative {
-	rep := r.held[bands[0]>>(64-heldBits)].Load()
+	rep := r.whole[bands[0]>>(64-wholeBits)].Load()
 	if rep == nil || rep.all.Load() < exp || int(rep.held.Load()) != len(rep.bands) ||
 		!slices.Equal(rep.bands, bands) || sameValues(rep.sig, sig) < minSame {
 		return nil
@@ -381,8 +383,8 @@ func (rep *representative) idle(now int64) bool {
 
 // count counts rcpt with reps (resolve's answer), under their locks taken
 // in the order of their ids. full reports that the recipient could not be
-// counted because the store holds limit recipients across campaigns: the
-// outcome is then a refusal.
+// counted because the store holds capacity recipients across campaigns:
+// the outcome is then a refusal.
 func (r *representatives) count(reps []*representative, rcpt uint64, limit int, w, ms int64, capacity int) (out CampaignOutcome, full bool) {
 	if len(reps) > 1 {
 		slices.SortFunc(reps, func(a, b *representative) int { return cmp.Compare(a.id, b.id) })
