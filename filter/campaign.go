@@ -11,17 +11,17 @@ package filter
 //   - campaigns: the near-duplicate fingerprint of the normalized body
 //     (internal/campaign: MinHash band keys, links removed, digit runs one
 //     token), so one changed word or a rotated sender or link does not make
-//     another campaign. A message is counted under the bands of its
-//     campaign's first message when the store confirms it by signature
-//     (state.Campaigns: band keys alone miss a pair in 50), else it
-//     starts its own. Each campaign counts its distinct recipients per
-//     window, in one set kept with its first message (its
-//     representative), across senders, tenants and recipients:
+//     another campaign. A message is counted with its campaign's first
+//     message (its representative) when the store confirms it by
+//     signature (state.Campaigns: band keys alone miss a pair in 50), else
+//     it starts its own. Each campaign counts its distinct recipients per
+//     window in one set, across senders, tenants and recipients:
 //     DUPLICATE_FLOOD past the packs' campaign_flood bound, decided by Go
 //     from the store's answer like the other limits (conversation.go),
 //     only for messages let through; a store that does not implement
-//     state.Campaigns counts none. A campaign reported as fraud or spam (reportCampaign) is
-//     campaign.reported, which global/reported-content blocks.
+//     state.Campaigns counts none. A campaign reported as fraud or spam
+//     (reportCampaign) is campaign.reported, which global/reported-content
+//     blocks.
 //
 // The store is read in stage classify (after extract, which finds the
 // links) under the check's deadline, in one call. Both facts keep the
