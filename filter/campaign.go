@@ -11,15 +11,17 @@ package filter
 //   - campaigns: the near-duplicate fingerprint of the normalized body
 //     (internal/campaign: MinHash band keys, links removed, digit runs one
 //     token), so one changed word or a rotated sender or link does not make
-//     another campaign. A message is counted under the bands of its
-//     campaign's first message when the store confirms it by signature
-//     (state.Campaigns: band keys alone miss a pair in 50), else under its
-//     own. Each band counts its distinct recipients per window
-//     across senders, tenants and recipients: DUPLICATE_FLOOD past the
-//     packs' campaign_flood bound, decided by Go from the store's answer
-//     like the other limits (conversation.go), only for messages let
-//     through. A campaign reported as fraud or spam (reportCampaign) is
-//     campaign.reported, which global/reported-content blocks.
+//     another campaign. A message is counted with its campaign's first
+//     message (its representative) when the store confirms it by
+//     signature (state.Campaigns: band keys alone miss a pair in 50), else
+//     it starts its own. Each campaign counts its distinct recipients per
+//     window in one set, across senders, tenants and recipients:
+//     DUPLICATE_FLOOD past the packs' campaign_flood bound, decided by Go
+//     from the store's answer like the other limits (conversation.go),
+//     only for messages let through; a store that does not implement
+//     state.Campaigns counts none. A campaign reported as fraud or spam
+//     (reportCampaign) is campaign.reported, which global/reported-content
+//     blocks.
 //
 // The store is read in stage classify (after extract, which finds the
 // links) under the check's deadline, in one call. Both facts keep the
@@ -69,6 +71,15 @@ func (e *Engine) fleet() state.Fleet {
 	}
 	f, _ := e.conv.store.(state.Fleet)
 	return f
+}
+
+// campaigns returns the engine's store as a state.Campaigns, or nil.
+func (e *Engine) campaigns() state.Campaigns {
+	if e.conv == nil {
+		return nil
+	}
+	c, _ := e.conv.store.(state.Campaigns)
+	return c
 }
 
 // campaign (part of stage 8, classify) fingerprints the normalized body and
@@ -267,8 +278,8 @@ func maskLinks(words []byte, t *textnorm.Text, body string, urls []string) []byt
 // runs before count, so a message the campaign refuses counts against no
 // conversation limit.
 func (c *check) countCampaign() error {
-	fl, m := c.e.fleet(), &c.msg
-	if fl == nil || c.d.Action != Allow && c.d.Action != Review {
+	cs, m := c.e.campaigns(), &c.msg
+	if cs == nil || c.d.Action != Allow && c.d.Action != Review {
 		return nil
 	}
 	l := c.p.campaignLimitFor(c.dest, m.Kind)
@@ -284,15 +295,9 @@ func (c *check) countCampaign() error {
 	if err != nil {
 		return err
 	}
-	keys := c.print.bands[:]
-	if cs, ok := fl.(state.Campaigns); ok {
-		// Counted under its campaign's bands, confirmed by signature
-		// (internal/campaign): one round trip more with a shared store.
-		if keys, err = cs.Resolve(ctx, keys, c.print.sig[:], campaigns.Confirm, c.now); err != nil {
-			return fmt.Errorf("filter: resolving campaign: %w", err)
-		}
-	}
-	out, err := fl.CountCampaign(ctx, keys, c.rcpt.E164, l.n, l.window, c.now)
+	// Counted with its campaign's representative, confirmed by signature
+	// (internal/campaign), in one call.
+	out, err := cs.CountCampaign(ctx, c.print.bands[:], c.print.sig[:], campaigns.Confirm, c.rcpt.E164, l.n, l.window, c.now)
 	if errors.Is(err, state.ErrInvalid) {
 		return nil // a recipient no store holds
 	}

@@ -101,3 +101,10 @@ func BenchmarkMemoryFull(b *testing.B) {
 func BenchmarkMemoryResolve(b *testing.B) {
 	storetest.BenchResolve(b, state.NewMemory(state.MemoryConfig{}))
 }
+
+// BenchmarkMemoryCountCampaignNear times Campaigns.CountCampaign for a
+// near-duplicate of a known campaign (its bands are the campaign's, its
+// signature not quite).
+func BenchmarkMemoryCountCampaignNear(b *testing.B) {
+	storetest.BenchCountCampaign(b, state.NewMemory(state.MemoryConfig{}))
+}

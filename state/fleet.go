@@ -7,15 +7,16 @@ import (
 )
 
 // Fleet is what a fleet's traffic as a whole has seen, across tenants,
-// senders and recipients: when each link domain first appeared, how many
-// recipients each campaign reached, and which campaigns were reported. A
-// campaign is named by the band keys of its near-duplicate fingerprint
-// (internal/campaign): a message belongs to the campaigns of all its bands.
+// senders and recipients: when each link domain first appeared and which
+// campaigns were reported. A campaign is named by the band keys of its
+// near-duplicate fingerprint (internal/campaign): a message belongs to the
+// campaigns of all its bands. How many recipients each campaign reached is
+// Campaigns' (campaign.go).
 //
 // A Store may implement Fleet (Memory and redisstore.Store do); an engine
-// whose store does not has no first-seen, campaign-flood or
-// reported-campaign facts. Like Store, each method is one atomic step, is
-// safe for concurrent use and takes all time from its arguments.
+// whose store does not has no first-seen or reported-campaign facts. Like
+// Store, each method is one atomic step, is safe for concurrent use and
+// takes all time from its arguments.
 type Fleet interface {
 	// Observe reads, in one step, when each of domains was first seen
 	// (firstSeen[i] for domains[i]; len(firstSeen) must be len(domains)),
@@ -24,15 +25,6 @@ type Fleet interface {
 	// domains: a domain first recorded soon after it was in the traffic
 	// before, of an age nobody knows.
 	Observe(ctx context.Context, domains []string, bands []uint64, now time.Time, firstSeen []time.Time) (Observation, error)
-
-	// CountCampaign counts recipient in the campaign of bands, as Consume
-	// counts a flood: the campaign's recipients are the distinct
-	// recipients of any of its bands whose last message is younger than
-	// window (near-duplicates share some bands, rarely all). When a new
-	// recipient would make them more than limit, nothing is counted and
-	// the outcome is not Allowed. A zero limit counts nothing and allows.
-	// It costs up to len(bands) × limit steps for a large campaign.
-	CountCampaign(ctx context.Context, bands []uint64, recipient string, limit int, window time.Duration, now time.Time) (CampaignOutcome, error)
 
 	// MarkReported marks bands as reported (until ReportTTL after now), or
 	// clears their marks when reported is false.
@@ -48,7 +40,7 @@ type Observation struct {
 	Reported bool
 }
 
-// CampaignOutcome is the result of CountCampaign.
+// CampaignOutcome is the result of Campaigns.CountCampaign.
 type CampaignOutcome struct {
 	// Allowed reports whether the recipient was counted.
 	Allowed bool
@@ -73,7 +65,7 @@ var (
 	errCampaignLimit = fmt.Errorf("%w: a campaign limit needs a positive window of at least 1ms", ErrInvalid)
 )
 
-// ValidateCampaign checks the limit and window of CountCampaign.
+// ValidateCampaign checks the limit and window of Campaigns.CountCampaign.
 func ValidateCampaign(limit int, window time.Duration) error {
 	if limit < 0 || limit > 0 && window < time.Millisecond {
 		return errCampaignLimit

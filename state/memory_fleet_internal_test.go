@@ -2,6 +2,8 @@ package state
 
 import (
 	"context"
+	"slices"
+	"strconv"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -36,12 +38,13 @@ func TestRecipientKey(t *testing.T) {
 }
 
 // TestCountCampaignRepeatedBand: a band given twice counts the recipient
-// once (the update reuses what the count looked up).
+// once, in the one set of its campaign.
 func TestCountCampaignRepeatedBand(t *testing.T) {
 	m := NewMemory(MemoryConfig{})
 	ctx, now := context.Background(), time.Date(2026, 11, 29, 10, 0, 0, 0, time.UTC)
+	sig := []uint64{1, 2, 3, 4, 5, 6, 7, 8}
 	for i, r := range []string{"+447700900001", "+447700900001", "+447700900002"} {
-		out, err := m.CountCampaign(ctx, []uint64{7, 7, 9}, r, 10, time.Hour, now)
+		out, err := m.CountCampaign(ctx, []uint64{7, 7, 9}, sig, 5, r, 10, time.Hour, now)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -49,8 +52,11 @@ func TestCountCampaignRepeatedBand(t *testing.T) {
 			t.Fatalf("send %d to %s: %+v, want allowed with count %d", i, r, out, want)
 		}
 	}
-	if m.fleet.members != 4 {
-		t.Errorf("%d members across bands, want 4 (2 recipients in 2 bands)", m.fleet.members)
+	if got := m.reps.members.Load(); got != 2 {
+		t.Errorf("%d members across campaigns, want 2 (2 recipients of one campaign)", got)
+	}
+	if rep := m.reps.byBand[7].rep; rep != m.reps.byBand[9].rep || rep.held.Load() != 2 {
+		t.Errorf("bands 7 and 9 hold %p and %p (held %d), want one representative held twice", rep, m.reps.byBand[9].rep, rep.held.Load())
 	}
 }
 
@@ -59,7 +65,7 @@ func TestCountCampaignRepeatedBand(t *testing.T) {
 func BenchmarkMemoryCountCampaign(b *testing.B) {
 	m := NewMemory(MemoryConfig{})
 	ctx, now := context.Background(), time.Date(2026, 11, 29, 10, 0, 0, 0, time.UTC)
-	bands := []uint64{1, 2, 3, 4, 5, 6, 7, 8}
+	bands, sig := campaignOf(1)
 	rcpts := make([]string, 64)
 	for i := range rcpts {
 		rcpts[i] = "+4477009" + string(rune('0'+i/10)) + string(rune('0'+i%10)) + "001"
@@ -67,7 +73,27 @@ func BenchmarkMemoryCountCampaign(b *testing.B) {
 	b.ReportAllocs()
 	for i := 0; b.Loop(); i++ {
 		at := now.Add(time.Duration(i) * time.Millisecond)
-		if out, err := m.CountCampaign(ctx, bands, rcpts[i%len(rcpts)], 1000, time.Hour, at); err != nil || !out.Allowed {
+		if out, err := m.CountCampaign(ctx, bands, sig, 5, rcpts[i%len(rcpts)], 1000, time.Hour, at); err != nil || !out.Allowed {
+			b.Fatalf("CountCampaign = %+v, %v", out, err)
+		}
+	}
+}
+
+// BenchmarkMemoryCountCampaignSliding times CountCampaign for a campaign
+// that sends all the time at its window's bound: about a thousand live
+// recipients, one expiring and one new with every message.
+func BenchmarkMemoryCountCampaignSliding(b *testing.B) {
+	m := NewMemory(MemoryConfig{})
+	ctx, now := context.Background(), time.Date(2026, 11, 29, 10, 0, 0, 0, time.UTC)
+	bands, sig := campaignOf(1)
+	rcpts := make([]string, 4096)
+	for i := range rcpts {
+		rcpts[i] = "+447700" + strconv.Itoa(900000+i)
+	}
+	b.ReportAllocs()
+	for i := 0; b.Loop(); i++ {
+		at := now.Add(time.Duration(i) * time.Millisecond)
+		if out, err := m.CountCampaign(ctx, bands, sig, 5, rcpts[i%len(rcpts)], 1<<20, time.Second, at); err != nil || !out.Allowed {
 			b.Fatalf("CountCampaign = %+v, %v", out, err)
 		}
 	}
@@ -94,7 +120,7 @@ func BenchmarkMemoryObserveParallel(b *testing.B) {
 }
 
 // BenchmarkMemoryCampaignParallel times what a templated check asks the
-// fleet on every core: Resolve then CountCampaign, each goroutine sending
+// fleet on every core: CountCampaign (which resolves), each goroutine sending
 // its own campaign's 8 bands (as checks of different templates do) to 64
 // recipients seen before.
 func BenchmarkMemoryCampaignParallel(b *testing.B) {
@@ -107,12 +133,8 @@ func BenchmarkMemoryCampaignParallel(b *testing.B) {
 		bands, sig := campaignOf(g)
 		for i := 0; pb.Next(); i++ {
 			at := now.Add(time.Duration(i) * time.Millisecond)
-			keys, err := m.Resolve(ctx, bands, sig, 5, at)
-			if err != nil {
-				b.Fatal(err)
-			}
 			rcpt := "+4477009" + string(rune('0'+i%64/10)) + string(rune('0'+i%10)) + "001"
-			if out, err := m.CountCampaign(ctx, keys, rcpt, 1000, time.Hour, at); err != nil || !out.Allowed {
+			if out, err := m.CountCampaign(ctx, bands, sig, 5, rcpt, 1000, time.Hour, at); err != nil || !out.Allowed {
 				b.Fatalf("CountCampaign = %+v, %v", out, err)
 			}
 		}
@@ -120,7 +142,7 @@ func BenchmarkMemoryCampaignParallel(b *testing.B) {
 }
 
 // BenchmarkMemoryCheckParallel times every call a templated check makes to
-// the store (Snapshot, Observe, Resolve, CountCampaign, Consume), each
+// the store (Snapshot, Observe, CountCampaign, Consume), each
 // goroutine sending its own campaign from its own sender: what two cores'
 // checks share is only the store itself.
 func BenchmarkMemoryCheckParallel(b *testing.B) {
@@ -143,11 +165,7 @@ func BenchmarkMemoryCheckParallel(b *testing.B) {
 			if _, err := m.Observe(ctx, nil, bands, at, nil); err != nil {
 				b.Fatal(err)
 			}
-			keys, err := m.Resolve(ctx, bands, sig, 5, at)
-			if err != nil {
-				b.Fatal(err)
-			}
-			if out, err := m.CountCampaign(ctx, keys, rcpt, 1000, time.Hour, at); err != nil || !out.Allowed {
+			if out, err := m.CountCampaign(ctx, bands, sig, 5, rcpt, 1000, time.Hour, at); err != nil || !out.Allowed {
 				b.Fatalf("CountCampaign = %+v, %v", out, err)
 			}
 			if _, err := m.Consume(ctx, k, l, "", at); err != nil {
@@ -168,4 +186,30 @@ func campaignOf(g uint64) (bands, sig []uint64) {
 		sig[i] = g<<32 | uint64(i)
 	}
 	return bands, sig
+}
+
+// TestResolveBandTakenAfterEviction: a campaign whose band was evicted
+// and taken by another representative is not answered alone, even for a
+// message of exactly its bands (the shortcut for a campaign held under all
+// of its bands must not apply).
+func TestResolveBandTakenAfterEviction(t *testing.T) {
+	m := NewMemory(MemoryConfig{})
+	ctx, now := context.Background(), time.Date(2026, 11, 29, 10, 0, 0, 0, time.UTC)
+	sig := []uint64{1, 2, 3, 4, 5, 6, 7, 8}
+	near := []uint64{1, 2, 3, 4, 5, 6, 70, 80}
+	b1, b2, b7 := uint64(1)<<60|1, uint64(2)<<60|2, uint64(7)<<60|7 // band keys are hashes: spread
+	if _, err := m.Resolve(ctx, []uint64{b1, b2}, sig, 5, now); err != nil {
+		t.Fatal(err)
+	}
+	r := &m.reps
+	r.mu.Lock()
+	r.drop(b2, r.byBand[b2]) // as evict does
+	r.mu.Unlock()
+	if _, err := m.Resolve(ctx, []uint64{b2, b7}, near, 5, now); err != nil {
+		t.Fatal(err)
+	}
+	got, err := m.Resolve(ctx, []uint64{b1, b2}, sig, 5, now)
+	if got = slices.Sorted(slices.Values(got)); err != nil || !slices.Equal(got, []uint64{b1, b2, b7}) {
+		t.Errorf("Resolve = %v, %v; want both representatives' bands %v", got, err, []uint64{b1, b2, b7})
+	}
 }

@@ -228,31 +228,34 @@ func TestCampaignsConformance(t *testing.T) {
 	storetest.RunCampaigns(t, func(t *testing.T) state.Campaigns {
 		return state.NewMemory(state.MemoryConfig{})
 	})
+	t.Run("concurrent campaign", func(t *testing.T) {
+		storetest.ConcurrentCampaign(t, context.Background(), []state.Campaigns{state.NewMemory(state.MemoryConfig{})}, 200, 60)
+	})
 }
 
 func TestFleetConformance(t *testing.T) {
 	storetest.RunFleet(t, func(t *testing.T) state.Fleet {
 		return state.NewMemory(state.MemoryConfig{})
 	})
-	t.Run("concurrent campaign", func(t *testing.T) {
-		storetest.ConcurrentCampaign(t, context.Background(), []state.Fleet{state.NewMemory(state.MemoryConfig{})}, 200, 60)
-	})
 }
 
-// TestMemoryCampaignConcurrentBands: Resolve and CountCampaign on many
-// goroutines at once, over overlapping bands given in every order, lose no
-// member and overshoot no bound (a store that locks per band must take the
-// locks in an order that does not depend on the call's, or deadlock here).
-// Run it with -race.
+// TestMemoryCampaignConcurrentBands: CountCampaign on many goroutines at
+// once, over overlapping bands given in every order, loses no member and
+// overshoots no bound (a store that locks several campaigns must take
+// their locks in an order that does not depend on the call's, or deadlock
+// here). Run it with -race.
 func TestMemoryCampaignConcurrentBands(t *testing.T) {
 	ctx := context.Background()
 	pool := make([]uint64, 16) // spread over the key space, as band keys are
 	for i := range pool {
 		pool[i] = uint64(i+1) * 0x9E3779B97F4A7C15
 	}
-	sig := make([]uint64, 8)
-	for i := range sig {
-		sig[i] = uint64(i)
+	sigOf := func(g int) []uint64 { // templates that share no value
+		sig := make([]uint64, 8)
+		for i := range sig {
+			sig[i] = uint64(g<<8 | i)
+		}
+		return sig
 	}
 	t.Run("one campaign, bands in any order", func(t *testing.T) {
 		m := state.NewMemory(state.MemoryConfig{Shards: 8})
@@ -268,12 +271,7 @@ func TestMemoryCampaignConcurrentBands(t *testing.T) {
 				if i%2 == 1 {
 					slices.Reverse(bands)
 				}
-				keys, err := m.Resolve(ctx, bands, sig, 5, storetest.T0)
-				if err != nil {
-					t.Errorf("Resolve: %v", err)
-					return
-				}
-				out, err := m.CountCampaign(ctx, keys, fmt.Sprint("+3749100", 1000+i), limit, time.Hour, storetest.T0)
+				out, err := m.CountCampaign(ctx, bands, sigOf(0), 5, fmt.Sprint("+3749100", 1000+i), limit, time.Hour, storetest.T0)
 				if err != nil {
 					t.Errorf("CountCampaign: %v", err)
 					return
@@ -291,84 +289,130 @@ func TestMemoryCampaignConcurrentBands(t *testing.T) {
 	t.Run("overlapping campaigns", func(t *testing.T) {
 		m := state.NewMemory(state.MemoryConfig{Shards: 8})
 		const goroutines, calls = 8, 50
+		bandsOf := func(g, i int) []uint64 {
+			return []uint64{pool[(g+i)%16], pool[(3*g+i+5)%16], pool[(5*i+g)%16], pool[(7*i+2*g+1)%16]}
+		}
 		var wg sync.WaitGroup
 		for g := range goroutines {
 			wg.Go(func() {
 				for i := range calls {
-					bands := []uint64{pool[(g+i)%16], pool[(3*g+i+5)%16], pool[(5*i+g)%16], pool[(7*i+2*g+1)%16]}
 					rcpt := fmt.Sprint("+37491", 100000+g*calls+i)
-					out, err := m.CountCampaign(ctx, bands, rcpt, 1<<20, time.Hour, storetest.T0)
+					out, err := m.CountCampaign(ctx, bandsOf(g, i), sigOf(g%3), 5, rcpt, 1<<20, time.Hour, storetest.T0)
 					if err != nil || !out.Allowed {
-						t.Errorf("CountCampaign(%v, %s) = %+v, %v; want allowed", bands, rcpt, out, err)
+						t.Errorf("CountCampaign(%v, %s) = %+v, %v; want allowed", bandsOf(g, i), rcpt, out, err)
 						return
 					}
 				}
 			})
 		}
 		wg.Wait()
-		// Every recipient is a member of some band: all of them, and the
-		// new one, make the union of the pool.
-		out, err := m.CountCampaign(ctx, pool, "+37491999999", 1<<20, time.Hour, storetest.T0)
-		if want := goroutines*calls + 1; err != nil || out.Count != want {
-			t.Errorf("the pool's union = %+v, %v; want count %d", out, err, want)
+		// Every recipient is a member of the campaign its call resolves to
+		// (nothing lapsed): counted again with a bound of one, it is no
+		// flood, while a new recipient is.
+		for g := range goroutines {
+			for i := range calls {
+				rcpt := fmt.Sprint("+37491", 100000+g*calls+i)
+				if out, err := m.CountCampaign(ctx, bandsOf(g, i), sigOf(g%3), 5, rcpt, 1, time.Hour, storetest.T0); err != nil || !out.Allowed {
+					t.Fatalf("again (%v, %s) = %+v, %v; want allowed as a member", bandsOf(g, i), rcpt, out, err)
+				}
+			}
+		}
+		if out, err := m.CountCampaign(ctx, bandsOf(0, 0), sigOf(0), 5, "+37491999999", 1, time.Hour, storetest.T0); err != nil || out.Allowed {
+			t.Errorf("a new recipient with a bound of one = %+v, %v; want refused", out, err)
 		}
 	})
 }
 
-// TestMemoryCountCampaignUnion: a campaign's count is the number of
-// distinct recipients of its bands within the window, capped at the limit,
-// however the bands overlap, whichever of them is largest, and whether the
-// same bands were counted before (remembered counts) or their members
-// changed or expired since; a new recipient over the limit is refused and
-// not counted. A model of band memberships is the oracle.
-func TestMemoryCountCampaignUnion(t *testing.T) {
+// TestMemoryCountCampaignWindow: a campaign's count is the number of
+// distinct recipients within the window, capped at the limit, as the
+// recipients' sends come and go, some late (older than sends counted
+// before); a new recipient over the limit is refused and not counted. A model of the campaign's members is the oracle; the
+// bands each message names vary, and all resolve to the one campaign.
+func TestMemoryCountCampaignWindow(t *testing.T) {
 	ctx := context.Background()
 	const window = 40 * time.Millisecond
+	sig := []uint64{1, 2, 3, 4, 5, 6, 7, 8}
 	for _, limit := range []int{3, 12, 1000} {
 		t.Run(fmt.Sprint("limit ", limit), func(t *testing.T) {
 			s := state.NewMemory(state.MemoryConfig{})
-			model := map[uint64]map[string]time.Time{} // band → recipient → last send
+			model := map[string]time.Time{} // recipient → last send
 			x := uint64(limit)
 			next := func(n uint64) uint64 { // a fixed pseudo-random sequence
 				x = x*6364136223846793005 + 1442695040888963407
 				return x >> 33 % n
 			}
 			now := storetest.T0
-			for i := range 2000 {
+			for i := range 4000 {
 				now = now.Add(time.Duration(next(3)) * time.Millisecond)
-				bands := make([]uint64, 1+next(4))
-				for j := range bands {
-					bands[j] = next(6)
+				at := now
+				if next(4) == 0 { // a late message, older than others counted
+					at = now.Add(-time.Duration(next(20)) * time.Millisecond)
 				}
-				rcpt := fmt.Sprint("+3749100", 1000+next(40))
-				union, member := map[string]bool{}, false
-				for _, b := range bands {
-					for r, at := range model[b] {
-						if now.Sub(at) < window {
-							union[r] = true
-							member = member || r == rcpt
-						}
+				bands := []uint64{0, 1 + next(3)} // band 0 holds the campaign from the first call
+				rcpt := fmt.Sprint("+3749100", 1000+next(120))
+				live, member := 0, false
+				for r, last := range model {
+					if at.Sub(last) >= window {
+						delete(model, r) // gone, even for a later message that is late
+						continue
 					}
+					live++
+					member = member || r == rcpt
 				}
-				want := min(len(union), limit)
+				want := min(live, limit)
 				allowed := member || want+1 <= limit
 				if allowed && !member {
 					want++
 				}
-				out, err := s.CountCampaign(ctx, bands, rcpt, limit, window, now)
+				out, err := s.CountCampaign(ctx, bands, sig, 5, rcpt, limit, window, at)
 				if err != nil || out.Allowed != allowed || out.Count != want {
-					t.Fatalf("call %d (bands %v, %s): CountCampaign = %+v, %v; want allowed %v, count %d", i, bands, rcpt, out, err, allowed, want)
+					t.Fatalf("call %d (bands %v, %s at %v): CountCampaign = %+v, %v; want allowed %v, count %d", i, bands, rcpt, at.Sub(storetest.T0), out, err, allowed, want)
 				}
 				if allowed {
-					for _, b := range bands {
-						if model[b] == nil {
-							model[b] = map[string]time.Time{}
-						}
-						model[b][rcpt] = now
-					}
+					model[rcpt] = at
 				}
 			}
 		})
+	}
+}
+
+// TestMemoryCampaignFull: live recipients are never evicted. When every
+// band of a full table is the last band of a campaign with live
+// recipients, a new campaign is refused (fail closed: MaxEntries bounds
+// both the bands and the recipients, and both are full); once their window
+// has passed, it is counted. Evicting a band that takes a live count with
+// it fails here.
+func TestMemoryCampaignFull(t *testing.T) {
+	ctx := context.Background()
+	sigOf := func(g uint64) []uint64 {
+		sig := make([]uint64, 8)
+		for i := range sig {
+			sig[i] = g<<8 | uint64(i)
+		}
+		return sig
+	}
+	for range 20 {
+		m := state.NewMemory(state.MemoryConfig{MaxEntries: 4, Shards: 1})
+		count := func(bands []uint64, g uint64, now time.Time) state.CampaignOutcome {
+			t.Helper()
+			out, err := m.CountCampaign(ctx, bands, sigOf(g), 5, fmt.Sprint("+3749100", 1000+g), 10, time.Hour, now)
+			if err != nil {
+				t.Fatal(err)
+			}
+			return out
+		}
+		// Two campaigns fill the table; two more take a band from each.
+		for g, bands := range [][]uint64{{1, 2}, {3, 4}, {5}, {6}} {
+			if out := count(bands, uint64(g), storetest.T0); !out.Allowed {
+				t.Fatalf("campaign %d: %+v, want allowed", g, out)
+			}
+		}
+		if out := count([]uint64{7}, 4, storetest.T0.Add(time.Minute)); out.Allowed {
+			t.Fatalf("a fifth campaign in a full table of live ones: %+v, want refused", out)
+		}
+		if out := count([]uint64{7}, 4, storetest.T0.Add(time.Hour+time.Minute)); !out.Allowed || out.Count != 1 {
+			t.Fatalf("after the window: %+v, want allowed with count 1", out)
+		}
 	}
 }
 

@@ -3,11 +3,12 @@
 // an amount or a link from one message to the next.
 //
 // Use it in the classify step, on the normalized body (textnorm's words
-// form), and count the fingerprint's band keys in the state store: a message
-// belongs to the campaigns of all its band keys, and its campaign count is
-// the highest count among them. Reported messages (REPORTED_CONTENT) are
-// matched the same way: a message is a near-duplicate of a reported one when
-// they share a band key.
+// form), and give the fingerprint's band keys and signature to the state
+// store, which counts a message with the campaign whose first message
+// shares a band key with it and enough of its signature
+// (state.Campaigns). Reported messages (REPORTED_CONTENT) are matched by
+// band key: a message is a near-duplicate of a reported one when they
+// share one.
 //
 // The fingerprint is MinHash over word 3-shingles, with LSH bands. Each word
 // with a digit becomes one "#" token (codes, amounts, dates, phone numbers),

@@ -111,3 +111,11 @@ func BenchmarkResolve(b *testing.B) {
 	s := newStore(b, c, testPrefix(b, c))
 	storetest.BenchResolve(b, s)
 }
+
+// BenchmarkCountCampaign times Campaigns.CountCampaign for a message of a
+// known campaign: one script that resolves and counts (two round trips
+// before: Resolve, then counting under the bands).
+func BenchmarkCountCampaign(b *testing.B) {
+	c := newClient(b, redistest.Addr(b))
+	storetest.BenchCountCampaign(b, newStore(b, c, testPrefix(b, c)))
+}

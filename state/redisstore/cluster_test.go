@@ -76,6 +76,11 @@ func TestCluster(t *testing.T) {
 		stores := []state.Store{newStore(t, c, "two:"), newStore(t, newCluster(), "two:")}
 		storetest.ConcurrentSessionLimit(t, context.Background(), stores, 200, 60)
 	})
+	// CountCampaign's script reads the campaign keys it finds, in the
+	// {fleet} slot: the cluster must accept them.
+	storetest.RunCampaigns(t, func(t *testing.T) state.Campaigns {
+		return newStore(t, c, "msgfilter-test:"+strings.ReplaceAll(t.Name(), "/", ".")+":")
+	})
 	// Senders spread over the nodes rather than piling onto one.
 	used := map[string]bool{}
 	for i := range 32 {

@@ -16,10 +16,10 @@ import (
 //
 //	<prefix>{fleet}:since           string  when the first domain was recorded
 //	<prefix>{fleet}:d:<domain>      string  first sighting; TTL state.FirstSeenTTL, refreshed when seen
-//	<prefix>{fleet}:b:<band hex>    zset    campaign band: recipient → last send; TTL the window
 //	<prefix>{fleet}:m:<band hex>    string  reported mark; TTL state.ReportTTL
 //	<prefix>{fleet}:u               zset    CountCampaign's scratch union, deleted in the script
 //
+// and the campaigns' keys (campaign.go).
 // The price of one slot is that the fleet's keys sit on one cluster node.
 
 var _ state.Fleet = (*Store)(nil)
@@ -55,29 +55,6 @@ for i = n + 2, #KEYS do
 end
 out[#out + 1] = reported
 return out
-`)
-
-// campaignScript: KEYS union scratch, bands...; ARGV now, window, limit,
-// recipient. Returns {allowed, count}: the campaign's recipients are the
-// union of its bands' recipients.
-var campaignScript = redis.NewScript(`
-local now, w, limit, rcpt = tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[3]), ARGV[4]
-local member = false
-for i = 2, #KEYS do
-  redis.call('ZREMRANGEBYSCORE', KEYS[i], '-inf', now - w)
-  if redis.call('ZSCORE', KEYS[i], rcpt) then member = true end
-end
-local n = #KEYS - 1
-redis.call('ZUNIONSTORE', KEYS[1], n, unpack(KEYS, 2))
-local count = redis.call('ZCARD', KEYS[1])
-redis.call('DEL', KEYS[1])
-if (not member) and count + 1 > limit then return {0, count} end
-for i = 2, #KEYS do
-  redis.call('ZADD', KEYS[i], now, rcpt)
-  redis.call('PEXPIRE', KEYS[i], w)
-end
-if not member then count = count + 1 end
-return {1, count}
 `)
 
 // markScript: KEYS marks...; ARGV set (1 or 0), ttl.
@@ -121,34 +98,6 @@ func (s *Store) Observe(ctx context.Context, domains []string, bands []uint64, n
 		firstSeen[i] = time.UnixMilli(r[1+i]).UTC()
 	}
 	return state.Observation{Since: time.UnixMilli(r[0]).UTC(), Reported: r[len(r)-1] == 1}, nil
-}
-
-// CountCampaign implements state.Fleet.
-func (s *Store) CountCampaign(ctx context.Context, bands []uint64, recipient string, limit int, window time.Duration, now time.Time) (state.CampaignOutcome, error) {
-	if err := state.ValidateFleet(nil, bands, recipient, now); err != nil {
-		return state.CampaignOutcome{}, err
-	}
-	if err := state.ValidateCampaign(limit, window); err != nil {
-		return state.CampaignOutcome{}, err
-	}
-	if limit == 0 || len(bands) == 0 {
-		return state.CampaignOutcome{Allowed: true}, nil
-	}
-	keys := make([]string, 1+len(bands))
-	keys[0] = s.prefix + "{fleet}:u"
-	for i, b := range bands {
-		keys[1+i] = s.fleetKey("b", bandName(b))
-	}
-	r, err := do(ctx, s, func(ctx context.Context) ([]int64, error) {
-		return campaignScript.Run(ctx, s.c, keys, now.UnixMilli(), window.Milliseconds(), limit, recipient).Int64Slice()
-	})
-	if err != nil {
-		return state.CampaignOutcome{}, wrap(ctx, "count campaign", err)
-	}
-	if len(r) != 2 {
-		return state.CampaignOutcome{}, fmt.Errorf("redisstore: count campaign: script returned %d values, want 2", len(r))
-	}
-	return state.CampaignOutcome{Allowed: r[0] == 1, Count: int(r[1])}, nil
 }
 
 // MarkReported implements state.Fleet.

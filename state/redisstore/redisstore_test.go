@@ -170,22 +170,22 @@ func TestSubjectsConformance(t *testing.T) {
 }
 
 func TestCampaignsConformance(t *testing.T) {
-	c := newClient(t, redistest.Addr(t))
-	storetest.RunCampaigns(t, func(t *testing.T) state.Campaigns {
-		return newStore(t, c, testPrefix(t, c))
-	})
-}
-
-func TestFleetConformance(t *testing.T) {
 	addr := redistest.Addr(t)
 	c := newClient(t, addr)
-	storetest.RunFleet(t, func(t *testing.T) state.Fleet {
+	storetest.RunCampaigns(t, func(t *testing.T) state.Campaigns {
 		return newStore(t, c, testPrefix(t, c))
 	})
 	t.Run("two stores, one campaign", func(t *testing.T) {
 		a, b := newClient(t, addr), newClient(t, addr)
 		prefix := testPrefix(t, a)
-		storetest.ConcurrentCampaign(t, context.Background(), []state.Fleet{newStore(t, a, prefix), newStore(t, b, prefix)}, 200, 60)
+		storetest.ConcurrentCampaign(t, context.Background(), []state.Campaigns{newStore(t, a, prefix), newStore(t, b, prefix)}, 200, 60)
+	})
+}
+
+func TestFleetConformance(t *testing.T) {
+	c := newClient(t, redistest.Addr(t))
+	storetest.RunFleet(t, func(t *testing.T) state.Fleet {
+		return newStore(t, c, testPrefix(t, c))
 	})
 }
 

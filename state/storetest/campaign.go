@@ -3,7 +3,11 @@ package storetest
 import (
 	"context"
 	"errors"
+	"fmt"
 	"slices"
+	"strconv"
+	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -69,6 +73,14 @@ func RunCampaigns(t *testing.T, open func(t *testing.T) state.Campaigns) {
 		later := T0.Add(state.RepresentativeTTL + time.Hour)
 		want(t, "under the second band", resolve(t, c, []uint64{12, 31}, near, later), []uint64{11, 12, 13})
 	})
+	t.Run("a message of exactly the campaign's bands keeps them all", func(t *testing.T) {
+		c := open(t)
+		resolve(t, c, []uint64{11, 12, 13}, first, T0)
+		resolve(t, c, []uint64{11, 12, 13}, near, T0.Add(time.Second))
+		resolve(t, c, []uint64{11, 12, 13}, near, T0.Add(20*time.Hour))
+		later := T0.Add(state.RepresentativeTTL + time.Hour)
+		want(t, "under the last band", resolve(t, c, []uint64{13, 31}, near, later), []uint64{11, 12, 13})
+	})
 	t.Run("each band expires on its own", func(t *testing.T) {
 		c := open(t)
 		resolve(t, c, []uint64{11, 12, 13}, first, T0)
@@ -104,8 +116,87 @@ func RunCampaigns(t *testing.T, open func(t *testing.T) state.Campaigns) {
 		resolve(t, c, []uint64{11, 12}, first, T0)
 		want(t, "own bands", resolve(t, c, []uint64{11, 12}, other, T0), []uint64{11, 12})
 	})
+	count := func(t *testing.T, c state.Campaigns, bands, sig []uint64, rcpt string, limit int, now time.Time) state.CampaignOutcome {
+		t.Helper()
+		out, err := c.CountCampaign(ctx, bands, sig, 5, rcpt, limit, time.Hour, now)
+		if err != nil {
+			t.Fatalf("CountCampaign(%v, %s) = %v", bands, rcpt, err)
+		}
+		return out
+	}
+	wantCount := func(t *testing.T, what string, got state.CampaignOutcome, allowed bool, n int) {
+		t.Helper()
+		if got.Allowed != allowed || got.Count != n {
+			t.Errorf("%s: CountCampaign = %+v, want allowed %v with count %d", what, got, allowed, n)
+		}
+	}
+	t.Run("campaign bound across recipients", func(t *testing.T) {
+		c := open(t)
+		bands := []uint64{11, 12, 13}
+		for i := range 3 {
+			wantCount(t, fmt.Sprint("recipient ", i), count(t, c, bands, first, fmt.Sprint("+3749100000", i), 3, T0.Add(time.Duration(i)*time.Second)), true, i+1)
+		}
+		// One band shared is enough: the fourth recipient's message shares
+		// band 13 with the campaign, and its signature confirms it.
+		wantCount(t, "fourth recipient", count(t, c, []uint64{99, 13}, near, "+37491000009", 3, T0.Add(time.Minute)), false, 3)
+		wantCount(t, "repeat recipient", count(t, c, bands, near, "+37491000001", 3, T0.Add(time.Minute)), true, 3)
+		// An hour after the first sends, the window has room again.
+		wantCount(t, "after the window", count(t, c, bands, first, "+37491000009", 3, T0.Add(time.Hour+2*time.Minute)), true, 1)
+		// Other bands are other campaigns.
+		wantCount(t, "other campaign", count(t, c, []uint64{21, 22}, first, "+37491000009", 3, T0.Add(time.Minute)), true, 1)
+	})
+	t.Run("another template sharing a band is counted apart", func(t *testing.T) {
+		c := open(t)
+		for i := range 3 {
+			count(t, c, []uint64{11, 12, 13}, first, fmt.Sprint("+3749100000", i), 3, T0)
+		}
+		wantCount(t, "other template", count(t, c, []uint64{13, 21}, other, "+37491000009", 3, T0), true, 1)
+		wantCount(t, "other template's bands only", count(t, c, []uint64{21}, other, "+37491000008", 3, T0), true, 2)
+		wantCount(t, "first template", count(t, c, []uint64{13}, first, "+37491000008", 3, T0), false, 3)
+	})
+	t.Run("every band held by another template: counted with it", func(t *testing.T) {
+		c := open(t)
+		for i := range 3 {
+			count(t, c, []uint64{11, 12}, first, fmt.Sprint("+3749100000", i), 3, T0)
+		}
+		wantCount(t, "other template", count(t, c, []uint64{11, 12}, other, "+37491000009", 3, T0), false, 3)
+		wantCount(t, "a recipient of the holder", count(t, c, []uint64{11, 12}, other, "+37491000001", 3, T0), true, 3)
+	})
+	t.Run("two representatives confirmed: their recipients together", func(t *testing.T) {
+		c := open(t)
+		count(t, c, []uint64{11, 12}, first, "+37491000001", 10, T0)
+		count(t, c, []uint64{11, 12}, first, "+37491000002", 10, T0)
+		// A second gateway's start of the same campaign.
+		count(t, c, []uint64{21, 22}, first, "+37491000002", 10, T0)
+		count(t, c, []uint64{21, 22}, first, "+37491000003", 10, T0)
+		wantCount(t, "both", count(t, c, []uint64{12, 21}, near, "+37491000004", 10, T0), true, 4)
+		// Counted with each: the first representative has 1, 2 and 4.
+		wantCount(t, "the first alone", count(t, c, []uint64{11}, near, "+37491000005", 10, T0), true, 4)
+		wantCount(t, "the second alone", count(t, c, []uint64{22}, near, "+37491000004", 10, T0), true, 3)
+	})
+	t.Run("a zero limit allows and counts nothing", func(t *testing.T) {
+		c := open(t)
+		wantCount(t, "zero limit", count(t, c, []uint64{11}, first, "+37491000001", 0, T0), true, 0)
+		wantCount(t, "next", count(t, c, []uint64{11}, first, "+37491000002", 1, T0), true, 1)
+	})
 	t.Run("invalid arguments", func(t *testing.T) {
 		c := open(t)
+		for _, tc := range []struct {
+			name   string
+			sig    []uint64
+			limit  int
+			window time.Duration
+			now    time.Time
+		}{
+			{"no window", first, 3, 0, T0},
+			{"negative limit", first, -1, time.Hour, T0},
+			{"no signature", nil, 3, time.Hour, T0},
+			{"zero time", first, 3, time.Hour, time.Time{}},
+		} {
+			if _, err := c.CountCampaign(ctx, []uint64{1}, tc.sig, 5, "+1", tc.limit, tc.window, tc.now); !errors.Is(err, state.ErrInvalid) {
+				t.Errorf("%s: CountCampaign = %v, want ErrInvalid", tc.name, err)
+			}
+		}
 		for _, tc := range []struct {
 			name    string
 			sig     []uint64
@@ -122,6 +213,37 @@ func RunCampaigns(t *testing.T, open func(t *testing.T) state.Campaigns) {
 			}
 		}
 	})
+}
+
+// ConcurrentCampaign sends calls messages of one campaign to distinct
+// recipients at once through the stores (several sharing one backend, or
+// one store) and checks that exactly limit are counted.
+func ConcurrentCampaign(t *testing.T, ctx context.Context, stores []state.Campaigns, calls, limit int) {
+	t.Helper()
+	sig := []uint64{1, 2, 3, 4, 5, 6, 7, 8}
+	var wg sync.WaitGroup
+	var allowed atomic.Int64
+	errs := make(chan error, calls)
+	for i := range calls {
+		wg.Go(func() {
+			out, err := stores[i%len(stores)].CountCampaign(ctx, []uint64{7, 8, uint64(100 + i)}, sig, 5, "+3749100"+strconv.Itoa(1000+i), limit, time.Hour, T0)
+			if err != nil {
+				errs <- err
+				return
+			}
+			if out.Allowed {
+				allowed.Add(1)
+			}
+		})
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		t.Fatalf("CountCampaign: %v", err)
+	}
+	if got := allowed.Load(); got != int64(limit) {
+		t.Errorf("%d concurrent recipients of one campaign with a bound of %d: %d counted, want %d", calls, limit, got, limit)
+	}
 }
 
 // BenchResolve times s.Resolve for a near-duplicate of a known campaign
@@ -145,6 +267,36 @@ func BenchResolve(b *testing.B, s state.Campaigns) {
 	for b.Loop() {
 		if _, err := s.Resolve(ctx, bands, near, 7, T0); err != nil {
 			b.Fatal(err)
+		}
+	}
+}
+
+// BenchCountCampaign times s.CountCampaign for near-duplicates of a known
+// campaign (14 of 16 signature values shared) sent to 64 recipients in
+// turn, for a store's benchmarks.
+func BenchCountCampaign(b *testing.B, s state.Campaigns) {
+	ctx := context.Background()
+	sig := make([]uint64, 16)
+	bands := make([]uint64, 8)
+	for i := range sig {
+		sig[i] = uint64(i)*0x9e3779b97f4a7c15 + 1
+	}
+	for i := range bands {
+		bands[i] = uint64(i)*0xbf58476d1ce4e5b9 + 1
+	}
+	rcpts := make([]string, 64)
+	for i := range rcpts {
+		rcpts[i] = "+3749100" + strconv.Itoa(1000+i)
+	}
+	if _, err := s.Resolve(ctx, bands, sig, 7, T0); err != nil {
+		b.Fatal(err)
+	}
+	near := append([]uint64(nil), sig...)
+	near[0], near[1] = 7, 8
+	b.ReportAllocs()
+	for i := 0; b.Loop(); i++ {
+		if out, err := s.CountCampaign(ctx, bands, near, 7, rcpts[i%len(rcpts)], 1000, time.Hour, T0); err != nil || !out.Allowed {
+			b.Fatalf("CountCampaign = %+v, %v", out, err)
 		}
 	}
 }
