@@ -1,0 +1,141 @@
+package bodyphones
+
+import (
+	"errors"
+	"io/fs"
+	"math/rand/v2"
+	"os"
+	"slices"
+	"strconv"
+	"testing"
+
+	"github.com/nyaruka/phonenumbers"
+
+	"github.com/msgfilter/msgfilter/internal/corpus"
+)
+
+// equivRegions are every region the library parses for, and region codes it
+// does not know, in both cases.
+func equivRegions() []string {
+	regions := []string{"", "ZZ", "001", "USA", "fr", "Fr", "A", "1Z", "Z[", "@A"}
+	for region := range phonenumbers.GetSupportedRegions() {
+		regions = append(regions, region)
+	}
+	slices.Sort(regions)
+	return regions
+}
+
+// checkSameAsOld fails t when impossible and the old code disagree on text
+// in any of regions.
+func checkSameAsOld(t *testing.T, regions []string, text string) bool {
+	t.Helper()
+	for _, region := range regions {
+		if got, want := impossible(text, region), oldImpossible(text, region); got != want {
+			t.Errorf("impossible(%q, %q) = %v, the old code %v", text, region, got, want)
+			return false
+		}
+	}
+	return true
+}
+
+// TestImpossibleMatchesOld holds the indexed tables and the prefix tries to
+// the code they replace, answer for answer, in every region: on every run of
+// digits in the corpora (and each of its leading parts), on every digit
+// string of up to four digits, on numbers written behind each calling code
+// and international prefix, and on random mutated numbers.
+func TestImpossibleMatchesOld(t *testing.T) {
+	regions := equivRegions()
+	texts := map[string]bool{}
+	for n, k := 0, 1; n <= 4; n, k = n+1, k*10 {
+		for v := range k {
+			texts[strconv.Itoa(k + v)[1:]] = true
+		}
+	}
+	for cc := 1; cc < 1000; cc++ {
+		for _, idd := range prefixes {
+			for _, tail := range []string{"0434123456", "612345678", "1234567", "0", "12"} {
+				s := idd + strconv.Itoa(cc) + tail
+				texts[s[:min(len(s), maxDigits+1)]] = true
+			}
+		}
+	}
+	r := rand.New(rand.NewPCG(13, 2))
+	examples := exampleNumbers()
+	for range 20000 {
+		texts[digitString(r, regions[r.IntN(len(regions))], examples)] = true
+	}
+	checkAll := func(what string) {
+		t.Helper()
+		n := 0
+		for text := range texts {
+			if !checkSameAsOld(t, regions, text) {
+				t.FailNow()
+			}
+			n++
+		}
+		t.Logf("%s: %d texts in %d regions", what, n, len(regions))
+	}
+	checkAll("digit strings and numbers")
+
+	texts = map[string]bool{}
+	bodies := corpusBodies(t)
+	for _, body := range bodies {
+		for i := 0; i < len(body); {
+			if !isDigit(body[i]) {
+				i++
+				continue
+			}
+			j := i
+			for j < len(body) && isDigit(body[j]) {
+				j++
+			}
+			for k := i + 1; k <= j; k++ {
+				texts[body[i:k]] = true
+			}
+			i = j
+		}
+	}
+	if len(bodies) == 0 {
+		t.Skip("no corpus in the data directory: the corpus half is not run")
+	}
+	checkAll("corpus digit runs")
+}
+
+// corpusBodies returns every text of the corpora Evaluate knows (nil when
+// the data directory is absent).
+func corpusBodies(t *testing.T) []string {
+	t.Helper()
+	dir, err := corpus.DataDir()
+	if err != nil {
+		return nil
+	}
+	var out []string
+	for _, s := range corpus.Sources() {
+		ms, err := s.Read(os.DirFS(dir))
+		if errors.Is(err, fs.ErrNotExist) {
+			continue
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, m := range ms {
+			out = append(out, m.Text)
+		}
+	}
+	return out
+}
+
+func FuzzImpossibleMatchesOld(f *testing.F) {
+	for _, s := range []string{"00340434123456", "00393123456789", "0612345678", "011442079460958", "0111512345678", "0019112345678", "8101234567890"} {
+		f.Add(s, "FR")
+		f.Add(s, "AU")
+	}
+	f.Add("0501234567", "AE")
+	f.Add("12015550123", "US")
+	f.Add("00", "Z[")
+	f.Fuzz(func(t *testing.T, text, region string) {
+		if got, want := impossible(text, region), oldImpossible(text, region); got != want {
+			t.Errorf("impossible(%q, %q) = %v, the old code %v", text, region, got, want)
+		}
+	})
+}
