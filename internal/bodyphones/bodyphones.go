@@ -12,8 +12,9 @@
 package bodyphones
 
 import (
+	"hash/maphash"
 	"strings"
-	"sync"
+	"sync/atomic"
 	"unicode"
 	"unicode/utf8"
 
@@ -250,25 +251,35 @@ func check(body string, start, end int, region string, c *Finder, byShape bool) 
 // hit about 100 ns. Only the context-free parse is cached; the OTP, amount
 // and date checks run on every body, so results equal Find's.
 //
-// A Finder is safe for concurrent use. When the cache is full it is emptied
-// and refilled. The zero Finder and a nil *Finder do not cache.
+// A Finder is safe for concurrent use. Its cache is a table of slots, each
+// holding one parse behind an atomic pointer: a lookup is a load, with no
+// lock or shared counter written, so two cores reading it do not contend. A
+// new parse replaces the one in its slot. The zero Finder and a nil *Finder
+// do not cache.
 type Finder struct {
-	mu    sync.RWMutex
-	cache map[cacheKey]cached
-	size  int
+	slots []atomic.Pointer[cached]
+	seed  maphash.Seed
 }
 
-type cacheKey struct{ text, region string }
-
+// cached is one parse, immutable once stored.
 type cached struct {
-	n  Number
-	ok bool
+	text, region string
+	n            Number
+	ok           bool
 }
 
-// NewFinder returns a Finder caching up to size candidates.
+// NewFinder returns a Finder caching up to size candidates (size rounded up
+// to a power of two).
 func NewFinder(size int) *Finder {
-	metadata() // the fast path's tables (2–3 ms), built here rather than by the first check that needs them
-	return &Finder{cache: make(map[cacheKey]cached, size), size: size}
+	metadata() // the fast path's tables (4 ms), built here rather than by the first check that needs them
+	if size <= 0 {
+		return &Finder{}
+	}
+	n := 1
+	for n < size {
+		n <<= 1
+	}
+	return &Finder{slots: make([]atomic.Pointer[cached], n), seed: maphash.MakeSeed()}
 }
 
 // Find is the package function Find, served from the cache when it can.
@@ -277,25 +288,21 @@ func (f *Finder) Find(body string, defaultRegion string) []Number {
 }
 
 func (f *Finder) parse(text, region string) (Number, bool) {
-	if f == nil || f.size <= 0 {
+	if f == nil || len(f.slots) == 0 {
 		return parse(text, region)
 	}
-	k := cacheKey{text, region}
-	f.mu.RLock()
-	c, hit := f.cache[k]
-	f.mu.RUnlock()
-	if hit {
+	h := maphash.String(f.seed, text) ^ maphash.String(f.seed, region)*0x9e3779b97f4a7c15
+	slot := &f.slots[h&uint64(len(f.slots)-1)]
+	if c := slot.Load(); c != nil && c.text == text && c.region == region {
 		return c.n, c.ok
 	}
 	n, ok := parse(text, region)
-	k.text = strings.Clone(text) // do not pin the whole body in the cache
-	n.Text = k.text
-	f.mu.Lock()
-	if len(f.cache) >= f.size {
-		clear(f.cache)
+	c := &cached{text: strings.Clone(text), region: region, ok: ok} // do not pin the whole body in the cache
+	if ok {
+		n.Text = c.text
 	}
-	f.cache[k] = cached{n, ok}
-	f.mu.Unlock()
+	c.n = n
+	slot.Store(c)
 	return n, ok
 }
 

@@ -2,11 +2,13 @@ package bodyphones
 
 import (
 	"errors"
+	"fmt"
 	"io/fs"
 	"math/rand/v2"
 	"os"
 	"slices"
 	"strconv"
+	"sync"
 	"testing"
 
 	"github.com/nyaruka/phonenumbers"
@@ -138,4 +140,62 @@ func FuzzImpossibleMatchesOld(f *testing.F) {
 			t.Errorf("impossible(%q, %q) = %v, the old code %v", text, region, got, want)
 		}
 	})
+}
+
+// TestFinderMatchesFindOnCorpora: a Finder of one slot, and one whose cache
+// is far smaller than the numbers it sees (slots shared, parses replaced)
+// used from four goroutines at once, answer every corpus body in several regions as the
+// uncached Find does. Run it with -race as well.
+func TestFinderMatchesFindOnCorpora(t *testing.T) {
+	bodies := corpusBodies(t)
+	// Bodies of the shapes the corpora lack, and the same number text read
+	// in regions where it means different numbers.
+	bodies = append(bodies, "Call 050 123 4567 now", "Call 0501234567 now", "Ring 020 7946 0958", "Call (212) 555-0123",
+		"Bel 06 12345678", "Appelez le 06 12 34 56 78", "WhatsApp +971 50 123 4567", "Call 1800 123 456")
+	if len(bodies) < 100 {
+		t.Log("no corpus in the data directory: only the built-in bodies")
+	}
+	regions := []string{"US", "GB", "AE", "FR", "TH", "ID", "IN", "AU", ""}
+	f := NewFinder(8)
+	want := make([][]string, len(regions))
+	for i, region := range regions {
+		for _, body := range bodies {
+			want[i] = append(want[i], fmt.Sprint(Find(body, region)))
+		}
+	}
+	// One slot, each body read in every region in turn: a number's text
+	// meets its own cached parse for another region.
+	one := NewFinder(1)
+	for j, body := range bodies {
+		for i, region := range regions {
+			if got := fmt.Sprint(one.Find(body, region)); got != want[i][j] {
+				t.Fatalf("one-slot Finder.Find(%q, %q) = %s, Find %s", body, region, got, want[i][j])
+			}
+		}
+	}
+	var wg sync.WaitGroup
+	errs := make(chan string, 4)
+	for g := range 4 {
+		wg.Go(func() {
+			// Each goroutine walks the regions in another order, so that
+			// the same text is parsed for several regions at once.
+			for k := range regions {
+				i := (k + g) % len(regions)
+				for j, body := range bodies {
+					if got := fmt.Sprint(f.Find(body, regions[i])); got != want[i][j] {
+						select {
+						case errs <- fmt.Sprintf("Finder.Find(%q, %q) = %s, Find %s", body, regions[i], got, want[i][j]):
+						default:
+						}
+						return
+					}
+				}
+			}
+		})
+	}
+	wg.Wait()
+	close(errs)
+	for e := range errs {
+		t.Error(e)
+	}
 }
