@@ -163,7 +163,10 @@ func candidate(s string, i int) (start, end int, ok bool) {
 		// A digit glued to a letter or another number's tail is part of a
 		// word or code ("A123", "x2"), not the start of a phone number.
 		if i > 0 && unicode.IsDigit(r) {
-			p, _ := utf8.DecodeLastRuneInString(s[:i])
+			p := rune(s[i-1])
+			if p >= utf8.RuneSelf {
+				p, _ = utf8.DecodeLastRuneInString(s[:i])
+			}
 			if unicode.IsLetter(p) || p == '_' || p == '/' || p == '.' || p == ',' {
 				i = skipDigits(s, i)
 				continue
@@ -236,11 +239,11 @@ func check(body string, start, end int, region string, c *Finder, byShape bool) 
 			}
 		}
 		// Drop the last digit group and its separators.
-		j := strings.LastIndexFunc(text, func(r rune) bool { return !unicode.IsDigit(r) })
+		j := lastIndex(text, false)
 		if j < 0 {
 			return Number{}, false, true
 		}
-		end = start + strings.LastIndexFunc(text[:j+1], unicode.IsDigit) + 1
+		end = start + lastIndex(text[:j+1], true) + 1
 	}
 	return Number{}, false, true
 }
@@ -324,6 +327,21 @@ func parse(text, region string) (Number, bool) {
 		Region: r,
 		Type:   geo.NumberTypeOf(phonenumbers.GetNumberType(num)),
 	}, true
+}
+
+// lastIndex is strings.LastIndexFunc(s, f) for f = unicode.IsDigit (digit)
+// or its negation: a byte loop while s is ASCII, as candidates mostly are.
+func lastIndex(s string, digit bool) int {
+	for i := len(s) - 1; i >= 0; i-- {
+		c := s[i]
+		if c >= utf8.RuneSelf {
+			return strings.LastIndexFunc(s[:i+1], func(r rune) bool { return unicode.IsDigit(r) == digit })
+		}
+		if isDigit(c) == digit {
+			return i
+		}
+	}
+	return -1
 }
 
 // shape counts the digits and the digit groups of a candidate.

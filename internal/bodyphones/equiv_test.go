@@ -8,8 +8,10 @@ import (
 	"os"
 	"slices"
 	"strconv"
+	"strings"
 	"sync"
 	"testing"
+	"unicode"
 
 	"github.com/nyaruka/phonenumbers"
 
@@ -198,4 +200,40 @@ func TestFinderMatchesFindOnCorpora(t *testing.T) {
 	for e := range errs {
 		t.Error(e)
 	}
+}
+
+// TestLastIndexMatchesLastIndexFunc: check's byte loop finds the digit, or
+// the non-digit, that strings.LastIndexFunc finds, on every corpus body and
+// its tails, and on mixed scripts and broken UTF-8.
+func TestLastIndexMatchesLastIndexFunc(t *testing.T) {
+	texts := append(corpusBodies(t), "", "1", "a", "12 34", "050 123 4567", "+971 50", "٠٥٠ ١٢٣", "12٣4", "٣4 5", "4٣", "12\xff34", "\xff", "12\u00a034",
+		"๐๘๑ 234 5678", "1 ２３", "２３ 4")
+	n := 0
+	for _, s := range texts {
+		for i := 0; i <= len(s); i += 1 + len(s)/16 {
+			tail := s[i:]
+			n++
+			if got, want := lastIndex(tail, true), strings.LastIndexFunc(tail, unicode.IsDigit); got != want {
+				t.Fatalf("lastIndex(%q, digit) = %d, LastIndexFunc %d", tail, got, want)
+			}
+			if got, want := lastIndex(tail, false), strings.LastIndexFunc(tail, func(r rune) bool { return !unicode.IsDigit(r) }); got != want {
+				t.Fatalf("lastIndex(%q, non-digit) = %d, LastIndexFunc %d", tail, got, want)
+			}
+		}
+	}
+	t.Logf("%d texts", n)
+}
+
+func FuzzLastIndex(f *testing.F) {
+	for _, s := range []string{"12 34", "٠٥٠ ١٢٣", "12\xff34", "a"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		if got, want := lastIndex(s, true), strings.LastIndexFunc(s, unicode.IsDigit); got != want {
+			t.Errorf("lastIndex(%q, digit) = %d, LastIndexFunc %d", s, got, want)
+		}
+		if got, want := lastIndex(s, false), strings.LastIndexFunc(s, func(r rune) bool { return !unicode.IsDigit(r) }); got != want {
+			t.Errorf("lastIndex(%q, non-digit) = %d, LastIndexFunc %d", s, got, want)
+		}
+	})
 }
