@@ -13,6 +13,7 @@ package bodyphones
 
 import (
 	"hash/maphash"
+	"math/rand/v2"
 	"strings"
 	"sync/atomic"
 	"unicode"
@@ -255,10 +256,11 @@ func check(body string, start, end int, region string, c *Finder, byShape bool) 
 // and date checks run on every body, so results equal Find's.
 //
 // A Finder is safe for concurrent use. Its cache is a table of slots, each
-// holding one parse behind an atomic pointer: a lookup is a load, with no
-// lock or shared counter written, so two cores reading it do not contend. A
-// new parse replaces the one in its slot. The zero Finder and a nil *Finder
-// do not cache.
+// holding one parse behind an atomic pointer: a lookup loads the four slots
+// of its text's bucket, with no lock or shared counter written, so cores
+// reading it do not contend. A new parse takes an empty slot of its bucket,
+// else replaces one at random. The zero Finder and a nil *Finder do not
+// cache.
 type Finder struct {
 	slots []atomic.Pointer[cached]
 	seed  maphash.Seed
@@ -271,14 +273,19 @@ type cached struct {
 	ok           bool
 }
 
+// ways is the slots of a bucket: four ways keep a table a quarter full
+// from evicting numbers that recur (one way would lose about a fifth of them
+// to collisions).
+const ways = 4
+
 // NewFinder returns a Finder caching up to size candidates (size rounded up
-// to a power of two).
+// to a power of two, at least ways).
 func NewFinder(size int) *Finder {
 	metadata() // the fast path's tables (4 ms), built here rather than by the first check that needs them
 	if size <= 0 {
 		return &Finder{}
 	}
-	n := 1
+	n := ways
 	for n < size {
 		n <<= 1
 	}
@@ -295,9 +302,12 @@ func (f *Finder) parse(text, region string) (Number, bool) {
 		return parse(text, region)
 	}
 	h := maphash.String(f.seed, text) ^ maphash.String(f.seed, region)*0x9e3779b97f4a7c15
-	slot := &f.slots[h&uint64(len(f.slots)-1)]
-	if c := slot.Load(); c != nil && c.text == text && c.region == region {
-		return c.n, c.ok
+	i := h & uint64(len(f.slots)-1) &^ (ways - 1)
+	bucket := f.slots[i : i+ways : i+ways]
+	for j := range bucket {
+		if c := bucket[j].Load(); c != nil && c.text == text && c.region == region {
+			return c.n, c.ok
+		}
 	}
 	n, ok := parse(text, region)
 	c := &cached{text: strings.Clone(text), region: region, ok: ok} // do not pin the whole body in the cache
@@ -305,7 +315,14 @@ func (f *Finder) parse(text, region string) (Number, bool) {
 		n.Text = c.text
 	}
 	c.n = n
-	slot.Store(c)
+	victim := &bucket[rand.IntN(ways)]
+	for j := range bucket {
+		if bucket[j].Load() == nil {
+			victim = &bucket[j]
+			break
+		}
+	}
+	victim.Store(c)
 	return n, ok
 }
 

@@ -144,7 +144,7 @@ func FuzzImpossibleMatchesOld(f *testing.F) {
 	})
 }
 
-// TestFinderMatchesFindOnCorpora: a Finder of one slot, and one whose cache
+// TestFinderMatchesFindOnCorpora: a Finder of one bucket, and one whose cache
 // is far smaller than the numbers it sees (slots shared, parses replaced)
 // used from four goroutines at once, answer every corpus body in several regions as the
 // uncached Find does. Run it with -race as well.
@@ -165,13 +165,13 @@ func TestFinderMatchesFindOnCorpora(t *testing.T) {
 			want[i] = append(want[i], fmt.Sprint(Find(body, region)))
 		}
 	}
-	// One slot, each body read in every region in turn: a number's text
+	// One bucket, each body read in every region in turn: a number's text
 	// meets its own cached parse for another region.
 	one := NewFinder(1)
 	for j, body := range bodies {
 		for i, region := range regions {
 			if got := fmt.Sprint(one.Find(body, region)); got != want[i][j] {
-				t.Fatalf("one-slot Finder.Find(%q, %q) = %s, Find %s", body, region, got, want[i][j])
+				t.Fatalf("one-bucket Finder.Find(%q, %q) = %s, Find %s", body, region, got, want[i][j])
 			}
 		}
 	}
