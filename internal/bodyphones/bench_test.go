@@ -46,3 +46,18 @@ func BenchmarkParse(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkFinderHit is the cache's hit path alone, from every core at
+// once: what a gateway pays per recurring number.
+func BenchmarkFinderHit(b *testing.B) {
+	f := NewFinder(1024)
+	texts := []string{"+44 20 7946 0958", "+971 50 123 4567", "050 123 4567", "0501234567"}
+	for _, s := range texts {
+		f.parse(s, "AE")
+	}
+	b.RunParallel(func(pb *testing.PB) {
+		for i := 0; pb.Next(); i++ {
+			f.parse(texts[i&3], "AE")
+		}
+	})
+}

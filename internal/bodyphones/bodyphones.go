@@ -12,8 +12,10 @@
 package bodyphones
 
 import (
+	"hash/maphash"
+	"math/rand/v2"
 	"strings"
-	"sync"
+	"sync/atomic"
 	"unicode"
 	"unicode/utf8"
 
@@ -162,7 +164,10 @@ func candidate(s string, i int) (start, end int, ok bool) {
 		// A digit glued to a letter or another number's tail is part of a
 		// word or code ("A123", "x2"), not the start of a phone number.
 		if i > 0 && unicode.IsDigit(r) {
-			p, _ := utf8.DecodeLastRuneInString(s[:i])
+			p := rune(s[i-1])
+			if p >= utf8.RuneSelf {
+				p, _ = utf8.DecodeLastRuneInString(s[:i])
+			}
 			if unicode.IsLetter(p) || p == '_' || p == '/' || p == '.' || p == ',' {
 				i = skipDigits(s, i)
 				continue
@@ -235,11 +240,11 @@ func check(body string, start, end int, region string, c *Finder, byShape bool) 
 			}
 		}
 		// Drop the last digit group and its separators.
-		j := strings.LastIndexFunc(text, func(r rune) bool { return !unicode.IsDigit(r) })
+		j := lastIndex(text, false)
 		if j < 0 {
 			return Number{}, false, true
 		}
-		end = start + strings.LastIndexFunc(text[:j+1], unicode.IsDigit) + 1
+		end = start + lastIndex(text[:j+1], true) + 1
 	}
 	return Number{}, false, true
 }
@@ -250,25 +255,41 @@ func check(body string, start, end int, region string, c *Finder, byShape bool) 
 // hit about 100 ns. Only the context-free parse is cached; the OTP, amount
 // and date checks run on every body, so results equal Find's.
 //
-// A Finder is safe for concurrent use. When the cache is full it is emptied
-// and refilled. The zero Finder and a nil *Finder do not cache.
+// A Finder is safe for concurrent use. Its cache is a table of slots, each
+// holding one parse behind an atomic pointer: a lookup loads the four slots
+// of its text's bucket, with no lock or shared counter written, so cores
+// reading it do not contend. A new parse takes an empty slot of its bucket,
+// else replaces one at random. The zero Finder and a nil *Finder do not
+// cache.
 type Finder struct {
-	mu    sync.RWMutex
-	cache map[cacheKey]cached
-	size  int
+	slots []atomic.Pointer[cached]
+	seed  maphash.Seed
 }
 
-type cacheKey struct{ text, region string }
-
+// cached is one parse, immutable once stored.
 type cached struct {
-	n  Number
-	ok bool
+	text, region string
+	n            Number
+	ok           bool
 }
 
-// NewFinder returns a Finder caching up to size candidates.
+// ways is the slots of a bucket: four ways keep a table a quarter full
+// from evicting numbers that recur (one way would lose about a fifth of them
+// to collisions).
+const ways = 4
+
+// NewFinder returns a Finder caching up to size candidates (size rounded up
+// to a power of two, at least ways).
 func NewFinder(size int) *Finder {
-	metadata() // the fast path's tables (2–3 ms), built here rather than by the first check that needs them
-	return &Finder{cache: make(map[cacheKey]cached, size), size: size}
+	metadata() // the fast path's tables (4 ms), built here rather than by the first check that needs them
+	if size <= 0 {
+		return &Finder{}
+	}
+	n := ways
+	for n < size {
+		n <<= 1
+	}
+	return &Finder{slots: make([]atomic.Pointer[cached], n), seed: maphash.MakeSeed()}
 }
 
 // Find is the package function Find, served from the cache when it can.
@@ -277,25 +298,31 @@ func (f *Finder) Find(body string, defaultRegion string) []Number {
 }
 
 func (f *Finder) parse(text, region string) (Number, bool) {
-	if f == nil || f.size <= 0 {
+	if f == nil || len(f.slots) == 0 {
 		return parse(text, region)
 	}
-	k := cacheKey{text, region}
-	f.mu.RLock()
-	c, hit := f.cache[k]
-	f.mu.RUnlock()
-	if hit {
-		return c.n, c.ok
+	h := maphash.String(f.seed, text) ^ maphash.String(f.seed, region)*0x9e3779b97f4a7c15
+	i := h & uint64(len(f.slots)-1) &^ (ways - 1)
+	bucket := f.slots[i : i+ways : i+ways]
+	for j := range bucket {
+		if c := bucket[j].Load(); c != nil && c.text == text && c.region == region {
+			return c.n, c.ok
+		}
 	}
 	n, ok := parse(text, region)
-	k.text = strings.Clone(text) // do not pin the whole body in the cache
-	n.Text = k.text
-	f.mu.Lock()
-	if len(f.cache) >= f.size {
-		clear(f.cache)
+	c := &cached{text: strings.Clone(text), region: region, ok: ok} // do not pin the whole body in the cache
+	if ok {
+		n.Text = c.text
 	}
-	f.cache[k] = cached{n, ok}
-	f.mu.Unlock()
+	c.n = n
+	victim := &bucket[rand.IntN(ways)]
+	for j := range bucket {
+		if bucket[j].Load() == nil {
+			victim = &bucket[j]
+			break
+		}
+	}
+	victim.Store(c)
 	return n, ok
 }
 
@@ -317,6 +344,21 @@ func parse(text, region string) (Number, bool) {
 		Region: r,
 		Type:   geo.NumberTypeOf(phonenumbers.GetNumberType(num)),
 	}, true
+}
+
+// lastIndex is strings.LastIndexFunc(s, f) for f = unicode.IsDigit (digit)
+// or its negation: a byte loop while s is ASCII, as candidates mostly are.
+func lastIndex(s string, digit bool) int {
+	for i := len(s) - 1; i >= 0; i-- {
+		c := s[i]
+		if c >= utf8.RuneSelf {
+			return strings.LastIndexFunc(s[:i+1], func(r rune) bool { return unicode.IsDigit(r) == digit })
+		}
+		if isDigit(c) == digit {
+			return i
+		}
+	}
+	return -1
 }
 
 // shape counts the digits and the digit groups of a candidate.

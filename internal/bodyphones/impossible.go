@@ -1,7 +1,9 @@
 package bodyphones
 
 import (
+	"math"
 	"regexp"
+	"regexp/syntax"
 	"strconv"
 	"strings"
 	"sync"
@@ -42,7 +44,7 @@ func impossible(text, region string) bool {
 	if t == nil {
 		return false
 	}
-	r := t.regions[region]
+	r := t.region(region)
 	if r == nil {
 		return false
 	}
@@ -60,7 +62,7 @@ func impossible(text, region string) bool {
 		}
 		return !c.admits(rest[n:], c.main)
 	}
-	c := t.codes[r.cc]
+	c := t.code(r.cc)
 	if c == nil {
 		return false
 	}
@@ -106,15 +108,30 @@ func (p *prefixRules) strip(s string) (stripped string, matched, known bool) {
 	return s[end:], true, true
 }
 
-// prefix is a metadata expression matched at the start of a text.
+// prefix is a metadata expression matched at the start of a text of ASCII
+// digits (impossible reads no other text).
 type prefix struct {
 	re *regexp.Regexp // matched at the start, as Parse matches it
-	// literal is the expression when it is nothing but a literal ("00",
-	// "0"): it then matches at the start exactly when the text begins with
-	// it, without the regexp's work and allocation.
-	literal   string
-	isLiteral bool
+	// trie is the expression's matches as a table of digits, when they are a
+	// finite set of digit strings (every international prefix and the
+	// simple national ones: "00", "0(?:0|1[2-9])"): end then walks the
+	// text's first digits instead of running the expression. nil: end runs re.
+	trie []trieNode
 }
+
+// trieNode is a node of a prefix's trie: the strings it matches that
+// begin with the digits leading to this node.
+type trieNode struct {
+	next [10]uint16 // child by digit; 0: none (the root is no one's child)
+	// rank is the place, in the order the expression prefers its
+	// alternatives, of the match that ends here; noRank if none does.
+	rank uint16
+}
+
+const (
+	noRank       = math.MaxUint16
+	maxTrieWords = 1024 // the largest set of matches kept as a trie
+)
 
 func newPrefix(expr string, anchored bool) (prefix, error) {
 	re, err := regexp.Compile(expr)
@@ -122,7 +139,9 @@ func newPrefix(expr string, anchored bool) (prefix, error) {
 		return prefix{}, err
 	}
 	p := prefix{re: re}
-	p.literal, p.isLiteral = re.LiteralPrefix()
+	if words, ok := matches(expr); ok {
+		p.trie = newTrie(words)
+	}
 	if anchored {
 		if p.re, err = regexp.Compile("^(?:" + expr + ")"); err != nil {
 			return prefix{}, err
@@ -131,19 +150,187 @@ func newPrefix(expr string, anchored bool) (prefix, error) {
 	return p, nil
 }
 
-// end returns where the prefix's match at the start of s ends, or -1.
+// end returns where the prefix's match at the start of s ends, or -1. s
+// holds ASCII digits only.
 func (p prefix) end(s string) int {
-	if p.isLiteral {
-		if strings.HasPrefix(s, p.literal) {
-			return len(p.literal)
+	if p.trie != nil {
+		// Go's regexp, like Perl, takes the match its backtracking would
+		// find first: of the matches that s begins with, the one the
+		// expression prefers. The anchored and the unanchored expression
+		// agree on it whenever a match starts at 0.
+		end, best := -1, uint16(noRank)
+		n := &p.trie[0]
+		for i := 0; ; i++ {
+			if n.rank < best {
+				end, best = i, n.rank
+			}
+			if i == len(s) {
+				break
+			}
+			d := s[i] - '0'
+			if d > 9 { // not a digit: no match goes on (and no index past next)
+				break
+			}
+			next := n.next[d]
+			if next == 0 {
+				break
+			}
+			n = &p.trie[next]
 		}
-		return -1
+		return end
 	}
 	ind := p.re.FindStringIndex(s)
 	if ind == nil || ind[0] != 0 {
 		return -1
 	}
 	return ind[1]
+}
+
+// newTrie builds the trie of words, given in the order of preference.
+func newTrie(words []string) []trieNode {
+	t := []trieNode{{rank: noRank}}
+	for rank, w := range words {
+		n := 0
+		for i := 0; i < len(w); i++ {
+			d := w[i] - '0'
+			if t[n].next[d] == 0 {
+				t[n].next[d] = uint16(len(t))
+				t = append(t, trieNode{rank: noRank})
+			}
+			n = int(t[n].next[d])
+		}
+		if t[n].rank == noRank { // a word met again keeps its first place
+			t[n].rank = uint16(rank)
+		}
+	}
+	return t
+}
+
+// matches returns the digit strings expr matches, in the order Go's
+// regexp prefers them (its leftmost-first, backtracking order), or false
+// when they are not a small finite set of digits alone: an anchor, an
+// unbounded repeat, more than maxTrieWords. It reads the same parse tree
+// regexp.Compile builds.
+func matches(expr string) ([]string, bool) {
+	re, err := syntax.Parse(expr, syntax.Perl)
+	if err != nil {
+		return nil, false
+	}
+	return words(re)
+}
+
+func words(re *syntax.Regexp) ([]string, bool) {
+	greedy := re.Flags&syntax.NonGreedy == 0
+	switch re.Op {
+	case syntax.OpNoMatch:
+		return nil, true
+	case syntax.OpEmptyMatch:
+		return []string{""}, true
+	case syntax.OpLiteral:
+		w := make([]byte, 0, len(re.Rune))
+		for _, r := range re.Rune {
+			if r < '0' || r > '9' {
+				return nil, true // it never matches a text of digits
+			}
+			w = append(w, byte(r))
+		}
+		return []string{string(w)}, true
+	case syntax.OpCharClass, syntax.OpAnyChar, syntax.OpAnyCharNotNL:
+		// One character: the digits it admits exclude each other, so
+		// their order does not matter.
+		var out []string
+		for d := '0'; d <= '9'; d++ {
+			if re.Op != syntax.OpCharClass || inClass(re.Rune, d) {
+				out = append(out, string(d))
+			}
+		}
+		return out, true
+	case syntax.OpCapture:
+		return words(re.Sub[0])
+	case syntax.OpConcat:
+		out := []string{""}
+		for _, sub := range re.Sub {
+			ws, ok := words(sub)
+			if !ok {
+				return nil, false
+			}
+			if out, ok = concat(out, ws); !ok {
+				return nil, false
+			}
+		}
+		return out, true
+	case syntax.OpAlternate:
+		var out []string
+		for _, sub := range re.Sub {
+			ws, ok := words(sub)
+			if !ok || len(out)+len(ws) > maxTrieWords {
+				return nil, false
+			}
+			out = append(out, ws...)
+		}
+		return out, true
+	case syntax.OpQuest:
+		return repeat(re.Sub[0], 0, 1, greedy)
+	case syntax.OpRepeat:
+		if re.Max < 0 {
+			return nil, false
+		}
+		return repeat(re.Sub[0], re.Min, re.Max, greedy)
+	}
+	return nil, false // anchors, word boundaries, unbounded repeats
+}
+
+// repeat is sub{min,max}: as regexp compiles it, sub min times then, max-min
+// times over, sub again preferred to stopping (or, not greedy, stopping
+// preferred).
+func repeat(sub *syntax.Regexp, min, max int, greedy bool) ([]string, bool) {
+	ws, ok := words(sub)
+	if !ok {
+		return nil, false
+	}
+	opt := []string{""} // sub{0,0}
+	for range max - min {
+		more, ok := concat(ws, opt)
+		if !ok || len(more)+1 > maxTrieWords {
+			return nil, false
+		}
+		if greedy {
+			opt = append(more, "")
+		} else {
+			opt = append([]string{""}, more...)
+		}
+	}
+	out := []string{""}
+	for range min {
+		if out, ok = concat(out, ws); !ok {
+			return nil, false
+		}
+	}
+	return concat(out, opt)
+}
+
+// concat is a followed by b, in the order of preference: a's first choice
+// with each of b's in turn, then a's second...
+func concat(a, b []string) ([]string, bool) {
+	if len(a)*len(b) > maxTrieWords {
+		return nil, false
+	}
+	out := make([]string, 0, len(a)*len(b))
+	for _, x := range a {
+		for _, y := range b {
+			out = append(out, x+y)
+		}
+	}
+	return out, true
+}
+
+func inClass(ranges []rune, r rune) bool {
+	for i := 0; i+1 < len(ranges); i += 2 {
+		if ranges[i] <= r && r <= ranges[i+1] {
+			return true
+		}
+	}
+	return false
 }
 
 // callingCode is what validation can accept for one calling code.
@@ -172,25 +359,46 @@ func (c *callingCode) admits(s string, strippers ...*prefixRules) bool {
 	return matched && c.admits(stripped, strippers[1:]...)
 }
 
+// tables are indexed by the region's two letters and by the calling code's
+// value, so that impossible reads them with no hashing: it runs on every
+// digits-only candidate of a body.
 type tables struct {
-	regions map[string]*prefixRules
-	codes   map[int]*callingCode
+	regions [26 * 26]*prefixRules // by region code, "AA" to "ZZ"
+	// codes holds, for each value below 1000 that the library knows as a
+	// calling code, what validation accepts for it; known marks the same
+	// values (a known code whose metadata could not be read accepts anything).
+	codes [1000]*callingCode
+}
+
+// region returns the parsing rules of region (upper case), nil if it has
+// none: every region the library parses for has a two-letter code.
+func (t *tables) region(region string) *prefixRules {
+	if len(region) != 2 || region[0] < 'A' || region[0] > 'Z' || region[1] < 'A' || region[1] > 'Z' {
+		return nil
+	}
+	return t.regions[int(region[0]-'A')*26+int(region[1]-'A')]
+}
+
+// code returns what validation accepts for the calling code cc, nil if it is
+// unknown.
+func (t *tables) code(cc int) *callingCode {
+	if cc < 0 || cc >= len(t.codes) {
+		return nil
+	}
+	return t.codes[cc]
 }
 
 // callingCode returns the calling code at the start of s as Parse's
 // extractCountryCode reads it (the shortest known code), and its length.
+// s holds ASCII digits only.
 func (t *tables) callingCode(s string) (*callingCode, int) {
 	if s[0] == '0' {
 		return nil, 0
 	}
+	cc := 0
 	for n := 1; n <= 3 && n <= len(s); n++ {
-		cc, _ := strconv.Atoi(s[:n])
-		if len(phonenumbers.GetRegionCodesForCountryCode(cc)) > 0 {
-			c := t.codes[cc]
-			if c == nil {
-				// Known to the library but not to the tables: accept anything.
-				c = &callingCode{any: true}
-			}
+		cc = cc*10 + int(s[n-1]-'0')
+		if c := t.codes[cc]; c != nil {
 			return c, n
 		}
 	}
@@ -204,7 +412,7 @@ var metadata = sync.OnceValue(func() *tables {
 	if err != nil {
 		return nil
 	}
-	t := &tables{regions: map[string]*prefixRules{}, codes: map[int]*callingCode{}}
+	t := &tables{}
 	nonGeo := map[int]*phonenumbers.PhoneMetadata{}
 	byRegion := map[string]*phonenumbers.PhoneMetadata{}
 	rules := map[*phonenumbers.PhoneMetadata]*prefixRules{}
@@ -245,13 +453,21 @@ var metadata = sync.OnceValue(func() *tables {
 		if phonenumbers.GetCountryCodeForRegion(region) != int(m.GetCountryCode()) {
 			continue
 		}
+		if len(region) != 2 || region[0] < 'A' || region[0] > 'Z' || region[1] < 'A' || region[1] > 'Z' {
+			return nil // a region the tables cannot index: no fast path rather than a wrong one
+		}
 		if p := ruleOf(m); p != nil {
-			t.regions[region] = p
+			t.regions[int(region[0]-'A')*26+int(region[1]-'A')] = p
 		}
 	}
-	for cc := range phonenumbers.GetSupportedCallingCodes() {
-		c := &callingCode{}
+	// Every calling code the library knows, as extractCountryCode asks it
+	// (GetRegionCodesForCountryCode not empty).
+	for cc := range t.codes {
 		regions := phonenumbers.GetRegionCodesForCountryCode(cc)
+		if len(regions) == 0 {
+			continue
+		}
+		c := &callingCode{}
 		for i, region := range regions {
 			m := byRegion[region]
 			if region == "001" {

@@ -2,7 +2,9 @@ package bodyphones
 
 import (
 	"flag"
+	"fmt"
 	"math/rand/v2"
+	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -186,20 +188,40 @@ func FuzzImpossible(f *testing.F) {
 	})
 }
 
-// TestPrefixLiteralMatchesRegexp: a prefix answered from its literal ends
-// where the metadata's regular expression, as Parse runs it, ends.
-func TestPrefixLiteralMatchesRegexp(t *testing.T) {
+// TestPrefixTrieMatchesRegexp: a prefix answered from its trie ends where
+// the metadata's regular expression, as Parse runs it, ends: on every digit
+// string of up to five digits, and on random numbers behind prefixes.
+func TestPrefixTrieMatchesRegexp(t *testing.T) {
 	r := rand.New(rand.NewPCG(13, 1))
 	examples := exampleNumbers()
-	literals := 0
-	for region, p := range metadata().regions {
+	var all []string // every digit string of 0 to 5 digits
+	for n, k := 0, 1; n <= 5; n, k = n+1, k*10 {
+		for v := range k {
+			all = append(all, fmt.Sprintf("%0*d", n, v)[:n])
+		}
+	}
+	seen := map[*regexp.Regexp]bool{}
+	tries, regexps := 0, 0
+	for i, p := range metadata().regions {
+		if p == nil {
+			continue
+		}
+		region := string([]byte{byte('A' + i/26), byte('A' + i%26)})
 		for _, x := range []prefix{p.idd, p.national} {
-			if x.re == nil || !x.isLiteral {
+			if x.re == nil || seen[x.re] {
 				continue
 			}
-			literals++
-			for range 200 {
-				s := digitString(r, region, examples)
+			seen[x.re] = true
+			if x.trie == nil {
+				regexps++
+				continue
+			}
+			tries++
+			texts := slices.Clone(all)
+			for range 500 {
+				texts = append(texts, digitString(r, region, examples))
+			}
+			for _, s := range texts {
 				want := -1
 				if ind := x.re.FindStringIndex(s); ind != nil && ind[0] == 0 {
 					want = ind[1]
@@ -210,7 +232,36 @@ func TestPrefixLiteralMatchesRegexp(t *testing.T) {
 			}
 		}
 	}
-	if literals < 100 {
-		t.Errorf("only %d literal prefixes: the test checks too little", literals)
+	t.Logf("%d prefixes answered by a trie, %d by their regexp", tries, regexps)
+	if tries < 200 {
+		t.Errorf("only %d prefixes have a trie: the test checks too little", tries)
+	}
+}
+
+// TestMatchesOrder: the words of an expression come in the order Go's
+// regexp prefers them, which decides where a prefix ends.
+func TestMatchesOrder(t *testing.T) {
+	tests := []struct {
+		name, expr string
+		want       []string
+		ok         bool
+	}{
+		{"literal", "00", []string{"00"}, true},
+		{"alternation keeps its order", "0(?:0|011)", []string{"00", "0011"}, true},
+		{"greedy quest prefers the longer", "00(?:1\\d)?", []string{"0010", "0011", "0012", "0013", "0014", "0015", "0016", "0017", "0018", "0019", "00"}, true},
+		{"lazy quest prefers the shorter", "0(?:1)??", []string{"0", "01"}, true},
+		{"bounded repeat", "1{1,2}", []string{"11", "1"}, true},
+		{"non-digits never match", "0|a", []string{"0"}, true},
+		{"anchor refused", "(5\\d{6})$|1", nil, false},
+		{"unbounded refused", "0\\d*", nil, false},
+		{"too many refused", "\\d{4}", nil, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got, ok := matches(tt.expr)
+			if ok != tt.ok || !slices.Equal(got, tt.want) {
+				t.Errorf("matches(%q) = %q, %v; want %q, %v", tt.expr, got, ok, tt.want, tt.ok)
+			}
+		})
 	}
 }
