@@ -16,6 +16,7 @@ import (
 	"github.com/msgfilter/msgfilter/internal/links"
 	"github.com/msgfilter/msgfilter/internal/optout"
 	"github.com/msgfilter/msgfilter/internal/smsenc"
+	"github.com/msgfilter/msgfilter/internal/terms"
 	"github.com/msgfilter/msgfilter/internal/textnorm"
 	"github.com/msgfilter/msgfilter/rules"
 	"github.com/msgfilter/msgfilter/state"
@@ -68,6 +69,7 @@ type check struct {
 	size           smsenc.Size    // measure: the body's encoding and segments
 	runes          int            // and its length in characters
 	sized          bool           // size and runes are set (measure, or a template hit)
+	named          ModelFeatures  // classify: the features named at the lower of the check's floor and the template cache's
 	print          *campaignPrint // classify: the campaign's band keys and signature, with a fleet store; nil for none (campaign.go)
 	subject        int            // state: the recipient region's same_subject_limit, 0 where none applies (subject.go)
 	convKey        state.Key      // state: the conversation's key, which count counts under
@@ -431,12 +433,24 @@ const maxBidiNesting = 16
 func (c *check) match() {
 	f := &c.facts.Content
 	f.BidiOverflow = c.text.BidiDepth() > maxBidiNesting
-	r := c.p.matcher(c.dest).MatchText(c.text) // the content terms and the opt_out ones (loadPolicy)
-	c.instructs = optout.Instructed(r)
-	delete(r.Categories, optout.CategoryOut) // an instruction, not a content category
-	f.Categories = categoryFacts(r)
+	// The content terms and the opt_out ones (loadPolicy), by one scan of
+	// the automaton every destination shares, whose hits the template
+	// cache keeps for the other destinations (template.go).
+	m, hits := c.p.matcher(c.dest), &c.borrowScratch().hits
+	m.Scan(c.text, hits)
+	f.Categories, c.instructs, _ = categorize(m, hits, c.msg.Body)
 	f.OptOutText = hasOptOutText(c.msg.Body)
 	f.OptOutInstruction = f.OptOutText || c.instructs
+}
+
+// categorize returns the content categories of m's terms among hits, and
+// whether an opt_out term instructs an opt-out; ok is false when hits are
+// not of m's automaton (terms.Matcher.Project).
+func categorize(m *terms.Matcher, hits *terms.Hits, body string) (_ Categories, instructs, ok bool) {
+	r, ok := m.Project(hits, body)
+	instructs = optout.Instructed(r)
+	delete(r.Categories, optout.CategoryOut) // an instruction, not a content category
+	return categoryFacts(r), instructs, ok
 }
 
 // enrich (stage 9) describes the message's parties and time: the sender's

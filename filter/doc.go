@@ -44,7 +44,9 @@
 //     phone numbers, and the links of a body that may hold one, which is
 //     keyed as written) of a body seen before but for digits shown not to
 //     matter, such as a fresh one-time code (template.go says why they
-//     cannot);
+//     cannot), at any destination: an entry keeps the hits of the
+//     automaton every destination's terms share, and the check projects
+//     its destination's terms from them;
 //  6. normalize: the body's normalized forms, shared by every matcher;
 //  7. match: the destination's terms, the opt-out lists' instructions and
 //     the STOP keyword;

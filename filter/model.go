@@ -20,6 +20,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/msgfilter/msgfilter/internal/model"
+	"github.com/msgfilter/msgfilter/internal/terms"
 	"github.com/msgfilter/msgfilter/internal/textnorm"
 	"github.com/msgfilter/msgfilter/state"
 )
@@ -113,8 +114,9 @@ func (m *memoryCounts) ReportGeneration() uint64 { return m.gen.Load() }
 // scratch is one goroutine's buffers for the model; checks borrow one from
 // scratchPool, so scoring allocates nothing once they have grown.
 type scratch struct {
-	f  model.Features
-	sc model.Scratch
+	f    model.Features
+	sc   model.Scratch
+	hits terms.Hits // match: the shared automaton's hits, before the destination's terms
 }
 
 var scratchPool = sync.Pool{New: func() any { return new(scratch) }}
@@ -126,8 +128,7 @@ var scratchPool = sync.Pool{New: func() any { return new(scratch) }}
 // naming allocates.
 func (c *check) classify() error {
 	e := c.e
-	c.scratch = scratchPool.Get().(*scratch)
-	f := &c.scratch.f
+	f := &c.borrowScratch().f
 	f.Extract(c.text)
 	// The link stage's analysis, so the model weighs what it found (a
 	// brand named beside a foreign link, a machine-made name) without
@@ -141,11 +142,47 @@ func (c *check) classify() error {
 	mf.Spam, mf.Fraud = trunc2(s.Spam), trunc2(s.Fraud)
 	mf.Unwanted = sum2(mf.Spam, mf.Fraud)
 	mf.Features = ModelFeatures{Spam: []string{}, Fraud: []string{}}
-	if _, low := c.p.modelThresholds(c.dest); mf.Unwanted >= min(low, c.tenant.modelFloor()) {
+	// A template entry serves every destination and tenant: it names the
+	// features whenever any of them could (policy.featureFloor), and each
+	// check keeps them only when its own thresholds could fire.
+	floor := c.featureFloor()
+	if c.hasTemplate {
+		floor = min(floor, c.p.featureFloor)
+	}
+	if mf.Unwanted >= floor {
 		mf.Features.Spam = evidenceNames(e.model.Top(model.Spam, f))
 		mf.Features.Fraud = evidenceNames(e.model.Top(model.Fraud, f))
 	}
+	c.named = mf.Features
+	mf.Features = c.features(mf.Unwanted, c.named)
 	return nil
+}
+
+// featureFloor is the lowest model threshold of the check's destination
+// and tenant: below it no model rule can fire, and the features are not
+// named.
+func (c *check) featureFloor() float64 {
+	_, low := c.p.modelThresholds(c.dest)
+	return min(low, c.tenant.modelFloor())
+}
+
+// features returns named, the features named for a body whose unwanted
+// score is unwanted, when a model rule of the check's destination or tenant
+// could fire, else none.
+func (c *check) features(unwanted float64, named ModelFeatures) ModelFeatures {
+	if unwanted >= c.featureFloor() {
+		return named
+	}
+	return ModelFeatures{Spam: []string{}, Fraud: []string{}}
+}
+
+// borrowScratch returns the check's model and match buffers, borrowed
+// from scratchPool by the first stage that needs them.
+func (c *check) borrowScratch() *scratch {
+	if c.scratch == nil {
+		c.scratch = scratchPool.Get().(*scratch)
+	}
+	return c.scratch
 }
 
 // modelThresholds resolves the model rules' thresholds for the check's

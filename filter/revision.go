@@ -60,6 +60,11 @@ type policy struct {
 	// databases) when there are any, so that Decision.Revision changes when
 	// a reload only brings a new feed.
 	revision string
+
+	// featureFloor is the lowest model threshold of any destination or
+	// tenant: a template entry, shared by all, names the model's features
+	// from it (classify).
+	featureFloor float64
 }
 
 // packConfig is what Go reads of one pack, once, when the pack loads: the
@@ -241,8 +246,13 @@ func (e *Engine) loadPolicy(ctx context.Context, fsys fs.FS) (*policy, error) {
 		}
 	}
 	p.reads = newReadsTable(set, p.countries)
+	p.featureFloor = p.global.floor()
 	for _, pc := range p.countries {
 		pc.model, pc.modelLow = p.global.thresholds.stricter(pc.thresholds), min(p.global.floor(), pc.floor())
+		p.featureFloor = min(p.featureFloor, pc.modelLow)
+	}
+	for _, tn := range e.opts.tenants {
+		p.featureFloor = min(p.featureFloor, tn.modelFloor())
 	}
 	if err := p.checkLimitRules(); err != nil {
 		return nil, err

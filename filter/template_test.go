@@ -49,24 +49,36 @@ var templateBodies = []string{
 	"برای لغو 1100 را ارسال کنید", // "لغو ۱۱" (cancel 11) is a term that can match part of a run
 }
 
+// textResult is what the text stages make of a body for one check.
+type textResult struct {
+	categories Categories
+	optOutText bool
+	instructs  bool
+	model      ModelFacts
+	print      *campaignPrint
+	noPhones   bool
+	size       smsenc.Size
+	runes      int
+}
+
 // textFacts runs the text stages on m without the template cache; ok is
 // false for a message the template cache would not store.
-func textFacts(t *testing.T, e *Engine, m Message) (_ templateEntry, ok bool) {
+func textFacts(t *testing.T, e *Engine, m Message) (_ textResult, ok bool) {
 	t.Helper()
 	c := e.newCheck(context.Background(), &m, false)
 	defer c.release()
 	if err := c.validate(); err != nil {
-		return templateEntry{}, false
+		return textResult{}, false
 	}
 	c.extract()
 	c.links()
 	if len(c.facts.Links) > 0 {
-		return templateEntry{}, false // never cached
+		return textResult{}, false // never cached
 	}
 	c.normalize()
 	for _, a := range c.p.templateAnchors {
 		if bytes.Contains(c.text.Bytes(textnorm.Words), a) {
-			return templateEntry{}, false
+			return textResult{}, false
 		}
 	}
 	c.match()
@@ -74,7 +86,7 @@ func textFacts(t *testing.T, e *Engine, m Message) (_ templateEntry, ok bool) {
 		t.Fatal(err)
 	}
 	f := &c.facts.Content
-	return templateEntry{categories: f.Categories, optOutText: f.OptOutText, instructs: c.instructs, model: f.Model, print: c.campaignBands(),
+	return textResult{categories: f.Categories, optOutText: f.OptOutText, instructs: c.instructs, model: f.Model, print: c.campaignBands(),
 		noPhones: bodyphones.NoneByShape(m.Body),
 		size:     smsenc.Measure(m.Body), runes: utf8.RuneCountInString(m.Body)}, true
 }
@@ -621,5 +633,124 @@ func BenchmarkTemplateCacheFull(b *testing.B) {
 		if t.get(k) != nil {
 			b.Fatal("a key never stored is found")
 		}
+	}
+}
+
+// textStages runs a check of m through the text stages as run does, with
+// the template cache when e has one (a miss stores the entry), and returns
+// what they leave for the facts: the content facts (phone numbers
+// included), the links, the size and the campaign fingerprint.
+func textStages(t *testing.T, e *Engine, m Message) (hit bool, content ContentFacts, ls []LinkFacts, size smsenc.Size, runes int, print *campaignPrint) {
+	t.Helper()
+	c := e.newCheck(context.Background(), &m, false)
+	defer c.release()
+	if err := c.validate(); err != nil {
+		t.Fatalf("%q to %s: %v", m.Body, m.Recipient, err)
+	}
+	c.extract()
+	hit = c.templateCache()
+	c.links()
+	if !hit {
+		c.normalize()
+		c.match()
+		if err := c.classify(); err != nil {
+			t.Fatal(err)
+		}
+		c.rememberTemplate()
+	}
+	c.phones()
+	c.measure()
+	print = c.print
+	if print == nil {
+		print = c.campaignBands()
+	}
+	return hit, c.facts.Content, c.facts.Links, c.size, c.runes, print
+}
+
+// TestTemplateSharedAcrossDestinations is the property of a template entry
+// kept for every destination and tenant: whichever destination and tenant
+// checked a body first, every other one that hits its entry gets the text
+// facts an engine without caches computes (categories and evidence from its
+// own terms, the opt-out instruction, scores and named features by its own
+// thresholds, links by its own brands, phone numbers, size, fingerprint).
+// Over corpus texts and templates with fresh digits, to destinations whose
+// lists differ (AE, IN, IR, TH have terms of their own) and tenants with
+// stricter and laxer model thresholds and brands of their own.
+func TestTemplateSharedAcrossDestinations(t *testing.T) {
+	acme := WithTenant("acme", Tenant{Brands: []Brand{{Name: "Acme Bank", Country: "DE", Domains: []string{"acmebank.de"}}}})
+	cached := tenantModelEngine(t, acme)
+	uncached := tenantModelEngine(t, acme, WithCacheSizes(Off, Off))
+	if uncached.template != nil {
+		t.Fatal("an engine without caches has a template cache")
+	}
+	dests := []string{"+971501234567", "+919876543210", "+989121234567", "+66812345678", "+12025550123", "+4915123456789", "+33612345678"}
+	tenants := []string{"", "Strict", "lax", "acme"}
+	var bodies []string
+	seen := map[string]bool{}
+	add := func(b string) {
+		if !seen[b] {
+			seen[b] = true
+			bodies = append(bodies, b)
+		}
+	}
+	for _, b := range templateBodies {
+		add(b)
+	}
+	for _, m := range corpusMessages(t) {
+		add(m.Body)
+	}
+	add("Acme Bank: your account is locked, verify it at https://secure-verify.example/x today")
+	for _, m := range templateCorpus(t) {
+		add(m.Body)
+	}
+	if testing.Short() {
+		bodies = bodies[:min(len(bodies), 400)]
+	}
+	r := rand.New(rand.NewPCG(3, 4))
+	checks, hits, termHits, named := 0, 0, 0, 0
+	for i, body := range bodies {
+		// A template sent again with other digits in its free runs takes
+		// the entry its first sighting stored.
+		variant := func(b string) string {
+			runs, ok := freeRuns(b, cached.policy.Load().templateRun)
+			if !ok {
+				return b
+			}
+			bs := []byte(b)
+			for _, run := range runs {
+				for k := run[0]; k < run[1]; k++ {
+					bs[k] = byte('0' + r.IntN(10))
+				}
+			}
+			return string(bs)
+		}
+		for j := range len(dests) * len(tenants) {
+			// Each body starts at another destination and tenant, so
+			// that every one of them stores entries the others read.
+			k := (i + j) % (len(dests) * len(tenants))
+			m := Message{ID: fmt.Sprint("shared-", i, "-", j), Channel: SMS, Kind: Promotional, Sender: "Shop",
+				Tenant: tenants[k%len(tenants)], Recipient: dests[k/len(tenants)], Body: variant(body), Time: tuesday}
+			hit, got, gotLinks, gotSize, gotRunes, gotPrint := textStages(t, cached, m)
+			_, want, wantLinks, wantSize, wantRunes, wantPrint := textStages(t, uncached, m)
+			checks++
+			if hit {
+				hits++
+				if len(want.Categories) > 0 {
+					termHits++
+				}
+				if len(want.Model.Features.Spam) > 0 {
+					named++
+				}
+			}
+			if !reflect.DeepEqual(got, want) || !reflect.DeepEqual(gotLinks, wantLinks) || gotSize != wantSize || gotRunes != wantRunes ||
+				!reflect.DeepEqual(gotPrint, wantPrint) {
+				t.Fatalf("%q to %s for tenant %q (template hit %v):\ncached   %+v\n         links %+v\nuncached %+v\n         links %+v",
+					m.Body, m.Recipient, m.Tenant, hit, got, gotLinks, want, wantLinks)
+			}
+		}
+	}
+	t.Logf("%d bodies, %d checks: %d template hits, %d of them with terms, %d with named features", len(bodies), checks, hits, termHits, named)
+	if hits < checks/2 || termHits < 100 || named < 100 {
+		t.Errorf("%d hits of %d checks, %d with terms, %d with named features: the entries were hardly shared", hits, checks, termHits, named)
 	}
 }

@@ -35,6 +35,7 @@ type hit struct {
 
 type scratch struct {
 	text  textnorm.Text
+	raw   Hits
 	hits  []hit
 	seen  []uint32 // per term: gen of the last call that found it
 	index []int32  // per term: its entry in hits when seen
@@ -272,36 +273,103 @@ func (m *Matcher) MatchText(t *textnorm.Text) Result {
 }
 
 func (m *Matcher) match(sc *scratch, t *textnorm.Text) Result {
+	m.Scan(t, &sc.raw)
+	return m.project(sc, &sc.raw, t.Source())
+}
+
+// Hits are the occurrences, in one normalized text, of the patterns of the
+// automaton its matcher shares with the other matchers of its
+// CompileShared call: what matching finds before any list's terms are
+// read. Which of a list's terms they are, and the Result, follow from the
+// hits alone (Project), so the matchers of every list can take their terms
+// from one scan of a text, or from hits kept since it was scanned. The
+// zero value holds no hits of any automaton. A Hits is written by Scan
+// only; once scanned it may be projected by any number of goroutines at
+// once.
+type Hits struct {
+	ac   [2]*automaton // the automata scanned, per form: nil for a zero matcher
+	list []rawHit      // in the order Match meets them: Words by end position, then Joined
+}
+
+// rawHit is one occurrence of a pattern: what a term of it needs, whichever
+// list the term is in.
+type rawHit struct {
+	p       int32 // the pattern, in its form's automaton
+	o0, o1  int32 // its span in the body (textnorm.Text.Span)
+	form    uint8 // textnorm.Words or textnorm.Joined
+	bounded bool  // a word boundary on both sides (boundaryBefore, boundaryAfter)
+}
+
+// Len returns the number of occurrences h holds.
+func (h *Hits) Len() int { return len(h.list) }
+
+// Clone returns a copy of h that shares nothing with it.
+func (h *Hits) Clone() *Hits {
+	return &Hits{ac: h.ac, list: slices.Clone(h.list)}
+}
+
+// Scan sets h to the occurrences in t of the patterns of m's automaton,
+// which every matcher of m's CompileShared call shares. It does not
+// allocate once h has grown.
+func (m *Matcher) Scan(t *textnorm.Text, h *Hits) {
+	h.list, h.ac = h.list[:0], [2]*automaton{}
+	if m == nil || m.forms[0] == nil || t == nil {
+		return
+	}
+	h.ac = [2]*automaton{m.forms[0].ac, m.forms[1].ac}
+	m.scanForm(h, t, textnorm.Words)
+	if t.Deobfuscated() {
+		m.scanForm(h, t, textnorm.Joined)
+	}
+}
+
+func (m *Matcher) scanForm(h *Hits, t *textnorm.Text, f textnorm.Form) {
+	text := t.Bytes(f)
+	m.forms[f].ac.scan(text, func(p, start, end int) {
+		o0, o1 := t.Span(f, start, end)
+		h.list = append(h.list, rawHit{p: int32(p), o0: int32(o0), o1: int32(o1), form: uint8(f),
+			bounded: boundaryBefore(text, start) && boundaryAfter(text, end)})
+	})
+}
+
+// Project returns what MatchText returns for the text h was scanned from:
+// the terms of m that its hits are. body gives the evidence: the text's
+// source, or any text with the same bytes at the hits' spans. ok is false
+// when h was scanned by a matcher of another CompileShared call (another
+// automaton), whose hits say nothing of m's terms.
+func (m *Matcher) Project(h *Hits, body string) (r Result, ok bool) {
+	if m == nil || m.forms[0] == nil {
+		return Result{}, true
+	}
+	if h.ac != [2]*automaton{m.forms[0].ac, m.forms[1].ac} {
+		return Result{}, false
+	}
+	sc := m.scratch.Get().(*scratch)
+	r = m.project(sc, h, body)
+	m.scratch.Put(sc)
+	return r, true
+}
+
+// project keeps, for each term, its first hit in Words (the Word terms'
+// first with boundaries), replaced by a hit in Joined that begins earlier.
+func (m *Matcher) project(sc *scratch, h *Hits, body string) Result {
 	sc.hits = sc.hits[:0]
 	sc.gen++
 	if sc.gen == 0 { // wrapped: forget every mark
 		clear(sc.seen)
 		sc.gen = 1
 	}
-	m.scanForm(sc, t, textnorm.Words)
-	if t.Deobfuscated() {
-		m.scanForm(sc, t, textnorm.Joined)
-	}
-	if len(sc.hits) == 0 {
-		return Result{}
-	}
-	return m.result(sc.hits, t.Source())
-}
-
-func (m *Matcher) scanForm(sc *scratch, t *textnorm.Text, f textnorm.Form) {
-	fm := m.forms[f]
-	text := t.Bytes(f)
-	fm.ac.scan(text, func(p, start, end int) {
-		for _, id := range fm.refs[fm.first[p]:fm.first[p+1]] {
+	for _, rh := range h.list {
+		fm := m.forms[rh.form]
+		for _, id := range fm.refs[fm.first[rh.p]:fm.first[rh.p+1]] {
 			seen := sc.seen[id] == sc.gen
-			if seen && f == textnorm.Words {
+			if seen && rh.form == uint8(textnorm.Words) {
 				continue // Words is scanned first, in order: the first hit stays
 			}
-			if m.terms[id].Word && !(boundaryBefore(text, start) && boundaryAfter(text, end)) {
+			if m.terms[id].Word && !rh.bounded {
 				continue
 			}
-			o0, o1 := t.Span(f, start, end)
-			h := hit{term: id, o0: int32(o0), o1: int32(o1)}
+			h := hit{term: id, o0: rh.o0, o1: rh.o1}
 			if seen {
 				// Found again in Joined: keep the earlier evidence.
 				if prev := &sc.hits[sc.index[id]]; h.o0 < prev.o0 {
@@ -313,7 +381,11 @@ func (m *Matcher) scanForm(sc *scratch, t *textnorm.Text, f textnorm.Form) {
 			sc.index[id] = int32(len(sc.hits))
 			sc.hits = append(sc.hits, h)
 		}
-	})
+	}
+	if len(sc.hits) == 0 {
+		return Result{}
+	}
+	return m.result(sc.hits, body)
 }
 
 // Normalized text separates words by one space; a change between ASCII and

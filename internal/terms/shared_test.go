@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/msgfilter/msgfilter/internal/corpus"
+	"github.com/msgfilter/msgfilter/internal/textnorm"
 )
 
 // policyLists returns the shipped policies' term lists as filter builds
@@ -78,11 +79,24 @@ var adversarialBodies = []string{
 }
 
 // checkSame fails when a matcher of CompileShared finds anything else than
-// the matcher Compile builds from the same list.
-func checkSame(t *testing.T, name string, shared, own *Matcher, body string) {
+// the matcher Compile builds from the same list, by Match or by projecting
+// the hits another matcher of the same CompileShared call scanned
+// (scanner): one scan serves every list.
+func checkSame(t *testing.T, name string, shared, scanner, own *Matcher, body string) {
 	t.Helper()
-	if got, want := shared.Match(body), own.Match(body); !reflect.DeepEqual(got, want) {
+	want := own.Match(body)
+	if got := shared.Match(body); !reflect.DeepEqual(got, want) {
 		t.Fatalf("%s: Match(%q) shared = %+v, own = %+v", name, body, got, want)
+	}
+	var text textnorm.Text
+	text.Reset(body)
+	var h Hits
+	scanner.Scan(&text, &h)
+	if got, ok := shared.Project(h.Clone(), body); !ok || !reflect.DeepEqual(got, want) {
+		t.Fatalf("%s: Project(%q) of another list's scan = %+v (ok %v), own Match = %+v", name, body, got, ok, want)
+	}
+	if _, ok := own.Project(&h, body); ok {
+		t.Fatalf("%s: a matcher of another automaton projected hits of %q", name, body)
 	}
 }
 
@@ -116,7 +130,7 @@ func TestCompileSharedEqualsCompile(t *testing.T) {
 				t.Fatalf("list %d: Len shared = %d, own = %d", i, shared[i].Len(), own[i].Len())
 			}
 			for _, body := range adversarialBodies {
-				checkSame(t, fmt.Sprint("list ", i), shared[i], own[i], body)
+				checkSame(t, fmt.Sprint("list ", i), shared[i], shared[(i+1)%len(lists)], own[i], body)
 			}
 		}
 		// The lists give the same text different weights: a shared
@@ -155,7 +169,7 @@ func TestCompileSharedEqualsCompile(t *testing.T) {
 		hits := 0
 		for i := range lists {
 			for _, body := range bodies {
-				checkSame(t, names[i], shared[i], own[i], body)
+				checkSame(t, names[i], shared[i], shared[(i+1)%len(lists)], own[i], body)
 				if i == 0 && own[i].Match(body).Categories != nil {
 					hits++
 				}
@@ -188,7 +202,7 @@ func FuzzCompileShared(f *testing.F) {
 	shared, own := compileBoth(f, lists)
 	f.Fuzz(func(t *testing.T, body string) {
 		for i := range lists {
-			checkSame(t, fmt.Sprint("list ", i), shared[i], own[i], body)
+			checkSame(t, fmt.Sprint("list ", i), shared[i], shared[(i+1)%len(lists)], own[i], body)
 		}
 	})
 }
