@@ -62,6 +62,22 @@ func decodeDoc(t testing.TB, name string, b []byte) factDoc {
 	return factDoc{name: name, doc: doc}
 }
 
+// destinations returns the set's country packs and a country without one
+// ("jp"), and its channel packs: the pairs the residual and part tests
+// evaluate.
+func destinations(set *rules.Set) (countries, channels []string) {
+	countries = []string{"jp"}
+	for _, p := range set.Packs() {
+		switch p.Kind {
+		case rules.KindCountry:
+			countries = append(countries, p.Code)
+		case rules.KindChannel:
+			channels = append(channels, p.Code)
+		}
+	}
+	return countries, channels
+}
+
 // factDocs returns real facts: the engine's facts of the golden cases and
 // of content-rich messages (testdata/eval_facts.jsonl), the inputs the
 // packs' Rego tests give, and, when ../../shared/data holds the corpora, the
@@ -179,15 +195,7 @@ func TestResidualEqualsWritten(t *testing.T) {
 		t.Fatalf("%d packs evaluated as residual rules, want all %d", got, want)
 	}
 	docs := factDocs(t, set)
-	countries, channels := []string{"jp"}, []string(nil)
-	for _, p := range set.Packs() {
-		switch p.Kind {
-		case rules.KindCountry:
-			countries = append(countries, p.Code)
-		case rules.KindChannel:
-			channels = append(channels, p.Code)
-		}
-	}
+	countries, channels := destinations(set)
 	now := time.Date(2026, 11, 24, 14, 0, 0, 0, time.UTC)
 	findings, pairs := 0, 0
 	for _, cc := range countries {

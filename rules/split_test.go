@@ -43,15 +43,7 @@ func TestPartsEqualEval(t *testing.T) {
 		t.Fatalf("the global pack has %d parts, want one per definition or group", n)
 	}
 	docs := factDocs(t, set)
-	countries, channels := []string{"jp"}, []string(nil)
-	for _, p := range set.Packs() {
-		switch p.Kind {
-		case rules.KindCountry:
-			countries = append(countries, p.Code)
-		case rules.KindChannel:
-			channels = append(channels, p.Code)
-		}
-	}
+	countries, channels := destinations(set)
 	now := time.Date(2026, 11, 24, 14, 0, 0, 0, time.UTC)
 	findings := 0
 	for _, cc := range countries {

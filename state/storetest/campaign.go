@@ -250,14 +250,7 @@ func ConcurrentCampaign(t *testing.T, ctx context.Context, stores []state.Campai
 // (14 of 16 signature values shared), for a store's benchmarks.
 func BenchResolve(b *testing.B, s state.Campaigns) {
 	ctx := context.Background()
-	sig := make([]uint64, 16)
-	bands := make([]uint64, 8)
-	for i := range sig {
-		sig[i] = uint64(i)*0x9e3779b97f4a7c15 + 1
-	}
-	for i := range bands {
-		bands[i] = uint64(i)*0xbf58476d1ce4e5b9 + 1
-	}
+	sig, bands := benchCampaign()
 	if _, err := s.Resolve(ctx, bands, sig, 7, T0); err != nil {
 		b.Fatal(err)
 	}
@@ -276,14 +269,7 @@ func BenchResolve(b *testing.B, s state.Campaigns) {
 // turn, for a store's benchmarks.
 func BenchCountCampaign(b *testing.B, s state.Campaigns) {
 	ctx := context.Background()
-	sig := make([]uint64, 16)
-	bands := make([]uint64, 8)
-	for i := range sig {
-		sig[i] = uint64(i)*0x9e3779b97f4a7c15 + 1
-	}
-	for i := range bands {
-		bands[i] = uint64(i)*0xbf58476d1ce4e5b9 + 1
-	}
+	sig, bands := benchCampaign()
 	rcpts := make([]string, 64)
 	for i := range rcpts {
 		rcpts[i] = "+3749100" + strconv.Itoa(1000+i)
@@ -299,4 +285,18 @@ func BenchCountCampaign(b *testing.B, s state.Campaigns) {
 			b.Fatalf("CountCampaign = %+v, %v", out, err)
 		}
 	}
+}
+
+// benchCampaign returns the signature (16 values) and bands (8) of the
+// campaign the benchmarks send near-duplicates of.
+func benchCampaign() (sig, bands []uint64) {
+	sig = make([]uint64, 16)
+	bands = make([]uint64, 8)
+	for i := range sig {
+		sig[i] = uint64(i)*0x9e3779b97f4a7c15 + 1
+	}
+	for i := range bands {
+		bands[i] = uint64(i)*0xbf58476d1ce4e5b9 + 1
+	}
+	return sig, bands
 }
