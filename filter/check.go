@@ -74,6 +74,7 @@ type check struct {
 	subject        int            // state: the recipient region's same_subject_limit, 0 where none applies (subject.go)
 	convKey        state.Key      // state: the conversation's key, which count counts under
 	timeKey        *timeKey       // enrich: the time facts' key bytes, from the clock cache (buildFacts); nil: walk them
+	template       *templateEntry // templateCache: the entry hit, for its content facts' key bytes (buildFacts); nil: walk them
 	factKey        cacheKey       // from the walk that builds OPA's input
 	readsKey       cacheKey       // of the facts the destination's query can see, when hasReadsKey (factCache)
 	hasReadsKey    bool
@@ -499,7 +500,7 @@ func (c *check) buildFacts() {
 	k := hasherPool.Get().(*keyHasher)
 	k.reset()
 	k.u64(c.p.generation)
-	c.facts.walk(walker{k: k, clockUse: c.p.set.Clock(), timeKey: c.timeKey})
+	c.facts.walk(walker{k: k, clockUse: c.p.set.Clock(), timeKey: c.timeKey, template: c.template})
 	c.factKey = k.sum()
 	hasherPool.Put(k)
 }

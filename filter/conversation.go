@@ -254,7 +254,7 @@ func senderStateID(s string) string {
 		numeric = numberByte(s[i])
 	}
 	if !numeric {
-		return strings.ToUpper(s)
+		return upperID(s)
 	}
 	if len(s) > 1 && s[0] == '+' && allDigits(s[1:]) {
 		return s // canonical already
@@ -297,6 +297,28 @@ func plusDigits(digits string) string {
 	}
 	id := "+" + digits
 	slot.Store(&id)
+	return id
+}
+
+// upperIDs interns the canonical identities of sender IDs not written in
+// upper case ("Amazon": "AMAZON"), as senderIDs does numbers': the
+// upper-case copy allocated on every check of one. A slot holds the last
+// such sender whose spelling hashes to it, with its identity; a hit
+// writes no shared memory. At most 256 pairs are kept.
+var upperIDs [256]atomic.Pointer[upperIDEntry]
+
+type upperIDEntry struct{ sender, id string }
+
+// upperID returns strings.ToUpper(s), interned when it is not s.
+func upperID(s string) string {
+	slot := &upperIDs[fnv1a.String32(s)%uint32(len(upperIDs))]
+	if e := slot.Load(); e != nil && e.sender == s {
+		return e.id
+	}
+	id := strings.ToUpper(s)
+	if id != s {
+		slot.Store(&upperIDEntry{sender: strings.Clone(s), id: id})
+	}
 	return id
 }
 

@@ -5,7 +5,9 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"reflect"
 	"testing"
+	"time"
 
 	"github.com/open-policy-agent/opa/v1/ast"
 
@@ -241,5 +243,101 @@ func TestTimeKeyEqualsWalk(t *testing.T) {
 	}
 	if used == 0 || quiet == 0 {
 		t.Fatalf("%d checks used the time bytes, %d of them in quiet hours: want both > 0", used, quiet)
+	}
+}
+
+// TestContentKeyEqualsWalk holds the content facts' bytes kept in template
+// entries (templateEntry.contentKey), which a template hit copies into its
+// fact key, to the walk of the check's content facts: templates with a
+// fresh code in each message, each sent to every destination (one entry,
+// the destinations' own terms), from tenants with their own model
+// thresholds and without (one entry, other thresholds and features),
+// bodies with phone numbers or not by their masked digits, and the corpus
+// from each tenant.
+// A byte of difference would give the facts another key than their own.
+func TestContentKeyEqualsWalk(t *testing.T) {
+	e := newEngine(t, WithCacheSizes(Off, 0),
+		WithTenant("Strict", Tenant{Model: ModelThresholds{FraudReview: 0.3, FraudBlock: 0.6, SpamReview: 0.4}}),
+		WithTenant("lax", Tenant{Model: ModelThresholds{FraudReview: 0.3, FraudBlock: 0.99, SpamReview: 0.99, SpamBlock: 0.99}}))
+	ctx := context.Background()
+	rcpts := []string{"+971501234567", "+919876543210", "+66812345678", "+12025550123", "+33612345678", "+4915123456789"}
+	formats := []string{
+		"Your ADCB verification code is %06d. Do not share it with anyone.",
+		"%06d is your OTP for login to HDFC Bank. Valid for 10 mins. Do not share it with anyone.",
+		"Your KBank OTP is %06d. Ref 3K9F0A1. Valid 5 minutes.",
+		"Chase: a charge of $%04d.31 was made on your card ending 4821.",
+		"Bonjour, votre colis 0034%010d sera livré demain.",
+		"Win a free cruise, claim %06d now, reply STOP to opt out",
+		"URGENT your account is suspended, verify with code %06d or lose access",
+		"Ihr Paket %06d: Fragen unter 030 1234567",
+	}
+	var msgs []Message
+	for i := range 12 {
+		for j, f := range formats {
+			for r, rcpt := range rcpts {
+				msgs = append(msgs, Message{ID: fmt.Sprint("tmpl-", i, "-", j, "-", r), Channel: SMS,
+					Kind: []Kind{OTP, Transactional, Promotional}[(i+j)%3], Tenant: []string{"", "Strict", "lax"}[(i+r)%3],
+					Sender: "Shop", Recipient: rcpt, Body: fmt.Sprintf(f, 104729*(i*len(rcpts)+r+1)%1000000),
+					Time: testNow.Add(-time.Duration(i) * time.Minute)})
+			}
+		}
+	}
+	// One masked entry whose bodies have a phone number or not by the
+	// masked digits (NPA 201 is a US area code, 200 is not).
+	for i := range 6 {
+		msgs = append(msgs, Message{ID: fmt.Sprint("call-", i), Channel: SMS, Kind: Transactional, Sender: "Shop",
+			Recipient: "+12025550123", Body: fmt.Sprintf("Call +120%d5550%03d for your order", i%2, i), Time: testNow})
+	}
+	// The corpus from each tenant in turn: the second and third hit the
+	// first's entry with other thresholds, so other features kept.
+	for _, m := range corpusMessages(t) {
+		for _, tenant := range []string{"", "Strict", "lax"} {
+			m.Tenant = tenant
+			msgs = append(msgs, m)
+		}
+	}
+	used, dests, phones := map[string]int{}, map[string]bool{}, 0
+	for _, m := range msgs {
+		c := e.newCheck(ctx, &m, false)
+		if err := c.run(); err != nil {
+			t.Fatalf("%s: %v", m.ID, err)
+		}
+		var k keyHasher
+		k.reset()
+		k.u64(c.p.generation)
+		c.facts.walk(walker{k: &k, clockUse: c.p.set.Clock()})
+		if k.sum() != c.factKey {
+			t.Errorf("%s (%q, tenant %q): the fact key with the template entry's content bytes differs from the walk's", m.ID, m.Body, m.Tenant)
+		}
+		if c.template != nil {
+			if len(c.facts.Content.PhoneNumbers) > 0 {
+				phones++
+			} else if ck := c.template.content.Load(); ck != nil && ck.same(&c.facts.Content) {
+				used[m.Tenant]++
+				dests[c.dest] = true
+			}
+		}
+		c.release()
+	}
+	if used[""] == 0 || used["Strict"] == 0 || used["lax"] == 0 || len(dests) < len(rcpts) || phones == 0 {
+		t.Fatalf("template hits that took content bytes, by tenant: %v, destinations %d; with phone numbers: %d; want some of each", used, len(dests), phones)
+	}
+}
+
+// TestContentKeySameCoversFields fails when the content facts gain a field:
+// contentKey.same must then compare it, or two checks with facts that
+// differ in it would share one fact key.
+func TestContentKeySameCoversFields(t *testing.T) {
+	for _, c := range []struct {
+		typ  reflect.Type
+		want int
+	}{
+		{reflect.TypeFor[ContentFacts](), 6},
+		{reflect.TypeFor[ModelFacts](), 5},
+		{reflect.TypeFor[ModelFeatures](), 2},
+	} {
+		if n := c.typ.NumField(); n != c.want {
+			t.Errorf("%s has %d fields, contentKey.same compares %d: compare the new ones there, then update this test", c.typ, n, c.want)
+		}
 	}
 }

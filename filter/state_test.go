@@ -169,7 +169,7 @@ func TestSenderStateID(t *testing.T) {
 		{"HDFCBANK", "HDFCBANK"},
 		{"+", "+"},
 	}
-	for range 2 { // the second time from senderIDs
+	for range 2 { // the second time from senderIDs or upperIDs
 		for _, tc := range tests {
 			if got := senderStateID(tc.in); got != tc.want {
 				t.Errorf("senderStateID(%q) = %q, want %q", tc.in, got, tc.want)
@@ -186,7 +186,16 @@ func TestSenderStateID(t *testing.T) {
 			}
 		}
 	}
-	for _, in := range []string{"24273", "+15550100000", "VM-HDFCBK", "HDFCBK"} {
+	// More mixed-case sender IDs than upperIDs has slots, likewise.
+	for range 2 {
+		for n := range 2000 {
+			id := fmt.Sprintf("Shop%dx", n)
+			if got := senderStateID(id); got != strings.ToUpper(id) {
+				t.Fatalf("senderStateID(%q) = %q", id, got)
+			}
+		}
+	}
+	for _, in := range []string{"24273", "+15550100000", "VM-HDFCBK", "HDFCBK", "AcmeBank", " AcmeBank "} {
 		senderStateID(in)
 		if n := testing.AllocsPerRun(100, func() { senderStateID(in) }); n != 0 {
 			t.Errorf("senderStateID(%q) allocates %v times", in, n)

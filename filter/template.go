@@ -89,10 +89,13 @@ package filter
 import (
 	"bytes"
 	"encoding/binary"
+	"math"
 	"math/bits"
 	"math/rand/v2"
+	"reflect"
 	"strings"
 	"sync/atomic"
+	"unsafe"
 
 	"github.com/msgfilter/msgfilter/internal/bodyphones"
 	"github.com/msgfilter/msgfilter/internal/links"
@@ -121,6 +124,63 @@ type templateEntry struct {
 	// check to the same destination's terms: the one field written after
 	// the entry is stored, a whole projection at a time.
 	last atomic.Pointer[projection]
+	// content is the fact key's bytes for the content facts of a check
+	// that hit the entry (contentKey), for the next check whose content
+	// facts are the same: written after the entry is stored, a whole
+	// contentKey at a time.
+	content atomic.Pointer[contentKey]
+}
+
+// contentKey is what the hash-only walk writes for a template hit's
+// content facts (walker.content), with a shallow copy of the facts it
+// encodes. A hit's categories and features are its entry's or its
+// projection's, shared read-only, so a check whose facts have the same
+// values and the same maps and slices copies the bytes rather than walking
+// the categories, scores and features (TestContentKeyEqualsWalk). Phone
+// numbers, found per check, are walked: the bytes are kept only for none.
+type contentKey struct {
+	f ContentFacts
+	b string
+}
+
+// same reports whether f encodes to k's bytes: the same values, the same
+// maps and slices. TestContentKeySameCoversFields holds it to every field.
+func (k *contentKey) same(f *ContentFacts) bool {
+	a, am, fm := &k.f, &k.f.Model, &f.Model
+	return a.OptOutText == f.OptOutText && a.OptOutInstruction == f.OptOutInstruction &&
+		a.BidiOverflow == f.BidiOverflow && len(f.PhoneNumbers) == 0 && (a.PhoneNumbers == nil) == (f.PhoneNumbers == nil) &&
+		reflect.ValueOf(a.Categories).UnsafePointer() == reflect.ValueOf(f.Categories).UnsafePointer() &&
+		math.Float64bits(am.Spam) == math.Float64bits(fm.Spam) && math.Float64bits(am.Fraud) == math.Float64bits(fm.Fraud) &&
+		math.Float64bits(am.Unwanted) == math.Float64bits(fm.Unwanted) && am.Thresholds == fm.Thresholds &&
+		sameNames(am.Features.Spam, fm.Features.Spam) && sameNames(am.Features.Fraud, fm.Features.Fraud)
+}
+
+// sameNames reports whether a and b are one slice.
+func sameNames(a, b featureNames) bool {
+	return len(a) == len(b) && unsafe.SliceData(a) == unsafe.SliceData(b)
+}
+
+// contentKey returns the bytes the hash-only walk writes for f, the
+// content facts of a check that hit e, and true; false to walk them: f has
+// phone numbers, or the bytes do not fit in the hasher's block. Bytes made
+// here are kept for the next check.
+func (e *templateEntry) contentKey(f *ContentFacts) (string, bool) {
+	if len(f.PhoneNumbers) > 0 {
+		return "", false
+	}
+	if ck := e.content.Load(); ck != nil && ck.same(f) {
+		return ck.b, true
+	}
+	k := hasherPool.Get().(*keyHasher)
+	defer hasherPool.Put(k)
+	k.reset()
+	walker{k: k}.content(f)
+	if k.flushed {
+		return "", false
+	}
+	ck := &contentKey{f: *f, b: string(k.buf[:k.n])}
+	e.content.Store(ck)
+	return ck.b, true
 }
 
 // projection is what a destination's terms make of an entry's hits.
@@ -425,6 +485,7 @@ func (c *check) templateCache() bool {
 		f.Model.Features = c.features(e.model.Unwanted, e.model.Features) // else none were named for any check
 	}
 	c.noPhones = e.noPhones
+	c.template = e
 	c.bodyLinks, c.linked = e.links, true
 	if c.print == nil {
 		c.print = e.print
