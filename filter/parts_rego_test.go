@@ -1,6 +1,9 @@
 package filter
 
 import (
+	"context"
+	"fmt"
+	"reflect"
 	"testing"
 	"testing/fstest"
 )
@@ -151,6 +154,72 @@ func TestPartsUnusualRego(t *testing.T) {
 			fromCache, evaluated, findings := partsEqualQuery(t, e, docs, "AE", "US", "DE")
 			if fromCache == 0 || evaluated == 0 || findings == 0 {
 				t.Fatalf("%d from cache, %d evaluated, %d findings: the comparison proves little", fromCache, evaluated, findings)
+			}
+		})
+	}
+}
+
+// evidencePolicy refuses promotional messages with action and evidence:
+// two of them have the same parts and read programs.
+func evidencePolicy(action, evidence string) fstest.MapFS {
+	return fstest.MapFS{"global/global.rego": {Data: []byte("package msgfilter.global\n\n" + regoMeta("global/kind") + `reasons contains r if {
+	input.message.kind == "promotional"
+	r := {"code": "PROMOTIONAL_NOT_ALLOWED", "rule": "global/kind", "action": "` + action + `", "evidence": "` + evidence + `"}
+}
+`)}}
+}
+
+// TestPartsReload: after a reload to policies of the same shape (the same
+// parts, read programs and part numbers) that decide otherwise, a message
+// checked before is decided as an engine started on the new policies
+// decides it: a part's cached findings are keyed by the policy generation
+// as well. No other test fails when the part key leaves the generation
+// out (checked by removing it).
+func TestPartsReload(t *testing.T) {
+	for _, tt := range []struct {
+		name string
+		a, b fstest.MapFS
+	}{
+		{"another evidence", evidencePolicy("block", "a"), evidencePolicy("block", "b")},
+		{"another action", evidencePolicy("block", "a"), evidencePolicy("review", "a")},
+		{"promotional refused, then otp", tinyPolicy("promotional", "promotional"), tinyPolicy("otp", "otp")},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			ctx := context.Background()
+			e := newEngine(t, WithPolicies(tt.a))
+			fresh := newEngine(t, WithPolicies(tt.b))
+			var msgs []Message
+			for i, kind := range []Kind{Promotional, OTP, Promotional, OTP} {
+				msgs = append(msgs, Message{ID: fmt.Sprint("r-", i), Channel: SMS, Kind: kind, Sender: "Shop",
+					Recipient: []string{"+33612345678", "+971501234567"}[i/2], Body: fmt.Sprint("Your order ", i, " has shipped"), Time: tuesday})
+			}
+			for i := range msgs {
+				if _, err := e.Check(ctx, &msgs[i]); err != nil {
+					t.Fatal(err)
+				}
+			}
+			if err := e.Reload(ctx, tt.b); err != nil {
+				t.Fatal(err)
+			}
+			blocked := 0
+			for i := range msgs {
+				got, err := e.Check(ctx, &msgs[i])
+				if err != nil {
+					t.Fatal(err)
+				}
+				want, err := fresh.Check(ctx, &msgs[i])
+				if err != nil {
+					t.Fatal(err)
+				}
+				if got.Action != want.Action || !reflect.DeepEqual(got.Reasons, want.Reasons) {
+					t.Errorf("%s (%s) after the reload: %s %v, an engine on the new policies: %s %v", msgs[i].ID, msgs[i].Kind, got.Action, got.Reasons, want.Action, want.Reasons)
+				}
+				if want.Action != Allow {
+					blocked++
+				}
+			}
+			if blocked == 0 {
+				t.Fatal("nothing blocked: the comparison proves little")
 			}
 		})
 	}
