@@ -2,10 +2,12 @@ package filter
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"reflect"
 	"testing"
 	"testing/fstest"
+	"time"
 )
 
 // regoMeta is the METADATA every rule that can block carries.
@@ -220,6 +222,53 @@ func TestPartsReload(t *testing.T) {
 			}
 			if blocked == 0 {
 				t.Fatal("nothing blocked: the comparison proves little")
+			}
+		})
+	}
+}
+
+// TestPartsDeadline: a check whose budget runs out while its parts are
+// evaluated one by one (the first evaluated and cached, the next too slow)
+// fails as a union query that ran out would: ENGINE_TIMEOUT with
+// DeadlineExceeded, blocked when failing closed, never the first part's
+// findings alone; on a first sighting and when the first part's findings
+// come from the cache. TestCheckDeadline's budgets run out before any
+// part is evaluated. (evaluate's alive check after the parts would catch
+// the deadline even if evaluateParts dropped the part's error.)
+func TestPartsDeadline(t *testing.T) {
+	src := fstest.MapFS{"global/global.rego": {Data: []byte("package msgfilter.global\n\n" + regoMeta("global/cheap") + `reasons contains r if {
+	input.message.kind == "transactional"
+	r := {"code": "SENDER_ID_FORMAT", "rule": "global/cheap", "evidence": "cheap", "action": "review"}
+}
+
+` + regoMeta("global/slow") + `reasons contains r if {
+	xs := numbers.range(1, 300)
+	n := count([1 | some a in xs; some b in xs; some c in xs; a + b + c == input.message.length])
+	n > 0
+	r := {"code": "PROMOTIONAL_NOT_ALLOWED", "rule": "global/slow", "evidence": "slow"}
+}
+`)}}
+	for _, tt := range []struct {
+		name string
+		mode FailMode
+		want Action
+	}{
+		{"fail closed", FailClosed, Block},
+		{"fail open", FailOpen, Allow},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			e := newEngine(t, WithPolicies(src), WithCheckBudget(50*time.Millisecond), WithFailMode(tt.mode))
+			if n := len(e.policy.Load().set.Parts("fr", "sms")); n != 2 {
+				t.Fatalf("%d parts, want 2", n)
+			}
+			for i, body := range []string{"Your order has shipped", "Your order has shipped today"} {
+				// The second body has another length: the slow part's key
+				// is new, the cheap one's is cached.
+				m := Message{ID: fmt.Sprint("d-", i), Channel: SMS, Kind: Transactional, Sender: "Shop", Recipient: "+33612345678", Body: body, Time: tuesday}
+				d, err := e.Check(context.Background(), &m)
+				if !errors.Is(err, context.DeadlineExceeded) || d.Action != tt.want || len(d.Reasons) != 1 || d.Reasons[0].Code != EngineTimeout {
+					t.Fatalf("%q: Check = %s %v, %v; want %s [ENGINE_TIMEOUT] and DeadlineExceeded", body, d.Action, codes(d), err, tt.want)
+				}
 			}
 		})
 	}
