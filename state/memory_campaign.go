@@ -215,24 +215,38 @@ func (m *Memory) CountCampaign(ctx context.Context, bands, sig []uint64, minSame
 	ms, w, rcpt := now.UnixMilli(), window.Milliseconds(), recipientKey(recipient)
 	var buf [2 * MaxRepresentatives]*representative
 	r := &m.reps
-	reps, kept := buf[:0], true
-	if rep := r.quick(bands, sig, minSame, expiry(ms)); rep != nil {
-		reps = append(reps, rep)
-	} else {
-		r.mu.Lock()
-		reps, _, kept = r.resolve(bands, sig, minSame, ms, m.fleetCap(), reps)
-		r.mu.Unlock()
+	// A representative resolved here may be evicted before its count
+	// locks it (a new campaign has no recipient yet, so nothing keeps its
+	// last band): then it is resolved again, since a recipient counted
+	// with no live representative would be let through and counted
+	// nowhere.
+	for try := 0; try < maxCountTries; try++ {
+		reps, kept := buf[:0], true
+		if rep := r.quick(bands, sig, minSame, expiry(ms)); rep != nil {
+			reps = append(reps, rep)
+		} else {
+			r.mu.Lock()
+			reps, _, kept = r.resolve(bands, sig, minSame, ms, m.fleetCap(), reps)
+			r.mu.Unlock()
+		}
+		if !kept {
+			return CampaignOutcome{}, nil // fail closed: a campaign the store cannot keep
+		}
+		out, full, dead := r.count(reps, rcpt, limit, w, ms, m.fleetCap())
+		if full {
+			m.sweep(ms)
+			out, _, dead = r.count(reps, rcpt, limit, w, ms, m.fleetCap())
+		}
+		if !dead {
+			return out, nil
+		}
 	}
-	if !kept {
-		return CampaignOutcome{}, nil // fail closed: a campaign the store cannot keep
-	}
-	out, full := r.count(reps, rcpt, limit, w, ms, m.fleetCap())
-	if full {
-		m.sweep(ms)
-		out, _ = r.count(reps, rcpt, limit, w, ms, m.fleetCap())
-	}
-	return out, nil
+	return CampaignOutcome{}, nil // fail closed: its campaign kept being evicted
 }
+
+// maxCountTries bounds CountCampaign's resolves of a campaign whose
+// representatives die before they count it.
+const maxCountTries = 3
 
 // resolve is Resolve's step under r.mu: it appends to found the
 // representatives confirmed under bands, else the one made of the free
@@ -383,9 +397,10 @@ func (rep *representative) idle(now int64) bool {
 
 // count counts rcpt with reps (resolve's answer), under their locks taken
 // in the order of their ids. full reports that the recipient could not be
-// counted because the store holds capacity recipients across campaigns:
-// the outcome is then a refusal.
-func (r *representatives) count(reps []*representative, rcpt uint64, limit int, w, ms int64, capacity int) (out CampaignOutcome, full bool) {
+// counted because the store holds capacity recipients across campaigns,
+// and dead that every representative was evicted since resolve: either
+// way the outcome is a refusal.
+func (r *representatives) count(reps []*representative, rcpt uint64, limit int, w, ms int64, capacity int) (out CampaignOutcome, full, dead bool) {
 	if len(reps) > 1 {
 		slices.SortFunc(reps, func(a, b *representative) int { return cmp.Compare(a.id, b.id) })
 	}
@@ -415,10 +430,11 @@ func (r *representatives) count(reps []*representative, rcpt uint64, limit int, 
 			base = rep
 		}
 	}
-	if base != nil {
-		out.Count = min(len(base.members), limit)
+	if base == nil {
+		return out, false, true // counted with none, it would be counted nowhere
 	}
-	if len(reps) > 1 && base != nil {
+	out.Count = min(len(base.members), limit)
+	if len(reps) > 1 {
 		union := map[uint64]struct{}{}
 		for _, rep := range reps {
 			if rep == base || rep.dead {
@@ -439,7 +455,7 @@ func (r *representatives) count(reps []*representative, rcpt uint64, limit int, 
 		}
 	}
 	if !member && out.Count+1 > limit {
-		return out, false
+		return out, false, false
 	}
 	need := int64(0)
 	for _, rep := range reps {
@@ -449,7 +465,7 @@ func (r *representatives) count(reps []*representative, rcpt uint64, limit int, 
 	}
 	if need > 0 && r.members.Add(need) > int64(capacity) {
 		r.members.Add(-need)
-		return out, true // fail closed: a count the store cannot keep
+		return out, true, false // fail closed: a count the store cannot keep
 	}
 	for _, rep := range reps {
 		if rep.dead {
@@ -471,7 +487,7 @@ func (r *representatives) count(reps []*representative, rcpt uint64, limit int, 
 		out.Count++
 	}
 	out.Allowed = true
-	return out, false
+	return out, false, false
 }
 
 // sweep drops lapsed bands and expired recipients of a few representatives
