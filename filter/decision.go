@@ -39,7 +39,8 @@ type Decision struct {
 	// Cache names the level that answered: CacheExact (the same message
 	// was decided in the same minute) or CacheFacts (a message with the
 	// same facts was, or, for each part of the policies, one with the
-	// facts that part reads); empty when the policies decided.
+	// facts that part reads, or the facts show that no part can fire);
+	// empty when OPA evaluated a part of the policies.
 	Cache string `json:"cache,omitempty"`
 	// Cached reports whether a cache answered instead of the policies:
 	// Cache != "". Both are set by answeredBy.
