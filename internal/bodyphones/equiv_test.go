@@ -70,8 +70,11 @@ func TestImpossibleMatchesOld(t *testing.T) {
 	}
 	checkAll := func(what string) {
 		t.Helper()
-		n := 0
+		n, i := 0, 0
 		for text := range texts {
+			if i++; i%raceStride != 0 {
+				continue
+			}
 			if !checkSameAsOld(t, regions, text) {
 				t.FailNow()
 			}
