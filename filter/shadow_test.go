@@ -140,10 +140,17 @@ func TestShadowReportsAPlantedRuleChange(t *testing.T) {
 		})
 	}
 	with, without := allocs(e), allocs(plain)
-	if with > without+1 {
+	candidate := testing.AllocsPerRun(5, func() { e.shadow.cand.Check(ctx, promo()) })
+	// Under the race detector sync.Pool drops items on purpose and the
+	// counts wander by a few either way; the candidate's evaluation would
+	// still add hundreds.
+	slack := 1.0
+	if raceEnabled {
+		slack = candidate / 2
+	}
+	if with > without+slack {
 		t.Errorf("Check allocates %v with a shadow, %v without: the shadow is on the live path", with, without)
 	}
-	candidate := testing.AllocsPerRun(5, func() { e.shadow.cand.Check(ctx, promo()) })
 	t.Logf("allocations per check: live %v with a shadow, %v without; the candidate's own check %v", with, without, candidate)
 
 	close(store.gate)
