@@ -130,6 +130,7 @@ func (a *Analyzer) risk(l *Link, ps string, icann bool, rawHost, rest string) {
 	l.Risk.CredentialPath = anyWord(p, credentialWords)
 	l.Risk.NonStandardPort = nonStandardPort(rest)
 	l.Risk.DeceptiveHost = deceptiveHost(host[:len(host)-len(domain)], reg)
+	l.Risk.ChatInvite = chatInvite(host, p)
 	l.Risk.KitPath = kitPath(p)
 	l.Risk.RedirectPath = redirectPath(p)
 	if l.Punycode {
