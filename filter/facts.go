@@ -151,6 +151,7 @@ type LinkFacts struct {
 	CredentialPath   bool   `json:"credential_path"`
 	NonStandardPort  bool   `json:"non_standard_port"`
 	DeceptiveHost    bool   `json:"deceptive_host"`
+	ChatInvite       bool   `json:"chat_invite"`
 	KitPath          bool   `json:"kit_path"`
 	RedirectPath     bool   `json:"redirect_path"`
 	// Scripts are the scripts of the host's non-ASCII letters left of the
@@ -188,7 +189,7 @@ func linkFacts(l links.Link) LinkFacts {
 		LureWords: r.LureWords, AbusedTLD: r.AbusedTLD, FreeHosting: r.FreeHosting, DynamicDNS: r.DynamicDNS,
 		RandomLabel: r.RandomLabel, DigitHeavy: r.DigitHeavy, HyphenHeavy: r.HyphenHeavy,
 		CredentialPath: r.CredentialPath, NonStandardPort: r.NonStandardPort, DeceptiveHost: r.DeceptiveHost,
-		KitPath: r.KitPath, RedirectPath: r.RedirectPath, Scripts: r.Scripts, TLDCountry: r.TLDCountry,
+		ChatInvite: r.ChatInvite, KitPath: r.KitPath, RedirectPath: r.RedirectPath, Scripts: r.Scripts, TLDCountry: r.TLDCountry,
 	}
 }
 

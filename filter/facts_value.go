@@ -517,6 +517,7 @@ func (w walker) link(l *LinkFacts) *ast.Term {
 		w.boolean("credential_path", l.CredentialPath),
 		w.boolean("non_standard_port", l.NonStandardPort),
 		w.boolean("deceptive_host", l.DeceptiveHost),
+		w.boolean("chat_invite", l.ChatInvite),
 		w.boolean("kit_path", l.KitPath),
 		w.boolean("redirect_path", l.RedirectPath),
 		w.strings("scripts", l.Scripts),
@@ -947,6 +948,7 @@ var (
 		"credential_path":    func(l *LinkFacts) bool { return l.CredentialPath },
 		"non_standard_port":  func(l *LinkFacts) bool { return l.NonStandardPort },
 		"deceptive_host":     func(l *LinkFacts) bool { return l.DeceptiveHost },
+		"chat_invite":        func(l *LinkFacts) bool { return l.ChatInvite },
 		"kit_path":           func(l *LinkFacts) bool { return l.KitPath },
 		"redirect_path":      func(l *LinkFacts) bool { return l.RedirectPath },
 	}

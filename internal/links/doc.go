@@ -6,8 +6,11 @@
 // domain, host or URL prefix); and its link risk (Risk): a brand named in a
 // subdomain or path of another domain, typo- and combo-squats, abused TLDs,
 // free hosting, dynamic DNS, a brand the text names while the link is on
-// another domain (named.go), and the shape of the URL (a host that spells
-// another domain, a phishing kit's path, a redirect, an odd port), and the
+// another domain (named.go), an invite into a messaging app's private group
+// or a private person's chat (chat.go; the apps' own schemes, such as
+// "whatsapp://chat?code=", are read as links on the app's domain), and the
+// shape of the URL (a host that spells another domain, a phishing kit's
+// path, a redirect, an odd port), and the
 // scripts a non-ASCII name is written in with the country of its TLD, which
 // policies compare with the scripts the destination writes. Every link of
 // the body is described: there is no cap that a harmful link could hide

@@ -180,7 +180,11 @@ func MayHave(body string) bool {
 }
 
 func (a *Analyzer) describe(body string, sp span) (Link, bool) {
-	ascii, uni, err := normalizeLenient(body[sp.hostStart:sp.hostEnd])
+	rawHost := body[sp.hostStart:sp.hostEnd]
+	if sp.app != "" {
+		rawHost = sp.app // an app's own link is on the app's domain
+	}
+	ascii, uni, err := normalizeLenient(rawHost)
 	if err != nil {
 		return Link{}, false
 	}
@@ -202,7 +206,10 @@ func (a *Analyzer) describe(body string, sp span) (Link, bool) {
 		if a.brands != nil {
 			l.HomographOf = a.brands.match(ascii, l.Domain, ps)
 		}
-		a.risk(&l, ps, icann, body[sp.hostStart:sp.hostEnd], body[sp.hostEnd:sp.end])
+		a.risk(&l, ps, icann, rawHost, body[sp.hostEnd:sp.end])
+		if sp.app != "" {
+			l.Risk.ChatInvite = appInvite(sp.app, body[sp.hostStart:sp.hostEnd], body[sp.hostEnd:sp.end])
+		}
 	}
 	l.Phishing = a.feed.match(ascii, pathOf(body[sp.hostEnd:sp.end]))
 	return l, true
@@ -252,7 +259,8 @@ type Risk struct {
 	// reads as it at a glance ("paypall", "vvhatsapp", "rnicrosoft").
 	Typosquat bool `json:"typosquat"`
 	// Combosquat: the registrable label is a brand with a lure word or
-	// hyphens ("paypal-secure-login", "emirates-nbd").
+	// hyphens ("paypal-secure-login", "emirates-nbd"), or, under an
+	// abused TLD, a brand beside any word ("usps-intend.shop").
 	Combosquat bool `json:"combosquat"`
 	// AbusedTLD: the TLD is one phishing uses out of proportion
 	// (data/abused_tlds.txt).
@@ -293,6 +301,13 @@ type Risk struct {
 	// DeceptiveHost: the host spells another domain before its own
 	// ("paypal.com.x.evil.com", "ezdrive.com-bejh.xin").
 	DeceptiveHost bool `json:"deceptive_host"`
+	// ChatInvite: the link invites the recipient into a messaging app's
+	// private group or a private person's chat (chat.whatsapp.com/<code>,
+	// whatsapp://chat?code=, t.me/+<hash>, t.me/joinchat/, line.me/ti/g/,
+	// a LINE ID that is not an official account's "@" ID), not to a
+	// business's official account (wa.me/<number>, line.me/R/ti/p/@shop,
+	// lin.ee, a public t.me/<channel>): chat.go.
+	ChatInvite bool `json:"chat_invite"`
 	// KitPath: the path is where phishing kits are dropped (WordPress or
 	// CGI directories) or holds a kit's random hex token.
 	KitPath bool `json:"kit_path"`

@@ -12,6 +12,11 @@ type span struct {
 	hostStart, hostEnd int // the host as written, without brackets
 	userinfo           bool
 	numeric            bool // host given as numbers only: an IP literal
+	// app is the web domain of a messaging app's own scheme
+	// ("whatsapp://chat?code=..." opens WhatsApp: "whatsapp.com"); the
+	// authority as written (hostStart:hostEnd) is then the app's command,
+	// not a host. "" for a web link.
+	app string
 }
 
 // next finds the first link candidate at or after byte i of s. It returns the
@@ -177,7 +182,8 @@ func withScheme(s string, colon int) (span, int, bool) {
 		start--
 	}
 	a := colon + 3
-	if !knownScheme(s[start:colon]) {
+	app := appScheme(s[start:colon])
+	if app == "" && !knownScheme(s[start:colon]) {
 		// A scheme glued to the word before it: "experiencehttp://x.com".
 		switch {
 		case colon-start > 5 && knownScheme(s[colon-5:colon]):
@@ -220,7 +226,16 @@ func withScheme(s string, colon int) (span, int, bool) {
 		end = trimTrailing(s, a, path(s, p))
 	}
 	auth := s[a:authEnd]
-	sp := span{start: start, end: end, hostStart: a}
+	sp := span{start: start, end: end, hostStart: a, app: app}
+	if app != "" {
+		// The app's command ("chat", "join", "ti") is no host: no user
+		// info, brackets or port to read.
+		sp.hostEnd = authEnd
+		if sp.hostEnd <= sp.hostStart {
+			return span{}, max(end, a), false
+		}
+		return sp, max(end, resume), true
+	}
 	if at := strings.LastIndexByte(auth, '@'); at >= 0 {
 		sp.userinfo = true
 		sp.hostStart = a + at + 1
@@ -289,6 +304,23 @@ func bracketed(s string, open int) (span, int, bool) {
 		end = open + j + 1
 	}
 	return span{start: open, end: end, hostStart: open + 1, hostEnd: open + j, numeric: true}, p, true
+}
+
+// appScheme returns the web domain of the messaging app whose own URL
+// scheme s is, or "". The phone opens such a link in the app as it opens
+// the app's web link: "whatsapp://chat?code=X" is the group invite
+// "https://chat.whatsapp.com/X" (WhatsApp's, Telegram's and LINE's
+// documentation of their deep links).
+func appScheme(s string) string {
+	switch strings.ToLower(s) {
+	case "whatsapp":
+		return "whatsapp.com"
+	case "tg":
+		return "t.me"
+	case "line":
+		return "line.me"
+	}
+	return ""
 }
 
 func knownScheme(s string) bool {

@@ -20,7 +20,10 @@ package msgfilter.global
 #   country of its TLD does not write (Cyrillic under .de, Chinese under
 #   .cc), user info before the host, dynamic DNS, free hosting, a
 #   machine-made label, an abused TLD, a shortener, punycode, many digits or hyphens, a credential
-#   path. A domain the fleet first saw less than fresh_minutes ago adds
+#   path, an invite into a messaging app's private group or a private
+#   person's chat (chat_invite: chat.whatsapp.com, t.me/+, a LINE ID that
+#   is no official account's; the hand-off of investment, job and loan
+#   scams, held for review alone). A domain the fleet first saw less than fresh_minutes ago adds
 #   fresh_weight, but only to a link that already has another signal:
 #   freshness alone never flags, and an unknown domain is not a fresh one. At
 #   or above review the message is held for review; at or above block it is
@@ -37,6 +40,10 @@ package msgfilter.global
 #     description: Szurdi et al., "The Long Taile of Typosquatting Domain Names", USENIX Security 2014
 #   - ref: https://apwg.org/trendsreports/
 #     description: APWG Phishing Activity Trends Reports (brands targeted, TLDs and hosting used)
+#   - ref: https://www.fbi.gov/how-we-can-help-you/victim-services/national-crimes-and-victim-resources/cryptocurrency-investment-fraud
+#     description: FBI, Cryptocurrency Investment Fraud (scammers move the conversation to WhatsApp or Telegram)
+#   - ref: https://consumer.ftc.gov/articles/job-scams
+#     description: FTC, Job scams (task and job offers moved to WhatsApp or Telegram chats)
 #   - ref: https://www.unicode.org/reports/tr39/#Restriction_Level_Detection
 #     description: Unicode Technical Standard #39, Unicode Security Mechanisms (mixed-script and whole-script confusable detection)
 #   - ref: https://www.unicode.org/cldr/charts/latest/supplemental/territory_language_information.html

@@ -287,6 +287,20 @@ test_deceptive_host_alone_allowed if {
 	count(suspicious(global.reasons)) == 0 with input as with_link({"non_standard_port": true})
 }
 
+# An invite into a messaging app's private group or a private person's chat
+# (3) is held for review alone: the hand-off of investment, job and loan
+# scams. Blocking needs more (a shortener to it: 4, not 6).
+test_chat_invite_reviewed if {
+	action(global.reasons) == "review" with input as with_link({"chat_invite": true})
+	action(global.reasons) == "review" with input as with_link({"chat_invite": true, "shortener": true})
+}
+
+# Its twin: the same link fields with no invite (a business's official
+# account, click-to-chat with its number) say nothing.
+test_chat_without_invite_allowed if {
+	count(suspicious(global.reasons)) == 0 with input as with_link({"chat_invite": false})
+}
+
 # .eu (with .ею and .ευ) registers names in the scripts of the EU's official
 # languages: a Bulgarian name under .ею sent to Bulgaria and a Greek one
 # under .ευ sent to Greece are native; sent to Germany they are foreign.
