@@ -127,14 +127,15 @@ func withWeight(base, user []Example, w float64, keep func(int) bool) []Example 
 			continue
 		}
 		if w != 1 {
-			e.Weight = w * cmp1(e.Weight)
+			e.Weight = w * orOne(e.Weight)
 		}
 		ex = append(ex, e)
 	}
 	return ex
 }
 
-func cmp1(w float64) float64 {
+// orOne is an Example's weight: 0 means 1.
+func orOne(w float64) float64 {
 	if w == 0 {
 		return 1
 	}
@@ -216,7 +217,8 @@ func calibrate(user []Example, ss []Scores, share float64) (shift, before float6
 		}
 	}
 	before = float64(n) / float64(len(ham))
-	a := int(share * float64(len(ham))) // ham allowed at or above 0.5
+	// ham allowed at or above 0.5 (the epsilon keeps 3/26 × 26 at 3)
+	a := int(math.Floor(share*float64(len(ham)) + 1e-9))
 	if a >= len(ham) || ham[a] < 0 {
 		return 0, before
 	}
