@@ -28,6 +28,11 @@ type options struct {
 	l2     float64
 	seed   uint64
 	info   string
+
+	// TrainUser's
+	folds      int
+	maxHam     float64
+	userWeight float64
 }
 
 // Defaults, chosen by cross-validation on the train split of the default
@@ -41,7 +46,8 @@ const (
 )
 
 func getOptions(opts []Option) options {
-	o := options{bits: DefaultBits, epochs: DefaultEpochs, rate: DefaultRate, l2: DefaultL2, seed: DefaultSeed}
+	o := options{bits: DefaultBits, epochs: DefaultEpochs, rate: DefaultRate, l2: DefaultL2, seed: DefaultSeed,
+		folds: DefaultFolds, maxHam: DefaultMaxHam, userWeight: 1}
 	for _, opt := range opts {
 		opt(&o)
 	}
