@@ -51,6 +51,7 @@ type check struct {
 	// validate
 	dest   string // destination, upper-case ISO 3166-1 alpha-2
 	rcpt   geo.Recipient
+	zone   geo.Zone   // the recipient's time zones (geo.Numbers.RecipientZone); zero when none is known
 	src    netip.Addr // invalid without a source_ip
 	now    time.Time  // the message time
 	tenant *tenant
@@ -255,7 +256,7 @@ func (c *check) validate() error {
 	if m.Recipient == "" {
 		return invalid("recipient", "", "missing")
 	}
-	rcpt, err := e.numbers.Recipient(m.Recipient)
+	rcpt, zone, err := e.numbers.RecipientZone(m.Recipient)
 	if err != nil {
 		reason := err.Error()
 		if ne, ok := err.(*geo.NumberError); ok {
@@ -283,7 +284,7 @@ func (c *check) validate() error {
 		}
 		c.src = src.Unmap().WithZone("")
 	}
-	c.dest, c.rcpt = country, rcpt
+	c.dest, c.rcpt, c.zone = country, rcpt, zone
 	// The engine's clock, read once: the message's time is checked
 	// against it, and the decision caches keep time by it (cacheClock).
 	clock := e.opts.clock()
