@@ -193,6 +193,20 @@ func numberType(t phonenumbers.PhoneNumberType) NumberType {
 // alphanumericProblem returns why s is not an acceptable alphanumeric
 // sender ID, or "".
 func alphanumericProblem(s string) string {
+	if len(s) <= maxAlphanumeric {
+		ok := true
+		for i := 0; i < len(s) && ok; i++ {
+			ok = senderIDBytes[s[i]]
+		}
+		if ok {
+			return "" // the common case: a byte each, one table load each
+		}
+	}
+	return runesProblem(s)
+}
+
+// runesProblem is alphanumericProblem read rune by rune.
+func runesProblem(s string) string {
 	if n := utf8.RuneCountInString(s); n > maxAlphanumeric {
 		return fmt.Sprintf("alphanumeric sender has %d characters, want at most %d", n, maxAlphanumeric)
 	}
@@ -203,6 +217,14 @@ func alphanumericProblem(s string) string {
 	}
 	return ""
 }
+
+// senderIDBytes marks the bytes senderIDRune accepts (all ASCII).
+var senderIDBytes = func() (t [256]bool) {
+	for b := range 128 {
+		t[b] = senderIDRune(rune(b))
+	}
+	return t
+}()
 
 func senderIDRune(r rune) bool {
 	switch {
