@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"reflect"
 	"slices"
+	"strings"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -445,6 +446,7 @@ func replay(b *testing.B, src source, bytesPerMsg int64, next *atomic.Int64, che
 	b.RunParallel(func(pb *testing.PB) {
 		ctx := context.Background()
 		var m filter.Message
+		var bs bodies
 		// Numbers are claimed chunk at a time, as go run ./bench does: one
 		// shared counter added to by every check had two cores write one
 		// cache line per message, a cost no gateway's checks share.
@@ -455,7 +457,7 @@ func replay(b *testing.B, src source, bytesPerMsg int64, next *atomic.Int64, che
 				last = k + chunk
 			}
 			k++
-			src(k, &m)
+			src(k, &m, &bs)
 			if err := check(ctx, &m); err != nil {
 				b.Error(err)
 				return
@@ -552,14 +554,26 @@ func TestRowSources(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
+			var bs bodies
+			var kept, copies []string // bodies from several chunks, and copies made as they came
 			bodies, senders, promo := map[string]bool{}, map[string]bool{}, 0
 			var m filter.Message
 			for k := range int64(n) {
-				src(k, &m)
+				src(k, &m, &bs)
+				if k%7 == 0 {
+					kept, copies = append(kept, m.Body), append(copies, strings.Clone(m.Body))
+				}
 				bodies[m.Body] = true
 				senders[m.Sender] = true
 				if m.Kind == filter.Promotional {
 					promo++
+				}
+			}
+			// A body cut from a chunk stays what it was when it came,
+			// however many bodies were cut after it.
+			for i := range kept {
+				if kept[i] != copies[i] {
+					t.Fatalf("body %d changed after it was handed out: %q, was %q", i*7, kept[i], copies[i])
 				}
 			}
 			switch row {

@@ -40,7 +40,7 @@ func TestRowsCachedEqualsUncached(t *testing.T) {
 			answered := map[string]int{}
 			var m filter.Message
 			for k := range n {
-				src(k, &m)
+				src(k, &m, nil)
 				want, wantErr := uncached.Check(ctx, &m)
 				got, gotErr := cached.Check(ctx, &m)
 				if wantErr != nil || gotErr != nil {

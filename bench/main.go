@@ -258,7 +258,7 @@ func agreement(ctx context.Context, src source, a, b checkFunc, n int) float64 {
 	same := 0
 	var m filter.Message
 	for i := range n {
-		src(int64(i), &m)
+		src(int64(i), &m, nil)
 		x, _, err1 := a(ctx, &m)
 		y, _, err2 := b(ctx, &m)
 		if err1 == nil && err2 == nil && x == y {

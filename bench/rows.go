@@ -96,7 +96,7 @@ func newA2P() []a2p {
 // recipient cycles with v and the clock moves 10 ms per message: each
 // template sends 100 messages a second, so a new minute (new facts) comes
 // every 6,000 messages of a template, as at a gateway of modest traffic.
-func (t *a2p) message(v int64, m *filter.Message) {
+func (t *a2p) message(v int64, m *filter.Message, bs *bodies) {
 	*m = t.msg
 	m.Recipient = t.rcpts[v%a2pRecipients]
 	m.Time = rowBase.Add(time.Duration(v) * 10 * time.Millisecond)
@@ -116,7 +116,7 @@ func (t *a2p) message(v int64, m *filter.Message) {
 			b = append(b, byte('0'+x/d%10))
 		}
 	}
-	m.Body = string(append(b, t.post...))
+	m.Body = bs.str(append(b, t.post...))
 }
 
 // rowSource returns the stream of a row. corpus holds the realistic row's
@@ -124,12 +124,12 @@ func (t *a2p) message(v int64, m *filter.Message) {
 func rowSource(row string, corpus []spamBody) (source, error) {
 	tmpls := newA2P()
 	nt := int64(len(tmpls))
-	templated := func(k int64, m *filter.Message) { tmpls[k%nt].message(k/nt, m) }
+	templated := func(k int64, m *filter.Message, bs *bodies) { tmpls[k%nt].message(k/nt, m, bs) }
 	switch row {
 	case rowExact:
 		var one filter.Message
-		tmpls[0].message(0, &one)
-		return func(_ int64, m *filter.Message) { *m = one }, nil
+		tmpls[0].message(0, &one, nil)
+		return func(_ int64, m *filter.Message, _ *bodies) { *m = one }, nil
 	case rowTemplated:
 		return templated, nil
 	case rowRealistic:
@@ -141,9 +141,9 @@ func rowSource(row string, corpus []spamBody) (source, error) {
 			byCC[tmpls[i].code] = &tmpls[i]
 		}
 		nc := int64(len(corpus))
-		return func(k int64, m *filter.Message) {
+		return func(k int64, m *filter.Message, bs *bodies) {
 			if k%5 < 3 {
-				templated(k/5*3+k%5, m)
+				templated(k/5*3+k%5, m, bs)
 				return
 			}
 			// The j-th corpus message: each pass over the corpus is a

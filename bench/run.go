@@ -12,6 +12,7 @@ import (
 	"sync/atomic"
 	"syscall"
 	"time"
+	"unsafe"
 
 	"github.com/msgfilter/msgfilter/filter"
 )
@@ -20,10 +21,31 @@ import (
 // It must be safe for concurrent use.
 type checkFunc func(ctx context.Context, m *filter.Message) (action filter.Action, cache string, err error)
 
-// source writes the k-th message of an endless stream into m. It must be
-// safe for concurrent use and cheap next to a check: its cost is measured
-// with the check's.
-type source func(k int64, m *filter.Message)
+// source writes the k-th message of an endless stream into m, taking a
+// new body's bytes from b (one bodies per goroutine; nil allocates each
+// body on its own). It must be safe for concurrent use and cheap next to
+// a check: its cost is measured with the check's.
+type source func(k int64, m *filter.Message, b *bodies)
+
+// bodies hands out message bodies carved from 16 KiB chunks that are
+// never written again once a body is cut: each body is a new immutable
+// string, as a gateway's decoder would make, for a hundredth of a heap
+// allocation (one chunk per ~200 templated bodies). A nil *bodies
+// allocates every body. Not safe for concurrent use: one per goroutine.
+type bodies struct{ chunk []byte }
+
+// str returns p as a new string. p may be reused by the caller.
+func (b *bodies) str(p []byte) string {
+	if b == nil || len(p) == 0 {
+		return string(p)
+	}
+	if len(p) > cap(b.chunk)-len(b.chunk) {
+		b.chunk = make([]byte, 0, max(16<<10, len(p)))
+	}
+	n := len(b.chunk)
+	b.chunk = append(b.chunk, p...)
+	return unsafe.String(&b.chunk[n], len(p))
+}
 
 // poolSource replays msgs round-robin. With nextDay each replay of the pool
 // is one day later, so that a replayed message is a new message (new
@@ -31,7 +53,7 @@ type source func(k int64, m *filter.Message)
 // replay repeats the same messages.
 func poolSource(msgs []filter.Message, nextDay bool) source {
 	n := int64(len(msgs))
-	return func(k int64, m *filter.Message) {
+	return func(k int64, m *filter.Message, _ *bodies) {
 		*m = msgs[k%n]
 		if pass := k / n; nextDay && pass > 0 {
 			d := time.Duration(pass) * 24 * time.Hour
@@ -99,6 +121,7 @@ type worker struct {
 	firstErr error
 	actions  [4]int64 // by rank
 	answered [3]int64 // policy, exact, facts
+	bodies   bodies
 	_        [64]byte
 }
 
@@ -141,7 +164,7 @@ func run(ctx context.Context, name string, src source, check checkFunc, cfg runC
 				}
 				var m filter.Message
 				for k := first; k < last; k++ {
-					src(cfg.start+k, &m)
+					src(cfg.start+k, &m, &wk.bodies)
 					t0 := time.Now()
 					action, cache, err := check(ctx, &m)
 					t1 := time.Now()

@@ -24,8 +24,7 @@ var ErrZeroEngine = errors.New("filter: Engine not made by New")
 // fail mode's decision).
 type Engine struct {
 	opts     options
-	numbers  *geo.Numbers
-	zones    *geo.Zones             // recipient time zones, cached per number
+	numbers  *geo.Numbers           // senders, and recipients with their time zones, cached per number
 	obs      *observer              // metrics and decision log (observe.go)
 	reloadMu sync.Mutex             // serializes reloads (reload.go)
 	prev     atomic.Pointer[policy] // the revision replaced last, for Rollback
@@ -66,7 +65,6 @@ func build(o options) (*Engine, error) {
 		opts:     o,
 		cacheNow: clk,
 		numbers:  geo.NewNumbers(0),
-		zones:    geo.NewZones(0),
 		exact:    newExactCache(o.exactCacheBytes, exactTTL, clk),
 		facts:    newDecisionCache(o.factCacheBytes, 0, clk),
 		template: newTemplateCache(o.factCacheBytes),
@@ -81,7 +79,7 @@ func build(o options) (*Engine, error) {
 	if e.obs, err = newObserver(o); err != nil {
 		return nil, err
 	}
-	e.zones.Warm() // the first US recipient would otherwise load libphonenumber's geocoding data
+	e.numbers.Warm() // the first US recipient would otherwise load libphonenumber's geocoding data
 	p, err := e.loadRevision(context.Background(), o.policies, false)
 	if err != nil {
 		return nil, err

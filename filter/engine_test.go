@@ -192,6 +192,12 @@ func TestCheckInvalid(t *testing.T) {
 		{"missing sender", func(m *Message) { m.Sender = " " }, "sender"},
 		{"invalid utf-8 body", func(m *Message) { m.Body = "code \xff\xfe" }, "body"},
 		{"invalid utf-8 sender", func(m *Message) { m.Sender = "Ac\xc3" }, "sender"},
+		{"invalid utf-8 id", func(m *Message) { m.ID = "msg-\xc3(" }, "id"},
+		{"invalid utf-8 source_ip", func(m *Message) { m.SourceIP = "192.0.2.\xff" }, "source_ip"},
+		{"invalid utf-8 tenant", func(m *Message) { m.Tenant = "acme\xe2\x82" }, "tenant"},
+		{"invalid utf-8 country", func(m *Message) { m.Country = "U\xd5" }, "country"},
+		{"invalid utf-8 in the body's last word", func(m *Message) { m.Body = "Your code is 12345678\xed\xa0\x80" }, "body"},
+		{"invalid utf-8 in the body's tail", func(m *Message) { m.Body = "Your code is 1234567\xff" }, "body"},
 		{"body over the cap", func(m *Message) { m.Body = strings.Repeat("a", 101) }, "body"},
 		{"tenant longer than a state key holds", func(m *Message) { m.Tenant = strings.Repeat("t", 257) }, "tenant"},
 		{"inbound after the message", func(m *Message) {

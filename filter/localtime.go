@@ -30,8 +30,9 @@ func quietSpecs(specs map[string]rules.QuietSpec) []namedSpec {
 }
 
 // localTime fills the time facts and the recipient's zone and region. The
-// zone comes from the recipient number (geo.Zones, cached per number); where
-// the number spans several zones, the destination pack's time_zone when it is
+// zone comes from the recipient number (validate found it with the
+// recipient: geo.Numbers.RecipientZone, cached per number); where the
+// number spans several zones, the destination pack's time_zone when it is
 // one of them, else the number's default zone (the country's own). The pack's
 // time_zone stands in only when the number has no known zone, UTC when there
 // is none either. Quiet hours are computed in every zone of the number and
@@ -40,7 +41,7 @@ func (c *check) localTime() {
 	f := &c.facts
 	packZone := c.p.pack(c.dest).zone
 	zones, loc := []*time.Location(nil), packZone
-	if z, err := c.e.zones.Lookup(c.rcpt.E164); err == nil && len(z.All) > 0 {
+	if z := &c.zone; len(z.All) > 0 {
 		zones, loc = z.All, z.Default
 		if len(z.All) > 1 && packZone != nil && slices.ContainsFunc(z.All, func(l *time.Location) bool { return l.String() == packZone.String() }) {
 			loc = packZone

@@ -45,8 +45,8 @@ func (c *check) sameSubject() error {
 	if st == nil || len(lim) == 0 || c.msg.Kind != Promotional {
 		return nil
 	}
-	z, err := c.e.zones.Lookup(c.rcpt.E164)
-	if err != nil || lim[z.Region] == 0 {
+	z := c.zone
+	if z.Default == nil || lim[z.Region] == 0 {
 		return nil // a number of no known region: no state's limit applies
 	}
 	if c.print = c.campaignBands(); c.print == nil {

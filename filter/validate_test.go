@@ -3,6 +3,7 @@ package filter
 import (
 	"context"
 	"errors"
+	"strings"
 	"testing"
 	"time"
 )
@@ -132,6 +133,30 @@ func TestInboundTimeBounds(t *testing.T) {
 		m := Message{ID: "w", Channel: WhatsApp, Kind: Promotional, Sender: tt.sender, Recipient: in.Recipient, Body: "Hi. Reply STOP to opt out", Time: testNow}
 		if d, err := e.Check(context.Background(), &m); err != nil || d.Action != tt.want {
 			t.Errorf("Check(whatsapp from %s after its reply) = %v %v, %v; want %v", tt.sender, d.Action, codes(d), err, tt.want)
+		}
+	}
+}
+
+// highBits sets 0x80 exactly when a byte of s is not ASCII, wherever it is:
+// in a full word at any position, or in the tail.
+func TestHighBits(t *testing.T) {
+	for n := range 40 {
+		b := []byte(strings.Repeat("a", n))
+		if got := highBits(string(b)) & 0x80; got != 0 {
+			t.Fatalf("highBits(%q) & 0x80 = %#x, want 0", b, got)
+		}
+		for i := range b {
+			for _, c := range []byte{0x80, 0xc3, 0xff} {
+				b[i] = c
+				if highBits(string(b))&0x80 == 0 {
+					t.Fatalf("highBits(%q) & 0x80 = 0, want it set", b)
+				}
+				b[i] = 0x7f
+				if highBits(string(b))&0x80 != 0 {
+					t.Fatalf("highBits(%q) & 0x80 set, want 0", b)
+				}
+				b[i] = 'a'
+			}
 		}
 	}
 }

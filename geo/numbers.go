@@ -74,14 +74,45 @@ func (n *Numbers) Recipient(s string) (Recipient, error) {
 	if recipientShape(s) != "" {
 		return ParseRecipient(s)
 	}
+	return decodeRecipient(s, n.recipientCode(s))
+}
+
+// RecipientZone returns Recipient(s) and, for a valid recipient, the zone
+// ZoneOf(s) gives, both from one cache slot: a check that needs both pays
+// for one lookup (a Zones lookup repeated the shape check, the key and the
+// slot load). The zone is the zero Zone for an invalid recipient, and for
+// a valid one whose zone ZoneOf cannot give (the host lacks it: ZoneOf's
+// error says so), which is looked up again on every call, as Zones does.
+// A hit does not allocate. The Zone shares its All slice with every
+// lookup of the same zone: do not modify it.
+func (n *Numbers) RecipientZone(s string) (Recipient, Zone, error) {
+	if recipientShape(s) != "" {
+		r, err := ParseRecipient(s)
+		return r, Zone{}, err
+	}
+	c := n.recipientCode(s)
+	r, err := decodeRecipient(s, c)
+	if err != nil {
+		return r, Zone{}, err
+	}
+	if id := c >> codeZoneShift & codeZoneMax; id != 0 {
+		return r, zones.get(id - 1), nil
+	}
+	z, _ := ZoneOf(s)
+	return r, z, nil
+}
+
+// recipientCode returns the recipientCode of s, of valid shape, from the
+// recipient cache when it holds it.
+func (n *Numbers) recipientCode(s string) uint32 {
 	k := numberKey(s[1:])
 	sh := &n.recips[keyShard(k)]
 	c, ok := sh.get(k)
 	if !ok {
-		c = numberCode(s[1:])
+		c = recipientCode(s)
 		sh.put(k, c, n.perShard())
 	}
-	return decodeRecipient(s, c)
+	return c
 }
 
 // numberKey is a key for a string of 1–15 digits that no other such

@@ -112,7 +112,7 @@ func classifySender(s string, n *Numbers) Sender {
 		c := n.senderCode(digits)
 		switch {
 		case c&numberValid != 0:
-			out.Country, out.NumberType, out.Valid = countryNames[c&0xffff], codeType(c), true
+			out.Country, out.NumberType, out.Valid = codeCountryName(c), codeType(c), true
 		case c&noCallingCode != 0:
 			out.Reason = noCallingCodeReason
 		default:
@@ -135,7 +135,7 @@ func classifySender(s string, n *Numbers) Sender {
 			out.Reason = "numeric sender is neither a short code nor a valid international number"
 			break
 		}
-		out.Kind, out.Country, out.NumberType, out.Valid = KindE164, countryNames[c&0xffff], codeType(c), true
+		out.Kind, out.Country, out.NumberType, out.Valid = KindE164, codeCountryName(c), codeType(c), true
 	}
 	return out
 }
@@ -193,6 +193,20 @@ func numberType(t phonenumbers.PhoneNumberType) NumberType {
 // alphanumericProblem returns why s is not an acceptable alphanumeric
 // sender ID, or "".
 func alphanumericProblem(s string) string {
+	if len(s) <= maxAlphanumeric {
+		ok := true
+		for i := 0; i < len(s) && ok; i++ {
+			ok = senderIDBytes[s[i]]
+		}
+		if ok {
+			return "" // the common case: a byte each, one table load each
+		}
+	}
+	return runesProblem(s)
+}
+
+// runesProblem is alphanumericProblem read rune by rune.
+func runesProblem(s string) string {
 	if n := utf8.RuneCountInString(s); n > maxAlphanumeric {
 		return fmt.Sprintf("alphanumeric sender has %d characters, want at most %d", n, maxAlphanumeric)
 	}
@@ -203,6 +217,14 @@ func alphanumericProblem(s string) string {
 	}
 	return ""
 }
+
+// senderIDBytes marks the bytes senderIDRune accepts (all ASCII).
+var senderIDBytes = func() (t [256]bool) {
+	for b := range 128 {
+		t[b] = senderIDRune(rune(b))
+	}
+	return t
+}()
 
 func senderIDRune(r rune) bool {
 	switch {
@@ -303,37 +325,69 @@ func recipientShape(s string) string {
 
 // A number code is a classified number (the digits of an E.164 number) in
 // 32 bits, so that a cache of them holds no pointers for the garbage
-// collector to trace: numberValid, the libphonenumber type shifted by 16
-// and the country's index (countryIndex, 0 for none) for a valid number;
-// noCallingCode or 0 for one that is not.
+// collector to trace: for a valid number, numberValid, the libphonenumber
+// type shifted by codeTypeShift and the country's index (countryIndex, 0
+// for none) in the low 10 bits, and in a recipient's code (recipientCode)
+// its zone, by codeZoneShift; noCallingCode or 0 for one that is not.
 const (
 	numberValid   = 1 << 31
 	noCallingCode = 1 << 30
+	codeCountry   = 1<<10 - 1 // mask: countryIndex is below 1 + 26*26
+	codeTypeShift = 10        // 4 bits: the library's types are 0 to 11
+	codeZoneShift = 14        // 16 bits: the zone's id in the zone table + 1; 0 for none
+	codeZoneMax   = 1<<16 - 1
 )
 
 // numberCode returns the code of the digits of an E.164 number.
 func numberCode(digits string) uint32 {
 	cc, _, region, t := classifyDigits(digits)
+	return classifiedCode(cc, region, t)
+}
+
+// classifiedCode is the code of a number classifyDigits gave cc, region
+// and t.
+func classifiedCode(cc int, region string, t phonenumbers.PhoneNumberType) uint32 {
 	switch {
 	case cc == 0:
 		return noCallingCode
 	case t == phonenumbers.UNKNOWN || region == "":
 		return 0
 	}
-	return numberValid | uint32(t)<<16 | countryIndex(isoRegion(region))
+	return numberValid | uint32(t)<<codeTypeShift | countryIndex(isoRegion(region))
+}
+
+// recipientCode returns the code of an E.164 recipient of valid shape,
+// with its zone (ZoneOf) when the recipient is valid and its zone found:
+// one classification gives both, and one cache slot keeps both
+// (Numbers.RecipientZone).
+func recipientCode(e164 string) uint32 {
+	cc, national, region, t := classifyDigits(e164[1:])
+	c := classifiedCode(cc, region, t)
+	if c&numberValid == 0 {
+		return c
+	}
+	// The zone table is bounded by libphonenumber's data, a few hundred
+	// zones; one past codeZoneMax would be looked up on every call.
+	if id, err := classifiedZoneID(e164, national, region); err == nil && id < codeZoneMax {
+		c |= (id + 1) << codeZoneShift
+	}
+	return c
 }
 
 // codeType is the number type of a valid number's code.
 func codeType(c uint32) NumberType {
-	return numberType(phonenumbers.PhoneNumberType(c >> 16 & 0x3fff))
+	return numberType(phonenumbers.PhoneNumberType(c >> codeTypeShift & 0xf))
 }
+
+// codeCountryName is the country of a valid number's code.
+func codeCountryName(c uint32) string { return countryNames[c&codeCountry] }
 
 // decodeRecipient returns the recipient s with code c.
 func decodeRecipient(s string, c uint32) (Recipient, error) {
 	if c&numberValid == 0 {
 		return Recipient{}, &NumberError{Field: "recipient", Value: s, Reason: invalidInPlans}
 	}
-	return Recipient{E164: s, Country: countryNames[c&0xffff], NumberType: codeType(c)}, nil
+	return Recipient{E164: s, Country: codeCountryName(c), NumberType: codeType(c)}, nil
 }
 
 // countryNames are the two-letter codes by countryIndex: "" and then

@@ -247,3 +247,19 @@ func TestExampleNumbers(t *testing.T) {
 		t.Errorf("country and type right for %.1f%% of examples, want >= 95%%", pct(bothOK))
 	}
 }
+
+// alphanumericProblem's byte path agrees with the rune path on every byte
+// at every place of IDs up to one past the length limit.
+func TestAlphanumericProblemFastPath(t *testing.T) {
+	for n := 1; n <= maxAlphanumeric+1; n++ {
+		for i := range n {
+			for b := range 256 {
+				s := []byte(strings.Repeat("Ab", n)[:n])
+				s[i] = byte(b)
+				if got, want := alphanumericProblem(string(s)), runesProblem(string(s)); got != want {
+					t.Fatalf("alphanumericProblem(%q) = %q, want %q", s, got, want)
+				}
+			}
+		}
+	}
+}

@@ -68,11 +68,16 @@ func zoneID(e164 string) (uint32, error) {
 	if reason := recipientShape(e164); reason != "" {
 		return 0, &NumberError{Field: "recipient", Value: e164, Reason: reason}
 	}
-	digits := e164[1:]
-	cc, national, region, t := classifyDigits(digits)
+	cc, national, region, t := classifyDigits(e164[1:])
 	if cc == 0 || t == phonenumbers.UNKNOWN || region == "" {
 		return 0, &NumberError{Field: "recipient", Value: e164, Reason: invalidInPlans}
 	}
+	return classifiedZoneID(e164, national, region)
+}
+
+// classifiedZoneID returns the interned zone of a valid recipient that
+// classifyDigits gave national and region.
+func classifiedZoneID(e164, national, region string) (uint32, error) {
 	// The library's GetTimezonesForNumber formats the number back to
 	// this string first.
 	names, _ := phonenumbers.GetTimezonesForPrefix(e164)
@@ -306,7 +311,12 @@ func (c *Zones) Lookup(e164 string) (Zone, error) {
 // (tens of milliseconds under load): a gateway calls it at start-up so that
 // no check pays for it (filter.New does). It is safe for concurrent use and
 // caches nothing in c.
-func (c *Zones) Warm() {
+func (c *Zones) Warm() { warmZones() }
+
+// Warm is Zones.Warm, for RecipientZone: it caches nothing in n.
+func (n *Numbers) Warm() { warmZones() }
+
+func warmZones() {
 	if ex := phonenumbers.GetExampleNumber("US"); ex != nil {
 		_, _ = ZoneOf(phonenumbers.Format(ex, phonenumbers.E164))
 	}

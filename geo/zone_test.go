@@ -2,6 +2,8 @@ package geo
 
 import (
 	"errors"
+	"fmt"
+	"reflect"
 	"slices"
 	"sync"
 	"testing"
@@ -200,5 +202,73 @@ func TestZonesConcurrent(t *testing.T) {
 					zone.Country, zone.Region, zone.Names(), want.Country, want.Region, want.Names())
 			}
 		}
+	}
+}
+
+// RecipientZone gives, from one cache slot, exactly what Recipient and
+// Zones.Lookup give from two, for libphonenumber's example numbers of
+// every region and type and their variants (valid, of another type or
+// invalid, agreeingNumbers): on a miss, on a hit, and when Recipient
+// filled the slot first. It fails when the zone is not kept in the
+// recipient's code (or is kept for the wrong number): a zone taken from
+// the code is checked against ZoneOf, and most must come from it.
+func TestRecipientZoneMatchesLookups(t *testing.T) {
+	all := agreeingNumbers(t)
+	step := 1
+	if raceEnabled || testing.Short() {
+		step = 16 // every number is still classified by the other tests
+	}
+	var n, first Numbers
+	var z Zones
+	fromCode, valid := 0, 0
+	for i := 0; i < len(all); i += step {
+		s := "+" + all[i]
+		wantR, wantErr := ParseRecipient(s)
+		wantZ, zerr := z.Lookup(s)
+		if zerr != nil {
+			wantZ = Zone{} // RecipientZone's zone for an invalid recipient or a missing zone
+		}
+		if _, err := first.Recipient(s); fmt.Sprint(err) != fmt.Sprint(wantErr) {
+			t.Fatalf("Recipient(%s) error %v, want %v", s, err, wantErr)
+		}
+		for round, c := range []*Numbers{&n, &n, &first} { // miss, hit, filled by Recipient
+			r, zone, err := c.RecipientZone(s)
+			if r != wantR || fmt.Sprint(err) != fmt.Sprint(wantErr) || !reflect.DeepEqual(zone, wantZ) {
+				t.Fatalf("round %d: RecipientZone(%s) = %+v, %v, %v; want %+v, %v, %v (Lookup: %v)",
+					round, s, r, zone.Names(), err, wantR, wantZ.Names(), wantErr, zerr)
+			}
+		}
+		if wantErr == nil {
+			valid++
+			if recipientCode(s)>>codeZoneShift&codeZoneMax != 0 {
+				fromCode++
+			}
+		}
+	}
+	if valid < 500 || fromCode < valid*9/10 {
+		t.Errorf("%d valid recipients, %d with their zone in the code; want >= 500, >= 90%%", valid, fromCode)
+	}
+	if c := recipientCode("+12015550123"); codeType(c) != TypeFixedLineOrMobile || codeCountryName(c) != "US" {
+		t.Errorf("code of +12015550123: %v in %q, want fixed line or mobile in US", codeType(c), codeCountryName(c))
+	}
+}
+
+// RecipientZone of a number of bad shape is ParseRecipient's error and no
+// zone, and a hit does not allocate.
+func TestRecipientZoneInvalidAndAllocs(t *testing.T) {
+	var n Numbers
+	for _, s := range []string{"", "12345678", "+12ab", "+123", "+10000000000"} {
+		r, z, err := n.RecipientZone(s)
+		wantR, wantErr := ParseRecipient(s)
+		if r != wantR || fmt.Sprint(err) != fmt.Sprint(wantErr) || err == nil || z.Default != nil || z.All != nil {
+			t.Errorf("RecipientZone(%q) = %+v, %+v, %v; want %+v, zero zone, %v", s, r, z, err, wantR, wantErr)
+		}
+	}
+	n.RecipientZone("+33612345678")
+	if raceEnabled {
+		return
+	}
+	if a := testing.AllocsPerRun(100, func() { n.RecipientZone("+33612345678") }); a != 0 {
+		t.Errorf("a RecipientZone hit allocates %.0f times, want 0", a)
 	}
 }

@@ -1,6 +1,7 @@
 package links
 
 import (
+	"math/rand/v2"
 	"reflect"
 	"strings"
 	"testing"
@@ -314,5 +315,36 @@ func TestMayHave(t *testing.T) {
 				t.Errorf("Analyze(%q) found a link: %v, want %v (the case is mislabelled)", tc.body, got, tc.want)
 			}
 		})
+	}
+}
+
+// quiet skips only words without a trigger byte, and stops at every word
+// that holds one: bytes of every kind at every offset and alignment.
+func TestQuietSkipsNoTrigger(t *testing.T) {
+	alphabet := []byte{'a', 'Z', '0', ' ', '/', '-', 0x80, 0xE2, 0xE4, 0xEE, 0xF0, 0xFF, '.' - 1, '.' + 1, ':' + 1, '[' - 1, 0}
+	triggers := []byte{'.', ':', '[', 0xE3, 0xEF}
+	r := rand.New(rand.NewPCG(1, 2))
+	for range 20000 {
+		b := make([]byte, r.IntN(40))
+		for j := range b {
+			b[j] = alphabet[r.IntN(len(alphabet))]
+		}
+		if len(b) > 0 && r.IntN(2) == 0 {
+			b[r.IntN(len(b))] = triggers[r.IntN(len(triggers))]
+		}
+		s := string(b)
+		for i := 0; i <= len(s); i++ {
+			j := quiet(s, i)
+			first := len(s) // first trigger at or after i
+			for k := i; k < len(s); k++ {
+				if trigger[s[k]] {
+					first = k
+					break
+				}
+			}
+			if j < i || j > first || (j-i)%8 != 0 || j+8 <= len(s) && first >= j+8 {
+				t.Fatalf("quiet(%q, %d) = %d; first trigger at %d", s, i, j, first)
+			}
+		}
 	}
 }
