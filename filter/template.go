@@ -129,6 +129,10 @@ type templateEntry struct {
 	// facts are the same: written after the entry is stored, a whole
 	// contentKey at a time.
 	content atomic.Pointer[contentKey]
+	// decided is the decision of a check that hit the entry, for the next
+	// check whose facts are the same (factMemo): written after the entry
+	// is stored, a whole factMemo at a time.
+	decided atomic.Pointer[factMemo]
 }
 
 // contentKey is what the hash-only walk writes for a template hit's
@@ -161,26 +165,120 @@ func sameNames(a, b featureNames) bool {
 }
 
 // contentKey returns the bytes the hash-only walk writes for f, the
-// content facts of a check that hit e, and true; false to walk them: f has
-// phone numbers, or the bytes do not fit in the hasher's block. Bytes made
-// here are kept for the next check.
-func (e *templateEntry) contentKey(f *ContentFacts) (string, bool) {
+// content facts of a check that hit e; nil to walk them: f has phone
+// numbers, or the bytes do not fit in the hasher's block. Bytes made here
+// are kept for the next check.
+func (e *templateEntry) contentKey(f *ContentFacts) *contentKey {
 	if len(f.PhoneNumbers) > 0 {
-		return "", false
+		return nil
 	}
 	if ck := e.content.Load(); ck != nil && ck.same(f) {
-		return ck.b, true
+		return ck
 	}
 	k := hasherPool.Get().(*keyHasher)
 	defer hasherPool.Put(k)
 	k.reset()
 	walker{k: k}.content(f)
 	if k.flushed {
-		return "", false
+		return nil
 	}
 	ck := &contentKey{f: *f, b: string(k.buf[:k.n])}
 	e.content.Store(ck)
-	return ck.b, true
+	return ck
+}
+
+// factMemo is the decision of a template hit, kept in its entry for the
+// next hit whose facts are the same, which then skips the fact key's walk,
+// its hash and the fact cache (check.memoDecision): a template's checks
+// mostly repeat one sender, destination and kind of recipient, and differ
+// in nothing the facts hold. Its key is every fact, each group compared
+// whole: the content and time facts as the bytes the fact key's walk
+// writes for them (contentKey, timeKey: the encoding is injective, so
+// equal bytes are equal facts), the others by value (sameFacts); a check
+// with links is not memoized. No hash stands for a fact, so a memo is
+// never another message's. Its decision is the fact cache's for those
+// facts: the hot entry that answered the check that stored the memo, hot,
+// whose key is their fact key. Immutable once stored.
+type factMemo struct {
+	gen     uint64 // the policy generation
+	content string // contentKey.b
+	time    string // timeKey.b
+	f       Facts  // the other facts; Content, Time and Links unset
+	hot     *hotEntry
+}
+
+// memoKey is what a check's facts are compared with a memo by: the key
+// bytes of its content facts (nil: walk them) and of its time facts (nil:
+// the walk does not copy them).
+type memoKey struct {
+	content *contentKey
+	time    *timeKey
+}
+
+// sameFacts reports whether the facts other than content, time and links
+// are equal in a and b. TestFactMemoCoversFacts changes every field of the
+// facts in turn and requires a miss.
+func sameFacts(a, b *Facts) bool {
+	return a.Schema == b.Schema && a.Message == b.Message && a.Sender.Sender == b.Sender.Sender &&
+		sameBool(a.Sender.Registered, b.Sender.Registered) && a.Recipient == b.Recipient && a.Source == b.Source &&
+		a.Conversation == b.Conversation && a.Campaign == b.Campaign && a.DLT == b.DLT
+}
+
+// sameBool reports whether a and b are both nil or point to equal values.
+func sameBool(a, b *bool) bool {
+	return a == b || a != nil && b != nil && *a == *b
+}
+
+// matches reports whether m decides facts f of generation gen whose
+// content and time facts' key bytes are k's.
+func (m *factMemo) matches(gen uint64, k memoKey, f *Facts) bool {
+	return m.gen == gen && m.content == k.content.b && m.time == k.time.b && len(f.Links) == 0 && sameFacts(&m.f, f)
+}
+
+// memoizable reports whether a check with these facts' key bytes and
+// these facts may use a memo: both groups' bytes are known, and it has
+// no links.
+func (k memoKey) memoizable(f *Facts) bool {
+	return k.content != nil && k.time != nil && len(f.Links) == 0
+}
+
+// memoDecision (stage fact cache, before buildFacts) sets the check's
+// memoKey on a template hit, and answers it when its facts are its
+// entry's memo's (factMemo) with the memo's decision, as the fact cache
+// would: counted as a hot fact-cache hit, with the facts' key.
+func (c *check) memoDecision() bool {
+	if c.template == nil || c.e.facts == nil {
+		return false
+	}
+	c.memo.content = c.template.contentKey(&c.facts.Content)
+	if c.timeKey != nil && c.timeKey.clockUse == c.p.set.Clock() {
+		c.memo.time = c.timeKey
+	}
+	if !c.memo.memoizable(&c.facts) {
+		return false
+	}
+	m := c.template.decided.Load()
+	if m == nil || !m.matches(c.p.generation, c.memo, &c.facts) {
+		return false
+	}
+	c.factKey, c.fromMemo = m.hot.key, true
+	c.d = m.hot.decision()
+	c.d.answeredBy(CacheFacts)
+	c.e.facts.hot.count(binary.LittleEndian.Uint64(m.hot.key[:8]) % hotSlots)
+	return true
+}
+
+// remember keeps hot, the fact cache's hot entry that answered the check,
+// as its template entry's memo, when the check may be memoized: its facts
+// have been decided three times at least (a hot entry is promoted on its
+// key's second freecache hit), so they are worth a memo.
+func (c *check) remember(hot *hotEntry) {
+	if !c.memo.memoizable(&c.facts) {
+		return
+	}
+	m := &factMemo{gen: c.p.generation, content: c.memo.content.b, time: c.memo.time.b, f: c.facts, hot: hot}
+	m.f.Content, m.f.Time, m.f.Links = ContentFacts{}, TimeFacts{}, nil
+	c.template.decided.Store(m)
 }
 
 // projection is what a destination's terms make of an entry's hits.
