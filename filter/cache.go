@@ -303,15 +303,16 @@ func (k *keyHasher) raw(s string) {
 	k.h2.WriteString(s)
 }
 
-// zeros writes n '0' bytes.
-func (k *keyHasher) zeros(n int) {
+// masked writes n 0xFF bytes, which no UTF-8 text holds: the template
+// key's masked digits (templateCache).
+func (k *keyHasher) masked(n int) {
 	for n > 0 {
 		if k.n == len(k.buf) {
 			k.flush()
 		}
 		w := min(n, len(k.buf)-k.n)
 		for i := range w {
-			k.buf[k.n+i] = '0'
+			k.buf[k.n+i] = 0xFF
 		}
 		k.n += w
 		n -= w

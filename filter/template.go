@@ -17,10 +17,11 @@ package filter
 // matched and scored again.
 //
 // The key is the body with the digits of its free runs masked (each made
-// '0', so lengths are kept), with the policy generation and the report
-// generation. A free run is a run of two or more ASCII
-// digits, longer than any run of digits standing alone in a term
-// (policy.templateRun), whose neighbours are each the body's start or end or
+// 0xFF, a byte no UTF-8 text holds, so that a masked run is never one
+// kept as written, and lengths are kept), with the policy generation and
+// the report generation. A free run is a run of two or more ASCII digits,
+// equal to no token of digits only of a term ("420", the "15" of "ar-15":
+// policy.templateRun), whose neighbours are each the body's start or end or
 // one of freeNeighbours (a '$' on the left too, when nothing glued precedes
 // it). Every other digit is in the key as written. A body that cannot be
 // masked safely (below) is keyed as written, which is always sound: what
@@ -40,10 +41,10 @@ package filter
 //     the free run's digits as written, as one token, in the same places.
 //   - match (internal/terms): a term that holds a digit is matched in the
 //     Words form only, and can match a token of digits only as a whole
-//     token of its own of the same length, or as a part when it is not
+//     token of its own equal to it, or as a part when it is not
 //     word-bounded and begins or ends with such a token, next to the rest
-//     of it, its anchor (terms.DigitTokens). Free runs are longer than any
-//     such token, and a body whose Words form holds an anchor is not
+//     of it, its anchor (terms.DigitTokens). Free runs equal no such
+//     token, and a body whose Words form holds an anchor is not
 //     stored (anchors hold no digit, so whether a body holds one does not
 //     depend on the free runs either). Terms without digits never match a
 //     digit. So the same terms match at the same places, with the same
@@ -93,6 +94,7 @@ import (
 	"math/bits"
 	"math/rand/v2"
 	"reflect"
+	"slices"
 	"strings"
 	"sync/atomic"
 	"unsafe"
@@ -404,25 +406,43 @@ func (t *templateCache) put(e *templateEntry) {
 	tags[i].Store(keyTag(e.key))
 }
 
-// templateRun returns the shortest free run of digits a policy's template
-// cache masks (longer than any token of digits only in its terms, and two
-// digits at least) and the anchors of its terms that can match part of a
-// run (terms.DigitTokens). run is 0, no template cache, when an anchor is
-// empty or holds a digit: only an anchor of letters is found in the same
-// places whatever the free runs' digits.
-func templateRun(lists ...[]terms.Term) (run int, anchors [][]byte) {
-	run = 2
+// maskRule is which free runs of digits a policy's template cache masks:
+// runs of two digits or more equal to no token of digits only of its terms
+// (terms.DigitTokens). The zero value masks none: no template cache.
+type maskRule struct {
+	run     int      // the shortest run masked: 2, or 0 for none
+	tokens  []string // the terms' tokens of digits only: a run equal to one is keyed as written
+	longest int      // the longest of tokens
+}
+
+// masks reports whether the free run r (ASCII digits) is masked.
+func (m maskRule) masks(r string) bool {
+	return m.run > 0 && len(r) >= m.run && (len(r) > m.longest || !slices.Contains(m.tokens, r))
+}
+
+// templateRun returns the free runs of digits a policy's template cache
+// masks and the anchors of its terms that can match part of a run
+// (terms.DigitTokens). It masks none, no template cache, when an anchor
+// is empty or holds a digit: only an anchor of letters is found in the
+// same places whatever the free runs' digits.
+func templateRun(lists ...[]terms.Term) (rule maskRule, anchors [][]byte) {
+	rule.run = 2
 	for _, l := range lists {
-		longest, as := terms.DigitTokens(l)
+		tokens, as := terms.DigitTokens(l)
 		for _, a := range as {
 			if a == "" || strings.ContainsAny(a, "0123456789") {
-				return 0, nil
+				return maskRule{}, nil
 			}
 			anchors = append(anchors, []byte(a))
 		}
-		run = max(run, longest+1)
+		for _, t := range tokens {
+			if !slices.Contains(rule.tokens, t) {
+				rule.tokens = append(rule.tokens, t)
+				rule.longest = max(rule.longest, len(t))
+			}
+		}
 	}
-	return run, anchors
+	return rule, anchors
 }
 
 // freeNeighbour reports the characters a free run may touch: separators in
@@ -435,16 +455,16 @@ func freeNeighbour(b byte) bool {
 	return false
 }
 
-// maskRuns calls mask(i, j) for every free run body[i:j] of at least run
-// digits, in order, and reports whether the body may be keyed masked:
+// maskRuns calls mask(i, j) for every free run body[i:j] that rule masks,
+// in order, and reports whether the body may be keyed masked:
 // no bidi control, and no free run in a chain of digits that the model
 // could read as a phone number (nine digits or more joined by single
 // separators), but for a run that is such a number on its own, which is
 // masked after its first three digits (the model's phone-number prefix).
-func maskRuns(body string, run int, mask func(i, j int)) bool {
+func maskRuns(body string, rule maskRule, mask func(i, j int)) bool {
 	// Every bidi control's UTF-8 form begins with 0xE2: IndexByte finds
 	// that a body has none faster than the byte loop of HasBidiControl.
-	if run == 0 || strings.IndexByte(body, 0xE2) >= 0 && textnorm.HasBidiControl(body) {
+	if rule.run == 0 || strings.IndexByte(body, 0xE2) >= 0 && textnorm.HasBidiControl(body) {
 		return false
 	}
 	chainDigits, chainMasked := 0, false // the chain of digits the current run is in
@@ -460,7 +480,7 @@ func maskRuns(body string, run int, mask func(i, j int)) bool {
 			chainDigits, chainMasked = 0, false
 		}
 		chainDigits += j - i
-		if j-i >= run && free(body, i, j) {
+		if rule.masks(body[i:j]) && free(body, i, j) {
 			if j-i >= 9 && !chained && !(j+1 < len(body) && chainSeparator(body[j]) && isASCIIDigit(body[j+1])) {
 				// A phone-shaped number on its own (a parcel number):
 				// the model reads its first three digits, which stay.
@@ -545,7 +565,7 @@ func (c *check) templateCache() bool {
 		k.u64(1) // a masked key is never a literal one
 		for _, r := range runs {
 			k.raw(body[last:r[0]])
-			k.zeros(r[1] - r[0])
+			k.masked(r[1] - r[0])
 			last = r[1]
 		}
 	} else {
