@@ -255,15 +255,27 @@ func TestFactMemoEqualsWalk(t *testing.T) {
 			k.reset()
 			k.u64(c.p.generation)
 			c.facts.walk(walker{k: &k, clockUse: c.p.set.Clock()})
-			if k.sum() != c.factKey {
+			want := k.sum()
+			if want != c.factKey {
 				t.Errorf("%s (memo %v): the fact key is not the walk's of its facts", m.ID, c.fromMemo)
 			}
 			if c.template == nil && i > 0 {
 				t.Fatalf("%s: no template hit", m.ID)
 			}
+			// Every memo of the entry, whatever its slot, that would
+			// answer these facts must be theirs.
+			for w := range memoWays {
+				if c.template == nil {
+					break
+				}
+				if mm := c.template.decided[w].memo.Load(); mm != nil && c.memo.memoizable(&c.facts) &&
+					mm.matches(c.p.generation, c.memo, &c.facts) && mm.hot.key != want {
+					t.Errorf("%s: the memo in slot %d answers these facts with another facts' key", m.ID, w)
+				}
+			}
 			if c.fromMemo {
 				hits++
-				if i == 0 {
+				if i == 0 && ph.name != "base" {
 					t.Errorf("%s: the first check of new facts was answered by a memo", m.ID)
 				}
 			}
@@ -272,5 +284,50 @@ func TestFactMemoEqualsWalk(t *testing.T) {
 		if hits < repeats/2 {
 			t.Errorf("%s: %d of %d checks answered by the memo, want %d at least", ph.name, hits, repeats, repeats/2)
 		}
+	}
+}
+
+// TestFactMemoAlternatingFacts: a template sent round-robin to recipients
+// whose facts differ (more of them than an entry has memos) does not
+// replace a memo on every check that misses it: a slot is replaced only
+// after the same facts were offered to it twice in a row (memoSlot). A
+// replacement allocates, and writes a line other cores read.
+func TestFactMemoAlternatingFacts(t *testing.T) {
+	e := newEngine(t, WithCacheSizes(Off, 0))
+	ctx := context.Background()
+	rcpts := []string{"+12025550123", "+13055550123", "+12065550123", "+14055550123", "+13125550123", "+14155550123", "+16175550123"}
+	regions, stores, hits := map[string]bool{}, 0, 0
+	var last [memoWays]*factMemo
+	for i := range 50 * len(rcpts) {
+		m := Message{Channel: SMS, Kind: Transactional, Sender: "24273", Recipient: rcpts[i%len(rcpts)],
+			Body: fmt.Sprintf("Chase: a charge of $%d.%02d was made on your card ending 4821.", 1000+i*7%9000, i%100)}
+		c := e.newCheck(ctx, &m, false)
+		if err := c.run(); err != nil {
+			t.Fatal(err)
+		}
+		regions[c.facts.Recipient.Region] = true
+		if c.fromMemo {
+			hits++
+		}
+		if c.template != nil {
+			for w := range memoWays {
+				if mm := c.template.decided[w].memo.Load(); mm != last[w] {
+					last[w] = mm
+					if i >= 10*len(rcpts) { // every recipient's facts hot in the fact cache
+						stores++
+					}
+				}
+			}
+		}
+		c.release()
+	}
+	if len(regions) <= memoWays {
+		t.Fatalf("%d regions among the recipients, want more than %d memos", len(regions), memoWays)
+	}
+	// Two facts alternating on one slot replace it at most every other
+	// miss (the one that finds it offered already); without the gate,
+	// every miss replaces it.
+	if checked := 40 * len(rcpts); 3*stores > checked || hits <= stores {
+		t.Errorf("%d memos replaced in %d checks after the recipients' facts were hot, %d checks answered by one; want at most a third replaced, and more answered", stores, checked, hits)
 	}
 }

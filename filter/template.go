@@ -131,11 +131,25 @@ type templateEntry struct {
 	// facts are the same: written after the entry is stored, a whole
 	// contentKey at a time.
 	content atomic.Pointer[contentKey]
-	// decided is the decision of a check that hit the entry, for the next
-	// check whose facts are the same (factMemo): written after the entry
-	// is stored, a whole factMemo at a time.
-	decided atomic.Pointer[factMemo]
+	// decided holds decisions of checks that hit the entry, for the next
+	// check whose facts are the same (factMemo), in memoWays slots picked
+	// by the facts that vary most among a template's checks (memoWay):
+	// written after the entry is stored.
+	decided [memoWays]memoSlot
 }
+
+// memoSlot is one of an entry's memos: a whole factMemo, replaced only
+// by facts offered twice in a row (check.remember; seen is the first half
+// of the last fact key offered), so that checks whose facts alternate on
+// one slot replace it, and allocate, at most on every other miss rather
+// than on every check (TestFactMemoAlternatingFacts).
+type memoSlot struct {
+	memo atomic.Pointer[factMemo]
+	seen atomic.Uint64
+}
+
+// memoWays is the memos an entry keeps.
+const memoWays = 4
 
 // contentKey is what the hash-only walk writes for a template hit's
 // content facts (walker.content), with a shallow copy of the facts it
@@ -215,6 +229,28 @@ type factMemo struct {
 type memoKey struct {
 	content *contentKey
 	time    *timeKey
+	way     int // the entry's memo slot (memoWay)
+}
+
+// memoWay picks f's memo slot from a few bytes of the facts that most
+// often differ among one template's checks: the recipient's region and
+// zone, the sender, the destination, the kind, the inbound message's age.
+// A slot is a hint, chosen without a hash a sender could aim at a memo:
+// the memo's facts are compared whole.
+func memoWay(f *Facts) int {
+	edge := func(s string) uint32 {
+		if len(s) == 0 {
+			return 0
+		}
+		return uint32(len(s)) ^ uint32(s[0])<<4 ^ uint32(s[len(s)-1])<<9 ^ uint32(s[len(s)/2])<<14
+	}
+	h := edge(f.Recipient.Region)*31 ^ edge(f.Recipient.Zone)
+	h = h*31 ^ edge(f.Sender.Raw)
+	h = h*31 ^ edge(f.Message.Country) ^ uint32(len(f.Message.Kind))<<3
+	h = h*31 ^ uint32(f.Conversation.InboundAgeMinutes)
+	h ^= h >> 16
+	h ^= h >> 7
+	return int(h % memoWays)
 }
 
 // sameFacts reports whether the facts other than content, time and links
@@ -259,7 +295,8 @@ func (c *check) memoDecision() bool {
 	if !c.memo.memoizable(&c.facts) {
 		return false
 	}
-	m := c.template.decided.Load()
+	c.memo.way = memoWay(&c.facts)
+	m := c.template.decided[c.memo.way].memo.Load()
 	if m == nil || !m.matches(c.p.generation, c.memo, &c.facts) {
 		return false
 	}
@@ -271,16 +308,22 @@ func (c *check) memoDecision() bool {
 }
 
 // remember keeps hot, the fact cache's hot entry that answered the check,
-// as its template entry's memo, when the check may be memoized: its facts
-// have been decided three times at least (a hot entry is promoted on its
-// key's second freecache hit), so they are worth a memo.
+// as a memo of its template entry, when the check may be memoized and its
+// slot was last offered the same facts (memoSlot): the facts have then
+// been decided four times at least (a hot entry is promoted on its key's
+// second freecache hit), so they are worth a memo.
 func (c *check) remember(hot *hotEntry) {
 	if !c.memo.memoizable(&c.facts) {
 		return
 	}
+	slot, half := &c.template.decided[c.memo.way], binary.LittleEndian.Uint64(hot.key[:8])
+	if slot.seen.Load() != half {
+		slot.seen.Store(half)
+		return
+	}
 	m := &factMemo{gen: c.p.generation, content: c.memo.content.b, time: c.memo.time.b, f: c.facts, hot: hot}
 	m.f.Content, m.f.Time, m.f.Links = ContentFacts{}, TimeFacts{}, nil
-	c.template.decided.Store(m)
+	slot.memo.Store(m)
 }
 
 // projection is what a destination's terms make of an entry's hits.
