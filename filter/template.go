@@ -148,8 +148,9 @@ type memoSlot struct {
 	seen atomic.Uint64
 }
 
-// memoWays is the memos an entry keeps.
-const memoWays = 4
+// memoWays is the memos an entry keeps (about 600 bytes each, with the
+// strings only they hold).
+const memoWays = 2
 
 // contentKey is what the hash-only walk writes for a template hit's
 // content facts (walker.content), with a shallow copy of the facts it
@@ -216,11 +217,26 @@ func (e *templateEntry) contentKey(f *ContentFacts) *contentKey {
 // facts: the hot entry that answered the check that stored the memo, hot,
 // whose key is their fact key. Immutable once stored.
 type factMemo struct {
-	gen     uint64 // the policy generation
-	content string // contentKey.b
-	time    string // timeKey.b
-	f       Facts  // the other facts; Content, Time and Links unset
-	hot     *hotEntry
+	gen           uint64 // the policy generation
+	content, time string // contentKey.b, timeKey.b
+	hot           *hotEntry
+	// The other facts (sameFacts), but the links: a memo is of none.
+	schema       int
+	message      MessageFacts
+	sender       SenderFacts
+	recipient    RecipientFacts
+	source       SourceFacts
+	conversation ConversationFacts
+	campaign     CampaignFacts
+	dlt          DLTFacts
+}
+
+// newFactMemo returns the memo of facts f, of generation gen, whose
+// content and time facts' key bytes are k's, decided as hot says.
+func newFactMemo(gen uint64, k memoKey, f *Facts, hot *hotEntry) *factMemo {
+	return &factMemo{gen: gen, content: k.content.b, time: k.time.b, hot: hot,
+		schema: f.Schema, message: f.Message, sender: f.Sender, recipient: f.Recipient, source: f.Source,
+		conversation: f.Conversation, campaign: f.Campaign, dlt: f.DLT}
 }
 
 // memoKey is what a check's facts are compared with a memo by: the key
@@ -253,13 +269,13 @@ func memoWay(f *Facts) int {
 	return int(h % memoWays)
 }
 
-// sameFacts reports whether the facts other than content, time and links
-// are equal in a and b. TestFactMemoCoversFacts changes every field of the
-// facts in turn and requires a miss.
-func sameFacts(a, b *Facts) bool {
-	return a.Schema == b.Schema && a.Message == b.Message && a.Sender.Sender == b.Sender.Sender &&
-		sameBool(a.Sender.Registered, b.Sender.Registered) && a.Recipient == b.Recipient && a.Source == b.Source &&
-		a.Conversation == b.Conversation && a.Campaign == b.Campaign && a.DLT == b.DLT
+// sameFacts reports whether f's facts other than content, time and links
+// are m's. TestFactMemoCoversFacts changes every field of the facts in
+// turn and requires a miss.
+func (m *factMemo) sameFacts(f *Facts) bool {
+	return m.schema == f.Schema && m.message == f.Message && m.sender.Sender == f.Sender.Sender &&
+		sameBool(m.sender.Registered, f.Sender.Registered) && m.recipient == f.Recipient && m.source == f.Source &&
+		m.conversation == f.Conversation && m.campaign == f.Campaign && m.dlt == f.DLT
 }
 
 // sameBool reports whether a and b are both nil or point to equal values.
@@ -270,7 +286,7 @@ func sameBool(a, b *bool) bool {
 // matches reports whether m decides facts f of generation gen whose
 // content and time facts' key bytes are k's.
 func (m *factMemo) matches(gen uint64, k memoKey, f *Facts) bool {
-	return m.gen == gen && m.content == k.content.b && m.time == k.time.b && len(f.Links) == 0 && sameFacts(&m.f, f)
+	return m.gen == gen && m.content == k.content.b && m.time == k.time.b && len(f.Links) == 0 && m.sameFacts(f)
 }
 
 // memoizable reports whether a check with these facts' key bytes and
@@ -321,9 +337,7 @@ func (c *check) remember(hot *hotEntry) {
 		slot.seen.Store(half)
 		return
 	}
-	m := &factMemo{gen: c.p.generation, content: c.memo.content.b, time: c.memo.time.b, f: c.facts, hot: hot}
-	m.f.Content, m.f.Time, m.f.Links = ContentFacts{}, TimeFacts{}, nil
-	slot.memo.Store(m)
+	slot.memo.Store(newFactMemo(c.p.generation, c.memo, &c.facts, hot))
 }
 
 // projection is what a destination's terms make of an entry's hits.
@@ -372,8 +386,9 @@ type templateCache struct {
 const (
 	// maxTemplateBody bounds the bodies cached: an entry holds its body's
 	// links and its last projection's evidence, taken from a body, and at
-	// most maxTemplateHits hits, so an entry is at most about 3 KiB (and
-	// far less for most: a few hits, no link).
+	// most maxTemplateHits hits, so an entry is at most about 3 KiB, and
+	// 1.2 KiB more with both memos (far less for most: a few hits, no
+	// link, memos only of facts hot in the fact cache).
 	maxTemplateBody = 1024
 	// templateEntryBytes sizes the cache from the fact cache's bytes (one
 	// slot per 2 KiB: 16,384 slots with the default 32 MiB).
