@@ -303,15 +303,16 @@ func (k *keyHasher) raw(s string) {
 	k.h2.WriteString(s)
 }
 
-// zeros writes n '0' bytes.
-func (k *keyHasher) zeros(n int) {
+// masked writes n 0xFF bytes, which no UTF-8 text holds: the template
+// key's masked digits (templateCache).
+func (k *keyHasher) masked(n int) {
 	for n > 0 {
 		if k.n == len(k.buf) {
 			k.flush()
 		}
 		w := min(n, len(k.buf)-k.n)
 		for i := range w {
-			k.buf[k.n+i] = '0'
+			k.buf[k.n+i] = 0xFF
 		}
 		k.n += w
 		n -= w
@@ -446,27 +447,30 @@ var bufPool = sync.Pool{New: func() any { b := make([]byte, 0, 512); return &b }
 
 // get returns the cached decision for key, if any.
 func (c *decisionCache) get(p *policy, key cacheKey) (Decision, bool) {
+	d, _, ok := c.lookup(p, key)
+	return d, ok
+}
+
+// lookup is get, with the hot entry that answered (nil: none did, or
+// freecache did and the key was not promoted).
+func (c *decisionCache) lookup(p *policy, key cacheKey) (Decision, *hotEntry, bool) {
 	if c == nil {
-		return Decision{}, false
+		return Decision{}, nil, false
 	}
 	i := binary.LittleEndian.Uint64(key[:8]) % hotSlots
 	if e := c.hot.slots[i].Load(); e != nil && e.key == key {
-		stripe := i % hotStripes
-		if c.hot.spread {
-			stripe = uint64(rand.Uint32() % hotStripes)
-		}
-		c.hot.hits[stripe].n.Add(1)
-		return e.decision(), true
+		c.hot.count(i)
+		return e.decision(), e, true
 	}
 	if c.seen != nil && !c.holds(key) {
 		c.unseen[key[15]%uint8(len(c.unseen))].n.Add(1)
-		return Decision{}, false
+		return Decision{}, nil, false
 	}
 	bp := bufPool.Get().(*[]byte)
 	defer bufPool.Put(bp)
 	val, err := c.c.GetWithBuf(key[:], (*bp)[:cap(*bp)])
 	if err != nil {
-		return Decision{}, false
+		return Decision{}, nil, false
 	}
 	if cap(val) > cap(*bp) {
 		*bp = val[:0] // keep the larger buffer
@@ -475,9 +479,19 @@ func (c *decisionCache) get(p *policy, key cacheKey) (Decision, bool) {
 	if ok && c.hot.promote(i, key) {
 		e := &hotEntry{key: key, d: d}
 		c.hot.slots[i].Store(e)
-		return e.decision(), true
+		return e.decision(), e, true
 	}
-	return d, ok
+	return d, nil, ok
+}
+
+// count counts a hit of hot slot i: in a random stripe (spread), else in
+// the slot's.
+func (h *hotDecisions) count(i uint64) {
+	stripe := i % hotStripes
+	if h.spread {
+		stripe = uint64(rand.Uint32() % hotStripes)
+	}
+	h.hits[stripe].n.Add(1)
 }
 
 // put caches d under key, if admitted (admit). Decisions too large for the

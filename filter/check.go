@@ -75,7 +75,9 @@ type check struct {
 	subject        int            // state: the recipient region's same_subject_limit, 0 where none applies (subject.go)
 	convKey        state.Key      // state: the conversation's key, which count counts under
 	timeKey        *timeKey       // enrich: the time facts' key bytes, from the clock cache (buildFacts); nil: walk them
-	template       *templateEntry // templateCache: the entry hit, for its content facts' key bytes (buildFacts); nil: walk them
+	template       *templateEntry // templateCache: the entry hit, for its content facts' key bytes and its memo
+	memo           memoKey        // memoDecision: the content and time facts' key bytes, when the check may be memoized
+	fromMemo       bool           // memoDecision: the template entry's memo answered
 	factKey        cacheKey       // from the walk that builds OPA's input
 	readsKey       cacheKey       // of the facts the destination's query can see, when hasReadsKey (factCache)
 	hasReadsKey    bool
@@ -117,10 +119,12 @@ func (c *check) run() error {
 			return err
 		}
 		c.enrich()
-		c.buildFacts()
-		if !c.factCache() {
-			if err := c.evaluate(); err != nil {
-				return err
+		if !c.memoDecision() {
+			c.buildFacts()
+			if !c.factCache() {
+				if err := c.evaluate(); err != nil {
+					return err
+				}
 			}
 		}
 	}
@@ -524,7 +528,7 @@ func (c *check) buildFacts() {
 	k := hasherPool.Get().(*keyHasher)
 	k.reset()
 	k.u64(c.p.generation)
-	c.facts.walk(walker{k: k, clockUse: c.p.set.Clock(), timeKey: c.timeKey, template: c.template})
+	c.facts.walk(walker{k: k, clockUse: c.p.set.Clock(), timeKey: c.timeKey, contentKey: c.memo.content})
 	c.factKey = k.sum()
 	hasherPool.Put(k)
 }
@@ -534,7 +538,10 @@ func (c *check) buildFacts() {
 // (readKey): such a decision is put under the facts' own key as well, so
 // that the next message with these facts is answered by the first lookup.
 func (c *check) factCache() bool {
-	d, ok := c.e.facts.get(c.p, c.factKey)
+	d, hot, ok := c.e.facts.lookup(c.p, c.factKey)
+	if hot != nil {
+		c.remember(hot)
+	}
 	if !ok && c.readKey() {
 		if d, ok = c.e.facts.get(c.p, c.readsKey); ok {
 			c.e.facts.put(c.factKey, &d)

@@ -60,7 +60,9 @@
 //     that hold the message (localtime.go);
 //  10. facts: the input document the policies read (policies/README.md
 //     documents it), built as OPA's input value in one walk that also
-//     hashes it for the fact cache;
+//     hashes it for the fact cache; a template hit whose facts are, field
+//     by field, those its entry's memo was decided for takes the memo's
+//     decision instead, with no walk and no lookup (template.go, factMemo);
 //  11. fact cache: the same facts seen before, or, by a second key, the
 //     same facts the destination's query can see (rules.Reads; cache.go);
 //  12. evaluate: the prepared OPA query for the destination and channel

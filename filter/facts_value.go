@@ -110,9 +110,9 @@ type walker struct {
 	// timeKey, when set, is what time writes into k for the check's time
 	// facts with clockUse (the clock cache's, newTimeKey).
 	timeKey *timeKey
-	// template, when set, is the template entry the check hit, whose
-	// content facts' bytes content copies when it can (contentKey).
-	template *templateEntry
+	// contentKey, when set, is what content writes into k for the
+	// check's content facts (the template entry's, templateEntry.contentKey).
+	contentKey *contentKey
 }
 
 // timeKey is the bytes the hash-only walk writes for one set of time facts
@@ -356,11 +356,9 @@ func (w walker) source(s *SourceFacts) [2]*ast.Term {
 }
 
 func (w walker) content(c *ContentFacts) [2]*ast.Term {
-	if w.k != nil && !w.build && w.template != nil {
-		if b, ok := w.template.contentKey(c); ok {
-			w.k.raw(b)
-			return [2]*ast.Term{}
-		}
+	if w.k != nil && !w.build && w.contentKey != nil {
+		w.k.raw(w.contentKey.b)
+		return [2]*ast.Term{}
 	}
 	return w.obj("content",
 		w.boolean("opt_out_text", c.OptOutText),

@@ -47,10 +47,10 @@ type policy struct {
 	ipdb        *geo.IPDB          // nil without WithGeoIP; per revision, so a reload re-opens it
 
 	generation uint64 // unique per load: part of every cache key
-	// templateRun is the shortest run of digits the template cache masks
-	// (0: no template cache), templateAnchors the Words forms next to which
-	// a term can match part of one (template.go).
-	templateRun     int
+	// templateRun is the runs of digits the template cache masks (the
+	// zero rule: no template cache), templateAnchors the Words forms next
+	// to which a term can match part of one (template.go).
+	templateRun     maskRule
 	templateAnchors [][]byte
 	ruleInfo        map[string]*ruleInfo // rule id → what its reasons carry
 	reads           *readsTable          // each query's read program, for the fact cache's key (facts_value.go)

@@ -17,10 +17,11 @@ package filter
 // matched and scored again.
 //
 // The key is the body with the digits of its free runs masked (each made
-// '0', so lengths are kept), with the policy generation and the report
-// generation. A free run is a run of two or more ASCII
-// digits, longer than any run of digits standing alone in a term
-// (policy.templateRun), whose neighbours are each the body's start or end or
+// 0xFF, a byte no UTF-8 text holds, so that a masked run is never one
+// kept as written, and lengths are kept), with the policy generation and
+// the report generation. A free run is a run of two or more ASCII digits,
+// equal to no token of digits only of a term ("420", the "15" of "ar-15":
+// policy.templateRun), whose neighbours are each the body's start or end or
 // one of freeNeighbours (a '$' on the left too, when nothing glued precedes
 // it). Every other digit is in the key as written. A body that cannot be
 // masked safely (below) is keyed as written, which is always sound: what
@@ -40,10 +41,10 @@ package filter
 //     the free run's digits as written, as one token, in the same places.
 //   - match (internal/terms): a term that holds a digit is matched in the
 //     Words form only, and can match a token of digits only as a whole
-//     token of its own of the same length, or as a part when it is not
+//     token of its own equal to it, or as a part when it is not
 //     word-bounded and begins or ends with such a token, next to the rest
-//     of it, its anchor (terms.DigitTokens). Free runs are longer than any
-//     such token, and a body whose Words form holds an anchor is not
+//     of it, its anchor (terms.DigitTokens). Free runs equal no such
+//     token, and a body whose Words form holds an anchor is not
 //     stored (anchors hold no digit, so whether a body holds one does not
 //     depend on the free runs either). Terms without digits never match a
 //     digit. So the same terms match at the same places, with the same
@@ -93,6 +94,7 @@ import (
 	"math/bits"
 	"math/rand/v2"
 	"reflect"
+	"slices"
 	"strings"
 	"sync/atomic"
 	"unsafe"
@@ -129,7 +131,26 @@ type templateEntry struct {
 	// facts are the same: written after the entry is stored, a whole
 	// contentKey at a time.
 	content atomic.Pointer[contentKey]
+	// decided holds decisions of checks that hit the entry, for the next
+	// check whose facts are the same (factMemo), in memoWays slots picked
+	// by the facts that vary most among a template's checks (memoWay):
+	// written after the entry is stored.
+	decided [memoWays]memoSlot
 }
+
+// memoSlot is one of an entry's memos: a whole factMemo, replaced only
+// by facts offered twice in a row (check.remember; seen is the first half
+// of the last fact key offered), so that checks whose facts alternate on
+// one slot replace it, and allocate, at most on every other miss rather
+// than on every check (TestFactMemoAlternatingFacts).
+type memoSlot struct {
+	memo atomic.Pointer[factMemo]
+	seen atomic.Uint64
+}
+
+// memoWays is the memos an entry keeps (about 600 bytes each, with the
+// strings only they hold).
+const memoWays = 2
 
 // contentKey is what the hash-only walk writes for a template hit's
 // content facts (walker.content), with a shallow copy of the facts it
@@ -161,26 +182,162 @@ func sameNames(a, b featureNames) bool {
 }
 
 // contentKey returns the bytes the hash-only walk writes for f, the
-// content facts of a check that hit e, and true; false to walk them: f has
-// phone numbers, or the bytes do not fit in the hasher's block. Bytes made
-// here are kept for the next check.
-func (e *templateEntry) contentKey(f *ContentFacts) (string, bool) {
+// content facts of a check that hit e; nil to walk them: f has phone
+// numbers, or the bytes do not fit in the hasher's block. Bytes made here
+// are kept for the next check.
+func (e *templateEntry) contentKey(f *ContentFacts) *contentKey {
 	if len(f.PhoneNumbers) > 0 {
-		return "", false
+		return nil
 	}
 	if ck := e.content.Load(); ck != nil && ck.same(f) {
-		return ck.b, true
+		return ck
 	}
 	k := hasherPool.Get().(*keyHasher)
 	defer hasherPool.Put(k)
 	k.reset()
 	walker{k: k}.content(f)
 	if k.flushed {
-		return "", false
+		return nil
 	}
 	ck := &contentKey{f: *f, b: string(k.buf[:k.n])}
 	e.content.Store(ck)
-	return ck.b, true
+	return ck
+}
+
+// factMemo is the decision of a template hit, kept in its entry for the
+// next hit whose facts are the same, which then skips the fact key's walk,
+// its hash and the fact cache (check.memoDecision): a template's checks
+// mostly repeat one sender, destination and kind of recipient, and differ
+// in nothing the facts hold. Its key is every fact, each group compared
+// whole: the content and time facts as the bytes the fact key's walk
+// writes for them (contentKey, timeKey: the encoding is injective, so
+// equal bytes are equal facts), the others by value (sameFacts); a check
+// with links is not memoized. No hash stands for a fact, so a memo is
+// never another message's. Its decision is the fact cache's for those
+// facts: the hot entry that answered the check that stored the memo, hot,
+// whose key is their fact key. Immutable once stored.
+type factMemo struct {
+	gen           uint64 // the policy generation
+	content, time string // contentKey.b, timeKey.b
+	hot           *hotEntry
+	// The other facts (sameFacts), but the links: a memo is of none.
+	schema       int
+	message      MessageFacts
+	sender       SenderFacts
+	recipient    RecipientFacts
+	source       SourceFacts
+	conversation ConversationFacts
+	campaign     CampaignFacts
+	dlt          DLTFacts
+}
+
+// newFactMemo returns the memo of facts f, of generation gen, whose
+// content and time facts' key bytes are k's, decided as hot says.
+func newFactMemo(gen uint64, k memoKey, f *Facts, hot *hotEntry) *factMemo {
+	return &factMemo{gen: gen, content: k.content.b, time: k.time.b, hot: hot,
+		schema: f.Schema, message: f.Message, sender: f.Sender, recipient: f.Recipient, source: f.Source,
+		conversation: f.Conversation, campaign: f.Campaign, dlt: f.DLT}
+}
+
+// memoKey is what a check's facts are compared with a memo by: the key
+// bytes of its content facts (nil: walk them) and of its time facts (nil:
+// the walk does not copy them).
+type memoKey struct {
+	content *contentKey
+	time    *timeKey
+	way     int // the entry's memo slot (memoWay)
+}
+
+// memoWay picks f's memo slot from a few bytes of the facts that most
+// often differ among one template's checks: the recipient's region and
+// zone, the sender, the destination, the kind, the inbound message's age.
+// A slot is a hint, chosen without a hash a sender could aim at a memo:
+// the memo's facts are compared whole.
+func memoWay(f *Facts) int {
+	edge := func(s string) uint32 {
+		if len(s) == 0 {
+			return 0
+		}
+		return uint32(len(s)) ^ uint32(s[0])<<4 ^ uint32(s[len(s)-1])<<9 ^ uint32(s[len(s)/2])<<14
+	}
+	h := edge(f.Recipient.Region)*31 ^ edge(f.Recipient.Zone)
+	h = h*31 ^ edge(f.Sender.Raw)
+	h = h*31 ^ edge(f.Message.Country) ^ uint32(len(f.Message.Kind))<<3
+	h = h*31 ^ uint32(f.Conversation.InboundAgeMinutes)
+	h ^= h >> 16
+	h ^= h >> 7
+	return int(h % memoWays)
+}
+
+// sameFacts reports whether f's facts other than content, time and links
+// are m's. TestFactMemoCoversFacts changes every field of the facts in
+// turn and requires a miss.
+func (m *factMemo) sameFacts(f *Facts) bool {
+	return m.schema == f.Schema && m.message == f.Message && m.sender.Sender == f.Sender.Sender &&
+		sameBool(m.sender.Registered, f.Sender.Registered) && m.recipient == f.Recipient && m.source == f.Source &&
+		m.conversation == f.Conversation && m.campaign == f.Campaign && m.dlt == f.DLT
+}
+
+// sameBool reports whether a and b are both nil or point to equal values.
+func sameBool(a, b *bool) bool {
+	return a == b || a != nil && b != nil && *a == *b
+}
+
+// matches reports whether m decides facts f of generation gen whose
+// content and time facts' key bytes are k's.
+func (m *factMemo) matches(gen uint64, k memoKey, f *Facts) bool {
+	return m.gen == gen && m.content == k.content.b && m.time == k.time.b && len(f.Links) == 0 && m.sameFacts(f)
+}
+
+// memoizable reports whether a check with these facts' key bytes and
+// these facts may use a memo: both groups' bytes are known, and it has
+// no links.
+func (k memoKey) memoizable(f *Facts) bool {
+	return k.content != nil && k.time != nil && len(f.Links) == 0
+}
+
+// memoDecision (stage fact cache, before buildFacts) sets the check's
+// memoKey on a template hit, and answers it when its facts are its
+// entry's memo's (factMemo) with the memo's decision, as the fact cache
+// would: counted as a hot fact-cache hit, with the facts' key.
+func (c *check) memoDecision() bool {
+	if c.template == nil || c.e.facts == nil {
+		return false
+	}
+	c.memo.content = c.template.contentKey(&c.facts.Content)
+	if c.timeKey != nil && c.timeKey.clockUse == c.p.set.Clock() {
+		c.memo.time = c.timeKey
+	}
+	if !c.memo.memoizable(&c.facts) {
+		return false
+	}
+	c.memo.way = memoWay(&c.facts)
+	m := c.template.decided[c.memo.way].memo.Load()
+	if m == nil || !m.matches(c.p.generation, c.memo, &c.facts) {
+		return false
+	}
+	c.factKey, c.fromMemo = m.hot.key, true
+	c.d = m.hot.decision()
+	c.d.answeredBy(CacheFacts)
+	c.e.facts.hot.count(binary.LittleEndian.Uint64(m.hot.key[:8]) % hotSlots)
+	return true
+}
+
+// remember keeps hot, the fact cache's hot entry that answered the check,
+// as a memo of its template entry, when the check may be memoized and its
+// slot was last offered the same facts (memoSlot): the facts have then
+// been decided four times at least (a hot entry is promoted on its key's
+// second freecache hit), so they are worth a memo.
+func (c *check) remember(hot *hotEntry) {
+	if !c.memo.memoizable(&c.facts) {
+		return
+	}
+	slot, half := &c.template.decided[c.memo.way], binary.LittleEndian.Uint64(hot.key[:8])
+	if slot.seen.Load() != half {
+		slot.seen.Store(half)
+		return
+	}
+	slot.memo.Store(newFactMemo(c.p.generation, c.memo, &c.facts, hot))
 }
 
 // projection is what a destination's terms make of an entry's hits.
@@ -229,8 +386,9 @@ type templateCache struct {
 const (
 	// maxTemplateBody bounds the bodies cached: an entry holds its body's
 	// links and its last projection's evidence, taken from a body, and at
-	// most maxTemplateHits hits, so an entry is at most about 3 KiB (and
-	// far less for most: a few hits, no link).
+	// most maxTemplateHits hits, so an entry is at most about 3 KiB, and
+	// 1.2 KiB more with both memos (far less for most: a few hits, no
+	// link, memos only of facts hot in the fact cache).
 	maxTemplateBody = 1024
 	// templateEntryBytes sizes the cache from the fact cache's bytes (one
 	// slot per 2 KiB: 16,384 slots with the default 32 MiB).
@@ -306,25 +464,43 @@ func (t *templateCache) put(e *templateEntry) {
 	tags[i].Store(keyTag(e.key))
 }
 
-// templateRun returns the shortest free run of digits a policy's template
-// cache masks (longer than any token of digits only in its terms, and two
-// digits at least) and the anchors of its terms that can match part of a
-// run (terms.DigitTokens). run is 0, no template cache, when an anchor is
-// empty or holds a digit: only an anchor of letters is found in the same
-// places whatever the free runs' digits.
-func templateRun(lists ...[]terms.Term) (run int, anchors [][]byte) {
-	run = 2
+// maskRule is which free runs of digits a policy's template cache masks:
+// runs of two digits or more equal to no token of digits only of its terms
+// (terms.DigitTokens). The zero value masks none: no template cache.
+type maskRule struct {
+	run     int      // the shortest run masked: 2, or 0 for none
+	tokens  []string // the terms' tokens of digits only: a run equal to one is keyed as written
+	longest int      // the longest of tokens
+}
+
+// masks reports whether the free run r (ASCII digits) is masked.
+func (m maskRule) masks(r string) bool {
+	return m.run > 0 && len(r) >= m.run && (len(r) > m.longest || !slices.Contains(m.tokens, r))
+}
+
+// templateRun returns the free runs of digits a policy's template cache
+// masks and the anchors of its terms that can match part of a run
+// (terms.DigitTokens). It masks none, no template cache, when an anchor
+// is empty or holds a digit: only an anchor of letters is found in the
+// same places whatever the free runs' digits.
+func templateRun(lists ...[]terms.Term) (rule maskRule, anchors [][]byte) {
+	rule.run = 2
 	for _, l := range lists {
-		longest, as := terms.DigitTokens(l)
+		tokens, as := terms.DigitTokens(l)
 		for _, a := range as {
 			if a == "" || strings.ContainsAny(a, "0123456789") {
-				return 0, nil
+				return maskRule{}, nil
 			}
 			anchors = append(anchors, []byte(a))
 		}
-		run = max(run, longest+1)
+		for _, t := range tokens {
+			if !slices.Contains(rule.tokens, t) {
+				rule.tokens = append(rule.tokens, t)
+				rule.longest = max(rule.longest, len(t))
+			}
+		}
 	}
-	return run, anchors
+	return rule, anchors
 }
 
 // freeNeighbour reports the characters a free run may touch: separators in
@@ -337,16 +513,16 @@ func freeNeighbour(b byte) bool {
 	return false
 }
 
-// maskRuns calls mask(i, j) for every free run body[i:j] of at least run
-// digits, in order, and reports whether the body may be keyed masked:
+// maskRuns calls mask(i, j) for every free run body[i:j] that rule masks,
+// in order, and reports whether the body may be keyed masked:
 // no bidi control, and no free run in a chain of digits that the model
 // could read as a phone number (nine digits or more joined by single
 // separators), but for a run that is such a number on its own, which is
 // masked after its first three digits (the model's phone-number prefix).
-func maskRuns(body string, run int, mask func(i, j int)) bool {
+func maskRuns(body string, rule maskRule, mask func(i, j int)) bool {
 	// Every bidi control's UTF-8 form begins with 0xE2: IndexByte finds
 	// that a body has none faster than the byte loop of HasBidiControl.
-	if run == 0 || strings.IndexByte(body, 0xE2) >= 0 && textnorm.HasBidiControl(body) {
+	if rule.run == 0 || strings.IndexByte(body, 0xE2) >= 0 && textnorm.HasBidiControl(body) {
 		return false
 	}
 	chainDigits, chainMasked := 0, false // the chain of digits the current run is in
@@ -362,7 +538,7 @@ func maskRuns(body string, run int, mask func(i, j int)) bool {
 			chainDigits, chainMasked = 0, false
 		}
 		chainDigits += j - i
-		if j-i >= run && free(body, i, j) {
+		if rule.masks(body[i:j]) && free(body, i, j) {
 			if j-i >= 9 && !chained && !(j+1 < len(body) && chainSeparator(body[j]) && isASCIIDigit(body[j+1])) {
 				// A phone-shaped number on its own (a parcel number):
 				// the model reads its first three digits, which stay.
@@ -447,7 +623,7 @@ func (c *check) templateCache() bool {
 		k.u64(1) // a masked key is never a literal one
 		for _, r := range runs {
 			k.raw(body[last:r[0]])
-			k.zeros(r[1] - r[0])
+			k.masked(r[1] - r[0])
 			last = r[1]
 		}
 	} else {

@@ -93,9 +93,9 @@ func textFacts(t *testing.T, e *Engine, m Message) (_ textResult, ok bool) {
 
 // freeRuns returns the runs maskRuns masks in body, and whether the body
 // may use the template cache.
-func freeRuns(body string, run int) ([][2]int, bool) {
+func freeRuns(body string, rule maskRule) ([][2]int, bool) {
 	var runs [][2]int
-	ok := maskRuns(body, run, func(i, j int) { runs = append(runs, [2]int{i, j}) })
+	ok := maskRuns(body, rule, func(i, j int) { runs = append(runs, [2]int{i, j}) })
 	return runs, ok
 }
 
@@ -106,7 +106,7 @@ func freeRuns(body string, run int) ([][2]int, bool) {
 func TestTemplateDigitsDoNotMatter(t *testing.T) {
 	e := newEngine(t)
 	p := e.policy.Load()
-	if p.templateRun == 0 {
+	if p.templateRun.run == 0 {
 		t.Fatal("the embedded packs turn the template cache off (a term that is not word-bounded begins or ends with digits)")
 	}
 	// Reports move the model's scores through the online layer: the
@@ -144,8 +144,10 @@ func TestTemplateDigitsDoNotMatter(t *testing.T) {
 		for range 5 {
 			b := []byte(m.Body)
 			for _, run := range runs {
-				for k := run[0]; k < run[1]; k++ {
-					b[k] = byte('0' + r.IntN(10))
+				for first := true; first || !p.templateRun.masks(string(b[run[0]:run[1]])); first = false {
+					for k := run[0]; k < run[1]; k++ {
+						b[k] = byte('0' + r.IntN(10)) // digits another body of the key may have
+					}
 				}
 			}
 			v := m
@@ -176,9 +178,11 @@ func TestMaskRuns(t *testing.T) {
 		ok   bool
 	}{
 		{"otp", "Your code is 482913.", [][2]int{{13, 19}}, true},
-		{"short runs stay", "Valid for 10 mins, 5 tries", nil, true},
+		{"two digits, not one", "Valid for 10 mins, 5 tries", [][2]int{{10, 12}}, true},
+		{"a term's token stays", "buy 420 today, ar 15 or m 16", [][2]int{{26, 28}}, true},
 		{"glued to letters", "Ref 3K9F0A1234 and A1234", nil, true},
-		{"dollar amount", "a charge of $1234.56", [][2]int{{13, 17}}, true},
+		{"dollar amount", "a charge of $1234.56", [][2]int{{13, 17}, {18, 20}}, true},
+		{"three-digit amount", "a charge of $395.16", [][2]int{{13, 16}, {17, 19}}, true},
 		{"glued dollar", "US$1234", nil, true},
 		{"html reference", "&#1234; x", nil, true},
 		{"phone-shaped chain", "call 050 123 4567", nil, false},
@@ -187,9 +191,10 @@ func TestMaskRuns(t *testing.T) {
 		{"eight digits in a chain", "code 1234-5678", [][2]int{{5, 9}, {10, 14}}, true},
 		{"bidi override", "code 1234 \u202eonisac", nil, false},
 	}
+	rule := maskRule{run: 2, tokens: []string{"15", "420"}, longest: 3}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			runs, ok := freeRuns(c.body, 4)
+			runs, ok := freeRuns(c.body, rule)
 			if ok != c.ok || ok && !reflect.DeepEqual(runs, c.runs) {
 				t.Errorf("maskRuns(%q) = %v, %v, want %v, %v", c.body, runs, ok, c.runs, c.ok)
 			}
@@ -467,7 +472,7 @@ func BenchmarkMaskRuns(b *testing.B) {
 	n := 0
 	for b.Loop() {
 		for _, body := range bodies {
-			if maskRuns(body, 4, func(i, j int) { n += j - i }) {
+			if maskRuns(body, maskRule{run: 4}, func(i, j int) { n += j - i }) {
 				n++
 			}
 		}
@@ -752,5 +757,47 @@ func TestTemplateSharedAcrossDestinations(t *testing.T) {
 	t.Logf("%d bodies, %d checks: %d template hits, %d of them with terms, %d with named features", len(bodies), checks, hits, termHits, named)
 	if hits < checks/2 || termHits < 100 || named < 100 {
 		t.Errorf("%d hits of %d checks, %d with terms, %d with named features: the entries were hardly shared", hits, checks, termHits, named)
+	}
+}
+
+// TestTemplateTokenRunKeptAsWritten: a free run equal to a token of digits
+// of a term ("420", the "15" of "ar-15") is keyed as written, so a body
+// with it never takes the entry of the same text with other digits, whose
+// terms differ, nor gives it its own; other runs of its length are masked
+// and shared.
+func TestTemplateTokenRunKeptAsWritten(t *testing.T) {
+	e := newEngine(t, WithCacheSizes(Off, 0))
+	ctx := context.Background()
+	run := func(body string) (hit bool, cats Categories) {
+		t.Helper()
+		m := Message{Channel: SMS, Kind: Promotional, Sender: "Shop", Recipient: "+12025550123", Body: body, Time: testNow}
+		c := e.newCheck(ctx, &m, false)
+		defer c.release()
+		if err := c.run(); err != nil {
+			t.Fatal(err)
+		}
+		return c.template != nil, c.facts.Content.Categories
+	}
+	for _, c := range []struct{ format, token, cat string }{
+		{"Party pack %s ready, see you at 8", "420", "drugs"},
+		{"Range day: bring your ar-%s, 9 sharp", "15", "firearms"},
+	} {
+		others := []string{"421", "733", "999"}
+		if len(c.token) == 2 {
+			others = []string{"16", "73", "99"}
+		}
+		for i, other := range others {
+			hit, cats := run(fmt.Sprintf(c.format, other))
+			if _, ok := cats[c.cat]; ok {
+				t.Errorf("%q: category %s", fmt.Sprintf(c.format, other), c.cat)
+			}
+			if i > 0 && !hit {
+				t.Errorf("%q: no template hit: a run of %d digits that is no term's is masked", fmt.Sprintf(c.format, other), len(other))
+			}
+			_, cats = run(fmt.Sprintf(c.format, c.token))
+			if _, ok := cats[c.cat]; !ok {
+				t.Errorf("%q after %q: no category %s, the other body's entry answered", fmt.Sprintf(c.format, c.token), fmt.Sprintf(c.format, other), c.cat)
+			}
+		}
 	}
 }

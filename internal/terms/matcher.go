@@ -434,16 +434,16 @@ func (m *Matcher) String() string {
 // DigitTokens reports how terms can match digits standing alone in a text
 // (a token of digits only in its Words form, such as a one-time code). A
 // term can match such a token only as one of its own tokens of digits only,
-// of the same length, or, when the term is not word-bounded and begins or
-// ends with such a token, as a part of it, next to the rest of the term.
-// longest is the length of the longest token of digits only in any term's
-// Words form (0 for none). anchors are, for each term of the second kind,
-// its Words form without that edge token ("" for a term of digits only).
-// Terms are matched in Words only when they hold a digit, and their Joined
-// forms hold none (see Compile), so a text's token of more than longest
-// digits whose Words form holds no anchor matches the same terms whatever
-// its digits are.
-func DigitTokens(ts []Term) (longest int, anchors []string) {
+// equal to it, or, when the term is not word-bounded and begins or ends
+// with such a token, as a part of it, next to the rest of the term.
+// tokens are the distinct tokens of digits only in any term's Words form,
+// in order of first appearance. anchors are, for each term of the second
+// kind, its Words form without that edge token ("" for a term of digits
+// only). Terms are matched in Words only when they hold a digit, and their
+// Joined forms hold none (see Compile), so a text's token of digits that
+// is none of tokens, in a text whose Words form holds no anchor, matches
+// the same terms whatever its digits are.
+func DigitTokens(ts []Term) (tokens, anchors []string) {
 	var text textnorm.Text
 	for _, t := range ts {
 		text.Reset(t.Text)
@@ -452,7 +452,9 @@ func DigitTokens(ts []Term) (longest int, anchors []string) {
 			if strings.Trim(tok, "0123456789") != "" {
 				continue
 			}
-			longest = max(longest, len(tok))
+			if !slices.Contains(tokens, tok) {
+				tokens = append(tokens, tok)
+			}
 			if t.Word {
 				continue
 			}
@@ -466,5 +468,5 @@ func DigitTokens(ts []Term) (longest int, anchors []string) {
 			}
 		}
 	}
-	return longest, anchors
+	return tokens, anchors
 }

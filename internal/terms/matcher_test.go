@@ -280,21 +280,21 @@ func TestDigitTokens(t *testing.T) {
 	cases := []struct {
 		name    string
 		terms   []Term
-		longest int
+		tokens  []string
 		anchors []string
 	}{
-		{"none", []Term{{Text: "casino"}, {Text: "bet365", Word: true}}, 0, nil},
-		{"glued digits are no token", []Term{{Text: "mega888"}, {Text: "4D", Word: true}}, 0, nil},
-		{"word terms", []Term{{Text: "ar-15", Word: true}, {Text: "420", Word: true}}, 3, nil},
-		{"inner token", []Term{{Text: "article 23 now"}}, 2, nil},
-		{"edge of a substring term", []Term{{Text: "Mega 888"}, {Text: "12 Kiss"}}, 3, []string{"mega", "kiss"}},
-		{"only digits", []Term{{Text: "٤٢٠"}}, 3, []string{""}}, // native digits are made ASCII
+		{"none", []Term{{Text: "casino"}, {Text: "bet365", Word: true}}, nil, nil},
+		{"glued digits are no token", []Term{{Text: "mega888"}, {Text: "4D", Word: true}}, nil, nil},
+		{"word terms", []Term{{Text: "ar-15", Word: true}, {Text: "420", Word: true}, {Text: "m-15", Word: true}}, []string{"15", "420"}, nil},
+		{"inner token", []Term{{Text: "article 23 now"}}, []string{"23"}, nil},
+		{"edge of a substring term", []Term{{Text: "Mega 888"}, {Text: "12 Kiss"}}, []string{"888", "12"}, []string{"mega", "kiss"}},
+		{"only digits", []Term{{Text: "٤٢٠"}}, []string{"420"}, []string{""}}, // native digits are made ASCII
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			longest, anchors := DigitTokens(c.terms)
-			if longest != c.longest || !reflect.DeepEqual(anchors, c.anchors) {
-				t.Errorf("DigitTokens(%v) = %d, %q, want %d, %q", c.terms, longest, anchors, c.longest, c.anchors)
+			tokens, anchors := DigitTokens(c.terms)
+			if !reflect.DeepEqual(tokens, c.tokens) || !reflect.DeepEqual(anchors, c.anchors) {
+				t.Errorf("DigitTokens(%v) = %q, %q, want %q, %q", c.terms, tokens, anchors, c.tokens, c.anchors)
 			}
 		})
 	}
