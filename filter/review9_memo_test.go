@@ -14,8 +14,8 @@ import (
 
 // memoPolicy is a global pack of one rule per fact a template's memo must
 // tell apart: the local clock (an odd minute: the policies read the clock,
-// rules.ClockRead), the tenant, the destination, the channel, and the
-// kind (when otp is set). Each cites what fired.
+// rules.ClockRead), the tenant, the destination, the channel, the
+// recipient's region (Florida), and the kind (when otp is set). Each cites what fired.
 func memoPolicy(otp bool) fstest.MapFS {
 	kind := `input.message.kind == "marketing-never"`
 	if otp {
@@ -29,6 +29,7 @@ func memoPolicy(otp bool) fstest.MapFS {
 		rule("tenant", `input.message.tenant == "strict"`, "input.message.tenant") +
 		rule("destination", `input.recipient.country == "GB"`, "input.recipient.country") +
 		rule("channel", `input.message.channel == "whatsapp"`, "input.message.channel") +
+		rule("region", `input.recipient.region == "US-FL"`, "input.recipient.region") +
 		rule("kind", kind, "input.message.kind"))}}
 }
 
@@ -223,5 +224,74 @@ func TestFactMemoAfterReport(t *testing.T) {
 	report(&m, ReportHam)
 	if m, d, _ := next("after-ham"); slices.Contains(codes(d), string(ReportedContent)) {
 		t.Fatalf("%s, the check after a ham report: %v", m.ID, codes(d))
+	}
+}
+
+// TestFactMemoConcurrentReplacement: goroutines send one template with
+// facts that alternate (tenant, destination, kind), so that the entry's
+// memos are replaced while other checks read them, and every decision is
+// the uncached engine's for its own facts; some are the memo's.
+func TestFactMemoConcurrentReplacement(t *testing.T) {
+	ctx := context.Background()
+	cached := newEngine(t, WithPolicies(memoPolicy(true)), WithStore(nil))
+	uncached := newEngine(t, WithPolicies(memoPolicy(true)), WithStore(nil), WithCacheSizes(-1, -1))
+	variants := []Message{
+		{Channel: SMS, Kind: Transactional, Sender: "ACME", Recipient: "+12025550123"},
+		{Channel: SMS, Kind: Transactional, Sender: "ACME", Recipient: "+12025550123", Tenant: "strict"},
+		{Channel: SMS, Kind: Transactional, Sender: "ACME", Recipient: "+447400123456"},
+		{Channel: SMS, Kind: OTP, Sender: "ACME", Recipient: "+13055550100"},
+		{Channel: SMS, Kind: Transactional, Sender: "ACME", Recipient: "+13055550100"},
+	}
+	want := make([]Decision, len(variants))
+	for i := range variants {
+		variants[i].Body = "Acme: your code is 1234. Do not share it."
+		d, err := uncached.Check(ctx, &variants[i])
+		if err != nil {
+			t.Fatal(err)
+		}
+		want[i] = d
+	}
+	const workers = 4
+	per := 300
+	if raceEnabled {
+		per = 60
+	}
+	var memoHits atomic.Int64
+	errs := make(chan string, workers)
+	for g := range workers {
+		go func() {
+			for k := range per {
+				i := (k/3 + g) % len(variants) // runs of three, so that memos are stored
+				m := variants[i]
+				m.Body = fmt.Sprintf("Acme: your code is %d. Do not share it.", 1000+(k*workers+g)*7919%9000)
+				c := cached.newCheck(ctx, &m, false)
+				err := c.run()
+				d, fromMemo := c.d, c.fromMemo
+				c.release()
+				if err != nil {
+					errs <- err.Error()
+					return
+				}
+				if fromMemo {
+					memoHits.Add(1)
+				}
+				if d.Action != want[i].Action || !slices.Equal(d.Reasons, want[i].Reasons) {
+					errs <- fmt.Sprintf("variant %d (memo %v): %s %v, uncached %s %v", i, fromMemo, d.Action, codes(d), want[i].Action, codes(want[i]))
+					return
+				}
+			}
+			errs <- ""
+		}()
+	}
+	for range workers {
+		if e := <-errs; e != "" {
+			t.Fatal(e)
+		}
+	}
+	if memoHits.Load() == 0 {
+		t.Error("no check was answered by a memo")
+	}
+	if want[3].Action == Allow || want[4].Action == Allow || want[0].Action != Allow {
+		t.Errorf("the policy does not tell the variants apart: %v", want)
 	}
 }
