@@ -45,3 +45,31 @@ func TestChatInviteOfficialAccounts(t *testing.T) {
 		})
 	}
 }
+
+// TestCombosquatSparesBusinessNames: a business's own domain that holds a
+// brand's name as an ordinary word or as what the business serves ("Big
+// Apple Pizza", a cleaning service for Airbnb hosts) is not a combosquat
+// under a TLD phishing abuses, where a small business registers too, unless
+// the other word is a lure (the twins).
+func TestCombosquatSparesBusinessNames(t *testing.T) {
+	a := newTestAnalyzer(t, "")
+	for _, tt := range []struct {
+		url   string
+		combo bool
+	}{
+		{"https://big-apple-pizza.online/t/4412", false},
+		{"https://apple-pie.shop/menu", false},
+		{"https://airbnb-cleaning.shop/b/2231", false},
+		{"https://amazon-tours.info/", false},
+		{"https://apple-verify.shop/", true},
+		{"https://airbnb-refund.shop/", true},
+	} {
+		ls := a.Analyze("see " + tt.url)
+		if len(ls) != 1 {
+			t.Fatalf("%s: %d links", tt.url, len(ls))
+		}
+		if got := ls[0].Risk.Combosquat; got != tt.combo {
+			t.Errorf("%s: combosquat %v, want %v (brand %q)", tt.url, got, tt.combo, ls[0].Risk.BrandOf)
+		}
+	}
+}
