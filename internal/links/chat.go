@@ -20,8 +20,10 @@ func chatInvite(host, p string) bool {
 	case "chat.whatsapp.com":
 		return len(p) > 1 // the group's invite code
 	case "t.me", "telegram.me", "telegram.dog":
-		// Private invite links; t.me/<name> is a public channel or bot.
-		return strings.HasPrefix(p, "/+") || hasFoldPrefix(p, "/joinchat/")
+		// Private invite links; t.me/<name> is a public channel or bot,
+		// and t.me/+<number> the chat of the account with that phone
+		// number, as wa.me/<number> is (Telegram's deep links).
+		return strings.HasPrefix(p, "/+") && !phoneLink(p[2:]) || hasFoldPrefix(p, "/joinchat/")
 	case "line.me":
 		if hasFoldPrefix(p, "/r/") {
 			p = p[2:] // "line.me/R/ti/p/..." is the same page
@@ -55,4 +57,22 @@ func appInvite(app, command, rest string) bool {
 		return strings.EqualFold(command, "ti") && chatInvite("line.me", "/ti"+rest)
 	}
 	return false
+}
+
+// phoneLink reports whether s, what follows "t.me/+", is a phone number
+// (E.164: at most 15 digits) up to the end of the path: an invite's code
+// is 16 random bytes in base64.
+func phoneLink(s string) bool {
+	if i := strings.IndexAny(s, "/?#"); i >= 0 {
+		s = s[:i]
+	}
+	if s == "" || len(s) > 15 {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		if !isDigit(s[i]) {
+			return false
+		}
+	}
+	return true
 }

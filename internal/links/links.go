@@ -259,8 +259,7 @@ type Risk struct {
 	// reads as it at a glance ("paypall", "vvhatsapp", "rnicrosoft").
 	Typosquat bool `json:"typosquat"`
 	// Combosquat: the registrable label is a brand with a lure word or
-	// hyphens ("paypal-secure-login", "emirates-nbd"), or, under an
-	// abused TLD, a brand beside any word ("usps-intend.shop").
+	// hyphens ("paypal-secure-login", "emirates-nbd").
 	Combosquat bool `json:"combosquat"`
 	// AbusedTLD: the TLD is one phishing uses out of proportion
 	// (data/abused_tlds.txt).

@@ -179,20 +179,6 @@ func (a *Analyzer) risk(l *Link, ps string, icann bool, rawHost, rest string) {
 		if kind != squatLookalike && l.Risk.BrandOf == "" {
 			l.Risk.BrandOf = br
 		}
-	} else if br == "" && l.Risk.AbusedTLD && strings.IndexByte(reg, '-') >= 0 {
-		// A brand's name beside any other word, not only a lure word, on
-		// a TLD phishing abuses: "usps-intend.shop", "paypal-nopay.top".
-		// Combosquats add arbitrary words (Kintis et al., CCS 2017);
-		// elsewhere the other word must be a lure, for a brand's
-		// subsidiaries and partners name themselves so
-		// ("maybank-ke.co.th", "krungthai-axa.co.th"), on the TLDs
-		// brands register, not these.
-		if br := b.namedIn(reg); br != "" {
-			l.Risk.Combosquat = true
-			if l.Risk.BrandOf == "" {
-				l.Risk.BrandOf = br
-			}
-		}
 	}
 	if br := b.inPath(p); br != "" {
 		l.Risk.BrandInPath = true
