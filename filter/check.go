@@ -666,23 +666,26 @@ func (p *policy) reason(code Code, rule, evidence string) Reason {
 	return r
 }
 
-// settle is the one place a check's outcome becomes its Decision: the
-// stages' decision, or, when they could not decide (an error, a panic, the
-// deadline), the fail mode's with ENGINE_ERROR or ENGINE_TIMEOUT. An invalid
-// message gets an empty Decision with its id.
-func (c *check) settle(err error, recovered any) (Decision, error) {
+// settle is the one place a check's outcome becomes its Decision, written
+// to d: the stages' decision, or, when they could not decide (an error, a
+// panic, the deadline), the fail mode's with ENGINE_ERROR or ENGINE_TIMEOUT.
+// An invalid message gets an empty Decision with its id.
+func (c *check) settle(d *Decision, err error, recovered any) error {
 	if recovered != nil {
 		err = fmt.Errorf("%w: %v", ErrPanic, recovered)
 	}
-	d := c.d
+	var id string
 	if !c.nilMsg {
-		d.ID = c.msg.ID
+		id = c.msg.ID
 	}
 	if err == nil {
-		return d, nil
+		*d = c.d
+		d.ID = id
+		return nil
 	}
 	if errors.Is(err, ErrInvalidMessage) {
-		return Decision{ID: d.ID}, err
+		*d = Decision{ID: id}
+		return err
 	}
 	code, evidence := EngineError, err.Error()
 	timedOut := errors.Is(err, context.DeadlineExceeded) || errors.Is(err, context.Canceled)
@@ -695,14 +698,14 @@ func (c *check) settle(err error, recovered any) (Decision, error) {
 	if timedOut {
 		code, evidence = EngineTimeout, "no decision before the deadline: "+evidence
 	}
-	d = Decision{ID: d.ID, Action: Block, Reasons: []Reason{{Code: code, Rule: "engine", Evidence: evidence}}}
+	*d = Decision{ID: id, Action: Block, Reasons: []Reason{{Code: code, Rule: "engine", Evidence: evidence}}}
 	if c.e.opts.failMode == FailOpen {
 		d.Action = Allow
 	}
 	if c.p != nil {
 		d.Revision = c.p.revision
 	}
-	return d, err
+	return err
 }
 
 // release returns what the check borrowed.

@@ -402,8 +402,52 @@ type rateLimit struct {
 
 // limitsFor resolves the limits of one message: the session cap from the
 // channel pack; rate and flood from the tenant, else the destination pack,
-// else the channel pack, else the global pack.
+// else the channel pack, else the global pack. Without a tenant's own
+// limits they are read from the table resolveLimitTable made at load: the
+// channel pack's map lookup and the resolution were a fortieth of a
+// templated check.
 func (p *policy) limitsFor(country string, ch Channel, tn *tenant) state.Limits {
+	ci := channelIndex(ch)
+	if ci < 0 || tn != nil && (tn.limits.RateLimit > 0 && tn.limits.RateWindow > 0 ||
+		tn.limits.FloodRecipients > 0 && tn.limits.FloodWindow > 0) {
+		return p.resolveLimits(country, ch, tn)
+	}
+	if i, ok := countryIndex(country); ok && p.byCode[i] != nil {
+		return p.byCode[i].resolved[ci]
+	}
+	return p.noPackLimits[ci]
+}
+
+// channelIndex is ch's index in channels (facts_value.go), or -1.
+func channelIndex(ch Channel) int {
+	switch ch {
+	case SMS:
+		return 0
+	case Viber:
+		return 1
+	case WhatsApp:
+		return 2
+	case Messenger:
+		return 3
+	case RCS:
+		return 4
+	}
+	return -1
+}
+
+// resolveLimitTable resolves, once at load, the limits of every channel
+// for each country pack and for a destination without one (limitsFor).
+func (p *policy) resolveLimitTable() {
+	for ci, ch := range channels {
+		for cc, pc := range p.countries {
+			pc.resolved[ci] = p.resolveLimits(cc, ch, nil)
+		}
+		p.noPackLimits[ci] = p.resolveLimits("", ch, nil)
+	}
+}
+
+// resolveLimits is limitsFor, resolved from the packs.
+func (p *policy) resolveLimits(country string, ch Channel, tn *tenant) state.Limits {
 	cl, chl := p.pack(country).limits, packLimits{}
 	if pc, ok := p.channels[string(ch)]; ok {
 		chl = pc.limits

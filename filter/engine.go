@@ -135,7 +135,7 @@ func (e *Engine) Revision() string {
 func (e *Engine) Check(ctx context.Context, m *Message) (d Decision, err error) {
 	var c check
 	e.startCheck(&c, ctx, m, false)
-	defer func() { d, err = c.finish(m, err, recover()) }()
+	defer func() { err = c.finish(&d, m, err, recover()) }()
 	return Decision{}, c.run()
 }
 
@@ -155,7 +155,7 @@ func (e *Engine) Explain(ctx context.Context, m *Message) (x Explanation, err er
 	var c check
 	e.startCheck(&c, ctx, m, true)
 	defer func() {
-		x.Decision, err = c.finish(m, err, recover())
+		err = c.finish(&x.Decision, m, err, recover())
 		x.Facts = c.facts
 		for _, r := range x.Decision.Reasons {
 			if cit, ok := c.p.citation(r.Rule); ok {
@@ -169,17 +169,20 @@ func (e *Engine) Explain(ctx context.Context, m *Message) (x Explanation, err er
 	return Explanation{}, c.run()
 }
 
-// finish settles the check of m, reports it to the observers and releases
-// what it borrowed. It runs in Check's deferred function and must not panic.
-func (c *check) finish(m *Message, err error, recovered any) (Decision, error) {
-	d, err := c.settle(err, recovered)
+// finish settles the check of m into d, reports it to the observers and
+// releases what it borrowed. It runs in Check's deferred function and must
+// not panic. The decision is written in place, into the caller's result:
+// returned by value it was copied four times, a twentieth of an exact-cache
+// hit.
+func (c *check) finish(d *Decision, m *Message, err error, recovered any) error {
+	err = c.settle(d, err, recovered)
 	if recovered != nil {
 		c.e.obs.panicked(c.e.opts.logger, err)
 	}
-	c.e.obs.checked(m, c.dest, c.start, &d, err)
+	c.e.obs.checked(m, c.dest, c.start, d, err)
 	if c.e.shadow != nil && err == nil && !c.explain {
-		c.e.shadow.offer(&c.msg, c.now, &d) // queued, never waited for
+		c.e.shadow.offer(&c.msg, c.now, d) // queued, never waited for
 	}
 	c.release()
-	return d, err
+	return err
 }

@@ -28,6 +28,7 @@ import (
 	"github.com/msgfilter/msgfilter/internal/optout"
 	"github.com/msgfilter/msgfilter/internal/terms"
 	"github.com/msgfilter/msgfilter/rules"
+	"github.com/msgfilter/msgfilter/state"
 )
 
 // policy is one loaded policy revision with everything derived from it. It is
@@ -65,6 +66,10 @@ type policy struct {
 	// tenant: a template entry, shared by all, names the model's features
 	// from it (classify).
 	featureFloor float64
+
+	// noPackLimits are the limits by channelIndex of a destination
+	// without a pack, without a tenant's (limitsFor).
+	noPackLimits [len(channels)]state.Limits
 }
 
 // packConfig is what Go reads of one pack, once, when the pack loads: the
@@ -73,7 +78,10 @@ type packConfig struct {
 	zone   *time.Location // time_zone; nil without one
 	quiet  []namedSpec    // quiet_hours, by name (localtime.go)
 	limits packLimits     // rate_limit, duplicate_flood, session_max_messages, session_minutes
-	terms  []terms.Term   // terms/*.jsonl, content categories only
+	// resolved are a country pack's limits by channelIndex, without a
+	// tenant's (policy.limitsFor).
+	resolved [len(channels)]state.Limits
+	terms    []terms.Term // terms/*.jsonl, content categories only
 
 	blockedNetworks *geo.CIDRSet               // blocked_networks.txt
 	blockedDomains  map[string]bool            // blocked_domains.txt
@@ -257,6 +265,7 @@ func (e *Engine) loadPolicy(ctx context.Context, fsys fs.FS) (*policy, error) {
 	if err := p.checkLimitRules(); err != nil {
 		return nil, err
 	}
+	p.resolveLimitTable()
 	if err := p.checkCampaignRule(); err != nil {
 		return nil, err
 	}

@@ -3,6 +3,7 @@ package state
 import (
 	"context"
 	"fmt"
+	"hash/maphash"
 	"math/bits"
 	"sync"
 	"sync/atomic"
@@ -169,16 +170,36 @@ func senderHash(tenant, sender string) fnv1a.Hash64 {
 }
 
 // presence returns the counter of recipient records whose (tenant,
-// sender, recipient) hash, continued from their sender's h, picks it.
-func (m *Memory) presence(h fnv1a.Hash64, rcpt string) *atomic.Uint32 {
-	return &m.present[m.presenceIndex(h, rcpt)]
+// sender, recipient) picks it (presenceOf).
+func (m *Memory) presence(tenant, sender, rcpt string) *atomic.Uint32 {
+	return m.presenceOf(newPresenceKey(tenant, rcpt), sender)
 }
 
-func (m *Memory) presenceIndex(h fnv1a.Hash64, rcpt string) uint64 {
-	h.AddByte(0xff)
-	h.AddString(rcpt)
-	return uint64(h) & m.presMask
+// presenceOf returns the counter that (tenant, sender, recipient) picks,
+// from the hashes of tenant and recipient in p. A counter is picked by a
+// keyed hash of each of the three (maphash, each with its own seed, so
+// that equal strings in two roles do not cancel): Snapshot hashes the
+// tenant and the recipient once for its two senders, and FNV-1a, a
+// multiply per byte of all three, was the better part of a Snapshot.
+func (m *Memory) presenceOf(p presenceKey, sender string) *atomic.Uint32 {
+	return &m.present[m.presenceIndex(p, sender)]
 }
+
+func (m *Memory) presenceIndex(p presenceKey, sender string) uint64 {
+	return (p.tenant ^ p.rcpt ^ maphash.String(presenceSeeds[1], sender)) & m.presMask
+}
+
+// presenceKey holds the hashes of a presence counter's tenant and
+// recipient.
+type presenceKey struct{ tenant, rcpt uint64 }
+
+func newPresenceKey(tenant, rcpt string) presenceKey {
+	return presenceKey{maphash.String(presenceSeeds[0], tenant), maphash.String(presenceSeeds[2], rcpt)}
+}
+
+// presenceSeeds key the hashes of a presence counter's tenant, sender and
+// recipient (per process: the counters are).
+var presenceSeeds = [3]maphash.Seed{maphash.MakeSeed(), maphash.MakeSeed(), maphash.MakeSeed()}
 
 // addRecipient adds an empty record for rcpt; the shard's lock is held.
 //
@@ -192,7 +213,7 @@ func (m *Memory) presenceIndex(h fnv1a.Hash64, rcpt string) uint64 {
 // tenant's brand opt-outs, passed its cache line back and forth on every
 // check; the counters are only read.
 func (m *Memory) addRecipient(sd *sender, tenant, sndr, rcpt string) *recipient {
-	m.presence(senderHash(tenant, sndr), rcpt).Add(1)
+	m.presence(tenant, sndr, rcpt).Add(1)
 	r := &recipient{}
 	sd.recipients[rcpt] = r
 	return r
@@ -201,7 +222,7 @@ func (m *Memory) addRecipient(sd *sender, tenant, sndr, rcpt string) *recipient 
 // dropRecipient deletes a recipient record; the shard's lock is held.
 func (m *Memory) dropRecipient(sd *sender, tenant, sndr, rcpt string) {
 	delete(sd.recipients, rcpt)
-	m.presence(senderHash(tenant, sndr), rcpt).Add(^uint32(0))
+	m.presence(tenant, sndr, rcpt).Add(^uint32(0))
 }
 
 // senderOf returns the record of k's sender, creating it when create is set.
@@ -307,8 +328,9 @@ func (m *Memory) Snapshot(ctx context.Context, k Key, optOutSender string, now t
 		return Snapshot{}, fmt.Errorf("%w: zero time", ErrInvalid)
 	}
 	var snap Snapshot
-	if h := senderHash(k.Tenant, k.Sender); m.presence(h, k.Recipient).Load() != 0 {
-		s := &m.shards[uint64(h)&m.mask]
+	pk := newPresenceKey(k.Tenant, k.Recipient)
+	if m.presenceOf(pk, k.Sender).Load() != 0 {
+		s := m.shardFor(k.Tenant, k.Sender)
 		s.mu.Lock()
 		if sd := s.senderOf(k, false); sd != nil {
 			snap, _ = m.snapshot(sd.recipients[k.Recipient], k.Channel, now.UnixMilli())
@@ -317,8 +339,8 @@ func (m *Memory) Snapshot(ctx context.Context, k Key, optOutSender string, now t
 	}
 	if optOutSender != "" {
 		snap.OptedOut = false
-		if h := senderHash(k.Tenant, optOutSender); m.presence(h, k.Recipient).Load() != 0 {
-			s := &m.shards[uint64(h)&m.mask]
+		if m.presenceOf(pk, optOutSender).Load() != 0 {
+			s := m.shardFor(k.Tenant, optOutSender)
 			s.mu.Lock()
 			if sd := s.senders[senderKey{k.Tenant, optOutSender}]; sd != nil {
 				if r := sd.recipients[k.Recipient]; r != nil {

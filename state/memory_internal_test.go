@@ -37,7 +37,7 @@ func presenceAgrees(m *Memory) bool {
 	for i := range m.shards {
 		for sk, sd := range m.shards[i].senders {
 			for rcpt := range sd.recipients {
-				want[m.presenceIndex(senderHash(sk.tenant, sk.sender), rcpt)]++
+				want[m.presenceIndex(newPresenceKey(sk.tenant, rcpt), sk.sender)]++
 			}
 		}
 	}
