@@ -92,8 +92,8 @@ func maskRun(t *testing.T, e *Engine, m *Message) (Decision, ContentFacts) {
 	if err := c.run(); err != nil {
 		t.Fatalf("%q: %v", m.Body, err)
 	}
-	d, err := c.settle(nil, nil)
-	if err != nil {
+	var d Decision
+	if err := c.settle(&d, nil, nil); err != nil {
 		t.Fatal(err)
 	}
 	return d, c.facts.Content

@@ -49,8 +49,8 @@ func memoRunModel(t *testing.T, e *Engine, m *Message) (Decision, bool, ModelFac
 	if err := c.run(); err != nil {
 		t.Fatalf("%s: %v", m.ID, err)
 	}
-	d, err := c.settle(nil, nil)
-	if err != nil {
+	var d Decision
+	if err := c.settle(&d, nil, nil); err != nil {
 		t.Fatal(err)
 	}
 	return d, c.fromMemo, c.facts.Content.Model
