@@ -801,3 +801,56 @@ func TestTemplateTokenRunKeptAsWritten(t *testing.T) {
 		}
 	}
 }
+
+// FuzzMaskRuns: the word-at-a-time digit scan agrees with a byte loop on
+// any bytes, and every run maskRuns masks is digits only, in order, inside
+// the body, and ends where the digits do.
+func FuzzMaskRuns(f *testing.F) {
+	for _, s := range []string{
+		"Your code is 482913. Do not share it.",
+		"Ihr Paket 00340434482913 wird heute zugestellt.",
+		"Chase: a charge of $4829.13 was made on your card ending 4821.",
+		"Call 1-800-555-0199 or 420 ar-15",
+		"Garanti BBVA kartınızdan 4829.13 TL harcama yapıldı.",
+		"\u202e482913",
+	} {
+		f.Add(s)
+	}
+	rule := maskRule{run: 2, tokens: []string{"420", "15"}, longest: 3}
+	f.Fuzz(func(t *testing.T, s string) {
+		for i := 0; i <= len(s) && i < 256; i++ {
+			want := i
+			for want < len(s) && !isASCIIDigit(s[want]) {
+				want++
+			}
+			if got := nextDigit(s, i); got != want {
+				t.Fatalf("nextDigit(%q, %d) = %d, want %d", s, i, got, want)
+			}
+		}
+		runs, _ := freeRuns(s, rule)
+		last := 0
+		for _, r := range runs {
+			if r[0] < last || r[1] <= r[0] || r[1] > len(s) {
+				t.Fatalf("maskRuns(%q): run %v out of order or bounds (after %d)", s, r, last)
+			}
+			for k := r[0]; k < r[1]; k++ {
+				if !isASCIIDigit(s[k]) {
+					t.Fatalf("maskRuns(%q): run %v holds %q", s, r, s[k])
+				}
+			}
+			if r[1] < len(s) && isASCIIDigit(s[r[1]]) {
+				t.Fatalf("maskRuns(%q): run %v stops inside digits", s, r)
+			}
+			// A run starts where the digits do, or after a long number's
+			// first three digits.
+			start := r[0]
+			for start > 0 && isASCIIDigit(s[start-1]) {
+				start--
+			}
+			if start != r[0] && (start != r[0]-3 || r[1]-start < 9) {
+				t.Fatalf("maskRuns(%q): run %v starts inside digits from %d", s, r, start)
+			}
+			last = r[1]
+		}
+	})
+}

@@ -1,6 +1,7 @@
 package links
 
 import (
+	"math/bits"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -78,30 +79,39 @@ func next(s string, i int) (span, int, bool) {
 // ideographic and full-width full stops.
 var trigger = [256]bool{'.': true, ':': true, '[': true, 0xE3: true, 0xEF: true}
 
-// quiet returns i moved past every 8-byte word from i that holds no
-// trigger byte, without reading their bytes one by one: most of a body
-// holds none, and next read each. It stops at a word that holds one or at
-// the tail of s shorter than a word, which next reads byte by byte; it
-// never skips a trigger.
+// quiet returns the first trigger byte at or after i, found 8-byte word
+// by 8-byte word without reading bytes one by one: most of a body holds
+// none, and next read each. In the tail of s shorter than a word it
+// returns where the tail starts, which next reads byte by byte; it never
+// skips a trigger. The lowest flag of the words' tests is always a true
+// one (byteFlags), so the trigger it returns is exact: next reads no byte
+// before it, where it used to read each byte of the word and test the
+// rest of the word again.
 func quiet(s string, i int) int {
 	for ; i+8 <= len(s); i += 8 {
 		w := s[i : i+8]
 		x := uint64(w[0]) | uint64(w[1])<<8 | uint64(w[2])<<16 | uint64(w[3])<<24 |
 			uint64(w[4])<<32 | uint64(w[5])<<40 | uint64(w[6])<<48 | uint64(w[7])<<56
-		if hasByte(x, '.') || hasByte(x, ':') || hasByte(x, '[') || hasByte(x, 0xE3) || hasByte(x, 0xEF) {
-			return i
+		m := byteFlags(x, '.') | byteFlags(x, ':') | byteFlags(x, '[')
+		if x&0x8080808080808080 != 0 { // the full stops' lead bytes are not ASCII
+			m |= byteFlags(x, 0xE3) | byteFlags(x, 0xEF)
+		}
+		if m != 0 {
+			return i + bits.TrailingZeros64(m)/8
 		}
 	}
 	return i
 }
 
-// hasByte reports whether any byte of x is b: the classic test for a zero
-// byte in x^b repeated, which is exact (a borrow only ever runs from a zero
-// byte, so a word without one sets no high bit).
-func hasByte(x uint64, b byte) bool {
+// byteFlags sets the high bit of the bytes of x that are b: the classic
+// test for a zero byte in x^b repeated. A word without b gets no flag (a
+// borrow only ever runs from a zero byte), and the lowest flag is always
+// a byte that is b; flags above it may be false (a borrow from it), so
+// only the lowest is read.
+func byteFlags(x uint64, b byte) uint64 {
 	const lo, hi = 0x0101010101010101, 0x8080808080808080
 	v := x ^ lo*uint64(b)
-	return (v-lo)&^v&hi != 0
+	return (v - lo) &^ v & hi
 }
 
 // schemeless tries a link without a scheme around the label separator at
