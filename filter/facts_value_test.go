@@ -231,11 +231,7 @@ func TestTimeKeyEqualsWalk(t *testing.T) {
 			if len(c.facts.Time.QuietUntil) > 0 {
 				quiet++
 			}
-			var k keyHasher
-			k.reset()
-			k.u64(c.p.generation)
-			c.facts.walk(walker{k: &k, clockUse: c.p.set.Clock()})
-			if k.sum() != c.factKey {
+			if walkedKey(&c) != c.factKey {
 				t.Errorf("%s at %s: the fact key with the clock cache's time bytes differs from the walk's", m.ID, m.Time)
 			}
 			c.release()
@@ -302,11 +298,7 @@ func TestContentKeyEqualsWalk(t *testing.T) {
 		if err := c.run(); err != nil {
 			t.Fatalf("%s: %v", m.ID, err)
 		}
-		var k keyHasher
-		k.reset()
-		k.u64(c.p.generation)
-		c.facts.walk(walker{k: &k, clockUse: c.p.set.Clock()})
-		if k.sum() != c.factKey {
+		if walkedKey(&c) != c.factKey {
 			t.Errorf("%s (%q, tenant %q): the fact key with the template entry's content bytes differs from the walk's", m.ID, m.Body, m.Tenant)
 		}
 		if c.template != nil {
@@ -340,4 +332,14 @@ func TestContentKeySameCoversFields(t *testing.T) {
 			t.Errorf("%s has %d fields, contentKey.same compares %d: compare the new ones there, then update this test", c.typ, n, c.want)
 		}
 	}
+}
+
+// walkedKey is the fact key of c's facts as the full walk makes it, with
+// no clock-cache or template-entry bytes: what every shortcut must equal.
+func walkedKey(c *check) cacheKey {
+	var k keyHasher
+	k.reset()
+	k.u64(c.p.generation)
+	c.facts.walk(walker{k: &k, clockUse: c.p.set.Clock()})
+	return k.sum()
 }

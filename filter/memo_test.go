@@ -249,11 +249,7 @@ func TestFactMemoEqualsWalk(t *testing.T) {
 			if err := c.run(); err != nil {
 				t.Fatalf("%s: %v", m.ID, err)
 			}
-			var k keyHasher
-			k.reset()
-			k.u64(c.p.generation)
-			c.facts.walk(walker{k: &k, clockUse: c.p.set.Clock()})
-			want := k.sum()
+			want := walkedKey(&c)
 			if want != c.factKey {
 				t.Errorf("%s (memo %v): the fact key is not the walk's of its facts", m.ID, c.fromMemo)
 			}

@@ -1,7 +1,6 @@
 package filter
 
 import (
-	"context"
 	"fmt"
 	"maps"
 	"slices"
@@ -87,14 +86,6 @@ func TestTemplateMaskProbes(t *testing.T) {
 // maskRun checks m on e and returns its decision and content facts.
 func maskRun(t *testing.T, e *Engine, m *Message) (Decision, ContentFacts) {
 	t.Helper()
-	c := e.newCheck(context.Background(), m, false)
-	defer c.release()
-	if err := c.run(); err != nil {
-		t.Fatalf("%q: %v", m.Body, err)
-	}
-	var d Decision
-	if err := c.settle(&d, nil, nil); err != nil {
-		t.Fatal(err)
-	}
-	return d, c.facts.Content
+	d, _, content := checkOnce(t, e, m)
+	return d, content
 }

@@ -37,12 +37,13 @@ func memoPolicy(otp bool) fstest.MapFS {
 // whether a template entry's memo answered it.
 func memoRun(t *testing.T, e *Engine, m *Message) (Decision, bool) {
 	t.Helper()
-	d, fromMemo, _ := memoRunModel(t, e, m)
+	d, fromMemo, _ := checkOnce(t, e, m)
 	return d, fromMemo
 }
 
-// memoRunModel is memoRun, with the check's content model facts.
-func memoRunModel(t *testing.T, e *Engine, m *Message) (Decision, bool, ModelFacts) {
+// checkOnce checks m on e and returns its decision, whether a template
+// memo gave it, and the check's content facts.
+func checkOnce(t *testing.T, e *Engine, m *Message) (Decision, bool, ContentFacts) {
 	t.Helper()
 	c := e.newCheck(context.Background(), m, false)
 	defer c.release()
@@ -53,7 +54,7 @@ func memoRunModel(t *testing.T, e *Engine, m *Message) (Decision, bool, ModelFac
 	if err := c.settle(&d, nil, nil); err != nil {
 		t.Fatal(err)
 	}
-	return d, c.fromMemo, c.facts.Content.Model
+	return d, c.fromMemo, c.facts.Content
 }
 
 // sameDecision reports whether two engines decided alike (what the
@@ -186,8 +187,9 @@ func TestFactMemoAfterReport(t *testing.T) {
 		seq++
 		m := Message{ID: fmt.Sprint(name, seq), Channel: SMS, Kind: Transactional, Sender: "ACME", Recipient: "+12025550123",
 			Body: fmt.Sprintf("Acme: your parcel fee of $%d.99 is due. Pay it at the depot desk before Friday.", 100+seq*37%900)}
-		d, fromMemo, model := memoRunModel(t, cached, &m)
-		want, _, wantModel := memoRunModel(t, uncached, &m)
+		d, fromMemo, content := checkOnce(t, cached, &m)
+		want, _, wantContent := checkOnce(t, uncached, &m)
+		model, wantModel := content.Model, wantContent.Model
 		if !sameDecision(d, want) || model.Spam != wantModel.Spam || model.Fraud != wantModel.Fraud {
 			t.Fatalf("%s (memo %v): %+v %+v, uncached %+v %+v", m.ID, fromMemo, d, model, want, wantModel)
 		}
