@@ -83,3 +83,35 @@ func TestCodeShardReplaces(t *testing.T) {
 		t.Errorf("len = %d, want 1", n)
 	}
 }
+
+// TestRecipientKeyMatchesShape holds recipientKey's one pass to the two it
+// replaces: for every byte value at every position of strings of 0 to 17
+// bytes, with and without the "+", it accepts exactly what recipientShape
+// accepts and gives numberKey's key.
+func TestRecipientKeyMatchesShape(t *testing.T) {
+	for n := 0; n <= 17; n++ {
+		for _, lead := range []byte{'+', '0', ' '} {
+			for pos := 0; pos < max(n, 1); pos++ {
+				for b := 0; b < 256; b++ {
+					s := make([]byte, n)
+					for i := range s {
+						s[i] = byte('0' + (i*7+n)%10)
+					}
+					if n > 0 {
+						s[0] = lead
+						s[pos] = byte(b)
+					}
+					in := string(s)
+					k, ok := recipientKey(in)
+					want := recipientShape(in) == ""
+					if ok != want {
+						t.Fatalf("recipientKey(%q) ok = %v, recipientShape says %v", in, ok, want)
+					}
+					if ok && k != numberKey(in[1:]) {
+						t.Fatalf("recipientKey(%q) = %#x, numberKey = %#x", in, k, numberKey(in[1:]))
+					}
+				}
+			}
+		}
+	}
+}

@@ -71,10 +71,11 @@ func (n *Numbers) senderCode(digits string) uint32 {
 // well-formed numbers ("+" and 7–15 digits) are cached, valid or not, and
 // a hit does not allocate.
 func (n *Numbers) Recipient(s string) (Recipient, error) {
-	if recipientShape(s) != "" {
+	k, ok := recipientKey(s)
+	if !ok {
 		return ParseRecipient(s)
 	}
-	return decodeRecipient(s, n.recipientCode(s))
+	return decodeRecipient(s, n.recipientCode(s, k))
 }
 
 // RecipientZone returns Recipient(s) and, for a valid recipient, the zone
@@ -86,11 +87,12 @@ func (n *Numbers) Recipient(s string) (Recipient, error) {
 // A hit does not allocate. The Zone shares its All slice with every
 // lookup of the same zone: do not modify it.
 func (n *Numbers) RecipientZone(s string) (Recipient, Zone, error) {
-	if recipientShape(s) != "" {
+	k, ok := recipientKey(s)
+	if !ok {
 		r, err := ParseRecipient(s)
 		return r, Zone{}, err
 	}
-	c := n.recipientCode(s)
+	c := n.recipientCode(s, k)
 	r, err := decodeRecipient(s, c)
 	if err != nil {
 		return r, Zone{}, err
@@ -102,10 +104,9 @@ func (n *Numbers) RecipientZone(s string) (Recipient, Zone, error) {
 	return r, z, nil
 }
 
-// recipientCode returns the recipientCode of s, of valid shape, from the
-// recipient cache when it holds it.
-func (n *Numbers) recipientCode(s string) uint32 {
-	k := numberKey(s[1:])
+// recipientCode returns the recipientCode of s, of valid shape and key k
+// (recipientKey), from the recipient cache when it holds it.
+func (n *Numbers) recipientCode(s string, k uint64) uint32 {
 	sh := &n.recips[keyShard(k)]
 	c, ok := sh.get(k)
 	if !ok {
@@ -123,6 +124,24 @@ func numberKey(digits string) uint64 {
 		v = v*10 + uint64(digits[i]-'0')
 	}
 	return v<<5 | uint64(len(digits))
+}
+
+// recipientKey returns numberKey(s[1:]) and true when recipientShape(s)
+// is "", else false: one pass over a recipient looked up on every check,
+// where the shape check and the key read it twice.
+func recipientKey(s string) (uint64, bool) {
+	if len(s)-1 < minE164Digits || len(s)-1 > maxE164Digits || s[0] != '+' {
+		return 0, false
+	}
+	var v uint64
+	for i := 1; i < len(s); i++ {
+		d := uint64(s[i]) - '0' // a byte below '0' wraps above 9
+		if d > 9 {
+			return 0, false
+		}
+		v = v*10 + d
+	}
+	return v<<5 | uint64(len(s)-1), true
 }
 
 // keyShard spreads number keys over the shards (Fibonacci hashing: the

@@ -278,10 +278,10 @@ func NewZones(capacity int) *Zones { return &Zones{capacity: capacity} }
 // Zone shares its All slice with every lookup of the same zone: do not
 // modify it.
 func (c *Zones) Lookup(e164 string) (Zone, error) {
-	if recipientShape(e164) != "" {
+	k, ok := recipientKey(e164)
+	if !ok {
 		return ZoneOf(e164)
 	}
-	k := numberKey(e164[1:])
 	sh := &c.shards[keyShard(k)]
 	id, ok := sh.get(k)
 	if !ok {
