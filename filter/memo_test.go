@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"reflect"
 	"slices"
+	"strings"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -323,5 +324,75 @@ func TestFactMemoAlternatingFacts(t *testing.T) {
 	// every miss replaces it.
 	if checked := 40 * len(rcpts); 3*stores > checked || hits == 0 {
 		t.Errorf("%d memos replaced in %d checks after the recipients' facts were hot, %d checks answered by one; want at most a third replaced, and some answered", stores, checked, hits)
+	}
+}
+
+// TestFactMemoLayout requires each run of fields a memo copies (memoHead,
+// memoParties, memoTail) to be laid out as Facts lays out those fields,
+// and to span exactly them: sameFacts compares a run with the check's as
+// one block of memory, which a field moved in Facts would misread.
+func TestFactMemoLayout(t *testing.T) {
+	facts := reflect.TypeFor[Facts]()
+	for _, run := range []reflect.Type{reflect.TypeFor[memoHead](), reflect.TypeFor[memoParties](), reflect.TypeFor[memoTail]()} {
+		first, ok := facts.FieldByName(run.Field(0).Name)
+		if !ok {
+			t.Fatalf("%v: Facts has no field %s", run, run.Field(0).Name)
+		}
+		for i := range run.NumField() {
+			rf := run.Field(i)
+			ff, ok := facts.FieldByName(rf.Name)
+			if !ok || ff.Type != rf.Type || ff.Offset-first.Offset != rf.Offset {
+				t.Errorf("%v.%s is not at Facts.%s's place", run, rf.Name, rf.Name)
+			}
+		}
+		last := facts.Field(first.Index[0] + run.NumField() - 1)
+		if span := last.Offset + last.Type.Size() - first.Offset; span != run.Size() {
+			t.Errorf("%v is %d bytes, Facts' fields %s..%s %d", run, run.Size(), first.Name, last.Name, span)
+		}
+	}
+}
+
+// TestFactMemoSameTextOtherStrings requires a memo to answer facts equal
+// to its own whose strings are other copies of the same text, and whose
+// registration points to another true: sameFacts compares memory first,
+// and memory that differs must fall back to the values.
+func TestFactMemoSameTextOtherStrings(t *testing.T) {
+	const gen = 7
+	base := memoFacts()
+	k := memoKeyOf(t, &base)
+	memo := newFactMemo(gen, k, &base, nil)
+	f := memoFacts()
+	cloneStrings(reflect.ValueOf(&f).Elem())
+	yes := true
+	f.Sender.Registered = &yes
+	if unsafe.StringData(f.Message.Country) == unsafe.StringData(base.Message.Country) {
+		t.Fatal("the strings were not copied")
+	}
+	if !memo.matches(gen, k, &f) {
+		t.Error("a memo does not answer its facts written with other strings")
+	}
+	f.DLT.TemplateID = "1108"
+	if memo.matches(gen, k, &f) {
+		t.Error("a memo answers other facts written with other strings")
+	}
+}
+
+// cloneStrings replaces every string v holds, outside maps, with a copy.
+func cloneStrings(v reflect.Value) {
+	switch v.Kind() {
+	case reflect.String:
+		if v.Len() > 0 {
+			v.SetString(strings.Clone(v.String()))
+		}
+	case reflect.Struct:
+		for i := range v.NumField() {
+			if v.Type().Field(i).IsExported() {
+				cloneStrings(v.Field(i))
+			}
+		}
+	case reflect.Slice, reflect.Array:
+		for i := range v.Len() {
+			cloneStrings(v.Index(i))
+		}
 	}
 }

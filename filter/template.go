@@ -220,23 +220,42 @@ type factMemo struct {
 	gen           uint64 // the policy generation
 	content, time string // contentKey.b, timeKey.b
 	hot           *hotEntry
-	// The other facts (sameFacts), but the links: a memo is of none.
-	schema       int
-	message      MessageFacts
-	sender       SenderFacts
-	recipient    RecipientFacts
-	source       SourceFacts
-	conversation ConversationFacts
-	campaign     CampaignFacts
-	dlt          DLTFacts
+	// The other facts (sameFacts), but the links: a memo is of none, in
+	// the three runs of fields Facts lays out between the time, content
+	// and links groups (memoHead, memoParties, memoTail).
+	head    memoHead
+	parties memoParties
+	tail    memoTail
 }
+
+// memoHead, memoParties and memoTail are copies of the runs of Facts'
+// fields a memo compares by value, laid out as Facts lays them out
+// (TestFactMemoLayout), so that each run is compared first as one block of
+// memory with the check's (sameFacts).
+type (
+	memoHead struct {
+		Schema  int
+		Message MessageFacts
+	}
+	memoParties struct {
+		Sender    SenderFacts
+		Recipient RecipientFacts
+		Source    SourceFacts
+	}
+	memoTail struct {
+		Conversation ConversationFacts
+		Campaign     CampaignFacts
+		DLT          DLTFacts
+	}
+)
 
 // newFactMemo returns the memo of facts f, of generation gen, whose
 // content and time facts' key bytes are k's, decided as hot says.
 func newFactMemo(gen uint64, k memoKey, f *Facts, hot *hotEntry) *factMemo {
 	return &factMemo{gen: gen, content: k.content.b, time: k.time.b, hot: hot,
-		schema: f.Schema, message: f.Message, sender: f.Sender, recipient: f.Recipient, source: f.Source,
-		conversation: f.Conversation, campaign: f.Campaign, dlt: f.DLT}
+		head:    memoHead{f.Schema, f.Message},
+		parties: memoParties{f.Sender, f.Recipient, f.Source},
+		tail:    memoTail{f.Conversation, f.Campaign, f.DLT}}
 }
 
 // memoKey is what a check's facts are compared with a memo by: the key
@@ -272,10 +291,39 @@ func memoWay(f *Facts) int {
 // sameFacts reports whether f's facts other than content, time and links
 // are m's. TestFactMemoCoversFacts changes every field of the facts in
 // turn and requires a miss.
+//
+// Each run of fields is compared first as memory: for a template's checks
+// the strings are mostly the very ones the memo holds (the caller's
+// constants, the number and zone caches' strings), and equal string
+// headers (pointer and length) are equal strings, an equal pointer is one
+// value, equal numbers and booleans are equal. That is one memequal call
+// a run where the value compares made one call per struct and string
+// (MessageFacts, geo.Sender, ...). Memory that differs (another string
+// with the same text, padding) proves nothing, and the run is compared by
+// value, as before. No hash is involved: the memo's strings are Go
+// strings it keeps alive, so an address it compares is never reused for
+// other text while it can be compared.
 func (m *factMemo) sameFacts(f *Facts) bool {
-	return m.schema == f.Schema && m.message == f.Message && m.sender.Sender == f.Sender.Sender &&
-		sameBool(m.sender.Registered, f.Sender.Registered) && m.recipient == f.Recipient && m.source == f.Source &&
-		m.conversation == f.Conversation && m.campaign == f.Campaign && m.dlt == f.DLT
+	if !sameMemory(&m.head, unsafe.Pointer(&f.Schema)) &&
+		!(m.head.Schema == f.Schema && m.head.Message == f.Message) {
+		return false
+	}
+	if !sameMemory(&m.parties, unsafe.Pointer(&f.Sender)) {
+		p := &m.parties
+		if !(p.Sender.Sender == f.Sender.Sender && sameBool(p.Sender.Registered, f.Sender.Registered) &&
+			p.Recipient == f.Recipient && p.Source == f.Source) {
+			return false
+		}
+	}
+	return sameMemory(&m.tail, unsafe.Pointer(&f.Conversation)) ||
+		m.tail.Conversation == f.Conversation && m.tail.Campaign == f.Campaign && m.tail.DLT == f.DLT
+}
+
+// sameMemory reports whether the bytes of *a equal those at b, the first
+// field of the run of Facts' fields T copies.
+func sameMemory[T memoHead | memoParties | memoTail](a *T, b unsafe.Pointer) bool {
+	n := int(unsafe.Sizeof(*a))
+	return unsafe.String((*byte)(unsafe.Pointer(a)), n) == unsafe.String((*byte)(b), n)
 }
 
 // sameBool reports whether a and b are both nil or point to equal values.
