@@ -601,3 +601,69 @@ func TestHotFactEntries(t *testing.T) {
 		t.Errorf("%d fact hits, want %d", s.FactHits, n-1)
 	}
 }
+
+// TestExactAdmission checks the exact cache's admission slots: a key is
+// admitted at its second sighting, a key whose slot another took since at
+// its next, the two slots of a word are kept apart, and unique keys are
+// rarely admitted (a fingerprint collision, one in 65,535).
+func TestExactAdmission(t *testing.T) {
+	c := newExactCache(1<<20, exactTTL, newCacheClock(time.Unix(1e9, 0)))
+	r := rand.New(rand.NewPCG(1, 2))
+	newKey := func() cacheKey {
+		var k cacheKey
+		binary.LittleEndian.PutUint64(k[:8], r.Uint64())
+		binary.LittleEndian.PutUint64(k[8:], r.Uint64())
+		return k
+	}
+	// sibling returns a key in the other slot of k's word, and one in k's
+	// own slot with another fingerprint.
+	sibling := func(k cacheKey) (other, same cacheKey) {
+		w, shift, fp := c.seenSlot(k)
+		for other == (cacheKey{}) || same == (cacheKey{}) {
+			o := newKey()
+			ow, oshift, ofp := c.seenSlot(o)
+			switch {
+			case ow == w && oshift != shift:
+				other = o
+			case ow == w && ofp != fp:
+				same = o
+			}
+		}
+		return other, same
+	}
+
+	k := newKey()
+	if c.holds(k) || c.admit(k) {
+		t.Fatal("a key never offered is held or admitted")
+	}
+	if !c.holds(k) || !c.admit(k) || !c.admit(k) {
+		t.Fatal("a key offered before is not admitted")
+	}
+	other, same := sibling(k)
+	if c.admit(other) {
+		t.Fatal("a key never offered, in the other slot of a word, is admitted")
+	}
+	if !c.holds(k) || !c.holds(other) {
+		t.Fatal("offering a key lost the other slot of its word")
+	}
+	if c.admit(same) {
+		t.Fatal("a key never offered, whose slot holds another key, is admitted")
+	}
+	if c.holds(k) || !c.holds(other) {
+		t.Fatal("a key whose slot another took is still held, or the word's other slot was lost")
+	}
+	if c.admit(k) || !c.admit(k) {
+		t.Fatal("a key that lost its slot is not admitted at its next two sightings")
+	}
+
+	const n = 1 << 16
+	admitted := 0
+	for range n {
+		if c.admit(newKey()) {
+			admitted++
+		}
+	}
+	if admitted > 16 { // about 1 expected
+		t.Errorf("%d of %d unique keys admitted: the fingerprints collide", admitted, n)
+	}
+}
