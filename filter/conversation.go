@@ -408,8 +408,7 @@ type rateLimit struct {
 // templated check.
 func (p *policy) limitsFor(country string, ch Channel, tn *tenant) state.Limits {
 	ci := channelIndex(ch)
-	if ci < 0 || tn != nil && (tn.limits.RateLimit > 0 && tn.limits.RateWindow > 0 ||
-		tn.limits.FloodRecipients > 0 && tn.limits.FloodWindow > 0) {
+	if ci < 0 || tn.ownRate() || tn.ownFlood() {
 		return p.resolveLimits(country, ch, tn)
 	}
 	if i, ok := countryIndex(country); ok && p.byCode[i] != nil {
@@ -455,10 +454,10 @@ func (p *policy) resolveLimits(country string, ch Channel, tn *tenant) state.Lim
 	l := state.Limits{Session: chl.session, SessionWindow: chl.sessionWindow}
 	rate := firstLimit(cl.rate, chl.rate, p.global.limits.rate)
 	flood := firstLimit(cl.flood, chl.flood, p.global.limits.flood)
-	if tn != nil && tn.limits.RateLimit > 0 && tn.limits.RateWindow > 0 {
+	if tn.ownRate() {
 		rate = rateLimit{tn.limits.RateLimit, tn.limits.RateWindow}
 	}
-	if tn != nil && tn.limits.FloodRecipients > 0 && tn.limits.FloodWindow > 0 {
+	if tn.ownFlood() {
 		flood = rateLimit{tn.limits.FloodRecipients, tn.limits.FloodWindow}
 	}
 	if rate.n > 0 && rate.window >= time.Millisecond {
@@ -471,6 +470,16 @@ func (p *policy) resolveLimits(country string, ch Channel, tn *tenant) state.Lim
 		l.Session, l.SessionWindow = 0, 0
 	}
 	return l
+}
+
+// ownRate and ownFlood report whether tenant t (nil: none) sets its own
+// rate or flood limit, which then replaces the packs'.
+func (t *tenant) ownRate() bool {
+	return t != nil && t.limits.RateLimit > 0 && t.limits.RateWindow > 0
+}
+
+func (t *tenant) ownFlood() bool {
+	return t != nil && t.limits.FloodRecipients > 0 && t.limits.FloodWindow > 0
 }
 
 // firstLimit returns the first limit set, of the destination's, the
