@@ -24,3 +24,19 @@ func (f *Features) ShapeNames() []string {
 
 // IsMoneyWord is isMoneyWord, for tests.
 func IsMoneyWord(tok []byte) bool { return isMoneyWord(tok) }
+
+// Logits returns the spam and fraud logits of s (against ham), for tests.
+func (s Scores) Logits() (spam, fraud float64) { return s.logit[0], s.logit[1] }
+
+// Shifted returns s with spam and fraud added to its logits, for tests.
+func (s Scores) Shifted(spam, fraud float64) Scores {
+	s.logit[0] += spam
+	s.logit[1] += fraud
+	s.settle()
+	return s
+}
+
+// Calibrate is calibrate, for tests.
+func Calibrate(user []Example, ss []Scores, share float64) (shift, before float64) {
+	return calibrate(user, ss, share)
+}
