@@ -64,8 +64,8 @@ type decisionCache struct {
 	// cache, which admits every key). Most bodies never repeat (a fresh
 	// code in every one-time password): putting each was a tenth of a
 	// templated check, and evicted entries that do repeat. A key's slot
-	// is picked by its first half and holds a 16-bit fingerprint of its
-	// second (seenSlot), two slots a word: a collision costs at most one
+	// is picked by its first half and holds a 16-bit fingerprint of it
+	// too (seenSlot), two slots a word: a collision costs at most one
 	// more sighting, and a unique body is put once in 65,535, a wasted
 	// put and nothing more (a key only picks what is cached, never what
 	// is decided). Whole second halves took 8 bytes a slot, 512 KiB that
@@ -172,14 +172,14 @@ func newExactCache(size, ttl int, clk *cacheClock) *decisionCache {
 	return c
 }
 
-// admit reports whether key may be put: always without admission slots,
-// else when key was offered before (and its slot still holds it); if not,
-// its slot now does.
-func (c *decisionCache) admit(key cacheKey) bool {
+// admit reports whether the key whose first half is first may be put:
+// always without admission slots, else when it was offered before (and
+// its slot still holds it); if not, its slot now does.
+func (c *decisionCache) admit(first uint64) bool {
 	if c.seen == nil {
 		return true
 	}
-	w, shift, fp := c.seenSlot(key)
+	w, shift, fp := c.seenSlot(first)
 	for {
 		old := w.Load()
 		if uint16(old>>shift) == fp {
@@ -193,21 +193,44 @@ func (c *decisionCache) admit(key cacheKey) bool {
 	}
 }
 
-// holds reports whether key's admission slot holds it.
-func (c *decisionCache) holds(key cacheKey) bool {
-	w, shift, fp := c.seenSlot(key)
+// holds reports whether the admission slot of the key whose first half is
+// first holds it.
+func (c *decisionCache) holds(first uint64) bool {
+	w, shift, fp := c.seenSlot(first)
 	return uint16(w.Load()>>shift) == fp
 }
 
-// seenSlot returns the word that holds key's admission slot, the slot's
-// shift in it and key's fingerprint there: the slot is picked by the top
-// half of key's first eight bytes times the slot count (a multiply, not a
-// 64-bit division), the fingerprint is the low 16 bits of its second
-// eight, never 0, which an empty slot holds.
-func (c *decisionCache) seenSlot(key cacheKey) (w *atomic.Uint32, shift uint, fp uint16) {
-	slot := binary.LittleEndian.Uint64(key[:8]) >> 32 * uint64(2*len(c.seen)) >> 32
-	fp = max(uint16(binary.LittleEndian.Uint64(key[8:])), 1)
+// seenSlot returns the word that holds the admission slot of the key whose
+// first half is first, the slot's shift in it and the key's fingerprint
+// there: the slot is picked by first's top 32 bits times the slot count (a
+// multiply, not a 64-bit division), the fingerprint is bits 8-23 (a hot
+// slot is picked by bits 0-7), never 0, which an empty slot holds. Both
+// come from the first half, so that a body never seen is told apart before
+// its key's second half is hashed (exactKey).
+func (c *decisionCache) seenSlot(first uint64) (w *atomic.Uint32, shift uint, fp uint16) {
+	slot := first >> 32 * uint64(2*len(c.seen)) >> 32
+	fp = max(uint16(first>>8), 1)
 	return &c.seen[slot/2], uint(slot&1) * 16, fp
+}
+
+// mayHold reports whether the exact cache may hold the key whose first
+// half is first: its hot slot holds a key with that first half, or its
+// admission slot holds its fingerprint (a key it holds not, it never
+// put). A nil cache holds nothing.
+func (c *decisionCache) mayHold(first uint64) bool {
+	if c == nil {
+		return false
+	}
+	if e := c.hot.slots[first%hotSlots].Load(); e != nil && binary.LittleEndian.Uint64(e.key[:8]) == first {
+		return true
+	}
+	return c.seen == nil || c.holds(first)
+}
+
+// refused counts a lookup of key that mayHold refused, as lookup counts
+// one its admission slot refuses.
+func (c *decisionCache) refused(key cacheKey) {
+	c.unseen[key[3]%uint8(len(c.unseen))].n.Add(1)
 }
 
 // cacheClock is the decision caches' freecache.Timer: the newest reading
@@ -440,8 +463,12 @@ var hasherPool = sync.Pool{New: func() any { return new(keyHasher) }}
 // exactKey hashes what a policy can see of a message: its fields, the minute
 // it is checked in (time facts have minute resolution) and the conversation
 // facts (from the message and the state store), and the engine's report
-// generation (a report changes the model's scores, model.go).
-func exactKey(p *policy, m *Message, country string, now time.Time, conv *ConversationFacts, reports uint64) cacheKey {
+// generation (a report changes the model's scores, model.go). It hashes the
+// key's second half only when x may hold the key (mayHold; whole reports
+// it, else key's second half is zero and key must never be looked up or
+// put): most templated bodies are new (a fresh code in each), and the
+// second pass over the key's bytes was a twentieth of their check.
+func exactKey(x *decisionCache, p *policy, m *Message, country string, now time.Time, conv *ConversationFacts, reports uint64) (key cacheKey, whole bool) {
 	k := hasherPool.Get().(*keyHasher)
 	k.reset()
 	k.u64(p.generation)
@@ -460,9 +487,17 @@ func exactKey(p *policy, m *Message, country string, now time.Time, conv *Conver
 	k.u64(uint64(conv.InboundAgeMinutes))
 	k.u64(uint64(conv.SessionMessages))
 	k.u64(uint64(conv.SameSubject.Count))
-	key := k.sum()
+	if k.flushed {
+		key, whole = k.sum(), true
+	} else {
+		first := maphash.Bytes(keySeed1, k.buf[:k.n])
+		binary.LittleEndian.PutUint64(key[:8], first)
+		if whole = x.mayHold(first); whole {
+			binary.LittleEndian.PutUint64(key[8:], maphash.Bytes(keySeed2, k.buf[:k.n]))
+		}
+	}
 	hasherPool.Put(k)
-	return key
+	return key, whole
 }
 
 var bufPool = sync.Pool{New: func() any { b := make([]byte, 0, 512); return &b }}
@@ -484,8 +519,8 @@ func (c *decisionCache) lookup(p *policy, key cacheKey) (Decision, *hotEntry, bo
 		c.hot.count(i)
 		return e.decision(), e, true
 	}
-	if c.seen != nil && !c.holds(key) {
-		c.unseen[key[15]%uint8(len(c.unseen))].n.Add(1)
+	if first := binary.LittleEndian.Uint64(key[:8]); c.seen != nil && !c.holds(first) {
+		c.refused(key)
 		return Decision{}, nil, false
 	}
 	bp := bufPool.Get().(*[]byte)
@@ -519,7 +554,7 @@ func (h *hotDecisions) count(i uint64) {
 // put caches d under key, if admitted (admit). Decisions too large for the
 // cache are not cached.
 func (c *decisionCache) put(key cacheKey, d *Decision) {
-	if c == nil || !c.admit(key) {
+	if c == nil || !c.admit(binary.LittleEndian.Uint64(key[:8])) {
 		return
 	}
 	bp := bufPool.Get().(*[]byte)
@@ -527,6 +562,18 @@ func (c *decisionCache) put(key cacheKey, d *Decision) {
 	_ = c.c.Set(key[:], b, c.ttl) // too large: not cached, decided again next time
 	*bp = b[:0]
 	bufPool.Put(bp)
+}
+
+// putExact is put of an exact key (exactKey) whose second half is hashed
+// only if whole. A key not whole is only offered to its admission slot: it
+// was refused by it at lookup, so it is admitted only if another check put
+// its fingerprint since, and is then left for its next sighting.
+func (c *decisionCache) putExact(key cacheKey, whole bool, d *Decision) {
+	if whole {
+		c.put(key, d)
+	} else if c != nil {
+		c.admit(binary.LittleEndian.Uint64(key[:8]))
+	}
 }
 
 // stats returns hits and lookups.

@@ -609,17 +609,12 @@ func TestHotFactEntries(t *testing.T) {
 func TestExactAdmission(t *testing.T) {
 	c := newExactCache(1<<20, exactTTL, newCacheClock(time.Unix(1e9, 0)))
 	r := rand.New(rand.NewPCG(1, 2))
-	newKey := func() cacheKey {
-		var k cacheKey
-		binary.LittleEndian.PutUint64(k[:8], r.Uint64())
-		binary.LittleEndian.PutUint64(k[8:], r.Uint64())
-		return k
-	}
+	newKey := func() uint64 { return r.Uint64() } // a key's first half: all admission reads
 	// sibling returns a key in the other slot of k's word, and one in k's
 	// own slot with another fingerprint.
-	sibling := func(k cacheKey) (other, same cacheKey) {
+	sibling := func(k uint64) (other, same uint64) {
 		w, shift, fp := c.seenSlot(k)
-		for other == (cacheKey{}) || same == (cacheKey{}) {
+		for other == 0 || same == 0 {
 			o := newKey()
 			ow, oshift, ofp := c.seenSlot(o)
 			switch {
@@ -665,5 +660,62 @@ func TestExactAdmission(t *testing.T) {
 	}
 	if admitted > 16 { // about 1 expected
 		t.Errorf("%d of %d unique keys admitted: the fingerprints collide", admitted, n)
+	}
+}
+
+// TestExactKeyHalves checks that exactKey hashes a key's second half only
+// when the exact cache may hold the key (its admission slot or a hot slot
+// holds its first half), that a key not whole is never put, and that only
+// the whole key answers: a key sharing another's first half is a miss,
+// in freecache and in the hot slots.
+func TestExactKeyHalves(t *testing.T) {
+	x := newExactCache(1<<20, exactTTL, newCacheClock(time.Unix(1e9, 0)))
+	p := &policy{generation: 7}
+	m := &Message{Channel: SMS, Kind: OTP, Sender: "Acme", Recipient: "+14155550100", Body: "Your code is 482913"}
+	now := time.Unix(1e9, 0)
+	conv := &ConversationFacts{}
+	key1, whole := exactKey(x, p, m, "US", now, conv, 0)
+	if whole || binary.LittleEndian.Uint64(key1[8:]) != 0 {
+		t.Fatal("a key no slot may hold was hashed whole")
+	}
+	d := Decision{Action: Block, Reasons: []Reason{}}
+	x.putExact(key1, false, &d) // its first sighting: admitted from now on
+	x.putExact(key1, false, &d) // admitted, but not whole: not put
+	if n := x.c.EntryCount(); n != 0 {
+		t.Fatalf("a key not whole was put (%d entries)", n)
+	}
+	key2, whole := exactKey(x, p, m, "US", now, conv, 0)
+	if !whole || [8]byte(key2[:8]) != [8]byte(key1[:8]) || key2 == key1 {
+		t.Fatalf("an admitted key is not hashed whole (%x, then %x)", key1, key2)
+	}
+	if other, _ := exactKey(x, p, &Message{Channel: SMS, Kind: OTP, Sender: "Acme", Recipient: "+14155550100",
+		Body: "Your code is 482914"}, "US", now, conv, 0); [8]byte(other[:8]) == [8]byte(key1[:8]) {
+		t.Fatal("two bodies share a first half")
+	}
+	x.putExact(key2, true, &d)
+	forged := key2
+	forged[15] ^= 1 // the same first half, another second
+	for i, want := range []bool{false, true, false, true, false} {
+		// freecache answers the key, which its first hit promotes to
+		// its hot slot, which then answers it; never the forged key.
+		k := key2
+		if !want {
+			k = forged
+		}
+		if _, ok := x.get(p, k); ok != want {
+			t.Fatalf("lookup %d: hit %v, want %v", i, ok, want)
+		}
+	}
+	if e := x.hot.slots[binary.LittleEndian.Uint64(key2[:8])%hotSlots].Load(); e == nil || e.key != key2 {
+		t.Fatal("the key was not promoted to its hot slot")
+	}
+	for i := range x.seen {
+		x.seen[i].Store(0) // other keys took every admission slot
+	}
+	if key3, whole := exactKey(x, p, m, "US", now, conv, 0); !whole || key3 != key2 {
+		t.Fatal("a key its hot slot holds is not hashed whole once its admission slot is lost")
+	}
+	if _, ok := x.get(p, key2); !ok {
+		t.Fatal("a key its hot slot holds is a miss once its admission slot is lost")
 	}
 }

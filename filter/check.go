@@ -61,6 +61,7 @@ type check struct {
 	hasTemplate    bool           // the body may use the template cache
 	templateMasked bool           // templateKey masks free runs (else it is the literal body)
 	noPhones       bool           // a template hit: the body has no phone number, by its shape (phones)
+	exactWhole     bool           // exactCache: exactKey hashed both halves (else it may not be looked up or put)
 	bodyLinks      []links.Link   // links: the body's (uniqueLinks), shared with its template entry: read-only
 	linked         bool           // a template hit set bodyLinks
 	text           *textnorm.Text // normalize; back to its pool in release
@@ -384,7 +385,11 @@ func (c *check) exactCache() bool {
 	if c.e.exact == nil || c.explain || c.e.reports.shared {
 		return false
 	}
-	c.exactKey = exactKey(c.p, &c.msg, c.dest, c.now, &c.facts.Conversation, c.e.reports.generation())
+	c.exactKey, c.exactWhole = exactKey(c.e.exact, c.p, &c.msg, c.dest, c.now, &c.facts.Conversation, c.e.reports.generation())
+	if !c.exactWhole {
+		c.e.exact.refused(c.exactKey)
+		return false
+	}
 	d, ok := c.e.exact.get(c.p, c.exactKey)
 	if ok {
 		c.d = d
@@ -587,7 +592,7 @@ func (c *check) decide() error {
 	case CacheExact:
 	case CacheFacts:
 		if useExact {
-			c.e.exact.put(c.exactKey, &c.d)
+			c.e.exact.putExact(c.exactKey, c.exactWhole, &c.d)
 		}
 	default:
 		d, err := c.p.decide(c.findings)
@@ -603,7 +608,7 @@ func (c *check) decide() error {
 			c.d.answeredBy(CacheFacts) // each pack's findings were cached
 		}
 		if useExact {
-			c.e.exact.put(c.exactKey, &c.d)
+			c.e.exact.putExact(c.exactKey, c.exactWhole, &c.d)
 		}
 	}
 	if err := c.countCampaign(); err != nil {

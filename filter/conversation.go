@@ -20,6 +20,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"hash/maphash"
 	"slices"
 	"strconv"
 	"strings"
@@ -291,7 +292,7 @@ func allDigits(s string) bool {
 var senderIDs [256]atomic.Pointer[string]
 
 func plusDigits(digits string) string {
-	slot := &senderIDs[fnv1a.String32(digits)%uint32(len(senderIDs))]
+	slot := &senderIDs[maphash.String(senderIDSeed, digits)%uint64(len(senderIDs))]
 	if p := slot.Load(); p != nil && (*p)[1:] == digits {
 		return *p
 	}
@@ -300,26 +301,65 @@ func plusDigits(digits string) string {
 	return id
 }
 
+// senderIDSeed keys the hash that picks a sender's slot in senderIDs and
+// upperIDs: maphash, not FNV-1a, whose multiply per byte was half of an
+// upperID hit, and keyed, so that a sender cannot pick which other
+// sender's slot it takes (a collision only costs a recomputation).
+var senderIDSeed = maphash.MakeSeed()
+
 // upperIDs interns the canonical identities of sender IDs not written in
 // upper case ("Amazon": "AMAZON"), as senderIDs does numbers': the
-// upper-case copy allocated on every check of one. A slot holds the last
-// such sender whose spelling hashes to it, with its identity; a hit
-// writes no shared memory. At most 256 pairs are kept.
-var upperIDs [256]atomic.Pointer[upperIDEntry]
+// upper-case copy allocated on every check of one. A sender's spelling
+// hashes to a pair of slots (one cache line's half), either of which may
+// hold it with its identity; a hit writes no shared memory. With one slot
+// of 256, two of a templated stream's twenty-odd brand names shared a
+// slot more often than not, and each of their checks then allocated
+// three times. At most 1024 pairs are kept.
+var upperIDs [1024]atomic.Pointer[upperIDEntry]
 
 type upperIDEntry struct{ sender, id string }
 
-// upperID returns strings.ToUpper(s), interned when it is not s.
+// upperID returns strings.ToUpper(s), interned when it is not s. An ASCII
+// s with no lower-case letter ("HDFCBK") is its own upper case, and is
+// returned before any hash or slot is read.
 func upperID(s string) string {
-	slot := &upperIDs[fnv1a.String32(s)%uint32(len(upperIDs))]
-	if e := slot.Load(); e != nil && e.sender == s {
-		return e.id
+	if upperASCII(s) {
+		return s
+	}
+	pair := upperIDs[upperPair(s)*2:][:2]
+	for i := range pair {
+		if e := pair[i].Load(); e != nil && e.sender == s {
+			return e.id
+		}
 	}
 	id := strings.ToUpper(s)
 	if id != s {
-		slot.Store(&upperIDEntry{sender: strings.Clone(s), id: id})
+		// The newest in the first slot, the one it displaces in the
+		// second: two spellings of one pair both stay. A race between two
+		// checks can only lose an entry (a recomputation), never pair a
+		// spelling with another's identity.
+		if old := pair[0].Load(); old != nil {
+			pair[1].Store(old)
+		}
+		pair[0].Store(&upperIDEntry{sender: strings.Clone(s), id: id})
 	}
 	return id
+}
+
+// upperPair returns the pair of upperIDs slots that may hold s.
+func upperPair(s string) uint64 {
+	return maphash.String(senderIDSeed, s) % (uint64(len(upperIDs)) / 2)
+}
+
+// upperASCII reports whether s is ASCII with no lower-case letter, so that
+// strings.ToUpper(s) is s.
+func upperASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if b := s[i]; b >= utf8.RuneSelf || 'a' <= b && b <= 'z' {
+			return false
+		}
+	}
+	return true
 }
 
 // numberByte reports whether b may be written in a sender number: a digit

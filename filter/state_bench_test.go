@@ -108,3 +108,16 @@ func BenchmarkSenderStateID(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkSenderStateIDRow is senderStateID for the senders of the bench
+// templated row (bench/mix.go), mostly brand names in mixed case.
+func BenchmarkSenderStateIDRow(b *testing.B) {
+	senders := []string{"ADCB", "EmiratesNBD", "Careem", "VM-HDFCBK", "AD-PAYTMB", "BZ-SWIGGY", "Fnac", "LaPoste",
+		"Doctolib", "Trendyol", "GarantiBBVA", "KBank", "Lazada", "Grab", "PChome", "Chunghwa", "#HSBC", "#HKTVmall",
+		"Digikala", "Snapp", "24273", "827222", "28732", "DHL", "Sparkasse", "JD", "Alipay", "Ucom", "Ameriabank"}
+	for b.Loop() {
+		for _, s := range senders {
+			senderStateID(s)
+		}
+	}
+}

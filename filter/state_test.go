@@ -168,6 +168,11 @@ func TestSenderStateID(t *testing.T) {
 		// Twins that stay apart.
 		{"HDFCBANK", "HDFCBANK"},
 		{"+", "+"},
+		// Upper case of letters past ASCII, and of no letter.
+		{"Café", "CAFÉ"},
+		{"CAFé", "CAFÉ"},
+		{"#HSBC", "#HSBC"},
+		{"中華郵政", "中華郵政"},
 	}
 	for range 2 { // the second time from senderIDs or upperIDs
 		for _, tc := range tests {
@@ -194,6 +199,19 @@ func TestSenderStateID(t *testing.T) {
 				t.Fatalf("senderStateID(%q) = %q", id, got)
 			}
 		}
+	}
+	// Two spellings of one pair of upperIDs slots both stay interned,
+	// whatever the slots held before.
+	a, b := "Brand0x", ""
+	for n := 1; b == ""; n++ {
+		if c := fmt.Sprintf("Brand%dx", n); upperPair(c) == upperPair(a) {
+			b = c
+		}
+	}
+	senderStateID(a)
+	senderStateID(b)
+	if n := testing.AllocsPerRun(100, func() { senderStateID(a); senderStateID(b) }); n != 0 {
+		t.Errorf("senderStateID(%q), then (%q), of one pair of slots, allocate %v times", a, b, n)
 	}
 	for _, in := range []string{"24273", "+15550100000", "VM-HDFCBK", "HDFCBK", "AcmeBank", " AcmeBank "} {
 		senderStateID(in)

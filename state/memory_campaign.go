@@ -416,7 +416,8 @@ func (r *representatives) count(reps []*representative, rcpt uint64, limit int, 
 	// their union counted up to the bound from the largest.
 	var base *representative
 	member := false
-	for _, rep := range reps {
+	var in uint64 // bit i: reps[i] counts rcpt already (reps holds at most 2×MaxRepresentatives)
+	for i, rep := range reps {
 		if rep.dead {
 			continue // evicted since resolve: its campaign starts again
 		}
@@ -425,6 +426,7 @@ func (r *representatives) count(reps []*representative, rcpt uint64, limit int, 
 		}
 		if _, ok := rep.members[rcpt]; ok {
 			member = true
+			in |= 1 << i
 		}
 		if base == nil || len(rep.members) > len(base.members) {
 			base = rep
@@ -458,8 +460,8 @@ func (r *representatives) count(reps []*representative, rcpt uint64, limit int, 
 		return out, false, false
 	}
 	need := int64(0)
-	for _, rep := range reps {
-		if _, ok := rep.members[rcpt]; !ok && !rep.dead {
+	for i, rep := range reps {
+		if in&(1<<i) == 0 && !rep.dead {
 			need++
 		}
 	}
