@@ -319,6 +319,14 @@ func printTable(w io.Writer, r *tableReport) {
 			x.Name, x.NsOp/1e3, x.One.ChecksPerCore, x.One.AllocsPerCheck, x.One.P99.Round(100*time.Nanosecond),
 			x.Two.ChecksPerSec, x.Scale, x.VsNaiv, x.VsComp)
 	}
+	fmt.Fprint(w, "µs/check: wall time over all of the one-goroutine run's checks; p99: of a sample, one check in n timed (")
+	for i, x := range r.Rows {
+		if i > 0 {
+			fmt.Fprint(w, "; ")
+		}
+		fmt.Fprintf(w, "%s: n = %.0f", x.Name, x.One.sampled())
+	}
+	fmt.Fprintf(w, "), so that the stopwatch (%v a check) costs at most %.0f%% of the run\n", r.Rows[0].One.Stopwatch, 100*stopwatchShare)
 	fmt.Fprintf(w, "same action as the engine on the realistic row's first %d messages: naive %.1f%%, competent %.1f%%\n",
 		r.Agreement.N, 100*r.Agreement.Naive, 100*r.Agreement.Competent)
 	for _, x := range r.Rows {
