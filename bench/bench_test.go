@@ -672,3 +672,25 @@ func TestTable(t *testing.T) {
 		t.Errorf("agreement naive %.2f, competent %.2f; want above 0.8", rep.Agreement.Naive, rep.Agreement.Competent)
 	}
 }
+
+// BenchmarkRowSource measures what making a row's message costs, the
+// harness's share of each check in the table and in BenchmarkMix.
+func BenchmarkRowSource(b *testing.B) {
+	corpus := testCorpus()
+	for _, row := range []string{rowExact, rowTemplated, rowRealistic} {
+		b.Run(row, func(b *testing.B) {
+			src, err := rowSource(row, corpus)
+			if err != nil {
+				b.Fatal(err)
+			}
+			var m filter.Message
+			var bs bodies
+			b.ReportAllocs()
+			cpu0 := cpuTime()
+			for k := int64(0); b.Loop(); k++ {
+				src(k, &m, &bs)
+			}
+			b.ReportMetric(float64(cpuTime()-cpu0)/float64(b.N), "cpu-ns/op")
+		})
+	}
+}
