@@ -36,17 +36,31 @@ type source func(k int64, m *filter.Message, b *bodies)
 // allocates every body. Not safe for concurrent use: one per goroutine.
 type bodies struct{ chunk []byte }
 
-// str returns p as a new string. p may be reused by the caller.
-func (b *bodies) str(p []byte) string {
-	if b == nil || len(p) == 0 {
-		return string(p)
+// grow returns an empty slice with room for n bytes: append a body to it
+// and pass it to cut, and the body is written once, in place.
+func (b *bodies) grow(n int) []byte {
+	if b == nil {
+		return make([]byte, 0, n)
 	}
-	if len(p) > cap(b.chunk)-len(b.chunk) {
-		b.chunk = make([]byte, 0, max(16<<10, len(p)))
+	if n > cap(b.chunk)-len(b.chunk) {
+		b.chunk = make([]byte, 0, max(16<<10, n))
 	}
-	n := len(b.chunk)
-	b.chunk = append(b.chunk, p...)
-	return unsafe.String(&b.chunk[n], len(p))
+	return b.chunk[len(b.chunk):len(b.chunk)]
+}
+
+// cut returns p, grow's slice with a body appended, as a string, and
+// keeps its bytes from being handed out again. A body that outgrew grow's
+// room is where append moved it, and no other body is written there.
+func (b *bodies) cut(p []byte) string {
+	if len(p) == 0 {
+		return ""
+	}
+	if b != nil {
+		if free := b.chunk[len(b.chunk):]; cap(free) >= len(p) && unsafe.SliceData(free) == unsafe.SliceData(p) {
+			b.chunk = b.chunk[:len(b.chunk)+len(p)]
+		}
+	}
+	return unsafe.String(unsafe.SliceData(p), len(p))
 }
 
 // poolSource replays msgs round-robin. With nextDay each replay of the pool
