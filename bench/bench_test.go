@@ -291,14 +291,14 @@ func TestHistogramQuantiles(t *testing.T) {
 }
 
 // run's latency quantiles come from a sample of the checks: a slow check
-// in every 64, a period that timing every n-th check (n a power of two)
+// in every 32, a period that timing every n-th check (n a power of two)
 // would line up with, must show at p99 and not at p50, and fewer checks
-// are timed than run wherever the stopwatch costs more than 1 % of one.
+// are timed than run wherever the stopwatch costs more than a 400th of one.
 func TestRunSampledQuantiles(t *testing.T) {
 	const n, slow = 300_000, 20 * time.Microsecond
 	src := func(k int64, m *filter.Message, _ *bodies) {
 		m.Tenant = ""
-		if k%64 == 0 {
+		if k%32 == 0 {
 			m.Tenant = "slow"
 		}
 	}
@@ -314,7 +314,7 @@ func TestRunSampledQuantiles(t *testing.T) {
 		t.Fatalf("%d checks, want %d", r.Checks, n)
 	}
 	if r.P50 >= slow || r.P99 < slow || r.Max < slow {
-		t.Errorf("p50 %v, p99 %v, max %v; want p50 below %v, p99 and max at least that (1 check in 64 is slow)", r.P50, r.P99, r.Max, slow)
+		t.Errorf("p50 %v, p99 %v, max %v; want p50 below %v, p99 and max at least that (1 check in 32 is slow)", r.P50, r.P99, r.Max, slow)
 	}
 	per := time.Duration(r.Seconds * 1e9 / n)
 	if sampleEvery(r.Stopwatch, per) >= 4 && r.Timed > n/2 {
@@ -328,14 +328,14 @@ func TestSampleEvery(t *testing.T) {
 		sw, per time.Duration
 		want    int64
 	}{
-		{"exact row", 90 * time.Nanosecond, 400 * time.Nanosecond, 32},     // 90 ns ≤ 1% of 32 × 400
-		{"templated row", 90 * time.Nanosecond, 1200 * time.Nanosecond, 8}, // 1% of 8 × 1.2 µs = 96 ns
-		{"realistic row", 90 * time.Nanosecond, 4 * time.Microsecond, 4},   // 120 ns
-		{"baseline", 90 * time.Nanosecond, 140 * time.Microsecond, 1},      // 1.4 µs
-		{"free stopwatch", 0, time.Microsecond, 1},                         //
-		{"instant checks", 90 * time.Nanosecond, 0, 1024},                  // the cap
-		{"on the bound", 100 * time.Nanosecond, 10 * time.Microsecond, 1},  // exactly 1%
-		{"just above the bound", 101 * time.Nanosecond, 10 * time.Microsecond, 2},
+		{"exact row", 90 * time.Nanosecond, 400 * time.Nanosecond, 128},     // 90 ns ≤ 1/400 of 128 × 0.4 µs
+		{"templated row", 90 * time.Nanosecond, 1200 * time.Nanosecond, 32}, // 1/400 of 32 × 1.2 µs = 96 ns
+		{"realistic row", 90 * time.Nanosecond, 4 * time.Microsecond, 16},   // 160 ns
+		{"baseline", 90 * time.Nanosecond, 140 * time.Microsecond, 1},       // 350 ns
+		{"free stopwatch", 0, time.Microsecond, 1},                          //
+		{"instant checks", 90 * time.Nanosecond, 0, 1024},                   // the cap
+		{"on the bound", 25 * time.Nanosecond, 10 * time.Microsecond, 1},    // exactly 1/400
+		{"just above the bound", 26 * time.Nanosecond, 10 * time.Microsecond, 2},
 	} {
 		if got := sampleEvery(c.sw, c.per); got != c.want {
 			t.Errorf("%s: sampleEvery(%v, %v) = %d, want %d", c.name, c.sw, c.per, got, c.want)

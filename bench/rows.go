@@ -329,7 +329,7 @@ func printTable(w io.Writer, r *tableReport) {
 		}
 		fmt.Fprintf(w, "%s: n = %.0f", x.Name, x.One.sampled())
 	}
-	fmt.Fprintf(w, "), so that the stopwatch (%v a check) costs at most %.0f%% of the run\n", r.Rows[0].One.Stopwatch, 100*stopwatchShare)
+	fmt.Fprintf(w, "), so that the stopwatch (%v a check) costs at most %.2f%% of the run\n", r.Rows[0].One.Stopwatch, 100.0/stopwatchShare)
 	fmt.Fprintf(w, "same action as the engine on the realistic row's first %d messages: naive %.1f%%, competent %.1f%%\n",
 		r.Agreement.N, 100*r.Agreement.Naive, 100*r.Agreement.Competent)
 	for _, x := range r.Rows {

@@ -146,8 +146,9 @@ type worker struct {
 
 const chunk = 64 // messages a worker claims at a time
 
-// stopwatchShare bounds what the stopwatch costs a run (see run).
-const stopwatchShare = 0.01
+// stopwatchShare bounds what the stopwatch costs a run (see run): at most
+// one part in stopwatchShare, a quarter of a percent.
+const stopwatchShare = 400
 
 // run sends the stream's messages through check on cfg.goroutines
 // goroutines and measures.
@@ -157,8 +158,8 @@ const stopwatchShare = 0.01
 // project's 2-core machine, 7 % of a templated check, and timing every
 // check put that in the throughput. Each worker times one check in n on average and counts its
 // latency n times. n is a power of two, picked after each chunk of checks
-// from that chunk's mean, such that the stopwatch costs at most
-// stopwatchShare of the checks' time (n is 1 for checks of tens of
+// from that chunk's mean, such that the stopwatch costs at most a
+// stopwatchShare-th of the checks' time (n is 1 for checks of tens of
 // microseconds). The gap to the next timed check is drawn at random with
 // mean n, so that no period of the stream (7 templates, 64 recipients)
 // lines up with the timed checks, and never depends on a check's latency:
@@ -306,10 +307,10 @@ func (r *result) sampled() float64 { return ratio(r.Checks, r.Timed) }
 
 // sampleEvery is how many checks of mean cost per run times one of, with
 // a stopwatch of cost sw: the least power of two (at most 1024) at which
-// the stopwatch costs at most stopwatchShare of the checks' time.
+// the stopwatch costs at most a stopwatchShare-th of the checks' time.
 func sampleEvery(sw, per time.Duration) int64 {
 	n := int64(1)
-	for n < 1024 && float64(sw) > stopwatchShare*float64(n)*float64(per) {
+	for n < 1024 && int64(sw)*stopwatchShare > n*int64(per) {
 		n *= 2
 	}
 	return n
