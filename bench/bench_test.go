@@ -290,6 +290,59 @@ func TestHistogramQuantiles(t *testing.T) {
 	}
 }
 
+// run's latency quantiles come from a sample of the checks: a slow check
+// in every 32, a period that timing every n-th check (n a power of two)
+// would line up with, must show at p99 and not at p50, and fewer checks
+// are timed than run wherever the stopwatch costs more than a 400th of one.
+func TestRunSampledQuantiles(t *testing.T) {
+	const n, slow = 300_000, 20 * time.Microsecond
+	src := func(k int64, m *filter.Message, _ *bodies) {
+		m.Tenant = ""
+		if k%32 == 0 {
+			m.Tenant = "slow"
+		}
+	}
+	check := func(_ context.Context, m *filter.Message) (filter.Action, string, error) {
+		if m.Tenant == "slow" {
+			for t0 := time.Now(); time.Since(t0) < slow; {
+			}
+		}
+		return filter.Allow, "", nil
+	}
+	r := run(context.Background(), "sampled", src, check, runConfig{goroutines: 1, checks: n})
+	if r.Checks != n {
+		t.Fatalf("%d checks, want %d", r.Checks, n)
+	}
+	if r.P50 >= slow || r.P99 < slow || r.Max < slow {
+		t.Errorf("p50 %v, p99 %v, max %v; want p50 below %v, p99 and max at least that (1 check in 32 is slow)", r.P50, r.P99, r.Max, slow)
+	}
+	per := time.Duration(r.Seconds * 1e9 / n)
+	if sampleEvery(r.Stopwatch, per) >= 4 && r.Timed > n/2 {
+		t.Errorf("%d of %d checks timed with a stopwatch of %v and %v a check; want a sample", r.Timed, n, r.Stopwatch, per)
+	}
+}
+
+func TestSampleEvery(t *testing.T) {
+	for _, c := range []struct {
+		name    string
+		sw, per time.Duration
+		want    int64
+	}{
+		{"exact row", 90 * time.Nanosecond, 400 * time.Nanosecond, 128},     // 90 ns ≤ 1/400 of 128 × 0.4 µs
+		{"templated row", 90 * time.Nanosecond, 1200 * time.Nanosecond, 32}, // 1/400 of 32 × 1.2 µs = 96 ns
+		{"realistic row", 90 * time.Nanosecond, 4 * time.Microsecond, 16},   // 160 ns
+		{"baseline", 90 * time.Nanosecond, 140 * time.Microsecond, 1},       // 350 ns
+		{"free stopwatch", 0, time.Microsecond, 1},                          //
+		{"instant checks", 90 * time.Nanosecond, 0, 1024},                   // the cap
+		{"on the bound", 25 * time.Nanosecond, 10 * time.Microsecond, 1},    // exactly 1/400
+		{"just above the bound", 26 * time.Nanosecond, 10 * time.Microsecond, 2},
+	} {
+		if got := sampleEvery(c.sw, c.per); got != c.want {
+			t.Errorf("%s: sampleEvery(%v, %v) = %d, want %d", c.name, c.sw, c.per, got, c.want)
+		}
+	}
+}
+
 // FuzzHistogram: a quantile is never below the true one nor more than one
 // bucket (1/64) above it, and buckets are ordered.
 func FuzzHistogram(f *testing.F) {
@@ -617,5 +670,27 @@ func TestTable(t *testing.T) {
 	}
 	if rep.Agreement.Competent < 0.8 || rep.Agreement.Naive < 0.8 {
 		t.Errorf("agreement naive %.2f, competent %.2f; want above 0.8", rep.Agreement.Naive, rep.Agreement.Competent)
+	}
+}
+
+// BenchmarkRowSource measures what making a row's message costs, the
+// harness's share of each check in the table and in BenchmarkMix.
+func BenchmarkRowSource(b *testing.B) {
+	corpus := testCorpus()
+	for _, row := range []string{rowExact, rowTemplated, rowRealistic} {
+		b.Run(row, func(b *testing.B) {
+			src, err := rowSource(row, corpus)
+			if err != nil {
+				b.Fatal(err)
+			}
+			var m filter.Message
+			var bs bodies
+			b.ReportAllocs()
+			cpu0 := cpuTime()
+			for k := int64(0); b.Loop(); k++ {
+				src(k, &m, &bs)
+			}
+			b.ReportMetric(float64(cpuTime()-cpu0)/float64(b.N), "cpu-ns/op")
+		})
 	}
 }

@@ -40,10 +40,13 @@ func bucketHigh(i int) uint64 {
 	return (mant+1)<<shift - 1
 }
 
-func (h *histogram) record(d time.Duration) {
+func (h *histogram) record(d time.Duration) { h.recordN(d, 1) }
+
+// recordN counts d n times: a timed check standing for n checks.
+func (h *histogram) recordN(d time.Duration, n uint64) {
 	v := uint64(max(d, 0))
-	h.counts[bucketOf(v)]++
-	h.total++
+	h.counts[bucketOf(v)] += n
+	h.total += n
 	h.max = max(h.max, v)
 }
 

@@ -290,7 +290,8 @@ func printReport(w io.Writer, r *report) {
 func printResult(w io.Writer, r *result) {
 	fmt.Fprintf(w, "%s: %d checks in %.2fs on %d goroutines (%d procs): %.0f checks/s, %.0f per core, %.0f per CPU-second\n",
 		r.Name, r.Checks, r.Seconds, r.Goroutines, r.Procs, r.ChecksPerSec, r.ChecksPerCore, r.ChecksPerCPUSec)
-	fmt.Fprintf(w, "  latency p50 %v  p99 %v  p99.9 %v  max %v\n", r.P50, r.P99, r.P999, r.Max)
+	fmt.Fprintf(w, "  latency p50 %v  p99 %v  p99.9 %v  max %v, of %d checks timed (one in %.0f; the stopwatch costs %v a check)\n",
+		r.P50, r.P99, r.P999, r.Max, r.Timed, r.sampled(), r.Stopwatch)
 	fmt.Fprintf(w, "  %.1f allocs/check, %.0f B/check, %d GCs; RSS %.1f MiB before, peak %.1f MiB; heap in use %.1f MiB\n",
 		r.AllocsPerCheck, r.BytesPerCheck, r.NumGC, mib(r.RSSBefore), mib(r.PeakRSS), mib(int64(r.HeapInuse)))
 	fmt.Fprintf(w, "  actions %v", r.Actions)

@@ -102,8 +102,8 @@ func (t *a2p) message(v int64, m *filter.Message, bs *bodies) {
 	m.Time = rowBase.Add(time.Duration(v) * 10 * time.Millisecond)
 	// A bijection of [0, 1e6): consecutive messages get unrelated codes.
 	x := uint64(v%1_000_000) * 387_403 % 1_000_000
-	var buf [64]byte
-	b := append(buf[:0], t.pre...)
+	b := bs.grow(len(t.pre) + len(t.post) + 16)
+	b = append(b, t.pre...)
 	switch t.slot {
 	case "amount":
 		b = strconv.AppendUint(b, 1+x/100, 10)
@@ -112,11 +112,14 @@ func (t *a2p) message(v int64, m *filter.Message, bs *bodies) {
 		b = append(b, "00340434"...)
 		fallthrough
 	default:
-		for d := uint64(100_000); d > 0; d /= 10 {
-			b = append(b, byte('0'+x/d%10))
+		var d [6]byte
+		for i := len(d) - 1; i >= 0; i-- {
+			d[i] = byte('0' + x%10)
+			x /= 10
 		}
+		b = append(b, d[:]...)
 	}
-	m.Body = bs.str(append(b, t.post...))
+	m.Body = bs.cut(append(b, t.post...))
 }
 
 // rowSource returns the stream of a row. corpus holds the realistic row's
@@ -319,6 +322,14 @@ func printTable(w io.Writer, r *tableReport) {
 			x.Name, x.NsOp/1e3, x.One.ChecksPerCore, x.One.AllocsPerCheck, x.One.P99.Round(100*time.Nanosecond),
 			x.Two.ChecksPerSec, x.Scale, x.VsNaiv, x.VsComp)
 	}
+	fmt.Fprint(w, "µs/check: wall time over all of the one-goroutine run's checks; p99: of a sample, one check in n timed (")
+	for i, x := range r.Rows {
+		if i > 0 {
+			fmt.Fprint(w, "; ")
+		}
+		fmt.Fprintf(w, "%s: n = %.0f", x.Name, x.One.sampled())
+	}
+	fmt.Fprintf(w, "), so that the stopwatch (%v a check) costs at most %.2f%% of the run\n", r.Rows[0].One.Stopwatch, 100.0/stopwatchShare)
 	fmt.Fprintf(w, "same action as the engine on the realistic row's first %d messages: naive %.1f%%, competent %.1f%%\n",
 		r.Agreement.N, 100*r.Agreement.Naive, 100*r.Agreement.Competent)
 	for _, x := range r.Rows {
