@@ -507,8 +507,9 @@ func (c *check) enrich() {
 		Length:  c.runes,
 	}
 	c.enrichMessage()
-	f.Sender = SenderFacts{Sender: c.e.numbers.Sender(m.Sender)}
-	f.Sender.Registered = registered(f.Sender.Sender, p.pack(c.dest).senders, c.tenant)
+	// Field by field: a SenderFacts built whole was one more copy of it.
+	f.Sender.Sender = c.e.numbers.Sender(m.Sender)
+	f.Sender.Registered = registered(&f.Sender.Sender, p.pack(c.dest).senders, c.tenant)
 	f.Recipient = RecipientFacts{Country: c.rcpt.Country, NumberType: c.rcpt.NumberType}
 	c.localTime() // time, recipient zone and region (localtime.go)
 	f.Content.Model.Thresholds = c.modelThresholds()
