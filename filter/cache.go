@@ -734,6 +734,15 @@ func fixedZone(off int) *time.Location {
 	return loc
 }
 
+// unixMinute is t.Truncate(time.Minute).Unix() by integer arithmetic,
+// without Truncate's division of a Time: the zero Time and the Unix epoch
+// are whole minutes apart, and a floored modulo keeps a time before 1970
+// (an injected clock's) on its own minute.
+func unixMinute(t time.Time) int64 {
+	s := t.Unix()
+	return s - (s%60+60)%60
+}
+
 // generations numbers loaded policies, for cache keys.
 var generations atomic.Uint64
 
@@ -777,7 +786,7 @@ func (cc *clockCache) facts(c *check, zones []*time.Location, loc *time.Location
 	if cc == nil {
 		return c.clockFacts(zones, loc), nil
 	}
-	minute := c.now.Truncate(time.Minute).Unix()
+	minute := unixMinute(c.now)
 	h := uint64(minute)*0x9E3779B97F4A7C15 ^ c.p.generation ^ uint64(uintptr(unsafe.Pointer(loc)))
 	for _, z := range zones {
 		h = (h ^ uint64(uintptr(unsafe.Pointer(z)))) * 0x100000001b3

@@ -433,6 +433,24 @@ func TestKeyHasherEqualsFieldWrites(t *testing.T) {
 	}
 }
 
+// TestUnixMinute holds unixMinute to Truncate for times on and around
+// minutes, before 1970, at the zero Time, in other zones and with a
+// monotonic reading.
+func TestUnixMinute(t *testing.T) {
+	times := []time.Time{{}, time.Now(), tuesday, time.Unix(0, 0), time.Unix(-1, 0), time.Unix(-60, 0), time.Unix(-61, 999),
+		time.Date(1969, 12, 31, 23, 59, 59, 999999999, time.UTC), time.Date(1, 1, 1, 0, 0, 59, 1, time.UTC),
+		time.Date(2026, 3, 8, 2, 30, 45, 5, time.FixedZone("", 5*3600+45*60))}
+	r := rand.New(rand.NewPCG(5, 6))
+	for range 1000 {
+		times = append(times, time.Unix(r.Int64N(1<<36)-1<<35, r.Int64N(1e9)))
+	}
+	for _, tm := range times {
+		if got, want := unixMinute(tm), tm.Truncate(time.Minute).Unix(); got != want {
+			t.Fatalf("unixMinute(%v) = %d, want %d", tm, got, want)
+		}
+	}
+}
+
 // TestClockCacheEqualsComputed: the time facts the clock cache gives are
 // those computed for the message, whatever the second within the minute,
 // for recipients in one zone, in several (US toll-free), and across a

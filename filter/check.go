@@ -237,30 +237,38 @@ func (c *check) validate() error {
 	default:
 		return invalid("kind", string(m.Kind), "want transactional, promotional, otp or service")
 	}
-	// Most messages are ASCII throughout: one pass over the fields tells
-	// so, and only a message with another byte is read again for UTF-8.
+	// Most messages are ASCII throughout: one OR pass over the fields
+	// tells so, and only a field with another byte is read again for
+	// UTF-8 (FR and TR templates have accents in the body alone).
 	if (highBits(m.ID)|highBits(m.Sender)|highBits(m.Recipient)|highBits(m.SourceIP)|
-		highBits(m.Tenant)|highBits(m.Country)|highBits(m.Body))&0x80 != 0 {
+		highBits(m.Tenant)|highBits(m.Country))&0x80 != 0 {
 		for _, f := range [...]struct{ name, value string }{
 			{"id", m.ID}, {"sender", m.Sender}, {"recipient", m.Recipient}, {"source_ip", m.SourceIP},
-			{"tenant", m.Tenant}, {"country", m.Country}, {"body", m.Body},
+			{"tenant", m.Tenant}, {"country", m.Country},
 		} {
 			if !utf8.ValidString(f.value) {
 				return invalid(f.name, "", "invalid UTF-8")
 			}
 		}
 	}
+	if highBits(m.Body)&0x80 != 0 && !utf8.ValidString(m.Body) {
+		return invalid("body", "", "invalid UTF-8")
+	}
 	if len(m.Body) > e.opts.maxBodyBytes {
 		return invalid("body", "", "longer than "+strconv.Itoa(e.opts.maxBodyBytes)+" bytes")
 	}
-	for _, f := range [...]struct{ name, value string }{{"sender", m.Sender}, {"recipient", m.Recipient}, {"tenant", m.Tenant}} {
-		// Conversation state is keyed by these: a longer value could hold
-		// no opt-out or limit, so it is refused rather than let through.
-		if len(f.value) > state.MaxFieldLen {
-			return invalid(f.name, "", "longer than "+strconv.Itoa(state.MaxFieldLen)+" bytes")
+	// Conversation state is keyed by these: a longer value could hold no
+	// opt-out or limit, so it is refused rather than let through.
+	if max(len(m.Sender), len(m.Recipient), len(m.Tenant)) > state.MaxFieldLen {
+		for _, f := range [...]struct{ name, value string }{{"sender", m.Sender}, {"recipient", m.Recipient}, {"tenant", m.Tenant}} {
+			if len(f.value) > state.MaxFieldLen {
+				return invalid(f.name, "", "longer than "+strconv.Itoa(state.MaxFieldLen)+" bytes")
+			}
 		}
 	}
-	if strings.TrimSpace(m.Sender) == "" {
+	// A sender that starts with a printable ASCII byte is not blank; only
+	// another start is trimmed to tell.
+	if s := m.Sender; (s == "" || s[0] <= ' ' || s[0] >= utf8.RuneSelf) && strings.TrimSpace(s) == "" {
 		return invalid("sender", "", "missing")
 	}
 	if m.Recipient == "" {
@@ -308,7 +316,9 @@ func (c *check) validate() error {
 	if !m.LastInboundAt.IsZero() && m.LastInboundAt.After(c.now.Add(MaxClockSkew)) {
 		return invalid("last_inbound_at", m.LastInboundAt.Format(time.RFC3339), "after the message time")
 	}
-	c.tenant = e.opts.tenants[tenantID(m.Tenant)]
+	if len(e.opts.tenants) > 0 { // without tenants, every message's is nil: spare the case fold
+		c.tenant = e.opts.tenants[tenantID(m.Tenant)]
+	}
 	return c.validateTemplate()
 }
 
@@ -502,8 +512,9 @@ func (c *check) enrich() {
 		Length:  c.runes,
 	}
 	c.enrichMessage()
-	f.Sender = SenderFacts{Sender: c.e.numbers.Sender(m.Sender)}
-	f.Sender.Registered = registered(f.Sender.Sender, p.pack(c.dest).senders, c.tenant)
+	// Field by field: a SenderFacts built whole was one more copy of it.
+	f.Sender.Sender = c.e.numbers.Sender(m.Sender)
+	f.Sender.Registered = registered(&f.Sender.Sender, p.pack(c.dest).senders, c.tenant)
 	f.Recipient = RecipientFacts{Country: c.rcpt.Country, NumberType: c.rcpt.NumberType}
 	c.localTime() // time, recipient zone and region (localtime.go)
 	f.Content.Model.Thresholds = c.modelThresholds()

@@ -24,13 +24,19 @@ func (c *check) validateTemplate() error {
 	if m.TemplateCategory != "" && m.Template == "" {
 		return invalid("template_category", string(m.TemplateCategory), "set without a template")
 	}
-	for _, f := range [...]struct{ name, value string }{{"template", m.Template}, {"tag", m.Tag}} {
-		if !utf8.ValidString(f.value) {
-			return invalid(f.name, "", "invalid UTF-8")
-		}
-		if len(f.value) > maxNameBytes {
-			return invalid(f.name, "", "longer than 512 bytes")
-		}
+	if err := checkName("template", m.Template); err != nil {
+		return err
+	}
+	return checkName("tag", m.Tag)
+}
+
+// checkName checks a template name or tag, the field's value.
+func checkName(field, value string) error {
+	if !utf8.ValidString(value) {
+		return invalid(field, "", "invalid UTF-8")
+	}
+	if len(value) > maxNameBytes {
+		return invalid(field, "", "longer than 512 bytes")
 	}
 	return nil
 }

@@ -190,6 +190,12 @@ func TestCheckInvalid(t *testing.T) {
 		{"recipient without plus", func(m *Message) { m.Recipient = "12025550123" }, "recipient"},
 		{"recipient not a number", func(m *Message) { m.Recipient = "+1202555012x" }, "recipient"},
 		{"missing sender", func(m *Message) { m.Sender = " " }, "sender"},
+		{"sender of a tab and a no-break space", func(m *Message) { m.Sender = "\t\u00a0" }, "sender"},
+		{"sender of a next-line", func(m *Message) { m.Sender = "\u0085" }, "sender"},
+		{"sender longer than a state key holds", func(m *Message) { m.Sender = strings.Repeat("s", 257) }, "sender"},
+		{"invalid utf-8 after an accent in the body", func(m *Message) { m.Body = "Colis livré, code \xc3 12345678 à 10:00" }, "body"},
+		{"surrogate after two accents in one word", func(m *Message) { m.Body = "kartınızdan 12\xed\xa0\x80 TL harcama yapıldı" }, "body"},
+		{"overlong slash in the body", func(m *Message) { m.Body = "Your code is \xc0\xaf 12345678, valid 5 minutes" }, "body"},
 		{"invalid utf-8 body", func(m *Message) { m.Body = "code \xff\xfe" }, "body"},
 		{"invalid utf-8 sender", func(m *Message) { m.Sender = "Ac\xc3" }, "sender"},
 		{"invalid utf-8 id", func(m *Message) { m.ID = "msg-\xc3(" }, "id"},
@@ -224,6 +230,22 @@ func TestCheckInvalid(t *testing.T) {
 			t.Errorf("Check(nil) error = %v, want ErrInvalidMessage", err)
 		}
 	})
+	// The twins: senders that start with a printable byte or a letter
+	// beyond ASCII, and bodies whose accents and U+FFFD are valid UTF-8.
+	for _, edit := range []func(m *Message){
+		func(m *Message) { m.Sender = "!Acme" },
+		func(m *Message) { m.Sender = "\u00c9lan" },
+		func(m *Message) { m.Sender = " Acme" },
+		func(m *Message) { m.Body = "Colis livré, code 12345678 à 10:00" },
+		func(m *Message) { m.Body = "kartınızdan 12 TL harcama yapıldı \ufffd" },
+		func(m *Message) { m.Body = "code 🙂 1234 𝔸" },
+	} {
+		m := valid
+		edit(&m)
+		if _, err := e.Check(context.Background(), &m); err != nil {
+			t.Errorf("Check(sender %q, body %q): %v, want a decision", m.Sender, m.Body, err)
+		}
+	}
 	t.Run("body at the cap", func(t *testing.T) {
 		m := valid
 		m.Body = strings.Repeat("a", 100)

@@ -441,7 +441,7 @@ func timeFacts(now time.Time, loc *time.Location) TimeFacts {
 
 // registered reports whether an alphanumeric or short-code sender is in the
 // destination's or the tenant's registry; nil when neither has one.
-func registered(s geo.Sender, packRegistry map[string]bool, tn *tenant) *bool {
+func registered(s *geo.Sender, packRegistry map[string]bool, tn *tenant) *bool {
 	if s.Kind != geo.KindAlphanumeric && s.Kind != geo.KindShortCode {
 		return nil
 	}

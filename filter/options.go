@@ -111,7 +111,7 @@ func resolveOptions(opts []Option) options {
 		o.policies = policies.FS
 	}
 	if o.clock == nil {
-		o.clock = time.Now
+		o.clock = wallClock
 	}
 	if o.maxBodyBytes <= 0 {
 		o.maxBodyBytes = DefaultMaxBodyBytes

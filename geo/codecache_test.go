@@ -115,3 +115,75 @@ func TestRecipientKeyMatchesShape(t *testing.T) {
 		}
 	}
 }
+
+// TestCodeShardKeepsTwoOfOneHome: numbers whose hash picks the same slot
+// are both kept, one in the slot beside it, where a one-way cache evicted
+// one with the other on every sighting; a third of the same home replaces
+// the home slot's number and leaves the neighbour's.
+func TestCodeShardKeepsTwoOfOneHome(t *testing.T) {
+	const limit = 8
+	var sh codeShard
+	sh.put(1<<5|1, 1, limit) // allocates the table
+	tb := sh.t.Load()
+	home := tb.home(1<<5 | 1)
+	var same []uint64
+	for v := uint64(2); len(same) < 2; v++ {
+		if k := v<<5 | 1; tb.home(k) == home {
+			same = append(same, k)
+		}
+	}
+	sh.put(same[0], 2, limit)
+	for _, kc := range []struct {
+		k    uint64
+		code uint32
+	}{{1<<5 | 1, 1}, {same[0], 2}} {
+		if c, ok := sh.get(kc.k); !ok || c != kc.code {
+			t.Fatalf("get(%#x) = %d, %v, want %d, true: two numbers of one home are not both kept", kc.k, c, ok, kc.code)
+		}
+	}
+	sh.put(same[1], 3, limit)
+	if c, ok := sh.get(same[1]); !ok || c != 3 {
+		t.Fatalf("get(%#x) = %d, %v, want 3, true", same[1], c, ok)
+	}
+	if _, ok := sh.get(1<<5 | 1); ok {
+		t.Error("the home slot's number is still found after a third of its home")
+	}
+	if c, ok := sh.get(same[0]); !ok || c != 2 {
+		t.Errorf("the neighbour's number: get = %d, %v, want 2, true", c, ok)
+	}
+	if n := sh.len(); n != 2 {
+		t.Errorf("len = %d, want 2", n)
+	}
+}
+
+// TestNumbersKeepsCollidingRecipients: two recipients of the bench's
+// templated row share a home slot at the default capacity; looked up in
+// turn, each is parsed once, not on every lookup.
+func TestNumbersKeepsCollidingRecipients(t *testing.T) {
+	a, b := "+919819433343", "+919856344652"
+	ka, _ := recipientKey(a)
+	kb, _ := recipientKey(b)
+	if keyShard(ka) != keyShard(kb) {
+		t.Fatalf("%s and %s are no longer in one shard: pick two that share a home slot", a, b)
+	}
+	n := NewNumbers(0)
+	for range 3 {
+		for _, s := range []string{a, b} {
+			if _, _, err := n.RecipientZone(s); err != nil {
+				t.Fatalf("RecipientZone(%s): %v", s, err)
+			}
+		}
+	}
+	tb := n.recips[keyShard(ka)].t.Load()
+	if tb.home(ka) != tb.home(kb) {
+		t.Fatalf("%s and %s no longer share a home slot: pick two that do", a, b)
+	}
+	for _, k := range []uint64{ka, kb} {
+		if _, ok := n.recips[keyShard(k)].get(k); !ok {
+			t.Errorf("key %#x is not found in the cache", k)
+		}
+	}
+	if _, recipients := n.len(); recipients != 2 {
+		t.Errorf("%d recipients cached, want 2", recipients)
+	}
+}

@@ -20,8 +20,9 @@ const (
 // sender, a short code, a malformed recipient) is classified without
 // libphonenumber, faster than a lookup. The cache is bounded: at most
 // capacity senders and capacity recipients (DefaultNumbersCapacity when
-// zero), each number in the one slot its hash picks, replacing the one
-// there. A lookup writes no shared memory (codecache.go).
+// zero), each number in the slot its hash picks or the one beside it,
+// replacing what the first holds when both are taken. A lookup writes no
+// shared memory (codecache.go).
 //
 // The zero value is ready to use with the default capacity. A Numbers is
 // safe for concurrent use and must not be copied after first use.

@@ -88,6 +88,31 @@ func ClassifySender(s string) Sender { return classifySender(s, nil) }
 // classifySender is ClassifySender with the numbers' codes from n's cache,
 // or computed when n is nil.
 func classifySender(s string, n *Numbers) Sender {
+	if plainSenderID(s) {
+		// Most senders, in one pass: what classifyShape gives them (trimming
+		// keeps the letter, and a shorter ID of the same bytes).
+		return Sender{Raw: s, Kind: KindAlphanumeric, Valid: true}
+	}
+	return classifyShape(s, n)
+}
+
+// plainSenderID reports whether s is 1–11 bytes senderIDRune accepts, one
+// of them a letter.
+func plainSenderID(s string) bool {
+	if len(s) == 0 || len(s) > maxAlphanumeric {
+		return false
+	}
+	all, any := byte(senderIDByte), byte(0)
+	for i := 0; i < len(s); i++ {
+		c := senderIDClass[s[i]]
+		all &= c
+		any |= c
+	}
+	return all&senderIDByte != 0 && any&senderIDLetter != 0
+}
+
+// classifyShape is classifySender by the sender's shape.
+func classifyShape(s string, n *Numbers) Sender {
 	raw := s
 	s = strings.TrimSpace(s)
 	out := Sender{Raw: raw, Kind: KindInvalid}
@@ -196,7 +221,7 @@ func alphanumericProblem(s string) string {
 	if len(s) <= maxAlphanumeric {
 		ok := true
 		for i := 0; i < len(s) && ok; i++ {
-			ok = senderIDBytes[s[i]]
+			ok = senderIDClass[s[i]]&senderIDByte != 0
 		}
 		if ok {
 			return "" // the common case: a byte each, one table load each
@@ -218,13 +243,24 @@ func runesProblem(s string) string {
 	return ""
 }
 
-// senderIDBytes marks the bytes senderIDRune accepts (all ASCII).
-var senderIDBytes = func() (t [256]bool) {
+// senderIDClass marks the bytes senderIDRune accepts (all ASCII) with
+// senderIDByte, and the ASCII letters among them with senderIDLetter too.
+var senderIDClass = func() (t [256]byte) {
 	for b := range 128 {
-		t[b] = senderIDRune(rune(b))
+		if senderIDRune(rune(b)) {
+			t[b] = senderIDByte
+		}
+		if 'a' <= b && b <= 'z' || 'A' <= b && b <= 'Z' {
+			t[b] |= senderIDLetter
+		}
 	}
 	return t
 }()
+
+const (
+	senderIDByte   = 1
+	senderIDLetter = 2
+)
 
 func senderIDRune(r rune) bool {
 	switch {

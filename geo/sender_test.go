@@ -263,3 +263,42 @@ func TestAlphanumericProblemFastPath(t *testing.T) {
 		}
 	}
 }
+
+// TestPlainSenderIDMatchesShape: every sender the one-pass path takes is
+// classified by its shape as a valid alphanumeric ID, for every byte at
+// every place of IDs up to two past the length limit, on letters, digits
+// and spaces; and the path takes the common IDs.
+func TestPlainSenderIDMatchesShape(t *testing.T) {
+	want := func(s string) Sender { return Sender{Raw: s, Kind: KindAlphanumeric, Valid: true} }
+	taken := 0
+	for n := 0; n <= maxAlphanumeric+2; n++ {
+		for _, base := range []string{"Ab", "12", "  ", "A1 -"} {
+			for i := range max(n, 1) {
+				for b := range 256 {
+					s := []byte(strings.Repeat(base, n)[:n])
+					if n > 0 {
+						s[i] = byte(b)
+					}
+					if !plainSenderID(string(s)) {
+						continue
+					}
+					taken++
+					if got := classifyShape(string(s), nil); got != want(string(s)) {
+						t.Fatalf("plainSenderID(%q) is true, classifyShape gives %+v", s, got)
+					}
+				}
+			}
+		}
+	}
+	for _, s := range []string{"ADCB", "VM-HDFCBK", "Chase", "KBank", "A", "Garanti BBV", " Acme "} {
+		if !plainSenderID(s) {
+			t.Errorf("plainSenderID(%q) = false, want the one-pass path", s)
+		}
+		if got := ClassifySender(s); got != want(s) {
+			t.Errorf("ClassifySender(%q) = %+v", s, got)
+		}
+	}
+	if taken < 10000 {
+		t.Fatalf("the one-pass path took only %d IDs", taken)
+	}
+}
