@@ -292,7 +292,13 @@ func check(body string, start, end int, region string, c *Finder, byShape bool) 
 				return n, true, false
 			}
 		}
-		// Drop the last digit group and its separators.
+		// Drop the last digit group and its separators. A single group
+		// (a parcel or reference number) leaves no digit: text is its
+		// digits, or '+' or '(' and its digits (candidate puts no other
+		// non-digit before a group), which the loop would cut to nothing.
+		if groups == 1 {
+			return Number{}, false, true
+		}
 		j := lastIndex(text, false)
 		if j < 0 {
 			return Number{}, false, true
