@@ -93,7 +93,6 @@ import (
 	"math"
 	"math/bits"
 	"math/rand/v2"
-	"reflect"
 	"slices"
 	"strings"
 	"sync/atomic"
@@ -170,10 +169,26 @@ func (k *contentKey) same(f *ContentFacts) bool {
 	a, am, fm := &k.f, &k.f.Model, &f.Model
 	return a.OptOutText == f.OptOutText && a.OptOutInstruction == f.OptOutInstruction &&
 		a.BidiOverflow == f.BidiOverflow && len(f.PhoneNumbers) == 0 && (a.PhoneNumbers == nil) == (f.PhoneNumbers == nil) &&
-		reflect.ValueOf(a.Categories).UnsafePointer() == reflect.ValueOf(f.Categories).UnsafePointer() &&
+		sameMap(a.Categories, f.Categories) &&
 		math.Float64bits(am.Spam) == math.Float64bits(fm.Spam) && math.Float64bits(am.Fraud) == math.Float64bits(fm.Fraud) &&
-		math.Float64bits(am.Unwanted) == math.Float64bits(fm.Unwanted) && am.Thresholds == fm.Thresholds &&
+		math.Float64bits(am.Unwanted) == math.Float64bits(fm.Unwanted) && sameThresholds(&am.Thresholds, &fm.Thresholds) &&
 		sameNames(am.Features.Spam, fm.Features.Spam) && sameNames(am.Features.Fraud, fm.Features.Fraud)
+}
+
+// sameMap reports whether a and b are one map: a map value is a pointer
+// to the map, the very pointer reflect.Value.UnsafePointer returns, read
+// here without making two reflect.Values.
+func sameMap(a, b Categories) bool {
+	return *(*unsafe.Pointer)(unsafe.Pointer(&a)) == *(*unsafe.Pointer)(unsafe.Pointer(&b))
+}
+
+// sameThresholds reports whether a and b hold the same bits, as the walk
+// writes them (walker.float: math.Float64bits), in one memequal where ==
+// called the struct's generated equality, float by float (which also took
+// -0 for 0). Padding that differs is only a miss: the walk then decides.
+func sameThresholds(a, b *ModelThresholdFacts) bool {
+	n := int(unsafe.Sizeof(*a))
+	return unsafe.String((*byte)(unsafe.Pointer(a)), n) == unsafe.String((*byte)(unsafe.Pointer(b)), n)
 }
 
 // sameNames reports whether a and b are one slice.

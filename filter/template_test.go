@@ -6,6 +6,7 @@ import (
 	"encoding/binary"
 	"fmt"
 	"io"
+	"math"
 	"math/rand/v2"
 	"os"
 	"reflect"
@@ -853,4 +854,43 @@ func FuzzMaskRuns(f *testing.F) {
 			last = r[1]
 		}
 	})
+}
+
+// TestContentKeySameThresholds: contentKey.same tells apart thresholds
+// that the walk writes differently (each value's bits, -0 from 0, and
+// each threshold set or not), and categories that are another map with
+// the same contents, and takes a copy of the same thresholds and map.
+func TestContentKeySameThresholds(t *testing.T) {
+	cats := Categories{"gambling": {Score: 2}}
+	var base ModelThresholdFacts
+	for i := range base.v {
+		base.v[i], base.set[i] = 0.5+float64(i)/10, i%2 == 0
+	}
+	k := &contentKey{f: ContentFacts{Categories: cats, Model: ModelFacts{Thresholds: base}}}
+	same := ContentFacts{Categories: cats, Model: ModelFacts{Thresholds: base}}
+	if !k.same(&same) {
+		t.Fatal("the same thresholds and categories: not the same")
+	}
+	for i := range base.v {
+		for name, change := range map[string]func(*ModelThresholdFacts){
+			"value":     func(m *ModelThresholdFacts) { m.v[i] += 0.01 },
+			"set":       func(m *ModelThresholdFacts) { m.set[i] = !m.set[i] },
+			"zero sign": func(m *ModelThresholdFacts) { m.v[i] = math.Copysign(0, -1) },
+		} {
+			f := same
+			change(&f.Model.Thresholds)
+			if name == "zero sign" {
+				k.f.Model.Thresholds.v[i] = 0
+			}
+			if k.same(&f) {
+				t.Errorf("threshold %d: another %s is the same", i, name)
+			}
+			k.f.Model.Thresholds = base
+		}
+	}
+	other := same
+	other.Categories = Categories{"gambling": {Score: 2}}
+	if k.same(&other) {
+		t.Error("another map with the same categories is the same: same compares maps by identity (the bytes kept are those of the entry's map)")
+	}
 }
