@@ -10,6 +10,7 @@ import (
 	"math/rand/v2"
 	"os"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -92,11 +93,47 @@ func textFacts(t *testing.T, e *Engine, m Message) (_ textResult, ok bool) {
 		size:     smsenc.Measure(m.Body), runes: utf8.RuneCountInString(m.Body)}, true
 }
 
+// testMaskRule returns the rule of runs of two digits or more with tokens.
+func testMaskRule(tokens ...string) maskRule {
+	rule := maskRule{run: 2}
+	for _, t := range tokens {
+		rule.add(t)
+	}
+	return rule
+}
+
+// TestMaskRuleMasks: masks answers as its definition does (a run of at
+// least rule.run digits equal to no token), for every run of one to five
+// digits, with tokens of every length from one to five digits (the short
+// table's and the list's), the embedded packs' among them.
+func TestMaskRuleMasks(t *testing.T) {
+	for _, tokens := range [][]string{nil, {"11", "15", "23", "8", "9", "420", "100"}, {"00", "99", "000", "999", "0", "1234", "56789"}, {"01", "010", "0100"}} {
+		for _, run := range []int{2, 4} {
+			rule := maskRule{run: run}
+			for _, tok := range tokens {
+				rule.add(tok)
+			}
+			for n, k := 1, 10; n <= 5; n, k = n+1, k*10 {
+				for v := range k {
+					r := fmt.Sprintf("%0*d", n, v)
+					want := len(r) >= run && !slices.Contains(tokens, r)
+					if got := rule.masks(r); got != want {
+						t.Fatalf("tokens %q, run %d: masks(%q) = %v, want %v", tokens, run, r, got, want)
+					}
+				}
+			}
+		}
+	}
+	if (&maskRule{}).masks("12") {
+		t.Error("the zero rule masks a run")
+	}
+}
+
 // freeRuns returns the runs maskRuns masks in body, and whether the body
 // may use the template cache.
 func freeRuns(body string, rule maskRule) ([][2]int, bool) {
 	var runs [][2]int
-	ok := maskRuns(body, rule, func(i, j int) { runs = append(runs, [2]int{i, j}) })
+	ok := maskRuns(body, &rule, func(i, j int) { runs = append(runs, [2]int{i, j}) })
 	return runs, ok
 }
 
@@ -192,7 +229,7 @@ func TestMaskRuns(t *testing.T) {
 		{"eight digits in a chain", "code 1234-5678", [][2]int{{5, 9}, {10, 14}}, true},
 		{"bidi override", "code 1234 \u202eonisac", nil, false},
 	}
-	rule := maskRule{run: 2, tokens: []string{"15", "420"}, longest: 3}
+	rule := testMaskRule("15", "420")
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			runs, ok := freeRuns(c.body, rule)
@@ -473,7 +510,7 @@ func BenchmarkMaskRuns(b *testing.B) {
 	n := 0
 	for b.Loop() {
 		for _, body := range bodies {
-			if maskRuns(body, maskRule{run: 4}, func(i, j int) { n += j - i }) {
+			if maskRuns(body, &maskRule{run: 4}, func(i, j int) { n += j - i }) {
 				n++
 			}
 		}
@@ -817,7 +854,7 @@ func FuzzMaskRuns(f *testing.F) {
 	} {
 		f.Add(s)
 	}
-	rule := maskRule{run: 2, tokens: []string{"420", "15"}, longest: 3}
+	rule := testMaskRule("420", "15")
 	f.Fuzz(func(t *testing.T, s string) {
 		for i := 0; i <= len(s) && i < 256; i++ {
 			want := i
