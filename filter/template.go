@@ -93,7 +93,6 @@ import (
 	"math"
 	"math/bits"
 	"math/rand/v2"
-	"reflect"
 	"slices"
 	"strings"
 	"sync/atomic"
@@ -170,10 +169,26 @@ func (k *contentKey) same(f *ContentFacts) bool {
 	a, am, fm := &k.f, &k.f.Model, &f.Model
 	return a.OptOutText == f.OptOutText && a.OptOutInstruction == f.OptOutInstruction &&
 		a.BidiOverflow == f.BidiOverflow && len(f.PhoneNumbers) == 0 && (a.PhoneNumbers == nil) == (f.PhoneNumbers == nil) &&
-		reflect.ValueOf(a.Categories).UnsafePointer() == reflect.ValueOf(f.Categories).UnsafePointer() &&
+		sameMap(a.Categories, f.Categories) &&
 		math.Float64bits(am.Spam) == math.Float64bits(fm.Spam) && math.Float64bits(am.Fraud) == math.Float64bits(fm.Fraud) &&
-		math.Float64bits(am.Unwanted) == math.Float64bits(fm.Unwanted) && am.Thresholds == fm.Thresholds &&
+		math.Float64bits(am.Unwanted) == math.Float64bits(fm.Unwanted) && sameThresholds(&am.Thresholds, &fm.Thresholds) &&
 		sameNames(am.Features.Spam, fm.Features.Spam) && sameNames(am.Features.Fraud, fm.Features.Fraud)
+}
+
+// sameMap reports whether a and b are one map: a map value is a pointer
+// to the map, the very pointer reflect.Value.UnsafePointer returns, read
+// here without making two reflect.Values.
+func sameMap(a, b Categories) bool {
+	return *(*unsafe.Pointer)(unsafe.Pointer(&a)) == *(*unsafe.Pointer)(unsafe.Pointer(&b))
+}
+
+// sameThresholds reports whether a and b hold the same bits, as the walk
+// writes them (walker.float: math.Float64bits), in one memequal where ==
+// called the struct's generated equality, float by float (which also took
+// -0 for 0). Padding that differs is only a miss: the walk then decides.
+func sameThresholds(a, b *ModelThresholdFacts) bool {
+	n := int(unsafe.Sizeof(*a))
+	return unsafe.String((*byte)(unsafe.Pointer(a)), n) == unsafe.String((*byte)(unsafe.Pointer(b)), n)
 }
 
 // sameNames reports whether a and b are one slice.
@@ -516,14 +531,49 @@ func (t *templateCache) put(e *templateEntry) {
 // runs of two digits or more equal to no token of digits only of its terms
 // (terms.DigitTokens). The zero value masks none: no template cache.
 type maskRule struct {
-	run     int      // the shortest run masked: 2, or 0 for none
-	tokens  []string // the terms' tokens of digits only: a run equal to one is keyed as written
+	run int // the shortest run masked: 2, or 0 for none
+	// short holds the tokens of two and three digits (add), by value: a
+	// two-digit token v at bit v, a three-digit one at bit 100+v, so that
+	// masks answers the runs most bodies hold ("10", "35", "08") with one
+	// load where it compared each token.
+	short   [(100 + 1000 + 63) / 64]uint64
+	tokens  []string // the other tokens: a run equal to one is keyed as written
 	longest int      // the longest of tokens
 }
 
+// add makes t, a term's token of digits only, a run keyed as written.
+func (m *maskRule) add(t string) {
+	if v, ok := shortRun(t); ok {
+		m.short[v/64] |= 1 << (v % 64)
+		return
+	}
+	if !slices.Contains(m.tokens, t) {
+		m.tokens = append(m.tokens, t)
+		m.longest = max(m.longest, len(t))
+	}
+}
+
+// shortRun returns the bit of short for a run r of two or three ASCII
+// digits; ok is false for another length.
+func shortRun(r string) (v int, ok bool) {
+	switch len(r) {
+	case 2:
+		return int(r[0]-'0')*10 + int(r[1]-'0'), true
+	case 3:
+		return 100 + int(r[0]-'0')*100 + int(r[1]-'0')*10 + int(r[2]-'0'), true
+	}
+	return 0, false
+}
+
 // masks reports whether the free run r (ASCII digits) is masked.
-func (m maskRule) masks(r string) bool {
-	return m.run > 0 && len(r) >= m.run && (len(r) > m.longest || !slices.Contains(m.tokens, r))
+func (m *maskRule) masks(r string) bool {
+	if m.run == 0 || len(r) < m.run {
+		return false
+	}
+	if v, ok := shortRun(r); ok {
+		return m.short[v/64]&(1<<(v%64)) == 0
+	}
+	return len(r) > m.longest || !slices.Contains(m.tokens, r)
 }
 
 // templateRun returns the free runs of digits a policy's template cache
@@ -542,10 +592,7 @@ func templateRun(lists ...[]terms.Term) (rule maskRule, anchors [][]byte) {
 			anchors = append(anchors, []byte(a))
 		}
 		for _, t := range tokens {
-			if !slices.Contains(rule.tokens, t) {
-				rule.tokens = append(rule.tokens, t)
-				rule.longest = max(rule.longest, len(t))
-			}
+			rule.add(t)
 		}
 	}
 	return rule, anchors
@@ -567,7 +614,7 @@ func freeNeighbour(b byte) bool {
 // could read as a phone number (nine digits or more joined by single
 // separators), but for a run that is such a number on its own, which is
 // masked after its first three digits (the model's phone-number prefix).
-func maskRuns(body string, rule maskRule, mask func(i, j int)) bool {
+func maskRuns(body string, rule *maskRule, mask func(i, j int)) bool {
 	// Every bidi control's UTF-8 form begins with 0xE2: IndexByte finds
 	// that a body has none faster than the byte loop of HasBidiControl.
 	if rule.run == 0 || strings.IndexByte(body, 0xE2) >= 0 && textnorm.HasBidiControl(body) {
@@ -657,7 +704,7 @@ func (c *check) templateCache() bool {
 	// A masked key only for a body that cannot hold a link: a run's digits
 	// may be part of one.
 	c.templateMasked = !links.MayHave(body) &&
-		maskRuns(body, c.p.templateRun, func(i, j int) { runs = append(runs, [2]int{i, j}) }) && len(runs) > 0
+		maskRuns(body, &c.p.templateRun, func(i, j int) { runs = append(runs, [2]int{i, j}) }) && len(runs) > 0
 	k := hasherPool.Get().(*keyHasher)
 	k.reset()
 	k.u64(c.p.generation)

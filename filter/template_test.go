@@ -6,9 +6,11 @@ import (
 	"encoding/binary"
 	"fmt"
 	"io"
+	"math"
 	"math/rand/v2"
 	"os"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -91,11 +93,47 @@ func textFacts(t *testing.T, e *Engine, m Message) (_ textResult, ok bool) {
 		size:     smsenc.Measure(m.Body), runes: utf8.RuneCountInString(m.Body)}, true
 }
 
+// testMaskRule returns the rule of runs of two digits or more with tokens.
+func testMaskRule(tokens ...string) maskRule {
+	rule := maskRule{run: 2}
+	for _, t := range tokens {
+		rule.add(t)
+	}
+	return rule
+}
+
+// TestMaskRuleMasks: masks answers as its definition does (a run of at
+// least rule.run digits equal to no token), for every run of one to five
+// digits, with tokens of every length from one to five digits (the short
+// table's and the list's), the embedded packs' among them.
+func TestMaskRuleMasks(t *testing.T) {
+	for _, tokens := range [][]string{nil, {"11", "15", "23", "8", "9", "420", "100"}, {"00", "99", "000", "999", "0", "1234", "56789"}, {"01", "010", "0100"}} {
+		for _, run := range []int{2, 4} {
+			rule := maskRule{run: run}
+			for _, tok := range tokens {
+				rule.add(tok)
+			}
+			for n, k := 1, 10; n <= 5; n, k = n+1, k*10 {
+				for v := range k {
+					r := fmt.Sprintf("%0*d", n, v)
+					want := len(r) >= run && !slices.Contains(tokens, r)
+					if got := rule.masks(r); got != want {
+						t.Fatalf("tokens %q, run %d: masks(%q) = %v, want %v", tokens, run, r, got, want)
+					}
+				}
+			}
+		}
+	}
+	if (&maskRule{}).masks("12") {
+		t.Error("the zero rule masks a run")
+	}
+}
+
 // freeRuns returns the runs maskRuns masks in body, and whether the body
 // may use the template cache.
 func freeRuns(body string, rule maskRule) ([][2]int, bool) {
 	var runs [][2]int
-	ok := maskRuns(body, rule, func(i, j int) { runs = append(runs, [2]int{i, j}) })
+	ok := maskRuns(body, &rule, func(i, j int) { runs = append(runs, [2]int{i, j}) })
 	return runs, ok
 }
 
@@ -191,7 +229,7 @@ func TestMaskRuns(t *testing.T) {
 		{"eight digits in a chain", "code 1234-5678", [][2]int{{5, 9}, {10, 14}}, true},
 		{"bidi override", "code 1234 \u202eonisac", nil, false},
 	}
-	rule := maskRule{run: 2, tokens: []string{"15", "420"}, longest: 3}
+	rule := testMaskRule("15", "420")
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			runs, ok := freeRuns(c.body, rule)
@@ -472,7 +510,7 @@ func BenchmarkMaskRuns(b *testing.B) {
 	n := 0
 	for b.Loop() {
 		for _, body := range bodies {
-			if maskRuns(body, maskRule{run: 4}, func(i, j int) { n += j - i }) {
+			if maskRuns(body, &maskRule{run: 4}, func(i, j int) { n += j - i }) {
 				n++
 			}
 		}
@@ -816,7 +854,7 @@ func FuzzMaskRuns(f *testing.F) {
 	} {
 		f.Add(s)
 	}
-	rule := maskRule{run: 2, tokens: []string{"420", "15"}, longest: 3}
+	rule := testMaskRule("420", "15")
 	f.Fuzz(func(t *testing.T, s string) {
 		for i := 0; i <= len(s) && i < 256; i++ {
 			want := i
@@ -853,4 +891,43 @@ func FuzzMaskRuns(f *testing.F) {
 			last = r[1]
 		}
 	})
+}
+
+// TestContentKeySameThresholds: contentKey.same tells apart thresholds
+// that the walk writes differently (each value's bits, -0 from 0, and
+// each threshold set or not), and categories that are another map with
+// the same contents, and takes a copy of the same thresholds and map.
+func TestContentKeySameThresholds(t *testing.T) {
+	cats := Categories{"gambling": {Score: 2}}
+	var base ModelThresholdFacts
+	for i := range base.v {
+		base.v[i], base.set[i] = 0.5+float64(i)/10, i%2 == 0
+	}
+	k := &contentKey{f: ContentFacts{Categories: cats, Model: ModelFacts{Thresholds: base}}}
+	same := ContentFacts{Categories: cats, Model: ModelFacts{Thresholds: base}}
+	if !k.same(&same) {
+		t.Fatal("the same thresholds and categories: not the same")
+	}
+	for i := range base.v {
+		for name, change := range map[string]func(*ModelThresholdFacts){
+			"value":     func(m *ModelThresholdFacts) { m.v[i] += 0.01 },
+			"set":       func(m *ModelThresholdFacts) { m.set[i] = !m.set[i] },
+			"zero sign": func(m *ModelThresholdFacts) { m.v[i] = math.Copysign(0, -1) },
+		} {
+			f := same
+			change(&f.Model.Thresholds)
+			if name == "zero sign" {
+				k.f.Model.Thresholds.v[i] = 0
+			}
+			if k.same(&f) {
+				t.Errorf("threshold %d: another %s is the same", i, name)
+			}
+			k.f.Model.Thresholds = base
+		}
+	}
+	other := same
+	other.Categories = Categories{"gambling": {Score: 2}}
+	if k.same(&other) {
+		t.Error("another map with the same categories is the same: same compares maps by identity (the bytes kept are those of the entry's map)")
+	}
 }

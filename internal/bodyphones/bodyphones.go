@@ -13,6 +13,7 @@ package bodyphones
 
 import (
 	"hash/maphash"
+	"math/bits"
 	"math/rand/v2"
 	"strings"
 	"sync/atomic"
@@ -115,22 +116,36 @@ func scan(body, defaultRegion string, c *Finder, byShape bool) (out []Number, sh
 }
 
 // enoughDigits reports whether s holds at least minDigits decimal digits,
-// ASCII or not. It does not allocate.
+// ASCII or not. It does not allocate. ASCII digits are counted eight bytes
+// at a time: with each byte's high bit cleared (so that no sum carries into
+// the next byte), b+0x50 has its high bit when b >= '0' and b+0x46 when
+// b > '9'; a byte that had its high bit is no ASCII digit, and makes the
+// body one to read by runes.
 func enoughDigits(s string) bool {
-	n := 0
-	ascii := true
-	for i := 0; i < len(s); i++ {
+	const ones, highs = 0x0101010101010101, 0x8080808080808080
+	n, high := 0, uint64(0)
+	i := 0
+	for ; i+8 <= len(s); i += 8 {
+		w := s[i : i+8]
+		x := uint64(w[0]) | uint64(w[1])<<8 | uint64(w[2])<<16 | uint64(w[3])<<24 |
+			uint64(w[4])<<32 | uint64(w[5])<<40 | uint64(w[6])<<48 | uint64(w[7])<<56
+		y := x &^ highs
+		high |= x
+		if n += bits.OnesCount64((y + 0x50*ones) &^ (y + 0x46*ones) &^ x & highs); n >= minDigits {
+			return true
+		}
+	}
+	for ; i < len(s); i++ {
 		c := s[i]
-		if c >= '0' && c <= '9' {
+		high |= uint64(c)
+		if isDigit(c) {
 			if n++; n >= minDigits {
 				return true
 			}
-		} else if c >= utf8.RuneSelf {
-			ascii = false
 		}
 	}
-	if ascii {
-		return false
+	if high&highs == 0 {
+		return false // ASCII: no other digits
 	}
 	n = 0
 	for _, r := range s {
@@ -148,13 +163,15 @@ func enoughDigits(s string) bool {
 // ')') between digit groups.
 func candidate(s string, i int) (start, end int, ok bool) {
 	for i < len(s) {
-		// Most of a body is ASCII that cannot start a number: skipped a
-		// byte at a time, without decoding.
-		if c := s[i]; c < utf8.RuneSelf && !isDigit(c) && c != '+' && c != '(' {
-			i++
-			continue
+		// Most of a body is ASCII that cannot start a number: skipped
+		// eight bytes at a time, without decoding.
+		if i = nextStart(s, i); i == len(s) {
+			break
 		}
-		r, size := utf8.DecodeRuneInString(s[i:])
+		r, size := rune(s[i]), 1
+		if r >= utf8.RuneSelf {
+			r, size = utf8.DecodeRuneInString(s[i:])
+		}
 		startsHere := unicode.IsDigit(r) ||
 			((r == '+' || r == '(') && i+size < len(s) && startsDigit(s[i+size:]))
 		if !startsHere {
@@ -177,7 +194,17 @@ func candidate(s string, i int) (start, end int, ok bool) {
 		end = i
 		seps := 0
 		for j := i; j < len(s); {
-			r, size := utf8.DecodeRuneInString(s[j:])
+			if isDigit(s[j]) { // a run of ASCII digits, read at once
+				for j++; j < len(s) && isDigit(s[j]); j++ {
+				}
+				end, seps = j, 0
+				continue
+			}
+			// An ASCII byte is its own rune: decoded only past ASCII.
+			r, size := rune(s[j]), 1
+			if r >= utf8.RuneSelf {
+				r, size = utf8.DecodeRuneInString(s[j:])
+			}
 			switch {
 			case unicode.IsDigit(r):
 				end = j + size
@@ -195,6 +222,32 @@ func candidate(s string, i int) (start, end int, ok bool) {
 		return start, end, true
 	}
 	return 0, len(s), false
+}
+
+// nextStart returns the index of the first byte of s at or after i that
+// may start a number (an ASCII digit, '+' or '(') or is not ASCII, or
+// len(s). It tests eight bytes at a time: x^c has a zero byte where x has
+// c, and a byte of y is under n when (y-n)&^y has its high bit; the lowest
+// such flag of a word is always a true one (a borrow only runs upwards),
+// so the index is exact, whatever the flags above it.
+func nextStart(s string, i int) int {
+	const ones, highs = 0x0101010101010101, 0x8080808080808080
+	for ; i+8 <= len(s); i += 8 {
+		w := s[i : i+8]
+		x := uint64(w[0]) | uint64(w[1])<<8 | uint64(w[2])<<16 | uint64(w[3])<<24 |
+			uint64(w[4])<<32 | uint64(w[5])<<40 | uint64(w[6])<<48 | uint64(w[7])<<56
+		d, plus, open := x^'0'*ones, x^'+'*ones, x^'('*ones
+		m := x | (d-10*ones)&^d | (plus-ones)&^plus | (open-ones)&^open
+		if m &= highs; m != 0 {
+			return i + bits.TrailingZeros64(m)/8
+		}
+	}
+	for ; i < len(s); i++ {
+		if c := s[i]; c >= utf8.RuneSelf || isDigit(c) || c == '+' || c == '(' {
+			return i
+		}
+	}
+	return i
 }
 
 func startsDigit(s string) bool {
@@ -229,17 +282,23 @@ func check(body string, start, end int, region string, c *Finder, byShape bool) 
 		}
 		if byShape {
 			// otp and amount read shapes, currencies and separators only.
-			if digits <= maxDigits && !otp(text, groups) && !amount(body, start, end) {
+			if digits <= maxDigits && !otp(text, digits, groups) && !amount(body, start, end) {
 				return Number{}, false, false
 			}
-		} else if digits <= maxDigits && !otp(text, groups) && !impossible(text, region) && !amount(body, start, end) && !date(text) {
+		} else if digits <= maxDigits && !otp(text, digits, groups) && !impossible(text, region) && !amount(body, start, end) && !date(text) {
 			// impossible goes first: it answers a parcel or reference
 			// number for less than the currency scan of amount costs.
 			if n, ok := c.parse(text, region); ok {
 				return n, true, false
 			}
 		}
-		// Drop the last digit group and its separators.
+		// Drop the last digit group and its separators. A single group
+		// (a parcel or reference number) leaves no digit: text is its
+		// digits, or '+' or '(' and its digits (candidate puts no other
+		// non-digit before a group), which the loop would cut to nothing.
+		if groups == 1 {
+			return Number{}, false, true
+		}
 		j := lastIndex(text, false)
 		if j < 0 {
 			return Number{}, false, true
@@ -364,7 +423,27 @@ func lastIndex(s string, digit bool) int {
 // shape counts the digits and the digit groups of a candidate.
 func shape(text string) (digits, groups int) {
 	in := false
-	for _, r := range text {
+	for i := 0; i < len(text); {
+		if isDigit(text[i]) { // a run of ASCII digits, counted at once
+			j := i + 1
+			for j < len(text) && isDigit(text[j]) {
+				j++
+			}
+			digits += j - i
+			if !in {
+				groups++
+				in = true
+			}
+			i = j
+			continue
+		}
+		// An ASCII byte is its own rune: decoded only past ASCII (as
+		// range does, an invalid byte is one utf8.RuneError).
+		r, size := rune(text[i]), 1
+		if r >= utf8.RuneSelf {
+			r, size = utf8.DecodeRuneInString(text[i:])
+		}
+		i += size
 		if unicode.IsDigit(r) {
 			digits++
 			if !in {
@@ -378,20 +457,12 @@ func shape(text string) (digits, groups int) {
 	return digits, groups
 }
 
-// otp reports a bare run of at most eight digits: the shape of one-time
-// codes, order numbers and PINs. Real phone numbers that short are local
-// numbers written without an area code, which cannot be validated anyway.
-func otp(text string, groups int) bool {
-	if groups != 1 || strings.HasPrefix(text, "+") {
-		return false
-	}
-	n := 0
-	for _, r := range text {
-		if unicode.IsDigit(r) {
-			n++
-		}
-	}
-	return n <= 8
+// otp reports a bare run of at most eight digits (a candidate of digits
+// digits in groups groups, by shape): the shape of one-time codes, order
+// numbers and PINs. Real phone numbers that short are local numbers
+// written without an area code, which cannot be validated anyway.
+func otp(text string, digits, groups int) bool {
+	return groups == 1 && digits <= 8 && !strings.HasPrefix(text, "+")
 }
 
 // currencies are the markers that make a number next to them an amount.

@@ -349,3 +349,50 @@ func TestQuietSkipsNoTrigger(t *testing.T) {
 		}
 	}
 }
+
+// TestNumberDotsAsSchemeless: wherever numberDots answers for a dot,
+// schemeless answers the same (no link, resuming at the same end), on
+// random strings of digits, dots, letters, the separators around hosts,
+// paths, ports, e-mail's '@' and another script; and it answers for the
+// amounts and versions it is there for.
+func TestNumberDotsAsSchemeless(t *testing.T) {
+	alphabet := []string{"0", "1", "9", ".", ".", "a", "Z", "-", "_", "/", ":", "@", " ", "$", ",", "é", "\\", "\u3002", "www", "com", "x.co"}
+	r := rand.New(rand.NewPCG(13, 4))
+	answered := 0
+	check := func(s string) {
+		t.Helper()
+		for dot := 1; dot+1 < len(s); dot++ {
+			if s[dot] != '.' {
+				continue
+			}
+			end, ok := numberDots(s, dot)
+			if !ok {
+				continue
+			}
+			answered++
+			if sp, wantEnd, found := schemeless(s, dot, 1); found || wantEnd != end {
+				t.Fatalf("numberDots(%q, %d) = %d, no link; schemeless %+v, %d, %v", s, dot, end, sp, wantEnd, found)
+			}
+		}
+	}
+	for _, s := range []string{"a charge of $4901.35 was made", "4901.35 TL harcama", "version 1.2.3 is out", "1.2.3.4 is not a link", "at 10.30."} {
+		before := answered
+		check(s)
+		if answered == before {
+			t.Errorf("numberDots does not answer for %q", s)
+		}
+	}
+	// IPv4 literals with a path or a port are links: numberDots must leave
+	// them to schemeless.
+	for _, s := range []string{"see 10.0.0.1/login now", "via 192.168.1.1:8080 today", "1.2.3.4/x"} {
+		check(s)
+	}
+	for range 200000 {
+		var b strings.Builder
+		for n := 2 + r.IntN(14); n > 0; n-- {
+			b.WriteString(alphabet[r.IntN(len(alphabet))])
+		}
+		check(b.String())
+	}
+	t.Logf("%d dots answered", answered)
+}

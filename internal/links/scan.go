@@ -44,6 +44,10 @@ func next(s string, i int) (span, int, bool) {
 			if i == 0 || i+1 >= len(s) || !hostByte(s[i-1]) || !hostByte(s[i+1]) {
 				continue
 			}
+			if end, ok := numberDots(s, i); ok {
+				i = end - 1 // as schemeless would answer, at length
+				continue
+			}
 			sp, end, ok = schemeless(s, i, 1)
 		case ':':
 			if !strings.HasPrefix(s[i:], "://") {
@@ -72,6 +76,32 @@ func next(s string, i int) (span, int, bool) {
 		}
 	}
 	return span{}, len(s), false
+}
+
+// numberDots reports whether the host run around the dot s[dot] is ASCII
+// digits and dots only, with neither a path nor a port after it ('/' or
+// ':'), and returns the run's end. Such a run (an amount "4901.35", a
+// version "1.2.3") is no link: schemeless refuses it, since no top-level
+// domain is digits (isTLD) and an IPv4 literal needs a path or port after
+// it (trimToTLD), and resumes at its end (hostRight). An amount is in every
+// other templated body; schemeless cost it ten times this.
+// TestNumberDotsAsSchemeless holds it to schemeless.
+func numberDots(s string, dot int) (end int, ok bool) {
+	i := dot
+	for i > 0 && (isDigit(s[i-1]) || s[i-1] == '.') {
+		i--
+	}
+	if i > 0 && (hostASCII(s[i-1]) || s[i-1] >= utf8.RuneSelf) {
+		return 0, false // the run goes on in letters, '-', '_' or another script
+	}
+	j := dot + 1
+	for j < len(s) && (isDigit(s[j]) || s[j] == '.') {
+		j++
+	}
+	if j < len(s) && (hostASCII(s[j]) || s[j] >= utf8.RuneSelf || s[j] == '/' || s[j] == ':') {
+		return 0, false
+	}
+	return j, true
 }
 
 // trigger marks the bytes where a link can show itself: a label dot, the
