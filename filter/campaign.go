@@ -69,8 +69,7 @@ func (e *Engine) fleet() state.Fleet {
 	if e.conv == nil {
 		return nil
 	}
-	f, _ := e.conv.store.(state.Fleet)
-	return f
+	return e.conv.fleet
 }
 
 // campaigns returns the engine's store as a state.Campaigns, or nil.
@@ -78,8 +77,7 @@ func (e *Engine) campaigns() state.Campaigns {
 	if e.conv == nil {
 		return nil
 	}
-	c, _ := e.conv.store.(state.Campaigns)
-	return c
+	return e.conv.campaigns
 }
 
 // campaign (part of stage 8, classify) fingerprints the normalized body and

@@ -15,3 +15,32 @@ func BenchmarkCampaignLimitFor(b *testing.B) {
 		b.Fatal("no campaign bound")
 	}
 }
+
+// BenchmarkStoreInterfaces is a templated check's reads of its store's
+// optional interfaces: fleet twice (template, campaign), subjects twice
+// (sameSubject, recordSubject), campaigns once (countCampaign).
+func BenchmarkStoreInterfaces(b *testing.B) {
+	e := newEngine(b)
+	b.ReportAllocs()
+	n := 0
+	for b.Loop() {
+		if e.fleet() != nil {
+			n++
+		}
+		if e.fleet() != nil {
+			n++
+		}
+		if e.subjects() != nil {
+			n++
+		}
+		if e.subjects() != nil {
+			n++
+		}
+		if e.campaigns() != nil {
+			n++
+		}
+	}
+	if n == 0 {
+		b.Fatal("a store with none of its optional interfaces")
+	}
+}
