@@ -69,8 +69,7 @@ func (e *Engine) fleet() state.Fleet {
 	if e.conv == nil {
 		return nil
 	}
-	f, _ := e.conv.store.(state.Fleet)
-	return f
+	return e.conv.fleet
 }
 
 // campaigns returns the engine's store as a state.Campaigns, or nil.
@@ -78,8 +77,7 @@ func (e *Engine) campaigns() state.Campaigns {
 	if e.conv == nil {
 		return nil
 	}
-	c, _ := e.conv.store.(state.Campaigns)
-	return c
+	return e.conv.campaigns
 }
 
 // campaign (part of stage 8, classify) fingerprints the normalized body and
@@ -411,7 +409,25 @@ func uniqueLinks(ls []links.Link) []links.Link {
 type campaignLimit struct {
 	n      int
 	window time.Duration
-	exempt []Kind
+	exempt kindSet // resolved at load: a bit test per check, not a search
+}
+
+// kindSet is a set of the four message kinds, one bit each.
+type kindSet uint8
+
+// kindBit is k's bit in a kindSet, 0 for no kind.
+func kindBit(k Kind) kindSet {
+	switch k {
+	case Transactional:
+		return 1
+	case Promotional:
+		return 2
+	case OTP:
+		return 4
+	case Service:
+		return 8
+	}
+	return 0
 }
 
 // dataCampaign is campaign_flood in a pack's data.json.
@@ -435,14 +451,15 @@ func readCampaignLimit(pack *rules.Pack) (*campaignLimit, error) {
 	if err != nil {
 		return nil, fmt.Errorf("campaign_flood: %w", err)
 	}
+	var exempt kindSet
 	for _, k := range d.Exempt {
-		switch k {
-		case Transactional, Promotional, OTP, Service:
-		default:
+		b := kindBit(k)
+		if b == 0 {
 			return nil, fmt.Errorf("campaign_flood: exempt_kinds: %q is not a message kind", k)
 		}
+		exempt |= b
 	}
-	return &campaignLimit{n: r.n, window: r.window, exempt: d.Exempt}, nil
+	return &campaignLimit{n: r.n, window: r.window, exempt: exempt}, nil
 }
 
 // remarshal decodes a value of a pack's data into dst.
@@ -462,7 +479,7 @@ func (p *policy) campaignLimitFor(country string, kind Kind) campaignLimit {
 	if l == nil {
 		l = p.global.campaign
 	}
-	if l == nil || slices.Contains(l.exempt, kind) || l.window < time.Millisecond {
+	if l == nil || l.exempt&kindBit(kind) != 0 || l.window < time.Millisecond {
 		return campaignLimit{}
 	}
 	return *l

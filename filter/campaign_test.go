@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/msgfilter/msgfilter/policies"
+	"github.com/msgfilter/msgfilter/rules"
 )
 
 // withCampaignBound returns the embedded policies with the global
@@ -509,5 +510,44 @@ func TestCampaignBandsOneWay(t *testing.T) {
 				t.Errorf("another text has the same bands")
 			}
 		})
+	}
+}
+
+// TestCampaignLimitExemptKinds: the kinds campaign_flood exempts, resolved
+// at load, are exactly those it names, and a kind that is none is refused.
+func TestCampaignLimitExemptKinds(t *testing.T) {
+	for _, tc := range []struct {
+		name   string
+		exempt []string
+		counts []Kind // all others are exempt
+	}{
+		{"none", nil, []Kind{Transactional, Promotional, OTP, Service}},
+		{"otp", []string{"otp"}, []Kind{Transactional, Promotional, Service}},
+		{"otp and service", []string{"otp", "service"}, []Kind{Transactional, Promotional}},
+		{"promotional", []string{"promotional"}, []Kind{Transactional, OTP, Service}},
+		{"transactional twice", []string{"transactional", "transactional"}, []Kind{Promotional, OTP, Service}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			l, err := readCampaignLimit(&rules.Pack{Data: map[string]any{"campaign_flood": map[string]any{
+				"recipients": 10, "window_minutes": 60, "exempt_kinds": tc.exempt}}})
+			if err != nil {
+				t.Fatal(err)
+			}
+			p := &policy{global: packConfig{campaign: l}}
+			for _, k := range []Kind{Transactional, Promotional, OTP, Service} {
+				want := 0
+				if slices.Contains(tc.counts, k) {
+					want = 10
+				}
+				if got := p.campaignLimitFor("DE", k).n; got != want {
+					t.Errorf("%s: bound %d, want %d", k, got, want)
+				}
+			}
+		})
+	}
+	_, err := readCampaignLimit(&rules.Pack{Data: map[string]any{"campaign_flood": map[string]any{
+		"recipients": 10, "window_minutes": 60, "exempt_kinds": []string{"otp", "bulk"}}}})
+	if err == nil {
+		t.Error(`exempt kind "bulk" accepted, want an error`)
 	}
 }

@@ -197,15 +197,24 @@ func detectOpt(d *optout.Detector, body string) (optOut, optIn bool, keyword str
 // store: stage state reads nothing and count counts nothing.
 type conversations struct {
 	store state.Store
-	local bool // an in-memory store: calls need no deadline of their own
+	// The store's optional interfaces, each nil where it has none:
+	// asserted once here, not in every check's stages.
+	fleet     state.Fleet
+	campaigns state.Campaigns
+	subjects  state.Subjects
+	local     bool // an in-memory store: calls need no deadline of their own
 }
 
 func newConversations(s state.Store) *conversations {
 	if s == nil {
 		return nil
 	}
-	_, local := s.(*state.Memory)
-	return &conversations{store: s, local: local}
+	c := &conversations{store: s}
+	_, c.local = s.(*state.Memory)
+	c.fleet, _ = s.(state.Fleet)
+	c.campaigns, _ = s.(state.Campaigns)
+	c.subjects, _ = s.(state.Subjects)
+	return c
 }
 
 // brandOptOut (part of stage state) returns the sender under which the

@@ -33,8 +33,7 @@ func (e *Engine) subjects() state.Subjects {
 	if e.conv == nil {
 		return nil
 	}
-	s, _ := e.conv.store.(state.Subjects)
-	return s
+	return e.conv.subjects
 }
 
 // sameSubject (part of stage state) reads the campaign's sends to the

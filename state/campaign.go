@@ -93,13 +93,19 @@ func ValidateResolve(bands, sig []uint64, minSame int, now time.Time) error {
 	return nil
 }
 
-// sameValues counts the positions where a and b hold the same value.
-func sameValues(a, b []uint64) int {
-	n := 0
+// shares reports whether a and b hold the same value in at least n
+// positions. It stops at the n-th: a near-duplicate of a template often
+// shares all its values, and CountCampaign confirms one per check.
+func shares(a, b []uint64, n int) bool {
+	if n <= 0 {
+		return true
+	}
 	for i := range min(len(a), len(b)) {
 		if a[i] == b[i] {
-			n++
+			if n--; n == 0 {
+				return true
+			}
 		}
 	}
-	return n
+	return false
 }

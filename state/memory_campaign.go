@@ -264,7 +264,7 @@ func (r *representatives) resolve(bands, sig []uint64, minSame int, ms int64, li
 			continue
 		}
 		confirmed := slices.Contains(found, h.rep)
-		if !confirmed && len(found) < MaxRepresentatives && sameValues(h.rep.sig, sig) >= minSame {
+		if !confirmed && len(found) < MaxRepresentatives && shares(h.rep.sig, sig, minSame) {
 			found = append(found, h.rep)
 			confirmed = true
 		}
@@ -333,7 +333,7 @@ func (r *representatives) allHeld(rep *representative, exp int64) {
 func (r *representatives) quick(bands, sig []uint64, minSame int, exp int64) *representative {
 	rep := r.whole[bands[0]>>(64-wholeBits)].Load()
 	if rep == nil || rep.all.Load() < exp || int(rep.held.Load()) != len(rep.bands) ||
-		!slices.Equal(rep.bands, bands) || sameValues(rep.sig, sig) < minSame {
+		!slices.Equal(rep.bands, bands) || !shares(rep.sig, sig, minSame) {
 		return nil
 	}
 	return rep

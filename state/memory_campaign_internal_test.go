@@ -61,3 +61,26 @@ func TestCountCampaignEvictedBeforeCount(t *testing.T) {
 		}
 	}
 }
+
+func TestShares(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		a, b []uint64
+		n    int
+		want bool
+	}{
+		{"all same, n of them", []uint64{1, 2, 3}, []uint64{1, 2, 3}, 3, true},
+		{"all same, fewer wanted", []uint64{1, 2, 3}, []uint64{1, 2, 3}, 1, true},
+		{"one short", []uint64{1, 2, 3, 4}, []uint64{1, 9, 3, 9}, 3, false},
+		{"exactly n, last position", []uint64{1, 2, 3, 4}, []uint64{1, 9, 3, 4}, 3, true},
+		{"same values at other positions", []uint64{1, 2}, []uint64{2, 1}, 1, false},
+		{"longer b ignored past a", []uint64{1}, []uint64{1, 2}, 2, false},
+		{"none wanted", []uint64{1}, []uint64{2}, 0, true},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			if got := shares(tc.a, tc.b, tc.n); got != tc.want {
+				t.Errorf("shares(%v, %v, %d) = %v, want %v", tc.a, tc.b, tc.n, got, tc.want)
+			}
+		})
+	}
+}
