@@ -57,7 +57,7 @@ type check struct {
 	tenant *tenant
 
 	exactKey       cacheKey
-	templateKey    cacheKey       // template cache (template.go), valid when hasTemplate
+	templateKey    string         // template cache (template.go): a miss's key, for the entry it stores
 	hasTemplate    bool           // the body may use the template cache
 	templateMasked bool           // templateKey masks free runs (else it is the literal body)
 	noPhones       bool           // a template hit: the body has no phone number, by its shape (phones)
