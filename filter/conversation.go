@@ -142,7 +142,7 @@ func (e *Engine) Inbound(ctx context.Context, in *InboundMessage) (InboundResult
 	}
 	res.OptOut, res.OptIn, res.Keyword = detectOpt(p.optOuts, in.Body)
 	rec := state.Inbound{
-		Key:    stateKey(in.Tenant, in.Sender, rcpt.E164, in.Channel),
+		Key:    stateKey(tenantID(in.Tenant), in.Sender, rcpt.E164, in.Channel),
 		At:     at,
 		OptOut: res.OptOut,
 		OptIn:  res.OptIn,
@@ -223,10 +223,10 @@ func (c *check) brandOptOut() string {
 }
 
 // stateKey names a conversation by the canonical identities of its tenant
-// (case-insensitive) and sender (senderStateID), so that Inbound's opt-outs
-// and Check's limits agree on who is who.
-func stateKey(tenant, sender, recipientE164 string, ch Channel) state.Key {
-	return state.Key{Tenant: tenantID(tenant), Sender: senderStateID(sender), Recipient: recipientE164, Channel: string(ch)}
+// (case-insensitive: id is tenantID's) and sender (senderStateID), so that
+// Inbound's opt-outs and Check's limits agree on who is who.
+func stateKey(id, sender, recipientE164 string, ch Channel) state.Key {
+	return state.Key{Tenant: id, Sender: senderStateID(sender), Recipient: recipientE164, Channel: string(ch)}
 }
 
 // senderStateID is a sender's canonical identity. One sender may reach the

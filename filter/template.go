@@ -792,10 +792,10 @@ func (c *check) writeTemplateKey(buf []byte) []byte {
 	switch {
 	case c.templateMasked:
 		buf[n] = keyMasked // a masked key is never a literal one
-	case c.p.tenantLinks[tenantID(c.msg.Tenant)] != nil:
+	case c.p.tenantLinks[c.facts.Message.Tenant] != nil:
 		// The entry keeps the body's links, and a tenant's own brands
 		// change them (policy.analyzer: BrandInText, HomographOf).
-		id := tenantID(c.msg.Tenant)
+		id := c.facts.Message.Tenant // validate's tenantID
 		if len(buf) < templateKeyHead+len(id)+len(body) || len(id) > math.MaxUint16 {
 			return nil
 		}
