@@ -245,7 +245,7 @@ func stateKey(id, sender, recipientE164 string, ch Channel) state.Key {
 // of a header ("AD-Noon" is "NOON" too): merging spellings of one brand
 // can only add opt-outs and tighten limits, never loosen them.
 func senderStateID(s string) string {
-	s = strings.TrimSpace(s)
+	s = trimSpace(s)
 	if len(s) > 3 && s[2] == '-' && isASCIILetter(s[0]) && isASCIILetter(s[1]) ||
 		len(s) > 2 && s[len(s)-2] == '-' && strings.IndexByte("PSTGpstg", s[len(s)-1]) >= 0 {
 		s = dlt.Header(s)
@@ -273,6 +273,17 @@ func senderStateID(s string) string {
 		return s // "+", "()": no number; kept as written, so never merged with one
 	}
 	return plusDigits(digits)
+}
+
+// trimSpace is strings.TrimSpace, without its call for a string that
+// begins and ends with a printable ASCII byte, as most senders do: the
+// white space TrimSpace trims is ASCII up to ' ', or a character whose
+// UTF-8 form begins and ends at 0x80 or above.
+func trimSpace(s string) string {
+	if len(s) > 0 && ' ' < s[0] && s[0] < utf8.RuneSelf && ' ' < s[len(s)-1] && s[len(s)-1] < utf8.RuneSelf {
+		return s
+	}
+	return strings.TrimSpace(s)
 }
 
 func allDigits(s string) bool {
