@@ -504,9 +504,12 @@ func newTemplateCache(factCacheBytes int) *templateCache {
 	}
 }
 
-// set returns the slots and tags of the keys of hash h.
+// set returns the slots and tags of the keys of hash h: set h*sets/2^64,
+// the high word of a multiplication where h%sets was a division (tens of
+// cycles on every templated check).
 func (t *templateCache) set(h uint64) ([]atomic.Pointer[templateEntry], []atomic.Uint64) {
-	i := h % uint64(len(t.slots)/templateWays) * templateWays
+	s, _ := bits.Mul64(h, uint64(len(t.slots)/templateWays))
+	i := s * templateWays
 	return t.slots[i : i+templateWays : i+templateWays], t.tags[i : i+templateWays : i+templateWays]
 }
 

@@ -8,6 +8,7 @@ import (
 	"hash/maphash"
 	"io"
 	"math"
+	"math/bits"
 	"math/rand/v2"
 	"os"
 	"reflect"
@@ -441,8 +442,10 @@ func TestTemplateHitSize(t *testing.T) {
 func TestTemplateCacheWays(t *testing.T) {
 	c := newTemplateCache(1)
 	sets := uint64(len(c.slots) / templateWays)
+	// The hashes of set 3 (h*sets/2^64 = 3) follow floor(3*2^64/sets).
+	set3, _ := bits.Div64(3, 0, sets)
 	entry := func(i int) *templateEntry { // every key in set 3
-		return &templateEntry{hash: 3 + uint64(i)*sets, key: "key " + strconv.Itoa(i)}
+		return &templateEntry{hash: set3 + 1 + uint64(i), key: "key " + strconv.Itoa(i)}
 	}
 	get := func(e *templateEntry) *templateEntry { return c.get(e.hash, []byte(e.key)) }
 	for i := range templateWays {
