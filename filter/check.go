@@ -57,7 +57,7 @@ type check struct {
 	tenant *tenant
 
 	exactKey       cacheKey
-	templateKey    cacheKey       // template cache (template.go), valid when hasTemplate
+	templateKey    string         // template cache (template.go): a miss's key, for the entry it stores
 	hasTemplate    bool           // the body may use the template cache
 	templateMasked bool           // templateKey masks free runs (else it is the literal body)
 	noPhones       bool           // a template hit: the body has no phone number, by its shape (phones)
@@ -316,10 +316,17 @@ func (c *check) validate() error {
 	if !m.LastInboundAt.IsZero() && m.LastInboundAt.After(c.now.Add(MaxClockSkew)) {
 		return invalid("last_inbound_at", m.LastInboundAt.Format(time.RFC3339), "after the message time")
 	}
-	if len(e.opts.tenants) > 0 { // without tenants, every message's is nil: spare the case fold
-		c.tenant = e.opts.tenants[tenantID(m.Tenant)]
+	// The tenant's id, found once: the state key, the template key and
+	// the facts take it (stage enrich keeps it).
+	id := tenantID(m.Tenant)
+	if len(e.opts.tenants) > 0 { // without tenants, every message's is nil: spare the lookup
+		c.tenant = e.opts.tenants[id]
 	}
-	return c.validateTemplate()
+	if err := c.validateTemplate(); err != nil {
+		return err
+	}
+	c.facts.Message.Tenant = id
+	return nil
 }
 
 // highBits returns the bytes of s ORed together, folded into the low byte
@@ -355,7 +362,7 @@ func (c *check) state() error {
 	if err := c.sameSubject(); err != nil {
 		return err
 	}
-	c.convKey = stateKey(m.Tenant, m.Sender, c.rcpt.E164, m.Channel)
+	c.convKey = stateKey(c.facts.Message.Tenant, m.Sender, c.rcpt.E164, m.Channel)
 	brand := c.brandOptOut()
 	snap, err := c.snapshot(c.convKey, brand)
 	if errors.Is(err, state.ErrInvalid) && brand != "" {
@@ -508,7 +515,7 @@ func (c *check) enrich() {
 		Channel: m.Channel,
 		Kind:    m.Kind,
 		Country: c.dest,
-		Tenant:  tenantID(m.Tenant),
+		Tenant:  f.Message.Tenant, // validate's tenantID
 		Length:  c.runes,
 	}
 	c.enrichMessage()

@@ -142,7 +142,7 @@ func (e *Engine) Inbound(ctx context.Context, in *InboundMessage) (InboundResult
 	}
 	res.OptOut, res.OptIn, res.Keyword = detectOpt(p.optOuts, in.Body)
 	rec := state.Inbound{
-		Key:    stateKey(in.Tenant, in.Sender, rcpt.E164, in.Channel),
+		Key:    stateKey(tenantID(in.Tenant), in.Sender, rcpt.E164, in.Channel),
 		At:     at,
 		OptOut: res.OptOut,
 		OptIn:  res.OptIn,
@@ -232,10 +232,10 @@ func (c *check) brandOptOut() string {
 }
 
 // stateKey names a conversation by the canonical identities of its tenant
-// (case-insensitive) and sender (senderStateID), so that Inbound's opt-outs
-// and Check's limits agree on who is who.
-func stateKey(tenant, sender, recipientE164 string, ch Channel) state.Key {
-	return state.Key{Tenant: tenantID(tenant), Sender: senderStateID(sender), Recipient: recipientE164, Channel: string(ch)}
+// (case-insensitive: id is tenantID's) and sender (senderStateID), so that
+// Inbound's opt-outs and Check's limits agree on who is who.
+func stateKey(id, sender, recipientE164 string, ch Channel) state.Key {
+	return state.Key{Tenant: id, Sender: senderStateID(sender), Recipient: recipientE164, Channel: string(ch)}
 }
 
 // senderStateID is a sender's canonical identity. One sender may reach the
@@ -254,7 +254,7 @@ func stateKey(tenant, sender, recipientE164 string, ch Channel) state.Key {
 // of a header ("AD-Noon" is "NOON" too): merging spellings of one brand
 // can only add opt-outs and tighten limits, never loosen them.
 func senderStateID(s string) string {
-	s = strings.TrimSpace(s)
+	s = trimSpace(s)
 	if len(s) > 3 && s[2] == '-' && isASCIILetter(s[0]) && isASCIILetter(s[1]) ||
 		len(s) > 2 && s[len(s)-2] == '-' && strings.IndexByte("PSTGpstg", s[len(s)-1]) >= 0 {
 		s = dlt.Header(s)
@@ -282,6 +282,17 @@ func senderStateID(s string) string {
 		return s // "+", "()": no number; kept as written, so never merged with one
 	}
 	return plusDigits(digits)
+}
+
+// trimSpace is strings.TrimSpace, without its call for a string that
+// begins and ends with a printable ASCII byte, as most senders do: the
+// white space TrimSpace trims is ASCII up to ' ', or a character whose
+// UTF-8 form begins and ends at 0x80 or above.
+func trimSpace(s string) string {
+	if len(s) > 0 && ' ' < s[0] && s[0] < utf8.RuneSelf && ' ' < s[len(s)-1] && s[len(s)-1] < utf8.RuneSelf {
+		return s
+	}
+	return strings.TrimSpace(s)
 }
 
 func allDigits(s string) bool {

@@ -703,3 +703,20 @@ func TestNumberByte(t *testing.T) {
 		}
 	}
 }
+
+// TestTrimSpaceEveryByte: trimSpace is strings.TrimSpace for every byte
+// value first and last (alone, and around ASCII letters, a no-break space
+// and an ideographic space), where it skips the call for printable ASCII.
+func TestTrimSpaceEveryByte(t *testing.T) {
+	for b := range 256 {
+		for _, s := range []string{
+			string(rune(b)), string([]byte{byte(b)}), string([]byte{byte(b)}) + "Shop", "Shop" + string([]byte{byte(b)}),
+			string([]byte{byte(b)}) + "Shop" + string([]byte{byte(b)}), "\u00a0Shop" + string([]byte{byte(b)}),
+			string([]byte{byte(b)}) + "Shop\u3000", "",
+		} {
+			if got, want := trimSpace(s), strings.TrimSpace(s); got != want {
+				t.Fatalf("trimSpace(%q) = %q, want %q", s, got, want)
+			}
+		}
+	}
+}

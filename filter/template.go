@@ -90,6 +90,7 @@ package filter
 import (
 	"bytes"
 	"encoding/binary"
+	"hash/maphash"
 	"math"
 	"math/bits"
 	"math/rand/v2"
@@ -103,12 +104,14 @@ import (
 	"github.com/msgfilter/msgfilter/internal/smsenc"
 	"github.com/msgfilter/msgfilter/internal/terms"
 	"github.com/msgfilter/msgfilter/internal/textnorm"
+	"github.com/msgfilter/msgfilter/state"
 )
 
 // templateEntry is what the text stages made of a body. It is shared by the
 // checks that hit it and never written after it is stored.
 type templateEntry struct {
-	key        cacheKey
+	hash       uint64      // of key, seeded (keySeed1): picks the entry's set, and is its tag
+	key        string      // the template key (check.writeTemplateKey), compared whole
 	hits       *terms.Hits // match: the shared automaton's hits, nil for none; each destination projects its terms
 	optOutText bool        // the STOP keyword (OptOutText: letters, whatever the digits beside them)
 	bidi       bool        // BidiOverflow
@@ -430,15 +433,17 @@ func (e *templateEntry) project(m *terms.Matcher, body string) (Categories, bool
 // templateCache maps template keys to entries. It is safe for concurrent
 // use and takes no lock: a key has a set of templateWays slots, atomic
 // pointers to entries that are never written once stored; a new key takes
-// a free slot of its set, else replaces one at random (a lookup compares
-// the whole key, so a collision is a miss). Every templated check reads it:
+// a free slot of its set, else replaces one at random. A key's set is
+// picked by its seeded 64-bit hash (keySeed1), and a lookup compares the
+// key's bytes, which the entry keeps: keys whose hashes collide share a
+// set, never an entry. Every templated check reads it:
 // under per-shard read locks, two cores checking one template both wrote
 // the lock's reader count, a cache line moved back and forth on every hit.
 // A nil *templateCache caches nothing.
 type templateCache struct {
 	slots []atomic.Pointer[templateEntry] // sets of templateWays
-	// tags holds, beside each slot, the second half of its entry's key,
-	// stored after the entry: a lookup loads only the entries whose tag
+	// tags holds, beside each slot, its entry's hash, stored after the
+	// entry: a lookup loads only the entries whose tag
 	// matches, one where it read every entry of a full set, each a cache
 	// miss (the templated row's literal keys of bodies with links fill
 	// sets that never repeat). A tag is a hint: the whole key is still
@@ -447,11 +452,13 @@ type templateCache struct {
 }
 
 const (
-	// maxTemplateBody bounds the bodies cached: an entry holds its body's
-	// links and its last projection's evidence, taken from a body, and at
-	// most maxTemplateHits hits, so an entry is at most about 3 KiB, and
-	// 1.2 KiB more with both memos (far less for most: a few hits, no
-	// link, memos only of facts hot in the fact cache).
+	// maxTemplateBody bounds the bodies cached: an entry holds its key
+	// (the body, and at most templateKeyHead plus a tenant name more), its
+	// body's links and its last projection's evidence, taken from a body,
+	// and at most maxTemplateHits hits, so an entry is at most about
+	// 4.3 KiB, and 1.2 KiB more with both memos (far less for most: a key
+	// of a short body, a few hits, no link, memos only of facts hot in the
+	// fact cache).
 	maxTemplateBody = 1024
 	// templateEntryBytes sizes the cache from the fact cache's bytes (one
 	// slot per 2 KiB: 16,384 slots with the default 32 MiB).
@@ -464,6 +471,16 @@ const (
 	// A lookup reads the set's eight tags and only the entries whose tag
 	// matches (tags).
 	templateWays = 8
+	// templateKeyCap is the longest template key (check.writeTemplateKey)
+	// of a tenant id of at most state.MaxFieldLen bytes: the generations,
+	// the kind, the id's length (a uvarint of at most 16 bits) and the id,
+	// the body. A check builds its key in an array of this size on its
+	// stack, unless it fits in one of smallTemplateKey.
+	templateKeyCap  = templateKeyHead + state.MaxFieldLen + maxTemplateBody
+	templateKeyHead = 8 + 8 + 1 + binary.MaxVarintLen16
+	// smallTemplateKey is the array of a key of a short body and tenant:
+	// zeroing templateKeyCap bytes was a tenth of the key's cost.
+	smallTemplateKey = 320
 	// maxTemplateHits bounds the hits an entry keeps (16 bytes each, 512
 	// bytes at most), so that an entry stays about templateEntryBytes: a
 	// body with more occurrences of the terms' patterns is not stored. Of
@@ -487,22 +504,23 @@ func newTemplateCache(factCacheBytes int) *templateCache {
 	}
 }
 
-// set returns k's slots and their tags.
-func (t *templateCache) set(k cacheKey) ([]atomic.Pointer[templateEntry], []atomic.Uint64) {
-	i := binary.LittleEndian.Uint64(k[:8]) % uint64(len(t.slots)/templateWays) * templateWays
+// set returns the slots and tags of the keys of hash h: set h*sets/2^64,
+// the high word of a multiplication where h%sets was a division (tens of
+// cycles on every templated check).
+func (t *templateCache) set(h uint64) ([]atomic.Pointer[templateEntry], []atomic.Uint64) {
+	s, _ := bits.Mul64(h, uint64(len(t.slots)/templateWays))
+	i := s * templateWays
 	return t.slots[i : i+templateWays : i+templateWays], t.tags[i : i+templateWays : i+templateWays]
 }
 
-func keyTag(k cacheKey) uint64 { return binary.LittleEndian.Uint64(k[8:]) }
-
-func (t *templateCache) get(k cacheKey) *templateEntry {
-	set, tags := t.set(k)
-	tag := keyTag(k)
+// get returns the entry of key, whose hash is h, or nil.
+func (t *templateCache) get(h uint64, key []byte) *templateEntry {
+	set, tags := t.set(h)
 	for i := range set {
-		if tags[i].Load() != tag {
+		if tags[i].Load() != h {
 			continue
 		}
-		if e := set[i].Load(); e != nil && e.key == k {
+		if e := set[i].Load(); e != nil && e.key == string(key) {
 			return e
 		}
 	}
@@ -514,17 +532,17 @@ func (t *templateCache) get(k cacheKey) *templateEntry {
 // at once may both take one slot (one entry stays) or store one key twice
 // (both are the same facts): either way every entry found is right.
 func (t *templateCache) put(e *templateEntry) {
-	set, tags := t.set(e.key)
+	set, tags := t.set(e.hash)
 	for i := range set {
 		if old := set[i].Load(); old == nil || old.key == e.key {
 			set[i].Store(e)
-			tags[i].Store(keyTag(e.key))
+			tags[i].Store(e.hash)
 			return
 		}
 	}
 	i := rand.N(templateWays)
 	set[i].Store(e)
-	tags[i].Store(keyTag(e.key))
+	tags[i].Store(e.hash)
 }
 
 // maskRule is which free runs of digits a policy's template cache masks:
@@ -699,49 +717,30 @@ func (c *check) templateCache() bool {
 	if t == nil || c.explain || c.e.reports.shared || len(body) > maxTemplateBody {
 		return false
 	}
-	var stack [8][2]int
-	runs := stack[:0]
-	// A masked key only for a body that cannot hold a link: a run's digits
-	// may be part of one.
-	c.templateMasked = !links.MayHave(body) &&
-		maskRuns(body, &c.p.templateRun, func(i, j int) { runs = append(runs, [2]int{i, j}) }) && len(runs) > 0
-	k := hasherPool.Get().(*keyHasher)
-	k.reset()
-	k.u64(c.p.generation)
-	k.u64(c.e.reports.generation())
-	// No destination, and no tenant's thresholds: an entry holds what the
-	// text stages make of the body for every destination and tenant
-	// (templateEntry), and each check projects its own part.
-	k.u64(uint64(len(body)))
-	last := 0
-	if c.templateMasked {
-		k.u64(1) // a masked key is never a literal one
-		for _, r := range runs {
-			k.raw(body[last:r[0]])
-			k.masked(r[1] - r[0])
-			last = r[1]
-		}
-	} else {
-		k.u64(0)
-		// The entry keeps the body's links, and a tenant's own brands
-		// change them (policy.analyzer: BrandInText, HomographOf).
-		if id := tenantID(c.msg.Tenant); c.p.tenantLinks[id] != nil {
-			k.u64(1)
-			k.str(id)
-		} else {
-			k.u64(0)
+	// The key is built on the stack, in an array that must be zeroed: a
+	// small one for most bodies.
+	var key []byte
+	if len(body)+len(c.msg.Tenant) <= smallTemplateKey-templateKeyHead {
+		var buf [smallTemplateKey]byte
+		key = c.writeTemplateKey(buf[:])
+	}
+	if key == nil {
+		var buf [templateKeyCap]byte
+		if key = c.writeTemplateKey(buf[:]); key == nil {
+			return false // a tenant id longer than a key holds: no template cache, which is always sound
 		}
 	}
-	k.raw(body[last:])
-	c.templateKey = k.sum()
-	hasherPool.Put(k)
+	h := maphash.Bytes(keySeed1, key)
 	c.hasTemplate = true
-	e := t.get(c.templateKey)
+	e := t.get(h, key)
 	if e == nil {
+		// A miss keeps the key for the entry rememberTemplate stores.
+		c.templateKey = string(key)
 		return false
 	}
 	cats, instructs, ok := e.project(c.p.matcher(c.dest), body)
 	if !ok {
+		c.templateKey = string(key)
 		return false
 	}
 	c.instructs = instructs
@@ -763,6 +762,75 @@ func (c *check) templateCache() bool {
 	}
 	return true
 }
+
+// writeTemplateKey writes the check's template key into buf and returns
+// it, or nil when it does not fit (a body of more than maxTemplateBody
+// bytes, or a tenant id, lower-cased, longer than buf leaves), and sets
+// c.templateMasked: the policy and report generations, then the
+// body with its free runs masked, or, when masking is not shown safe, a
+// literal body after the tenant whose own brands change its links. The key
+// is compared whole (templateCache.get), so its encoding need only be
+// injective: the header has a fixed length, a kind byte and a tenant name
+// prefixed by its length, and the body runs to the end.
+func (c *check) writeTemplateKey(buf []byte) []byte {
+	body := c.msg.Body
+	var stack [8][2]int
+	runs := stack[:0]
+	// A masked key only for a body that cannot hold a link: a run's digits
+	// may be part of one.
+	c.templateMasked = !links.MayHave(body) &&
+		maskRuns(body, &c.p.templateRun, func(i, j int) { runs = append(runs, [2]int{i, j}) }) && len(runs) > 0
+	if !c.templateMasked {
+		runs = nil // maskRuns may have found runs before it refused the body
+	}
+	// No destination, and no tenant's thresholds: an entry holds what the
+	// text stages make of the body for every destination and tenant
+	// (templateEntry), and each check projects its own part.
+	if len(buf) < templateKeyHead+len(body) {
+		return nil
+	}
+	binary.LittleEndian.PutUint64(buf, c.p.generation)
+	binary.LittleEndian.PutUint64(buf[8:], c.e.reports.generation())
+	n := 16
+	switch {
+	case c.templateMasked:
+		buf[n] = keyMasked // a masked key is never a literal one
+	case c.p.tenantLinks[c.facts.Message.Tenant] != nil:
+		// The entry keeps the body's links, and a tenant's own brands
+		// change them (policy.analyzer: BrandInText, HomographOf).
+		id := c.facts.Message.Tenant // validate's tenantID
+		if len(buf) < templateKeyHead+len(id)+len(body) || len(id) > math.MaxUint16 {
+			return nil
+		}
+		buf[n] = keyLiteralTenant
+		n += binary.PutUvarint(buf[n+1:], uint64(len(id)))
+		n += copy(buf[n+1:], id)
+	default:
+		buf[n] = keyLiteral
+	}
+	n++
+	key := buf[:n+copy(buf[n:], body)]
+	for _, r := range runs {
+		// A masked run is as long as its digits: each is made 0xFF, a
+		// byte no UTF-8 text holds, eight at a time, then one at a time
+		// (a run is mostly a few digits: a copy call cost more).
+		m := key[n+r[0] : n+r[1]]
+		for ; len(m) >= 8; m = m[8:] {
+			binary.LittleEndian.PutUint64(m, math.MaxUint64)
+		}
+		for i := range m {
+			m[i] = 0xFF
+		}
+	}
+	return key
+}
+
+// The template key's kinds (writeTemplateKey).
+const (
+	keyLiteral       byte = iota // the body as written
+	keyLiteralTenant             // the body as written, for a tenant with brands of its own
+	keyMasked                    // the body with its free runs masked
+)
 
 // rememberTemplate stores what the text stages made of a body that may use
 // the template cache, with its campaign fingerprint when a fleet store will
@@ -795,6 +863,7 @@ func (c *check) rememberTemplate() {
 	model := f.Model
 	model.Features = c.named
 	e := &templateEntry{
+		hash:       maphash.String(keySeed1, c.templateKey),
 		key:        c.templateKey,
 		hits:       hits,
 		optOutText: f.OptOutText,

@@ -5,12 +5,15 @@ import (
 	"context"
 	"encoding/binary"
 	"fmt"
+	"hash/maphash"
 	"io"
 	"math"
+	"math/bits"
 	"math/rand/v2"
 	"os"
 	"reflect"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -18,8 +21,10 @@ import (
 
 	"github.com/msgfilter/msgfilter/internal/bodyphones"
 	"github.com/msgfilter/msgfilter/internal/corpus"
+	"github.com/msgfilter/msgfilter/internal/links"
 	"github.com/msgfilter/msgfilter/internal/smsenc"
 	"github.com/msgfilter/msgfilter/internal/textnorm"
+	"github.com/msgfilter/msgfilter/state"
 )
 
 // templateBodies are A2P templates and bodies built to tempt the template
@@ -437,43 +442,59 @@ func TestTemplateHitSize(t *testing.T) {
 func TestTemplateCacheWays(t *testing.T) {
 	c := newTemplateCache(1)
 	sets := uint64(len(c.slots) / templateWays)
-	key := func(i int) cacheKey { // every key in set 3
-		var k cacheKey
-		binary.LittleEndian.PutUint64(k[:8], 3+uint64(i)*sets)
-		k[8] = byte(i)
-		return k
+	// The hashes of set 3 (h*sets/2^64 = 3) follow floor(3*2^64/sets).
+	set3, _ := bits.Div64(3, 0, sets)
+	entry := func(i int) *templateEntry { // every key in set 3
+		return &templateEntry{hash: set3 + 1 + uint64(i), key: "key " + strconv.Itoa(i)}
+	}
+	get := func(e *templateEntry) *templateEntry { return c.get(e.hash, []byte(e.key)) }
+	for i := range templateWays {
+		c.put(entry(i))
+		c.put(entry(i)) // again: its own slot, not another
 	}
 	for i := range templateWays {
-		c.put(&templateEntry{key: key(i)})
-		c.put(&templateEntry{key: key(i)}) // again: its own slot, not another
-	}
-	for i := range templateWays {
-		if e := c.get(key(i)); e == nil || e.key != key(i) {
+		if e := get(entry(i)); e == nil || e.key != entry(i).key {
 			t.Fatalf("key %d of a full set: get = %v", i, e)
 		}
 	}
-	c.put(&templateEntry{key: key(templateWays)})
-	if c.get(key(templateWays)) == nil {
+	c.put(entry(templateWays))
+	if get(entry(templateWays)) == nil {
 		t.Fatal("a key stored in a full set is not found")
 	}
 	kept := 0
 	for i := range templateWays {
-		if c.get(key(i)) != nil {
+		if get(entry(i)) != nil {
 			kept++
 		}
 	}
 	if kept != templateWays-1 {
 		t.Errorf("after one more key, %d of the set's %d keys stay; want %d", kept, templateWays, templateWays-1)
 	}
-	if c.get(key(templateWays+1)) != nil {
+	if get(entry(templateWays+1)) != nil {
 		t.Error("a key never stored is found")
 	}
-	// The tags only spare loads: a key with a stored key's tag, in its
-	// set, is not that key.
-	other := key(templateWays)
-	other[0] ^= 1 << 7 // same tag (the second half), another key
-	if c.get(other) != nil {
-		t.Error("a key is found by another key's tag")
+}
+
+// TestTemplateCacheComparesKeys: the hash only picks the set and is the
+// tag; the key is compared whole. Keys whose hashes are equal (a
+// collision) each find their own entry, and a key that differs from a
+// stored one in one byte, or is a prefix of it, finds nothing.
+func TestTemplateCacheComparesKeys(t *testing.T) {
+	c := newTemplateCache(1)
+	const h = 0x1234_5678_9abc_def0
+	a := &templateEntry{hash: h, key: "\x01\x02masked \xff\xff\xff\xff body"}
+	b := &templateEntry{hash: h, key: "\x01\x02masked \xff\xff\xff\xfe body"}
+	c.put(a)
+	for _, k := range []string{b.key, a.key[:len(a.key)-1], a.key + "!", ""} {
+		if e := c.get(h, []byte(k)); e != nil {
+			t.Errorf("key %q (the hash of %q) finds %q", k, a.key, e.key)
+		}
+	}
+	c.put(b)
+	for _, want := range []*templateEntry{a, b} {
+		if e := c.get(h, []byte(want.key)); e != want {
+			t.Errorf("key %q of a shared hash: get = %v", want.key, e)
+		}
 	}
 }
 
@@ -481,14 +502,16 @@ func TestTemplateCacheWays(t *testing.T) {
 // traffic does on every core: 7 templates, hit on every lookup.
 func BenchmarkTemplateCacheParallel(b *testing.B) {
 	t := newTemplateCache(32 << 20)
-	keys := make([]cacheKey, 7)
-	for i := range keys {
-		keys[i][0], keys[i][8] = byte(i*37), byte(i)
-		t.put(&templateEntry{key: keys[i]})
+	entries := make([]*templateEntry, 7)
+	for i := range entries {
+		key := "Your code is \xff\xff\xff\xff\xff\xff. Template " + strconv.Itoa(i)
+		entries[i] = &templateEntry{hash: maphash.String(keySeed1, key), key: key}
+		t.put(entries[i])
 	}
 	b.RunParallel(func(pb *testing.PB) {
 		for i := 0; pb.Next(); i++ {
-			if t.get(keys[i%len(keys)]) == nil {
+			e := entries[i%len(entries)]
+			if t.get(e.hash, []byte(e.key)) == nil {
 				b.Fatal("miss")
 			}
 		}
@@ -664,16 +687,12 @@ func TestTemplateLinkBlockedPerTenant(t *testing.T) {
 // every set holds templateWays entries.
 func BenchmarkTemplateCacheFull(b *testing.B) {
 	t := newTemplateCache(32 << 20)
-	var k cacheKey
 	for i := range len(t.slots) * 2 {
-		binary.LittleEndian.PutUint64(k[:8], uint64(i))
-		binary.LittleEndian.PutUint64(k[8:], uint64(i)*0x9e3779b97f4a7c15)
-		t.put(&templateEntry{key: k})
+		t.put(&templateEntry{hash: uint64(i) * 0x9e3779b97f4a7c15, key: strconv.Itoa(i)})
 	}
+	key := []byte("a body never stored")
 	for i := 0; b.Loop(); i++ {
-		binary.LittleEndian.PutUint64(k[:8], uint64(i)*0x9e3779b97f4a7c15)
-		binary.LittleEndian.PutUint64(k[8:], ^uint64(i))
-		if t.get(k) != nil {
+		if t.get(uint64(i)*0x9e3779b97f4a7c15+1, key) != nil {
 			b.Fatal("a key never stored is found")
 		}
 	}
@@ -929,5 +948,89 @@ func TestContentKeySameThresholds(t *testing.T) {
 	other.Categories = Categories{"gambling": {Score: 2}}
 	if k.same(&other) {
 		t.Error("another map with the same categories is the same: same compares maps by identity (the bytes kept are those of the entry's map)")
+	}
+}
+
+// TestTemplateKeyBytes: writeTemplateKey writes the generations, the kind,
+// the tenant whose own brands change a literal body's links, and the body
+// with exactly the free runs masked (none when maskRuns refuses the body,
+// even after it found some), whatever the array it is written in (the
+// small one of short bodies, or the largest key's).
+func TestTemplateKeyBytes(t *testing.T) {
+	acme := WithTenant("acme", Tenant{Brands: []Brand{{Name: "Acme Bank", Country: "DE", Domains: []string{"acmebank.de"}}}})
+	e := tenantModelEngine(t, acme, WithStore(nil))
+	bodies := append([]string{
+		"Call 678 012 4567 now for the offer 1234", // runs found, then refused: a phone-shaped chain
+		"Your code is 12345678901234567890, valid 10 minutes",
+		"Pay at https://acmebank.de/p/4821 by 10 May",
+		strings.Repeat("Your parcel 48213 is on its way. ", 30),
+	}, templateBodies...)
+	for _, body := range bodies {
+		for _, tenant := range []string{"", "ACME", "Strict"} {
+			m := Message{Channel: SMS, Kind: Transactional, Sender: "Shop", Recipient: "+4915123456789", Tenant: tenant, Body: body, Time: testNow}
+			c := e.newCheck(context.Background(), &m, false)
+			if err := c.validate(); err != nil {
+				t.Fatal(err)
+			}
+			want := binary.LittleEndian.AppendUint64(nil, c.p.generation)
+			want = binary.LittleEndian.AppendUint64(want, e.reports.generation())
+			runs, ok := freeRuns(body, c.p.templateRun)
+			masked := ok && len(runs) > 0 && !links.MayHave(body)
+			switch {
+			case masked:
+				want = append(want, keyMasked)
+			case tenant == "ACME":
+				want = append(want, keyLiteralTenant, 4)
+				want = append(want, "acme"...)
+			default:
+				want = append(want, keyLiteral)
+			}
+			b := []byte(body)
+			if masked {
+				for _, r := range runs {
+					for k := r[0]; k < r[1]; k++ {
+						b[k] = 0xFF
+					}
+				}
+			}
+			want = append(want, b...)
+			for _, n := range []int{templateKeyHead + len(tenantID(tenant)) + len(body), templateKeyCap} {
+				buf := make([]byte, n)
+				if got := c.writeTemplateKey(buf); !bytes.Equal(got, want) || c.templateMasked != masked {
+					t.Errorf("%q for %q in %d bytes: key %q (masked %v), want %q (masked %v)", body, tenant, n, got, c.templateMasked, want, masked)
+				}
+			}
+			c.release()
+		}
+	}
+}
+
+// TestTemplateKeyTooLong: a tenant id that lower-cases longer than its
+// name ("Ⱥ" is two bytes, "ⱥ" three) may leave no room for a long body in
+// the largest key: that check does without the template cache (it is
+// computed in full) rather than store a cut key, and a body that fits is
+// still keyed.
+func TestTemplateKeyTooLong(t *testing.T) {
+	name := strings.Repeat("Ⱥ", state.MaxFieldLen/2)
+	brands := WithTenant(name, Tenant{Brands: []Brand{{Name: "Acme Bank", Country: "DE", Domains: []string{"acmebank.de"}}}})
+	e := newEngine(t, brands, WithStore(nil))
+	link := "Pay at https://acmebank.de/p/4821 now. "
+	long := strings.Repeat(link, maxTemplateBody/len(link)+1)[:maxTemplateBody]
+	for _, c := range []struct {
+		body string
+		fits bool
+	}{{long, false}, {link, true}} {
+		m := Message{Channel: SMS, Kind: Transactional, Sender: "Shop", Recipient: "+4915123456789", Tenant: name, Body: c.body, Time: testNow}
+		ch := e.newCheck(context.Background(), &m, false)
+		if err := ch.validate(); err != nil {
+			t.Fatal(err)
+		}
+		if key := ch.writeTemplateKey(make([]byte, templateKeyCap)); (key != nil) != c.fits {
+			t.Errorf("%d-byte body for a %d-byte tenant id: key of %d bytes, want one: %v", len(c.body), len(tenantID(name)), len(key), c.fits)
+		}
+		if ch.templateCache(); ch.hasTemplate != c.fits {
+			t.Errorf("%d-byte body: hasTemplate %v, want %v", len(c.body), ch.hasTemplate, c.fits)
+		}
+		ch.release()
 	}
 }

@@ -6,6 +6,7 @@ import (
 	"math"
 	"strings"
 	"testing"
+	"unsafe"
 )
 
 // Bodies whose content-model scores sit between the shipped thresholds
@@ -170,6 +171,24 @@ func TestTenantModelSurvivesReload(t *testing.T) {
 		}
 		if d.Action != tc.want {
 			t.Errorf("tenant %q after a reload: %s (%+v), want %s", tc.tenant, d.Action, d.Reasons, tc.want)
+		}
+	}
+}
+
+// TestTenantIDEveryByte: tenantID is strings.ToLower for every byte value
+// at every place of a name, where it returns a lower-case ASCII name as
+// it is.
+func TestTenantIDEveryByte(t *testing.T) {
+	for b := range 256 {
+		for _, s := range []string{string([]byte{byte(b)}), string(rune(b)), "acme" + string(rune(b)), string(rune(b)) + "acme-bank", "ac" + string([]byte{byte(b)}) + "me"} {
+			if got, want := tenantID(s), strings.ToLower(s); got != want {
+				t.Fatalf("tenantID(%q) = %q, want %q", s, got, want)
+			}
+		}
+	}
+	for _, s := range []string{"", "acme", "acme-bank_2"} {
+		if got := tenantID(s); unsafe.StringData(got) != unsafe.StringData(s) {
+			t.Errorf("tenantID(%q) is a copy: a lower-case ASCII name is its own id", s)
 		}
 	}
 }
