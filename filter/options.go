@@ -241,7 +241,9 @@ func WithStore(s state.Store) Option {
 
 // WithCacheSizes sets the exact-message and fact cache sizes in bytes. 0
 // keeps a default (DefaultExactCacheBytes, DefaultFactCacheBytes); Off turns
-// that cache off. Sizes below 512 KiB are raised to it.
+// that cache off. Sizes below 512 KiB are raised to it. The template cache
+// is on with the fact cache, and bounded by as many bytes again (at least
+// 2 MiB).
 func WithCacheSizes(exactBytes, factBytes int) Option {
 	return func(o *options) { o.exactCacheBytes, o.factCacheBytes = exactBytes, factBytes }
 }

@@ -94,6 +94,7 @@ import (
 	"math"
 	"math/bits"
 	"math/rand/v2"
+	"reflect"
 	"slices"
 	"strings"
 	"sync/atomic"
@@ -138,6 +139,59 @@ type templateEntry struct {
 	// by the facts that vary most among a template's checks (memoWay):
 	// written after the entry is stored.
 	decided [memoWays]memoSlot
+	// bytes is what the cache counts for the entry (templateCache.used):
+	// its size when stored (entryBytes), plus the projections, content
+	// keys and memos stored in it since, less those they replaced
+	// (storeCounted); -1 once it left the cache (templateCache.evict).
+	bytes atomic.Int64
+	cache *templateCache // the cache that counts it, set before it is stored
+}
+
+// storeCounted stores v in p, a field of e written after e is stored,
+// counting the difference in size with the value it replaces in e's bytes
+// and its cache's, unless that would pass the cache's budget: v is then
+// not kept, which only makes a later check compute it again. Only a miss
+// of the field's value stores (a projection, a content key, a memo), so
+// a hit pays nothing.
+func storeCounted[T any](e *templateEntry, p *atomic.Pointer[T], v *T, size func(*T) int64) {
+	t := e.cache
+	if t == nil {
+		p.Store(v)
+		return
+	}
+	old := p.Load()
+	d := size(v)
+	if old != nil {
+		d -= size(old)
+	}
+	if !t.reserve(d) {
+		return
+	}
+	for {
+		b := e.bytes.Load()
+		if b < 0 {
+			t.used.Add(-d) // e left the cache: its bytes are no longer counted
+			p.Store(v)
+			return
+		}
+		if e.bytes.CompareAndSwap(b, b+d) {
+			break
+		}
+	}
+	if !p.CompareAndSwap(old, v) {
+		// Another check stored first: keep its value, and undo the
+		// count, unless e has left the cache since (evict released it).
+		for {
+			b := e.bytes.Load()
+			if b < 0 {
+				return
+			}
+			if e.bytes.CompareAndSwap(b, b-d) {
+				t.used.Add(-d)
+				return
+			}
+		}
+	}
 }
 
 // memoSlot is one of an entry's memos: a whole factMemo, replaced only
@@ -218,7 +272,7 @@ func (e *templateEntry) contentKey(f *ContentFacts) *contentKey {
 		return nil
 	}
 	ck := &contentKey{f: *f, b: string(k.buf[:k.n])}
-	e.content.Store(ck)
+	storeCounted(e, &e.content, ck, contentKeyBytes)
 	return ck
 }
 
@@ -403,7 +457,7 @@ func (c *check) remember(hot *hotEntry) {
 		slot.seen.Store(half)
 		return
 	}
-	slot.memo.Store(newFactMemo(c.p.generation, c.memo, &c.facts, hot))
+	storeCounted(c.template, &slot.memo, newFactMemo(c.p.generation, c.memo, &c.facts, hot), memoBytes)
 }
 
 // projection is what a destination's terms make of an entry's hits.
@@ -425,7 +479,7 @@ func (e *templateEntry) project(m *terms.Matcher, body string) (Categories, bool
 	}
 	cats, instructs, ok := categorize(m, e.hits, body)
 	if ok {
-		e.last.Store(&projection{m: m, categories: cats, instructs: instructs})
+		storeCounted(e, &e.last, &projection{m: m, categories: cats, instructs: instructs}, projectionBytes)
 	}
 	return cats, instructs, ok
 }
@@ -436,7 +490,20 @@ func (e *templateEntry) project(m *terms.Matcher, body string) (Categories, bool
 // a free slot of its set, else replaces one at random. A key's set is
 // picked by its seeded 64-bit hash (keySeed1), and a lookup compares the
 // key's bytes, which the entry keeps: keys whose hashes collide share a
-// set, never an entry. Every templated check reads it:
+// set, never an entry.
+//
+// Its memory is bounded by its budget, a byte count of templateEntryBytes
+// a slot, which the bytes it counts (used) never pass: an entry's own
+// bytes with what it holds (its key, hits, links, named features and
+// projection: entryBytes) are counted before it is stored and released
+// when it is replaced or evicted, and so are the projections, content
+// keys and memos stored in an entry later (storeCounted), each counted
+// in the entry (templateEntry.bytes) so that evicting it releases them
+// all. An entry or a value that would pass the budget is not stored, and
+// the check computes what it would have held, to the same decision.
+// Only stores, which follow misses, count: a hit pays nothing.
+// TestTemplateCacheBudget holds the count to the live entries. Every
+// templated check reads it:
 // under per-shard read locks, two cores checking one template both wrote
 // the lock's reader count, a cache line moved back and forth on every hit.
 // A nil *templateCache caches nothing.
@@ -449,6 +516,35 @@ type templateCache struct {
 	// sets that never repeat). A tag is a hint: the whole key is still
 	// compared, so a tag out of step with its slot is only a miss.
 	tags []atomic.Uint64
+	// used is the bytes of the entries stored (templateEntry.bytes), and
+	// never passes budget: an entry, or a value stored in one later, is
+	// counted before it is stored and released after it is replaced, and
+	// one that would pass the budget is not stored. The check then
+	// proceeds uncached, to the same decision. Only misses write it.
+	used   atomic.Int64
+	budget int64 // templateEntryBytes a slot
+}
+
+// reserve counts n more bytes (n < 0: fewer), and reports false, counting
+// nothing, when that would pass the budget.
+func (t *templateCache) reserve(n int64) bool {
+	for {
+		u := t.used.Load()
+		if n > 0 && u+n > t.budget {
+			return false
+		}
+		if t.used.CompareAndSwap(u, u+n) {
+			return true
+		}
+	}
+}
+
+// evict releases the bytes of e, which has left the cache (swapped out of
+// its slot): once, whoever else holds it.
+func (t *templateCache) evict(e *templateEntry) {
+	if b := e.bytes.Swap(-1); b > 0 {
+		t.used.Add(-b)
+	}
 }
 
 const (
@@ -458,10 +554,16 @@ const (
 	// and at most maxTemplateHits hits, so an entry is at most about
 	// 4.3 KiB, and 1.2 KiB more with both memos (far less for most: a key
 	// of a short body, a few hits, no link, memos only of facts hot in the
-	// fact cache).
+	// fact cache). The cache's memory is bounded by its budget, not by
+	// this: every entry is counted as it is.
 	maxTemplateBody = 1024
-	// templateEntryBytes sizes the cache from the fact cache's bytes (one
-	// slot per 2 KiB: 16,384 slots with the default 32 MiB).
+	// templateEntryBytes sizes the cache from the fact cache's bytes: one
+	// slot per 2 KiB (16,384 slots with the default 32 MiB, 1,024 at
+	// least), and a budget of 2 KiB a slot (templateCache.used: the
+	// fact cache's configured bytes, 2 MiB at least). The realistic row's
+	// 16,384 entries hold about 12 MB of the default 32 MiB, and the
+	// budget refuses none there: a slot is a share of the bytes, not a
+	// cap on one entry.
 	templateEntryBytes = 2048
 	// templateWays is the slots a key may take. With one slot per key the
 	// realistic row (about 19,000 live keys: 2,663 corpus texts to seven
@@ -499,8 +601,9 @@ func newTemplateCache(factCacheBytes int) *templateCache {
 	}
 	sets := max(factCacheBytes/templateEntryBytes, 1024) / templateWays
 	return &templateCache{
-		slots: make([]atomic.Pointer[templateEntry], sets*templateWays),
-		tags:  make([]atomic.Uint64, sets*templateWays),
+		slots:  make([]atomic.Pointer[templateEntry], sets*templateWays),
+		tags:   make([]atomic.Uint64, sets*templateWays),
+		budget: int64(sets * templateWays * templateEntryBytes),
 	}
 }
 
@@ -527,21 +630,44 @@ func (t *templateCache) get(h uint64, key []byte) *templateEntry {
 	return nil
 }
 
-// put stores e, which must not be written after: in a free slot of its
-// set or its own key's, else in place of a random one. Two checks storing
-// at once may both take one slot (one entry stays) or store one key twice
-// (both are the same facts): either way every entry found is right.
+// put stores e, which must not be written after but for the fields
+// storeCounted writes: in a free slot of its set or its own key's, else in
+// place of a random one. Its bytes (entryBytes) are counted first; when
+// they would pass the budget, the slot's entry is evicted to make room,
+// and when that is not enough e is not stored. Two checks storing at once
+// may both take one slot (one entry stays) or store one key twice (both
+// are the same facts): either way every entry found is right, and each
+// entry swapped out is released once.
 func (t *templateCache) put(e *templateEntry) {
 	set, tags := t.set(e.hash)
-	for i := range set {
-		if old := set[i].Load(); old == nil || old.key == e.key {
-			set[i].Store(e)
-			tags[i].Store(e.hash)
+	i := -1
+	for j := range set {
+		if old := set[j].Load(); old == nil || old.key == e.key {
+			i = j
+			break
+		}
+	}
+	if i < 0 {
+		i = rand.N(templateWays)
+	}
+	e.cache = t
+	n := entryBytes(e)
+	e.bytes.Store(n)
+	if !t.reserve(n) {
+		old := set[i].Load()
+		if old == nil || !set[i].CompareAndSwap(old, nil) {
+			e.bytes.Store(-1) // never counted: storeCounted counts nothing for it
+			return
+		}
+		t.evict(old)
+		if !t.reserve(n) {
+			e.bytes.Store(-1) // more than the room one entry's slot makes: not stored
 			return
 		}
 	}
-	i := rand.N(templateWays)
-	set[i].Store(e)
+	if old := set[i].Swap(e); old != nil {
+		t.evict(old)
+	}
 	tags[i].Store(e.hash)
 }
 
@@ -877,4 +1003,122 @@ func (c *check) rememberTemplate() {
 	}
 	e.last.Store(&projection{m: c.p.matcher(c.dest), categories: f.Categories, instructs: c.instructs})
 	c.e.template.put(e)
+}
+
+// The sizes the template cache counts (templateCache.used): each value's
+// own bytes and the memory only it may hold, taken generously: a string
+// or slice an entry shares with the check's caller (a link's URL is part
+// of the body) or with a policy (a feature's name) is counted all the
+// same, a map's entries at mapEntryBytes more than their keys and values.
+// Memory the policy owns (its matcher and automata) is not counted.
+
+// entryBytes is e's size when it is stored, its last projection's
+// included: its key, hits, links, fingerprint and named features.
+func entryBytes(e *templateEntry) int64 {
+	n := int64(unsafe.Sizeof(*e)) + int64(len(e.key))
+	if e.hits != nil {
+		n += int64(unsafe.Sizeof(*e.hits)) + heldBytes(reflect.ValueOf(e.hits).Elem().Field(1))
+	}
+	if e.print != nil {
+		n += int64(unsafe.Sizeof(*e.print))
+	}
+	n += heldBytes(reflect.ValueOf(&e.links).Elem()) + heldBytes(reflect.ValueOf(&e.model.Features).Elem())
+	if p := e.last.Load(); p != nil {
+		n += projectionBytes(p)
+	}
+	return n
+}
+
+// projectionBytes is p's size: its categories, their terms and evidence.
+// It ranges over the map itself: a reflect.MapIter allocates each key.
+func projectionBytes(p *projection) int64 {
+	n := int64(unsafe.Sizeof(*p)) +
+		int64(len(p.categories))*int64(unsafe.Sizeof("")+unsafe.Sizeof(CategoryFacts{})+mapEntryBytes)
+	for k, c := range p.categories {
+		n += int64(len(k)) + stringsBytes(c.Terms) + stringsBytes(c.Evidence)
+	}
+	return n
+}
+
+// stringsBytes is the memory s refers to: its array and its strings.
+func stringsBytes(s []string) int64 {
+	n := int64(cap(s)) * int64(unsafe.Sizeof(""))
+	for _, x := range s {
+		n += int64(len(x))
+	}
+	return n
+}
+
+// contentKeyBytes is k's size: its bytes. The facts it copies hold only
+// what its entry and projections hold, and phone numbers, which it never
+// has (templateEntry.contentKey).
+func contentKeyBytes(k *contentKey) int64 {
+	return int64(unsafe.Sizeof(*k)) + int64(len(k.b))
+}
+
+// memoBytes is m's size: its key bytes, the strings and values its facts
+// hold, and the fact cache's hot entry it keeps, with its decision.
+func memoBytes(m *factMemo) int64 {
+	n := int64(unsafe.Sizeof(*m)) + int64(len(m.content)+len(m.time)) +
+		heldBytes(reflect.ValueOf(&m.head).Elem()) + heldBytes(reflect.ValueOf(&m.parties).Elem()) +
+		heldBytes(reflect.ValueOf(&m.tail).Elem())
+	if m.hot != nil {
+		n += int64(unsafe.Sizeof(*m.hot)) + heldBytes(reflect.ValueOf(&m.hot.d).Elem())
+	}
+	return n
+}
+
+// mapEntryBytes is what a map's entry costs beyond its key and value: a
+// share of its bucket's control word, overflow and load factor.
+const mapEntryBytes = 16
+
+// heldBytes is the memory v refers to beyond its own bytes: strings'
+// bytes, slices' arrays, maps' entries and pointed-to values, each walked
+// in turn. Facts hold no cycle. It runs only when a value is stored.
+func heldBytes(v reflect.Value) int64 {
+	switch v.Kind() {
+	case reflect.String:
+		return int64(v.Len())
+	case reflect.Slice:
+		if v.IsNil() {
+			return 0
+		}
+		n := int64(v.Cap()) * int64(v.Type().Elem().Size())
+		for i := range v.Len() {
+			n += heldBytes(v.Index(i))
+		}
+		return n
+	case reflect.Map:
+		if v.IsNil() {
+			return 0
+		}
+		n := int64(v.Len()) * int64(v.Type().Key().Size()+v.Type().Elem().Size()+mapEntryBytes)
+		for it := v.MapRange(); it.Next(); {
+			n += heldBytes(it.Key()) + heldBytes(it.Value())
+		}
+		return n
+	case reflect.Pointer:
+		if v.IsNil() {
+			return 0
+		}
+		return int64(v.Type().Elem().Size()) + heldBytes(v.Elem())
+	case reflect.Struct:
+		var n int64
+		for i := range v.NumField() {
+			n += heldBytes(v.Field(i))
+		}
+		return n
+	case reflect.Array:
+		var n int64
+		for i := range v.Len() {
+			n += heldBytes(v.Index(i))
+		}
+		return n
+	case reflect.Interface:
+		if v.IsNil() {
+			return 0
+		}
+		return int64(v.Elem().Type().Size()) + heldBytes(v.Elem())
+	}
+	return 0
 }

@@ -1,0 +1,191 @@
+package filter
+
+import (
+	"context"
+	"fmt"
+	"hash/maphash"
+	"reflect"
+	"strings"
+	"sync"
+	"testing"
+	"unsafe"
+
+	"github.com/msgfilter/msgfilter/internal/links"
+	"github.com/msgfilter/msgfilter/internal/terms"
+)
+
+// TestTemplateCacheBudget fills a cache of the smallest size with maximal
+// entries (the longest key, maxTemplateHits hits, links, features, a
+// projection, a content key and both memos, each replaced again and
+// again), and small ones between them that replace entries while the
+// budget has room, from goroutines at once: the bytes counted never pass the
+// budget, and once they are done they are the bytes of the entries left,
+// entry by entry. Run it with -race.
+func TestTemplateCacheBudget(t *testing.T) {
+	hits := maximalHits(t)
+	c := newTemplateCache(1)
+	const workers, perWorker = 4, 600 // 2,400 entries for 1,024 slots
+	var wg sync.WaitGroup
+	done := make(chan struct{})
+	var over int64
+	go func() { // watches the count while the workers store
+		defer close(done)
+		for {
+			if u := c.used.Load(); u > c.budget {
+				over = u
+			}
+			select {
+			case <-done:
+			default:
+				continue
+			}
+			return
+		}
+	}()
+	for w := range workers {
+		wg.Go(func() {
+			for i := range perWorker {
+				e := maximalEntry(hits, w*perWorker+i)
+				if i%2 == 1 {
+					// A small entry, stored twice: the second replaces
+					// the first while the budget has room.
+					c.put(&templateEntry{hash: e.hash, key: e.key[:8]})
+					e = &templateEntry{hash: e.hash, key: e.key[:8]}
+				}
+				c.put(e)
+				// Later values on a stored entry, and on an older one
+				// that may have left the cache since.
+				for _, x := range []*templateEntry{e, c.slots[(w*perWorker+i*7)%len(c.slots)].Load()} {
+					if x == nil {
+						continue
+					}
+					for r := range 3 {
+						storeCounted(x, &x.content, &contentKey{b: fill('c', 400+r)}, contentKeyBytes)
+						storeCounted(x, &x.last, maximalProjection(hits, r), projectionBytes)
+						for way := range x.decided {
+							storeCounted(x, &x.decided[way].memo, maximalMemo(r), memoBytes)
+						}
+					}
+				}
+			}
+		})
+	}
+	wg.Wait()
+	done <- struct{}{}
+	<-done
+	if over > 0 {
+		t.Errorf("the cache counted %d bytes, over its budget of %d", over, c.budget)
+	}
+	var live, entries, one int64
+	for i := range c.slots {
+		e := c.slots[i].Load()
+		if e == nil {
+			continue
+		}
+		entries++
+		want := liveEntryBytes(e)
+		one = max(one, want)
+		if got := e.bytes.Load(); got != want {
+			t.Errorf("entry %d counts %d bytes; it holds %d", i, got, want)
+		}
+		live += want
+	}
+	// projectionBytes ranges over the map by hand (the reflect walk
+	// allocates): it must count what the walk counts.
+	p := maximalProjection(hits, 0)
+	if got, want := projectionBytes(p), int64(unsafe.Sizeof(*p))+heldBytes(reflect.ValueOf(p.categories)); got != want {
+		t.Errorf("projectionBytes = %d; the walk of its fields counts %d", got, want)
+	}
+	if got := c.used.Load(); got != live {
+		t.Errorf("the cache counts %d bytes; its %d entries hold %d", got, entries, live)
+	}
+	// Not vacuous: the largest entries are each more than a slot's share,
+	// and the budget, not the slots, bounds them.
+	if one <= templateEntryBytes || live < c.budget-2*one || entries >= int64(len(c.slots)) {
+		t.Errorf("%d entries of up to %d bytes hold %d of a budget of %d: the budget did not bind", entries, one, live, c.budget)
+	}
+}
+
+// liveEntryBytes is what e holds now: its size as stored, with its
+// current projection, and its content key and memos.
+func liveEntryBytes(e *templateEntry) int64 {
+	if e == nil {
+		return 0
+	}
+	n := entryBytes(e)
+	if k := e.content.Load(); k != nil {
+		n += contentKeyBytes(k)
+	}
+	for i := range e.decided {
+		if m := e.decided[i].memo.Load(); m != nil {
+			n += memoBytes(m)
+		}
+	}
+	return n
+}
+
+// maximalHits returns real hits of a body with as many as an entry keeps.
+func maximalHits(t *testing.T) *terms.Hits {
+	t.Helper()
+	e := tenantModelEngine(t, WithStore(nil))
+	for k := 12; k > 0; k-- {
+		m := Message{ID: "h", Channel: SMS, Kind: Promotional, Sender: "Shop", Recipient: "+33612345678",
+			Body: strings.Repeat("casino bonus, win a prize, ", k), Time: tuesday}
+		c := e.newCheck(context.Background(), &m, false)
+		if err := c.validate(); err != nil {
+			t.Fatal(err)
+		}
+		c.extract()
+		c.normalize()
+		c.match()
+		n := c.scratch.hits.Len()
+		h := c.scratch.hits.Clone()
+		c.release()
+		if n <= maxTemplateHits {
+			if n < maxTemplateHits/2 {
+				t.Fatalf("the most hits an entry can keep from this body is %d", n)
+			}
+			return h
+		}
+	}
+	t.Fatal("no body with hits")
+	return nil
+}
+
+// fill returns a fresh string of n bytes b.
+func fill(b byte, n int) string { return strings.Repeat(string(b), n) }
+
+// maximalEntry returns entry i: the longest key, hits, eight links of
+// long names, named features and a projection.
+func maximalEntry(hits *terms.Hits, i int) *templateEntry {
+	key := fmt.Sprintf("%08d", i) + fill('k', templateKeyCap-8)
+	e := &templateEntry{hash: maphash.String(keySeed1, key), key: key, hits: hits.Clone(), print: &campaignPrint{}}
+	for range 8 {
+		e.links = append(e.links, links.Link{URL: fill('u', 120), Host: fill('h', 100), UnicodeHost: fill('h', 100), Domain: fill('d', 60)})
+	}
+	for range 10 {
+		e.model.Features.Spam = append(e.model.Features.Spam, fill('f', 24))
+	}
+	e.last.Store(maximalProjection(hits, 0))
+	return e
+}
+
+// maximalProjection returns a projection of a category a hit, each with
+// its term and evidence.
+func maximalProjection(hits *terms.Hits, r int) *projection {
+	cats := Categories{}
+	for i := range hits.Len() {
+		cats[fmt.Sprint("category-", i)] = CategoryFacts{Score: 2, Terms: []string{fill('t', 20+r)}, Evidence: []string{fill('v', 30)}}
+	}
+	return &projection{categories: cats}
+}
+
+// maximalMemo returns a memo with key bytes, facts' strings and a hot
+// entry with reasons.
+func maximalMemo(r int) *factMemo {
+	m := &factMemo{content: fill('c', 400+r), time: fill('t', 60),
+		hot: &hotEntry{d: Decision{Reasons: []Reason{{Rule: fill('r', 40), Evidence: fill('e', 80)}}}}}
+	m.head.Message = MessageFacts{Channel: SMS, Country: "FR", Tenant: fill('n', 64)}
+	m.parties.Sender.Raw = fill('s', 64)
+	return m
+}
