@@ -153,6 +153,14 @@ type templateEntry struct {
 // not kept, which only makes a later check compute it again. Only a miss
 // of the field's value stores (a projection, a content key, a memo), so
 // a hit pays nothing.
+//
+// A value that grows the field is counted before it is stored (the budget
+// is checked then), and uncounted if another check stored first; one that
+// shrinks it is uncounted only after it is stored. So e's bytes never
+// count less than e holds: checks shrinking one field at once, each
+// subtracting before its store, once took them below zero, which is
+// evict's mark of an entry gone (-1), and the cache then lost the bytes
+// for good (TestTemplateCacheBudgetShrinkRace).
 func storeCounted[T any](e *templateEntry, p *atomic.Pointer[T], v *T, size func(*T) int64) {
 	t := e.cache
 	if t == nil {
@@ -163,6 +171,21 @@ func storeCounted[T any](e *templateEntry, p *atomic.Pointer[T], v *T, size func
 	d := size(v)
 	if old != nil {
 		d -= size(old)
+	}
+	if d <= 0 {
+		if !p.CompareAndSwap(old, v) {
+			return // another check stored first: keep its value
+		}
+		for {
+			b := e.bytes.Load()
+			if b < 0 {
+				return // e left the cache: evict released what it held
+			}
+			if e.bytes.CompareAndSwap(b, b+d) {
+				t.used.Add(d)
+				return
+			}
+		}
 	}
 	if !t.reserve(d) {
 		return

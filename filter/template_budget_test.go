@@ -5,8 +5,10 @@ import (
 	"fmt"
 	"hash/maphash"
 	"reflect"
+	"runtime"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"unsafe"
 
@@ -103,6 +105,81 @@ func TestTemplateCacheBudget(t *testing.T) {
 	// and the budget, not the slots, bounds them.
 	if one <= templateEntryBytes || live < c.budget-2*one || entries >= int64(len(c.slots)) {
 		t.Errorf("%d entries of up to %d bytes hold %d of a budget of %d: the budget did not bind", entries, one, live, c.budget)
+	}
+}
+
+// TestTemplateCacheBudgetShrinkRace stores values of alternating sizes in
+// the content keys of a few entries of a cache whose budget is nearly
+// full, from goroutines at once, so that checks often shrink one field
+// together: the count never passes the budget, no entry's bytes fall
+// below zero (evict's mark of an entry gone), and once they are done the
+// cache counts what its entries hold. Run it with -race.
+func TestTemplateCacheBudgetShrinkRace(t *testing.T) {
+	mk := func(key string) *templateEntry {
+		return &templateEntry{hash: maphash.String(keySeed1, key), key: key}
+	}
+	c := newTemplateCache(1)
+	entries := []*templateEntry{mk("a"), mk("b"), mk("c")}
+	var base int64
+	for _, e := range entries {
+		c.put(e)
+		base += e.bytes.Load()
+	}
+	small, big := fill('s', 10), fill('b', 4000)
+	// Room for one big value and the small ones beside it.
+	c.budget = base + contentKeyBytes(&contentKey{b: big}) + 2*contentKeyBytes(&contentKey{b: small})
+	var over, lost atomic.Int64
+	stop, watched := make(chan struct{}), make(chan struct{})
+	go func() { // watches the counts while the workers store
+		defer close(watched)
+		for {
+			if u := c.used.Load(); u > c.budget {
+				over.Store(u)
+			}
+			for _, e := range entries {
+				if b := e.bytes.Load(); b < 0 {
+					lost.Store(b)
+				}
+			}
+			select {
+			case <-stop:
+				return
+			default:
+				runtime.Gosched()
+			}
+		}
+	}()
+	const workers, perWorker = 6, 20000
+	var wg sync.WaitGroup
+	for w := range workers {
+		wg.Go(func() {
+			for i := range perWorker {
+				e, b := entries[(w+i)%len(entries)], small
+				if (w+i)%2 == 0 {
+					b = big
+				}
+				storeCounted(e, &e.content, &contentKey{b: b}, contentKeyBytes)
+			}
+		})
+	}
+	wg.Wait()
+	close(stop)
+	<-watched
+	if u := over.Load(); u != 0 {
+		t.Errorf("the cache counted %d bytes, over its budget of %d", u, c.budget)
+	}
+	if b := lost.Load(); b != 0 {
+		t.Errorf("an entry in the cache counted %d bytes", b)
+	}
+	var live int64
+	for _, e := range entries {
+		if got, want := e.bytes.Load(), liveEntryBytes(e); got != want {
+			t.Errorf("entry %q counts %d bytes; it holds %d", e.key, got, want)
+		}
+		live += liveEntryBytes(e)
+	}
+	if got := c.used.Load(); got != live {
+		t.Errorf("the cache counts %d bytes; its entries hold %d", got, live)
 	}
 }
 
