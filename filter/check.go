@@ -237,14 +237,16 @@ func (c *check) validate() error {
 	default:
 		return invalid("kind", string(m.Kind), "want transactional, promotional, otp or service")
 	}
-	// Most messages are ASCII throughout: one OR pass over the fields
-	// tells so, and only a field with another byte is read again for
-	// UTF-8 (FR and TR templates have accents in the body alone).
+	// Every string field is valid UTF-8 (channel, kind and
+	// template_category are, once their switches admit them). Most
+	// messages are ASCII throughout: one OR pass over the fields tells
+	// so, and only a field with another byte is read again for UTF-8 (FR
+	// and TR templates have accents in the body alone).
 	if (highBits(m.ID)|highBits(m.Sender)|highBits(m.Recipient)|highBits(m.SourceIP)|
-		highBits(m.Tenant)|highBits(m.Country))&0x80 != 0 {
+		highBits(m.Tenant)|highBits(m.Country)|highBits(m.Template)|highBits(m.Tag))&0x80 != 0 {
 		for _, f := range [...]struct{ name, value string }{
 			{"id", m.ID}, {"sender", m.Sender}, {"recipient", m.Recipient}, {"source_ip", m.SourceIP},
-			{"tenant", m.Tenant}, {"country", m.Country},
+			{"tenant", m.Tenant}, {"country", m.Country}, {"template", m.Template}, {"tag", m.Tag},
 		} {
 			if !utf8.ValidString(f.value) {
 				return invalid(f.name, "", "invalid UTF-8")

@@ -5,15 +5,12 @@ package filter
 // the opt-out instruction of an outgoing body, and India's DLT content
 // templates. Each method is called by the stage named in its comment.
 
-import (
-	"unicode/utf8"
-
-	"github.com/msgfilter/msgfilter/internal/dlt"
-)
+import "github.com/msgfilter/msgfilter/internal/dlt"
 
 // validateTemplate (part of stage validate) checks the template fields: an
 // unknown category is an input error rather than a message the WhatsApp
-// rules could misread.
+// rules could misread. validate has checked the names' UTF-8 with the
+// other fields'.
 func (c *check) validateTemplate() error {
 	m := &c.msg
 	switch m.TemplateCategory {
@@ -24,19 +21,11 @@ func (c *check) validateTemplate() error {
 	if m.TemplateCategory != "" && m.Template == "" {
 		return invalid("template_category", string(m.TemplateCategory), "set without a template")
 	}
-	if err := checkName("template", m.Template); err != nil {
-		return err
+	if len(m.Template) > maxNameBytes {
+		return invalid("template", "", "longer than 512 bytes")
 	}
-	return checkName("tag", m.Tag)
-}
-
-// checkName checks a template name or tag, the field's value.
-func checkName(field, value string) error {
-	if !utf8.ValidString(value) {
-		return invalid(field, "", "invalid UTF-8")
-	}
-	if len(value) > maxNameBytes {
-		return invalid(field, "", "longer than 512 bytes")
+	if len(m.Tag) > maxNameBytes {
+		return invalid("tag", "", "longer than 512 bytes")
 	}
 	return nil
 }

@@ -112,6 +112,8 @@ func FuzzDecodeMessage(f *testing.F) {
 		`{"channel":"sms","kind":"otp","sender":"A","recipient":"+971501234567","body":"code 1234","time":"2026-11-24T10:00:00Z"}`,
 		`{"body":"casino","BODY":"hello"}`, `{"body":"a","bo\u0064y":"b"}`, "{\"body\":\"ca\xffsino\"}",
 		`{"direction":"outbound","body":"x"}`, `{"direction":"inbound"}`, `[]`, `{`, `null`,
+		"{\"template\":\"spring\xff\",\"template_category\":\"market\xc3\",\"tag\":\"\xed\xa0\x80\"}",
+		`{"template":"soldes_d_\u00e9t\u00e9","template_category":"utility","tag":"ACCOUNT_UPDATE"}`,
 	} {
 		f.Add([]byte(s))
 	}
@@ -124,9 +126,9 @@ func FuzzDecodeMessage(f *testing.F) {
 			}
 			return
 		}
-		for _, s := range []string{m.ID, m.Sender, m.Recipient, m.Body, m.Country, m.Tenant, m.SourceIP} {
-			if !utf8.ValidString(s) {
-				t.Fatalf("DecodeMessage(%q) kept invalid UTF-8 %q", b, s)
+		for name, v := range stringFields(m) {
+			if !utf8.ValidString(v.String()) {
+				t.Fatalf("DecodeMessage(%q) kept invalid UTF-8 %q in %s", b, v.String(), name)
 			}
 		}
 		out, err := json.Marshal(m)

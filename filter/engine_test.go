@@ -206,6 +206,13 @@ func TestCheckInvalid(t *testing.T) {
 		{"invalid utf-8 in the body's tail", func(m *Message) { m.Body = "Your code is 1234567\xff" }, "body"},
 		{"body over the cap", func(m *Message) { m.Body = strings.Repeat("a", 101) }, "body"},
 		{"tenant longer than a state key holds", func(m *Message) { m.Tenant = strings.Repeat("t", 257) }, "tenant"},
+		{"invalid utf-8 template", func(m *Message) { m.Template = "spring_sale\xff" }, "template"},
+		{"invalid utf-8 after an accent in the template", func(m *Message) { m.Template = "soldes_d_été_\xc3" }, "template"},
+		{"invalid utf-8 tag", func(m *Message) { m.Tag = "ACCOUNT_\xc3" }, "tag"},
+		{"surrogate in the tag", func(m *Message) { m.Tag = "POST_PURCHASE_\xed\xa0\x80" }, "tag"},
+		{"template longer than 512 bytes", func(m *Message) { m.Template = strings.Repeat("t", 513) }, "template"},
+		{"tag longer than 512 bytes", func(m *Message) { m.Tag = strings.Repeat("T", 513) }, "tag"},
+		{"template_category of bad bytes", func(m *Message) { m.Template, m.TemplateCategory = "spring", "market\xffing" }, "template_category"},
 		{"inbound after the message", func(m *Message) {
 			m.Time = tuesday
 			m.LastInboundAt = tuesday.Add(time.Hour)
@@ -231,7 +238,8 @@ func TestCheckInvalid(t *testing.T) {
 		}
 	})
 	// The twins: senders that start with a printable byte or a letter
-	// beyond ASCII, and bodies whose accents and U+FFFD are valid UTF-8.
+	// beyond ASCII, bodies, template names and tags whose accents and
+	// U+FFFD are valid UTF-8, names at the cap, a known category.
 	for _, edit := range []func(m *Message){
 		func(m *Message) { m.Sender = "!Acme" },
 		func(m *Message) { m.Sender = "\u00c9lan" },
@@ -239,11 +247,19 @@ func TestCheckInvalid(t *testing.T) {
 		func(m *Message) { m.Body = "Colis livré, code 12345678 à 10:00" },
 		func(m *Message) { m.Body = "kartınızdan 12 TL harcama yapıldı \ufffd" },
 		func(m *Message) { m.Body = "code 🙂 1234 𝔸" },
+		func(m *Message) { m.Template = "spring_sale" },
+		func(m *Message) { m.Template = "soldes_d_été_\ufffd" },
+		func(m *Message) { m.Tag = "ACCOUNT_UPDATE" },
+		func(m *Message) { m.Tag = "POST_PURCHASE_🙂" },
+		func(m *Message) { m.Template = strings.Repeat("t", 512) },
+		func(m *Message) { m.Tag = strings.Repeat("T", 512) },
+		func(m *Message) { m.Template, m.TemplateCategory = "spring", Marketing },
 	} {
 		m := valid
 		edit(&m)
 		if _, err := e.Check(context.Background(), &m); err != nil {
-			t.Errorf("Check(sender %q, body %q): %v, want a decision", m.Sender, m.Body, err)
+			t.Errorf("Check(sender %q, body %q, template %.20q, category %q, tag %.20q): %v, want a decision",
+				m.Sender, m.Body, m.Template, m.TemplateCategory, m.Tag, err)
 		}
 	}
 	t.Run("body at the cap", func(t *testing.T) {

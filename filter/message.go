@@ -58,13 +58,14 @@ type Message struct {
 	LastInboundAt time.Time `json:"last_inbound_at,omitzero"`
 	// Template is the name of the approved template the message uses
 	// (WhatsApp; RCS and Viber templates likewise); "" for a free-form
-	// message.
+	// message. At most 512 bytes.
 	Template string `json:"template,omitempty"`
 	// TemplateCategory is the template's category: marketing, utility or
 	// authentication ("" without a template).
 	TemplateCategory TemplateCategory `json:"template_category,omitempty"`
 	// Tag is the Messenger message tag (POST_PURCHASE_UPDATE,
 	// ACCOUNT_UPDATE, CONFIRMED_EVENT_UPDATE, HUMAN_AGENT); "" for none.
+	// At most 512 bytes.
 	Tag string `json:"tag,omitempty"`
 }
 

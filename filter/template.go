@@ -655,12 +655,13 @@ func (t *templateCache) get(h uint64, key []byte) *templateEntry {
 
 // put stores e, which must not be written after but for the fields
 // storeCounted writes: in a free slot of its set or its own key's, else in
-// place of a random one. Its bytes (entryBytes) are counted first; when
-// they would pass the budget, the slot's entry is evicted to make room,
-// and when that is not enough e is not stored. Two checks storing at once
-// may both take one slot (one entry stays) or store one key twice (both
-// are the same facts): either way every entry found is right, and each
-// entry swapped out is released once.
+// place of a random one. Its bytes (entryBytes) are counted first. When
+// they would pass the budget, e may take the room of the slot's entry:
+// only if the budget holds e once that entry's bytes are released is the
+// entry evicted, else e is not stored and nothing is evicted. Two checks
+// storing at once may both take one slot (one entry stays) or store one
+// key twice (both are the same facts): either way every entry found is
+// right, and each entry swapped out is released once.
 func (t *templateCache) put(e *templateEntry) {
 	set, tags := t.set(e.hash)
 	i := -1
@@ -676,22 +677,55 @@ func (t *templateCache) put(e *templateEntry) {
 	e.cache = t
 	n := entryBytes(e)
 	e.bytes.Store(n)
-	if !t.reserve(n) {
-		old := set[i].Load()
-		if old == nil || !set[i].CompareAndSwap(old, nil) {
-			e.bytes.Store(-1) // never counted: storeCounted counts nothing for it
-			return
-		}
-		t.evict(old)
-		if !t.reserve(n) {
-			e.bytes.Store(-1) // more than the room one entry's slot makes: not stored
-			return
-		}
+	if !t.reserve(n) && !t.takeRoom(&set[i], n) {
+		e.bytes.Store(-1) // never counted: storeCounted counts nothing for it
+		return
 	}
 	if old := set[i].Swap(e); old != nil {
 		t.evict(old)
 	}
 	tags[i].Store(e.hash)
+}
+
+// takeRoom counts n bytes for an entry that is to take the place of the
+// entry in slot, and evicts that entry, when the budget holds n once its
+// bytes are released; else it reports false and changes nothing. It
+// reserves what n exceeds the entry's bytes by before it takes the entry
+// out of the slot, so an entry that would not fit even then evicts
+// nothing, and the room the evicted entry leaves is never seen free by
+// another store. The entry may have grown or shrunk since (storeCounted):
+// its count at eviction settles the rest. The one case that then lacks
+// room (it shrank meanwhile, and another store took what that freed)
+// evicts it and counts nothing.
+func (t *templateCache) takeRoom(slot *atomic.Pointer[templateEntry], n int64) bool {
+	old := slot.Load()
+	if old == nil {
+		return false
+	}
+	b := old.bytes.Load()
+	if b < 0 {
+		return false // leaving the cache: another put is evicting it
+	}
+	r := max(n-b, 0)
+	if !t.reserve(r) {
+		return false // more than the room old's eviction makes
+	}
+	if !slot.CompareAndSwap(old, nil) {
+		t.used.Add(-r) // another put took the slot
+		return false
+	}
+	// Out of its slot by this CAS, old is evicted here and nowhere else:
+	// its count is still >= 0. It and r are now n's.
+	held := old.bytes.Swap(-1) + r
+	if held >= n {
+		t.used.Add(n - held)
+		return true
+	}
+	if t.reserve(n - held) {
+		return true
+	}
+	t.used.Add(-held)
+	return false
 }
 
 // maskRule is which free runs of digits a policy's template cache masks:

@@ -266,3 +266,145 @@ func maximalMemo(r int) *factMemo {
 	m.parties.Sender.Raw = fill('s', 64)
 	return m
 }
+
+// TestTemplateCachePutDecidesFirst fills a set with the budget nearly
+// full: an entry one byte larger than the room that evicting one of the
+// set's entries makes is refused with every entry kept; one that fits
+// that room exactly takes it, evicting one, and so does a smaller one once
+// the budget is full. The count stays the bytes of the entries left.
+func TestTemplateCachePutDecidesFirst(t *testing.T) {
+	c := newTemplateCache(1)
+	// Entries of hash 0 share set 0; keys of one length make them one size.
+	mk := func(name string, size int64) *templateEntry {
+		e := &templateEntry{key: name}
+		e.key += fill('k', int(size-entryBytes(e)))
+		if got := entryBytes(e); got != size {
+			t.Fatalf("entry %s of %d bytes, want %d", name, got, size)
+		}
+		return e
+	}
+	var set []*templateEntry
+	for i := range templateWays {
+		e := mk(fmt.Sprint("set-", i), 1000)
+		c.put(e)
+		set = append(set, e)
+	}
+	const slack = 100
+	c.budget = c.used.Load() + slack
+	kept := func() (n int) {
+		for _, e := range set {
+			if c.get(0, []byte(e.key)) == e {
+				n++
+			}
+		}
+		return n
+	}
+	counted := func() {
+		t.Helper()
+		var live int64
+		for i := range c.slots {
+			live += liveEntryBytes(c.slots[i].Load())
+		}
+		if got := c.used.Load(); got != live || got > c.budget {
+			t.Errorf("the cache counts %d bytes; its entries hold %d, its budget is %d", got, live, c.budget)
+		}
+	}
+
+	over := mk("over", slack+1000+1)
+	c.put(over)
+	if n := kept(); n != templateWays || c.get(0, []byte(over.key)) != nil {
+		t.Errorf("an entry too large for the room of one eviction: %d of %d entries kept, stored %v; want all, not stored",
+			n, templateWays, c.get(0, []byte(over.key)) != nil)
+	}
+	counted()
+
+	fit := mk("fit", slack+1000)
+	c.put(fit)
+	if n := kept(); n != templateWays-1 || c.get(0, []byte(fit.key)) != fit {
+		t.Errorf("an entry that fits the room of one eviction: %d of %d entries kept, stored %v; want one evicted, stored",
+			n, templateWays, c.get(0, []byte(fit.key)) == fit)
+	}
+	counted()
+
+	// The budget is full: a smaller entry takes an entry's room, and the
+	// count drops by the difference.
+	set = append(set, fit)
+	small := mk("small", 500)
+	c.put(small)
+	if n := kept(); n != templateWays-1 || c.get(0, []byte(small.key)) != small {
+		t.Errorf("a smaller entry, the budget full: %d of %d entries kept, stored %v; want one evicted, stored",
+			n, templateWays, c.get(0, []byte(small.key)) == small)
+	}
+	counted()
+}
+
+// TestTemplateCachePutRace stores entries of mixed sizes into one full set
+// from goroutines at once, while values stored in the set's entries grow
+// and shrink: puts race for one slot and take the room of entries that
+// change size under them. The count never passes the budget, and once
+// they are done it is the bytes of the entries left. Run it with -race.
+func TestTemplateCachePutRace(t *testing.T) {
+	c := newTemplateCache(1)
+	for i := range templateWays {
+		c.put(&templateEntry{key: fmt.Sprint("first-", i) + fill('k', 1000)})
+	}
+	c.budget = c.used.Load() + 300
+	small, big := fill('s', 10), fill('b', 600)
+	var over atomic.Int64
+	stop, watched := make(chan struct{}), make(chan struct{})
+	go func() { // watches the count while the workers store
+		defer close(watched)
+		for {
+			if u := c.used.Load(); u > c.budget {
+				over.Store(u)
+			}
+			select {
+			case <-stop:
+				return
+			default:
+				runtime.Gosched()
+			}
+		}
+	}()
+	workers, perWorker := 4, 5000
+	if raceEnabled {
+		perWorker = 1000
+	}
+	var wg sync.WaitGroup
+	for w := range workers {
+		wg.Go(func() {
+			for i := range perWorker {
+				// Sizes from well under a slot's entry to more than
+				// one eviction frees.
+				c.put(&templateEntry{key: fmt.Sprint(w, "-", i, "-") + fill('k', 200+(w*perWorker+i)*37%1300)})
+				if e := c.slots[(w+i)%templateWays].Load(); e != nil {
+					v := small
+					if i%2 == 0 {
+						v = big
+					}
+					storeCounted(e, &e.content, &contentKey{b: v}, contentKeyBytes)
+				}
+			}
+		})
+	}
+	wg.Wait()
+	close(stop)
+	<-watched
+	if u := over.Load(); u != 0 {
+		t.Errorf("the cache counted %d bytes, over its budget of %d", u, c.budget)
+	}
+	var live int64
+	for i := range c.slots {
+		e := c.slots[i].Load()
+		if e == nil {
+			continue
+		}
+		if got, want := e.bytes.Load(), liveEntryBytes(e); got != want {
+			t.Errorf("slot %d counts %d bytes; it holds %d", i, got, want)
+		}
+		live += liveEntryBytes(e)
+	}
+	if got := c.used.Load(); got != live {
+		t.Errorf("the cache counts %d bytes; its entries hold %d", got, live)
+	}
+}

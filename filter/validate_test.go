@@ -3,9 +3,14 @@ package filter
 import (
 	"context"
 	"errors"
+	"reflect"
+	"slices"
 	"strings"
 	"testing"
 	"time"
+	"unicode/utf8"
+
+	"github.com/msgfilter/msgfilter/state"
 )
 
 // checkInvalid checks m and reports the field of its *ValidationError, ""
@@ -159,4 +164,82 @@ func TestHighBits(t *testing.T) {
 			}
 		}
 	}
+}
+
+// everyField is a message that Check decides with every string field set,
+// each to ASCII.
+var everyField = Message{ID: "m-1", Channel: WhatsApp, Kind: Promotional, Country: "BR", Sender: "+5511912345678",
+	Recipient: "+5521987654321", SourceIP: "192.0.2.1", Body: "Spring sale: 20% off. Reply STOP to opt out",
+	Time: tuesday, Tenant: "acme", Template: "spring_sale", TemplateCategory: Marketing, Tag: "ACCOUNT_UPDATE"}
+
+// stringFields returns the JSON names and values of m's string fields,
+// found by reflection so that a field added later is covered.
+func stringFields(m *Message) map[string]reflect.Value {
+	fields := map[string]reflect.Value{}
+	v := reflect.ValueOf(m).Elem()
+	for i := range v.NumField() {
+		if v.Field(i).Kind() == reflect.String {
+			name, _, _ := strings.Cut(v.Type().Field(i).Tag.Get("json"), ",")
+			fields[name] = v.Field(i)
+		}
+	}
+	return fields
+}
+
+// TestEveryStringFieldValidUTF8: a bad byte in any string field of a
+// message, the others ASCII (validate's fast path), is a *ValidationError
+// naming that field; the message without it is decided.
+func TestEveryStringFieldValidUTF8(t *testing.T) {
+	e := newEngine(t)
+	if _, field := checkInvalid(t, e, everyField); field != "" {
+		t.Fatalf("the valid message is invalid on %s", field)
+	}
+	names := stringFields(new(Message))
+	for _, name := range []string{"id", "channel", "body", "template", "template_category", "tag"} {
+		if _, ok := names[name]; !ok {
+			t.Fatalf("stringFields misses %s: %v", name, names)
+		}
+	}
+	for name := range names {
+		for _, bad := range []string{"\xff", "\xc3", "\xed\xa0\x80", "é\xe9"} {
+			m := everyField
+			f := stringFields(&m)[name]
+			f.SetString(f.String() + bad)
+			if _, field := checkInvalid(t, e, m); field != name {
+				t.Errorf("%s %q: invalid field %q, want %q", name, f.String(), field, name)
+			}
+		}
+	}
+}
+
+// FuzzCheckFields sets a message's string fields to any bytes, as a Go
+// caller may (the JSON decoders refuse invalid UTF-8 before Check): Check
+// returns a decision or a *ValidationError, and decides only a message
+// whose every string field is valid UTF-8 and within its cap.
+func FuzzCheckFields(f *testing.F) {
+	m := everyField
+	f.Add(m.ID, m.Sender, m.Recipient, m.Body, m.Tenant, m.Template, string(m.TemplateCategory), m.Tag)
+	f.Add("é", "Élan", m.Recipient, "Colis livré \xc3", "acmé", "soldes_d_été", "utility", "POST_PURCHASE_\xff")
+	f.Add("", "Acme", "+12025550123", "code 1234", "", "spring\xff", "", "")
+	f.Add("", "Acme", "+12025550123", "code 1234", "", "", "marketing", "\xed\xa0\x80")
+	e := newEngine(f, WithCheckBudget(-1)) // fuzzing under -race is slow; a timeout is not a finding
+	f.Fuzz(func(t *testing.T, id, sender, recipient, body, tenant, template, category, tag string) {
+		m := Message{ID: id, Channel: WhatsApp, Kind: Promotional, Sender: sender, Recipient: recipient, Body: body,
+			Time: tuesday, Tenant: tenant, Template: template, TemplateCategory: TemplateCategory(category), Tag: tag}
+		if _, field := checkInvalid(t, e, m); field != "" {
+			return
+		}
+		for name, v := range stringFields(&m) {
+			if !utf8.ValidString(v.String()) {
+				t.Fatalf("decided a message with invalid UTF-8 in %s: %q", name, v.String())
+			}
+		}
+		if max(len(template), len(tag)) > maxNameBytes || max(len(sender), len(recipient), len(tenant)) > state.MaxFieldLen ||
+			len(body) > e.opts.maxBodyBytes {
+			t.Fatalf("decided a message over a cap: %+v", m)
+		}
+		if category != "" && (template == "" || !slices.Contains([]TemplateCategory{Marketing, Utility, Authentication}, m.TemplateCategory)) {
+			t.Fatalf("decided template_category %q with template %q", category, template)
+		}
+	})
 }
