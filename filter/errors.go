@@ -3,6 +3,8 @@ package filter
 import (
 	"errors"
 	"fmt"
+	"strings"
+	"unicode/utf8"
 )
 
 // ErrInvalidMessage is matched (errors.Is) by every *ValidationError.
@@ -11,7 +13,7 @@ var ErrInvalidMessage = errors.New("filter: invalid message")
 // ValidationError reports a message field the engine cannot decide on.
 type ValidationError struct {
 	Field  string // the JSON name of the field: "channel", "recipient", ...; "" for the message as a whole
-	Value  string // the offending value, truncated to 64 bytes
+	Value  string // the offending value: at most 64 bytes, cut at a character, invalid bytes as U+FFFD
 	Reason string
 }
 
@@ -29,8 +31,20 @@ func (e *ValidationError) Error() string {
 func (e *ValidationError) Is(target error) bool { return target == ErrInvalidMessage }
 
 func invalid(field, value, reason string) *ValidationError {
-	if len(value) > 64 {
-		value = value[:64]
+	return &ValidationError{Field: field, Value: shown(value), Reason: reason}
+}
+
+// shown is value as an error shows it: valid UTF-8, so that it can be
+// written as JSON (json/v2 refuses invalid strings), and at most 64
+// bytes, cut before a character that would not fit whole.
+func shown(value string) string {
+	value = strings.ToValidUTF8(value, "\uFFFD")
+	if len(value) <= 64 {
+		return value
 	}
-	return &ValidationError{Field: field, Value: value, Reason: reason}
+	n := 64
+	for n > 0 && !utf8.RuneStart(value[n]) {
+		n--
+	}
+	return value[:n]
 }

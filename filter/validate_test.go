@@ -243,3 +243,29 @@ func FuzzCheckFields(f *testing.F) {
 		}
 	})
 }
+
+// TestValidationErrorValue: the value an error shows is valid UTF-8 and
+// at most 64 bytes, whatever bytes a Go caller passed, so that it can be
+// written as JSON.
+func TestValidationErrorValue(t *testing.T) {
+	tests := []struct{ name, in, want string }{
+		{"short ASCII kept", "promo", "promo"},
+		{"64 bytes kept", strings.Repeat("a", 64), strings.Repeat("a", 64)},
+		{"65 bytes cut", strings.Repeat("a", 65), strings.Repeat("a", 64)},
+		{"cut before a character split at 64", strings.Repeat("a", 63) + "é", strings.Repeat("a", 63)},
+		{"character ending at 64 kept", strings.Repeat("a", 62) + "é", strings.Repeat("a", 62) + "é"},
+		{"bad byte replaced", "pro\xffmo", "pro\uFFFDmo"},
+		{"bad bytes past the cut", strings.Repeat("a", 64) + "\xff", strings.Repeat("a", 64)},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got := invalid("kind", tt.in, "test").Value
+			if got != tt.want {
+				t.Errorf("Value = %q, want %q", got, tt.want)
+			}
+			if !utf8.ValidString(got) || len(got) > 64 {
+				t.Errorf("Value %q: valid %v, %d bytes", got, utf8.ValidString(got), len(got))
+			}
+		})
+	}
+}
