@@ -22,8 +22,12 @@
 // Most messages carry no link, so Analyze starts with a byte scan that costs
 // well under a microsecond and allocates nothing when it finds no candidate.
 // A scheme-less candidate ("example.com/x", "bit.ly/abc") counts as a link
-// only when its last label is an ICANN top-level domain written in one case,
-// which keeps "Hello.World", "3.5", "e.g." and "AED 1.500" out.
+// only when its last label is an ICANN top-level domain, in any case (DNS
+// names are case-insensitive: "example.COm" is a link), except that the
+// title case a sentence starts with counts only where the host shows as one
+// ("www.", a path, a TLD no sentence starts with: "Example.Com"), which
+// keeps "Hello.World", "thanks.Click here", "3.5", "e.g." and "AED 1.500"
+// out.
 //
 //	a, err := links.New(links.Config{Feed: feed})
 //	if err != nil {

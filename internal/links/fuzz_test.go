@@ -15,6 +15,9 @@ func FuzzAnalyze(f *testing.F) {
 		"xn--pple-43d.com/login", "1.2.3.4:", "http://@/", "((example.com))", ".com", "www.\u0301.com",
 		"paypaI.com", "appıe.com", "login.paypal.com.secure-verify.co.uk/x", "vvhatsapp.com", "a-b-c-d.duckdns.org/login",
 		"U.S. Bank: verify at cardcheck.info/a", "A m a z o n bit.ly/x", "กสิกรไทย bit.ly/x kbank.co/y",
+		"update at usps-redelivery.COm/track", "visit shop.example.Com today", "see www.Usps-Redelivery.Info",
+		"thanks.Click here", "example.com.Live music tonight", "Prof.Dr.Ir.Yonny", "x.Info:8443/y", "Anda.Info:123",
+		"waiting.Thanks.Click", ".Com", "a.Com", "xn--p1ai.Ir/x", "WWW.x.Info",
 	} {
 		f.Add(s)
 	}

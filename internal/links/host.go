@@ -134,8 +134,10 @@ func registrable(host, ps string) string {
 	return host[1+strings.LastIndexByte(host[:i], '.'):]
 }
 
-// isTLD reports whether label is an ICANN top-level domain. An ASCII label
-// must be all lower or all upper case: "Hello.World" is a typo, not a link.
+// isTLD reports whether label is an ICANN top-level domain, in any case:
+// DNS names are case-insensitive, and a phone opens "example.COm". Whether
+// a label in sentence case ends a host written without a scheme or starts
+// the next sentence ("Hello.World") is for the scanner (sentence) to say.
 // It does not allocate.
 func isTLD(label string) bool {
 	if len(label) < 2 || len(label) > 63 {
@@ -143,27 +145,21 @@ func isTLD(label string) bool {
 	}
 	if label[0] < utf8.RuneSelf {
 		var buf [63]byte
-		lower, upper := true, true
 		for i := 0; i < len(label); i++ {
 			c := label[i]
 			switch {
 			case c >= 'a' && c <= 'z':
-				upper = false
 				buf[i] = c
 			case c >= 'A' && c <= 'Z':
-				lower = false
 				buf[i] = c + 'a' - 'A'
 			case isDigit(c) || c == '-':
-				if !strings.HasPrefix(label, "xn--") && !strings.HasPrefix(label, "XN--") {
+				if !hasPrefixFold(label, "xn--") {
 					return false
 				}
 				buf[i] = c
 			default:
 				return false
 			}
-		}
-		if !lower && !upper {
-			return false
 		}
 		_, ok := tlds[string(buf[:len(label)])]
 		return ok

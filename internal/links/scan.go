@@ -168,7 +168,7 @@ func schemeless(s string, dot, n int) (span, int, bool) {
 	for start < end && (s[start] == '-' || s[start] == '_') {
 		start++
 	}
-	hostEnd, numeric, ok := trimToTLD(s, start, end, end < len(s) && (s[end] == '/' || s[end] == ':'))
+	hostEnd, numeric, ok := trimToTLD(s, start, end)
 	if !ok {
 		return span{}, end, false
 	}
@@ -195,12 +195,13 @@ func schemeless(s string, dot, n int) (span, int, bool) {
 // trimToTLD finds the longest prefix of the host run s[start:end] whose last
 // label is a top-level domain, so that "example.com.Thanks" yields
 // "example.com". A run of four numbers is an IPv4 literal when followed by a
-// port or path (pathFollows), which keeps version numbers out.
-func trimToTLD(s string, start, end int, pathFollows bool) (hostEnd int, numeric, ok bool) {
+// port or path, which keeps version numbers out.
+func trimToTLD(s string, start, end int) (hostEnd int, numeric, ok bool) {
 	h := s[start:end]
 	if len(h) > 253+3 {
 		return 0, false, false // longer than any DNS name: not a host, and keeps this loop linear
 	}
+	pathFollows := end < len(s) && (s[end] == '/' || s[end] == ':')
 	// Sentence punctuation and hyphens at the end are not part of the host.
 	for len(h) > 0 {
 		if h[len(h)-1] == '.' || h[len(h)-1] == '-' || h[len(h)-1] == '_' {
@@ -218,16 +219,113 @@ func trimToTLD(s string, start, end int, pathFollows bool) (hostEnd int, numeric
 	if pathFollows && isIPv4(h) {
 		return start + len(h), true, true
 	}
+	path := pathFollows // a path marks the whole run, not a prefix
 	for {
 		i, n := lastSep(h)
 		if i <= 0 {
 			return 0, false, false
 		}
-		if isTLD(h[i+n:]) && validLabels(h[:i]) {
+		// A capital first is rare: sentence stays out of the common way.
+		tld := h[i+n:]
+		if (tld == "" || tld[0] < 'A' || tld[0] > 'Z' || !sentence(h, i, n, path && pathAfter(s, end))) &&
+			isTLD(tld) && validLabels(h[:i]) {
 			return start + len(h), false, true
 		}
-		h = h[:i]
+		h, path = h[:i], false
 	}
+}
+
+// www reports whether h starts with "www.", in any case. It is
+// hasPrefixFold(h, "www."), without a call for each sentence that looks
+// like a host ("Hello.World").
+func www(h string) bool {
+	return len(h) >= 4 && h[3] == '.' && h[0]|0x20 == 'w' && h[1]|0x20 == 'w' && h[2]|0x20 == 'w'
+}
+
+// pathAfter reports whether a path starts at s[p], after a port or not
+// ("/track", ":8443/login"), which marks the run before it as a host. A
+// port alone does not: "Anda.Info:123" is a sentence and a short code.
+func pathAfter(s string, p int) bool {
+	if p < len(s) && s[p] == ':' {
+		q := p + 1
+		for q < len(s) && isDigit(s[q]) {
+			q++
+		}
+		if q == p+1 {
+			return false
+		}
+		p = q
+	}
+	return p < len(s) && s[p] == '/'
+}
+
+// titleCase reports whether an ASCII label is written as a sentence starts
+// a word: one capital, then lower case ("Com", "Click").
+func titleCase(label string) bool {
+	if len(label) < 2 || label[0] < 'A' || label[0] > 'Z' {
+		return false
+	}
+	for i := 1; i < len(label); i++ {
+		if label[i] < 'a' || label[i] > 'z' {
+			return false
+		}
+	}
+	return true
+}
+
+// sentence reports whether the last label of the host run h, after the
+// separator h[i:i+n], is in the title case a sentence starts a word with
+// and the first word of a sentence after a full stop written without a
+// space ("thanks.Click here", "Prof.Dr.Ir", "PT.Bank"), not a top-level
+// domain. (Any other case, "COm" or "coM", is no sentence's, and is a TLD
+// as it would be in lower case.) A title-case TLD ends a host when "www."
+// before it or a path after it marks the host (path), when it is a TLD no
+// sentence starts with (sentenceFree: "Com"), or when two labels of three
+// characters or more come before it, the last not in title case
+// ("shop.example.Ir"), where sentences leave one word, initials ("a.m.In",
+// "Prof.Dr.Ir") or another sentence's first word ("waiting.Thanks.Click");
+// never right after a label that is a TLD itself: "example.com.Live music"
+// is a host, then the next sentence.
+func sentence(h string, i, n int, path bool) bool {
+	tld, before := h[i+n:], h[:i]
+	if !titleCase(tld) {
+		return false
+	}
+	j, m := lastSep(before)
+	last := before[max(j+m, 0):]
+	if !www(h) && !path && !sentenceFree(tld) {
+		if j < 0 || len(last) < 3 || titleCase(last) {
+			return true
+		}
+		k, l := lastSep(before[:j])
+		if len(before[max(k+l, 0):j]) < 3 {
+			return true
+		}
+	}
+	return isTLD(last)
+}
+
+// sentenceFree reports whether a TLD in title case is one SMS links are
+// written with that starts few sentences in the languages of the packs,
+// unlike "Info", "Click", "Net" (English, Dutch) or "Biz" (Turkish "we"),
+// which need "www.", a path or two labels before them. "Com" is a
+// sentence's first word in Portuguese and Catalan ("with", "how"); it is
+// here because .com is the TLD links are written with most, and a plain
+// link found in such a sentence costs nothing where links are allowed. It
+// does not allocate.
+func sentenceFree(tld string) bool {
+	var buf [4]byte
+	if len(tld) > len(buf) {
+		return false
+	}
+	for i := 0; i < len(tld); i++ {
+		buf[i] = tld[i] | 0x20 // ASCII letters only: titleCase held
+	}
+	switch string(buf[:len(tld)]) {
+	case "com", "org", "gov", "mobi", "aero", "xyz", "icu", "cyou", "sbs", "cfd":
+		return true
+	}
+	return false
 }
 
 // validLabels reports whether every label of h is non-empty.
