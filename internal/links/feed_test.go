@@ -149,12 +149,12 @@ func TestTLDTableMatchesPublicSuffix(t *testing.T) {
 	if len(disagree) > len(tlds)/100 {
 		t.Errorf("%d TLDs in the table are not ICANN suffixes for x/net: %v", len(disagree), sample(disagree, 20))
 	}
-	for _, w := range []string{"com", "ir", "xn--p1ai", "рф", "COM", "COm", "World", "XN--P1AI"} {
+	for _, w := range []string{"com", "ir", "xn--p1ai", "рф", "COM", "COm", "World", "XN--P1AI", "ｃｏｍ", "ＣＯＭ", "cＯm", "ｘｎ－－ｐ１ａｉ"} {
 		if !isTLD(w) {
 			t.Errorf("isTLD(%q) = false, want true", w)
 		}
 	}
-	for _, w := range []string{"docx", "g", "", "c0m", "Docx", "xn-p1ai"} {
+	for _, w := range []string{"docx", "g", "", "c0m", "Docx", "xn-p1ai", "ｄｏｃｘ", "ｃ０ｍ", "c＿om"} {
 		if isTLD(w) {
 			t.Errorf("isTLD(%q) = true, want false", w)
 		}

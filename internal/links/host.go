@@ -1,6 +1,7 @@
 package links
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"net/netip"
@@ -134,38 +135,64 @@ func registrable(host, ps string) string {
 	return host[1+strings.LastIndexByte(host[:i], '.'):]
 }
 
-// isTLD reports whether label is an ICANN top-level domain, in any case:
-// DNS names are case-insensitive, and a phone opens "example.COm". Whether
-// a label in sentence case ends a host written without a scheme or starts
-// the next sentence ("Hello.World") is for the scanner (sentence) to say.
-// It does not allocate.
+// isTLD reports whether label is an ICANN top-level domain, in any case
+// and width (foldLabel): DNS names are case-insensitive, and a phone opens
+// "example.COm" and "example.ｃｏｍ". Whether a label in sentence case ends a
+// host written without a scheme or starts the next sentence ("Hello.World")
+// is for the scanner (sentence) to say. Any other non-ASCII label is looked
+// up as written (an IDN TLD, "рф"). It does not allocate.
 func isTLD(label string) bool {
-	if len(label) < 2 || len(label) > 63 {
+	if len(label) < 2 {
 		return false
 	}
-	if label[0] < utf8.RuneSelf {
-		var buf [63]byte
-		for i := 0; i < len(label); i++ {
-			c := label[i]
-			switch {
-			case c >= 'a' && c <= 'z':
-				buf[i] = c
-			case c >= 'A' && c <= 'Z':
-				buf[i] = c + 'a' - 'A'
-			case isDigit(c) || c == '-':
-				if !hasPrefixFold(label, "xn--") {
-					return false
-				}
-				buf[i] = c
-			default:
-				return false
-			}
-		}
-		_, ok := tlds[string(buf[:len(label)])]
+	var buf [63]byte
+	t, ok := foldLabel(label, &buf)
+	if !ok {
+		_, ok = tlds[label]
 		return ok
 	}
-	_, ok := tlds[label]
+	punct := false
+	for _, c := range t {
+		switch {
+		case c >= 'a' && c <= 'z':
+		case isDigit(c) || c == '-':
+			punct = true // only in an A-label ("xn--p1ai")
+		default:
+			return false
+		}
+	}
+	if punct && !bytes.HasPrefix(t, []byte("xn--")) {
+		return false
+	}
+	_, ok = tlds[string(t)]
 	return ok
+}
+
+// foldLabel writes label into buf in lower case, reading fullwidth ASCII
+// (U+FF01–U+FF5E) as the ASCII it stands for, as IDNA maps it: "ｃＯｍ" is
+// "com". It reports false when label holds another non-ASCII character or
+// folds to more than 63 bytes. Other ASCII bytes are copied as they are.
+func foldLabel(label string, buf *[63]byte) ([]byte, bool) {
+	n := 0
+	for i := 0; i < len(label); i++ {
+		c := label[i]
+		if c >= utf8.RuneSelf {
+			r, size := utf8.DecodeRuneInString(label[i:])
+			if r < 0xFF01 || r > 0xFF5E {
+				return nil, false
+			}
+			c, i = byte(r-0xFEE0), i+size-1
+		}
+		if n == len(buf) {
+			return nil, false
+		}
+		if c >= 'A' && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		buf[n] = c
+		n++
+	}
+	return buf[:n], true
 }
 
 func isDigit(c byte) bool { return c >= '0' && c <= '9' }

@@ -124,6 +124,13 @@ func TestAnalyzeExtraction(t *testing.T) {
 		{"title after an initial", "Direktur M.Si hubungi kami", nil},
 		{"title after an abbreviation", "dari PT.Bank Rakyat", nil},
 		{"title after a.m.", "at 10 a.m.In case you are late", nil},
+		// Fullwidth ASCII is the ASCII it stands for (IDNA maps it): a
+		// browser opens "example.ｃｏｍ" as example.com.
+		{"fullwidth TLD", "visit example.ＣＯＭ today", []string{"example.ＣＯＭ"}},
+		{"fullwidth host and dot", "visit ｅｘａｍｐｌｅ．ｃｏｍ today", []string{"ｅｘａｍｐｌｅ．ｃｏｍ"}},
+		{"one fullwidth letter in the TLD", "visit example.cＯm today", []string{"example.cＯm"}},
+		{"fullwidth word ccTLD, bare", "thanks.ｓｏ see you", nil},
+		{"fullwidth letters that are no TLD", "ｈｅｌｌｏ．ｗｏｒｌｄｘ", nil},
 		{"plain", "Your code is 482913", nil},
 		{"empty", "", nil},
 		{"ellipsis", "wait... ok", nil},

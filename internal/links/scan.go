@@ -1,6 +1,7 @@
 package links
 
 import (
+	"bytes"
 	"math/bits"
 	"strings"
 	"unicode"
@@ -761,28 +762,19 @@ func machineName(h string) bool {
 // bareTLD reports whether a link may be written with this TLD and nothing
 // else, no scheme, "www." or path: the legacy generic TLDs, the country codes
 // that are not also common English words, and the new generic TLDs that
-// SMS links use most. It does not allocate.
+// SMS links use most, in any case and width (foldLabel). tld is a TLD
+// (isTLD). It does not allocate.
 func bareTLD(tld string) bool {
-	var buf [24]byte
-	if len(tld) > len(buf) {
-		return false
+	var buf [63]byte
+	t, ok := foldLabel(tld, &buf)
+	if !ok || bytes.HasPrefix(t, []byte("xn--")) {
+		return true // an IDN TLD is never a typo of an English sentence
 	}
-	for i := 0; i < len(tld); i++ {
-		c := tld[i]
-		if c >= 'A' && c <= 'Z' {
-			c += 'a' - 'A'
-		}
-		buf[i] = c
-	}
-	t := buf[:len(tld)]
-	if len(t) == 2 && t[0] < utf8.RuneSelf {
+	if len(t) == 2 {
 		_, word := wordCCTLDs[string(t)]
 		return !word
 	}
-	if t[0] >= utf8.RuneSelf || strings.HasPrefix(string(t), "xn--") {
-		return true // an IDN TLD is never a typo of an English sentence
-	}
-	_, ok := commonGTLDs[string(t)]
+	_, ok = commonGTLDs[string(t)]
 	return ok
 }
 
