@@ -117,6 +117,14 @@ func TestAnalyzeExtraction(t *testing.T) {
 		// A path marks a host as it does in lower case ("ready.click/tap"),
 		// even where a sentence went on with a slash.
 		{"no space after a sentence, then a slash", "Your order is ready.Click/tap below", []string{"ready.Click/tap"}},
+		// A query or fragment marks a host as a path does: the lower-case
+		// "usps-redelivery.info?id=5" is a link, so its title case must be.
+		{"title-case word TLD with a query", "track at usps-redelivery.Info?id=5 now", []string{"usps-redelivery.Info?id=5"}},
+		{"title-case word TLD with a port and query", "track at usps-redelivery.Click:8443?t=1", []string{"usps-redelivery.Click:8443?t=1"}},
+		{"title-case word TLD with a fragment route", "track at usps-redelivery.Info#/login", []string{"usps-redelivery.Info#/login"}},
+		{"no space after a sentence, then a question", "Need more.Info? Call us", nil},
+		{"no space after a sentence, then a question, no space", "Need more.Info?Call us", nil},
+		{"no space after a sentence, then a hash tag", "Join us.Click#win today", nil},
 		{"no space after a hyphenated word", "Connect to Wi-Fi.Info at the desk", nil},
 		{"no space after a host", "example.com.Live music tonight", []string{"example.com"}},
 		{"no space after a host, title-case com", "example.com.Com", []string{"example.com"}},

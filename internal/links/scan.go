@@ -220,7 +220,7 @@ func trimToTLD(s string, start, end int) (hostEnd int, numeric, ok bool) {
 	if pathFollows && isIPv4(h) {
 		return start + len(h), true, true
 	}
-	path := pathFollows // a path marks the whole run, not a prefix
+	whole := true // what follows the run (pathAfter) marks the whole run, not a prefix
 	for {
 		i, n := lastSep(h)
 		if i <= 0 {
@@ -228,11 +228,11 @@ func trimToTLD(s string, start, end int) (hostEnd int, numeric, ok bool) {
 		}
 		// A capital first is rare: sentence stays out of the common way.
 		tld := h[i+n:]
-		if (tld == "" || tld[0] < 'A' || tld[0] > 'Z' || !sentence(h, i, n, path && pathAfter(s, end))) &&
+		if (tld == "" || tld[0] < 'A' || tld[0] > 'Z' || !sentence(h, i, n, whole && pathAfter(s, end))) &&
 			isTLD(tld) && validLabels(h[:i]) {
 			return start + len(h), false, true
 		}
-		h, path = h[:i], false
+		h, whole = h[:i], false
 	}
 }
 
@@ -245,7 +245,12 @@ func www(h string) bool {
 
 // pathAfter reports whether a path starts at s[p], after a port or not
 // ("/track", ":8443/login"), which marks the run before it as a host. A
-// port alone does not: "Anda.Info:123" is a sentence and a short code.
+// port alone does not: "Anda.Info:123" is a sentence and a short code. A
+// query or fragment marks it as a path does ("?id=5", "#/login", as path
+// reads them), but only with a '=' or '/' in its first 64 bytes, before
+// the next space: "Need more.Info?Call us" and "us.Click#win" are a
+// sentence and a hash tag. (The bound keeps a body of many "a.Info?b"
+// linear.)
 func pathAfter(s string, p int) bool {
 	if p < len(s) && s[p] == ':' {
 		q := p + 1
@@ -257,7 +262,20 @@ func pathAfter(s string, p int) bool {
 		}
 		p = q
 	}
-	return p < len(s) && s[p] == '/'
+	if p >= len(s) {
+		return false
+	}
+	switch s[p] {
+	case '/':
+		return true
+	case '?', '#':
+		for q := p + 1; q < min(len(s), p+65) && pathByte(s[q]); q++ {
+			if s[q] == '=' || s[q] == '/' {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // titleCase reports whether an ASCII label is written as a sentence starts
