@@ -110,6 +110,16 @@ func TestAnalyzeExtraction(t *testing.T) {
 		{"title-case word TLD with a port and path", "track at usps-redelivery.Info:8443/x", []string{"usps-redelivery.Info:8443/x"}},
 		{"title-case word TLD after two labels", "pay at secure.usps-redelivery.Click now", []string{"secure.usps-redelivery.Click"}},
 		{"title-case ccTLD after two labels", "visit shop.example.Ir today", []string{"shop.example.Ir"}},
+		// A country's second level ("co.uk", "com.br") is no sentence's
+		// word before a country code: the host is the whole run, as the
+		// browser opens it, and no case of it is no link.
+		{"title-case second level and ccTLD", "login at Paypal-Login.Co.Uk now", []string{"Paypal-Login.Co.Uk"}},
+		{"second level, title-case ccTLD", "login at paypal-login.co.Uk now", []string{"paypal-login.co.Uk"}},
+		{"title-case second level, Indonesia", "verifikasi Bri-Login.Co.Id sekarang", []string{"Bri-Login.Co.Id"}},
+		{"title-case com and ccTLD", "acesse santander.Com.Br hoje", []string{"santander.Com.Br"}},
+		{"second level after a short label is a sentence", "see e.g.Co.Uk", nil},
+		{"second level after a host is the next sentence", "example.com.Go on", []string{"example.com"}},
+		{"no country second level after a host", "example.com.It was great", []string{"example.com"}},
 		{"no space after a sentence, lower case", "thanks.Click here", nil},
 		{"no space after a sentence, title case", "Your parcel is waiting.Thanks.Click here", nil},
 		{"no space after a sentence, then a colon", "Your order shipped.Info: call us", nil},

@@ -6,6 +6,8 @@ import (
 	"strings"
 	"unicode"
 	"unicode/utf8"
+
+	"golang.org/x/net/publicsuffix"
 )
 
 // span locates one link candidate in a body by byte offsets.
@@ -301,7 +303,8 @@ func titleCase(label string) bool {
 // before it or a path after it marks the host (path), when it is a TLD no
 // sentence starts with (sentenceFree: "Com"), or when two labels of three
 // characters or more come before it, the last not in title case
-// ("shop.example.Ir"), where sentences leave one word, initials ("a.m.In",
+// ("shop.example.Ir") unless it is the country's second level
+// ("Shop-Example.Co.Uk", secondLevel), where sentences leave one word, initials ("a.m.In",
 // "Prof.Dr.Ir") or another sentence's first word ("waiting.Thanks.Click");
 // never right after a label that is a TLD itself: "example.com.Live music"
 // is a host, then the next sentence.
@@ -313,7 +316,7 @@ func sentence(h string, i, n int, path bool) bool {
 	j, m := lastSep(before)
 	last := before[max(j+m, 0):]
 	if !www(h) && !path && !sentenceFree(tld) {
-		if j < 0 || len(last) < 3 || titleCase(last) {
+		if j < 0 || ((len(last) < 3 || titleCase(last)) && !secondLevel(last, tld)) {
 			return true
 		}
 		k, l := lastSep(before[:j])
@@ -321,7 +324,34 @@ func sentence(h string, i, n int, path bool) bool {
 			return true
 		}
 	}
-	return isTLD(last)
+	return isTLD(last) && !secondLevel(last, tld)
+}
+
+// secondLevel reports whether sld.tld, in any case, is a country's own
+// public suffix ("Co.Uk", "com.Br", "Co.Id"): a label that is short or in
+// title case there is the country's second level, not a sentence's word,
+// and the host goes on to the country code, as the browser opens it.
+// Only the second levels such suffixes are made of reach the public
+// suffix list, so "Prof.Dr.Ir" and "a.m.In" allocate nothing.
+func secondLevel(sld, tld string) bool {
+	if len(tld) != 2 || len(sld) < 2 || len(sld) > 3 {
+		return false
+	}
+	var buf [6]byte
+	for i := 0; i < len(sld); i++ {
+		buf[i] = sld[i] | 0x20
+	}
+	switch string(buf[:len(sld)]) {
+	case "co", "com", "net", "org", "ac", "gov", "edu", "or", "go", "ne", "gob", "mil", "nic", "ltd", "plc", "sch":
+	default:
+		return false
+	}
+	n := len(sld)
+	buf[n] = '.'
+	buf[n+1], buf[n+2] = tld[0]|0x20, tld[1]|0x20
+	d := string(buf[:n+3])
+	ps, icann := publicsuffix.PublicSuffix(d)
+	return icann && ps == d
 }
 
 // sentenceFree reports whether a TLD in title case is one SMS links are
