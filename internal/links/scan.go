@@ -304,10 +304,11 @@ func titleCase(label string) bool {
 // sentence starts with (sentenceFree: "Com"), or when two labels of three
 // characters or more come before it, the last not in title case
 // ("shop.example.Ir") unless it is the country's second level
-// ("Shop-Example.Co.Uk", secondLevel), where sentences leave one word, initials ("a.m.In",
-// "Prof.Dr.Ir") or another sentence's first word ("waiting.Thanks.Click");
-// never right after a label that is a TLD itself: "example.com.Live music"
-// is a host, then the next sentence.
+// ("Shop-Example.Co.Uk", secondLevel), where sentences leave one word,
+// initials ("a.m.In", "Prof.Dr.Ir") or another sentence's first word
+// ("waiting.Thanks.Click"); never right after a label that is a TLD
+// itself, but for that second level: "example.com.Live music" is a host,
+// then the next sentence.
 func sentence(h string, i, n int, path bool) bool {
 	tld, before := h[i+n:], h[:i]
 	if !titleCase(tld) {
