@@ -137,6 +137,13 @@ func TestAnalyzeExtraction(t *testing.T) {
 		{"no space after a sentence, then a hash tag", "Join us.Click#win today", nil},
 		{"no space after a hyphenated word", "Connect to Wi-Fi.Info at the desk", nil},
 		{"no space after a host", "example.com.Live music tonight", []string{"example.com"}},
+		// A run longer than any DNS name still starts with a host: a phone
+		// links "usps-redelivery.com" with a long run glued after it.
+		{"host before a run longer than a DNS name", "go usps-redelivery.com." + strings.Repeat("a", 260) + " now", []string{"usps-redelivery.com"}},
+		{"host before a long dotted run", "go usps-redelivery.com" + strings.Repeat(".aaaa", 60), []string{"usps-redelivery.com"}},
+		{"long run of sentence words", strings.Repeat("Thanks.", 50), nil},
+		{"long run of one label", "go " + strings.Repeat("a", 300) + ".com", nil},
+		{"trailing dot before a slash", "see ready.Info./tap", nil},
 		{"no space after a host, title-case com", "example.com.Com", []string{"example.com"}},
 		{"title after initials", "Prof.Dr.Ir.Yonny Koesmaryono", nil},
 		{"title after an initial", "Direktur M.Si hubungi kami", nil},

@@ -202,9 +202,16 @@ func schemeless(s string, dot, n int) (span, int, bool) {
 func trimToTLD(s string, start, end int) (hostEnd int, numeric, ok bool) {
 	h := s[start:end]
 	if len(h) > 253+3 {
-		return 0, false, false // longer than any DNS name: not a host, and keeps this loop linear
+		// Longer than any DNS name: only its start can be a host, which a
+		// phone links when a long run is glued after it with a dot
+		// ("evil.com.xxxx..."), and reading no more keeps this loop linear.
+		i, _ := lastSep(h[:253+3+1])
+		if i <= 0 {
+			return 0, false, false
+		}
+		h = h[:i]
 	}
-	pathFollows := end < len(s) && (s[end] == '/' || s[end] == ':')
+	pathFollows := len(h) == end-start && end < len(s) && (s[end] == '/' || s[end] == ':')
 	// Sentence punctuation and hyphens at the end are not part of the host.
 	for len(h) > 0 {
 		if h[len(h)-1] == '.' || h[len(h)-1] == '-' || h[len(h)-1] == '_' {
@@ -222,7 +229,7 @@ func trimToTLD(s string, start, end int) (hostEnd int, numeric, ok bool) {
 	if pathFollows && isIPv4(h) {
 		return start + len(h), true, true
 	}
-	whole := true // what follows the run (pathAfter) marks the whole run, not a prefix
+	whole := len(h) == end-start // what follows the run (pathAfter) marks the whole run, not a prefix
 	for {
 		i, n := lastSep(h)
 		if i <= 0 {
