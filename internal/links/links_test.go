@@ -144,6 +144,13 @@ func TestAnalyzeExtraction(t *testing.T) {
 		{"long run of sentence words", strings.Repeat("Thanks.", 50), nil},
 		{"long run of one label", "go " + strings.Repeat("a", 300) + ".com", nil},
 		{"trailing dot before a slash", "see ready.Info./tap", nil},
+		// A hyphen glued after a TLD ends the host, as a phone links it.
+		{"hyphen glued after a TLD", "visit usps-redelivery.com-now", []string{"usps-redelivery.com"}},
+		{"hyphen glued after a title-case com", "visit usps-redelivery.Com-today", []string{"usps-redelivery.Com"}},
+		{"hyphen glued after a second level", "visit shop.co.uk-now", []string{"shop.co.uk"}},
+		{"hyphen inside an A-label TLD", "go example.xn--p1ai-x", nil},
+		{"hyphen after a sentence", "thanks.Info-desk opens", nil},
+		{"hyphen after a word ccTLD", "thanks.so-called deal", nil},
 		{"no space after a host, title-case com", "example.com.Com", []string{"example.com"}},
 		{"title after initials", "Prof.Dr.Ir.Yonny Koesmaryono", nil},
 		{"title after an initial", "Direktur M.Si hubungi kami", nil},

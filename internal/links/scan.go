@@ -230,6 +230,13 @@ func trimToTLD(s string, start, end int) (hostEnd int, numeric, ok bool) {
 		return start + len(h), true, true
 	}
 	whole := len(h) == end-start // what follows the run (pathAfter) marks the whole run, not a prefix
+	// A hyphen glued after a TLD ends the host, as a phone links it
+	// ("evil.com-now"): no label with a hyphen is a TLD but an A-label.
+	if i, n := lastSep(h); i > 0 {
+		if k := strings.IndexByte(h[i+n:], '-'); k > 0 && !hasPrefixFold(h[i+n:], "xn--") {
+			h, whole = h[:i+n+k], false
+		}
+	}
 	for {
 		i, n := lastSep(h)
 		if i <= 0 {
