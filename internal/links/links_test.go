@@ -145,6 +145,10 @@ func TestAnalyzeExtraction(t *testing.T) {
 		{"long run of one label", "go " + strings.Repeat("a", 300) + ".com", nil},
 		{"trailing dot before a slash", "see ready.Info./tap", nil},
 		// A hyphen glued after a TLD ends the host, as a phone links it.
+		// A mistyped scheme marks a host as "www." does.
+		{"title-case word TLD after a mistyped scheme", "go http:/usps-redelivery.Info now", []string{"usps-redelivery.Info"}},
+		{"title-case word TLD after a scheme without its colon", "go http//usps-redelivery.Click now", []string{"usps-redelivery.Click"}},
+		{"slash before a sentence", "and/or.Info desk", nil},
 		{"hyphen glued after a TLD", "visit usps-redelivery.com-now", []string{"usps-redelivery.com"}},
 		{"hyphen glued after a title-case com", "visit usps-redelivery.Com-today", []string{"usps-redelivery.Com"}},
 		{"hyphen glued after a second level", "visit shop.co.uk-now", []string{"shop.co.uk"}},

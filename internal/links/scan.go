@@ -244,7 +244,7 @@ func trimToTLD(s string, start, end int) (hostEnd int, numeric, ok bool) {
 		}
 		// A capital first is rare: sentence stays out of the common way.
 		tld := h[i+n:]
-		if (tld == "" || tld[0] < 'A' || tld[0] > 'Z' || !sentence(h, i, n, whole && pathAfter(s, end))) &&
+		if (tld == "" || tld[0] < 'A' || tld[0] > 'Z' || !sentence(h, i, n, schemeBefore(s, start) || whole && pathAfter(s, end))) &&
 			isTLD(tld) && validLabels(h[:i]) {
 			return start + len(h), false, true
 		}
@@ -257,6 +257,13 @@ func trimToTLD(s string, start, end int) (hostEnd int, numeric, ok bool) {
 // like a host ("Hello.World").
 func www(h string) bool {
 	return len(h) >= 4 && h[3] == '.' && h[0]|0x20 == 'w' && h[1]|0x20 == 'w' && h[2]|0x20 == 'w'
+}
+
+// schemeBefore reports whether the run at s[start] follows a scheme's
+// slashes, as schemeless admits them ("http:/x.Info", "http//x.Info",
+// "//x.Info"): a host, as "www." marks one.
+func schemeBefore(s string, start int) bool {
+	return start >= 2 && s[start-1] == '/' && (s[start-2] == ':' || s[start-2] == '/')
 }
 
 // pathAfter reports whether a path starts at s[p], after a port or not
