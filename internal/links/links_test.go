@@ -53,6 +53,11 @@ func TestAnalyzeExtraction(t *testing.T) {
 		{"punycode", "go xn--pple-43d.com/login", []string{"xn--pple-43d.com/login"}},
 		{"idn", "go bücher.de/angebot", []string{"bücher.de/angebot"}},
 		{"cyrillic tld", "сайт пример.рф сегодня", []string{"пример.рф"}},
+		// IDNA lower-cases an IDN TLD as DNS does an ASCII one.
+		{"cyrillic tld in upper case", "сайт пример.РФ сегодня", []string{"пример.РФ"}},
+		{"cyrillic tld in title case", "сайт пример.Рф сегодня", []string{"пример.Рф"}},
+		{"greek tld in upper case", "ΔΕΙΤΕ ΠΑΡΆΔΕΙΓΜΑ.ΕΛ ΤΩΡΑ", []string{"ΠΑΡΆΔΕΙΓΜΑ.ΕΛ"}},
+		{"cyrillic sentence without a space", "Спасибо.Ждем вас", nil},
 		{"ideographic dot", "go example。com/x", []string{"example。com/x"}},
 		{"glued to chinese", "请访问example.com获取奖励", []string{"example.com"}},
 		{"chinese label after an ascii one", "访问 https://web.安全检测.com/x 吧", []string{"https://web.安全检测.com/x"}},
