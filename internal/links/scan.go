@@ -230,20 +230,18 @@ func trimToTLD(s string, start, end int) (hostEnd int, numeric, ok bool) {
 		return start + len(h), true, true
 	}
 	whole := len(h) == end-start // what follows the run (pathAfter) marks the whole run, not a prefix
-	// A hyphen glued after a TLD ends the host, as a phone links it
-	// ("evil.com-now"): no label with a hyphen is a TLD but an A-label.
-	if i, n := lastSep(h); i > 0 {
-		if k := strings.IndexByte(h[i+n:], '-'); k > 0 && !hasPrefixFold(h[i+n:], "xn--") {
-			h, whole = h[:i+n+k], false
-		}
-	}
-	for {
+	for first := true; ; first = false {
 		i, n := lastSep(h)
 		if i <= 0 {
 			return 0, false, false
 		}
-		// A capital first is rare: sentence stays out of the common way.
 		tld := h[i+n:]
+		// A hyphen glued after a TLD ends the host, as a phone links it
+		// ("evil.com-now"): no label with a hyphen is a TLD but an A-label.
+		if k := strings.IndexByte(tld, '-'); first && k > 0 && !hasPrefixFold(tld, "xn--") {
+			h, tld, whole = h[:i+n+k], tld[:k], false
+		}
+		// A capital first is rare: sentence stays out of the common way.
 		if (tld == "" || tld[0] < 'A' || tld[0] > 'Z' || !sentence(h, i, n, schemeBefore(s, start) || whole && pathAfter(s, end))) &&
 			isTLD(tld) && validLabels(h[:i]) {
 			return start + len(h), false, true
