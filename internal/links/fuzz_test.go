@@ -18,7 +18,7 @@ func FuzzAnalyze(f *testing.F) {
 		"update at usps-redelivery.COm/track", "visit shop.example.Com today", "see www.Usps-Redelivery.Info",
 		"thanks.Click here", "example.com.Live music tonight", "Prof.Dr.Ir.Yonny", "x.Info:8443/y", "Anda.Info:123",
 		"waiting.Thanks.Click", ".Com", "a.Com", "xn--p1ai.Ir/x", "WWW.x.Info",
-		"example.ＣＯＭ", "ｅｘａｍｐｌｅ．ｃｏｍ/x", "example.cＯm", "thanks.ｓｏ", "x.ｘｎ－－ｐ１ａｉ", "x.\uff01\uff5e",
+		"x.Info?id=5", "Paypal-Login.Co.Uk", "bt.co.Uk", "пример.РФ", "x.İİ", "usps.com-now", "http:/x.Info", "Prof.Dr.Ir", "Need more.Info?Call", "a.Click#/x", "example.ＣＯＭ", "ｅｘａｍｐｌｅ．ｃｏｍ/x", "example.cＯm", "thanks.ｓｏ", "x.ｘｎ－－ｐ１ａｉ", "x.\uff01\uff5e",
 	} {
 		f.Add(s)
 	}

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net/netip"
 	"strings"
+	"unicode"
 	"unicode/utf8"
 
 	"golang.org/x/net/idna"
@@ -148,8 +149,7 @@ func isTLD(label string) bool {
 	var buf [63]byte
 	t, ok := foldLabel(label, &buf)
 	if !ok {
-		_, ok = tlds[label]
-		return ok
+		return idnTLD(label)
 	}
 	punct := false
 	for _, c := range t {
@@ -165,6 +165,26 @@ func isTLD(label string) bool {
 		return false
 	}
 	_, ok = tlds[string(t)]
+	return ok
+}
+
+// idnTLD reports whether label, not ASCII, is an IDN top-level domain in
+// any case: IDNA lower-cases a label, so a phone opens "пример.РФ" as
+// "пример.рф". It does not allocate.
+func idnTLD(label string) bool {
+	if _, ok := tlds[label]; ok {
+		return true
+	}
+	var buf [64]byte
+	b := buf[:0]
+	for _, r := range label {
+		r = unicode.ToLower(r)
+		if len(b)+utf8.RuneLen(r) > len(buf) {
+			return false
+		}
+		b = utf8.AppendRune(b, r)
+	}
+	_, ok := tlds[string(b)]
 	return ok
 }
 

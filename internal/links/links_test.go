@@ -53,6 +53,11 @@ func TestAnalyzeExtraction(t *testing.T) {
 		{"punycode", "go xn--pple-43d.com/login", []string{"xn--pple-43d.com/login"}},
 		{"idn", "go bücher.de/angebot", []string{"bücher.de/angebot"}},
 		{"cyrillic tld", "сайт пример.рф сегодня", []string{"пример.рф"}},
+		// IDNA lower-cases an IDN TLD as DNS does an ASCII one.
+		{"cyrillic tld in upper case", "сайт пример.РФ сегодня", []string{"пример.РФ"}},
+		{"cyrillic tld in title case", "сайт пример.Рф сегодня", []string{"пример.Рф"}},
+		{"greek tld in upper case", "ΔΕΙΤΕ ΠΑΡΆΔΕΙΓΜΑ.ΕΛ ΤΩΡΑ", []string{"ΠΑΡΆΔΕΙΓΜΑ.ΕΛ"}},
+		{"cyrillic sentence without a space", "Спасибо.Ждем вас", nil},
 		{"ideographic dot", "go example。com/x", []string{"example。com/x"}},
 		{"glued to chinese", "请访问example.com获取奖励", []string{"example.com"}},
 		{"chinese label after an ascii one", "访问 https://web.安全检测.com/x 吧", []string{"https://web.安全检测.com/x"}},
@@ -110,6 +115,16 @@ func TestAnalyzeExtraction(t *testing.T) {
 		{"title-case word TLD with a port and path", "track at usps-redelivery.Info:8443/x", []string{"usps-redelivery.Info:8443/x"}},
 		{"title-case word TLD after two labels", "pay at secure.usps-redelivery.Click now", []string{"secure.usps-redelivery.Click"}},
 		{"title-case ccTLD after two labels", "visit shop.example.Ir today", []string{"shop.example.Ir"}},
+		// A country's second level ("co.uk", "com.br") is no sentence's
+		// word before a country code: the host is the whole run, as the
+		// browser opens it, and no case of it is no link.
+		{"title-case second level and ccTLD", "login at Paypal-Login.Co.Uk now", []string{"Paypal-Login.Co.Uk"}},
+		{"second level, title-case ccTLD", "login at paypal-login.co.Uk now", []string{"paypal-login.co.Uk"}},
+		{"title-case second level, Indonesia", "verifikasi Bri-Login.Co.Id sekarang", []string{"Bri-Login.Co.Id"}},
+		{"title-case com and ccTLD", "acesse santander.Com.Br hoje", []string{"santander.Com.Br"}},
+		{"second level after a short label is a sentence", "see e.g.Co.Uk", nil},
+		{"second level after a host is the next sentence", "example.com.Go on", []string{"example.com"}},
+		{"no country second level after a host", "example.com.It was great", []string{"example.com"}},
 		{"no space after a sentence, lower case", "thanks.Click here", nil},
 		{"no space after a sentence, title case", "Your parcel is waiting.Thanks.Click here", nil},
 		{"no space after a sentence, then a colon", "Your order shipped.Info: call us", nil},
@@ -117,8 +132,34 @@ func TestAnalyzeExtraction(t *testing.T) {
 		// A path marks a host as it does in lower case ("ready.click/tap"),
 		// even where a sentence went on with a slash.
 		{"no space after a sentence, then a slash", "Your order is ready.Click/tap below", []string{"ready.Click/tap"}},
+		// A query or fragment marks a host as a path does: the lower-case
+		// "usps-redelivery.info?id=5" is a link, so its title case must be.
+		{"title-case word TLD with a query", "track at usps-redelivery.Info?id=5 now", []string{"usps-redelivery.Info?id=5"}},
+		{"title-case word TLD with a port and query", "track at usps-redelivery.Click:8443?t=1", []string{"usps-redelivery.Click:8443?t=1"}},
+		{"title-case word TLD with a fragment route", "track at usps-redelivery.Info#/login", []string{"usps-redelivery.Info#/login"}},
+		{"no space after a sentence, then a question", "Need more.Info? Call us", nil},
+		{"no space after a sentence, then a question, no space", "Need more.Info?Call us", nil},
+		{"no space after a sentence, then a hash tag", "Join us.Click#win today", nil},
 		{"no space after a hyphenated word", "Connect to Wi-Fi.Info at the desk", nil},
 		{"no space after a host", "example.com.Live music tonight", []string{"example.com"}},
+		// A run longer than any DNS name still starts with a host: a phone
+		// links "usps-redelivery.com" with a long run glued after it.
+		{"host before a run longer than a DNS name", "go usps-redelivery.com." + strings.Repeat("a", 260) + " now", []string{"usps-redelivery.com"}},
+		{"host before a long dotted run", "go usps-redelivery.com" + strings.Repeat(".aaaa", 60), []string{"usps-redelivery.com"}},
+		{"long run of sentence words", strings.Repeat("Thanks.", 50), nil},
+		{"long run of one label", "go " + strings.Repeat("a", 300) + ".com", nil},
+		{"trailing dot before a slash", "see ready.Info./tap", nil},
+		// A hyphen glued after a TLD ends the host, as a phone links it.
+		// A mistyped scheme marks a host as "www." does.
+		{"title-case word TLD after a mistyped scheme", "go http:/usps-redelivery.Info now", []string{"usps-redelivery.Info"}},
+		{"title-case word TLD after a scheme without its colon", "go http//usps-redelivery.Click now", []string{"usps-redelivery.Click"}},
+		{"slash before a sentence", "and/or.Info desk", nil},
+		{"hyphen glued after a TLD", "visit usps-redelivery.com-now", []string{"usps-redelivery.com"}},
+		{"hyphen glued after a title-case com", "visit usps-redelivery.Com-today", []string{"usps-redelivery.Com"}},
+		{"hyphen glued after a second level", "visit shop.co.uk-now", []string{"shop.co.uk"}},
+		{"hyphen inside an A-label TLD", "go example.xn--p1ai-x", nil},
+		{"hyphen after a sentence", "thanks.Info-desk opens", nil},
+		{"hyphen after a word ccTLD", "thanks.so-called deal", nil},
 		{"no space after a host, title-case com", "example.com.Com", []string{"example.com"}},
 		{"title after initials", "Prof.Dr.Ir.Yonny Koesmaryono", nil},
 		{"title after an initial", "Direktur M.Si hubungi kami", nil},

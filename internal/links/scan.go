@@ -6,6 +6,8 @@ import (
 	"strings"
 	"unicode"
 	"unicode/utf8"
+
+	"golang.org/x/net/publicsuffix"
 )
 
 // span locates one link candidate in a body by byte offsets.
@@ -200,9 +202,16 @@ func schemeless(s string, dot, n int) (span, int, bool) {
 func trimToTLD(s string, start, end int) (hostEnd int, numeric, ok bool) {
 	h := s[start:end]
 	if len(h) > 253+3 {
-		return 0, false, false // longer than any DNS name: not a host, and keeps this loop linear
+		// Longer than any DNS name: only its start can be a host, which a
+		// phone links when a long run is glued after it with a dot
+		// ("evil.com.xxxx..."), and reading no more keeps this loop linear.
+		i, _ := lastSep(h[:253+3+1])
+		if i <= 0 {
+			return 0, false, false
+		}
+		h = h[:i]
 	}
-	pathFollows := end < len(s) && (s[end] == '/' || s[end] == ':')
+	pathFollows := len(h) == end-start && end < len(s) && (s[end] == '/' || s[end] == ':')
 	// Sentence punctuation and hyphens at the end are not part of the host.
 	for len(h) > 0 {
 		if h[len(h)-1] == '.' || h[len(h)-1] == '-' || h[len(h)-1] == '_' {
@@ -220,19 +229,24 @@ func trimToTLD(s string, start, end int) (hostEnd int, numeric, ok bool) {
 	if pathFollows && isIPv4(h) {
 		return start + len(h), true, true
 	}
-	path := pathFollows // a path marks the whole run, not a prefix
-	for {
+	whole := len(h) == end-start // what follows the run (pathAfter) marks the whole run, not a prefix
+	for first := true; ; first = false {
 		i, n := lastSep(h)
 		if i <= 0 {
 			return 0, false, false
 		}
-		// A capital first is rare: sentence stays out of the common way.
 		tld := h[i+n:]
-		if (tld == "" || tld[0] < 'A' || tld[0] > 'Z' || !sentence(h, i, n, path && pathAfter(s, end))) &&
+		// A hyphen glued after a TLD ends the host, as a phone links it
+		// ("evil.com-now"): no label with a hyphen is a TLD but an A-label.
+		if k := strings.IndexByte(tld, '-'); first && k > 0 && !hasPrefixFold(tld, "xn--") {
+			h, tld, whole = h[:i+n+k], tld[:k], false
+		}
+		// A capital first is rare: sentence stays out of the common way.
+		if (tld == "" || tld[0] < 'A' || tld[0] > 'Z' || !sentence(h, i, n, schemeBefore(s, start) || whole && pathAfter(s, end))) &&
 			isTLD(tld) && validLabels(h[:i]) {
 			return start + len(h), false, true
 		}
-		h, path = h[:i], false
+		h, whole = h[:i], false
 	}
 }
 
@@ -243,9 +257,21 @@ func www(h string) bool {
 	return len(h) >= 4 && h[3] == '.' && h[0]|0x20 == 'w' && h[1]|0x20 == 'w' && h[2]|0x20 == 'w'
 }
 
+// schemeBefore reports whether the run at s[start] follows a scheme's
+// slashes, as schemeless admits them ("http:/x.Info", "http//x.Info",
+// "//x.Info"): a host, as "www." marks one.
+func schemeBefore(s string, start int) bool {
+	return start >= 2 && s[start-1] == '/' && (s[start-2] == ':' || s[start-2] == '/')
+}
+
 // pathAfter reports whether a path starts at s[p], after a port or not
 // ("/track", ":8443/login"), which marks the run before it as a host. A
-// port alone does not: "Anda.Info:123" is a sentence and a short code.
+// port alone does not: "Anda.Info:123" is a sentence and a short code. A
+// query or fragment marks it as a path does ("?id=5", "#/login", as path
+// reads them), but only with a '=' or '/' in its first 64 bytes, before
+// the next space: "Need more.Info?Call us" and "us.Click#win" are a
+// sentence and a hash tag. (The bound keeps a body of many "a.Info?b"
+// linear.)
 func pathAfter(s string, p int) bool {
 	if p < len(s) && s[p] == ':' {
 		q := p + 1
@@ -257,7 +283,20 @@ func pathAfter(s string, p int) bool {
 		}
 		p = q
 	}
-	return p < len(s) && s[p] == '/'
+	if p >= len(s) {
+		return false
+	}
+	switch s[p] {
+	case '/':
+		return true
+	case '?', '#':
+		for q := p + 1; q < min(len(s), p+65) && pathByte(s[q]); q++ {
+			if s[q] == '=' || s[q] == '/' {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // titleCase reports whether an ASCII label is written as a sentence starts
@@ -283,10 +322,12 @@ func titleCase(label string) bool {
 // before it or a path after it marks the host (path), when it is a TLD no
 // sentence starts with (sentenceFree: "Com"), or when two labels of three
 // characters or more come before it, the last not in title case
-// ("shop.example.Ir"), where sentences leave one word, initials ("a.m.In",
-// "Prof.Dr.Ir") or another sentence's first word ("waiting.Thanks.Click");
-// never right after a label that is a TLD itself: "example.com.Live music"
-// is a host, then the next sentence.
+// ("shop.example.Ir") unless it is the country's second level
+// ("Shop-Example.Co.Uk", secondLevel), where sentences leave one word,
+// initials ("a.m.In", "Prof.Dr.Ir") or another sentence's first word
+// ("waiting.Thanks.Click"); never right after a label that is a TLD
+// itself, but for that second level: "example.com.Live music" is a host,
+// then the next sentence.
 func sentence(h string, i, n int, path bool) bool {
 	tld, before := h[i+n:], h[:i]
 	if !titleCase(tld) {
@@ -295,7 +336,7 @@ func sentence(h string, i, n int, path bool) bool {
 	j, m := lastSep(before)
 	last := before[max(j+m, 0):]
 	if !www(h) && !path && !sentenceFree(tld) {
-		if j < 0 || len(last) < 3 || titleCase(last) {
+		if j < 0 || ((len(last) < 3 || titleCase(last)) && !secondLevel(last, tld)) {
 			return true
 		}
 		k, l := lastSep(before[:j])
@@ -303,7 +344,34 @@ func sentence(h string, i, n int, path bool) bool {
 			return true
 		}
 	}
-	return isTLD(last)
+	return isTLD(last) && !secondLevel(last, tld)
+}
+
+// secondLevel reports whether sld.tld, in any case, is a country's own
+// public suffix ("Co.Uk", "com.Br", "Co.Id"): a label that is short or in
+// title case there is the country's second level, not a sentence's word,
+// and the host goes on to the country code, as the browser opens it.
+// Only the second levels such suffixes are made of reach the public
+// suffix list, so "Prof.Dr.Ir" and "a.m.In" allocate nothing.
+func secondLevel(sld, tld string) bool {
+	if len(tld) != 2 || len(sld) < 2 || len(sld) > 3 {
+		return false
+	}
+	var buf [6]byte
+	for i := 0; i < len(sld); i++ {
+		buf[i] = sld[i] | 0x20
+	}
+	switch string(buf[:len(sld)]) {
+	case "co", "com", "net", "org", "ac", "gov", "edu", "or", "go", "ne", "gob", "mil", "nic", "ltd", "plc", "sch":
+	default:
+		return false
+	}
+	n := len(sld)
+	buf[n] = '.'
+	buf[n+1], buf[n+2] = tld[0]|0x20, tld[1]|0x20
+	d := string(buf[:n+3])
+	ps, icann := publicsuffix.PublicSuffix(d)
+	return icann && ps == d
 }
 
 // sentenceFree reports whether a TLD in title case is one SMS links are
