@@ -38,7 +38,9 @@ func invalid(field, value, reason string) *ValidationError {
 // written as JSON (json/v2 refuses invalid strings), and at most 64
 // bytes, cut before a character that would not fit whole.
 func shown(value string) string {
-	value = strings.ToValidUTF8(value, "\uFFFD")
+	// A Go caller's value may be huge: clean only a prefix that holds the
+	// 64 bytes shown.
+	value = strings.ToValidUTF8(value[:min(len(value), 256)], "\uFFFD")
 	if len(value) <= 64 {
 		return value
 	}
