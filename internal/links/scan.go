@@ -273,15 +273,9 @@ func schemeBefore(s string, start int) bool {
 // sentence and a hash tag. (The bound keeps a body of many "a.Info?b"
 // linear.)
 func pathAfter(s string, p int) bool {
-	if p < len(s) && s[p] == ':' {
-		q := p + 1
-		for q < len(s) && isDigit(s[q]) {
-			q++
-		}
-		if q == p+1 {
-			return false
-		}
-		p = q
+	p, ok := port(s, p)
+	if !ok {
+		return false
 	}
 	if p >= len(s) {
 		return false
@@ -571,17 +565,24 @@ func knownScheme(s string) bool {
 // portAndPath consumes an optional ":port" and an optional path, query or
 // fragment starting at p, returning where they end.
 func portAndPath(s string, p int) int {
-	if p < len(s) && s[p] == ':' {
-		q := p + 1
-		for q < len(s) && isDigit(s[q]) {
-			q++
-		}
-		if q == p+1 {
-			return p
-		}
-		p = q
+	q, ok := port(s, p)
+	if !ok {
+		return p
 	}
-	return path(s, p)
+	return path(s, q)
+}
+
+// port returns where an optional ":port" at s[p] ends (p without one),
+// and false for a colon without digits, which is no port.
+func port(s string, p int) (int, bool) {
+	if p >= len(s) || s[p] != ':' {
+		return p, true
+	}
+	q := p + 1
+	for q < len(s) && isDigit(s[q]) {
+		q++
+	}
+	return q, q > p+1
 }
 
 // path consumes a path, query or fragment starting at p. It stops at the
