@@ -128,27 +128,14 @@ func TestTemplateCacheBudgetShrinkRace(t *testing.T) {
 	small, big := fill('s', 10), fill('b', 4000)
 	// Room for one big value and the small ones beside it.
 	c.budget = base + contentKeyBytes(&contentKey{b: big}) + 2*contentKeyBytes(&contentKey{b: small})
-	var over, lost atomic.Int64
-	stop, watched := make(chan struct{}), make(chan struct{})
-	go func() { // watches the counts while the workers store
-		defer close(watched)
-		for {
-			if u := c.used.Load(); u > c.budget {
-				over.Store(u)
-			}
-			for _, e := range entries {
-				if b := e.bytes.Load(); b < 0 {
-					lost.Store(b)
-				}
-			}
-			select {
-			case <-stop:
-				return
-			default:
-				runtime.Gosched()
+	var lost atomic.Int64
+	stop := watchBudget(t, c, func() {
+		for _, e := range entries {
+			if b := e.bytes.Load(); b < 0 {
+				lost.Store(b)
 			}
 		}
-	}()
+	})
 	const workers, perWorker = 6, 20000
 	var wg sync.WaitGroup
 	for w := range workers {
@@ -163,11 +150,7 @@ func TestTemplateCacheBudgetShrinkRace(t *testing.T) {
 		})
 	}
 	wg.Wait()
-	close(stop)
-	<-watched
-	if u := over.Load(); u != 0 {
-		t.Errorf("the cache counted %d bytes, over its budget of %d", u, c.budget)
-	}
+	stop()
 	if b := lost.Load(); b != 0 {
 		t.Errorf("an entry in the cache counted %d bytes", b)
 	}
@@ -350,22 +333,7 @@ func TestTemplateCachePutRace(t *testing.T) {
 	}
 	c.budget = c.used.Load() + 300
 	small, big := fill('s', 10), fill('b', 600)
-	var over atomic.Int64
-	stop, watched := make(chan struct{}), make(chan struct{})
-	go func() { // watches the count while the workers store
-		defer close(watched)
-		for {
-			if u := c.used.Load(); u > c.budget {
-				over.Store(u)
-			}
-			select {
-			case <-stop:
-				return
-			default:
-				runtime.Gosched()
-			}
-		}
-	}()
+	stop := watchBudget(t, c, nil)
 	workers, perWorker := 4, 5000
 	if raceEnabled {
 		perWorker = 1000
@@ -388,11 +356,7 @@ func TestTemplateCachePutRace(t *testing.T) {
 		})
 	}
 	wg.Wait()
-	close(stop)
-	<-watched
-	if u := over.Load(); u != 0 {
-		t.Errorf("the cache counted %d bytes, over its budget of %d", u, c.budget)
-	}
+	stop()
 	var live int64
 	for i := range c.slots {
 		e := c.slots[i].Load()
@@ -406,5 +370,39 @@ func TestTemplateCachePutRace(t *testing.T) {
 	}
 	if got := c.used.Load(); got != live {
 		t.Errorf("the cache counts %d bytes; its entries hold %d", got, live)
+	}
+}
+
+// watchBudget watches c's count while workers store, calling also (when
+// not nil) on each pass. The function it returns stops the watch and
+// fails t if the count was ever seen over the budget.
+func watchBudget(t *testing.T, c *templateCache, also func()) (stop func()) {
+	t.Helper()
+	var over atomic.Int64
+	done, watched := make(chan struct{}), make(chan struct{})
+	go func() {
+		defer close(watched)
+		for {
+			if u := c.used.Load(); u > c.budget {
+				over.Store(u)
+			}
+			if also != nil {
+				also()
+			}
+			select {
+			case <-done:
+				return
+			default:
+				runtime.Gosched()
+			}
+		}
+	}()
+	return func() {
+		t.Helper()
+		close(done)
+		<-watched
+		if u := over.Load(); u != 0 {
+			t.Errorf("the cache counted %d bytes, over its budget of %d", u, c.budget)
+		}
 	}
 }
